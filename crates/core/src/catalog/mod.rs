@@ -1,0 +1,17 @@
+//! The platform's rules as data, in one place: capabilities and their
+//! dependencies, decision labels, credential categories and their parts,
+//! channels, services, risk signals and the standard workflows. Lint, the
+//! GUI and the simulator all read this; none of them restates it.
+
+mod capabilities;
+mod credentials;
+mod palette;
+mod standard;
+
+pub use capabilities::{CAPABILITIES, CapabilitySpec, CredentialNeed, capability_spec};
+pub use credentials::{allowed_parts, category_name, service_capabilities, service_needs};
+pub use palette::{PaletteEntry, PaletteGroup, default_weights, palette};
+pub use standard::{STANDARD_WORKFLOWS, StandardWorkflow, standard_workflow};
+
+/// Custom workflow keys start here; lower keys belong to the platform.
+pub const FIRST_CUSTOM_KEY: u32 = 200_000;

@@ -1,0 +1,202 @@
+//! The component panel's primitives: every node kind with sensible defaults.
+
+use crate::model::{
+    AcquisitionNode, AcquisitionType, Capability, Channel, Condition, CredentialCategory,
+    DecisionNode, DecisionType, NodeKind, Operator, Part, RiskCalculationNode, RiskSignal,
+    RiskSignalNode, RiskWeight, ServiceKind, ServiceNode, Stage, Subject, TerminalDecision,
+    TerminalNode, Value,
+};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PaletteGroup {
+    Acquisition,
+    Services,
+    RiskSignals,
+    Logic,
+    End,
+}
+
+impl PaletteGroup {
+    pub const ALL: &'static [PaletteGroup] = &[
+        PaletteGroup::Acquisition,
+        PaletteGroup::Services,
+        PaletteGroup::RiskSignals,
+        PaletteGroup::Logic,
+        PaletteGroup::End,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            PaletteGroup::Acquisition => "Acquisition",
+            PaletteGroup::Services => "Services",
+            PaletteGroup::RiskSignals => "Risk signals",
+            PaletteGroup::Logic => "Logic",
+            PaletteGroup::End => "End",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct PaletteEntry {
+    pub group: PaletteGroup,
+    pub title: &'static str,
+    pub kind: NodeKind,
+}
+
+fn acquisition(category: CredentialCategory, parts: &[Part], channels: &[Channel]) -> NodeKind {
+    NodeKind::Acquisition(AcquisitionNode {
+        category,
+        stage: Stage::Initial,
+        acquisition_type: AcquisitionType::AcquireNew,
+        channels: channels.to_vec(),
+        parts: parts.to_vec(),
+        label: None,
+        document_types: Vec::new(),
+        countries: Vec::new(),
+    })
+}
+
+fn service(service: ServiceKind, capabilities: &[Capability]) -> NodeKind {
+    NodeKind::Service(ServiceNode {
+        service,
+        capabilities: capabilities.to_vec(),
+    })
+}
+
+fn signal(signal: RiskSignal) -> NodeKind {
+    NodeKind::RiskSignal(RiskSignalNode { signal })
+}
+
+/// Default risk weights: a rejection is maximal risk, a warning is half
+/// (the platform's WARNING example carries risk score 50).
+pub fn default_weights(capabilities: &[Capability]) -> Vec<RiskWeight> {
+    capabilities
+        .iter()
+        .flat_map(|&capability| {
+            [
+                RiskWeight {
+                    capability,
+                    decision: DecisionType::Rejected,
+                    weight: 100,
+                },
+                RiskWeight {
+                    capability,
+                    decision: DecisionType::Warning,
+                    weight: 50,
+                },
+            ]
+        })
+        .collect()
+}
+
+/// Every primitive the component panel offers, grouped, with defaults.
+pub fn palette() -> Vec<PaletteEntry> {
+    use Channel::{Api, Sdk, Web};
+    use PaletteGroup as G;
+    let all_channels = [Web, Sdk, Api];
+    let entry = |group, title, kind| PaletteEntry { group, title, kind };
+    let mut entries = vec![
+        entry(
+            G::Acquisition,
+            "ID",
+            acquisition(
+                CredentialCategory::Id,
+                &[Part::Front, Part::Back],
+                &all_channels,
+            ),
+        ),
+        entry(
+            G::Acquisition,
+            "Selfie + facemap",
+            acquisition(
+                CredentialCategory::Selfie,
+                &[Part::Face, Part::Facemap],
+                &[Web, Sdk],
+            ),
+        ),
+        entry(
+            G::Acquisition,
+            "Document",
+            acquisition(CredentialCategory::Document, &[Part::Front], &all_channels),
+        ),
+        entry(
+            G::Acquisition,
+            "Device data",
+            acquisition(CredentialCategory::Data, &[Part::DeviceRisk], &[Web, Sdk]),
+        ),
+        entry(
+            G::Acquisition,
+            "Prepared data",
+            acquisition(CredentialCategory::Data, &[Part::PreparedData], &[Api]),
+        ),
+        entry(
+            G::Services,
+            "ID & identity verification",
+            service(
+                ServiceKind::IdIv,
+                crate::catalog::service_capabilities(ServiceKind::IdIv),
+            ),
+        ),
+        entry(
+            G::Services,
+            "Authentication",
+            service(ServiceKind::Authentication, &[Capability::Authentication]),
+        ),
+        entry(
+            G::Services,
+            "Document verification",
+            service(
+                ServiceKind::DocumentVerification,
+                crate::catalog::service_capabilities(ServiceKind::DocumentVerification),
+            ),
+        ),
+    ];
+    for &s in RiskSignal::ALL {
+        entries.push(entry(
+            G::RiskSignals,
+            crate::catalog::capability_spec(s.capability()).name,
+            signal(s),
+        ));
+    }
+    entries.push(entry(
+        G::Logic,
+        "If / Else",
+        NodeKind::Decision(DecisionNode {
+            condition: Condition {
+                subject: Subject::OverallDecision,
+                operator: Operator::Ne,
+                value: Value::Decision(DecisionType::Rejected),
+            },
+        }),
+    ));
+    entries.push(entry(
+        G::Logic,
+        "Risk calculation",
+        NodeKind::RiskCalculation(RiskCalculationNode {
+            weights: Vec::new(),
+        }),
+    ));
+    entries.push(entry(
+        G::End,
+        "End (decision from results)",
+        NodeKind::Terminal(TerminalNode {
+            decision: TerminalDecision::Derived,
+            label: None,
+        }),
+    ));
+    for (title, d) in [
+        ("End: passed", DecisionType::Passed),
+        ("End: rejected", DecisionType::Rejected),
+        ("End: warning", DecisionType::Warning),
+    ] {
+        entries.push(entry(
+            G::End,
+            title,
+            NodeKind::Terminal(TerminalNode {
+                decision: TerminalDecision::Fixed(d),
+                label: None,
+            }),
+        ));
+    }
+    entries
+}

@@ -1,0 +1,180 @@
+//! Workflow text formats: RON on disk (human-diffable), JSON on the wire.
+//! Both carry the same schema, so `.json` is accepted wherever `.ron` is.
+//! This module turns text into a checked `Workflow` and back; reading and
+//! writing files is the store's job.
+
+use std::path::Path;
+
+use ron::extensions::Extensions;
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
+use thiserror::Error;
+
+use crate::model::{FORMAT_VERSION, Workflow};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Ron,
+    Json,
+}
+
+impl Format {
+    /// Picks the format from a file name's extension (`.ron` or `.json`).
+    pub fn from_path(path: &Path) -> Option<Format> {
+        match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+            "ron" => Some(Format::Ron),
+            "json" => Some(Format::Json),
+            _ => None,
+        }
+    }
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Ron => "ron",
+            Format::Json => "json",
+        }
+    }
+}
+
+/// Why a text is not a workflow this build can use.
+#[derive(Debug, Clone, Error, PartialEq, Eq)]
+pub enum ParseError {
+    /// The text does not match the schema; line and column are 1-based.
+    #[error("line {line}, column {column}: {message}")]
+    Syntax {
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error(
+        "format_version {found} is not supported: this build of idflow reads format_version {supported}; upgrade idflow to open it"
+    )]
+    UnsupportedVersion { found: u64, supported: u32 },
+    #[error(
+        "the file has no format_version field; add `format_version: {supported}` at the top level"
+    )]
+    MissingVersion { supported: u32 },
+    #[error("node {node}: {message}")]
+    InvalidValue { node: String, message: String },
+}
+
+impl ParseError {
+    pub fn line(&self) -> Option<usize> {
+        match self {
+            ParseError::Syntax { line, .. } => Some(*line),
+            _ => None,
+        }
+    }
+}
+
+/// RON extensions we read and write by default, so files stay terse:
+/// `kind: SERVICE(service: ID_IV, ...)` and `label: "front"` instead of
+/// `kind: SERVICE((...))` and `label: Some("front")`.
+fn ron_options() -> ron::Options {
+    ron::Options::default()
+        .with_default_extension(Extensions::UNWRAP_VARIANT_NEWTYPES)
+        .with_default_extension(Extensions::IMPLICIT_SOME)
+}
+
+fn ron_pretty() -> ron::ser::PrettyConfig {
+    ron::ser::PrettyConfig::new().indentor("  ").depth_limit(3)
+}
+
+/// Only the version, read before anything else so that a file written by a
+/// newer build is refused with a clear message rather than a confusing
+/// schema error.
+#[derive(Deserialize)]
+struct VersionProbe {
+    format_version: Option<u64>,
+}
+
+fn parse_value<T: DeserializeOwned>(text: &str, format: Format) -> Result<T, ParseError> {
+    match format {
+        Format::Ron => ron_options()
+            .from_str(text)
+            .map_err(|e| ParseError::Syntax {
+                line: e.span.start.line,
+                column: e.span.start.col,
+                message: e.code.to_string(),
+            }),
+        Format::Json => serde_json::from_str(text).map_err(|e| ParseError::Syntax {
+            line: e.line(),
+            column: e.column(),
+            message: strip_json_position(&e.to_string()),
+        }),
+    }
+}
+
+/// serde_json appends " at line L column C"; we report those separately.
+fn strip_json_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+/// Parses a workflow and checks its version and values.
+pub fn parse_workflow(text: &str, format: Format) -> Result<Workflow, ParseError> {
+    if let Ok(probe) = parse_value::<VersionProbe>(text, format) {
+        match probe.format_version {
+            None => {
+                return Err(ParseError::MissingVersion {
+                    supported: FORMAT_VERSION,
+                });
+            }
+            Some(v) if v != u64::from(FORMAT_VERSION) => {
+                return Err(ParseError::UnsupportedVersion {
+                    found: v,
+                    supported: FORMAT_VERSION,
+                });
+            }
+            Some(_) => {}
+        }
+    }
+    let workflow: Workflow = parse_value(text, format)?;
+    check_values(&workflow)?;
+    Ok(workflow)
+}
+
+/// Values serde accepts but a workflow must not hold.
+fn check_values(workflow: &Workflow) -> Result<(), ParseError> {
+    for node in &workflow.nodes {
+        if !(node.position.x.is_finite() && node.position.y.is_finite()) {
+            return Err(ParseError::InvalidValue {
+                node: node.id.to_string(),
+                message: "position must be finite numbers".to_owned(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Serialises any value in the given format (pretty, stable field order).
+pub fn to_text<T: Serialize>(value: &T, format: Format) -> String {
+    match format {
+        // Serialising our own plain data types cannot fail: they have no
+        // maps with non-string keys and no custom serialisers that error.
+        Format::Ron => ron_options()
+            .to_string_pretty(value, ron_pretty())
+            .map(|mut s| {
+                s.push('\n');
+                s
+            })
+            .unwrap_or_else(|e| panic!("RON serialisation of a model value failed: {e}")),
+        Format::Json => serde_json::to_string_pretty(value)
+            .map(|mut s| {
+                s.push('\n');
+                s
+            })
+            .unwrap_or_else(|e| panic!("JSON serialisation of a model value failed: {e}")),
+    }
+}
+
+pub fn workflow_to_text(workflow: &Workflow, format: Format) -> String {
+    to_text(workflow, format)
+}
+
+/// Parses any RON/JSON value with the same options as workflows (the store
+/// uses it for its metadata files).
+pub fn parse_text<T: DeserializeOwned>(text: &str, format: Format) -> Result<T, ParseError> {
+    parse_value(text, format)
+}

@@ -1,0 +1,12 @@
+//! idflow core: the workflow model, the platform catalog, lint, file formats
+//! and exports. No GUI, network or async dependency, so the CLI, the
+//! designer and the server all give the same answers.
+
+pub mod catalog;
+pub mod export;
+pub mod format;
+pub mod lint;
+pub mod model;
+pub mod synthetic;
+
+pub use model::Workflow;

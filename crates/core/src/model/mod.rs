@@ -1,0 +1,20 @@
+//! The workflow model: what a workflow file holds.
+//!
+//! Enum values serialise in the platform's SCREAMING_SNAKE_CASE so that files
+//! read like the platform's own documentation (`INITIAL`, `ACQUIRE_NEW`, `FACEMAP`).
+
+mod condition;
+mod node;
+mod vocabulary;
+mod workflow;
+
+pub use condition::{Condition, ExtractedField, Operator, Subject, Value};
+pub use node::{
+    AcquisitionNode, DecisionNode, Node, NodeKind, NodeKindTag, RiskCalculationNode,
+    RiskSignalNode, RiskWeight, ServiceNode, TerminalDecision, TerminalNode,
+};
+pub use vocabulary::{
+    AcquisitionType, Capability, Channel, CredentialCategory, DecisionType, DocumentType, Part,
+    RiskSignal, ServiceKind, Stage,
+};
+pub use workflow::{Edge, FORMAT_VERSION, NodeId, Note, Port, Position, RuleSetting, Workflow};

@@ -1,0 +1,155 @@
+use serde::{Deserialize, Serialize};
+
+use super::condition::Condition;
+use super::vocabulary::{
+    AcquisitionType, Capability, Channel, CredentialCategory, DecisionType, DocumentType, Part,
+    RiskSignal, ServiceKind, Stage,
+};
+use super::workflow::{NodeId, Position};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Node {
+    pub id: NodeId,
+    pub position: Position,
+    /// What the canvas card shows as its title; empty means "use the kind's name".
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub title: String,
+    pub kind: NodeKind,
+}
+
+impl Node {
+    pub fn new(id: impl Into<String>, position: Position, kind: NodeKind) -> Self {
+        Node {
+            id: NodeId(id.into()),
+            position,
+            title: String::new(),
+            kind,
+        }
+    }
+}
+
+/// What a node does. Each variant carries exactly the settings the
+/// properties panel shows for it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum NodeKind {
+    Acquisition(AcquisitionNode),
+    Service(ServiceNode),
+    RiskSignal(RiskSignalNode),
+    Decision(DecisionNode),
+    RiskCalculation(RiskCalculationNode),
+    Terminal(TerminalNode),
+}
+
+/// The kind of a node without its settings (for palettes, colours, counts).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NodeKindTag {
+    Acquisition,
+    Service,
+    RiskSignal,
+    Decision,
+    RiskCalculation,
+    Terminal,
+}
+
+impl NodeKind {
+    pub fn tag(&self) -> NodeKindTag {
+        match self {
+            NodeKind::Acquisition(_) => NodeKindTag::Acquisition,
+            NodeKind::Service(_) => NodeKindTag::Service,
+            NodeKind::RiskSignal(_) => NodeKindTag::RiskSignal,
+            NodeKind::Decision(_) => NodeKindTag::Decision,
+            NodeKind::RiskCalculation(_) => NodeKindTag::RiskCalculation,
+            NodeKind::Terminal(_) => NodeKindTag::Terminal,
+        }
+    }
+}
+
+/// An entry step: how credentials arrive.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AcquisitionNode {
+    pub category: CredentialCategory,
+    pub stage: Stage,
+    pub acquisition_type: AcquisitionType,
+    pub channels: Vec<Channel>,
+    /// ID: FRONT (+ BACK); SELFIE: FACE (+ FACEMAP, which adds a FACEMAP
+    /// credential); FACEMAP: FACEMAP; DOCUMENT: FRONT; DATA: DEVICE_RISK and/or PREPARED_DATA.
+    pub parts: Vec<Part>,
+    /// Names the credential uniquely; required when a category repeats.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// Accepted document types (empty: any).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub document_types: Vec<DocumentType>,
+    /// Accepted issuing countries, ISO 3166-1 alpha-3 (empty: any).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub countries: Vec<String>,
+}
+
+impl AcquisitionNode {
+    /// The credential categories this step makes present (a SELFIE step that
+    /// captures a FACEMAP part yields a FACEMAP credential as well).
+    pub fn credentials(&self) -> impl Iterator<Item = CredentialCategory> + '_ {
+        let facemap_extra =
+            self.category == CredentialCategory::Selfie && self.parts.contains(&Part::Facemap);
+        std::iter::once(self.category).chain(facemap_extra.then_some(CredentialCategory::Facemap))
+    }
+}
+
+/// A verification service (ID_IV, authentication, document verification)
+/// with its selected capabilities.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceNode {
+    pub service: ServiceKind,
+    pub capabilities: Vec<Capability>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RiskSignalNode {
+    pub signal: RiskSignal,
+}
+
+/// If/Else: `THEN` when the condition holds, `ELSE` otherwise.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionNode {
+    pub condition: Condition,
+}
+
+/// Aggregates results into one risk score, 0 (low) to 100: the sum of the
+/// weights whose outcome occurred, capped at 100.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RiskCalculationNode {
+    pub weights: Vec<RiskWeight>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RiskWeight {
+    pub capability: Capability,
+    pub decision: DecisionType,
+    pub weight: u8,
+}
+
+/// End of the flow.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TerminalNode {
+    pub decision: TerminalDecision,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+}
+
+/// A terminal either reports the decision the capabilities rendered
+/// (`DERIVED`: any rejection rejects, any warning warns) or a fixed one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum TerminalDecision {
+    Derived,
+    Fixed(DecisionType),
+}

@@ -1,0 +1,155 @@
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use super::node::Node;
+
+/// The file format this build reads and writes. Bump it (and add a migration)
+/// whenever a change would make an older build misread a newer file.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// A whole workflow definition, as stored in a `.ron` or `.json` file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Workflow {
+    pub format_version: u32,
+    /// The platform's workflow key (standard ones are 100xx, custom ones 200000+).
+    pub key: u32,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    pub nodes: Vec<Node>,
+    #[serde(default)]
+    pub edges: Vec<Edge>,
+    #[serde(default)]
+    pub notes: Vec<Note>,
+    /// Per-workflow lint configuration: rule code -> severity or off.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub lint: BTreeMap<String, RuleSetting>,
+}
+
+impl Workflow {
+    pub fn new(key: u32, name: impl Into<String>) -> Self {
+        Workflow {
+            format_version: FORMAT_VERSION,
+            key,
+            name: name.into(),
+            description: String::new(),
+            nodes: Vec::new(),
+            edges: Vec::new(),
+            notes: Vec::new(),
+            lint: BTreeMap::new(),
+        }
+    }
+
+    pub fn node(&self, id: &NodeId) -> Option<&Node> {
+        self.nodes.iter().find(|n| &n.id == id)
+    }
+}
+
+/// A node's stable identity; survives moves, edits, save and load.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct NodeId(pub String);
+
+impl NodeId {
+    pub fn new(id: impl Into<String>) -> Self {
+        NodeId(id.into())
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for NodeId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<&str> for NodeId {
+    fn from(s: &str) -> Self {
+        NodeId(s.to_owned())
+    }
+}
+
+/// Canvas coordinates (logical pixels, y down).
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Position {
+    pub x: f32,
+    pub y: f32,
+}
+
+impl Position {
+    pub fn new(x: f32, y: f32) -> Self {
+        Position { x, y }
+    }
+}
+
+/// Which output of a node an edge leaves from. Decision points have `THEN`
+/// and `ELSE`; every other node has the single `OUT`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Port {
+    Out,
+    Then,
+    Else,
+}
+
+impl Port {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Port::Out => "OUT",
+            Port::Then => "THEN",
+            Port::Else => "ELSE",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Edge {
+    pub from: NodeId,
+    #[serde(default = "default_port", skip_serializing_if = "is_out")]
+    pub port: Port,
+    pub to: NodeId,
+}
+
+fn default_port() -> Port {
+    Port::Out
+}
+
+fn is_out(port: &Port) -> bool {
+    *port == Port::Out
+}
+
+impl Edge {
+    pub fn new(from: impl Into<String>, port: Port, to: impl Into<String>) -> Self {
+        Edge {
+            from: NodeId(from.into()),
+            port,
+            to: NodeId(to.into()),
+        }
+    }
+}
+
+/// A sticky note on the canvas; not part of the executed flow.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Note {
+    pub id: String,
+    pub position: Position,
+    pub text: String,
+}
+
+/// A lint rule's configured severity in one workflow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum RuleSetting {
+    Off,
+    Info,
+    Warning,
+    Error,
+}
