@@ -46,7 +46,7 @@ pub(crate) fn facemap_api_only(a: &Analysis<'_>, sink: &mut Sink) {
         let api_only = !acq.channels.is_empty() && acq.channels.iter().all(|&c| c == Channel::Api);
         if facemap && captures_new(acq) && api_only {
             sink.node(i, Some("channels"), format!(
-                "{} captures a FACEMAP but allows only the API channel; a facemap can be uploaded only through WEB or SDK, so allow WEB or SDK (or drop the FACEMAP part and accept weaker liveness)",
+                "{} captures a FACEMAP but allows only the API channel: a facemap can be uploaded only through WEB or SDK, so allow WEB or SDK (or drop the FACEMAP part and accept weaker liveness)",
                 title(a, i)
             ));
         }
@@ -106,7 +106,7 @@ pub(crate) fn driving_licence_front_only(a: &Analysis<'_>, sink: &mut Sink) {
             && !acq.parts.contains(&Part::Back)
         {
             sink.node(i, Some("parts"), format!(
-                "{} accepts driving licences but captures the front only; licences carry data and security features on the back, so capture FRONT and BACK",
+                "{} accepts driving licences but captures the front only: licences carry data and security features on the back, so capture FRONT and BACK",
                 title(a, i)
             ));
         }

@@ -34,11 +34,16 @@ pub(crate) fn risk_weight_unproduced(a: &Analysis<'_>, sink: &mut Sink) {
         if !a.in_flow(i) {
             continue;
         }
+        let mut reported = 0u32;
         for w in calc
             .weights
             .iter()
             .filter(|w| a.caps_before[i] & w.capability.bit() == 0)
         {
+            if reported & w.capability.bit() != 0 {
+                continue;
+            }
+            reported |= w.capability.bit();
             sink.node(i, Some("weights"), format!(
                 "{} weighs {}, which does not run before it on every path, so the weight never counts: remove it or run {} earlier",
                 title(a, i),

@@ -147,25 +147,24 @@ pub(crate) fn capability_dependency(a: &Analysis<'_>, sink: &mut Sink) {
         }
         let here = s.capabilities.iter().fold(0, |acc, c| acc | c.bit());
         let available = here | a.caps_before[i];
-        for &c in &s.capabilities {
-            let spec = capability_spec(c);
-            let missing: Vec<Capability> = spec
-                .requires
+        // One finding per missing prerequisite, naming everything that needs it.
+        for &required in Capability::ALL {
+            if available & required.bit() != 0 {
+                continue;
+            }
+            let dependents: Vec<Capability> = s
+                .capabilities
                 .iter()
                 .copied()
-                .filter(|r| available & r.bit() == 0)
+                .filter(|&c| capability_spec(c).requires.contains(&required))
                 .collect();
-            if !missing.is_empty() {
-                sink.node(
-                    i,
-                    Some("capabilities"),
-                    format!(
-                        "{} requires {}: select {} in this step too (or run it in an earlier step)",
-                        spec.name,
-                        names(&missing),
-                        if missing.len() == 1 { "it" } else { "them" }
-                    ),
-                );
+            if !dependents.is_empty() {
+                let name = capability_spec(required).name;
+                sink.node(i, Some("capabilities"), format!(
+                    "{} {} {name}, which is not selected: select {name} in this step too (or run it in an earlier step)",
+                    names(&dependents),
+                    if dependents.len() == 1 { "requires" } else { "require" },
+                ));
             }
         }
     }
