@@ -113,26 +113,38 @@ fn strip_json_position(message: &str) -> String {
 }
 
 /// Parses a workflow and checks its version and values.
+///
+/// The full parse runs first and the version probe only when it fails (or
+/// the version differs): probing first would parse every file twice, which
+/// doubled load time at 10,000 nodes.
 pub fn parse_workflow(text: &str, format: Format) -> Result<Workflow, ParseError> {
-    if let Ok(probe) = parse_value::<VersionProbe>(text, format) {
-        match probe.format_version {
-            None => {
-                return Err(ParseError::MissingVersion {
-                    supported: FORMAT_VERSION,
-                });
-            }
-            Some(v) if v != u64::from(FORMAT_VERSION) => {
-                return Err(ParseError::UnsupportedVersion {
-                    found: v,
-                    supported: FORMAT_VERSION,
-                });
-            }
-            Some(_) => {}
+    match parse_value::<Workflow>(text, format) {
+        Ok(workflow) if workflow.format_version == FORMAT_VERSION => {
+            check_values(&workflow)?;
+            Ok(workflow)
         }
+        Ok(workflow) => Err(ParseError::UnsupportedVersion {
+            found: u64::from(workflow.format_version),
+            supported: FORMAT_VERSION,
+        }),
+        Err(error) => Err(version_problem(text, format).unwrap_or(error)),
     }
-    let workflow: Workflow = parse_value(text, format)?;
-    check_values(&workflow)?;
-    Ok(workflow)
+}
+
+/// A file written by another format version is reported as such, not with
+/// a schema error it would be bound to cause.
+fn version_problem(text: &str, format: Format) -> Option<ParseError> {
+    let probe = parse_value::<VersionProbe>(text, format).ok()?;
+    match probe.format_version {
+        None => Some(ParseError::MissingVersion {
+            supported: FORMAT_VERSION,
+        }),
+        Some(v) if v != u64::from(FORMAT_VERSION) => Some(ParseError::UnsupportedVersion {
+            found: v,
+            supported: FORMAT_VERSION,
+        }),
+        Some(_) => None,
+    }
 }
 
 /// Values serde accepts but a workflow must not hold.

@@ -1,0 +1,138 @@
+//! Parse errors say where and what; versions are checked first.
+
+use idflow_core::format::{Format, ParseError, parse_workflow, workflow_to_text};
+
+const IDIV: &str = include_str!("../../../sample_workflows/10011-idiv.ron");
+
+#[test]
+fn a_syntax_error_names_line_and_column() {
+    // A stray character on the first node's `title:` line.
+    let target = IDIV
+        .lines()
+        .position(|l| l.contains("title: \"ID capture\""))
+        .expect("line");
+    let broken: String = IDIV
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if i == target {
+                l.replacen("title:", "title: @", 1)
+            } else {
+                l.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    match parse_workflow(&broken, Format::Ron) {
+        Err(ParseError::Syntax {
+            line,
+            column,
+            message,
+        }) => {
+            assert_eq!(line, target + 1);
+            assert!(column > "      title:".len(), "column {column}");
+            assert!(!message.is_empty());
+        }
+        other => panic!("expected a syntax error, got {other:?}"),
+    }
+}
+
+#[test]
+fn an_unknown_field_is_named_with_its_line() {
+    let typo = IDIV.replacen("channels:", "chanels:", 1);
+    let err = parse_workflow(&typo, Format::Ron).expect_err("typo rejected");
+    let text = err.to_string();
+    assert!(text.contains("chanels"), "{text}");
+    let expected_line = typo
+        .lines()
+        .position(|l| l.contains("chanels"))
+        .map(|i| i + 1);
+    assert_eq!(err.line(), expected_line);
+}
+
+#[test]
+fn an_unknown_value_lists_what_is_expected() {
+    let bad = IDIV.replacen("category: ID,", "category: PASSPORT,", 1);
+    let err = parse_workflow(&bad, Format::Ron).expect_err("bad enum value");
+    let text = err.to_string();
+    assert!(
+        text.contains("PASSPORT") && text.contains("SELFIE"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_newer_format_version_is_refused_clearly() {
+    let newer = IDIV.replacen("format_version: 1", "format_version: 7", 1);
+    let err = parse_workflow(&newer, Format::Ron).expect_err("refused");
+    assert_eq!(
+        err,
+        ParseError::UnsupportedVersion {
+            found: 7,
+            supported: 1
+        }
+    );
+    assert!(err.to_string().contains("format_version 7"));
+    // Even when the rest is of a schema this build does not know.
+    let alien = "(format_version: 9, shapes: [CIRCLE(r: 1)])";
+    assert_eq!(
+        parse_workflow(alien, Format::Ron),
+        Err(ParseError::UnsupportedVersion {
+            found: 9,
+            supported: 1
+        })
+    );
+    let json = r#"{"format_version": 2, "anything": true}"#;
+    assert_eq!(
+        parse_workflow(json, Format::Json),
+        Err(ParseError::UnsupportedVersion {
+            found: 2,
+            supported: 1
+        })
+    );
+}
+
+#[test]
+fn a_missing_format_version_is_refused() {
+    let without = IDIV.replacen("format_version: 1,", "", 1);
+    assert_eq!(
+        parse_workflow(&without, Format::Ron),
+        Err(ParseError::MissingVersion { supported: 1 })
+    );
+}
+
+#[test]
+fn json_errors_have_line_and_column_too() {
+    let json = workflow_to_text(
+        &parse_workflow(IDIV, Format::Ron).expect("sample"),
+        Format::Json,
+    );
+    let broken = json.replacen("\"WEB\"", "WEB", 1);
+    let expected_line = broken
+        .lines()
+        .position(|l| l.contains("WEB") && !l.contains('"'))
+        .map(|i| i + 1);
+    let err = parse_workflow(&broken, Format::Json).expect_err("broken JSON");
+    assert_eq!(err.line(), expected_line);
+    assert!(
+        !err.to_string().contains(" at line "),
+        "position is not repeated: {err}"
+    );
+}
+
+#[test]
+fn json_and_ron_of_a_sample_are_the_same_workflow() {
+    let from_ron = parse_workflow(IDIV, Format::Ron).expect("ron");
+    let json = workflow_to_text(&from_ron, Format::Json);
+    assert!(json.contains("\"format_version\": 1"));
+    assert_eq!(parse_workflow(&json, Format::Json), Ok(from_ron));
+}
+
+#[test]
+fn non_finite_positions_are_refused() {
+    let nan = IDIV.replacen("position: (x: 0.0,", "position: (x: NaN,", 1);
+    match parse_workflow(&nan, Format::Ron) {
+        Err(ParseError::InvalidValue { node, .. }) => assert_eq!(node, "id_capture"),
+        other => panic!("expected InvalidValue, got {other:?}"),
+    }
+}
