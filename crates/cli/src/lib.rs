@@ -1,1 +1,158 @@
+//! idflow's command line: lint, convert, export and the store, so scripts
+//! and CI get the same answers as the designer.
 
+mod commands;
+mod output;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+pub use commands::store::resolve_store_dir;
+
+/// Exit codes scripts can rely on.
+pub mod exit {
+    /// Success, and no lint errors.
+    pub const OK: u8 = 0;
+    /// Lint errors, or the store refused the operation (conflict, read-only,
+    /// lint errors on publish, unknown key).
+    pub const REFUSED: u8 = 1;
+    /// A file could not be read or parsed, or the store is damaged.
+    pub const UNREADABLE: u8 = 2;
+}
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "idflow",
+    version,
+    about = "Design, check, version and publish identity-verification workflows"
+)]
+pub struct Cli {
+    /// The local store folder (default: the platform data folder).
+    #[arg(long, global = true, env = "IDFLOW_STORE", value_name = "DIR")]
+    pub store: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check workflow files for what the platform would reject.
+    Lint {
+        #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+        format: TextOrJson,
+        /// List the rules (code, default severity, summary) instead.
+        #[arg(long)]
+        rules: bool,
+        #[arg(required_unless_present = "rules", value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
+    /// Convert between RON and JSON (by file extension).
+    Convert { input: PathBuf, output: PathBuf },
+    /// Print what the platform needs for a workflow.
+    Export {
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        /// `customerInternalReference` of the request body.
+        #[arg(long, default_value = "idflow-export")]
+        customer_reference: String,
+        file: PathBuf,
+    },
+    /// Work with the store of drafts and published versions.
+    #[command(subcommand)]
+    Store(StoreCommand),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TextOrJson {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// The account-creation request body (`POST /api/v1/accounts`).
+    KyxRequest,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StoreCommand {
+    /// KEY, NAME, ORIGIN, STATUS, LATEST_VERSION, tab-separated.
+    List,
+    /// Print the draft (or a published version) as RON.
+    Show {
+        key: u32,
+        #[arg(long)]
+        version: Option<u32>,
+    },
+    /// Published versions: VERSION, PUBLISHED_AT, SHA256, REVISION.
+    History { key: u32 },
+    /// Add a workflow file as a new custom workflow; prints its key.
+    Import { file: PathBuf },
+    /// Replace the draft with a file, if the draft is still at BASE_REVISION.
+    Save {
+        key: u32,
+        file: PathBuf,
+        #[arg(long, value_name = "N")]
+        base_revision: u64,
+    },
+    /// Lint the draft and freeze it into the next version.
+    Publish {
+        key: u32,
+        /// Refuse unless the draft is still at this revision.
+        #[arg(long, value_name = "N")]
+        base_revision: Option<u64>,
+    },
+    /// Copy the draft (or a version) into a new custom workflow; prints its key.
+    Duplicate {
+        key: u32,
+        #[arg(long)]
+        version: Option<u32>,
+    },
+    /// Make a published version the draft again.
+    Restore {
+        key: u32,
+        #[arg(long)]
+        version: u32,
+        #[arg(long, value_name = "N")]
+        base_revision: u64,
+    },
+}
+
+/// Runs a parsed command line. `Ok(None)` when there is no subcommand (the
+/// caller opens the designer).
+pub fn run(cli: Cli) -> Option<ExitCode> {
+    let command = cli.command?;
+    let code = match command {
+        Command::Lint {
+            format,
+            rules,
+            files,
+        } => {
+            if rules {
+                commands::lint::print_rules()
+            } else {
+                commands::lint::run(&files, format)
+            }
+        }
+        Command::Convert { input, output } => commands::convert::run(&input, &output),
+        Command::Export {
+            format: ExportFormat::KyxRequest,
+            customer_reference,
+            file,
+        } => commands::export::run(&file, &customer_reference),
+        Command::Store(sub) => commands::store::run(cli.store.as_deref(), sub),
+    };
+    Some(ExitCode::from(code))
+}
+
+/// Logs go to stderr, quiet unless `RUST_LOG` asks for more.
+pub fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}

@@ -1,1 +1,12 @@
+//! idflow store: one `Store` trait with a local-directory implementation
+//! (the embedded default, offline editing) and, later, an HTTP client of the
+//! team server. Plus atomic, well-reported workflow file I/O.
 
+pub mod files;
+pub mod local;
+mod store;
+
+pub use local::{DuplicatedFrom, LocalStore};
+pub use store::{
+    Draft, Origin, Revision, Status, Store, StoreError, VersionInfo, Versioned, WorkflowSummary,
+};

@@ -140,6 +140,6 @@ pub fn lint(workflow: &Workflow) -> LintReport {
         }));
     }
     // Most severe first, then in node order, so the first line is the one to fix.
-    findings.sort_by(|a, b| b.severity.cmp(&a.severity));
+    findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
     LintReport { findings }
 }

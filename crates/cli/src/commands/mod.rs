@@ -1,0 +1,4 @@
+pub mod convert;
+pub mod export;
+pub mod lint;
+pub mod store;

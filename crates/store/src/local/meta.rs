@@ -1,0 +1,122 @@
+//! `<key>/meta.ron`: what the store knows about one workflow besides its
+//! content: name, origin, draft revision, published versions and where a
+//! duplicate came from.
+
+use std::path::Path;
+
+use idflow_core::format::{Format, parse_text, to_text};
+use serde::{Deserialize, Serialize};
+
+use super::disk;
+use crate::{Origin, Revision, StoreError, VersionInfo};
+
+/// The version of the metadata file format.
+pub(crate) const META_FORMAT_VERSION: u32 = 1;
+
+/// The workflow (and version, `None` for its draft) a duplicate was copied from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DuplicatedFrom {
+    pub key: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Meta {
+    pub format_version: u32,
+    pub key: u32,
+    pub name: String,
+    pub origin: Origin,
+    pub revision: Revision,
+    /// Oldest first, numbered 1, 2, 3...
+    #[serde(default)]
+    pub versions: Vec<VersionInfo>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duplicated_from: Option<DuplicatedFrom>,
+}
+
+impl Meta {
+    pub(crate) fn new(key: u32, name: String, origin: Origin) -> Meta {
+        Meta {
+            format_version: META_FORMAT_VERSION,
+            key,
+            name,
+            origin,
+            revision: 1,
+            versions: Vec::new(),
+            duplicated_from: None,
+        }
+    }
+
+    pub(crate) fn latest(&self) -> Option<&VersionInfo> {
+        self.versions.last()
+    }
+
+    pub(crate) fn version(&self, number: u32) -> Option<&VersionInfo> {
+        self.versions.iter().find(|v| v.number == number)
+    }
+
+    pub(crate) fn next_version_number(&self) -> u32 {
+        self.latest().map_or(1, |v| v.number.saturating_add(1))
+    }
+
+    /// Refuses writes to Global workflows and writes based on a stale revision.
+    pub(crate) fn check_writable(&self, base: Option<Revision>) -> Result<(), StoreError> {
+        if self.origin == Origin::Global {
+            return Err(StoreError::ReadOnly { key: self.key });
+        }
+        match base {
+            Some(expected) if expected != self.revision => Err(StoreError::Conflict {
+                key: self.key,
+                expected,
+                current: self.revision,
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    /// Reads and checks `path`, the metadata of workflow `key`.
+    pub(crate) fn read(path: &Path, key: u32) -> Result<Meta, StoreError> {
+        let text = disk::read_text(path)?;
+        let meta: Meta = parse_text(&text, Format::Ron).map_err(|e| disk::corrupt(path, &e))?;
+        meta.check(path, key)?;
+        Ok(meta)
+    }
+
+    fn check(&self, path: &Path, key: u32) -> Result<(), StoreError> {
+        let corrupt = |message: String| StoreError::Corrupt {
+            path: path.to_owned(),
+            line: None,
+            message,
+        };
+        if self.format_version != META_FORMAT_VERSION {
+            return Err(corrupt(format!(
+                "format_version {} is not supported: this build of idflow reads format_version {META_FORMAT_VERSION}; upgrade idflow to open it",
+                self.format_version
+            )));
+        }
+        if self.key != key {
+            return Err(corrupt(format!(
+                "records key {} but lives in the folder of workflow {key}",
+                self.key
+            )));
+        }
+        for (i, v) in self.versions.iter().enumerate() {
+            if usize::try_from(v.number).ok() != Some(i + 1) {
+                return Err(corrupt(format!(
+                    "versions must be numbered 1, 2, 3... in order; entry {} is numbered {}",
+                    i + 1,
+                    v.number
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// Replaces `path` atomically.
+    pub(crate) fn write(&self, path: &Path) -> Result<(), StoreError> {
+        disk::write_atomic(path, to_text(self, Format::Ron).as_bytes())
+    }
+}

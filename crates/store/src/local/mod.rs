@@ -1,0 +1,318 @@
+//! The local directory store: one folder per workflow, immutable published
+//! versions, atomic writes, a store-wide write lock (design.md, "Store").
+//!
+//! Modules: `layout` (where files live), `disk` (file operations as store
+//! errors), `lock` (the write lock), `store_file` (`store.ron`, the key
+//! counter), `meta` (`<key>/meta.ron`), `seed` (Global workflows on first
+//! use), `location` (the default folder).
+
+mod disk;
+mod layout;
+mod location;
+mod lock;
+mod meta;
+mod seed;
+mod store_file;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use idflow_core::Workflow;
+use idflow_core::lint::lint;
+
+pub use meta::DuplicatedFrom;
+
+use self::layout::{Layout, draft_file, meta_file, version_file, versions_dir};
+use self::lock::WriteLock;
+use self::meta::Meta;
+use self::store_file::StoreFile;
+use crate::{
+    Draft, Origin, Revision, Status, Store, StoreError, VersionInfo, Versioned, WorkflowSummary,
+};
+
+/// A store in a local folder. Cheap to open; every handle (in this process
+/// or another) sees the same data, and writes from different handles are
+/// serialised by a lock file.
+#[derive(Debug, Clone)]
+pub struct LocalStore {
+    layout: Layout,
+}
+
+impl LocalStore {
+    /// Opens the store in `dir`, creating the folder if needed. On first use
+    /// (no `store.ron` yet) the standard workflows are seeded as Global
+    /// workflows, each published as version 1.
+    pub fn open(dir: &Path) -> Result<LocalStore, StoreError> {
+        disk::create_dir_all(dir)?;
+        let store = LocalStore {
+            layout: Layout::new(dir.to_owned()),
+        };
+        let store_file = store.layout.store_file();
+        if StoreFile::read(&store_file)?.is_none() {
+            let _lock = store.lock()?;
+            // Another process may have seeded while we waited for the lock.
+            if StoreFile::read(&store_file)?.is_none() {
+                seed::seed(&store.layout, seed::SAMPLES)?;
+            }
+        }
+        Ok(store)
+    }
+
+    /// The folder used when the user names none: the platform's data folder
+    /// for idflow, joined with `store`.
+    pub fn default_location() -> Option<PathBuf> {
+        location::default_location()
+    }
+
+    /// The store's folder.
+    pub fn root(&self) -> &Path {
+        self.layout.root()
+    }
+
+    /// The folder reserved for the designer's autosave of workflow `key`
+    /// (not created here).
+    pub fn recovery_dir(&self, key: u32) -> PathBuf {
+        self.layout.recovery_dir(key)
+    }
+
+    /// Where workflow `key` was duplicated from, if it is a duplicate.
+    pub fn duplicated_from(&self, key: u32) -> Result<Option<DuplicatedFrom>, StoreError> {
+        Ok(self.meta(key)?.duplicated_from)
+    }
+
+    fn lock(&self) -> Result<WriteLock, StoreError> {
+        WriteLock::acquire(&self.layout.lock_file())
+    }
+
+    /// The metadata of workflow `key`; `NotFound` when it has no folder.
+    fn meta(&self, key: u32) -> Result<Meta, StoreError> {
+        let dir = self.layout.workflow_dir(key);
+        if !disk::exists(&dir)? {
+            return Err(StoreError::NotFound { key });
+        }
+        Meta::read(&meta_file(&dir), key)
+    }
+
+    fn read_draft(&self, key: u32) -> Result<Workflow, StoreError> {
+        disk::read_workflow(&draft_file(&self.layout.workflow_dir(key)))
+    }
+
+    /// Reads a recorded version and checks its bytes against the recorded hash.
+    fn read_version(&self, meta: &Meta, number: u32) -> Result<Versioned, StoreError> {
+        let key = meta.key;
+        let info = meta
+            .version(number)
+            .ok_or(StoreError::VersionNotFound {
+                key,
+                version: number,
+            })?
+            .clone();
+        let path = version_file(&self.layout.workflow_dir(key), number);
+        let bytes = disk::read_bytes(&path)?;
+        let actual = disk::sha256_hex(&bytes);
+        if actual != info.sha256 {
+            return Err(StoreError::Integrity {
+                path,
+                expected: info.sha256,
+                actual,
+            });
+        }
+        let workflow = disk::parse_workflow_bytes(&path, &bytes)?;
+        Ok(Versioned { workflow, info })
+    }
+
+    /// Replaces the draft of a writable workflow whose metadata was read
+    /// under the lock, and bumps its revision. The existing draft must parse:
+    /// a corrupt file is reported, never overwritten.
+    fn replace_draft(&self, mut meta: Meta, workflow: &Workflow) -> Result<Revision, StoreError> {
+        let key = meta.key;
+        let dir = self.layout.workflow_dir(key);
+        let draft_path = draft_file(&dir);
+        disk::read_workflow(&draft_path)?;
+        let mut workflow = workflow.clone();
+        workflow.key = key;
+        let (workflow, text) = disk::encode_workflow(&draft_path, &workflow)?;
+        disk::write_atomic(&draft_path, text.as_bytes())?;
+        meta.revision += 1;
+        meta.name = workflow.name;
+        meta.write(&meta_file(&dir))?;
+        tracing::debug!(key, revision = meta.revision, "draft saved");
+        Ok(meta.revision)
+    }
+
+    /// Adds a custom workflow under a fresh key. The key counter is advanced
+    /// and persisted before the folder is written, so a key is never handed
+    /// out twice even if a later step fails.
+    fn create_with(
+        &self,
+        workflow: Workflow,
+        duplicated_from: Option<DuplicatedFrom>,
+    ) -> Result<u32, StoreError> {
+        let _lock = self.lock()?;
+        let store_path = self.layout.store_file();
+        let mut counter = StoreFile::read(&store_path)?.ok_or_else(|| StoreError::Io {
+            path: store_path.clone(),
+            source: std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                "store.ron is missing: reopen the store",
+            ),
+        })?;
+        let mut key = counter
+            .next_custom_key
+            .max(idflow_core::catalog::FIRST_CUSTOM_KEY);
+        // A folder nobody allocated (copied in by hand): skip its key.
+        while disk::exists(&self.layout.workflow_dir(key))? {
+            key = key.checked_add(1).ok_or(StoreError::KeysExhausted)?;
+        }
+        counter.next_custom_key = key.checked_add(1).ok_or(StoreError::KeysExhausted)?;
+        counter.write(&store_path)?;
+
+        let stage = self.layout.staging_dir("new", key);
+        disk::remove_stale_dir(&stage)?;
+        disk::create_dir_all(&stage)?;
+        let mut workflow = workflow;
+        workflow.key = key;
+        let (workflow, text) = disk::encode_workflow(&draft_file(&stage), &workflow)?;
+        disk::write_atomic(&draft_file(&stage), text.as_bytes())?;
+        let mut meta = Meta::new(key, workflow.name, Origin::Custom);
+        meta.duplicated_from = duplicated_from;
+        meta.write(&meta_file(&stage))?;
+        disk::rename_dir(&stage, &self.layout.workflow_dir(key))?;
+        tracing::debug!(key, ?duplicated_from, "workflow created");
+        Ok(key)
+    }
+}
+
+/// The keys of the workflow folders in the store, unordered.
+fn workflow_keys(layout: &Layout) -> Result<Vec<u32>, StoreError> {
+    let root = layout.root();
+    let entries = fs::read_dir(root).map_err(|e| disk::io_error(root, e))?;
+    let mut keys = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| disk::io_error(root, e))?;
+        let Some(key) = entry.file_name().to_str().and_then(layout::key_of_dir_name) else {
+            continue;
+        };
+        let file_type = entry
+            .file_type()
+            .map_err(|e| disk::io_error(&entry.path(), e))?;
+        if file_type.is_dir() {
+            keys.push(key);
+        }
+    }
+    Ok(keys)
+}
+
+impl Store for LocalStore {
+    fn list(&self) -> Result<Vec<WorkflowSummary>, StoreError> {
+        let mut keys = workflow_keys(&self.layout)?;
+        keys.sort_unstable();
+        keys.into_iter()
+            .map(|key| {
+                let meta = self.meta(key)?;
+                let draft = self.read_draft(key)?;
+                let status = match meta.latest() {
+                    Some(latest) if self.read_version(&meta, latest.number)?.workflow == draft => {
+                        Status::Published
+                    }
+                    _ => Status::Draft,
+                };
+                Ok(WorkflowSummary {
+                    key,
+                    name: meta.name.clone(),
+                    origin: meta.origin,
+                    status,
+                    latest_version: meta.latest().map(|v| v.number),
+                    revision: meta.revision,
+                })
+            })
+            .collect()
+    }
+
+    fn draft(&self, key: u32) -> Result<Draft, StoreError> {
+        let meta = self.meta(key)?;
+        let workflow = self.read_draft(key)?;
+        Ok(Draft {
+            workflow,
+            revision: meta.revision,
+        })
+    }
+
+    fn version(&self, key: u32, number: u32) -> Result<Versioned, StoreError> {
+        let meta = self.meta(key)?;
+        self.read_version(&meta, number)
+    }
+
+    fn history(&self, key: u32) -> Result<Vec<VersionInfo>, StoreError> {
+        Ok(self.meta(key)?.versions)
+    }
+
+    fn create(&self, workflow: Workflow) -> Result<u32, StoreError> {
+        self.create_with(workflow, None)
+    }
+
+    fn save_draft(
+        &self,
+        key: u32,
+        workflow: &Workflow,
+        base: Revision,
+    ) -> Result<Revision, StoreError> {
+        let _lock = self.lock()?;
+        let meta = self.meta(key)?;
+        meta.check_writable(Some(base))?;
+        self.replace_draft(meta, workflow)
+    }
+
+    fn publish(&self, key: u32, base: Option<Revision>) -> Result<VersionInfo, StoreError> {
+        let _lock = self.lock()?;
+        let mut meta = self.meta(key)?;
+        meta.check_writable(base)?;
+        let draft = self.read_draft(key)?;
+        let report = lint(&draft);
+        if report.has_errors() {
+            return Err(StoreError::LintErrors { key, report });
+        }
+        let dir = self.layout.workflow_dir(key);
+        let number = meta.next_version_number();
+        let path = version_file(&dir, number);
+        let (_, text) = disk::encode_workflow(&path, &draft)?;
+        let published_at = disk::now_rfc3339(&path)?;
+        disk::create_dir_all(&versions_dir(&dir))?;
+        disk::write_new(&path, text.as_bytes())?;
+        let info = VersionInfo {
+            number,
+            published_at,
+            sha256: disk::sha256_hex(text.as_bytes()),
+            revision: meta.revision,
+        };
+        meta.versions.push(info.clone());
+        meta.write(&meta_file(&dir))?;
+        tracing::debug!(key, version = number, revision = meta.revision, "published");
+        Ok(info)
+    }
+
+    fn duplicate(&self, key: u32, version: Option<u32>) -> Result<u32, StoreError> {
+        let (mut workflow, name) = match version {
+            None => {
+                let workflow = self.draft(key)?.workflow;
+                let name = format!("Copy of {}", workflow.name);
+                (workflow, name)
+            }
+            Some(number) => {
+                let workflow = self.version(key, number)?.workflow;
+                let name = format!("Copy of {} (v{number})", workflow.name);
+                (workflow, name)
+            }
+        };
+        workflow.name = name;
+        self.create_with(workflow, Some(DuplicatedFrom { key, version }))
+    }
+
+    fn restore(&self, key: u32, version: u32, base: Revision) -> Result<Revision, StoreError> {
+        let _lock = self.lock()?;
+        let meta = self.meta(key)?;
+        meta.check_writable(Some(base))?;
+        let versioned = self.read_version(&meta, version)?;
+        self.replace_draft(meta, &versioned.workflow)
+    }
+}

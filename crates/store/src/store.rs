@@ -1,0 +1,150 @@
+use std::path::PathBuf;
+
+use idflow_core::Workflow;
+use idflow_core::lint::LintReport;
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+/// A draft's revision: bumped by every write. Every write names the revision
+/// it was based on; a write based on an older one is refused.
+pub type Revision = u64;
+
+/// Global workflows are the platform's standard ones (read-only: duplicate to
+/// customise); custom ones are the user's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Origin {
+    Global,
+    Custom,
+}
+
+impl Origin {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Origin::Global => "GLOBAL",
+            Origin::Custom => "CUSTOM",
+        }
+    }
+}
+
+/// Published: the draft equals the latest published version. Draft:
+/// never published, or edited since.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Status {
+    Draft,
+    Published,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Draft => "DRAFT",
+            Status::Published => "PUBLISHED",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkflowSummary {
+    pub key: u32,
+    pub name: String,
+    pub origin: Origin,
+    pub status: Status,
+    pub latest_version: Option<u32>,
+    pub revision: Revision,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Draft {
+    pub workflow: Workflow,
+    pub revision: Revision,
+}
+
+/// One published, immutable version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VersionInfo {
+    pub number: u32,
+    /// RFC 3339, UTC.
+    pub published_at: String,
+    /// SHA-256 of the version file's bytes, hex; checked on every read.
+    pub sha256: String,
+    /// The draft revision that was frozen.
+    pub revision: Revision,
+}
+
+#[derive(Debug, Error)]
+pub enum StoreError {
+    #[error("workflow {key} does not exist in this store")]
+    NotFound { key: u32 },
+    #[error("workflow {key} has no version {version}")]
+    VersionNotFound { key: u32, version: u32 },
+    #[error(
+        "workflow {key} changed since revision {expected} (it is now at revision {current}): reload it and apply your change again"
+    )]
+    Conflict {
+        key: u32,
+        expected: Revision,
+        current: Revision,
+    },
+    #[error("workflow {key} is a Global workflow and read-only: duplicate it to customise it")]
+    ReadOnly { key: u32 },
+    #[error("workflow {key} cannot be published: {} lint error(s) remain", report.errors().count())]
+    LintErrors { key: u32, report: LintReport },
+    #[error("{}{}: {message}; the file was left untouched", path.display(), line.map(|l| format!(":{l}")).unwrap_or_default())]
+    Corrupt {
+        path: PathBuf,
+        line: Option<usize>,
+        message: String,
+    },
+    #[error("{}: content hash {actual} does not match the recorded {expected}: a published version was modified outside idflow", path.display())]
+    Integrity {
+        path: PathBuf,
+        expected: String,
+        actual: String,
+    },
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("workflow key space exhausted")]
+    KeysExhausted,
+}
+
+/// Where workflows live. The local directory store and the server client
+/// implement it, so the CLI and the designer work with either.
+pub trait Store {
+    /// Every workflow, ordered by key.
+    fn list(&self) -> Result<Vec<WorkflowSummary>, StoreError>;
+    /// The current draft and its revision.
+    fn draft(&self, key: u32) -> Result<Draft, StoreError>;
+    /// A published version (verified against its recorded hash).
+    fn version(&self, key: u32, number: u32) -> Result<Versioned, StoreError>;
+    /// Published versions, oldest first.
+    fn history(&self, key: u32) -> Result<Vec<VersionInfo>, StoreError>;
+    /// Adds a custom workflow under a fresh key (never reused); returns the key.
+    fn create(&self, workflow: Workflow) -> Result<u32, StoreError>;
+    /// Replaces the draft if `base` is still the current revision.
+    fn save_draft(
+        &self,
+        key: u32,
+        workflow: &Workflow,
+        base: Revision,
+    ) -> Result<Revision, StoreError>;
+    /// Lints the draft and, without errors, freezes it into the next version.
+    /// `base`, when given, must be the current revision.
+    fn publish(&self, key: u32, base: Option<Revision>) -> Result<VersionInfo, StoreError>;
+    /// Copies a version (or the draft) into a new custom workflow.
+    fn duplicate(&self, key: u32, version: Option<u32>) -> Result<u32, StoreError>;
+    /// Makes a published version the draft again.
+    fn restore(&self, key: u32, version: u32, base: Revision) -> Result<Revision, StoreError>;
+}
+
+/// A published version with its record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Versioned {
+    pub workflow: Workflow,
+    pub info: VersionInfo,
+}

@@ -1,0 +1,421 @@
+//! The command line's outputs and exit codes, run as a user would run them.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use tempfile::TempDir;
+
+fn idflow() -> Command {
+    let mut cmd = Command::cargo_bin("idflow").expect("binary built");
+    cmd.env_remove("IDFLOW_STORE").env_remove("RUST_LOG");
+    cmd
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn fixture(name: &str) -> PathBuf {
+    root().join("tests/fixtures").join(name)
+}
+
+fn sample(prefix: &str) -> PathBuf {
+    let dir = root().join("sample_workflows");
+    fs::read_dir(&dir)
+        .expect("sample_workflows")
+        .map(|e| e.expect("entry").path())
+        .find(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with(prefix))
+        })
+        .unwrap_or_else(|| panic!("no sample {prefix}"))
+}
+
+fn all_samples() -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = fs::read_dir(root().join("sample_workflows"))
+        .expect("dir")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    v.sort();
+    v
+}
+
+fn stdout_of(cmd: &mut Command) -> String {
+    String::from_utf8(cmd.output().expect("runs").stdout).expect("utf-8")
+}
+
+// --- lint ---
+
+#[test]
+fn lint_of_every_sample_exits_0_without_errors() {
+    idflow()
+        .arg("lint")
+        .args(all_samples())
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(": error ").not());
+}
+
+#[test]
+fn lint_names_rule_and_node_for_each_acceptance_fixture() {
+    for (file, code, node) in [
+        (
+            "extraction-without-usability.ron",
+            "capability-dependency",
+            "idiv",
+        ),
+        ("facemap-api-only.ron", "facemap-api-only", "selfie_capture"),
+        (
+            "decision-missing-else.ron",
+            "decision-branch-missing",
+            "no_fraud",
+        ),
+        (
+            "unreachable-node.ron",
+            "unreachable-node",
+            "forgotten_screening",
+        ),
+    ] {
+        let path = fixture(file);
+        let expected = format!("{}: error {code} [node {node}]: ", path.display());
+        idflow()
+            .arg("lint")
+            .arg(&path)
+            .assert()
+            .code(1)
+            .stdout(predicate::str::contains(expected));
+    }
+}
+
+#[test]
+fn lint_exits_2_on_an_unreadable_file_and_names_path_and_line() {
+    let broken = fixture("broken-syntax.ron");
+    idflow()
+        .arg("lint")
+        .arg(&broken)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!("{}:4:", broken.display())));
+    idflow()
+        .args(["lint", "no/such/file.ron"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no/such/file.ron"));
+    // Unreadable wins over lint errors when both occur.
+    idflow()
+        .arg("lint")
+        .arg(fixture("facemap-api-only.ron"))
+        .arg(&broken)
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn lint_json_lists_findings_per_file() {
+    let out = stdout_of(
+        idflow()
+            .args(["lint", "--format", "json"])
+            .arg(fixture("facemap-api-only.ron")),
+    );
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let findings = v[0]["findings"].as_array().expect("findings");
+    let f = findings
+        .iter()
+        .find(|f| f["code"] == "facemap-api-only")
+        .expect("finding");
+    assert_eq!(f["severity"], "error");
+    assert_eq!(f["node"], "selfie_capture");
+    assert_eq!(f["field"], "channels");
+}
+
+#[test]
+fn lint_rules_lists_every_rule() {
+    let out = stdout_of(idflow().args(["lint", "--rules"]));
+    assert_eq!(out.lines().count(), idflow_core::lint::RULES.len());
+    assert!(out.contains("facemap-api-only\terror\t"));
+}
+
+#[test]
+fn json_files_lint_like_ron_files() {
+    let dir = TempDir::new().expect("tmp");
+    let json = dir.path().join("bad.json");
+    idflow()
+        .arg("convert")
+        .arg(fixture("facemap-api-only.ron"))
+        .arg(&json)
+        .assert()
+        .code(0);
+    idflow()
+        .arg("lint")
+        .arg(&json)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("facemap-api-only"));
+}
+
+// --- convert ---
+
+#[test]
+fn convert_round_trips_ron_json_ron() {
+    let dir = TempDir::new().expect("tmp");
+    let json = dir.path().join("w.json");
+    let ron = dir.path().join("w.ron");
+    let original = sample("10167");
+    idflow()
+        .arg("convert")
+        .arg(&original)
+        .arg(&json)
+        .assert()
+        .code(0);
+    let v: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(&json).expect("json")).expect("valid json");
+    assert_eq!(v["key"], 10167);
+    idflow()
+        .arg("convert")
+        .arg(&json)
+        .arg(&ron)
+        .assert()
+        .code(0);
+    let a = idflow_store::files::read_workflow_file(&original).expect("a");
+    let b = idflow_store::files::read_workflow_file(&ron).expect("b");
+    assert_eq!(a, b);
+}
+
+#[test]
+fn convert_refuses_unknown_extensions_and_writes_nothing() {
+    let dir = TempDir::new().expect("tmp");
+    let out = dir.path().join("w.yaml");
+    idflow()
+        .arg("convert")
+        .arg(sample("10011"))
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(".ron or .json"));
+    assert!(!out.exists());
+}
+
+// --- export ---
+
+#[test]
+fn export_kyx_request_of_10011() {
+    let out = stdout_of(
+        idflow()
+            .args(["export", "--format", "kyx-request"])
+            .arg(sample("10011")),
+    );
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(v["workflowDefinition"]["key"], 10011);
+    let categories: Vec<&str> = v["workflowDefinition"]["credentials"]
+        .as_array()
+        .expect("credentials")
+        .iter()
+        .filter_map(|c| c["category"].as_str())
+        .collect();
+    assert_eq!(categories, ["ID", "SELFIE", "FACEMAP"]);
+    assert!(v["customerInternalReference"].is_string());
+}
+
+#[test]
+fn export_carries_labels_types_and_countries() {
+    let out = stdout_of(
+        idflow()
+            .args(["export", "--format", "kyx-request"])
+            .arg(sample("10013")),
+    );
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let id = &v["workflowDefinition"]["credentials"][0];
+    assert_eq!(id["category"], "ID");
+    assert_eq!(id["country"]["values"][0], "USA");
+    assert!(
+        id["type"]["values"]
+            .as_array()
+            .expect("types")
+            .iter()
+            .any(|t| t == "DRIVING_LICENSE")
+    );
+    let out = stdout_of(
+        idflow()
+            .args(["export", "--format", "kyx-request"])
+            .arg(sample("10071")),
+    );
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(v["workflowDefinition"]["credentials"][0]["label"], "stored");
+}
+
+// --- store ---
+
+fn store_cmd(dir: &Path) -> Command {
+    let mut cmd = idflow();
+    cmd.arg("--store").arg(dir).arg("store");
+    cmd
+}
+
+#[test]
+fn store_list_shows_the_seeded_global_workflows() {
+    let dir = TempDir::new().expect("tmp");
+    let out = stdout_of(store_cmd(dir.path()).arg("list"));
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 9, "{out}");
+    assert!(
+        lines.contains(&"10011\tID and identity verification (IDIV)\tGLOBAL\tPUBLISHED\t1"),
+        "{out}"
+    );
+    for line in lines {
+        assert_eq!(line.split('\t').count(), 5, "{line}");
+    }
+}
+
+#[test]
+fn store_location_comes_from_idflow_store_too() {
+    let dir = TempDir::new().expect("tmp");
+    let out = stdout_of(
+        idflow()
+            .env("IDFLOW_STORE", dir.path())
+            .args(["store", "list"]),
+    );
+    assert!(out.contains("10011\t"));
+    assert!(dir.path().join("10011").join("draft.ron").exists());
+}
+
+#[test]
+fn store_import_save_publish_history_duplicate() {
+    let dir = TempDir::new().expect("tmp");
+    let key = stdout_of(
+        store_cmd(dir.path())
+            .arg("import")
+            .arg(sample("custom-step-up")),
+    )
+    .trim()
+    .to_owned();
+    assert_eq!(key, "200000");
+    let listed = stdout_of(store_cmd(dir.path()).arg("list"));
+    assert!(
+        listed
+            .contains("200000\tStep-up: device risk first, IDIV only when risky\tCUSTOM\tDRAFT\t-"),
+        "{listed}"
+    );
+
+    // Save from a file with the right base revision, then a stale one.
+    let edited = dir.path().join("edited.ron");
+    let text = fs::read_to_string(sample("custom-step-up"))
+        .expect("read")
+        .replace("Step-up:", "Step up:");
+    fs::write(&edited, text).expect("write");
+    store_cmd(dir.path())
+        .args(["save", &key])
+        .arg(&edited)
+        .args(["--base-revision", "1"])
+        .assert()
+        .code(0)
+        .stdout("2\n");
+    store_cmd(dir.path())
+        .args(["save", &key])
+        .arg(&edited)
+        .args(["--base-revision", "1"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("revision 1").and(predicate::str::contains("revision 2")));
+
+    store_cmd(dir.path())
+        .args(["publish", &key])
+        .assert()
+        .code(0)
+        .stdout("1\n");
+    let history = stdout_of(store_cmd(dir.path()).args(["history", &key]));
+    let fields: Vec<&str> = history.trim().split('\t').collect();
+    assert_eq!(fields[0], "1");
+    assert_eq!(fields[2].len(), 64, "sha256 hex: {history}");
+
+    let shown = stdout_of(store_cmd(dir.path()).args(["show", &key, "--version", "1"]));
+    assert!(shown.contains("Step up:"));
+
+    let copy = stdout_of(store_cmd(dir.path()).args(["duplicate", "10011"]))
+        .trim()
+        .to_owned();
+    assert_eq!(copy, "200001");
+    let shown = stdout_of(store_cmd(dir.path()).args(["show", &copy]));
+    assert!(shown.contains("key: 200001"));
+}
+
+#[test]
+fn store_publish_with_lint_errors_is_refused_and_writes_nothing() {
+    let dir = TempDir::new().expect("tmp");
+    let key = stdout_of(
+        store_cmd(dir.path())
+            .arg("import")
+            .arg(fixture("facemap-api-only.ron")),
+    )
+    .trim()
+    .to_owned();
+    let before = snapshot(dir.path());
+    store_cmd(dir.path())
+        .args(["publish", &key])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "error facemap-api-only [node selfie_capture]",
+        ));
+    assert_eq!(snapshot(dir.path()), before);
+}
+
+#[test]
+fn store_reports_a_corrupt_draft_with_path_and_line_and_leaves_it_unchanged() {
+    let dir = TempDir::new().expect("tmp");
+    let key = stdout_of(store_cmd(dir.path()).arg("import").arg(sample("10011")))
+        .trim()
+        .to_owned();
+    let draft = dir.path().join(&key).join("draft.ron");
+    let corrupt = b"(\n  format_version: 1,\n  key: 200000,\n  nodes: [ @\n".to_vec();
+    fs::write(&draft, &corrupt).expect("corrupt");
+    store_cmd(dir.path())
+        .args(["save", &key])
+        .arg(sample("10011"))
+        .args(["--base-revision", "1"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!("{}:4", draft.display())));
+    store_cmd(dir.path())
+        .args(["show", &key])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("draft.ron:4"));
+    assert_eq!(fs::read(&draft).expect("read"), corrupt);
+}
+
+#[test]
+fn store_refuses_to_edit_a_global_workflow() {
+    let dir = TempDir::new().expect("tmp");
+    store_cmd(dir.path())
+        .args(["save", "10011"])
+        .arg(sample("10011"))
+        .args(["--base-revision", "1"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("duplicate"));
+}
+
+#[test]
+fn no_subcommand_explains_instead_of_failing_silently() {
+    idflow().assert().stderr(predicate::str::contains("idflow"));
+}
+
+fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(d) = stack.pop() {
+        for e in fs::read_dir(&d).expect("dir") {
+            let p = e.expect("entry").path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if !p.ends_with(".lock") {
+                out.push((p.clone(), fs::read(&p).expect("read")));
+            }
+        }
+    }
+    out.sort();
+    out
+}
