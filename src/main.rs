@@ -1,21 +1,21 @@
-//! `idflow`: with a subcommand, the command line; without one, the designer.
+//! `idflow`: with a subcommand, the command line; without one (or with
+//! `open FILE`), the designer.
 
 use std::process::ExitCode;
 
 use clap::Parser;
+use idflow_cli::Outcome;
 
 fn main() -> ExitCode {
     idflow_cli::init_logging();
-    let cli = idflow_cli::Cli::parse();
-    match idflow_cli::run(cli) {
-        Some(code) => code,
-        None => {
-            // The desktop designer (issue 3) will open here; until then, say
-            // what works instead of exiting silently.
-            eprintln!(
-                "idflow: the desktop designer is not built yet. Try `idflow store list`, `idflow lint FILE...` or `idflow --help`."
-            );
-            ExitCode::from(idflow_cli::exit::REFUSED)
-        }
+    match idflow_cli::run(idflow_cli::Cli::parse()) {
+        Outcome::Exit(code) => code,
+        Outcome::Designer { store, file } => match idflow::app::run(&store, file.as_deref()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                ExitCode::from(idflow_cli::exit::UNREADABLE)
+            }
+        },
     }
 }

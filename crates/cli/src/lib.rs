@@ -38,6 +38,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Open a workflow file in the designer.
+    Open { file: PathBuf },
     /// Check workflow files for what the platform would reject.
     Lint {
         #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
@@ -120,11 +122,34 @@ pub enum StoreCommand {
     },
 }
 
-/// Runs a parsed command line. `Ok(None)` when there is no subcommand (the
-/// caller opens the designer).
-pub fn run(cli: Cli) -> Option<ExitCode> {
-    let command = cli.command?;
+/// What the command line asked for.
+pub enum Outcome {
+    /// A command ran; exit with this code.
+    Exit(ExitCode),
+    /// Open the designer on this store folder, optionally showing a file.
+    Designer {
+        store: PathBuf,
+        file: Option<PathBuf>,
+    },
+}
+
+/// Runs a parsed command line. Without a subcommand (or with `open FILE`)
+/// the caller opens the designer.
+pub fn run(cli: Cli) -> Outcome {
+    let designer = |file: Option<PathBuf>| match resolve_store_dir(cli.store.as_deref()) {
+        Some(store) => Outcome::Designer { store, file },
+        None => {
+            eprintln!(
+                "error: no home folder to keep the store in: pass --store DIR or set IDFLOW_STORE"
+            );
+            Outcome::Exit(ExitCode::from(exit::UNREADABLE))
+        }
+    };
+    let Some(command) = cli.command else {
+        return designer(None);
+    };
     let code = match command {
+        Command::Open { file } => return designer(Some(file)),
         Command::Lint {
             format,
             rules,
@@ -144,7 +169,7 @@ pub fn run(cli: Cli) -> Option<ExitCode> {
         } => commands::export::run(&file, &customer_reference),
         Command::Store(sub) => commands::store::run(cli.store.as_deref(), sub),
     };
-    Some(ExitCode::from(code))
+    Outcome::Exit(ExitCode::from(code))
 }
 
 /// Logs go to stderr, quiet unless `RUST_LOG` asks for more.

@@ -5,6 +5,7 @@
 pub mod catalog;
 pub mod export;
 pub mod format;
+pub mod layout;
 pub mod lint;
 pub mod model;
 pub mod synthetic;

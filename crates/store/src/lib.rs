@@ -4,6 +4,7 @@
 
 pub mod files;
 pub mod local;
+pub mod recovery;
 mod store;
 
 pub use local::{DuplicatedFrom, LocalStore};

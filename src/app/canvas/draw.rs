@@ -1,0 +1,329 @@
+//! Painting: grid, cards, wires, badges, notes. No state, no interaction.
+
+use egui::epaint::CubicBezierShape;
+use egui::text::{LayoutJob, TextWrapping};
+use egui::{
+    Align2, Color32, CornerRadius, FontId, Painter, Pos2, Rect, Stroke, StrokeKind, TextFormat,
+    Vec2, pos2, vec2,
+};
+use idflow_core::lint::Severity;
+use idflow_core::model::{Node, Note, Port};
+
+use super::card::card_text;
+use super::geometry::{PORT_RADIUS, card_rect, input_port, output_ports, wire_points};
+use crate::app::theme;
+
+/// Below this zoom, cards are drawn as plain blocks (text would be unreadable
+/// and is the most expensive part of a frame).
+pub const DETAIL_ZOOM: f32 = 0.45;
+
+pub struct Palette {
+    pub dark: bool,
+    pub card: Color32,
+    pub text: Color32,
+    pub weak_text: Color32,
+    pub border: Color32,
+    pub selection: Color32,
+    pub wire: Color32,
+    pub chip: Color32,
+}
+
+impl Palette {
+    pub fn from_visuals(v: &egui::Visuals) -> Self {
+        Palette {
+            dark: v.dark_mode,
+            card: theme::card_fill(v),
+            text: v.strong_text_color(),
+            weak_text: v.weak_text_color(),
+            border: if v.dark_mode {
+                Color32::from_gray(70)
+            } else {
+                Color32::from_gray(205)
+            },
+            selection: theme::selection_color(v),
+            wire: if v.dark_mode {
+                Color32::from_gray(150)
+            } else {
+                Color32::from_gray(120)
+            },
+            chip: if v.dark_mode {
+                Color32::from_gray(55)
+            } else {
+                Color32::from_gray(236)
+            },
+        }
+    }
+}
+
+pub fn grid(painter: &Painter, visible: Rect, dark: bool) {
+    let color = if dark {
+        Color32::from_gray(36)
+    } else {
+        Color32::from_gray(226)
+    };
+    let step = theme::GRID * 2.0;
+    let stroke = Stroke::new(1.0, color);
+    let mut x = (visible.left() / step).floor() * step;
+    while x < visible.right() {
+        painter.line_segment([pos2(x, visible.top()), pos2(x, visible.bottom())], stroke);
+        x += step;
+    }
+    let mut y = (visible.top() / step).floor() * step;
+    while y < visible.bottom() {
+        painter.line_segment([pos2(visible.left(), y), pos2(visible.right(), y)], stroke);
+        y += step;
+    }
+}
+
+fn one_line(text: &str, size: f32, color: Color32, width: f32) -> LayoutJob {
+    let mut job = LayoutJob::single_section(
+        text.to_owned(),
+        TextFormat::simple(FontId::proportional(size), color),
+    );
+    job.wrap = TextWrapping {
+        max_width: width,
+        max_rows: 1,
+        break_anywhere: true,
+        overflow_character: Some('…'),
+    };
+    job
+}
+
+pub struct CardState {
+    pub selected: bool,
+    pub hovered: bool,
+    /// Worst finding and count, for the badge.
+    pub badge: Option<(Severity, usize)>,
+    pub highlighted: bool,
+}
+
+pub fn card(painter: &Painter, node: &Node, state: &CardState, zoom: f32, p: &Palette) {
+    let rect = card_rect(node);
+    let tag = node.kind.tag();
+    let accent = theme::category_color(tag, p.dark);
+    let radius = CornerRadius::same(theme::CARD_ROUNDING as u8);
+    if zoom < DETAIL_ZOOM {
+        painter.rect_filled(rect, radius, accent.gamma_multiply(0.85));
+        if state.selected {
+            painter.rect_stroke(
+                rect,
+                radius,
+                Stroke::new(3.0 / zoom, p.selection),
+                StrokeKind::Outside,
+            );
+        }
+        if let Some((severity, _)) = state.badge {
+            painter.circle_filled(
+                rect.right_top(),
+                10.0 / zoom.max(0.1),
+                theme::severity_color(severity, p.dark),
+            );
+        }
+        return;
+    }
+
+    // Shadow, body, header strip.
+    painter.rect_filled(
+        rect.translate(vec2(0.0, 2.0)),
+        radius,
+        Color32::from_black_alpha(if p.dark { 60 } else { 18 }),
+    );
+    painter.rect_filled(rect, radius, p.card);
+    let header = Rect::from_min_size(rect.min, vec2(rect.width(), 30.0));
+    let top = theme::CARD_ROUNDING as u8;
+    painter.rect_filled(
+        header,
+        CornerRadius {
+            nw: top,
+            ne: top,
+            sw: 0,
+            se: 0,
+        },
+        accent,
+    );
+    let border = if state.selected {
+        Stroke::new(2.5, p.selection)
+    } else if state.highlighted {
+        Stroke::new(2.5, Color32::from_rgb(0x2e, 0xa0, 0x43))
+    } else if state.hovered {
+        Stroke::new(1.5, accent)
+    } else {
+        Stroke::new(1.0, p.border)
+    };
+    painter.rect_stroke(rect, radius, border, StrokeKind::Inside);
+
+    let text = card_text(node);
+    // Text keeps a legible size on screen when zoomed out (down to 50 %).
+    let title_size = (14.0f32).max(10.0 / zoom).min(22.0);
+    let body_size = (12.5f32).max(9.0 / zoom).min(19.0);
+    painter.text(
+        pos2(rect.left() + 10.0, header.center().y),
+        Align2::LEFT_CENTER,
+        theme::category_icon(tag),
+        FontId::proportional(14.0),
+        Color32::WHITE,
+    );
+    let title = painter.layout_job(one_line(
+        &text.title,
+        title_size,
+        Color32::WHITE,
+        rect.width() - 60.0,
+    ));
+    painter.galley(
+        pos2(rect.left() + 30.0, header.center().y - title.size().y / 2.0),
+        title,
+        Color32::WHITE,
+    );
+
+    let subtitle = painter.layout_job(one_line(
+        &text.subtitle,
+        body_size,
+        p.text,
+        rect.width() - 20.0,
+    ));
+    painter.galley(
+        pos2(rect.left() + 10.0, header.bottom() + 8.0),
+        subtitle,
+        p.text,
+    );
+
+    // Chips, left to right, as many as fit; too small to read below 70 %,
+    // where they become one line of text instead.
+    let chips: &[String] = if zoom < 0.7 { &[] } else { &text.chips };
+    if zoom < 0.7 && !text.chips.is_empty() {
+        let line = painter.layout_job(one_line(
+            &text.chips.join(" · "),
+            body_size,
+            p.weak_text,
+            rect.width() - 20.0,
+        ));
+        painter.galley(
+            pos2(rect.left() + 10.0, rect.bottom() - 10.0 - line.size().y),
+            line,
+            p.weak_text,
+        );
+    }
+    let mut x = rect.left() + 10.0;
+    let y = rect.bottom() - 30.0;
+    for chip in chips {
+        let galley = painter.layout_no_wrap(chip.clone(), FontId::monospace(10.5), p.weak_text);
+        let w = galley.size().x + 10.0;
+        if x + w > rect.right() - 10.0 {
+            painter.text(
+                pos2(x, y + 9.0),
+                Align2::LEFT_CENTER,
+                "…",
+                FontId::proportional(12.0),
+                p.weak_text,
+            );
+            break;
+        }
+        let chip_rect = Rect::from_min_size(pos2(x, y), vec2(w, 18.0));
+        painter.rect_filled(chip_rect, CornerRadius::same(9), p.chip);
+        painter.galley(
+            pos2(x + 5.0, y + 9.0 - galley.size().y / 2.0),
+            galley,
+            p.weak_text,
+        );
+        x += w + 4.0;
+    }
+
+    // Ports.
+    painter.circle(
+        input_port(node),
+        PORT_RADIUS - 1.5,
+        p.card,
+        Stroke::new(1.5, p.wire),
+    );
+    for (port, pos) in output_ports(node) {
+        let color = port_color(port, p.dark, accent);
+        painter.circle(pos, PORT_RADIUS, color, Stroke::new(1.5, p.card));
+        if port != Port::Out {
+            let label = if port == Port::Then { "then" } else { "else" };
+            painter.text(
+                pos - vec2(PORT_RADIUS + 4.0, 0.0),
+                Align2::RIGHT_CENTER,
+                label,
+                FontId::proportional(11.0),
+                color,
+            );
+        }
+    }
+
+    if let Some((severity, count)) = state.badge {
+        let center = rect.right_top() + vec2(-2.0, 2.0);
+        painter.circle_filled(center, 10.0, theme::severity_color(severity, p.dark));
+        painter.text(
+            center,
+            Align2::CENTER_CENTER,
+            count.to_string(),
+            FontId::proportional(11.0),
+            Color32::WHITE,
+        );
+    }
+}
+
+pub fn port_color(port: Port, dark: bool, accent: Color32) -> Color32 {
+    match (port, dark) {
+        (Port::Then, false) => Color32::from_rgb(0x2e, 0x8b, 0x3e),
+        (Port::Then, true) => Color32::from_rgb(0x5c, 0xc8, 0x6c),
+        (Port::Else, false) => Color32::from_rgb(0xc0, 0x39, 0x2b),
+        (Port::Else, true) => Color32::from_rgb(0xff, 0x7a, 0x6b),
+        (Port::Out, _) => accent,
+    }
+}
+
+pub fn wire(painter: &Painter, a: Pos2, b: Pos2, color: Color32, width: f32, zoom: f32) {
+    if zoom < DETAIL_ZOOM {
+        painter.line_segment([a, b], Stroke::new(width / zoom.max(0.1) * 0.5, color));
+        return;
+    }
+    painter.add(CubicBezierShape::from_points_stroke(
+        wire_points(a, b),
+        false,
+        Color32::TRANSPARENT,
+        Stroke::new(width, color),
+    ));
+    // Arrow head into the input port.
+    let tip = b - vec2(PORT_RADIUS, 0.0);
+    painter.add(egui::Shape::convex_polygon(
+        vec![tip, tip + vec2(-8.0, -5.0), tip + vec2(-8.0, 5.0)],
+        color,
+        Stroke::NONE,
+    ));
+}
+
+pub fn note(painter: &Painter, note: &Note, rect: Rect, selected: bool, visuals: &egui::Visuals) {
+    let fill = theme::note_fill(visuals);
+    painter.rect_filled(
+        rect.translate(Vec2::new(0.0, 2.0)),
+        CornerRadius::same(4),
+        Color32::from_black_alpha(20),
+    );
+    painter.rect_filled(rect, CornerRadius::same(4), fill);
+    if selected {
+        painter.rect_stroke(
+            rect,
+            CornerRadius::same(4),
+            Stroke::new(2.0, theme::selection_color(visuals)),
+            StrokeKind::Outside,
+        );
+    }
+    let color = if visuals.dark_mode {
+        Color32::from_gray(230)
+    } else {
+        Color32::from_gray(40)
+    };
+    let mut job = LayoutJob::single_section(
+        note.text.clone(),
+        TextFormat::simple(FontId::proportional(12.5), color),
+    );
+    job.wrap = TextWrapping {
+        max_width: rect.width() - 16.0,
+        max_rows: 5,
+        break_anywhere: false,
+        overflow_character: Some('…'),
+    };
+    let galley = painter.layout_job(job);
+    painter.galley(rect.min + vec2(8.0, 8.0), galley, color);
+}

@@ -1,0 +1,768 @@
+//! The canvas: an `egui::Scene` (pan, zoom) over the workflow. Nodes are
+//! painted as cards and interact through one `ui.interact` each; only nodes
+//! and wires that intersect the view are touched, so a frame costs the
+//! visible part, not the whole graph.
+
+mod card;
+mod draw;
+mod geometry;
+mod minimap;
+
+use std::collections::HashMap;
+
+use egui::containers::DragPanButtons;
+use egui::{
+    Color32, Id, Pos2, Rect, Scene, Sense, Stroke, StrokeKind, Ui, UiBuilder, Vec2, pos2, vec2,
+};
+use idflow_core::layout::layered;
+use idflow_core::lint::Severity;
+use idflow_core::model::{Edge, NodeId, NodeKind, Note, Port, Position};
+
+pub use card::title as node_title;
+pub use geometry::card_rect;
+
+use crate::app::theme;
+use crate::document::{Command, Document};
+
+/// What the component panel drags onto the canvas: an index into
+/// `idflow_core::catalog::palette()`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PaletteDrag(pub usize);
+
+/// Counts from the last frame (tests and benchmarks read them).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FrameStats {
+    pub visible_nodes: usize,
+    pub visible_edges: usize,
+}
+
+struct NodeDrag {
+    gesture: u64,
+    start: Pos2,
+    origin: Vec<(NodeId, Position)>,
+}
+
+struct NoteDrag {
+    gesture: u64,
+    start: Pos2,
+    note: Note,
+}
+
+struct WireDrag {
+    from: NodeId,
+    port: Port,
+}
+
+pub struct Canvas {
+    /// The visible part of the scene, in scene coordinates.
+    pub view: Rect,
+    pub locked: bool,
+    pub snap: bool,
+    pub show_minimap: bool,
+    pub selected_edge: Option<Edge>,
+    pub stats: FrameStats,
+    /// Nodes reached by the last test run (drawn highlighted).
+    pub highlighted: Vec<NodeId>,
+    fit_requested: bool,
+    drag: Option<NodeDrag>,
+    note_drag: Option<NoteDrag>,
+    wire: Option<WireDrag>,
+    box_start: Option<Pos2>,
+    next_gesture: u64,
+    badges: HashMap<NodeId, (Severity, usize)>,
+    badges_revision: Option<u64>,
+    bounds: Rect,
+    bounds_revision: Option<u64>,
+    /// Scene -> screen transform of the last frame.
+    to_global: egui::emath::TSTransform,
+    /// Screen area of the last frame.
+    outer: Rect,
+}
+
+impl Default for Canvas {
+    fn default() -> Self {
+        Canvas {
+            view: Rect::from_min_size(pos2(-40.0, -120.0), vec2(1400.0, 700.0)),
+            locked: false,
+            snap: true,
+            show_minimap: true,
+            selected_edge: None,
+            stats: FrameStats::default(),
+            highlighted: Vec::new(),
+            fit_requested: true,
+            drag: None,
+            note_drag: None,
+            wire: None,
+            box_start: None,
+            next_gesture: 1 << 40,
+            badges: HashMap::new(),
+            badges_revision: None,
+            bounds: Rect::NOTHING,
+            bounds_revision: None,
+            to_global: Default::default(),
+            outer: Rect::NOTHING,
+        }
+    }
+}
+
+enum Action {
+    Click { id: NodeId, additive: bool },
+    StartDrag { id: NodeId, additive: bool },
+    StartWire { from: NodeId, port: Port },
+    SelectEdge(Edge),
+    DeleteEdge(Edge),
+    DeleteNode(NodeId),
+    DuplicateNode(NodeId),
+    ClickNote { id: String, additive: bool },
+    StartNoteDrag(Note),
+}
+
+impl Canvas {
+    /// Fits the whole workflow into view on the next frame.
+    pub fn request_fit(&mut self) {
+        self.fit_requested = true;
+    }
+
+    fn gesture(&mut self) -> u64 {
+        self.next_gesture += 1;
+        self.next_gesture
+    }
+
+    fn refresh_caches(&mut self, doc: &mut Document) {
+        let revision = doc.revision();
+        if self.badges_revision != Some(revision) {
+            let mut badges: HashMap<NodeId, (Severity, usize)> = HashMap::new();
+            for f in &doc.lint().findings {
+                if let Some(node) = &f.node {
+                    let e = badges.entry(node.clone()).or_insert((f.severity, 0));
+                    e.0 = e.0.max(f.severity);
+                    e.1 += 1;
+                }
+            }
+            self.badges = badges;
+            self.badges_revision = Some(revision);
+        }
+        if self.bounds_revision != Some(revision) {
+            let w = doc.workflow();
+            self.bounds = w
+                .nodes
+                .iter()
+                .map(card_rect)
+                .chain(w.notes.iter().map(geometry::note_rect))
+                .fold(Rect::NOTHING, |acc, r| acc.union(r));
+            self.bounds_revision = Some(revision);
+        }
+    }
+
+    /// Scene rectangle that shows the whole workflow.
+    pub fn fit_rect(&self) -> Rect {
+        if self.bounds.is_positive() {
+            self.bounds.expand(60.0)
+        } else {
+            self.view
+        }
+    }
+
+    pub fn centre_on(&mut self, point: Pos2) {
+        self.view = self.view.translate(point - self.view.center());
+    }
+
+    /// Moves the view so that node `id` is in the middle.
+    pub fn focus_node(&mut self, doc: &Document, id: &NodeId) {
+        if let Some(node) = doc.node(id) {
+            self.centre_on(card_rect(node).center());
+        }
+    }
+
+    pub fn zoom_by(&mut self, factor: f32) {
+        let c = self.view.center();
+        self.view = Rect::from_center_size(c, self.view.size() / factor);
+    }
+
+    /// Lays the whole workflow out left to right, as one undo step.
+    pub fn auto_layout(&mut self, doc: &mut Document) {
+        let moves = layered(doc.workflow());
+        if doc.apply(Command::SetPositions(moves)).is_ok() {
+            self.request_fit();
+        }
+    }
+
+    /// Converts a scene position to the screen (last frame's view).
+    pub fn scene_to_screen(&self, p: Pos2) -> Pos2 {
+        self.to_global * p
+    }
+
+    /// Converts a screen position to scene coordinates (last frame's view).
+    pub fn screen_to_scene(&self, p: Pos2) -> Pos2 {
+        self.to_global.inverse() * p
+    }
+
+    pub fn show(&mut self, ui: &mut Ui, doc: &mut Document) -> Option<(usize, Position)> {
+        self.refresh_caches(doc);
+        let outer = ui.available_rect_before_wrap();
+        self.outer = outer;
+        if self.fit_requested && outer.is_positive() {
+            self.view = self.fit_rect();
+            self.fit_requested = false;
+        }
+        ui.painter()
+            .rect_filled(outer, 0.0, theme::canvas_background(ui.visuals()));
+
+        let shift = ui.input(|i| i.modifiers.shift);
+        let buttons = if self.locked {
+            DragPanButtons::empty()
+        } else if shift {
+            DragPanButtons::MIDDLE
+        } else {
+            DragPanButtons::PRIMARY | DragPanButtons::MIDDLE
+        };
+        let zoom_range = if self.locked {
+            let z = (outer.width() / self.view.width()).min(outer.height() / self.view.height());
+            z..=z
+        } else {
+            0.05..=3.0
+        };
+        let mut view = self.view;
+        let mut actions = Vec::new();
+        let scene = Scene::new()
+            .zoom_range(zoom_range)
+            .drag_pan_buttons(buttons);
+        let response = scene
+            .show(ui, &mut view, |ui| {
+                self.to_global = ui
+                    .ctx()
+                    .layer_transform_to_global(ui.layer_id())
+                    .unwrap_or_default();
+                self.contents(ui, doc, &mut actions)
+            })
+            .response;
+        if !self.locked {
+            self.view = view;
+        }
+        self.apply_actions(ui, doc, actions);
+        self.background(ui, doc, &response);
+
+        // Dropping a palette entry.
+        let mut dropped = None;
+        if egui::DragAndDrop::has_payload_of_type::<PaletteDrag>(ui.ctx())
+            && ui.input(|i| i.pointer.any_released())
+            && let Some(p) = ui.input(|i| i.pointer.latest_pos())
+            && outer.contains(p)
+            && let Some(payload) = egui::DragAndDrop::take_payload::<PaletteDrag>(ui.ctx())
+        {
+            let s = self.screen_to_scene(p);
+            let (x, y) = (
+                s.x - theme::CARD_WIDTH / 2.0,
+                s.y - theme::CARD_HEIGHT / 2.0,
+            );
+            let (x, y) = if self.snap {
+                (geometry::snap(x), geometry::snap(y))
+            } else {
+                (x, y)
+            };
+            dropped = Some((payload.0, Position::new(x, y)));
+        }
+
+        if self.show_minimap && !doc.workflow().nodes.is_empty() {
+            let area = Rect::from_min_size(
+                outer.right_bottom() - minimap::SIZE - vec2(12.0, 12.0),
+                minimap::SIZE,
+            );
+            if let Some(target) = minimap::show(ui, area, doc.workflow(), self.bounds, self.view) {
+                self.centre_on(target);
+            }
+        }
+        self.toolbar(ui, doc, outer);
+        dropped
+    }
+
+    fn contents(&mut self, ui: &mut Ui, doc: &Document, actions: &mut Vec<Action>) {
+        let visible = ui.clip_rect();
+        let zoom = self.to_global.scaling;
+        let detail = zoom >= draw::DETAIL_ZOOM;
+        let painter = ui.painter().clone();
+        let palette = draw::Palette::from_visuals(ui.visuals());
+        let pointer = ui
+            .input(|i| i.pointer.latest_pos())
+            .map(|p| self.to_global.inverse() * p);
+        if detail {
+            draw::grid(&painter, visible, palette.dark);
+        }
+        let workflow = doc.workflow();
+        let mut stats = FrameStats::default();
+
+        // Wires under the cards.
+        for edge in &workflow.edges {
+            let (Some(from), Some(to)) = (doc.node(&edge.from), doc.node(&edge.to)) else {
+                continue;
+            };
+            let a = geometry::output_port(from, edge.port);
+            let b = geometry::input_port(to);
+            if !geometry::wire_bounds(a, b).intersects(visible) {
+                continue;
+            }
+            stats.visible_edges += 1;
+            let selected = self.selected_edge.as_ref() == Some(edge);
+            let color = if selected {
+                palette.selection
+            } else if edge.port == Port::Out {
+                palette.wire
+            } else {
+                draw::port_color(edge.port, palette.dark, palette.wire)
+            };
+            draw::wire(
+                &painter,
+                a,
+                b,
+                color,
+                if selected { 3.0 } else { 2.0 },
+                zoom,
+            );
+            if detail {
+                let mid = geometry::wire_midpoint(a, b);
+                let handle = Rect::from_center_size(mid, Vec2::splat(14.0));
+                let id = Id::new(("wire", &edge.from, edge.port.as_str(), &edge.to));
+                let r = ui.interact(handle, id, Sense::click());
+                let label = format!("Connection {} to {}", node_title(from), node_title(to));
+                r.widget_info(|| egui::WidgetInfo::labeled(egui::WidgetType::Button, true, &label));
+                if r.hovered() || selected {
+                    painter.circle(mid, 5.0, palette.card, Stroke::new(1.5, color));
+                }
+                if r.clicked() {
+                    actions.push(Action::SelectEdge(edge.clone()));
+                }
+                r.context_menu(|ui| {
+                    if ui.button("Delete connection").clicked() {
+                        actions.push(Action::DeleteEdge(edge.clone()));
+                        ui.close();
+                    }
+                });
+            }
+        }
+
+        for note in &workflow.notes {
+            let rect = geometry::note_rect(note);
+            if !rect.intersects(visible) {
+                continue;
+            }
+            let selected = doc.selection.notes.contains(&note.id);
+            if detail {
+                draw::note(&painter, note, rect, selected, ui.visuals());
+            } else {
+                painter.rect_filled(rect, 2.0, theme::note_fill(ui.visuals()));
+            }
+            let r = ui.interact(rect, Id::new(("note", &note.id)), Sense::click_and_drag());
+            r.widget_info(|| {
+                egui::WidgetInfo::labeled(
+                    egui::WidgetType::Other,
+                    true,
+                    format!("Note: {}", note.text),
+                )
+            });
+            if r.clicked() {
+                actions.push(Action::ClickNote {
+                    id: note.id.clone(),
+                    additive: ui.input(|i| i.modifiers.shift),
+                });
+            }
+            if r.drag_started() && !doc.read_only() {
+                actions.push(Action::StartNoteDrag(note.clone()));
+            }
+        }
+
+        let highlight: std::collections::HashSet<&NodeId> = self.highlighted.iter().collect();
+        for node in &workflow.nodes {
+            let rect = card_rect(node);
+            if !rect.expand(geometry::PORT_RADIUS).intersects(visible) {
+                continue;
+            }
+            stats.visible_nodes += 1;
+            let id = Id::new(("node", &node.id));
+            let response = ui.interact(rect, id, Sense::click_and_drag());
+            let title = node_title(node);
+            response
+                .widget_info(|| egui::WidgetInfo::labeled(egui::WidgetType::Button, true, &title));
+            let state = draw::CardState {
+                selected: doc.selection.nodes.contains(&node.id),
+                hovered: response.hovered(),
+                badge: self.badges.get(&node.id).copied(),
+                highlighted: highlight.contains(&node.id),
+            };
+            draw::card(&painter, node, &state, zoom, &palette);
+            let additive = ui.input(|i| i.modifiers.shift || i.modifiers.command);
+            if response.clicked() {
+                actions.push(Action::Click {
+                    id: node.id.clone(),
+                    additive,
+                });
+            }
+            if response.drag_started() && !doc.read_only() {
+                actions.push(Action::StartDrag {
+                    id: node.id.clone(),
+                    additive,
+                });
+            }
+            response.context_menu(|ui| {
+                if ui.button("Duplicate").clicked() {
+                    actions.push(Action::DuplicateNode(node.id.clone()));
+                    ui.close();
+                }
+                if ui.button("Delete").clicked() {
+                    actions.push(Action::DeleteNode(node.id.clone()));
+                    ui.close();
+                }
+            });
+            if detail && !doc.read_only() {
+                for (port, pos) in geometry::output_ports(node) {
+                    let port_rect =
+                        Rect::from_center_size(pos, Vec2::splat(geometry::PORT_RADIUS * 2.6));
+                    let r = ui.interact(
+                        port_rect,
+                        Id::new(("port", &node.id, port.as_str())),
+                        Sense::drag(),
+                    );
+                    let label = match port {
+                        Port::Out => format!("{title} output"),
+                        Port::Then => format!("{title} then"),
+                        Port::Else => format!("{title} else"),
+                    };
+                    r.widget_info(|| {
+                        egui::WidgetInfo::labeled(egui::WidgetType::Button, true, &label)
+                    });
+                    if r.hovered() {
+                        ui.ctx().set_cursor_icon(egui::CursorIcon::Crosshair);
+                    }
+                    if r.drag_started() {
+                        actions.push(Action::StartWire {
+                            from: node.id.clone(),
+                            port,
+                        });
+                    }
+                }
+            }
+        }
+
+        // The wire being drawn.
+        if let (Some(wire), Some(p)) = (&self.wire, pointer)
+            && let Some(from) = doc.node(&wire.from)
+        {
+            let a = geometry::output_port(from, wire.port);
+            draw::wire(&painter, a, p, palette.selection, 2.5, zoom);
+        }
+        if let (Some(start), Some(p)) = (self.box_start, pointer) {
+            let r = Rect::from_two_pos(start, p);
+            painter.rect_filled(r, 2.0, palette.selection.gamma_multiply(0.12));
+            painter.rect_stroke(
+                r,
+                2.0,
+                Stroke::new(1.0 / zoom.max(0.1), palette.selection),
+                StrokeKind::Inside,
+            );
+        }
+        self.stats = stats;
+    }
+
+    fn apply_actions(&mut self, ui: &Ui, doc: &mut Document, actions: Vec<Action>) {
+        let pointer = ui
+            .input(|i| i.pointer.latest_pos())
+            .map(|p| self.screen_to_scene(p));
+        for action in actions {
+            match action {
+                Action::Click { id, additive } => {
+                    self.selected_edge = None;
+                    if additive {
+                        if !doc.selection.nodes.remove(&id) {
+                            doc.selection.nodes.insert(id);
+                        }
+                    } else {
+                        doc.selection = crate::document::Selection::only(id);
+                    }
+                }
+                Action::StartDrag { id, additive } => {
+                    if !doc.selection.nodes.contains(&id) {
+                        if !additive {
+                            doc.selection.clear();
+                        }
+                        doc.selection.nodes.insert(id);
+                    }
+                    let origin = doc
+                        .selection
+                        .nodes
+                        .iter()
+                        .filter_map(|id| doc.node(id).map(|n| (id.clone(), n.position)))
+                        .collect();
+                    if let Some(start) = pointer {
+                        let gesture = self.gesture();
+                        self.drag = Some(NodeDrag {
+                            gesture,
+                            start,
+                            origin,
+                        });
+                    }
+                }
+                Action::StartWire { from, port } => self.wire = Some(WireDrag { from, port }),
+                Action::SelectEdge(edge) => {
+                    doc.selection.clear();
+                    self.selected_edge = Some(edge);
+                }
+                Action::DeleteEdge(edge) => {
+                    let _ = doc.apply(Command::RemoveEdge(edge));
+                    self.selected_edge = None;
+                }
+                Action::DeleteNode(id) => {
+                    let _ = doc.apply(Command::RemoveNodes { ids: vec![id] });
+                }
+                Action::DuplicateNode(id) => {
+                    doc.selection = crate::document::Selection::only(id);
+                    let _ = doc.duplicate_selection();
+                }
+                Action::ClickNote { id, additive } => {
+                    if !additive {
+                        doc.selection.clear();
+                    }
+                    doc.selection.notes.insert(id);
+                }
+                Action::StartNoteDrag(note) => {
+                    if let Some(start) = pointer {
+                        let gesture = self.gesture();
+                        self.note_drag = Some(NoteDrag {
+                            gesture,
+                            start,
+                            note,
+                        });
+                    }
+                }
+            }
+        }
+
+        let released = ui.input(|i| i.pointer.any_released() || !i.pointer.any_down());
+        let snap = self.snap;
+        let place = |x: f32| if snap { geometry::snap(x) } else { x };
+        if let (Some(drag), Some(p)) = (&self.drag, pointer) {
+            let d = p - drag.start;
+            if d != Vec2::ZERO {
+                let moves: Vec<(NodeId, Position)> = drag
+                    .origin
+                    .iter()
+                    .map(|(id, o)| {
+                        (
+                            id.clone(),
+                            Position::new(place(o.x + d.x), place(o.y + d.y)),
+                        )
+                    })
+                    .collect();
+                let changed = moves
+                    .iter()
+                    .any(|(id, p)| doc.node(id).is_some_and(|n| n.position != *p));
+                if changed {
+                    let _ = doc.apply_gesture(drag.gesture, Command::SetPositions(moves));
+                }
+            }
+        }
+        if let (Some(drag), Some(p)) = (&self.note_drag, pointer) {
+            let d = p - drag.start;
+            let mut note = drag.note.clone();
+            note.position =
+                Position::new(place(note.position.x + d.x), place(note.position.y + d.y));
+            if doc
+                .workflow()
+                .notes
+                .iter()
+                .any(|n| n.id == note.id && n.position != note.position)
+            {
+                let _ = doc.apply_gesture(drag.gesture, Command::SetNote(note));
+            }
+        }
+        if released {
+            self.drag = None;
+            self.note_drag = None;
+            if let Some(wire) = self.wire.take()
+                && let Some(p) = pointer
+            {
+                self.connect(doc, wire, p);
+            }
+        }
+    }
+
+    /// Ends a wire drag over a node: connects, replacing what the port led to.
+    fn connect(&mut self, doc: &mut Document, wire: WireDrag, at: Pos2) {
+        let target = doc
+            .workflow()
+            .nodes
+            .iter()
+            .rev()
+            .find(|n| n.id != wire.from && card_rect(n).expand(geometry::PORT_RADIUS).contains(at))
+            .map(|n| n.id.clone());
+        let Some(target) = target else { return };
+        let edge = Edge {
+            from: wire.from.clone(),
+            port: wire.port,
+            to: target,
+        };
+        if doc.workflow().edges.contains(&edge) {
+            return;
+        }
+        let mut commands: Vec<Command> = doc
+            .workflow()
+            .edges
+            .iter()
+            .filter(|e| e.from == wire.from && e.port == wire.port)
+            .map(|e| Command::RemoveEdge(e.clone()))
+            .collect();
+        commands.push(Command::AddEdge { index: None, edge });
+        let _ = doc.apply(Command::Batch(commands));
+    }
+
+    fn background(&mut self, ui: &Ui, doc: &mut Document, response: &egui::Response) {
+        let shift = ui.input(|i| i.modifiers.shift);
+        if response.clicked() && !shift {
+            doc.selection.clear();
+            self.selected_edge = None;
+        }
+        let pointer = ui
+            .input(|i| i.pointer.latest_pos())
+            .map(|p| self.screen_to_scene(p));
+        if shift && response.drag_started_by(egui::PointerButton::Primary) {
+            self.box_start = pointer;
+        }
+        if let Some(start) = self.box_start
+            && !ui.input(|i| i.pointer.primary_down())
+        {
+            self.box_start = None;
+            if let Some(end) = pointer {
+                let r = Rect::from_two_pos(start, end);
+                let hit: Vec<NodeId> = doc
+                    .workflow()
+                    .nodes
+                    .iter()
+                    .filter(|n| card_rect(n).intersects(r))
+                    .map(|n| n.id.clone())
+                    .collect();
+                doc.selection.nodes.extend(hit);
+            }
+        }
+    }
+
+    fn toolbar(&mut self, ui: &mut Ui, doc: &mut Document, outer: Rect) {
+        let rect = Rect::from_min_size(
+            outer.min + vec2(10.0, 10.0),
+            vec2(outer.width() - 20.0, 30.0),
+        );
+        ui.scope_builder(UiBuilder::new().max_rect(rect), |ui| {
+            egui::Frame::popup(ui.style())
+                .inner_margin(4.0)
+                .show(ui, |ui| {
+                    ui.horizontal(|ui| {
+                        if ui.button("+").on_hover_text("Zoom in").clicked() {
+                            self.zoom_by(1.25);
+                        }
+                        if ui.button("−").on_hover_text("Zoom out").clicked() {
+                            self.zoom_by(0.8);
+                        }
+                        if ui
+                            .button("⛶ Fit")
+                            .on_hover_text("Zoom to fit (F)")
+                            .clicked()
+                        {
+                            self.request_fit();
+                        }
+                        if ui
+                            .button("◎ Centre")
+                            .on_hover_text("Centre the workflow")
+                            .clicked()
+                        {
+                            self.centre_on(self.fit_rect().center());
+                        }
+                        let lock = if self.locked {
+                            "🔒 Locked"
+                        } else {
+                            "🔓 Lock"
+                        };
+                        if ui
+                            .selectable_label(self.locked, lock)
+                            .on_hover_text("Lock or unlock pan and zoom")
+                            .clicked()
+                        {
+                            self.locked = !self.locked;
+                        }
+                        ui.separator();
+                        ui.toggle_value(&mut self.snap, "# Snap")
+                            .on_hover_text("Snap to grid");
+                        ui.toggle_value(&mut self.show_minimap, "▣ Minimap");
+                        ui.separator();
+                        ui.add_enabled_ui(!doc.read_only(), |ui| {
+                            if ui
+                                .button("Auto-layout")
+                                .on_hover_text("Lay out left to right (one undo step)")
+                                .clicked()
+                            {
+                                self.auto_layout(doc);
+                            }
+                            if ui
+                                .button("📝 Note")
+                                .on_hover_text("Add a sticky note")
+                                .clicked()
+                            {
+                                let id = doc.fresh_note_id();
+                                let c = self.view.center();
+                                let note = Note {
+                                    id: id.clone(),
+                                    position: Position::new(c.x, c.y),
+                                    text: "Note".to_owned(),
+                                };
+                                if doc.apply(Command::AddNote { index: None, note }).is_ok() {
+                                    doc.selection.clear();
+                                    doc.selection.notes.insert(id);
+                                }
+                            }
+                        });
+                        let zoom = self.to_global.scaling;
+                        ui.label(
+                            egui::RichText::new(format!("{:.0}%", zoom * 100.0))
+                                .weak()
+                                .monospace(),
+                        );
+                    });
+                });
+        });
+    }
+
+    /// Adds a node of `kind` with its top-left at `at`; selects it.
+    pub fn add_node(
+        doc: &mut Document,
+        kind: NodeKind,
+        title: &str,
+        at: Position,
+    ) -> Option<NodeId> {
+        let base: String = title
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_lowercase()
+                } else {
+                    '_'
+                }
+            })
+            .collect::<String>()
+            .split('_')
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join("_");
+        let id = doc.fresh_id(&base);
+        let mut node = idflow_core::model::Node::new(id.as_str(), at, kind);
+        node.title = title.to_owned();
+        let index = doc.workflow().nodes.len();
+        doc.apply(Command::AddNodes {
+            nodes: vec![(index, node)],
+            edges: Vec::new(),
+        })
+        .ok()?;
+        doc.selection = crate::document::Selection::only(id.clone());
+        Some(id)
+    }
+}
+
+/// The colour of a finding's badge (shared with the problems panel).
+pub fn badge_color(severity: Severity, dark: bool) -> Color32 {
+    theme::severity_color(severity, dark)
+}

@@ -1,0 +1,177 @@
+//! The left side: the workflow browser (Global / Custom tabs) and the
+//! component panel; and the read-only banner above the canvas.
+
+use egui::{RichText, Sense, Ui};
+use idflow_core::catalog::{self, PaletteGroup};
+use idflow_core::model::Position;
+use idflow_store::{Origin, Status};
+
+use super::canvas::{Canvas, PaletteDrag};
+use super::{BrowserTab, IdflowApp, Intent, theme};
+use crate::document::Source;
+
+pub fn browser(app: &mut IdflowApp, ui: &mut Ui) {
+    ui.add_space(4.0);
+    ui.horizontal(|ui| {
+        ui.selectable_value(&mut app.browser_tab, BrowserTab::Global, "Global");
+        ui.selectable_value(&mut app.browser_tab, BrowserTab::Custom, "Custom");
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if ui
+                .small_button("＋ New")
+                .on_hover_text("New blank workflow")
+                .clicked()
+            {
+                app.request(Intent::NewBlank);
+            }
+        });
+    });
+    let origin = if app.browser_tab == BrowserTab::Global {
+        Origin::Global
+    } else {
+        Origin::Custom
+    };
+    let open_key = app.doc.key();
+    let items: Vec<_> = app
+        .workflows
+        .iter()
+        .filter(|w| w.origin == origin)
+        .cloned()
+        .collect();
+    egui::ScrollArea::vertical()
+        .id_salt("browser")
+        .max_height(ui.available_height() * 0.38)
+        .show(ui, |ui| {
+            if items.is_empty() {
+                ui.label(
+                    RichText::new("No custom workflows yet: New, or duplicate a Global one.")
+                        .weak()
+                        .small(),
+                );
+            }
+            for w in items {
+                let selected =
+                    open_key == Some(w.key) && !matches!(app.doc.source, Source::Version { .. });
+                let status = match (w.status, w.latest_version) {
+                    (Status::Published, Some(v)) => format!("v{v}"),
+                    (_, Some(v)) => format!("draft · v{v}"),
+                    _ => "draft".to_owned(),
+                };
+                let text = format!("{}  {}", w.key, w.name);
+                let response = ui
+                    .add(
+                        egui::Button::selectable(selected, RichText::new(text))
+                            .right_text(RichText::new(status).small().weak())
+                            .truncate(),
+                    )
+                    .on_hover_text(&w.name);
+                if response.clicked() && !selected {
+                    app.request(Intent::OpenKey(w.key));
+                }
+            }
+        });
+}
+
+pub fn palette(app: &mut IdflowApp, ui: &mut Ui) {
+    ui.separator();
+    ui.label(RichText::new("Components").strong());
+    ui.add(
+        egui::TextEdit::singleline(&mut app.component_search)
+            .hint_text("🔍 Search components")
+            .desired_width(f32::INFINITY),
+    );
+    let query = app.component_search.to_lowercase();
+    let entries = catalog::palette();
+    let dark = ui.visuals().dark_mode;
+    let editable = !app.doc.read_only();
+    egui::ScrollArea::vertical()
+        .id_salt("components")
+        .show(ui, |ui| {
+            for &group in PaletteGroup::ALL {
+                let members: Vec<(usize, &idflow_core::catalog::PaletteEntry)> = entries
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, e)| {
+                        e.group == group
+                            && (query.is_empty() || e.title.to_lowercase().contains(&query))
+                    })
+                    .collect();
+                if members.is_empty() {
+                    continue;
+                }
+                ui.add_space(4.0);
+                ui.label(RichText::new(group.title().to_uppercase()).small().weak());
+                for (index, entry) in members {
+                    let color = theme::category_color(entry.kind.tag(), dark);
+                    let button = egui::Button::new(RichText::new(format!(
+                        "{}  {}",
+                        theme::category_icon(entry.kind.tag()),
+                        entry.title
+                    )))
+                    .fill(color.gamma_multiply(0.14))
+                    .stroke(egui::Stroke::new(1.0, color.gamma_multiply(0.5)))
+                    .min_size(egui::vec2(ui.available_width(), 26.0));
+                    let response = ui
+                        .add_enabled(editable, button)
+                        .interact(Sense::click_and_drag())
+                        .on_hover_text(
+                            "Drag onto the canvas, or double-click to add at the centre",
+                        );
+                    if response.drag_started() {
+                        egui::DragAndDrop::set_payload(ui.ctx(), PaletteDrag(index));
+                    }
+                    if response.double_clicked() {
+                        let c = app.canvas.view.center();
+                        let at = Position::new(
+                            c.x - theme::CARD_WIDTH / 2.0,
+                            c.y - theme::CARD_HEIGHT / 2.0,
+                        );
+                        Canvas::add_node(&mut app.doc, entry.kind.clone(), entry.title, at);
+                    }
+                }
+            }
+        });
+    // The dragged component follows the pointer.
+    if let Some(payload) = egui::DragAndDrop::payload::<PaletteDrag>(ui.ctx())
+        && let Some(p) = ui.ctx().pointer_latest_pos()
+        && let Some(entry) = entries.get(payload.0)
+    {
+        egui::Area::new(egui::Id::new("palette_drag_preview"))
+            .order(egui::Order::Tooltip)
+            .fixed_pos(p + egui::vec2(12.0, 12.0))
+            .interactable(false)
+            .show(ui.ctx(), |ui| {
+                egui::Frame::popup(ui.style()).show(ui, |ui| ui.label(entry.title));
+            });
+    }
+}
+
+pub fn read_only_banner(app: &mut IdflowApp, ui: &mut Ui) {
+    let (text, actions): (String, Vec<(&str, Intent)>) = match &app.doc.source {
+        Source::Store {
+            key,
+            origin: Origin::Global,
+            ..
+        } => (
+            format!("Global workflow {key}: read-only. Duplicate it to customise."),
+            vec![("Duplicate to customise", Intent::NewFrom(*key))],
+        ),
+        Source::Version { key, number } => (
+            format!("Published version {number} of {key}: read-only."),
+            vec![("Back to the draft", Intent::OpenKey(*key))],
+        ),
+        _ => return,
+    };
+    egui::Frame::new()
+        .fill(ui.visuals().faint_bg_color)
+        .inner_margin(egui::Margin::symmetric(12, 6))
+        .show(ui, |ui| {
+            ui.horizontal(|ui| {
+                ui.label(RichText::new(format!("🔒 {text}")).strong());
+                for (label, intent) in actions {
+                    if ui.button(label).clicked() {
+                        app.request(intent);
+                    }
+                }
+            });
+        });
+}

@@ -1,0 +1,390 @@
+//! Modal dialogs (publish confirmation, unsaved changes, recovery, conflict,
+//! errors) and the floating windows (versions, shortcuts, quick add, toast).
+
+use std::path::PathBuf;
+
+use egui::{Id, Modal, RichText};
+use idflow_core::catalog::palette;
+use idflow_core::model::Position;
+use idflow_store::Store;
+use idflow_store::recovery::Recovery;
+
+use super::canvas::Canvas;
+use super::{IdflowApp, Intent, shortcuts, theme};
+
+pub enum Dialog {
+    ConfirmPublish {
+        version: u32,
+    },
+    Unsaved(Intent),
+    Recovery(Vec<(PathBuf, Recovery)>),
+    Conflict {
+        key: u32,
+        expected: u64,
+        current: u64,
+    },
+    Error(String),
+}
+
+impl Dialog {
+    pub fn title(&self) -> &'static str {
+        match self {
+            Dialog::ConfirmPublish { .. } => "Publish",
+            Dialog::Unsaved(_) => "Unsaved changes",
+            Dialog::Recovery(_) => "Restore unsaved work?",
+            Dialog::Conflict { .. } => "Changed elsewhere",
+            Dialog::Error(_) => "Something went wrong",
+        }
+    }
+}
+
+enum Choice {
+    None,
+    Close,
+    Publish,
+    SaveThen(Intent),
+    DiscardThen(Intent),
+    Restore(usize),
+    DiscardRecovery,
+    ReloadTheirs(u32),
+    SaveMineAsCopy,
+}
+
+pub fn show(app: &mut IdflowApp, ctx: &egui::Context) {
+    let mut choice = Choice::None;
+    if let Some(dialog) = &app.dialog {
+        let name = app.doc.workflow().name.clone();
+        let key = app.doc.workflow().key;
+        Modal::new(Id::new("dialog")).show(ctx, |ui| {
+            ui.set_max_width(460.0);
+            ui.heading(dialog.title());
+            ui.add_space(theme::SPACING);
+            match dialog {
+                Dialog::ConfirmPublish { version } => {
+                    ui.label(format!("Publish “{name}” ({key}) as version {version}?"));
+                    ui.label(RichText::new("A published version never changes; later edits start a new draft.").weak());
+                    if app.doc.is_dirty() {
+                        ui.label(RichText::new("Unsaved changes are saved first.").weak());
+                    }
+                    ui.add_space(theme::SPACING);
+                    ui.horizontal(|ui| {
+                        if ui.button(format!("Publish version {version}")).clicked() {
+                            choice = Choice::Publish;
+                        }
+                        if ui.button("Cancel").clicked() {
+                            choice = Choice::Close;
+                        }
+                    });
+                }
+                Dialog::Unsaved(intent) => {
+                    ui.label(format!("“{name}” has unsaved changes."));
+                    ui.add_space(theme::SPACING);
+                    ui.horizontal(|ui| {
+                        let can_save = !app.doc.read_only();
+                        if ui.add_enabled(can_save, egui::Button::new("Save")).clicked() {
+                            choice = Choice::SaveThen(intent.clone());
+                        }
+                        if ui.button("Discard changes").clicked() {
+                            choice = Choice::DiscardThen(intent.clone());
+                        }
+                        if ui.button("Cancel").clicked() {
+                            choice = Choice::Close;
+                        }
+                    });
+                }
+                Dialog::Recovery(found) => {
+                    ui.label("idflow did not close cleanly last time. Unsaved work was autosaved:");
+                    for (i, (path, r)) in found.iter().enumerate() {
+                        ui.horizontal(|ui| {
+                            ui.label(RichText::new(format!("{} ({})", r.workflow.name, r.workflow.key)).strong());
+                            if ui.button("Restore").clicked() {
+                                choice = Choice::Restore(i);
+                            }
+                        })
+                        .response
+                        .on_hover_text(path.display().to_string());
+                    }
+                    ui.add_space(theme::SPACING);
+                    if ui.button("Discard autosaved work").clicked() {
+                        choice = Choice::DiscardRecovery;
+                    }
+                }
+                Dialog::Conflict { key, expected, current } => {
+                    ui.label(format!(
+                        "Workflow {key} was saved elsewhere (revision {current}) since you opened revision {expected}. Nothing was overwritten."
+                    ));
+                    ui.horizontal(|ui| {
+                        if ui.button("Reload theirs").clicked() {
+                            choice = Choice::ReloadTheirs(*key);
+                        }
+                        if ui.button("Save mine as a new copy").clicked() {
+                            choice = Choice::SaveMineAsCopy;
+                        }
+                        if ui.button("Cancel").clicked() {
+                            choice = Choice::Close;
+                        }
+                    });
+                }
+                Dialog::Error(message) => {
+                    ui.label(RichText::new(message).color(ui.visuals().error_fg_color));
+                    if ui.button("OK").clicked() {
+                        choice = Choice::Close;
+                    }
+                }
+            }
+        });
+    }
+    apply(app, ctx, choice);
+    versions(app, ctx);
+    shortcuts_window(app, ctx);
+    quick_add(app, ctx);
+    toast(app, ctx);
+}
+
+fn apply(app: &mut IdflowApp, ctx: &egui::Context, choice: Choice) {
+    match choice {
+        Choice::None => {}
+        Choice::Close => app.dialog = None,
+        Choice::Publish => {
+            app.dialog = None;
+            app.publish(ctx);
+        }
+        Choice::SaveThen(intent) => {
+            app.dialog = None;
+            if app.save() {
+                app.perform(intent);
+            }
+        }
+        Choice::DiscardThen(intent) => {
+            app.dialog = None;
+            if let Some(from) = app.recovered_from() {
+                idflow_store::recovery::remove(app.store.root(), &from);
+            }
+            app.perform(intent);
+        }
+        Choice::Restore(i) => {
+            if let Some(super::dialogs::Dialog::Recovery(mut found)) = app.dialog.take()
+                && i < found.len()
+            {
+                let (_, r) = found.remove(i);
+                app.restore(r);
+                if !found.is_empty() {
+                    app.dialog = Some(Dialog::Recovery(found));
+                }
+            }
+        }
+        Choice::DiscardRecovery => {
+            if let Some(Dialog::Recovery(found)) = app.dialog.take() {
+                for (_, r) in found {
+                    idflow_store::recovery::remove(app.store.root(), &r.from);
+                }
+            }
+        }
+        Choice::ReloadTheirs(key) => {
+            app.dialog = None;
+            app.perform(Intent::OpenKey(key));
+        }
+        Choice::SaveMineAsCopy => {
+            app.dialog = None;
+            let mut w = app.doc.workflow().clone();
+            w.name = format!("{} (my copy)", w.name);
+            match app.store.create(w) {
+                Ok(key) => {
+                    app.refresh_workflows();
+                    app.perform(Intent::OpenKey(key));
+                }
+                Err(e) => app.dialog = Some(Dialog::Error(e.to_string())),
+            }
+        }
+    }
+}
+
+fn versions(app: &mut IdflowApp, ctx: &egui::Context) {
+    if !app.versions_open {
+        return;
+    }
+    let Some(key) = app.doc.key() else { return };
+    let history = app.store.history(key).unwrap_or_default();
+    let mut open = app.versions_open;
+    let mut intent = None;
+    let mut restore = None;
+    let mut duplicate = None;
+    egui::Window::new("Versions")
+        .open(&mut open)
+        .default_width(420.0)
+        .show(ctx, |ui| {
+            if history.is_empty() {
+                ui.label(RichText::new("Not published yet.").weak());
+            }
+            egui::Grid::new("versions_grid")
+                .striped(true)
+                .num_columns(3)
+                .show(ui, |ui| {
+                    for v in history.iter().rev() {
+                        ui.label(RichText::new(format!("v{}", v.number)).strong());
+                        ui.label(RichText::new(&v.published_at).small())
+                            .on_hover_text(format!("sha256 {}", v.sha256));
+                        ui.horizontal(|ui| {
+                            if ui.button("Open").on_hover_text("Open read-only").clicked() {
+                                intent = Some(Intent::OpenVersion(key, v.number));
+                            }
+                            if ui.button("Restore as draft").clicked() {
+                                restore = Some(v.number);
+                            }
+                            if ui
+                                .button("Duplicate")
+                                .on_hover_text("Copy into a new custom workflow")
+                                .clicked()
+                            {
+                                duplicate = Some(v.number);
+                            }
+                        });
+                        ui.end_row();
+                    }
+                });
+        });
+    app.versions_open = open;
+    if let Some(intent) = intent {
+        app.request(intent);
+    }
+    if let Some(number) = restore {
+        let base = match app.doc.source {
+            crate::document::Source::Store { revision, .. } => Some(revision),
+            _ => None,
+        };
+        let result = match base {
+            Some(base) if !app.doc.is_dirty() => app.store.restore(key, number, base).map(|_| ()),
+            Some(_) => {
+                app.dialog = Some(Dialog::Error(
+                    "Save or discard your changes before restoring a version.".into(),
+                ));
+                Ok(())
+            }
+            None => {
+                app.dialog = Some(Dialog::Error(
+                    "Open the draft to restore a version into it.".into(),
+                ));
+                Ok(())
+            }
+        };
+        match result {
+            Ok(()) if app.dialog.is_none() => app.perform(Intent::OpenKey(key)),
+            Ok(()) => {}
+            Err(e) => app.dialog = Some(Dialog::Error(e.to_string())),
+        }
+    }
+    if let Some(number) = duplicate {
+        match app.store.duplicate(key, Some(number)) {
+            Ok(new_key) => {
+                app.refresh_workflows();
+                app.request(Intent::OpenKey(new_key));
+            }
+            Err(e) => app.dialog = Some(Dialog::Error(e.to_string())),
+        }
+    }
+}
+
+fn shortcuts_window(app: &mut IdflowApp, ctx: &egui::Context) {
+    let mut open = app.shortcuts_open;
+    egui::Window::new("Shortcuts")
+        .open(&mut open)
+        .resizable(false)
+        .show(ctx, |ui| {
+            egui::Grid::new("shortcuts_grid")
+                .striped(true)
+                .show(ui, |ui| {
+                    for (keys, what) in shortcuts::SHORTCUTS {
+                        ui.label(RichText::new(*keys).monospace().strong());
+                        ui.label(*what);
+                        ui.end_row();
+                    }
+                });
+        });
+    app.shortcuts_open = open;
+}
+
+fn quick_add(app: &mut IdflowApp, ctx: &egui::Context) {
+    let Some(query) = app.quick_add.as_mut() else {
+        return;
+    };
+    let mut chosen = None;
+    let mut close = false;
+    egui::Window::new("Quick add")
+        .collapsible(false)
+        .resizable(false)
+        .anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, 80.0))
+        .show(ctx, |ui| {
+            let edit = ui.add(
+                egui::TextEdit::singleline(query)
+                    .hint_text("Type to find a component…")
+                    .desired_width(320.0),
+            );
+            edit.request_focus();
+            let q = query.to_lowercase();
+            let matches: Vec<(usize, &'static str)> = palette()
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| e.title.to_lowercase().contains(&q))
+                .map(|(i, e)| (i, e.title))
+                .collect();
+            if ui.input(|i| i.key_pressed(egui::Key::Enter))
+                && let Some((i, _)) = matches.first()
+            {
+                chosen = Some(*i);
+            }
+            if ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+                close = true;
+            }
+            for (i, title) in matches {
+                if ui.selectable_label(false, title).clicked() {
+                    chosen = Some(i);
+                }
+            }
+        });
+    if let Some(i) = chosen
+        && let Some(entry) = palette().get(i)
+        && !app.doc.read_only()
+    {
+        let c = app.canvas.view.center();
+        Canvas::add_node(
+            &mut app.doc,
+            entry.kind.clone(),
+            entry.title,
+            Position::new(
+                c.x - theme::CARD_WIDTH / 2.0,
+                c.y - theme::CARD_HEIGHT / 2.0,
+            ),
+        );
+        close = true;
+    }
+    if close {
+        app.quick_add = None;
+    }
+}
+
+fn toast(app: &mut IdflowApp, ctx: &egui::Context) {
+    let now = ctx.input(|i| i.time);
+    let Some(t) = &mut app.toast else { return };
+    if t.until == f64::MAX {
+        t.until = now + 4.0;
+    }
+    if now > t.until {
+        app.toast = None;
+        return;
+    }
+    let (text, error) = (t.text.clone(), t.error);
+    egui::Area::new(Id::new("toast"))
+        .anchor(egui::Align2::CENTER_BOTTOM, egui::vec2(0.0, -190.0))
+        .interactable(false)
+        .show(ctx, |ui| {
+            egui::Frame::popup(ui.style()).show(ui, |ui| {
+                let color = if error {
+                    ui.visuals().error_fg_color
+                } else {
+                    ui.visuals().strong_text_color()
+                };
+                ui.label(RichText::new(text).color(color));
+            });
+        });
+    ctx.request_repaint_after(std::time::Duration::from_millis(500));
+}

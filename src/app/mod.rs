@@ -1,0 +1,552 @@
+//! The designer: one window, five areas (action bar, workflow browser with
+//! the component panel, canvas, properties, problems) over one `Document`.
+//! This module owns the session: which document is open, the store, dialogs
+//! and autosave. Panels live in their own modules and emit commands.
+
+mod actions;
+pub mod canvas;
+mod components;
+mod dialogs;
+mod problems;
+pub mod properties;
+mod shortcuts;
+pub mod theme;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use egui::{Frame, Panel, ThemePreference, Ui};
+use idflow_core::Workflow;
+use idflow_store::files::{read_workflow_file, write_workflow_file};
+use idflow_store::recovery::{self, RecoveredFrom, Recovery};
+use idflow_store::{LocalStore, Origin, Store, StoreError, WorkflowSummary};
+
+pub use canvas::Canvas;
+use dialogs::Dialog;
+pub use properties::PropertiesPanel;
+
+use crate::document::{Document, Source};
+
+/// What the user asked for that replaces the open document (asked to save
+/// first when there are unsaved changes).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Intent {
+    OpenKey(u32),
+    OpenVersion(u32, u32),
+    NewBlank,
+    NewFrom(u32),
+    OpenFile(PathBuf),
+    Quit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BrowserTab {
+    Global,
+    Custom,
+}
+
+pub struct Toast {
+    pub text: String,
+    pub error: bool,
+    pub until: f64,
+}
+
+pub struct IdflowApp {
+    pub store: LocalStore,
+    pub doc: Document,
+    pub canvas: Canvas,
+    pub properties: PropertiesPanel,
+    pub workflows: Vec<WorkflowSummary>,
+    pub browser_tab: BrowserTab,
+    pub component_search: String,
+    dialog: Option<Dialog>,
+    pub toast: Option<Toast>,
+    /// How often unsaved work is written to the recovery file.
+    pub autosave_interval: Duration,
+    autosave_last: f64,
+    autosave_revision: Option<u64>,
+    pub theme: ThemePreference,
+    quick_add: Option<String>,
+    versions_open: bool,
+    shortcuts_open: bool,
+    allow_close: bool,
+    styled: bool,
+}
+
+impl IdflowApp {
+    /// Opens the designer on a store; shows `file` if given, else the first
+    /// workflow. Offers to restore autosaved work found in the store.
+    pub fn new(store_dir: &Path, file: Option<&Path>) -> Result<Self, StoreError> {
+        let store = LocalStore::open(store_dir)?;
+        let workflows = store.list()?;
+        let mut failure = None;
+        let doc = match file {
+            Some(path) => match read_workflow_file(path) {
+                Ok(w) => Some(Document::open(w, Source::File(path.to_owned()))),
+                Err(e) => {
+                    failure = Some(e.to_string());
+                    None
+                }
+            },
+            None => None,
+        };
+        let doc = match doc {
+            Some(d) => d,
+            None => match workflows.first() {
+                Some(first) => {
+                    let draft = store.draft(first.key)?;
+                    Document::open(
+                        draft.workflow,
+                        Source::Store {
+                            key: first.key,
+                            revision: draft.revision,
+                            origin: first.origin,
+                        },
+                    )
+                }
+                None => Document::open(
+                    Workflow::new(0, "Untitled workflow"),
+                    Source::File(PathBuf::from("untitled.ron")),
+                ),
+            },
+        };
+        let browser_tab = if matches!(
+            doc.source,
+            Source::Store {
+                origin: Origin::Custom,
+                ..
+            }
+        ) {
+            BrowserTab::Custom
+        } else {
+            BrowserTab::Global
+        };
+        let found = recovery::find_all(store.root());
+        let dialog = match failure {
+            Some(message) => Some(Dialog::Error(message)),
+            None if !found.is_empty() => Some(Dialog::Recovery(found)),
+            None => None,
+        };
+        Ok(IdflowApp {
+            store,
+            doc,
+            canvas: Canvas::default(),
+            properties: PropertiesPanel::default(),
+            workflows,
+            browser_tab,
+            component_search: String::new(),
+            dialog,
+            toast: None,
+            autosave_interval: Duration::from_secs(3),
+            autosave_last: 0.0,
+            autosave_revision: None,
+            theme: ThemePreference::System,
+            quick_add: None,
+            versions_open: false,
+            shortcuts_open: false,
+            allow_close: false,
+            styled: false,
+        })
+    }
+
+    pub fn dialog_title(&self) -> Option<&'static str> {
+        self.dialog.as_ref().map(Dialog::title)
+    }
+
+    fn notify(&mut self, ctx: &egui::Context, text: impl Into<String>, error: bool) {
+        let text = text.into();
+        if error {
+            tracing::warn!("{text}");
+        }
+        self.toast = Some(Toast {
+            text,
+            error,
+            until: ctx.input(|i| i.time) + if error { 8.0 } else { 4.0 },
+        });
+    }
+
+    fn refresh_workflows(&mut self) {
+        match self.store.list() {
+            Ok(list) => self.workflows = list,
+            Err(e) => self.dialog = Some(Dialog::Error(e.to_string())),
+        }
+    }
+
+    fn origin_of(&self, key: u32) -> Origin {
+        self.workflows
+            .iter()
+            .find(|w| w.key == key)
+            .map(|w| w.origin)
+            .unwrap_or(Origin::Custom)
+    }
+
+    /// Replaces the open document, asking first if it has unsaved changes.
+    pub fn request(&mut self, intent: Intent) {
+        if self.doc.is_dirty() {
+            self.dialog = Some(Dialog::Unsaved(intent));
+        } else {
+            self.perform(intent);
+        }
+    }
+
+    fn show_document(&mut self, doc: Document) {
+        self.doc = doc;
+        let settings = (self.canvas.snap, self.canvas.show_minimap);
+        self.canvas = Canvas::default();
+        (self.canvas.snap, self.canvas.show_minimap) = settings;
+        self.versions_open = false;
+        self.autosave_revision = None;
+    }
+
+    pub fn perform(&mut self, intent: Intent) {
+        let result: Result<(), String> = match intent {
+            Intent::OpenKey(key) => self
+                .store
+                .draft(key)
+                .map_err(|e| e.to_string())
+                .map(|draft| {
+                    let origin = self.origin_of(key);
+                    self.browser_tab = if origin == Origin::Global {
+                        BrowserTab::Global
+                    } else {
+                        BrowserTab::Custom
+                    };
+                    self.show_document(Document::open(
+                        draft.workflow,
+                        Source::Store {
+                            key,
+                            revision: draft.revision,
+                            origin,
+                        },
+                    ));
+                }),
+            Intent::OpenVersion(key, number) => self
+                .store
+                .version(key, number)
+                .map_err(|e| e.to_string())
+                .map(|v| {
+                    self.show_document(Document::open(v.workflow, Source::Version { key, number }))
+                }),
+            Intent::NewBlank => self
+                .store
+                .create(Workflow::new(0, "Untitled workflow"))
+                .map_err(|e| e.to_string())
+                .map(|key| {
+                    self.refresh_workflows();
+                    self.perform(Intent::OpenKey(key));
+                }),
+            Intent::NewFrom(source) => self
+                .store
+                .duplicate(source, None)
+                .map_err(|e| e.to_string())
+                .map(|key| {
+                    self.refresh_workflows();
+                    self.perform(Intent::OpenKey(key));
+                }),
+            Intent::OpenFile(path) => read_workflow_file(&path)
+                .map_err(|e| e.to_string())
+                .map(|w| self.show_document(Document::open(w, Source::File(path)))),
+            Intent::Quit => {
+                self.allow_close = true;
+                Ok(())
+            }
+        };
+        if let Err(message) = result {
+            self.dialog = Some(Dialog::Error(message));
+        }
+    }
+
+    fn recovered_from(&self) -> Option<RecoveredFrom> {
+        match &self.doc.source {
+            Source::Store { key, revision, .. } => Some(RecoveredFrom::Draft {
+                key: *key,
+                revision: *revision,
+            }),
+            Source::File(path) => Some(RecoveredFrom::File(path.clone())),
+            Source::Version { .. } => None,
+        }
+    }
+
+    /// Saves the open document where it came from. Returns whether it saved.
+    pub fn save(&mut self) -> bool {
+        let from = self.recovered_from();
+        let result = match self.doc.source.clone() {
+            Source::Store {
+                origin: Origin::Global,
+                ..
+            }
+            | Source::Version { .. } => {
+                Err("this workflow is read-only: duplicate it to make changes".to_owned())
+            }
+            Source::Store {
+                key,
+                revision,
+                origin,
+            } => match self.store.save_draft(key, self.doc.workflow(), revision) {
+                Ok(revision) => {
+                    self.doc.mark_saved(Source::Store {
+                        key,
+                        revision,
+                        origin,
+                    });
+                    self.refresh_workflows();
+                    Ok(format!("Saved draft of {key} (revision {revision})"))
+                }
+                Err(StoreError::Conflict {
+                    key,
+                    expected,
+                    current,
+                }) => {
+                    self.dialog = Some(Dialog::Conflict {
+                        key,
+                        expected,
+                        current,
+                    });
+                    return false;
+                }
+                Err(e) => Err(e.to_string()),
+            },
+            Source::File(path) => match write_workflow_file(&path, self.doc.workflow()) {
+                Ok(()) => {
+                    self.doc.mark_saved(Source::File(path.clone()));
+                    Ok(format!("Saved {}", path.display()))
+                }
+                Err(e) => Err(e.to_string()),
+            },
+        };
+        match result {
+            Ok(message) => {
+                if let Some(from) = from {
+                    recovery::remove(self.store.root(), &from);
+                }
+                self.toast = Some(Toast {
+                    text: message,
+                    error: false,
+                    until: f64::MAX,
+                });
+                true
+            }
+            Err(message) => {
+                self.dialog = Some(Dialog::Error(message));
+                false
+            }
+        }
+    }
+
+    /// Why Publish is unavailable, if it is.
+    pub fn publish_blocker(&mut self) -> Option<String> {
+        match self.doc.source {
+            Source::Store {
+                origin: Origin::Custom,
+                ..
+            } => {}
+            Source::Store {
+                origin: Origin::Global,
+                ..
+            } => {
+                return Some(
+                    "Global workflows are published by the platform: duplicate to customise"
+                        .to_owned(),
+                );
+            }
+            Source::Version { .. } => {
+                return Some("This is a published version (read-only)".to_owned());
+            }
+            Source::File(_) => {
+                return Some("Import the file into the store to publish it".to_owned());
+            }
+        }
+        let errors = self.doc.lint().errors().count();
+        (errors > 0)
+            .then(|| format!("{errors} lint error(s) remain: fix them first (see Problems)"))
+    }
+
+    pub fn next_version(&self) -> u32 {
+        self.doc
+            .key()
+            .and_then(|k| self.store.history(k).ok())
+            .map_or(1, |h| h.len() as u32 + 1)
+    }
+
+    fn publish(&mut self, ctx: &egui::Context) {
+        if self.doc.is_dirty() && !self.save() {
+            return;
+        }
+        let Source::Store { key, revision, .. } = self.doc.source.clone() else {
+            return;
+        };
+        match self.store.publish(key, Some(revision)) {
+            Ok(info) => {
+                self.refresh_workflows();
+                self.notify(
+                    ctx,
+                    format!("Published {key} as version {}", info.number),
+                    false,
+                );
+            }
+            Err(StoreError::Conflict {
+                key,
+                expected,
+                current,
+            }) => {
+                self.dialog = Some(Dialog::Conflict {
+                    key,
+                    expected,
+                    current,
+                })
+            }
+            Err(e) => self.dialog = Some(Dialog::Error(e.to_string())),
+        }
+    }
+
+    /// Writes the recovery file when there is unsaved work not yet written.
+    pub fn autosave_now(&mut self) -> bool {
+        if !self.doc.is_dirty() || self.autosave_revision == Some(self.doc.revision()) {
+            return false;
+        }
+        let Some(from) = self.recovered_from() else {
+            return false;
+        };
+        let recovery = Recovery {
+            format_version: 1,
+            from,
+            saved_at: now_rfc3339(),
+            workflow: self.doc.workflow().clone(),
+        };
+        match recovery::write(self.store.root(), &recovery) {
+            Ok(_) => {
+                self.autosave_revision = Some(self.doc.revision());
+                true
+            }
+            Err(e) => {
+                tracing::warn!("autosave failed: {e}");
+                false
+            }
+        }
+    }
+
+    fn autosave_tick(&mut self, ctx: &egui::Context) {
+        if !self.doc.is_dirty() {
+            return;
+        }
+        let now = ctx.input(|i| i.time);
+        if now - self.autosave_last >= self.autosave_interval.as_secs_f64() {
+            self.autosave_last = now;
+            self.autosave_now();
+        }
+        ctx.request_repaint_after(self.autosave_interval);
+    }
+
+    fn restore(&mut self, recovery: Recovery) {
+        let workflow = recovery.workflow;
+        let doc = match recovery.from {
+            RecoveredFrom::Draft { key, revision } => Document::unsaved(
+                workflow,
+                Source::Store {
+                    key,
+                    revision,
+                    origin: self.origin_of(key),
+                },
+            ),
+            RecoveredFrom::File(path) => Document::unsaved(workflow, Source::File(path)),
+        };
+        self.show_document(doc);
+    }
+
+    fn handle_close_request(&mut self, ctx: &egui::Context) {
+        if ctx.input(|i| i.viewport().close_requested()) && self.doc.is_dirty() && !self.allow_close
+        {
+            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            self.dialog = Some(Dialog::Unsaved(Intent::Quit));
+        }
+        if self.allow_close {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        }
+    }
+
+    /// One frame of the whole designer.
+    pub fn frame(&mut self, ui: &mut Ui) {
+        let ctx = ui.ctx().clone();
+        if !self.styled {
+            theme::apply_style(&ctx);
+            self.styled = true;
+        }
+        ctx.set_theme(self.theme);
+        self.handle_close_request(&ctx);
+        shortcuts::handle(self, &ctx);
+
+        Panel::top("action_bar")
+            .frame(Frame::side_top_panel(ui.style()).inner_margin(egui::Margin::symmetric(10, 6)))
+            .show(ui, |ui| {
+                actions::show(self, ui);
+            });
+        Panel::left("left_panel")
+            .resizable(true)
+            .default_size(270.0)
+            .min_size(220.0)
+            .show(ui, |ui| {
+                components::browser(self, ui);
+                ui.add_space(theme::SPACING);
+                components::palette(self, ui);
+            });
+        Panel::right("properties_panel")
+            .resizable(true)
+            .default_size(330.0)
+            .min_size(260.0)
+            .show(ui, |ui| {
+                ui.add_space(4.0);
+                self.properties.ui(ui, &mut self.doc);
+            });
+        Panel::bottom("problems_panel")
+            .resizable(true)
+            .default_size(150.0)
+            .min_size(60.0)
+            .show(ui, |ui| {
+                problems::show(self, ui);
+            });
+        egui::CentralPanel::default()
+            .frame(Frame::NONE)
+            .show(ui, |ui| {
+                components::read_only_banner(self, ui);
+                if let Some((index, at)) = self.canvas.show(ui, &mut self.doc)
+                    && let Some(entry) = idflow_core::catalog::palette().get(index)
+                {
+                    Canvas::add_node(&mut self.doc, entry.kind.clone(), entry.title, at);
+                }
+            });
+        dialogs::show(self, &ctx);
+        self.autosave_tick(&ctx);
+    }
+}
+
+impl eframe::App for IdflowApp {
+    fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
+        self.frame(ui);
+    }
+
+    fn on_exit(&mut self) {
+        // Unsaved work stays in the recovery file (offered at the next start).
+        self.autosave_now();
+    }
+}
+
+fn now_rfc3339() -> String {
+    time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| "unknown".to_owned())
+}
+
+/// Runs the designer in a native window.
+pub fn run(store_dir: &Path, file: Option<&Path>) -> anyhow::Result<()> {
+    let app = IdflowApp::new(store_dir, file)?;
+    let title = "idflow — workflow designer";
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title(title)
+            .with_inner_size([1480.0, 920.0])
+            .with_min_inner_size([960.0, 600.0]),
+        ..Default::default()
+    };
+    eframe::run_native(title, options, Box::new(move |_cc| Ok(Box::new(app))))
+        .map_err(|e| anyhow::anyhow!("the window could not be opened: {e}"))
+}

@@ -1,0 +1,63 @@
+//! The problems panel: live lint findings; clicking one selects and centres
+//! its node.
+
+use egui::{RichText, Ui};
+use idflow_core::lint::Severity;
+use idflow_core::model::NodeId;
+
+use super::{IdflowApp, theme};
+use crate::document::Selection;
+
+pub fn show(app: &mut IdflowApp, ui: &mut Ui) {
+    let dark = ui.visuals().dark_mode;
+    let mut clicked: Option<NodeId> = None;
+    {
+        let report = app.doc.lint();
+        ui.horizontal(|ui| {
+            ui.label(RichText::new("Problems").strong());
+            for severity in [Severity::Error, Severity::Warning, Severity::Info] {
+                let n = report.count(severity);
+                ui.label(
+                    RichText::new(format!("{} {n}", theme::severity_icon(severity)))
+                        .color(theme::severity_color(severity, dark)),
+                )
+                .on_hover_text(format!("{n} {severity}(s)"));
+            }
+        });
+        ui.separator();
+        egui::ScrollArea::vertical()
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                if report.findings.is_empty() {
+                    ui.label(
+                        RichText::new("✔ No problems: the platform would accept this workflow.")
+                            .weak(),
+                    );
+                }
+                for finding in &report.findings {
+                    let color = theme::severity_color(finding.severity, dark);
+                    let node = finding
+                        .node
+                        .as_ref()
+                        .map(|n| format!("[{n}] "))
+                        .unwrap_or_default();
+                    let text = format!(
+                        "{} {}  {node}{}",
+                        theme::severity_icon(finding.severity),
+                        finding.code,
+                        finding.message
+                    );
+                    let response = ui.add(
+                        egui::Button::selectable(false, RichText::new(text).color(color)).wrap(),
+                    );
+                    if response.clicked() {
+                        clicked = finding.node.clone();
+                    }
+                }
+            });
+    }
+    if let Some(id) = clicked {
+        app.doc.selection = Selection::only(id.clone());
+        app.canvas.focus_node(&app.doc, &id);
+    }
+}

@@ -1,0 +1,185 @@
+//! Risk calculation: a table of weights (capability, outcome, weight).
+
+use egui::{RichText, Ui, WidgetInfo, WidgetType};
+use idflow_core::catalog::{CAPABILITIES, default_weights};
+use idflow_core::model::{Capability, DecisionType, RiskCalculationNode, RiskWeight};
+
+use super::service::name;
+use super::{Ctx, widgets};
+use crate::app::theme;
+
+/// The weight "Add weight" appends: the first capability that runs but has
+/// no rejection weight yet.
+fn next_weight(weights: &[RiskWeight], upstream: &[Capability]) -> RiskWeight {
+    let capability = upstream
+        .iter()
+        .copied()
+        .find(|c| {
+            !weights
+                .iter()
+                .any(|w| w.capability == *c && w.decision == DecisionType::Rejected)
+        })
+        .or_else(|| upstream.first().copied())
+        .unwrap_or(Capability::Usability);
+    RiskWeight {
+        capability,
+        decision: DecisionType::Rejected,
+        weight: 100,
+    }
+}
+
+/// One weight: capability and outcome on the first line (with the remove
+/// button), the weight slider under them. Returns whether to remove it.
+fn weight_row(
+    ctx: &mut Ctx<'_>,
+    ui: &mut Ui,
+    i: usize,
+    w: &mut RiskWeight,
+    all: &[Capability],
+    [capability_header, outcome_header]: [&egui::Response; 2],
+    [capability_width, outcome_width]: [f32; 2],
+) -> bool {
+    let mut remove = false;
+    ui.horizontal(|ui| {
+        let changed = widgets::combo_sized(
+            ui,
+            "capability",
+            capability_header,
+            &mut w.capability,
+            all,
+            |c| name(c).to_owned(),
+            capability_width,
+        );
+        let changed = widgets::combo_sized(
+            ui,
+            "outcome",
+            outcome_header,
+            &mut w.decision,
+            DecisionType::ALL,
+            |d| d.to_string(),
+            outcome_width,
+        ) || changed;
+        if changed {
+            ctx.step();
+        }
+        let enabled = ui.is_enabled();
+        let button = ui.small_button("✖").on_hover_text("Remove weight");
+        button.widget_info(|| WidgetInfo::labeled(WidgetType::Button, enabled, "Remove weight"));
+        remove = button.clicked();
+    });
+    ui.horizontal(|ui| {
+        let label = ui.label(RichText::new("Weight").small().weak());
+        ui.spacing_mut().slider_width = (ui.available_width() - 64.0).max(60.0);
+        let response = ui
+            .add(egui::Slider::new(&mut w.weight, 0..=100))
+            .labelled_by(label.id);
+        ctx.continuous(&response, &format!("weights.{i}"));
+    });
+    remove
+}
+
+pub(super) fn ui(
+    ctx: &mut Ctx<'_>,
+    ui: &mut Ui,
+    r: &mut RiskCalculationNode,
+    upstream: &[Capability],
+) {
+    widgets::section(ui, "Weights");
+    widgets::help(
+        ui,
+        "The score is the sum of the weights whose outcome occurred, capped at 100 (0 = low risk).",
+    );
+    ui.add_space(theme::SPACING * 0.5);
+    let all: Vec<Capability> = CAPABILITIES.iter().map(|s| s.capability).collect();
+    let mut remove = None;
+    if r.weights.is_empty() {
+        widgets::help(ui, "No weights yet: the score is always 0.");
+    } else {
+        let spacing = ui.spacing().item_spacing.x;
+        let remove_width = 22.0;
+        let outcome_width = 112.0;
+        let capability_width =
+            (ui.available_width() - outcome_width - remove_width - 2.0 * spacing).max(110.0);
+        let height = ui.spacing().interact_size.y;
+        let (capability_header, outcome_header) = ui
+            .horizontal(|ui| {
+                let header = |ui: &mut Ui, text: &str, width: f32| {
+                    ui.allocate_ui_with_layout(
+                        egui::vec2(width, height),
+                        egui::Layout::left_to_right(egui::Align::Center),
+                        |ui| {
+                            ui.set_min_width(width);
+                            ui.strong(text)
+                        },
+                    )
+                    .inner
+                };
+                (
+                    header(ui, "Capability", capability_width),
+                    header(ui, "Outcome", outcome_width),
+                )
+            })
+            .inner;
+        let stripe = ui.visuals().faint_bg_color;
+        for (i, w) in r.weights.iter_mut().enumerate() {
+            let fill = if i % 2 == 0 {
+                stripe
+            } else {
+                egui::Color32::TRANSPARENT
+            };
+            let removed = egui::Frame::new()
+                .fill(fill)
+                .corner_radius(4.0)
+                .inner_margin(egui::Margin::symmetric(0, 2))
+                .show(ui, |ui| {
+                    ui.push_id(("weight", i), |ui| {
+                        let widths = [capability_width, outcome_width];
+                        let headers = [&capability_header, &outcome_header];
+                        weight_row(ctx, ui, i, w, &all, headers, widths)
+                    })
+                    .inner
+                })
+                .inner;
+            if removed {
+                remove = Some(i);
+            }
+        }
+    }
+    if let Some(i) = remove {
+        r.weights.remove(i);
+        ctx.step();
+    }
+    ui.add_space(theme::SPACING * 0.5);
+    ui.horizontal(|ui| {
+        if ui
+            .button("Add weight")
+            .on_hover_text("Adds a weight for the next capability that has none.")
+            .clicked()
+        {
+            r.weights.push(next_weight(&r.weights, upstream));
+            ctx.step();
+        }
+        let defaults = default_weights(upstream);
+        let hover = if upstream.is_empty() {
+            "No step in this workflow selects a capability yet.".to_owned()
+        } else {
+            let names: Vec<&str> = upstream.iter().map(|&c| name(c)).collect();
+            format!(
+                "REJECTED 100 and WARNING 50 for {}.",
+                widgets::join_and(&names)
+            )
+        };
+        let response = ui
+            .add_enabled(
+                !upstream.is_empty() && r.weights != defaults,
+                egui::Button::new("Use default weights"),
+            )
+            .on_hover_text(&hover)
+            .on_disabled_hover_text(&hover);
+        if response.clicked() {
+            r.weights = defaults;
+            ctx.step();
+        }
+    });
+    ctx.inline_findings(ui, &["weights"]);
+}

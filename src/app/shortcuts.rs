@@ -1,0 +1,116 @@
+//! Keyboard shortcuts (listed in Help → Shortcuts).
+
+use egui::{Event, Key, Modifiers};
+
+use super::IdflowApp;
+
+pub const SHORTCUTS: &[(&str, &str)] = &[
+    ("Ctrl+S", "Save the draft"),
+    ("Ctrl+Z", "Undo"),
+    ("Ctrl+Shift+Z / Ctrl+Y", "Redo"),
+    ("Delete / Backspace", "Delete the selection"),
+    (
+        "Ctrl+C / Ctrl+X / Ctrl+V",
+        "Copy, cut, paste nodes (as RON text)",
+    ),
+    ("Ctrl+D", "Duplicate the selection"),
+    ("Ctrl+A", "Select all nodes"),
+    ("Ctrl+F", "Quick add a component"),
+    ("Ctrl+L", "Auto-layout"),
+    ("F", "Zoom to fit"),
+    ("Shift+drag", "Box-select on the canvas"),
+    ("Shift+click", "Add to or remove from the selection"),
+    ("Drag / middle drag / scroll", "Pan the canvas"),
+    ("Ctrl+scroll / pinch", "Zoom around the pointer"),
+    ("Escape", "Clear the selection, close palettes"),
+    ("F1", "This list"),
+];
+
+pub fn handle(app: &mut IdflowApp, ctx: &egui::Context) {
+    let typing = ctx.text_edit_focused();
+    let events = ctx.input(|i| i.events.clone());
+    let mut copy = false;
+    let mut cut = false;
+    let mut paste = None;
+    for event in &events {
+        match event {
+            Event::Copy => copy = true,
+            Event::Cut => cut = true,
+            Event::Paste(text) => paste = Some(text.clone()),
+            _ => {}
+        }
+    }
+    let command = Modifiers::COMMAND;
+    let shift_command = Modifiers::COMMAND | Modifiers::SHIFT;
+    let pressed = |m: Modifiers, k: Key| ctx.input_mut(|i| i.consume_key(m, k));
+
+    if pressed(command, Key::S) {
+        app.save();
+    }
+    if typing || app.dialog.is_some() {
+        return;
+    }
+    if pressed(shift_command, Key::Z) || pressed(command, Key::Y) {
+        app.doc.redo();
+    } else if pressed(command, Key::Z) {
+        app.doc.undo();
+    }
+    if pressed(command, Key::A) {
+        app.doc.selection.nodes = app
+            .doc
+            .workflow()
+            .nodes
+            .iter()
+            .map(|n| n.id.clone())
+            .collect();
+    }
+    if pressed(command, Key::D) && !app.doc.read_only() {
+        let _ = app.doc.duplicate_selection();
+    }
+    if pressed(command, Key::F) {
+        app.quick_add = Some(String::new());
+    }
+    if pressed(command, Key::L) && !app.doc.read_only() {
+        app.canvas.auto_layout(&mut app.doc);
+    }
+    if pressed(Modifiers::NONE, Key::F) {
+        app.canvas.request_fit();
+    }
+    if pressed(Modifiers::NONE, Key::F1) {
+        app.shortcuts_open = true;
+    }
+    if pressed(Modifiers::NONE, Key::Escape) {
+        app.doc.selection.clear();
+        app.canvas.selected_edge = None;
+        app.quick_add = None;
+    }
+    if (pressed(Modifiers::NONE, Key::Delete) || pressed(Modifiers::NONE, Key::Backspace))
+        && !app.doc.read_only()
+    {
+        if let Some(edge) = app.canvas.selected_edge.take() {
+            let _ = app.doc.apply(crate::document::Command::RemoveEdge(edge));
+        } else {
+            let _ = app.doc.delete_selection();
+        }
+    }
+    // Copy/cut/paste arrive as events on desktop; key presses cover hosts
+    // (and tests) that send only keys.
+    copy |= pressed(command, Key::C);
+    cut |= pressed(command, Key::X);
+    if (copy || cut)
+        && let Some(text) = app.doc.copy_selection()
+    {
+        ctx.copy_text(text);
+        if cut && !app.doc.read_only() {
+            let _ = app.doc.delete_selection();
+        }
+    }
+    if let Some(text) = paste
+        && !app.doc.read_only()
+    {
+        match app.doc.paste(&text, None) {
+            Ok(n) => app.notify(ctx, format!("Pasted {n} node(s)"), false),
+            Err(e) => app.notify(ctx, e.to_string(), true),
+        }
+    }
+}

@@ -1,0 +1,352 @@
+//! The editing model: one `Document` (workflow + selection + history);
+//! every change is a `Command` applied in one place (`Document::apply`),
+//! which records its inverse for undo. Panels read the document and emit
+//! commands; none mutates the workflow directly.
+
+mod clipboard;
+mod command;
+mod history;
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::PathBuf;
+
+use idflow_core::lint::{LintReport, lint};
+use idflow_core::model::{Node, NodeId, Position, Workflow};
+use idflow_store::{Origin, Revision};
+
+pub use clipboard::{fragment_text, parse_fragment};
+pub use command::{Command, EditError};
+pub use history::History;
+
+/// Where the open workflow came from, and so where Save writes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Source {
+    /// A store draft at a revision.
+    Store {
+        key: u32,
+        revision: Revision,
+        origin: Origin,
+    },
+    /// A published version: read-only.
+    Version { key: u32, number: u32 },
+    /// A file opened with `idflow open FILE`.
+    File(PathBuf),
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Selection {
+    pub nodes: BTreeSet<NodeId>,
+    pub notes: BTreeSet<String>,
+}
+
+impl Selection {
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty() && self.notes.is_empty()
+    }
+    pub fn clear(&mut self) {
+        self.nodes.clear();
+        self.notes.clear();
+    }
+    pub fn only(id: NodeId) -> Self {
+        Selection {
+            nodes: BTreeSet::from([id]),
+            notes: BTreeSet::new(),
+        }
+    }
+}
+
+pub struct Document {
+    workflow: Workflow,
+    pub source: Source,
+    pub selection: Selection,
+    history: History,
+    index: HashMap<NodeId, usize>,
+    /// Bumped by every change to the workflow (edits, undo, redo).
+    revision: u64,
+    lint: LintReport,
+    lint_revision: Option<u64>,
+}
+
+impl Document {
+    /// A document as stored (nothing unsaved).
+    pub fn open(workflow: Workflow, source: Source) -> Self {
+        Self::with_history(workflow, source, History::new_saved())
+    }
+
+    /// A document whose content is not saved anywhere yet (a recovered
+    /// autosave, for instance).
+    pub fn unsaved(workflow: Workflow, source: Source) -> Self {
+        Self::with_history(workflow, source, History::new_unsaved())
+    }
+
+    fn with_history(workflow: Workflow, source: Source, history: History) -> Self {
+        let mut doc = Document {
+            workflow,
+            source,
+            selection: Selection::default(),
+            history,
+            index: HashMap::new(),
+            revision: 0,
+            lint: LintReport::default(),
+            lint_revision: None,
+        };
+        doc.reindex();
+        doc
+    }
+
+    pub fn workflow(&self) -> &Workflow {
+        &self.workflow
+    }
+
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
+    pub fn is_dirty(&self) -> bool {
+        self.history.is_dirty()
+    }
+
+    pub fn can_undo(&self) -> bool {
+        self.history.can_undo()
+    }
+
+    pub fn can_redo(&self) -> bool {
+        self.history.can_redo()
+    }
+
+    pub fn read_only(&self) -> bool {
+        matches!(
+            self.source,
+            Source::Version { .. }
+                | Source::Store {
+                    origin: Origin::Global,
+                    ..
+                }
+        )
+    }
+
+    pub fn key(&self) -> Option<u32> {
+        match &self.source {
+            Source::Store { key, .. } | Source::Version { key, .. } => Some(*key),
+            Source::File(_) => None,
+        }
+    }
+
+    /// After a successful save: where it went, and "nothing unsaved".
+    pub fn mark_saved(&mut self, source: Source) {
+        self.source = source;
+        self.history.mark_saved();
+    }
+
+    pub fn node_index(&self, id: &NodeId) -> Option<usize> {
+        self.index.get(id).copied()
+    }
+
+    pub fn node(&self, id: &NodeId) -> Option<&Node> {
+        self.node_index(id).map(|i| &self.workflow.nodes[i])
+    }
+
+    /// Findings for the current workflow (recomputed at most once per change:
+    /// 1,000 nodes lint in about 0.15 ms, so this runs on the UI thread).
+    pub fn lint(&mut self) -> &LintReport {
+        if self.lint_revision != Some(self.revision) {
+            self.lint = lint(&self.workflow);
+            self.lint_revision = Some(self.revision);
+        }
+        &self.lint
+    }
+
+    /// The one place the workflow changes.
+    pub fn apply(&mut self, command: Command) -> Result<(), EditError> {
+        self.apply_in(None, command)
+    }
+
+    /// Like `apply`, but commands with the same gesture id (one drag, one
+    /// slider movement) become a single undo step.
+    pub fn apply_gesture(&mut self, gesture: u64, command: Command) -> Result<(), EditError> {
+        self.apply_in(Some(gesture), command)
+    }
+
+    fn apply_in(&mut self, gesture: Option<u64>, command: Command) -> Result<(), EditError> {
+        if self.read_only() {
+            return Err(EditError::ReadOnly);
+        }
+        let structural = command.is_structural();
+        let inverse = command.clone().apply(&mut self.workflow)?;
+        self.history.record(command, inverse, gesture);
+        self.changed(structural);
+        Ok(())
+    }
+
+    pub fn undo(&mut self) -> bool {
+        let Some(command) = self.history.take_undo() else {
+            return false;
+        };
+        let structural = command.is_structural();
+        match command.apply(&mut self.workflow) {
+            Ok(_) => {
+                self.changed(structural);
+                true
+            }
+            Err(e) => {
+                tracing::error!("undo failed: {e}");
+                self.history.cancel_undo();
+                false
+            }
+        }
+    }
+
+    pub fn redo(&mut self) -> bool {
+        let Some(command) = self.history.take_redo() else {
+            return false;
+        };
+        let structural = command.is_structural();
+        match command.apply(&mut self.workflow) {
+            Ok(_) => {
+                self.changed(structural);
+                true
+            }
+            Err(e) => {
+                tracing::error!("redo failed: {e}");
+                self.history.cancel_redo();
+                false
+            }
+        }
+    }
+
+    fn changed(&mut self, structural: bool) {
+        self.revision += 1;
+        if structural {
+            self.reindex();
+            let index = &self.index;
+            self.selection.nodes.retain(|id| index.contains_key(id));
+            let notes: BTreeSet<&str> = self.workflow.notes.iter().map(|n| n.id.as_str()).collect();
+            self.selection
+                .notes
+                .retain(|id| notes.contains(id.as_str()));
+        }
+    }
+
+    fn reindex(&mut self) {
+        self.index = self
+            .workflow
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.id.clone(), i))
+            .collect();
+    }
+
+    /// An id not used by any node, readable (`idiv_2`, `node_7`).
+    pub fn fresh_id(&self, base: &str) -> NodeId {
+        let base = if base.is_empty() { "node" } else { base };
+        let candidate = NodeId::new(base);
+        if !self.index.contains_key(&candidate) {
+            return candidate;
+        }
+        (2..)
+            .map(|i| NodeId::new(format!("{base}_{i}")))
+            .find(|id| !self.index.contains_key(id))
+            .unwrap_or_else(|| NodeId::new(base))
+    }
+
+    /// A fresh note id.
+    pub fn fresh_note_id(&self) -> String {
+        (1..)
+            .map(|i| format!("note_{i}"))
+            .find(|id| !self.workflow.notes.iter().any(|n| &n.id == id))
+            .unwrap_or_else(|| "note".to_owned())
+    }
+
+    /// Deletes the selected nodes (with their edges) and notes as one step.
+    pub fn delete_selection(&mut self) -> Result<(), EditError> {
+        let mut commands = Vec::new();
+        if !self.selection.nodes.is_empty() {
+            commands.push(Command::RemoveNodes {
+                ids: self.selection.nodes.iter().cloned().collect(),
+            });
+        }
+        for id in &self.selection.notes {
+            commands.push(Command::RemoveNote { id: id.clone() });
+        }
+        if commands.is_empty() {
+            return Ok(());
+        }
+        self.apply(Command::Batch(commands))?;
+        self.selection.clear();
+        Ok(())
+    }
+
+    /// The selected nodes, and the edges between them, as RON text.
+    pub fn copy_selection(&self) -> Option<String> {
+        if self.selection.nodes.is_empty() {
+            return None;
+        }
+        Some(fragment_text(&self.workflow, &self.selection.nodes))
+    }
+
+    /// Pastes a fragment as one undo step: ids are renamed where they clash,
+    /// the nodes keep their layout and land with their top-left corner at
+    /// `at` (or 40 px down-right of where they were). Selects what was pasted.
+    pub fn paste(&mut self, text: &str, at: Option<Position>) -> Result<usize, EditError> {
+        let fragment = parse_fragment(text)?;
+        let (min_x, min_y) = fragment
+            .nodes
+            .iter()
+            .fold((f32::INFINITY, f32::INFINITY), |(x, y), n| {
+                (x.min(n.position.x), y.min(n.position.y))
+            });
+        let (dx, dy) = match at {
+            Some(p) if min_x.is_finite() => (p.x - min_x, p.y - min_y),
+            _ => (40.0, 40.0),
+        };
+        let mut renames: HashMap<NodeId, NodeId> = HashMap::new();
+        let mut taken: BTreeSet<NodeId> = self.index.keys().cloned().collect();
+        let mut nodes = Vec::new();
+        let base = self.workflow.nodes.len();
+        for (k, mut node) in fragment.nodes.into_iter().enumerate() {
+            let mut id = node.id.clone();
+            let mut n = 2;
+            while taken.contains(&id) {
+                id = NodeId::new(format!("{}_{n}", node.id));
+                n += 1;
+            }
+            taken.insert(id.clone());
+            renames.insert(node.id.clone(), id.clone());
+            node.id = id;
+            node.position = Position::new(node.position.x + dx, node.position.y + dy);
+            nodes.push((base + k, node));
+        }
+        let edges_base = self.workflow.edges.len();
+        let edges: Vec<_> = fragment
+            .edges
+            .into_iter()
+            .filter_map(|mut e| {
+                e.from = renames.get(&e.from)?.clone();
+                e.to = renames.get(&e.to)?.clone();
+                Some(e)
+            })
+            .enumerate()
+            .map(|(k, e)| (edges_base + k, e))
+            .collect();
+        let pasted: BTreeSet<NodeId> = nodes.iter().map(|(_, n)| n.id.clone()).collect();
+        let count = pasted.len();
+        self.apply(Command::AddNodes { nodes, edges })?;
+        self.selection = Selection {
+            nodes: pasted,
+            notes: BTreeSet::new(),
+        };
+        Ok(count)
+    }
+
+    /// Copy + paste in one go (Ctrl+D).
+    pub fn duplicate_selection(&mut self) -> Result<usize, EditError> {
+        match self.copy_selection() {
+            Some(text) => self.paste(&text, None),
+            None => Ok(0),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

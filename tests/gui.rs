@@ -1,0 +1,374 @@
+//! The designer, driven headless through egui_kittest as a user would:
+//! clicks, drags and keys on the real app, on a real store folder.
+
+use egui::accesskit::Role;
+use egui::{Event, Key, Modifiers, PointerButton, Pos2, vec2};
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT, Queryable};
+use idflow::app::IdflowApp;
+use idflow::document::Source;
+use idflow_core::model::{Capability, NodeId, NodeKind};
+use idflow_store::{Origin, Store};
+use tempfile::TempDir;
+
+fn harness(app: IdflowApp) -> Harness<'static, IdflowApp> {
+    let mut h = Harness::builder()
+        .with_size(vec2(1480.0, 920.0))
+        .build_ui_state(|ui, app: &mut IdflowApp| app.frame(ui), app);
+    h.run_steps(3);
+    h
+}
+
+fn app_on(dir: &TempDir) -> IdflowApp {
+    IdflowApp::new(dir.path(), None).expect("app opens on a fresh store")
+}
+
+/// Opens a custom copy of a Global workflow through the New menu.
+fn new_from_global(h: &mut Harness<'static, IdflowApp>, label: &str) {
+    h.get_by_label("New").click();
+    h.run_steps(2);
+    h.get_by_label(label).click();
+    h.run_steps(3);
+}
+
+fn click_at(h: &mut Harness<'static, IdflowApp>, pos: Pos2, modifiers: Modifiers) {
+    h.hover_at(pos);
+    h.run_steps(1);
+    h.event(Event::PointerButton {
+        pos,
+        button: PointerButton::Primary,
+        pressed: true,
+        modifiers,
+    });
+    h.run_steps(1);
+    h.event(Event::PointerButton {
+        pos,
+        button: PointerButton::Primary,
+        pressed: false,
+        modifiers,
+    });
+    h.run_steps(2);
+}
+
+fn drag(h: &mut Harness<'static, IdflowApp>, from: Pos2, to: Pos2) {
+    h.hover_at(from);
+    h.run_steps(1);
+    h.drag_at(from);
+    h.run_steps(1);
+    for i in 1..=8 {
+        let t = i as f32 / 8.0;
+        h.hover_at(from + (to - from) * t);
+        h.run_steps(1);
+    }
+    h.drop_at(to);
+    h.run_steps(3);
+}
+
+/// Where a node's card centre is on screen.
+fn node_on_screen(h: &Harness<'static, IdflowApp>, id: &str) -> Pos2 {
+    let app = h.state();
+    let node = app.doc.node(&NodeId::new(id)).expect("node exists");
+    app.canvas
+        .scene_to_screen(idflow::app::canvas::card_rect(node).center())
+}
+
+fn select_node(h: &mut Harness<'static, IdflowApp>, id: &str) {
+    let p = node_on_screen(h, id);
+    click_at(h, p, Modifiers::NONE);
+    assert!(
+        h.state().doc.selection.nodes.contains(&NodeId::new(id)),
+        "{id} selected by a click"
+    );
+}
+
+#[test]
+fn creates_a_workflow_from_a_global_template() {
+    let dir = TempDir::new().expect("tmp");
+    let mut h = harness(app_on(&dir));
+    new_from_global(&mut h, "10011 · ID and identity verification (IDIV)");
+    let app = h.state();
+    assert!(
+        matches!(
+            app.doc.source,
+            Source::Store {
+                key: 200000,
+                origin: Origin::Custom,
+                ..
+            }
+        ),
+        "{:?}",
+        app.doc.source
+    );
+    let global = app.store.draft(10011).expect("10011").workflow;
+    assert_eq!(app.doc.workflow().nodes, global.nodes);
+    assert_eq!(app.doc.workflow().key, 200000);
+    assert!(!app.doc.read_only());
+}
+
+#[test]
+fn drags_a_component_onto_the_canvas() {
+    let dir = TempDir::new().expect("tmp");
+    let mut h = harness(app_on(&dir));
+    new_from_global(&mut h, "10011 · ID and identity verification (IDIV)");
+    let before = h.state().doc.workflow().nodes.len();
+    let source = h.get_by_label_contains("Device Risk").rect().center();
+    let target = h.state().canvas.scene_to_screen(egui::pos2(400.0, 420.0));
+    drag(&mut h, source, target);
+    let app = h.state();
+    assert_eq!(app.doc.workflow().nodes.len(), before + 1, "one node added");
+    let added = app.doc.workflow().nodes.last().expect("node");
+    assert!(matches!(&added.kind, NodeKind::RiskSignal(_)));
+    let centre = idflow::app::canvas::card_rect(added).center();
+    assert!(
+        (centre.x - 400.0).abs() < 30.0 && (centre.y - 420.0).abs() < 30.0,
+        "dropped where released: {centre:?}"
+    );
+    assert!(app.doc.selection.nodes.contains(&added.id));
+}
+
+#[test]
+fn connects_two_nodes_by_dragging_a_wire() {
+    let dir = TempDir::new().expect("tmp");
+    let mut h = harness(app_on(&dir));
+    new_from_global(&mut h, "10011 · ID and identity verification (IDIV)");
+    // Cut risk -> end, then connect it again by dragging from the port.
+    {
+        let app = h.state_mut();
+        let edge = app
+            .doc
+            .workflow()
+            .edges
+            .iter()
+            .find(|e| e.from.as_str() == "risk")
+            .cloned()
+            .expect("edge");
+        app.doc
+            .apply(idflow::document::Command::RemoveEdge(edge))
+            .expect("remove");
+    }
+    h.run_steps(2);
+    let port = {
+        let app = h.state();
+        let node = app.doc.node(&NodeId::new("risk")).expect("risk");
+        let r = idflow::app::canvas::card_rect(node);
+        app.canvas.scene_to_screen(r.right_center())
+    };
+    let target = node_on_screen(&h, "end");
+    drag(&mut h, port, target);
+    let edges = &h.state().doc.workflow().edges;
+    assert!(
+        edges
+            .iter()
+            .any(|e| e.from.as_str() == "risk" && e.to.as_str() == "end"),
+        "{edges:?}"
+    );
+}
+
+#[test]
+fn ticking_data_checks_offers_its_dependencies() {
+    let dir = TempDir::new().expect("tmp");
+    let mut h = harness(app_on(&dir));
+    new_from_global(&mut h, "10011 · ID and identity verification (IDIV)");
+    {
+        let app = h.state_mut();
+        let mut idiv = app.doc.node(&NodeId::new("idiv")).expect("idiv").clone();
+        if let NodeKind::Service(s) = &mut idiv.kind {
+            s.capabilities = vec![Capability::Liveness];
+        }
+        app.doc
+            .apply(idflow::document::Command::SetNode(idiv))
+            .expect("edit");
+    }
+    select_node(&mut h, "idiv");
+    h.get_by_label("Data Checks").click();
+    h.run_steps(2);
+    h.get_by_label("Add them too").click();
+    h.run_steps(2);
+    let app = h.state();
+    let NodeKind::Service(s) = &app.doc.node(&NodeId::new("idiv")).expect("idiv").kind else {
+        panic!("service")
+    };
+    for c in [
+        Capability::Usability,
+        Capability::Extraction,
+        Capability::ImageChecks,
+        Capability::DataChecks,
+    ] {
+        assert!(
+            s.capabilities.contains(&c),
+            "{c} added: {:?}",
+            s.capabilities
+        );
+    }
+}
+
+#[test]
+fn undo_then_redo_restores_the_exact_workflow() {
+    let dir = TempDir::new().expect("tmp");
+    let mut h = harness(app_on(&dir));
+    new_from_global(&mut h, "10011 · ID and identity verification (IDIV)");
+    let original = h.state().doc.workflow().clone();
+    select_node(&mut h, "selfie_capture");
+    let from = node_on_screen(&h, "selfie_capture");
+    drag(&mut h, from, from + vec2(120.0, 200.0));
+    h.key_press(Key::Delete);
+    h.run_steps(2);
+    let edited = h.state().doc.workflow().clone();
+    assert!(edited.nodes.len() < original.nodes.len(), "deleted");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run_steps(1);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run_steps(2);
+    assert_eq!(
+        h.state().doc.workflow(),
+        &original,
+        "two undos: the delete, then the whole drag"
+    );
+    h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    h.run_steps(1);
+    h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    h.run_steps(2);
+    assert_eq!(h.state().doc.workflow(), &edited);
+}
+
+#[test]
+fn save_then_reopen_gives_the_same_workflow() {
+    let dir = TempDir::new().expect("tmp");
+    let mut h = harness(app_on(&dir));
+    new_from_global(&mut h, "10011 · ID and identity verification (IDIV)");
+    select_node(&mut h, "risk");
+    let from = node_on_screen(&h, "risk");
+    drag(&mut h, from, from + vec2(0.0, 160.0));
+    assert!(h.state().doc.is_dirty());
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run_steps(2);
+    assert!(!h.state().doc.is_dirty(), "saved");
+    let saved = h.state().doc.workflow().clone();
+    drop(h);
+    let reopened = app_on(&dir);
+    assert_eq!(reopened.store.draft(200000).expect("draft").workflow, saved);
+    let mut h = harness(reopened);
+    h.state_mut().perform(idflow::app::Intent::OpenKey(200000));
+    h.run_steps(2);
+    assert_eq!(h.state().doc.workflow(), &saved);
+}
+
+#[test]
+fn publish_is_disabled_while_an_error_exists() {
+    let dir = TempDir::new().expect("tmp");
+    let mut h = harness(app_on(&dir));
+    new_from_global(&mut h, "10011 · ID and identity verification (IDIV)");
+    assert!(!h.get_by_label("🚀 Publish").accesskit_node().is_disabled());
+    select_node(&mut h, "selfie_capture");
+    h.key_press(Key::Delete);
+    h.run_steps(2);
+    assert!(h.state_mut().doc.lint().has_errors());
+    assert!(
+        h.get_by_label("🚀 Publish").accesskit_node().is_disabled(),
+        "disabled with errors"
+    );
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run_steps(2);
+    assert!(
+        !h.get_by_label("🚀 Publish").accesskit_node().is_disabled(),
+        "enabled again once fixed"
+    );
+    h.get_by_label("🚀 Publish").click();
+    h.run_steps(2);
+    h.get_by_label("Publish version 1").click();
+    h.run_steps(2);
+    assert_eq!(h.state().store.history(200000).expect("history").len(), 1);
+}
+
+#[test]
+fn clicking_a_problem_selects_its_node() {
+    let dir = TempDir::new().expect("tmp");
+    let mut h = harness(app_on(&dir));
+    new_from_global(&mut h, "10011 · ID and identity verification (IDIV)");
+    {
+        let app = h.state_mut();
+        let mut selfie = app
+            .doc
+            .node(&NodeId::new("selfie_capture"))
+            .expect("selfie")
+            .clone();
+        if let NodeKind::Acquisition(a) = &mut selfie.kind {
+            a.channels = vec![idflow_core::model::Channel::Api];
+        }
+        app.doc
+            .apply(idflow::document::Command::SetNode(selfie))
+            .expect("edit");
+        app.doc.selection.clear();
+    }
+    h.run_steps(2);
+    h.get_by_label_contains("facemap-api-only").click();
+    h.run_steps(2);
+    assert_eq!(
+        h.state()
+            .doc
+            .selection
+            .nodes
+            .iter()
+            .map(|n| n.as_str())
+            .collect::<Vec<_>>(),
+        ["selfie_capture"]
+    );
+}
+
+#[test]
+fn autosave_then_restart_offers_recovery() {
+    let dir = TempDir::new().expect("tmp");
+    let mut app = app_on(&dir);
+    app.autosave_interval = std::time::Duration::ZERO;
+    let mut h = harness(app);
+    new_from_global(&mut h, "10011 · ID and identity verification (IDIV)");
+    select_node(&mut h, "risk");
+    h.key_press(Key::Delete);
+    h.run_steps(3);
+    let edited = h.state().doc.workflow().clone();
+    assert!(h.state().doc.is_dirty());
+    // A crash: the app is gone without saving.
+    std::mem::forget(h);
+
+    let mut h = harness(app_on(&dir));
+    assert_eq!(h.state().dialog_title(), Some("Restore unsaved work?"));
+    h.get_by_label("Restore").click();
+    h.run_steps(2);
+    let app = h.state();
+    assert_eq!(app.doc.workflow(), &edited);
+    assert!(app.doc.is_dirty(), "restored work is unsaved until saved");
+    assert!(matches!(app.doc.source, Source::Store { key: 200000, .. }));
+}
+
+#[test]
+fn a_global_workflow_opens_read_only_with_a_way_to_customise() {
+    let dir = TempDir::new().expect("tmp");
+    let mut h = harness(app_on(&dir));
+    assert!(h.state().doc.read_only());
+    assert!(
+        h.query_by_role_and_label(Role::Button, "Duplicate to customise")
+            .is_some()
+    );
+    h.get_by_label("Duplicate to customise").click();
+    h.run_steps(3);
+    assert!(!h.state().doc.read_only());
+}
+
+fn snapshot_of_10011(theme: egui::ThemePreference, name: &str) {
+    let dir = TempDir::new().expect("tmp");
+    let mut app = app_on(&dir);
+    app.theme = theme;
+    let mut h = harness(app);
+    h.run_steps(4);
+    h.snapshot(name);
+}
+
+#[test]
+fn main_window_light_snapshot() {
+    snapshot_of_10011(egui::ThemePreference::Light, "main_window_10011_light");
+}
+
+#[test]
+fn main_window_dark_snapshot() {
+    snapshot_of_10011(egui::ThemePreference::Dark, "main_window_10011_dark");
+}
