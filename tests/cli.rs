@@ -399,8 +399,11 @@ fn store_refuses_to_edit_a_global_workflow() {
 }
 
 #[test]
-fn no_subcommand_explains_instead_of_failing_silently() {
-    idflow().assert().stderr(predicate::str::contains("idflow"));
+fn help_lists_the_designer_and_every_command() {
+    let out = stdout_of(idflow().arg("--help"));
+    for command in ["open", "lint", "convert", "export", "store"] {
+        assert!(out.contains(command), "{command} in --help: {out}");
+    }
 }
 
 fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {

@@ -21,23 +21,22 @@ pub fn note_rect(note: &Note) -> Rect {
 
 /// The output ports a node has, with their centres.
 pub fn output_ports(node: &Node) -> Vec<(Port, Pos2)> {
-    let r = card_rect(node);
-    match node.kind {
-        NodeKind::Decision(_) => vec![
-            (Port::Then, pos2(r.right(), r.top() + r.height() * 0.38)),
-            (Port::Else, pos2(r.right(), r.top() + r.height() * 0.74)),
-        ],
-        NodeKind::Terminal(_) => Vec::new(),
-        _ => vec![(Port::Out, pos2(r.right(), r.center().y))],
-    }
+    let ports: &[Port] = match node.kind {
+        NodeKind::Decision(_) => &[Port::Then, Port::Else],
+        NodeKind::Terminal(_) => &[],
+        _ => &[Port::Out],
+    };
+    ports.iter().map(|&p| (p, output_port(node, p))).collect()
 }
 
+/// One port's centre (no allocation: called for every visible wire each frame).
 pub fn output_port(node: &Node, port: Port) -> Pos2 {
-    output_ports(node)
-        .into_iter()
-        .find(|(p, _)| *p == port)
-        .map(|(_, pos)| pos)
-        .unwrap_or_else(|| card_rect(node).right_center())
+    let r = card_rect(node);
+    match (&node.kind, port) {
+        (NodeKind::Decision(_), Port::Then) => pos2(r.right(), r.top() + r.height() * 0.38),
+        (NodeKind::Decision(_), Port::Else) => pos2(r.right(), r.top() + r.height() * 0.74),
+        _ => pos2(r.right(), r.center().y),
+    }
 }
 
 pub fn input_port(node: &Node) -> Pos2 {
