@@ -32,6 +32,8 @@ fn new_from_global(h: &mut Harness<'static, IdflowApp>, label: &str) {
 }
 
 fn click_at(h: &mut Harness<'static, IdflowApp>, pos: Pos2, modifiers: Modifiers) {
+    // Held modifiers are input state (as a windowing backend reports them).
+    h.event(Event::ModifiersChanged(modifiers));
     h.hover_at(pos);
     h.run_steps(1);
     h.event(Event::PointerButton {
@@ -371,4 +373,101 @@ fn main_window_light_snapshot() {
 #[test]
 fn main_window_dark_snapshot() {
     snapshot_of_10011(egui::ThemePreference::Dark, "main_window_10011_dark");
+}
+
+#[test]
+fn switching_workflows_with_unsaved_changes_asks_first() {
+    let dir = TempDir::new().expect("tmp");
+    let mut h = harness(app_on(&dir));
+    new_from_global(&mut h, "10011 · ID and identity verification (IDIV)");
+    select_node(&mut h, "risk");
+    h.key_press(Key::Delete);
+    h.run_steps(2);
+    h.get_by_label("Global").click();
+    h.run_steps(2);
+    h.get_by_label_contains("10014").click();
+    h.run_steps(2);
+    assert_eq!(h.state().dialog_title(), Some("Unsaved changes"));
+    assert_eq!(
+        h.state().doc.workflow().key,
+        200000,
+        "still on the edited workflow"
+    );
+    h.get_by_label("Cancel").click();
+    h.run_steps(2);
+    assert!(h.state().doc.is_dirty(), "nothing lost");
+    h.get_by_label_contains("10014").click();
+    h.run_steps(2);
+    h.get_by_label("Discard changes").click();
+    h.run_steps(2);
+    assert_eq!(h.state().doc.workflow().key, 10014);
+}
+
+#[test]
+fn copy_and_paste_nodes_as_ron() {
+    let dir = TempDir::new().expect("tmp");
+    let mut h = harness(app_on(&dir));
+    new_from_global(&mut h, "10011 · ID and identity verification (IDIV)");
+    select_node(&mut h, "risk");
+    let end = node_on_screen(&h, "end");
+    click_at(&mut h, end, Modifiers::SHIFT);
+    assert_eq!(h.state().doc.selection.nodes.len(), 2, "shift-click adds");
+    // One event, one frame: the harness keeps only the last frame's output.
+    h.event(Event::Key {
+        key: Key::C,
+        pressed: true,
+        modifiers: Modifiers::COMMAND,
+        repeat: false,
+        physical_key: None,
+    });
+    h.step();
+    let copied = h
+        .output()
+        .platform_output
+        .commands
+        .iter()
+        .find_map(|c| match c {
+            egui::OutputCommand::CopyText(t) => Some(t.clone()),
+            _ => None,
+        })
+        .expect("copied to the clipboard");
+    assert!(
+        copied.contains("idflow_fragment") && copied.contains("RISK_CALCULATION"),
+        "{copied}"
+    );
+    let before = h.state().doc.workflow().nodes.len();
+    h.event(Event::Paste(copied));
+    h.run_steps(2);
+    let app = h.state();
+    assert_eq!(app.doc.workflow().nodes.len(), before + 2);
+    assert!(app.doc.node(&NodeId::new("risk_2")).is_some());
+    assert!(
+        app.doc
+            .workflow()
+            .edges
+            .iter()
+            .any(|e| e.from.as_str() == "risk_2" && e.to.as_str() == "end_2")
+    );
+}
+
+#[test]
+fn box_select_with_shift_drag() {
+    let dir = TempDir::new().expect("tmp");
+    let mut h = harness(app_on(&dir));
+    new_from_global(&mut h, "10011 · ID and identity verification (IDIV)");
+    let a = node_on_screen(&h, "id_capture") - vec2(80.0, 60.0);
+    let b = node_on_screen(&h, "selfie_capture") + vec2(20.0, 80.0);
+    h.event(Event::ModifiersChanged(Modifiers::SHIFT));
+    drag(&mut h, a, b);
+    h.event(Event::ModifiersChanged(Modifiers::NONE));
+    h.run_steps(1);
+    let selected: Vec<&str> = h
+        .state()
+        .doc
+        .selection
+        .nodes
+        .iter()
+        .map(|n| n.as_str())
+        .collect();
+    assert_eq!(selected, ["id_capture", "selfie_capture"]);
 }
