@@ -8,6 +8,7 @@ pub mod format;
 pub mod layout;
 pub mod lint;
 pub mod model;
+pub mod simulate;
 pub mod synthetic;
 
 pub use model::Workflow;

@@ -1,0 +1,691 @@
+//! The workflow simulator: walks a workflow from its entry under a scenario
+//! and renders what the platform would decide. Pure and deterministic, so
+//! the CLI, the designer and the server's mock API give the same answer.
+//!
+//! Semantics (also in the README):
+//! - Acquisition steps make their credentials present.
+//! - A service runs its selected capabilities in dependency order. A
+//!   capability whose credential never arrived is NOT_EXECUTED/NOT_UPLOADED;
+//!   one whose prerequisite did not pass (PASSED or WARNING) on the same
+//!   credential is NOT_EXECUTED/PRECONDITION_NOT_FULFILLED; otherwise it
+//!   renders the scenario's outcome (default: PASSED).
+//! - A decision point evaluates its condition on the results so far; a
+//!   subject with no result yet makes the condition false (Else).
+//! - A risk calculation sums the weights of the outcomes that occurred
+//!   (capped at 100); the last one reached is the transaction's risk score.
+//! - A terminal ends the run: DERIVED gives REJECTED if any capability
+//!   rejected, else WARNING if any warned, else PASSED; FIXED gives its own.
+
+mod details;
+mod matrix;
+mod scenario;
+
+use std::collections::HashMap;
+
+pub use details::{DetailsContext, details};
+pub use matrix::{MatrixRow, matrix, matrix_for_capability};
+pub use scenario::{
+    ExtractedData, Outcome, Scenario, ScenarioError, builtin, by_name, for_every_label, names,
+};
+
+use crate::catalog::{CredentialNeed, capability_spec};
+use crate::model::{
+    AcquisitionType, Capability, Condition, CredentialCategory, DecisionType, ExtractedField,
+    NodeId, NodeKind, Operator, Part, Port, ServiceKind, Subject, TerminalDecision, Value,
+    Workflow,
+};
+
+/// A credential made present by an acquisition step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Credential {
+    pub id: String,
+    pub category: CredentialCategory,
+    pub label: Option<String>,
+    pub parts: Vec<Part>,
+    /// Stored by an earlier transaction (USE_EXISTING).
+    pub existing: bool,
+    pub node: NodeId,
+}
+
+/// One capability's result, as the platform reports it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CapabilityResult {
+    pub id: String,
+    pub capability: Capability,
+    /// Indices into `Run::credentials`.
+    pub credentials: Vec<usize>,
+    pub decision: DecisionType,
+    pub label: String,
+    pub node: NodeId,
+    pub data: Option<serde_json::Value>,
+}
+
+/// What one visited node did, for the canvas and the text report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    pub node: NodeId,
+    pub summary: String,
+    /// Indices into `Run::results`.
+    pub results: Vec<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ending {
+    Terminal(NodeId),
+    /// The path stopped at a node with no way on.
+    DeadEnd(NodeId),
+    /// The path came back to a node it had visited.
+    Cycle(NodeId),
+    /// The workflow has no entry.
+    NoEntry,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Run {
+    pub scenario: String,
+    pub path: Vec<NodeId>,
+    /// (from, port, to) of every edge taken.
+    pub edges: Vec<(NodeId, Port, NodeId)>,
+    pub steps: Vec<Step>,
+    pub credentials: Vec<Credential>,
+    pub results: Vec<CapabilityResult>,
+    pub decision: DecisionType,
+    pub label: String,
+    pub risk_score: u8,
+    pub ending: Ending,
+    pub data: ExtractedData,
+}
+
+impl Run {
+    /// The combined decision of every result of a capability (worst first:
+    /// REJECTED, WARNING, PASSED, NOT_EXECUTED), with that result's label.
+    pub fn capability(&self, capability: Capability) -> Option<(DecisionType, &str)> {
+        let rank = |d: DecisionType| match d {
+            DecisionType::Rejected => 3,
+            DecisionType::Warning => 2,
+            DecisionType::Passed => 1,
+            DecisionType::NotExecuted => 0,
+        };
+        self.results
+            .iter()
+            .filter(|r| r.capability == capability)
+            .max_by_key(|r| rank(r.decision))
+            .map(|r| (r.decision, r.label.as_str()))
+    }
+
+    /// REJECTED if anything rejected, else WARNING if anything warned, else PASSED.
+    pub fn overall(&self) -> DecisionType {
+        overall(&self.results)
+    }
+
+    pub fn step(&self, node: &NodeId) -> Option<&Step> {
+        self.steps.iter().find(|s| &s.node == node)
+    }
+}
+
+fn overall(results: &[CapabilityResult]) -> DecisionType {
+    if results.iter().any(|r| r.decision == DecisionType::Rejected) {
+        DecisionType::Rejected
+    } else if results.iter().any(|r| r.decision == DecisionType::Warning) {
+        DecisionType::Warning
+    } else {
+        DecisionType::Passed
+    }
+}
+
+fn passes(d: DecisionType) -> bool {
+    matches!(d, DecisionType::Passed | DecisionType::Warning)
+}
+
+/// A stable, UUID-shaped id from a seed (runs are reproducible).
+pub fn stable_id(seed: &str) -> String {
+    let mut a: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut b: u64 = 0x8422_2325_cbf2_9ce4;
+    for byte in seed.bytes() {
+        a = (a ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3);
+        b = (b ^ u64::from(byte))
+            .wrapping_mul(0x0000_0100_0000_01b3)
+            .rotate_left(5);
+    }
+    let hex = format!("{a:016x}{b:016x}");
+    format!(
+        "{}-{}-4{}-a{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[13..16],
+        &hex[17..20],
+        &hex[20..32]
+    )
+}
+
+struct Walker<'a> {
+    workflow: &'a Workflow,
+    scenario: &'a Scenario,
+    run: Run,
+}
+
+/// Runs `workflow` under `scenario`.
+pub fn simulate(workflow: &Workflow, scenario: &Scenario) -> Run {
+    let mut walker = Walker {
+        workflow,
+        scenario,
+        run: Run {
+            scenario: scenario.name.clone(),
+            path: Vec::new(),
+            edges: Vec::new(),
+            steps: Vec::new(),
+            credentials: Vec::new(),
+            results: Vec::new(),
+            decision: DecisionType::NotExecuted,
+            label: String::new(),
+            risk_score: 0,
+            ending: Ending::NoEntry,
+            data: scenario.data.clone(),
+        },
+    };
+    walker.walk();
+    walker.run
+}
+
+impl<'a> Walker<'a> {
+    fn walk(&mut self) {
+        let w = self.workflow;
+        let index: HashMap<&NodeId, usize> = w
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (&n.id, i))
+            .collect();
+        let mut has_incoming = vec![false; w.nodes.len()];
+        let mut outgoing: Vec<Vec<(Port, usize)>> = vec![Vec::new(); w.nodes.len()];
+        for e in &w.edges {
+            if let (Some(&f), Some(&t)) = (index.get(&e.from), index.get(&e.to)) {
+                has_incoming[t] = true;
+                outgoing[f].push((e.port, t));
+            }
+        }
+        let entry = (0..w.nodes.len())
+            .find(|&i| !has_incoming[i] && matches!(w.nodes[i].kind, NodeKind::Acquisition(_)));
+        let Some(mut current) = entry else {
+            self.run.ending = Ending::NoEntry;
+            return;
+        };
+        let mut visited = vec![false; w.nodes.len()];
+        loop {
+            let node = &w.nodes[current];
+            if visited[current] {
+                self.run.ending = Ending::Cycle(node.id.clone());
+                break;
+            }
+            visited[current] = true;
+            self.run.path.push(node.id.clone());
+            let port = self.visit(current);
+            let Some(port) = port else {
+                break;
+            };
+            match outgoing[current].iter().find(|(p, _)| *p == port) {
+                Some(&(_, next)) => {
+                    self.run
+                        .edges
+                        .push((node.id.clone(), port, w.nodes[next].id.clone()));
+                    current = next;
+                }
+                None => {
+                    self.run.ending = Ending::DeadEnd(node.id.clone());
+                    break;
+                }
+            }
+        }
+        if !matches!(self.run.ending, Ending::Terminal(_)) {
+            self.run.decision = self.run.overall();
+            self.run.label = self.run.decision.to_string();
+        }
+    }
+
+    /// Runs one node; returns the port to leave by (None at a terminal).
+    fn visit(&mut self, i: usize) -> Option<Port> {
+        let node = &self.workflow.nodes[i];
+        let first_result = self.run.results.len();
+        let summary = match &node.kind {
+            NodeKind::Acquisition(a) => {
+                for category in a.credentials() {
+                    let parts = a.parts.clone();
+                    let existing = a.acquisition_type == AcquisitionType::UseExisting;
+                    self.run.credentials.push(Credential {
+                        id: stable_id(&format!("{}/{}/{}", self.workflow.key, node.id, category)),
+                        category,
+                        label: a.label.clone(),
+                        parts,
+                        existing,
+                        node: node.id.clone(),
+                    });
+                }
+                let names: Vec<&str> = a.credentials().map(|c| c.as_str()).collect();
+                format!("{} present", names.join(" + "))
+            }
+            NodeKind::Service(s) => {
+                let mut caps = s.capabilities.clone();
+                caps.sort();
+                caps.dedup();
+                for c in caps {
+                    self.run_capability(i, c, Some(s.service));
+                }
+                self.summarise(first_result)
+            }
+            NodeKind::RiskSignal(r) => {
+                self.run_capability(i, r.signal.capability(), None);
+                self.summarise(first_result)
+            }
+            NodeKind::Decision(d) => {
+                let holds = self.evaluate(&d.condition);
+                let branch = if holds { "Then" } else { "Else" };
+                self.run.steps.push(Step {
+                    node: node.id.clone(),
+                    summary: format!("{} → {branch}", d.condition.describe()),
+                    results: Vec::new(),
+                });
+                return Some(if holds { Port::Then } else { Port::Else });
+            }
+            NodeKind::RiskCalculation(r) => {
+                let sum: u32 =
+                    r.weights
+                        .iter()
+                        .filter(|w| {
+                            self.run.results.iter().any(|res| {
+                                res.capability == w.capability && res.decision == w.decision
+                            })
+                        })
+                        .map(|w| u32::from(w.weight))
+                        .sum();
+                self.run.risk_score = sum.min(100) as u8;
+                format!("risk score {}", self.run.risk_score)
+            }
+            NodeKind::Terminal(t) => {
+                let decision = match t.decision {
+                    TerminalDecision::Derived => self.run.overall(),
+                    TerminalDecision::Fixed(d) => d,
+                };
+                self.run.decision = decision;
+                self.run.label = t.label.clone().unwrap_or_else(|| decision.to_string());
+                self.run.ending = Ending::Terminal(node.id.clone());
+                self.run.steps.push(Step {
+                    node: node.id.clone(),
+                    summary: format!("{decision} ({})", self.run.label),
+                    results: Vec::new(),
+                });
+                return None;
+            }
+        };
+        self.run.steps.push(Step {
+            node: node.id.clone(),
+            summary,
+            results: (first_result..self.run.results.len()).collect(),
+        });
+        Some(Port::Out)
+    }
+
+    fn summarise(&self, from: usize) -> String {
+        let parts: Vec<String> = self.run.results[from..]
+            .iter()
+            .map(|r| {
+                format!(
+                    "{} {} {}",
+                    capability_spec(r.capability).name,
+                    r.decision,
+                    r.label
+                )
+            })
+            .collect();
+        parts.join("; ")
+    }
+
+    fn credentials_of(
+        &self,
+        categories: &[CredentialCategory],
+        existing: Option<bool>,
+    ) -> Vec<usize> {
+        self.run
+            .credentials
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| {
+                categories.contains(&c.category) && existing.is_none_or(|e| c.existing == e)
+            })
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// Whether `capability` passed on credential `cred` earlier in the run.
+    fn passed_on(&self, capability: Capability, cred: usize) -> bool {
+        self.run
+            .results
+            .iter()
+            .rev()
+            .find(|r| r.capability == capability && r.credentials.contains(&cred))
+            .is_some_and(|r| passes(r.decision))
+    }
+
+    fn passed_anywhere(&self, capability: Capability) -> bool {
+        self.run
+            .results
+            .iter()
+            .any(|r| r.capability == capability && passes(r.decision))
+    }
+
+    fn push(
+        &mut self,
+        i: usize,
+        capability: Capability,
+        credentials: Vec<usize>,
+        decision: DecisionType,
+        label: &str,
+        data: Option<serde_json::Value>,
+    ) {
+        let node = self.workflow.nodes[i].id.clone();
+        let id = stable_id(&format!(
+            "{}/{}/{}/{}/{}",
+            self.workflow.key,
+            node,
+            capability,
+            self.run.results.len(),
+            self.scenario.name
+        ));
+        self.run.results.push(CapabilityResult {
+            id,
+            capability,
+            credentials,
+            decision,
+            label: label.to_owned(),
+            node,
+            data,
+        });
+    }
+
+    fn run_capability(&mut self, i: usize, capability: Capability, service: Option<ServiceKind>) {
+        use Capability as C;
+        use CredentialCategory as K;
+        let document_service = service == Some(ServiceKind::DocumentVerification);
+        let main_category = if document_service { K::Document } else { K::Id };
+        match capability {
+            C::Usability => {
+                let categories: &[K] = if document_service {
+                    &[K::Document]
+                } else {
+                    &[K::Id, K::Selfie, K::Facemap]
+                };
+                let creds: Vec<usize> = self.credentials_of(categories, Some(false));
+                if creds.is_empty() {
+                    self.push(
+                        i,
+                        capability,
+                        vec![],
+                        DecisionType::NotExecuted,
+                        "NOT_UPLOADED",
+                        None,
+                    );
+                }
+                for cred in creds {
+                    let category = self.run.credentials[cred].category;
+                    let (decision, label) = self.scenario.outcome(capability, Some(category));
+                    self.push(i, capability, vec![cred], decision, &label, None);
+                }
+            }
+            C::Extraction | C::ImageChecks | C::DataChecks => {
+                let Some(&cred) = self.credentials_of(&[main_category], None).first() else {
+                    self.push(
+                        i,
+                        capability,
+                        vec![],
+                        DecisionType::NotExecuted,
+                        "NOT_UPLOADED",
+                        None,
+                    );
+                    return;
+                };
+                let mut creds = vec![cred];
+                if capability == C::ImageChecks {
+                    creds.extend(self.credentials_of(&[K::Selfie], Some(false)).first());
+                    creds.sort_by_key(|&c| self.run.credentials[c].category != K::Selfie);
+                }
+                let ready = capability_spec(capability)
+                    .requires
+                    .iter()
+                    .all(|&r| self.passed_on(r, cred));
+                if !ready {
+                    self.push(
+                        i,
+                        capability,
+                        creds,
+                        DecisionType::NotExecuted,
+                        "PRECONDITION_NOT_FULFILLED",
+                        None,
+                    );
+                    return;
+                }
+                let (decision, label) = self.scenario.outcome(capability, Some(main_category));
+                let data =
+                    details::capability_data(capability, &label, &self.scenario.data, decision);
+                self.push(i, capability, creds, decision, &label, data);
+            }
+            C::Liveness => {
+                let Some(&selfie) = self.credentials_of(&[K::Selfie], Some(false)).first() else {
+                    self.push(
+                        i,
+                        capability,
+                        vec![],
+                        DecisionType::NotExecuted,
+                        "NOT_UPLOADED",
+                        None,
+                    );
+                    return;
+                };
+                let mut creds = vec![selfie];
+                creds.extend(self.credentials_of(&[K::Facemap], Some(false)).first());
+                if !self.passed_on(C::Usability, selfie) {
+                    self.push(
+                        i,
+                        capability,
+                        creds,
+                        DecisionType::NotExecuted,
+                        "PRECONDITION_NOT_FULFILLED",
+                        None,
+                    );
+                    return;
+                }
+                let (decision, label) = self.scenario.outcome(capability, None);
+                let data =
+                    details::capability_data(capability, &label, &self.scenario.data, decision);
+                self.push(i, capability, creds, decision, &label, data);
+            }
+            C::Similarity => {
+                let selfie = self
+                    .credentials_of(&[K::Selfie], Some(false))
+                    .first()
+                    .copied();
+                let id = self.credentials_of(&[K::Id], None).first().copied();
+                let (Some(selfie), Some(id)) = (selfie, id) else {
+                    let creds = selfie.into_iter().chain(id).collect();
+                    self.push(
+                        i,
+                        capability,
+                        creds,
+                        DecisionType::NotExecuted,
+                        "NOT_UPLOADED",
+                        None,
+                    );
+                    return;
+                };
+                if !(self.passed_on(C::Usability, selfie) && self.passed_on(C::Usability, id)) {
+                    self.push(
+                        i,
+                        capability,
+                        vec![selfie, id],
+                        DecisionType::NotExecuted,
+                        "PRECONDITION_NOT_FULFILLED",
+                        None,
+                    );
+                    return;
+                }
+                let (decision, label) = self.scenario.outcome(capability, None);
+                let data =
+                    details::capability_data(capability, &label, &self.scenario.data, decision);
+                self.push(i, capability, vec![selfie, id], decision, &label, data);
+            }
+            C::Authentication => {
+                let stored = self
+                    .credentials_of(&[K::Facemap], Some(true))
+                    .first()
+                    .copied();
+                let selfie = self
+                    .credentials_of(&[K::Selfie], Some(false))
+                    .first()
+                    .copied();
+                let (Some(stored), Some(selfie)) = (stored, selfie) else {
+                    let creds = stored.into_iter().chain(selfie).collect();
+                    self.push(
+                        i,
+                        capability,
+                        creds,
+                        DecisionType::NotExecuted,
+                        "NOT_UPLOADED",
+                        None,
+                    );
+                    return;
+                };
+                let mut creds = vec![selfie];
+                creds.extend(self.credentials_of(&[K::Facemap], Some(false)).first());
+                creds.push(stored);
+                let (decision, label) = self.scenario.outcome(capability, None);
+                self.push(i, capability, creds, decision, &label, None);
+            }
+            signal => {
+                let spec = capability_spec(signal);
+                let mut creds = Vec::new();
+                let mut uploaded = true;
+                for need in spec.needs {
+                    let found = match need {
+                        CredentialNeed::AnyOf(categories) => {
+                            self.credentials_of(categories, None).first().copied()
+                        }
+                        CredentialNeed::DataPart(part) => self
+                            .run
+                            .credentials
+                            .iter()
+                            .position(|c| c.category == K::Data && c.parts.contains(part)),
+                        CredentialNeed::ExistingFacemap => self
+                            .credentials_of(&[K::Facemap], Some(true))
+                            .first()
+                            .copied(),
+                    };
+                    match found {
+                        Some(c) => creds.push(c),
+                        None => uploaded = false,
+                    }
+                }
+                if !uploaded {
+                    self.push(
+                        i,
+                        signal,
+                        creds,
+                        DecisionType::NotExecuted,
+                        "NOT_UPLOADED",
+                        None,
+                    );
+                    return;
+                }
+                if !spec.requires.iter().all(|&r| self.passed_anywhere(r)) {
+                    self.push(
+                        i,
+                        signal,
+                        creds,
+                        DecisionType::NotExecuted,
+                        "PRECONDITION_NOT_FULFILLED",
+                        None,
+                    );
+                    return;
+                }
+                let (decision, label) = self.scenario.outcome(signal, None);
+                self.push(i, signal, creds, decision, &label, None);
+            }
+        }
+    }
+
+    fn evaluate(&self, condition: &Condition) -> bool {
+        let op = condition.operator;
+        match condition.subject {
+            Subject::CapabilityDecision(c) => match self.run.capability(c) {
+                Some((d, _)) => compare_decision(d, op, &condition.value),
+                None => false,
+            },
+            Subject::OverallDecision => compare_decision(self.run.overall(), op, &condition.value),
+            Subject::CapabilityLabel(c) => match self.run.capability(c) {
+                Some((_, label)) => compare_text(label, op, &condition.value),
+                None => false,
+            },
+            Subject::RiskScore => {
+                compare_number(i64::from(self.run.risk_score), op, &condition.value)
+            }
+            Subject::ExtractedField(field) => {
+                let extracted = self.run.results.iter().any(|r| {
+                    r.capability == Capability::Extraction && r.decision == DecisionType::Passed
+                });
+                if !extracted {
+                    return false;
+                }
+                let data = &self.scenario.data;
+                match field {
+                    ExtractedField::CurrentAge => {
+                        compare_number(data.current_age, op, &condition.value)
+                    }
+                    ExtractedField::DaysToExpiry => {
+                        compare_number(data.days_to_expiry, op, &condition.value)
+                    }
+                    ExtractedField::IssuingCountry => {
+                        compare_text(&data.issuing_country, op, &condition.value)
+                    }
+                    ExtractedField::DocumentType => {
+                        compare_text(&data.document_type, op, &condition.value)
+                    }
+                    ExtractedField::Nationality => {
+                        compare_text(&data.nationality, op, &condition.value)
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn compare_decision(actual: DecisionType, op: Operator, value: &Value) -> bool {
+    match (op, value) {
+        (Operator::Eq, Value::Decision(d)) => actual == *d,
+        (Operator::Ne, Value::Decision(d)) => actual != *d,
+        (Operator::In, Value::Decisions(ds)) => ds.contains(&actual),
+        (Operator::NotIn, Value::Decisions(ds)) => !ds.contains(&actual),
+        _ => false,
+    }
+}
+
+fn compare_text(actual: &str, op: Operator, value: &Value) -> bool {
+    match (op, value) {
+        (Operator::Eq, Value::Label(v) | Value::Text(v)) => actual == v,
+        (Operator::Ne, Value::Label(v) | Value::Text(v)) => actual != v,
+        (Operator::In, Value::Labels(vs) | Value::Texts(vs)) => vs.iter().any(|v| v == actual),
+        (Operator::NotIn, Value::Labels(vs) | Value::Texts(vs)) => !vs.iter().any(|v| v == actual),
+        _ => false,
+    }
+}
+
+fn compare_number(actual: i64, op: Operator, value: &Value) -> bool {
+    let Value::Number(v) = value else {
+        return false;
+    };
+    match op {
+        Operator::Eq => actual == *v,
+        Operator::Ne => actual != *v,
+        Operator::Lt => actual < *v,
+        Operator::Le => actual <= *v,
+        Operator::Gt => actual > *v,
+        Operator::Ge => actual >= *v,
+        Operator::In | Operator::NotIn => false,
+    }
+}

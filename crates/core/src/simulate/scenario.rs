@@ -1,0 +1,272 @@
+//! Scenarios: what each capability renders in a simulated run, and the data
+//! extraction reads. Files are RON or JSON like workflows; the built-in ones
+//! cover the outcomes reviews ask about most.
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use crate::catalog::capability_spec;
+use crate::model::{Capability, CredentialCategory, DecisionType};
+
+/// One capability's rendered decision, optionally for one credential
+/// category only (usability runs per credential).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Outcome {
+    pub capability: Capability,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credential: Option<CredentialCategory>,
+    pub decision: DecisionType,
+    pub label: String,
+}
+
+/// Values the extraction capability reads off the ID.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ExtractedData {
+    pub issuing_country: String,
+    pub document_type: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub date_of_birth: String,
+    pub current_age: i64,
+    pub expiry_date: String,
+    pub days_to_expiry: i64,
+    pub nationality: String,
+}
+
+impl Default for ExtractedData {
+    /// The platform's retrieval sample (seed 003).
+    fn default() -> Self {
+        ExtractedData {
+            issuing_country: "USA".into(),
+            document_type: "DRIVING_LICENSE".into(),
+            first_name: "JOHN".into(),
+            last_name: "DOE".into(),
+            date_of_birth: "1964-08-20".into(),
+            current_age: 58,
+            expiry_date: "2030-08-20".into(),
+            days_to_expiry: 1368,
+            nationality: "USA".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    /// Capabilities not listed pass (their PASSED label).
+    #[serde(default)]
+    pub outcomes: Vec<Outcome>,
+    #[serde(default)]
+    pub data: ExtractedData,
+}
+
+#[derive(Debug, Clone, Error, PartialEq, Eq)]
+pub enum ScenarioError {
+    #[error("unknown scenario `{name}`: choose one of {}", names().join(", "))]
+    UnknownName { name: String },
+    #[error(
+        "scenario `{scenario}`: {capability} never renders {decision} `{label}`; allowed: {allowed}"
+    )]
+    InvalidOutcome {
+        scenario: String,
+        capability: Capability,
+        decision: DecisionType,
+        label: String,
+        allowed: String,
+    },
+}
+
+impl Scenario {
+    pub fn new(name: &str, description: &str, outcomes: Vec<Outcome>) -> Self {
+        Scenario {
+            name: name.to_owned(),
+            description: description.to_owned(),
+            outcomes,
+            data: ExtractedData::default(),
+        }
+    }
+
+    /// Every outcome must be one the platform can render (catalog labels).
+    pub fn validate(&self) -> Result<(), ScenarioError> {
+        for o in &self.outcomes {
+            let spec = capability_spec(o.capability);
+            if !spec.labels_for(o.decision).contains(&o.label.as_str()) {
+                let allowed: Vec<String> =
+                    spec.all_labels().map(|(d, l)| format!("{d} {l}")).collect();
+                return Err(ScenarioError::InvalidOutcome {
+                    scenario: self.name.clone(),
+                    capability: o.capability,
+                    decision: o.decision,
+                    label: o.label.clone(),
+                    allowed: allowed.join(", "),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// The outcome for a capability on a credential: the most specific
+    /// listed one, else PASSED with the capability's passing label.
+    pub fn outcome(
+        &self,
+        capability: Capability,
+        credential: Option<CredentialCategory>,
+    ) -> (DecisionType, String) {
+        let specific = self.outcomes.iter().find(|o| {
+            o.capability == capability && o.credential.is_some() && o.credential == credential
+        });
+        let general = self
+            .outcomes
+            .iter()
+            .find(|o| o.capability == capability && o.credential.is_none());
+        match specific.or(general) {
+            Some(o) => (o.decision, o.label.clone()),
+            None => {
+                let label = capability_spec(capability)
+                    .labels_for(DecisionType::Passed)
+                    .first()
+                    .copied()
+                    .unwrap_or("OK");
+                (DecisionType::Passed, label.to_owned())
+            }
+        }
+    }
+}
+
+fn outcome(
+    capability: Capability,
+    credential: Option<CredentialCategory>,
+    decision: DecisionType,
+    label: &str,
+) -> Outcome {
+    Outcome {
+        capability,
+        credential,
+        decision,
+        label: label.to_owned(),
+    }
+}
+
+/// The built-in scenarios, in the order the what-if matrix lists them.
+pub fn builtin() -> Vec<Scenario> {
+    use Capability as C;
+    use DecisionType::{Rejected, Warning};
+    let id = Some(CredentialCategory::Id);
+    let mut expired = Scenario::new(
+        "EXPIRED_ID",
+        "The ID expired 45 days ago. The platform gives no WARNING for expiry unless configured; a decision on DAYS_TO_EXPIRY can.",
+        vec![],
+    );
+    expired.data.expiry_date = "2026-10-08".into();
+    expired.data.days_to_expiry = -45;
+    let mut underage = Scenario::new(
+        "UNDERAGE",
+        "The holder is 16: every check passes; a decision on CURRENT_AGE can act on it.",
+        vec![],
+    );
+    underage.data.date_of_birth = "2010-05-02".into();
+    underage.data.current_age = 16;
+    vec![
+        Scenario::new("ALL_PASS", "Every capability passes.", vec![]),
+        Scenario::new(
+            "BLURRED_ID",
+            "The ID photo is blurred: usability rejects it, so nothing else can read the ID.",
+            vec![outcome(C::Usability, id, Rejected, "BLURRED")],
+        ),
+        Scenario::new(
+            "PHOTOCOPY_ID",
+            "The ID is a photocopy, rejected by default.",
+            vec![outcome(C::Usability, id, Rejected, "PHOTOCOPY")],
+        ),
+        expired,
+        Scenario::new(
+            "FAKE_ID",
+            "Image checks find a fake document.",
+            vec![outcome(C::ImageChecks, None, Rejected, "FAKE")],
+        ),
+        Scenario::new(
+            "DIGITAL_MANIPULATION",
+            "The ID image was digitally manipulated.",
+            vec![outcome(
+                C::ImageChecks,
+                None,
+                Rejected,
+                "DIGITAL_MANIPULATION",
+            )],
+        ),
+        Scenario::new(
+            "REPEATED_FACE",
+            "The face was seen on other accounts: a WARNING.",
+            vec![outcome(C::ImageChecks, None, Warning, "REPEATED_FACE")],
+        ),
+        Scenario::new(
+            "MRZ_CHECKSUM",
+            "The MRZ checksum does not add up.",
+            vec![outcome(C::DataChecks, None, Rejected, "MRZ_CHECKSUM")],
+        ),
+        Scenario::new(
+            "LIVENESS_SPOOF",
+            "The selfie is a manipulated spoof.",
+            vec![outcome(C::Liveness, None, Rejected, "MANIPULATED")],
+        ),
+        Scenario::new(
+            "MULTIPLE_PEOPLE",
+            "More than one person in the selfie.",
+            vec![outcome(C::Liveness, None, Rejected, "MULTIPLE_PEOPLE")],
+        ),
+        Scenario::new(
+            "FACE_NO_MATCH",
+            "The selfie is not the person on the ID.",
+            vec![outcome(C::Similarity, None, Rejected, "NO_MATCH")],
+        ),
+        Scenario::new(
+            "WATCHLIST_ALERT",
+            "The holder is on a sanctions list or a PEP.",
+            vec![outcome(C::WatchlistScreening, None, Warning, "ALERT")],
+        ),
+        Scenario::new(
+            "AUTHENTICATION_FAILED",
+            "The returning user's face does not match the stored facemap.",
+            vec![outcome(C::Authentication, None, Rejected, "FAILED")],
+        ),
+        Scenario::new(
+            "DEVICE_HIGH_RISK",
+            "The device's signals look risky.",
+            vec![outcome(C::DeviceRisk, None, Warning, "ALERT")],
+        ),
+        underage,
+    ]
+}
+
+pub fn names() -> Vec<String> {
+    builtin().into_iter().map(|s| s.name).collect()
+}
+
+pub fn by_name(name: &str) -> Result<Scenario, ScenarioError> {
+    builtin()
+        .into_iter()
+        .find(|s| s.name.eq_ignore_ascii_case(name))
+        .ok_or_else(|| ScenarioError::UnknownName {
+            name: name.to_owned(),
+        })
+}
+
+/// One scenario per label a capability can render (for "what if usability
+/// says ...?" tables).
+pub fn for_every_label(capability: Capability) -> Vec<Scenario> {
+    capability_spec(capability)
+        .all_labels()
+        .map(|(decision, label)| {
+            Scenario::new(
+                &format!("{}={decision}/{label}", capability.as_str()),
+                "",
+                vec![outcome(capability, None, decision, label)],
+            )
+        })
+        .collect()
+}
