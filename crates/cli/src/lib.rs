@@ -61,6 +61,22 @@ pub enum Command {
         customer_reference: String,
         file: PathBuf,
     },
+    /// Run a workflow under a scenario (or every built-in one with --matrix).
+    Simulate {
+        file: PathBuf,
+        /// A built-in scenario name (ALL_PASS, FAKE_ID, ...) or a scenario file.
+        #[arg(long, default_value = "ALL_PASS", value_name = "NAME|FILE")]
+        scenario: String,
+        /// Tabulate every built-in scenario instead.
+        #[arg(long)]
+        matrix: bool,
+        /// With --matrix: add a row for every label of this capability.
+        #[arg(long, requires = "matrix", value_name = "CAPABILITY")]
+        capability: Option<String>,
+        /// text or json for a run; text, json or csv for --matrix.
+        #[arg(long, default_value = "text")]
+        format: String,
+    },
     /// Work with the store of drafts and published versions.
     #[command(subcommand)]
     Store(StoreCommand),
@@ -70,6 +86,13 @@ pub enum Command {
 pub enum TextOrJson {
     Text,
     Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MatrixFormat {
+    Text,
+    Json,
+    Csv,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -167,9 +190,42 @@ pub fn run(cli: Cli) -> Outcome {
             customer_reference,
             file,
         } => commands::export::run(&file, &customer_reference),
+        Command::Simulate {
+            file,
+            scenario,
+            matrix,
+            capability,
+            format,
+        } => simulate_command(&file, &scenario, matrix, capability.as_deref(), &format),
         Command::Store(sub) => commands::store::run(cli.store.as_deref(), sub),
     };
     Outcome::Exit(ExitCode::from(code))
+}
+
+fn simulate_command(
+    file: &std::path::Path,
+    scenario: &str,
+    matrix: bool,
+    capability: Option<&str>,
+    format: &str,
+) -> u8 {
+    if matrix {
+        match MatrixFormat::from_str(format, true) {
+            Ok(f) => commands::simulate::run_matrix(file, capability, f),
+            Err(_) => {
+                eprintln!("error: --format {format} is not one of text, json, csv");
+                exit::UNREADABLE
+            }
+        }
+    } else {
+        match TextOrJson::from_str(format, true) {
+            Ok(f) => commands::simulate::run(file, scenario, f),
+            Err(_) => {
+                eprintln!("error: --format {format} is not one of text, json (csv needs --matrix)");
+                exit::UNREADABLE
+            }
+        }
+    }
 }
 
 /// Logs go to stderr, quiet unless `RUST_LOG` asks for more.

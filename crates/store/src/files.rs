@@ -110,3 +110,16 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
     }
     Ok(())
 }
+
+/// Reads a simulation scenario file (`.ron` or `.json`).
+pub fn read_scenario_file(path: &Path) -> Result<idflow_core::simulate::Scenario, FileError> {
+    let format = format_of(path)?;
+    let text = fs::read_to_string(path).map_err(|source| FileError::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    idflow_core::format::parse_text(&text, format).map_err(|error| FileError::Parse {
+        path: path.to_owned(),
+        error,
+    })
+}

@@ -50,23 +50,37 @@ pub struct Credential {
 /// One capability's result, as the platform reports it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CapabilityResult {
-    pub id: String,
     pub capability: Capability,
     /// Indices into `Run::credentials`.
     pub credentials: Vec<usize>,
     pub decision: DecisionType,
-    pub label: String,
-    pub node: NodeId,
-    pub data: Option<serde_json::Value>,
+    pub label: &'static str,
+    /// Index into `Run::steps` of the step that produced it.
+    pub step: usize,
 }
 
-/// What one visited node did, for the canvas and the text report.
+/// What one visited node did, for the canvas and the text report
+/// (`Run::step_summary` words it).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Step {
     pub node: NodeId,
-    pub summary: String,
+    pub outcome: StepOutcome,
     /// Indices into `Run::results`.
     pub results: Vec<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepOutcome {
+    /// Credentials became present.
+    Acquired,
+    /// Capabilities ran (see `results`).
+    Checked,
+    /// A decision point took this branch.
+    Branch(Port),
+    /// A risk calculation produced this score.
+    Risk(u8),
+    /// A terminal ended the run with this decision.
+    End(DecisionType),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -110,7 +124,7 @@ impl Run {
             .iter()
             .filter(|r| r.capability == capability)
             .max_by_key(|r| rank(r.decision))
-            .map(|r| (r.decision, r.label.as_str()))
+            .map(|r| (r.decision, r.label))
     }
 
     /// REJECTED if anything rejected, else WARNING if anything warned, else PASSED.
@@ -120,6 +134,57 @@ impl Run {
 
     pub fn step(&self, node: &NodeId) -> Option<&Step> {
         self.steps.iter().find(|s| &s.node == node)
+    }
+
+    /// One line on what a step did, e.g. `Usability (ID) REJECTED BLURRED;
+    /// Extraction NOT_EXECUTED PRECONDITION_NOT_FULFILLED`. Worded on demand:
+    /// formatting every step during the run was a third of a 10,000-node run.
+    pub fn step_summary(&self, workflow: &Workflow, step: &Step) -> String {
+        match step.outcome {
+            StepOutcome::Acquired => {
+                let names: Vec<&str> = self
+                    .credentials
+                    .iter()
+                    .filter(|c| c.node == step.node)
+                    .map(|c| c.category.as_str())
+                    .collect();
+                format!("{} present", names.join(" + "))
+            }
+            StepOutcome::Checked => {
+                let parts: Vec<String> = step
+                    .results
+                    .iter()
+                    .filter_map(|&i| self.results.get(i))
+                    .map(|r| {
+                        let name = capability_spec(r.capability).name;
+                        match (
+                            r.capability,
+                            r.credentials.first().and_then(|&c| self.credentials.get(c)),
+                        ) {
+                            (Capability::Usability, Some(c)) => {
+                                format!("{name} ({}) {} {}", c.category, r.decision, r.label)
+                            }
+                            _ => format!("{name} {} {}", r.decision, r.label),
+                        }
+                    })
+                    .collect();
+                parts.join("; ")
+            }
+            StepOutcome::Branch(port) => {
+                let condition = workflow
+                    .nodes
+                    .iter()
+                    .find(|n| n.id == step.node)
+                    .and_then(|n| match &n.kind {
+                        NodeKind::Decision(d) => Some(d.condition.describe()),
+                        _ => None,
+                    });
+                let branch = if port == Port::Then { "Then" } else { "Else" };
+                format!("{} → {branch}", condition.unwrap_or_default())
+            }
+            StepOutcome::Risk(score) => format!("risk score {score}"),
+            StepOutcome::End(decision) => format!("{decision} ({})", self.label),
+        }
     }
 }
 
@@ -162,6 +227,24 @@ struct Walker<'a> {
     workflow: &'a Workflow,
     scenario: &'a Scenario,
     run: Run,
+    /// Running aggregates, so decisions read them in O(1) (a scan of all
+    /// results per decision made 10,000-node runs quadratic: 100 ms).
+    rejected: bool,
+    warned: bool,
+    /// Per capability: index of its worst result so far.
+    worst: [Option<usize>; 32],
+    /// Per capability: bit per decision type it has rendered.
+    occurred: [u8; 32],
+    extracted: bool,
+}
+
+fn rank(d: DecisionType) -> u8 {
+    match d {
+        DecisionType::Rejected => 3,
+        DecisionType::Warning => 2,
+        DecisionType::Passed => 1,
+        DecisionType::NotExecuted => 0,
+    }
 }
 
 /// Runs `workflow` under `scenario`.
@@ -182,6 +265,11 @@ pub fn simulate(workflow: &Workflow, scenario: &Scenario) -> Run {
             ending: Ending::NoEntry,
             data: scenario.data.clone(),
         },
+        rejected: false,
+        warned: false,
+        worst: [None; 32],
+        occurred: [0; 32],
+        extracted: false,
     };
     walker.walk();
     walker.run
@@ -246,7 +334,7 @@ impl<'a> Walker<'a> {
     fn visit(&mut self, i: usize) -> Option<Port> {
         let node = &self.workflow.nodes[i];
         let first_result = self.run.results.len();
-        let summary = match &node.kind {
+        let outcome = match &node.kind {
             NodeKind::Acquisition(a) => {
                 for category in a.credentials() {
                     let parts = a.parts.clone();
@@ -260,8 +348,7 @@ impl<'a> Walker<'a> {
                         node: node.id.clone(),
                     });
                 }
-                let names: Vec<&str> = a.credentials().map(|c| c.as_str()).collect();
-                format!("{} present", names.join(" + "))
+                StepOutcome::Acquired
             }
             NodeKind::Service(s) => {
                 let mut caps = s.capabilities.clone();
@@ -270,39 +357,40 @@ impl<'a> Walker<'a> {
                 for c in caps {
                     self.run_capability(i, c, Some(s.service));
                 }
-                self.summarise(first_result)
+                StepOutcome::Checked
             }
             NodeKind::RiskSignal(r) => {
                 self.run_capability(i, r.signal.capability(), None);
-                self.summarise(first_result)
+                StepOutcome::Checked
             }
             NodeKind::Decision(d) => {
-                let holds = self.evaluate(&d.condition);
-                let branch = if holds { "Then" } else { "Else" };
+                let port = if self.evaluate(&d.condition) {
+                    Port::Then
+                } else {
+                    Port::Else
+                };
                 self.run.steps.push(Step {
                     node: node.id.clone(),
-                    summary: format!("{} → {branch}", d.condition.describe()),
+                    outcome: StepOutcome::Branch(port),
                     results: Vec::new(),
                 });
-                return Some(if holds { Port::Then } else { Port::Else });
+                return Some(port);
             }
             NodeKind::RiskCalculation(r) => {
-                let sum: u32 =
-                    r.weights
-                        .iter()
-                        .filter(|w| {
-                            self.run.results.iter().any(|res| {
-                                res.capability == w.capability && res.decision == w.decision
-                            })
-                        })
-                        .map(|w| u32::from(w.weight))
-                        .sum();
+                let sum: u32 = r
+                    .weights
+                    .iter()
+                    .filter(|w| {
+                        self.occurred[w.capability as usize] & (1 << (w.decision as u8)) != 0
+                    })
+                    .map(|w| u32::from(w.weight))
+                    .sum();
                 self.run.risk_score = sum.min(100) as u8;
-                format!("risk score {}", self.run.risk_score)
+                StepOutcome::Risk(self.run.risk_score)
             }
             NodeKind::Terminal(t) => {
                 let decision = match t.decision {
-                    TerminalDecision::Derived => self.run.overall(),
+                    TerminalDecision::Derived => self.overall_so_far(),
                     TerminalDecision::Fixed(d) => d,
                 };
                 self.run.decision = decision;
@@ -310,7 +398,7 @@ impl<'a> Walker<'a> {
                 self.run.ending = Ending::Terminal(node.id.clone());
                 self.run.steps.push(Step {
                     node: node.id.clone(),
-                    summary: format!("{decision} ({})", self.run.label),
+                    outcome: StepOutcome::End(decision),
                     results: Vec::new(),
                 });
                 return None;
@@ -318,25 +406,10 @@ impl<'a> Walker<'a> {
         };
         self.run.steps.push(Step {
             node: node.id.clone(),
-            summary,
+            outcome,
             results: (first_result..self.run.results.len()).collect(),
         });
         Some(Port::Out)
-    }
-
-    fn summarise(&self, from: usize) -> String {
-        let parts: Vec<String> = self.run.results[from..]
-            .iter()
-            .map(|r| {
-                format!(
-                    "{} {} {}",
-                    capability_spec(r.capability).name,
-                    r.decision,
-                    r.label
-                )
-            })
-            .collect();
-        parts.join("; ")
     }
 
     fn credentials_of(
@@ -366,38 +439,33 @@ impl<'a> Walker<'a> {
     }
 
     fn passed_anywhere(&self, capability: Capability) -> bool {
-        self.run
-            .results
-            .iter()
-            .any(|r| r.capability == capability && passes(r.decision))
+        let bits = self.occurred[capability as usize];
+        bits & (1 << (DecisionType::Passed as u8) | 1 << (DecisionType::Warning as u8)) != 0
     }
 
     fn push(
         &mut self,
-        i: usize,
         capability: Capability,
         credentials: Vec<usize>,
         decision: DecisionType,
-        label: &str,
-        data: Option<serde_json::Value>,
+        label: &'static str,
     ) {
-        let node = self.workflow.nodes[i].id.clone();
-        let id = stable_id(&format!(
-            "{}/{}/{}/{}/{}",
-            self.workflow.key,
-            node,
-            capability,
-            self.run.results.len(),
-            self.scenario.name
-        ));
+        let step = self.run.steps.len();
+        let index = self.run.results.len();
+        self.rejected |= decision == DecisionType::Rejected;
+        self.warned |= decision == DecisionType::Warning;
+        self.extracted |= capability == Capability::Extraction && decision == DecisionType::Passed;
+        self.occurred[capability as usize] |= 1 << (decision as u8);
+        let slot = &mut self.worst[capability as usize];
+        if slot.is_none_or(|w| rank(self.run.results[w].decision) < rank(decision)) {
+            *slot = Some(index);
+        }
         self.run.results.push(CapabilityResult {
-            id,
             capability,
             credentials,
             decision,
-            label: label.to_owned(),
-            node,
-            data,
+            label,
+            step,
         });
     }
 
@@ -416,29 +484,25 @@ impl<'a> Walker<'a> {
                 let creds: Vec<usize> = self.credentials_of(categories, Some(false));
                 if creds.is_empty() {
                     self.push(
-                        i,
                         capability,
                         vec![],
                         DecisionType::NotExecuted,
                         "NOT_UPLOADED",
-                        None,
                     );
                 }
                 for cred in creds {
                     let category = self.run.credentials[cred].category;
                     let (decision, label) = self.scenario.outcome(capability, Some(category));
-                    self.push(i, capability, vec![cred], decision, &label, None);
+                    self.push(capability, vec![cred], decision, label);
                 }
             }
             C::Extraction | C::ImageChecks | C::DataChecks => {
                 let Some(&cred) = self.credentials_of(&[main_category], None).first() else {
                     self.push(
-                        i,
                         capability,
                         vec![],
                         DecisionType::NotExecuted,
                         "NOT_UPLOADED",
-                        None,
                     );
                     return;
                 };
@@ -453,29 +517,23 @@ impl<'a> Walker<'a> {
                     .all(|&r| self.passed_on(r, cred));
                 if !ready {
                     self.push(
-                        i,
                         capability,
                         creds,
                         DecisionType::NotExecuted,
                         "PRECONDITION_NOT_FULFILLED",
-                        None,
                     );
                     return;
                 }
                 let (decision, label) = self.scenario.outcome(capability, Some(main_category));
-                let data =
-                    details::capability_data(capability, &label, &self.scenario.data, decision);
-                self.push(i, capability, creds, decision, &label, data);
+                self.push(capability, creds, decision, label);
             }
             C::Liveness => {
                 let Some(&selfie) = self.credentials_of(&[K::Selfie], Some(false)).first() else {
                     self.push(
-                        i,
                         capability,
                         vec![],
                         DecisionType::NotExecuted,
                         "NOT_UPLOADED",
-                        None,
                     );
                     return;
                 };
@@ -483,19 +541,15 @@ impl<'a> Walker<'a> {
                 creds.extend(self.credentials_of(&[K::Facemap], Some(false)).first());
                 if !self.passed_on(C::Usability, selfie) {
                     self.push(
-                        i,
                         capability,
                         creds,
                         DecisionType::NotExecuted,
                         "PRECONDITION_NOT_FULFILLED",
-                        None,
                     );
                     return;
                 }
                 let (decision, label) = self.scenario.outcome(capability, None);
-                let data =
-                    details::capability_data(capability, &label, &self.scenario.data, decision);
-                self.push(i, capability, creds, decision, &label, data);
+                self.push(capability, creds, decision, label);
             }
             C::Similarity => {
                 let selfie = self
@@ -505,31 +559,20 @@ impl<'a> Walker<'a> {
                 let id = self.credentials_of(&[K::Id], None).first().copied();
                 let (Some(selfie), Some(id)) = (selfie, id) else {
                     let creds = selfie.into_iter().chain(id).collect();
-                    self.push(
-                        i,
-                        capability,
-                        creds,
-                        DecisionType::NotExecuted,
-                        "NOT_UPLOADED",
-                        None,
-                    );
+                    self.push(capability, creds, DecisionType::NotExecuted, "NOT_UPLOADED");
                     return;
                 };
                 if !(self.passed_on(C::Usability, selfie) && self.passed_on(C::Usability, id)) {
                     self.push(
-                        i,
                         capability,
                         vec![selfie, id],
                         DecisionType::NotExecuted,
                         "PRECONDITION_NOT_FULFILLED",
-                        None,
                     );
                     return;
                 }
                 let (decision, label) = self.scenario.outcome(capability, None);
-                let data =
-                    details::capability_data(capability, &label, &self.scenario.data, decision);
-                self.push(i, capability, vec![selfie, id], decision, &label, data);
+                self.push(capability, vec![selfie, id], decision, label);
             }
             C::Authentication => {
                 let stored = self
@@ -542,21 +585,14 @@ impl<'a> Walker<'a> {
                     .copied();
                 let (Some(stored), Some(selfie)) = (stored, selfie) else {
                     let creds = stored.into_iter().chain(selfie).collect();
-                    self.push(
-                        i,
-                        capability,
-                        creds,
-                        DecisionType::NotExecuted,
-                        "NOT_UPLOADED",
-                        None,
-                    );
+                    self.push(capability, creds, DecisionType::NotExecuted, "NOT_UPLOADED");
                     return;
                 };
                 let mut creds = vec![selfie];
                 creds.extend(self.credentials_of(&[K::Facemap], Some(false)).first());
                 creds.push(stored);
                 let (decision, label) = self.scenario.outcome(capability, None);
-                self.push(i, capability, creds, decision, &label, None);
+                self.push(capability, creds, decision, label);
             }
             signal => {
                 let spec = capability_spec(signal);
@@ -583,43 +619,50 @@ impl<'a> Walker<'a> {
                     }
                 }
                 if !uploaded {
-                    self.push(
-                        i,
-                        signal,
-                        creds,
-                        DecisionType::NotExecuted,
-                        "NOT_UPLOADED",
-                        None,
-                    );
+                    self.push(signal, creds, DecisionType::NotExecuted, "NOT_UPLOADED");
                     return;
                 }
                 if !spec.requires.iter().all(|&r| self.passed_anywhere(r)) {
                     self.push(
-                        i,
                         signal,
                         creds,
                         DecisionType::NotExecuted,
                         "PRECONDITION_NOT_FULFILLED",
-                        None,
                     );
                     return;
                 }
                 let (decision, label) = self.scenario.outcome(signal, None);
-                self.push(i, signal, creds, decision, &label, None);
+                self.push(signal, creds, decision, label);
             }
         }
+    }
+
+    fn overall_so_far(&self) -> DecisionType {
+        if self.rejected {
+            DecisionType::Rejected
+        } else if self.warned {
+            DecisionType::Warning
+        } else {
+            DecisionType::Passed
+        }
+    }
+
+    fn worst(&self, c: Capability) -> Option<&CapabilityResult> {
+        self.worst[c as usize].map(|i| &self.run.results[i])
     }
 
     fn evaluate(&self, condition: &Condition) -> bool {
         let op = condition.operator;
         match condition.subject {
-            Subject::CapabilityDecision(c) => match self.run.capability(c) {
-                Some((d, _)) => compare_decision(d, op, &condition.value),
+            Subject::CapabilityDecision(c) => match self.worst(c) {
+                Some(r) => compare_decision(r.decision, op, &condition.value),
                 None => false,
             },
-            Subject::OverallDecision => compare_decision(self.run.overall(), op, &condition.value),
-            Subject::CapabilityLabel(c) => match self.run.capability(c) {
-                Some((_, label)) => compare_text(label, op, &condition.value),
+            Subject::OverallDecision => {
+                compare_decision(self.overall_so_far(), op, &condition.value)
+            }
+            Subject::CapabilityLabel(c) => match self.worst(c) {
+                Some(r) => compare_text(&r.label, op, &condition.value),
                 None => false,
             },
             Subject::RiskScore => {

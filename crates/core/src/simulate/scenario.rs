@@ -111,12 +111,14 @@ impl Scenario {
     }
 
     /// The outcome for a capability on a credential: the most specific
-    /// listed one, else PASSED with the capability's passing label.
+    /// listed one, else PASSED with the capability's passing label. Labels
+    /// come back as the catalog's own `&'static str` (an outcome not in the
+    /// catalog, which `validate` refuses, reads as `UNKNOWN`).
     pub fn outcome(
         &self,
         capability: Capability,
         credential: Option<CredentialCategory>,
-    ) -> (DecisionType, String) {
+    ) -> (DecisionType, &'static str) {
         let specific = self.outcomes.iter().find(|o| {
             o.capability == capability && o.credential.is_some() && o.credential == credential
         });
@@ -124,16 +126,23 @@ impl Scenario {
             .outcomes
             .iter()
             .find(|o| o.capability == capability && o.credential.is_none());
+        let spec = capability_spec(capability);
         match specific.or(general) {
-            Some(o) => (o.decision, o.label.clone()),
-            None => {
-                let label = capability_spec(capability)
-                    .labels_for(DecisionType::Passed)
+            Some(o) => {
+                let label = spec
+                    .labels_for(o.decision)
+                    .iter()
+                    .copied()
+                    .find(|l| *l == o.label);
+                (o.decision, label.unwrap_or("UNKNOWN"))
+            }
+            None => (
+                DecisionType::Passed,
+                spec.labels_for(DecisionType::Passed)
                     .first()
                     .copied()
-                    .unwrap_or("OK");
-                (DecisionType::Passed, label.to_owned())
-            }
+                    .unwrap_or("OK"),
+            ),
         }
     }
 }
