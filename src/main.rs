@@ -7,6 +7,7 @@ use clap::Parser;
 use idflow_cli::Outcome;
 
 fn main() -> ExitCode {
+    restore_default_sigpipe();
     idflow_cli::init_logging();
     match idflow_cli::run(idflow_cli::Cli::parse()) {
         Outcome::Exit(code) => code,
@@ -17,5 +18,15 @@ fn main() -> ExitCode {
                 ExitCode::from(idflow_cli::exit::UNREADABLE)
             }
         },
+    }
+}
+
+/// Rust ignores SIGPIPE, which turns `idflow ... | head` into a panic on
+/// the next print; command-line tools should just stop instead.
+fn restore_default_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: setting a signal disposition at start-up, before any threads.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }

@@ -422,3 +422,177 @@ fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     out.sort();
     out
 }
+
+// --- simulate ---
+
+fn simulate_json(sample_prefix: &str, scenario: &str) -> serde_json::Value {
+    let out = stdout_of(
+        idflow()
+            .args(["simulate", "--format", "json", "--scenario", scenario])
+            .arg(sample(sample_prefix)),
+    );
+    serde_json::from_str(&out).unwrap_or_else(|e| panic!("json ({e}): {out}"))
+}
+
+fn capability(v: &serde_json::Value, name: &str) -> Vec<(String, String)> {
+    v["details"]["capabilities"][name]
+        .as_array()
+        .map(|list| {
+            list.iter()
+                .map(|c| {
+                    (
+                        c["decision"]["type"]
+                            .as_str()
+                            .unwrap_or_default()
+                            .to_owned(),
+                        c["decision"]["details"]["label"]
+                            .as_str()
+                            .unwrap_or_default()
+                            .to_owned(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn simulate_json_has_exactly_scenario_path_and_details() {
+    let v = simulate_json("10011", "ALL_PASS");
+    let keys: Vec<&String> = v.as_object().expect("object").keys().collect();
+    assert_eq!(keys, ["details", "path", "scenario"]);
+    assert_eq!(v["scenario"], "ALL_PASS");
+    assert_eq!(
+        v["path"],
+        serde_json::json!(["id_capture", "selfie_capture", "idiv", "risk", "end"])
+    );
+    assert_eq!(v["details"]["decision"]["type"], "PASSED");
+    assert_eq!(v["details"]["decision"]["risk"]["score"], 0.0);
+}
+
+#[test]
+fn simulate_reproduces_the_documented_behaviour_of_10011() {
+    let v = simulate_json("10011", "REPEATED_FACE");
+    assert_eq!(v["details"]["decision"]["type"], "WARNING");
+    assert_eq!(v["details"]["decision"]["risk"]["score"], 50.0);
+
+    let v = simulate_json("10011", "BLURRED_ID");
+    assert_eq!(v["details"]["decision"]["type"], "REJECTED");
+    let skipped = (
+        "NOT_EXECUTED".to_owned(),
+        "PRECONDITION_NOT_FULFILLED".to_owned(),
+    );
+    for c in ["extraction", "imageChecks", "dataChecks"] {
+        assert_eq!(capability(&v, c), std::slice::from_ref(&skipped), "{c}");
+    }
+
+    let v = simulate_json("10011", "FAKE_ID");
+    assert_eq!(v["details"]["decision"]["type"], "REJECTED");
+    assert_eq!(capability(&v, "dataChecks"), std::slice::from_ref(&skipped));
+
+    let v = simulate_json("10011", "LIVENESS_SPOOF");
+    assert_eq!(v["details"]["decision"]["type"], "REJECTED");
+    assert_eq!(
+        capability(&v, "similarity"),
+        [("PASSED".to_owned(), "MATCH".to_owned())]
+    );
+}
+
+#[test]
+fn simulate_10167_screens_only_without_fraud() {
+    let v = simulate_json("10167", "FAKE_ID");
+    assert!(
+        capability(&v, "watchlistScreening").is_empty(),
+        "no screening after fraud"
+    );
+    let v = simulate_json("10167", "WATCHLIST_ALERT");
+    assert_eq!(v["details"]["decision"]["type"], "WARNING");
+    assert_eq!(
+        capability(&v, "watchlistScreening"),
+        [("WARNING".to_owned(), "ALERT".to_owned())]
+    );
+}
+
+#[test]
+fn simulate_custom_examples_take_their_branches() {
+    let v = simulate_json("custom-step-up", "DEVICE_HIGH_RISK");
+    assert_eq!(
+        v["path"].as_array().and_then(|p| p.last()).cloned(),
+        Some(serde_json::json!("end_verified"))
+    );
+    let v = simulate_json("custom-step-up", "ALL_PASS");
+    assert_eq!(
+        v["path"].as_array().and_then(|p| p.last()).cloned(),
+        Some(serde_json::json!("end_low"))
+    );
+    let v = simulate_json("custom-returning-user", "AUTHENTICATION_FAILED");
+    assert!(
+        v["path"]
+            .as_array()
+            .expect("path")
+            .iter()
+            .any(|n| n == "id_capture"),
+        "falls back to IDIV"
+    );
+}
+
+#[test]
+fn simulate_refuses_unknown_scenarios_and_invalid_outcomes_listing_what_is_allowed() {
+    idflow()
+        .args(["simulate", "--scenario", "NOPE"])
+        .arg(sample("10011"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("ALL_PASS").and(predicate::str::contains("FAKE_ID")));
+    let dir = TempDir::new().expect("tmp");
+    let bad = dir.path().join("bad.ron");
+    fs::write(&bad, r#"(name: "bad", outcomes: [(capability: SIMILARITY, decision: REJECTED, label: "BLURRED")])"#).expect("write");
+    idflow()
+        .args(["simulate", "--scenario"])
+        .arg(&bad)
+        .arg(sample("10011"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("REJECTED NO_MATCH"));
+    let good = dir.path().join("good.json");
+    fs::write(&good, r#"{"name": "no match", "outcomes": [{"capability": "SIMILARITY", "decision": "REJECTED", "label": "NO_MATCH"}]}"#).expect("write");
+    let out = stdout_of(
+        idflow()
+            .args(["simulate", "--format", "json", "--scenario"])
+            .arg(&good)
+            .arg(sample("10011")),
+    );
+    assert!(
+        out.contains("\"scenario\":\"no match\"") && out.contains("NO_MATCH"),
+        "{out}"
+    );
+}
+
+#[test]
+fn simulate_matrix_in_text_json_and_csv() {
+    let out = stdout_of(
+        idflow()
+            .args(["simulate", "--matrix", "--format", "csv"])
+            .arg(sample("10167")),
+    );
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], "scenario,decision,label,risk_score,terminal");
+    assert_eq!(lines.len(), 16, "a row per built-in scenario");
+    assert!(
+        lines.contains(&"FAKE_ID,REJECTED,REJECTED,100,end_rejected"),
+        "{out}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&stdout_of(
+        idflow()
+            .args(["simulate", "--matrix", "--format", "json"])
+            .arg(sample("10011")),
+    ))
+    .expect("json");
+    assert_eq!(json.as_array().map(Vec::len), Some(15));
+    let text = stdout_of(
+        idflow()
+            .args(["simulate", "--matrix", "--capability", "USABILITY"])
+            .arg(sample("10011")),
+    );
+    assert!(text.contains("USABILITY=REJECTED/GLARE"), "{text}");
+}

@@ -7,7 +7,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use idflow::app::IdflowApp;
 use idflow::document::Source;
-use idflow_core::model::{Capability, NodeId, NodeKind};
+use idflow_core::model::{Capability, DecisionType, NodeId, NodeKind};
 use idflow_store::{Origin, Store};
 use tempfile::TempDir;
 
@@ -470,4 +470,157 @@ fn box_select_with_shift_drag() {
         .map(|n| n.as_str())
         .collect();
     assert_eq!(selected, ["id_capture", "selfie_capture"]);
+}
+
+/// Opens the Test run tab and runs a built-in scenario through the UI.
+fn run_scenario(h: &mut Harness<'static, IdflowApp>, scenario: &str) {
+    if h.state().bottom_tab != idflow::app::BottomTab::TestRun {
+        h.get_by_label("Test run").click();
+        h.run_steps(3);
+    }
+    h.get_by_role_and_label(Role::ComboBox, "Scenario").click();
+    h.run_steps(2);
+    h.get_by_role_and_label(Role::Button, scenario).click();
+    h.run_steps(2);
+    h.get_by_label("▶ Run").click();
+    // New rows are laid out invisibly first (egui's sizing pass).
+    h.run_steps(5);
+}
+
+#[test]
+fn test_panel_runs_fake_id_on_10011() {
+    let dir = TempDir::new().expect("tmp");
+    let mut app = app_on(&dir);
+    app.theme = egui::ThemePreference::Light;
+    let mut h = harness(app);
+    assert!(h.state().doc.read_only(), "10011 opens read-only");
+    let before = h.state().doc.workflow().clone();
+    let could_undo = h.state().doc.can_undo();
+    let revision = h.state().doc.revision();
+
+    run_scenario(&mut h, "FAKE_ID");
+
+    assert!(
+        h.query_all_by_label("REJECTED").count() >= 1,
+        "the decision is shown"
+    );
+    let app = h.state();
+    let path: Vec<&str> = app.canvas.highlighted.iter().map(|n| n.as_str()).collect();
+    assert_eq!(
+        path,
+        ["id_capture", "selfie_capture", "idiv", "risk", "end"]
+    );
+    assert_eq!(app.canvas.highlighted_edges.len(), 4);
+    let idiv = app
+        .canvas
+        .step_results
+        .get(&NodeId::new("idiv"))
+        .expect("idiv has a step result");
+    assert_eq!(idiv.decision(), Some(DecisionType::Rejected), "{idiv:?}");
+    assert_eq!(
+        app.canvas
+            .step_results
+            .get(&NodeId::new("end"))
+            .and_then(|s| s.decision()),
+        Some(DecisionType::Rejected)
+    );
+    let last = app.test_panel.last.as_ref().expect("a run");
+    assert_eq!(last.run.decision, DecisionType::Rejected);
+    assert!(last.details_json.contains("\"REJECTED\""), "details JSON");
+    assert_eq!(app.doc.workflow(), &before, "running changes nothing");
+    assert_eq!(app.doc.can_undo(), could_undo, "nor the undo history");
+    assert_eq!(app.doc.revision(), revision);
+    assert!(!app.doc.is_dirty());
+
+    h.snapshot("test_panel_fake_id");
+}
+
+#[test]
+fn test_panel_copies_details_json() {
+    let dir = TempDir::new().expect("tmp");
+    let mut h = harness(app_on(&dir));
+    run_scenario(&mut h, "LIVENESS_SPOOF");
+    h.get_by_label("Details JSON").click();
+    h.run_steps(2);
+    h.get_by_label("📋 Copy JSON").click();
+    h.step();
+    let copied = h
+        .output()
+        .platform_output
+        .commands
+        .iter()
+        .find_map(|c| match c {
+            egui::OutputCommand::CopyText(t) => Some(t.clone()),
+            _ => None,
+        })
+        .expect("copied to the clipboard");
+    assert!(copied.contains("MANIPULATED"), "{copied}");
+}
+
+#[test]
+fn test_panel_highlights_clear_after_an_edit() {
+    let dir = TempDir::new().expect("tmp");
+    let mut h = harness(app_on(&dir));
+    new_from_global(&mut h, "10011 · ID and identity verification (IDIV)");
+    run_scenario(&mut h, "ALL_PASS");
+    assert_eq!(h.state().canvas.highlighted.len(), 5);
+    assert!(!h.state().doc.can_undo(), "running is not an edit");
+    select_node(&mut h, "risk");
+    h.key_press(Key::Delete);
+    h.run_steps(2);
+    assert!(h.state().canvas.highlighted.is_empty(), "stale run unlit");
+    assert!(h.state().canvas.step_results.is_empty());
+    assert!(h.query_by_label_contains("stale — run again").is_some());
+}
+
+#[test]
+fn test_panel_matrix_has_a_row_per_builtin_scenario() {
+    let dir = TempDir::new().expect("tmp");
+    let mut h = harness(app_on(&dir));
+    h.get_by_label("Test run").click();
+    h.run_steps(3);
+    h.get_by_label("☰ What-if matrix").click();
+    h.run_steps(3);
+    let rows = &h.state().test_panel.matrix.as_ref().expect("matrix").rows;
+    assert_eq!(rows.len(), idflow_core::simulate::builtin().len());
+    assert_eq!(rows.len(), 15);
+    let spoof = rows
+        .iter()
+        .find(|r| r.scenario == "LIVENESS_SPOOF")
+        .expect("row");
+    assert_eq!(spoof.decision, DecisionType::Rejected);
+    assert!(h.query_by_label("LIVENESS_SPOOF").is_some(), "row shown");
+    assert!(h.query_by_label("UNDERAGE").is_some(), "last row shown");
+}
+
+#[test]
+fn test_panel_runs_outcomes_picked_by_hand() {
+    let dir = TempDir::new().expect("tmp");
+    let mut h = harness(app_on(&dir));
+    h.get_by_label("Test run").click();
+    h.run_steps(3);
+    h.get_by_role_and_label(Role::ComboBox, "Scenario").click();
+    h.run_steps(2);
+    h.get_by_role_and_label(Role::Button, idflow::app::test_panel::CUSTOM)
+        .click();
+    h.run_steps(3);
+    h.get_by_role_and_label(Role::ComboBox, "Liveness").click();
+    h.run_steps(3);
+    h.get_by_role_and_label(Role::Button, "WARNING · AGE_DIFFERENCE")
+        .click();
+    h.run_steps(2);
+    h.get_by_label("▶ Run").click();
+    h.run_steps(5);
+    let last = h.state().test_panel.last.as_ref().expect("a run");
+    assert_eq!(last.run.scenario, "CUSTOM");
+    assert_eq!(last.run.decision, DecisionType::Warning);
+    assert_eq!(last.run.risk_score, 50);
+    assert_eq!(
+        h.state()
+            .canvas
+            .step_results
+            .get(&NodeId::new("idiv"))
+            .and_then(|s| s.decision()),
+        Some(DecisionType::Warning)
+    );
 }

@@ -1,5 +1,6 @@
 //! The designer: one window, five areas (action bar, workflow browser with
-//! the component panel, canvas, properties, problems) over one `Document`.
+//! the component panel, canvas, properties, and problems / test run at the
+//! bottom) over one `Document`.
 //! This module owns the session: which document is open, the store, dialogs
 //! and autosave. Panels live in their own modules and emit commands.
 
@@ -10,6 +11,7 @@ mod dialogs;
 mod problems;
 pub mod properties;
 mod shortcuts;
+pub mod test_panel;
 pub mod theme;
 
 use std::path::{Path, PathBuf};
@@ -24,6 +26,7 @@ use idflow_store::{LocalStore, Origin, Store, StoreError, WorkflowSummary};
 pub use canvas::Canvas;
 use dialogs::Dialog;
 pub use properties::PropertiesPanel;
+pub use test_panel::TestPanel;
 
 use crate::document::{Document, Source};
 
@@ -45,6 +48,13 @@ pub enum BrowserTab {
     Custom,
 }
 
+/// What the bottom panel shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BottomTab {
+    Problems,
+    TestRun,
+}
+
 pub struct Toast {
     pub text: String,
     pub error: bool,
@@ -59,6 +69,8 @@ pub struct IdflowApp {
     pub workflows: Vec<WorkflowSummary>,
     pub browser_tab: BrowserTab,
     pub component_search: String,
+    pub bottom_tab: BottomTab,
+    pub test_panel: TestPanel,
     dialog: Option<Dialog>,
     pub toast: Option<Toast>,
     /// How often unsaved work is written to the recovery file.
@@ -135,6 +147,8 @@ impl IdflowApp {
             workflows,
             browser_tab,
             component_search: String::new(),
+            bottom_tab: BottomTab::Problems,
+            test_panel: TestPanel::default(),
             dialog,
             toast: None,
             autosave_interval: Duration::from_secs(3),
@@ -194,6 +208,7 @@ impl IdflowApp {
         let settings = (self.canvas.snap, self.canvas.show_minimap);
         self.canvas = Canvas::default();
         (self.canvas.snap, self.canvas.show_minimap) = settings;
+        self.test_panel.forget_runs();
         self.versions_open = false;
         self.autosave_revision = None;
     }
@@ -497,13 +512,28 @@ impl IdflowApp {
                 ui.add_space(4.0);
                 self.properties.ui(ui, &mut self.doc);
             });
-        Panel::bottom("problems_panel")
+        // One panel id per tab, so each keeps its own height.
+        let (panel_id, height) = match self.bottom_tab {
+            BottomTab::Problems => ("problems_panel", 150.0),
+            BottomTab::TestRun => ("test_run_panel", 320.0),
+        };
+        Panel::bottom(panel_id)
             .resizable(true)
-            .default_size(150.0)
+            .default_size(height)
             .min_size(60.0)
             .show(ui, |ui| {
-                problems::show(self, ui);
+                ui.add_space(2.0);
+                ui.horizontal(|ui| {
+                    ui.selectable_value(&mut self.bottom_tab, BottomTab::Problems, "Problems");
+                    ui.selectable_value(&mut self.bottom_tab, BottomTab::TestRun, "Test run");
+                });
+                ui.separator();
+                match self.bottom_tab {
+                    BottomTab::Problems => problems::show(self, ui),
+                    BottomTab::TestRun => self.test_panel.ui(ui, &self.doc, &mut self.canvas),
+                }
             });
+        self.test_panel.sync(&self.doc, &mut self.canvas);
         egui::CentralPanel::default()
             .frame(Frame::NONE)
             .show(ui, |ui| {

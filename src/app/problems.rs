@@ -14,7 +14,6 @@ pub fn show(app: &mut IdflowApp, ui: &mut Ui) {
     {
         let report = app.doc.lint();
         ui.horizontal(|ui| {
-            ui.label(RichText::new("Problems").strong());
             for severity in [Severity::Error, Severity::Warning, Severity::Info] {
                 let n = report.count(severity);
                 ui.label(
@@ -24,7 +23,6 @@ pub fn show(app: &mut IdflowApp, ui: &mut Ui) {
                 .on_hover_text(format!("{n} {severity}(s)"));
             }
         });
-        ui.separator();
         egui::ScrollArea::vertical()
             .auto_shrink([false, false])
             .show(ui, |ui| {

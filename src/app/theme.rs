@@ -3,7 +3,7 @@
 
 use egui::{Color32, Visuals};
 use idflow_core::lint::Severity;
-use idflow_core::model::{NodeKind, NodeKindTag};
+use idflow_core::model::{DecisionType, NodeKind, NodeKindTag};
 
 pub const SPACING: f32 = 8.0;
 pub const CARD_WIDTH: f32 = 220.0;
@@ -81,6 +81,38 @@ pub fn severity_icon(severity: Severity) -> &'static str {
         Severity::Error => "⛔",
         Severity::Warning => "⚠",
         Severity::Info => "ℹ",
+    }
+}
+
+/// The colour of a rendered decision (test runs: headline, card pills).
+pub fn decision_color(decision: DecisionType, dark: bool) -> Color32 {
+    match (decision, dark) {
+        (DecisionType::Passed, false) => Color32::from_rgb(0x2e, 0x8b, 0x3e),
+        (DecisionType::Passed, true) => Color32::from_rgb(0x5c, 0xc8, 0x6c),
+        (DecisionType::Warning, false) => Color32::from_rgb(0xc2, 0x74, 0x00),
+        (DecisionType::Warning, true) => Color32::from_rgb(0xff, 0xb7, 0x4d),
+        (DecisionType::Rejected, false) => Color32::from_rgb(0xc6, 0x28, 0x28),
+        (DecisionType::Rejected, true) => Color32::from_rgb(0xff, 0x6b, 0x6b),
+        (DecisionType::NotExecuted, false) => Color32::from_gray(120),
+        (DecisionType::NotExecuted, true) => Color32::from_gray(150),
+    }
+}
+
+pub fn decision_icon(decision: DecisionType) -> &'static str {
+    match decision {
+        DecisionType::Passed => "✔",
+        DecisionType::Warning => "⚠",
+        DecisionType::Rejected => "⛔",
+        DecisionType::NotExecuted => "○",
+    }
+}
+
+/// The path of the last test run on the canvas (card borders, wires).
+pub fn highlight_color(dark: bool) -> Color32 {
+    if dark {
+        Color32::from_rgb(0x4c, 0xc8, 0x64)
+    } else {
+        Color32::from_rgb(0x2e, 0xa0, 0x43)
     }
 }
 

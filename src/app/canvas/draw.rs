@@ -9,6 +9,7 @@ use egui::{
 use idflow_core::lint::Severity;
 use idflow_core::model::{Node, Note, Port};
 
+use super::StepResult;
 use super::card::card_text;
 use super::geometry::{PORT_RADIUS, card_rect, input_port, output_ports, wire_points};
 use crate::app::theme;
@@ -89,26 +90,33 @@ fn one_line(text: &str, size: f32, color: Color32, width: f32) -> LayoutJob {
     job
 }
 
-pub struct CardState {
+pub struct CardState<'a> {
     pub selected: bool,
     pub hovered: bool,
     /// Worst finding and count, for the badge.
     pub badge: Option<(Severity, usize)>,
     pub highlighted: bool,
+    /// What the node did in the last test run.
+    pub step: Option<&'a StepResult>,
 }
 
-pub fn card(painter: &Painter, node: &Node, state: &CardState, zoom: f32, p: &Palette) {
+pub fn card(painter: &Painter, node: &Node, state: &CardState<'_>, zoom: f32, p: &Palette) {
     let rect = card_rect(node);
     let tag = node.kind.tag();
     let accent = theme::category_color(tag, p.dark);
     let radius = CornerRadius::same(theme::CARD_ROUNDING as u8);
     if zoom < DETAIL_ZOOM {
         painter.rect_filled(rect, radius, accent.gamma_multiply(0.85));
-        if state.selected {
+        if state.selected || state.highlighted {
+            let color = if state.selected {
+                p.selection
+            } else {
+                theme::highlight_color(p.dark)
+            };
             painter.rect_stroke(
                 rect,
                 radius,
-                Stroke::new(3.0 / zoom, p.selection),
+                Stroke::new(3.0 / zoom, color),
                 StrokeKind::Outside,
             );
         }
@@ -144,7 +152,7 @@ pub fn card(painter: &Painter, node: &Node, state: &CardState, zoom: f32, p: &Pa
     let border = if state.selected {
         Stroke::new(2.5, p.selection)
     } else if state.highlighted {
-        Stroke::new(2.5, Color32::from_rgb(0x2e, 0xa0, 0x43))
+        Stroke::new(2.5, theme::highlight_color(p.dark))
     } else if state.hovered {
         Stroke::new(1.5, accent)
     } else {
@@ -250,6 +258,10 @@ pub fn card(painter: &Painter, node: &Node, state: &CardState, zoom: f32, p: &Pa
         }
     }
 
+    if let Some(step) = state.step {
+        step_pill(painter, rect, step, zoom, p);
+    }
+
     if let Some((severity, count)) = state.badge {
         let center = rect.right_top() + vec2(-2.0, 2.0);
         painter.circle_filled(center, 10.0, theme::severity_color(severity, p.dark));
@@ -261,6 +273,41 @@ pub fn card(painter: &Painter, node: &Node, state: &CardState, zoom: f32, p: &Pa
             Color32::WHITE,
         );
     }
+}
+
+/// A test run's step result, as a pill across the card's bottom edge.
+fn step_pill(painter: &Painter, rect: Rect, step: &StepResult, zoom: f32, p: &Palette) {
+    let (text, fill) = match step {
+        StepResult::Decision(decision, label) => {
+            let word = decision.as_str();
+            let text = if label.is_empty() || label == word || label == "OK" {
+                format!("{} {word}", theme::decision_icon(*decision))
+            } else {
+                format!("{} {word} · {label}", theme::decision_icon(*decision))
+            };
+            (text, theme::decision_color(*decision, p.dark))
+        }
+        StepResult::Branch(port) => {
+            let word = if *port == Port::Then { "Then" } else { "Else" };
+            (format!("→ {word}"), port_color(*port, p.dark, p.wire))
+        }
+        StepResult::Note(note) => (note.clone(), p.wire),
+    };
+    // Legible on screen when zoomed out, like the card text.
+    let size = (11.0f32).max(10.0 / zoom).min(18.0);
+    let galley = painter.layout_job(one_line(&text, size, Color32::WHITE, rect.width() - 24.0));
+    let pill = Rect::from_center_size(
+        pos2(rect.center().x, rect.bottom()),
+        galley.size() + vec2(14.0, 5.0),
+    );
+    painter.rect(
+        pill,
+        CornerRadius::same((pill.height() / 2.0).min(255.0) as u8),
+        fill,
+        Stroke::new(1.5, p.card),
+        StrokeKind::Outside,
+    );
+    painter.galley(pill.center() - galley.size() / 2.0, galley, Color32::WHITE);
 }
 
 pub fn port_color(port: Port, dark: bool, accent: Color32) -> Color32 {

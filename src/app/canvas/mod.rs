@@ -16,7 +16,7 @@ use egui::{
 };
 use idflow_core::layout::layered;
 use idflow_core::lint::Severity;
-use idflow_core::model::{Edge, NodeId, NodeKind, Note, Port, Position};
+use idflow_core::model::{DecisionType, Edge, NodeId, NodeKind, Note, Port, Position};
 
 pub use card::title as node_title;
 pub use geometry::card_rect;
@@ -34,6 +34,26 @@ pub struct PaletteDrag(pub usize);
 pub struct FrameStats {
     pub visible_nodes: usize,
     pub visible_edges: usize,
+}
+
+/// What a visited node did in the last test run (a pill on its card).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StepResult {
+    /// A capability step (its worst result) or a terminal: decision and label.
+    Decision(DecisionType, String),
+    /// A decision point: the branch taken.
+    Branch(Port),
+    /// Anything else (acquisition, risk calculation): a neutral note.
+    Note(String),
+}
+
+impl StepResult {
+    pub fn decision(&self) -> Option<DecisionType> {
+        match self {
+            StepResult::Decision(d, _) => Some(*d),
+            _ => None,
+        }
+    }
 }
 
 struct NodeDrag {
@@ -63,6 +83,10 @@ pub struct Canvas {
     pub stats: FrameStats,
     /// Nodes reached by the last test run (drawn highlighted).
     pub highlighted: Vec<NodeId>,
+    /// Connections taken by the last test run (drawn thick, highlighted).
+    pub highlighted_edges: Vec<(NodeId, Port, NodeId)>,
+    /// Each visited node's result in the last test run.
+    pub step_results: HashMap<NodeId, StepResult>,
     fit_requested: bool,
     drag: Option<NodeDrag>,
     note_drag: Option<NoteDrag>,
@@ -89,6 +113,8 @@ impl Default for Canvas {
             selected_edge: None,
             stats: FrameStats::default(),
             highlighted: Vec::new(),
+            highlighted_edges: Vec::new(),
+            step_results: HashMap::new(),
             fit_requested: true,
             drag: None,
             note_drag: None,
@@ -121,6 +147,13 @@ impl Canvas {
     /// Fits the whole workflow into view on the next frame.
     pub fn request_fit(&mut self) {
         self.fit_requested = true;
+    }
+
+    /// Forgets the last test run's highlights.
+    pub fn clear_run(&mut self) {
+        self.highlighted.clear();
+        self.highlighted_edges.clear();
+        self.step_results.clear();
     }
 
     fn gesture(&mut self) -> u64 {
@@ -292,6 +325,11 @@ impl Canvas {
         let mut stats = FrameStats::default();
 
         // Wires under the cards.
+        let lit: std::collections::HashSet<(&NodeId, Port, &NodeId)> = self
+            .highlighted_edges
+            .iter()
+            .map(|(from, port, to)| (from, *port, to))
+            .collect();
         for edge in &workflow.edges {
             let (Some(from), Some(to)) = (doc.node(&edge.from), doc.node(&edge.to)) else {
                 continue;
@@ -303,8 +341,11 @@ impl Canvas {
             }
             stats.visible_edges += 1;
             let selected = self.selected_edge.as_ref() == Some(edge);
+            let on_path = lit.contains(&(&edge.from, edge.port, &edge.to));
             let color = if selected {
                 palette.selection
+            } else if on_path {
+                theme::highlight_color(palette.dark)
             } else if edge.port == Port::Out {
                 palette.wire
             } else {
@@ -315,7 +356,13 @@ impl Canvas {
                 a,
                 b,
                 color,
-                if selected { 3.0 } else { 2.0 },
+                if on_path {
+                    4.0
+                } else if selected {
+                    3.0
+                } else {
+                    2.0
+                },
                 zoom,
             );
             if detail {
@@ -387,6 +434,7 @@ impl Canvas {
                 hovered: response.hovered(),
                 badge: self.badges.get(&node.id).copied(),
                 highlighted: highlight.contains(&node.id),
+                step: self.step_results.get(&node.id),
             };
             draw::card(&painter, node, &state, zoom, &palette);
             let additive = ui.input(|i| i.modifiers.shift || i.modifiers.command);

@@ -129,7 +129,7 @@ pub fn details(workflow: &Workflow, run: &Run, ctx: &DetailsContext) -> Value {
             "credentials": creds,
             "decision": { "type": r.decision.as_str(), "details": { "label": r.label } },
         });
-        if let Some(data) = capability_data(r.capability, &r.label, &run.data, r.decision) {
+        if let Some(data) = capability_data(r.capability, r.label, &run.data, r.decision) {
             entry["data"] = data;
         }
         if r.capability == Capability::Liveness

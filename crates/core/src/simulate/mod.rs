@@ -355,12 +355,12 @@ impl<'a> Walker<'a> {
                 caps.sort();
                 caps.dedup();
                 for c in caps {
-                    self.run_capability(i, c, Some(s.service));
+                    self.run_capability(c, Some(s.service));
                 }
                 StepOutcome::Checked
             }
             NodeKind::RiskSignal(r) => {
-                self.run_capability(i, r.signal.capability(), None);
+                self.run_capability(r.signal.capability(), None);
                 StepOutcome::Checked
             }
             NodeKind::Decision(d) => {
@@ -469,7 +469,7 @@ impl<'a> Walker<'a> {
         });
     }
 
-    fn run_capability(&mut self, i: usize, capability: Capability, service: Option<ServiceKind>) {
+    fn run_capability(&mut self, capability: Capability, service: Option<ServiceKind>) {
         use Capability as C;
         use CredentialCategory as K;
         let document_service = service == Some(ServiceKind::DocumentVerification);
@@ -662,7 +662,7 @@ impl<'a> Walker<'a> {
                 compare_decision(self.overall_so_far(), op, &condition.value)
             }
             Subject::CapabilityLabel(c) => match self.worst(c) {
-                Some(r) => compare_text(&r.label, op, &condition.value),
+                Some(r) => compare_text(r.label, op, &condition.value),
                 None => false,
             },
             Subject::RiskScore => {
