@@ -179,25 +179,21 @@ impl Document {
     }
 
     pub fn undo(&mut self) -> bool {
-        let Some(command) = self.history.take_undo() else {
-            return false;
-        };
-        let structural = command.is_structural();
-        match command.apply(&mut self.workflow) {
-            Ok(_) => {
-                self.changed(structural);
-                true
-            }
-            Err(e) => {
-                tracing::error!("undo failed: {e}");
-                self.history.cancel_undo();
-                false
-            }
-        }
+        self.travel(false)
     }
 
     pub fn redo(&mut self) -> bool {
-        let Some(command) = self.history.take_redo() else {
+        self.travel(true)
+    }
+
+    /// Applies the recorded inverse (undo) or forward command (redo).
+    fn travel(&mut self, forward: bool) -> bool {
+        let taken = if forward {
+            self.history.take_redo()
+        } else {
+            self.history.take_undo()
+        };
+        let Some(command) = taken else {
             return false;
         };
         let structural = command.is_structural();
@@ -207,8 +203,14 @@ impl Document {
                 true
             }
             Err(e) => {
-                tracing::error!("redo failed: {e}");
-                self.history.cancel_redo();
+                // Cannot happen while every edit goes through `apply`; keep
+                // the history consistent if it ever does.
+                tracing::error!("{} failed: {e}", if forward { "redo" } else { "undo" });
+                if forward {
+                    self.history.cancel_redo();
+                } else {
+                    self.history.cancel_undo();
+                }
                 false
             }
         }
