@@ -4,6 +4,7 @@
 mod commands;
 mod output;
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -18,7 +19,8 @@ pub mod exit {
     /// Lint errors, or the store refused the operation (conflict, read-only,
     /// lint errors on publish, unknown key).
     pub const REFUSED: u8 = 1;
-    /// A file could not be read or parsed, or the store is damaged.
+    /// A file could not be read or parsed, the store is damaged, or the
+    /// server could not start (database, address in use).
     pub const UNREADABLE: u8 = 2;
 }
 
@@ -80,6 +82,41 @@ pub enum Command {
     /// Work with the store of drafts and published versions.
     #[command(subcommand)]
     Store(StoreCommand),
+    /// Run the team server: the store API on HTTP, backed by one SQLite file.
+    Serve {
+        /// Address and port to listen on.
+        #[arg(long, default_value = idflow_server::DEFAULT_BIND, value_name = "ADDR:PORT")]
+        bind: SocketAddr,
+        /// The server's SQLite database (default: the platform data folder's
+        /// server.sqlite); created and seeded on first start.
+        #[arg(long, env = "IDFLOW_SERVER_DB", value_name = "PATH")]
+        db: Option<PathBuf>,
+    },
+    /// Manage the team server's API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create a token and print it (once: only its hash is stored).
+    Create {
+        /// The server's SQLite database (default as for `serve`).
+        #[arg(long, env = "IDFLOW_SERVER_DB", value_name = "PATH")]
+        db: Option<PathBuf>,
+        /// designer: read, create, duplicate, save drafts; publisher: also publish.
+        #[arg(long, value_enum)]
+        role: TokenRole,
+        /// Who or what holds the token (shown in the server log).
+        #[arg(long)]
+        name: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TokenRole {
+    Designer,
+    Publisher,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -198,6 +235,10 @@ pub fn run(cli: Cli) -> Outcome {
             format,
         } => simulate_command(&file, &scenario, matrix, capability.as_deref(), &format),
         Command::Store(sub) => commands::store::run(cli.store.as_deref(), sub),
+        Command::Serve { bind, db } => commands::server::serve(bind, db),
+        Command::Token(TokenCommand::Create { db, role, name }) => {
+            commands::server::create_token(db, role, &name)
+        }
     };
     Outcome::Exit(ExitCode::from(code))
 }
@@ -228,12 +269,15 @@ fn simulate_command(
     }
 }
 
-/// Logs go to stderr, quiet unless `RUST_LOG` asks for more.
+/// Logs go to stderr, quiet unless `RUST_LOG` asks for more; the server
+/// (`idflow serve`) logs its requests at info level by default.
 pub fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+        tracing_subscriber::EnvFilter::new("warn,idflow_server=info,tower_http=info")
+    });
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(std::io::stderr)
         .try_init();
 }

@@ -7,7 +7,7 @@ pub mod local;
 pub mod recovery;
 mod store;
 
-pub use local::{DuplicatedFrom, LocalStore};
+pub use local::{DuplicatedFrom, LocalStore, standard_workflows};
 pub use store::{
     Draft, Origin, Revision, Status, Store, StoreError, VersionInfo, Versioned, WorkflowSummary,
 };

@@ -1,5 +1,6 @@
 pub mod convert;
 pub mod export;
 pub mod lint;
+pub mod server;
 pub mod simulate;
 pub mod store;

@@ -21,6 +21,7 @@ use idflow_core::Workflow;
 use idflow_core::lint::lint;
 
 pub use meta::DuplicatedFrom;
+pub use seed::standard_workflows;
 
 use self::layout::{Layout, draft_file, meta_file, version_file, versions_dir};
 use self::lock::WriteLock;

@@ -73,6 +73,18 @@ impl Sample {
     }
 }
 
+/// The platform's standard workflows built into this binary, parsed: what a
+/// new store (local or the team server) seeds as its Global workflows.
+/// Ordered by key. An error is a build defect (a broken embedded sample).
+pub fn standard_workflows() -> Result<Vec<Workflow>, StoreError> {
+    let mut workflows = SAMPLES
+        .iter()
+        .map(Sample::workflow)
+        .collect::<Result<Vec<_>, _>>()?;
+    workflows.sort_by_key(|w| w.key);
+    Ok(workflows)
+}
+
 /// Seeds `samples` into the store at `layout` and then writes `store.ron`,
 /// which marks the store as seeded. Runs under the write lock.
 ///
@@ -145,6 +157,18 @@ mod tests {
             .collect::<Result<_, _>>()
             .unwrap();
         let standard: BTreeSet<u32> = STANDARD_WORKFLOWS.iter().map(|w| w.key).collect();
+        assert_eq!(keys, standard);
+    }
+
+    #[test]
+    fn standard_workflows_are_the_samples_in_key_order() {
+        let keys: Vec<u32> = standard_workflows()
+            .unwrap()
+            .iter()
+            .map(|w| w.key)
+            .collect();
+        let mut standard: Vec<u32> = STANDARD_WORKFLOWS.iter().map(|w| w.key).collect();
+        standard.sort_unstable();
         assert_eq!(keys, standard);
     }
 

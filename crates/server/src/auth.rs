@@ -1,0 +1,161 @@
+//! Bearer tokens: random, shown once at creation, stored only as their
+//! SHA-256. Designers read, create, duplicate and save drafts; publishers
+//! may also publish.
+
+use std::str::FromStr;
+
+use axum::extract::FromRequestParts;
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+
+use crate::AppState;
+use crate::db::{Db, DbError, hex, sha256_hex};
+use crate::error::ApiError;
+
+/// What a token may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Role {
+    /// Read, create, duplicate and save drafts.
+    Designer,
+    /// Everything a designer may, and publish.
+    Publisher,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Designer => "designer",
+            Role::Publisher => "publisher",
+        }
+    }
+
+    pub fn may_publish(self) -> bool {
+        self == Role::Publisher
+    }
+}
+
+impl FromStr for Role {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Role, String> {
+        match s {
+            "designer" => Ok(Role::Designer),
+            "publisher" => Ok(Role::Publisher),
+            other => Err(format!(
+                "unknown role {other:?}: expected designer or publisher"
+            )),
+        }
+    }
+}
+
+impl std::fmt::Display for Role {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Prefix of every token, so a leaked one is recognisable (and scannable).
+pub const TOKEN_PREFIX: &str = "idf_";
+
+#[derive(Debug, thiserror::Error)]
+pub enum TokenError {
+    #[error("the system's random number generator failed: {0}")]
+    Random(String),
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+/// Creates a token for `name` with `role` and returns it: the only time it
+/// is ever seen, since only its hash is stored.
+pub async fn create_token(db: &Db, name: &str, role: Role) -> Result<String, TokenError> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| TokenError::Random(e.to_string()))?;
+    let token = format!("{TOKEN_PREFIX}{}", hex(&bytes));
+    db.insert_token(name, role, &token_hash(&token)).await?;
+    tracing::debug!(name, %role, "token created");
+    Ok(token)
+}
+
+/// What is stored of a token.
+pub fn token_hash(token: &str) -> String {
+    sha256_hex(token.as_bytes())
+}
+
+/// The authenticated caller of a request.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub name: String,
+    pub role: Role,
+}
+
+impl Caller {
+    /// Refuses (403) a caller whose role may not publish.
+    pub fn require_publisher(&self) -> Result<(), ApiError> {
+        if self.role.may_publish() {
+            Ok(())
+        } else {
+            Err(ApiError::forbidden(format!(
+                "token {:?} has the role {}; publishing needs the role publisher",
+                self.name, self.role
+            )))
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Caller, ApiError> {
+        let value = parts.headers.get(AUTHORIZATION).ok_or_else(|| {
+            ApiError::unauthorized(
+                "missing Authorization header: send `Authorization: Bearer TOKEN`",
+            )
+        })?;
+        let token = value
+            .to_str()
+            .ok()
+            .and_then(|v| v.split_once(' '))
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map(|(_, token)| token.trim())
+            .filter(|token| !token.is_empty())
+            .ok_or_else(|| {
+                ApiError::unauthorized(
+                    "malformed Authorization header: send `Authorization: Bearer TOKEN`",
+                )
+            })?;
+        match state.db.token_owner(&token_hash(token)).await? {
+            Some(owner) => {
+                tracing::debug!(caller = %owner.name, role = %owner.role, "authenticated");
+                Ok(Caller {
+                    name: owner.name,
+                    role: owner.role,
+                })
+            }
+            None => Err(ApiError::unauthorized(
+                "unknown token: create one with `idflow token create`",
+            )),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_parse_from_their_names_only() {
+        assert_eq!("designer".parse::<Role>(), Ok(Role::Designer));
+        assert_eq!("publisher".parse::<Role>(), Ok(Role::Publisher));
+        assert!("admin".parse::<Role>().is_err());
+        assert!(Role::Publisher.may_publish());
+        assert!(!Role::Designer.may_publish());
+    }
+
+    #[test]
+    fn the_hash_is_sha256_hex_of_the_token() {
+        assert_eq!(
+            token_hash("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+}

@@ -1,0 +1,187 @@
+//! idflow team server: the store API (`/api/store/v1`) over HTTP, backed
+//! by one SQLite file (WAL), with bearer-token auth (design.md, "Server").
+//!
+//! Modules: `db` (schema access and the store's semantics), `auth`
+//! (tokens, roles, the `Caller` extractor), `routes` (handlers), `error`
+//! (the API's one error type, as JSON).
+
+pub mod auth;
+pub mod db;
+pub mod error;
+pub mod routes;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::HeaderName;
+use tokio::net::TcpListener;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+pub use auth::{Role, create_token};
+pub use db::{Db, DbError};
+pub use error::ApiError;
+
+/// The largest request body accepted (2 MiB); larger ones get 413.
+pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
+
+/// The default `--bind`.
+pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// What `serve` needs.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub bind: SocketAddr,
+    /// The SQLite database file (created if missing).
+    pub db: PathBuf,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    #[error("{}: {source}", path.display())]
+    Db { path: PathBuf, source: DbError },
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("server: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// What every handler shares.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub db: Db,
+}
+
+impl AppState {
+    /// Opens the database at `path` (migrating it) and seeds the standard
+    /// workflows on first start.
+    pub async fn open(path: &Path) -> Result<AppState, ServerError> {
+        let failed = |source| ServerError::Db {
+            path: path.to_owned(),
+            source,
+        };
+        let db = Db::open(path).await.map_err(failed)?;
+        db.seed().await.map_err(failed)?;
+        Ok(AppState { db })
+    }
+}
+
+/// `<data dir>/server.sqlite`, beside the local store's default folder
+/// (e.g. `~/.local/share/idflow/server.sqlite` on Linux). `None` when the
+/// platform has no home directory.
+pub fn default_db_path() -> Option<PathBuf> {
+    directories::ProjectDirs::from("dev", "idflow", "idflow")
+        .map(|dirs| dirs.data_dir().join("server.sqlite"))
+}
+
+/// The whole HTTP API, with request ids (`x-request-id`, set when the
+/// client sends none, echoed in the response), a trace span per request
+/// and the body limit.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .nest(routes::store::PREFIX, routes::store::routes())
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|request: &Request| {
+                    let id = request
+                        .headers()
+                        .get(&REQUEST_ID)
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("-");
+                    tracing::info_span!(
+                        "request",
+                        id,
+                        method = %request.method(),
+                        uri = %request.uri(),
+                    )
+                })
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+        .with_state(state)
+}
+
+async fn not_found() -> ApiError {
+    ApiError::not_found("no such endpoint: the store API is under /api/store/v1")
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        axum::http::StatusCode::METHOD_NOT_ALLOWED,
+        "METHOD_NOT_ALLOWED",
+        "this endpoint does not accept that method",
+    )
+}
+
+/// Serves `state` on `listener` until `shutdown` completes, then finishes
+/// the requests in flight. Tests call this with a port-0 listener.
+pub async fn run(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServerError> {
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await?;
+    Ok(())
+}
+
+/// `idflow serve`: opens (and on first start seeds) the database, listens
+/// on `config.bind`, and stops gracefully on SIGINT or SIGTERM.
+pub async fn serve(config: Config) -> Result<(), ServerError> {
+    let state = AppState::open(&config.db).await?;
+    let listener = TcpListener::bind(config.bind)
+        .await
+        .map_err(|source| ServerError::Bind {
+            addr: config.bind,
+            source,
+        })?;
+    let addr = listener.local_addr()?;
+    tracing::info!(%addr, db = %config.db.display(), "idflow server listening");
+    let result = run(listener, state.clone(), shutdown_signal()).await;
+    state.db.close().await;
+    tracing::info!("idflow server stopped");
+    result
+}
+
+/// Completes on Ctrl+C (SIGINT) or, on Unix, SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::warn!(error = %e, "cannot listen for Ctrl+C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => tracing::info!("SIGINT: shutting down"),
+        () = terminate => tracing::info!("SIGTERM: shutting down"),
+    }
+}

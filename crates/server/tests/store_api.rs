@@ -1,0 +1,779 @@
+//! The store API over real HTTP: a server on an ephemeral loopback port, a
+//! real SQLite file in a temp folder, reqwest as the client.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use idflow_core::Workflow;
+use idflow_core::catalog::STANDARD_WORKFLOWS;
+use idflow_core::format::{Format, parse_workflow, to_text};
+use idflow_server::{AppState, BODY_LIMIT, Role, create_token, run};
+use idflow_store::{LocalStore, Store};
+use reqwest::{Client, StatusCode};
+use serde_json::{Value, json};
+use tempfile::TempDir;
+use tokio::net::TcpListener;
+use tokio::sync::{Barrier, oneshot};
+use tokio::task::JoinHandle;
+
+const GOOD: &str = include_str!("../../../sample_workflows/custom-returning-user.ron");
+const LINT_ERRORS: &str = include_str!("../../../tests/fixtures/facemap-api-only.ron");
+
+/// A server running on `127.0.0.1:0` until stopped.
+struct Server {
+    base: String,
+    state: AppState,
+    stop: oneshot::Sender<()>,
+    task: JoinHandle<Result<(), idflow_server::ServerError>>,
+}
+
+impl Server {
+    async fn start(db: &Path) -> Server {
+        let state = AppState::open(db).await.expect("open the database");
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("local addr");
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(run(listener, state.clone(), async {
+            let _ = stopped.await;
+        }));
+        Server {
+            base: format!("http://{addr}/api/store/v1"),
+            state,
+            stop,
+            task,
+        }
+    }
+
+    /// Graceful shutdown, then the database is closed.
+    async fn stop(self) {
+        let _ = self.stop.send(());
+        self.task
+            .await
+            .expect("server task")
+            .expect("server ran cleanly");
+        self.state.db.close().await;
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    async fn token(&self, role: Role) -> String {
+        create_token(&self.state.db, "test", role)
+            .await
+            .expect("token")
+    }
+}
+
+struct Fixture {
+    _dir: TempDir,
+    db: PathBuf,
+    server: Server,
+    designer: String,
+    publisher: String,
+    http: Client,
+}
+
+async fn fixture() -> Fixture {
+    let dir = TempDir::new().expect("tmp");
+    let db = dir.path().join("server.sqlite");
+    let server = Server::start(&db).await;
+    let designer = server.token(Role::Designer).await;
+    let publisher = server.token(Role::Publisher).await;
+    Fixture {
+        _dir: dir,
+        db,
+        server,
+        designer,
+        publisher,
+        http: Client::new(),
+    }
+}
+
+fn workflow_json(ron: &str) -> String {
+    let workflow = parse_workflow(ron, Format::Ron).expect("fixture parses");
+    to_text(&workflow, Format::Json)
+}
+
+fn named(ron: &str, name: &str) -> String {
+    let mut workflow = parse_workflow(ron, Format::Ron).expect("fixture parses");
+    workflow.name = name.to_owned();
+    to_text(&workflow, Format::Json)
+}
+
+async fn json_of(response: reqwest::Response) -> Value {
+    response.json::<Value>().await.expect("JSON body")
+}
+
+fn header<'a>(response: &'a reqwest::Response, name: &str) -> &'a str {
+    response
+        .headers()
+        .get(name)
+        .unwrap_or_else(|| panic!("no {name} header"))
+        .to_str()
+        .expect("ASCII header")
+}
+
+impl Fixture {
+    fn url(&self, path: &str) -> String {
+        self.server.url(path)
+    }
+
+    async fn create(&self, body: String) -> u32 {
+        let response = self
+            .http
+            .post(self.url("/workflows"))
+            .bearer_auth(&self.designer)
+            .body(body)
+            .send()
+            .await
+            .expect("create");
+        assert_eq!(response.status(), StatusCode::CREATED);
+        let key = json_of(response).await["key"].as_u64().expect("key");
+        u32::try_from(key).expect("u32 key")
+    }
+
+    async fn get_draft(&self, key: u32) -> (String, Value) {
+        let response = self
+            .http
+            .get(self.url(&format!("/workflows/{key}")))
+            .bearer_auth(&self.designer)
+            .send()
+            .await
+            .expect("get");
+        assert_eq!(response.status(), StatusCode::OK);
+        let etag = header(&response, "etag").to_owned();
+        (etag, json_of(response).await)
+    }
+
+    async fn save(&self, key: u32, if_match: &str, body: String) -> reqwest::Response {
+        self.http
+            .put(self.url(&format!("/workflows/{key}/draft")))
+            .bearer_auth(&self.designer)
+            .header("If-Match", if_match)
+            .body(body)
+            .send()
+            .await
+            .expect("save")
+    }
+
+    async fn publish(&self, key: u32, token: &str, if_match: &str) -> reqwest::Response {
+        self.http
+            .post(self.url(&format!("/workflows/{key}/publish")))
+            .bearer_auth(token)
+            .header("If-Match", if_match)
+            .send()
+            .await
+            .expect("publish")
+    }
+
+    async fn history(&self, key: u32) -> Vec<Value> {
+        let response = self
+            .http
+            .get(self.url(&format!("/workflows/{key}/versions")))
+            .bearer_auth(&self.designer)
+            .send()
+            .await
+            .expect("history");
+        assert_eq!(response.status(), StatusCode::OK);
+        json_of(response).await["versions"]
+            .as_array()
+            .expect("versions")
+            .clone()
+    }
+
+    async fn list(&self) -> Vec<Value> {
+        let response = self
+            .http
+            .get(self.url("/workflows"))
+            .bearer_auth(&self.designer)
+            .send()
+            .await
+            .expect("list");
+        assert_eq!(response.status(), StatusCode::OK);
+        json_of(response).await["workflows"]
+            .as_array()
+            .expect("workflows")
+            .clone()
+    }
+}
+
+#[tokio::test]
+async fn list_shows_the_nine_global_workflows_published_as_version_1() {
+    let f = fixture().await;
+    let list = f.list().await;
+    let mut standard: Vec<u64> = STANDARD_WORKFLOWS
+        .iter()
+        .map(|w| u64::from(w.key))
+        .collect();
+    standard.sort_unstable();
+    let keys: Vec<u64> = list
+        .iter()
+        .map(|w| w["key"].as_u64().expect("key"))
+        .collect();
+    assert_eq!(keys, standard);
+    assert_eq!(list.len(), 9);
+    for w in &list {
+        assert_eq!(w["origin"], "GLOBAL", "{w}");
+        assert_eq!(w["status"], "PUBLISHED", "{w}");
+        assert_eq!(w["latest_version"], 1, "{w}");
+        assert_eq!(w["revision"], 1, "{w}");
+    }
+    f.server.stop().await;
+}
+
+#[tokio::test]
+async fn global_workflows_are_read_only_but_can_be_duplicated() {
+    let f = fixture().await;
+    let (etag, body) = f.get_draft(10011).await;
+    assert_eq!(etag, "\"1\"");
+    assert_eq!(body["origin"], "GLOBAL");
+    assert_eq!(body["workflow"]["key"], 10011);
+
+    let saved = f.save(10011, "\"1\"", workflow_json(GOOD)).await;
+    assert_eq!(saved.status(), StatusCode::FORBIDDEN);
+    assert_eq!(json_of(saved).await["error"], "READ_ONLY");
+    let published = f.publish(10011, &f.publisher, "\"1\"").await;
+    assert_eq!(published.status(), StatusCode::FORBIDDEN);
+    assert_eq!(json_of(published).await["error"], "READ_ONLY");
+
+    let response = f
+        .http
+        .post(f.url("/workflows/10011/duplicate?version=1"))
+        .bearer_auth(&f.designer)
+        .send()
+        .await
+        .expect("duplicate");
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let location = header(&response, "location").to_owned();
+    let copy = json_of(response).await["key"].as_u64().expect("key");
+    assert_eq!(copy, 200_000);
+    assert_eq!(location, "/api/store/v1/workflows/200000");
+    let (_, body) = f.get_draft(200_000).await;
+    assert_eq!(body["origin"], "CUSTOM");
+    assert_eq!(body["duplicated_from"], json!({"key": 10011, "version": 1}));
+    assert_eq!(body["workflow"]["key"], 200_000);
+    assert!(
+        body["workflow"]["name"]
+            .as_str()
+            .is_some_and(|n| n.starts_with("Copy of ") && n.ends_with("(v1)")),
+        "{body}"
+    );
+
+    let missing = f
+        .http
+        .post(f.url("/workflows/10011/duplicate?version=9"))
+        .bearer_auth(&f.designer)
+        .send()
+        .await
+        .expect("duplicate");
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        json_of(missing).await["details"],
+        json!({"key": 10011, "version": 9})
+    );
+    f.server.stop().await;
+}
+
+#[tokio::test]
+async fn create_then_save_with_if_match_bumps_the_revision() {
+    let f = fixture().await;
+    let response = f
+        .http
+        .post(f.url("/workflows"))
+        .bearer_auth(&f.designer)
+        .body(workflow_json(GOOD))
+        .send()
+        .await
+        .expect("create");
+    assert_eq!(response.status(), StatusCode::CREATED);
+    assert_eq!(
+        header(&response, "location"),
+        "/api/store/v1/workflows/200000"
+    );
+    assert_eq!(header(&response, "etag"), "\"1\"");
+    assert_eq!(
+        json_of(response).await,
+        json!({"key": 200000, "revision": 1})
+    );
+
+    let (etag, body) = f.get_draft(200_000).await;
+    assert_eq!(etag, "\"1\"");
+    assert_eq!(body["revision"], 1);
+    assert_eq!(body["workflow"]["key"], 200_000, "the key is the store's");
+
+    let saved = f.save(200_000, &etag, named(GOOD, "Renamed")).await;
+    assert_eq!(saved.status(), StatusCode::OK);
+    assert_eq!(header(&saved, "etag"), "\"2\"");
+    assert_eq!(json_of(saved).await, json!({"key": 200000, "revision": 2}));
+    let (etag, body) = f.get_draft(200_000).await;
+    assert_eq!(etag, "\"2\"");
+    assert_eq!(body["workflow"]["name"], "Renamed");
+    let summary = f.list().await.into_iter().find(|w| w["key"] == 200_000);
+    let summary = summary.expect("listed");
+    assert_eq!(summary["name"], "Renamed");
+    assert_eq!(summary["status"], "DRAFT");
+    assert_eq!(summary["latest_version"], Value::Null);
+
+    // Keys are handed out in order, never twice.
+    assert_eq!(f.create(workflow_json(GOOD)).await, 200_001);
+
+    // A write must say which revision it is based on.
+    let unconditional = f
+        .http
+        .put(f.url("/workflows/200000/draft"))
+        .bearer_auth(&f.designer)
+        .body(workflow_json(GOOD))
+        .send()
+        .await
+        .expect("save");
+    assert_eq!(unconditional.status(), StatusCode::PRECONDITION_REQUIRED);
+    assert_eq!(
+        json_of(unconditional).await["error"],
+        "PRECONDITION_REQUIRED"
+    );
+    let unknown = f.save(999_999, "\"1\"", workflow_json(GOOD)).await;
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+    f.server.stop().await;
+}
+
+#[tokio::test]
+async fn a_stale_if_match_is_409_with_the_current_revision_and_changes_nothing() {
+    let f = fixture().await;
+    let key = f.create(workflow_json(GOOD)).await;
+    let first = f.save(key, "\"1\"", named(GOOD, "first")).await;
+    assert_eq!(first.status(), StatusCode::OK);
+
+    let stale = f.save(key, "\"1\"", named(GOOD, "stale")).await;
+    assert_eq!(stale.status(), StatusCode::CONFLICT);
+    let body = json_of(stale).await;
+    assert_eq!(body["error"], "CONFLICT");
+    assert_eq!(body["details"]["current_revision"], 2);
+    assert_eq!(body["details"]["expected_revision"], 1);
+    assert!(
+        body["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("revision 2")),
+        "{body}"
+    );
+    let (etag, body) = f.get_draft(key).await;
+    assert_eq!(etag, "\"2\"");
+    assert_eq!(body["workflow"]["name"], "first");
+
+    let stale_publish = f.publish(key, &f.publisher, "\"1\"").await;
+    assert_eq!(stale_publish.status(), StatusCode::CONFLICT);
+    assert_eq!(
+        json_of(stale_publish).await["details"]["current_revision"],
+        2
+    );
+    assert!(f.history(key).await.is_empty());
+    f.server.stop().await;
+}
+
+#[tokio::test]
+async fn publish_with_lint_errors_is_422_with_findings_and_no_version() {
+    let f = fixture().await;
+    let key = f.create(workflow_json(LINT_ERRORS)).await;
+    let response = f.publish(key, &f.publisher, "\"1\"").await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = json_of(response).await;
+    assert_eq!(body["error"], "LINT_ERRORS");
+    let findings = body["details"]["findings"].as_array().expect("findings");
+    assert!(
+        findings.iter().any(|f| f["code"] == "facemap-api-only"
+            && f["severity"] == "error"
+            && f["node"] == "selfie_capture"),
+        "{body}"
+    );
+    assert!(f.history(key).await.is_empty());
+    let missing = f
+        .http
+        .get(f.url(&format!("/workflows/{key}/versions/1")))
+        .bearer_auth(&f.designer)
+        .send()
+        .await
+        .expect("version");
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    f.server.stop().await;
+}
+
+#[tokio::test]
+async fn publish_freezes_the_draft_with_the_same_hash_as_the_local_store() {
+    let f = fixture().await;
+    let key = f.create(workflow_json(GOOD)).await;
+    let response = f.publish(key, &f.publisher, "\"1\"").await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    assert_eq!(
+        header(&response, "location"),
+        format!("/api/store/v1/workflows/{key}/versions/1")
+    );
+    let body = json_of(response).await;
+    assert_eq!(body["version"]["number"], 1);
+    assert_eq!(body["version"]["revision"], 1);
+    let sha = body["version"]["sha256"].as_str().expect("sha").to_owned();
+
+    // The local store records the same hash for the same content.
+    let local_dir = TempDir::new().expect("tmp");
+    let local = LocalStore::open(local_dir.path()).expect("local store");
+    let local_key = local
+        .create(parse_workflow(GOOD, Format::Ron).expect("parses"))
+        .expect("create");
+    assert_eq!(local_key, key);
+    assert_eq!(
+        local.publish(local_key, Some(1)).expect("publish").sha256,
+        sha
+    );
+
+    let history = f.history(key).await;
+    assert_eq!(history.len(), 1);
+    assert_eq!(history[0]["sha256"], sha.as_str());
+    let version = f
+        .http
+        .get(f.url(&format!("/workflows/{key}/versions/1")))
+        .bearer_auth(&f.designer)
+        .send()
+        .await
+        .expect("version");
+    assert_eq!(version.status(), StatusCode::OK);
+    let version = json_of(version).await;
+    let (_, draft) = f.get_draft(key).await;
+    assert_eq!(version["workflow"], draft["workflow"]);
+    let listed = f.list().await.into_iter().find(|w| w["key"] == key);
+    assert_eq!(listed.expect("listed")["status"], "PUBLISHED");
+
+    // An edit after publishing leaves version 1 as it was.
+    let saved = f.save(key, "\"1\"", named(GOOD, "edited")).await;
+    assert_eq!(saved.status(), StatusCode::OK);
+    let again = f
+        .http
+        .get(f.url(&format!("/workflows/{key}/versions/1")))
+        .bearer_auth(&f.designer)
+        .send()
+        .await
+        .expect("version");
+    assert_eq!(json_of(again).await["workflow"], version["workflow"]);
+    let listed = f.list().await.into_iter().find(|w| w["key"] == key);
+    assert_eq!(listed.expect("listed")["status"], "DRAFT");
+    f.server.stop().await;
+}
+
+#[tokio::test]
+async fn publishing_as_a_designer_is_403_and_creates_no_version() {
+    let f = fixture().await;
+    let key = f.create(workflow_json(GOOD)).await;
+    let response = f.publish(key, &f.designer, "\"1\"").await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let body = json_of(response).await;
+    assert_eq!(body["error"], "FORBIDDEN");
+    assert!(
+        body["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("publisher")),
+        "{body}"
+    );
+    assert!(f.history(key).await.is_empty());
+    f.server.stop().await;
+}
+
+#[tokio::test]
+async fn no_token_or_an_unknown_token_is_401() {
+    let f = fixture().await;
+    let none = f.http.get(f.url("/workflows")).send().await.expect("get");
+    assert_eq!(none.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(header(&none, "www-authenticate"), "Bearer realm=\"idflow\"");
+    assert_eq!(json_of(none).await["error"], "UNAUTHORIZED");
+
+    let wrong = f
+        .http
+        .get(f.url("/workflows"))
+        .bearer_auth(format!("{}x", f.publisher))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+
+    let basic = f
+        .http
+        .get(f.url("/workflows"))
+        .basic_auth("user", Some(&f.publisher))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(basic.status(), StatusCode::UNAUTHORIZED);
+
+    // Writes are refused too, and write nothing.
+    let create = f
+        .http
+        .post(f.url("/workflows"))
+        .bearer_auth("idf_not-a-token")
+        .body(workflow_json(GOOD))
+        .send()
+        .await
+        .expect("create");
+    assert_eq!(create.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(f.list().await.len(), 9);
+    f.server.stop().await;
+}
+
+#[tokio::test]
+async fn an_oversized_body_is_413_as_json() {
+    let f = fixture().await;
+    let response = f
+        .http
+        .post(f.url("/workflows"))
+        .bearer_auth(&f.designer)
+        .body(vec![b' '; BODY_LIMIT + 1])
+        .send()
+        .await
+        .expect("create");
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let body = json_of(response).await;
+    assert_eq!(body["error"], "PAYLOAD_TOO_LARGE");
+    assert_eq!(body["details"]["limit_bytes"], BODY_LIMIT);
+    assert_eq!(f.list().await.len(), 9);
+    f.server.stop().await;
+}
+
+#[tokio::test]
+async fn a_bad_json_body_is_400_naming_the_problem() {
+    let f = fixture().await;
+    let syntax = f
+        .http
+        .post(f.url("/workflows"))
+        .bearer_auth(&f.designer)
+        .body("{\"format_version\": 1,\n \"key\": }")
+        .send()
+        .await
+        .expect("create");
+    assert_eq!(syntax.status(), StatusCode::BAD_REQUEST);
+    let body = json_of(syntax).await;
+    assert_eq!(body["error"], "INVALID_WORKFLOW");
+    assert_eq!(body["details"]["line"], 2);
+    assert!(body["details"]["column"].as_u64().is_some(), "{body}");
+
+    let mut missing: Value = serde_json::from_str(&workflow_json(GOOD)).expect("json");
+    missing.as_object_mut().expect("object").remove("nodes");
+    let response = f
+        .http
+        .post(f.url("/workflows"))
+        .bearer_auth(&f.designer)
+        .json(&missing)
+        .send()
+        .await
+        .expect("create");
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let body = json_of(response).await;
+    assert!(
+        body["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("missing field `nodes`")),
+        "{body}"
+    );
+
+    let version = f
+        .http
+        .post(f.url("/workflows"))
+        .bearer_auth(&f.designer)
+        .body(workflow_json(GOOD).replacen("\"format_version\": 1", "\"format_version\": 9", 1))
+        .send()
+        .await
+        .expect("create");
+    assert_eq!(version.status(), StatusCode::BAD_REQUEST);
+    assert!(
+        json_of(version).await["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("format_version 9")),
+    );
+    assert_eq!(f.list().await.len(), 9, "nothing was created");
+    f.server.stop().await;
+}
+
+#[tokio::test]
+async fn unknown_keys_routes_and_bad_paths_are_json_errors() {
+    let f = fixture().await;
+    let unknown = f
+        .http
+        .get(f.url("/workflows/424242"))
+        .bearer_auth(&f.designer)
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+    assert_eq!(json_of(unknown).await["details"]["key"], 424242);
+
+    let route = f
+        .http
+        .get(f.url("/nothing-here"))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(route.status(), StatusCode::NOT_FOUND);
+    assert_eq!(json_of(route).await["error"], "NOT_FOUND");
+
+    let bad_key = f
+        .http
+        .get(f.url("/workflows/abc"))
+        .bearer_auth(&f.designer)
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(bad_key.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(json_of(bad_key).await["error"], "BAD_REQUEST");
+
+    let method = f
+        .http
+        .delete(f.url("/workflows/10011"))
+        .bearer_auth(&f.designer)
+        .send()
+        .await
+        .expect("delete");
+    assert_eq!(method.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(json_of(method).await["error"], "METHOD_NOT_ALLOWED");
+    f.server.stop().await;
+}
+
+#[tokio::test]
+async fn every_response_carries_a_request_id() {
+    let f = fixture().await;
+    let generated = f.http.get(f.url("/workflows")).send().await.expect("get");
+    let id = header(&generated, "x-request-id");
+    assert_eq!(id.len(), 36, "a UUID: {id}");
+    let echoed = f
+        .http
+        .get(f.url("/workflows"))
+        .bearer_auth(&f.designer)
+        .header("x-request-id", "trace-me-42")
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(header(&echoed, "x-request-id"), "trace-me-42");
+    f.server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn racing_writers_one_wins_per_round_and_no_update_is_lost() {
+    const CLIENTS: usize = 8;
+    const ROUNDS: usize = 6;
+    let f = fixture().await;
+    let key = f.create(workflow_json(GOOD)).await;
+    let base_workflow: Workflow = parse_workflow(GOOD, Format::Ron).expect("parses");
+    let barrier = Arc::new(Barrier::new(CLIENTS));
+    for round in 0..ROUNDS {
+        let (etag, _) = f.get_draft(key).await;
+        let base: u64 = etag.trim_matches('"').parse().expect("revision");
+        let mut tasks = Vec::new();
+        for client in 0..CLIENTS {
+            let url = f.url(&format!("/workflows/{key}/draft"));
+            let token = f.designer.clone();
+            let barrier = Arc::clone(&barrier);
+            let etag = etag.clone();
+            let mut workflow = base_workflow.clone();
+            workflow.name = format!("round {round} client {client}");
+            let body = to_text(&workflow, Format::Json);
+            tasks.push(tokio::spawn(async move {
+                // One connection per client, all released at once.
+                let http = Client::new();
+                barrier.wait().await;
+                let response = http
+                    .put(url)
+                    .bearer_auth(token)
+                    .header("If-Match", etag)
+                    .body(body)
+                    .send()
+                    .await
+                    .expect("save");
+                let status = response.status();
+                (client, status, json_of(response).await)
+            }));
+        }
+        let mut winners = Vec::new();
+        for task in tasks {
+            let (client, status, body) = task.await.expect("client task");
+            match status {
+                StatusCode::OK => {
+                    assert_eq!(body["revision"], base + 1, "{body}");
+                    winners.push(client);
+                }
+                StatusCode::CONFLICT => {
+                    assert_eq!(body["details"]["current_revision"], base + 1, "{body}");
+                }
+                other => panic!("round {round}: client {client} got {other}: {body}"),
+            }
+        }
+        assert_eq!(winners.len(), 1, "round {round}: winners {winners:?}");
+        let (etag, draft) = f.get_draft(key).await;
+        assert_eq!(etag, format!("\"{}\"", base + 1));
+        assert_eq!(
+            draft["workflow"]["name"],
+            format!("round {round} client {}", winners[0]),
+            "the winner's content is the draft"
+        );
+    }
+    f.server.stop().await;
+}
+
+#[tokio::test]
+async fn a_restart_on_the_same_file_keeps_drafts_versions_and_tokens() {
+    let f = fixture().await;
+    let key = f.create(workflow_json(GOOD)).await;
+    assert_eq!(
+        f.publish(key, &f.publisher, "\"1\"").await.status(),
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        f.save(key, "\"1\"", named(GOOD, "after v1")).await.status(),
+        StatusCode::OK
+    );
+    let history_before = f.history(key).await;
+    let list_before = f.list().await;
+    let Fixture {
+        _dir,
+        db,
+        server,
+        designer,
+        publisher,
+        http,
+    } = f;
+    server.stop().await;
+
+    let f = Fixture {
+        server: Server::start(&db).await,
+        _dir,
+        db,
+        designer,
+        publisher,
+        http,
+    };
+    // The old tokens still work; nothing was seeded twice.
+    assert_eq!(f.list().await, list_before);
+    assert_eq!(f.list().await.len(), 10);
+    assert_eq!(f.history(key).await, history_before);
+    let (etag, draft) = f.get_draft(key).await;
+    assert_eq!(etag, "\"2\"");
+    assert_eq!(draft["workflow"]["name"], "after v1");
+    let version = f
+        .http
+        .get(f.url(&format!("/workflows/{key}/versions/1")))
+        .bearer_auth(&f.publisher)
+        .send()
+        .await
+        .expect("version");
+    assert_eq!(version.status(), StatusCode::OK);
+    let original = parse_workflow(GOOD, Format::Ron).expect("parses").name;
+    assert_eq!(
+        json_of(version).await["workflow"]["name"],
+        original.as_str()
+    );
+    // Publishing still needs the publisher token, which still has its role.
+    assert_eq!(
+        f.publish(key, &f.designer, "\"2\"").await.status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        f.publish(key, &f.publisher, "\"2\"").await.status(),
+        StatusCode::CREATED
+    );
+    // The key counter survived: no key is handed out twice.
+    assert_eq!(f.create(workflow_json(GOOD)).await, key + 1);
+    f.server.stop().await;
+}

@@ -1,0 +1,192 @@
+//! `idflow token create` and `idflow serve`, run as a user would run them:
+//! the binary, a database in a temp folder, plain HTTP on loopback.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command as Process, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use assert_cmd::Command;
+use assert_cmd::cargo::cargo_bin;
+use predicates::prelude::*;
+use tempfile::TempDir;
+
+fn idflow() -> Command {
+    let mut cmd = Command::cargo_bin("idflow").expect("binary built");
+    cmd.env_remove("IDFLOW_SERVER_DB").env_remove("RUST_LOG");
+    cmd
+}
+
+fn create_token(db: &Path, role: &str) -> String {
+    let output = idflow()
+        .args(["token", "create", "--role", role, "--name", "ci", "--db"])
+        .arg(db)
+        .output()
+        .expect("runs");
+    assert!(output.status.success(), "{output:?}");
+    String::from_utf8(output.stdout)
+        .expect("utf-8")
+        .trim()
+        .to_owned()
+}
+
+/// Every file in `dir`, concatenated (the database, its WAL and shm).
+fn all_bytes(dir: &Path) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("dir") {
+        bytes.extend(std::fs::read(entry.expect("entry").path()).expect("read"));
+    }
+    bytes
+}
+
+#[test]
+fn token_create_prints_a_fresh_token_and_stores_only_its_hash() {
+    let dir = TempDir::new().expect("tmp");
+    let db = dir.path().join("server.sqlite");
+    let first = create_token(&db, "designer");
+    let second = create_token(&db, "publisher");
+    for token in [&first, &second] {
+        let hex = token.strip_prefix("idf_").expect("idf_ prefix");
+        assert_eq!(hex.len(), 64, "{token}");
+        assert!(hex.bytes().all(|b| b.is_ascii_hexdigit()), "{token}");
+    }
+    assert_ne!(first, second);
+    let stored = all_bytes(dir.path());
+    for token in [&first, &second] {
+        let leaked = stored.windows(token.len()).any(|w| w == token.as_bytes());
+        assert!(!leaked, "the token itself must not be stored");
+    }
+}
+
+#[test]
+fn token_create_refuses_an_unknown_role() {
+    let dir = TempDir::new().expect("tmp");
+    idflow()
+        .args(["token", "create", "--role", "admin", "--name", "x", "--db"])
+        .arg(dir.path().join("server.sqlite"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("designer, publisher"));
+}
+
+/// A port that was free a moment ago.
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port()
+}
+
+/// A plain HTTP/1.1 GET; returns the whole response as text.
+fn get(port: u16, path: &str, token: Option<&str>) -> std::io::Result<String> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port))?;
+    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+    let auth = token
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{auth}Connection: close\r\n\r\n"
+    )?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response)?;
+    Ok(response)
+}
+
+struct Running {
+    child: Child,
+    log: mpsc::Receiver<String>,
+}
+
+impl Running {
+    fn start(db: &Path, port: u16) -> Running {
+        let mut child = Process::new(cargo_bin("idflow"))
+            .args(["serve", "--bind", &format!("127.0.0.1:{port}"), "--db"])
+            .arg(db)
+            .env_remove("RUST_LOG")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("starts");
+        let stderr = child.stderr.take().expect("stderr");
+        let (send, log) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines() {
+                let Ok(line) = line else { break };
+                if send.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Running { child, log }
+    }
+
+    /// Waits for a log line containing `text`; returns every line seen.
+    fn wait_for(&self, text: &str) -> Vec<String> {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let mut seen = Vec::new();
+        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+            match self.log.recv_timeout(left) {
+                Ok(line) => {
+                    let found = line.contains(text);
+                    seen.push(line);
+                    if found {
+                        return seen;
+                    }
+                }
+                Err(_) => break,
+            }
+        }
+        panic!("no log line with {text:?}; saw {seen:#?}");
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn serve_answers_on_the_store_api_and_stops_cleanly_on_sigterm() {
+    let dir = TempDir::new().expect("tmp");
+    let db = dir.path().join("server.sqlite");
+    let token = create_token(&db, "designer");
+    let port = free_port();
+    let mut server = Running::start(&db, port);
+    server.wait_for("idflow server listening");
+
+    let anonymous = get(port, "/api/store/v1/workflows", None).expect("GET");
+    assert!(anonymous.starts_with("HTTP/1.1 401"), "{anonymous}");
+    let listed = get(port, "/api/store/v1/workflows", Some(&token)).expect("GET");
+    assert!(listed.starts_with("HTTP/1.1 200"), "{listed}");
+    assert_eq!(
+        listed.matches("\"origin\":\"GLOBAL\"").count(),
+        9,
+        "{listed}"
+    );
+    server.wait_for("status=200");
+
+    let pid = libc::pid_t::try_from(server.child.id()).expect("pid");
+    // SAFETY: sending a signal to the child this test started.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
+    server.wait_for("SIGTERM: shutting down");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        if let Some(status) = server.child.try_wait().expect("wait") {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "the server did not stop");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status:?}");
+    assert!(
+        get(port, "/api/store/v1/workflows", Some(&token)).is_err(),
+        "nothing listens after shutdown"
+    );
+}
