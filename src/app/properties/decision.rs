@@ -97,23 +97,9 @@ fn value_kind(subject: Subject) -> ValueKind {
     }
 }
 
-const CATEGORICAL_OPERATORS: &[Operator] =
-    &[Operator::Eq, Operator::Ne, Operator::In, Operator::NotIn];
-const NUMERIC_OPERATORS: &[Operator] = &[
-    Operator::Eq,
-    Operator::Ne,
-    Operator::Lt,
-    Operator::Le,
-    Operator::Gt,
-    Operator::Ge,
-];
-
-/// The operators that fit a subject.
+/// The operators that fit a subject (the catalog's rule, shared with lint).
 pub(super) fn operators(subject: Subject) -> &'static [Operator] {
-    match value_kind(subject) {
-        ValueKind::Number { .. } => NUMERIC_OPERATORS,
-        _ => CATEGORICAL_OPERATORS,
-    }
+    subject.operators()
 }
 
 fn operator_title(op: Operator) -> String {

@@ -137,6 +137,38 @@ pub enum Value {
     Texts(Vec<String>),
 }
 
+impl Subject {
+    /// Whether the subject is a number (risk score, age, days to expiry).
+    pub fn is_numeric(self) -> bool {
+        match self {
+            Subject::RiskScore => true,
+            Subject::ExtractedField(f) => f.is_numeric(),
+            _ => false,
+        }
+    }
+
+    /// The operators that fit the subject: numbers compare and order;
+    /// decisions, labels and text compare and test membership. Lint and the
+    /// condition editor both use this.
+    pub fn operators(self) -> &'static [Operator] {
+        const CATEGORICAL: &[Operator] =
+            &[Operator::Eq, Operator::Ne, Operator::In, Operator::NotIn];
+        const NUMERIC: &[Operator] = &[
+            Operator::Eq,
+            Operator::Ne,
+            Operator::Lt,
+            Operator::Le,
+            Operator::Gt,
+            Operator::Ge,
+        ];
+        if self.is_numeric() {
+            NUMERIC
+        } else {
+            CATEGORICAL
+        }
+    }
+}
+
 impl Condition {
     /// A one-line human reading, e.g. `IMAGE_CHECKS decision = REJECTED`.
     pub fn describe(&self) -> String {

@@ -17,6 +17,15 @@ fn decisions<'w>(a: &Analysis<'w>) -> impl Iterator<Item = (usize, &'w Condition
 
 /// Why a condition's parts do not fit together, if they do not.
 fn type_problem(condition: &Condition) -> Option<String> {
+    let allowed = condition.subject.operators();
+    if !allowed.contains(&condition.operator) {
+        let symbols: Vec<&str> = allowed.iter().map(|o| o.symbol()).collect();
+        return Some(format!(
+            "“{}” does not fit this subject: use one of {}",
+            condition.operator.symbol(),
+            symbols.join(" ")
+        ));
+    }
     let op = condition.operator;
     let value = &condition.value;
     let single_or_list = |single: bool, list: bool, what: &str| -> Option<String> {
