@@ -1,69 +1,24 @@
 //! The store API over real HTTP: a server on an ephemeral loopback port, a
 //! real SQLite file in a temp folder, reqwest as the client.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use idflow_core::Workflow;
 use idflow_core::catalog::STANDARD_WORKFLOWS;
 use idflow_core::format::{Format, parse_workflow, to_text};
-use idflow_server::{AppState, BODY_LIMIT, Role, create_token, run};
+mod common;
+
+use common::Server;
+use idflow_server::{BODY_LIMIT, Role};
 use idflow_store::{LocalStore, Store};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 use tempfile::TempDir;
-use tokio::net::TcpListener;
-use tokio::sync::{Barrier, oneshot};
-use tokio::task::JoinHandle;
+use tokio::sync::Barrier;
 
 const GOOD: &str = include_str!("../../../sample_workflows/custom-returning-user.ron");
 const LINT_ERRORS: &str = include_str!("../../../tests/fixtures/facemap-api-only.ron");
-
-/// A server running on `127.0.0.1:0` until stopped.
-struct Server {
-    base: String,
-    state: AppState,
-    stop: oneshot::Sender<()>,
-    task: JoinHandle<Result<(), idflow_server::ServerError>>,
-}
-
-impl Server {
-    async fn start(db: &Path) -> Server {
-        let state = AppState::open(db).await.expect("open the database");
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let addr = listener.local_addr().expect("local addr");
-        let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(run(listener, state.clone(), async {
-            let _ = stopped.await;
-        }));
-        Server {
-            base: format!("http://{addr}/api/store/v1"),
-            state,
-            stop,
-            task,
-        }
-    }
-
-    /// Graceful shutdown, then the database is closed.
-    async fn stop(self) {
-        let _ = self.stop.send(());
-        self.task
-            .await
-            .expect("server task")
-            .expect("server ran cleanly");
-        self.state.db.close().await;
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-
-    async fn token(&self, role: Role) -> String {
-        create_token(&self.state.db, "test", role)
-            .await
-            .expect("token")
-    }
-}
 
 struct Fixture {
     _dir: TempDir,
