@@ -5,6 +5,7 @@
 use std::str::FromStr;
 
 use axum::extract::FromRequestParts;
+use axum::http::HeaderMap;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 
@@ -102,28 +103,10 @@ impl Caller {
     }
 }
 
-impl FromRequestParts<AppState> for Caller {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Caller, ApiError> {
-        let value = parts.headers.get(AUTHORIZATION).ok_or_else(|| {
-            ApiError::unauthorized(
-                "missing Authorization header: send `Authorization: Bearer TOKEN`",
-            )
-        })?;
-        let token = value
-            .to_str()
-            .ok()
-            .and_then(|v| v.split_once(' '))
-            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-            .map(|(_, token)| token.trim())
-            .filter(|token| !token.is_empty())
-            .ok_or_else(|| {
-                ApiError::unauthorized(
-                    "malformed Authorization header: send `Authorization: Bearer TOKEN`",
-                )
-            })?;
-        match state.db.token_owner(&token_hash(token)).await? {
+impl Caller {
+    /// The holder of a store-API `token`: 401 when there is none.
+    pub async fn from_token(db: &Db, token: &str) -> Result<Caller, ApiError> {
+        match db.token_owner(&token_hash(token)).await? {
             Some(owner) => {
                 tracing::debug!(caller = %owner.name, role = %owner.role, "authenticated");
                 Ok(Caller {
@@ -135,6 +118,35 @@ impl FromRequestParts<AppState> for Caller {
                 "unknown token: create one with `idflow token create`",
             )),
         }
+    }
+}
+
+/// The token of `Authorization: Bearer TOKEN`: 401 when the header is
+/// missing or malformed.
+pub fn bearer_token(headers: &HeaderMap) -> Result<&str, ApiError> {
+    let value = headers.get(AUTHORIZATION).ok_or_else(|| {
+        ApiError::unauthorized("missing Authorization header: send `Authorization: Bearer TOKEN`")
+    })?;
+    value
+        .to_str()
+        .ok()
+        .and_then(|v| v.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token.trim())
+        .filter(|token| !token.is_empty())
+        .ok_or_else(|| {
+            ApiError::unauthorized(
+                "malformed Authorization header: send `Authorization: Bearer TOKEN`",
+            )
+        })
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Caller, ApiError> {
+        let token = bearer_token(&parts.headers)?;
+        Caller::from_token(&state.db, token).await
     }
 }
 

@@ -1,13 +1,16 @@
-//! idflow team server: the store API (`/api/store/v1`) over HTTP, backed
-//! by one SQLite file (WAL), with bearer-token auth (design.md, "Server").
+//! idflow team server: the store API (`/api/store/v1`) and the mock
+//! platform API (`/api/v1`) over HTTP, backed by one SQLite file (WAL),
+//! with bearer-token auth (design.md, "Server").
 //!
 //! Modules: `db` (schema access and the store's semantics), `auth`
-//! (tokens, roles, the `Caller` extractor), `routes` (handlers), `error`
-//! (the API's one error type, as JSON).
+//! (tokens, roles, the `Caller` extractor), `platform` (the mock platform
+//! API: accounts, executions, tokens, uploads, processing, callbacks),
+//! `routes` (handlers), `error` (the API's one error type, as JSON).
 
 pub mod auth;
 pub mod db;
 pub mod error;
+pub mod platform;
 pub mod routes;
 
 use std::future::Future;
@@ -25,8 +28,10 @@ use tracing::Level;
 pub use auth::{Role, create_token};
 pub use db::{Db, DbError};
 pub use error::ApiError;
+pub use platform::{Clock, PlatformError};
 
-/// The largest request body accepted (2 MiB); larger ones get 413.
+/// The largest request body accepted (2 MiB); larger ones get 413. Part
+/// uploads have their own limit (`platform::upload::UPLOAD_BODY_LIMIT`).
 pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
 
 /// The default `--bind`.
@@ -46,6 +51,11 @@ pub struct Config {
 pub enum ServerError {
     #[error("{}: {source}", path.display())]
     Db { path: PathBuf, source: DbError },
+    #[error("{}: {source}", path.display())]
+    Platform {
+        path: PathBuf,
+        source: PlatformError,
+    },
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: SocketAddr,
@@ -59,6 +69,9 @@ pub enum ServerError {
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub db: Db,
+    /// The platform API's token keys and callback client.
+    pub platform: platform::Platform,
+    clock: Clock,
 }
 
 impl AppState {
@@ -71,7 +84,29 @@ impl AppState {
         };
         let db = Db::open(path).await.map_err(failed)?;
         db.seed().await.map_err(failed)?;
-        Ok(AppState { db })
+        let clock = Clock::new();
+        let platform = platform::Platform::open(&db, &clock)
+            .await
+            .map_err(|source| ServerError::Platform {
+                path: path.to_owned(),
+                source,
+            })?;
+        Ok(AppState {
+            db,
+            platform,
+            clock,
+        })
+    }
+
+    /// The clock the platform API reads (system time unless advanced).
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
+    /// Moves the platform API's clock forward (tests: token expiry without
+    /// sleeping).
+    pub fn advance(&self, by: std::time::Duration) {
+        self.clock.advance(by);
     }
 }
 
@@ -89,6 +124,7 @@ pub fn default_db_path() -> Option<PathBuf> {
 pub fn router(state: AppState) -> Router {
     Router::new()
         .nest(routes::store::PREFIX, routes::store::routes())
+        .nest(routes::platform::PREFIX, routes::platform::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
@@ -115,7 +151,9 @@ pub fn router(state: AppState) -> Router {
 }
 
 async fn not_found() -> ApiError {
-    ApiError::not_found("no such endpoint: the store API is under /api/store/v1")
+    ApiError::not_found(
+        "no such endpoint: the store API is under /api/store/v1, the platform API under /api/v1",
+    )
 }
 
 async fn method_not_allowed() -> ApiError {
@@ -127,12 +165,18 @@ async fn method_not_allowed() -> ApiError {
 }
 
 /// Serves `state` on `listener` until `shutdown` completes, then finishes
-/// the requests in flight. Tests call this with a port-0 listener.
+/// the requests in flight. Tests call this with a port-0 listener. First
+/// resumes the processing of executions a previous run left ACQUIRED.
 pub async fn run(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServerError> {
+    match platform::process::resume(&state).await {
+        Ok(0) => {}
+        Ok(resumed) => tracing::info!(resumed, "resumed processing of finalized executions"),
+        Err(error) => tracing::error!(%error, "cannot resume processing of finalized executions"),
+    }
     axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown)
         .await?;

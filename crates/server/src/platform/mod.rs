@@ -1,0 +1,89 @@
+//! The mock platform API (`/api/v1`): accounts and workflow executions that
+//! speak the identity platform's shapes, so an integration can be built and
+//! tested against a workflow before it goes live. An execution runs the
+//! latest published version of its workflow (at account time) through the
+//! simulator (`idflow_core::simulate`) under the scenario its
+//! `userReference` names (`scenario:NAME`, else ALL_PASS).
+//!
+//! Modules, one job each: `request` (the account request and its
+//! validation), `credentials` (what a workflow's acquisition steps
+//! collect), `token` (execution JWTs), `upload` (multipart image parts),
+//! `storage` (SQL), `process` (finalize → simulate → details → callback),
+//! `callback` (delivery with retries), `clock` (time, adjustable in tests),
+//! `links` (absolute URLs). The handlers are in `routes::platform`.
+
+pub mod callback;
+pub mod clock;
+pub mod credentials;
+pub mod links;
+pub mod process;
+pub mod request;
+pub mod storage;
+pub mod token;
+pub mod upload;
+
+use sqlx::SqlitePool;
+
+pub use callback::RetryPolicy;
+pub use clock::Clock;
+pub use storage::ExecutionStatus;
+pub use token::TokenKeys;
+
+use crate::db::{Db, DbError};
+
+/// Name of the JWT signing secret in `server_secrets`.
+pub const JWT_SECRET: &str = "jwt";
+
+#[derive(Debug, thiserror::Error)]
+pub enum PlatformError {
+    #[error("database: {0}")]
+    Sqlx(#[from] sqlx::Error),
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error("platform data in the database is damaged: {0}")]
+    Corrupt(String),
+    #[error("the system's random number generator failed: {0}")]
+    Random(String),
+    #[error(transparent)]
+    Token(#[from] token::TokenError),
+    #[error(transparent)]
+    Scenario(#[from] idflow_core::simulate::ScenarioError),
+    #[error("cannot build the HTTP client for callbacks: {0}")]
+    HttpClient(String),
+}
+
+/// What the platform API keeps besides the database: the token keys and
+/// the HTTP client for callbacks. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Platform {
+    pub keys: TokenKeys,
+    pub http: reqwest::Client,
+    pub retry: RetryPolicy,
+}
+
+impl Platform {
+    /// Loads the signing secret (making and storing it on first start).
+    pub async fn open(db: &Db, clock: &Clock) -> Result<Platform, PlatformError> {
+        let secret = storage::secret(
+            pool(db),
+            JWT_SECRET,
+            &clock::rfc3339_millis(clock.now()),
+            || token::new_secret().map_err(|e| PlatformError::Random(e.to_string())),
+        )
+        .await?;
+        let http = reqwest::Client::builder()
+            .timeout(callback::ATTEMPT_TIMEOUT)
+            .user_agent(concat!("idflow/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| PlatformError::HttpClient(e.to_string()))?;
+        Ok(Platform {
+            keys: TokenKeys::from_secret(&secret),
+            http,
+            retry: RetryPolicy::default(),
+        })
+    }
+}
+
+pub(crate) fn pool(db: &Db) -> &SqlitePool {
+    db.pool()
+}

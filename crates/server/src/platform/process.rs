@@ -1,0 +1,138 @@
+//! Processing a finalized execution, in a spawned task: simulate the
+//! recorded workflow version under the execution's scenario, render the
+//! retrieval document with the execution's real ids, times and base URL,
+//! store it (PROCESSED), then deliver the callback if one was asked for.
+
+use std::collections::HashMap;
+
+use idflow_core::simulate::{DetailsContext, by_name, details, simulate};
+use serde_json::Value;
+
+use super::callback::{self, CallbackAccount, CallbackBody, CallbackExecution};
+use super::clock::rfc3339_millis;
+use super::links::Links;
+use super::storage::{self, Execution, ExecutionStatus};
+use super::{PlatformError, pool};
+use crate::AppState;
+
+/// Starts processing `execution` (already ACQUIRED) in the background.
+pub fn spawn(state: AppState, execution: Execution) {
+    tokio::spawn(async move {
+        let id = execution.id.clone();
+        if let Err(error) = process(&state, execution).await {
+            tracing::error!(execution = %id, %error, "processing failed; the execution stays ACQUIRED");
+        }
+    });
+}
+
+/// Resumes executions a previous run of the server left ACQUIRED.
+pub async fn resume(state: &AppState) -> Result<usize, PlatformError> {
+    let pending = storage::acquired(pool(&state.db)).await?;
+    let count = pending.len();
+    for execution in pending {
+        tracing::info!(execution = %execution.id, "resuming processing");
+        spawn(state.clone(), execution);
+    }
+    Ok(count)
+}
+
+/// The retrieval document of `execution`, as the platform would render it
+/// after processing, completed at `completed_at`.
+pub async fn render(
+    state: &AppState,
+    execution: &Execution,
+    completed_at: &str,
+) -> Result<Value, PlatformError> {
+    let workflow = state
+        .db
+        .version(execution.definition_key, execution.definition_version)
+        .await?
+        .workflow;
+    let scenario = by_name(&execution.scenario)?;
+    let mut run = simulate(&workflow, &scenario);
+    // The run names credentials by workflow position; give them the ids
+    // this execution handed out.
+    let ids: HashMap<(String, &'static str), String> =
+        storage::credentials(pool(&state.db), &execution.id)
+            .await?
+            .into_iter()
+            .map(|c| ((c.node, c.category.as_str()), c.id))
+            .collect();
+    for credential in &mut run.credentials {
+        if let Some(id) = ids.get(&(credential.node.0.clone(), credential.category.as_str())) {
+            credential.id.clone_from(id);
+        }
+    }
+    let context = DetailsContext {
+        account_id: execution.account_id.clone(),
+        workflow_execution_id: execution.id.clone(),
+        user_reference: execution.user_reference.clone().unwrap_or_default(),
+        customer_internal_reference: execution.customer_internal_reference.clone(),
+        created_at: execution.created_at.clone(),
+        started_at: execution
+            .started_at
+            .clone()
+            .unwrap_or_else(|| completed_at.to_owned()),
+        completed_at: completed_at.to_owned(),
+        base_url: execution.base_url.clone(),
+    };
+    let mut document = details(&workflow, &run, &context);
+    if execution.user_reference.is_none()
+        && let Some(workflow) = document.get_mut("workflow").and_then(Value::as_object_mut)
+    {
+        workflow.remove("userReference");
+    }
+    Ok(document)
+}
+
+async fn process(state: &AppState, execution: Execution) -> Result<(), PlatformError> {
+    let completed_at = rfc3339_millis(state.clock().now());
+    let document = render(state, &execution, &completed_at).await?;
+    let stored = storage::complete(
+        pool(&state.db),
+        &execution.id,
+        &document.to_string(),
+        &completed_at,
+    )
+    .await?;
+    if !stored {
+        tracing::warn!(execution = %execution.id, "already processed elsewhere");
+        return Ok(());
+    }
+    tracing::info!(
+        execution = %execution.id,
+        key = execution.definition_key,
+        version = execution.definition_version,
+        scenario = %execution.scenario,
+        decision = %document["decision"]["type"],
+        "processed"
+    );
+    if let Some(url) = &execution.callback_url {
+        let links = Links {
+            base: &execution.base_url,
+        };
+        let body = CallbackBody {
+            callback_sent_at: completed_at,
+            workflow_execution: CallbackExecution {
+                id: execution.id.clone(),
+                href: links.execution(&execution.account_id, &execution.id),
+                definition_key: execution.definition_key.to_string(),
+                status: ExecutionStatus::Processed,
+            },
+            account: CallbackAccount {
+                id: execution.account_id.clone(),
+                href: links.account(&execution.account_id),
+            },
+        };
+        // Failures are logged by `deliver`; nothing else waits on it.
+        let _ = callback::deliver(
+            &state.platform.http,
+            state.clock(),
+            url,
+            body,
+            state.platform.retry,
+        )
+        .await;
+    }
+    Ok(())
+}

@@ -1,0 +1,156 @@
+//! Part uploads: a multipart/form-data `file` field holding a JPEG or PNG
+//! (recognised by its magic bytes, whatever the declared type) of at most
+//! 5 MiB. Only metadata is kept (type, size, SHA-256): the mock never
+//! stores or looks at the image itself.
+
+use axum::extract::Multipart;
+use axum::extract::multipart::MultipartError;
+use axum::http::StatusCode;
+use sha2::{Digest, Sha256};
+
+use crate::db::hex;
+
+/// The largest file accepted: 5 MiB (5 * 1024 * 1024 bytes).
+pub const MAX_FILE_BYTES: usize = 5 * 1024 * 1024;
+
+/// The upload route's body limit: the largest file plus room for the
+/// multipart framing. A file between [`MAX_FILE_BYTES`] and this gets a
+/// 400 that says it is too large; a body beyond it a 413.
+pub const UPLOAD_BODY_LIMIT: usize = MAX_FILE_BYTES + 64 * 1024;
+
+/// The multipart field that carries the image.
+pub const FILE_FIELD: &str = "file";
+
+const JPEG_MAGIC: &[u8] = &[0xFF, 0xD8, 0xFF];
+const PNG_MAGIC: &[u8] = &[0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
+
+/// An accepted image type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImageType {
+    Jpeg,
+    Png,
+}
+
+impl ImageType {
+    pub fn content_type(self) -> &'static str {
+        match self {
+            ImageType::Jpeg => "image/jpeg",
+            ImageType::Png => "image/png",
+        }
+    }
+}
+
+/// The image type that the first bytes of a file announce.
+pub fn sniff(head: &[u8]) -> Option<ImageType> {
+    if head.starts_with(JPEG_MAGIC) {
+        Some(ImageType::Jpeg)
+    } else if head.starts_with(PNG_MAGIC) {
+        Some(ImageType::Png)
+    } else {
+        None
+    }
+}
+
+/// What is kept of an uploaded file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReceivedFile {
+    pub image_type: ImageType,
+    pub size: usize,
+    /// SHA-256 of the bytes, lowercase hex.
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum UploadError {
+    #[error("the multipart/form-data body has no `file` field: send the image as the field `file`")]
+    NoFileField,
+    #[error("the `file` field is empty")]
+    Empty,
+    #[error(
+        "the file is not a JPEG or PNG image (by its first bytes): only JPEG and PNG are accepted"
+    )]
+    NotAnImage,
+    #[error("the file is larger than {MAX_FILE_BYTES} bytes (5 MiB), the most accepted")]
+    TooLarge,
+    /// The body could not be read as multipart/form-data (or exceeded
+    /// [`UPLOAD_BODY_LIMIT`]: status 413).
+    #[error("{message}")]
+    Body { status: StatusCode, message: String },
+}
+
+impl From<MultipartError> for UploadError {
+    fn from(error: MultipartError) -> UploadError {
+        let status = error.status();
+        let message = if status == StatusCode::PAYLOAD_TOO_LARGE {
+            format!(
+                "the request body is larger than the {UPLOAD_BODY_LIMIT} bytes an upload may be (a file of at most {MAX_FILE_BYTES} bytes plus the multipart framing)"
+            )
+        } else {
+            format!(
+                "the multipart/form-data body cannot be read: {}",
+                error.body_text()
+            )
+        };
+        UploadError::Body { status, message }
+    }
+}
+
+/// Reads the `file` field (other fields are skipped), checking its type as
+/// soon as its first bytes arrive and its size as it streams in; the bytes
+/// themselves are hashed and dropped.
+pub async fn read_file(multipart: &mut Multipart) -> Result<ReceivedFile, UploadError> {
+    while let Some(mut field) = multipart.next_field().await? {
+        if field.name() != Some(FILE_FIELD) {
+            continue;
+        }
+        let mut head: Vec<u8> = Vec::with_capacity(PNG_MAGIC.len());
+        let mut image_type = None;
+        let mut size = 0usize;
+        let mut hasher = Sha256::new();
+        while let Some(chunk) = field.chunk().await? {
+            size = size.saturating_add(chunk.len());
+            if size > MAX_FILE_BYTES {
+                return Err(UploadError::TooLarge);
+            }
+            hasher.update(&chunk);
+            if image_type.is_none() {
+                let wanted = PNG_MAGIC.len() - head.len();
+                head.extend_from_slice(&chunk[..chunk.len().min(wanted)]);
+                if head.len() == PNG_MAGIC.len() {
+                    image_type = Some(sniff(&head).ok_or(UploadError::NotAnImage)?);
+                }
+            }
+        }
+        if size == 0 {
+            return Err(UploadError::Empty);
+        }
+        let image_type = match image_type {
+            Some(t) => t,
+            None => sniff(&head).ok_or(UploadError::NotAnImage)?,
+        };
+        return Ok(ReceivedFile {
+            image_type,
+            size,
+            sha256: hex(&hasher.finalize()),
+        });
+    }
+    Err(UploadError::NoFileField)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jpeg_and_png_are_recognised_by_their_first_bytes() {
+        assert_eq!(
+            sniff(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0]),
+            Some(ImageType::Jpeg)
+        );
+        assert_eq!(sniff(PNG_MAGIC), Some(ImageType::Png));
+        assert_eq!(sniff(b"GIF89a.."), None);
+        assert_eq!(sniff(b"hello world"), None);
+        assert_eq!(sniff(&[0xFF, 0xD8]), None);
+        assert_eq!(ImageType::Png.content_type(), "image/png");
+    }
+}

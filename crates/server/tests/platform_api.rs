@@ -1,0 +1,1038 @@
+//! The mock platform API (`/api/v1`) over real HTTP: a server on an
+//! ephemeral loopback port, a real SQLite file in a temp folder, reqwest as
+//! the client, the seeded Global workflow 10011 (published as version 1).
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use common::Server;
+use idflow_server::Role;
+use reqwest::{Client, StatusCode};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use tempfile::TempDir;
+use tokio::sync::Mutex;
+
+const RETRIEVAL_SAMPLE: &str = include_str!("../../core/tests/retrieval_sample.json");
+const MIB: usize = 1024 * 1024;
+
+struct Fixture {
+    _dir: TempDir,
+    db: PathBuf,
+    server: Server,
+    publisher: String,
+    designer: String,
+    http: Client,
+}
+
+async fn fixture() -> Fixture {
+    let dir = TempDir::new().expect("tmp");
+    let db = dir.path().join("server.sqlite");
+    let server = Server::start(&db).await;
+    let publisher = server.token(Role::Publisher).await;
+    let designer = server.token(Role::Designer).await;
+    Fixture {
+        _dir: dir,
+        db,
+        server,
+        publisher,
+        designer,
+        http: Client::new(),
+    }
+}
+
+async fn json_of(response: reqwest::Response) -> Value {
+    response.json::<Value>().await.expect("JSON body")
+}
+
+/// A JPEG-looking buffer of `len` bytes (the magic bytes, then filler).
+fn jpeg(len: usize) -> Vec<u8> {
+    let mut bytes = vec![0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F'];
+    bytes.resize(len.max(bytes.len()), 0x5A);
+    bytes
+}
+
+/// A PNG-looking buffer of `len` bytes.
+fn png(len: usize) -> Vec<u8> {
+    let mut bytes = vec![0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
+    bytes.resize(len.max(bytes.len()), 0x00);
+    bytes
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A multipart/form-data body with one file field: (content type, body).
+fn multipart(field: &str, bytes: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "idflow-test-boundary-7MA4YWxkTrZu0gW";
+    let mut body = Vec::with_capacity(bytes.len() + 256);
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"image\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// Every field path of a JSON document (`a.b`, `list[].c`).
+fn paths(v: &Value, prefix: String, out: &mut BTreeSet<String>) {
+    match v {
+        Value::Object(m) => {
+            for (k, child) in m {
+                let p = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                out.insert(p.clone());
+                paths(child, p, out);
+            }
+        }
+        Value::Array(items) => {
+            for child in items {
+                paths(child, format!("{prefix}[]"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// What a created execution hands out.
+#[derive(Debug, Clone)]
+struct Created {
+    body: Value,
+    account: String,
+    execution: String,
+    token: String,
+}
+
+impl Created {
+    fn credential(&self, category: &str) -> &Value {
+        self.body["workflowExecution"]["credentials"]
+            .as_array()
+            .expect("credentials")
+            .iter()
+            .find(|c| c["category"] == category)
+            .unwrap_or_else(|| panic!("no {category} credential in {}", self.body))
+    }
+
+    fn part_url(&self, category: &str, part: &str) -> String {
+        self.credential(category)["api"]["parts"][part]
+            .as_str()
+            .unwrap_or_else(|| panic!("no api.parts.{part} for {category}"))
+            .to_owned()
+    }
+}
+
+impl Fixture {
+    fn url(&self, path: &str) -> String {
+        format!("{}/api/v1{path}", self.server.root)
+    }
+
+    fn execution_url(&self, created: &Created) -> String {
+        self.url(&format!(
+            "/accounts/{}/workflow-executions/{}",
+            created.account, created.execution
+        ))
+    }
+
+    async fn post_account(&self, token: &str, body: &Value) -> reqwest::Response {
+        self.http
+            .post(self.url("/accounts"))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .expect("create account")
+    }
+
+    async fn create(&self, body: Value) -> Created {
+        let response = self.post_account(&self.publisher, &body).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        parse_created(json_of(response).await)
+    }
+
+    async fn upload(&self, url: &str, token: &str, field: &str, bytes: &[u8]) -> reqwest::Response {
+        let (content_type, body) = multipart(field, bytes);
+        self.http
+            .post(url)
+            .bearer_auth(token)
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .expect("upload")
+    }
+
+    async fn finalize(&self, created: &Created, token: &str) -> reqwest::Response {
+        self.http
+            .put(self.execution_url(created))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("finalize")
+    }
+
+    async fn status(&self, created: &Created, token: &str) -> reqwest::Response {
+        self.http
+            .get(format!("{}/status", self.execution_url(created)))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("status")
+    }
+
+    async fn details(&self, created: &Created) -> Value {
+        let response = self
+            .http
+            .get(self.execution_url(created))
+            .bearer_auth(&self.publisher)
+            .send()
+            .await
+            .expect("details");
+        assert_eq!(response.status(), StatusCode::OK);
+        json_of(response).await
+    }
+
+    /// Polls the status until `wanted`; fails after about 10 s.
+    async fn wait_for(&self, created: &Created, wanted: &str) -> Value {
+        let start = Instant::now();
+        loop {
+            let response = self.status(created, &self.publisher).await;
+            assert_eq!(response.status(), StatusCode::OK);
+            let body = json_of(response).await;
+            if body["workflowExecution"]["status"] == wanted {
+                return body;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "still not {wanted} after 10 s: {body}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Create (10011, the given scenario), upload FRONT, BACK and FACE with
+    /// the api token, finalize, wait for PROCESSED.
+    async fn journey(&self, user_reference: &str) -> Created {
+        let created = self
+            .create(json!({
+                "customerInternalReference": "myCompany",
+                "userReference": user_reference,
+                "workflowDefinition": { "key": 10011 }
+            }))
+            .await;
+        for (category, part, bytes) in [
+            ("ID", "front", jpeg(2048)),
+            ("ID", "back", png(1024)),
+            ("SELFIE", "face", jpeg(4096)),
+        ] {
+            let response = self
+                .upload(
+                    &created.part_url(category, part),
+                    &created.token,
+                    "file",
+                    &bytes,
+                )
+                .await;
+            assert_eq!(response.status(), StatusCode::OK, "{category} {part}");
+        }
+        let finalized = self.finalize(&created, &created.token).await;
+        assert_eq!(finalized.status(), StatusCode::ACCEPTED);
+        self.wait_for(&created, "PROCESSED").await;
+        created
+    }
+}
+
+fn parse_created(body: Value) -> Created {
+    let account = body["account"]["id"]
+        .as_str()
+        .expect("account.id")
+        .to_owned();
+    let execution = body["workflowExecution"]["id"]
+        .as_str()
+        .expect("workflowExecution.id")
+        .to_owned();
+    let token = body["sdk"]["token"].as_str().expect("sdk.token").to_owned();
+    Created {
+        body,
+        account,
+        execution,
+        token,
+    }
+}
+
+fn field_names(error: &Value) -> Vec<String> {
+    error["details"]["fields"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no details.fields in {error}"))
+        .iter()
+        .map(|f| f["field"].as_str().expect("field").to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_journey_ends_processed_with_every_field_of_the_retrieval_sample() {
+    let f = fixture().await;
+    let created = f
+        .create(json!({
+            "customerInternalReference": "myCompany",
+            "userReference": "user-42",
+            "callbackUrl": null,
+            "workflowDefinition": { "key": 10011, "credentials": [{ "category": "ID", "country": { "values": ["USA"] } }] },
+            "web": { "locale": "de" }
+        }))
+        .await;
+    let root = &f.server.root;
+    let body = &created.body;
+    assert!(body["timestamp"].as_str().is_some_and(|t| t.ends_with('Z')));
+
+    // Credentials: ID and SELFIE by API, FACEMAP by Web/SDK only.
+    let id = created.credential("ID");
+    assert_eq!(id["allowedChannels"], json!(["WEB", "API", "SDK"]));
+    let id_parts = id["api"]["parts"].as_object().expect("ID api.parts");
+    assert_eq!(
+        id_parts.keys().collect::<Vec<_>>(),
+        ["back", "front"],
+        "front and back only"
+    );
+    let execution_url = f.execution_url(&created);
+    assert_eq!(
+        id["api"]["parts"]["front"],
+        format!(
+            "{execution_url}/credentials/{}/parts/FRONT",
+            id["id"].as_str().expect("id")
+        )
+    );
+    assert_eq!(id["api"]["workflowExecution"], execution_url);
+    assert_eq!(id["api"]["token"], created.token);
+    let facemap = created.credential("FACEMAP");
+    assert_eq!(facemap["allowedChannels"], json!(["WEB", "SDK"]));
+    assert!(
+        facemap.get("api").is_none(),
+        "no api for a FACEMAP: {facemap}"
+    );
+    let selfie = created.credential("SELFIE");
+    assert_eq!(
+        selfie["api"]["parts"]
+            .as_object()
+            .map(|p| p.keys().cloned().collect::<Vec<_>>()),
+        Some(vec!["face".to_owned()])
+    );
+    assert_eq!(created.token.split('.').count(), 3, "a JWT");
+    assert_eq!(
+        body["web"]["href"],
+        format!(
+            "{root}/web/v4/app?authorizationToken={}&locale=de",
+            created.token
+        )
+    );
+
+    // Before processing: identity and status only.
+    let pending = f.details(&created).await;
+    assert_eq!(pending["workflow"]["status"], "INITIATED");
+    assert_eq!(pending["workflow"]["definitionKey"], "10011");
+    assert_eq!(pending["workflow"]["userReference"], "user-42");
+    assert!(pending.get("decision").is_none(), "{pending}");
+
+    // Uploads with the execution's token; the metadata comes back.
+    let front = jpeg(2048);
+    let response = f
+        .upload(
+            &created.part_url("ID", "front"),
+            &created.token,
+            "file",
+            &front,
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let uploaded = json_of(response).await;
+    assert_eq!(uploaded["part"]["classifier"], "FRONT");
+    assert_eq!(uploaded["part"]["contentType"], "image/jpeg");
+    assert_eq!(uploaded["part"]["size"], 2048);
+    assert_eq!(uploaded["part"]["sha256"], sha256_hex(&front));
+    assert_eq!(uploaded["credential"]["id"], id["id"]);
+    let back = png(1024);
+    let response = f
+        .upload(
+            &created.part_url("ID", "back"),
+            &created.token,
+            "file",
+            &back,
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(json_of(response).await["part"]["contentType"], "image/png");
+    // A store-API token may upload too.
+    let response = f
+        .upload(
+            &created.part_url("SELFIE", "face"),
+            &f.designer,
+            "file",
+            &png(64),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+
+    let status = json_of(f.status(&created, &created.token).await).await;
+    assert_eq!(status["workflowExecution"]["status"], "INITIATED");
+
+    let finalized = f.finalize(&created, &created.token).await;
+    assert_eq!(finalized.status(), StatusCode::ACCEPTED);
+    let finalized = json_of(finalized).await;
+    assert_eq!(finalized["workflowExecution"]["status"], "ACQUIRED");
+    assert_eq!(finalized["workflowExecution"]["href"], execution_url);
+    assert_eq!(finalized["account"]["id"], created.account.as_str());
+
+    let status = f.wait_for(&created, "PROCESSED").await;
+    assert_eq!(
+        status["workflowExecution"]["id"],
+        created.execution.as_str()
+    );
+    assert_eq!(status["workflowExecution"]["definitionKey"], "10011");
+    assert_eq!(status["account"]["id"], created.account.as_str());
+
+    let details = f.details(&created).await;
+    let sample: Value = serde_json::from_str(RETRIEVAL_SAMPLE).expect("sample");
+    let mut expected = BTreeSet::new();
+    paths(&sample, String::new(), &mut expected);
+    let mut actual = BTreeSet::new();
+    paths(&details, String::new(), &mut actual);
+    let missing: Vec<&String> = expected.iter().filter(|p| !actual.contains(*p)).collect();
+    assert!(missing.is_empty(), "missing {missing:#?} in {details:#}");
+    assert_eq!(details["decision"]["type"], "PASSED");
+    assert_eq!(details["workflow"]["status"], "PROCESSED");
+    assert_eq!(details["workflow"]["definitionKey"], "10011");
+    assert_eq!(details["workflow"]["id"], created.execution.as_str());
+    assert_eq!(details["workflow"]["userReference"], "user-42");
+    assert_eq!(
+        details["workflow"]["customerInternalReference"],
+        "myCompany"
+    );
+    assert_eq!(details["account"]["id"], created.account.as_str());
+    let ids: BTreeSet<&str> = details["credentials"]
+        .as_array()
+        .expect("credentials")
+        .iter()
+        .filter_map(|c| c["id"].as_str())
+        .collect();
+    let handed_out: BTreeSet<&str> = created.body["workflowExecution"]["credentials"]
+        .as_array()
+        .expect("credentials")
+        .iter()
+        .filter_map(|c| c["id"].as_str())
+        .collect();
+    assert_eq!(
+        ids, handed_out,
+        "the details name the credentials handed out"
+    );
+    assert!(
+        details["steps"]["href"]
+            .as_str()
+            .is_some_and(|h| h.starts_with(&format!("{root}/api/v1/accounts/{}", created.account))),
+        "{}",
+        details["steps"]
+    );
+    for time in ["createdAt", "startedAt", "completedAt"] {
+        assert!(
+            details[time]
+                .as_str()
+                .is_some_and(|t| t.len() == 24 && t.ends_with('Z')),
+            "{time}: {}",
+            details[time]
+        );
+    }
+    f.server.stop().await;
+}
+
+#[tokio::test]
+async fn the_fake_id_scenario_is_rejected() {
+    let f = fixture().await;
+    let created = f.journey("scenario:FAKE_ID").await;
+    let details = f.details(&created).await;
+    assert_eq!(details["decision"]["type"], "REJECTED");
+    assert_eq!(details["workflow"]["userReference"], "scenario:FAKE_ID");
+    let image_checks = &details["capabilities"]["imageChecks"][0]["decision"];
+    assert_eq!(image_checks["type"], "REJECTED");
+    assert_eq!(image_checks["details"]["label"], "FAKE");
+    f.server.stop().await;
+}
+
+#[tokio::test]
+async fn accounts_need_a_store_token() {
+    let f = fixture().await;
+    let body = json!({ "customerInternalReference": "c", "workflowDefinition": { "key": 10011 } });
+    let response = f
+        .http
+        .post(f.url("/accounts"))
+        .json(&body)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(json_of(response).await["error"], "UNAUTHORIZED");
+    let response = f.post_account("idf_not-a-real-token", &body).await;
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    let created = f.create(body.clone()).await;
+    // The execution's own token does not create accounts.
+    let response = f.post_account(&created.token, &body).await;
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    // Any role does.
+    let response = f.post_account(&f.designer, &body).await;
+    assert_eq!(response.status(), StatusCode::OK);
+
+    // Execution endpoints: no token, a forged token, another execution's.
+    let response = f
+        .http
+        .get(format!("{}/status", f.execution_url(&created)))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    let response = f
+        .status(&created, "eyJhbGciOiJIUzI1NiJ9.e30.c2lnbmF0dXJl")
+        .await;
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    let other = f.create(body).await;
+    let response = f.status(&created, &other.token).await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let response = f
+        .upload(
+            &created.part_url("ID", "front"),
+            &other.token,
+            "file",
+            &jpeg(64),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    // The details need a store token.
+    let response = f
+        .http
+        .get(f.execution_url(&created))
+        .bearer_auth(&created.token)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    f.server.stop().await;
+}
+
+#[tokio::test]
+async fn unknown_or_unpublished_workflows_are_404_and_published_custom_ones_run() {
+    let f = fixture().await;
+    let response = f
+        .post_account(
+            &f.publisher,
+            &json!({ "customerInternalReference": "c", "workflowDefinition": { "key": 99999 } }),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    assert!(
+        json_of(response).await["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("99999"))
+    );
+
+    // A custom copy of 10011: not published yet, then published.
+    let response = f
+        .http
+        .post(format!(
+            "{}/api/store/v1/workflows/10011/duplicate?version=1",
+            f.server.root
+        ))
+        .bearer_auth(&f.publisher)
+        .send()
+        .await
+        .expect("duplicate");
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let key = json_of(response).await["key"].as_u64().expect("key");
+    let body = json!({ "customerInternalReference": "c", "workflowDefinition": { "key": key.to_string() } });
+    let response = f.post_account(&f.publisher, &body).await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    assert!(
+        json_of(response).await["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("no published version"))
+    );
+    let response = f
+        .http
+        .post(format!(
+            "{}/api/store/v1/workflows/{key}/publish",
+            f.server.root
+        ))
+        .bearer_auth(&f.publisher)
+        .header("If-Match", "*")
+        .send()
+        .await
+        .expect("publish");
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let created = f.create(body).await;
+    assert_eq!(
+        created.body["workflowExecution"]["credentials"]
+            .as_array()
+            .map(Vec::len),
+        Some(3)
+    );
+    assert_eq!(
+        f.finalize(&created, &created.token).await.status(),
+        StatusCode::ACCEPTED
+    );
+    f.wait_for(&created, "PROCESSED").await;
+    assert_eq!(
+        f.details(&created).await["workflow"]["definitionKey"],
+        key.to_string()
+    );
+    f.server.stop().await;
+}
+
+#[tokio::test]
+async fn bad_account_requests_are_400_naming_every_bad_field() {
+    let f = fixture().await;
+    let bad = |body: Value| {
+        let f = &f;
+        async move {
+            let response = f.post_account(&f.publisher, &body).await;
+            assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{body}");
+            json_of(response).await
+        }
+    };
+
+    let error = bad(json!({ "workflowDefinition": { "key": 10011 } })).await;
+    assert_eq!(error["error"], "BAD_REQUEST");
+    assert_eq!(field_names(&error), ["customerInternalReference"]);
+    assert!(
+        error["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("customerInternalReference")),
+        "{error}"
+    );
+
+    let error = bad(json!({
+        "customerInternalReference": "x".repeat(101),
+        "workflowDefinition": { "key": 10011 }
+    }))
+    .await;
+    assert_eq!(field_names(&error), ["customerInternalReference"]);
+    // 100 characters (not bytes) is fine.
+    let ok = f
+        .post_account(
+            &f.publisher,
+            &json!({ "customerInternalReference": "é".repeat(100), "workflowDefinition": { "key": 10011 } }),
+        )
+        .await;
+    assert_eq!(ok.status(), StatusCode::OK);
+
+    let error = bad(json!({
+        "customerInternalReference": "c",
+        "workflowDefinition": { "key": 10011 },
+        "callbackUrl": "not a url"
+    }))
+    .await;
+    assert_eq!(field_names(&error), ["callbackUrl"]);
+    let error = bad(json!({
+        "customerInternalReference": "c",
+        "workflowDefinition": { "key": 10011 },
+        "tokenLifetime": "1m"
+    }))
+    .await;
+    assert_eq!(field_names(&error), ["tokenLifetime"]);
+    assert!(
+        error["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("tokenLifetime"))
+    );
+
+    let error = bad(json!({
+        "userReference": "scenario:NO_SUCH_THING",
+        "callbackUrl": "ftp://example.com/x",
+        "tokenLifetime": "61d",
+        "web": { "errorUrl": "relative/path" }
+    }))
+    .await;
+    assert_eq!(
+        field_names(&error),
+        [
+            "customerInternalReference",
+            "workflowDefinition.key",
+            "userReference",
+            "callbackUrl",
+            "tokenLifetime",
+            "web.errorUrl"
+        ]
+    );
+    let scenario_problem = error["details"]["fields"][2]["problem"]
+        .as_str()
+        .expect("problem");
+    assert!(
+        scenario_problem.contains("FAKE_ID") && scenario_problem.contains("ALL_PASS"),
+        "{scenario_problem}"
+    );
+
+    let response = f
+        .http
+        .post(f.url("/accounts"))
+        .bearer_auth(&f.publisher)
+        .header("content-type", "application/json")
+        .body("{\n  \"customerInternalReference\": \"c\",\n  \"workflowDefinition\": { \"key\": 10011 ]\n}")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let error = json_of(response).await;
+    assert_eq!(error["details"]["line"], 3);
+    assert!(error["details"]["column"].as_u64().is_some_and(|c| c > 0));
+    f.server.stop().await;
+}
+
+#[tokio::test]
+async fn uploads_must_be_jpeg_or_png_of_at_most_5_mib_for_an_api_part() {
+    let f = fixture().await;
+    let created = f
+        .create(json!({ "customerInternalReference": "c", "workflowDefinition": { "key": 10011 } }))
+        .await;
+    let front = created.part_url("ID", "front");
+    let token = &created.token;
+
+    let gif = b"GIF89a\x01\x00\x01\x00\x80\x00\x00\xff\xff\xff\x00\x00\x00!".to_vec();
+    for (name, bytes) in [
+        ("GIF", gif),
+        ("text", b"hello, this is not an image".to_vec()),
+    ] {
+        let response = f.upload(&front, token, "file", &bytes).await;
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{name}");
+        let error = json_of(response).await;
+        assert_eq!(error["error"], "UNSUPPORTED_FILE_TYPE", "{name}");
+        assert!(
+            error["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("JPEG or PNG"))
+        );
+    }
+
+    let response = f.upload(&front, token, "image", &jpeg(64)).await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(json_of(response).await["error"], "NO_FILE");
+
+    let response = f
+        .http
+        .post(&front)
+        .bearer_auth(token)
+        .header("content-type", "image/jpeg")
+        .body(jpeg(64))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST, "not multipart");
+
+    // Exactly 5 MiB passes; one byte more is a 400 that says why; a body
+    // far beyond the upload limit is a 413.
+    let response = f.upload(&front, token, "file", &png(5 * MIB)).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(json_of(response).await["part"]["size"], 5 * MIB);
+    let response = f.upload(&front, token, "file", &png(5 * MIB + 1)).await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let error = json_of(response).await;
+    assert_eq!(error["error"], "FILE_TOO_LARGE");
+    assert!(
+        error["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("5 MiB"))
+    );
+    let response = f.upload(&front, token, "file", &png(8 * MIB)).await;
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(json_of(response).await["error"], "PAYLOAD_TOO_LARGE");
+
+    // Parts the credential does not take through the API.
+    let facemap_id = created.credential("FACEMAP")["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let facemap = format!(
+        "{}/credentials/{facemap_id}/parts/FACEMAP",
+        f.execution_url(&created)
+    );
+    let response = f.upload(&facemap, token, "file", &png(64)).await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let error = json_of(response).await;
+    assert_eq!(error["error"], "PART_NOT_ALLOWED");
+    assert!(
+        error["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("FACEMAP"))
+    );
+    let selfie_back = created.part_url("SELFIE", "face").replace("/FACE", "/BACK");
+    let response = f.upload(&selfie_back, token, "file", &png(64)).await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let error = json_of(response).await;
+    assert!(
+        error["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("BACK") && m.contains("FACE")),
+        "{error}"
+    );
+    let data = front.replace("/FRONT", "/PREPARED_DATA");
+    let response = f.upload(&data, token, "file", &png(64)).await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let unknown = format!(
+        "{}/credentials/00000000-0000-4000-a000-000000000000/parts/FRONT",
+        f.execution_url(&created)
+    );
+    let response = f.upload(&unknown, token, "file", &png(64)).await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    f.server.stop().await;
+}
+
+#[tokio::test]
+async fn finalizing_twice_is_409_and_uploads_end_at_finalize() {
+    let f = fixture().await;
+    let created = f
+        .create(json!({ "customerInternalReference": "c", "workflowDefinition": { "key": 10011 } }))
+        .await;
+    assert_eq!(
+        f.finalize(&created, &f.publisher).await.status(),
+        StatusCode::ACCEPTED
+    );
+    let again = f.finalize(&created, &created.token).await;
+    assert_eq!(again.status(), StatusCode::CONFLICT);
+    assert_eq!(json_of(again).await["error"], "ALREADY_FINALIZED");
+    let response = f
+        .upload(
+            &created.part_url("ID", "front"),
+            &created.token,
+            "file",
+            &jpeg(64),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::CONFLICT);
+    f.wait_for(&created, "PROCESSED").await;
+    let again = f.finalize(&created, &created.token).await;
+    assert_eq!(again.status(), StatusCode::CONFLICT);
+
+    let response = f
+        .http
+        .put(format!(
+            "{}/workflow-executions/{}",
+            f.url(&format!("/accounts/{}", created.account)),
+            "00000000-0000-4000-a000-000000000000"
+        ))
+        .bearer_auth(&f.publisher)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    f.server.stop().await;
+}
+
+#[tokio::test]
+async fn a_token_past_its_lifetime_is_token_expired() {
+    let f = fixture().await;
+    let created = f
+        .create(json!({
+            "customerInternalReference": "c",
+            "workflowDefinition": { "key": 10011 },
+            "tokenLifetime": "5m"
+        }))
+        .await;
+    let front = created.part_url("ID", "front");
+    f.server.state.clock().advance(Duration::from_secs(4 * 60));
+    let response = f.upload(&front, &created.token, "file", &jpeg(64)).await;
+    assert_eq!(
+        response.status(),
+        StatusCode::OK,
+        "still valid after 4 minutes"
+    );
+
+    f.server.state.clock().advance(Duration::from_secs(2 * 60));
+    let response = f.upload(&front, &created.token, "file", &jpeg(64)).await;
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(json_of(response).await["error"], "TOKEN_EXPIRED");
+    let status = json_of(f.status(&created, &f.publisher).await).await;
+    assert_eq!(status["workflowExecution"]["status"], "TOKEN_EXPIRED");
+    let response = f.finalize(&created, &f.publisher).await;
+    assert_eq!(response.status(), StatusCode::CONFLICT);
+    assert_eq!(json_of(response).await["error"], "TOKEN_EXPIRED");
+    let response = f.upload(&front, &f.publisher, "file", &jpeg(64)).await;
+    assert_eq!(response.status(), StatusCode::CONFLICT);
+
+    // A new execution on the same account starts afresh.
+    let response = f
+        .http
+        .put(f.url(&format!("/accounts/{}", created.account)))
+        .bearer_auth(&f.publisher)
+        .json(&json!({ "customerInternalReference": "c", "workflowDefinition": { "key": 10011 } }))
+        .send()
+        .await
+        .expect("update");
+    assert_eq!(response.status(), StatusCode::OK);
+    let renewed = parse_created(json_of(response).await);
+    assert_eq!(renewed.account, created.account);
+    assert_ne!(renewed.execution, created.execution);
+    let status = json_of(f.status(&renewed, &renewed.token).await).await;
+    assert_eq!(status["workflowExecution"]["status"], "INITIATED");
+    f.server.stop().await;
+}
+
+#[tokio::test]
+async fn updating_an_unknown_account_is_404() {
+    let f = fixture().await;
+    let response = f
+        .http
+        .put(f.url("/accounts/00000000-0000-4000-a000-000000000000"))
+        .bearer_auth(&f.publisher)
+        .json(&json!({ "customerInternalReference": "c", "workflowDefinition": { "key": 10011 } }))
+        .send()
+        .await
+        .expect("update");
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    let response = f
+        .http
+        .get(format!("{}/api/v2/nothing", f.server.root))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    let message = json_of(response).await["message"]
+        .as_str()
+        .expect("message")
+        .to_owned();
+    assert!(
+        message.contains("/api/store/v1") && message.contains("/api/v1"),
+        "{message}"
+    );
+    f.server.stop().await;
+}
+
+/// What the callback receiver saw: each request's arrival and body.
+#[derive(Default)]
+struct Received {
+    calls: Mutex<Vec<(Instant, Value)>>,
+    count: AtomicUsize,
+}
+
+#[tokio::test]
+async fn the_callback_is_retried_until_delivered() {
+    use axum::Json;
+    use axum::extract::State;
+    use axum::http::StatusCode as AxumStatus;
+    use axum::routing::post;
+
+    async fn receive(State(received): State<Arc<Received>>, Json(body): Json<Value>) -> AxumStatus {
+        received.calls.lock().await.push((Instant::now(), body));
+        if received.count.fetch_add(1, Ordering::SeqCst) == 0 {
+            AxumStatus::INTERNAL_SERVER_ERROR
+        } else {
+            AxumStatus::OK
+        }
+    }
+
+    let received = Arc::new(Received::default());
+    let app = axum::Router::new()
+        .route("/hook", post(receive))
+        .with_state(received.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let hook = format!("http://{}/hook", listener.local_addr().expect("addr"));
+    let receiver = tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+
+    let f = fixture().await;
+    let created = f
+        .create(json!({
+            "customerInternalReference": "c",
+            "workflowDefinition": { "key": 10011 },
+            "callbackUrl": hook
+        }))
+        .await;
+    assert_eq!(
+        f.finalize(&created, &created.token).await.status(),
+        StatusCode::ACCEPTED
+    );
+    f.wait_for(&created, "PROCESSED").await;
+
+    let start = Instant::now();
+    while received.count.load(Ordering::SeqCst) < 2 {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "no retry within 10 s"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let calls = received.calls.lock().await.clone();
+    assert_eq!(calls.len(), 2, "one failure, one success, then no more");
+    let waited = calls[1].0 - calls[0].0;
+    assert!(waited >= Duration::from_millis(450), "backoff: {waited:?}");
+    let root = &f.server.root;
+    for (_, body) in &calls {
+        assert!(
+            body["callbackSentAt"]
+                .as_str()
+                .is_some_and(|t| t.ends_with('Z')),
+            "{body}"
+        );
+        let execution = &body["workflowExecution"];
+        assert_eq!(execution["id"], created.execution.as_str());
+        assert_eq!(execution["status"], "PROCESSED");
+        assert_eq!(execution["definitionKey"], "10011");
+        assert_eq!(execution["href"], f.execution_url(&created));
+        assert_eq!(body["account"]["id"], created.account.as_str());
+        assert_eq!(
+            body["account"]["href"],
+            format!("{root}/api/v1/accounts/{}", created.account)
+        );
+    }
+    // No further attempt after the success.
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    assert_eq!(received.count.load(Ordering::SeqCst), 2);
+    f.server.stop().await;
+    receiver.abort();
+}
+
+#[tokio::test]
+async fn executions_survive_a_restart() {
+    let f = fixture().await;
+    let created = f.journey("scenario:REPEATED_FACE").await;
+    let before = f.details(&created).await;
+    assert_eq!(before["decision"]["type"], "WARNING");
+    let Fixture {
+        _dir,
+        db,
+        server,
+        publisher,
+        designer,
+        http,
+    } = f;
+    server.stop().await;
+
+    let server = Server::start(&db).await;
+    let f = Fixture {
+        _dir,
+        db,
+        server,
+        publisher,
+        designer,
+        http,
+    };
+    // The execution token still verifies: the signing secret was kept.
+    let response = f.status(&created, &created.token).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        json_of(response).await["workflowExecution"]["status"],
+        "PROCESSED"
+    );
+    assert_eq!(f.details(&created).await, before);
+    f.server.stop().await;
+}
