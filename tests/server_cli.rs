@@ -1,5 +1,6 @@
-//! `idflow token create` and `idflow serve`, run as a user would run them:
-//! the binary, a database in a temp folder, plain HTTP on loopback.
+//! `idflow token create`, `idflow serve` and `idflow --server URL store ...`,
+//! run as a user would run them: the binary, a database in a temp folder,
+//! plain HTTP on loopback.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -15,7 +16,11 @@ use tempfile::TempDir;
 
 fn idflow() -> Command {
     let mut cmd = Command::cargo_bin("idflow").expect("binary built");
-    cmd.env_remove("IDFLOW_SERVER_DB").env_remove("RUST_LOG");
+    cmd.env_remove("IDFLOW_SERVER_DB")
+        .env_remove("IDFLOW_SERVER")
+        .env_remove("IDFLOW_TOKEN")
+        .env_remove("IDFLOW_STORE")
+        .env_remove("RUST_LOG");
     cmd
 }
 
@@ -189,4 +194,147 @@ fn serve_answers_on_the_store_api_and_stops_cleanly_on_sigterm() {
         get(port, "/api/store/v1/workflows", Some(&token)).is_err(),
         "nothing listens after shutdown"
     );
+}
+
+fn repo_file(path: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
+}
+
+fn text(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).expect("utf-8")
+}
+
+#[test]
+fn store_commands_work_on_a_team_server_with_server_and_token() {
+    let dir = TempDir::new().expect("tmp");
+    let db = dir.path().join("server.sqlite");
+    let designer = create_token(&db, "designer");
+    let publisher = create_token(&db, "publisher");
+    let port = free_port();
+    let server = Running::start(&db, port);
+    server.wait_for("idflow server listening");
+    let url = format!("http://127.0.0.1:{port}");
+    // Given too, the local folder is not used (nor created) with --server.
+    let local = dir.path().join("local-store");
+    let remote = |token: &str| {
+        let mut cmd = idflow();
+        cmd.args(["--server", &url, "--token", token, "--store"])
+            .arg(&local);
+        cmd
+    };
+
+    let listed = remote(&designer)
+        .args(["store", "list"])
+        .output()
+        .expect("runs");
+    assert!(listed.status.success(), "{listed:?}");
+    let listed = text(listed.stdout);
+    assert_eq!(listed.lines().count(), 9, "{listed}");
+    assert!(
+        listed.lines().all(|l| l.contains("\tGLOBAL\tPUBLISHED\t1")),
+        "{listed}"
+    );
+    assert!(listed.starts_with("10011\t"), "{listed}");
+
+    let imported = remote(&designer)
+        .args(["store", "import"])
+        .arg(repo_file("sample_workflows/custom-returning-user.ron"))
+        .output()
+        .expect("runs");
+    assert!(imported.status.success(), "{imported:?}");
+    assert_eq!(text(imported.stdout).trim(), "200000");
+
+    // A designer token may not publish: refused, exit 1, saying why.
+    remote(&designer)
+        .args(["store", "publish", "200000"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("publisher"));
+    // The publisher may, here with the server and token from the environment.
+    let published = idflow()
+        .env("IDFLOW_SERVER", &url)
+        .env("IDFLOW_TOKEN", &publisher)
+        .args(["store", "publish", "200000", "--base-revision", "1"])
+        .output()
+        .expect("runs");
+    assert!(published.status.success(), "{published:?}");
+    assert_eq!(text(published.stdout).trim(), "1");
+    let history = text(
+        remote(&designer)
+            .args(["store", "history", "200000"])
+            .output()
+            .expect("runs")
+            .stdout,
+    );
+    assert_eq!(history.lines().count(), 1, "{history}");
+    assert!(history.starts_with("1\t"), "{history}");
+    remote(&designer)
+        .args(["store", "show", "200000", "--version", "1"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("key: 200000"));
+
+    // Lint errors on the server's draft are listed like the local store's.
+    let lint = remote(&publisher)
+        .args(["store", "import"])
+        .arg(repo_file("tests/fixtures/facemap-api-only.ron"))
+        .output()
+        .expect("runs");
+    assert!(lint.status.success(), "{lint:?}");
+    assert_eq!(text(lint.stdout).trim(), "200001");
+    remote(&publisher)
+        .args(["store", "publish", "200001"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("facemap-api-only"));
+    remote(&designer)
+        .args(["store", "save", "10011", "--base-revision", "1"])
+        .arg(repo_file("sample_workflows/custom-returning-user.ron"))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("read-only"));
+    remote(&format!("{designer}x"))
+        .args(["store", "list"])
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains("refused the token")
+                .and(predicate::str::contains(url.as_str())),
+        );
+    assert!(!local.exists(), "the local store was not touched");
+}
+
+#[test]
+fn store_with_a_server_nobody_listens_on_or_without_a_token_exits_2() {
+    let url = format!("http://127.0.0.1:{}", free_port());
+    let dead = idflow()
+        .args(["--server", &url, "--token", "idf_x", "store", "list"])
+        .output()
+        .expect("runs");
+    assert_eq!(dead.status.code(), Some(2), "{dead:?}");
+    let stderr = text(dead.stderr);
+    assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+    assert!(
+        stderr.starts_with(&format!("error: cannot reach the server at {url}")),
+        "{stderr}"
+    );
+    assert!(dead.stdout.is_empty());
+
+    idflow()
+        .args(["--server", &url, "store", "list"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--token").and(predicate::str::contains("IDFLOW_TOKEN")));
+    idflow()
+        .args([
+            "--server",
+            "ftp://example.com",
+            "--token",
+            "idf_x",
+            "store",
+            "list",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("http or https"));
 }

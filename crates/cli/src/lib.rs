@@ -17,10 +17,13 @@ pub mod exit {
     /// Success, and no lint errors.
     pub const OK: u8 = 0;
     /// Lint errors, or the store refused the operation (conflict, read-only,
-    /// lint errors on publish, unknown key).
+    /// lint errors on publish, unknown key; on a team server also an
+    /// unknown token or a role that may not).
     pub const REFUSED: u8 = 1;
-    /// A file could not be read or parsed, the store is damaged, or the
-    /// server could not start (database, address in use).
+    /// A file could not be read or parsed, the store is damaged, the
+    /// server could not start (database, address in use), or a team
+    /// server could not be reached, failed, or was given no usable
+    /// URL or token.
     pub const UNREADABLE: u8 = 2;
 }
 
@@ -34,6 +37,20 @@ pub struct Cli {
     /// The local store folder (default: the platform data folder).
     #[arg(long, global = true, env = "IDFLOW_STORE", value_name = "DIR")]
     pub store: Option<PathBuf>,
+    /// Work on a team server's store (`idflow serve`) instead of the local
+    /// folder: `idflow store ...` then goes over HTTP, e.g.
+    /// http://127.0.0.1:8080. Needs --token; --store is then not used.
+    #[arg(long, global = true, env = "IDFLOW_SERVER", value_name = "URL")]
+    pub server: Option<String>,
+    /// The API token for --server (from `idflow token create`).
+    #[arg(
+        long,
+        global = true,
+        env = "IDFLOW_TOKEN",
+        hide_env_values = true,
+        value_name = "TOKEN"
+    )]
+    pub token: Option<String>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -234,7 +251,16 @@ pub fn run(cli: Cli) -> Outcome {
             capability,
             format,
         } => simulate_command(&file, &scenario, matrix, capability.as_deref(), &format),
-        Command::Store(sub) => commands::store::run(cli.store.as_deref(), sub),
+        Command::Store(sub) => {
+            let target = match cli.server.as_deref() {
+                Some(url) => commands::store::Target::Server {
+                    url,
+                    token: cli.token.as_deref(),
+                },
+                None => commands::store::Target::Local(cli.store.as_deref()),
+            };
+            commands::store::run(target, sub)
+        }
         Command::Serve { bind, db } => commands::server::serve(bind, db),
         Command::Token(TokenCommand::Create { db, role, name }) => {
             commands::server::create_token(db, role, &name)

@@ -424,6 +424,61 @@ impl Db {
         Ok(info)
     }
 
+    /// Makes published version `number` the draft of a custom workflow if
+    /// `base` is still its revision; returns the new revision. Refusals come
+    /// in the local store's order: Global, then stale, then an unknown
+    /// version. The version is read (and checked against its hash) first;
+    /// the check and the write are then one `UPDATE ... WHERE revision =
+    /// base`, as for [`Db::save_draft`], so a racing write makes it a
+    /// conflict, never a lost update.
+    pub async fn restore(
+        &self,
+        key: u32,
+        number: u32,
+        base: Revision,
+    ) -> Result<Revision, DbError> {
+        let row = sqlx::query("SELECT origin, revision FROM workflows WHERE key = ?")
+            .bind(i64::from(key))
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(DbError::NotFound { key })?;
+        let origin = origin_of(key, row.try_get("origin")?)?;
+        let current = revision_of(key, row.try_get("revision")?)?;
+        if origin == Origin::Global {
+            return Err(DbError::ReadOnly { key });
+        }
+        if base != current {
+            return Err(DbError::Conflict {
+                key,
+                expected: base,
+                current,
+            });
+        }
+        let mut workflow = self.version(key, number).await?.workflow;
+        workflow.key = key;
+        let (workflow, text) = canonical(&workflow)?;
+        let updated: Option<i64> = sqlx::query_scalar(
+            "UPDATE workflows SET draft = ?, name = ?, revision = revision + 1, updated_at = ?
+                 WHERE key = ? AND revision = ? AND origin = 'CUSTOM'
+                 RETURNING revision",
+        )
+        .bind(&text)
+        .bind(&workflow.name)
+        .bind(now_rfc3339())
+        .bind(i64::from(key))
+        .bind(revision_to_i64(base)?)
+        .fetch_optional(&self.pool)
+        .await?;
+        match updated {
+            Some(revision) => {
+                let revision = revision_of(key, revision)?;
+                tracing::debug!(key, version = number, revision, "version restored");
+                Ok(revision)
+            }
+            None => Err(self.refusal(key, Some(base)).await),
+        }
+    }
+
     /// Copies a version (or the draft) into a new custom workflow.
     pub async fn duplicate(&self, key: u32, version: Option<u32>) -> Result<u32, DbError> {
         let (mut workflow, name) = match version {
@@ -514,6 +569,11 @@ impl Db {
             },
             Err(e) => e,
         }
+    }
+
+    /// The connection pool, for the platform API's own tables.
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
     }
 }
 

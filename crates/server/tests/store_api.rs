@@ -325,6 +325,84 @@ async fn a_stale_if_match_is_409_with_the_current_revision_and_changes_nothing()
     f.server.stop().await;
 }
 
+impl Fixture {
+    async fn restore(&self, key: u32, query: &str, if_match: Option<&str>) -> reqwest::Response {
+        let mut request = self
+            .http
+            .post(self.url(&format!("/workflows/{key}/restore{query}")))
+            .bearer_auth(&self.designer);
+        if let Some(if_match) = if_match {
+            request = request.header("If-Match", if_match);
+        }
+        request.send().await.expect("restore")
+    }
+}
+
+#[tokio::test]
+async fn restore_makes_a_version_the_draft_again_with_if_match() {
+    let f = fixture().await;
+    let key = f.create(workflow_json(GOOD)).await;
+    let original = parse_workflow(GOOD, Format::Ron).expect("parses").name;
+    assert_eq!(
+        f.publish(key, &f.publisher, "\"1\"").await.status(),
+        StatusCode::CREATED
+    );
+    let saved = f.save(key, "\"1\"", named(GOOD, "changed")).await;
+    assert_eq!(saved.status(), StatusCode::OK);
+
+    // A designer may restore, naming the revision it is based on.
+    let restored = f.restore(key, "?version=1", Some("\"2\"")).await;
+    assert_eq!(restored.status(), StatusCode::OK);
+    assert_eq!(header(&restored, "etag"), "\"3\"");
+    assert_eq!(json_of(restored).await, json!({"key": key, "revision": 3}));
+    let (etag, body) = f.get_draft(key).await;
+    assert_eq!(etag, "\"3\"");
+    assert_eq!(body["workflow"]["name"], original.as_str());
+    assert_eq!(body["workflow"]["key"], key);
+    let summary = f.list().await.into_iter().find(|w| w["key"] == key);
+    let summary = summary.expect("listed");
+    assert_eq!(summary["name"], original.as_str());
+    assert_eq!(
+        summary["status"], "PUBLISHED",
+        "the draft is version 1 again"
+    );
+    assert_eq!(f.history(key).await.len(), 1, "restoring publishes nothing");
+
+    // Stale: 409 with both revisions, nothing written.
+    let stale = f.restore(key, "?version=1", Some("\"2\"")).await;
+    assert_eq!(stale.status(), StatusCode::CONFLICT);
+    let body = json_of(stale).await;
+    assert_eq!(body["details"]["expected_revision"], 2);
+    assert_eq!(body["details"]["current_revision"], 3);
+    // Unknown version: 404 naming it.
+    let missing = f.restore(key, "?version=9", Some("\"3\"")).await;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        json_of(missing).await["details"],
+        json!({"key": key, "version": 9})
+    );
+    // If-Match is required and must name one revision; the version too.
+    let unconditional = f.restore(key, "?version=1", None).await;
+    assert_eq!(unconditional.status(), StatusCode::PRECONDITION_REQUIRED);
+    let any = f.restore(key, "?version=1", Some("*")).await;
+    assert_eq!(any.status(), StatusCode::BAD_REQUEST);
+    let no_version = f.restore(key, "", Some("\"3\"")).await;
+    assert_eq!(no_version.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(json_of(no_version).await["error"], "BAD_REQUEST");
+    // Global workflows are read-only.
+    let global = f.restore(10011, "?version=1", Some("\"1\"")).await;
+    assert_eq!(global.status(), StatusCode::FORBIDDEN);
+    assert_eq!(json_of(global).await["error"], "READ_ONLY");
+    let unknown = f.restore(999_999, "?version=1", Some("\"1\"")).await;
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+
+    let (etag, _) = f.get_draft(key).await;
+    assert_eq!(etag, "\"3\"", "no refused restore wrote anything");
+    let (etag, _) = f.get_draft(10011).await;
+    assert_eq!(etag, "\"1\"");
+    f.server.stop().await;
+}
+
 #[tokio::test]
 async fn publish_with_lint_errors_is_422_with_findings_and_no_version() {
     let f = fixture().await;

@@ -1,10 +1,11 @@
 //! idflow store: one `Store` trait with a local-directory implementation
-//! (the embedded default, offline editing) and, later, an HTTP client of the
-//! team server. Plus atomic, well-reported workflow file I/O.
+//! (the embedded default, offline editing) and an HTTP client of the team
+//! server (`remote`). Plus atomic, well-reported workflow file I/O.
 
 pub mod files;
 pub mod local;
 pub mod recovery;
+pub mod remote;
 mod store;
 
 pub use local::{DuplicatedFrom, LocalStore, standard_workflows};

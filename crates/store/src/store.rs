@@ -111,6 +111,33 @@ pub enum StoreError {
     },
     #[error("workflow key space exhausted")]
     KeysExhausted,
+    /// The team server could not be reached (refused, unknown host, no
+    /// answer in time). Nothing was written there.
+    #[error("cannot reach the server at {url}: {message}; your work is kept locally")]
+    Unreachable { url: String, message: String },
+    /// The server did not accept the token (401).
+    #[error(
+        "the server at {url} refused the token: it is not one of its tokens; check it, or ask the server's administrator for one (idflow token create)"
+    )]
+    Unauthorized { url: String },
+    /// The token's role does not allow the operation (403), e.g. publishing
+    /// with a designer token.
+    #[error("the server refused: {message}")]
+    Forbidden { message: String },
+    /// Any other failure the server reported, or an answer that could not
+    /// be understood.
+    #[error("the server at {url} answered {status}: {message}")]
+    Server {
+        url: String,
+        status: u16,
+        message: String,
+    },
+    /// A server URL that cannot be used (not http/https, malformed).
+    #[error("{url:?} is not a server URL: {message}; give one like http://127.0.0.1:8080")]
+    InvalidUrl { url: String, message: String },
+    /// A token that cannot be sent in an HTTP header.
+    #[error("the token cannot be used: {message}")]
+    InvalidToken { message: String },
 }
 
 /// Where workflows live. The local directory store and the server client

@@ -2,6 +2,7 @@ use std::path::{Path, PathBuf};
 
 use idflow_core::format::{Format, workflow_to_text};
 use idflow_store::files::read_workflow_file;
+use idflow_store::remote::RemoteStore;
 use idflow_store::{LocalStore, Store, StoreError};
 
 use crate::output::finding_line;
@@ -14,12 +15,35 @@ pub fn resolve_store_dir(explicit: Option<&Path>) -> Option<PathBuf> {
         .or_else(LocalStore::default_location)
 }
 
+/// Which store `idflow store ...` works on.
+#[derive(Debug, Clone, Copy)]
+pub enum Target<'a> {
+    /// The local folder (`--store DIR`, else the platform data folder).
+    Local(Option<&'a Path>),
+    /// The team server at `url` (`--server URL`), with `--token`.
+    Server {
+        url: &'a str,
+        token: Option<&'a str>,
+    },
+}
+
 fn exit_code(error: &StoreError) -> u8 {
     match error {
-        StoreError::Corrupt { .. } | StoreError::Integrity { .. } | StoreError::Io { .. } => {
-            exit::UNREADABLE
-        }
-        _ => exit::REFUSED,
+        StoreError::Corrupt { .. }
+        | StoreError::Integrity { .. }
+        | StoreError::Io { .. }
+        | StoreError::Unreachable { .. }
+        | StoreError::Server { .. }
+        | StoreError::InvalidUrl { .. }
+        | StoreError::InvalidToken { .. } => exit::UNREADABLE,
+        StoreError::NotFound { .. }
+        | StoreError::VersionNotFound { .. }
+        | StoreError::Conflict { .. }
+        | StoreError::ReadOnly { .. }
+        | StoreError::LintErrors { .. }
+        | StoreError::KeysExhausted
+        | StoreError::Unauthorized { .. }
+        | StoreError::Forbidden { .. } => exit::REFUSED,
     }
 }
 
@@ -34,24 +58,42 @@ fn report(error: &StoreError) -> u8 {
     exit_code(error)
 }
 
-pub fn run(store_dir: Option<&Path>, command: StoreCommand) -> u8 {
-    let Some(dir) = resolve_store_dir(store_dir) else {
-        eprintln!(
-            "error: no home folder to keep the store in: pass --store DIR or set IDFLOW_STORE"
-        );
-        return exit::UNREADABLE;
+/// Runs a store command on the local folder or, with `--server`, on the
+/// team server's store; the commands are the same on both.
+pub fn run(target: Target<'_>, command: StoreCommand) -> u8 {
+    let store: Box<dyn Store> = match target {
+        Target::Local(store_dir) => {
+            let Some(dir) = resolve_store_dir(store_dir) else {
+                eprintln!(
+                    "error: no home folder to keep the store in: pass --store DIR or set IDFLOW_STORE"
+                );
+                return exit::UNREADABLE;
+            };
+            match LocalStore::open(&dir) {
+                Ok(s) => Box::new(s),
+                Err(e) => return report(&e),
+            }
+        }
+        Target::Server { url, token } => {
+            let Some(token) = token.filter(|t| !t.trim().is_empty()) else {
+                eprintln!(
+                    "error: --server {url} needs a token: pass --token TOKEN or set IDFLOW_TOKEN (the server's administrator creates one with `idflow token create`)"
+                );
+                return exit::UNREADABLE;
+            };
+            match RemoteStore::new(url, token) {
+                Ok(s) => Box::new(s),
+                Err(e) => return report(&e),
+            }
+        }
     };
-    let store = match LocalStore::open(&dir) {
-        Ok(s) => s,
-        Err(e) => return report(&e),
-    };
-    match execute(&store, command) {
+    match execute(store.as_ref(), command) {
         Ok(code) => code,
         Err(e) => report(&e),
     }
 }
 
-fn execute(store: &LocalStore, command: StoreCommand) -> Result<u8, StoreError> {
+fn execute(store: &dyn Store, command: StoreCommand) -> Result<u8, StoreError> {
     match command {
         StoreCommand::List => {
             for s in store.list()? {

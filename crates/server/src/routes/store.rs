@@ -1,5 +1,5 @@
 //! The store API, `/api/store/v1`: list, get, history, versions, create,
-//! save draft, publish, duplicate. Workflows travel as the JSON wire
+//! save draft, publish, duplicate, restore. Workflows travel as the JSON wire
 //! format (`idflow_core::format`, `Format::Json`); drafts carry their
 //! revision as the ETag, and writes name it in `If-Match`.
 
@@ -33,6 +33,7 @@ pub fn routes() -> Router<AppState> {
         .route("/workflows/{key}/versions/{number}", get(version))
         .route("/workflows/{key}/publish", post(publish))
         .route("/workflows/{key}/duplicate", post(duplicate))
+        .route("/workflows/{key}/restore", post(restore))
 }
 
 #[derive(Debug, Serialize)]
@@ -79,6 +80,11 @@ struct PublishedBody {
 #[derive(Debug, Deserialize)]
 struct DuplicateQuery {
     version: Option<u32>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RestoreQuery {
+    version: u32,
 }
 
 /// A workflow in the JSON wire format as the request body. A body that is
@@ -250,4 +256,26 @@ async fn duplicate(
     let new_key = state.db.duplicate(key, query.version).await?;
     tracing::info!(from = key, version = ?query.version, key = new_key, caller = %caller.name, "duplicated");
     Ok(created_workflow(new_key, 1))
+}
+
+/// Makes a published version the draft again (a new revision). Like
+/// saving a draft: designers may, `If-Match: "REVISION"` is required.
+async fn restore(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(key): ApiPath<u32>,
+    ApiQuery(query): ApiQuery<RestoreQuery>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let base = match if_match(&headers)? {
+        Precondition::Revision(base) => base,
+        Precondition::Any => {
+            return Err(ApiError::bad_request(
+                "If-Match: * is not accepted for restoring a version: name the revision your change is based on",
+            ));
+        }
+    };
+    let revision = state.db.restore(key, query.version, base).await?;
+    tracing::info!(key, version = query.version, revision, caller = %caller.name, "version restored");
+    Ok((etag(revision), Json(WrittenBody { key, revision })).into_response())
 }

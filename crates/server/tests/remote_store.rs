@@ -1,0 +1,328 @@
+//! `idflow_store::remote::RemoteStore` against the real server: HTTP on an
+//! ephemeral loopback port, a real SQLite file. The client is blocking, so
+//! every use of it runs on a blocking thread (`spawn_blocking`), never on a
+//! runtime worker.
+
+mod common;
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use common::Server;
+use idflow_core::Workflow;
+use idflow_core::catalog::STANDARD_WORKFLOWS;
+use idflow_core::format::{Format, parse_workflow};
+use idflow_server::Role;
+use idflow_store::remote::RemoteStore;
+use idflow_store::{Origin, Status, Store, StoreError};
+use tempfile::TempDir;
+
+const GOOD: &str = include_str!("../../../sample_workflows/custom-returning-user.ron");
+const LINT_ERRORS: &str = include_str!("../../../tests/fixtures/facemap-api-only.ron");
+
+struct Fixture {
+    _dir: TempDir,
+    server: Server,
+    designer: String,
+    publisher: String,
+}
+
+async fn fixture() -> Fixture {
+    let dir = TempDir::new().expect("tmp");
+    let db: PathBuf = dir.path().join("server.sqlite");
+    let server = Server::start(&db).await;
+    let designer = server.token(Role::Designer).await;
+    let publisher = server.token(Role::Publisher).await;
+    Fixture {
+        _dir: dir,
+        server,
+        designer,
+        publisher,
+    }
+}
+
+fn workflow(ron: &str) -> Workflow {
+    parse_workflow(ron, Format::Ron).expect("fixture parses")
+}
+
+/// Runs `f` on a blocking thread (reqwest's blocking client must not run on
+/// a runtime worker) and returns what it returns; its panics fail the test.
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    tokio::task::spawn_blocking(f)
+        .await
+        .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn list_shows_the_nine_global_workflows() {
+    let f = fixture().await;
+    let store = RemoteStore::new(&format!("{}/", f.server.root), &f.designer).expect("client");
+    assert_eq!(store.base_url(), f.server.root, "trailing slash dropped");
+    let list = blocking(move || store.list()).await.expect("list");
+    let mut standard: Vec<u32> = STANDARD_WORKFLOWS.iter().map(|w| w.key).collect();
+    standard.sort_unstable();
+    assert_eq!(list.iter().map(|s| s.key).collect::<Vec<_>>(), standard);
+    for summary in &list {
+        assert_eq!(summary.origin, Origin::Global, "{summary:?}");
+        assert_eq!(summary.status, Status::Published, "{summary:?}");
+        assert_eq!(summary.latest_version, Some(1), "{summary:?}");
+        assert!(!summary.name.is_empty());
+    }
+    f.server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_whole_life_of_a_custom_workflow_through_the_client() {
+    let f = fixture().await;
+    let designer = RemoteStore::new(&f.server.root, &f.designer).expect("client");
+    let publisher = RemoteStore::new(&f.server.root, &f.publisher).expect("client");
+    blocking(move || {
+        // Create: the server hands out the first custom key at revision 1.
+        let original = workflow(GOOD);
+        let key = designer.create(original.clone()).expect("create");
+        assert_eq!(key, 200_000);
+        let draft = designer.draft(key).expect("draft");
+        assert_eq!(draft.revision, 1);
+        assert_eq!(draft.workflow.key, key, "the key is the store's");
+        assert_eq!(draft.workflow.name, original.name);
+        assert_eq!(draft.workflow.nodes, original.nodes);
+
+        // Save: the revision goes up; a stale base is a conflict naming both.
+        let mut renamed = draft.workflow.clone();
+        renamed.name = "Renamed".to_owned();
+        assert_eq!(designer.save_draft(key, &renamed, 1).expect("save"), 2);
+        let mut stale = renamed.clone();
+        stale.name = "Stale".to_owned();
+        match designer.save_draft(key, &stale, 1) {
+            Err(StoreError::Conflict {
+                key: k,
+                expected: 1,
+                current: 2,
+            }) => assert_eq!(k, key),
+            other => panic!("expected Conflict 1 -> 2, got {other:?}"),
+        }
+        assert_eq!(designer.draft(key).expect("draft").workflow.name, "Renamed");
+
+        // Publish: designers may not; publishers may.
+        match designer.publish(key, Some(2)) {
+            Err(e @ StoreError::Forbidden { .. }) => {
+                assert!(e.to_string().contains("publisher"), "{e}");
+            }
+            other => panic!("expected Forbidden, got {other:?}"),
+        }
+        assert!(designer.history(key).expect("history").is_empty());
+        match publisher.publish(key, Some(1)) {
+            Err(StoreError::Conflict {
+                expected: 1,
+                current: 2,
+                ..
+            }) => {}
+            other => panic!("expected a stale publish to conflict, got {other:?}"),
+        }
+        let v1 = publisher.publish(key, Some(2)).expect("publish");
+        assert_eq!(v1.number, 1);
+        assert_eq!(v1.revision, 2);
+        assert_eq!(v1.sha256.len(), 64);
+        let history = publisher.history(key).expect("history");
+        assert_eq!(history, vec![v1.clone()]);
+        let versioned = publisher.version(key, 1).expect("version 1");
+        assert_eq!(versioned.info, v1);
+        let saved = designer.draft(key).expect("draft").workflow;
+        assert_eq!(versioned.workflow, saved, "version 1 is what was saved");
+        assert_eq!(versioned.workflow.name, "Renamed");
+        let summary = designer.list().expect("list");
+        let summary = summary.iter().find(|s| s.key == key).expect("listed");
+        assert_eq!(summary.status, Status::Published);
+        assert_eq!(summary.latest_version, Some(1));
+        assert_eq!(summary.origin, Origin::Custom);
+        assert!(matches!(
+            publisher.version(key, 2),
+            Err(StoreError::VersionNotFound { version: 2, .. })
+        ));
+
+        // `publish(key, None)` publishes whatever the draft is.
+        let mut changed = saved.clone();
+        changed.name = "Changed after v1".to_owned();
+        assert_eq!(designer.save_draft(key, &changed, 2).expect("save"), 3);
+        let v2 = publisher.publish(key, None).expect("publish any");
+        assert_eq!((v2.number, v2.revision), (2, 3));
+
+        // Restore version 1: a new revision holding version 1 again.
+        assert_eq!(designer.restore(key, 1, 3).expect("restore"), 4);
+        let draft = designer.draft(key).expect("draft");
+        assert_eq!(draft.revision, 4);
+        assert_eq!(draft.workflow, versioned.workflow);
+        match designer.restore(key, 1, 3) {
+            Err(StoreError::Conflict {
+                expected: 3,
+                current: 4,
+                ..
+            }) => {}
+            other => panic!("expected a stale restore to conflict, got {other:?}"),
+        }
+        assert!(matches!(
+            designer.restore(key, 9, 4),
+            Err(StoreError::VersionNotFound { version: 9, .. })
+        ));
+
+        // Duplicate a version and the draft into new custom workflows.
+        let copy = designer.duplicate(key, Some(2)).expect("duplicate v2");
+        assert_eq!(copy, key + 1);
+        let copied = designer.draft(copy).expect("copy");
+        assert_eq!(copied.revision, 1);
+        assert_eq!(copied.workflow.name, "Copy of Changed after v1 (v2)");
+        let copy_of_draft = designer.duplicate(key, None).expect("duplicate draft");
+        assert_eq!(
+            designer.draft(copy_of_draft).expect("copy").workflow.name,
+            "Copy of Renamed"
+        );
+        assert!(matches!(
+            designer.duplicate(key, Some(7)),
+            Err(StoreError::VersionNotFound { version: 7, .. })
+        ));
+
+        // Unknown keys.
+        assert!(matches!(
+            designer.draft(999_999),
+            Err(StoreError::NotFound { key: 999_999 })
+        ));
+        assert!(matches!(
+            designer.history(999_999),
+            Err(StoreError::NotFound { key: 999_999 })
+        ));
+        assert!(matches!(
+            designer.save_draft(999_999, &saved, 1),
+            Err(StoreError::NotFound { key: 999_999 })
+        ));
+    })
+    .await;
+    f.server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn publishing_a_draft_with_lint_errors_reports_the_findings() {
+    let f = fixture().await;
+    let store = RemoteStore::new(&f.server.root, &f.publisher).expect("client");
+    blocking(move || {
+        let key = store.create(workflow(LINT_ERRORS)).expect("create");
+        match store.publish(key, Some(1)) {
+            Err(e @ StoreError::LintErrors { .. }) => {
+                let StoreError::LintErrors { key: k, report } = &e else {
+                    unreachable!()
+                };
+                assert_eq!(*k, key);
+                assert!(
+                    report
+                        .errors()
+                        .any(|finding| finding.code == "facemap-api-only"
+                            && finding.node.as_ref().map(|n| n.to_string()).as_deref()
+                                == Some("selfie_capture")),
+                    "{report:?}"
+                );
+                assert!(e.to_string().contains("cannot be published"), "{e}");
+            }
+            other => panic!("expected LintErrors, got {other:?}"),
+        }
+        assert!(store.history(key).expect("history").is_empty());
+    })
+    .await;
+    f.server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn global_workflows_are_read_only_through_the_client() {
+    let f = fixture().await;
+    let store = RemoteStore::new(&f.server.root, &f.publisher).expect("client");
+    blocking(move || {
+        let global = store.draft(10011).expect("global draft");
+        assert_eq!(global.revision, 1);
+        assert!(matches!(
+            store.save_draft(10011, &global.workflow, 1),
+            Err(StoreError::ReadOnly { key: 10011 })
+        ));
+        assert!(matches!(
+            store.publish(10011, None),
+            Err(StoreError::ReadOnly { key: 10011 })
+        ));
+        assert!(matches!(
+            store.restore(10011, 1, 1),
+            Err(StoreError::ReadOnly { key: 10011 })
+        ));
+        assert_eq!(store.history(10011).expect("history").len(), 1);
+        let copy = store.duplicate(10011, Some(1)).expect("duplicate");
+        let copied = store.draft(copy).expect("copy");
+        assert!(copied.workflow.name.ends_with("(v1)"));
+        assert_eq!(
+            store.save_draft(copy, &copied.workflow, 1).expect("save"),
+            2
+        );
+    })
+    .await;
+    f.server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_wrong_token_is_unauthorized_and_names_the_server() {
+    let f = fixture().await;
+    let root = f.server.root.clone();
+    let store = RemoteStore::new(&root, &format!("{}x", f.publisher)).expect("client");
+    let (listed, created) = blocking(move || (store.list(), store.create(workflow(GOOD)))).await;
+    match listed {
+        Err(e @ StoreError::Unauthorized { .. }) => {
+            assert!(e.to_string().contains(&root), "{e}");
+            assert!(e.to_string().contains("refused the token"), "{e}");
+        }
+        other => panic!("expected Unauthorized, got {other:?}"),
+    }
+    assert!(matches!(created, Err(StoreError::Unauthorized { .. })));
+    let check = RemoteStore::new(&f.server.root, &f.designer).expect("client");
+    let count = blocking(move || check.list().expect("list").len()).await;
+    assert_eq!(count, 9, "the refused create wrote nothing");
+    f.server.stop().await;
+}
+
+#[test]
+fn a_server_nobody_listens_on_is_unreachable_quickly() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port();
+    // The listener is dropped: nothing listens on the port any more.
+    let url = format!("http://127.0.0.1:{port}");
+    let store = RemoteStore::new(&url, "idf_whatever").expect("client");
+    let started = Instant::now();
+    let result = store.list();
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "took {:?}",
+        started.elapsed()
+    );
+    match result {
+        Err(e @ StoreError::Unreachable { .. }) => {
+            let text = e.to_string();
+            assert!(text.contains(&url), "{text}");
+            assert!(text.contains("kept locally"), "{text}");
+        }
+        other => panic!("expected Unreachable, got {other:?}"),
+    }
+    assert!(matches!(
+        store.save_draft(200_000, &workflow(GOOD), 1),
+        Err(StoreError::Unreachable { .. })
+    ));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_url_that_is_not_the_store_api_is_a_server_error() {
+    let f = fixture().await;
+    // A path prefix the server does not serve: 404 without the API's details.
+    let store =
+        RemoteStore::new(&format!("{}/elsewhere", f.server.root), &f.designer).expect("client");
+    match blocking(move || store.list()).await {
+        Err(e @ StoreError::Server { status: 404, .. }) => {
+            assert!(e.to_string().contains("/elsewhere/api/store/v1"), "{e}");
+        }
+        other => panic!("expected a 404 Server error, got {other:?}"),
+    }
+    f.server.stop().await;
+}
