@@ -8,7 +8,7 @@ use egui_kittest::kittest::{NodeT, Queryable};
 use idflow::app::IdflowApp;
 use idflow::document::Source;
 use idflow_core::model::{Capability, DecisionType, NodeId, NodeKind};
-use idflow_store::{Origin, Store};
+use idflow_store::Origin;
 use tempfile::TempDir;
 
 fn harness(app: IdflowApp) -> Harness<'static, IdflowApp> {

@@ -5,7 +5,7 @@ use egui::{RichText, Ui};
 use idflow_store::Origin;
 
 use super::dialogs::Dialog;
-use super::{IdflowApp, Intent};
+use super::{IdflowApp, Intent, Link};
 use crate::document::Source;
 
 pub fn show(app: &mut IdflowApp, ui: &mut Ui) {
@@ -67,9 +67,19 @@ pub fn show(app: &mut IdflowApp, ui: &mut Ui) {
         }
 
         let blocker = app.publish_blocker();
+        let (label, hover) = match &app.link {
+            Link::Local => (
+                "🚀 Publish",
+                "Freeze the draft into the next published version".to_owned(),
+            ),
+            Link::Server { url } => (
+                "🚀 Publish to server",
+                format!("Freeze the draft into the next published version on {url}"),
+            ),
+        };
         let publish = ui
-            .add_enabled(blocker.is_none(), egui::Button::new("🚀 Publish"))
-            .on_hover_text("Freeze the draft into the next published version")
+            .add_enabled(blocker.is_none(), egui::Button::new(label))
+            .on_hover_text(hover)
             .on_disabled_hover_text(blocker.clone().unwrap_or_default());
         if publish.clicked() {
             let version = app.next_version();
@@ -84,6 +94,18 @@ pub fn show(app: &mut IdflowApp, ui: &mut Ui) {
                     .small()
                     .color(ui.visuals().error_fg_color),
             );
+        }
+
+        if app.can_copy_to_server()
+            && ui
+                .button("⇪ Copy to server")
+                .on_hover_text(format!(
+                    "Add this workflow to the team server ({}) as a new draft",
+                    app.settings.server_url
+                ))
+                .clicked()
+        {
+            app.copy_to_server(ui.ctx());
         }
 
         let has_versions = app.doc.key().is_some();

@@ -12,6 +12,8 @@ use crate::document::Source;
 
 pub fn browser(app: &mut IdflowApp, ui: &mut Ui) {
     ui.add_space(4.0);
+    super::link::selector(app, ui);
+    ui.add_space(4.0);
     ui.horizontal(|ui| {
         ui.selectable_value(&mut app.browser_tab, BrowserTab::Global, "Global");
         ui.selectable_value(&mut app.browser_tab, BrowserTab::Custom, "Custom");

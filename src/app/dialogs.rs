@@ -6,7 +6,6 @@ use std::path::PathBuf;
 use egui::{Id, Modal, RichText};
 use idflow_core::catalog::palette;
 use idflow_core::model::Position;
-use idflow_store::Store;
 use idflow_store::recovery::Recovery;
 
 use super::canvas::Canvas;
@@ -158,7 +157,7 @@ fn apply(app: &mut IdflowApp, ctx: &egui::Context, choice: Choice) {
         Choice::DiscardThen(intent) => {
             app.dialog = None;
             if let Some(from) = app.recovered_from() {
-                idflow_store::recovery::remove(app.store.root(), &from);
+                idflow_store::recovery::remove(&app.recovery_root, &from);
             }
             app.perform(intent);
         }
@@ -176,7 +175,7 @@ fn apply(app: &mut IdflowApp, ctx: &egui::Context, choice: Choice) {
         Choice::DiscardRecovery => {
             if let Some(Dialog::Recovery(found)) = app.dialog.take() {
                 for (_, r) in found {
-                    idflow_store::recovery::remove(app.store.root(), &r.from);
+                    idflow_store::recovery::remove(&app.recovery_root, &r.from);
                 }
             }
         }
@@ -204,7 +203,7 @@ fn versions(app: &mut IdflowApp, ctx: &egui::Context) {
         return;
     }
     let Some(key) = app.doc.key() else { return };
-    let history = app.store.history(key).unwrap_or_default();
+    let history = app.versions(key).to_vec();
     let mut open = app.versions_open;
     let mut intent = None;
     let mut restore = None;
@@ -366,7 +365,7 @@ fn toast(app: &mut IdflowApp, ctx: &egui::Context) {
     let now = ctx.input(|i| i.time);
     let Some(t) = &mut app.toast else { return };
     if t.until == f64::MAX {
-        t.until = now + 4.0;
+        t.until = now + if t.error { 8.0 } else { 4.0 };
     }
     if now > t.until {
         app.toast = None;

@@ -8,8 +8,10 @@ mod actions;
 pub mod canvas;
 mod components;
 mod dialogs;
+pub mod link;
 mod problems;
 pub mod properties;
+pub mod settings;
 mod shortcuts;
 pub mod test_panel;
 pub mod theme;
@@ -21,10 +23,11 @@ use egui::{Frame, Panel, ThemePreference, Ui};
 use idflow_core::Workflow;
 use idflow_store::files::{read_workflow_file, write_workflow_file};
 use idflow_store::recovery::{self, RecoveredFrom, Recovery};
-use idflow_store::{LocalStore, Origin, Store, StoreError, WorkflowSummary};
+use idflow_store::{Origin, Store, StoreError, VersionInfo, WorkflowSummary};
 
 pub use canvas::Canvas;
 use dialogs::Dialog;
+pub use link::{Link, StoreTarget};
 pub use properties::PropertiesPanel;
 pub use test_panel::TestPanel;
 
@@ -39,6 +42,8 @@ pub enum Intent {
     NewBlank,
     NewFrom(u32),
     OpenFile(PathBuf),
+    /// Work on another store (the local folder or a team server).
+    SwitchStore(StoreTarget),
     Quit,
 }
 
@@ -62,7 +67,24 @@ pub struct Toast {
 }
 
 pub struct IdflowApp {
-    pub store: LocalStore,
+    /// The store the session works on (`link` says which).
+    pub store: Box<dyn Store>,
+    pub link: Link,
+    /// The local store's folder: always there, also when working on a
+    /// server, because unsaved work is autosaved on this machine.
+    local_root: PathBuf,
+    /// Where autosaved work of the current store goes.
+    recovery_root: PathBuf,
+    /// Why the team server could not be reached, while it cannot.
+    pub offline: Option<String>,
+    pub settings: settings::Settings,
+    /// `None`: settings are not persisted (tests, or a damaged file that
+    /// must not be overwritten).
+    settings_path: Option<PathBuf>,
+    pub server_form: Option<link::ServerForm>,
+    /// Published versions of the open workflow, read once per opening of
+    /// the Versions window (a server round trip is not a per-frame cost).
+    versions_cache: Option<(u32, Vec<VersionInfo>)>,
     pub doc: Document,
     pub canvas: Canvas,
     pub properties: PropertiesPanel,
@@ -89,7 +111,7 @@ impl IdflowApp {
     /// Opens the designer on a store; shows `file` if given, else the first
     /// workflow. Offers to restore autosaved work found in the store.
     pub fn new(store_dir: &Path, file: Option<&Path>) -> Result<Self, StoreError> {
-        let store = LocalStore::open(store_dir)?;
+        let (store, link, recovery_root) = link::open(&StoreTarget::Local, store_dir)?;
         let workflows = store.list()?;
         let mut failure = None;
         let doc = match file {
@@ -133,7 +155,7 @@ impl IdflowApp {
         } else {
             BrowserTab::Global
         };
-        let found = recovery::find_all(store.root());
+        let found = recovery::find_all(&recovery_root);
         let dialog = match failure {
             Some(message) => Some(Dialog::Error(message)),
             None if !found.is_empty() => Some(Dialog::Recovery(found)),
@@ -141,6 +163,14 @@ impl IdflowApp {
         };
         Ok(IdflowApp {
             store,
+            link,
+            local_root: store_dir.to_owned(),
+            recovery_root,
+            offline: None,
+            settings: settings::Settings::default(),
+            settings_path: None,
+            server_form: None,
+            versions_cache: None,
             doc,
             canvas: Canvas::default(),
             properties: PropertiesPanel::default(),
@@ -181,9 +211,149 @@ impl IdflowApp {
 
     fn refresh_workflows(&mut self) {
         match self.store.list() {
-            Ok(list) => self.workflows = list,
-            Err(e) => self.dialog = Some(Dialog::Error(e.to_string())),
+            Ok(list) => {
+                self.workflows = list;
+                self.offline = None;
+            }
+            Err(e) => {
+                let message = self.store_failure(&e);
+                if self.offline.is_none() {
+                    self.dialog = Some(Dialog::Error(message));
+                }
+            }
         }
+    }
+
+    /// Words a store failure; an unreachable server puts the session in
+    /// offline mode (work goes on locally, autosaved) instead of failing.
+    fn store_failure(&mut self, error: &StoreError) -> String {
+        if matches!(error, StoreError::Unreachable { .. }) {
+            self.offline = Some(error.to_string());
+        }
+        error.to_string()
+    }
+
+    /// Reads the designer settings from `path` (kept there from now on)
+    /// and, if they say so, connects to the team server. An unreachable
+    /// server leaves the session on the local store, saying why.
+    pub fn with_settings_file(mut self, path: PathBuf) -> Self {
+        match settings::Settings::load(&path) {
+            Ok(loaded) => {
+                self.settings = loaded;
+                self.settings_path = Some(path);
+            }
+            Err(e) => {
+                // Never overwrite a file that could not be read.
+                self.dialog = Some(Dialog::Error(e.to_string()));
+                return self;
+            }
+        }
+        if self.settings.use_server {
+            let target = StoreTarget::Server {
+                url: self.settings.server_url.clone(),
+                token: self.settings.server_token.clone(),
+            };
+            if let Err(message) = self.switch_store(&target) {
+                self.offline = Some(message.clone());
+                self.toast = Some(Toast {
+                    text: format!("{message}. Working on the local store."),
+                    error: true,
+                    until: f64::MAX,
+                });
+            }
+        }
+        self
+    }
+
+    /// Connects to `target`, opens its first workflow and offers work
+    /// autosaved for it.
+    fn switch_store(&mut self, target: &StoreTarget) -> Result<(), String> {
+        let (store, link, recovery_root) =
+            link::open(target, &self.local_root).map_err(|e| e.to_string())?;
+        let workflows = store.list().map_err(|e| e.to_string())?;
+        self.store = store;
+        self.link = link;
+        self.recovery_root = recovery_root;
+        self.workflows = workflows;
+        self.offline = None;
+        self.server_form = None;
+        if let StoreTarget::Server { url, token } = target {
+            self.settings.server_url = url.clone();
+            self.settings.server_token = token.clone();
+        }
+        self.settings.use_server = matches!(target, StoreTarget::Server { .. });
+        self.save_settings();
+        let first = self
+            .workflows
+            .iter()
+            .find(|w| w.origin == Origin::Custom)
+            .or_else(|| self.workflows.first())
+            .map(|w| w.key);
+        match first {
+            Some(key) => self.perform(Intent::OpenKey(key)),
+            None => self.show_document(Document::open(
+                Workflow::new(0, "Untitled workflow"),
+                Source::File(PathBuf::from("untitled.ron")),
+            )),
+        }
+        let found = recovery::find_all(&self.recovery_root);
+        if !found.is_empty() {
+            self.dialog = Some(Dialog::Recovery(found));
+        }
+        Ok(())
+    }
+
+    fn save_settings(&mut self) {
+        if let Some(path) = &self.settings_path
+            && let Err(e) = self.settings.save(path)
+        {
+            tracing::warn!("{e}");
+        }
+    }
+
+    pub fn open_server_form(&mut self) {
+        self.server_form = Some(link::ServerForm {
+            url: self.settings.server_url.clone(),
+            token: self.settings.server_token.clone(),
+            failure: None,
+        });
+    }
+
+    /// Local work can be sent to the configured team server.
+    pub fn can_copy_to_server(&self) -> bool {
+        self.link == Link::Local
+            && !self.settings.server_url.is_empty()
+            && !self.settings.server_token.is_empty()
+            && matches!(
+                self.doc.source,
+                Source::File(_)
+                    | Source::Store {
+                        origin: Origin::Custom,
+                        ..
+                    }
+            )
+    }
+
+    /// Adds the open workflow (as edited) to the team server as a new
+    /// custom draft; the local copy stays as it is.
+    pub fn copy_to_server(&mut self, ctx: &egui::Context) {
+        let url = self.settings.server_url.clone();
+        let result = idflow_store::remote::RemoteStore::new(&url, &self.settings.server_token)
+            .and_then(|remote| remote.create(self.doc.workflow().clone()));
+        match result {
+            Ok(key) => self.notify(
+                ctx,
+                format!("Copied to {url} as workflow {key}: switch the store to the server to publish it"),
+                false,
+            ),
+            Err(e) => self.notify(ctx, format!("Not copied: {e}"), true),
+        }
+    }
+
+    /// Asks the server again after it was unreachable.
+    pub fn retry_server(&mut self) {
+        self.offline = None;
+        self.refresh_workflows();
     }
 
     fn origin_of(&self, key: u32) -> Origin {
@@ -210,31 +380,49 @@ impl IdflowApp {
         (self.canvas.snap, self.canvas.show_minimap) = settings;
         self.test_panel.forget_runs();
         self.versions_open = false;
+        self.versions_cache = None;
         self.autosave_revision = None;
+    }
+
+    /// The open workflow's published versions (cached until it changes).
+    pub fn versions(&mut self, key: u32) -> &[VersionInfo] {
+        if self.versions_cache.as_ref().is_none_or(|(k, _)| *k != key) {
+            let history = match self.store.history(key) {
+                Ok(history) => history,
+                Err(e) => {
+                    self.store_failure(&e);
+                    Vec::new()
+                }
+            };
+            self.versions_cache = Some((key, history));
+        }
+        self.versions_cache
+            .as_ref()
+            .map_or(&[], |(_, h)| h.as_slice())
     }
 
     pub fn perform(&mut self, intent: Intent) {
         let result: Result<(), String> = match intent {
-            Intent::OpenKey(key) => self
-                .store
-                .draft(key)
-                .map_err(|e| e.to_string())
-                .map(|draft| {
-                    let origin = self.origin_of(key);
-                    self.browser_tab = if origin == Origin::Global {
-                        BrowserTab::Global
-                    } else {
-                        BrowserTab::Custom
-                    };
-                    self.show_document(Document::open(
-                        draft.workflow,
-                        Source::Store {
-                            key,
-                            revision: draft.revision,
-                            origin,
-                        },
-                    ));
-                }),
+            Intent::OpenKey(key) => match self.store.draft(key) {
+                Ok(draft) => Ok(draft),
+                Err(e) => Err(self.store_failure(&e)),
+            }
+            .map(|draft| {
+                let origin = self.origin_of(key);
+                self.browser_tab = if origin == Origin::Global {
+                    BrowserTab::Global
+                } else {
+                    BrowserTab::Custom
+                };
+                self.show_document(Document::open(
+                    draft.workflow,
+                    Source::Store {
+                        key,
+                        revision: draft.revision,
+                        origin,
+                    },
+                ));
+            }),
             Intent::OpenVersion(key, number) => self
                 .store
                 .version(key, number)
@@ -261,6 +449,16 @@ impl IdflowApp {
             Intent::OpenFile(path) => read_workflow_file(&path)
                 .map_err(|e| e.to_string())
                 .map(|w| self.show_document(Document::open(w, Source::File(path)))),
+            Intent::SwitchStore(target) => match self.switch_store(&target) {
+                Ok(()) => Ok(()),
+                Err(message) => match self.server_form.as_mut() {
+                    Some(form) => {
+                        form.failure = Some(message);
+                        Ok(())
+                    }
+                    None => Err(message),
+                },
+            },
             Intent::Quit => {
                 self.allow_close = true;
                 Ok(())
@@ -319,6 +517,10 @@ impl IdflowApp {
                     });
                     return false;
                 }
+                Err(e @ StoreError::Unreachable { .. }) => {
+                    self.keep_locally(&e);
+                    return false;
+                }
                 Err(e) => Err(e.to_string()),
             },
             Source::File(path) => match write_workflow_file(&path, self.doc.workflow()) {
@@ -332,7 +534,7 @@ impl IdflowApp {
         match result {
             Ok(message) => {
                 if let Some(from) = from {
-                    recovery::remove(self.store.root(), &from);
+                    recovery::remove(&self.recovery_root, &from);
                 }
                 self.toast = Some(Toast {
                     text: message,
@@ -410,8 +612,29 @@ impl IdflowApp {
                     current,
                 })
             }
+            Err(e @ StoreError::Unreachable { .. }) => self.keep_locally(&e),
             Err(e) => self.dialog = Some(Dialog::Error(e.to_string())),
         }
+        self.versions_cache = None;
+    }
+
+    /// The server did not answer: the edits stay in the document and in
+    /// the recovery file on this machine; nothing is lost or half-written.
+    fn keep_locally(&mut self, error: &StoreError) {
+        self.store_failure(error);
+        self.autosave_revision = None;
+        let kept = self.autosave_now();
+        let text = if kept {
+            format!("{error}. Autosaved on this machine: save again when the server is back.")
+        } else {
+            format!("{error}. The changes are still open here: save again when the server is back.")
+        };
+        tracing::warn!("{text}");
+        self.toast = Some(Toast {
+            text,
+            error: true,
+            until: f64::MAX,
+        });
     }
 
     /// Writes the recovery file when there is unsaved work not yet written.
@@ -428,7 +651,7 @@ impl IdflowApp {
             saved_at: now_rfc3339(),
             workflow: self.doc.workflow().clone(),
         };
-        match recovery::write(self.store.root(), &recovery) {
+        match recovery::write(&self.recovery_root, &recovery) {
             Ok(_) => {
                 self.autosave_revision = Some(self.doc.revision());
                 true
@@ -545,6 +768,7 @@ impl IdflowApp {
                 }
             });
         dialogs::show(self, &ctx);
+        link::server_window(self, &ctx);
         self.autosave_tick(&ctx);
     }
 }
@@ -568,7 +792,10 @@ fn now_rfc3339() -> String {
 
 /// Runs the designer in a native window.
 pub fn run(store_dir: &Path, file: Option<&Path>) -> anyhow::Result<()> {
-    let app = IdflowApp::new(store_dir, file)?;
+    let mut app = IdflowApp::new(store_dir, file)?;
+    if let Some(path) = settings::Settings::default_path() {
+        app = app.with_settings_file(path);
+    }
     let title = "idflow — workflow designer";
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()

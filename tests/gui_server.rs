@@ -1,0 +1,346 @@
+//! The designer on a team server: a real `idflow` server (SQLite, HTTP on
+//! an ephemeral port) in a background thread, the real app driven headless
+//! through egui_kittest, and a second client racing it over HTTP.
+
+use std::path::PathBuf;
+use std::sync::mpsc;
+use std::thread::JoinHandle;
+
+use egui::vec2;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use idflow::app::link::ServerForm;
+use idflow::app::settings::Settings;
+use idflow::app::{IdflowApp, Intent, Link, StoreTarget};
+use idflow::document::{Command, Source};
+use idflow_server::{AppState, Role, create_token, run};
+use idflow_store::Store;
+use idflow_store::remote::RemoteStore;
+use tempfile::TempDir;
+use tokio::sync::oneshot;
+
+/// `idflow serve` on `127.0.0.1:0`, on its own runtime thread (the app's
+/// store client is blocking, as the designer's UI thread is).
+struct TeamServer {
+    url: String,
+    publisher: String,
+    designer: String,
+    stop: Option<oneshot::Sender<()>>,
+    thread: Option<JoinHandle<()>>,
+    _dir: TempDir,
+}
+
+impl TeamServer {
+    fn start() -> TeamServer {
+        let dir = TempDir::new().expect("tmp");
+        let db = dir.path().join("server.sqlite");
+        let (ready, started) = mpsc::channel();
+        let (stop, stopped) = oneshot::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .expect("runtime");
+            runtime.block_on(async move {
+                let state = AppState::open(&db).await.expect("database");
+                let publisher = create_token(&state.db, "gui", Role::Publisher)
+                    .await
+                    .expect("token");
+                let designer = create_token(&state.db, "gui", Role::Designer)
+                    .await
+                    .expect("token");
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                    .await
+                    .expect("bind");
+                let addr = listener.local_addr().expect("addr");
+                ready
+                    .send((format!("http://{addr}"), publisher, designer))
+                    .expect("test waits");
+                run(listener, state.clone(), async {
+                    let _ = stopped.await;
+                })
+                .await
+                .expect("server ran");
+                state.db.close().await;
+            });
+        });
+        let (url, publisher, designer) = started.recv().expect("server started");
+        TeamServer {
+            url,
+            publisher,
+            designer,
+            stop: Some(stop),
+            thread: Some(thread),
+            _dir: dir,
+        }
+    }
+
+    fn client(&self) -> RemoteStore {
+        RemoteStore::new(&self.url, &self.publisher).expect("client")
+    }
+
+    fn target(&self) -> StoreTarget {
+        StoreTarget::Server {
+            url: self.url.clone(),
+            token: self.publisher.clone(),
+        }
+    }
+
+    fn stop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            thread.join().expect("server thread");
+        }
+    }
+}
+
+impl Drop for TeamServer {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+fn harness(app: IdflowApp) -> Harness<'static, IdflowApp> {
+    let mut h = Harness::builder()
+        .with_size(vec2(1480.0, 920.0))
+        .build_ui_state(|ui, app: &mut IdflowApp| app.frame(ui), app);
+    h.run_steps(3);
+    h
+}
+
+fn rename(h: &mut Harness<'static, IdflowApp>, name: &str) {
+    let doc = &mut h.state_mut().doc;
+    let description = doc.workflow().description.clone();
+    doc.apply(Command::SetMeta {
+        name: name.to_owned(),
+        description,
+    })
+    .expect("rename");
+    h.run_steps(2);
+}
+
+/// The app connected (through the Team server window, as a user does) and
+/// showing the server's custom workflow `key`.
+fn connected(local: &TempDir, server: &TeamServer, key: u32) -> Harness<'static, IdflowApp> {
+    let app = IdflowApp::new(local.path(), None).expect("app");
+    let mut h = harness(app);
+    h.state_mut().open_server_form();
+    h.state_mut().server_form = Some(ServerForm {
+        url: server.url.clone(),
+        token: server.publisher.clone(),
+        failure: None,
+    });
+    h.run_steps(2);
+    h.get_by_label("Connect").click();
+    h.run_steps(3);
+    assert_eq!(
+        h.state().link,
+        Link::Server {
+            url: server.url.clone()
+        }
+    );
+    h.state_mut().perform(Intent::OpenKey(key));
+    h.run_steps(2);
+    h
+}
+
+#[test]
+fn a_stale_save_on_the_server_opens_the_conflict_dialog_and_saving_mine_as_a_copy_keeps_both() {
+    let server = TeamServer::start();
+    let other = server.client();
+    let key = other.duplicate(10011, None).expect("custom workflow");
+    let local = TempDir::new().expect("tmp");
+    let mut h = connected(&local, &server, key);
+    assert!(matches!(h.state().doc.source, Source::Store { key: k, revision: 1, .. } if k == key));
+
+    // Someone else saves first.
+    let mut theirs = other.draft(key).expect("draft").workflow;
+    theirs.name = "Their edit".to_owned();
+    other.save_draft(key, &theirs, 1).expect("their save");
+
+    rename(&mut h, "My edit");
+    h.get_by_label("💾 Save draft").click();
+    h.run_steps(3);
+    assert_eq!(h.state().dialog_title(), Some("Changed elsewhere"));
+    assert!(
+        h.query_by_label_contains("saved elsewhere (revision 2) since you opened revision 1")
+            .is_some()
+    );
+
+    h.get_by_label("Save mine as a new copy").click();
+    h.run_steps(3);
+    assert_eq!(h.state().dialog_title(), None);
+    // Theirs is untouched on the server; mine is a new draft there, open.
+    assert_eq!(other.draft(key).expect("draft").workflow.name, "Their edit");
+    let Source::Store { key: copy, .. } = h.state().doc.source else {
+        panic!("the copy is open from the store");
+    };
+    assert_ne!(copy, key);
+    assert_eq!(
+        other.draft(copy).expect("copy on the server").workflow.name,
+        "My edit (my copy)"
+    );
+    assert!(!h.state().doc.is_dirty());
+}
+
+#[test]
+fn reload_theirs_shows_the_server_draft_and_cancel_keeps_mine() {
+    let server = TeamServer::start();
+    let other = server.client();
+    let key = other.duplicate(10013, None).expect("custom workflow");
+    let local = TempDir::new().expect("tmp");
+    let mut h = connected(&local, &server, key);
+    let mut theirs = other.draft(key).expect("draft").workflow;
+    theirs.name = "Their edit".to_owned();
+    other.save_draft(key, &theirs, 1).expect("their save");
+
+    rename(&mut h, "My edit");
+    h.get_by_label("💾 Save draft").click();
+    h.run_steps(3);
+    h.get_by_label("Cancel").click();
+    h.run_steps(2);
+    assert_eq!(h.state().dialog_title(), None);
+    assert_eq!(h.state().doc.workflow().name, "My edit");
+    assert!(h.state().doc.is_dirty(), "cancel keeps my unsaved edit");
+
+    h.get_by_label("💾 Save draft").click();
+    h.run_steps(3);
+    h.get_by_label("Reload theirs").click();
+    h.run_steps(3);
+    assert_eq!(h.state().doc.workflow().name, "Their edit");
+    assert!(matches!(
+        h.state().doc.source,
+        Source::Store { revision: 2, .. }
+    ));
+}
+
+#[test]
+fn publishing_from_the_action_bar_publishes_on_the_server() {
+    let server = TeamServer::start();
+    let other = server.client();
+    let key = other.duplicate(10011, None).expect("custom workflow");
+    let local = TempDir::new().expect("tmp");
+    let mut h = connected(&local, &server, key);
+    h.get_by_label("🚀 Publish to server").click();
+    h.run_steps(2);
+    h.get_by_label("Publish version 1").click();
+    h.run_steps(3);
+    let history = other.history(key).expect("history");
+    assert_eq!(history.len(), 1, "published on the server");
+    assert_eq!(
+        other.version(key, 1).expect("v1").workflow,
+        h.state().doc.workflow().clone()
+    );
+}
+
+#[test]
+fn an_unreachable_server_keeps_the_edit_locally_and_says_so() {
+    let mut server = TeamServer::start();
+    let key = server.client().duplicate(10011, None).expect("custom");
+    let local = TempDir::new().expect("tmp");
+    let mut h = connected(&local, &server, key);
+    server.stop();
+
+    rename(&mut h, "Edited offline");
+    h.get_by_label("💾 Save draft").click();
+    h.run_steps(3);
+    assert!(h.state().doc.is_dirty(), "nothing was saved, nothing lost");
+    assert_eq!(h.state().doc.workflow().name, "Edited offline");
+    assert!(h.state().offline.is_some());
+    assert!(
+        h.query_by_label_contains("Server unreachable: working locally")
+            .is_some()
+    );
+    let toast = h.state().toast.as_ref().expect("a notice").text.clone();
+    assert!(toast.contains("Autosaved on this machine"), "{toast}");
+    // The edit is in the recovery file for this server, on this machine.
+    let recovered = idflow_store::recovery::find_all(&idflow::app::link::server_recovery_root(
+        local.path(),
+        &server.url,
+    ));
+    assert_eq!(recovered.len(), 1);
+    assert_eq!(recovered[0].1.workflow.name, "Edited offline");
+}
+
+#[test]
+fn settings_keep_the_server_and_an_unreachable_one_falls_back_to_local() {
+    let server = TeamServer::start();
+    let local = TempDir::new().expect("tmp");
+    let settings_path: PathBuf = local.path().join("config").join("settings.ron");
+
+    let mut app = IdflowApp::new(local.path(), None)
+        .expect("app")
+        .with_settings_file(settings_path.clone());
+    assert_eq!(app.link, Link::Local);
+    app.perform(Intent::SwitchStore(server.target()));
+    assert!(matches!(app.link, Link::Server { .. }));
+    let saved = Settings::load(&settings_path).expect("settings");
+    assert!(saved.use_server);
+    assert_eq!(saved.server_url, server.url);
+    // Workflow files never carry the server or its token.
+    assert!(
+        !idflow_core::format::to_text(app.doc.workflow(), idflow_core::format::Format::Ron)
+            .contains(&server.publisher)
+    );
+
+    let reopened = IdflowApp::new(local.path(), None)
+        .expect("app")
+        .with_settings_file(settings_path.clone());
+    assert!(matches!(reopened.link, Link::Server { .. }), "remembered");
+
+    drop(server);
+    let offline = IdflowApp::new(local.path(), None)
+        .expect("app")
+        .with_settings_file(settings_path);
+    assert_eq!(offline.link, Link::Local);
+    assert!(offline.offline.is_some());
+    assert!(
+        offline
+            .toast
+            .as_ref()
+            .expect("notice")
+            .text
+            .contains("local store")
+    );
+}
+
+#[test]
+fn a_designer_token_cannot_publish_and_a_wrong_token_is_refused_in_the_form() {
+    let server = TeamServer::start();
+    let local = TempDir::new().expect("tmp");
+    let mut h = harness(IdflowApp::new(local.path(), None).expect("app"));
+    h.state_mut().server_form = Some(ServerForm {
+        url: server.url.clone(),
+        token: "idf_not_a_token".to_owned(),
+        failure: None,
+    });
+    h.run_steps(2);
+    h.get_by_label("Connect").click();
+    h.run_steps(3);
+    assert_eq!(h.state().link, Link::Local);
+    let failure = h
+        .state()
+        .server_form
+        .as_ref()
+        .and_then(|f| f.failure.clone())
+        .expect("the form says why");
+    assert!(failure.contains("token"), "{failure}");
+
+    let key = server.client().duplicate(10011, None).expect("custom");
+    h.state_mut()
+        .perform(Intent::SwitchStore(StoreTarget::Server {
+            url: server.url.clone(),
+            token: server.designer.clone(),
+        }));
+    h.state_mut().perform(Intent::OpenKey(key));
+    h.run_steps(2);
+    h.get_by_label("🚀 Publish to server").click();
+    h.run_steps(2);
+    h.get_by_label("Publish version 1").click();
+    h.run_steps(3);
+    assert_eq!(h.state().dialog_title(), Some("Something went wrong"));
+    assert!(server.client().history(key).expect("history").is_empty());
+}
