@@ -27,6 +27,7 @@ use sqlx::{Row, Sqlite, Transaction};
 use thiserror::Error;
 
 use crate::auth::Role;
+use crate::cache::ImmutableCache;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
@@ -107,6 +108,7 @@ pub struct TokenOwner {
 #[derive(Debug, Clone)]
 pub struct Db {
     pool: SqlitePool,
+    known_tokens: ImmutableCache<String, TokenOwner>,
 }
 
 impl Db {
@@ -132,7 +134,10 @@ impl Db {
             .await?;
         MIGRATOR.run(&pool).await?;
         tracing::debug!(path = %path.display(), "database open");
-        Ok(Db { pool })
+        Ok(Db {
+            pool,
+            known_tokens: ImmutableCache::new(4096),
+        })
     }
 
     /// Waits for the connections to finish and closes them (checkpointing
@@ -512,6 +517,9 @@ impl Db {
 
     /// Who holds the token with this hash, if anyone.
     pub async fn token_owner(&self, sha256: &str) -> Result<Option<TokenOwner>, DbError> {
+        if let Some(owner) = self.known_tokens.get(sha256) {
+            return Ok(Some(owner));
+        }
         let row = sqlx::query("SELECT name, role FROM tokens WHERE sha256 = ?")
             .bind(sha256)
             .fetch_optional(&self.pool)
@@ -525,10 +533,12 @@ impl Db {
                 format!("tokens.role {role:?}: {message}").into(),
             ))
         })?;
-        Ok(Some(TokenOwner {
+        let owner = TokenOwner {
             name: row.try_get("name")?,
             role,
-        }))
+        };
+        self.known_tokens.insert(sha256.to_owned(), owner.clone());
+        Ok(Some(owner))
     }
 
     async fn require(&self, key: u32) -> Result<(), DbError> {

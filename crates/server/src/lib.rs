@@ -8,6 +8,7 @@
 //! `routes` (handlers), `error` (the API's one error type, as JSON).
 
 pub mod auth;
+pub mod cache;
 pub mod db;
 pub mod error;
 pub mod platform;
@@ -71,6 +72,8 @@ pub struct AppState {
     pub db: Db,
     /// The platform API's token keys and callback client.
     pub platform: platform::Platform,
+    /// JSON answers for published versions, which never change.
+    pub published: cache::ImmutableCache<(u32, u32), axum::body::Bytes>,
     clock: Clock,
 }
 
@@ -94,6 +97,7 @@ impl AppState {
         Ok(AppState {
             db,
             platform,
+            published: cache::ImmutableCache::new(1024),
             clock,
         })
     }

@@ -186,13 +186,31 @@ async fn version(
     _caller: Caller,
     ApiPath((key, number)): ApiPath<(u32, u32)>,
 ) -> Result<Response, ApiError> {
+    if let Some(body) = state.published.get(&(key, number)) {
+        return Ok(json_bytes(body));
+    }
     let stored = state.db.version(key, number).await?;
-    Ok(Json(VersionBody {
+    let body = serde_json::to_vec(&VersionBody {
         key,
         version: stored.info,
         workflow: stored.workflow,
     })
-    .into_response())
+    .map_err(|e| ApiError::internal(&e))?;
+    let body = Bytes::from(body);
+    state.published.insert((key, number), body.clone());
+    Ok(json_bytes(body))
+}
+
+/// A JSON body encoded earlier.
+fn json_bytes(body: Bytes) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        body,
+    )
+        .into_response()
 }
 
 async fn create(
