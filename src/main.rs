@@ -11,7 +11,11 @@ fn main() -> ExitCode {
     idflow_cli::init_logging();
     match idflow_cli::run(idflow_cli::Cli::parse()) {
         Outcome::Exit(code) => code,
-        Outcome::Designer { store, file } => match idflow::app::run(&store, file.as_deref()) {
+        Outcome::Designer {
+            store,
+            file,
+            server,
+        } => match idflow::app::run(&store, file.as_deref(), server) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("error: {e:#}");

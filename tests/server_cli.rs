@@ -338,3 +338,58 @@ fn store_with_a_server_nobody_listens_on_or_without_a_token_exits_2() {
         .code(2)
         .stderr(predicate::str::contains("http or https"));
 }
+
+/// The README's curl walk-through of a journey, extracted from the README
+/// itself (the shell block under "Mock platform API"), run by bash against
+/// `idflow serve` with a token made by `idflow token create` as the README
+/// says: it must work as written.
+#[test]
+fn the_readme_journey_walk_through_works_as_written() {
+    let readme = std::fs::read_to_string(repo_file("README.md")).expect("README");
+    let section = readme
+        .split("### Mock platform API")
+        .nth(1)
+        .expect("the README has the walk-through section");
+    let script = section
+        .split("```sh\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("a sh block in the section");
+    assert!(script.contains("127.0.0.1:8080"), "{script}");
+
+    let dir = TempDir::new().expect("tmp");
+    let db = dir.path().join("server.sqlite");
+    let token = create_token(&db, "publisher");
+    std::fs::write(dir.path().join("token"), format!("{token}\n")).expect("token file");
+    let port = free_port();
+    let server = Running::start(&db, port);
+    server.wait_for("listening");
+    let script = script.replace("127.0.0.1:8080", &format!("127.0.0.1:{port}"));
+
+    let output = Process::new("bash")
+        .args(["-euo", "pipefail", "-c", &script])
+        .current_dir(dir.path())
+        .output()
+        .expect("bash runs (the walk-through needs curl and jq)");
+    let stdout = text(output.stdout);
+    assert!(
+        output.status.success(),
+        "the walk-through failed:\n{stdout}\n{}",
+        text(output.stderr)
+    );
+    for classifier in ["FRONT", "BACK", "FACE"] {
+        assert!(
+            stdout.contains(&format!("\"classifier\":\"{classifier}\"")),
+            "{stdout}"
+        );
+    }
+    assert!(stdout.contains("\"status\":\"ACQUIRED\""), "{stdout}");
+    assert!(stdout.contains("\"status\":\"PROCESSED\""), "{stdout}");
+    // The last command prints pretty JSON; the ones before print one line each.
+    let details_at = stdout.rfind("\n{\n").expect("details printed");
+    let details: serde_json::Value =
+        serde_json::from_str(&stdout[details_at..]).expect("the details are JSON");
+    assert_eq!(details["decision"]["type"], "PASSED", "{details}");
+    assert_eq!(details["workflow"]["definitionKey"], "10011");
+    assert_eq!(details["capabilities"]["similarity"][0], "PASSED");
+}

@@ -253,21 +253,28 @@ impl IdflowApp {
                 url: self.settings.server_url.clone(),
                 token: self.settings.server_token.clone(),
             };
-            if let Err(message) = self.switch_store(&target) {
-                self.offline = Some(message.clone());
-                self.toast = Some(Toast {
-                    text: format!("{message}. Working on the local store."),
-                    error: true,
-                    until: f64::MAX,
-                });
-            }
+            self.start_on(&target);
         }
         self
     }
 
+    /// Opens `target` at start; when it cannot be reached, the session
+    /// stays on the local store and says why.
+    pub fn start_on(&mut self, target: &StoreTarget) {
+        if let Err(message) = self.switch_store(target, false) {
+            self.offline = Some(message.clone());
+            self.toast = Some(Toast {
+                text: format!("{message}. Working on the local store."),
+                error: true,
+                until: f64::MAX,
+            });
+        }
+    }
+
     /// Connects to `target`, opens its first workflow and offers work
     /// autosaved for it.
-    fn switch_store(&mut self, target: &StoreTarget) -> Result<(), String> {
+    /// `remember`: keep the choice (and URL and token) in the settings.
+    pub fn switch_store(&mut self, target: &StoreTarget, remember: bool) -> Result<(), String> {
         let (store, link, recovery_root) =
             link::open(target, &self.local_root).map_err(|e| e.to_string())?;
         let workflows = store.list().map_err(|e| e.to_string())?;
@@ -277,12 +284,14 @@ impl IdflowApp {
         self.workflows = workflows;
         self.offline = None;
         self.server_form = None;
-        if let StoreTarget::Server { url, token } = target {
-            self.settings.server_url = url.clone();
-            self.settings.server_token = token.clone();
+        if remember {
+            if let StoreTarget::Server { url, token } = target {
+                self.settings.server_url = url.clone();
+                self.settings.server_token = token.clone();
+            }
+            self.settings.use_server = matches!(target, StoreTarget::Server { .. });
+            self.save_settings();
         }
-        self.settings.use_server = matches!(target, StoreTarget::Server { .. });
-        self.save_settings();
         let first = self
             .workflows
             .iter()
@@ -449,7 +458,7 @@ impl IdflowApp {
             Intent::OpenFile(path) => read_workflow_file(&path)
                 .map_err(|e| e.to_string())
                 .map(|w| self.show_document(Document::open(w, Source::File(path)))),
-            Intent::SwitchStore(target) => match self.switch_store(&target) {
+            Intent::SwitchStore(target) => match self.switch_store(&target, true) {
                 Ok(()) => Ok(()),
                 Err(message) => match self.server_form.as_mut() {
                     Some(form) => {
@@ -790,11 +799,24 @@ fn now_rfc3339() -> String {
         .unwrap_or_else(|_| "unknown".to_owned())
 }
 
-/// Runs the designer in a native window.
-pub fn run(store_dir: &Path, file: Option<&Path>) -> anyhow::Result<()> {
+/// Runs the designer in a native window; `server` (URL, token) from the
+/// command line opens that team server's store for this session (the
+/// settings are left as they are).
+pub fn run(
+    store_dir: &Path,
+    file: Option<&Path>,
+    server: Option<(String, String)>,
+) -> anyhow::Result<()> {
     let mut app = IdflowApp::new(store_dir, file)?;
-    if let Some(path) = settings::Settings::default_path() {
-        app = app.with_settings_file(path);
+    match server {
+        Some((url, token)) => {
+            app.start_on(&StoreTarget::Server { url, token });
+        }
+        None => {
+            if let Some(path) = settings::Settings::default_path() {
+                app = app.with_settings_file(path);
+            }
+        }
     }
     let title = "idflow — workflow designer";
     let options = eframe::NativeOptions {

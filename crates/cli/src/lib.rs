@@ -203,18 +203,32 @@ pub enum StoreCommand {
 pub enum Outcome {
     /// A command ran; exit with this code.
     Exit(ExitCode),
-    /// Open the designer on this store folder, optionally showing a file.
+    /// Open the designer on this store folder, optionally showing a file;
+    /// with `server` (URL, token), on that team server's store.
     Designer {
         store: PathBuf,
         file: Option<PathBuf>,
+        server: Option<(String, String)>,
     },
 }
 
 /// Runs a parsed command line. Without a subcommand (or with `open FILE`)
 /// the caller opens the designer.
 pub fn run(cli: Cli) -> Outcome {
+    let server = match (&cli.server, &cli.token) {
+        (Some(url), Some(token)) => Some((url.clone(), token.clone())),
+        (Some(url), None) if cli.command.is_none() => {
+            eprintln!("error: --server {url} needs --token TOKEN (or IDFLOW_TOKEN)");
+            return Outcome::Exit(ExitCode::from(exit::UNREADABLE));
+        }
+        _ => None,
+    };
     let designer = |file: Option<PathBuf>| match resolve_store_dir(cli.store.as_deref()) {
-        Some(store) => Outcome::Designer { store, file },
+        Some(store) => Outcome::Designer {
+            store,
+            file,
+            server: server.clone(),
+        },
         None => {
             eprintln!(
                 "error: no home folder to keep the store in: pass --store DIR or set IDFLOW_STORE"
