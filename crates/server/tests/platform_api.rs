@@ -227,11 +227,16 @@ impl Fixture {
     /// Create (10011, the given scenario), upload FRONT, BACK and FACE with
     /// the api token, finalize, wait for PROCESSED.
     async fn journey(&self, user_reference: &str) -> Created {
+        self.journey_on(10011, user_reference).await
+    }
+
+    /// The same on workflow `key`.
+    async fn journey_on(&self, key: u32, user_reference: &str) -> Created {
         let created = self
             .create(json!({
                 "customerInternalReference": "myCompany",
                 "userReference": user_reference,
-                "workflowDefinition": { "key": 10011 }
+                "workflowDefinition": { "key": key }
             }))
             .await;
         for (category, part, bytes) in [
@@ -1034,5 +1039,49 @@ async fn executions_survive_a_restart() {
         "PROCESSED"
     );
     assert_eq!(f.details(&created).await, before);
+    f.server.stop().await;
+}
+
+/// The end-to-end path: a solutions engineer publishes through the
+/// remote store (the client the CLI and the designer use), then an
+/// integration runs the documented journey against that published version.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_workflow_published_through_the_remote_store_runs_end_to_end() {
+    use idflow_store::Store;
+    use idflow_store::remote::RemoteStore;
+
+    let f = fixture().await;
+    let (root, publisher) = (f.server.root.clone(), f.publisher.clone());
+    let key = tokio::task::spawn_blocking(move || {
+        let store = RemoteStore::new(&root, &publisher).expect("client");
+        let key = store.duplicate(10011, None).expect("duplicate");
+        let draft = store.draft(key).expect("draft");
+        let mut workflow = draft.workflow;
+        workflow.name = "Team IDIV".to_owned();
+        let revision = store
+            .save_draft(key, &workflow, draft.revision)
+            .expect("save");
+        let version = store.publish(key, Some(revision)).expect("publish");
+        assert_eq!(version.number, 1);
+        key
+    })
+    .await
+    .expect("blocking client");
+    assert!(key >= 200_000, "a custom key: {key}");
+
+    let created = f.journey_on(key, "scenario:ALL_PASS").await;
+    let details = f.details(&created).await;
+    let sample: Value = serde_json::from_str(RETRIEVAL_SAMPLE).expect("sample");
+    let mut expected = BTreeSet::new();
+    paths(&sample, String::new(), &mut expected);
+    let mut actual = BTreeSet::new();
+    paths(&details, String::new(), &mut actual);
+    let missing: Vec<&String> = expected.iter().filter(|p| !actual.contains(*p)).collect();
+    assert!(missing.is_empty(), "missing {missing:#?} in {details:#}");
+    assert_eq!(details["workflow"]["definitionKey"], key.to_string());
+    assert_eq!(details["decision"]["type"], "PASSED");
+
+    let rejected = f.journey_on(key, "scenario:FAKE_ID").await;
+    assert_eq!(f.details(&rejected).await["decision"]["type"], "REJECTED");
     f.server.stop().await;
 }
