@@ -5,12 +5,14 @@
 //! Modules: `db` (schema access and the store's semantics), `auth`
 //! (tokens, roles, the `Caller` extractor), `platform` (the mock platform
 //! API: accounts, executions, tokens, uploads, processing, callbacks),
-//! `routes` (handlers), `error` (the API's one error type, as JSON).
+//! `routes` (handlers), `error` (the API's one error type, as JSON),
+//! `openapi` (the OpenAPI document of both APIs, at `GET /openapi.json`).
 
 pub mod auth;
 pub mod cache;
 pub mod db;
 pub mod error;
+pub mod openapi;
 pub mod platform;
 pub mod routes;
 
@@ -21,6 +23,7 @@ use std::path::{Path, PathBuf};
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::HeaderName;
+use axum::routing::get;
 use tokio::net::TcpListener;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
@@ -124,11 +127,17 @@ pub fn default_db_path() -> Option<PathBuf> {
 
 /// The whole HTTP API, with request ids (`x-request-id`, set when the
 /// client sends none, echoed in the response), a trace span per request
-/// and the body limit.
+/// and the body limit. Both APIs' routes come with their documentation
+/// (`openapi::api`), served without auth at `GET /openapi.json`.
 pub fn router(state: AppState) -> Router {
+    let (api, document) = openapi::api().split_for_parts();
+    let document = openapi::Served::new(&openapi::finish(document));
     Router::new()
-        .nest(routes::store::PREFIX, routes::store::routes())
-        .nest(routes::platform::PREFIX, routes::platform::routes())
+        .merge(api)
+        .route(
+            openapi::PATH,
+            get(move || std::future::ready(document.response())),
+        )
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

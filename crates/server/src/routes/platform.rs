@@ -8,23 +8,29 @@
 //! token (`api.token`/`sdk.token`, a JWT that names the account and the
 //! execution); an expired execution token is a 401 `TOKEN_EXPIRED`.
 
+use std::borrow::Cow;
+
 use axum::Json;
-use axum::Router;
 use axum::body::Bytes;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
 use idflow_core::model::{Channel, CredentialCategory, Part};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
+use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Type};
+use utoipa::openapi::{Ref, RefOr, Schema};
+use utoipa::{PartialSchema, ToSchema};
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
+use utoipa_axum::routes;
 
 use super::ApiPath;
 use crate::AppState;
 use crate::auth::{Caller, TOKEN_PREFIX, bearer_token};
 use crate::error::ApiError;
+use crate::openapi::{ErrorBody, PLATFORM_TAG, schema};
 use crate::platform::clock::rfc3339_millis;
 use crate::platform::links::{Links, base_url};
 use crate::platform::request::{self, RequestError};
@@ -38,34 +44,28 @@ use crate::platform::{PlatformError, credentials, pool, process};
 /// Where the platform API is mounted.
 pub const PREFIX: &str = crate::platform::links::PREFIX;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/accounts", post(create_account))
-        .route("/accounts/{account_id}", put(update_account))
-        .route(
-            "/accounts/{account_id}/workflow-executions/{execution_id}",
-            get(execution_details).put(finalize),
-        )
-        .route(
-            "/accounts/{account_id}/workflow-executions/{execution_id}/status",
-            get(execution_status),
-        )
-        .route(
-            "/accounts/{account_id}/workflow-executions/{execution_id}/credentials/{credential_id}/parts/{classifier}",
-            post(upload_part).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
-        )
+/// The platform API's routes, each registered with its documentation
+/// (`routes!`), so the router and the OpenAPI document cannot drift. The
+/// part upload has its own, larger body limit.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::default()
+        .routes(routes!(create_account))
+        .routes(routes!(update_account))
+        .routes(routes!(execution_details, finalize))
+        .routes(routes!(execution_status))
+        .routes(routes!(upload_part).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)))
 }
 
 // ---------------------------------------------------------------- bodies
 
 /// `{"id": ...}`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct IdRef {
     pub id: String,
 }
 
 /// Answer to `POST /accounts` and `PUT /accounts/{accountId}`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct AccountResponse {
     pub timestamp: String,
@@ -75,61 +75,69 @@ pub struct AccountResponse {
     pub workflow_execution: NewExecutionBody,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct WebLink {
     /// `{base}/web/v4/app?authorizationToken={jwt}&locale={locale}`.
     pub href: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct SdkToken {
     pub token: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct NewExecutionBody {
     pub id: String,
     pub credentials: Vec<CredentialBody>,
 }
 
 /// One credential the execution collects.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialBody {
     pub id: String,
+    #[schema(value_type = schema::CredentialCategory)]
     pub category: CredentialCategory,
+    #[schema(value_type = Vec<schema::Channel>)]
     pub allowed_channels: Vec<Channel>,
     /// Only when the API channel is allowed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub api: Option<CredentialApi>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialApi {
     pub token: String,
     /// Upload URLs, only for the parts the API accepts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub parts: Option<ApiParts>,
     /// The execution's URL (PUT finalizes, GET reads the details).
     pub workflow_execution: String,
 }
 
 /// Upload URLs by part.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 pub struct ApiParts {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub front: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub back: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub face: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub facemap: Option<String>,
 }
 
 /// Answer to a part upload.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PartUploaded {
     pub timestamp: String,
@@ -139,16 +147,18 @@ pub struct PartUploaded {
     pub part: PartInfo,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct CredentialRef {
     pub id: String,
+    #[schema(value_type = schema::CredentialCategory)]
     pub category: CredentialCategory,
 }
 
 /// What is recorded of an uploaded part (the bytes are not kept).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PartInfo {
+    #[schema(value_type = schema::Part)]
     pub classifier: Part,
     pub content_type: String,
     pub size: u64,
@@ -157,7 +167,7 @@ pub struct PartInfo {
 }
 
 /// Answer to finalize (202) and to the status request.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ExecutionStateBody {
     pub timestamp: String,
@@ -165,12 +175,13 @@ pub struct ExecutionStateBody {
     pub workflow_execution: ExecutionState,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ExecutionState {
     pub id: String,
     /// The workflow key, as a string (`"10011"`).
     pub definition_key: String,
+    #[schema(value_type = schema::ExecutionStatus)]
     pub status: ExecutionStatus,
     /// The details URL.
     pub href: String,
@@ -178,7 +189,7 @@ pub struct ExecutionState {
 
 /// The details before processing ends (once PROCESSED the full retrieval
 /// document is returned instead).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PendingDetails {
     pub workflow: PendingWorkflow,
@@ -186,15 +197,72 @@ pub struct PendingDetails {
     pub created_at: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PendingWorkflow {
     pub id: String,
+    #[schema(value_type = schema::ExecutionStatus)]
     pub status: ExecutionStatus,
     pub definition_key: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub user_reference: Option<String>,
     pub customer_internal_reference: String,
+}
+
+/// The answer to reading an execution's details: the retrieval document
+/// once PROCESSED, the pending details before.
+pub struct ExecutionDetails;
+
+impl PartialSchema for ExecutionDetails {
+    fn schema() -> RefOr<Schema> {
+        OneOfBuilder::new()
+            .item(Ref::from_schema_name(PendingDetails::name()))
+            .item(
+                ObjectBuilder::new()
+                    .schema_type(Type::Object)
+                    .title(Some("RetrievalDocument"))
+                    .description(Some(
+                        "Once the execution is PROCESSED: the retrieval document the simulator \
+                         built for it (`idflow_core::simulate::details`), shaped like the \
+                         platform's: `workflow` (id, status PROCESSED, definitionKey, \
+                         userReference, customerInternalReference), `account`, `createdAt`, \
+                         `startedAt`, `completedAt`, `credentials` (with their parts), \
+                         `decision` (type, details.label, risk.score), `steps` and \
+                         `capabilities` (the results of the workflow's capabilities).",
+                    ))
+                    .required("workflow")
+                    .required("decision"),
+            )
+            .description(Some(
+                "PendingDetails before the execution is PROCESSED, the retrieval document after",
+            ))
+            .into()
+    }
+}
+
+impl ToSchema for ExecutionDetails {
+    fn name() -> Cow<'static, str> {
+        Cow::Borrowed("ExecutionDetails")
+    }
+
+    fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+        schemas.push((
+            PendingDetails::name().into_owned(),
+            PendingDetails::schema(),
+        ));
+        <PendingDetails as ToSchema>::schemas(schemas);
+    }
+}
+
+/// The multipart/form-data body of a part upload.
+#[derive(ToSchema)]
+#[allow(dead_code)] // documentation only: `upload::read_file` reads the body
+pub struct PartUpload {
+    /// The image: a JPEG or PNG (recognised by its first bytes, whatever
+    /// its declared type) of at most 5 MiB.
+    #[schema(value_type = String, format = Binary, content_media_type = "application/octet-stream")]
+    file: Vec<u8>,
 }
 
 // ---------------------------------------------------------------- errors
@@ -398,7 +466,29 @@ fn state_body(
 
 // ---------------------------------------------------------------- handlers
 
-/// `POST /api/v1/accounts`: a new account with its first workflow execution.
+/// Create an account
+///
+/// A new account with its first workflow execution of the latest published
+/// version of `workflowDefinition.key`. Takes a store-API token (any role).
+#[utoipa::path(
+    post,
+    path = "/accounts",
+    tag = PLATFORM_TAG,
+    operation_id = "createAccount",
+    security(("bearer" = [])),
+    request_body(
+        content = schema::AccountRequest,
+        content_type = "application/json",
+        description = "Which published workflow to run, the customer's reference and options; at most 2 MiB",
+    ),
+    responses(
+        (status = 200, description = "The account and its new workflow execution: the credentials to collect, the execution token (`sdk.token`, `credentials[].api.token`), the Web Client link and the upload URLs", body = AccountResponse),
+        (status = 400, description = "The body is not JSON, not an object, or has bad fields (`BAD_REQUEST`; `details.fields` names every bad field), or the request has no plain Host header to build URLs from", body = ErrorBody),
+        (status = 401, description = "Missing, malformed or unknown token (`UNAUTHORIZED`)", body = ErrorBody),
+        (status = 404, description = "No workflow has this key, or it has no published version (`NOT_FOUND`)", body = ErrorBody),
+        (status = 413, description = "The body is larger than 2 MiB (`PAYLOAD_TOO_LARGE`)", body = ErrorBody),
+    ),
+)]
 async fn create_account(
     State(state): State<AppState>,
     caller: Caller,
@@ -418,8 +508,32 @@ async fn create_account(
     .await
 }
 
-/// `PUT /api/v1/accounts/{accountId}`: a new workflow execution on an
-/// existing account.
+/// Start a new workflow execution on an account
+///
+/// Like creating an account, for an existing one. Takes a store-API token
+/// (any role).
+#[utoipa::path(
+    put,
+    path = "/accounts/{account_id}",
+    tag = PLATFORM_TAG,
+    operation_id = "updateAccount",
+    security(("bearer" = [])),
+    params(
+        ("account_id" = String, Path, description = "The account's id (a UUID)"),
+    ),
+    request_body(
+        content = schema::AccountRequest,
+        content_type = "application/json",
+        description = "Which published workflow to run, the customer's reference and options; at most 2 MiB",
+    ),
+    responses(
+        (status = 200, description = "The account and its new workflow execution: the credentials to collect, the execution token (`sdk.token`, `credentials[].api.token`), the Web Client link and the upload URLs", body = AccountResponse),
+        (status = 400, description = "The body is not JSON, not an object, or has bad fields (`BAD_REQUEST`; `details.fields` names every bad field), or the request has no plain Host header to build URLs from", body = ErrorBody),
+        (status = 401, description = "Missing, malformed or unknown token (`UNAUTHORIZED`)", body = ErrorBody),
+        (status = 404, description = "No such account, or no workflow has this key, or it has no published version (`NOT_FOUND`)", body = ErrorBody),
+        (status = 413, description = "The body is larger than 2 MiB (`PAYLOAD_TOO_LARGE`)", body = ErrorBody),
+    ),
+)]
 async fn update_account(
     State(state): State<AppState>,
     caller: Caller,
@@ -574,8 +688,40 @@ async fn start_execution(
     }))
 }
 
-/// `POST .../workflow-executions/{w}/credentials/{c}/parts/{classifier}`:
-/// a JPEG or PNG of at most 5 MiB as the multipart field `file`.
+/// Upload an image part
+///
+/// A JPEG or PNG of at most 5 MiB as the multipart/form-data field `file`,
+/// for a credential that the API channel may deliver this part for, while
+/// the execution is INITIATED. Only the metadata is kept. Takes a
+/// store-API token or the execution's own token (`api.token`/`sdk.token`, a
+/// JWT).
+#[utoipa::path(
+    post,
+    path = "/accounts/{account_id}/workflow-executions/{execution_id}/credentials/{credential_id}/parts/{classifier}",
+    tag = PLATFORM_TAG,
+    operation_id = "uploadPart",
+    security(("bearer" = [])),
+    params(
+        ("account_id" = String, Path, description = "The account's id (a UUID)"),
+        ("execution_id" = String, Path, description = "The workflow execution's id (a UUID)"),
+        ("credential_id" = String, Path, description = "The credential's id (a UUID, from `workflowExecution.credentials[].id`)"),
+        ("classifier" = String, Path, description = "The image part: FRONT, BACK or FACE (any case); FACEMAP is refused", example = "FRONT"),
+    ),
+    request_body(
+        content = PartUpload,
+        content_type = "multipart/form-data",
+        description = "The image as the field `file`; the body may be at most 5 MiB + 64 KiB",
+    ),
+    responses(
+        (status = 200, description = "The part was recorded", body = PartUploaded),
+        (status = 400, description = "The classifier is not an image part (`BAD_REQUEST`), the credential does not take this part through the API (`PART_NOT_ALLOWED`), or the file is missing (`NO_FILE`), empty (`EMPTY_FILE`), not a JPEG or PNG (`UNSUPPORTED_FILE_TYPE`) or over 5 MiB (`FILE_TOO_LARGE`), or the body is not multipart/form-data", body = ErrorBody),
+        (status = 401, description = "Missing, malformed or unknown token (`UNAUTHORIZED`), or the execution's token has expired (`TOKEN_EXPIRED`; the execution becomes TOKEN_EXPIRED)", body = ErrorBody),
+        (status = 403, description = "The token belongs to another workflow execution (`FORBIDDEN`)", body = ErrorBody),
+        (status = 404, description = "No such account, workflow execution or credential (`NOT_FOUND`)", body = ErrorBody),
+        (status = 409, description = "The execution no longer takes parts: finalized (`ALREADY_FINALIZED`), token lifetime passed (`TOKEN_EXPIRED`) or expired (`SESSION_EXPIRED`)", body = ErrorBody),
+        (status = 413, description = "The body is larger than the upload limit (`PAYLOAD_TOO_LARGE`)", body = ErrorBody),
+    ),
+)]
 async fn upload_part(
     State(state): State<AppState>,
     ApiPath((account_id, execution_id, credential_id, classifier)): ApiPath<(
@@ -723,7 +869,29 @@ fn names<T: Copy>(items: &[T], name: fn(T) -> &'static str) -> String {
         .join(", ")
 }
 
-/// `PUT .../workflow-executions/{w}`: finalize; processing starts (202).
+/// Finalize a workflow execution
+///
+/// Processing starts (the execution becomes ACQUIRED, later PROCESSED, and
+/// the callback URL, if any, gets a POST). Takes a store-API token or the
+/// execution's own token (`api.token`/`sdk.token`, a JWT).
+#[utoipa::path(
+    put,
+    path = "/accounts/{account_id}/workflow-executions/{execution_id}",
+    tag = PLATFORM_TAG,
+    operation_id = "finalizeExecution",
+    security(("bearer" = [])),
+    params(
+        ("account_id" = String, Path, description = "The account's id (a UUID)"),
+        ("execution_id" = String, Path, description = "The workflow execution's id (a UUID)"),
+    ),
+    responses(
+        (status = 202, description = "Accepted: processing has started", body = ExecutionStateBody),
+        (status = 401, description = "Missing, malformed or unknown token (`UNAUTHORIZED`), or the execution's token has expired (`TOKEN_EXPIRED`; the execution becomes TOKEN_EXPIRED)", body = ErrorBody),
+        (status = 403, description = "The token belongs to another workflow execution (`FORBIDDEN`)", body = ErrorBody),
+        (status = 404, description = "No such account or workflow execution (`NOT_FOUND`)", body = ErrorBody),
+        (status = 409, description = "Already finalized (`ALREADY_FINALIZED`), token lifetime passed (`TOKEN_EXPIRED`) or expired (`SESSION_EXPIRED`)", body = ErrorBody),
+    ),
+)]
 async fn finalize(
     State(state): State<AppState>,
     ApiPath((account_id, execution_id)): ApiPath<(String, String)>,
@@ -755,7 +923,27 @@ async fn finalize(
     Ok((StatusCode::ACCEPTED, Json(body)).into_response())
 }
 
-/// `GET .../workflow-executions/{w}/status`.
+/// Read a workflow execution's status
+///
+/// Takes a store-API token or the execution's own token
+/// (`api.token`/`sdk.token`, a JWT).
+#[utoipa::path(
+    get,
+    path = "/accounts/{account_id}/workflow-executions/{execution_id}/status",
+    tag = PLATFORM_TAG,
+    operation_id = "getExecutionStatus",
+    security(("bearer" = [])),
+    params(
+        ("account_id" = String, Path, description = "The account's id (a UUID)"),
+        ("execution_id" = String, Path, description = "The workflow execution's id (a UUID)"),
+    ),
+    responses(
+        (status = 200, description = "The execution's status", body = ExecutionStateBody),
+        (status = 401, description = "Missing, malformed or unknown token (`UNAUTHORIZED`), or the execution's token has expired (`TOKEN_EXPIRED`; the execution becomes TOKEN_EXPIRED)", body = ErrorBody),
+        (status = 403, description = "The token belongs to another workflow execution (`FORBIDDEN`)", body = ErrorBody),
+        (status = 404, description = "No such account or workflow execution (`NOT_FOUND`)", body = ErrorBody),
+    ),
+)]
 async fn execution_status(
     State(state): State<AppState>,
     ApiPath((account_id, execution_id)): ApiPath<(String, String)>,
@@ -766,8 +954,28 @@ async fn execution_status(
     Ok(Json(state_body(&state, &execution, execution.status)))
 }
 
-/// `GET .../workflow-executions/{w}`: once PROCESSED, the retrieval
-/// document; before, the workflow's identity and status only.
+/// Read a workflow execution's details
+///
+/// Once PROCESSED, the retrieval document; before, the workflow's identity
+/// and status only. Takes a store-API token: the execution's own token gets
+/// a 403.
+#[utoipa::path(
+    get,
+    path = "/accounts/{account_id}/workflow-executions/{execution_id}",
+    tag = PLATFORM_TAG,
+    operation_id = "getExecutionDetails",
+    security(("bearer" = [])),
+    params(
+        ("account_id" = String, Path, description = "The account's id (a UUID)"),
+        ("execution_id" = String, Path, description = "The workflow execution's id (a UUID)"),
+    ),
+    responses(
+        (status = 200, description = "The details", body = ExecutionDetails),
+        (status = 401, description = "Missing, malformed or unknown token (`UNAUTHORIZED`), or the execution's token has expired (`TOKEN_EXPIRED`; the execution becomes TOKEN_EXPIRED)", body = ErrorBody),
+        (status = 403, description = "An execution token: the details need a store-API token; or the token of another workflow execution (`FORBIDDEN`)", body = ErrorBody),
+        (status = 404, description = "No such account or workflow execution (`NOT_FOUND`)", body = ErrorBody),
+    ),
+)]
 async fn execution_details(
     State(state): State<AppState>,
     ApiPath((account_id, execution_id)): ApiPath<(String, String)>,

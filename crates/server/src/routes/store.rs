@@ -4,86 +4,119 @@
 //! revision as the ETag, and writes name it in `If-Match`.
 
 use axum::Json;
-use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
 use idflow_core::Workflow;
 use idflow_core::format::{Format, ParseError, parse_workflow};
 use idflow_store::{DuplicatedFrom, Origin, Revision, VersionInfo, WorkflowSummary};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::{ApiPath, ApiQuery, Precondition, etag, if_match};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::ApiError;
+use crate::openapi::{ErrorBody, STORE_TAG, schema};
 
 /// Where the store API is mounted.
 pub const PREFIX: &str = "/api/store/v1";
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/workflows", get(list).post(create))
-        .route("/workflows/{key}", get(draft))
-        .route("/workflows/{key}/draft", put(save_draft))
-        .route("/workflows/{key}/versions", get(history))
-        .route("/workflows/{key}/versions/{number}", get(version))
-        .route("/workflows/{key}/publish", post(publish))
-        .route("/workflows/{key}/duplicate", post(duplicate))
-        .route("/workflows/{key}/restore", post(restore))
+/// The store API's routes, each registered with its documentation
+/// (`routes!`), so the router and the OpenAPI document cannot drift.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::default()
+        .routes(routes!(list, create))
+        .routes(routes!(draft))
+        .routes(routes!(save_draft))
+        .routes(routes!(history))
+        .routes(routes!(version))
+        .routes(routes!(publish))
+        .routes(routes!(duplicate))
+        .routes(routes!(restore))
 }
 
-#[derive(Debug, Serialize)]
+/// The answer to `GET /workflows`.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = WorkflowList)]
 struct ListBody {
+    /// Every workflow, Global and custom, by key.
+    #[schema(value_type = Vec<schema::WorkflowSummary>)]
     workflows: Vec<WorkflowSummary>,
 }
 
-#[derive(Debug, Serialize)]
+/// A workflow's draft (its `ETag` is the revision).
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Draft)]
 struct DraftBody {
     key: u32,
+    #[schema(value_type = schema::Origin)]
     origin: Origin,
+    /// The draft's revision: name it in `If-Match` to save.
+    #[schema(value_type = u64)]
     revision: Revision,
+    /// Set when the workflow was made with duplicate.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = schema::DuplicatedFrom, required = false)]
     duplicated_from: Option<DuplicatedFrom>,
+    #[schema(value_type = schema::Workflow)]
     workflow: Workflow,
 }
 
-#[derive(Debug, Serialize)]
+/// A workflow's published versions, oldest first.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = History)]
 struct HistoryBody {
     key: u32,
+    #[schema(value_type = Vec<schema::VersionInfo>)]
     versions: Vec<VersionInfo>,
 }
 
-#[derive(Debug, Serialize)]
+/// One published version with its workflow.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Version)]
 struct VersionBody {
     key: u32,
+    #[schema(value_type = schema::VersionInfo)]
     version: VersionInfo,
+    #[schema(value_type = schema::Workflow)]
     workflow: Workflow,
 }
 
 /// The answer to a write: the workflow's key and its draft's revision.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Written)]
 struct WrittenBody {
     key: u32,
+    /// The draft's revision (also the `ETag`).
+    #[schema(value_type = u64)]
     revision: Revision,
 }
 
-#[derive(Debug, Serialize)]
+/// The answer to publish: the new version.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Published)]
 struct PublishedBody {
     key: u32,
+    #[schema(value_type = schema::VersionInfo)]
     version: VersionInfo,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct DuplicateQuery {
+    /// The published version to copy; the draft when absent.
     version: Option<u32>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct RestoreQuery {
+    /// The published version to make the draft again.
     version: u32,
 }
 
@@ -148,11 +181,45 @@ fn created_workflow(key: u32, revision: Revision) -> Response {
         .into_response()
 }
 
+/// List the workflows
+///
+/// Every workflow, Global (standard, read-only) and custom, with its name,
+/// origin, status, newest published version and draft revision.
+#[utoipa::path(
+    get,
+    path = "/workflows",
+    tag = STORE_TAG,
+    operation_id = "listWorkflows",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The workflows", body = ListBody),
+        (status = 401, description = "Missing, malformed or unknown token (`UNAUTHORIZED`)", body = ErrorBody),
+    ),
+)]
 async fn list(State(state): State<AppState>, _caller: Caller) -> Result<Response, ApiError> {
     let workflows = state.db.list().await?;
     Ok(Json(ListBody { workflows }).into_response())
 }
 
+/// Read a workflow's draft
+///
+/// The draft with its revision, which is also the `ETag`.
+#[utoipa::path(
+    get,
+    path = "/workflows/{key}",
+    tag = STORE_TAG,
+    operation_id = "getDraft",
+    security(("bearer" = [])),
+    params(
+        ("key" = u32, Path, description = "The workflow's key, e.g. 10011"),
+    ),
+    responses(
+        (status = 200, description = "The draft", body = DraftBody, headers(("ETag" = String, description = "The draft's revision, quoted: `\"3\"`"))),
+        (status = 400, description = "The key is not a number (`BAD_REQUEST`)", body = ErrorBody),
+        (status = 401, description = "Missing, malformed or unknown token (`UNAUTHORIZED`)", body = ErrorBody),
+        (status = 404, description = "No workflow has this key (`NOT_FOUND`)", body = ErrorBody),
+    ),
+)]
 async fn draft(
     State(state): State<AppState>,
     _caller: Caller,
@@ -172,6 +239,23 @@ async fn draft(
         .into_response())
 }
 
+/// List a workflow's published versions
+#[utoipa::path(
+    get,
+    path = "/workflows/{key}/versions",
+    tag = STORE_TAG,
+    operation_id = "listVersions",
+    security(("bearer" = [])),
+    params(
+        ("key" = u32, Path, description = "The workflow's key, e.g. 10011"),
+    ),
+    responses(
+        (status = 200, description = "The published versions, oldest first", body = HistoryBody),
+        (status = 400, description = "The key is not a number (`BAD_REQUEST`)", body = ErrorBody),
+        (status = 401, description = "Missing, malformed or unknown token (`UNAUTHORIZED`)", body = ErrorBody),
+        (status = 404, description = "No workflow has this key (`NOT_FOUND`)", body = ErrorBody),
+    ),
+)]
 async fn history(
     State(state): State<AppState>,
     _caller: Caller,
@@ -181,6 +265,26 @@ async fn history(
     Ok(Json(HistoryBody { key, versions }).into_response())
 }
 
+/// Read a published version
+///
+/// Published versions never change: the answer is the same bytes every time.
+#[utoipa::path(
+    get,
+    path = "/workflows/{key}/versions/{number}",
+    tag = STORE_TAG,
+    operation_id = "getVersion",
+    security(("bearer" = [])),
+    params(
+        ("key" = u32, Path, description = "The workflow's key, e.g. 10011"),
+        ("number" = u32, Path, description = "The version number: 1, 2, 3, ..."),
+    ),
+    responses(
+        (status = 200, description = "The version and its workflow", body = VersionBody),
+        (status = 400, description = "The key or the number is not a number (`BAD_REQUEST`)", body = ErrorBody),
+        (status = 401, description = "Missing, malformed or unknown token (`UNAUTHORIZED`)", body = ErrorBody),
+        (status = 404, description = "No workflow has this key, or it has no such version (`NOT_FOUND`)", body = ErrorBody),
+    ),
+)]
 async fn version(
     State(state): State<AppState>,
     _caller: Caller,
@@ -213,6 +317,29 @@ fn json_bytes(body: Bytes) -> Response {
         .into_response()
 }
 
+/// Create a workflow
+///
+/// Stores the body as the draft (revision 1) of a new custom workflow under a
+/// fresh key; the body's own key is ignored.
+#[utoipa::path(
+    post,
+    path = "/workflows",
+    tag = STORE_TAG,
+    operation_id = "createWorkflow",
+    security(("bearer" = [])),
+    request_body(
+        content = schema::Workflow,
+        content_type = "application/json",
+        description = "A workflow in the JSON wire format (as in a `.json` workflow file); at most 2 MiB",
+    ),
+    responses(
+        (status = 201, description = "Created: the new key and revision 1", body = WrittenBody, headers(("Location" = String, description = "The new workflow: `/api/store/v1/workflows/KEY`"), ("ETag" = String, description = "The draft's revision, quoted: `\"1\"`"))),
+        (status = 400, description = "The body is not a workflow in JSON (`INVALID_WORKFLOW`, with the line, column and problem in `details`), or cannot be read (`BAD_REQUEST`)", body = ErrorBody),
+        (status = 401, description = "Missing, malformed or unknown token (`UNAUTHORIZED`)", body = ErrorBody),
+        (status = 413, description = "The body is larger than 2 MiB (`PAYLOAD_TOO_LARGE`)", body = ErrorBody),
+        (status = 507, description = "No custom key is left (`KEYS_EXHAUSTED`)", body = ErrorBody),
+    ),
+)]
 async fn create(
     State(state): State<AppState>,
     caller: Caller,
@@ -223,6 +350,36 @@ async fn create(
     Ok(created_workflow(key, 1))
 }
 
+/// Save a workflow's draft
+///
+/// Replaces the draft of a custom workflow if `If-Match` still names its
+/// revision; the answer carries the new revision.
+#[utoipa::path(
+    put,
+    path = "/workflows/{key}/draft",
+    tag = STORE_TAG,
+    operation_id = "saveDraft",
+    security(("bearer" = [])),
+    params(
+        ("key" = u32, Path, description = "The workflow's key, e.g. 10011"),
+        ("If-Match" = String, Header, description = "The revision (the draft's `ETag`) the change is based on, e.g. `\"3\"`; `*` is refused"),
+    ),
+    request_body(
+        content = schema::Workflow,
+        content_type = "application/json",
+        description = "A workflow in the JSON wire format (as in a `.json` workflow file); at most 2 MiB",
+    ),
+    responses(
+        (status = 200, description = "Saved: the new revision", body = WrittenBody, headers(("ETag" = String, description = "The draft's new revision, quoted: `\"4\"`"))),
+        (status = 400, description = "The key is not a number or `If-Match` is malformed or `*` (`BAD_REQUEST`), or the body is not a workflow in JSON (`INVALID_WORKFLOW`)", body = ErrorBody),
+        (status = 401, description = "Missing, malformed or unknown token (`UNAUTHORIZED`)", body = ErrorBody),
+        (status = 403, description = "A Global workflow is read-only: duplicate it (`READ_ONLY`)", body = ErrorBody),
+        (status = 404, description = "No workflow has this key (`NOT_FOUND`)", body = ErrorBody),
+        (status = 409, description = "The draft changed since that revision (`CONFLICT`; `details` has `expected_revision` and `current_revision`)", body = ErrorBody),
+        (status = 413, description = "The body is larger than 2 MiB (`PAYLOAD_TOO_LARGE`)", body = ErrorBody),
+        (status = 428, description = "No `If-Match` header (`PRECONDITION_REQUIRED`)", body = ErrorBody),
+    ),
+)]
 async fn save_draft(
     State(state): State<AppState>,
     caller: Caller,
@@ -243,6 +400,31 @@ async fn save_draft(
     Ok((etag(revision), Json(WrittenBody { key, revision })).into_response())
 }
 
+/// Publish a workflow's draft
+///
+/// Freezes the draft as the next version. Needs the role `publisher`, and a
+/// draft without lint errors.
+#[utoipa::path(
+    post,
+    path = "/workflows/{key}/publish",
+    tag = STORE_TAG,
+    operation_id = "publishDraft",
+    security(("bearer" = [])),
+    params(
+        ("key" = u32, Path, description = "The workflow's key, e.g. 10011"),
+        ("If-Match" = String, Header, description = "The revision (the draft's `ETag`) to publish, e.g. `\"3\"`, or `*` for whatever the draft is now"),
+    ),
+    responses(
+        (status = 201, description = "Published: the new version", body = PublishedBody, headers(("Location" = String, description = "The new version: `/api/store/v1/workflows/KEY/versions/N`"))),
+        (status = 400, description = "The key is not a number or `If-Match` is malformed (`BAD_REQUEST`)", body = ErrorBody),
+        (status = 401, description = "Missing, malformed or unknown token (`UNAUTHORIZED`)", body = ErrorBody),
+        (status = 403, description = "The token's role is not `publisher` (`FORBIDDEN`), or the workflow is Global (`READ_ONLY`)", body = ErrorBody),
+        (status = 404, description = "No workflow has this key (`NOT_FOUND`)", body = ErrorBody),
+        (status = 409, description = "The draft changed since that revision (`CONFLICT`)", body = ErrorBody),
+        (status = 422, description = "The draft has lint errors (`LINT_ERRORS`; `details.findings` lists them)", body = ErrorBody),
+        (status = 428, description = "No `If-Match` header (`PRECONDITION_REQUIRED`)", body = ErrorBody),
+    ),
+)]
 async fn publish(
     State(state): State<AppState>,
     caller: Caller,
@@ -265,6 +447,28 @@ async fn publish(
         .into_response())
 }
 
+/// Duplicate a workflow
+///
+/// Copies the draft, or a published version, into a new custom workflow
+/// named "Copy of ...". Works on Global workflows too.
+#[utoipa::path(
+    post,
+    path = "/workflows/{key}/duplicate",
+    tag = STORE_TAG,
+    operation_id = "duplicateWorkflow",
+    security(("bearer" = [])),
+    params(
+        ("key" = u32, Path, description = "The workflow's key, e.g. 10011"),
+        DuplicateQuery,
+    ),
+    responses(
+        (status = 201, description = "Created: the new key and revision 1", body = WrittenBody, headers(("Location" = String, description = "The new workflow: `/api/store/v1/workflows/KEY`"), ("ETag" = String, description = "The draft's revision, quoted: `\"1\"`"))),
+        (status = 400, description = "The key or `version` is not a number (`BAD_REQUEST`)", body = ErrorBody),
+        (status = 401, description = "Missing, malformed or unknown token (`UNAUTHORIZED`)", body = ErrorBody),
+        (status = 404, description = "No workflow has this key, or it has no such version (`NOT_FOUND`)", body = ErrorBody),
+        (status = 507, description = "No custom key is left (`KEYS_EXHAUSTED`)", body = ErrorBody),
+    ),
+)]
 async fn duplicate(
     State(state): State<AppState>,
     caller: Caller,
@@ -276,8 +480,31 @@ async fn duplicate(
     Ok(created_workflow(new_key, 1))
 }
 
+/// Restore a published version
+///
 /// Makes a published version the draft again (a new revision). Like
 /// saving a draft: designers may, `If-Match: "REVISION"` is required.
+#[utoipa::path(
+    post,
+    path = "/workflows/{key}/restore",
+    tag = STORE_TAG,
+    operation_id = "restoreVersion",
+    security(("bearer" = [])),
+    params(
+        ("key" = u32, Path, description = "The workflow's key, e.g. 10011"),
+        RestoreQuery,
+        ("If-Match" = String, Header, description = "The revision (the draft's `ETag`) the change is based on, e.g. `\"3\"`; `*` is refused"),
+    ),
+    responses(
+        (status = 200, description = "Restored: the draft's new revision", body = WrittenBody, headers(("ETag" = String, description = "The draft's new revision, quoted: `\"4\"`"))),
+        (status = 400, description = "The key or `version` is missing or not a number, or `If-Match` is malformed or `*` (`BAD_REQUEST`)", body = ErrorBody),
+        (status = 401, description = "Missing, malformed or unknown token (`UNAUTHORIZED`)", body = ErrorBody),
+        (status = 403, description = "A Global workflow is read-only (`READ_ONLY`)", body = ErrorBody),
+        (status = 404, description = "No workflow has this key, or it has no such version (`NOT_FOUND`)", body = ErrorBody),
+        (status = 409, description = "The draft changed since that revision (`CONFLICT`)", body = ErrorBody),
+        (status = 428, description = "No `If-Match` header (`PRECONDITION_REQUIRED`)", body = ErrorBody),
+    ),
+)]
 async fn restore(
     State(state): State<AppState>,
     caller: Caller,
