@@ -344,3 +344,40 @@ fn a_designer_token_cannot_publish_and_a_wrong_token_is_refused_in_the_form() {
     assert_eq!(h.state().dialog_title(), Some("Something went wrong"));
     assert!(server.client().history(key).expect("history").is_empty());
 }
+
+#[test]
+fn copy_to_server_sends_local_work_up_as_a_new_server_draft() {
+    let server = TeamServer::start();
+    let local = TempDir::new().expect("tmp");
+    let mut app = IdflowApp::new(local.path(), None).expect("app");
+    app.settings = Settings {
+        use_server: false,
+        server_url: server.url.clone(),
+        server_token: server.designer.clone(),
+    };
+    let mut h = harness(app);
+    assert!(
+        h.query_by_label("⇪ Copy to server").is_none(),
+        "not offered for a read-only Global workflow"
+    );
+    h.state_mut().perform(Intent::NewFrom(10011));
+    h.run_steps(2);
+    rename(&mut h, "Offline work");
+    h.get_by_label("⇪ Copy to server").click();
+    h.run_steps(2);
+    let toast = h.state().toast.as_ref().expect("a notice").text.clone();
+    assert!(toast.contains("Copied to"), "{toast}");
+    let remote = server.client();
+    let copied: Vec<_> = remote
+        .list()
+        .expect("list")
+        .into_iter()
+        .filter(|w| w.name == "Offline work")
+        .collect();
+    assert_eq!(copied.len(), 1, "one new draft on the server");
+    assert_eq!(
+        remote.draft(copied[0].key).expect("draft").workflow.nodes,
+        h.state().doc.workflow().nodes
+    );
+    assert_eq!(h.state().link, Link::Local, "the session stays local");
+}
