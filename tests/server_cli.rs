@@ -196,6 +196,54 @@ fn serve_answers_on_the_store_api_and_stops_cleanly_on_sigterm() {
     );
 }
 
+/// The same on PostgreSQL: `--db postgres://...` for `token create` and
+/// `serve` (a scratch database from `IDFLOW_TEST_POSTGRES_URL`; skipped,
+/// saying so, when unset). The password never reaches the log.
+#[cfg(unix)]
+#[test]
+fn token_create_and_serve_work_on_postgres() {
+    let test = "token_create_and_serve_work_on_postgres";
+    let Some(postgres) = idflow_server::testing::ScratchPostgres::create_blocking(test) else {
+        return;
+    };
+    let db = Path::new(postgres.url());
+    let token = create_token(db, "designer");
+    let port = free_port();
+    let mut server = Running::start(db, port);
+    let log = server.wait_for("idflow server listening");
+    let password = postgres
+        .url()
+        .split_once("://")
+        .and_then(|(_, rest)| rest.split_once('@'))
+        .and_then(|(userinfo, _)| userinfo.split_once(':'))
+        .map(|(_, password)| format!(":{password}@"));
+    if let Some(password) = password {
+        for line in &log {
+            assert!(!line.contains(&password), "password in the log: {line}");
+        }
+        assert!(log.iter().any(|line| line.contains(":***@")), "{log:#?}");
+    }
+    let listed = get(port, "/api/store/v1/workflows", Some(&token)).expect("GET");
+    assert!(listed.starts_with("HTTP/1.1 200"), "{listed}");
+    assert_eq!(
+        listed.matches("\"origin\":\"GLOBAL\"").count(),
+        9,
+        "{listed}"
+    );
+    let pid = libc::pid_t::try_from(server.child.id()).expect("pid");
+    // SAFETY: sending a signal to the child this test started.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        if let Some(status) = server.child.try_wait().expect("wait") {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "the server did not stop");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status:?}");
+}
+
 fn repo_file(path: &str) -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
 }

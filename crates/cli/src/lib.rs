@@ -99,14 +99,17 @@ pub enum Command {
     /// Work with the store of drafts and published versions.
     #[command(subcommand)]
     Store(StoreCommand),
-    /// Run the team server: the store API on HTTP, backed by one SQLite file.
+    /// Run the team server: the store API on HTTP, backed by one SQLite file
+    /// or a PostgreSQL database.
     Serve {
         /// Address and port to listen on.
         #[arg(long, default_value = idflow_server::DEFAULT_BIND, value_name = "ADDR:PORT")]
         bind: SocketAddr,
-        /// The server's SQLite database (default: the platform data folder's
-        /// server.sqlite); created and seeded on first start.
-        #[arg(long, env = "IDFLOW_SERVER_DB", value_name = "PATH")]
+        /// The server's database: a SQLite file path (default: the platform
+        /// data folder's server.sqlite) or a postgres://user:password@host/db
+        /// URL (several servers may share it); created and seeded on first
+        /// start.
+        #[arg(long, env = "IDFLOW_SERVER_DB", value_name = "PATH|URL")]
         db: Option<PathBuf>,
     },
     /// Manage the team server's API tokens.
@@ -118,8 +121,9 @@ pub enum Command {
 pub enum TokenCommand {
     /// Create a token and print it (once: only its hash is stored).
     Create {
-        /// The server's SQLite database (default as for `serve`).
-        #[arg(long, env = "IDFLOW_SERVER_DB", value_name = "PATH")]
+        /// The server's database: SQLite file or postgres:// URL (default as
+        /// for `serve`).
+        #[arg(long, env = "IDFLOW_SERVER_DB", value_name = "PATH|URL")]
         db: Option<PathBuf>,
         /// designer: read, create, duplicate, save drafts; publisher: also publish.
         #[arg(long, value_enum)]

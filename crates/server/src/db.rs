@@ -1,11 +1,16 @@
-//! Schema access: the team store in one SQLite file (WAL mode), with the
-//! same semantics as the local store (`idflow_store::Store`): revisions on
+//! Schema access: the team store in one SQLite file (WAL mode) or one
+//! PostgreSQL database (many servers may share it), with the same semantics as the local store (`idflow_store::Store`): revisions on
 //! every draft write, lint before publish, immutable versions with a
 //! recorded SHA-256, Global workflows seeded on first start, custom keys
 //! from 200000 never reused.
 //!
 //! Every check-and-write is one statement or one write transaction, so two
-//! racing writers can't both win.
+//! racing writers can't both win (on PostgreSQL too: a conditional `UPDATE`
+//! waits for the row lock and re-checks its condition).
+//!
+//! Both backends run the same SQL text (`$N` parameters, which SQLite reads
+//! as numbered parameters); [`on_pool!`] writes a body once and compiles it
+//! for each backend's pool.
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -20,16 +25,70 @@ use idflow_store::{
     DuplicatedFrom, Origin, Revision, Status, StoreError, VersionInfo, WorkflowSummary,
 };
 use sha2::{Digest, Sha256};
+use sqlx::Connection;
+use sqlx::migrate::Migrator;
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
-use sqlx::{Row, Sqlite, Transaction};
 use thiserror::Error;
 
 use crate::auth::Role;
 use crate::cache::ImmutableCache;
+use crate::location::{DbLocation, redact};
 
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+/// The SQLite schema's history. These files must never change: existing
+/// databases record their checksums.
+static SQLITE_MIGRATOR: Migrator = sqlx::migrate!("./migrations/sqlite");
+/// The same schema for PostgreSQL (its own types and triggers).
+static POSTGRES_MIGRATOR: Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// How many connections a server keeps to its database.
+const MAX_CONNECTIONS: u32 = 8;
+
+/// The connection pool of either backend.
+#[derive(Debug, Clone)]
+pub enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// `on_pool!(pool, p => body)`: `body` compiled once per backend, with `p`
+/// that backend's pool (`&SqlitePool` or `&PgPool`). The body's value must
+/// have the same type in both.
+macro_rules! on_pool {
+    ($pool:expr, $p:ident => $body:expr) => {
+        match $pool {
+            $crate::db::Pool::Sqlite($p) => $body,
+            $crate::db::Pool::Postgres($p) => $body,
+        }
+    };
+}
+pub(crate) use on_pool;
+
+/// Inserts a workflow row at revision 1 (seed and create), in the
+/// transaction `$tx` (`&mut *tx`) of either backend.
+macro_rules! insert_workflow {
+    ($tx:expr, $workflow:expr, $text:expr, $origin:expr, $duplicated_from:expr, $now:expr) => {{
+        let workflow: &Workflow = $workflow;
+        let duplicated_from: Option<DuplicatedFrom> = $duplicated_from;
+        sqlx::query(
+            "INSERT INTO workflows (key, name, origin, revision, draft,
+                                    duplicated_from_key, duplicated_from_version,
+                                    created_at, updated_at)
+             VALUES ($1, $2, $3, 1, $4, $5, $6, $7, $7)",
+        )
+        .bind(i64::from(workflow.key))
+        .bind(&workflow.name)
+        .bind($origin.as_str())
+        .bind($text)
+        .bind(duplicated_from.map(|d| i64::from(d.key)))
+        .bind(duplicated_from.and_then(|d| d.version).map(i64::from))
+        .bind($now)
+        .execute($tx)
+        .await?;
+    }};
+}
 
 #[derive(Debug, Error)]
 pub enum DbError {
@@ -75,6 +134,8 @@ pub enum DbError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("cannot connect to the PostgreSQL database {database}: {message}")]
+    Unreachable { database: String, message: String },
     #[error("database: {0}")]
     Sqlx(#[from] sqlx::Error),
     #[error("database migration: {0}")]
@@ -107,8 +168,35 @@ pub struct TokenOwner {
 /// The store database. Cheap to clone (a connection pool).
 #[derive(Debug, Clone)]
 pub struct Db {
-    pool: SqlitePool,
+    pool: Pool,
     known_tokens: ImmutableCache<String, TokenOwner>,
+}
+
+/// Waits (off the async threads) for the exclusive lock on
+/// `<database>.lock`; migrating is the holder's turn until it is dropped.
+async fn migration_turn(database: &Path) -> Result<std::fs::File, DbError> {
+    let mut name = database.as_os_str().to_owned();
+    name.push(".lock");
+    let lock_path = PathBuf::from(name);
+    let failed = {
+        let lock_path = lock_path.clone();
+        move |source| DbError::Io {
+            path: lock_path.clone(),
+            source,
+        }
+    };
+    tokio::task::spawn_blocking(move || {
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)?;
+        file.lock()?;
+        Ok(file)
+    })
+    .await
+    .map_err(|e| failed(std::io::Error::other(e)))?
+    .map_err(&failed)
 }
 
 impl Db {
@@ -129,93 +217,140 @@ impl Db {
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
         let pool = SqlitePoolOptions::new()
-            .max_connections(8)
+            .max_connections(MAX_CONNECTIONS)
             .connect_with(options)
             .await?;
-        MIGRATOR.run(&pool).await?;
+        // SQLite has no advisory lock for the migrator: servers starting at
+        // once on one file would both create the tables. They take turns
+        // through a lock file beside the database instead.
+        let turn = migration_turn(path).await?;
+        let migrated = SQLITE_MIGRATOR.run(&pool).await;
+        drop(turn);
+        migrated?;
         tracing::debug!(path = %path.display(), "database open");
-        Ok(Db {
+        Ok(Db::with(Pool::Sqlite(pool)))
+    }
+
+    /// Connects to the PostgreSQL database at `url` (`postgres://...`) and
+    /// brings its schema up to date (servers starting at once take turns:
+    /// the migrator holds an advisory lock). Errors name the database with
+    /// its password redacted.
+    pub async fn open_postgres(url: &str) -> Result<Db, DbError> {
+        let unreachable = |message: String| DbError::Unreachable {
+            database: redact(url),
+            message,
+        };
+        let options = PgConnectOptions::from_str(url)
+            .map_err(|_| unreachable("not a valid postgres:// URL".to_owned()))?;
+        // One connection first: its error says why (refused, bad password,
+        // no such database), where the pool's would only time out.
+        let probe = PgConnection::connect_with(&options)
+            .await
+            .map_err(|e| unreachable(e.to_string()))?;
+        let _ = probe.close().await;
+        let pool = PgPoolOptions::new()
+            .max_connections(MAX_CONNECTIONS)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await
+            .map_err(|e| unreachable(e.to_string()))?;
+        POSTGRES_MIGRATOR.run(&pool).await?;
+        tracing::debug!(database = %redact(url), "database open");
+        Ok(Db::with(Pool::Postgres(pool)))
+    }
+
+    /// Opens the database `location` names (see [`Db::open`] and
+    /// [`Db::open_postgres`]).
+    pub async fn open_location(location: &DbLocation) -> Result<Db, DbError> {
+        match location {
+            DbLocation::Sqlite(path) => Db::open(path).await,
+            DbLocation::Postgres(url) => Db::open_postgres(url).await,
+        }
+    }
+
+    fn with(pool: Pool) -> Db {
+        Db {
             pool,
             known_tokens: ImmutableCache::new(4096),
-        })
+        }
     }
 
     /// Waits for the connections to finish and closes them (checkpointing
     /// the WAL).
     pub async fn close(&self) {
-        self.pool.close().await;
+        on_pool!(&self.pool, p => p.close().await);
     }
 
     /// On first start (no key counter yet), adds the standard workflows as
     /// Global workflows, each published as version 1. Returns how many were
     /// added (0 when already seeded). Safe against servers starting at once
-    /// on the same file: the counter row is claimed first, in the same
-    /// write transaction.
+    /// on the same database: the counter row is claimed first, in the same
+    /// write transaction (on PostgreSQL a second claim waits for the first
+    /// transaction and then finds the row).
     pub async fn seed(&self) -> Result<usize, DbError> {
         let standard = idflow_store::standard_workflows().map_err(DbError::Seed)?;
-        let now = now_rfc3339();
-        let mut tx = self.pool.begin().await?;
-        let claimed = sqlx::query(
-            "INSERT INTO key_counter (id, next_custom_key) VALUES (1, ?) ON CONFLICT (id) DO NOTHING",
-        )
-        .bind(i64::from(FIRST_CUSTOM_KEY))
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if claimed == 0 {
-            return Ok(0);
-        }
+        let mut canonical_standard = Vec::with_capacity(standard.len());
         for workflow in &standard {
-            let (workflow, text) = canonical(workflow)?;
-            insert_workflow(&mut tx, &workflow, &text, Origin::Global, None, &now).await?;
-            sqlx::query(
-                "INSERT INTO versions (key, number, published_at, sha256, revision, content)
-                 VALUES (?, 1, ?, ?, 1, ?)",
-            )
-            .bind(i64::from(workflow.key))
-            .bind(&now)
-            .bind(sha256_hex(text.as_bytes()))
-            .bind(&text)
-            .execute(&mut *tx)
-            .await?;
+            canonical_standard.push(canonical(workflow)?);
         }
-        tx.commit().await?;
-        tracing::info!(
-            seeded = standard.len(),
-            "store seeded with the standard workflows"
-        );
-        Ok(standard.len())
+        let now = now_rfc3339();
+        let seeded = on_pool!(&self.pool, p => {
+            let mut tx = p.begin().await?;
+            let claimed = sqlx::query(
+                "INSERT INTO key_counter (id, next_custom_key) VALUES (1, $1) ON CONFLICT (id) DO NOTHING",
+            )
+            .bind(i64::from(FIRST_CUSTOM_KEY))
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if claimed == 0 {
+                return Ok(0);
+            }
+            for (workflow, text) in &canonical_standard {
+                insert_workflow!(&mut *tx, workflow, text, Origin::Global, None, &now);
+                sqlx::query(
+                    "INSERT INTO versions (key, number, published_at, sha256, revision, content)
+                     VALUES ($1, 1, $2, $3, 1, $4)",
+                )
+                .bind(i64::from(workflow.key))
+                .bind(&now)
+                .bind(sha256_hex(text.as_bytes()))
+                .bind(text)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+            canonical_standard.len()
+        });
+        tracing::info!(seeded, "store seeded with the standard workflows");
+        Ok(seeded)
     }
 
     /// Every workflow, ordered by key.
     pub async fn list(&self) -> Result<Vec<WorkflowSummary>, DbError> {
-        let rows = sqlx::query(
+        let rows: Vec<SummaryRow> = on_pool!(&self.pool, p => sqlx::query_as(
             "SELECT w.key, w.name, w.origin, w.revision,
                     (SELECT MAX(v.number) FROM versions v WHERE v.key = w.key) AS latest,
                     (SELECT v.content = w.draft FROM versions v WHERE v.key = w.key
                      ORDER BY v.number DESC LIMIT 1) AS published
              FROM workflows w ORDER BY w.key",
         )
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
+        .fetch_all(p)
+        .await?);
+        rows.into_iter()
             .map(|row| {
-                let key = key_of(row.try_get("key")?)?;
-                let published: Option<bool> = row.try_get("published")?;
+                let key = key_of(row.key)?;
                 Ok(WorkflowSummary {
                     key,
-                    name: row.try_get("name")?,
-                    origin: origin_of(key, row.try_get("origin")?)?,
-                    status: if published == Some(true) {
+                    name: row.name,
+                    origin: origin_of(key, row.origin)?,
+                    status: if row.published == Some(true) {
                         Status::Published
                     } else {
                         Status::Draft
                     },
-                    latest_version: row
-                        .try_get::<Option<i64>, _>("latest")?
-                        .map(|n| number_of(key, n))
-                        .transpose()?,
-                    revision: revision_of(key, row.try_get("revision")?)?,
+                    latest_version: row.latest.map(|n| number_of(key, n)).transpose()?,
+                    revision: revision_of(key, row.revision)?,
                 })
             })
             .collect()
@@ -223,29 +358,28 @@ impl Db {
 
     /// The current draft of `key`.
     pub async fn draft(&self, key: u32) -> Result<StoredDraft, DbError> {
-        let row = sqlx::query(
+        let row: DraftRow = on_pool!(&self.pool, p => sqlx::query_as(
             "SELECT origin, revision, draft, duplicated_from_key, duplicated_from_version
-             FROM workflows WHERE key = ?",
+             FROM workflows WHERE key = $1",
         )
         .bind(i64::from(key))
-        .fetch_optional(&self.pool)
-        .await?
+        .fetch_optional(p)
+        .await?)
         .ok_or(DbError::NotFound { key })?;
-        let text: String = row.try_get("draft")?;
-        let duplicated_from = match row.try_get::<Option<i64>, _>("duplicated_from_key")? {
+        let duplicated_from = match row.duplicated_from_key {
             Some(from) => Some(DuplicatedFrom {
                 key: key_of(from)?,
                 version: row
-                    .try_get::<Option<i64>, _>("duplicated_from_version")?
+                    .duplicated_from_version
                     .map(|n| number_of(key, n))
                     .transpose()?,
             }),
             None => None,
         };
         Ok(StoredDraft {
-            workflow: parse_stored(key, "the draft", &text)?,
-            revision: revision_of(key, row.try_get("revision")?)?,
-            origin: origin_of(key, row.try_get("origin")?)?,
+            workflow: parse_stored(key, "the draft", &row.draft)?,
+            revision: revision_of(key, row.revision)?,
+            origin: origin_of(key, row.origin)?,
             duplicated_from,
         })
     }
@@ -253,33 +387,33 @@ impl Db {
     /// Published versions of `key`, oldest first.
     pub async fn history(&self, key: u32) -> Result<Vec<VersionInfo>, DbError> {
         self.require(key).await?;
-        let rows = sqlx::query(
-            "SELECT number, published_at, sha256, revision FROM versions
-             WHERE key = ? ORDER BY number",
+        let rows: Vec<VersionRow> = on_pool!(&self.pool, p => sqlx::query_as(
+            "SELECT number, published_at, sha256, revision, CAST(NULL AS TEXT) AS content FROM versions
+             WHERE key = $1 ORDER BY number",
         )
         .bind(i64::from(key))
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(|row| version_info(key, row)).collect()
+        .fetch_all(p)
+        .await?);
+        rows.into_iter().map(|row| version_info(key, row)).collect()
     }
 
     /// A published version, checked against its recorded hash.
     pub async fn version(&self, key: u32, number: u32) -> Result<StoredVersion, DbError> {
         self.require(key).await?;
-        let row = sqlx::query(
+        let mut row: VersionRow = on_pool!(&self.pool, p => sqlx::query_as(
             "SELECT number, published_at, sha256, revision, content FROM versions
-             WHERE key = ? AND number = ?",
+             WHERE key = $1 AND number = $2",
         )
         .bind(i64::from(key))
         .bind(i64::from(number))
-        .fetch_optional(&self.pool)
-        .await?
+        .fetch_optional(p)
+        .await?)
         .ok_or(DbError::VersionNotFound {
             key,
             version: number,
         })?;
-        let info = version_info(key, &row)?;
-        let content: String = row.try_get("content")?;
+        let content = row.content.take().unwrap_or_default();
+        let info = version_info(key, row)?;
         let actual = sha256_hex(content.as_bytes());
         if actual != info.sha256 {
             return Err(DbError::Integrity {
@@ -303,31 +437,27 @@ impl Db {
         duplicated_from: Option<DuplicatedFrom>,
     ) -> Result<u32, DbError> {
         let mut workflow = workflow.clone();
-        let mut tx = self.pool.begin().await?;
-        let next: i64 = sqlx::query_scalar(
-            "UPDATE key_counter SET next_custom_key = next_custom_key + 1 WHERE id = 1
-             RETURNING next_custom_key - 1",
-        )
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or_else(|| {
-            DbError::Sqlx(sqlx::Error::Protocol(
-                "the store is not seeded (no key counter): restart the server".to_owned(),
-            ))
-        })?;
-        let key = u32::try_from(next).map_err(|_| DbError::KeysExhausted)?;
-        workflow.key = key;
-        let (workflow, text) = canonical(&workflow)?;
-        insert_workflow(
-            &mut tx,
-            &workflow,
-            &text,
-            Origin::Custom,
-            duplicated_from,
-            &now_rfc3339(),
-        )
-        .await?;
-        tx.commit().await?;
+        let now = now_rfc3339();
+        let key = on_pool!(&self.pool, p => {
+            let mut tx = p.begin().await?;
+            let next: i64 = sqlx::query_scalar(
+                "UPDATE key_counter SET next_custom_key = next_custom_key + 1 WHERE id = 1
+                 RETURNING next_custom_key - 1",
+            )
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| {
+                DbError::Sqlx(sqlx::Error::Protocol(
+                    "the store is not seeded (no key counter): restart the server".to_owned(),
+                ))
+            })?;
+            let key = u32::try_from(next).map_err(|_| DbError::KeysExhausted)?;
+            workflow.key = key;
+            let (workflow, text) = canonical(&workflow)?;
+            insert_workflow!(&mut *tx, &workflow, &text, Origin::Custom, duplicated_from, &now);
+            tx.commit().await?;
+            key
+        });
         tracing::debug!(key, ?duplicated_from, "workflow created");
         Ok(key)
     }
@@ -345,19 +475,11 @@ impl Db {
         workflow.key = key;
         let (workflow, text) = canonical(&workflow)?;
         // A base beyond i64 cannot be a stored revision: refused below.
-        let updated: Option<i64> = match i64::try_from(base) {
-            Ok(base_i64) => sqlx::query_scalar(
-                "UPDATE workflows SET draft = ?, name = ?, revision = revision + 1, updated_at = ?
-                     WHERE key = ? AND revision = ? AND origin = 'CUSTOM'
-                     RETURNING revision",
-            )
-            .bind(&text)
-            .bind(&workflow.name)
-            .bind(now_rfc3339())
-            .bind(i64::from(key))
-            .bind(base_i64)
-            .fetch_optional(&self.pool)
-            .await?,
+        let updated = match i64::try_from(base) {
+            Ok(base_i64) => {
+                self.write_draft(key, &workflow.name, &text, base_i64)
+                    .await?
+            }
             Err(_) => None,
         };
         match updated {
@@ -370,18 +492,47 @@ impl Db {
         }
     }
 
+    /// The conditional draft write of [`Db::save_draft`] and
+    /// [`Db::restore`]: the new revision, or `None` when `key` is not a
+    /// custom workflow at revision `base`.
+    async fn write_draft(
+        &self,
+        key: u32,
+        name: &str,
+        text: &str,
+        base: i64,
+    ) -> Result<Option<i64>, DbError> {
+        let now = now_rfc3339();
+        Ok(on_pool!(&self.pool, p => sqlx::query_scalar(
+            "UPDATE workflows SET draft = $1, name = $2, revision = revision + 1, updated_at = $3
+             WHERE key = $4 AND revision = $5 AND origin = 'CUSTOM'
+             RETURNING revision",
+        )
+        .bind(text)
+        .bind(name)
+        .bind(&now)
+        .bind(i64::from(key))
+        .bind(base)
+        .fetch_optional(p)
+        .await?))
+    }
+
     /// Lints the draft and, without errors, freezes it into the next
     /// version. `base`, when given, must be the current revision. The
     /// version is inserted only if the draft is still at the revision that
-    /// was linted (one `INSERT ... SELECT ... WHERE revision = ?`).
+    /// was linted (one `INSERT ... SELECT ... WHERE revision = $N`).
     pub async fn publish(&self, key: u32, base: Option<Revision>) -> Result<VersionInfo, DbError> {
-        let row = sqlx::query("SELECT origin, revision, draft FROM workflows WHERE key = ?")
-            .bind(i64::from(key))
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or(DbError::NotFound { key })?;
-        let origin = origin_of(key, row.try_get("origin")?)?;
-        let revision = revision_of(key, row.try_get("revision")?)?;
+        let row: DraftRow = on_pool!(&self.pool, p => sqlx::query_as(
+            "SELECT origin, revision, draft, CAST(NULL AS BIGINT) AS duplicated_from_key,
+                    CAST(NULL AS BIGINT) AS duplicated_from_version
+             FROM workflows WHERE key = $1",
+        )
+        .bind(i64::from(key))
+        .fetch_optional(p)
+        .await?)
+        .ok_or(DbError::NotFound { key })?;
+        let origin = origin_of(key, row.origin)?;
+        let revision = revision_of(key, row.revision)?;
         if origin == Origin::Global {
             return Err(DbError::ReadOnly { key });
         }
@@ -392,7 +543,7 @@ impl Db {
                 current: revision,
             });
         }
-        let text: String = row.try_get("draft")?;
+        let text = row.draft;
         let draft = parse_stored(key, "the draft", &text)?;
         let report = lint(&draft);
         if report.has_errors() {
@@ -400,21 +551,34 @@ impl Db {
         }
         let published_at = now_rfc3339();
         let sha256 = sha256_hex(text.as_bytes());
-        let number: Option<i64> = sqlx::query_scalar(
-            "INSERT INTO versions (key, number, published_at, sha256, revision, content)
-             SELECT w.key,
-                    COALESCE((SELECT MAX(v.number) FROM versions v WHERE v.key = w.key), 0) + 1,
-                    ?, ?, w.revision, ?
-             FROM workflows w WHERE w.key = ? AND w.revision = ?
-             RETURNING number",
-        )
-        .bind(&published_at)
-        .bind(&sha256)
-        .bind(&text)
-        .bind(i64::from(key))
-        .bind(revision_to_i64(revision)?)
-        .fetch_optional(&self.pool)
-        .await?;
+        let revision_i64 = revision_to_i64(revision)?;
+        // Two publishes of one revision at once: on PostgreSQL both may
+        // compute the same next number and one gets a unique violation on
+        // (key, number). It then tries again with the next number, as
+        // SQLite's serialised writers would have.
+        let mut attempts = 0;
+        let number: Option<i64> = loop {
+            attempts += 1;
+            let inserted = on_pool!(&self.pool, p => sqlx::query_scalar(
+                "INSERT INTO versions (key, number, published_at, sha256, revision, content)
+                 SELECT w.key,
+                        COALESCE((SELECT MAX(v.number) FROM versions v WHERE v.key = w.key), 0) + 1,
+                        $1, $2, w.revision, $3
+                 FROM workflows w WHERE w.key = $4 AND w.revision = $5
+                 RETURNING number",
+            )
+            .bind(&published_at)
+            .bind(&sha256)
+            .bind(&text)
+            .bind(i64::from(key))
+            .bind(revision_i64)
+            .fetch_optional(p)
+            .await);
+            match inserted {
+                Err(sqlx::Error::Database(e)) if e.is_unique_violation() && attempts < 5 => {}
+                other => break other?,
+            }
+        };
         let Some(number) = number else {
             // The draft changed between the read and the insert.
             return Err(self.refusal(key, Some(revision)).await);
@@ -442,13 +606,7 @@ impl Db {
         number: u32,
         base: Revision,
     ) -> Result<Revision, DbError> {
-        let row = sqlx::query("SELECT origin, revision FROM workflows WHERE key = ?")
-            .bind(i64::from(key))
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or(DbError::NotFound { key })?;
-        let origin = origin_of(key, row.try_get("origin")?)?;
-        let current = revision_of(key, row.try_get("revision")?)?;
+        let (origin, current) = self.facts(key).await?.ok_or(DbError::NotFound { key })?;
         if origin == Origin::Global {
             return Err(DbError::ReadOnly { key });
         }
@@ -462,18 +620,9 @@ impl Db {
         let mut workflow = self.version(key, number).await?.workflow;
         workflow.key = key;
         let (workflow, text) = canonical(&workflow)?;
-        let updated: Option<i64> = sqlx::query_scalar(
-            "UPDATE workflows SET draft = ?, name = ?, revision = revision + 1, updated_at = ?
-                 WHERE key = ? AND revision = ? AND origin = 'CUSTOM'
-                 RETURNING revision",
-        )
-        .bind(&text)
-        .bind(&workflow.name)
-        .bind(now_rfc3339())
-        .bind(i64::from(key))
-        .bind(revision_to_i64(base)?)
-        .fetch_optional(&self.pool)
-        .await?;
+        let updated = self
+            .write_draft(key, &workflow.name, &text, revision_to_i64(base)?)
+            .await?;
         match updated {
             Some(revision) => {
                 let revision = revision_of(key, revision)?;
@@ -505,13 +654,17 @@ impl Db {
 
     /// Records a token by its hash.
     pub async fn insert_token(&self, name: &str, role: Role, sha256: &str) -> Result<(), DbError> {
-        sqlx::query("INSERT INTO tokens (name, role, sha256, created_at) VALUES (?, ?, ?, ?)")
-            .bind(name)
-            .bind(role.as_str())
-            .bind(sha256)
-            .bind(now_rfc3339())
-            .execute(&self.pool)
-            .await?;
+        let now = now_rfc3339();
+        on_pool!(&self.pool, p => sqlx::query(
+            "INSERT INTO tokens (name, role, sha256, created_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(name)
+        .bind(role.as_str())
+        .bind(sha256)
+        .bind(&now)
+        .execute(p)
+        .await
+        .map(|_| ())?);
         Ok(())
     }
 
@@ -520,59 +673,55 @@ impl Db {
         if let Some(owner) = self.known_tokens.get(sha256) {
             return Ok(Some(owner));
         }
-        let row = sqlx::query("SELECT name, role FROM tokens WHERE sha256 = ?")
-            .bind(sha256)
-            .fetch_optional(&self.pool)
-            .await?;
-        let Some(row) = row else {
+        let row: Option<(String, String)> = on_pool!(&self.pool, p => sqlx::query_as(
+            "SELECT name, role FROM tokens WHERE sha256 = $1",
+        )
+        .bind(sha256)
+        .fetch_optional(p)
+        .await?);
+        let Some((name, role)) = row else {
             return Ok(None);
         };
-        let role: String = row.try_get("role")?;
         let role = Role::from_str(&role).map_err(|message| {
             DbError::Sqlx(sqlx::Error::Decode(
                 format!("tokens.role {role:?}: {message}").into(),
             ))
         })?;
-        let owner = TokenOwner {
-            name: row.try_get("name")?,
-            role,
-        };
+        let owner = TokenOwner { name, role };
         self.known_tokens.insert(sha256.to_owned(), owner.clone());
         Ok(Some(owner))
     }
 
     async fn require(&self, key: u32) -> Result<(), DbError> {
-        let found: Option<i64> = sqlx::query_scalar("SELECT key FROM workflows WHERE key = ?")
-            .bind(i64::from(key))
-            .fetch_optional(&self.pool)
-            .await?;
+        let found: Option<i64> = on_pool!(&self.pool, p => sqlx::query_scalar(
+            "SELECT key FROM workflows WHERE key = $1",
+        )
+        .bind(i64::from(key))
+        .fetch_optional(p)
+        .await?);
         found.map(|_| ()).ok_or(DbError::NotFound { key })
+    }
+
+    /// The origin and revision of `key`, if it exists.
+    async fn facts(&self, key: u32) -> Result<Option<(Origin, Revision)>, DbError> {
+        let row: Option<(String, i64)> = on_pool!(&self.pool, p => sqlx::query_as(
+            "SELECT origin, revision FROM workflows WHERE key = $1",
+        )
+        .bind(i64::from(key))
+        .fetch_optional(p)
+        .await?);
+        row.map(|(origin, revision)| Ok((origin_of(key, origin)?, revision_of(key, revision)?)))
+            .transpose()
     }
 
     /// Why a conditional write to `key` based on `base` matched no row:
     /// unknown key, Global workflow, or a newer revision. Revisions only
     /// grow, so a refused write's base is never the current one again.
     async fn refusal(&self, key: u32, base: Option<Revision>) -> DbError {
-        let row = sqlx::query("SELECT origin, revision FROM workflows WHERE key = ?")
-            .bind(i64::from(key))
-            .fetch_optional(&self.pool)
-            .await;
-        let row = match row {
-            Ok(Some(row)) => row,
-            Ok(None) => return DbError::NotFound { key },
-            Err(e) => return e.into(),
-        };
-        let facts = row
-            .try_get("origin")
-            .map_err(DbError::from)
-            .and_then(|o| origin_of(key, o))
-            .and_then(|origin| {
-                let revision = revision_of(key, row.try_get("revision")?)?;
-                Ok((origin, revision))
-            });
-        match facts {
-            Ok((Origin::Global, _)) => DbError::ReadOnly { key },
-            Ok((Origin::Custom, current)) => DbError::Conflict {
+        match self.facts(key).await {
+            Ok(None) => DbError::NotFound { key },
+            Ok(Some((Origin::Global, _))) => DbError::ReadOnly { key },
+            Ok(Some((Origin::Custom, current))) => DbError::Conflict {
                 key,
                 expected: base.unwrap_or(current),
                 current,
@@ -582,36 +731,45 @@ impl Db {
     }
 
     /// The connection pool, for the platform API's own tables.
-    pub fn pool(&self) -> &SqlitePool {
+    pub fn pool(&self) -> &Pool {
         &self.pool
+    }
+
+    /// Which backend this database is on.
+    pub fn is_postgres(&self) -> bool {
+        matches!(self.pool, Pool::Postgres(_))
     }
 }
 
-async fn insert_workflow(
-    tx: &mut Transaction<'_, Sqlite>,
-    workflow: &Workflow,
-    text: &str,
-    origin: Origin,
-    duplicated_from: Option<DuplicatedFrom>,
-    now: &str,
-) -> Result<(), DbError> {
-    sqlx::query(
-        "INSERT INTO workflows (key, name, origin, revision, draft,
-                                duplicated_from_key, duplicated_from_version,
-                                created_at, updated_at)
-         VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?)",
-    )
-    .bind(i64::from(workflow.key))
-    .bind(&workflow.name)
-    .bind(origin.as_str())
-    .bind(text)
-    .bind(duplicated_from.map(|d| i64::from(d.key)))
-    .bind(duplicated_from.and_then(|d| d.version).map(i64::from))
-    .bind(now)
-    .bind(now)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+/// `list`'s row.
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    key: i64,
+    name: String,
+    origin: String,
+    revision: i64,
+    latest: Option<i64>,
+    published: Option<bool>,
+}
+
+/// A workflow's draft row.
+#[derive(sqlx::FromRow)]
+struct DraftRow {
+    origin: String,
+    revision: i64,
+    draft: String,
+    duplicated_from_key: Option<i64>,
+    duplicated_from_version: Option<i64>,
+}
+
+/// A version's row (`content` only when asked for).
+#[derive(sqlx::FromRow)]
+struct VersionRow {
+    number: i64,
+    published_at: String,
+    sha256: String,
+    revision: i64,
+    content: Option<String>,
 }
 
 /// The canonical stored text of a workflow: RON, as the local store writes
@@ -635,12 +793,12 @@ fn parse_stored(key: u32, what: &str, text: &str) -> Result<Workflow, DbError> {
     })
 }
 
-fn version_info(key: u32, row: &sqlx::sqlite::SqliteRow) -> Result<VersionInfo, DbError> {
+fn version_info(key: u32, row: VersionRow) -> Result<VersionInfo, DbError> {
     Ok(VersionInfo {
-        number: number_of(key, row.try_get("number")?)?,
-        published_at: row.try_get("published_at")?,
-        sha256: row.try_get("sha256")?,
-        revision: revision_of(key, row.try_get("revision")?)?,
+        number: number_of(key, row.number)?,
+        published_at: row.published_at,
+        sha256: row.sha256,
+        revision: revision_of(key, row.revision)?,
     })
 }
 
@@ -702,6 +860,13 @@ fn now_rfc3339() -> String {
 mod tests {
     use super::*;
 
+    fn sqlite(db: &Db) -> &SqlitePool {
+        match &db.pool {
+            Pool::Sqlite(pool) => pool,
+            Pool::Postgres(_) => panic!("a SQLite database"),
+        }
+    }
+
     async fn seeded() -> (tempfile::TempDir, Db) {
         let dir = tempfile::tempdir().expect("tmp");
         let db = Db::open(&dir.path().join("store.sqlite"))
@@ -716,7 +881,7 @@ mod tests {
     async fn published_versions_cannot_be_updated_or_deleted() {
         let (_dir, db) = seeded().await;
         let update = sqlx::query("UPDATE versions SET content = 'x' WHERE key = 10011")
-            .execute(&db.pool)
+            .execute(sqlite(&db))
             .await;
         assert!(
             update
@@ -725,7 +890,7 @@ mod tests {
                 .contains("published versions are immutable")
         );
         let delete = sqlx::query("DELETE FROM versions WHERE key = 10011")
-            .execute(&db.pool)
+            .execute(sqlite(&db))
             .await;
         assert!(delete.is_err());
         assert!(db.version(10011, 1).await.is_ok());
@@ -735,11 +900,11 @@ mod tests {
     async fn a_version_changed_behind_the_servers_back_is_reported() {
         let (_dir, db) = seeded().await;
         sqlx::query("DROP TRIGGER versions_are_immutable")
-            .execute(&db.pool)
+            .execute(sqlite(&db))
             .await
             .expect("drop trigger");
         sqlx::query("UPDATE versions SET content = content || ' ' WHERE key = 10011")
-            .execute(&db.pool)
+            .execute(sqlite(&db))
             .await
             .expect("tamper");
         match db.version(10011, 1).await {
@@ -753,11 +918,36 @@ mod tests {
         }
     }
 
+    /// Databases made before PostgreSQL support record these checksums in
+    /// `_sqlx_migrations`: the SQLite migrations must never change.
+    #[test]
+    fn the_sqlite_migrations_are_the_ones_existing_databases_recorded() {
+        let recorded: Vec<(i64, String)> = SQLITE_MIGRATOR
+            .iter()
+            .map(|m| (m.version, hex(&m.checksum)))
+            .collect();
+        assert_eq!(
+            recorded,
+            [
+                (
+                    1,
+                    "e88c41b4309a05b5746a345a0afd61afa06b9553bbfb060f0c144b23aab4058e7387f28fa9d5627b9dd4988ac0385064".to_owned()
+                ),
+                (
+                    2,
+                    "9178cf20f4683aeaa9097c5ba31d15e98e9357352e634b3c39181833901cb7a0e725fadd95c48eda565a07d4e410f7c3".to_owned()
+                ),
+            ]
+        );
+        let postgres: Vec<i64> = POSTGRES_MIGRATOR.iter().map(|m| m.version).collect();
+        assert_eq!(postgres, [1, 2], "the same schema history on PostgreSQL");
+    }
+
     #[tokio::test]
     async fn the_database_is_in_wal_mode() {
         let (_dir, db) = seeded().await;
         let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
-            .fetch_one(&db.pool)
+            .fetch_one(sqlite(&db))
             .await
             .expect("pragma");
         assert_eq!(mode, "wal");

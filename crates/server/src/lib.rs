@@ -1,8 +1,10 @@
 //! idflow team server: the store API (`/api/store/v1`) and the mock
-//! platform API (`/api/v1`) over HTTP, backed by one SQLite file (WAL),
-//! with bearer-token auth (design.md, "Server").
+//! platform API (`/api/v1`) over HTTP, backed by one SQLite file (WAL) or
+//! one PostgreSQL database shared by several servers, with bearer-token
+//! auth (design.md, "Server").
 //!
-//! Modules: `db` (schema access and the store's semantics), `auth`
+//! Modules: `db` (schema access and the store's semantics, on either
+//! backend), `location` (which database `--db` names), `auth`
 //! (tokens, roles, the `Caller` extractor), `platform` (the mock platform
 //! API: accounts, executions, tokens, uploads, processing, callbacks),
 //! `routes` (handlers), `error` (the API's one error type, as JSON),
@@ -12,9 +14,12 @@ pub mod auth;
 pub mod cache;
 pub mod db;
 pub mod error;
+pub mod location;
 pub mod openapi;
 pub mod platform;
 pub mod routes;
+#[doc(hidden)]
+pub mod testing;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -32,6 +37,7 @@ use tracing::Level;
 pub use auth::{Role, create_token};
 pub use db::{Db, DbError};
 pub use error::ApiError;
+pub use location::DbLocation;
 pub use platform::{Clock, PlatformError};
 
 /// The largest request body accepted (2 MiB); larger ones get 413. Part
@@ -47,17 +53,18 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 #[derive(Debug, Clone)]
 pub struct Config {
     pub bind: SocketAddr,
-    /// The SQLite database file (created if missing).
-    pub db: PathBuf,
+    /// The database: a SQLite file (created if missing) or a PostgreSQL URL.
+    pub db: DbLocation,
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServerError {
-    #[error("{}: {source}", path.display())]
-    Db { path: PathBuf, source: DbError },
-    #[error("{}: {source}", path.display())]
+    /// `database` is the file path or the URL without its password.
+    #[error("{database}: {source}")]
+    Db { database: String, source: DbError },
+    #[error("{database}: {source}")]
     Platform {
-        path: PathBuf,
+        database: String,
         source: PlatformError,
     },
     #[error("cannot listen on {addr}: {source}")]
@@ -81,20 +88,27 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// Opens the database at `path` (migrating it) and seeds the standard
-    /// workflows on first start.
+    /// Opens the SQLite database at `path` (migrating it) and seeds the
+    /// standard workflows on first start.
     pub async fn open(path: &Path) -> Result<AppState, ServerError> {
+        AppState::open_location(&DbLocation::Sqlite(path.to_owned())).await
+    }
+
+    /// Opens the database `location` names (migrating it) and seeds the
+    /// standard workflows on first start. Several servers (replicas) may
+    /// open one PostgreSQL database at once: it is seeded once.
+    pub async fn open_location(location: &DbLocation) -> Result<AppState, ServerError> {
         let failed = |source| ServerError::Db {
-            path: path.to_owned(),
+            database: location.redacted(),
             source,
         };
-        let db = Db::open(path).await.map_err(failed)?;
+        let db = Db::open_location(location).await.map_err(failed)?;
         db.seed().await.map_err(failed)?;
         let clock = Clock::new();
         let platform = platform::Platform::open(&db, &clock)
             .await
             .map_err(|source| ServerError::Platform {
-                path: path.to_owned(),
+                database: location.redacted(),
                 source,
             })?;
         Ok(AppState {
@@ -199,7 +213,7 @@ pub async fn run(
 /// `idflow serve`: opens (and on first start seeds) the database, listens
 /// on `config.bind`, and stops gracefully on SIGINT or SIGTERM.
 pub async fn serve(config: Config) -> Result<(), ServerError> {
-    let state = AppState::open(&config.db).await?;
+    let state = AppState::open_location(&config.db).await?;
     let listener = TcpListener::bind(config.bind)
         .await
         .map_err(|source| ServerError::Bind {
@@ -207,7 +221,7 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
             source,
         })?;
     let addr = listener.local_addr()?;
-    tracing::info!(%addr, db = %config.db.display(), "idflow server listening");
+    tracing::info!(%addr, db = %config.db, "idflow server listening");
     let result = run(listener, state.clone(), shutdown_signal()).await;
     state.db.close().await;
     tracing::info!("idflow server stopped");

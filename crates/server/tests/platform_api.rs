@@ -1,43 +1,50 @@
 //! The mock platform API (`/api/v1`) over real HTTP: a server on an
 //! ephemeral loopback port, a real SQLite file in a temp folder, reqwest as
 //! the client, the seeded Global workflow 10011 (published as version 1).
+//! The `postgres_` tests run a journey on a scratch PostgreSQL database
+//! (`IDFLOW_TEST_POSTGRES_URL`; skipped, saying so, when unset).
 
 mod common;
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use common::Server;
+use common::{Server, TestDb};
 use idflow_server::Role;
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
-use tempfile::TempDir;
 use tokio::sync::Mutex;
 
 const RETRIEVAL_SAMPLE: &str = include_str!("../../core/tests/retrieval_sample.json");
 const MIB: usize = 1024 * 1024;
 
 struct Fixture {
-    _dir: TempDir,
-    db: PathBuf,
+    db: TestDb,
     server: Server,
     publisher: String,
     designer: String,
     http: Client,
 }
 
+/// A server on a fresh SQLite file.
 async fn fixture() -> Fixture {
-    let dir = TempDir::new().expect("tmp");
-    let db = dir.path().join("server.sqlite");
-    let server = Server::start(&db).await;
+    fixture_on(TestDb::sqlite()).await
+}
+
+/// A server on a fresh PostgreSQL database; `None` when none is
+/// configured (the test says it was skipped).
+async fn postgres_fixture(test: &str) -> Option<Fixture> {
+    Some(fixture_on(TestDb::postgres(test).await?).await)
+}
+
+async fn fixture_on(db: TestDb) -> Fixture {
+    let server = Server::start_at(&db.location).await;
     let publisher = server.token(Role::Publisher).await;
     let designer = server.token(Role::Designer).await;
     Fixture {
-        _dir: dir,
         db,
         server,
         publisher,
@@ -290,7 +297,19 @@ fn field_names(error: &Value) -> Vec<String> {
 
 #[tokio::test]
 async fn a_journey_ends_processed_with_every_field_of_the_retrieval_sample() {
-    let f = fixture().await;
+    a_journey_ends_processed_with_every_field_of_the_retrieval_sample_on(fixture().await).await;
+}
+
+#[tokio::test]
+async fn postgres_a_journey_ends_processed_with_every_field_of_the_retrieval_sample() {
+    if let Some(f) =
+        postgres_fixture("a_journey_ends_processed_with_every_field_of_the_retrieval_sample").await
+    {
+        a_journey_ends_processed_with_every_field_of_the_retrieval_sample_on(f).await;
+    }
+}
+
+async fn a_journey_ends_processed_with_every_field_of_the_retrieval_sample_on(f: Fixture) {
     let created = f
         .create(json!({
             "customerInternalReference": "myCompany",
@@ -801,7 +820,17 @@ async fn uploads_must_be_jpeg_or_png_of_at_most_5_mib_for_an_api_part() {
 
 #[tokio::test]
 async fn finalizing_twice_is_409_and_uploads_end_at_finalize() {
-    let f = fixture().await;
+    finalizing_twice_is_409_and_uploads_end_at_finalize_on(fixture().await).await;
+}
+
+#[tokio::test]
+async fn postgres_finalizing_twice_is_409_and_uploads_end_at_finalize() {
+    if let Some(f) = postgres_fixture("finalizing_twice_is_409_and_uploads_end_at_finalize").await {
+        finalizing_twice_is_409_and_uploads_end_at_finalize_on(f).await;
+    }
+}
+
+async fn finalizing_twice_is_409_and_uploads_end_at_finalize_on(f: Fixture) {
     let created = f
         .create(json!({ "customerInternalReference": "c", "workflowDefinition": { "key": 10011 } }))
         .await;
@@ -1008,12 +1037,21 @@ async fn the_callback_is_retried_until_delivered() {
 
 #[tokio::test]
 async fn executions_survive_a_restart() {
-    let f = fixture().await;
+    executions_survive_a_restart_on(fixture().await).await;
+}
+
+#[tokio::test]
+async fn postgres_executions_survive_a_restart() {
+    if let Some(f) = postgres_fixture("executions_survive_a_restart").await {
+        executions_survive_a_restart_on(f).await;
+    }
+}
+
+async fn executions_survive_a_restart_on(f: Fixture) {
     let created = f.journey("scenario:REPEATED_FACE").await;
     let before = f.details(&created).await;
     assert_eq!(before["decision"]["type"], "WARNING");
     let Fixture {
-        _dir,
         db,
         server,
         publisher,
@@ -1022,9 +1060,8 @@ async fn executions_survive_a_restart() {
     } = f;
     server.stop().await;
 
-    let server = Server::start(&db).await;
+    let server = Server::start_at(&db.location).await;
     let f = Fixture {
-        _dir,
         db,
         server,
         publisher,

@@ -1,7 +1,8 @@
 //! The store API over real HTTP: a server on an ephemeral loopback port, a
-//! real SQLite file in a temp folder, reqwest as the client.
+//! real SQLite file in a temp folder, reqwest as the client. The `postgres_`
+//! tests run the same checks on a scratch PostgreSQL database
+//! (`IDFLOW_TEST_POSTGRES_URL`; skipped, saying so, when unset).
 
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use idflow_core::Workflow;
@@ -9,7 +10,7 @@ use idflow_core::catalog::STANDARD_WORKFLOWS;
 use idflow_core::format::{Format, parse_workflow, to_text};
 mod common;
 
-use common::Server;
+use common::{Server, TestDb};
 use idflow_server::{BODY_LIMIT, Role};
 use idflow_store::{LocalStore, Store};
 use reqwest::{Client, StatusCode};
@@ -21,22 +22,29 @@ const GOOD: &str = include_str!("../../../sample_workflows/custom-returning-user
 const LINT_ERRORS: &str = include_str!("../../../tests/fixtures/facemap-api-only.ron");
 
 struct Fixture {
-    _dir: TempDir,
-    db: PathBuf,
+    db: TestDb,
     server: Server,
     designer: String,
     publisher: String,
     http: Client,
 }
 
+/// A server on a fresh SQLite file.
 async fn fixture() -> Fixture {
-    let dir = TempDir::new().expect("tmp");
-    let db = dir.path().join("server.sqlite");
-    let server = Server::start(&db).await;
+    fixture_on(TestDb::sqlite()).await
+}
+
+/// A server on a fresh PostgreSQL database; `None` when none is
+/// configured (the test says it was skipped).
+async fn postgres_fixture(test: &str) -> Option<Fixture> {
+    Some(fixture_on(TestDb::postgres(test).await?).await)
+}
+
+async fn fixture_on(db: TestDb) -> Fixture {
+    let server = Server::start_at(&db.location).await;
     let designer = server.token(Role::Designer).await;
     let publisher = server.token(Role::Publisher).await;
     Fixture {
-        _dir: dir,
         db,
         server,
         designer,
@@ -155,7 +163,19 @@ impl Fixture {
 
 #[tokio::test]
 async fn list_shows_the_nine_global_workflows_published_as_version_1() {
-    let f = fixture().await;
+    list_shows_the_nine_global_workflows_published_as_version_1_on(fixture().await).await;
+}
+
+#[tokio::test]
+async fn postgres_list_shows_the_nine_global_workflows_published_as_version_1() {
+    if let Some(f) =
+        postgres_fixture("list_shows_the_nine_global_workflows_published_as_version_1").await
+    {
+        list_shows_the_nine_global_workflows_published_as_version_1_on(f).await;
+    }
+}
+
+async fn list_shows_the_nine_global_workflows_published_as_version_1_on(f: Fixture) {
     let list = f.list().await;
     let mut standard: Vec<u64> = STANDARD_WORKFLOWS
         .iter()
@@ -232,7 +252,17 @@ async fn global_workflows_are_read_only_but_can_be_duplicated() {
 
 #[tokio::test]
 async fn create_then_save_with_if_match_bumps_the_revision() {
-    let f = fixture().await;
+    create_then_save_with_if_match_bumps_the_revision_on(fixture().await).await;
+}
+
+#[tokio::test]
+async fn postgres_create_then_save_with_if_match_bumps_the_revision() {
+    if let Some(f) = postgres_fixture("create_then_save_with_if_match_bumps_the_revision").await {
+        create_then_save_with_if_match_bumps_the_revision_on(f).await;
+    }
+}
+
+async fn create_then_save_with_if_match_bumps_the_revision_on(f: Fixture) {
     let response = f
         .http
         .post(f.url("/workflows"))
@@ -294,7 +324,20 @@ async fn create_then_save_with_if_match_bumps_the_revision() {
 
 #[tokio::test]
 async fn a_stale_if_match_is_409_with_the_current_revision_and_changes_nothing() {
-    let f = fixture().await;
+    a_stale_if_match_is_409_with_the_current_revision_and_changes_nothing_on(fixture().await).await;
+}
+
+#[tokio::test]
+async fn postgres_a_stale_if_match_is_409_with_the_current_revision_and_changes_nothing() {
+    if let Some(f) =
+        postgres_fixture("a_stale_if_match_is_409_with_the_current_revision_and_changes_nothing")
+            .await
+    {
+        a_stale_if_match_is_409_with_the_current_revision_and_changes_nothing_on(f).await;
+    }
+}
+
+async fn a_stale_if_match_is_409_with_the_current_revision_and_changes_nothing_on(f: Fixture) {
     let key = f.create(workflow_json(GOOD)).await;
     let first = f.save(key, "\"1\"", named(GOOD, "first")).await;
     assert_eq!(first.status(), StatusCode::OK);
@@ -340,7 +383,18 @@ impl Fixture {
 
 #[tokio::test]
 async fn restore_makes_a_version_the_draft_again_with_if_match() {
-    let f = fixture().await;
+    restore_makes_a_version_the_draft_again_with_if_match_on(fixture().await).await;
+}
+
+#[tokio::test]
+async fn postgres_restore_makes_a_version_the_draft_again_with_if_match() {
+    if let Some(f) = postgres_fixture("restore_makes_a_version_the_draft_again_with_if_match").await
+    {
+        restore_makes_a_version_the_draft_again_with_if_match_on(f).await;
+    }
+}
+
+async fn restore_makes_a_version_the_draft_again_with_if_match_on(f: Fixture) {
     let key = f.create(workflow_json(GOOD)).await;
     let original = parse_workflow(GOOD, Format::Ron).expect("parses").name;
     assert_eq!(
@@ -405,7 +459,19 @@ async fn restore_makes_a_version_the_draft_again_with_if_match() {
 
 #[tokio::test]
 async fn publish_with_lint_errors_is_422_with_findings_and_no_version() {
-    let f = fixture().await;
+    publish_with_lint_errors_is_422_with_findings_and_no_version_on(fixture().await).await;
+}
+
+#[tokio::test]
+async fn postgres_publish_with_lint_errors_is_422_with_findings_and_no_version() {
+    if let Some(f) =
+        postgres_fixture("publish_with_lint_errors_is_422_with_findings_and_no_version").await
+    {
+        publish_with_lint_errors_is_422_with_findings_and_no_version_on(f).await;
+    }
+}
+
+async fn publish_with_lint_errors_is_422_with_findings_and_no_version_on(f: Fixture) {
     let key = f.create(workflow_json(LINT_ERRORS)).await;
     let response = f.publish(key, &f.publisher, "\"1\"").await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -432,7 +498,19 @@ async fn publish_with_lint_errors_is_422_with_findings_and_no_version() {
 
 #[tokio::test]
 async fn publish_freezes_the_draft_with_the_same_hash_as_the_local_store() {
-    let f = fixture().await;
+    publish_freezes_the_draft_with_the_same_hash_as_the_local_store_on(fixture().await).await;
+}
+
+#[tokio::test]
+async fn postgres_publish_freezes_the_draft_with_the_same_hash_as_the_local_store() {
+    if let Some(f) =
+        postgres_fixture("publish_freezes_the_draft_with_the_same_hash_as_the_local_store").await
+    {
+        publish_freezes_the_draft_with_the_same_hash_as_the_local_store_on(f).await;
+    }
+}
+
+async fn publish_freezes_the_draft_with_the_same_hash_as_the_local_store_on(f: Fixture) {
     let key = f.create(workflow_json(GOOD)).await;
     let response = f.publish(key, &f.publisher, "\"1\"").await;
     assert_eq!(response.status(), StatusCode::CREATED);
@@ -685,9 +763,21 @@ async fn every_response_carries_a_request_id() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn racing_writers_one_wins_per_round_and_no_update_is_lost() {
+    racing_writers_one_wins_per_round_and_no_update_is_lost_on(fixture().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn postgres_racing_writers_one_wins_per_round_and_no_update_is_lost() {
+    if let Some(f) =
+        postgres_fixture("racing_writers_one_wins_per_round_and_no_update_is_lost").await
+    {
+        racing_writers_one_wins_per_round_and_no_update_is_lost_on(f).await;
+    }
+}
+
+async fn racing_writers_one_wins_per_round_and_no_update_is_lost_on(f: Fixture) {
     const CLIENTS: usize = 8;
     const ROUNDS: usize = 6;
-    let f = fixture().await;
     let key = f.create(workflow_json(GOOD)).await;
     let base_workflow: Workflow = parse_workflow(GOOD, Format::Ron).expect("parses");
     let barrier = Arc::new(Barrier::new(CLIENTS));
@@ -747,7 +837,19 @@ async fn racing_writers_one_wins_per_round_and_no_update_is_lost() {
 
 #[tokio::test]
 async fn a_restart_on_the_same_file_keeps_drafts_versions_and_tokens() {
-    let f = fixture().await;
+    a_restart_on_the_same_file_keeps_drafts_versions_and_tokens_on(fixture().await).await;
+}
+
+#[tokio::test]
+async fn postgres_a_restart_on_the_same_file_keeps_drafts_versions_and_tokens() {
+    if let Some(f) =
+        postgres_fixture("a_restart_on_the_same_file_keeps_drafts_versions_and_tokens").await
+    {
+        a_restart_on_the_same_file_keeps_drafts_versions_and_tokens_on(f).await;
+    }
+}
+
+async fn a_restart_on_the_same_file_keeps_drafts_versions_and_tokens_on(f: Fixture) {
     let key = f.create(workflow_json(GOOD)).await;
     assert_eq!(
         f.publish(key, &f.publisher, "\"1\"").await.status(),
@@ -760,7 +862,6 @@ async fn a_restart_on_the_same_file_keeps_drafts_versions_and_tokens() {
     let history_before = f.history(key).await;
     let list_before = f.list().await;
     let Fixture {
-        _dir,
         db,
         server,
         designer,
@@ -770,8 +871,7 @@ async fn a_restart_on_the_same_file_keeps_drafts_versions_and_tokens() {
     server.stop().await;
 
     let f = Fixture {
-        server: Server::start(&db).await,
-        _dir,
+        server: Server::start_at(&db.location).await,
         db,
         designer,
         publisher,
@@ -809,4 +909,169 @@ async fn a_restart_on_the_same_file_keeps_drafts_versions_and_tokens() {
     // The key counter survived: no key is handed out twice.
     assert_eq!(f.create(workflow_json(GOOD)).await, key + 1);
     f.server.stop().await;
+}
+
+/// Two servers (replicas) on one database, both opened at once: seeded
+/// once, each sees the other's writes, and a write based on a revision
+/// the other replica has moved past is 409.
+async fn two_replicas_on_one_database_share_the_store_on(db: TestDb) {
+    let (first, second) = tokio::join!(
+        idflow_server::AppState::open_location(&db.location),
+        idflow_server::AppState::open_location(&db.location),
+    );
+    let a = Server::start_with(first.expect("first replica")).await;
+    let b = Server::start_with(second.expect("second replica")).await;
+    let token = a.token(Role::Publisher).await;
+    let http = Client::new();
+    let list = |server: &Server| {
+        let request = http.get(server.url("/workflows")).bearer_auth(&token);
+        async move {
+            let response = request.send().await.expect("list");
+            assert_eq!(response.status(), StatusCode::OK);
+            json_of(response).await["workflows"]
+                .as_array()
+                .expect("workflows")
+                .len()
+        }
+    };
+    assert_eq!(list(&a).await, 9, "seeded once");
+    assert_eq!(list(&b).await, 9, "seeded once");
+
+    // Created through A (with A's token), read and saved through B.
+    let created = http
+        .post(a.url("/workflows"))
+        .bearer_auth(&token)
+        .body(workflow_json(GOOD))
+        .send()
+        .await
+        .expect("create");
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let key = json_of(created).await["key"].as_u64().expect("key");
+    let saved = http
+        .put(b.url(&format!("/workflows/{key}/draft")))
+        .bearer_auth(&token)
+        .header("If-Match", "\"1\"")
+        .body(named(GOOD, "saved through B"))
+        .send()
+        .await
+        .expect("save");
+    assert_eq!(saved.status(), StatusCode::OK);
+    let read = http
+        .get(a.url(&format!("/workflows/{key}")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(header(&read, "etag"), "\"2\"");
+    assert_eq!(json_of(read).await["workflow"]["name"], "saved through B");
+
+    // A stale write through A: 409 naming B's revision, nothing lost.
+    let stale = http
+        .put(a.url(&format!("/workflows/{key}/draft")))
+        .bearer_auth(&token)
+        .header("If-Match", "\"1\"")
+        .body(named(GOOD, "stale through A"))
+        .send()
+        .await
+        .expect("save");
+    assert_eq!(stale.status(), StatusCode::CONFLICT);
+    assert_eq!(json_of(stale).await["details"]["current_revision"], 2);
+
+    // Published through B, listed as published through A; keys from one
+    // counter.
+    let published = http
+        .post(b.url(&format!("/workflows/{key}/publish")))
+        .bearer_auth(&token)
+        .header("If-Match", "\"2\"")
+        .send()
+        .await
+        .expect("publish");
+    assert_eq!(published.status(), StatusCode::CREATED);
+    let history = http
+        .get(a.url(&format!("/workflows/{key}/versions")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("history");
+    assert_eq!(
+        json_of(history).await["versions"].as_array().map(Vec::len),
+        Some(1)
+    );
+    let again = http
+        .post(b.url("/workflows"))
+        .bearer_auth(&token)
+        .body(workflow_json(GOOD))
+        .send()
+        .await
+        .expect("create");
+    assert_eq!(json_of(again).await["key"], key + 1);
+    a.stop().await;
+    b.stop().await;
+    drop(db);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_replicas_on_one_database_share_the_store() {
+    two_replicas_on_one_database_share_the_store_on(TestDb::sqlite()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn postgres_two_replicas_on_one_database_share_the_store() {
+    if let Some(db) = TestDb::postgres("two_replicas_on_one_database_share_the_store").await {
+        two_replicas_on_one_database_share_the_store_on(db).await;
+    }
+}
+
+#[tokio::test]
+async fn postgres_published_versions_cannot_be_updated_or_deleted() {
+    use idflow_server::db::Pool;
+    let Some(f) = postgres_fixture("published_versions_cannot_be_updated_or_deleted").await else {
+        return;
+    };
+    let Pool::Postgres(pool) = f.server.state.db.pool() else {
+        panic!("a PostgreSQL database");
+    };
+    for sql in [
+        "UPDATE versions SET content = 'x' WHERE key = 10011",
+        "DELETE FROM versions WHERE key = 10011",
+        "TRUNCATE versions CASCADE",
+    ] {
+        let refused = sqlx::query(sql).execute(pool).await;
+        let message = refused.expect_err(sql).to_string();
+        assert!(
+            message.contains("published versions are immutable"),
+            "{sql}: {message}"
+        );
+    }
+    let duplicate_token = sqlx::query(
+        "INSERT INTO tokens (name, role, sha256, created_at)
+         SELECT 'copy', role, sha256, created_at FROM tokens LIMIT 1",
+    )
+    .execute(pool)
+    .await;
+    assert!(duplicate_token.is_err(), "token hashes are unique");
+    let version = f
+        .http
+        .get(f.url("/workflows/10011/versions/1"))
+        .bearer_auth(&f.designer)
+        .send()
+        .await
+        .expect("version");
+    assert_eq!(version.status(), StatusCode::OK);
+    f.server.stop().await;
+}
+
+#[tokio::test]
+async fn an_unreachable_postgres_is_named_without_its_password() {
+    let location = idflow_server::DbLocation::parse("postgres://idflow:s3cret@127.0.0.1:1/idflow");
+    let error = idflow_server::AppState::open_location(&location)
+        .await
+        .expect_err("nobody listens on port 1");
+    let message = error.to_string();
+    assert!(
+        message.contains("postgres://idflow:***@127.0.0.1:1/idflow"),
+        "{message}"
+    );
+    assert!(!message.contains("s3cret"), "{message}");
+    assert!(!format!("{error:?}").contains("s3cret"), "{error:?}");
 }

@@ -5,15 +5,19 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use anyhow::{Context, Result, anyhow};
-use idflow_server::{Config, Db, Role};
+use idflow_server::{Config, Db, DbLocation, Role};
 
 use crate::{TokenRole, exit};
 
-/// `--db`, else the platform data folder's `server.sqlite`.
-fn resolve_db(explicit: Option<PathBuf>) -> Result<PathBuf> {
-    explicit.or_else(idflow_server::default_db_path).ok_or_else(|| {
-        anyhow!("no home folder to keep the server database in: pass --db PATH or set IDFLOW_SERVER_DB")
-    })
+/// `--db` (a SQLite file path or a `postgres://` URL), else the platform
+/// data folder's `server.sqlite`.
+fn resolve_db(explicit: Option<PathBuf>) -> Result<DbLocation> {
+    explicit
+        .or_else(idflow_server::default_db_path)
+        .map(DbLocation::from)
+        .ok_or_else(|| {
+            anyhow!("no home folder to keep the server database in: pass --db PATH or set IDFLOW_SERVER_DB")
+        })
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime> {
@@ -36,10 +40,7 @@ fn finish(result: Result<()>) -> u8 {
 pub fn serve(bind: SocketAddr, db: Option<PathBuf>) -> u8 {
     finish((|| {
         let db = resolve_db(db)?;
-        eprintln!(
-            "idflow server: http://{bind}/api/store/v1 (database {}); Ctrl+C stops it",
-            db.display()
-        );
+        eprintln!("idflow server: http://{bind}/api/store/v1 (database {db}); Ctrl+C stops it");
         runtime()?.block_on(idflow_server::serve(Config { bind, db }))?;
         Ok(())
     })())
@@ -51,19 +52,18 @@ pub fn create_token(db: Option<PathBuf>, role: TokenRole, name: &str) -> u8 {
         TokenRole::Publisher => Role::Publisher,
     };
     finish((|| {
-        let path = resolve_db(db)?;
+        let location = resolve_db(db)?;
         let token = runtime()?.block_on(async {
-            let db = Db::open(&path)
+            let db = Db::open_location(&location)
                 .await
-                .with_context(|| format!("{}", path.display()))?;
+                .with_context(|| location.redacted())?;
             let token = idflow_server::create_token(&db, name, role).await;
             db.close().await;
             token.context("cannot create the token")
         })?;
         println!("{token}");
         eprintln!(
-            "token for {name:?} ({role}) stored in {}; it is shown only now: keep it secret",
-            path.display()
+            "token for {name:?} ({role}) stored in {location}; it is shown only now: keep it secret"
         );
         Ok(())
     })())

@@ -22,14 +22,12 @@ pub mod storage;
 pub mod token;
 pub mod upload;
 
-use sqlx::SqlitePool;
-
 pub use callback::RetryPolicy;
 pub use clock::Clock;
 pub use storage::ExecutionStatus;
 pub use token::TokenKeys;
 
-use crate::db::{Db, DbError};
+use crate::db::{Db, DbError, Pool};
 
 /// Name of the JWT signing secret in `server_secrets`.
 pub const JWT_SECRET: &str = "jwt";
@@ -84,6 +82,6 @@ impl Platform {
     }
 }
 
-pub(crate) fn pool(db: &Db) -> &SqlitePool {
+pub(crate) fn pool(db: &Db) -> &Pool {
     db.pool()
 }

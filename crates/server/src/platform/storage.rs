@@ -2,13 +2,12 @@
 //! accounts, executions, credentials and part metadata. Status changes are
 //! single conditional statements (`UPDATE ... WHERE status = 'INITIATED'`),
 //! so a finalize racing an upload or a second finalize cannot both win.
-
-use idflow_core::model::{Channel, CredentialCategory, Part};
-use serde::{Deserialize, Serialize};
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, SqlitePool};
+//! The same SQL runs on SQLite and PostgreSQL (see `crate::db::on_pool`).
 
 use super::PlatformError;
+use crate::db::{Pool, on_pool};
+use idflow_core::model::{Channel, CredentialCategory, Part};
+use serde::{Deserialize, Serialize};
 
 /// Where an execution is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -140,125 +139,130 @@ fn split<T>(
 }
 
 /// The secret called `name`, made by `make` and stored the first time it
-/// is asked for. Two servers starting at once on one file agree: the
+/// is asked for. Two servers starting at once on one database agree: the
 /// first insert wins and both read it back.
 pub async fn secret(
-    pool: &SqlitePool,
+    pool: &Pool,
     name: &str,
     now: &str,
     make: impl FnOnce() -> Result<Vec<u8>, PlatformError>,
 ) -> Result<Vec<u8>, PlatformError> {
-    let existing: Option<Vec<u8>> =
-        sqlx::query_scalar("SELECT value FROM server_secrets WHERE name = ?")
-            .bind(name)
-            .fetch_optional(pool)
-            .await?;
+    const READ: &str = "SELECT value FROM server_secrets WHERE name = $1";
+    let existing: Option<Vec<u8>> = on_pool!(pool, p => sqlx::query_scalar(READ)
+        .bind(name)
+        .fetch_optional(p)
+        .await?);
     if let Some(value) = existing {
         return Ok(value);
     }
-    sqlx::query(
-        "INSERT INTO server_secrets (name, value, created_at) VALUES (?, ?, ?)
+    let value = make()?;
+    on_pool!(pool, p => sqlx::query(
+        "INSERT INTO server_secrets (name, value, created_at) VALUES ($1, $2, $3)
          ON CONFLICT (name) DO NOTHING",
     )
     .bind(name)
-    .bind(make()?)
+    .bind(&value)
     .bind(now)
-    .execute(pool)
-    .await?;
-    Ok(
-        sqlx::query_scalar("SELECT value FROM server_secrets WHERE name = ?")
-            .bind(name)
-            .fetch_one(pool)
-            .await?,
-    )
+    .execute(p)
+    .await
+    .map(|_| ())?);
+    Ok(on_pool!(pool, p => sqlx::query_scalar(READ)
+        .bind(name)
+        .fetch_one(p)
+        .await?))
 }
 
 /// Records a new execution with its credentials, creating its account or
 /// updating the existing one (in one transaction). `false` when `Update`
 /// finds no such account.
 pub async fn insert_execution(
-    pool: &SqlitePool,
+    pool: &Pool,
     account: AccountWrite,
     new: &NewExecution,
 ) -> Result<bool, PlatformError> {
     let e = &new.execution;
-    let mut tx = pool.begin().await?;
-    let written = match account {
-        AccountWrite::Create => sqlx::query(
-            "INSERT INTO platform_accounts (id, customer_internal_reference, created_at, updated_at)
-             VALUES (?, ?, ?, ?)",
-        )
-        .bind(&e.account_id)
-        .bind(&e.customer_internal_reference)
-        .bind(&e.created_at)
-        .bind(&e.created_at)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected(),
-        AccountWrite::Update => sqlx::query(
-            "UPDATE platform_accounts SET customer_internal_reference = ?, updated_at = ?
-             WHERE id = ?",
-        )
-        .bind(&e.customer_internal_reference)
-        .bind(&e.created_at)
-        .bind(&e.account_id)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected(),
-    };
-    if written == 0 {
-        return Ok(false);
-    }
-    sqlx::query(
-        "INSERT INTO platform_executions (id, account_id, definition_key, definition_version,
-             scenario, user_reference, customer_internal_reference, callback_url, locale,
-             request, base_url, token_expires_at, status, created_at, created_by)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(&e.id)
-    .bind(&e.account_id)
-    .bind(i64::from(e.definition_key))
-    .bind(i64::from(e.definition_version))
-    .bind(&e.scenario)
-    .bind(&e.user_reference)
-    .bind(&e.customer_internal_reference)
-    .bind(&e.callback_url)
-    .bind(&e.locale)
-    .bind(&new.request)
-    .bind(&e.base_url)
-    .bind(e.token_expires_at)
-    .bind(e.status.as_str())
-    .bind(&e.created_at)
-    .bind(&new.created_by)
-    .execute(&mut *tx)
-    .await?;
-    for (position, c) in new.credentials.iter().enumerate() {
-        sqlx::query(
-            "INSERT INTO platform_credentials (id, execution_id, position, node_id, category,
-                 label, channels, api_parts, existing)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(&c.id)
-        .bind(&e.id)
-        .bind(i64::try_from(position).unwrap_or(i64::MAX))
-        .bind(&c.node)
-        .bind(c.category.as_str())
-        .bind(&c.label)
-        .bind(join(&c.channels, Channel::as_str))
-        .bind(join(&c.api_parts, Part::as_str))
-        .bind(c.existing)
-        .execute(&mut *tx)
-        .await?;
-    }
-    tx.commit().await?;
-    Ok(true)
+    let inserted = on_pool!(pool, p => {
+        let mut tx = p.begin().await?;
+        let written = match account {
+            AccountWrite::Create => sqlx::query(
+                "INSERT INTO platform_accounts (id, customer_internal_reference, created_at, updated_at)
+                 VALUES ($1, $2, $3, $3)",
+            )
+            .bind(&e.account_id)
+            .bind(&e.customer_internal_reference)
+            .bind(&e.created_at)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected(),
+            AccountWrite::Update => sqlx::query(
+                "UPDATE platform_accounts SET customer_internal_reference = $1, updated_at = $2
+                 WHERE id = $3",
+            )
+            .bind(&e.customer_internal_reference)
+            .bind(&e.created_at)
+            .bind(&e.account_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected(),
+        };
+        if written == 0 {
+            false
+        } else {
+            sqlx::query(
+                "INSERT INTO platform_executions (id, account_id, definition_key, definition_version,
+                     scenario, user_reference, customer_internal_reference, callback_url, locale,
+                     request, base_url, token_expires_at, status, created_at, created_by)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+            )
+            .bind(&e.id)
+            .bind(&e.account_id)
+            .bind(i64::from(e.definition_key))
+            .bind(i64::from(e.definition_version))
+            .bind(&e.scenario)
+            .bind(&e.user_reference)
+            .bind(&e.customer_internal_reference)
+            .bind(&e.callback_url)
+            .bind(&e.locale)
+            .bind(&new.request)
+            .bind(&e.base_url)
+            .bind(e.token_expires_at)
+            .bind(e.status.as_str())
+            .bind(&e.created_at)
+            .bind(&new.created_by)
+            .execute(&mut *tx)
+            .await?;
+            for (position, c) in new.credentials.iter().enumerate() {
+                sqlx::query(
+                    "INSERT INTO platform_credentials (id, execution_id, position, node_id, category,
+                         label, channels, api_parts, existing)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                )
+                .bind(&c.id)
+                .bind(&e.id)
+                .bind(i64::try_from(position).unwrap_or(i64::MAX))
+                .bind(&c.node)
+                .bind(c.category.as_str())
+                .bind(&c.label)
+                .bind(join(&c.channels, Channel::as_str))
+                .bind(join(&c.api_parts, Part::as_str))
+                .bind(c.existing)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+            true
+        }
+    });
+    Ok(inserted)
 }
 
-pub async fn account_exists(pool: &SqlitePool, id: &str) -> Result<bool, PlatformError> {
-    let found: Option<String> = sqlx::query_scalar("SELECT id FROM platform_accounts WHERE id = ?")
-        .bind(id)
-        .fetch_optional(pool)
-        .await?;
+pub async fn account_exists(pool: &Pool, id: &str) -> Result<bool, PlatformError> {
+    let found: Option<String> = on_pool!(pool, p => sqlx::query_scalar(
+        "SELECT id FROM platform_accounts WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(p)
+    .await?);
     Ok(found.is_some())
 }
 
@@ -266,117 +270,147 @@ const EXECUTION_COLUMNS: &str = "id, account_id, definition_key, definition_vers
     user_reference, customer_internal_reference, callback_url, locale, base_url,
     token_expires_at, status, created_at, started_at, completed_at, details";
 
-fn execution_of(row: &SqliteRow) -> Result<Execution, PlatformError> {
-    let key: i64 = row.try_get("definition_key")?;
-    let version: i64 = row.try_get("definition_version")?;
-    let status: String = row.try_get("status")?;
+/// A row of `platform_executions` (`EXECUTION_COLUMNS`).
+#[derive(sqlx::FromRow)]
+struct ExecutionRow {
+    id: String,
+    account_id: String,
+    definition_key: i64,
+    definition_version: i64,
+    scenario: String,
+    user_reference: Option<String>,
+    customer_internal_reference: String,
+    callback_url: Option<String>,
+    locale: String,
+    base_url: String,
+    token_expires_at: i64,
+    status: String,
+    created_at: String,
+    started_at: Option<String>,
+    completed_at: Option<String>,
+    details: Option<String>,
+}
+
+fn execution_of(row: ExecutionRow) -> Result<Execution, PlatformError> {
+    let key = row.definition_key;
+    let version = row.definition_version;
+    let status = row.status;
     Ok(Execution {
-        id: row.try_get("id")?,
-        account_id: row.try_get("account_id")?,
+        id: row.id,
+        account_id: row.account_id,
         definition_key: u32::try_from(key).map_err(|_| corrupt("definition_key", key))?,
         definition_version: u32::try_from(version)
             .map_err(|_| corrupt("definition_version", version))?,
-        scenario: row.try_get("scenario")?,
-        user_reference: row.try_get("user_reference")?,
-        customer_internal_reference: row.try_get("customer_internal_reference")?,
-        callback_url: row.try_get("callback_url")?,
-        locale: row.try_get("locale")?,
-        base_url: row.try_get("base_url")?,
-        token_expires_at: row.try_get("token_expires_at")?,
+        scenario: row.scenario,
+        user_reference: row.user_reference,
+        customer_internal_reference: row.customer_internal_reference,
+        callback_url: row.callback_url,
+        locale: row.locale,
+        base_url: row.base_url,
+        token_expires_at: row.token_expires_at,
         status: ExecutionStatus::parse(&status).ok_or_else(|| corrupt("status", &status))?,
-        created_at: row.try_get("created_at")?,
-        started_at: row.try_get("started_at")?,
-        completed_at: row.try_get("completed_at")?,
-        details: row.try_get("details")?,
+        created_at: row.created_at,
+        started_at: row.started_at,
+        completed_at: row.completed_at,
+        details: row.details,
     })
 }
 
 /// Execution `id` of account `account_id`, if there is one.
 pub async fn execution(
-    pool: &SqlitePool,
+    pool: &Pool,
     account_id: &str,
     id: &str,
 ) -> Result<Option<Execution>, PlatformError> {
-    let row = sqlx::query(&format!(
-        "SELECT {EXECUTION_COLUMNS} FROM platform_executions WHERE id = ? AND account_id = ?"
-    ))
-    .bind(id)
-    .bind(account_id)
-    .fetch_optional(pool)
-    .await?;
-    row.as_ref().map(execution_of).transpose()
+    let sql = format!(
+        "SELECT {EXECUTION_COLUMNS} FROM platform_executions WHERE id = $1 AND account_id = $2"
+    );
+    let row: Option<ExecutionRow> = on_pool!(pool, p => sqlx::query_as(&sql)
+        .bind(id)
+        .bind(account_id)
+        .fetch_optional(p)
+        .await?);
+    row.map(execution_of).transpose()
 }
 
 /// Executions left ACQUIRED (finalized but not yet processed), e.g. by a
 /// server stopped mid-processing.
-pub async fn acquired(pool: &SqlitePool) -> Result<Vec<Execution>, PlatformError> {
-    let rows = sqlx::query(&format!(
-        "SELECT {EXECUTION_COLUMNS} FROM platform_executions WHERE status = 'ACQUIRED'"
-    ))
-    .fetch_all(pool)
-    .await?;
-    rows.iter().map(execution_of).collect()
+pub async fn acquired(pool: &Pool) -> Result<Vec<Execution>, PlatformError> {
+    let sql =
+        format!("SELECT {EXECUTION_COLUMNS} FROM platform_executions WHERE status = 'ACQUIRED'");
+    let rows: Vec<ExecutionRow> = on_pool!(pool, p => sqlx::query_as(&sql).fetch_all(p).await?);
+    rows.into_iter().map(execution_of).collect()
 }
 
-fn credential_of(row: &SqliteRow) -> Result<StoredCredential, PlatformError> {
-    let category: String = row.try_get("category")?;
-    let channels: String = row.try_get("channels")?;
-    let api_parts: String = row.try_get("api_parts")?;
+/// A row of `platform_credentials`.
+#[derive(sqlx::FromRow)]
+struct CredentialRow {
+    id: String,
+    node_id: String,
+    category: String,
+    label: Option<String>,
+    channels: String,
+    api_parts: String,
+    existing: bool,
+}
+
+fn credential_of(row: CredentialRow) -> Result<StoredCredential, PlatformError> {
+    let category = row.category;
     Ok(StoredCredential {
-        id: row.try_get("id")?,
-        node: row.try_get("node_id")?,
+        id: row.id,
+        node: row.node_id,
         category: CredentialCategory::parse(&category)
             .ok_or_else(|| corrupt("credential category", &category))?,
-        label: row.try_get("label")?,
-        channels: split(&channels, "credential channel", Channel::parse)?,
-        api_parts: split(&api_parts, "credential part", Part::parse)?,
-        existing: row.try_get("existing")?,
+        label: row.label,
+        channels: split(&row.channels, "credential channel", Channel::parse)?,
+        api_parts: split(&row.api_parts, "credential part", Part::parse)?,
+        existing: row.existing,
     })
 }
 
 /// The credentials of an execution, in workflow order.
 pub async fn credentials(
-    pool: &SqlitePool,
+    pool: &Pool,
     execution_id: &str,
 ) -> Result<Vec<StoredCredential>, PlatformError> {
-    let rows = sqlx::query(
+    let rows: Vec<CredentialRow> = on_pool!(pool, p => sqlx::query_as(
         "SELECT id, node_id, category, label, channels, api_parts, existing
-         FROM platform_credentials WHERE execution_id = ? ORDER BY position",
+         FROM platform_credentials WHERE execution_id = $1 ORDER BY position",
     )
     .bind(execution_id)
-    .fetch_all(pool)
-    .await?;
-    rows.iter().map(credential_of).collect()
+    .fetch_all(p)
+    .await?);
+    rows.into_iter().map(credential_of).collect()
 }
 
 /// INITIATED → TOKEN_EXPIRED once `now` (seconds since the epoch) reaches
 /// the token expiry. `true` when this call changed it.
-pub async fn expire_if_due(pool: &SqlitePool, id: &str, now: i64) -> Result<bool, PlatformError> {
-    let changed = sqlx::query(
+pub async fn expire_if_due(pool: &Pool, id: &str, now: i64) -> Result<bool, PlatformError> {
+    let changed = on_pool!(pool, p => sqlx::query(
         "UPDATE platform_executions SET status = 'TOKEN_EXPIRED'
-         WHERE id = ? AND status = 'INITIATED' AND token_expires_at <= ?",
+         WHERE id = $1 AND status = 'INITIATED' AND token_expires_at <= $2",
     )
     .bind(id)
     .bind(now)
-    .execute(pool)
+    .execute(p)
     .await?
-    .rows_affected();
+    .rows_affected());
     Ok(changed > 0)
 }
 
 /// Records (or replaces) a part's metadata, only while its execution is
 /// INITIATED and its token valid at `now`. `false` when it is not.
 pub async fn record_part(
-    pool: &SqlitePool,
+    pool: &Pool,
     execution_id: &str,
     part: &PartRecord,
     now: i64,
 ) -> Result<bool, PlatformError> {
-    let written = sqlx::query(
+    let written = on_pool!(pool, p => sqlx::query(
         "INSERT INTO platform_parts (credential_id, classifier, content_type, size, sha256, uploaded_at)
-         SELECT ?, ?, ?, ?, ?, ?
+         SELECT $1, $2, $3, $4, $5, $6
          WHERE EXISTS (SELECT 1 FROM platform_executions
-                       WHERE id = ? AND status = 'INITIATED' AND token_expires_at > ?)
+                       WHERE id = $7 AND status = 'INITIATED' AND token_expires_at > $8)
          ON CONFLICT (credential_id, classifier) DO UPDATE SET
              content_type = excluded.content_type, size = excluded.size,
              sha256 = excluded.sha256, uploaded_at = excluded.uploaded_at",
@@ -389,37 +423,45 @@ pub async fn record_part(
     .bind(&part.uploaded_at)
     .bind(execution_id)
     .bind(now)
-    .execute(pool)
+    .execute(p)
     .await?
-    .rows_affected();
+    .rows_affected());
     Ok(written > 0)
 }
 
+/// A row of `platform_parts`.
+#[derive(sqlx::FromRow)]
+struct PartRow {
+    credential_id: String,
+    classifier: String,
+    content_type: String,
+    size: i64,
+    sha256: String,
+    uploaded_at: String,
+}
+
 /// The part metadata recorded for an execution's credentials.
-pub async fn parts(
-    pool: &SqlitePool,
-    execution_id: &str,
-) -> Result<Vec<PartRecord>, PlatformError> {
-    let rows = sqlx::query(
+pub async fn parts(pool: &Pool, execution_id: &str) -> Result<Vec<PartRecord>, PlatformError> {
+    let rows: Vec<PartRow> = on_pool!(pool, p => sqlx::query_as(
         "SELECT p.credential_id, p.classifier, p.content_type, p.size, p.sha256, p.uploaded_at
          FROM platform_parts p JOIN platform_credentials c ON c.id = p.credential_id
-         WHERE c.execution_id = ? ORDER BY c.position, p.classifier",
+         WHERE c.execution_id = $1 ORDER BY c.position, p.classifier",
     )
     .bind(execution_id)
-    .fetch_all(pool)
-    .await?;
-    rows.iter()
+    .fetch_all(p)
+    .await?);
+    rows.into_iter()
         .map(|row| {
-            let classifier: String = row.try_get("classifier")?;
-            let size: i64 = row.try_get("size")?;
+            let classifier = row.classifier;
+            let size = row.size;
             Ok(PartRecord {
-                credential_id: row.try_get("credential_id")?,
+                credential_id: row.credential_id,
                 classifier: Part::parse(&classifier)
                     .ok_or_else(|| corrupt("part classifier", &classifier))?,
-                content_type: row.try_get("content_type")?,
+                content_type: row.content_type,
                 size: u64::try_from(size).map_err(|_| corrupt("part size", size))?,
-                sha256: row.try_get("sha256")?,
-                uploaded_at: row.try_get("uploaded_at")?,
+                sha256: row.sha256,
+                uploaded_at: row.uploaded_at,
             })
         })
         .collect()
@@ -428,40 +470,40 @@ pub async fn parts(
 /// INITIATED → ACQUIRED (finalize), only while the token is valid at
 /// `now`. `true` when this call changed it.
 pub async fn start(
-    pool: &SqlitePool,
+    pool: &Pool,
     id: &str,
     started_at: &str,
     now: i64,
 ) -> Result<bool, PlatformError> {
-    let changed = sqlx::query(
-        "UPDATE platform_executions SET status = 'ACQUIRED', started_at = ?
-         WHERE id = ? AND status = 'INITIATED' AND token_expires_at > ?",
+    let changed = on_pool!(pool, p => sqlx::query(
+        "UPDATE platform_executions SET status = 'ACQUIRED', started_at = $1
+         WHERE id = $2 AND status = 'INITIATED' AND token_expires_at > $3",
     )
     .bind(started_at)
     .bind(id)
     .bind(now)
-    .execute(pool)
+    .execute(p)
     .await?
-    .rows_affected();
+    .rows_affected());
     Ok(changed > 0)
 }
 
 /// ACQUIRED → PROCESSED with the retrieval document.
 pub async fn complete(
-    pool: &SqlitePool,
+    pool: &Pool,
     id: &str,
     details: &str,
     completed_at: &str,
 ) -> Result<bool, PlatformError> {
-    let changed = sqlx::query(
-        "UPDATE platform_executions SET status = 'PROCESSED', details = ?, completed_at = ?
-         WHERE id = ? AND status = 'ACQUIRED'",
+    let changed = on_pool!(pool, p => sqlx::query(
+        "UPDATE platform_executions SET status = 'PROCESSED', details = $1, completed_at = $2
+         WHERE id = $3 AND status = 'ACQUIRED'",
     )
     .bind(details)
     .bind(completed_at)
     .bind(id)
-    .execute(pool)
+    .execute(p)
     .await?
-    .rows_affected();
+    .rows_affected());
     Ok(changed > 0)
 }

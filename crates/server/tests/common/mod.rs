@@ -1,14 +1,51 @@
 //! The server every integration test talks to: a real server on an
-//! ephemeral loopback port over a real SQLite file.
+//! ephemeral loopback port over a real SQLite file, or over a scratch
+//! PostgreSQL database (`TestDb::postgres`, see `idflow_server::testing`).
 
 #![allow(dead_code)] // each test binary uses its own part of this
 
 use std::path::Path;
 
-use idflow_server::{AppState, Role, create_token, run};
+use idflow_server::testing::ScratchPostgres;
+use idflow_server::{AppState, DbLocation, Role, create_token, run};
+use tempfile::TempDir;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
+
+/// A database for one test: a SQLite file in a temp folder or a scratch
+/// PostgreSQL database, removed when dropped.
+pub struct TestDb {
+    pub location: DbLocation,
+    _dir: Option<TempDir>,
+    _postgres: Option<ScratchPostgres>,
+}
+
+impl TestDb {
+    pub fn sqlite() -> TestDb {
+        let dir = TempDir::new().expect("tmp");
+        TestDb {
+            location: DbLocation::Sqlite(dir.path().join("server.sqlite")),
+            _dir: Some(dir),
+            _postgres: None,
+        }
+    }
+
+    /// `None` (the test is skipped, saying so) without a configured
+    /// PostgreSQL.
+    pub async fn postgres(test: &str) -> Option<TestDb> {
+        let scratch = ScratchPostgres::create(test).await?;
+        Some(TestDb {
+            location: scratch.location(),
+            _dir: None,
+            _postgres: Some(scratch),
+        })
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        matches!(self.location, DbLocation::Postgres(_))
+    }
+}
 
 /// A server running on `127.0.0.1:0` until stopped.
 pub struct Server {
@@ -21,7 +58,17 @@ pub struct Server {
 
 impl Server {
     pub async fn start(db: &Path) -> Server {
-        let state = AppState::open(db).await.expect("open the database");
+        Server::start_at(&DbLocation::Sqlite(db.to_owned())).await
+    }
+
+    pub async fn start_at(location: &DbLocation) -> Server {
+        let state = AppState::open_location(location)
+            .await
+            .expect("open the database");
+        Server::start_with(state).await
+    }
+
+    pub async fn start_with(state: AppState) -> Server {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("local addr");
         let (stop, stopped) = oneshot::channel::<()>();
