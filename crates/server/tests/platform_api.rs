@@ -11,51 +11,14 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use common::{Server, TestDb};
-use idflow_server::Role;
-use reqwest::{Client, StatusCode};
+use common::{Fixture, Server, fixture, json_of, postgres_fixture};
+use reqwest::StatusCode;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use tokio::sync::Mutex;
 
 const RETRIEVAL_SAMPLE: &str = include_str!("../../core/tests/retrieval_sample.json");
 const MIB: usize = 1024 * 1024;
-
-struct Fixture {
-    db: TestDb,
-    server: Server,
-    publisher: String,
-    designer: String,
-    http: Client,
-}
-
-/// A server on a fresh SQLite file.
-async fn fixture() -> Fixture {
-    fixture_on(TestDb::sqlite()).await
-}
-
-/// A server on a fresh PostgreSQL database; `None` when none is
-/// configured (the test says it was skipped).
-async fn postgres_fixture(test: &str) -> Option<Fixture> {
-    Some(fixture_on(TestDb::postgres(test).await?).await)
-}
-
-async fn fixture_on(db: TestDb) -> Fixture {
-    let server = Server::start_at(&db.location).await;
-    let publisher = server.token(Role::Publisher).await;
-    let designer = server.token(Role::Designer).await;
-    Fixture {
-        db,
-        server,
-        publisher,
-        designer,
-        http: Client::new(),
-    }
-}
-
-async fn json_of(response: reqwest::Response) -> Value {
-    response.json::<Value>().await.expect("JSON body")
-}
 
 /// A JPEG-looking buffer of `len` bytes (the magic bytes, then filler).
 fn jpeg(len: usize) -> Vec<u8> {
@@ -114,6 +77,17 @@ fn paths(v: &Value, prefix: String, out: &mut BTreeSet<String>) {
         }
         _ => {}
     }
+}
+
+/// Every field path of seed 003's retrieval sample is in `details`.
+fn assert_has_every_sample_path(details: &Value) {
+    let sample: Value = serde_json::from_str(RETRIEVAL_SAMPLE).expect("sample");
+    let mut expected = BTreeSet::new();
+    paths(&sample, String::new(), &mut expected);
+    let mut actual = BTreeSet::new();
+    paths(details, String::new(), &mut actual);
+    let missing: Vec<&String> = expected.iter().filter(|p| !actual.contains(*p)).collect();
+    assert!(missing.is_empty(), "missing {missing:#?} in {details:#}");
 }
 
 /// What a created execution hands out.
@@ -429,13 +403,7 @@ async fn a_journey_ends_processed_with_every_field_of_the_retrieval_sample_on(f:
     assert_eq!(status["account"]["id"], created.account.as_str());
 
     let details = f.details(&created).await;
-    let sample: Value = serde_json::from_str(RETRIEVAL_SAMPLE).expect("sample");
-    let mut expected = BTreeSet::new();
-    paths(&sample, String::new(), &mut expected);
-    let mut actual = BTreeSet::new();
-    paths(&details, String::new(), &mut actual);
-    let missing: Vec<&String> = expected.iter().filter(|p| !actual.contains(*p)).collect();
-    assert!(missing.is_empty(), "missing {missing:#?} in {details:#}");
+    assert_has_every_sample_path(&details);
     assert_eq!(details["decision"]["type"], "PASSED");
     assert_eq!(details["workflow"]["status"], "PROCESSED");
     assert_eq!(details["workflow"]["definitionKey"], "10011");
@@ -1108,13 +1076,7 @@ async fn a_workflow_published_through_the_remote_store_runs_end_to_end() {
 
     let created = f.journey_on(key, "scenario:ALL_PASS").await;
     let details = f.details(&created).await;
-    let sample: Value = serde_json::from_str(RETRIEVAL_SAMPLE).expect("sample");
-    let mut expected = BTreeSet::new();
-    paths(&sample, String::new(), &mut expected);
-    let mut actual = BTreeSet::new();
-    paths(&details, String::new(), &mut actual);
-    let missing: Vec<&String> = expected.iter().filter(|p| !actual.contains(*p)).collect();
-    assert!(missing.is_empty(), "missing {missing:#?} in {details:#}");
+    assert_has_every_sample_path(&details);
     assert_eq!(details["workflow"]["definitionKey"], key.to_string());
     assert_eq!(details["decision"]["type"], "PASSED");
 

@@ -10,7 +10,7 @@ use idflow_core::catalog::STANDARD_WORKFLOWS;
 use idflow_core::format::{Format, parse_workflow, to_text};
 mod common;
 
-use common::{Server, TestDb};
+use common::{Fixture, Server, TestDb, fixture, json_of, postgres_fixture};
 use idflow_server::{BODY_LIMIT, Role};
 use idflow_store::{LocalStore, Store};
 use reqwest::{Client, StatusCode};
@@ -21,38 +21,6 @@ use tokio::sync::Barrier;
 const GOOD: &str = include_str!("../../../sample_workflows/custom-returning-user.ron");
 const LINT_ERRORS: &str = include_str!("../../../tests/fixtures/facemap-api-only.ron");
 
-struct Fixture {
-    db: TestDb,
-    server: Server,
-    designer: String,
-    publisher: String,
-    http: Client,
-}
-
-/// A server on a fresh SQLite file.
-async fn fixture() -> Fixture {
-    fixture_on(TestDb::sqlite()).await
-}
-
-/// A server on a fresh PostgreSQL database; `None` when none is
-/// configured (the test says it was skipped).
-async fn postgres_fixture(test: &str) -> Option<Fixture> {
-    Some(fixture_on(TestDb::postgres(test).await?).await)
-}
-
-async fn fixture_on(db: TestDb) -> Fixture {
-    let server = Server::start_at(&db.location).await;
-    let designer = server.token(Role::Designer).await;
-    let publisher = server.token(Role::Publisher).await;
-    Fixture {
-        db,
-        server,
-        designer,
-        publisher,
-        http: Client::new(),
-    }
-}
-
 fn workflow_json(ron: &str) -> String {
     let workflow = parse_workflow(ron, Format::Ron).expect("fixture parses");
     to_text(&workflow, Format::Json)
@@ -62,10 +30,6 @@ fn named(ron: &str, name: &str) -> String {
     let mut workflow = parse_workflow(ron, Format::Ron).expect("fixture parses");
     workflow.name = name.to_owned();
     to_text(&workflow, Format::Json)
-}
-
-async fn json_of(response: reqwest::Response) -> Value {
-    response.json::<Value>().await.expect("JSON body")
 }
 
 fn header<'a>(response: &'a reqwest::Response, name: &str) -> &'a str {

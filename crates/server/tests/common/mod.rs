@@ -104,3 +104,44 @@ impl Server {
             .expect("token")
     }
 }
+
+/// A running server with a designer and a publisher token and an HTTP
+/// client: what most tests start from.
+pub struct Fixture {
+    pub db: TestDb,
+    pub server: Server,
+    pub designer: String,
+    pub publisher: String,
+    pub http: reqwest::Client,
+}
+
+/// A server on a fresh SQLite file.
+pub async fn fixture() -> Fixture {
+    fixture_on(TestDb::sqlite()).await
+}
+
+/// A server on a fresh PostgreSQL database; `None` when none is
+/// configured (the test says it was skipped).
+pub async fn postgres_fixture(test: &str) -> Option<Fixture> {
+    Some(fixture_on(TestDb::postgres(test).await?).await)
+}
+
+pub async fn fixture_on(db: TestDb) -> Fixture {
+    let server = Server::start_at(&db.location).await;
+    let designer = server.token(Role::Designer).await;
+    let publisher = server.token(Role::Publisher).await;
+    Fixture {
+        db,
+        server,
+        designer,
+        publisher,
+        http: reqwest::Client::new(),
+    }
+}
+
+pub async fn json_of(response: reqwest::Response) -> serde_json::Value {
+    response
+        .json::<serde_json::Value>()
+        .await
+        .expect("JSON body")
+}
