@@ -786,6 +786,188 @@ async fn uploads_must_be_jpeg_or_png_of_at_most_5_mib_for_an_api_part() {
     f.server.stop().await;
 }
 
+/// The upload route's body limit (5 MiB + 64 KiB), as the README states it.
+const UPLOAD_BODY_LIMIT: usize = 5 * MIB + 64 * 1024;
+
+/// An upload sent as a chunked body (no `Content-Length`), written by hand
+/// over a loopback socket so the server can only judge it by what streams
+/// in. The answer is read while the body is still being written, as a
+/// client must when a server answers before the body ends. Returns the
+/// status and the JSON error code.
+async fn upload_streamed(
+    f: &Fixture,
+    url: &str,
+    token: &str,
+    body: bytes::Bytes,
+    chunk: usize,
+) -> (u16, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let address = f
+        .server
+        .root
+        .strip_prefix("http://")
+        .expect("http root")
+        .to_owned();
+    let path = url.strip_prefix(&f.server.root).expect("url on the server");
+    let stream = tokio::net::TcpStream::connect(&address)
+        .await
+        .expect("connect");
+    let (mut reader, mut writer) = stream.into_split();
+    let boundary = "idflow-streamed-boundary";
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {token}\r\nContent-Type: multipart/form-data; boundary={boundary}\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+    );
+    let opening = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"image\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+    );
+    let closing = format!("\r\n--{boundary}--\r\n");
+    let write = tokio::spawn(async move {
+        let mut pieces = vec![bytes::Bytes::from(opening)];
+        let mut offset = 0;
+        while offset < body.len() {
+            let end = (offset + chunk).min(body.len());
+            pieces.push(body.slice(offset..end));
+            offset = end;
+        }
+        pieces.push(bytes::Bytes::from(closing));
+        writer.write_all(head.as_bytes()).await?;
+        for piece in pieces {
+            writer
+                .write_all(format!("{:x}\r\n", piece.len()).as_bytes())
+                .await?;
+            writer.write_all(&piece).await?;
+            writer.write_all(b"\r\n").await?;
+        }
+        writer.write_all(b"0\r\n\r\n").await?;
+        std::io::Result::Ok(())
+    });
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(30), async {
+        let mut buffer = [0u8; 8192];
+        loop {
+            match reader.read(&mut buffer).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => answer.extend_from_slice(&buffer[..n]),
+            }
+        }
+    })
+    .await;
+    assert!(read.is_ok(), "no answer to the streamed upload within 30 s");
+    write.abort();
+    let text = String::from_utf8_lossy(&answer);
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|code| code.parse::<u16>().ok())
+        .unwrap_or_else(|| panic!("no HTTP status in {text:?}"));
+    let code = text
+        .split_once("\"error\":\"")
+        .and_then(|(_, rest)| rest.split('"').next())
+        .unwrap_or("")
+        .to_owned();
+    (status, code)
+}
+
+/// Issue 9: one answer per size class, however far the body has streamed
+/// when a limit trips. Over the route's limit: 413 `PAYLOAD_TOO_LARGE`
+/// (from `Content-Length`, or from the streamed count without it); within
+/// it, a file over 5 MiB: 400 `FILE_TOO_LARGE`.
+#[tokio::test]
+async fn oversized_uploads_get_one_answer_per_size_class_whatever_the_timing() {
+    let f = fixture().await;
+    let created = f
+        .create(json!({ "customerInternalReference": "c", "workflowDefinition": { "key": 10011 } }))
+        .await;
+    let front = created.part_url("ID", "front");
+    let token = created.token.clone();
+
+    // Chunked, in chunks small and large: the file check and the body
+    // limit trip at different moments, the answer must not change.
+    for chunk in [1024, 64 * 1024, 3 * MIB] {
+        let over_file = bytes::Bytes::from(png(5 * MIB + 1));
+        assert_eq!(
+            upload_streamed(&f, &front, &token, over_file, chunk).await,
+            (400, "FILE_TOO_LARGE".to_owned()),
+            "chunked, a file over 5 MiB in a body within the limit, chunks of {chunk}"
+        );
+        let at_limit = bytes::Bytes::from(png(UPLOAD_BODY_LIMIT - 512));
+        assert_eq!(
+            upload_streamed(&f, &front, &token, at_limit, chunk).await,
+            (400, "FILE_TOO_LARGE".to_owned()),
+            "chunked, a body just within the limit, chunks of {chunk}"
+        );
+        let over_body = bytes::Bytes::from(png(8 * MIB));
+        assert_eq!(
+            upload_streamed(&f, &front, &token, over_body, chunk).await,
+            (413, "PAYLOAD_TOO_LARGE".to_owned()),
+            "chunked, a body over the limit, chunks of {chunk}"
+        );
+        let not_an_image_over = bytes::Bytes::from(vec![b'x'; 8 * MIB]);
+        assert_eq!(
+            upload_streamed(&f, &front, &token, not_an_image_over, chunk).await,
+            (413, "PAYLOAD_TOO_LARGE".to_owned()),
+            "chunked, a body over the limit that is no image, chunks of {chunk}"
+        );
+    }
+
+    // With `Content-Length`, a body over the limit is refused before
+    // anything else is looked at, even the token.
+    let response = f.upload(&front, "not-a-token", "file", &png(8 * MIB)).await;
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let error = json_of(response).await;
+    assert_eq!(error["error"], "PAYLOAD_TOO_LARGE");
+    assert_eq!(error["details"]["limit_bytes"], UPLOAD_BODY_LIMIT);
+
+    // 50 concurrent 20 MiB uploads, with and without `Content-Length`: all
+    // the same answer.
+    let f = Arc::new(f);
+    let (content_type, body) = multipart("file", &png(20 * MIB));
+    let body = bytes::Bytes::from(body);
+    let file = bytes::Bytes::from(png(20 * MIB));
+    let mut tasks = Vec::new();
+    for i in 0..50 {
+        let f = Arc::clone(&f);
+        let front = front.clone();
+        let token = token.clone();
+        let content_type = content_type.clone();
+        let body = body.clone();
+        let file = file.clone();
+        tasks.push(tokio::spawn(async move {
+            if i % 2 == 0 {
+                let response = f
+                    .http
+                    .post(&front)
+                    .bearer_auth(&token)
+                    .header("content-type", content_type)
+                    .body(body)
+                    .send()
+                    .await
+                    .expect("upload with Content-Length");
+                let status = response.status().as_u16();
+                let code = json_of(response).await["error"]
+                    .as_str()
+                    .unwrap_or("")
+                    .to_owned();
+                (status, code)
+            } else {
+                upload_streamed(&f, &front, &token, file, 256 * 1024).await
+            }
+        }));
+    }
+    for (i, task) in tasks.into_iter().enumerate() {
+        assert_eq!(
+            task.await.expect("upload task"),
+            (413, "PAYLOAD_TOO_LARGE".to_owned()),
+            "upload {i} of 50"
+        );
+    }
+    match Arc::try_unwrap(f) {
+        Ok(f) => f.server.stop().await,
+        Err(_) => panic!("the fixture is still shared"),
+    }
+}
+
 #[tokio::test]
 async fn finalizing_twice_is_409_and_uploads_end_at_finalize() {
     finalizing_twice_is_409_and_uploads_end_at_finalize_on(fixture().await).await;

@@ -5,7 +5,8 @@
 
 use axum::extract::Multipart;
 use axum::extract::multipart::MultipartError;
-use axum::http::StatusCode;
+use axum::http::header::CONTENT_LENGTH;
+use axum::http::{HeaderMap, StatusCode};
 use sha2::{Digest, Sha256};
 
 use crate::db::hex;
@@ -14,8 +15,10 @@ use crate::db::hex;
 pub const MAX_FILE_BYTES: usize = 5 * 1024 * 1024;
 
 /// The upload route's body limit: the largest file plus room for the
-/// multipart framing. A file between [`MAX_FILE_BYTES`] and this gets a
-/// 400 that says it is too large; a body beyond it a 413.
+/// multipart framing. One answer per size class, whatever the timing: a
+/// body over this limit is a 413 (from `Content-Length` before anything is
+/// read, or from the streamed count), and only a body within it gets the
+/// file checks, where a file over [`MAX_FILE_BYTES`] is a 400.
 pub const UPLOAD_BODY_LIMIT: usize = MAX_FILE_BYTES + 64 * 1024;
 
 /// The multipart field that carries the image.
@@ -78,14 +81,41 @@ pub enum UploadError {
     Body { status: StatusCode, message: String },
 }
 
+impl UploadError {
+    /// The answer to a body over [`UPLOAD_BODY_LIMIT`].
+    pub fn body_too_large() -> UploadError {
+        UploadError::Body {
+            status: StatusCode::PAYLOAD_TOO_LARGE,
+            message: format!(
+                "the request body is larger than the {UPLOAD_BODY_LIMIT} bytes an upload may be (a file of at most {MAX_FILE_BYTES} bytes plus the multipart framing)"
+            ),
+        }
+    }
+
+    fn is_body_too_large(&self) -> bool {
+        matches!(self, UploadError::Body { status, .. } if *status == StatusCode::PAYLOAD_TOO_LARGE)
+    }
+}
+
+/// Whether the request declares a body over [`UPLOAD_BODY_LIMIT`]: such a
+/// request is answered 413 before a byte of it is read. A missing or
+/// unreadable `Content-Length` (a chunked body) is decided by the streamed
+/// count instead.
+pub fn declared_too_large(headers: &HeaderMap) -> bool {
+    headers
+        .get(CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.trim().parse::<u64>().ok())
+        .is_some_and(|length| length > UPLOAD_BODY_LIMIT as u64)
+}
+
 impl From<MultipartError> for UploadError {
     fn from(error: MultipartError) -> UploadError {
         let status = error.status();
-        let message = if status == StatusCode::PAYLOAD_TOO_LARGE {
-            format!(
-                "the request body is larger than the {UPLOAD_BODY_LIMIT} bytes an upload may be (a file of at most {MAX_FILE_BYTES} bytes plus the multipart framing)"
-            )
-        } else {
+        if status == StatusCode::PAYLOAD_TOO_LARGE {
+            return UploadError::body_too_large();
+        }
+        let message = {
             format!(
                 "the multipart/form-data body cannot be read: {}",
                 error.body_text()
@@ -98,7 +128,31 @@ impl From<MultipartError> for UploadError {
 /// Reads the `file` field (other fields are skipped), checking its type as
 /// soon as its first bytes arrive and its size as it streams in; the bytes
 /// themselves are hashed and dropped.
+///
+/// A file check that fails does not answer at once: the rest of the body is
+/// read (at most up to [`UPLOAD_BODY_LIMIT`], which the route's limit
+/// enforces) so that a body over the limit is always the 413, never a 400
+/// that depends on how far the body had streamed when a check tripped.
 pub async fn read_file(multipart: &mut Multipart) -> Result<ReceivedFile, UploadError> {
+    match read_file_field(multipart).await {
+        Ok(file) => Ok(file),
+        Err(error) if error.is_body_too_large() => Err(error),
+        Err(error) => match drain(multipart).await {
+            Err(drained) if drained.is_body_too_large() => Err(drained),
+            _ => Err(error),
+        },
+    }
+}
+
+/// Reads and drops what is left of the body.
+async fn drain(multipart: &mut Multipart) -> Result<(), UploadError> {
+    while let Some(mut field) = multipart.next_field().await? {
+        while field.chunk().await?.is_some() {}
+    }
+    Ok(())
+}
+
+async fn read_file_field(multipart: &mut Multipart) -> Result<ReceivedFile, UploadError> {
     while let Some(mut field) = multipart.next_field().await? {
         if field.name() != Some(FILE_FIELD) {
             continue;

@@ -733,6 +733,11 @@ async fn upload_part(
     headers: HeaderMap,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Json<PartUploaded>, ApiError> {
+    // Decided before anything else, so a body over the limit gets the same
+    // answer whatever else is wrong with the request and however it streams.
+    if upload::declared_too_large(&headers) {
+        return Err(upload_error(UploadError::body_too_large()));
+    }
     authorize(&state, &headers, &account_id, &execution_id, true).await?;
     let execution = load(&state, &account_id, &execution_id).await?;
     if execution.status != ExecutionStatus::Initiated {
