@@ -127,7 +127,11 @@ pub fn palette(app: &mut IdflowApp, ui: &mut Ui) {
                             c.x - theme::CARD_WIDTH / 2.0,
                             c.y - theme::CARD_HEIGHT / 2.0,
                         );
-                        Canvas::add_node(&mut app.doc, entry.kind.clone(), entry.title, at);
+                        if let Err(refusal) =
+                            Canvas::add_node(&mut app.doc, entry.kind.clone(), entry.title, at)
+                        {
+                            app.canvas.refuse(refusal);
+                        }
                     }
                 }
             }

@@ -342,10 +342,9 @@ fn quick_add(app: &mut IdflowApp, ctx: &egui::Context) {
         });
     if let Some(i) = chosen
         && let Some(entry) = palette().get(i)
-        && !app.doc.read_only()
     {
         let c = app.canvas.view.center();
-        Canvas::add_node(
+        if let Err(refusal) = Canvas::add_node(
             &mut app.doc,
             entry.kind.clone(),
             entry.title,
@@ -353,7 +352,9 @@ fn quick_add(app: &mut IdflowApp, ctx: &egui::Context) {
                 c.x - theme::CARD_WIDTH / 2.0,
                 c.y - theme::CARD_HEIGHT / 2.0,
             ),
-        );
+        ) {
+            app.canvas.refuse(refusal);
+        }
         close = true;
     }
     if close {

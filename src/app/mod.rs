@@ -744,6 +744,9 @@ impl IdflowApp {
                 ui.add_space(4.0);
                 self.properties.ui(ui, &mut self.doc);
             });
+        if let Some(refusal) = self.properties.take_refusal() {
+            self.notify(&ctx, refusal, true);
+        }
         // One panel id per tab, so each keeps its own height.
         let (panel_id, height) = match self.bottom_tab {
             BottomTab::Problems => ("problems_panel", 150.0),
@@ -772,10 +775,15 @@ impl IdflowApp {
                 components::read_only_banner(self, ui);
                 if let Some((index, at)) = self.canvas.show(ui, &mut self.doc)
                     && let Some(entry) = idflow_core::catalog::palette().get(index)
+                    && let Err(refusal) =
+                        Canvas::add_node(&mut self.doc, entry.kind.clone(), entry.title, at)
                 {
-                    Canvas::add_node(&mut self.doc, entry.kind.clone(), entry.title, at);
+                    self.canvas.refuse(refusal);
                 }
             });
+        if let Some(refusal) = self.canvas.take_refusal() {
+            self.notify(&ctx, refusal, true);
+        }
         dialogs::show(self, &ctx);
         link::server_window(self, &ctx);
         self.autosave_tick(&ctx);

@@ -17,6 +17,8 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Ctrl+A", "Select all nodes"),
     ("Ctrl+F", "Quick add a component"),
     ("Ctrl+L", "Auto-layout"),
+    ("N", "Add a sticky note (at the pointer)"),
+    ("Double-click a note", "Edit its text"),
     ("F", "Zoom to fit"),
     ("Shift+drag", "Box-select on the canvas"),
     ("Shift+click", "Add to or remove from the selection"),
@@ -64,8 +66,11 @@ pub fn handle(app: &mut IdflowApp, ctx: &egui::Context) {
             .map(|n| n.id.clone())
             .collect();
     }
-    if pressed(command, Key::D) && !app.doc.read_only() {
-        let _ = app.doc.duplicate_selection();
+    if pressed(command, Key::D)
+        && !app.doc.selection.is_empty()
+        && let Err(refusal) = app.doc.duplicate_selection()
+    {
+        app.notify(ctx, refusal.to_string(), true);
     }
     if pressed(command, Key::F) {
         app.quick_add = Some(String::new());
@@ -76,6 +81,13 @@ pub fn handle(app: &mut IdflowApp, ctx: &egui::Context) {
     if pressed(Modifiers::NONE, Key::F) {
         app.canvas.request_fit();
     }
+    if pressed(Modifiers::NONE, Key::N) {
+        if app.doc.read_only() {
+            app.notify(ctx, crate::document::EditError::ReadOnly.to_string(), true);
+        } else {
+            app.canvas.add_note_at_pointer(&mut app.doc, ctx);
+        }
+    }
     if pressed(Modifiers::NONE, Key::F1) {
         app.shortcuts_open = true;
     }
@@ -84,13 +96,16 @@ pub fn handle(app: &mut IdflowApp, ctx: &egui::Context) {
         app.canvas.selected_edge = None;
         app.quick_add = None;
     }
-    if (pressed(Modifiers::NONE, Key::Delete) || pressed(Modifiers::NONE, Key::Backspace))
-        && !app.doc.read_only()
-    {
-        if let Some(edge) = app.canvas.selected_edge.take() {
-            let _ = app.doc.apply(crate::document::Command::RemoveEdge(edge));
+    if pressed(Modifiers::NONE, Key::Delete) || pressed(Modifiers::NONE, Key::Backspace) {
+        let result = if let Some(edge) = app.canvas.selected_edge.take() {
+            app.doc.apply(crate::document::Command::RemoveEdge(edge))
+        } else if !app.doc.selection.is_empty() {
+            app.doc.delete_selection()
         } else {
-            let _ = app.doc.delete_selection();
+            Ok(())
+        };
+        if let Err(refusal) = result {
+            app.notify(ctx, refusal.to_string(), true);
         }
     }
     // Copy/cut/paste arrive as events on desktop; key presses cover hosts
@@ -101,13 +116,11 @@ pub fn handle(app: &mut IdflowApp, ctx: &egui::Context) {
         && let Some(text) = app.doc.copy_selection()
     {
         ctx.copy_text(text);
-        if cut && !app.doc.read_only() {
-            let _ = app.doc.delete_selection();
+        if cut && let Err(refusal) = app.doc.delete_selection() {
+            app.notify(ctx, refusal.to_string(), true);
         }
     }
-    if let Some(text) = paste
-        && !app.doc.read_only()
-    {
+    if let Some(text) = paste {
         match app.doc.paste(&text, None) {
             Ok(n) => app.notify(ctx, format!("Pasted {n} node(s)"), false),
             Err(e) => app.notify(ctx, e.to_string(), true),

@@ -144,6 +144,15 @@ pub fn note_fill(visuals: &Visuals) -> Color32 {
     }
 }
 
+/// The text on a sticky note.
+pub fn note_text(visuals: &Visuals) -> Color32 {
+    if visuals.dark_mode {
+        Color32::from_gray(230)
+    } else {
+        Color32::from_gray(40)
+    }
+}
+
 /// Tweaks over egui's defaults: a little more air, rounder corners.
 pub fn apply_style(ctx: &egui::Context) {
     ctx.all_styles_mut(|style| {

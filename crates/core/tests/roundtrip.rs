@@ -123,11 +123,18 @@ fn workflow() -> impl Strategy<Value = Workflow> {
         "[a-z]{1,4}",
     )
         .prop_map(|(from, port, to)| Edge::new(from, port, to));
-    let note = ("[a-z]{1,6}", position(), text()).prop_map(|(id, position, text)| Note {
-        id,
-        position,
-        text,
-    });
+    let size = prop_oneof![
+        Just(None),
+        (80.0f32..2000.0, 40.0f32..2000.0)
+            .prop_map(|(width, height)| Some(NoteSize { width, height })),
+    ];
+    let note =
+        ("[a-z]{1,6}", position(), text(), size).prop_map(|(id, position, text, size)| Note {
+            id,
+            position,
+            text,
+            size,
+        });
     let setting = prop_oneof![
         Just(RuleSetting::Off),
         Just(RuleSetting::Info),
@@ -180,4 +187,34 @@ proptest! {
         let via_ron = parse_workflow(&workflow_to_text(&w, Format::Ron), Format::Ron);
         prop_assert_eq!(via_json, via_ron);
     }
+}
+
+/// A note written before notes could be resized (no `size`, as in the
+/// step-up sample) reads with the default size and is written back exactly
+/// as it was: files and published versions' hashes do not change.
+#[test]
+fn a_note_from_before_resizing_reads_and_writes_back_unchanged() {
+    let text = include_str!("../../../sample_workflows/custom-step-up-device-risk.ron");
+    let workflow = parse_workflow(text, Format::Ron).expect("the sample parses");
+    let note = workflow.notes.first().expect("the sample has a note");
+    assert_eq!(note.size, None);
+    assert_eq!(note.size(), NoteSize::DEFAULT);
+    let written = workflow_to_text(&workflow, Format::Ron);
+    assert!(!written.contains("size"), "{written}");
+    assert_eq!(
+        parse_workflow(&written, Format::Ron).expect("reparse"),
+        workflow
+    );
+
+    let mut resized = workflow.clone();
+    resized.notes[0].size = Some(NoteSize {
+        width: 320.0,
+        height: 140.0,
+    });
+    let written = workflow_to_text(&resized, Format::Ron);
+    assert!(written.contains("size"));
+    assert_eq!(
+        parse_workflow(&written, Format::Ron).expect("reparse"),
+        resized
+    );
 }

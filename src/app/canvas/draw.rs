@@ -7,16 +7,114 @@ use egui::{
     Vec2, pos2, vec2,
 };
 use idflow_core::lint::Severity;
-use idflow_core::model::{Node, Note, Port};
+use idflow_core::model::{Node, NodeKindTag, Note, Port};
 
 use super::StepResult;
 use super::card::card_text;
 use super::geometry::{PORT_RADIUS, card_rect, input_port, output_ports, wire_points};
 use crate::app::theme;
 
-/// Below this zoom, cards are drawn as plain blocks (text would be unreadable
-/// and is the most expensive part of a frame).
+/// Below this zoom, wires are straight lines and the grid, ports and wire
+/// handles are not drawn or interactive.
 pub const DETAIL_ZOOM: f32 = 0.45;
+
+/// Text on the canvas is never drawn smaller than this on screen (points).
+pub const LEGIBLE_PX: f32 = 11.0;
+
+/// From this zoom up, a card shows its title, key settings and chips, with
+/// text held at [`LEGIBLE_PX`] or more.
+pub const FULL_CARD_ZOOM: f32 = 0.5;
+
+/// A compact card's on-screen padding at each side, and the space between
+/// its icon and its title (points).
+pub const COMPACT_PAD: f32 = 3.0;
+pub const COMPACT_GAP: f32 = 2.0;
+
+/// The lowest legible zoom any workflow gets (a sanity floor for titles of
+/// one narrow letter).
+const MIN_LEGIBLE_ZOOM: f32 = 0.1;
+
+/// The zooms from which compact cards are legible, measured for one
+/// workflow's titles with the fonts the canvas draws with.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Legibility {
+    /// Every card shows at least the first four characters of its title (all
+    /// of a shorter one) at [`LEGIBLE_PX`]. Fit never goes below it; below
+    /// it cards are colour and icon alone.
+    pub title: f32,
+    /// There is room for the category icon before the title as well.
+    pub icon: f32,
+}
+
+impl Default for Legibility {
+    fn default() -> Self {
+        Legibility {
+            title: FULL_CARD_ZOOM,
+            icon: FULL_CARD_ZOOM,
+        }
+    }
+}
+
+pub fn legibility<'a>(
+    fonts: &mut egui::epaint::text::FontsView<'_>,
+    titles: impl Iterator<Item = &'a str>,
+) -> Legibility {
+    let font = FontId::proportional(LEGIBLE_PX);
+    let icon = NodeKindTag::ALL
+        .iter()
+        .flat_map(|&tag| theme::category_icon(tag).chars())
+        .map(|c| fonts.glyph_width(&font, c))
+        .fold(0.0f32, f32::max);
+    let ellipsis = fonts.glyph_width(&font, '…');
+    let mut widest = 0.0f32;
+    for title in titles {
+        let mut chars = title.chars();
+        let prefix: f32 = chars
+            .by_ref()
+            .take(4)
+            .map(|c| fonts.glyph_width(&font, c))
+            .sum();
+        let cut = if chars.next().is_some() {
+            ellipsis
+        } else {
+            0.0
+        };
+        widest = widest.max(prefix + cut);
+    }
+    // One point of slack for kerning and rounding.
+    let title = 2.0 * COMPACT_PAD + widest + 1.0;
+    let zoom = |points: f32| (points / theme::CARD_WIDTH).clamp(MIN_LEGIBLE_ZOOM, FULL_CARD_ZOOM);
+    Legibility {
+        title: zoom(title),
+        icon: zoom(title + icon + COMPACT_GAP),
+    }
+}
+
+/// How a card is drawn at a zoom.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CardForm {
+    /// Title, key settings, chips, ports.
+    Full,
+    /// Icon and title (shortened to the card's width), on its colour.
+    Compact,
+    /// Colour and icon.
+    Block,
+}
+
+/// The form of a card at `zoom`, for a workflow whose titles are legible
+/// from the zoom `legible` (see [`Legibility::title`]).
+pub fn card_form(zoom: f32, legible: f32) -> CardForm {
+    // The scene's transform carries float error: Fit at exactly the legible
+    // zoom must not fall a hair below it.
+    let zoom = zoom * (1.0 + 1e-4);
+    if zoom >= FULL_CARD_ZOOM {
+        CardForm::Full
+    } else if zoom >= legible {
+        CardForm::Compact
+    } else {
+        CardForm::Block
+    }
+}
 
 pub struct Palette {
     pub dark: bool,
@@ -100,34 +198,25 @@ pub struct CardState<'a> {
     pub step: Option<&'a StepResult>,
 }
 
-pub fn card(painter: &Painter, node: &Node, state: &CardState<'_>, zoom: f32, p: &Palette) {
+pub fn card(
+    painter: &Painter,
+    node: &Node,
+    state: &CardState<'_>,
+    zoom: f32,
+    legible: Legibility,
+    p: &Palette,
+) {
     let rect = card_rect(node);
     let tag = node.kind.tag();
     let accent = theme::category_color(tag, p.dark);
     let radius = CornerRadius::same(theme::CARD_ROUNDING as u8);
-    if zoom < DETAIL_ZOOM {
-        painter.rect_filled(rect, radius, accent.gamma_multiply(0.85));
-        if state.selected || state.highlighted {
-            let color = if state.selected {
-                p.selection
-            } else {
-                theme::highlight_color(p.dark)
-            };
-            painter.rect_stroke(
-                rect,
-                radius,
-                Stroke::new(3.0 / zoom, color),
-                StrokeKind::Outside,
-            );
+    match card_form(zoom, legible.title) {
+        CardForm::Full => {}
+        CardForm::Compact => {
+            let with_icon = zoom * (1.0 + 1e-4) >= legible.icon;
+            return compact_card(painter, node, state, zoom, with_icon, p);
         }
-        if let Some((severity, _)) = state.badge {
-            painter.circle_filled(
-                rect.right_top(),
-                10.0 / zoom.max(0.1),
-                theme::severity_color(severity, p.dark),
-            );
-        }
-        return;
+        CardForm::Block => return block_card(painter, node, state, zoom, p),
     }
 
     // Shadow, body, header strip.
@@ -161,9 +250,9 @@ pub fn card(painter: &Painter, node: &Node, state: &CardState<'_>, zoom: f32, p:
     painter.rect_stroke(rect, radius, border, StrokeKind::Inside);
 
     let text = card_text(node);
-    // Text keeps a legible size on screen when zoomed out (down to 50 %).
-    let title_size = (14.0f32).max(10.0 / zoom).min(22.0);
-    let body_size = (12.5f32).max(9.0 / zoom).min(19.0);
+    // Text stops shrinking at LEGIBLE_PX on screen.
+    let title_size = (14.0f32).max(LEGIBLE_PX / zoom);
+    let body_size = (12.5f32).max(LEGIBLE_PX / zoom);
     painter.text(
         pos2(rect.left() + 10.0, header.center().y),
         Align2::LEFT_CENTER,
@@ -263,16 +352,157 @@ pub fn card(painter: &Painter, node: &Node, state: &CardState<'_>, zoom: f32, p:
     }
 
     if let Some((severity, count)) = state.badge {
-        let center = rect.right_top() + vec2(-2.0, 2.0);
-        painter.circle_filled(center, 10.0, theme::severity_color(severity, p.dark));
+        badge(painter, rect, severity, count, zoom, p);
+    }
+}
+
+/// Colour and icon: an overview too far out for any text to be read.
+fn block_card(painter: &Painter, node: &Node, state: &CardState<'_>, zoom: f32, p: &Palette) {
+    let rect = card_rect(node);
+    let tag = node.kind.tag();
+    let accent = theme::category_color(tag, p.dark);
+    let radius = CornerRadius::same(theme::CARD_ROUNDING as u8);
+    painter.rect_filled(rect, radius, accent.gamma_multiply(0.85));
+    if state.selected || state.highlighted {
+        let color = if state.selected {
+            p.selection
+        } else {
+            theme::highlight_color(p.dark)
+        };
+        painter.rect_stroke(
+            rect,
+            radius,
+            Stroke::new(3.0 / zoom, color),
+            StrokeKind::Outside,
+        );
+    }
+    if let Some((severity, _)) = state.badge {
+        painter.circle_filled(
+            rect.right_top(),
+            10.0 / zoom.max(0.1),
+            theme::severity_color(severity, p.dark),
+        );
+    }
+    // The icon once the card is tall enough on screen to hold it.
+    if rect.height() * zoom >= 16.0 {
         painter.text(
-            center,
+            rect.center(),
             Align2::CENTER_CENTER,
-            count.to_string(),
-            FontId::proportional(11.0),
+            theme::category_icon(tag),
+            FontId::proportional(LEGIBLE_PX / zoom),
             Color32::WHITE,
         );
     }
+}
+
+/// Icon and title at [`LEGIBLE_PX`] on the card's colour, the title cut to
+/// the card's width with an ellipsis (the full title shows on hover). Where
+/// the card is too narrow for both, the title alone: the colour still says
+/// the category.
+fn compact_card(
+    painter: &Painter,
+    node: &Node,
+    state: &CardState<'_>,
+    zoom: f32,
+    with_icon: bool,
+    p: &Palette,
+) {
+    let rect = card_rect(node);
+    let tag = node.kind.tag();
+    // White text needs the deeper accent in both themes (the dark theme's
+    // lighter accents are too pale behind it).
+    let fill = theme::category_color(tag, false);
+    let radius = CornerRadius::same(theme::CARD_ROUNDING as u8);
+    painter.rect_filled(rect, radius, fill);
+    let border = if state.selected {
+        Some(p.selection)
+    } else if state.highlighted {
+        Some(theme::highlight_color(p.dark))
+    } else if state.hovered {
+        Some(p.text)
+    } else {
+        None
+    };
+    if let Some(color) = border {
+        painter.rect_stroke(
+            rect,
+            radius,
+            Stroke::new(2.5 / zoom, color),
+            StrokeKind::Outside,
+        );
+    }
+    let size = LEGIBLE_PX / zoom;
+    let pad = COMPACT_PAD / zoom;
+    // A second line (the key setting) where the card is tall enough on
+    // screen for two lines of legible text.
+    let subtitle = (rect.height() * zoom >= 2.0 * LEGIBLE_PX * 1.35 + 2.0 * COMPACT_PAD)
+        .then(|| card_text(node).subtitle)
+        .filter(|s| !s.is_empty());
+    let line = size * 1.3;
+    let title_y = if subtitle.is_some() {
+        rect.center().y - line / 2.0
+    } else {
+        rect.center().y
+    };
+    let mut text_left = rect.left() + pad;
+    if with_icon {
+        let icon = painter.layout_no_wrap(
+            theme::category_icon(tag).to_owned(),
+            FontId::proportional(size),
+            Color32::WHITE,
+        );
+        let icon_width = icon.size().x;
+        painter.galley(
+            pos2(text_left, title_y - icon.size().y / 2.0),
+            icon,
+            Color32::WHITE,
+        );
+        text_left += icon_width + COMPACT_GAP / zoom;
+    }
+    let title = painter.layout_job(one_line(
+        &super::card::title(node),
+        size,
+        Color32::WHITE,
+        rect.right() - pad - text_left,
+    ));
+    painter.galley(
+        pos2(text_left, title_y - title.size().y / 2.0),
+        title,
+        Color32::WHITE,
+    );
+    if let Some(subtitle) = subtitle {
+        let faint = Color32::from_white_alpha(215);
+        let galley = painter.layout_job(one_line(&subtitle, size, faint, rect.width() - 2.0 * pad));
+        painter.galley(
+            pos2(rect.left() + pad, title_y + line / 2.0 + 1.0 / zoom),
+            galley,
+            faint,
+        );
+    }
+    if let Some(step) = state.step {
+        step_pill(painter, rect, step, zoom, p);
+    }
+    if let Some((severity, count)) = state.badge {
+        badge(painter, rect, severity, count, zoom, p);
+    }
+}
+
+/// The findings badge on a card's corner, its count legible at any zoom.
+fn badge(painter: &Painter, rect: Rect, severity: Severity, count: usize, zoom: f32, p: &Palette) {
+    let scale = (1.0 / zoom).max(1.0);
+    let center = rect.right_top() + vec2(-2.0, 2.0) * scale;
+    painter.circle_filled(
+        center,
+        10.0 * scale,
+        theme::severity_color(severity, p.dark),
+    );
+    painter.text(
+        center,
+        Align2::CENTER_CENTER,
+        count.to_string(),
+        FontId::proportional(LEGIBLE_PX * scale),
+        Color32::WHITE,
+    );
 }
 
 /// A test run's step result, as a pill across the card's bottom edge.
@@ -294,7 +524,7 @@ fn step_pill(painter: &Painter, rect: Rect, step: &StepResult, zoom: f32, p: &Pa
         StepResult::Note(note) => (note.clone(), p.wire),
     };
     // Legible on screen when zoomed out, like the card text.
-    let size = (11.0f32).max(10.0 / zoom).min(18.0);
+    let size = (11.0f32).max(LEGIBLE_PX / zoom);
     let galley = painter.layout_job(one_line(&text, size, Color32::WHITE, rect.width() - 24.0));
     let pill = Rect::from_center_size(
         pos2(rect.center().x, rect.bottom()),
@@ -340,7 +570,17 @@ pub fn wire(painter: &Painter, a: Pos2, b: Pos2, color: Color32, width: f32, zoo
     ));
 }
 
-pub fn note(painter: &Painter, note: &Note, rect: Rect, selected: bool, visuals: &egui::Visuals) {
+/// A note's text size (scene units).
+pub const NOTE_TEXT_SIZE: f32 = 12.5;
+
+pub fn note(
+    painter: &Painter,
+    note: &Note,
+    rect: Rect,
+    selected: bool,
+    with_text: bool,
+    visuals: &egui::Visuals,
+) {
     let fill = theme::note_fill(visuals);
     painter.rect_filled(
         rect.translate(Vec2::new(0.0, 2.0)),
@@ -356,21 +596,39 @@ pub fn note(painter: &Painter, note: &Note, rect: Rect, selected: bool, visuals:
             StrokeKind::Outside,
         );
     }
-    let color = if visuals.dark_mode {
-        Color32::from_gray(230)
+    if !with_text {
+        return;
+    }
+    let color = theme::note_text(visuals);
+    let (text, color) = if note.text.is_empty() {
+        (
+            "Empty note: double-click to write".to_owned(),
+            color.gamma_multiply(0.55),
+        )
     } else {
-        Color32::from_gray(40)
+        (note.text.clone(), color)
     };
     let mut job = LayoutJob::single_section(
-        note.text.clone(),
-        TextFormat::simple(FontId::proportional(12.5), color),
+        text,
+        TextFormat::simple(FontId::proportional(NOTE_TEXT_SIZE), color),
     );
+    let line = NOTE_TEXT_SIZE * 1.3;
     job.wrap = TextWrapping {
         max_width: rect.width() - 16.0,
-        max_rows: 5,
+        max_rows: (((rect.height() - 16.0) / line).floor() as usize).max(1),
         break_anywhere: false,
         overflow_character: Some('…'),
     };
     let galley = painter.layout_job(job);
     painter.galley(rect.min + vec2(8.0, 8.0), galley, color);
+}
+
+/// The corner a selected note is resized from: three short diagonal lines.
+pub fn resize_grip(painter: &Painter, corner: Rect, visuals: &egui::Visuals) {
+    let color = theme::note_text(visuals).gamma_multiply(0.6);
+    let stroke = Stroke::new(1.2, color);
+    let end = corner.right_bottom() - vec2(3.0, 3.0);
+    for k in [4.0, 8.0, 12.0] {
+        painter.line_segment([end - vec2(k, 0.0), end - vec2(0.0, k)], stroke);
+    }
 }

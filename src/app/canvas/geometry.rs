@@ -1,12 +1,11 @@
 //! Where things are on the canvas, in scene coordinates.
 
-use egui::{Pos2, Rect, Vec2, pos2, vec2};
+use egui::{Pos2, Rect, pos2, vec2};
 use idflow_core::model::{Node, NodeKind, Note, Port};
 
 use crate::app::theme::{CARD_HEIGHT, CARD_WIDTH, GRID};
 
 pub const PORT_RADIUS: f32 = 7.0;
-pub const NOTE_SIZE: Vec2 = vec2(200.0, 100.0);
 
 pub fn card_rect(node: &Node) -> Rect {
     Rect::from_min_size(
@@ -16,7 +15,11 @@ pub fn card_rect(node: &Node) -> Rect {
 }
 
 pub fn note_rect(note: &Note) -> Rect {
-    Rect::from_min_size(pos2(note.position.x, note.position.y), NOTE_SIZE)
+    let size = note.size();
+    Rect::from_min_size(
+        pos2(note.position.x, note.position.y),
+        vec2(size.width, size.height),
+    )
 }
 
 /// The output ports a node has, with their centres.

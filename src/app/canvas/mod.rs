@@ -7,6 +7,8 @@ mod card;
 mod draw;
 mod geometry;
 mod minimap;
+mod notes;
+mod toolbar;
 
 use std::collections::HashMap;
 
@@ -19,6 +21,7 @@ use idflow_core::lint::Severity;
 use idflow_core::model::{DecisionType, Edge, NodeId, NodeKind, Note, Port, Position};
 
 pub use card::title as node_title;
+pub use draw::{CardForm, LEGIBLE_PX, card_form};
 pub use geometry::card_rect;
 
 use crate::app::theme;
@@ -62,12 +65,6 @@ struct NodeDrag {
     origin: Vec<(NodeId, Position)>,
 }
 
-struct NoteDrag {
-    gesture: u64,
-    start: Pos2,
-    note: Note,
-}
-
 struct WireDrag {
     from: NodeId,
     port: Port,
@@ -88,19 +85,32 @@ pub struct Canvas {
     /// Each visited node's result in the last test run.
     pub step_results: HashMap<NodeId, StepResult>,
     fit_requested: bool,
+    /// The canvas size and view of the last Fit, while the view is unmoved.
+    fitted: Option<(Vec2, Rect)>,
     drag: Option<NodeDrag>,
-    note_drag: Option<NoteDrag>,
+    note_drag: Option<notes::NoteDrag>,
+    note_edit: Option<notes::NoteEdit>,
+    /// Where the canvas's context menu was opened (scene coordinates).
+    menu_at: Option<Pos2>,
     wire: Option<WireDrag>,
     box_start: Option<Pos2>,
     next_gesture: u64,
     badges: HashMap<NodeId, (Severity, usize)>,
     badges_revision: Option<u64>,
     bounds: Rect,
+    /// The card of the workflow's entry step (where a flow starts).
+    entry: Option<Rect>,
+    /// The zooms from which every card's title is legible, and the
+    /// fingerprint of the titles they were measured for.
+    legibility: draw::Legibility,
+    titles_fingerprint: Option<u64>,
     bounds_revision: Option<u64>,
     /// Scene -> screen transform of the last frame.
     to_global: egui::emath::TSTransform,
     /// Screen area of the last frame.
     outer: Rect,
+    /// Why the last canvas edit was refused, until the app shows it.
+    refused: Option<String>,
 }
 
 impl Default for Canvas {
@@ -116,17 +126,24 @@ impl Default for Canvas {
             highlighted_edges: Vec::new(),
             step_results: HashMap::new(),
             fit_requested: true,
+            fitted: None,
             drag: None,
             note_drag: None,
+            note_edit: None,
+            menu_at: None,
             wire: None,
             box_start: None,
             next_gesture: 1 << 40,
             badges: HashMap::new(),
             badges_revision: None,
             bounds: Rect::NOTHING,
+            entry: None,
+            legibility: draw::Legibility::default(),
+            titles_fingerprint: None,
             bounds_revision: None,
             to_global: Default::default(),
             outer: Rect::NOTHING,
+            refused: None,
         }
     }
 }
@@ -140,7 +157,11 @@ enum Action {
     DeleteNode(NodeId),
     DuplicateNode(NodeId),
     ClickNote { id: String, additive: bool },
-    StartNoteDrag(Note),
+    StartNoteDrag { note: Note, resize: bool },
+    EditNote(String),
+    NoteText { id: String, text: String },
+    StopEditingNote,
+    DeleteNote(String),
 }
 
 impl Canvas {
@@ -156,13 +177,52 @@ impl Canvas {
         self.step_results.clear();
     }
 
+    /// Why the last edit made on the canvas was refused (taken once, to be
+    /// shown to the user where they acted).
+    pub fn take_refusal(&mut self) -> Option<String> {
+        self.refused.take()
+    }
+
+    /// Keeps the reason an edit made on the canvas was refused, to show it.
+    pub fn refuse(&mut self, error: crate::document::EditError) {
+        tracing::info!(%error, "canvas edit refused");
+        self.refused = Some(error.to_string());
+    }
+
+    /// Applies an edit made on the canvas, keeping a refusal to show.
+    fn edit<T>(&mut self, result: Result<T, crate::document::EditError>) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(error) => {
+                self.refuse(error);
+                None
+            }
+        }
+    }
+
     fn gesture(&mut self) -> u64 {
         self.next_gesture += 1;
         self.next_gesture
     }
 
-    fn refresh_caches(&mut self, doc: &mut Document) {
+    fn refresh_caches(&mut self, ctx: &egui::Context, doc: &mut Document) {
         let revision = doc.revision();
+        if self.bounds_revision != Some(revision) {
+            // Moves change the revision but not the titles: measure the
+            // titles again only when they changed.
+            let mut hasher = std::hash::DefaultHasher::new();
+            for node in &doc.workflow().nodes {
+                std::hash::Hash::hash(&node.title, &mut hasher);
+                std::hash::Hash::hash(&node.kind.tag(), &mut hasher);
+            }
+            let fingerprint = std::hash::Hasher::finish(&hasher);
+            if self.titles_fingerprint != Some(fingerprint) {
+                let titles: Vec<String> = doc.workflow().nodes.iter().map(node_title).collect();
+                self.legibility = ctx
+                    .fonts_mut(|fonts| draw::legibility(fonts, titles.iter().map(String::as_str)));
+                self.titles_fingerprint = Some(fingerprint);
+            }
+        }
         if self.badges_revision != Some(revision) {
             let mut badges: HashMap<NodeId, (Severity, usize)> = HashMap::new();
             for f in &doc.lint().findings {
@@ -183,6 +243,14 @@ impl Canvas {
                 .map(card_rect)
                 .chain(w.notes.iter().map(geometry::note_rect))
                 .fold(Rect::NOTHING, |acc, r| acc.union(r));
+            let targets: std::collections::HashSet<&NodeId> =
+                w.edges.iter().map(|e| &e.to).collect();
+            self.entry = w
+                .nodes
+                .iter()
+                .find(|n| !targets.contains(&n.id))
+                .or(w.nodes.first())
+                .map(card_rect);
             self.bounds_revision = Some(revision);
         }
     }
@@ -190,10 +258,34 @@ impl Canvas {
     /// Scene rectangle that shows the whole workflow.
     pub fn fit_rect(&self) -> Rect {
         if self.bounds.is_positive() {
-            self.bounds.expand(60.0)
+            self.bounds.expand(40.0)
         } else {
             self.view
         }
+    }
+
+    /// The view Fit shows on a canvas of `screen` size: the whole workflow,
+    /// unless that needs a zoom below the legible one; then the legible zoom
+    /// with the entry step at the left, and the minimap and panning reach
+    /// the rest.
+    pub fn legible_fit_rect(&self, screen: Vec2) -> Rect {
+        let whole = self.fit_rect();
+        if !whole.is_positive() || !screen.x.is_finite() || screen.min_elem() <= 0.0 {
+            return whole;
+        }
+        let zoom = (screen.x / whole.width()).min(screen.y / whole.height());
+        let legible = self.legibility.title;
+        if zoom >= legible {
+            return whole;
+        }
+        let size = screen / legible;
+        let entry = self.entry.unwrap_or(self.bounds);
+        let centre_y = if whole.height() <= size.y {
+            whole.center().y
+        } else {
+            entry.center().y
+        };
+        Rect::from_min_size(pos2(entry.left() - 60.0, centre_y - size.y / 2.0), size)
     }
 
     pub fn centre_on(&mut self, point: Pos2) {
@@ -220,6 +312,22 @@ impl Canvas {
         }
     }
 
+    /// The smallest zoom at which every card of the open workflow shows a
+    /// legible title (Fit never goes below it).
+    pub fn legible_zoom(&self) -> f32 {
+        self.legibility.title
+    }
+
+    /// Screen pixels per scene unit in the last frame.
+    pub fn zoom(&self) -> f32 {
+        self.to_global.scaling
+    }
+
+    /// The canvas's screen area in the last frame.
+    pub fn screen_rect(&self) -> Rect {
+        self.outer
+    }
+
     /// Converts a scene position to the screen (last frame's view).
     pub fn scene_to_screen(&self, p: Pos2) -> Pos2 {
         self.to_global * p
@@ -231,12 +339,22 @@ impl Canvas {
     }
 
     pub fn show(&mut self, ui: &mut Ui, doc: &mut Document) -> Option<(usize, Position)> {
-        self.refresh_caches(doc);
+        self.refresh_caches(ui.ctx(), doc);
         let outer = ui.available_rect_before_wrap();
         self.outer = outer;
+        // A fitted view stays fitted while the canvas changes size (panels
+        // settling in the first frames, a window resize), until the user
+        // moves it.
+        if let Some((size, view)) = self.fitted
+            && (size != outer.size() || view != self.view)
+        {
+            self.fitted = None;
+            self.fit_requested |= view == self.view;
+        }
         if self.fit_requested && outer.is_positive() {
-            self.view = self.fit_rect();
+            self.view = self.legible_fit_rect(outer.size());
             self.fit_requested = false;
+            self.fitted = Some((outer.size(), self.view));
         }
         ui.painter()
             .rect_filled(outer, 0.0, theme::canvas_background(ui.visuals()));
@@ -296,17 +414,41 @@ impl Canvas {
             dropped = Some((payload.0, Position::new(x, y)));
         }
 
+        // The toolbar and the minimap sit on their own layer directly above
+        // the scene's: they take the pointer before the scene, and no card
+        // is painted over them however the view is panned.
+        let mut overlay = Self::overlay_ui(ui, outer);
         if self.show_minimap && !doc.workflow().nodes.is_empty() {
             let area = Rect::from_min_size(
                 outer.right_bottom() - minimap::SIZE - vec2(12.0, 12.0),
                 minimap::SIZE,
             );
-            if let Some(target) = minimap::show(ui, area, doc.workflow(), self.bounds, self.view) {
+            if let Some(target) =
+                minimap::show(&mut overlay, area, doc.workflow(), self.bounds, self.view)
+                && !self.locked
+            {
                 self.centre_on(target);
             }
         }
-        self.toolbar(ui, doc, outer);
+        self.toolbar(&mut overlay, doc, outer);
         dropped
+    }
+
+    /// A child of `ui` painted and hit-tested above the canvas scene.
+    ///
+    /// `egui::Scene` puts its layer directly on top of the parent's layer
+    /// (a sublayer); a second sublayer registered after it stays above it,
+    /// because sublayers keep the order in which they were first seen. A
+    /// layer of a higher `Order` would also be above every dialog window.
+    fn overlay_ui(ui: &mut Ui, outer: Rect) -> Ui {
+        let layer = egui::LayerId::new(ui.layer_id().order, ui.id().with("canvas_overlay"));
+        ui.ctx().set_sublayer(ui.layer_id(), layer);
+        ui.new_child(
+            UiBuilder::new()
+                .layer_id(layer)
+                .max_rect(outer)
+                .layout(egui::Layout::top_down(egui::Align::Min)),
+        )
     }
 
     fn contents(&mut self, ui: &mut Ui, doc: &Document, actions: &mut Vec<Action>) {
@@ -387,35 +529,7 @@ impl Canvas {
             }
         }
 
-        for note in &workflow.notes {
-            let rect = geometry::note_rect(note);
-            if !rect.intersects(visible) {
-                continue;
-            }
-            let selected = doc.selection.notes.contains(&note.id);
-            if detail {
-                draw::note(&painter, note, rect, selected, ui.visuals());
-            } else {
-                painter.rect_filled(rect, 2.0, theme::note_fill(ui.visuals()));
-            }
-            let r = ui.interact(rect, Id::new(("note", &note.id)), Sense::click_and_drag());
-            r.widget_info(|| {
-                egui::WidgetInfo::labeled(
-                    egui::WidgetType::Other,
-                    true,
-                    format!("Note: {}", note.text),
-                )
-            });
-            if r.clicked() {
-                actions.push(Action::ClickNote {
-                    id: note.id.clone(),
-                    additive: ui.input(|i| i.modifiers.shift),
-                });
-            }
-            if r.drag_started() && !doc.read_only() {
-                actions.push(Action::StartNoteDrag(note.clone()));
-            }
-        }
+        self.notes_ui(ui, doc, detail, actions);
 
         let highlight: std::collections::HashSet<&NodeId> = self.highlighted.iter().collect();
         for node in &workflow.nodes {
@@ -436,7 +550,14 @@ impl Canvas {
                 highlighted: highlight.contains(&node.id),
                 step: self.step_results.get(&node.id),
             };
-            draw::card(&painter, node, &state, zoom, &palette);
+            draw::card(&painter, node, &state, zoom, self.legibility, &palette);
+            let response =
+                if state.hovered && card_form(zoom, self.legibility.title) != CardForm::Full {
+                    // A compact card shortens its title: the whole of it on hover.
+                    response.on_hover_text(&title)
+                } else {
+                    response
+                };
             let additive = ui.input(|i| i.modifiers.shift || i.modifiers.command);
             if response.clicked() {
                 actions.push(Action::Click {
@@ -558,15 +679,15 @@ impl Canvas {
                     self.selected_edge = Some(edge);
                 }
                 Action::DeleteEdge(edge) => {
-                    let _ = doc.apply(Command::RemoveEdge(edge));
+                    self.edit(doc.apply(Command::RemoveEdge(edge)));
                     self.selected_edge = None;
                 }
                 Action::DeleteNode(id) => {
-                    let _ = doc.apply(Command::RemoveNodes { ids: vec![id] });
+                    self.edit(doc.apply(Command::RemoveNodes { ids: vec![id] }));
                 }
                 Action::DuplicateNode(id) => {
                     doc.selection = crate::document::Selection::only(id);
-                    let _ = doc.duplicate_selection();
+                    self.edit(doc.duplicate_selection());
                 }
                 Action::ClickNote { id, additive } => {
                     if !additive {
@@ -574,15 +695,22 @@ impl Canvas {
                     }
                     doc.selection.notes.insert(id);
                 }
-                Action::StartNoteDrag(note) => {
+                Action::StartNoteDrag { note, resize } => {
                     if let Some(start) = pointer {
                         let gesture = self.gesture();
-                        self.note_drag = Some(NoteDrag {
+                        self.note_drag = Some(notes::NoteDrag {
                             gesture,
                             start,
                             note,
+                            resize,
                         });
                     }
+                }
+                Action::EditNote(id) => self.edit_note(doc, id),
+                Action::NoteText { id, text } => self.set_note_text(doc, &id, text),
+                Action::StopEditingNote => self.note_edit = None,
+                Action::DeleteNote(id) => {
+                    self.edit(doc.apply(Command::RemoveNote { id }));
                 }
             }
         }
@@ -591,6 +719,7 @@ impl Canvas {
         let snap = self.snap;
         let place = |x: f32| if snap { geometry::snap(x) } else { x };
         if let (Some(drag), Some(p)) = (&self.drag, pointer) {
+            let gesture = drag.gesture;
             let d = p - drag.start;
             if d != Vec2::ZERO {
                 let moves: Vec<(NodeId, Position)> = drag
@@ -607,23 +736,13 @@ impl Canvas {
                     .iter()
                     .any(|(id, p)| doc.node(id).is_some_and(|n| n.position != *p));
                 if changed {
-                    let _ = doc.apply_gesture(drag.gesture, Command::SetPositions(moves));
+                    let result = doc.apply_gesture(gesture, Command::SetPositions(moves));
+                    self.edit(result);
                 }
             }
         }
-        if let (Some(drag), Some(p)) = (&self.note_drag, pointer) {
-            let d = p - drag.start;
-            let mut note = drag.note.clone();
-            note.position =
-                Position::new(place(note.position.x + d.x), place(note.position.y + d.y));
-            if doc
-                .workflow()
-                .notes
-                .iter()
-                .any(|n| n.id == note.id && n.position != note.position)
-            {
-                let _ = doc.apply_gesture(drag.gesture, Command::SetNote(note));
-            }
+        if let Some(p) = pointer {
+            self.drag_note(doc, p);
         }
         if released {
             self.drag = None;
@@ -662,7 +781,7 @@ impl Canvas {
             .map(|e| Command::RemoveEdge(e.clone()))
             .collect();
         commands.push(Command::AddEdge { index: None, edge });
-        let _ = doc.apply(Command::Batch(commands));
+        self.edit(doc.apply(Command::Batch(commands)));
     }
 
     fn background(&mut self, ui: &Ui, doc: &mut Document, response: &egui::Response) {
@@ -677,6 +796,31 @@ impl Canvas {
         if shift && response.drag_started_by(egui::PointerButton::Primary) {
             self.box_start = pointer;
         }
+        if response.secondary_clicked() {
+            self.menu_at = pointer;
+        }
+        response.context_menu(|ui| {
+            let read_only = doc.read_only();
+            if ui
+                .add_enabled(!read_only, egui::Button::new("📝 Add note here"))
+                .clicked()
+            {
+                let at = self.menu_at.unwrap_or(self.view.center());
+                self.add_note(doc, at);
+                ui.close();
+            }
+            if ui
+                .add_enabled(!read_only, egui::Button::new("Auto-layout"))
+                .clicked()
+            {
+                self.auto_layout(doc);
+                ui.close();
+            }
+            if ui.button("Zoom to fit").clicked() {
+                self.request_fit();
+                ui.close();
+            }
+        });
         if let Some(start) = self.box_start
             && !ui.input(|i| i.pointer.primary_down())
         {
@@ -695,97 +839,13 @@ impl Canvas {
         }
     }
 
-    fn toolbar(&mut self, ui: &mut Ui, doc: &mut Document, outer: Rect) {
-        let rect = Rect::from_min_size(
-            outer.min + vec2(10.0, 10.0),
-            vec2(outer.width() - 20.0, 30.0),
-        );
-        ui.scope_builder(UiBuilder::new().max_rect(rect), |ui| {
-            egui::Frame::popup(ui.style())
-                .inner_margin(4.0)
-                .show(ui, |ui| {
-                    ui.horizontal(|ui| {
-                        if ui.button("+").on_hover_text("Zoom in").clicked() {
-                            self.zoom_by(1.25);
-                        }
-                        if ui.button("−").on_hover_text("Zoom out").clicked() {
-                            self.zoom_by(0.8);
-                        }
-                        if ui
-                            .button("⛶ Fit")
-                            .on_hover_text("Zoom to fit (F)")
-                            .clicked()
-                        {
-                            self.request_fit();
-                        }
-                        if ui
-                            .button("◎ Centre")
-                            .on_hover_text("Centre the workflow")
-                            .clicked()
-                        {
-                            self.centre_on(self.fit_rect().center());
-                        }
-                        let lock = if self.locked {
-                            "🔒 Locked"
-                        } else {
-                            "🔓 Lock"
-                        };
-                        if ui
-                            .selectable_label(self.locked, lock)
-                            .on_hover_text("Lock or unlock pan and zoom")
-                            .clicked()
-                        {
-                            self.locked = !self.locked;
-                        }
-                        ui.separator();
-                        ui.toggle_value(&mut self.snap, "# Snap")
-                            .on_hover_text("Snap to grid");
-                        ui.toggle_value(&mut self.show_minimap, "▣ Minimap");
-                        ui.separator();
-                        ui.add_enabled_ui(!doc.read_only(), |ui| {
-                            if ui
-                                .button("Auto-layout")
-                                .on_hover_text("Lay out left to right (one undo step)")
-                                .clicked()
-                            {
-                                self.auto_layout(doc);
-                            }
-                            if ui
-                                .button("📝 Note")
-                                .on_hover_text("Add a sticky note")
-                                .clicked()
-                            {
-                                let id = doc.fresh_note_id();
-                                let c = self.view.center();
-                                let note = Note {
-                                    id: id.clone(),
-                                    position: Position::new(c.x, c.y),
-                                    text: "Note".to_owned(),
-                                };
-                                if doc.apply(Command::AddNote { index: None, note }).is_ok() {
-                                    doc.selection.clear();
-                                    doc.selection.notes.insert(id);
-                                }
-                            }
-                        });
-                        let zoom = self.to_global.scaling;
-                        ui.label(
-                            egui::RichText::new(format!("{:.0}%", zoom * 100.0))
-                                .weak()
-                                .monospace(),
-                        );
-                    });
-                });
-        });
-    }
-
     /// Adds a node of `kind` with its top-left at `at`; selects it.
     pub fn add_node(
         doc: &mut Document,
         kind: NodeKind,
         title: &str,
         at: Position,
-    ) -> Option<NodeId> {
+    ) -> Result<NodeId, crate::document::EditError> {
         let base: String = title
             .chars()
             .map(|c| {
@@ -807,10 +867,9 @@ impl Canvas {
         doc.apply(Command::AddNodes {
             nodes: vec![(index, node)],
             edges: Vec::new(),
-        })
-        .ok()?;
+        })?;
         doc.selection = crate::document::Selection::only(id.clone());
-        Some(id)
+        Ok(id)
     }
 }
 

@@ -3,13 +3,11 @@
 
 use egui::{RichText, Ui};
 use idflow_core::catalog::{allowed_parts, category_name};
-use idflow_core::lint::Severity;
 use idflow_core::model::{
     AcquisitionNode, AcquisitionType, Channel, CredentialCategory, DocumentType, Part, Stage,
 };
 
 use super::{Ctx, widgets};
-use crate::app::theme;
 
 /// The hint shown wherever a facemap is captured (seed: channel rules).
 pub(super) const FACEMAP_HINT: &str = "A facemap can be uploaded only through WEB or SDK";
@@ -187,23 +185,13 @@ pub(super) fn ui(ctx: &mut Ctx<'_>, ui: &mut Ui, a: &mut AcquisitionNode) {
                 }
             });
             if captures_facemap(a) {
-                let api_only = !a.channels.contains(&Channel::Web)
-                    && !a.channels.contains(&Channel::Sdk)
-                    && a.channels.contains(&Channel::Api);
-                let dark = ui.visuals().dark_mode;
+                // The same quiet line whatever the channels: the finding
+                // slot under it says when they are wrong, and the fields
+                // below stay put.
                 ui.horizontal(|ui| {
                     ui.spacing_mut().item_spacing.x = 4.0;
-                    let text = if api_only {
-                        let color = theme::severity_color(Severity::Warning, dark);
-                        ui.label(
-                            RichText::new(theme::severity_icon(Severity::Warning)).color(color),
-                        );
-                        RichText::new(FACEMAP_HINT).color(color)
-                    } else {
-                        ui.label(RichText::new("ℹ").small().weak());
-                        RichText::new(FACEMAP_HINT).small().weak()
-                    };
-                    ui.add(egui::Label::new(text).wrap());
+                    ui.label(RichText::new("ℹ").small().weak());
+                    ui.add(egui::Label::new(RichText::new(FACEMAP_HINT).small().weak()).wrap());
                 });
             }
             ctx.inline_findings(ui, &["channels"]);

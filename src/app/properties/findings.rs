@@ -1,5 +1,6 @@
-//! Lint findings in the panel: all of a node's findings in a "Problems"
-//! group at the top, and each one again next to the setting at fault.
+//! Lint findings in the panel: each shown once, in a fixed one-line slot
+//! under the setting at fault, or (about the step as a whole) after all the
+//! settings.
 
 use egui::{RichText, Ui};
 use idflow_core::lint::{Finding, Severity};
@@ -28,49 +29,74 @@ fn field_title(field: &str) -> &str {
     }
 }
 
-/// The group at the top of the panel: every finding, most severe first,
-/// each prefixed with the setting it concerns.
-pub(super) fn problems(ui: &mut Ui, findings: &[Finding]) {
-    if findings.is_empty() {
-        return;
-    }
-    let worst = findings
-        .iter()
-        .map(|f| f.severity)
-        .max()
-        .unwrap_or(Severity::Info);
-    let color = theme::severity_color(worst, ui.visuals().dark_mode);
-    ui.add_space(theme::SPACING * 0.5);
-    egui::Frame::group(ui.style())
-        .stroke(egui::Stroke::new(1.0, color.gamma_multiply(0.6)))
-        .inner_margin(theme::SPACING)
-        .show(ui, |ui| {
-            ui.set_width(ui.available_width());
-            ui.label(
-                RichText::new(format!("Problems ({})", findings.len()))
-                    .strong()
-                    .color(color),
-            );
-            let mut sorted: Vec<&Finding> = findings.iter().collect();
-            sorted.sort_by_key(|f| std::cmp::Reverse(f.severity));
-            for finding in sorted {
-                let text = match finding.field {
-                    Some(field) => format!("{}: {}", field_title(field), finding.message),
-                    None => finding.message.clone(),
-                };
-                line(ui, finding.severity, &text)
-                    .on_hover_text(format!("{} ({})", finding.code, finding.severity));
-            }
-        });
-}
-
-/// The findings about `fields`, shown where those settings are edited.
-pub(super) fn inline(ui: &mut Ui, findings: &[Finding], fields: &[&str]) {
-    for finding in findings
+/// The findings about `fields`, in a slot of one line under the setting
+/// that is always there, empty or not: findings coming and going never move
+/// the fields below (a click meant for a field lands on it). The worst
+/// finding shows, cut to the line; all of them on hover.
+pub(super) fn slot(ui: &mut Ui, findings: &[Finding], fields: &[&str]) {
+    let mut mine: Vec<&Finding> = findings
         .iter()
         .filter(|f| f.field.is_some_and(|field| fields.contains(&field)))
-    {
-        line(ui, finding.severity, &finding.message).on_hover_text(finding.code);
+        .collect();
+    mine.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    let height = ui.text_style_height(&egui::TextStyle::Body);
+    let (rect, response) = ui.allocate_exact_size(
+        egui::vec2(ui.available_width(), height),
+        egui::Sense::hover(),
+    );
+    let Some(worst) = mine.first() else {
+        return;
+    };
+    let color = theme::severity_color(worst.severity, ui.visuals().dark_mode);
+    let mut text = format!("{} {}", theme::severity_icon(worst.severity), worst.message);
+    if mine.len() > 1 {
+        text.push_str(&format!(" (+{} more)", mine.len() - 1));
+    }
+    let mut job = egui::text::LayoutJob::single_section(
+        text.clone(),
+        egui::TextFormat::simple(egui::TextStyle::Body.resolve(ui.style()), color),
+    );
+    job.wrap = egui::text::TextWrapping::truncate_at_width(rect.width());
+    let galley = ui.painter().layout_job(job);
+    ui.painter().galley(
+        egui::pos2(rect.left(), rect.center().y - galley.size().y / 2.0),
+        galley,
+        color,
+    );
+    let all: Vec<String> = mine
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {} ({})",
+                theme::severity_icon(f.severity),
+                f.message,
+                f.code
+            )
+        })
+        .collect();
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::WidgetType::Label, true, &text));
+    response.on_hover_text(all.join("\n"));
+}
+
+/// The findings no setting of the panel shows (about the step as a whole,
+/// such as its connections), after all the settings, so they move nothing.
+pub(super) fn rest(ui: &mut Ui, findings: &[Finding], shown: &[&str]) {
+    let rest: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| f.field.is_none_or(|field| !shown.contains(&field)))
+        .collect();
+    if rest.is_empty() {
+        return;
+    }
+    ui.add_space(theme::SPACING);
+    ui.label(RichText::new("About this step").strong());
+    for finding in rest {
+        let text = match finding.field {
+            Some(field) => format!("{}: {}", field_title(field), finding.message),
+            None => finding.message.clone(),
+        };
+        line(ui, finding.severity, &text)
+            .on_hover_text(format!("{} ({})", finding.code, finding.severity));
     }
 }
 

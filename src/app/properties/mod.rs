@@ -15,6 +15,7 @@ mod acquisition;
 mod decision;
 mod findings;
 mod multi;
+mod note;
 mod risk;
 mod service;
 mod signal;
@@ -45,7 +46,8 @@ pub struct PropertiesPanel {
     /// The raw text of a list field being typed in (countries), so that
     /// "USA, " is not normalised away mid-typing.
     text_buffer: Option<(egui::Id, String)>,
-    /// Why the last edit was refused, shown until the next edit succeeds.
+    /// Why the last edit was refused, until the app shows it (a toast: a
+    /// line inserted in the panel would move the fields under the pointer).
     error: Option<String>,
 }
 
@@ -63,6 +65,8 @@ struct Ctx<'a> {
     panel: &'a mut PropertiesPanel,
     node_id: NodeId,
     findings: &'a [Finding],
+    /// The fields whose findings have a slot in the panel this frame.
+    shown: Vec<&'static str>,
     commit: Option<Commit>,
 }
 
@@ -89,9 +93,11 @@ impl Ctx<'_> {
         true
     }
 
-    /// Findings about one of the node's fields, shown next to it.
-    fn inline_findings(&self, ui: &mut Ui, fields: &[&str]) {
-        findings::inline(ui, self.findings, fields);
+    /// The slot for the findings about some of the node's fields, under
+    /// the setting that edits them.
+    fn inline_findings(&mut self, ui: &mut Ui, fields: &[&'static str]) {
+        self.shown.extend_from_slice(fields);
+        findings::slot(ui, self.findings, fields);
     }
 }
 
@@ -108,10 +114,6 @@ impl PropertiesPanel {
                     read_only_banner(ui, doc);
                     ui.add_space(theme::SPACING);
                 }
-                if let Some(error) = &self.error {
-                    let color = ui.visuals().error_fg_color;
-                    ui.label(RichText::new(format!("⛔ {error}")).color(color));
-                }
                 ui.add_enabled_ui(!read_only, |ui| self.contents(ui, doc));
                 ui.add_space(theme::SPACING * 2.0);
             });
@@ -125,7 +127,16 @@ impl PropertiesPanel {
             .filter(|id| doc.node(id).is_some())
             .cloned()
             .collect();
+        let single_note = (selected.is_empty() && doc.selection.notes.len() == 1)
+            .then(|| doc.selection.notes.first().cloned())
+            .flatten();
         match selected.as_slice() {
+            [] if single_note.is_some() => {
+                self.offer = None;
+                if let Some(id) = single_note {
+                    note::ui(self, ui, doc, &id);
+                }
+            }
             [] => {
                 self.offer = None;
                 workflow::ui(self, ui, doc);
@@ -152,10 +163,10 @@ impl PropertiesPanel {
                 panel: self,
                 node_id: original.id.clone(),
                 findings: &findings,
+                shown: Vec::new(),
                 commit: None,
             };
             header(&mut ctx, ui, &mut draft);
-            findings::problems(ui, &findings);
             match &mut draft.kind {
                 NodeKind::Acquisition(a) => acquisition::ui(&mut ctx, ui, a),
                 NodeKind::Service(s) => service::ui(&mut ctx, ui, s),
@@ -166,6 +177,7 @@ impl PropertiesPanel {
                 }
                 NodeKind::Terminal(t) => terminal::ui(&mut ctx, ui, t),
             }
+            findings::rest(ui, &findings, &ctx.shown);
             ctx.commit
         };
         if let Some(commit) = commit
@@ -175,13 +187,20 @@ impl PropertiesPanel {
         }
     }
 
+    /// Why the last edit in the panel was refused (taken once).
+    pub fn take_refusal(&mut self) -> Option<String> {
+        self.error.take()
+    }
+
     /// Applies a command and remembers a refusal to show it.
     fn apply(&mut self, doc: &mut Document, commit: Commit, command: Command) {
         let result = match commit {
             Commit::Step => doc.apply(command),
             Commit::Gesture(gesture) => doc.apply_gesture(gesture, command),
         };
-        self.error = result.err().map(|e| e.to_string());
+        if let Err(error) = result {
+            self.error = Some(error.to_string());
+        }
     }
 
     /// A stable id for one continuous edit of one field of one node.

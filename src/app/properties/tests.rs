@@ -240,12 +240,74 @@ fn selfie_over_api_only_shows_the_facemap_hint() {
     click(&mut h, "SDK");
     assert_eq!(channels(&h, "selfie_capture"), [Channel::Api]);
     h.get_by_label(super::acquisition::FACEMAP_HINT);
-    // The lint finding shows too (at the top and next to the channels).
-    assert!(
+    // The lint finding shows too, once, next to the channels.
+    assert_eq!(
         h.query_all_by_label_contains("a facemap can be uploaded only through WEB or SDK")
-            .count()
-            >= 2
+            .count(),
+        1
     );
+}
+
+/// Where every labelled widget of the panel is, by label.
+fn widget_rects(h: &Harness<'_, State>) -> Vec<(String, egui::Rect)> {
+    let mut rects: Vec<(String, egui::Rect)> = h
+        .root()
+        .query_all_by(|node| node.label().is_some())
+        .filter_map(|node| {
+            let label = node.accesskit_node().label()?;
+            Some((label, node.rect()))
+        })
+        .collect();
+    rects.sort_by(|a, b| a.0.cmp(&b.0));
+    rects
+}
+
+#[test]
+fn a_finding_appearing_or_going_moves_no_field() {
+    let mut h = harness(document(Origin::Custom, &["selfie_capture"]));
+    h.run();
+    let before = widget_rects(&h);
+    let fields = ["Label", "FACE", "FACEMAP", "Title", "Stage"];
+    for field in fields {
+        assert!(
+            before.iter().any(|(label, _)| label == field),
+            "{field} is in the panel: {before:?}"
+        );
+    }
+    // WEB and SDK off: a facemap-api-only error appears under the channels.
+    click(&mut h, "WEB");
+    click(&mut h, "SDK");
+    assert!(h.state_mut().1.lint().has_errors());
+    h.get_by_label_contains("a facemap can be uploaded only through WEB or SDK");
+    let with_finding = widget_rects(&h);
+    for field in fields {
+        let find = |rects: &[(String, egui::Rect)]| {
+            rects
+                .iter()
+                .find(|(label, _)| label == field)
+                .map(|(_, rect)| *rect)
+        };
+        assert_eq!(
+            find(&before),
+            find(&with_finding),
+            "{field} stayed where it was when the finding appeared"
+        );
+    }
+    // And the next click lands where it was aimed: WEB back on.
+    let web = before
+        .iter()
+        .find(|(label, _)| label == "WEB")
+        .map(|(_, rect)| rect.center())
+        .expect("WEB");
+    h.get_by_label("WEB").hover();
+    h.run();
+    assert!(
+        (h.get_by_label("WEB").rect().center() - web).length() < 0.5,
+        "WEB did not move"
+    );
+    click(&mut h, "WEB");
+    assert!(!h.state_mut().1.lint().has_errors(), "the finding went");
+    assert_eq!(widget_rects(&h).len(), before.len());
 }
 
 #[test]

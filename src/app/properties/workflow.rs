@@ -4,7 +4,7 @@ use egui::{RichText, Ui};
 use idflow_core::lint::Finding;
 use idflow_store::Origin;
 
-use super::{Commit, PropertiesPanel, findings, widgets};
+use super::{PropertiesPanel, findings, widgets};
 use crate::app::theme;
 use crate::document::{Command, Document, Source};
 
@@ -35,7 +35,6 @@ pub(super) fn ui(panel: &mut PropertiesPanel, ui: &mut Ui, doc: &mut Document) {
         .filter(|f| f.node.is_none())
         .cloned()
         .collect();
-    findings::problems(ui, &workflow_findings);
 
     let mut name = doc.workflow().name.clone();
     let mut description = doc.workflow().description.clone();
@@ -56,7 +55,8 @@ pub(super) fn ui(panel: &mut PropertiesPanel, ui: &mut Ui, doc: &mut Document) {
                         .desired_width(widgets::field_width(ui)),
                 )
                 .labelled_by(label.id);
-            commit = commit.or(panel.meta_gesture(&response, "name"));
+            commit = commit.or(panel.field_gesture(&response, "(workflow)", "name"));
+            findings::slot(ui, &workflow_findings, &["name"]);
         });
         widgets::row(ui, "Description", |ui, label| {
             let response = ui
@@ -67,7 +67,8 @@ pub(super) fn ui(panel: &mut PropertiesPanel, ui: &mut Ui, doc: &mut Document) {
                         .desired_width(widgets::field_width(ui)),
                 )
                 .labelled_by(label.id);
-            commit = commit.or(panel.meta_gesture(&response, "description"));
+            commit = commit.or(panel.field_gesture(&response, "(workflow)", "description"));
+            findings::slot(ui, &workflow_findings, &["description"]);
         });
         widgets::row(ui, "Source", |ui, label| {
             ui.label(RichText::new(source_text(&doc.source)).weak())
@@ -90,21 +91,11 @@ pub(super) fn ui(panel: &mut PropertiesPanel, ui: &mut Ui, doc: &mut Document) {
         ),
     );
 
+    findings::rest(ui, &workflow_findings, &["name", "description"]);
+
     if let Some(commit) = commit
         && (name != doc.workflow().name || description != doc.workflow().description)
     {
         panel.apply(doc, commit, Command::SetMeta { name, description });
-    }
-}
-
-impl PropertiesPanel {
-    /// Like `Ctx::continuous`, for the workflow's own fields.
-    fn meta_gesture(&mut self, response: &egui::Response, field: &str) -> Option<Commit> {
-        if response.gained_focus() {
-            self.epoch = self.epoch.wrapping_add(1);
-        }
-        response
-            .changed()
-            .then(|| Commit::Gesture(self.gesture_id("(workflow)", field)))
     }
 }

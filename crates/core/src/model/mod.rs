@@ -17,4 +17,6 @@ pub use vocabulary::{
     AcquisitionType, Capability, Channel, CredentialCategory, DecisionType, DocumentType, Part,
     RiskSignal, ServiceKind, Stage,
 };
-pub use workflow::{Edge, FORMAT_VERSION, NodeId, Note, Port, Position, RuleSetting, Workflow};
+pub use workflow::{
+    Edge, FORMAT_VERSION, NodeId, Note, NoteSize, Port, Position, RuleSetting, Workflow,
+};

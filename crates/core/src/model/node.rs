@@ -53,6 +53,17 @@ pub enum NodeKindTag {
     Terminal,
 }
 
+impl NodeKindTag {
+    pub const ALL: &'static [NodeKindTag] = &[
+        NodeKindTag::Acquisition,
+        NodeKindTag::Service,
+        NodeKindTag::RiskSignal,
+        NodeKindTag::Decision,
+        NodeKindTag::RiskCalculation,
+        NodeKindTag::Terminal,
+    ];
+}
+
 impl NodeKind {
     pub fn tag(&self) -> NodeKindTag {
         match self {

@@ -142,6 +142,43 @@ pub struct Note {
     pub id: String,
     pub position: Position,
     pub text: String,
+    /// Set once the note is resized; a note without it has the default size
+    /// (files written before notes could be resized have none, and a note
+    /// never resized is written exactly as before).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<NoteSize>,
+}
+
+/// A note's width and height on the canvas (logical pixels).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoteSize {
+    pub width: f32,
+    pub height: f32,
+}
+
+impl NoteSize {
+    /// A new note's size.
+    pub const DEFAULT: NoteSize = NoteSize {
+        width: 200.0,
+        height: 100.0,
+    };
+    /// The smallest a note can be resized to.
+    pub const MIN: NoteSize = NoteSize {
+        width: 80.0,
+        height: 40.0,
+    };
+    /// The largest a note can be resized to.
+    pub const MAX: NoteSize = NoteSize {
+        width: 2000.0,
+        height: 2000.0,
+    };
+}
+
+impl Note {
+    pub fn size(&self) -> NoteSize {
+        self.size.unwrap_or(NoteSize::DEFAULT)
+    }
 }
 
 /// A lint rule's configured severity in one workflow.
