@@ -111,6 +111,19 @@ pub struct Canvas {
     outer: Rect,
     /// Why the last canvas edit was refused, until the app shows it.
     refused: Option<String>,
+    /// The state last logged (see `log_state`).
+    logged: Option<CanvasState>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct CanvasState {
+    zoom: f32,
+    centre: Pos2,
+    locked: bool,
+    snap: bool,
+    minimap: bool,
+    revision: u64,
+    notes: usize,
 }
 
 impl Default for Canvas {
@@ -144,6 +157,7 @@ impl Default for Canvas {
             to_global: Default::default(),
             outer: Rect::NOTHING,
             refused: None,
+            logged: None,
         }
     }
 }
@@ -431,7 +445,38 @@ impl Canvas {
             }
         }
         self.toolbar(&mut overlay, doc, outer);
+        self.log_state(doc);
         dropped
+    }
+
+    /// Logs the view and the canvas settings when they change (target
+    /// `idflow::canvas`, level debug): what a test driving a real window
+    /// reads back, and a trail when a user reports a view gone astray.
+    fn log_state(&mut self, doc: &Document) {
+        let state = CanvasState {
+            zoom: self.to_global.scaling,
+            centre: self.view.center(),
+            locked: self.locked,
+            snap: self.snap,
+            minimap: self.show_minimap,
+            revision: doc.revision(),
+            notes: doc.workflow().notes.len(),
+        };
+        if self.logged.as_ref() != Some(&state) {
+            tracing::debug!(
+                target: "idflow::canvas",
+                zoom = state.zoom,
+                centre_x = state.centre.x,
+                centre_y = state.centre.y,
+                locked = state.locked,
+                snap = state.snap,
+                minimap = state.minimap,
+                revision = state.revision,
+                notes = state.notes,
+                "canvas state"
+            );
+            self.logged = Some(state);
+        }
     }
 
     /// A child of `ui` painted and hit-tested above the canvas scene.
