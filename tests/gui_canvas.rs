@@ -728,3 +728,29 @@ fn a_sixty_step_chain_fits_at_the_legible_minimum_around_its_entry() {
         idflow::app::canvas::CardForm::Compact
     );
 }
+
+#[test]
+fn palette_search_finds_components_by_what_they_do_and_says_when_nothing_matches() {
+    let dir = TempDir::new().expect("tmp");
+    let mut h = editable_10011(&dir);
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "Components")
+        .click();
+    h.run_steps(2);
+    type_text(&mut h, "liveness");
+    // Palette entries are labelled with their icon and title.
+    assert!(
+        h.query_by_label("🔍  ID & identity verification").is_some(),
+        "a capability finds the service that runs it"
+    );
+    assert!(h.query_by_label("⚠  Device Risk").is_none());
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    type_text(&mut h, "web facemap");
+    assert!(
+        h.query_by_label("📷  Selfie + facemap").is_some(),
+        "every term must match: the step that captures a facemap on the web"
+    );
+    assert!(h.query_by_label("📷  ID").is_none());
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    type_text(&mut h, "zzzz");
+    h.get_by_label_contains("No component matches “zzzz”");
+}

@@ -3,7 +3,7 @@
 
 use egui::{RichText, Sense, Ui};
 use idflow_core::catalog::{self, PaletteGroup};
-use idflow_core::model::Position;
+use idflow_core::model::{NodeKind, Position};
 use idflow_store::{Origin, Status};
 
 use super::canvas::{Canvas, PaletteDrag};
@@ -19,7 +19,7 @@ pub fn browser(app: &mut IdflowApp, ui: &mut Ui) {
         ui.selectable_value(&mut app.browser_tab, BrowserTab::Custom, "Custom");
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if ui
-                .small_button("＋ New")
+                .small_button("+ New")
                 .on_hover_text("New blank workflow")
                 .clicked()
             {
@@ -75,14 +75,18 @@ pub fn browser(app: &mut IdflowApp, ui: &mut Ui) {
 
 pub fn palette(app: &mut IdflowApp, ui: &mut Ui) {
     ui.separator();
-    ui.label(RichText::new("Components").strong());
+    let heading = ui.label(RichText::new("Components").strong());
     ui.add(
         egui::TextEdit::singleline(&mut app.component_search)
-            .hint_text("🔍 Search components")
+            .hint_text("🔍 Search: a step, capability, channel…")
             .desired_width(f32::INFINITY),
-    );
+    )
+    .labelled_by(heading.id)
+    .on_hover_text("Matches names, groups, credentials, channels and capabilities");
     let query = app.component_search.to_lowercase();
+    let terms: Vec<&str> = query.split_whitespace().collect();
     let entries = catalog::palette();
+    let mut shown = 0usize;
     let dark = ui.visuals().dark_mode;
     let editable = !app.doc.read_only();
     egui::ScrollArea::vertical()
@@ -92,14 +96,12 @@ pub fn palette(app: &mut IdflowApp, ui: &mut Ui) {
                 let members: Vec<(usize, &idflow_core::catalog::PaletteEntry)> = entries
                     .iter()
                     .enumerate()
-                    .filter(|(_, e)| {
-                        e.group == group
-                            && (query.is_empty() || e.title.to_lowercase().contains(&query))
-                    })
+                    .filter(|(_, e)| e.group == group && matches_search(e, &terms))
                     .collect();
                 if members.is_empty() {
                     continue;
                 }
+                shown += members.len();
                 ui.add_space(4.0);
                 ui.label(RichText::new(group.title().to_uppercase()).small().weak());
                 for (index, entry) in members {
@@ -115,8 +117,9 @@ pub fn palette(app: &mut IdflowApp, ui: &mut Ui) {
                     let response = ui
                         .add_enabled(editable, button)
                         .interact(Sense::click_and_drag())
-                        .on_hover_text(
-                            "Drag onto the canvas, or double-click to add at the centre",
+                        .on_hover_text("Drag onto the canvas, or double-click to add at the centre")
+                        .on_disabled_hover_text(
+                            "This workflow is read-only: duplicate it to add components",
                         );
                     if response.drag_started() {
                         egui::DragAndDrop::set_payload(ui.ctx(), PaletteDrag(index));
@@ -134,6 +137,20 @@ pub fn palette(app: &mut IdflowApp, ui: &mut Ui) {
                         }
                     }
                 }
+            }
+            if shown == 0 {
+                ui.add_space(6.0);
+                ui.add(
+                    egui::Label::new(
+                        RichText::new(format!(
+                            "No component matches “{}”. Try a step (selfie), a capability \
+                             (liveness), a channel (API) or a group (risk signals).",
+                            app.component_search.trim()
+                        ))
+                        .weak(),
+                    )
+                    .wrap(),
+                );
             }
         });
     // The dragged component follows the pointer.
@@ -180,4 +197,55 @@ pub fn read_only_banner(app: &mut IdflowApp, ui: &mut Ui) {
                 }
             });
         });
+}
+
+/// Whether a palette entry matches every search term: in its title, its
+/// group, its kind, what its card says (credentials, channels, capabilities
+/// in words) or the platform's codes for them.
+fn matches_search(entry: &idflow_core::catalog::PaletteEntry, terms: &[&str]) -> bool {
+    if terms.is_empty() {
+        return true;
+    }
+    let node = idflow_core::model::Node::new(
+        "search",
+        idflow_core::model::Position::default(),
+        entry.kind.clone(),
+    );
+    let card = crate::app::canvas::card_text(&node);
+    let mut haystack = format!(
+        "{} {} {} {} {}",
+        entry.title,
+        entry.group.title(),
+        theme::kind_name(&entry.kind),
+        card.subtitle,
+        card.chips.join(" ")
+    );
+    match &entry.kind {
+        NodeKind::Service(service) => {
+            haystack.push_str(&format!(" {}", service.service));
+            for capability in &service.capabilities {
+                haystack.push_str(&format!(
+                    " {capability} {}",
+                    idflow_core::catalog::capability_spec(*capability).name
+                ));
+            }
+        }
+        NodeKind::RiskSignal(signal) => {
+            haystack.push_str(&format!(" {}", signal.signal.capability()));
+        }
+        NodeKind::Acquisition(acquisition) => {
+            haystack.push_str(&format!(" {}", acquisition.category));
+            for channel in &acquisition.channels {
+                haystack.push_str(&format!(" {channel}"));
+            }
+            for part in &acquisition.parts {
+                haystack.push_str(&format!(" {part}"));
+            }
+        }
+        _ => {}
+    }
+    let haystack = haystack.to_lowercase().replace('_', " ");
+    terms
+        .iter()
+        .all(|term| haystack.contains(&term.replace('_', " ")))
 }

@@ -8,6 +8,7 @@ mod actions;
 pub mod canvas;
 mod components;
 mod dialogs;
+pub mod fonts;
 pub mod link;
 mod problems;
 pub mod properties;
@@ -15,6 +16,7 @@ pub mod settings;
 mod shortcuts;
 pub mod test_panel;
 pub mod theme;
+pub mod words;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -716,6 +718,7 @@ impl IdflowApp {
         let ctx = ui.ctx().clone();
         if !self.styled {
             theme::apply_style(&ctx);
+            fonts::install(&ctx);
             self.styled = true;
         }
         ctx.set_theme(self.theme);
@@ -801,6 +804,12 @@ impl eframe::App for IdflowApp {
     }
 }
 
+/// The application icon (`assets/idflow.png`, also the `.desktop` entry's).
+pub fn window_icon() -> Result<egui::IconData, String> {
+    eframe::icon_data::from_png_bytes(include_bytes!("../../assets/idflow.png"))
+        .map_err(|e| e.to_string())
+}
+
 fn now_rfc3339() -> String {
     time::OffsetDateTime::now_utc()
         .format(&time::format_description::well_known::Rfc3339)
@@ -827,11 +836,17 @@ pub fn run(
         }
     }
     let title = "idflow — workflow designer";
+    let mut viewport = egui::ViewportBuilder::default()
+        .with_title(title)
+        .with_app_id("idflow")
+        .with_inner_size([1480.0, 920.0])
+        .with_min_inner_size([960.0, 600.0]);
+    match window_icon() {
+        Ok(icon) => viewport = viewport.with_icon(std::sync::Arc::new(icon)),
+        Err(e) => tracing::warn!("the window icon could not be read: {e}"),
+    }
     let options = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default()
-            .with_title(title)
-            .with_inner_size([1480.0, 920.0])
-            .with_min_inner_size([960.0, 600.0]),
+        viewport,
         ..Default::default()
     };
     eframe::run_native(title, options, Box::new(move |_cc| Ok(Box::new(app))))

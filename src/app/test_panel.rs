@@ -90,11 +90,11 @@ pub fn step_results(run: &Run) -> HashMap<NodeId, StepResult> {
     for step in &run.steps {
         let result = match step.outcome {
             StepOutcome::Acquired => {
-                let names: Vec<&str> = run
+                let names: Vec<String> = run
                     .credentials
                     .iter()
                     .filter(|c| c.node == step.node)
-                    .map(|c| c.category.as_str())
+                    .map(|c| crate::app::words::of(c.category.as_str()))
                     .collect();
                 StepResult::Note(format!("✔ {}", names.join(" + ")))
             }
@@ -110,7 +110,7 @@ pub fn step_results(run: &Run) -> HashMap<NodeId, StepResult> {
                 }
             }
             StepOutcome::Branch(port) => StepResult::Branch(port),
-            StepOutcome::Risk(score) => StepResult::Note(format!("risk score {score}")),
+            StepOutcome::Risk(score) => StepResult::Note(format!("risk score {score} / 100")),
             StepOutcome::End(decision) => StepResult::Decision(decision, run.label.clone()),
         };
         out.insert(step.node.clone(), result);
@@ -284,7 +284,11 @@ impl TestPanel {
             if run.label != run.decision.as_str() {
                 ui.label(RichText::new(&run.label).strong());
             }
-            ui.label(format!("risk score {}", run.risk_score));
+            ui.label(format!("risk score {} / 100", run.risk_score))
+                .on_hover_text(format!(
+                    "The risk score: {}.",
+                    crate::app::words::RISK_SCORE_MEANING
+                ));
             let ending = match &run.ending {
                 Ending::Terminal(id) => format!("ended at “{}”", title_of(doc, id)),
                 Ending::DeadEnd(id) => format!("stopped: dead end at {}", title_of(doc, id)),
@@ -518,7 +522,13 @@ impl TestPanel {
             .striped(true)
             .show(ui, |ui| {
                 for heading in ["Scenario", "Decision", "Label", "Score", "Terminal"] {
-                    ui.label(RichText::new(heading).strong());
+                    let header = ui.label(RichText::new(heading).strong());
+                    if heading == "Score" {
+                        header.on_hover_text(format!(
+                            "The risk score: {}.",
+                            crate::app::words::RISK_SCORE_MEANING
+                        ));
+                    }
                 }
                 ui.end_row();
                 for row in &m.rows {

@@ -1,33 +1,14 @@
 //! What a node's card says at a glance: a subtitle and a row of chips.
 
 use idflow_core::catalog::capability_spec;
-use idflow_core::model::{Capability, Node, NodeKind, TerminalDecision};
+use idflow_core::model::{Node, NodeKind, TerminalDecision};
 
-use crate::app::theme;
+use crate::app::{theme, words};
 
 pub struct CardText {
     pub title: String,
     pub subtitle: String,
     pub chips: Vec<String>,
-}
-
-pub fn short_capability(c: Capability) -> &'static str {
-    match c {
-        Capability::Usability => "USA",
-        Capability::Extraction => "EXT",
-        Capability::ImageChecks => "IMG",
-        Capability::DataChecks => "DAT",
-        Capability::Liveness => "LIV",
-        Capability::Similarity => "SIM",
-        Capability::Authentication => "AUTH",
-        Capability::WatchlistScreening => "WLS",
-        Capability::AddressValidation => "ADDR",
-        Capability::ProofOfResidency => "POR",
-        Capability::DrivingLicenseVerification => "DLV",
-        Capability::DeviceRisk => "DEV",
-        Capability::Email => "MAIL",
-        Capability::Phone => "PHONE",
-    }
 }
 
 pub fn title(node: &Node) -> String {
@@ -41,49 +22,47 @@ pub fn title(node: &Node) -> String {
 pub fn card_text(node: &Node) -> CardText {
     let (subtitle, chips) = match &node.kind {
         NodeKind::Acquisition(a) => {
-            let credentials: Vec<&str> = a.credentials().map(|c| c.as_str()).collect();
+            let credentials: Vec<String> = a.credentials().map(|c| words::of(c.as_str())).collect();
             let mut subtitle = credentials.join(" + ");
             if let Some(label) = &a.label {
                 subtitle.push_str(&format!(" · “{label}”"));
             }
-            let mut chips: Vec<String> = a.channels.iter().map(|c| c.as_str().to_owned()).collect();
+            let mut chips: Vec<String> = a.channels.iter().map(|c| words::of(c.as_str())).collect();
             if !a.parts.is_empty() {
                 chips.push(
                     a.parts
                         .iter()
-                        .map(|p| p.as_str())
+                        .map(|p| words::of(p.as_str()))
                         .collect::<Vec<_>>()
-                        .join("+"),
+                        .join(" + "),
                 );
             }
             if a.acquisition_type != idflow_core::model::AcquisitionType::AcquireNew {
-                chips.push(a.acquisition_type.as_str().to_owned());
+                chips.push(words::of(a.acquisition_type.as_str()));
             }
             (subtitle, chips)
         }
         NodeKind::Service(s) => (
-            s.service.as_str().to_owned(),
+            words::of(s.service.as_str()),
             s.capabilities
                 .iter()
-                .map(|&c| short_capability(c).to_owned())
+                .map(|&c| words::capability_short(c).to_owned())
                 .collect(),
         ),
         NodeKind::RiskSignal(r) => (
             capability_spec(r.signal.capability()).name.to_owned(),
             Vec::new(),
         ),
-        NodeKind::Decision(d) => (
-            format!("If {}", d.condition.describe()),
-            vec!["THEN".to_owned(), "ELSE".to_owned()],
-        ),
+        // Its ports say "then" and "else"; the condition gets the room.
+        NodeKind::Decision(d) => (format!("If {}", d.condition.describe()), Vec::new()),
         NodeKind::RiskCalculation(r) => (
-            format!("{} weights", r.weights.len()),
-            vec!["0–100".to_owned()],
+            format!("Score from {} weights", r.weights.len()),
+            vec!["0–100, 0 = lowest risk".to_owned()],
         ),
         NodeKind::Terminal(t) => {
             let decision = match t.decision {
                 TerminalDecision::Derived => "Decision from results".to_owned(),
-                TerminalDecision::Fixed(d) => d.to_string(),
+                TerminalDecision::Fixed(d) => words::of(d.as_str()),
             };
             (decision, t.label.iter().cloned().collect())
         }

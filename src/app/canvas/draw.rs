@@ -272,12 +272,27 @@ pub fn card(
         Color32::WHITE,
     );
 
-    let subtitle = painter.layout_job(one_line(
+    // A condition wraps over the card's body, clear of its port labels, so
+    // that its value is never cut off.
+    let decision = matches!(node.kind, idflow_core::model::NodeKind::Decision(_));
+    let mut subtitle_job = one_line(
         &text.subtitle,
         body_size,
         p.text,
-        rect.width() - 20.0,
-    ));
+        if decision {
+            rect.width() - 54.0
+        } else {
+            rect.width() - 20.0
+        },
+    );
+    if decision {
+        subtitle_job.wrap.max_rows = ((rect.bottom() - 8.0 - (header.bottom() + 8.0))
+            / (body_size * 1.3))
+            .floor()
+            .max(1.0) as usize;
+        subtitle_job.wrap.break_anywhere = false;
+    }
+    let subtitle = painter.layout_job(subtitle_job);
     painter.galley(
         pos2(rect.left() + 10.0, header.bottom() + 8.0),
         subtitle,
@@ -509,8 +524,8 @@ fn badge(painter: &Painter, rect: Rect, severity: Severity, count: usize, zoom: 
 fn step_pill(painter: &Painter, rect: Rect, step: &StepResult, zoom: f32, p: &Palette) {
     let (text, fill) = match step {
         StepResult::Decision(decision, label) => {
-            let word = decision.as_str();
-            let text = if label.is_empty() || label == word || label == "OK" {
+            let word = crate::app::words::of(decision.as_str());
+            let text = if label.is_empty() || label == decision.as_str() || label == "OK" {
                 format!("{} {word}", theme::decision_icon(*decision))
             } else {
                 format!("{} {word} · {label}", theme::decision_icon(*decision))
@@ -579,6 +594,7 @@ pub fn note(
     rect: Rect,
     selected: bool,
     with_text: bool,
+    zoom: f32,
     visuals: &egui::Visuals,
 ) {
     let fill = theme::note_fill(visuals);
@@ -608,11 +624,11 @@ pub fn note(
     } else {
         (note.text.clone(), color)
     };
-    let mut job = LayoutJob::single_section(
-        text,
-        TextFormat::simple(FontId::proportional(NOTE_TEXT_SIZE), color),
-    );
-    let line = NOTE_TEXT_SIZE * 1.3;
+    // Legible when zoomed out, like the cards' text.
+    let size = NOTE_TEXT_SIZE.max(LEGIBLE_PX / zoom);
+    let mut job =
+        LayoutJob::single_section(text, TextFormat::simple(FontId::proportional(size), color));
+    let line = size * 1.3;
     job.wrap = TextWrapping {
         max_width: rect.width() - 16.0,
         max_rows: (((rect.height() - 16.0) / line).floor() as usize).max(1),

@@ -20,7 +20,7 @@ use idflow_core::layout::layered;
 use idflow_core::lint::Severity;
 use idflow_core::model::{DecisionType, Edge, NodeId, NodeKind, Note, Port, Position};
 
-pub use card::title as node_title;
+pub use card::{card_text, title as node_title};
 pub use draw::{CardForm, LEGIBLE_PX, card_form};
 pub use geometry::card_rect;
 

@@ -52,7 +52,16 @@ impl Canvas {
             let selected = doc.selection.notes.contains(&note.id);
             let edit = editing.as_mut().filter(|e| e.id == note.id);
             if detail {
-                draw::note(&painter, note, rect, selected, edit.is_none(), ui.visuals());
+                let zoom = self.to_global.scaling;
+                draw::note(
+                    &painter,
+                    note,
+                    rect,
+                    selected,
+                    edit.is_none(),
+                    zoom,
+                    ui.visuals(),
+                );
             } else {
                 painter.rect_filled(rect, 2.0, theme::note_fill(ui.visuals()));
             }
@@ -118,7 +127,9 @@ impl Canvas {
                         .frame(egui::Frame::NONE)
                         .hint_text("Type a note…")
                         .desired_width(rect.width() - 12.0)
-                        .font(egui::FontId::proportional(draw::NOTE_TEXT_SIZE)),
+                        .font(egui::FontId::proportional(
+                            draw::NOTE_TEXT_SIZE.max(draw::LEGIBLE_PX / self.to_global.scaling),
+                        )),
                 );
                 if edit.focus_pending {
                     response.request_focus();

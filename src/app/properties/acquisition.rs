@@ -7,6 +7,8 @@ use idflow_core::model::{
     AcquisitionNode, AcquisitionType, Channel, CredentialCategory, DocumentType, Part, Stage,
 };
 
+use crate::app::words;
+
 use super::{Ctx, widgets};
 
 /// The hint shown wherever a facemap is captured (seed: channel rules).
@@ -114,7 +116,7 @@ pub(super) fn ui(ctx: &mut Ctx<'_>, ui: &mut Ui, a: &mut AcquisitionNode) {
                 label,
                 &mut category,
                 CredentialCategory::ALL,
-                |c| format!("{} ({c})", category_name(c)),
+                |c| category_name(c).to_owned(),
             ) {
                 change_category(a, category);
                 ctx.step();
@@ -128,7 +130,7 @@ pub(super) fn ui(ctx: &mut Ctx<'_>, ui: &mut Ui, a: &mut AcquisitionNode) {
                 label,
                 &mut a.stage,
                 Stage::ALL,
-                |s| s.to_string(),
+                |s| words::of(s.as_str()),
             ) {
                 ctx.step();
             }
@@ -141,7 +143,7 @@ pub(super) fn ui(ctx: &mut Ctx<'_>, ui: &mut Ui, a: &mut AcquisitionNode) {
                 label,
                 &mut a.acquisition_type,
                 AcquisitionType::ALL,
-                |t| t.to_string(),
+                |t| words::of(t.as_str()),
             ) {
                 ctx.step();
             }
@@ -175,8 +177,8 @@ pub(super) fn ui(ctx: &mut Ctx<'_>, ui: &mut Ui, a: &mut AcquisitionNode) {
                 for &channel in Channel::ALL {
                     let mut on = a.channels.contains(&channel);
                     if ui
-                        .checkbox(&mut on, channel.as_str())
-                        .on_hover_text(channel_help(channel))
+                        .checkbox(&mut on, words::of(channel.as_str()))
+                        .on_hover_text(format!("{} ({channel})", channel_help(channel)))
                         .changed()
                     {
                         widgets::set_member(&mut a.channels, channel, on);
@@ -201,8 +203,8 @@ pub(super) fn ui(ctx: &mut Ctx<'_>, ui: &mut Ui, a: &mut AcquisitionNode) {
                 for &part in allowed_parts(a.category) {
                     let mut on = a.parts.contains(&part);
                     if ui
-                        .checkbox(&mut on, part.as_str())
-                        .on_hover_text(part_help(part))
+                        .checkbox(&mut on, words::of(part.as_str()))
+                        .on_hover_text(format!("{} ({part})", part_help(part)))
                         .changed()
                     {
                         widgets::set_member(&mut a.parts, part, on);
@@ -223,7 +225,11 @@ pub(super) fn ui(ctx: &mut Ctx<'_>, ui: &mut Ui, a: &mut AcquisitionNode) {
         widgets::row(ui, "Document types", |ui, _| {
             for &doc_type in types {
                 let mut on = a.document_types.contains(&doc_type);
-                if ui.checkbox(&mut on, doc_type.as_str()).changed() {
+                if ui
+                    .checkbox(&mut on, words::of(doc_type.as_str()))
+                    .on_hover_text(doc_type.as_str())
+                    .changed()
+                {
                     widgets::set_member(&mut a.document_types, doc_type, on);
                     ctx.step();
                 }

@@ -9,6 +9,8 @@ use idflow_core::model::{
     Subject, Value,
 };
 
+use crate::app::words;
+
 use super::service::name;
 use super::{Ctx, widgets};
 
@@ -294,7 +296,7 @@ pub(super) fn ui(ctx: &mut Ctx<'_>, ui: &mut Ui, d: &mut DecisionNode) {
                         label,
                         &mut field,
                         ExtractedField::ALL,
-                        |f| format!("{} ({})", extracted_field_title(f), f.as_str()),
+                        |f| extracted_field_title(f).to_owned(),
                     ) {
                         let subject = Subject::ExtractedField(field);
                         *condition = if value_kind(subject) == value_kind(condition.subject) {
@@ -346,7 +348,7 @@ fn value_ui(ctx: &mut Ctx<'_>, ui: &mut Ui, label: &egui::Response, condition: &
     match (kind, &mut condition.value) {
         (ValueKind::Decision, Value::Decision(d)) => {
             if widgets::combo(ui, "condition_value", label, d, DecisionType::ALL, |d| {
-                d.to_string()
+                words::of(d.as_str())
             }) {
                 ctx.step();
             }
@@ -354,7 +356,7 @@ fn value_ui(ctx: &mut Ctx<'_>, ui: &mut Ui, label: &egui::Response, condition: &
         (ValueKind::Decision, Value::Decisions(ds)) => {
             for &d in DecisionType::ALL {
                 let mut on = ds.contains(&d);
-                if ui.checkbox(&mut on, d.as_str()).changed() {
+                if ui.checkbox(&mut on, words::of(d.as_str())).changed() {
                     widgets::set_member(ds, d, on);
                     ctx.step();
                 }
@@ -363,7 +365,7 @@ fn value_ui(ctx: &mut Ctx<'_>, ui: &mut Ui, label: &egui::Response, condition: &
         (ValueKind::Label(capability), Value::Label(l)) => {
             let spec = capability_spec(capability);
             let selected = match spec.decision_of(l) {
-                Some(d) => format!("{l}  ({d})"),
+                Some(d) => format!("{l}  ({})", words::of(d.as_str())),
                 None => l.clone(),
             };
             let mut chosen: Option<&'static str> = None;
@@ -373,7 +375,7 @@ fn value_ui(ctx: &mut Ctx<'_>, ui: &mut Ui, label: &egui::Response, condition: &
                 .height(320.0)
                 .show_ui(ui, |ui| {
                     for (decision, labels) in spec.labels {
-                        ui.label(RichText::new(decision.as_str()).small().weak());
+                        ui.label(RichText::new(words::of(decision.as_str())).small().weak());
                         for &option in *labels {
                             if ui.selectable_label(l == option, option).clicked() {
                                 chosen = Some(option);
@@ -393,7 +395,7 @@ fn value_ui(ctx: &mut Ctx<'_>, ui: &mut Ui, label: &egui::Response, condition: &
         (ValueKind::Label(capability), Value::Labels(ls)) => {
             let spec = capability_spec(capability);
             for (decision, labels) in spec.labels {
-                ui.label(RichText::new(decision.as_str()).small().weak());
+                ui.label(RichText::new(words::of(decision.as_str())).small().weak());
                 ui.indent(("labels", decision.as_str()), |ui| {
                     for &option in *labels {
                         let mut on = ls.iter().any(|l| l == option);
@@ -418,7 +420,10 @@ fn value_ui(ctx: &mut Ctx<'_>, ui: &mut Ui, label: &egui::Response, condition: &
                 .labelled_by(label.id);
             ctx.continuous(&response, "condition.value");
             if condition.subject == Subject::RiskScore {
-                widgets::help(ui, "0 = low risk … 100 = high risk.");
+                widgets::help(
+                    ui,
+                    format!("The risk score: {}.", words::RISK_SCORE_MEANING),
+                );
             }
         }
         (ValueKind::DocumentType, Value::Text(t)) => {
@@ -429,7 +434,7 @@ fn value_ui(ctx: &mut Ctx<'_>, ui: &mut Ui, label: &egui::Response, condition: &
                 label,
                 &mut current,
                 DocumentType::ALL,
-                |d| d.to_string(),
+                |d| words::of(d.as_str()),
             ) {
                 *t = current.as_str().to_owned();
                 ctx.step();
@@ -438,7 +443,7 @@ fn value_ui(ctx: &mut Ctx<'_>, ui: &mut Ui, label: &egui::Response, condition: &
         (ValueKind::DocumentType, Value::Texts(ts)) => {
             for &d in DocumentType::ALL {
                 let mut on = ts.iter().any(|t| t == d.as_str());
-                if ui.checkbox(&mut on, d.as_str()).changed() {
+                if ui.checkbox(&mut on, words::of(d.as_str())).changed() {
                     let mut set: Vec<DocumentType> =
                         ts.iter().filter_map(|t| DocumentType::parse(t)).collect();
                     widgets::set_member(&mut set, d, on);

@@ -5,6 +5,8 @@ use egui::{RichText, Ui};
 use idflow_core::catalog::{capability_spec, service_capabilities};
 use idflow_core::model::{Channel, Node, NodeId, NodeKind};
 
+use crate::app::words;
+
 use super::{Commit, PropertiesPanel, widgets};
 use crate::app::theme;
 use crate::document::{Command, Document};
@@ -47,7 +49,7 @@ pub(super) fn ui(panel: &mut PropertiesPanel, ui: &mut Ui, doc: &mut Document, i
         ui.horizontal(|ui| {
             for &channel in Channel::ALL {
                 let has = |n: &Node| matches!(&n.kind, NodeKind::Acquisition(a) if a.channels.contains(&channel));
-                if let Some(on) = tri_state(ui, &nodes, has, channel.as_str()) {
+                if let Some(on) = tri_state(ui, &nodes, has, &words::of(channel.as_str())) {
                     batch = Some(edit_all(&nodes, |kind| {
                         if let NodeKind::Acquisition(a) = kind {
                             widgets::set_member(&mut a.channels, channel, on);

@@ -4,6 +4,8 @@ use egui::{RichText, Ui, WidgetInfo, WidgetType};
 use idflow_core::catalog::{CAPABILITIES, default_weights};
 use idflow_core::model::{Capability, DecisionType, RiskCalculationNode, RiskWeight};
 
+use crate::app::words;
+
 use super::service::name;
 use super::{Ctx, widgets};
 use crate::app::theme;
@@ -56,7 +58,7 @@ fn weight_row(
             outcome_header,
             &mut w.decision,
             DecisionType::ALL,
-            |d| d.to_string(),
+            |d| words::of(d.as_str()),
             outcome_width,
         ) || changed;
         if changed {
@@ -87,7 +89,7 @@ pub(super) fn ui(
     widgets::section(ui, "Weights");
     widgets::help(
         ui,
-        "The score is the sum of the weights whose outcome occurred, capped at 100 (0 = low risk).",
+        "The score is the sum of the weights whose outcome occurred, capped at 100: 0 = lowest risk, 100 = highest.",
     );
     ui.add_space(theme::SPACING * 0.5);
     let all: Vec<Capability> = CAPABILITIES.iter().map(|s| s.capability).collect();

@@ -3,12 +3,14 @@
 use egui::Ui;
 use idflow_core::model::{DecisionType, TerminalDecision, TerminalNode};
 
+use crate::app::words;
+
 use super::{Ctx, widgets};
 
 fn decision_title(decision: TerminalDecision) -> String {
     match decision {
         TerminalDecision::Derived => "Derived from results".to_owned(),
-        TerminalDecision::Fixed(d) => d.to_string(),
+        TerminalDecision::Fixed(d) => words::of(d.as_str()),
     }
 }
 

@@ -236,7 +236,7 @@ fn two_typing_sessions_are_two_undo_steps() {
 fn selfie_over_api_only_shows_the_facemap_hint() {
     let mut h = harness(document(Origin::Custom, &["selfie_capture"]));
     h.get_by_label(super::acquisition::FACEMAP_HINT);
-    click(&mut h, "WEB");
+    click(&mut h, "Web");
     click(&mut h, "SDK");
     assert_eq!(channels(&h, "selfie_capture"), [Channel::Api]);
     h.get_by_label(super::acquisition::FACEMAP_HINT);
@@ -267,15 +267,15 @@ fn a_finding_appearing_or_going_moves_no_field() {
     let mut h = harness(document(Origin::Custom, &["selfie_capture"]));
     h.run();
     let before = widget_rects(&h);
-    let fields = ["Label", "FACE", "FACEMAP", "Title", "Stage"];
+    let fields = ["Label", "Face", "Facemap", "Title", "Stage"];
     for field in fields {
         assert!(
             before.iter().any(|(label, _)| label == field),
             "{field} is in the panel: {before:?}"
         );
     }
-    // WEB and SDK off: a facemap-api-only error appears under the channels.
-    click(&mut h, "WEB");
+    // Web and SDK off: a facemap-api-only error appears under the channels.
+    click(&mut h, "Web");
     click(&mut h, "SDK");
     assert!(h.state_mut().1.lint().has_errors());
     h.get_by_label_contains("a facemap can be uploaded only through WEB or SDK");
@@ -293,19 +293,19 @@ fn a_finding_appearing_or_going_moves_no_field() {
             "{field} stayed where it was when the finding appeared"
         );
     }
-    // And the next click lands where it was aimed: WEB back on.
+    // And the next click lands where it was aimed: Web back on.
     let web = before
         .iter()
-        .find(|(label, _)| label == "WEB")
+        .find(|(label, _)| label == "Web")
         .map(|(_, rect)| rect.center())
-        .expect("WEB");
-    h.get_by_label("WEB").hover();
+        .expect("Web");
+    h.get_by_label("Web").hover();
     h.run();
     assert!(
-        (h.get_by_label("WEB").rect().center() - web).length() < 0.5,
-        "WEB did not move"
+        (h.get_by_label("Web").rect().center() - web).length() < 0.5,
+        "Web did not move"
     );
-    click(&mut h, "WEB");
+    click(&mut h, "Web");
     assert!(!h.state_mut().1.lint().has_errors(), "the finding went");
     assert_eq!(widget_rects(&h).len(), before.len());
 }
@@ -314,12 +314,12 @@ fn a_finding_appearing_or_going_moves_no_field() {
 fn id_capture_has_no_facemap_hint_and_offers_id_document_types() {
     let h = harness(document(Origin::Custom, &["id_capture"]));
     assert!(h.query_by_label(super::acquisition::FACEMAP_HINT).is_none());
-    h.get_by_label("PASSPORT");
-    h.get_by_label("VISA");
-    assert!(h.query_by_label("UTILITY_BILL").is_none());
-    h.get_by_label("FRONT");
+    h.get_by_label("Passport");
+    h.get_by_label("Visa");
+    assert!(h.query_by_label("Utility bill").is_none());
+    h.get_by_label("Front");
     assert!(
-        h.query_by_label("FACEMAP").is_none(),
+        h.query_by_label("Facemap").is_none(),
         "parts fit the category"
     );
 }
@@ -564,7 +564,7 @@ fn render_views() {
                 click(&mut h, "Data Checks");
             }
             "selfie" => {
-                click(&mut h, "WEB");
+                click(&mut h, "Web");
                 click(&mut h, "SDK");
             }
             _ => {}

@@ -1,0 +1,89 @@
+//! Values in words: the designer shows "Acquire new", "Web", "Front" where
+//! the file format and the platform keep their codes (ACQUIRE_NEW, WEB,
+//! FRONT). Codes stay visible on hover where a solutions engineer needs to
+//! match them against the platform's documentation.
+
+use idflow_core::model::Capability;
+
+/// Words that keep their capitals.
+const ACRONYMS: &[&str] = &["ID", "SDK", "API", "IDIV", "PEP", "IV", "DL", "OK"];
+
+/// Codes whose words are not just the code in sentence case.
+const SPECIAL: &[(&str, &str)] = &[
+    ("ID_IV", "ID & identity verification"),
+    ("DRIVING_LICENSE", "Driving licence"),
+    (
+        "DRIVING_LICENSE_VERIFICATION",
+        "Driving licence verification",
+    ),
+    ("FACEMAP", "Facemap"),
+];
+
+/// A platform code (`SCREAMING_SNAKE_CASE`) as words, in sentence case:
+/// `ACQUIRE_NEW` → "Acquire new", `WEB` → "Web", `ID_CARD` → "ID card".
+pub fn of(code: &str) -> String {
+    if let Some((_, words)) = SPECIAL.iter().find(|(c, _)| *c == code) {
+        return (*words).to_owned();
+    }
+    let mut out = String::with_capacity(code.len());
+    for (i, word) in code.split('_').filter(|w| !w.is_empty()).enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        if ACRONYMS.contains(&word) {
+            out.push_str(word);
+        } else if i == 0 {
+            let mut chars = word.chars();
+            if let Some(first) = chars.next() {
+                out.extend(first.to_uppercase());
+                out.push_str(&chars.as_str().to_lowercase());
+            }
+        } else {
+            out.push_str(&word.to_lowercase());
+        }
+    }
+    out
+}
+
+/// A capability in a word or two, for chips on a card.
+pub fn capability_short(c: Capability) -> &'static str {
+    match c {
+        Capability::Usability => "Usability",
+        Capability::Extraction => "Extraction",
+        Capability::ImageChecks => "Image checks",
+        Capability::DataChecks => "Data checks",
+        Capability::Liveness => "Liveness",
+        Capability::Similarity => "Similarity",
+        Capability::Authentication => "Authentication",
+        Capability::WatchlistScreening => "Watchlist",
+        Capability::AddressValidation => "Address",
+        Capability::ProofOfResidency => "Residency",
+        Capability::DrivingLicenseVerification => "Licence",
+        Capability::DeviceRisk => "Device",
+        Capability::Email => "Email",
+        Capability::Phone => "Phone",
+    }
+}
+
+/// What a risk score means, wherever one is shown.
+pub const RISK_SCORE_MEANING: &str = "0 = lowest risk, 100 = highest";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_read_as_words() {
+        assert_eq!(of("ACQUIRE_NEW"), "Acquire new");
+        assert_eq!(of("USE_EXISTING"), "Use existing");
+        assert_eq!(of("WEB"), "Web");
+        assert_eq!(of("SDK"), "SDK");
+        assert_eq!(of("ID_CARD"), "ID card");
+        assert_eq!(of("ID_IV"), "ID & identity verification");
+        assert_eq!(of("DRIVING_LICENSE"), "Driving licence");
+        assert_eq!(of("NOT_EXECUTED"), "Not executed");
+        assert_eq!(of("PASSED"), "Passed");
+        assert_eq!(of("FRONT"), "Front");
+        assert_eq!(capability_short(Capability::Usability), "Usability");
+    }
+}
