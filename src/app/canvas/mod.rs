@@ -37,6 +37,10 @@ pub struct PaletteDrag(pub usize);
 pub struct FrameStats {
     pub visible_nodes: usize,
     pub visible_edges: usize,
+    /// Visible cards drawn with a legible title (at least its first four
+    /// characters at `LEGIBLE_PX` or more): all of them from the legible
+    /// zoom up, none below it.
+    pub legible_titles: usize,
 }
 
 /// What a visited node did in the last test run (a pill on its card).
@@ -596,6 +600,9 @@ impl Canvas {
                 step: self.step_results.get(&node.id),
             };
             draw::card(&painter, node, &state, zoom, self.legibility, &palette);
+            if card_form(zoom, self.legibility.title) != CardForm::Block {
+                stats.legible_titles += 1;
+            }
             let response =
                 if state.hovered && card_form(zoom, self.legibility.title) != CardForm::Full {
                     // A compact card shortens its title: the whole of it on hover.
