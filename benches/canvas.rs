@@ -414,7 +414,7 @@ impl DragBench {
         self.step += 1;
         // Back and forth over 40 points, so the card keeps moving.
         let k = (self.step % 40) as f32;
-        let offset = if (self.step / 40) % 2 == 0 {
+        let offset = if (self.step / 40).is_multiple_of(2) {
             k
         } else {
             40.0 - k
