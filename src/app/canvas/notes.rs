@@ -51,8 +51,9 @@ impl Canvas {
             }
             let selected = doc.selection.notes.contains(&note.id);
             let edit = editing.as_mut().filter(|e| e.id == note.id);
-            if detail {
-                let zoom = self.to_global.scaling;
+            // With its text wherever card titles are legible too.
+            let zoom = self.to_global.scaling;
+            if draw::card_form(zoom, self.legibility.title) != draw::CardForm::Block {
                 draw::note(
                     &painter,
                     note,
