@@ -1,6 +1,9 @@
 //! The designer, driven headless through egui_kittest as a user would:
 //! clicks, drags and keys on the real app, on a real store folder.
 
+mod common;
+
+use common::drag;
 use egui::accesskit::Role;
 use egui::{Event, Key, Modifiers, PointerButton, Pos2, vec2};
 use egui_kittest::Harness;
@@ -50,20 +53,6 @@ fn click_at(h: &mut Harness<'static, IdflowApp>, pos: Pos2, modifiers: Modifiers
         modifiers,
     });
     h.run_steps(2);
-}
-
-fn drag(h: &mut Harness<'static, IdflowApp>, from: Pos2, to: Pos2) {
-    h.hover_at(from);
-    h.run_steps(1);
-    h.drag_at(from);
-    h.run_steps(1);
-    for i in 1..=8 {
-        let t = i as f32 / 8.0;
-        h.hover_at(from + (to - from) * t);
-        h.run_steps(1);
-    }
-    h.drop_at(to);
-    h.run_steps(3);
 }
 
 /// Where a node's card centre is on screen.

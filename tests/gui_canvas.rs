@@ -2,6 +2,9 @@
 //! presses them: pointer events at the control's place on screen, through
 //! egui's hit-testing (`Node::click()`), never `click_accesskit()`.
 
+mod common;
+
+use common::drag;
 use egui::{Event, MouseWheelUnit, Pos2, vec2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
@@ -33,21 +36,6 @@ fn editable_10011(dir: &TempDir) -> Harness<'static, IdflowApp> {
 
 fn press(h: &mut Harness<'static, IdflowApp>, label: &str) {
     h.get_by_label(label).click();
-    h.run_steps(3);
-}
-
-/// A press-move-release with the primary button, in small steps.
-fn drag(h: &mut Harness<'static, IdflowApp>, from: Pos2, to: Pos2) {
-    h.hover_at(from);
-    h.run_steps(1);
-    h.drag_at(from);
-    h.run_steps(1);
-    for i in 1..=8 {
-        let t = i as f32 / 8.0;
-        h.hover_at(from + (to - from) * t);
-        h.run_steps(1);
-    }
-    h.drop_at(to);
     h.run_steps(3);
 }
 
