@@ -10,12 +10,12 @@ use egui::{RichText, Ui};
 use idflow_core::catalog::capability_spec;
 use idflow_core::model::{Capability, DecisionType, NodeId, NodeKind, Workflow};
 use idflow_core::simulate::{
-    DetailsContext, Ending, MatrixRow, Outcome, Run, Scenario, StepOutcome, builtin, details,
+    DetailsContext, Ending, MatrixRow, Outcome, Run, Scenario, Step, StepOutcome, builtin, details,
     matrix, simulate,
 };
 
 use super::canvas::{Canvas, StepResult, node_title};
-use super::theme;
+use super::{theme, words};
 use crate::document::Document;
 
 /// The scenario combo's entry for outcomes picked by hand.
@@ -179,9 +179,9 @@ impl TestPanel {
             .map(|step| match step.outcome {
                 // The headline says it; the label only if it is its own.
                 StepOutcome::End(decision) if run.label == decision.as_str() => {
-                    decision.to_string()
+                    words::of(decision.as_str())
                 }
-                _ => run.step_summary(workflow, step),
+                _ => summary_in_words(&run, workflow, step),
             })
             .collect();
         self.last = Some(LastRun {
@@ -544,6 +544,48 @@ impl TestPanel {
                     ui.end_row();
                 }
             });
+    }
+}
+
+/// A step's result for the list, in words: credentials and decisions as
+/// people say them; the platform's labels (FAKE, MATCH) as the platform
+/// reports them. A capability step's results are "; "-separated, in order
+/// (the list colours each by its decision).
+fn summary_in_words(run: &Run, workflow: &Workflow, step: &Step) -> String {
+    match step.outcome {
+        StepOutcome::Acquired => {
+            let names: Vec<String> = run
+                .credentials
+                .iter()
+                .filter(|c| c.node == step.node)
+                .map(|c| words::of(c.category.as_str()))
+                .collect();
+            format!("{} present", names.join(" + "))
+        }
+        StepOutcome::Checked => step
+            .results
+            .iter()
+            .filter_map(|&i| run.results.get(i))
+            .map(|r| {
+                let name = capability_spec(r.capability).name;
+                let decision = words::of(r.decision.as_str());
+                let credential = r.credentials.first().and_then(|&c| run.credentials.get(c));
+                match (r.capability, credential) {
+                    (Capability::Usability, Some(c)) => format!(
+                        "{name} ({}) {decision} · {}",
+                        words::of(c.category.as_str()),
+                        r.label
+                    ),
+                    _ => format!("{name} {decision} · {}", r.label),
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+        StepOutcome::Risk(score) => {
+            format!("risk score {score} / 100 ({})", words::RISK_SCORE_MEANING)
+        }
+        StepOutcome::End(decision) => format!("{} ({})", words::of(decision.as_str()), run.label),
+        StepOutcome::Branch(_) => run.step_summary(workflow, step),
     }
 }
 
