@@ -742,3 +742,42 @@ fn palette_search_finds_components_by_what_they_do_and_says_when_nothing_matches
     type_text(&mut h, "zzzz");
     h.get_by_label_contains("No component matches “zzzz”");
 }
+
+#[test]
+fn a_cards_context_menu_duplicates_and_deletes_it() {
+    let dir = TempDir::new().expect("tmp");
+    let mut h = editable_10011(&dir);
+    let count = |h: &Harness<'static, IdflowApp>| h.state().doc.workflow().nodes.len();
+    let before = count(&h);
+    assert_eq!(before, 5);
+    let card = |h: &Harness<'static, IdflowApp>| {
+        let app = h.state();
+        let node = app
+            .doc
+            .node(&idflow_core::model::NodeId::new("risk"))
+            .expect("risk");
+        app.canvas
+            .scene_to_screen(idflow::app::canvas::card_rect(node).center())
+    };
+    let at = card(&h);
+    button_at(&mut h, at, egui::PointerButton::Secondary);
+    press(&mut h, "Duplicate");
+    assert_eq!(count(&h), before + 1, "duplicated");
+    h.key_press(egui::Key::Escape);
+    h.run_steps(2);
+
+    let at = card(&h);
+    button_at(&mut h, at, egui::PointerButton::Secondary);
+    press(&mut h, "Delete");
+    // The copy lies on top of the original, so the click took the copy.
+    assert_eq!(count(&h), before, "deleted");
+    let ids: Vec<&str> = h
+        .state()
+        .doc
+        .workflow()
+        .nodes
+        .iter()
+        .map(|n| n.id.as_str())
+        .collect();
+    assert_eq!(ids, ["id_capture", "selfie_capture", "idiv", "risk", "end"]);
+}
