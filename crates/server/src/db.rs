@@ -172,8 +172,21 @@ pub struct Db {
     known_tokens: ImmutableCache<String, TokenOwner>,
 }
 
+/// A server's turn to start on a SQLite file: while it is held, no other
+/// server process or task opening the same file switches it to WAL,
+/// migrates, seeds or writes its start-up rows. Two replicas starting at
+/// once otherwise met "database is locked" (3 in 60 runs of the replica
+/// test): changing the journal mode and a read-then-write start-up
+/// transaction get SQLITE_BUSY without waiting for the busy timeout. Held
+/// until dropped; PostgreSQL needs none (its migrator takes an advisory
+/// lock, its start-up writes wait for row locks).
+#[derive(Debug)]
+pub struct StartupTurn {
+    _lock: Option<std::fs::File>,
+}
+
 /// Waits (off the async threads) for the exclusive lock on
-/// `<database>.lock`; migrating is the holder's turn until it is dropped.
+/// `<database>.lock`; starting up is the holder's turn until it is dropped.
 async fn migration_turn(database: &Path) -> Result<std::fs::File, DbError> {
     let mut name = database.as_os_str().to_owned();
     name.push(".lock");
@@ -203,6 +216,12 @@ impl Db {
     /// Opens (creating if needed) the database file at `path` and brings its
     /// schema up to date. Does not seed: see [`Db::seed`].
     pub async fn open(path: &Path) -> Result<Db, DbError> {
+        Ok(Db::open_held(path).await?.0)
+    }
+
+    /// [`Db::open`], keeping the start-up turn for the caller's own
+    /// start-up writes (seeding, the platform's key).
+    async fn open_held(path: &Path) -> Result<(Db, StartupTurn), DbError> {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).map_err(|source| DbError::Io {
                 path: parent.to_owned(),
@@ -216,19 +235,21 @@ impl Db {
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
+        // SQLite has no advisory lock for the migrator: servers starting at
+        // once on one file would both create the tables. They take turns
+        // through a lock file beside the database, from before the first
+        // connection (which switches the file to WAL).
+        let turn = migration_turn(path).await?;
         let pool = SqlitePoolOptions::new()
             .max_connections(MAX_CONNECTIONS)
             .connect_with(options)
             .await?;
-        // SQLite has no advisory lock for the migrator: servers starting at
-        // once on one file would both create the tables. They take turns
-        // through a lock file beside the database instead.
-        let turn = migration_turn(path).await?;
-        let migrated = SQLITE_MIGRATOR.run(&pool).await;
-        drop(turn);
-        migrated?;
+        SQLITE_MIGRATOR.run(&pool).await?;
         tracing::debug!(path = %path.display(), "database open");
-        Ok(Db::with(Pool::Sqlite(pool)))
+        Ok((
+            Db::with(Pool::Sqlite(pool)),
+            StartupTurn { _lock: Some(turn) },
+        ))
     }
 
     /// Connects to the PostgreSQL database at `url` (`postgres://...`) and
@@ -262,9 +283,17 @@ impl Db {
     /// Opens the database `location` names (see [`Db::open`] and
     /// [`Db::open_postgres`]).
     pub async fn open_location(location: &DbLocation) -> Result<Db, DbError> {
+        Ok(Db::open_location_held(location).await?.0)
+    }
+
+    /// [`Db::open_location`], keeping the start-up turn (see
+    /// [`StartupTurn`]) until the caller drops it.
+    pub async fn open_location_held(location: &DbLocation) -> Result<(Db, StartupTurn), DbError> {
         match location {
-            DbLocation::Sqlite(path) => Db::open(path).await,
-            DbLocation::Postgres(url) => Db::open_postgres(url).await,
+            DbLocation::Sqlite(path) => Db::open_held(path).await,
+            DbLocation::Postgres(url) => {
+                Ok((Db::open_postgres(url).await?, StartupTurn { _lock: None }))
+            }
         }
     }
 

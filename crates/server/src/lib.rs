@@ -102,7 +102,9 @@ impl AppState {
             database: location.redacted(),
             source,
         };
-        let db = Db::open_location(location).await.map_err(failed)?;
+        // The whole start-up (migrate, seed, the platform's key) is one
+        // server's turn at a time on a SQLite file.
+        let (db, turn) = Db::open_location_held(location).await.map_err(failed)?;
         db.seed().await.map_err(failed)?;
         let clock = Clock::new();
         let platform = platform::Platform::open(&db, &clock)
@@ -111,6 +113,7 @@ impl AppState {
                 database: location.redacted(),
                 source,
             })?;
+        drop(turn);
         Ok(AppState {
             db,
             platform,
