@@ -78,15 +78,91 @@ fn blurred_id_rejects_and_skips_what_reads_the_id() {
     );
 }
 
+/// domain.md, "How the platform decides", execution order (the API
+/// guide): usability -> imageChecks -> extraction -> dataChecks; "image
+/// checks REJECTED DIGITAL_COPY, so extraction and data checks do not run".
 #[test]
-fn fake_id_rejects_and_skips_data_checks() {
-    let r = run(&idiv(), "FAKE_ID");
+fn fake_id_rejects_and_stops_extraction_and_data_checks() {
+    let w = idiv();
+    let r = run(&w, "FAKE_ID");
     assert_eq!(r.decision, DecisionType::Rejected);
     assert_eq!(
         result(&r, Capability::ImageChecks),
         (DecisionType::Rejected, "FAKE".to_owned())
     );
+    assert_eq!(result(&r, Capability::Extraction), not_executed());
     assert_eq!(result(&r, Capability::DataChecks), not_executed());
+    let d = details(&w, &r, &DetailsContext::for_run(&w, &r));
+    assert!(
+        d["capabilities"]["extraction"][0].get("data").is_none(),
+        "no extracted data from a fake document: {}",
+        d["capabilities"]["extraction"]
+    );
+}
+
+/// The same source: the chain runs in the platform's order within a step,
+/// and a WARNING link does not break it.
+#[test]
+fn the_id_chain_runs_in_the_platforms_order_and_a_warning_does_not_break_it() {
+    let r = run(&idiv(), "ALL_PASS");
+    let order: Vec<Capability> = r
+        .results
+        .iter()
+        .map(|x| x.capability)
+        .filter(|c| {
+            matches!(
+                c,
+                Capability::ImageChecks | Capability::Extraction | Capability::DataChecks
+            )
+        })
+        .collect();
+    assert_eq!(
+        order,
+        [
+            Capability::ImageChecks,
+            Capability::Extraction,
+            Capability::DataChecks
+        ]
+    );
+    // Seed 003: REPEATED_FACE (image checks WARNING) still extracts and
+    // checks the data; 10011 stays WARNING with score 50.
+    let r = run(&idiv(), "REPEATED_FACE");
+    assert_eq!(result(&r, Capability::ImageChecks).0, DecisionType::Warning);
+    assert_eq!(result(&r, Capability::Extraction).0, DecisionType::Passed);
+    assert_eq!(result(&r, Capability::DataChecks).0, DecisionType::Passed);
+    assert_eq!((r.decision, r.risk_score), (DecisionType::Warning, 50));
+}
+
+/// domain.md, capability labels: similarity's `data.similarity` is MATCH,
+/// NOT_MATCH or NOT_POSSIBLE, not the label.
+#[test]
+fn similarity_data_is_match_not_match_or_not_possible() {
+    let w = idiv();
+    for (scenario, value) in [("ALL_PASS", "MATCH"), ("FACE_NO_MATCH", "NOT_MATCH")] {
+        let r = run(&w, scenario);
+        let d = details(&w, &r, &DetailsContext::for_run(&w, &r));
+        assert_eq!(
+            d["capabilities"]["similarity"][0]["data"]["similarity"], value,
+            "{scenario}"
+        );
+    }
+    let mut not_possible = Scenario::new("NOT_POSSIBLE", "", Vec::new());
+    not_possible.outcomes.push(Outcome {
+        capability: Capability::Similarity,
+        credential: None,
+        decision: DecisionType::Warning,
+        label: "NOT_POSSIBLE".to_owned(),
+    });
+    let r = simulate(&w, &not_possible);
+    let d = details(&w, &r, &DetailsContext::for_run(&w, &r));
+    assert_eq!(
+        d["capabilities"]["similarity"][0]["data"]["similarity"],
+        "NOT_POSSIBLE"
+    );
+    // Not run (the ID's usability rejected): no data at all.
+    let r = run(&w, "BLURRED_ID");
+    let d = details(&w, &r, &DetailsContext::for_run(&w, &r));
+    assert!(d["capabilities"]["similarity"][0].get("data").is_none());
 }
 
 #[test]

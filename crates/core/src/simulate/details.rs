@@ -64,7 +64,18 @@ pub(super) fn capability_data(
             "gender": "M",
             "currentAge": data.current_age.to_string(),
         })),
-        Capability::Similarity => Some(json!({ "similarity": label })),
+        // The platform's value, not the label (domain.md, "labels":
+        // similarity's `data.similarity` is MATCH, NOT_MATCH or
+        // NOT_POSSIBLE); nothing when it did not run.
+        Capability::Similarity => {
+            let value = match decision {
+                DecisionType::Passed => "MATCH",
+                DecisionType::Rejected => "NOT_MATCH",
+                DecisionType::Warning => "NOT_POSSIBLE",
+                DecisionType::NotExecuted => return None,
+            };
+            Some(json!({ "similarity": value }))
+        }
         Capability::Liveness => Some(json!({
             "type": "IPROOV_STANDARD",
             "predictedAge": data.current_age,

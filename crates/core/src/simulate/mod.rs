@@ -4,11 +4,13 @@
 //!
 //! Semantics (also in the README):
 //! - Acquisition steps make their credentials present.
-//! - A service runs its selected capabilities in dependency order. A
-//!   capability whose credential never arrived is NOT_EXECUTED/NOT_UPLOADED;
-//!   one whose prerequisite did not pass (PASSED or WARNING) on the same
-//!   credential is NOT_EXECUTED/PRECONDITION_NOT_FULFILLED; otherwise it
-//!   renders the scenario's outcome (default: PASSED).
+//! - A service runs its selected capabilities in the platform's order
+//!   (usability -> image checks -> extraction -> data checks, then the face
+//!   checks). A capability whose credential never arrived is
+//!   NOT_EXECUTED/NOT_UPLOADED; one whose chain on that credential is broken
+//!   (usability not PASSED or WARNING, or an earlier link that ran REJECTED
+//!   or NOT_EXECUTED) is NOT_EXECUTED/PRECONDITION_NOT_FULFILLED; otherwise
+//!   it renders the scenario's outcome (default: PASSED).
 //! - A decision point evaluates its condition on the results so far; a
 //!   subject with no result yet makes the condition false (Else).
 //! - A risk calculation sums the weights of the outcomes that occurred
@@ -188,6 +190,24 @@ impl Run {
     }
 }
 
+/// The run-time chain on an ID or document credential, in the order the
+/// platform runs it (domain.md, "Execution order", from the API guide).
+const ID_CHAIN: [Capability; 4] = [
+    Capability::Usability,
+    Capability::ImageChecks,
+    Capability::Extraction,
+    Capability::DataChecks,
+];
+
+/// When a service runs a capability relative to the others it selects: the
+/// ID chain in the platform's order, then the face checks, then the rest.
+fn run_order(capability: Capability) -> usize {
+    ID_CHAIN
+        .iter()
+        .position(|&c| c == capability)
+        .unwrap_or(ID_CHAIN.len() + capability as usize)
+}
+
 fn overall(results: &[CapabilityResult]) -> DecisionType {
     if results.iter().any(|r| r.decision == DecisionType::Rejected) {
         DecisionType::Rejected
@@ -352,7 +372,7 @@ impl<'a> Walker<'a> {
             }
             NodeKind::Service(s) => {
                 let mut caps = s.capabilities.clone();
-                caps.sort();
+                caps.sort_by_key(|&c| run_order(c));
                 caps.dedup();
                 for c in caps {
                     self.run_capability(c, Some(s.service));
@@ -438,6 +458,29 @@ impl<'a> Walker<'a> {
             .is_some_and(|r| passes(r.decision))
     }
 
+    /// Whether the run-time chain before `capability` holds on credential
+    /// `cred` (domain.md, "How the platform decides", from the API guide:
+    /// usability -> imageChecks -> extraction -> dataChecks on each
+    /// credential). Usability must have passed; a later link counts only
+    /// when it ran (the chain covers the selected capabilities), and a
+    /// REJECTED or NOT_EXECUTED link breaks it, a WARNING does not.
+    fn chain_holds(&self, capability: Capability, cred: usize) -> bool {
+        let links = ID_CHAIN.iter().take_while(|&&c| c != capability);
+        links.enumerate().all(|(i, &link)| {
+            let result = self
+                .run
+                .results
+                .iter()
+                .rev()
+                .find(|r| r.capability == link && r.credentials.contains(&cred));
+            match result {
+                Some(r) => passes(r.decision),
+                // Usability is always part of the chain.
+                None => i > 0,
+            }
+        })
+    }
+
     fn passed_anywhere(&self, capability: Capability) -> bool {
         let bits = self.occurred[capability as usize];
         bits & (1 << (DecisionType::Passed as u8) | 1 << (DecisionType::Warning as u8)) != 0
@@ -511,10 +554,7 @@ impl<'a> Walker<'a> {
                     creds.extend(self.credentials_of(&[K::Selfie], Some(false)).first());
                     creds.sort_by_key(|&c| self.run.credentials[c].category != K::Selfie);
                 }
-                let ready = capability_spec(capability)
-                    .requires
-                    .iter()
-                    .all(|&r| self.passed_on(r, cred));
+                let ready = self.chain_holds(capability, cred);
                 if !ready {
                     self.push(
                         capability,
