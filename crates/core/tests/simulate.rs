@@ -402,3 +402,62 @@ fn runs_are_reproducible() {
         details(&w, &b, &DetailsContext::for_run(&w, &b))
     );
 }
+
+/// domain.md, usability labels (WARNING UNSUPPORTED_COUNTRY,
+/// UNSUPPORTED_DOCUMENT_TYPE) and issue 11's "presets are honoured": an ID
+/// outside its acquisition's document-type or country presets warns; one
+/// inside them passes.
+#[test]
+fn an_id_outside_the_acquisitions_presets_gets_a_usability_warning() {
+    let usa_only = load(include_str!(
+        "../../../sample_workflows/10013-idiv-screening-residency-address-dl.ron"
+    ));
+    let with = |document_type: &str, country: &str| {
+        let mut scenario = Scenario::new("PRESETS", "", Vec::new());
+        scenario.data.document_type = document_type.to_owned();
+        scenario.data.issuing_country = country.to_owned();
+        scenario
+    };
+    let id_usability = |r: &idflow_core::simulate::Run| {
+        r.results
+            .iter()
+            .find(|x| {
+                x.capability == Capability::Usability
+                    && x.credentials.iter().any(|&c| {
+                        r.credentials[c].category == idflow_core::model::CredentialCategory::Id
+                    })
+            })
+            .map(|x| (x.decision, x.label.to_owned()))
+            .expect("the ID's usability ran")
+    };
+    let german = simulate(&usa_only, &with("PASSPORT", "DEU"));
+    assert_eq!(
+        id_usability(&german),
+        (DecisionType::Warning, "UNSUPPORTED_COUNTRY".to_owned())
+    );
+    assert_ne!(german.decision, DecisionType::Passed);
+    assert_eq!(
+        result(&german, Capability::Extraction).0,
+        DecisionType::Passed,
+        "a warning does not stop the chain"
+    );
+    let american = simulate(&usa_only, &with("PASSPORT", "usa"));
+    assert_eq!(
+        id_usability(&american),
+        (DecisionType::Passed, "OK".to_owned())
+    );
+
+    let visa = simulate(&idiv(), &with("VISA", "USA"));
+    assert_eq!(
+        id_usability(&visa),
+        (
+            DecisionType::Warning,
+            "UNSUPPORTED_DOCUMENT_TYPE".to_owned()
+        )
+    );
+    // An explicit outcome wins over the presets.
+    let mut blurred = by_name("BLURRED_ID").expect("built-in");
+    blurred.data.issuing_country = "DEU".to_owned();
+    let r = simulate(&usa_only, &blurred);
+    assert_eq!(id_usability(&r).1, "BLURRED");
+}

@@ -256,6 +256,9 @@ struct Walker<'a> {
     /// Per capability: bit per decision type it has rendered.
     occurred: [u8; 32],
     extracted: bool,
+    /// Per credential (parallel to `run.credentials`): the index of the
+    /// acquisition node it came from (its presets).
+    acquired_by: Vec<usize>,
 }
 
 fn rank(d: DecisionType) -> u8 {
@@ -290,6 +293,7 @@ pub fn simulate(workflow: &Workflow, scenario: &Scenario) -> Run {
         worst: [None; 32],
         occurred: [0; 32],
         extracted: false,
+        acquired_by: Vec::new(),
     };
     walker.walk();
     walker.run
@@ -359,6 +363,7 @@ impl<'a> Walker<'a> {
                 for category in a.credentials() {
                     let parts = a.parts.clone();
                     let existing = a.acquisition_type == AcquisitionType::UseExisting;
+                    self.acquired_by.push(i);
                     self.run.credentials.push(Credential {
                         id: stable_id(&format!("{}/{}/{}", self.workflow.key, node.id, category)),
                         category,
@@ -481,6 +486,33 @@ impl<'a> Walker<'a> {
         })
     }
 
+    /// An ID outside its acquisition's presets: usability WARNING
+    /// UNSUPPORTED_DOCUMENT_TYPE or UNSUPPORTED_COUNTRY (domain.md, usability
+    /// labels; issue 11: "presets are honoured"). The ID is the scenario's
+    /// document (its extracted data's type and issuing country).
+    fn outside_presets(&self, cred: usize) -> Option<&'static str> {
+        if self.run.credentials.get(cred)?.category != CredentialCategory::Id {
+            return None;
+        }
+        let node = self.workflow.nodes.get(*self.acquired_by.get(cred)?)?;
+        let NodeKind::Acquisition(a) = &node.kind else {
+            return None;
+        };
+        let data = &self.scenario.data;
+        let type_ok = a.document_types.is_empty()
+            || a.document_types
+                .iter()
+                .any(|t| t.as_str().eq_ignore_ascii_case(&data.document_type));
+        if !type_ok {
+            return Some("UNSUPPORTED_DOCUMENT_TYPE");
+        }
+        let country_ok = a.countries.is_empty()
+            || a.countries
+                .iter()
+                .any(|c| c.eq_ignore_ascii_case(&data.issuing_country));
+        (!country_ok).then_some("UNSUPPORTED_COUNTRY")
+    }
+
     fn passed_anywhere(&self, capability: Capability) -> bool {
         let bits = self.occurred[capability as usize];
         bits & (1 << (DecisionType::Passed as u8) | 1 << (DecisionType::Warning as u8)) != 0
@@ -535,7 +567,13 @@ impl<'a> Walker<'a> {
                 }
                 for cred in creds {
                     let category = self.run.credentials[cred].category;
-                    let (decision, label) = self.scenario.outcome(capability, Some(category));
+                    let (mut decision, mut label) =
+                        self.scenario.outcome(capability, Some(category));
+                    if decision == DecisionType::Passed
+                        && let Some(unsupported) = self.outside_presets(cred)
+                    {
+                        (decision, label) = (DecisionType::Warning, unsupported);
+                    }
                     self.push(capability, vec![cred], decision, label);
                 }
             }
