@@ -461,3 +461,56 @@ fn an_id_outside_the_acquisitions_presets_gets_a_usability_warning() {
     let r = simulate(&usa_only, &blurred);
     assert_eq!(id_usability(&r).1, "BLURRED");
 }
+
+/// domain.md, "How the platform decides": chains are per credential; a
+/// risk signal reads the ID through its own usability -> image checks ->
+/// extraction (no valid ID: NO_VALID_ID_CREDENTIAL, no extraction:
+/// EXTRACTION_NOT_DONE for screening). A readable proof-of-address document
+/// no longer lets checks on a blurred ID pass (issue 11, point 6).
+#[test]
+fn risk_signals_read_their_own_credentials_chain() {
+    use idflow_core::model::{Edge, Port};
+    // 10013 with every check reached whatever happened before.
+    let mut w = load(include_str!(
+        "../../../sample_workflows/10013-idiv-screening-residency-address-dl.ron"
+    ));
+    w.nodes.retain(|n| n.id.as_str() != "no_fraud");
+    w.edges
+        .retain(|e| e.from.as_str() != "no_fraud" && e.to.as_str() != "no_fraud");
+    w.edges
+        .push(Edge::new("document_verification", Port::Out, "screening"));
+
+    let blurred = run(&w, "BLURRED_ID");
+    assert_eq!(
+        result(&blurred, Capability::WatchlistScreening),
+        (
+            DecisionType::NotExecuted,
+            "NO_VALID_ID_CREDENTIAL".to_owned()
+        )
+    );
+    assert_eq!(
+        result(&blurred, Capability::AddressValidation),
+        not_executed()
+    );
+    assert_eq!(
+        result(&blurred, Capability::ProofOfResidency).0,
+        DecisionType::Passed,
+        "the proof-of-address document was readable"
+    );
+
+    let fake = run(&w, "FAKE_ID");
+    assert_eq!(
+        result(&fake, Capability::WatchlistScreening),
+        (DecisionType::NotExecuted, "EXTRACTION_NOT_DONE".to_owned())
+    );
+
+    // Near miss: a readable ID runs them all.
+    let pass = run(&w, "ALL_PASS");
+    for c in [
+        Capability::WatchlistScreening,
+        Capability::AddressValidation,
+        Capability::ProofOfResidency,
+    ] {
+        assert_eq!(result(&pass, c).0, DecisionType::Passed, "{c}");
+    }
+}

@@ -700,7 +700,33 @@ impl<'a> Walker<'a> {
                     self.push(signal, creds, DecisionType::NotExecuted, "NOT_UPLOADED");
                     return;
                 }
-                if !spec.requires.iter().all(|&r| self.passed_anywhere(r)) {
+                // A signal that reads a document (the ID, a proof of
+                // address) needs that credential's own chain, usability ->
+                // image checks -> extraction, not a pass on any other
+                // credential (domain.md, "How the platform decides": chains
+                // are per credential; no valid ID: NO_VALID_ID_CREDENTIAL,
+                // no extraction: EXTRACTION_NOT_DONE for screening).
+                if spec.requires.contains(&C::Extraction) {
+                    let read = creds
+                        .iter()
+                        .copied()
+                        .find(|&c| matches!(self.run.credentials[c].category, K::Id | K::Document));
+                    let broken = match read {
+                        None => Some(C::Usability),
+                        Some(cred) if !self.chain_holds(C::ImageChecks, cred) => Some(C::Usability),
+                        Some(cred) if !self.chain_holds(C::DataChecks, cred) => Some(C::Extraction),
+                        Some(_) => None,
+                    };
+                    if let Some(link) = broken {
+                        let label = match (signal, link) {
+                            (C::WatchlistScreening, C::Usability) => "NO_VALID_ID_CREDENTIAL",
+                            (C::WatchlistScreening, _) => "EXTRACTION_NOT_DONE",
+                            _ => "PRECONDITION_NOT_FULFILLED",
+                        };
+                        self.push(signal, creds, DecisionType::NotExecuted, label);
+                        return;
+                    }
+                } else if !spec.requires.iter().all(|&r| self.passed_anywhere(r)) {
                     self.push(
                         signal,
                         creds,
