@@ -109,14 +109,9 @@ pub const CAPABILITIES: &[CapabilitySpec] = &[
                     "UNSUPPORTED_DOCUMENT_TYPE",
                 ],
             ),
-            (
-                NotExecuted,
-                &[
-                    "TECHNICAL_ERROR",
-                    "NOT_UPLOADED",
-                    "PRECONDITION_NOT_FULFILLED",
-                ],
-            ),
+            // Usability has no precondition (domain.md, labels per
+            // capability): no PRECONDITION_NOT_FULFILLED here.
+            (NotExecuted, &["TECHNICAL_ERROR", "NOT_UPLOADED"]),
         ],
     },
     CapabilitySpec {
@@ -375,15 +370,26 @@ mod tests {
     }
 
     #[test]
-    fn every_capability_can_pass_and_can_be_skipped() {
+    /// domain.md, labels per capability: every capability can pass; every
+    /// one but usability can be skipped for a precondition, and usability
+    /// has no precondition (its NOT_EXECUTED labels are TECHNICAL_ERROR and
+    /// NOT_UPLOADED).
+    fn every_capability_can_pass_and_all_but_usability_can_be_skipped() {
         for spec in CAPABILITIES {
             assert!(!spec.labels_for(Passed).is_empty(), "{}", spec.name);
-            assert!(
-                spec.labels_for(NotExecuted)
-                    .contains(&"PRECONDITION_NOT_FULFILLED"),
+            let skipped = spec
+                .labels_for(NotExecuted)
+                .contains(&"PRECONDITION_NOT_FULFILLED");
+            assert_eq!(
+                skipped,
+                spec.capability != Capability::Usability,
                 "{}",
                 spec.name
             );
         }
+        assert_eq!(
+            capability_spec(Capability::Usability).labels_for(NotExecuted),
+            ["TECHNICAL_ERROR", "NOT_UPLOADED"]
+        );
     }
 }
