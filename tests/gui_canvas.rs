@@ -175,7 +175,13 @@ fn lock_stops_panning_and_zooming_until_unlocked() {
         modifiers: egui::Modifiers::COMMAND,
     });
     h.run_steps(3);
-    assert_eq!(h.state().canvas.view, view, "locked: no pan, no zoom");
+    h.key_press(egui::Key::F);
+    h.run_steps(3);
+    assert_eq!(
+        h.state().canvas.view,
+        view,
+        "locked: no pan, no zoom, no Fit"
+    );
     assert!(
         h.get_by_label("+").accesskit_node().is_disabled(),
         "zoom buttons rest while locked"
@@ -780,4 +786,88 @@ fn a_cards_context_menu_duplicates_and_deletes_it() {
         .map(|n| n.id.as_str())
         .collect();
     assert_eq!(ids, ["id_capture", "selfie_capture", "idiv", "risk", "end"]);
+}
+
+#[test]
+fn the_background_context_menu_lays_out_and_fits() {
+    let dir = TempDir::new().expect("tmp");
+    let mut h = editable_10011(&dir);
+    let fitted_zoom = h.state().canvas.zoom();
+    let moved = {
+        let app = h.state_mut();
+        let node = app.doc.workflow().nodes[2].clone();
+        app.doc
+            .apply(idflow::document::Command::SetPositions(vec![(
+                node.id.clone(),
+                idflow_core::model::Position::new(node.position.x + 200.0, 600.0),
+            )]))
+            .expect("move");
+        app.doc.workflow().clone()
+    };
+    h.run_steps(2);
+    press(&mut h, "+");
+    press(&mut h, "+");
+    assert!(h.state().canvas.zoom() > fitted_zoom * 1.5);
+
+    let spot = empty_canvas_point(&h);
+    button_at(&mut h, spot, egui::PointerButton::Secondary);
+    press(&mut h, "Zoom to fit");
+    let zoom = h.state().canvas.zoom();
+    assert!(
+        zoom < fitted_zoom * 1.2,
+        "fitted again: {zoom} (was {fitted_zoom} before zooming in)"
+    );
+
+    let spot = empty_canvas_point(&h);
+    button_at(&mut h, spot, egui::PointerButton::Secondary);
+    press(&mut h, "Lay out left to right");
+    let expected = idflow_core::layout::layered(&moved);
+    for (id, position) in &expected {
+        assert_eq!(
+            h.state().doc.node(id).expect("node").position,
+            *position,
+            "{id} laid out"
+        );
+    }
+}
+
+#[test]
+fn a_notes_context_menu_starts_editing_its_text() {
+    let dir = TempDir::new().expect("tmp");
+    let mut h = editable_10011(&dir);
+    let rect = note_on_screen(&h, "note_facemap");
+    button_at(&mut h, rect.center(), egui::PointerButton::Secondary);
+    press(&mut h, "Edit text");
+    assert_eq!(h.state().canvas.editing_note(), Some("note_facemap"));
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.run_steps(1);
+    type_text(&mut h, "Edited from the menu");
+    assert_eq!(note(&h, "note_facemap").text, "Edited from the menu");
+}
+
+#[test]
+fn a_notes_size_is_set_in_the_properties_panel() {
+    let dir = TempDir::new().expect("tmp");
+    let mut h = editable_10011(&dir);
+    let rect = note_on_screen(&h, "note_facemap");
+    button_at(&mut h, rect.center(), egui::PointerButton::Primary);
+    let before = note(&h, "note_facemap").clone();
+    // A drag on the Width field, as a person adjusts a number.
+    let width = h.get_by_label("Width").rect().center();
+    drag(&mut h, width, width + vec2(60.0, 0.0));
+    let after = note(&h, "note_facemap").clone();
+    assert!(
+        after.size().width > before.size().width + 20.0,
+        "{:?} -> {:?}",
+        before.size(),
+        after.size()
+    );
+    assert_eq!(after.size().height, before.size().height);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run_steps(2);
+    assert_eq!(
+        note(&h, "note_facemap"),
+        &before,
+        "the drag is one undo step"
+    );
 }

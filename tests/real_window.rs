@@ -273,30 +273,19 @@ fn every_toolbar_button_and_the_minimap_answer_real_clicks() {
     let at = |label: &str| rects[label].center();
 
     let fitted = w.number("zoom");
-    w.click(at("+"));
-    w.wait_for("+ zooms in by 25 %", |s| {
-        s["zoom"]
-            .parse::<f32>()
-            .is_ok_and(|z| (z - fitted * 1.25).abs() < 0.01)
-    });
-    w.click(at("−"));
-    w.wait_for("− zooms out by 20 %", |s| {
-        s["zoom"]
-            .parse::<f32>()
-            .is_ok_and(|z| (z - fitted).abs() < 0.01)
-    });
-    w.click(at("−"));
-    w.wait_for("− again", |s| {
-        s["zoom"]
-            .parse::<f32>()
-            .is_ok_and(|z| (z - fitted * 0.8).abs() < 0.01)
-    });
-    w.click(at("⛶ Fit"));
-    w.wait_for("Fit", |s| {
-        s["zoom"]
-            .parse::<f32>()
-            .is_ok_and(|z| (z - fitted).abs() < 0.01)
-    });
+    for (label, expected, what) in [
+        ("+", fitted * 1.25, "+ zooms in by 25 %"),
+        ("−", fitted, "− zooms out by 20 %"),
+        ("−", fitted * 0.8, "− again"),
+        ("⛶ Fit", fitted, "Fit"),
+    ] {
+        w.click(at(label));
+        w.wait_for(what, |s| {
+            s["zoom"]
+                .parse::<f32>()
+                .is_ok_and(|z| (z - expected).abs() < 0.01)
+        });
+    }
 
     // Pan by dragging the background, then Centre brings the middle back.
     let centre = (w.number("centre_x"), w.number("centre_y"));

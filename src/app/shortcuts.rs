@@ -82,11 +82,8 @@ pub fn handle(app: &mut IdflowApp, ctx: &egui::Context) {
         app.canvas.request_fit();
     }
     if pressed(Modifiers::NONE, Key::N) {
-        if app.doc.read_only() {
-            app.notify(ctx, crate::document::EditError::ReadOnly.to_string(), true);
-        } else {
-            app.canvas.add_note_at_pointer(&mut app.doc, ctx);
-        }
+        // A refusal (a read-only workflow) is shown like any canvas edit's.
+        app.canvas.add_note_at_pointer(&mut app.doc, ctx);
     }
     if pressed(Modifiers::NONE, Key::F1) {
         app.shortcuts_open = true;

@@ -183,9 +183,10 @@ enum Action {
 }
 
 impl Canvas {
-    /// Fits the whole workflow into view on the next frame.
+    /// Fits the whole workflow into view on the next frame (not while the
+    /// view is locked: Lock stops every pan and zoom, F and the menus too).
     pub fn request_fit(&mut self) {
-        self.fit_requested = true;
+        self.fit_requested |= !self.locked;
     }
 
     /// Forgets the last test run's highlights.
@@ -325,7 +326,7 @@ impl Canvas {
     /// Lays the whole workflow out left to right, as one undo step.
     pub fn auto_layout(&mut self, doc: &mut Document) {
         let moves = layered(doc.workflow());
-        if doc.apply(Command::SetPositions(moves)).is_ok() {
+        if self.edit(doc.apply(Command::SetPositions(moves))).is_some() {
             self.request_fit();
         }
     }
@@ -862,7 +863,7 @@ impl Canvas {
                 ui.close();
             }
             if ui
-                .add_enabled(!read_only, egui::Button::new("Auto-layout"))
+                .add_enabled(!read_only, egui::Button::new("Lay out left to right"))
                 .clicked()
             {
                 self.auto_layout(doc);

@@ -32,26 +32,28 @@ pub(super) fn ui(panel: &mut PropertiesPanel, ui: &mut Ui, doc: &mut Document, i
                 .labelled_by(label.id);
             commit = commit.or(panel.field_gesture(&response, id, "text"));
         });
-        widgets::row(ui, "Width", |ui, label| {
-            let response = ui
-                .add(
-                    egui::DragValue::new(&mut size.width)
-                        .range(NoteSize::MIN.width..=NoteSize::MAX.width)
-                        .speed(2.0),
-                )
-                .labelled_by(label.id);
-            commit = commit.or(panel.field_gesture(&response, id, "width"));
-        });
-        widgets::row(ui, "Height", |ui, label| {
-            let response = ui
-                .add(
-                    egui::DragValue::new(&mut size.height)
-                        .range(NoteSize::MIN.height..=NoteSize::MAX.height)
-                        .speed(2.0),
-                )
-                .labelled_by(label.id);
-            commit = commit.or(panel.field_gesture(&response, id, "height"));
-        });
+        let dimensions = [
+            (
+                "Width",
+                "width",
+                &mut size.width,
+                NoteSize::MIN.width..=NoteSize::MAX.width,
+            ),
+            (
+                "Height",
+                "height",
+                &mut size.height,
+                NoteSize::MIN.height..=NoteSize::MAX.height,
+            ),
+        ];
+        for (title, field, value, range) in dimensions {
+            widgets::row(ui, title, |ui, label| {
+                let response = ui
+                    .add(egui::DragValue::new(value).range(range).speed(2.0))
+                    .labelled_by(label.id);
+                commit = commit.or(panel.field_gesture(&response, id, field));
+            });
+        }
     });
     if size != original.size() {
         note.size = Some(size);

@@ -57,11 +57,19 @@ use DecisionType::{NotExecuted, Passed, Rejected, Warning};
 
 const ID_SELFIE_DOC: &[CredentialCategory] = &[C::Id, C::Selfie, C::Document];
 const ID_OR_DOC: &[CredentialCategory] = &[C::Id, C::Document];
-const RISK_SIGNAL_CHAIN: &[Capability] = &[
+/// The run-time chain on an ID or document credential, in the order the
+/// platform runs it (domain.md, "Execution order", from the API guide):
+/// each link runs only when the ones before it on that credential held.
+pub const ID_CHAIN: [Capability; 4] = [
     Capability::Usability,
     Capability::ImageChecks,
     Capability::Extraction,
+    Capability::DataChecks,
 ];
+
+/// What a risk signal that reads a document needs of it: the ID chain up to
+/// extraction (not data checks).
+const RISK_SIGNAL_CHAIN: &[Capability] = ID_CHAIN.split_at(3).0;
 const SIMPLE_SIGNAL_LABELS: &[(DecisionType, &[&str])] = &[
     (Passed, &["OK"]),
     (Rejected, &["DENY"]),

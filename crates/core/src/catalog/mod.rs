@@ -8,7 +8,7 @@ mod credentials;
 mod palette;
 mod standard;
 
-pub use capabilities::{CAPABILITIES, CapabilitySpec, CredentialNeed, capability_spec};
+pub use capabilities::{CAPABILITIES, CapabilitySpec, CredentialNeed, ID_CHAIN, capability_spec};
 pub use credentials::{allowed_parts, category_name, service_capabilities, service_needs};
 pub use palette::{PaletteEntry, PaletteGroup, default_weights, palette};
 pub use standard::{STANDARD_WORKFLOWS, StandardWorkflow, standard_workflow};

@@ -30,7 +30,7 @@ pub use scenario::{
     ExtractedData, Outcome, Scenario, ScenarioError, builtin, by_name, for_every_label, names,
 };
 
-use crate::catalog::{CredentialNeed, capability_spec};
+use crate::catalog::{CredentialNeed, ID_CHAIN, capability_spec};
 use crate::model::{
     AcquisitionType, Capability, Condition, CredentialCategory, DecisionType, ExtractedField,
     NodeId, NodeKind, Operator, Part, Port, ServiceKind, Subject, TerminalDecision, Value,
@@ -189,15 +189,6 @@ impl Run {
         }
     }
 }
-
-/// The run-time chain on an ID or document credential, in the order the
-/// platform runs it (domain.md, "Execution order", from the API guide).
-const ID_CHAIN: [Capability; 4] = [
-    Capability::Usability,
-    Capability::ImageChecks,
-    Capability::Extraction,
-    Capability::DataChecks,
-];
 
 /// When a service runs a capability relative to the others it selects: the
 /// ID chain in the platform's order, then the face checks, then the rest.
