@@ -91,6 +91,7 @@ pub fn synthetic_workflow(nodes: usize) -> Workflow {
         Position::new(0.0, -300.0),
         NodeKind::RiskCalculation(RiskCalculationNode {
             weights: default_weights(capabilities),
+            bands: None,
         }),
     ));
     w.nodes.push(Node::new(

@@ -97,8 +97,23 @@ fn kind() -> impl Strategy<Value = NodeKind> {
         ),
         pick(RiskSignal::ALL).prop_map(|signal| NodeKind::RiskSignal(RiskSignalNode { signal })),
         condition().prop_map(|condition| NodeKind::Decision(DecisionNode { condition })),
-        vec(weight, 0..4)
-            .prop_map(|weights| NodeKind::RiskCalculation(RiskCalculationNode { weights })),
+        (
+            vec(weight, 0..4),
+            proptest::option::of(
+                (0u8..50, 50u8..100).prop_map(|(passed_up_to, warning_up_to)| {
+                    ScoreBands {
+                        passed_up_to,
+                        warning_up_to,
+                    }
+                })
+            )
+        )
+            .prop_map(
+                |(weights, bands)| NodeKind::RiskCalculation(RiskCalculationNode {
+                    weights,
+                    bands
+                })
+            ),
         (terminal_decision, proptest::option::of(text()))
             .prop_map(|(decision, label)| NodeKind::Terminal(TerminalNode { decision, label })),
     ]

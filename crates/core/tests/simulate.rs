@@ -207,9 +207,10 @@ fn step_up_takes_the_documented_branches() {
     assert!(low.capability(Capability::Usability).is_none());
     let risky = run(&w, "DEVICE_HIGH_RISK");
     assert_eq!(risky.ending, Ending::Terminal("end_verified".into()));
+    // The device's WARNING stays: a later pass does not erase it.
     assert_eq!(
         (risky.decision, risky.label.as_str()),
-        (DecisionType::Passed, "VERIFIED_AFTER_STEP_UP")
+        (DecisionType::Warning, "VERIFIED_AFTER_STEP_UP")
     );
     let mut fake = by_name("DEVICE_HIGH_RISK").expect("scenario");
     fake.outcomes
@@ -227,12 +228,19 @@ fn returning_user_falls_back_to_idiv() {
     let ok = run(&w, "ALL_PASS");
     assert_eq!(ok.ending, Ending::Terminal("end_auth".into()));
     assert!(
-        ok.capability(Capability::Usability).is_none(),
+        !ok.credentials
+            .iter()
+            .any(|c| c.category == idflow_core::model::CredentialCategory::Id),
         "no ID asked for"
     );
     let failed = run(&w, "AUTHENTICATION_FAILED");
     assert_eq!(failed.ending, Ending::Terminal("end_verified".into()));
-    assert_eq!(failed.label, "VERIFIED_BY_IDIV");
+    // Seed 004: a rejection in any capability rejects the transaction,
+    // whatever the ID check after it found.
+    assert_eq!(
+        (failed.decision, failed.label.as_str()),
+        (DecisionType::Rejected, "CHECKED_BY_IDIV")
+    );
     let mut both = by_name("AUTHENTICATION_FAILED").expect("scenario");
     both.outcomes
         .extend(by_name("FACE_NO_MATCH").expect("scenario").outcomes);

@@ -5,11 +5,16 @@
 
 mod capabilities;
 mod credentials;
+mod delivery;
 mod palette;
 mod standard;
 
 pub use capabilities::{CAPABILITIES, CapabilitySpec, CredentialNeed, ID_CHAIN, capability_spec};
 pub use credentials::{allowed_parts, category_name, service_capabilities, service_needs};
+pub use delivery::{
+    api_parts, can_arrive, credential_channels, deliverable_parts, delivered_parts,
+    is_stored_facemap, reuses,
+};
 pub use palette::{PaletteEntry, PaletteGroup, default_weights, palette};
 pub use standard::{STANDARD_WORKFLOWS, StandardWorkflow, standard_workflow};
 

@@ -174,6 +174,7 @@ pub fn palette() -> Vec<PaletteEntry> {
         "Risk calculation",
         NodeKind::RiskCalculation(RiskCalculationNode {
             weights: Vec::new(),
+            bands: None,
         }),
     ));
     entries.push(entry(

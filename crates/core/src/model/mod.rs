@@ -11,7 +11,7 @@ mod workflow;
 pub use condition::{Condition, ExtractedField, Operator, Subject, Value};
 pub use node::{
     AcquisitionNode, DecisionNode, Node, NodeKind, NodeKindTag, RiskCalculationNode,
-    RiskSignalNode, RiskWeight, ServiceNode, TerminalDecision, TerminalNode,
+    RiskSignalNode, RiskWeight, ScoreBands, ServiceNode, TerminalDecision, TerminalNode,
 };
 pub use vocabulary::{
     AcquisitionType, Capability, Channel, CredentialCategory, DecisionType, DocumentType, Part,

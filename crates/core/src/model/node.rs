@@ -137,6 +137,71 @@ pub struct DecisionNode {
 #[serde(deny_unknown_fields)]
 pub struct RiskCalculationNode {
     pub weights: Vec<RiskWeight>,
+    /// The account's decision thresholds when its support changed them
+    /// (domain.md: the bands are a platform setting); absent: the defaults.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bands: Option<ScoreBands>,
+}
+
+/// Where a risk score's decision changes (domain.md, "Top-level decision":
+/// default PASSED 0-30, WARNING 31-70, REJECTED 71-100; NOT_EXECUTED -1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScoreBands {
+    /// The highest PASSED score.
+    pub passed_up_to: u8,
+    /// The highest WARNING score; above it is REJECTED.
+    pub warning_up_to: u8,
+}
+
+impl Default for ScoreBands {
+    fn default() -> Self {
+        ScoreBands {
+            passed_up_to: 30,
+            warning_up_to: 70,
+        }
+    }
+}
+
+impl ScoreBands {
+    /// The score that means "not executed".
+    pub const NOT_EXECUTED: i16 = -1;
+
+    /// Bands are usable when each decision keeps at least one score:
+    /// PASSED from 0, WARNING above it, REJECTED above that up to 100.
+    pub fn is_valid(&self) -> bool {
+        self.passed_up_to < self.warning_up_to && self.warning_up_to < 100
+    }
+
+    /// The decision a score falls in.
+    pub fn decision(&self, score: i16) -> DecisionType {
+        if score < 0 {
+            DecisionType::NotExecuted
+        } else if score <= i16::from(self.passed_up_to) {
+            DecisionType::Passed
+        } else if score <= i16::from(self.warning_up_to) {
+            DecisionType::Warning
+        } else {
+            DecisionType::Rejected
+        }
+    }
+
+    /// The lowest and highest score of a decision's band.
+    pub fn range(&self, decision: DecisionType) -> (i16, i16) {
+        let (passed, warning) = (i16::from(self.passed_up_to), i16::from(self.warning_up_to));
+        match decision {
+            DecisionType::NotExecuted => (Self::NOT_EXECUTED, Self::NOT_EXECUTED),
+            DecisionType::Passed => (0, passed),
+            DecisionType::Warning => (passed + 1, warning),
+            DecisionType::Rejected => (warning + 1, 100),
+        }
+    }
+
+    /// `score` moved into `decision`'s band (unchanged when already in it).
+    pub fn into_band(&self, decision: DecisionType, score: i16) -> i16 {
+        let (low, high) = self.range(decision);
+        score.clamp(low, high)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

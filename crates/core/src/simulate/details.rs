@@ -6,7 +6,7 @@ use serde_json::{Map, Value, json};
 
 use super::{ExtractedData, Run, stable_id};
 use crate::catalog::capability_spec;
-use crate::model::{Capability, DecisionType, Part, Workflow};
+use crate::model::{Capability, CredentialCategory, DecisionType, NodeKind, Part, Workflow};
 
 /// Identity and timing of the transaction the document describes. The
 /// defaults are fixed so that CLI output is reproducible; the server fills
@@ -42,14 +42,29 @@ impl DetailsContext {
     }
 }
 
-/// Data the platform attaches to some capabilities' results.
+/// Data the platform attaches to some capabilities' results. `document`
+/// is set when the result reads a proof-of-address document (its type
+/// preset), whose extraction has no licence or passport fields.
 pub(super) fn capability_data(
     capability: Capability,
     label: &str,
     data: &ExtractedData,
     decision: DecisionType,
+    document: Option<&str>,
 ) -> Option<Value> {
     match capability {
+        Capability::Extraction if decision == DecisionType::Passed && document.is_some() => {
+            Some(json!({
+                "type": document.unwrap_or("UTILITY_BILL"),
+                "issuingCountry": data.issuing_country,
+                "firstName": data.first_name,
+                "lastName": data.last_name,
+                "addressLine": "123 MAIN STREET",
+                "city": "SAN FRANCISCO",
+                "postalCode": "94105",
+                "subdivision": "CA",
+            }))
+        }
         Capability::Extraction if decision == DecisionType::Passed => Some(json!({
             "type": data.document_type,
             "subType": format!("REGULAR_{}", data.document_type),
@@ -76,12 +91,16 @@ pub(super) fn capability_data(
             };
             Some(json!({ "similarity": value }))
         }
-        Capability::Liveness => Some(json!({
+        // Seed 003's authentication samples.
+        Capability::Authentication if decision != DecisionType::NotExecuted => {
+            Some(json!({ "type": "IPROOV_STANDARD" }))
+        }
+        Capability::Liveness if decision != DecisionType::NotExecuted => Some(json!({
             "type": "IPROOV_STANDARD",
             "predictedAge": data.current_age,
             "ageConfidenceRange": format!("{}-{}", (data.current_age - 12).max(0), data.current_age + 12),
         })),
-        Capability::ImageChecks => {
+        Capability::ImageChecks if decision != DecisionType::NotExecuted => {
             let findings: Vec<String> = if label == "REPEATED_FACE" {
                 (0..3)
                     .map(|i| stable_id(&format!("face-search/{i}")))
@@ -95,6 +114,20 @@ pub(super) fn capability_data(
     }
 }
 
+/// A proof-of-address document's type: its step's first preset, else a
+/// utility bill.
+fn document_type<'w>(workflow: &'w Workflow, credential: &super::Credential) -> &'w str {
+    workflow
+        .nodes
+        .iter()
+        .find(|n| n.id == credential.node)
+        .and_then(|n| match &n.kind {
+            NodeKind::Acquisition(a) => a.document_types.first().map(|t| t.as_str()),
+            _ => None,
+        })
+        .unwrap_or("UTILITY_BILL")
+}
+
 fn part_name(part: Part) -> &'static str {
     part.as_str()
 }
@@ -102,16 +135,20 @@ fn part_name(part: Part) -> &'static str {
 /// The retrieval document of `run`.
 pub fn details(workflow: &Workflow, run: &Run, ctx: &DetailsContext) -> Value {
     let account_href = format!("{}/api/v1/accounts/{}", ctx.base_url, ctx.account_id);
+    // This transaction's credentials; a reused one belongs to the earlier
+    // transaction (seed 003's 10014 details list only the new selfie and
+    // facemap).
     let credentials: Vec<Value> = run
         .credentials
         .iter()
+        .filter(|c| !c.existing)
         .map(|c| {
             let parts: Vec<Value> = c
                 .parts
                 .iter()
                 .filter(|p| match c.category {
-                    crate::model::CredentialCategory::Selfie => **p == Part::Face,
-                    crate::model::CredentialCategory::Facemap => **p == Part::Facemap,
+                    CredentialCategory::Selfie => **p == Part::Face,
+                    CredentialCategory::Facemap => **p == Part::Facemap,
                     _ => true,
                 })
                 .map(|&p| json!({ "classifier": part_name(p), "href": format!("{account_href}/credentials/{}/parts/{}", c.id, part_name(p)) }))
@@ -131,8 +168,15 @@ pub fn details(workflow: &Workflow, run: &Run, ctx: &DetailsContext) -> Value {
             .credentials
             .iter()
             .filter_map(|&i| run.credentials.get(i))
+            .filter(|c| !c.existing)
             .map(|c| json!({ "id": c.id, "category": c.category.as_str() }))
             .collect();
+        let document = r
+            .credentials
+            .first()
+            .and_then(|&i| run.credentials.get(i))
+            .filter(|c| c.category == CredentialCategory::Document)
+            .map(|c| document_type(workflow, c));
         let mut entry = json!({
             // Ids are derived here, not during the run: formatting one per
             // result was most of a 10,000-node run's time.
@@ -140,16 +184,21 @@ pub fn details(workflow: &Workflow, run: &Run, ctx: &DetailsContext) -> Value {
             "credentials": creds,
             "decision": { "type": r.decision.as_str(), "details": { "label": r.label } },
         });
-        if let Some(data) = capability_data(r.capability, r.label, &run.data, r.decision) {
+        if let Some(data) = capability_data(r.capability, r.label, &run.data, r.decision, document)
+        {
             entry["data"] = data;
         }
-        if r.capability == Capability::Liveness
-            && r.decision == DecisionType::Passed
+        // Seed 003: liveness with a facemap, and a passed authentication,
+        // link the facemap usable for later authentications.
+        if matches!(
+            r.capability,
+            Capability::Liveness | Capability::Authentication
+        ) && r.decision == DecisionType::Passed
             && let Some(facemap) = r
                 .credentials
                 .iter()
                 .filter_map(|&i| run.credentials.get(i))
-                .find(|c| c.category == crate::model::CredentialCategory::Facemap)
+                .find(|c| c.category == CredentialCategory::Facemap)
         {
             entry["validFaceMapForAuthentication"] = json!(format!(
                 "{account_href}/credentials/{}/parts/FACEMAP",

@@ -8,7 +8,7 @@ pub struct MatrixRow {
     pub scenario: String,
     pub decision: DecisionType,
     pub label: String,
-    pub risk_score: u8,
+    pub risk_score: i16,
     /// The terminal reached, or why none was.
     pub terminal: String,
 }

@@ -2,21 +2,25 @@
 //! and renders what the platform would decide. Pure and deterministic, so
 //! the CLI, the designer and the server's mock API give the same answer.
 //!
-//! Semantics (also in the README):
-//! - Acquisition steps make their credentials present.
+//! Semantics (also in the README; sources in domain.md, "How the platform
+//! decides"):
+//! - Acquisition steps make their credentials present: what the scenario
+//!   says was delivered, by default everything the step's channels allow.
+//!   A new facemap that did not arrive is absent (an API-only journey has
+//!   none); another credential whose parts did not all arrive gets
+//!   usability NOT_EXECUTED/NOT_UPLOADED. A reused credential (USE_EXISTING,
+//!   REUSABLE_IDENTITY) on the account keeps its earlier results.
 //! - A service runs its selected capabilities in the platform's order
 //!   (usability -> image checks -> extraction -> data checks, then the face
-//!   checks). A capability whose credential never arrived is
-//!   NOT_EXECUTED/NOT_UPLOADED; one whose chain on that credential is broken
-//!   (usability not PASSED or WARNING, or an earlier link that ran REJECTED
-//!   or NOT_EXECUTED) is NOT_EXECUTED/PRECONDITION_NOT_FULFILLED; otherwise
-//!   it renders the scenario's outcome (default: PASSED).
+//!   checks). One whose chain on its credential is broken (usability not
+//!   PASSED or WARNING, or an earlier selected link REJECTED or NOT_EXECUTED)
+//!   is NOT_EXECUTED/PRECONDITION_NOT_FULFILLED; otherwise it renders the
+//!   scenario's outcome (default: PASSED).
 //! - A decision point evaluates its condition on the results so far; a
 //!   subject with no result yet makes the condition false (Else).
 //! - A risk calculation sums the weights of the outcomes that occurred
-//!   (capped at 100); the last one reached is the transaction's risk score.
-//! - A terminal ends the run: DERIVED gives REJECTED if any capability
-//!   rejected, else WARNING if any warned, else PASSED; FIXED gives its own.
+//!   (capped at 100); the last one reached gives the score and its bands.
+//! - The transaction's decision and score follow one rule (`settle`).
 
 mod details;
 mod matrix;
@@ -27,14 +31,18 @@ use std::collections::HashMap;
 pub use details::{DetailsContext, details};
 pub use matrix::{MatrixRow, matrix, matrix_for_capability};
 pub use scenario::{
-    ExtractedData, Outcome, Scenario, ScenarioError, builtin, by_name, for_every_label, names,
+    Delivered, ExtractedData, Outcome, Scenario, ScenarioError, builtin, by_name, for_every_label,
+    names,
 };
 
-use crate::catalog::{CredentialNeed, ID_CHAIN, capability_spec};
+use crate::catalog::{
+    CredentialNeed, ID_CHAIN, capability_spec, deliverable_parts, delivered_parts,
+    is_stored_facemap, reuses,
+};
 use crate::model::{
-    AcquisitionType, Capability, Condition, CredentialCategory, DecisionType, ExtractedField,
-    NodeId, NodeKind, Operator, Part, Port, ServiceKind, Subject, TerminalDecision, Value,
-    Workflow,
+    AcquisitionNode, AcquisitionType, Capability, Condition, CredentialCategory, DecisionType,
+    ExtractedField, NodeId, NodeKind, Operator, Part, Port, ScoreBands, ServiceKind, Subject,
+    TerminalDecision, TerminalNode, Value, Workflow,
 };
 
 /// A credential made present by an acquisition step.
@@ -43,9 +51,13 @@ pub struct Credential {
     pub id: String,
     pub category: CredentialCategory,
     pub label: Option<String>,
+    /// The parts that arrived.
     pub parts: Vec<Part>,
-    /// Stored by an earlier transaction (USE_EXISTING).
+    /// Reused from an earlier transaction on the account (USE_EXISTING,
+    /// REUSABLE_IDENTITY): it carries its earlier results.
     pub existing: bool,
+    /// Every part it needs arrived (always, for a reused one).
+    pub delivered: bool,
     pub node: NodeId,
 }
 
@@ -80,7 +92,7 @@ pub enum StepOutcome {
     /// A decision point took this branch.
     Branch(Port),
     /// A risk calculation produced this score.
-    Risk(u8),
+    Risk(i16),
     /// A terminal ended the run with this decision.
     End(DecisionType),
 }
@@ -107,7 +119,8 @@ pub struct Run {
     pub results: Vec<CapabilityResult>,
     pub decision: DecisionType,
     pub label: String,
-    pub risk_score: u8,
+    /// -1 (NOT_EXECUTED) to 100, in the band of `decision`.
+    pub risk_score: i16,
     pub ending: Ending,
     pub data: ExtractedData,
 }
@@ -129,9 +142,9 @@ impl Run {
             .map(|r| (r.decision, r.label))
     }
 
-    /// REJECTED if anything rejected, else WARNING if anything warned, else PASSED.
+    /// The capabilities' decision C (see `capabilities_decision`).
     pub fn overall(&self) -> DecisionType {
-        overall(&self.results)
+        capabilities_decision(&self.results)
     }
 
     pub fn step(&self, node: &NodeId) -> Option<&Step> {
@@ -199,14 +212,108 @@ fn run_order(capability: Capability) -> usize {
         .unwrap_or(ID_CHAIN.len() + capability as usize)
 }
 
-fn overall(results: &[CapabilityResult]) -> DecisionType {
-    if results.iter().any(|r| r.decision == DecisionType::Rejected) {
-        DecisionType::Rejected
-    } else if results.iter().any(|r| r.decision == DecisionType::Warning) {
+/// The capabilities' decision C (issue 11, "one rule for decision and
+/// score"): REJECTED if any result is REJECTED (seed 004: a rejection in any
+/// capability rejects the transaction); else NOT_EXECUTED if nothing
+/// executed; else WARNING if anything warned or did not run (idflow's own
+/// rule where the sources are silent: a check that could not run needs a
+/// person to look); else PASSED.
+pub fn capabilities_decision(results: &[CapabilityResult]) -> DecisionType {
+    let mut executed = false;
+    let mut warned = false;
+    for r in results {
+        match r.decision {
+            DecisionType::Rejected => return DecisionType::Rejected,
+            DecisionType::Warning => {
+                executed = true;
+                warned = true;
+            }
+            DecisionType::Passed => executed = true,
+            DecisionType::NotExecuted => warned = true,
+        }
+    }
+    if !executed {
+        DecisionType::NotExecuted
+    } else if warned {
         DecisionType::Warning
     } else {
         DecisionType::Passed
     }
+}
+
+/// How severe a decision is for the transaction: NOT_EXECUTED stands apart
+/// (it always wins, with score -1), then REJECTED, WARNING, PASSED.
+fn severity(d: DecisionType) -> u8 {
+    match d {
+        DecisionType::Passed => 0,
+        DecisionType::Warning => 1,
+        DecisionType::Rejected => 2,
+        DecisionType::NotExecuted => 3,
+    }
+}
+
+/// The transaction's decision, label and score (issue 11, "one rule for
+/// decision and score"; domain.md, "Top-level decision"). `c` is the
+/// capabilities' decision, `raw` the capped sum of weights, `terminal` the
+/// terminal reached.
+pub fn settle(
+    c: DecisionType,
+    raw: i16,
+    bands: &ScoreBands,
+    terminal: Option<&TerminalNode>,
+) -> (DecisionType, String, i16) {
+    if c == DecisionType::NotExecuted {
+        let label = terminal.and_then(|t| t.label.clone());
+        return (
+            c,
+            label.unwrap_or_else(|| c.to_string()),
+            ScoreBands::NOT_EXECUTED,
+        );
+    }
+    let fixed = terminal.and_then(|t| match t.decision {
+        TerminalDecision::Fixed(d) => Some(d),
+        TerminalDecision::Derived => None,
+    });
+    let (decision, score) = match fixed {
+        Some(DecisionType::NotExecuted) => (DecisionType::NotExecuted, ScoreBands::NOT_EXECUTED),
+        // A fixed terminal may raise the decision, never lower it below C;
+        // the score then moves into the final band.
+        Some(f) => {
+            let d = if severity(f) >= severity(c) { f } else { c };
+            (d, bands.into_band(d, raw))
+        }
+        None => {
+            let by_score = bands.decision(raw);
+            if severity(c) > severity(by_score) {
+                (c, bands.range(c).0)
+            } else {
+                (by_score, raw)
+            }
+        }
+    };
+    // The terminal's label names its own decision; one overridden by the
+    // results would mislead (a REJECTED transaction labelled "APPROVED").
+    let label = match (terminal.and_then(|t| t.label.clone()), fixed) {
+        (Some(label), Some(f)) if f == decision => label,
+        (Some(label), None) => label,
+        _ => decision.to_string(),
+    };
+    (decision, label, score)
+}
+
+/// A new credential with the parts that came: absent when it is a facemap
+/// that never came (over API alone there is none: domain.md, "Inputs"),
+/// else delivered when every needed part came.
+fn arrived(
+    category: CredentialCategory,
+    parts: Vec<Part>,
+    needed: &[Part],
+) -> Option<(Vec<Part>, bool, bool)> {
+    if category == CredentialCategory::Facemap && parts.is_empty() {
+        return None;
+    }
+    let delivered = !needed.is_empty() && needed.iter().all(|p| parts.contains(p));
+    Some((parts, false, delivered))
 }
 
 fn passes(d: DecisionType) -> bool {
@@ -241,7 +348,11 @@ struct Walker<'a> {
     /// Running aggregates, so decisions read them in O(1) (a scan of all
     /// results per decision made 10,000-node runs quadratic: 100 ms).
     rejected: bool,
+    /// Something warned or did not run.
     warned: bool,
+    executed: bool,
+    /// The bands of the last risk calculation reached.
+    bands: ScoreBands,
     /// Per capability: index of its worst result so far.
     worst: [Option<usize>; 32],
     /// Per capability: bit per decision type it has rendered.
@@ -281,6 +392,8 @@ pub fn simulate(workflow: &Workflow, scenario: &Scenario) -> Run {
         },
         rejected: false,
         warned: false,
+        executed: false,
+        bands: ScoreBands::default(),
         worst: [None; 32],
         occurred: [0; 32],
         extracted: false,
@@ -340,9 +453,20 @@ impl<'a> Walker<'a> {
             }
         }
         if !matches!(self.run.ending, Ending::Terminal(_)) {
-            self.run.decision = self.run.overall();
-            self.run.label = self.run.decision.to_string();
+            self.settle(None);
         }
+    }
+
+    fn settle(&mut self, terminal: Option<&TerminalNode>) {
+        let (decision, label, score) = settle(
+            self.overall_so_far(),
+            self.run.risk_score,
+            &self.bands,
+            terminal,
+        );
+        self.run.decision = decision;
+        self.run.label = label;
+        self.run.risk_score = score;
     }
 
     /// Runs one node; returns the port to leave by (None at a terminal).
@@ -352,8 +476,10 @@ impl<'a> Walker<'a> {
         let outcome = match &node.kind {
             NodeKind::Acquisition(a) => {
                 for category in a.credentials() {
-                    let parts = a.parts.clone();
-                    let existing = a.acquisition_type == AcquisitionType::UseExisting;
+                    let Some((parts, existing, delivered)) = self.arrival(&node.id, a, category)
+                    else {
+                        continue;
+                    };
                     self.acquired_by.push(i);
                     self.run.credentials.push(Credential {
                         id: stable_id(&format!("{}/{}/{}", self.workflow.key, node.id, category)),
@@ -361,6 +487,7 @@ impl<'a> Walker<'a> {
                         label: a.label.clone(),
                         parts,
                         existing,
+                        delivered,
                         node: node.id.clone(),
                     });
                 }
@@ -401,20 +528,16 @@ impl<'a> Walker<'a> {
                     })
                     .map(|w| u32::from(w.weight))
                     .sum();
-                self.run.risk_score = sum.min(100) as u8;
+                self.run.risk_score = sum.min(100) as i16;
+                self.bands = r.bands.unwrap_or_default();
                 StepOutcome::Risk(self.run.risk_score)
             }
             NodeKind::Terminal(t) => {
-                let decision = match t.decision {
-                    TerminalDecision::Derived => self.overall_so_far(),
-                    TerminalDecision::Fixed(d) => d,
-                };
-                self.run.decision = decision;
-                self.run.label = t.label.clone().unwrap_or_else(|| decision.to_string());
+                self.settle(Some(t));
                 self.run.ending = Ending::Terminal(node.id.clone());
                 self.run.steps.push(Step {
                     node: node.id.clone(),
-                    outcome: StepOutcome::End(decision),
+                    outcome: StepOutcome::End(self.run.decision),
                     results: Vec::new(),
                 });
                 return None;
@@ -426,6 +549,51 @@ impl<'a> Walker<'a> {
             results: (first_result..self.run.results.len()).collect(),
         });
         Some(Port::Out)
+    }
+
+    /// What arrived for a step's credential: (parts, reused, delivered), or
+    /// `None` when it is absent from the run (a new facemap that never came,
+    /// a reused credential the account does not hold).
+    fn arrival(
+        &self,
+        node: &NodeId,
+        step: &AcquisitionNode,
+        category: CredentialCategory,
+    ) -> Option<(Vec<Part>, bool, bool)> {
+        let needed = delivered_parts(category, &step.parts);
+        let reused = Some((Vec::new(), true, true));
+        let Some(_) = &self.scenario.delivered else {
+            // By default every reused credential is on the account and
+            // every new one arrives through the channels the step allows.
+            if reuses(step) {
+                return reused;
+            }
+            let parts = deliverable_parts(step, category);
+            return arrived(category, parts, &needed);
+        };
+        let delivery = self.scenario.delivery(node.as_str(), category);
+        if is_stored_facemap(step, category) {
+            // 10071: the customer uploads the stored facemap over the API.
+            let uploaded = delivery.is_some_and(|d| d.reused || d.parts.contains(&Part::Facemap));
+            return uploaded.then(|| (vec![Part::Facemap], true, true));
+        }
+        if reuses(step) && delivery.is_some_and(|d| d.reused) {
+            return reused;
+        }
+        if step.acquisition_type == AcquisitionType::UseExisting {
+            // Not on the account: missing (issue 11).
+            return None;
+        }
+        let parts = delivery
+            .map(|d| {
+                needed
+                    .iter()
+                    .copied()
+                    .filter(|p| d.parts.contains(p))
+                    .collect()
+            })
+            .unwrap_or_default();
+        arrived(category, parts, &needed)
     }
 
     fn credentials_of(
@@ -444,8 +612,12 @@ impl<'a> Walker<'a> {
             .collect()
     }
 
-    /// Whether `capability` passed on credential `cred` earlier in the run.
+    /// Whether `capability` passed on credential `cred` earlier in the run
+    /// (a reused credential carries its earlier PASSED results).
     fn passed_on(&self, capability: Capability, cred: usize) -> bool {
+        if self.run.credentials.get(cred).is_some_and(|c| c.existing) {
+            return true;
+        }
         self.run
             .results
             .iter()
@@ -461,6 +633,9 @@ impl<'a> Walker<'a> {
     /// when it ran (the chain covers the selected capabilities), and a
     /// REJECTED or NOT_EXECUTED link breaks it, a WARNING does not.
     fn chain_holds(&self, capability: Capability, cred: usize) -> bool {
+        if self.run.credentials.get(cred).is_some_and(|c| c.existing) {
+            return true;
+        }
         let links = ID_CHAIN.iter().take_while(|&&c| c != capability);
         links.enumerate().all(|(i, &link)| {
             let result = self
@@ -519,7 +694,8 @@ impl<'a> Walker<'a> {
         let step = self.run.steps.len();
         let index = self.run.results.len();
         self.rejected |= decision == DecisionType::Rejected;
-        self.warned |= decision == DecisionType::Warning;
+        self.warned |= matches!(decision, DecisionType::Warning | DecisionType::NotExecuted);
+        self.executed |= matches!(decision, DecisionType::Passed | DecisionType::Warning);
         self.extracted |= capability == Capability::Extraction && decision == DecisionType::Passed;
         self.occurred[capability as usize] |= 1 << (decision as u8);
         let slot = &mut self.worst[capability as usize];
@@ -533,6 +709,51 @@ impl<'a> Walker<'a> {
             label,
             step,
         });
+    }
+
+    /// Records a capability that could not run.
+    fn skip(&mut self, capability: Capability, credentials: Vec<usize>) {
+        self.push(
+            capability,
+            credentials,
+            DecisionType::NotExecuted,
+            "PRECONDITION_NOT_FULFILLED",
+        );
+    }
+
+    /// Usability on new credentials (reused ones carry their earlier
+    /// result): NOT_EXECUTED NOT_UPLOADED when the parts did not all arrive
+    /// (domain.md, "Inputs"), WARNING outside the presets, else the
+    /// scenario's outcome.
+    fn usability(&mut self, creds: &[usize]) {
+        for &cred in creds {
+            let credential = &self.run.credentials[cred];
+            if !credential.delivered {
+                self.push(
+                    Capability::Usability,
+                    vec![cred],
+                    DecisionType::NotExecuted,
+                    "NOT_UPLOADED",
+                );
+                continue;
+            }
+            let category = credential.category;
+            let (mut decision, mut label) =
+                self.scenario.outcome(Capability::Usability, Some(category));
+            if decision == DecisionType::Passed
+                && let Some(unsupported) = self.outside_presets(cred)
+            {
+                (decision, label) = (DecisionType::Warning, unsupported);
+            }
+            self.push(Capability::Usability, vec![cred], decision, label);
+        }
+    }
+
+    fn has_result_on(&self, capability: Capability, cred: usize) -> bool {
+        self.run
+            .results
+            .iter()
+            .any(|r| r.capability == capability && r.credentials.contains(&cred))
     }
 
     fn run_capability(&mut self, capability: Capability, service: Option<ServiceKind>) {
@@ -556,41 +777,22 @@ impl<'a> Walker<'a> {
                         "NOT_UPLOADED",
                     );
                 }
-                for cred in creds {
-                    let category = self.run.credentials[cred].category;
-                    let (mut decision, mut label) =
-                        self.scenario.outcome(capability, Some(category));
-                    if decision == DecisionType::Passed
-                        && let Some(unsupported) = self.outside_presets(cred)
-                    {
-                        (decision, label) = (DecisionType::Warning, unsupported);
-                    }
-                    self.push(capability, vec![cred], decision, label);
-                }
+                self.usability(&creds);
             }
             C::Extraction | C::ImageChecks | C::DataChecks => {
                 let Some(&cred) = self.credentials_of(&[main_category], None).first() else {
-                    self.push(
-                        capability,
-                        vec![],
-                        DecisionType::NotExecuted,
-                        "NOT_UPLOADED",
-                    );
+                    self.skip(capability, vec![]);
                     return;
                 };
                 let mut creds = vec![cred];
-                if capability == C::ImageChecks {
+                // Image checks compare the ID's portrait with the selfie
+                // (REPEATED_FACE, DIFFERENT_PERSON); a document has none.
+                if capability == C::ImageChecks && main_category == K::Id {
                     creds.extend(self.credentials_of(&[K::Selfie], Some(false)).first());
                     creds.sort_by_key(|&c| self.run.credentials[c].category != K::Selfie);
                 }
-                let ready = self.chain_holds(capability, cred);
-                if !ready {
-                    self.push(
-                        capability,
-                        creds,
-                        DecisionType::NotExecuted,
-                        "PRECONDITION_NOT_FULFILLED",
-                    );
+                if !self.chain_holds(capability, cred) {
+                    self.skip(capability, creds);
                     return;
                 }
                 let (decision, label) = self.scenario.outcome(capability, Some(main_category));
@@ -598,23 +800,15 @@ impl<'a> Walker<'a> {
             }
             C::Liveness => {
                 let Some(&selfie) = self.credentials_of(&[K::Selfie], Some(false)).first() else {
-                    self.push(
-                        capability,
-                        vec![],
-                        DecisionType::NotExecuted,
-                        "NOT_UPLOADED",
-                    );
+                    self.skip(capability, vec![]);
                     return;
                 };
+                // Over API alone there is no facemap: liveness works on the
+                // selfie alone (domain.md, "Inputs").
                 let mut creds = vec![selfie];
                 creds.extend(self.credentials_of(&[K::Facemap], Some(false)).first());
                 if !self.passed_on(C::Usability, selfie) {
-                    self.push(
-                        capability,
-                        creds,
-                        DecisionType::NotExecuted,
-                        "PRECONDITION_NOT_FULFILLED",
-                    );
+                    self.skip(capability, creds);
                     return;
                 }
                 let (decision, label) = self.scenario.outcome(capability, None);
@@ -627,114 +821,136 @@ impl<'a> Walker<'a> {
                     .copied();
                 let id = self.credentials_of(&[K::Id], None).first().copied();
                 let (Some(selfie), Some(id)) = (selfie, id) else {
-                    let creds = selfie.into_iter().chain(id).collect();
-                    self.push(capability, creds, DecisionType::NotExecuted, "NOT_UPLOADED");
+                    self.skip(capability, selfie.into_iter().chain(id).collect());
                     return;
                 };
                 if !(self.passed_on(C::Usability, selfie) && self.passed_on(C::Usability, id)) {
-                    self.push(
-                        capability,
-                        vec![selfie, id],
-                        DecisionType::NotExecuted,
-                        "PRECONDITION_NOT_FULFILLED",
-                    );
+                    self.skip(capability, vec![selfie, id]);
                     return;
                 }
                 let (decision, label) = self.scenario.outcome(capability, None);
                 self.push(capability, vec![selfie, id], decision, label);
             }
-            C::Authentication => {
-                let stored = self
-                    .credentials_of(&[K::Facemap], Some(true))
-                    .first()
-                    .copied();
-                let selfie = self
-                    .credentials_of(&[K::Selfie], Some(false))
-                    .first()
-                    .copied();
-                let (Some(stored), Some(selfie)) = (stored, selfie) else {
-                    let creds = stored.into_iter().chain(selfie).collect();
-                    self.push(capability, creds, DecisionType::NotExecuted, "NOT_UPLOADED");
-                    return;
-                };
-                let mut creds = vec![selfie];
-                creds.extend(self.credentials_of(&[K::Facemap], Some(false)).first());
-                creds.push(stored);
-                let (decision, label) = self.scenario.outcome(capability, None);
-                self.push(capability, creds, decision, label);
-            }
-            signal => {
-                let spec = capability_spec(signal);
-                let mut creds = Vec::new();
-                let mut uploaded = true;
-                for need in spec.needs {
-                    let found = match need {
-                        CredentialNeed::AnyOf(categories) => {
-                            self.credentials_of(categories, None).first().copied()
-                        }
-                        CredentialNeed::DataPart(part) => self
-                            .run
-                            .credentials
-                            .iter()
-                            .position(|c| c.category == K::Data && c.parts.contains(part)),
-                        CredentialNeed::ExistingFacemap => self
-                            .credentials_of(&[K::Facemap], Some(true))
-                            .first()
-                            .copied(),
-                    };
-                    match found {
-                        Some(c) => creds.push(c),
-                        None => uploaded = false,
-                    }
-                }
-                if !uploaded {
-                    self.push(signal, creds, DecisionType::NotExecuted, "NOT_UPLOADED");
-                    return;
-                }
-                // A signal that reads a document (the ID, a proof of
-                // address) needs that credential's own chain, usability ->
-                // image checks -> extraction, not a pass on any other
-                // credential (domain.md, "How the platform decides": chains
-                // are per credential; no valid ID: NO_VALID_ID_CREDENTIAL,
-                // no extraction: EXTRACTION_NOT_DONE for screening).
-                if spec.requires.contains(&C::Extraction) {
-                    let read = creds
-                        .iter()
-                        .copied()
-                        .find(|&c| matches!(self.run.credentials[c].category, K::Id | K::Document));
-                    let broken = match read {
-                        None => Some(C::Usability),
-                        Some(cred) if !self.chain_holds(C::ImageChecks, cred) => Some(C::Usability),
-                        Some(cred) if !self.chain_holds(C::DataChecks, cred) => Some(C::Extraction),
-                        Some(_) => None,
-                    };
-                    if let Some(link) = broken {
-                        let label = match (signal, link) {
-                            (C::WatchlistScreening, C::Usability) => "NO_VALID_ID_CREDENTIAL",
-                            (C::WatchlistScreening, _) => "EXTRACTION_NOT_DONE",
-                            _ => "PRECONDITION_NOT_FULFILLED",
-                        };
-                        self.push(signal, creds, DecisionType::NotExecuted, label);
-                        return;
-                    }
-                } else if !spec.requires.iter().all(|&r| self.passed_anywhere(r)) {
-                    self.push(
-                        signal,
-                        creds,
-                        DecisionType::NotExecuted,
-                        "PRECONDITION_NOT_FULFILLED",
-                    );
-                    return;
-                }
-                let (decision, label) = self.scenario.outcome(signal, None);
-                self.push(signal, creds, decision, label);
-            }
+            C::Authentication => self.authenticate(),
+            signal => self.risk_signal(signal),
         }
     }
 
+    /// Authentication as documented (domain.md, "Authentication"; seed 003,
+    /// "Authentication"): usability on the new selfie and facemap first;
+    /// then the new facemap is compared with one the account already holds
+    /// (10014: from an earlier transaction; 10071: the stored one uploaded
+    /// over API). Without either it does not run; a spoofed new face fails.
+    fn authenticate(&mut self) {
+        use CredentialCategory as K;
+        let capability = Capability::Authentication;
+        let stored = self
+            .credentials_of(&[K::Facemap], Some(true))
+            .first()
+            .copied();
+        let selfie = self
+            .credentials_of(&[K::Selfie], Some(false))
+            .first()
+            .copied();
+        let new_facemap = self
+            .credentials_of(&[K::Facemap], Some(false))
+            .first()
+            .copied();
+        let unchecked: Vec<usize> = selfie
+            .into_iter()
+            .chain(new_facemap)
+            .filter(|&c| !self.has_result_on(Capability::Usability, c))
+            .collect();
+        self.usability(&unchecked);
+        let (Some(_), Some(selfie), Some(new_facemap)) = (stored, selfie, new_facemap) else {
+            self.skip(capability, new_facemap.or(selfie).into_iter().collect());
+            return;
+        };
+        if !(self.passed_on(Capability::Usability, selfie)
+            && self.passed_on(Capability::Usability, new_facemap))
+        {
+            self.skip(capability, vec![new_facemap]);
+            return;
+        }
+        let (liveness, _) = self.scenario.outcome(Capability::Liveness, None);
+        let (decision, label) = if liveness == DecisionType::Rejected {
+            (DecisionType::Rejected, "FAILED")
+        } else {
+            self.scenario.outcome(capability, None)
+        };
+        self.push(capability, vec![new_facemap], decision, label);
+    }
+
+    fn risk_signal(&mut self, signal: Capability) {
+        use Capability as C;
+        use CredentialCategory as K;
+        let spec = capability_spec(signal);
+        let mut creds = Vec::new();
+        let mut present = true;
+        for need in spec.needs {
+            let found = match need {
+                CredentialNeed::AnyOf(categories) => {
+                    self.credentials_of(categories, None).first().copied()
+                }
+                CredentialNeed::DataPart(part) => self
+                    .run
+                    .credentials
+                    .iter()
+                    .position(|c| c.category == K::Data && c.parts.contains(part)),
+                CredentialNeed::ExistingFacemap => self
+                    .credentials_of(&[K::Facemap], Some(true))
+                    .first()
+                    .copied(),
+            };
+            match found {
+                Some(c) => creds.push(c),
+                None => present = false,
+            }
+        }
+        // A signal that reads a document (the ID, a proof of address)
+        // needs that credential's own chain, usability -> image checks ->
+        // extraction, not a pass on any other credential (domain.md, "How
+        // the platform decides": chains are per credential; no valid ID:
+        // NO_VALID_ID_CREDENTIAL, no extraction: EXTRACTION_NOT_DONE for
+        // screening).
+        let broken = if !present {
+            Some(C::Usability)
+        } else if spec.requires.contains(&C::Extraction) {
+            let read = creds
+                .iter()
+                .copied()
+                .find(|&c| matches!(self.run.credentials[c].category, K::Id | K::Document));
+            match read {
+                None => Some(C::Usability),
+                Some(cred) if !self.chain_holds(C::ImageChecks, cred) => Some(C::Usability),
+                Some(cred) if !self.chain_holds(C::DataChecks, cred) => Some(C::Extraction),
+                Some(_) => None,
+            }
+        } else if !spec.requires.iter().all(|&r| self.passed_anywhere(r)) {
+            Some(C::Usability)
+        } else {
+            None
+        };
+        if let Some(link) = broken {
+            let label = match (signal, link) {
+                (C::WatchlistScreening, C::Usability) => "NO_VALID_ID_CREDENTIAL",
+                (C::WatchlistScreening, _) => "EXTRACTION_NOT_DONE",
+                _ => "PRECONDITION_NOT_FULFILLED",
+            };
+            self.push(signal, creds, DecisionType::NotExecuted, label);
+            return;
+        }
+        let (decision, label) = self.scenario.outcome(signal, None);
+        self.push(signal, creds, decision, label);
+    }
+
+    /// The capabilities' decision so far (`capabilities_decision`, kept
+    /// as running aggregates).
     fn overall_so_far(&self) -> DecisionType {
         if self.rejected {
             DecisionType::Rejected
+        } else if !self.executed {
+            DecisionType::NotExecuted
         } else if self.warned {
             DecisionType::Warning
         } else {

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::catalog::capability_spec;
-use crate::model::{Capability, CredentialCategory, DecisionType};
+use crate::model::{Capability, CredentialCategory, DecisionType, Part};
 
 /// One capability's rendered decision, optionally for one credential
 /// category only (usability runs per credential).
@@ -63,6 +63,39 @@ pub struct Scenario {
     pub outcomes: Vec<Outcome>,
     #[serde(default)]
     pub data: ExtractedData,
+    /// What arrived. Absent: everything the workflow's channels allow, and
+    /// every reused credential is on the account (with usability PASSED).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivered: Option<Vec<Delivered>>,
+}
+
+/// One credential that arrived (issue 11: "a scenario can say what was
+/// delivered"). A credential not listed did not arrive.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Delivered {
+    /// The acquisition step's id; absent: every step of the category.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step: Option<String>,
+    pub category: CredentialCategory,
+    /// The parts that arrived.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parts: Vec<Part>,
+    /// On the account from an earlier transaction (USE_EXISTING,
+    /// REUSABLE_IDENTITY), with its earlier results.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub reused: bool,
+}
+
+impl Scenario {
+    /// What arrived for the step's credential of `category`: `None` when
+    /// the scenario lists deliveries and this one is not among them.
+    pub fn delivery(&self, step: &str, category: CredentialCategory) -> Option<&Delivered> {
+        self.delivered
+            .as_ref()?
+            .iter()
+            .find(|d| d.category == category && d.step.as_deref().is_none_or(|s| s == step))
+    }
 }
 
 #[derive(Debug, Clone, Error, PartialEq, Eq)]
@@ -88,6 +121,7 @@ impl Scenario {
             description: description.to_owned(),
             outcomes,
             data: ExtractedData::default(),
+            delivered: None,
         }
     }
 
