@@ -79,11 +79,14 @@ fn paths(v: &Value, prefix: String, out: &mut BTreeSet<String>) {
     }
 }
 
-/// Every field path of seed 003's retrieval sample is in `details`.
+/// Every field path of seed 003's retrieval sample is in `details`, but
+/// for the facemap link: the sample is a Web Client journey, and over API
+/// alone there is no facemap (domain.md, "Inputs").
 fn assert_has_every_sample_path(details: &Value) {
     let sample: Value = serde_json::from_str(RETRIEVAL_SAMPLE).expect("sample");
     let mut expected = BTreeSet::new();
     paths(&sample, String::new(), &mut expected);
+    expected.remove("capabilities.liveness[].validFaceMapForAuthentication");
     let mut actual = BTreeSet::new();
     paths(details, String::new(), &mut actual);
     let missing: Vec<&String> = expected.iter().filter(|p| !actual.contains(*p)).collect();
@@ -420,15 +423,20 @@ async fn a_journey_ends_processed_with_every_field_of_the_retrieval_sample_on(f:
         .iter()
         .filter_map(|c| c["id"].as_str())
         .collect();
-    let handed_out: BTreeSet<&str> = created.body["workflowExecution"]["credentials"]
+    let uploaded: BTreeSet<&str> = created.body["workflowExecution"]["credentials"]
         .as_array()
         .expect("credentials")
         .iter()
+        .filter(|c| c["category"] != "FACEMAP")
         .filter_map(|c| c["id"].as_str())
         .collect();
     assert_eq!(
-        ids, handed_out,
-        "the details name the credentials handed out"
+        ids, uploaded,
+        "the details name the credentials that arrived (no facemap over API)"
+    );
+    assert!(
+        !details.to_string().contains("FACEMAP"),
+        "an API journey has no facemap results: {details}"
     );
     assert!(
         details["steps"]["href"]
@@ -1264,5 +1272,294 @@ async fn a_workflow_published_through_the_remote_store_runs_end_to_end() {
 
     let rejected = f.journey_on(key, "scenario:FAKE_ID").await;
     assert_eq!(f.details(&rejected).await["decision"]["type"], "REJECTED");
+    f.server.stop().await;
+}
+
+// Results come from inputs (issue 11). Sources: domain.md, "How the
+// platform decides" ("Inputs", "Authentication", "Reusable credentials")
+// and "The platform API a mock must speak"; seed 003.
+
+impl Fixture {
+    /// An account update (PUT) running workflow `key` on `account`.
+    async fn update(&self, account: &str, key: u32, user_reference: &str) -> Created {
+        let response = self
+            .http
+            .put(self.url(&format!("/accounts/{account}")))
+            .bearer_auth(&self.publisher)
+            .json(&json!({
+                "customerInternalReference": "myCompany",
+                "userReference": user_reference,
+                "workflowDefinition": { "key": key }
+            }))
+            .send()
+            .await
+            .expect("update account");
+        assert_eq!(response.status(), StatusCode::OK);
+        parse_created(json_of(response).await)
+    }
+
+    async fn processed(&self, created: &Created) -> Value {
+        let finalized = self.finalize(created, &created.token).await;
+        assert_eq!(finalized.status(), StatusCode::ACCEPTED);
+        self.wait_for(created, "PROCESSED").await;
+        self.details(created).await
+    }
+}
+
+/// (capability, decision, label, categories) of every result.
+fn results_of(details: &Value) -> Vec<(String, String, String, Vec<String>)> {
+    let mut out = Vec::new();
+    for (capability, list) in details["capabilities"].as_object().into_iter().flatten() {
+        for entry in list.as_array().into_iter().flatten() {
+            out.push((
+                capability.clone(),
+                entry["decision"]["type"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+                entry["decision"]["details"]["label"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+                entry["credentials"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|c| c["category"].as_str().map(str::to_owned))
+                    .collect(),
+            ));
+        }
+    }
+    out
+}
+
+/// domain.md, "Inputs": "a credential whose parts were not delivered gets
+/// usability NOT_EXECUTED NOT_UPLOADED, and everything after it does not
+/// run"; nothing executed is NOT_EXECUTED with score -1.
+#[tokio::test]
+async fn finalizing_with_nothing_uploaded_is_not_uploaded_and_never_passed() {
+    let f = fixture().await;
+    let created = f
+        .create(json!({ "customerInternalReference": "c", "workflowDefinition": { "key": 10011 } }))
+        .await;
+    let details = f.processed(&created).await;
+    let results = results_of(&details);
+    let usability: Vec<_> = results.iter().filter(|r| r.0 == "usability").collect();
+    assert_eq!(
+        usability.len(),
+        2,
+        "ID and SELFIE (no facemap over API): {results:?}"
+    );
+    for r in &usability {
+        assert_eq!(
+            (r.1.as_str(), r.2.as_str()),
+            ("NOT_EXECUTED", "NOT_UPLOADED"),
+            "{r:?}"
+        );
+    }
+    assert!(results.iter().all(|r| r.1 == "NOT_EXECUTED"), "{results:?}");
+    assert_eq!(details["decision"]["type"], "NOT_EXECUTED");
+    assert_eq!(details["decision"]["risk"]["score"], -1.0);
+    f.server.stop().await;
+}
+
+/// domain.md, "Inputs": only delivered parts count. 10011 asks for FRONT and
+/// BACK; a FRONT-only ID leaves everything that reads it unpassed.
+#[tokio::test]
+async fn a_front_only_upload_leaves_what_reads_the_id_unpassed() {
+    let f = fixture().await;
+    let created = f
+        .create(json!({ "customerInternalReference": "c", "workflowDefinition": { "key": 10011 } }))
+        .await;
+    for (category, part) in [("ID", "front"), ("SELFIE", "face")] {
+        let response = f
+            .upload(
+                &created.part_url(category, part),
+                &created.token,
+                "file",
+                &jpeg(512),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+    let details = f.processed(&created).await;
+    let results = results_of(&details);
+    for capability in ["imageChecks", "extraction", "dataChecks", "similarity"] {
+        let found: Vec<_> = results.iter().filter(|r| r.0 == capability).collect();
+        assert!(!found.is_empty(), "{capability} reported");
+        assert!(
+            found.iter().all(|r| r.1 == "NOT_EXECUTED"),
+            "{capability}: {found:?}"
+        );
+    }
+    assert!(results.contains(&(
+        "usability".into(),
+        "NOT_EXECUTED".into(),
+        "NOT_UPLOADED".into(),
+        vec!["ID".into()]
+    )));
+    assert_ne!(details["decision"]["type"], "PASSED");
+    f.server.stop().await;
+}
+
+/// domain.md, "Inputs": "A FACEMAP can only come through WEB or SDK; over
+/// API alone there is none, and liveness works on the selfie alone."
+#[tokio::test]
+async fn an_api_journey_on_10011_has_no_facemap_results() {
+    let f = fixture().await;
+    let created = f.journey("scenario:ALL_PASS").await;
+    let details = f.details(&created).await;
+    let results = results_of(&details);
+    assert!(
+        results.iter().all(|r| !r.3.contains(&"FACEMAP".to_owned())),
+        "{results:?}"
+    );
+    assert!(results.contains(&(
+        "liveness".into(),
+        "PASSED".into(),
+        "OK".into(),
+        vec!["SELFIE".into()]
+    )));
+    assert!(
+        details["capabilities"]["liveness"][0]
+            .get("validFaceMapForAuthentication")
+            .is_none()
+    );
+    assert_eq!(details["decision"]["type"], "PASSED");
+    f.server.stop().await;
+}
+
+/// Seed 003, "Authentication On-Premises": the response lists "A FACEMAP
+/// with the API allowed channel, and an api:parts:facemap URL you can use to
+/// upload the stored FACEMAP"; uploading it is a 200. The new facemap comes
+/// through the web client only, so over API authentication never passes.
+#[tokio::test]
+async fn the_stored_facemap_of_10071_uploads_over_api() {
+    let f = fixture().await;
+    let onboarded = f.journey("scenario:ALL_PASS").await;
+    let created = f
+        .update(&onboarded.account, 10071, "scenario:ALL_PASS")
+        .await;
+    let credentials = created.body["workflowExecution"]["credentials"]
+        .as_array()
+        .expect("credentials")
+        .clone();
+    let stored = credentials
+        .iter()
+        .find(|c| c["category"] == "FACEMAP" && c["allowedChannels"] == json!(["API"]))
+        .unwrap_or_else(|| panic!("a stored facemap with API: {credentials:?}"));
+    let url = stored["api"]["parts"]["facemap"]
+        .as_str()
+        .expect("api.parts.facemap");
+    let response = f.upload(url, &created.token, "file", &png(256)).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(json_of(response).await["part"]["classifier"], "FACEMAP");
+    let details = f.processed(&created).await;
+    let results = results_of(&details);
+    let authentication: Vec<_> = results.iter().filter(|r| r.0 == "authentication").collect();
+    assert_eq!(authentication.len(), 1, "{results:?}");
+    assert_eq!(
+        authentication[0].1, "NOT_EXECUTED",
+        "no new facemap over API"
+    );
+    assert_ne!(details["decision"]["type"], "PASSED");
+    // A new facemap is still refused over API.
+    let new_facemap = credentials
+        .iter()
+        .find(|c| c["category"] == "FACEMAP" && c["allowedChannels"] == json!(["WEB", "SDK"]))
+        .expect("the new facemap");
+    assert!(new_facemap.get("api").is_none(), "{new_facemap}");
+    f.server.stop().await;
+}
+
+/// Seed 003, "Authentication" (10014 compares a new facemap with the
+/// existing one; the response lists only the new SELFIE and FACEMAP) and
+/// domain.md, "Authentication": an account that never delivered a facemap
+/// (onboarded over API) has none, so authentication is NOT_EXECUTED.
+#[tokio::test]
+async fn authentication_on_an_account_without_a_facemap_is_not_executed() {
+    let f = fixture().await;
+    let onboarded = f.journey("scenario:ALL_PASS").await;
+    let created = f
+        .update(&onboarded.account, 10014, "scenario:ALL_PASS")
+        .await;
+    let listed: Vec<(String, Value)> = created.body["workflowExecution"]["credentials"]
+        .as_array()
+        .expect("credentials")
+        .iter()
+        .map(|c| {
+            (
+                c["category"].as_str().unwrap_or_default().to_owned(),
+                c["allowedChannels"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            ("SELFIE".to_owned(), json!(["WEB", "SDK"])),
+            ("FACEMAP".to_owned(), json!(["WEB", "SDK"])),
+        ],
+        "no stored facemap credential is listed"
+    );
+    let details = f.processed(&created).await;
+    let results = results_of(&details);
+    assert!(
+        results
+            .iter()
+            .any(|r| r.0 == "authentication" && r.1 == "NOT_EXECUTED"),
+        "{results:?}"
+    );
+    assert_eq!(details["decision"]["type"], "NOT_EXECUTED");
+    f.server.stop().await;
+}
+
+/// domain.md, "Prepared (supporting) data": a DATA credential with
+/// `allowedChannels: ["API"]` and `api.parts.prepared_data`; the
+/// integration POSTs a JSON body with the execution's token.
+#[tokio::test]
+async fn prepared_data_uploads_on_10163() {
+    let f = fixture().await;
+    let created = f
+        .create(json!({ "customerInternalReference": "c", "workflowDefinition": { "key": 10163 } }))
+        .await;
+    let data = created.credential("DATA");
+    assert_eq!(data["allowedChannels"], json!(["API"]));
+    let url = data["api"]["parts"]["prepared_data"]
+        .as_str()
+        .expect("api.parts.prepared_data")
+        .to_owned();
+    assert!(url.ends_with("/parts/PREPARED_DATA"), "{url}");
+    let body = json!({
+        "firstName": "JOHN", "lastName": "DOE", "email": "john.doe@example.com",
+        "phoneNumber": "+14155550100", "dateOfBirth": "1964-08-20",
+        "address": { "line1": "1 Main St", "city": "San Francisco", "postalCode": "94105",
+                     "subdivision": "CA", "country": "USA" }
+    });
+    let response = f
+        .http
+        .post(&url)
+        .bearer_auth(&created.token)
+        .json(&body)
+        .send()
+        .await
+        .expect("upload prepared data");
+    assert_eq!(response.status(), StatusCode::OK);
+    let uploaded = json_of(response).await;
+    assert_eq!(uploaded["part"]["classifier"], "PREPARED_DATA");
+    assert_eq!(uploaded["part"]["contentType"], "application/json");
+    // A malformed field is a 400 naming it.
+    let response = f
+        .http
+        .post(&url)
+        .bearer_auth(&created.token)
+        .json(&json!({ "phoneNumber": "4155550100" }))
+        .send()
+        .await
+        .expect("upload bad prepared data");
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let error = json_of(response).await;
+    assert_eq!(error["error"], "INVALID_PREPARED_DATA", "{error}");
+    assert!(error.to_string().contains("phoneNumber"), "{error}");
     f.server.stop().await;
 }

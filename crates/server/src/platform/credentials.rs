@@ -3,6 +3,7 @@
 //! parts the API accepts for it.
 
 use idflow_core::Workflow;
+use idflow_core::catalog::{api_parts, credential_channels};
 use idflow_core::model::{AcquisitionType, Channel, CredentialCategory, NodeKind, Part};
 
 /// One credential of a new execution (before it has an id).
@@ -13,10 +14,12 @@ pub struct PlannedCredential {
     pub category: CredentialCategory,
     pub label: Option<String>,
     /// WEB, API, SDK (in that order), as the step allows; never API for a
-    /// FACEMAP, which only the Web Client and the SDKs can capture.
+    /// new FACEMAP, which only the Web Client and the SDKs can capture.
+    /// Empty for a credential read off the account (10014's facemap): it is
+    /// not listed in the account response.
     pub channels: Vec<Channel>,
-    /// The parts the API accepts for it: none unless API is allowed and the
-    /// credential is acquired new (a USE_EXISTING one was stored before).
+    /// The parts the API accepts for it: none unless API delivers it and it
+    /// is acquired new, or it is 10071's stored facemap.
     pub api_parts: Vec<Part>,
     /// USE_EXISTING: stored by an earlier execution.
     pub existing: bool,
@@ -28,25 +31,9 @@ impl PlannedCredential {
     }
 }
 
-/// The image parts of a credential category, among a step's parts: ID
-/// FRONT/BACK, SELFIE FACE, FACEMAP FACEMAP, DOCUMENT FRONT; DATA none.
-pub fn image_parts(category: CredentialCategory, step_parts: &[Part]) -> Vec<Part> {
-    let candidates: &[Part] = match category {
-        CredentialCategory::Id => &[Part::Front, Part::Back],
-        CredentialCategory::Selfie => &[Part::Face],
-        CredentialCategory::Facemap => &[Part::Facemap],
-        CredentialCategory::Document => &[Part::Front],
-        CredentialCategory::Data => &[],
-    };
-    candidates
-        .iter()
-        .copied()
-        .filter(|p| step_parts.contains(p))
-        .collect()
-}
-
 /// Every credential the workflow's acquisition steps collect, in step order
-/// (a SELFIE step with a FACEMAP part yields a FACEMAP credential too).
+/// (a SELFIE step with a FACEMAP part yields a FACEMAP credential too), with
+/// the channels and API parts the catalog gives it (`catalog::delivery`).
 pub fn plan(workflow: &Workflow) -> Vec<PlannedCredential> {
     let mut planned = Vec::new();
     for node in &workflow.nodes {
@@ -55,25 +42,12 @@ pub fn plan(workflow: &Workflow) -> Vec<PlannedCredential> {
         };
         let existing = step.acquisition_type == AcquisitionType::UseExisting;
         for category in step.credentials() {
-            let channels: Vec<Channel> = [Channel::Web, Channel::Api, Channel::Sdk]
-                .into_iter()
-                .filter(|c| step.channels.contains(c))
-                .filter(|c| !(category == CredentialCategory::Facemap && *c == Channel::Api))
-                .collect();
-            let api_parts = if channels.contains(&Channel::Api) && !existing {
-                image_parts(category, &step.parts)
-                    .into_iter()
-                    .filter(|p| *p != Part::Facemap)
-                    .collect()
-            } else {
-                Vec::new()
-            };
             planned.push(PlannedCredential {
                 node: node.id.0.clone(),
                 category,
                 label: step.label.clone(),
-                channels,
-                api_parts,
+                channels: credential_channels(step, category),
+                api_parts: api_parts(step, category),
                 existing,
             });
         }
@@ -137,22 +111,40 @@ mod tests {
         assert!(planned[0].allows_api(), "the channel is still listed");
     }
 
+    /// Seed 003, "Authentication On-Premises": "A FACEMAP with the API
+    /// allowed channel, and an api:parts:facemap URL you can use to upload
+    /// the stored FACEMAP."
     #[test]
-    fn data_and_document_parts() {
+    fn the_stored_facemap_of_10071_is_uploaded_over_api() {
+        let workflow = parse_workflow(
+            include_str!("../../../../sample_workflows/10071-authentication-on-premises.ron"),
+            Format::Ron,
+        )
+        .expect("sample parses");
+        let planned = plan(&workflow);
+        let summary: Vec<(CredentialCategory, Vec<Channel>, Vec<Part>)> = planned
+            .iter()
+            .map(|c| (c.category, c.channels.clone(), c.api_parts.clone()))
+            .collect();
         assert_eq!(
-            image_parts(
-                CredentialCategory::Data,
-                &[Part::PreparedData, Part::DeviceRisk]
-            ),
-            []
-        );
-        assert_eq!(
-            image_parts(CredentialCategory::Document, &[Part::Front, Part::Back]),
-            [Part::Front]
-        );
-        assert_eq!(
-            image_parts(CredentialCategory::Id, &[Part::Front]),
-            [Part::Front]
+            summary,
+            [
+                (
+                    CredentialCategory::Facemap,
+                    vec![Channel::Api],
+                    vec![Part::Facemap]
+                ),
+                (
+                    CredentialCategory::Selfie,
+                    vec![Channel::Web, Channel::Sdk],
+                    vec![]
+                ),
+                (
+                    CredentialCategory::Facemap,
+                    vec![Channel::Web, Channel::Sdk],
+                    vec![]
+                ),
+            ]
         );
     }
 }

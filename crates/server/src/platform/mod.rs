@@ -7,7 +7,9 @@
 //!
 //! Modules, one job each: `request` (the account request and its
 //! validation), `credentials` (what a workflow's acquisition steps
-//! collect), `token` (execution JWTs), `upload` (multipart image parts),
+//! collect), `delivery` (what arrived, for the simulator), `token`
+//! (execution JWTs), `upload` (multipart image parts), `prepared` (JSON
+//! prepared data),
 //! `storage` (SQL), `process` (finalize → simulate → details → callback),
 //! `callback` (delivery with retries), `clock` (time, adjustable in tests),
 //! `links` (absolute URLs). The handlers are in `routes::platform`.
@@ -15,7 +17,9 @@
 pub mod callback;
 pub mod clock;
 pub mod credentials;
+pub mod delivery;
 pub mod links;
+pub mod prepared;
 pub mod process;
 pub mod request;
 pub mod storage;

@@ -3,13 +3,14 @@
 //! retrieval document with the execution's real ids, times and base URL,
 //! store it (PROCESSED), then deliver the callback if one was asked for.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use idflow_core::simulate::{DetailsContext, by_name, details, simulate};
 use serde_json::Value;
 
 use super::callback::{self, CallbackAccount, CallbackBody, CallbackExecution};
 use super::clock::rfc3339_millis;
+use super::delivery;
 use super::links::Links;
 use super::storage::{self, Execution, ExecutionStatus};
 use super::{PlatformError, pool};
@@ -48,16 +49,32 @@ pub async fn render(
         .version(execution.definition_key, execution.definition_version)
         .await?
         .workflow;
-    let scenario = by_name(&execution.scenario)?;
+    let mut scenario = by_name(&execution.scenario)?;
+    // Results come from what arrived: the uploaded parts, and what the
+    // account holds from earlier executions.
+    let credentials = storage::credentials(pool(&state.db), &execution.id).await?;
+    let parts = storage::parts(pool(&state.db), &execution.id).await?;
+    let mut account_holds = HashSet::new();
+    for earlier in
+        storage::earlier_details(pool(&state.db), &execution.account_id, &execution.id).await?
+    {
+        if let Ok(document) = serde_json::from_str::<Value>(&earlier) {
+            account_holds.extend(delivery::usable_categories(&document));
+        }
+    }
+    scenario.delivered = Some(delivery::delivered(
+        &workflow,
+        &credentials,
+        &parts,
+        &account_holds,
+    ));
     let mut run = simulate(&workflow, &scenario);
     // The run names credentials by workflow position; give them the ids
     // this execution handed out.
-    let ids: HashMap<(String, &'static str), String> =
-        storage::credentials(pool(&state.db), &execution.id)
-            .await?
-            .into_iter()
-            .map(|c| ((c.node, c.category.as_str()), c.id))
-            .collect();
+    let ids: HashMap<(String, &'static str), String> = credentials
+        .into_iter()
+        .map(|c| ((c.node, c.category.as_str()), c.id))
+        .collect();
     for credential in &mut run.credentials {
         if let Some(id) = ids.get(&(credential.node.0.clone(), credential.category.as_str())) {
             credential.id.clone_from(id);

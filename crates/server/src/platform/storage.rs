@@ -342,6 +342,25 @@ pub async fn acquired(pool: &Pool) -> Result<Vec<Execution>, PlatformError> {
     rows.into_iter().map(execution_of).collect()
 }
 
+/// The retrieval documents of the account's other processed executions,
+/// oldest first: what it holds for reuse.
+pub async fn earlier_details(
+    pool: &Pool,
+    account_id: &str,
+    execution_id: &str,
+) -> Result<Vec<String>, PlatformError> {
+    let rows: Vec<(String,)> = on_pool!(pool, p => sqlx::query_as(
+        "SELECT details FROM platform_executions
+         WHERE account_id = $1 AND id <> $2 AND status = 'PROCESSED' AND details IS NOT NULL
+         ORDER BY created_at",
+    )
+    .bind(account_id)
+    .bind(execution_id)
+    .fetch_all(p)
+    .await?);
+    Ok(rows.into_iter().map(|(d,)| d).collect())
+}
+
 /// A row of `platform_credentials`.
 #[derive(sqlx::FromRow)]
 struct CredentialRow {

@@ -14,7 +14,7 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, Multipart, State};
+use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use idflow_core::model::{Channel, CredentialCategory, Part};
@@ -33,6 +33,7 @@ use crate::error::ApiError;
 use crate::openapi::{ErrorBody, PLATFORM_TAG, schema};
 use crate::platform::clock::rfc3339_millis;
 use crate::platform::links::{Links, base_url};
+use crate::platform::prepared::{self, PreparedData};
 use crate::platform::request::{self, RequestError};
 use crate::platform::storage::{
     self, AccountWrite, Execution, ExecutionStatus, NewExecution, PartRecord, StoredCredential,
@@ -134,6 +135,10 @@ pub struct ApiParts {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false)]
     pub facemap: Option<String>,
+    /// Prepared (supporting) data, a JSON body (domain.md).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub prepared_data: Option<String>,
 }
 
 /// Answer to a part upload.
@@ -642,9 +647,12 @@ async fn start_execution(
 
     let links = Links { base: &base };
     let execution_url = links.execution(&account_id, &execution_id);
+    // A credential no channel delivers is read off the account (10014's
+    // earlier facemap): seed 003's 10014 response does not list it.
     let credentials = new
         .credentials
         .iter()
+        .filter(|c| !c.channels.is_empty())
         .map(|c| {
             let api = c.channels.contains(&Channel::Api).then(|| {
                 let mut parts = ApiParts::default();
@@ -655,7 +663,8 @@ async fn start_execution(
                         Part::Back => parts.back = url,
                         Part::Face => parts.face = url,
                         Part::Facemap => parts.facemap = url,
-                        Part::DeviceRisk | Part::PreparedData => {}
+                        Part::PreparedData => parts.prepared_data = url,
+                        Part::DeviceRisk => {}
                     }
                 }
                 CredentialApi {
@@ -705,16 +714,18 @@ async fn start_execution(
         ("account_id" = String, Path, description = "The account's id (a UUID)"),
         ("execution_id" = String, Path, description = "The workflow execution's id (a UUID)"),
         ("credential_id" = String, Path, description = "The credential's id (a UUID, from `workflowExecution.credentials[].id`)"),
-        ("classifier" = String, Path, description = "The image part: FRONT, BACK or FACE (any case); FACEMAP is refused", example = "FRONT"),
+        ("classifier" = String, Path, description = "The part: FRONT, BACK or FACE (any case); FACEMAP only for a stored facemap (10071); PREPARED_DATA for prepared data", example = "FRONT"),
     ),
     request_body(
-        content = PartUpload,
-        content_type = "multipart/form-data",
-        description = "The image as the field `file`; the body may be at most 5 MiB + 64 KiB",
+        content(
+            (PartUpload = "multipart/form-data"),
+            (PreparedData = "application/json"),
+        ),
+        description = "An image part as the multipart field `file` (at most 5 MiB + 64 KiB); PREPARED_DATA as a JSON body (at most 64 KiB)",
     ),
     responses(
         (status = 200, description = "The part was recorded", body = PartUploaded),
-        (status = 400, description = "The classifier is not an image part (`BAD_REQUEST`), the credential does not take this part through the API (`PART_NOT_ALLOWED`), or the file is missing (`NO_FILE`), empty (`EMPTY_FILE`), not a JPEG or PNG (`UNSUPPORTED_FILE_TYPE`) or over 5 MiB (`FILE_TOO_LARGE`), or the body is not multipart/form-data", body = ErrorBody),
+        (status = 400, description = "The classifier is not an image part (`BAD_REQUEST`), the credential does not take this part through the API (`PART_NOT_ALLOWED`), prepared data that is not the documented JSON (`INVALID_PREPARED_DATA`), or the file is missing (`NO_FILE`), empty (`EMPTY_FILE`), not a JPEG or PNG (`UNSUPPORTED_FILE_TYPE`) or over 5 MiB (`FILE_TOO_LARGE`), or the body is not multipart/form-data", body = ErrorBody),
         (status = 401, description = "Missing, malformed or unknown token (`UNAUTHORIZED`), or the execution's token has expired (`TOKEN_EXPIRED`; the execution becomes TOKEN_EXPIRED)", body = ErrorBody),
         (status = 403, description = "The token belongs to another workflow execution (`FORBIDDEN`)", body = ErrorBody),
         (status = 404, description = "No such account, workflow execution or credential (`NOT_FOUND`)", body = ErrorBody),
@@ -731,7 +742,7 @@ async fn upload_part(
         String,
     )>,
     headers: HeaderMap,
-    multipart: Result<Multipart, MultipartRejection>,
+    request: axum::extract::Request,
 ) -> Result<Json<PartUploaded>, ApiError> {
     // Decided before anything else, so a body over the limit gets the same
     // answer whatever else is wrong with the request and however it streams.
@@ -744,10 +755,10 @@ async fn upload_part(
         return Err(not_open(&execution, "upload parts"));
     }
     let part = Part::parse(&classifier)
-        .filter(|p| matches!(p, Part::Front | Part::Back | Part::Face | Part::Facemap))
+        .filter(|p| *p != Part::DeviceRisk)
         .ok_or_else(|| {
             ApiError::bad_request(format!(
-                "{classifier:?} is not an image part: the classifier is FRONT, BACK, FACE or FACEMAP"
+                "{classifier:?} is not a part the API takes: the classifier is FRONT, BACK, FACE, FACEMAP (a stored facemap) or PREPARED_DATA"
             ))
         })?;
     let credential = storage::credentials(pool(&state.db), &execution_id)
@@ -760,23 +771,50 @@ async fn upload_part(
             ))
         })?;
     check_part_allowed(&credential, part)?;
-    let mut multipart = multipart.map_err(|rejection| {
-        ApiError::bad_request(format!(
-            "send the image as multipart/form-data with a `file` field: {}",
-            rejection.body_text()
-        ))
-    })?;
-    let file = upload::read_file(&mut multipart)
-        .await
-        .map_err(upload_error)?;
+    let received = if part == Part::PreparedData {
+        let body = axum::body::to_bytes(request.into_body(), prepared::MAX_PREPARED_DATA_BYTES)
+            .await
+            .map_err(|_| {
+                ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "PAYLOAD_TOO_LARGE",
+                    format!(
+                        "prepared data may be at most {} bytes",
+                        prepared::MAX_PREPARED_DATA_BYTES
+                    ),
+                )
+            })?;
+        prepared::parse(&body).map_err(|message| {
+            ApiError::new(StatusCode::BAD_REQUEST, "INVALID_PREPARED_DATA", message)
+        })?;
+        (
+            "application/json",
+            body.len(),
+            crate::db::hex(&<sha2::Sha256 as sha2::Digest>::digest(&body)),
+        )
+    } else {
+        let mut multipart = Multipart::from_request(request, &state).await.map_err(
+            |rejection: MultipartRejection| {
+                ApiError::bad_request(format!(
+                    "send the image as multipart/form-data with a `file` field: {}",
+                    rejection.body_text()
+                ))
+            },
+        )?;
+        let file = upload::read_file(&mut multipart)
+            .await
+            .map_err(upload_error)?;
+        (file.image_type.content_type(), file.size, file.sha256)
+    };
+    let (content_type, size, sha256) = received;
 
     let now = state.clock().now();
     let record = PartRecord {
         credential_id: credential.id.clone(),
         classifier: part,
-        content_type: file.image_type.content_type().to_owned(),
-        size: u64::try_from(file.size).unwrap_or(u64::MAX),
-        sha256: file.sha256,
+        content_type: content_type.to_owned(),
+        size: u64::try_from(size).unwrap_or(u64::MAX),
+        sha256,
         uploaded_at: rfc3339_millis(now),
     };
     if !storage::record_part(
@@ -817,7 +855,8 @@ async fn upload_part(
     }))
 }
 
-/// 400 unless the API may deliver `part` for `credential`.
+/// 400 unless the API may deliver `part` for `credential`
+/// (`catalog::delivery`: a new facemap never; 10071's stored one yes).
 fn check_part_allowed(credential: &StoredCredential, part: Part) -> Result<(), ApiError> {
     let refuse = |message: String| {
         Err(
@@ -831,9 +870,12 @@ fn check_part_allowed(credential: &StoredCredential, part: Part) -> Result<(), A
             ),
         )
     };
-    if part == Part::Facemap || credential.category == CredentialCategory::Facemap {
+    if credential.api_parts.contains(&part) {
+        return Ok(());
+    }
+    if credential.category == CredentialCategory::Facemap || part == Part::Facemap {
         return refuse(format!(
-            "a FACEMAP cannot be uploaded through the API (credential {} is {}): only the Web Client and the SDKs capture it",
+            "a FACEMAP cannot be uploaded through the API (credential {} is {}): only the Web Client and the SDKs capture it, except a stored facemap for on-premises authentication (10071)",
             credential.id, credential.category
         ));
     }
@@ -842,7 +884,11 @@ fn check_part_allowed(credential: &StoredCredential, part: Part) -> Result<(), A
             "credential {} ({}) does not allow the API channel (allowed: {})",
             credential.id,
             credential.category,
-            names(&credential.channels, Channel::as_str)
+            if credential.channels.is_empty() {
+                "none: it is read off the account".to_owned()
+            } else {
+                names(&credential.channels, Channel::as_str)
+            }
         ));
     }
     if credential.existing {
@@ -851,19 +897,16 @@ fn check_part_allowed(credential: &StoredCredential, part: Part) -> Result<(), A
             credential.id, credential.category
         ));
     }
-    if !credential.api_parts.contains(&part) {
-        return refuse(format!(
-            "{part} is not a part of credential {} ({}): it accepts {}",
-            credential.id,
-            credential.category,
-            if credential.api_parts.is_empty() {
-                "no image parts".to_owned()
-            } else {
-                names(&credential.api_parts, Part::as_str)
-            }
-        ));
-    }
-    Ok(())
+    refuse(format!(
+        "{part} is not a part of credential {} ({}): it accepts {}",
+        credential.id,
+        credential.category,
+        if credential.api_parts.is_empty() {
+            "nothing over the API".to_owned()
+        } else {
+            names(&credential.api_parts, Part::as_str)
+        }
+    ))
 }
 
 fn names<T: Copy>(items: &[T], name: fn(T) -> &'static str) -> String {
