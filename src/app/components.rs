@@ -7,7 +7,7 @@ use idflow_core::model::{NodeKind, Position};
 use idflow_store::{Origin, Status};
 
 use super::canvas::{Canvas, PaletteDrag};
-use super::{BrowserTab, IdflowApp, Intent, theme};
+use super::{BrowserTab, IdflowApp, Intent, theme, words};
 use crate::document::Source;
 
 pub fn browser(app: &mut IdflowApp, ui: &mut Ui) {
@@ -106,8 +106,13 @@ pub fn palette(app: &mut IdflowApp, ui: &mut Ui) {
                 ui.label(RichText::new(group.title().to_uppercase()).small().weak());
                 for (index, entry) in members {
                     let color = theme::category_color(entry.kind.tag(), dark);
+                    let model_mark = if entry.idflow_model {
+                        words::IDFLOW_MODEL_MARK
+                    } else {
+                        ""
+                    };
                     let button = egui::Button::new(RichText::new(format!(
-                        "{}  {}",
+                        "{}  {}{model_mark}",
                         theme::category_icon(entry.kind.tag()),
                         entry.title
                     )))
@@ -117,7 +122,11 @@ pub fn palette(app: &mut IdflowApp, ui: &mut Ui) {
                     let response = ui
                         .add_enabled(editable, button)
                         .interact(Sense::click_and_drag())
-                        .on_hover_text("Drag onto the canvas, or double-click to add at the centre")
+                        .on_hover_text(if entry.idflow_model {
+                            words::IDFLOW_MODEL_HOVER
+                        } else {
+                            "Drag onto the canvas, or double-click to add at the centre"
+                        })
                         .on_disabled_hover_text(
                             "This workflow is read-only: duplicate it to add components",
                         );

@@ -5,6 +5,11 @@
 
 use idflow_core::model::Capability;
 
+/// How the component panel marks a signal no platform source names
+/// (domain.md: idflow's own model "must say so").
+pub const IDFLOW_MODEL_MARK: &str = "  · idflow model";
+pub const IDFLOW_MODEL_HOVER: &str = "idflow's own model: no platform source names this signal or its labels, so its results are a guess. Drag onto the canvas, or double-click to add at the centre";
+
 /// Words that keep their capitals.
 const ACRONYMS: &[&str] = &["ID", "SDK", "API", "IDIV", "PEP", "IV", "DL", "OK"];
 

@@ -105,6 +105,39 @@ fn terminal() -> NodeKind {
     })
 }
 
+fn bands(w: &mut Workflow, passed_up_to: u8, warning_up_to: u8) {
+    match &mut node(w, "risk").kind {
+        NodeKind::RiskCalculation(r) => {
+            r.bands = Some(ScoreBands {
+                passed_up_to,
+                warning_up_to,
+            })
+        }
+        _ => panic!("risk is not a risk calculation"),
+    }
+}
+fn fixed(w: &mut Workflow, id: &str, decision: DecisionType) {
+    match &mut node(w, id).kind {
+        NodeKind::Terminal(t) => t.decision = TerminalDecision::Fixed(decision),
+        _ => panic!("{id} is not a terminal"),
+    }
+}
+fn prepared_data_with_email(channel: Channel) -> Workflow {
+    let mut w = idiv();
+    let mut prepared = data(Part::PreparedData);
+    if let NodeKind::Acquisition(a) = &mut prepared {
+        a.channels = vec![channel];
+    }
+    insert_between(&mut w, "selfie_capture", "idiv", at("prepared", prepared));
+    insert_between(
+        &mut w,
+        "idiv",
+        "risk",
+        at("email", signal(RiskSignal::Email)),
+    );
+    w
+}
+
 type Fixture = fn() -> Workflow;
 
 struct Case {
@@ -521,6 +554,19 @@ const CASES: &[Case] = &[
         },
     },
     Case {
+        code: "risk-bands",
+        triggers: || {
+            let mut w = idiv();
+            bands(&mut w, 70, 30);
+            w
+        },
+        near_miss: || {
+            let mut w = idiv();
+            bands(&mut w, 20, 60);
+            w
+        },
+    },
+    Case {
         code: "risk-weight-unproduced",
         triggers: || {
             let mut w = idiv();
@@ -544,6 +590,72 @@ const CASES: &[Case] = &[
             w
         },
         near_miss: idiv,
+    },
+    // Issue 11, "lint for what would mislead".
+    Case {
+        code: "fixed-decision-overridden",
+        // After the fraud branch, a FIXED PASSED cannot hold: any
+        // REJECTED capability rejects the transaction (seed 004).
+        triggers: || {
+            let mut w = watchlist();
+            fixed(&mut w, "end_rejected", DecisionType::Passed);
+            w
+        },
+        // On the branch where nothing rejected, it holds.
+        near_miss: || {
+            let mut w = watchlist();
+            fixed(&mut w, "end", DecisionType::Passed);
+            w
+        },
+    },
+    Case {
+        code: "constant-condition",
+        // Extraction never rejects (domain.md, its labels): always false.
+        triggers: || {
+            let mut w = watchlist();
+            *condition(&mut w, "no_fraud") = Condition {
+                subject: Subject::CapabilityDecision(Capability::Extraction),
+                operator: Operator::Eq,
+                value: Value::Decision(DecisionType::Rejected),
+            };
+            w
+        },
+        near_miss: || {
+            let mut w = watchlist();
+            *condition(&mut w, "no_fraud") = Condition {
+                subject: Subject::CapabilityDecision(Capability::ImageChecks),
+                operator: Operator::Eq,
+                value: Value::Decision(DecisionType::Rejected),
+            };
+            w
+        },
+    },
+    Case {
+        code: "capability-never-runs",
+        // Prepared data comes over API only (domain.md): over WEB it never
+        // arrives, so the email signal never runs.
+        triggers: || prepared_data_with_email(Channel::Web),
+        near_miss: || prepared_data_with_email(Channel::Api),
+    },
+    Case {
+        code: "idflow-model-signal",
+        triggers: || {
+            let mut w = idiv();
+            insert_between(
+                &mut w,
+                "selfie_capture",
+                "idiv",
+                at("device", data(Part::DeviceRisk)),
+            );
+            insert_between(
+                &mut w,
+                "idiv",
+                "risk",
+                at("device_risk", signal(RiskSignal::DeviceRisk)),
+            );
+            w
+        },
+        near_miss: watchlist,
     },
     Case {
         code: "empty-name",

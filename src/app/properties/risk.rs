@@ -2,7 +2,7 @@
 
 use egui::{RichText, Ui, WidgetInfo, WidgetType};
 use idflow_core::catalog::{CAPABILITIES, default_weights};
-use idflow_core::model::{Capability, DecisionType, RiskCalculationNode, RiskWeight};
+use idflow_core::model::{Capability, DecisionType, RiskCalculationNode, RiskWeight, ScoreBands};
 
 use crate::app::words;
 
@@ -184,4 +184,54 @@ pub(super) fn ui(
         }
     });
     ctx.inline_findings(ui, &["weights"]);
+    bands_ui(ctx, ui, r);
+}
+
+/// Where the score's decision changes: the platform's defaults unless the
+/// account's support changed them (domain.md, "Top-level decision").
+fn bands_ui(ctx: &mut Ctx<'_>, ui: &mut Ui, r: &mut RiskCalculationNode) {
+    ui.add_space(theme::SPACING);
+    widgets::section(ui, "Decision bands");
+    let shown = r.bands.unwrap_or_default();
+    widgets::help(
+        ui,
+        format!(
+            "Passed 0–{}, Warning {}–{}, Rejected {}–100. The transaction takes the more severe of the capabilities' decision and the score's band; a score outside its decision's band moves into it.",
+            shown.passed_up_to,
+            u16::from(shown.passed_up_to) + 1,
+            shown.warning_up_to,
+            u16::from(shown.warning_up_to) + 1,
+        ),
+    );
+    let mut custom = r.bands.is_some();
+    if ui
+        .checkbox(&mut custom, "This account's thresholds differ")
+        .on_hover_text("The platform's support can change the thresholds for an account; set them here to test-run with them.")
+        .changed()
+    {
+        r.bands = custom.then(ScoreBands::default);
+        ctx.step();
+    }
+    if let Some(bands) = &mut r.bands {
+        ui.spacing_mut().slider_width = (ui.available_width() - 150.0).max(60.0);
+        let passed = ui
+            .horizontal(|ui| {
+                let label = ui.label("Passed up to");
+                ui.add(egui::Slider::new(&mut bands.passed_up_to, 0..=98))
+                    .labelled_by(label.id)
+            })
+            .inner;
+        ctx.continuous(&passed, "bands.passed");
+        let low = bands.passed_up_to.saturating_add(1);
+        bands.warning_up_to = bands.warning_up_to.clamp(low, 99);
+        let warning = ui
+            .horizontal(|ui| {
+                let label = ui.label("Warning up to");
+                ui.add(egui::Slider::new(&mut bands.warning_up_to, low..=99))
+                    .labelled_by(label.id)
+            })
+            .inner;
+        ctx.continuous(&warning, "bands.warning");
+    }
+    ctx.inline_findings(ui, &["bands"]);
 }

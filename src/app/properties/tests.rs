@@ -436,6 +436,26 @@ fn risk_calculation_removes_a_weight_and_restores_defaults() {
     assert_eq!(weights(&h).len(), original.len() + 1);
 }
 
+/// The account's own thresholds (domain.md, "Top-level decision": a
+/// platform setting changed through support) are set on the risk node.
+#[test]
+fn risk_calculation_sets_and_clears_the_accounts_bands() {
+    let mut h = harness(document(Origin::Custom, &["risk"]));
+    let bands = |h: &Harness<'_, State>| match &node(h, "risk").kind {
+        NodeKind::RiskCalculation(r) => r.bands,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(bands(&h), None);
+    h.get_by_label("Passed 0–30, Warning 31–70, Rejected 71–100. The transaction takes the more severe of the capabilities' decision and the score's band; a score outside its decision's band moves into it.");
+    click(&mut h, "This account's thresholds differ");
+    assert_eq!(bands(&h), Some(idflow_core::model::ScoreBands::default()));
+    h.get_by_label("Passed up to");
+    h.get_by_label("Warning up to");
+    click(&mut h, "This account's thresholds differ");
+    assert_eq!(bands(&h), None);
+    assert!(h.query_by_label("Passed up to").is_none());
+}
+
 #[test]
 fn decision_condition_summary_and_subject_reset() {
     let doc = with_decision(Condition {

@@ -360,6 +360,15 @@ pub const CAPABILITIES: &[CapabilitySpec] = &[
     },
 ];
 
+/// Capabilities no platform source names (domain.md: device, email and
+/// phone risk signals): idflow's own model, and the designer says so.
+pub fn is_idflow_model(capability: Capability) -> bool {
+    matches!(
+        capability,
+        Capability::DeviceRisk | Capability::Email | Capability::Phone
+    )
+}
+
 pub fn capability_spec(capability: Capability) -> &'static CapabilitySpec {
     // CAPABILITIES is declared in the enum's order; the test below keeps it so.
     &CAPABILITIES[capability as usize]

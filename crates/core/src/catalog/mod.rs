@@ -9,7 +9,9 @@ mod delivery;
 mod palette;
 mod standard;
 
-pub use capabilities::{CAPABILITIES, CapabilitySpec, CredentialNeed, ID_CHAIN, capability_spec};
+pub use capabilities::{
+    CAPABILITIES, CapabilitySpec, CredentialNeed, ID_CHAIN, capability_spec, is_idflow_model,
+};
 pub use credentials::{allowed_parts, category_name, service_capabilities, service_needs};
 pub use delivery::{
     api_parts, can_arrive, credential_channels, deliverable_parts, delivered_parts,

@@ -41,6 +41,9 @@ pub struct PaletteEntry {
     pub group: PaletteGroup,
     pub title: &'static str,
     pub kind: NodeKind,
+    /// No platform source names it: idflow's own model (domain.md), which
+    /// the panel says.
+    pub idflow_model: bool,
 }
 
 fn acquisition(category: CredentialCategory, parts: &[Part], channels: &[Channel]) -> NodeKind {
@@ -94,7 +97,12 @@ pub fn palette() -> Vec<PaletteEntry> {
     use Channel::{Api, Sdk, Web};
     use PaletteGroup as G;
     let all_channels = [Web, Sdk, Api];
-    let entry = |group, title, kind| PaletteEntry { group, title, kind };
+    let entry = |group, title, kind: NodeKind| PaletteEntry {
+        group,
+        title,
+        idflow_model: matches!(&kind, NodeKind::RiskSignal(r) if crate::catalog::is_idflow_model(r.signal.capability())),
+        kind,
+    };
     let mut entries = vec![
         entry(
             G::Acquisition,

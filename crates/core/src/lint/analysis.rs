@@ -33,6 +33,8 @@ pub struct Analysis<'w> {
     pub dangling_edges: Vec<usize>,
     pub entry: Option<usize>,
     pub reachable: Vec<bool>,
+    /// Every node not on a cycle, upstream before downstream.
+    pub order: Vec<usize>,
     /// Nodes on a cycle (or squeezed between cycles).
     pub on_cycle: Vec<bool>,
     /// Capabilities that have run on every path before the node.
@@ -41,6 +43,41 @@ pub struct Analysis<'w> {
     pub facts_before: Vec<u32>,
     /// Facts some node downstream needs (union over paths).
     pub needed_after: Vec<u32>,
+    /// Facts acquired on some path before the node (union over paths).
+    pub acquired_on_some_path: Vec<u32>,
+    /// Facts whose credential can actually arrive on some path before the
+    /// node (`catalog::can_arrive`: a channel delivers it, or the account
+    /// holds it).
+    pub arrives_on_some_path: Vec<u32>,
+    /// Capabilities that may have run on some path before the node.
+    pub caps_on_some_path: Vec<u32>,
+}
+
+/// What a node adds downstream, counting only credentials that can arrive.
+pub fn arriving(node: &Node) -> u32 {
+    let NodeKind::Acquisition(a) = &node.kind else {
+        return produced(node).1;
+    };
+    let mut f = 0;
+    for c in a.credentials() {
+        if !crate::catalog::can_arrive(a, c) {
+            continue;
+        }
+        f |= facts::category(c);
+        if c == CredentialCategory::Facemap && a.acquisition_type == AcquisitionType::UseExisting {
+            f |= facts::EXISTING_FACEMAP;
+        }
+        if c == CredentialCategory::Data {
+            let parts = crate::catalog::deliverable_parts(a, c);
+            if parts.contains(&Part::DeviceRisk) {
+                f |= facts::DEVICE_DATA;
+            }
+            if parts.contains(&Part::PreparedData) {
+                f |= facts::PREPARED_DATA;
+            }
+        }
+    }
+    f
 }
 
 /// What a node itself adds to the facts and capabilities downstream of it.
@@ -144,6 +181,25 @@ impl<'w> Analysis<'w> {
             }
         }
 
+        // May-analysis forward: union over reachable predecessors.
+        let mut acquired_on_some_path = vec![0u32; n];
+        let mut arrives_on_some_path = vec![0u32; n];
+        let mut caps_on_some_path = vec![0u32; n];
+        for &i in &order {
+            if !reachable[i] {
+                continue;
+            }
+            let (caps, facts) = produced(&workflow.nodes[i]);
+            let acquired = acquired_on_some_path[i] | facts;
+            let arrives = arrives_on_some_path[i] | arriving(&workflow.nodes[i]);
+            let ran = caps_on_some_path[i] | caps;
+            for &(_, t) in &outgoing[i] {
+                acquired_on_some_path[t] |= acquired;
+                arrives_on_some_path[t] |= arrives;
+                caps_on_some_path[t] |= ran;
+            }
+        }
+
         // May-analysis backward: what some downstream step needs.
         let mut needed_after = vec![0u32; n];
         for &i in order.iter().rev() {
@@ -163,10 +219,14 @@ impl<'w> Analysis<'w> {
             dangling_edges,
             entry,
             reachable,
+            order,
             on_cycle,
             caps_before,
             facts_before,
             needed_after,
+            acquired_on_some_path,
+            arrives_on_some_path,
+            caps_on_some_path,
         }
     }
 

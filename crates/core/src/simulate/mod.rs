@@ -1009,7 +1009,7 @@ impl<'a> Walker<'a> {
     }
 }
 
-fn compare_decision(actual: DecisionType, op: Operator, value: &Value) -> bool {
+pub(crate) fn compare_decision(actual: DecisionType, op: Operator, value: &Value) -> bool {
     match (op, value) {
         (Operator::Eq, Value::Decision(d)) => actual == *d,
         (Operator::Ne, Value::Decision(d)) => actual != *d,
@@ -1019,7 +1019,7 @@ fn compare_decision(actual: DecisionType, op: Operator, value: &Value) -> bool {
     }
 }
 
-fn compare_text(actual: &str, op: Operator, value: &Value) -> bool {
+pub(crate) fn compare_text(actual: &str, op: Operator, value: &Value) -> bool {
     match (op, value) {
         (Operator::Eq, Value::Label(v) | Value::Text(v)) => actual == v,
         (Operator::Ne, Value::Label(v) | Value::Text(v)) => actual != v,
@@ -1029,7 +1029,7 @@ fn compare_text(actual: &str, op: Operator, value: &Value) -> bool {
     }
 }
 
-fn compare_number(actual: i64, op: Operator, value: &Value) -> bool {
+pub(crate) fn compare_number(actual: i64, op: Operator, value: &Value) -> bool {
     let Value::Number(v) = value else {
         return false;
     };

@@ -16,7 +16,7 @@ fn decisions<'w>(a: &Analysis<'w>) -> impl Iterator<Item = (usize, &'w Condition
 }
 
 /// Why a condition's parts do not fit together, if they do not.
-fn type_problem(condition: &Condition) -> Option<String> {
+pub(crate) fn type_problem(condition: &Condition) -> Option<String> {
     let allowed = condition.subject.operators();
     if !allowed.contains(&condition.operator) {
         let symbols: Vec<&str> = allowed.iter().map(|o| o.symbol()).collect();

@@ -4,6 +4,7 @@
 mod acquisition;
 mod conditions;
 mod graph;
+mod outcomes;
 mod risk;
 mod steps;
 mod workflow;
@@ -129,6 +130,18 @@ pub static RULES: &[Rule] = &[
         steps::missing_credential
     ),
     rule!(
+        "capability-never-runs",
+        Warning,
+        "Every capability's credential can arrive on some path.",
+        steps::capability_never_runs
+    ),
+    rule!(
+        "idflow-model-signal",
+        Info,
+        "Risk signals no platform source names are marked as idflow's own model.",
+        steps::idflow_model_signal
+    ),
+    rule!(
         "unused-credential",
         Warning,
         "Every acquired credential is evaluated by a later step.",
@@ -202,12 +215,30 @@ pub static RULES: &[Rule] = &[
         "A condition reads a result an upstream step produces.",
         conditions::condition_unproduced
     ),
+    rule!(
+        "constant-condition",
+        Warning,
+        "A decision's condition can be true and can be false.",
+        outcomes::constant_condition
+    ),
+    rule!(
+        "fixed-decision-overridden",
+        Warning,
+        "A FIXED PASSED or WARNING terminal is not reachable after a possible rejection.",
+        outcomes::fixed_decision_overridden
+    ),
     // Risk
     rule!(
         "risk-weight-range",
         Error,
         "Risk weights are 0 to 100.",
         risk::risk_weight_range
+    ),
+    rule!(
+        "risk-bands",
+        Error,
+        "Score bands leave every decision at least one score.",
+        risk::risk_bands
     ),
     rule!(
         "risk-weight-unproduced",

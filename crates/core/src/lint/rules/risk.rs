@@ -59,3 +59,18 @@ pub(crate) fn no_risk_calculation(a: &Analysis<'_>, sink: &mut Sink) {
         sink.workflow(None, "the workflow has no risk calculation, so every transaction reports risk score 0: add a Risk calculation step before the terminals".to_owned());
     }
 }
+
+/// Bands leave every decision at least one score (domain.md, "Top-level
+/// decision": PASSED from 0, then WARNING, then REJECTED up to 100).
+pub(crate) fn risk_bands(a: &Analysis<'_>, sink: &mut Sink) {
+    for (i, calc) in calculations(a) {
+        if let Some(bands) = calc.bands
+            && !bands.is_valid()
+        {
+            sink.node(i, Some("bands"), format!(
+                "the decision bands (PASSED up to {}, WARNING up to {}) leave a decision without scores: PASSED must end below WARNING, and WARNING below 100",
+                bands.passed_up_to, bands.warning_up_to
+            ));
+        }
+    }
+}

@@ -249,3 +249,45 @@ pub(crate) fn unused_credential(a: &Analysis<'_>, sink: &mut Sink) {
         }
     }
 }
+
+/// Issue 11: a capability that can never execute in this workflow, because
+/// the credential it needs is acquired on some path but can arrive on none
+/// (`catalog::can_arrive`: a new facemap over API only, prepared data over
+/// WEB or SDK only). `missing-credential` covers credentials not acquired.
+pub(crate) fn capability_never_runs(a: &Analysis<'_>, sink: &mut Sink) {
+    for (i, node) in a.workflow.nodes.iter().enumerate() {
+        if !a.in_flow(i) {
+            continue;
+        }
+        for &c in capabilities(node) {
+            let spec = capability_spec(c);
+            for &need in spec.needs {
+                let acquired = need_met(need, a.acquired_on_some_path[i]);
+                let arrives = need_met(need, a.arrives_on_some_path[i]);
+                if acquired && !arrives {
+                    sink.node(i, Some("capabilities"), format!(
+                        "{} can never run: it needs {}, which is acquired upstream but no channel of that step can deliver it (a facemap comes over WEB or SDK only, prepared data over API only)",
+                        spec.name,
+                        describe_need(need),
+                    ));
+                }
+            }
+        }
+    }
+}
+
+/// domain.md: "Device, email and phone risk signals: no platform source in
+/// hand gives their capability names or labels; anything idflow shows for
+/// them is its own model and must say so."
+pub(crate) fn idflow_model_signal(a: &Analysis<'_>, sink: &mut Sink) {
+    for (i, node) in a.workflow.nodes.iter().enumerate() {
+        if let NodeKind::RiskSignal(r) = &node.kind
+            && crate::catalog::is_idflow_model(r.signal.capability())
+        {
+            sink.node(i, Some("signal"), format!(
+                "{} is idflow's own model: no platform source names this signal or its labels, so its results here are a guess; confirm it with the platform before relying on it",
+                capability_spec(r.signal.capability()).name
+            ));
+        }
+    }
+}
