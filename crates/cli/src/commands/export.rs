@@ -12,6 +12,11 @@ pub fn run(file: &Path, customer_reference: &str) -> u8 {
             match serde_json::to_string_pretty(&body) {
                 Ok(text) => {
                     println!("{text}");
+                    if body.get("userConsent").is_some() {
+                        eprintln!(
+                            "note: this workflow collects biometrics, so the request carries userConsent: set consent.obtainedAt to when the end user consented"
+                        );
+                    }
                     exit::OK
                 }
                 Err(error) => {

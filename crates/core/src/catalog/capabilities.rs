@@ -25,6 +25,9 @@ pub struct CapabilitySpec {
     pub needs: &'static [CredentialNeed],
     /// Decision labels per decision type (the platform's API guide).
     pub labels: &'static [(DecisionType, &'static [&'static str])],
+    /// Labels older results may carry (domain.md: accept them when reading
+    /// results), never offered for new scenarios or conditions.
+    pub legacy_labels: &'static [(DecisionType, &'static [&'static str])],
 }
 
 impl CapabilitySpec {
@@ -50,6 +53,17 @@ impl CapabilitySpec {
     pub fn decision_of(&self, label: &str) -> Option<DecisionType> {
         self.all_labels().find(|(_, l)| *l == label).map(|(d, _)| d)
     }
+
+    /// The decision type of a label in a platform result, legacy labels
+    /// included (for reading results, not for writing workflows).
+    pub fn decision_of_result_label(&self, label: &str) -> Option<DecisionType> {
+        self.decision_of(label).or_else(|| {
+            self.legacy_labels
+                .iter()
+                .find(|(_, ls)| ls.contains(&label))
+                .map(|(d, _)| *d)
+        })
+    }
 }
 
 use CredentialCategory as C;
@@ -70,6 +84,38 @@ pub const ID_CHAIN: [Capability; 4] = [
 /// What a risk signal that reads a document needs of it: the ID chain up to
 /// extraction (not data checks).
 const RISK_SIGNAL_CHAIN: &[Capability] = ID_CHAIN.split_at(3).0;
+/// Address validation and proof of residency (domain.md, labels).
+const ADDRESS_LABELS: &[(DecisionType, &[&str])] = &[
+    (Passed, &["OK"]),
+    (Rejected, &["DENY"]),
+    (Warning, &["ALERT"]),
+    (
+        NotExecuted,
+        &[
+            "NOT_ENOUGH_DATA",
+            "TECHNICAL_ERROR",
+            "UNSUPPORTED_COUNTRY",
+            "PRECONDITION_NOT_FULFILLED",
+        ],
+    ),
+];
+/// US driving-licence verification (domain.md, labels).
+const LICENCE_LABELS: &[(DecisionType, &[&str])] = &[
+    (Passed, &["OK"]),
+    (Rejected, &["DENY"]),
+    (Warning, &["ALERT"]),
+    (
+        NotExecuted,
+        &[
+            "TECHNICAL_ERROR",
+            "UNSUPPORTED_COUNTRY",
+            "UNSUPPORTED_STATE",
+            "PRECONDITION_NOT_FULFILLED",
+            "VALIDATION_FAILED",
+        ],
+    ),
+];
+/// idflow's own model for signals no platform source names.
 const SIMPLE_SIGNAL_LABELS: &[(DecisionType, &[&str])] = &[
     (Passed, &["OK"]),
     (Rejected, &["DENY"]),
@@ -121,6 +167,7 @@ pub const CAPABILITIES: &[CapabilitySpec] = &[
             // capability): no PRECONDITION_NOT_FULFILLED here.
             (NotExecuted, &["TECHNICAL_ERROR", "NOT_UPLOADED"]),
         ],
+        legacy_labels: &[],
     },
     CapabilitySpec {
         capability: Capability::Extraction,
@@ -136,6 +183,7 @@ pub const CAPABILITIES: &[CapabilitySpec] = &[
                 &["PRECONDITION_NOT_FULFILLED", "TECHNICAL_ERROR"],
             ),
         ],
+        legacy_labels: &[],
     },
     CapabilitySpec {
         capability: Capability::ImageChecks,
@@ -170,14 +218,21 @@ pub const CAPABILITIES: &[CapabilitySpec] = &[
                     "CHIP_MISSING",
                     "DIGITAL_MANIPULATION",
                     "MISMATCH_FRONT_BACK",
+                    // Newer platform docs (domain.md, labels).
+                    "FAILED",
+                    "MANIPULATED_DOCUMENT_DOCUMENT_NUMBER",
+                    "MANIPULATED_DOCUMENT_DOB",
                 ],
             ),
+            // Seed 004's third WARNING ("ghost image quality insufficient")
+            // has no code in any source: not modelled.
             (Warning, &["DIFFERENT_PERSON", "REPEATED_FACE"]),
             (
                 NotExecuted,
                 &["PRECONDITION_NOT_FULFILLED", "TECHNICAL_ERROR"],
             ),
         ],
+        legacy_labels: &[],
     },
     CapabilitySpec {
         capability: Capability::DataChecks,
@@ -200,13 +255,18 @@ pub const CAPABILITIES: &[CapabilitySpec] = &[
                     "MRZ_CHECKSUM",
                     "MISMATCHING_DATA_REPEATED_FACE",
                     "MISMATCH_HRZ_MRZ_DATA",
+                    "HIGH_FRAUD_RISK",
                 ],
             ),
+            // Seed 004: data checks can WARN; newer docs name the code.
+            (Warning, &["DOCUMENT_EXPIRY_WITHIN_CONFIGURED_LIMIT"]),
             (
                 NotExecuted,
                 &["PRECONDITION_NOT_FULFILLED", "TECHNICAL_ERROR"],
             ),
         ],
+        // Moved to image checks; older results still carry them.
+        legacy_labels: &[(Rejected, &["SUPERIMPOSED_TEXT", "MISMATCH_FRONT_BACK"])],
     },
     CapabilitySpec {
         capability: Capability::Liveness,
@@ -237,6 +297,7 @@ pub const CAPABILITIES: &[CapabilitySpec] = &[
                 &["PRECONDITION_NOT_FULFILLED", "TECHNICAL_ERROR"],
             ),
         ],
+        legacy_labels: &[],
     },
     CapabilitySpec {
         capability: Capability::Similarity,
@@ -257,6 +318,7 @@ pub const CAPABILITIES: &[CapabilitySpec] = &[
                 &["PRECONDITION_NOT_FULFILLED", "TECHNICAL_ERROR"],
             ),
         ],
+        legacy_labels: &[],
     },
     CapabilitySpec {
         capability: Capability::Authentication,
@@ -279,6 +341,7 @@ pub const CAPABILITIES: &[CapabilitySpec] = &[
                 &["PRECONDITION_NOT_FULFILLED", "TECHNICAL_ERROR"],
             ),
         ],
+        legacy_labels: &[],
     },
     CapabilitySpec {
         capability: Capability::WatchlistScreening,
@@ -303,6 +366,7 @@ pub const CAPABILITIES: &[CapabilitySpec] = &[
                 ],
             ),
         ],
+        legacy_labels: &[],
     },
     CapabilitySpec {
         capability: Capability::AddressValidation,
@@ -311,7 +375,8 @@ pub const CAPABILITIES: &[CapabilitySpec] = &[
         description: "Checks that the extracted address exists and is deliverable.",
         requires: RISK_SIGNAL_CHAIN,
         needs: &[CredentialNeed::AnyOf(&[C::Id])],
-        labels: SIMPLE_SIGNAL_LABELS,
+        labels: ADDRESS_LABELS,
+        legacy_labels: &[],
     },
     CapabilitySpec {
         capability: Capability::ProofOfResidency,
@@ -320,7 +385,8 @@ pub const CAPABILITIES: &[CapabilitySpec] = &[
         description: "Confirms the address on a proof-of-address document.",
         requires: RISK_SIGNAL_CHAIN,
         needs: &[CredentialNeed::AnyOf(&[C::Document])],
-        labels: SIMPLE_SIGNAL_LABELS,
+        labels: ADDRESS_LABELS,
+        legacy_labels: &[],
     },
     CapabilitySpec {
         capability: Capability::DrivingLicenseVerification,
@@ -329,7 +395,8 @@ pub const CAPABILITIES: &[CapabilitySpec] = &[
         description: "Verifies a US driving licence against the issuing authority.",
         requires: RISK_SIGNAL_CHAIN,
         needs: &[CredentialNeed::AnyOf(&[C::Id])],
-        labels: SIMPLE_SIGNAL_LABELS,
+        labels: LICENCE_LABELS,
+        legacy_labels: &[],
     },
     CapabilitySpec {
         capability: Capability::DeviceRisk,
@@ -339,6 +406,7 @@ pub const CAPABILITIES: &[CapabilitySpec] = &[
         requires: &[],
         needs: &[CredentialNeed::DataPart(Part::DeviceRisk)],
         labels: SIMPLE_SIGNAL_LABELS,
+        legacy_labels: &[],
     },
     CapabilitySpec {
         capability: Capability::Email,
@@ -348,6 +416,7 @@ pub const CAPABILITIES: &[CapabilitySpec] = &[
         requires: &[],
         needs: &[CredentialNeed::DataPart(Part::PreparedData)],
         labels: SIMPLE_SIGNAL_LABELS,
+        legacy_labels: &[],
     },
     CapabilitySpec {
         capability: Capability::Phone,
@@ -357,6 +426,7 @@ pub const CAPABILITIES: &[CapabilitySpec] = &[
         requires: &[],
         needs: &[CredentialNeed::DataPart(Part::PreparedData)],
         labels: SIMPLE_SIGNAL_LABELS,
+        legacy_labels: &[],
     },
 ];
 
@@ -384,6 +454,61 @@ mod tests {
         for (i, cap) in Capability::ALL.iter().enumerate() {
             assert_eq!(CAPABILITIES[i].capability, *cap, "CAPABILITIES[{i}]");
         }
+    }
+
+    /// domain.md, "Labels per capability (API guide)", exactly: the
+    /// signals' NOT_EXECUTED labels, the newer image and data checks labels
+    /// and the data checks WARNING; the legacy ones only when reading.
+    #[test]
+    fn label_lists_match_domain_md() {
+        let labels = |c: Capability, d: DecisionType| capability_spec(c).labels_for(d).to_vec();
+        assert_eq!(
+            labels(Capability::AddressValidation, NotExecuted),
+            [
+                "NOT_ENOUGH_DATA",
+                "TECHNICAL_ERROR",
+                "UNSUPPORTED_COUNTRY",
+                "PRECONDITION_NOT_FULFILLED"
+            ]
+        );
+        assert_eq!(
+            labels(Capability::ProofOfResidency, NotExecuted),
+            labels(Capability::AddressValidation, NotExecuted)
+        );
+        assert_eq!(
+            labels(Capability::DrivingLicenseVerification, NotExecuted),
+            [
+                "TECHNICAL_ERROR",
+                "UNSUPPORTED_COUNTRY",
+                "UNSUPPORTED_STATE",
+                "PRECONDITION_NOT_FULFILLED",
+                "VALIDATION_FAILED"
+            ]
+        );
+        assert_eq!(
+            labels(Capability::DataChecks, Warning),
+            ["DOCUMENT_EXPIRY_WITHIN_CONFIGURED_LIMIT"]
+        );
+        for label in [
+            "FAILED",
+            "MANIPULATED_DOCUMENT_DOCUMENT_NUMBER",
+            "MANIPULATED_DOCUMENT_DOB",
+        ] {
+            assert!(
+                labels(Capability::ImageChecks, Rejected).contains(&label),
+                "{label}"
+            );
+        }
+        assert!(labels(Capability::DataChecks, Rejected).contains(&"HIGH_FRAUD_RISK"));
+        let data_checks = capability_spec(Capability::DataChecks);
+        assert!(!data_checks.has_label("SUPERIMPOSED_TEXT"), "not offered");
+        assert_eq!(
+            data_checks.decision_of_result_label("SUPERIMPOSED_TEXT"),
+            Some(Rejected),
+            "read from older results"
+        );
+        assert_eq!(labels(Capability::Similarity, Passed), ["MATCH"]);
+        assert_eq!(labels(Capability::Authentication, Rejected), ["FAILED"]);
     }
 
     #[test]
