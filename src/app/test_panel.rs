@@ -4,11 +4,11 @@
 //! highlighted on the canvas. It only reads the document, so running never
 //! changes the workflow or its undo history (and works on read-only ones).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 
 use egui::{RichText, Ui};
 use idflow_core::catalog::capability_spec;
-use idflow_core::model::{Capability, DecisionType, NodeId, NodeKind, Workflow};
+use idflow_core::model::{Capability, DecisionType, NodeId, Workflow};
 use idflow_core::simulate::{
     DetailsContext, Ending, MatrixRow, Outcome, Run, Scenario, Step, StepOutcome, builtin, details,
     matrix, simulate,
@@ -63,29 +63,8 @@ impl Default for TestPanel {
     }
 }
 
-/// The capabilities a workflow runs (its services' and risk signals').
-pub fn capabilities_of(workflow: &Workflow) -> Vec<Capability> {
-    let mut caps = BTreeSet::new();
-    for node in &workflow.nodes {
-        match &node.kind {
-            NodeKind::Service(s) => caps.extend(s.capabilities.iter().copied()),
-            NodeKind::RiskSignal(r) => {
-                caps.insert(r.signal.capability());
-            }
-            _ => {}
-        }
-    }
-    caps.into_iter().collect()
-}
-
 /// What each visited node did, for the pills on the canvas cards.
 pub fn step_results(run: &Run) -> HashMap<NodeId, StepResult> {
-    let rank = |d: DecisionType| match d {
-        DecisionType::Rejected => 3,
-        DecisionType::Warning => 2,
-        DecisionType::Passed => 1,
-        DecisionType::NotExecuted => 0,
-    };
     let mut out = HashMap::new();
     for step in &run.steps {
         let result = match step.outcome {
@@ -103,7 +82,7 @@ pub fn step_results(run: &Run) -> HashMap<NodeId, StepResult> {
                     .results
                     .iter()
                     .filter_map(|&i| run.results.get(i))
-                    .max_by_key(|r| rank(r.decision));
+                    .max_by_key(|r| r.decision.result_rank());
                 match worst {
                     Some(r) => StepResult::Decision(r.decision, r.label.to_string()),
                     None => StepResult::Note("nothing ran".to_owned()),
@@ -142,7 +121,7 @@ impl TestPanel {
     /// The scenario the Run button runs.
     pub fn current_scenario(&self, workflow: &Workflow) -> Scenario {
         if self.scenario == CUSTOM {
-            let caps = capabilities_of(workflow);
+            let caps = workflow.capabilities();
             let outcomes = self
                 .custom
                 .iter()
@@ -392,7 +371,7 @@ impl TestPanel {
 
     /// One outcome picker per capability the workflow runs.
     fn custom_ui(&mut self, ui: &mut Ui, workflow: &Workflow) {
-        let caps = capabilities_of(workflow);
+        let caps = workflow.capabilities();
         if caps.is_empty() {
             ui.label(RichText::new("This workflow runs no capabilities.").weak());
             return;

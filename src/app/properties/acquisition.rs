@@ -4,7 +4,7 @@
 use egui::{RichText, Ui};
 use idflow_core::catalog::{allowed_parts, category_name};
 use idflow_core::model::{
-    AcquisitionNode, AcquisitionType, Channel, CredentialCategory, DocumentType, Part, Stage,
+    AcquisitionNode, AcquisitionType, Channel, CredentialCategory, Part, Stage,
 };
 
 use crate::app::words;
@@ -52,43 +52,8 @@ fn channel_help(channel: Channel) -> &'static str {
     }
 }
 
-/// The document types that fit a category (empty: the category has none).
-pub(super) fn document_types_for(category: CredentialCategory) -> &'static [DocumentType] {
-    use DocumentType as D;
-    match category {
-        CredentialCategory::Id => &[
-            D::Passport,
-            D::IdCard,
-            D::DrivingLicense,
-            D::ResidencePermit,
-            D::Visa,
-        ],
-        CredentialCategory::Document => &[
-            D::UtilityBill,
-            D::BankStatement,
-            D::CreditCardStatement,
-            D::SocialSecurityCard,
-        ],
-        _ => &[],
-    }
-}
-
-/// Whether the step captures a facemap (which the API channel cannot carry).
-pub(super) fn captures_facemap(a: &AcquisitionNode) -> bool {
-    a.category == CredentialCategory::Facemap
-        || (a.category == CredentialCategory::Selfie && a.parts.contains(&Part::Facemap))
-}
-
-/// The parts a new step of a category collects by default.
-fn default_parts(category: CredentialCategory) -> Vec<Part> {
-    match category {
-        CredentialCategory::Id => vec![Part::Front, Part::Back],
-        CredentialCategory::Selfie => vec![Part::Face],
-        CredentialCategory::Facemap => vec![Part::Facemap],
-        CredentialCategory::Document => vec![Part::Front],
-        CredentialCategory::Data => vec![Part::DeviceRisk],
-    }
-}
+use idflow_core::catalog::default_parts;
+pub(super) use idflow_core::catalog::{captures_facemap, document_types_for};
 
 /// Keeps the settings that still fit after the category changed.
 fn change_category(a: &mut AcquisitionNode, category: CredentialCategory) {

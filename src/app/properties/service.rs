@@ -58,22 +58,7 @@ fn service_help(kind: ServiceKind) -> &'static str {
     }
 }
 
-/// Everything `capability` needs, directly or through its requirements,
-/// in catalog order.
-pub(super) fn requirements(capability: Capability) -> Vec<Capability> {
-    let mut found: Vec<Capability> = Vec::new();
-    let mut stack = vec![capability];
-    while let Some(c) = stack.pop() {
-        for &r in capability_spec(c).requires {
-            if !found.contains(&r) {
-                found.push(r);
-                stack.push(r);
-            }
-        }
-    }
-    found.sort();
-    found
-}
+pub(super) use idflow_core::catalog::requirements;
 
 /// The requirements of `capability` this step offers but has not selected.
 fn missing(

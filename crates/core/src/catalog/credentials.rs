@@ -1,5 +1,75 @@
-use super::capabilities::CredentialNeed;
-use crate::model::{Capability, CredentialCategory, Part, ServiceKind};
+use super::capabilities::{CredentialNeed, capability_spec};
+use crate::model::{
+    AcquisitionNode, Capability, CredentialCategory, DocumentType, Part, ServiceKind,
+};
+
+/// The document types that fit a category (empty: the category has none):
+/// identity documents for ID, proofs of address for DOCUMENT.
+pub fn document_types_for(category: CredentialCategory) -> &'static [DocumentType] {
+    use DocumentType as D;
+    match category {
+        CredentialCategory::Id => &[
+            D::Passport,
+            D::IdCard,
+            D::DrivingLicense,
+            D::ResidencePermit,
+            D::Visa,
+        ],
+        CredentialCategory::Document => &[
+            D::UtilityBill,
+            D::BankStatement,
+            D::CreditCardStatement,
+            D::SocialSecurityCard,
+        ],
+        _ => &[],
+    }
+}
+
+/// The parts a new step of a category collects by default.
+pub fn default_parts(category: CredentialCategory) -> Vec<Part> {
+    match category {
+        CredentialCategory::Id => vec![Part::Front, Part::Back],
+        CredentialCategory::Selfie => vec![Part::Face],
+        CredentialCategory::Facemap => vec![Part::Facemap],
+        CredentialCategory::Document => vec![Part::Front],
+        CredentialCategory::Data => vec![Part::DeviceRisk],
+    }
+}
+
+/// The part a credential of the category cannot do without.
+pub fn mandatory_part(category: CredentialCategory) -> Option<Part> {
+    match category {
+        CredentialCategory::Id | CredentialCategory::Document => Some(Part::Front),
+        CredentialCategory::Selfie => Some(Part::Face),
+        CredentialCategory::Facemap => Some(Part::Facemap),
+        CredentialCategory::Data => None,
+    }
+}
+
+/// Whether the step captures a facemap (a FACEMAP step, or a selfie with a
+/// FACEMAP part), which the API channel cannot carry (domain.md, "Channel
+/// rules").
+pub fn captures_facemap(step: &AcquisitionNode) -> bool {
+    step.category == CredentialCategory::Facemap
+        || (step.category == CredentialCategory::Selfie && step.parts.contains(&Part::Facemap))
+}
+
+/// Everything `capability` needs selected with it, directly or through its
+/// requirements (seed 002's table, closed), in catalog order.
+pub fn requirements(capability: Capability) -> Vec<Capability> {
+    let mut found: Vec<Capability> = Vec::new();
+    let mut stack = vec![capability];
+    while let Some(c) = stack.pop() {
+        for &r in capability_spec(c).requires {
+            if !found.contains(&r) {
+                found.push(r);
+                stack.push(r);
+            }
+        }
+    }
+    found.sort();
+    found
+}
 
 /// Which parts an acquisition of each category may collect.
 pub fn allowed_parts(category: CredentialCategory) -> &'static [Part] {

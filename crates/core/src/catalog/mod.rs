@@ -4,6 +4,7 @@
 //! GUI and the simulator all read this; none of them restates it.
 
 mod capabilities;
+mod conditions;
 mod credentials;
 mod delivery;
 mod palette;
@@ -12,7 +13,11 @@ mod standard;
 pub use capabilities::{
     CAPABILITIES, CapabilitySpec, CredentialNeed, ID_CHAIN, capability_spec, is_idflow_model,
 };
-pub use credentials::{allowed_parts, category_name, service_capabilities, service_needs};
+pub use conditions::{ValueKind, default_condition, normalize, value_kind};
+pub use credentials::{
+    allowed_parts, captures_facemap, category_name, default_parts, document_types_for,
+    mandatory_part, requirements, service_capabilities, service_needs,
+};
 pub use delivery::{
     api_parts, can_arrive, credential_channels, deliverable_parts, delivered_parts,
     is_stored_facemap, reuses,

@@ -141,6 +141,21 @@ vocabulary!(
     }
 );
 
+impl DecisionType {
+    /// How bad one capability result is, for combining a capability's
+    /// results into its worst: REJECTED, WARNING, PASSED, then NOT_EXECUTED.
+    /// (The transaction's decision ranks NOT_EXECUTED apart: see
+    /// `simulate::settle`.)
+    pub fn result_rank(self) -> u8 {
+        match self {
+            DecisionType::Rejected => 3,
+            DecisionType::Warning => 2,
+            DecisionType::Passed => 1,
+            DecisionType::NotExecuted => 0,
+        }
+    }
+}
+
 impl Capability {
     /// Bit for compact capability sets (lint and simulation propagate these).
     pub fn bit(self) -> u32 {

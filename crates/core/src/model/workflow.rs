@@ -30,6 +30,26 @@ pub struct Workflow {
 }
 
 impl Workflow {
+    /// The capabilities the workflow runs (its services' and risk
+    /// signals'), in catalog order, once each.
+    pub fn capabilities(&self) -> Vec<super::Capability> {
+        let mut bits = 0u32;
+        for node in &self.nodes {
+            match &node.kind {
+                super::NodeKind::Service(s) => {
+                    bits |= s.capabilities.iter().fold(0, |acc, c| acc | c.bit());
+                }
+                super::NodeKind::RiskSignal(r) => bits |= r.signal.capability().bit(),
+                _ => {}
+            }
+        }
+        super::Capability::ALL
+            .iter()
+            .copied()
+            .filter(|c| bits & c.bit() != 0)
+            .collect()
+    }
+
     pub fn new(key: u32, name: impl Into<String>) -> Self {
         Workflow {
             format_version: FORMAT_VERSION,

@@ -129,16 +129,10 @@ impl Run {
     /// The combined decision of every result of a capability (worst first:
     /// REJECTED, WARNING, PASSED, NOT_EXECUTED), with that result's label.
     pub fn capability(&self, capability: Capability) -> Option<(DecisionType, &str)> {
-        let rank = |d: DecisionType| match d {
-            DecisionType::Rejected => 3,
-            DecisionType::Warning => 2,
-            DecisionType::Passed => 1,
-            DecisionType::NotExecuted => 0,
-        };
         self.results
             .iter()
             .filter(|r| r.capability == capability)
-            .max_by_key(|r| rank(r.decision))
+            .max_by_key(|r| r.decision.result_rank())
             .map(|r| (r.decision, r.label))
     }
 
@@ -361,15 +355,6 @@ struct Walker<'a> {
     /// Per credential (parallel to `run.credentials`): the index of the
     /// acquisition node it came from (its presets).
     acquired_by: Vec<usize>,
-}
-
-fn rank(d: DecisionType) -> u8 {
-    match d {
-        DecisionType::Rejected => 3,
-        DecisionType::Warning => 2,
-        DecisionType::Passed => 1,
-        DecisionType::NotExecuted => 0,
-    }
 }
 
 /// Runs `workflow` under `scenario`.
@@ -699,7 +684,8 @@ impl<'a> Walker<'a> {
         self.extracted |= capability == Capability::Extraction && decision == DecisionType::Passed;
         self.occurred[capability as usize] |= 1 << (decision as u8);
         let slot = &mut self.worst[capability as usize];
-        if slot.is_none_or(|w| rank(self.run.results[w].decision) < rank(decision)) {
+        if slot.is_none_or(|w| self.run.results[w].decision.result_rank() < decision.result_rank())
+        {
             *slot = Some(index);
         }
         self.run.results.push(CapabilityResult {

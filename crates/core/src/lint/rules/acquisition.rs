@@ -41,8 +41,7 @@ pub(crate) fn no_channels(a: &Analysis<'_>, sink: &mut Sink) {
 
 pub(crate) fn facemap_api_only(a: &Analysis<'_>, sink: &mut Sink) {
     for (i, acq) in acquisitions(a) {
-        let facemap = acq.category == CredentialCategory::Facemap
-            || (acq.category == CredentialCategory::Selfie && acq.parts.contains(&Part::Facemap));
+        let facemap = crate::catalog::captures_facemap(acq);
         let api_only = !acq.channels.is_empty() && acq.channels.iter().all(|&c| c == Channel::Api);
         if facemap && captures_new(acq) && api_only {
             sink.node(i, Some("channels"), format!(
@@ -53,14 +52,7 @@ pub(crate) fn facemap_api_only(a: &Analysis<'_>, sink: &mut Sink) {
     }
 }
 
-fn mandatory_part(category: CredentialCategory) -> Option<Part> {
-    match category {
-        CredentialCategory::Id | CredentialCategory::Document => Some(Part::Front),
-        CredentialCategory::Selfie => Some(Part::Face),
-        CredentialCategory::Facemap => Some(Part::Facemap),
-        CredentialCategory::Data => None,
-    }
-}
+use crate::catalog::mandatory_part;
 
 pub(crate) fn part_not_allowed(a: &Analysis<'_>, sink: &mut Sink) {
     for (i, acq) in acquisitions(a) {
@@ -114,16 +106,7 @@ pub(crate) fn driving_licence_front_only(a: &Analysis<'_>, sink: &mut Sink) {
 }
 
 fn fits(category: CredentialCategory, doc: DocumentType) -> bool {
-    use DocumentType as D;
-    let id_type = matches!(
-        doc,
-        D::Passport | D::IdCard | D::DrivingLicense | D::ResidencePermit | D::Visa
-    );
-    match category {
-        CredentialCategory::Id => id_type,
-        CredentialCategory::Document => !id_type,
-        _ => false,
-    }
+    crate::catalog::document_types_for(category).contains(&doc)
 }
 
 pub(crate) fn document_type_category(a: &Analysis<'_>, sink: &mut Sink) {
