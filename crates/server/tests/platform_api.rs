@@ -1563,3 +1563,84 @@ async fn prepared_data_uploads_on_10163() {
     assert!(error.to_string().contains("phoneNumber"), "{error}");
     f.server.stop().await;
 }
+
+/// Publishes a copy of 10011 whose ID is reused (USE_EXISTING): seed 003's
+/// "selfie against an already verified ID".
+async fn publish_reused_id_workflow(f: &Fixture) -> u32 {
+    use idflow_core::model::{AcquisitionType, NodeKind};
+    use idflow_store::Store;
+    use idflow_store::remote::RemoteStore;
+    let (root, publisher) = (f.server.root.clone(), f.publisher.clone());
+    tokio::task::spawn_blocking(move || {
+        let store = RemoteStore::new(&root, &publisher).expect("client");
+        let key = store.duplicate(10011, None).expect("duplicate");
+        let draft = store.draft(key).expect("draft");
+        let mut workflow = draft.workflow;
+        workflow.name = "Selfie against a verified ID".to_owned();
+        for node in &mut workflow.nodes {
+            if let NodeKind::Acquisition(a) = &mut node.kind
+                && a.category == idflow_core::model::CredentialCategory::Id
+            {
+                a.acquisition_type = AcquisitionType::UseExisting;
+                a.channels.clear();
+            }
+        }
+        let revision = store
+            .save_draft(key, &workflow, draft.revision)
+            .expect("save");
+        store.publish(key, Some(revision)).expect("publish");
+        key
+    })
+    .await
+    .expect("blocking client")
+}
+
+/// domain.md, "Reusable credentials": a reused ID keeps its earlier results
+/// (usability PASSED), so similarity runs on it; on an account that never
+/// had a usable ID it is missing and similarity cannot run.
+#[tokio::test]
+async fn a_reused_id_comes_from_the_account_or_is_missing() {
+    let f = fixture().await;
+    let key = publish_reused_id_workflow(&f).await;
+    let selfie_only = |created: &Created| created.part_url("SELFIE", "face");
+
+    // Onboarded over API (ID usability PASSED): the ID is on the account.
+    let onboarded = f.journey("scenario:ALL_PASS").await;
+    let created = f.update(&onboarded.account, key, "scenario:ALL_PASS").await;
+    assert!(
+        created.body["workflowExecution"]["credentials"]
+            .as_array()
+            .expect("credentials")
+            .iter()
+            .all(|c| c["category"] != "ID"),
+        "the reused ID is not listed: {}",
+        created.body
+    );
+    let response = f
+        .upload(&selfie_only(&created), &created.token, "file", &jpeg(512))
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let details = f.processed(&created).await;
+    let similarity = &details["capabilities"]["similarity"][0]["decision"];
+    assert_eq!(similarity["type"], "PASSED", "{details}");
+    assert_eq!(details["decision"]["type"], "PASSED");
+
+    // A fresh account has no ID to reuse.
+    let fresh = f
+        .create(
+            json!({ "customerInternalReference": "c", "userReference": "scenario:ALL_PASS",
+                        "workflowDefinition": { "key": key } }),
+        )
+        .await;
+    let response = f
+        .upload(&selfie_only(&fresh), &fresh.token, "file", &jpeg(512))
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let details = f.processed(&fresh).await;
+    assert_eq!(
+        details["capabilities"]["similarity"][0]["decision"]["type"],
+        "NOT_EXECUTED"
+    );
+    assert_ne!(details["decision"]["type"], "PASSED");
+    f.server.stop().await;
+}
