@@ -213,25 +213,23 @@ fn bands_ui(ctx: &mut Ctx<'_>, ui: &mut Ui, r: &mut RiskCalculationNode) {
         ctx.step();
     }
     if let Some(bands) = &mut r.bands {
-        ui.spacing_mut().slider_width = (ui.available_width() - 150.0).max(60.0);
-        let passed = ui
-            .horizontal(|ui| {
-                let label = ui.label("Passed up to");
+        widgets::grid("bands").show(ui, |ui| {
+            let slider_width = (widgets::field_width(ui) - 56.0).max(80.0);
+            let passed = widgets::row(ui, "Passed up to", |ui, label| {
+                ui.spacing_mut().slider_width = slider_width;
                 ui.add(egui::Slider::new(&mut bands.passed_up_to, 0..=98))
                     .labelled_by(label.id)
-            })
-            .inner;
-        ctx.continuous(&passed, "bands.passed");
-        let low = bands.passed_up_to.saturating_add(1);
-        bands.warning_up_to = bands.warning_up_to.clamp(low, 99);
-        let warning = ui
-            .horizontal(|ui| {
-                let label = ui.label("Warning up to");
+            });
+            ctx.continuous(&passed, "bands.passed");
+            let low = bands.passed_up_to.saturating_add(1);
+            bands.warning_up_to = bands.warning_up_to.clamp(low, 99);
+            let warning = widgets::row(ui, "Warning up to", |ui, label| {
+                ui.spacing_mut().slider_width = slider_width;
                 ui.add(egui::Slider::new(&mut bands.warning_up_to, low..=99))
                     .labelled_by(label.id)
-            })
-            .inner;
-        ctx.continuous(&warning, "bands.warning");
+            });
+            ctx.continuous(&warning, "bands.warning");
+        });
     }
     ctx.inline_findings(ui, &["bands"]);
 }

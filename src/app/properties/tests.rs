@@ -449,7 +449,12 @@ fn risk_calculation_sets_and_clears_the_accounts_bands() {
     h.get_by_label("Passed 0–30, Warning 31–70, Rejected 71–100. The transaction takes the more severe of the capabilities' decision and the score's band; a score outside its decision's band moves into it.");
     click(&mut h, "This account's thresholds differ");
     assert_eq!(bands(&h), Some(idflow_core::model::ScoreBands::default()));
-    h.get_by_label("Passed up to");
+    // A pointer click on the slider moves the threshold; WARNING stays above.
+    h.get_by_label("Passed up to").click();
+    h.run();
+    let moved = bands(&h).expect("custom bands");
+    assert_ne!(moved.passed_up_to, 30, "the click moved the slider");
+    assert!(moved.passed_up_to < moved.warning_up_to, "{moved:?}");
     h.get_by_label("Warning up to");
     click(&mut h, "This account's thresholds differ");
     assert_eq!(bands(&h), None);
@@ -587,6 +592,7 @@ fn render_views() {
                 click(&mut h, "Web");
                 click(&mut h, "SDK");
             }
+            "risk" => click(&mut h, "This account's thresholds differ"),
             _ => {}
         }
         let image = h.render().expect("render");
