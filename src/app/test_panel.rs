@@ -69,13 +69,20 @@ pub fn step_results(run: &Run) -> HashMap<NodeId, StepResult> {
     for step in &run.steps {
         let result = match step.outcome {
             StepOutcome::Acquired => {
-                let names: Vec<String> = run
-                    .credentials
-                    .iter()
-                    .filter(|c| c.node == step.node)
+                let here = run.credentials.iter().filter(|c| c.node == step.node);
+                let mut missing = here
+                    .clone()
+                    .filter(|c| c.arrival() == idflow_core::simulate::Arrival::NotDelivered)
+                    .peekable();
+                let mark = if missing.peek().is_some() {
+                    "✖"
+                } else {
+                    "✔"
+                };
+                let names: Vec<String> = here
                     .map(|c| crate::app::words::of(c.category.as_str()))
                     .collect();
-                StepResult::Note(format!("✔ {}", names.join(" + ")))
+                StepResult::Note(format!("{mark} {}", names.join(" + ")))
             }
             StepOutcome::Checked => {
                 let worst = step
@@ -263,11 +270,15 @@ impl TestPanel {
             if run.label != run.decision.as_str() {
                 ui.label(RichText::new(&run.label).strong());
             }
-            ui.label(format!("risk score {} / 100", run.risk_score))
-                .on_hover_text(format!(
-                    "The risk score: {}.",
-                    crate::app::words::RISK_SCORE_MEANING
-                ));
+            ui.label(if run.risk_score < 0 {
+                "no risk score: nothing executed (-1)".to_owned()
+            } else {
+                format!("risk score {} / 100", run.risk_score)
+            })
+            .on_hover_text(format!(
+                "The risk score: {}.",
+                crate::app::words::RISK_SCORE_MEANING
+            ));
             let ending = match &run.ending {
                 Ending::Terminal(id) => format!("ended at “{}”", title_of(doc, id)),
                 Ending::DeadEnd(id) => format!("stopped: dead end at {}", title_of(doc, id)),
@@ -532,15 +543,7 @@ impl TestPanel {
 /// (the list colours each by its decision).
 fn summary_in_words(run: &Run, workflow: &Workflow, step: &Step) -> String {
     match step.outcome {
-        StepOutcome::Acquired => {
-            let names: Vec<String> = run
-                .credentials
-                .iter()
-                .filter(|c| c.node == step.node)
-                .map(|c| words::of(c.category.as_str()))
-                .collect();
-            format!("{} present", names.join(" + "))
-        }
+        StepOutcome::Acquired => run.arrivals_in_words(&step.node, |c| words::of(c.as_str())),
         StepOutcome::Checked => step
             .results
             .iter()

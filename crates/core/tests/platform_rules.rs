@@ -99,6 +99,10 @@ fn nothing_delivered_is_not_uploaded_everywhere_and_not_executed_overall() {
         r.results
     );
     assert_eq!((r.decision, r.risk_score), (DecisionType::NotExecuted, -1));
+    assert_eq!(
+        r.arrivals_in_words(&"id_capture".into(), |c| c.as_str().to_owned()),
+        "ID not delivered"
+    );
 }
 
 /// domain.md, "Inputs": only delivered parts count. 10011 asks for FRONT

@@ -61,6 +61,39 @@ pub struct Credential {
     pub node: NodeId,
 }
 
+/// How a credential came to be in a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Arrival {
+    /// Every part it needs arrived.
+    Delivered,
+    /// Read off the account, with its earlier results.
+    OnAccount,
+    /// Some part it needs did not arrive (usability NOT_UPLOADED).
+    NotDelivered,
+}
+
+impl Arrival {
+    pub fn words(self) -> &'static str {
+        match self {
+            Arrival::Delivered => "present",
+            Arrival::OnAccount => "on the account",
+            Arrival::NotDelivered => "not delivered",
+        }
+    }
+}
+
+impl Credential {
+    pub fn arrival(&self) -> Arrival {
+        if self.existing {
+            Arrival::OnAccount
+        } else if self.delivered {
+            Arrival::Delivered
+        } else {
+            Arrival::NotDelivered
+        }
+    }
+}
+
 /// One capability's result, as the platform reports it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CapabilityResult {
@@ -145,20 +178,42 @@ impl Run {
         self.steps.iter().find(|s| &s.node == node)
     }
 
+    /// What arrived at an acquisition step, e.g. `ID present; SELFIE not
+    /// delivered`, naming categories with `name`.
+    pub fn arrivals_in_words(
+        &self,
+        node: &NodeId,
+        name: impl Fn(CredentialCategory) -> String,
+    ) -> String {
+        let mut parts = Vec::new();
+        for arrival in [
+            Arrival::Delivered,
+            Arrival::OnAccount,
+            Arrival::NotDelivered,
+        ] {
+            let list: Vec<String> = self
+                .credentials
+                .iter()
+                .filter(|c| &c.node == node && c.arrival() == arrival)
+                .map(|c| name(c.category))
+                .collect();
+            if !list.is_empty() {
+                parts.push(format!("{} {}", list.join(" + "), arrival.words()));
+            }
+        }
+        if parts.is_empty() {
+            "nothing arrived".to_owned()
+        } else {
+            parts.join("; ")
+        }
+    }
+
     /// One line on what a step did, e.g. `Usability (ID) REJECTED BLURRED;
     /// Extraction NOT_EXECUTED PRECONDITION_NOT_FULFILLED`. Worded on demand:
     /// formatting every step during the run was a third of a 10,000-node run.
     pub fn step_summary(&self, workflow: &Workflow, step: &Step) -> String {
         match step.outcome {
-            StepOutcome::Acquired => {
-                let names: Vec<&str> = self
-                    .credentials
-                    .iter()
-                    .filter(|c| c.node == step.node)
-                    .map(|c| c.category.as_str())
-                    .collect();
-                format!("{} present", names.join(" + "))
-            }
+            StepOutcome::Acquired => self.arrivals_in_words(&step.node, |c| c.as_str().to_owned()),
             StepOutcome::Checked => {
                 let parts: Vec<String> = step
                     .results
