@@ -966,10 +966,14 @@ mod tests {
                     2,
                     "9178cf20f4683aeaa9097c5ba31d15e98e9357352e634b3c39181833901cb7a0e725fadd95c48eda565a07d4e410f7c3".to_owned()
                 ),
+                (
+                    3,
+                    "2c78a1fb72eb7d53b3d9b9ba13d4291e92e95f675424754c7123b500bccc8aba870474d19363d813fa2a267a66c34148".to_owned()
+                ),
             ]
         );
         let postgres: Vec<i64> = POSTGRES_MIGRATOR.iter().map(|m| m.version).collect();
-        assert_eq!(postgres, [1, 2], "the same schema history on PostgreSQL");
+        assert_eq!(postgres, [1, 2, 3], "the same schema history on PostgreSQL");
     }
 
     #[tokio::test]

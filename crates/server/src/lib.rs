@@ -207,9 +207,17 @@ pub async fn run(
         Ok(resumed) => tracing::info!(resumed, "resumed processing of finalized executions"),
         Err(error) => tracing::error!(%error, "cannot resume processing of finalized executions"),
     }
-    axum::serve(listener, router(state))
+    match platform::lifecycle::resume_callbacks(&state).await {
+        Ok(0) => {}
+        Ok(resumed) => tracing::info!(resumed, "resumed pending callbacks"),
+        Err(error) => tracing::error!(%error, "cannot resume pending callbacks"),
+    }
+    let sweep = platform::lifecycle::spawn_expiry_sweep(state.clone());
+    let served = axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown)
-        .await?;
+        .await;
+    sweep.abort();
+    served?;
     Ok(())
 }
 

@@ -1050,11 +1050,13 @@ async fn a_token_past_its_lifetime_is_token_expired() {
     let response = f.upload(&front, &created.token, "file", &jpeg(64)).await;
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(json_of(response).await["error"], "TOKEN_EXPIRED");
+    // The journey had started (a part arrived): SESSION_EXPIRED (issue 12;
+    // TOKEN_EXPIRED is for a lifetime that passed before anything arrived).
     let status = json_of(f.status(&created, &f.publisher).await).await;
-    assert_eq!(status["workflowExecution"]["status"], "TOKEN_EXPIRED");
+    assert_eq!(status["workflowExecution"]["status"], "SESSION_EXPIRED");
     let response = f.finalize(&created, &f.publisher).await;
     assert_eq!(response.status(), StatusCode::CONFLICT);
-    assert_eq!(json_of(response).await["error"], "TOKEN_EXPIRED");
+    assert_eq!(json_of(response).await["error"], "SESSION_EXPIRED");
     let response = f.upload(&front, &f.publisher, "file", &jpeg(64)).await;
     assert_eq!(response.status(), StatusCode::CONFLICT);
 
@@ -1643,4 +1645,232 @@ async fn a_reused_id_comes_from_the_account_or_is_missing() {
     );
     assert_ne!(details["decision"]["type"], "PASSED");
     f.server.stop().await;
+}
+
+// Lifecycle (issue 12): expiry, callbacks for every end state, processing
+// failures. Sources: domain.md ("Statuses": callbacks are sent for
+// PROCESSED, SESSION_EXPIRED and TOKEN_EXPIRED) and issue 12.
+
+/// A loopback receiver that answers 200 and keeps every body.
+async fn callback_receiver() -> (String, Arc<Mutex<Vec<Value>>>, tokio::task::JoinHandle<()>) {
+    use axum::Json;
+    use axum::extract::State;
+    use axum::routing::post;
+    async fn receive(State(seen): State<Arc<Mutex<Vec<Value>>>>, Json(body): Json<Value>) {
+        seen.lock().await.push(body);
+    }
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let app = axum::Router::new()
+        .route("/hook", post(receive))
+        .with_state(seen.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let hook = format!("http://{}/hook", listener.local_addr().expect("addr"));
+    let task = tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    (hook, seen, task)
+}
+
+/// Waits (at most 10 s) until the receiver holds a callback for `execution`.
+async fn callback_for(seen: &Mutex<Vec<Value>>, execution: &str) -> Value {
+    let start = Instant::now();
+    loop {
+        if let Some(body) = seen
+            .lock()
+            .await
+            .iter()
+            .find(|b| b["workflowExecution"]["id"] == execution)
+        {
+            return body.clone();
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "no callback for {execution}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn expired_journeys_are_session_or_token_expired_and_called_back() {
+    let (hook, seen, receiver) = callback_receiver().await;
+    let f = fixture().await;
+    let body = json!({
+        "customerInternalReference": "c",
+        "workflowDefinition": { "key": 10011 },
+        "tokenLifetime": "5m",
+        "callbackUrl": hook
+    });
+    let started = f.create(body.clone()).await;
+    let untouched = f.create(body).await;
+    let response = f
+        .upload(
+            &started.part_url("ID", "front"),
+            &started.token,
+            "file",
+            &jpeg(64),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    f.server.state.clock().advance(Duration::from_secs(6 * 60));
+
+    // Read: the status says it; nobody reading: the sweep expires it.
+    let status = json_of(f.status(&started, &f.publisher).await).await;
+    assert_eq!(status["workflowExecution"]["status"], "SESSION_EXPIRED");
+    let callback = callback_for(&seen, &started.execution).await;
+    assert_eq!(callback["workflowExecution"]["status"], "SESSION_EXPIRED");
+    let callback = callback_for(&seen, &untouched.execution).await;
+    assert_eq!(callback["workflowExecution"]["status"], "TOKEN_EXPIRED");
+    let status = json_of(f.status(&untouched, &f.publisher).await).await;
+    assert_eq!(status["workflowExecution"]["status"], "TOKEN_EXPIRED");
+    assert_eq!(seen.lock().await.len(), 2, "one callback each");
+    f.server.stop().await;
+    receiver.abort();
+}
+
+#[tokio::test]
+async fn a_callback_pending_at_a_crash_is_sent_after_the_restart() {
+    let (hook, seen, receiver) = callback_receiver().await;
+    let dir = tempfile::TempDir::new().expect("tmp");
+    let db = dir.path().join("server.sqlite");
+    let server = Server::start(&db).await;
+    let publisher = server.token(idflow_server::auth::Role::Publisher).await;
+    let http = reqwest::Client::new();
+    let response = http
+        .post(format!("{}/api/v1/accounts", server.root))
+        .bearer_auth(&publisher)
+        .json(&json!({ "customerInternalReference": "c", "workflowDefinition": { "key": 10011 } }))
+        .send()
+        .await
+        .expect("create");
+    let created = parse_created(json_of(response).await);
+    // As if the process died after committing PROCESSED and its queued
+    // callback, before delivering it.
+    let idflow_server::db::Pool::Sqlite(pool) = server.state.db.pool() else {
+        panic!("a SQLite fixture");
+    };
+    sqlx::query(
+        "INSERT INTO platform_callbacks (execution_id, url, status, created_at)
+         VALUES ($1, $2, 'PROCESSED', '2026-01-01T00:00:00.000Z')",
+    )
+    .bind(&created.execution)
+    .bind(&hook)
+    .execute(pool)
+    .await
+    .expect("queue a callback");
+    server.stop().await;
+    assert!(seen.lock().await.is_empty());
+
+    let server = Server::start(&db).await;
+    let callback = callback_for(&seen, &created.execution).await;
+    assert_eq!(callback["workflowExecution"]["status"], "PROCESSED");
+    // Delivered once, then no longer queued.
+    let idflow_server::db::Pool::Sqlite(pool) = server.state.db.pool() else {
+        panic!("a SQLite fixture");
+    };
+    let start = Instant::now();
+    loop {
+        let (left,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM platform_callbacks")
+            .fetch_one(pool)
+            .await
+            .expect("count");
+        if left == 0 {
+            break;
+        }
+        assert!(start.elapsed() < Duration::from_secs(10), "still queued");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    server.stop().await;
+    receiver.abort();
+}
+
+/// Issue 12: "a processing failure ends PROCESSED with the failing
+/// capability NOT_EXECUTED TECHNICAL_ERROR (never stuck in ACQUIRED)".
+#[tokio::test]
+async fn a_processing_failure_ends_processed_with_technical_error() {
+    let f = fixture().await;
+    let created = f
+        .create(json!({ "customerInternalReference": "c", "workflowDefinition": { "key": 10011 } }))
+        .await;
+    // A scenario this server does not know (a damaged row) makes the
+    // simulation fail.
+    let idflow_server::db::Pool::Sqlite(pool) = f.server.state.db.pool() else {
+        panic!("a SQLite fixture");
+    };
+    sqlx::query("UPDATE platform_executions SET scenario = 'NO_SUCH_SCENARIO' WHERE id = $1")
+        .bind(&created.execution)
+        .execute(pool)
+        .await
+        .expect("damage the row");
+    let details = f.processed(&created).await;
+    assert_eq!(details["workflow"]["status"], "PROCESSED");
+    let usability = &details["capabilities"]["usability"];
+    assert!(
+        usability
+            .as_array()
+            .expect("usability")
+            .iter()
+            .all(|u| u["decision"]["details"]["label"] == "TECHNICAL_ERROR"),
+        "{usability}"
+    );
+    assert_eq!(details["decision"]["type"], "NOT_EXECUTED");
+    f.server.stop().await;
+}
+
+/// A database written by the previous release (before the callback queue,
+/// migration 3): it opens, migrates, and its executions read as before.
+#[tokio::test]
+async fn a_database_from_before_the_callback_queue_opens_and_reads() {
+    let dir = tempfile::TempDir::new().expect("tmp");
+    let db = dir.path().join("server.sqlite");
+    std::fs::copy(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/server-before-callbacks.sqlite"
+        ),
+        &db,
+    )
+    .expect("copy the fixture");
+    let server = Server::start(&db).await;
+    let publisher = server.token(idflow_server::auth::Role::Publisher).await;
+    let http = reqwest::Client::new();
+    let get = |path: String| {
+        let request = http
+            .get(format!("{}/api/v1{path}", server.root))
+            .bearer_auth(&publisher);
+        async move { request.send().await.expect("get") }
+    };
+    let response = get(
+        "/accounts/831a32f2-31e9-4b9c-a591-1c35a3cc90eb/workflow-executions/5f477f43-d533-47ea-894b-33b29d7c45a8".to_owned(),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let details = json_of(response).await;
+    assert_eq!(details["workflow"]["status"], "PROCESSED");
+    assert_eq!(
+        details["decision"]["type"], "PASSED",
+        "as it was written: {details}"
+    );
+    let response = get(
+        "/accounts/9ef841de-bc39-4c75-a222-80ce7ec8999b/workflow-executions/d21c2d2c-e2e3-4c06-a7a4-36335981efaf/status".to_owned(),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let status = json_of(response).await;
+    assert!(
+        ["INITIATED", "TOKEN_EXPIRED"]
+            .contains(&status["workflowExecution"]["status"].as_str().unwrap_or("")),
+        "{status}"
+    );
+    let idflow_server::db::Pool::Sqlite(pool) = server.state.db.pool() else {
+        panic!("a SQLite fixture");
+    };
+    let (queued,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM platform_callbacks")
+        .fetch_one(pool)
+        .await
+        .expect("the new table exists");
+    assert_eq!(queued, 0);
+    server.stop().await;
 }

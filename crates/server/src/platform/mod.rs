@@ -11,13 +11,15 @@
 //! (execution JWTs), `upload` (multipart image parts), `prepared` (JSON
 //! prepared data),
 //! `storage` (SQL), `process` (finalize → simulate → details → callback),
-//! `callback` (delivery with retries), `clock` (time, adjustable in tests),
+//! `callback` (delivery with retries), `lifecycle` (expiry, the callback
+//! queue), `clock` (time, adjustable in tests),
 //! `links` (absolute URLs). The handlers are in `routes::platform`.
 
 pub mod callback;
 pub mod clock;
 pub mod credentials;
 pub mod delivery;
+pub mod lifecycle;
 pub mod links;
 pub mod prepared;
 pub mod process;

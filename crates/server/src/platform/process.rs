@@ -5,14 +5,14 @@
 
 use std::collections::{HashMap, HashSet};
 
-use idflow_core::simulate::{DetailsContext, by_name, details, simulate};
+use idflow_core::model::DecisionType;
+use idflow_core::simulate::{DetailsContext, Outcome, Scenario, by_name, details, simulate};
 use serde_json::Value;
 
-use super::callback::{self, CallbackAccount, CallbackBody, CallbackExecution};
 use super::clock::rfc3339_millis;
 use super::delivery;
-use super::links::Links;
-use super::storage::{self, Execution, ExecutionStatus};
+use super::lifecycle;
+use super::storage::{self, Execution, ExecutionStatus, PendingCallback};
 use super::{PlatformError, pool};
 use crate::AppState;
 
@@ -104,12 +104,21 @@ pub async fn render(
 
 async fn process(state: &AppState, execution: Execution) -> Result<(), PlatformError> {
     let completed_at = rfc3339_millis(state.clock().now());
-    let document = render(state, &execution, &completed_at).await?;
+    let document = match render(state, &execution, &completed_at).await {
+        Ok(document) => document,
+        // Never stuck in ACQUIRED: the run ends with the failure reported
+        // the platform's way, a capability NOT_EXECUTED TECHNICAL_ERROR.
+        Err(error) => {
+            tracing::error!(execution = %execution.id, %error, "processing failed; reporting TECHNICAL_ERROR");
+            technical_error(state, &execution, &completed_at).await
+        }
+    };
     let stored = storage::complete(
         pool(&state.db),
         &execution.id,
         &document.to_string(),
         &completed_at,
+        execution.callback_url.as_deref(),
     )
     .await?;
     if !stored {
@@ -125,31 +134,61 @@ async fn process(state: &AppState, execution: Execution) -> Result<(), PlatformE
         "processed"
     );
     if let Some(url) = &execution.callback_url {
-        let links = Links {
-            base: &execution.base_url,
-        };
-        let body = CallbackBody {
-            callback_sent_at: completed_at,
-            workflow_execution: CallbackExecution {
-                id: execution.id.clone(),
-                href: links.execution(&execution.account_id, &execution.id),
-                definition_key: execution.definition_key.to_string(),
+        lifecycle::dispatch(
+            state.clone(),
+            PendingCallback {
+                execution_id: execution.id.clone(),
+                url: url.clone(),
                 status: ExecutionStatus::Processed,
             },
-            account: CallbackAccount {
-                id: execution.account_id.clone(),
-                href: links.account(&execution.account_id),
-            },
-        };
-        // Failures are logged by `deliver`; nothing else waits on it.
-        let _ = callback::deliver(
-            &state.platform.http,
-            state.clock(),
-            url,
-            body,
-            state.platform.retry,
-        )
-        .await;
+        );
     }
     Ok(())
+}
+
+/// The document of a run whose processing failed: its first capability
+/// NOT_EXECUTED TECHNICAL_ERROR (and what depends on it not run), or, when
+/// even the workflow cannot be read, no results and decision NOT_EXECUTED.
+async fn technical_error(state: &AppState, execution: &Execution, completed_at: &str) -> Value {
+    let context = DetailsContext {
+        account_id: execution.account_id.clone(),
+        workflow_execution_id: execution.id.clone(),
+        user_reference: execution.user_reference.clone().unwrap_or_default(),
+        customer_internal_reference: execution.customer_internal_reference.clone(),
+        created_at: execution.created_at.clone(),
+        started_at: execution
+            .started_at
+            .clone()
+            .unwrap_or_else(|| completed_at.to_owned()),
+        completed_at: completed_at.to_owned(),
+        base_url: execution.base_url.clone(),
+    };
+    let workflow = state
+        .db
+        .version(execution.definition_key, execution.definition_version)
+        .await
+        .map(|v| v.workflow)
+        .unwrap_or_else(|_| {
+            idflow_core::Workflow::new(execution.definition_key, "unreadable workflow")
+        });
+    let mut failing = workflow.capabilities();
+    failing.sort_by_key(|&c| {
+        idflow_core::catalog::ID_CHAIN
+            .iter()
+            .position(|&x| x == c)
+            .unwrap_or(usize::MAX)
+    });
+    let outcomes = failing
+        .first()
+        .map(|&capability| Outcome {
+            capability,
+            credential: None,
+            decision: DecisionType::NotExecuted,
+            label: "TECHNICAL_ERROR".to_owned(),
+        })
+        .into_iter()
+        .collect();
+    let scenario = Scenario::new("TECHNICAL_ERROR", "processing failed", outcomes);
+    let run = simulate(&workflow, &scenario);
+    details(&workflow, &run, &context)
 }

@@ -402,11 +402,17 @@ pub async fn credentials(
     rows.into_iter().map(credential_of).collect()
 }
 
-/// INITIATED → TOKEN_EXPIRED once `now` (seconds since the epoch) reaches
-/// the token expiry. `true` when this call changed it.
+/// INITIATED → expired once `now` (seconds since the epoch) reaches the
+/// token expiry: SESSION_EXPIRED when the journey had started (a part was
+/// uploaded), TOKEN_EXPIRED when nothing arrived. `true` when this call
+/// changed it.
 pub async fn expire_if_due(pool: &Pool, id: &str, now: i64) -> Result<bool, PlatformError> {
     let changed = on_pool!(pool, p => sqlx::query(
-        "UPDATE platform_executions SET status = 'TOKEN_EXPIRED'
+        "UPDATE platform_executions SET status = CASE
+             WHEN EXISTS (SELECT 1 FROM platform_parts pp
+                          JOIN platform_credentials pc ON pc.id = pp.credential_id
+                          WHERE pc.execution_id = $1)
+             THEN 'SESSION_EXPIRED' ELSE 'TOKEN_EXPIRED' END
          WHERE id = $1 AND status = 'INITIATED' AND token_expires_at <= $2",
     )
     .bind(id)
@@ -415,6 +421,47 @@ pub async fn expire_if_due(pool: &Pool, id: &str, now: i64) -> Result<bool, Plat
     .await?
     .rows_affected());
     Ok(changed > 0)
+}
+
+/// Executions still INITIATED whose token expired by `now`: what the
+/// expiry sweep moves on (at most `limit`).
+pub async fn due_to_expire(
+    pool: &Pool,
+    now: i64,
+    limit: i64,
+) -> Result<Vec<Execution>, PlatformError> {
+    let sql = format!(
+        "SELECT {EXECUTION_COLUMNS} FROM platform_executions
+         WHERE status = 'INITIATED' AND token_expires_at <= $1 ORDER BY token_expires_at LIMIT $2"
+    );
+    let rows: Vec<ExecutionRow> =
+        on_pool!(pool, p => sqlx::query_as(&sql).bind(now).bind(limit).fetch_all(p).await?);
+    rows.into_iter().map(execution_of).collect()
+}
+
+/// The scenario a tester picked in the web client, while the execution is
+/// still open. `false` when it is not.
+pub async fn set_scenario(pool: &Pool, id: &str, scenario: &str) -> Result<bool, PlatformError> {
+    let changed = on_pool!(pool, p => sqlx::query(
+        "UPDATE platform_executions SET scenario = $1 WHERE id = $2 AND status = 'INITIATED'",
+    )
+    .bind(scenario)
+    .bind(id)
+    .execute(p)
+    .await?
+    .rows_affected());
+    Ok(changed > 0)
+}
+
+/// The account request an execution was created with (JSON, as received).
+pub async fn request_of(pool: &Pool, id: &str) -> Result<Option<String>, PlatformError> {
+    let row: Option<(String,)> = on_pool!(pool, p => sqlx::query_as(
+        "SELECT request FROM platform_executions WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(p)
+    .await?);
+    Ok(row.map(|(r,)| r))
 }
 
 /// Records (or replaces) a part's metadata, only while its execution is
@@ -513,16 +560,104 @@ pub async fn complete(
     id: &str,
     details: &str,
     completed_at: &str,
+    callback_url: Option<&str>,
 ) -> Result<bool, PlatformError> {
-    let changed = on_pool!(pool, p => sqlx::query(
-        "UPDATE platform_executions SET status = 'PROCESSED', details = $1, completed_at = $2
-         WHERE id = $3 AND status = 'ACQUIRED'",
+    // PROCESSED and its pending callback commit together: a crash after
+    // this cannot lose the callback.
+    let changed = on_pool!(pool, p => {
+        let mut tx = p.begin().await?;
+        let changed = sqlx::query(
+            "UPDATE platform_executions SET status = 'PROCESSED', details = $1, completed_at = $2
+             WHERE id = $3 AND status = 'ACQUIRED'",
+        )
+        .bind(details)
+        .bind(completed_at)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if changed > 0
+            && let Some(url) = callback_url
+        {
+            sqlx::query(
+                "INSERT INTO platform_callbacks (execution_id, url, status, created_at)
+                 VALUES ($1, $2, 'PROCESSED', $3) ON CONFLICT (execution_id) DO NOTHING",
+            )
+            .bind(id)
+            .bind(url)
+            .bind(completed_at)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        changed
+    });
+    Ok(changed > 0)
+}
+
+/// Queues the callback of an execution that reached `status` (expiry).
+pub async fn enqueue_callback(
+    pool: &Pool,
+    id: &str,
+    url: &str,
+    status: ExecutionStatus,
+    created_at: &str,
+) -> Result<(), PlatformError> {
+    on_pool!(pool, p => sqlx::query(
+        "INSERT INTO platform_callbacks (execution_id, url, status, created_at)
+         VALUES ($1, $2, $3, $4) ON CONFLICT (execution_id) DO NOTHING",
     )
-    .bind(details)
-    .bind(completed_at)
     .bind(id)
+    .bind(url)
+    .bind(status.as_str())
+    .bind(created_at)
     .execute(p)
     .await?
     .rows_affected());
-    Ok(changed > 0)
+    Ok(())
+}
+
+/// A callback waiting to be delivered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingCallback {
+    pub execution_id: String,
+    pub url: String,
+    pub status: ExecutionStatus,
+}
+
+/// Every callback not yet delivered or given up, oldest first.
+pub async fn pending_callbacks(pool: &Pool) -> Result<Vec<PendingCallback>, PlatformError> {
+    let rows: Vec<(String, String, String)> = on_pool!(pool, p => sqlx::query_as(
+        "SELECT execution_id, url, status FROM platform_callbacks ORDER BY created_at",
+    )
+    .fetch_all(p)
+    .await?);
+    rows.into_iter()
+        .map(|(execution_id, url, status)| {
+            Ok(PendingCallback {
+                execution_id,
+                url,
+                status: ExecutionStatus::parse(&status)
+                    .ok_or_else(|| corrupt("callback status", &status))?,
+            })
+        })
+        .collect()
+}
+
+/// The callback of `id` was delivered or given up.
+pub async fn callback_settled(pool: &Pool, id: &str) -> Result<(), PlatformError> {
+    on_pool!(pool, p => sqlx::query("DELETE FROM platform_callbacks WHERE execution_id = $1")
+        .bind(id)
+        .execute(p)
+        .await?
+        .rows_affected());
+    Ok(())
+}
+
+/// Execution `id`, whatever its account.
+pub async fn execution_by_id(pool: &Pool, id: &str) -> Result<Option<Execution>, PlatformError> {
+    let sql = format!("SELECT {EXECUTION_COLUMNS} FROM platform_executions WHERE id = $1");
+    let row: Option<ExecutionRow> =
+        on_pool!(pool, p => sqlx::query_as(&sql).bind(id).fetch_optional(p).await?);
+    row.map(execution_of).transpose()
 }

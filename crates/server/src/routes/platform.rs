@@ -32,6 +32,7 @@ use crate::auth::{Caller, TOKEN_PREFIX, bearer_token};
 use crate::error::ApiError;
 use crate::openapi::{ErrorBody, PLATFORM_TAG, schema};
 use crate::platform::clock::rfc3339_millis;
+use crate::platform::lifecycle;
 use crate::platform::links::{Links, base_url};
 use crate::platform::prepared::{self, PreparedData};
 use crate::platform::request::{self, RequestError};
@@ -393,7 +394,7 @@ async fn authorize(
             "this token belongs to another workflow execution, not {execution_id} of account {account_id}"
         ))),
         Err(TokenError::Expired(claims)) => {
-            storage::expire_if_due(pool(&state.db), &claims.sub, now).await?;
+            lifecycle::expire(state, &claims.sub).await?;
             Err(token_expired(format!(
                 "the token of workflow execution {} expired at {}; start a new execution with PUT /api/v1/accounts/{}",
                 claims.sub,
@@ -428,9 +429,12 @@ async fn load(
         });
     };
     let now = state.clock().unix_seconds();
-    if execution.status == ExecutionStatus::Initiated && now >= execution.token_expires_at {
-        storage::expire_if_due(pool, execution_id, now).await?;
-        execution.status = ExecutionStatus::TokenExpired;
+    if execution.status == ExecutionStatus::Initiated
+        && now >= execution.token_expires_at
+        && lifecycle::expire(state, execution_id).await?
+        && let Some(expired) = storage::execution(pool, account_id, execution_id).await?
+    {
+        execution = expired;
     }
     Ok(execution)
 }

@@ -1,0 +1,130 @@
+//! An execution's end states and what follows them: expiry (TOKEN_EXPIRED
+//! before anything arrived, SESSION_EXPIRED once the journey started), and
+//! the callbacks for PROCESSED, SESSION_EXPIRED and TOKEN_EXPIRED, queued
+//! in the database (`platform_callbacks`) so that one pending at a restart
+//! is delivered after it.
+
+use std::time::Duration;
+
+use super::callback::{self, CallbackAccount, CallbackBody, CallbackExecution};
+use super::clock::rfc3339_millis;
+use super::links::Links;
+use super::storage::{self, Execution, PendingCallback};
+use super::{PlatformError, pool};
+use crate::AppState;
+
+/// How often the expiry sweep looks for executions past their lifetime.
+pub const SWEEP_EVERY: Duration = Duration::from_secs(2);
+
+/// Moves `execution_id` to SESSION_EXPIRED or TOKEN_EXPIRED if its token
+/// expired, and queues its callback. `true` when this call expired it.
+pub async fn expire(state: &AppState, execution_id: &str) -> Result<bool, PlatformError> {
+    let now = state.clock().unix_seconds();
+    if !storage::expire_if_due(pool(&state.db), execution_id, now).await? {
+        return Ok(false);
+    }
+    let Some(execution) = storage::execution_by_id(pool(&state.db), execution_id).await? else {
+        return Ok(true);
+    };
+    tracing::info!(execution = %execution.id, status = %execution.status, "expired");
+    if let Some(url) = &execution.callback_url {
+        let created_at = rfc3339_millis(state.clock().now());
+        storage::enqueue_callback(
+            pool(&state.db),
+            &execution.id,
+            url,
+            execution.status,
+            &created_at,
+        )
+        .await?;
+        dispatch(
+            state.clone(),
+            PendingCallback {
+                execution_id: execution.id.clone(),
+                url: url.clone(),
+                status: execution.status,
+            },
+        );
+    }
+    Ok(true)
+}
+
+/// Delivers a queued callback in the background (with the retry policy),
+/// then removes it from the queue, delivered or given up.
+pub fn dispatch(state: AppState, pending: PendingCallback) {
+    tokio::spawn(async move {
+        if let Err(error) = deliver(&state, &pending).await {
+            tracing::error!(execution = %pending.execution_id, %error, "callback stays queued");
+        }
+    });
+}
+
+async fn deliver(state: &AppState, pending: &PendingCallback) -> Result<(), PlatformError> {
+    let Some(execution) = storage::execution_by_id(pool(&state.db), &pending.execution_id).await?
+    else {
+        return storage::callback_settled(pool(&state.db), &pending.execution_id).await;
+    };
+    let body = body(state, &execution, pending);
+    // Failures are logged by `deliver`; either way it is settled.
+    let _ = callback::deliver(
+        &state.platform.http,
+        state.clock(),
+        &pending.url,
+        body,
+        state.platform.retry,
+    )
+    .await;
+    storage::callback_settled(pool(&state.db), &pending.execution_id).await
+}
+
+fn body(state: &AppState, execution: &Execution, pending: &PendingCallback) -> CallbackBody {
+    let links = Links {
+        base: &execution.base_url,
+    };
+    CallbackBody {
+        callback_sent_at: rfc3339_millis(state.clock().now()),
+        workflow_execution: CallbackExecution {
+            id: execution.id.clone(),
+            href: links.execution(&execution.account_id, &execution.id),
+            definition_key: execution.definition_key.to_string(),
+            status: pending.status,
+        },
+        account: CallbackAccount {
+            id: execution.account_id.clone(),
+            href: links.account(&execution.account_id),
+        },
+    }
+}
+
+/// Sends the callbacks a previous run left queued.
+pub async fn resume_callbacks(state: &AppState) -> Result<usize, PlatformError> {
+    let pending = storage::pending_callbacks(pool(&state.db)).await?;
+    let count = pending.len();
+    for callback in pending {
+        dispatch(state.clone(), callback);
+    }
+    Ok(count)
+}
+
+/// Expires executions past their lifetime every [`SWEEP_EVERY`], so their
+/// callbacks go out even when nobody asks for their status.
+pub fn spawn_expiry_sweep(state: AppState) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(SWEEP_EVERY);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            let now = state.clock().unix_seconds();
+            match storage::due_to_expire(pool(&state.db), now, 100).await {
+                Ok(due) => {
+                    for execution in due {
+                        if let Err(error) = expire(&state, &execution.id).await {
+                            tracing::warn!(execution = %execution.id, %error, "cannot expire");
+                        }
+                    }
+                }
+                Err(error) => tracing::warn!(%error, "expiry sweep failed"),
+            }
+        }
+    })
+}
