@@ -151,6 +151,7 @@ pub fn router(state: AppState) -> Router {
     let document = openapi::Served::new(&openapi::finish(document));
     Router::new()
         .merge(api)
+        .merge(routes::web::router())
         .route(
             openapi::PATH,
             get(move || std::future::ready(document.response())),

@@ -48,7 +48,7 @@ impl Links<'_> {
         )
     }
 
-    /// The Web Client's URL (not served by the mock).
+    /// The Web Client's URL (served by `routes::web`).
     pub fn web(&self, token: &str, locale: &str) -> String {
         format!(
             "{}/web/v4/app?authorizationToken={token}&locale={locale}",

@@ -2,6 +2,7 @@
 
 pub mod platform;
 pub mod store;
+pub mod web;
 
 use axum::extract::FromRequestParts;
 use axum::http::{HeaderMap, HeaderValue, header};
