@@ -20,7 +20,7 @@ const WORDS = {
     submittedText: "Your images were received.",
     decided: "Decision: {0} ({1}), risk score {2}.",
     errorTitle: "This did not work",
-    errorCode: "Error code {0}: {1}",
+    errorCode: "Error code {0}: {1} ({2})",
     uploaded: "Uploaded",
     facemap: "A facemap is captured with the selfie (simulated by this mock).",
     account: "Account",
@@ -28,6 +28,13 @@ const WORDS = {
     reference: "Customer reference",
     parts: { FRONT: "Front", BACK: "Back", FACE: "Face" },
     categories: { ID: "Identity document", SELFIE: "Selfie", DOCUMENT: "Document" },
+    codes: {
+      9100: "Server error.",
+      9200: "This link is missing, invalid or has expired.",
+      9210: "The session expired before the journey was finished.",
+      9300: "An image could not be sent.",
+      9810: "The server cannot be reached.",
+    },
   },
   de: {
     title: "Identitätsprüfung",
@@ -44,7 +51,7 @@ const WORDS = {
     submittedText: "Ihre Bilder sind angekommen.",
     decided: "Entscheidung: {0} ({1}), Risikowert {2}.",
     errorTitle: "Das hat nicht geklappt",
-    errorCode: "Fehlercode {0}: {1}",
+    errorCode: "Fehlercode {0}: {1} ({2})",
     uploaded: "Hochgeladen",
     facemap: "Mit dem Selfie wird eine Facemap erfasst (von diesem Test-Webclient simuliert).",
     account: "Konto",
@@ -52,6 +59,13 @@ const WORDS = {
     reference: "Kundenreferenz",
     parts: { FRONT: "Vorderseite", BACK: "Rückseite", FACE: "Gesicht" },
     categories: { ID: "Ausweisdokument", SELFIE: "Selfie", DOCUMENT: "Dokument" },
+    codes: {
+      9100: "Serverfehler.",
+      9200: "Dieser Link fehlt, ist ungültig oder abgelaufen.",
+      9210: "Die Sitzung ist abgelaufen, bevor alles gesendet war.",
+      9300: "Ein Bild konnte nicht gesendet werden.",
+      9810: "Der Server ist nicht erreichbar.",
+    },
   },
 };
 
@@ -137,7 +151,8 @@ function fail(error, journey) {
     return;
   }
   setStatus("", false);
-  showOutcome(words.errorTitle, say(words.errorCode, code, error.message || ""), journey);
+  const meaning = words.codes[code] || words.codes[9100];
+  showOutcome(words.errorTitle, say(words.errorCode, code, meaning, error.message || ""), journey);
   byId("outcome-title").classList.add("error");
 }
 

@@ -117,9 +117,10 @@ impl WebError {
 
     /// With the error redirect of `execution`, when it has an error URL.
     fn for_execution(mut self, urls: &JourneyUrls, execution: &Execution) -> WebError {
-        self.redirect = urls.error.as_ref().map(|url| {
-            Redirect::to(url, execution, "ERROR", Some(self.error_code))
-        });
+        self.redirect = urls
+            .error
+            .as_ref()
+            .map(|url| Redirect::to(url, execution, "ERROR", Some(self.error_code)));
         self
     }
 }
@@ -209,12 +210,12 @@ async fn open_execution(
             "the session expired before the journey was finished",
         )
         .for_execution(&urls, &execution)),
-        ExecutionStatus::TokenExpired => Err(WebError::new(
-            StatusCode::UNAUTHORIZED,
-            9200,
-            "this link has expired",
-        )
-        .for_execution(&urls, &execution)),
+        ExecutionStatus::TokenExpired => {
+            Err(
+                WebError::new(StatusCode::UNAUTHORIZED, 9200, "this link has expired")
+                    .for_execution(&urls, &execution),
+            )
+        }
         _ => Ok((execution, urls)),
     }
 }
@@ -254,7 +255,10 @@ pub struct Journey {
     pub success: Option<Redirect>,
 }
 
-async fn journey(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<Journey>, WebError> {
+async fn journey(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Json<Journey>, WebError> {
     let (execution, urls) = open_execution(&state, &headers).await?;
     let workflow = state
         .db
@@ -292,9 +296,9 @@ async fn journey(State(state): State<AppState>, headers: HeaderMap) -> Result<Js
             credential_id: credential.id.clone(),
             category: credential.category,
             label: credential.label.clone(),
-            with_facemap: credentials.iter().any(|c| {
-                c.node == credential.node && c.category == CredentialCategory::Facemap
-            }),
+            with_facemap: credentials
+                .iter()
+                .any(|c| c.node == credential.node && c.category == CredentialCategory::Facemap),
             uploaded: parts
                 .iter()
                 .filter(|p| p.credential_id == credential.id)
@@ -359,12 +363,16 @@ async fn upload_part(
         .await
         .map_err(WebError::server)?;
     let Some(credential) = credentials.iter().find(|c| c.id == credential_id) else {
-        return Err(failed(format!("no credential {credential_id} in this journey")));
+        return Err(failed(format!(
+            "no credential {credential_id} in this journey"
+        )));
     };
     let part = Part::parse(&classifier)
         .filter(|p| matches!(p, Part::Front | Part::Back | Part::Face))
         .ok_or_else(|| failed(format!("{classifier:?} is not FRONT, BACK or FACE")))?;
-    if !credential.channels.contains(&Channel::Web) || credential.category == CredentialCategory::Facemap {
+    if !credential.channels.contains(&Channel::Web)
+        || credential.category == CredentialCategory::Facemap
+    {
         return Err(failed(format!(
             "credential {} ({}) is not captured by the web client",
             credential.id, credential.category
@@ -384,9 +392,9 @@ async fn upload_part(
         sha256: file.sha256.clone(),
         uploaded_at: uploaded_at.clone(),
     }];
-    let facemap = credentials
-        .iter()
-        .find(|c| c.node == credential.node && c.category == CredentialCategory::Facemap && part == Part::Face);
+    let facemap = credentials.iter().find(|c| {
+        c.node == credential.node && c.category == CredentialCategory::Facemap && part == Part::Face
+    });
     if let Some(facemap) = facemap {
         records.push(PartRecord {
             credential_id: facemap.id.clone(),
@@ -398,9 +406,10 @@ async fn upload_part(
         });
     }
     for record in &records {
-        let stored = storage::record_part(pool(&state.db), &execution.id, record, now.unix_timestamp())
-            .await
-            .map_err(WebError::server)?;
+        let stored =
+            storage::record_part(pool(&state.db), &execution.id, record, now.unix_timestamp())
+                .await
+                .map_err(WebError::server)?;
         if !stored {
             return Err(WebError::new(
                 StatusCode::CONFLICT,
@@ -456,9 +465,14 @@ async fn finalize(
     }
     let now = state.clock().now();
     let started_at = rfc3339_millis(now);
-    if !storage::start(pool(&state.db), &execution.id, &started_at, now.unix_timestamp())
-        .await
-        .map_err(WebError::server)?
+    if !storage::start(
+        pool(&state.db),
+        &execution.id,
+        &started_at,
+        now.unix_timestamp(),
+    )
+    .await
+    .map_err(WebError::server)?
     {
         return Err(WebError::new(
             StatusCode::CONFLICT,
