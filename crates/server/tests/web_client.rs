@@ -431,3 +431,69 @@ async fn without_a_success_url_the_page_shows_the_decision() {
     assert!(shown.starts_with("Decision: REJECTED"), "{shown}");
     f.server.stop().await;
 }
+
+/// Seed 003, "Authentication": onboarded through the web client (10011,
+/// which leaves a usable facemap on the account), the user returns on
+/// 10014 and authenticates through the web client; over API alone that
+/// could never pass (no facemap).
+#[tokio::test]
+async fn a_returning_user_authenticates_on_10014_after_a_web_onboarding() {
+    if browser::launch("probe").is_none() {
+        return;
+    }
+    let (root, _seen, task) = landing().await;
+    let f = fixture().await;
+    let onboarding = create(
+        &f,
+        json!({
+            "customerInternalReference": "returning",
+            "workflowDefinition": { "key": 10011 },
+            "web": { "successUrl": format!("{root}/success") }
+        }),
+    )
+    .await;
+    let account = onboarding["account"]["id"]
+        .as_str()
+        .expect("account")
+        .to_owned();
+    let href = onboarding["web"]["href"].as_str().expect("href").to_owned();
+    let (_dir, jpeg, png) = images();
+    let success = format!("{root}/success");
+    let (files, landing_url) = ((jpeg.clone(), png.clone()), success.clone());
+    let browser = browser::launch("onboarding").expect("found before");
+    in_browser(move || walk(browser, href, "ALL_PASS", files, landing_url, None)).await;
+    let execution = onboarding["workflowExecution"]["id"]
+        .as_str()
+        .expect("execution");
+    let onboarded = details(&f, &account, execution).await;
+    assert_eq!(onboarded["decision"]["type"], "PASSED");
+
+    let response = f
+        .http
+        .put(format!("{}/api/v1/accounts/{account}", f.server.root))
+        .bearer_auth(&f.publisher)
+        .json(&json!({
+            "customerInternalReference": "returning",
+            "workflowDefinition": { "key": 10014 },
+            "web": { "successUrl": format!("{root}/success") }
+        }))
+        .send()
+        .await
+        .expect("update the account");
+    assert_eq!(response.status(), StatusCode::OK);
+    let returning = json_of(response).await;
+    let href = returning["web"]["href"].as_str().expect("href").to_owned();
+    let browser = browser::launch("returning").expect("found before");
+    in_browser(move || walk(browser, href, "ALL_PASS", (jpeg, png), success, None)).await;
+    let execution = returning["workflowExecution"]["id"]
+        .as_str()
+        .expect("execution");
+    let details = details(&f, &account, execution).await;
+    assert_eq!(
+        details["capabilities"]["authentication"][0]["decision"]["type"], "PASSED",
+        "{details}"
+    );
+    assert_eq!(details["decision"]["type"], "PASSED");
+    f.server.stop().await;
+    task.abort();
+}
