@@ -34,6 +34,10 @@ impl Origin {
 pub enum Status {
     Draft,
     Published,
+    /// Its metadata, its draft or a recorded version is missing, does not
+    /// parse or fails its hash: reading that file reports where; the rest
+    /// of the store is unaffected.
+    Damaged,
 }
 
 impl Status {
@@ -41,6 +45,7 @@ impl Status {
         match self {
             Status::Draft => "DRAFT",
             Status::Published => "PUBLISHED",
+            Status::Damaged => "DAMAGED",
         }
     }
 }
@@ -111,6 +116,8 @@ pub enum StoreError {
     },
     #[error("workflow key space exhausted")]
     KeysExhausted,
+    #[error("workflow {key} has run out of revision numbers")]
+    RevisionsExhausted { key: u32 },
     /// The team server could not be reached (refused, unknown host, no
     /// answer in time). Nothing was written there.
     #[error("cannot reach the server at {url}: {message}; your work is kept locally")]

@@ -172,6 +172,15 @@ pub(crate) fn rename_dir(from: &Path, to: &Path) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Moves a file into place (replacing nothing: the caller checked), durably.
+pub(crate) fn rename_file(from: &Path, to: &Path) -> Result<(), StoreError> {
+    fs::rename(from, to).map_err(|e| io_error(to, e))?;
+    if let Some(parent) = to.parent() {
+        sync_dir(parent);
+    }
+    Ok(())
+}
+
 /// Makes renames in `dir` durable; best effort (not possible everywhere).
 fn sync_dir(dir: &Path) {
     if let Ok(d) = fs::File::open(dir) {

@@ -65,6 +65,27 @@ pub(crate) fn version_file(dir: &Path, number: u32) -> PathBuf {
     versions_dir(dir).join(format!("{number:04}.ron"))
 }
 
+/// Where a version being published is written before meta.ron records it
+/// (the commit point); renamed to its `version_file` after.
+pub(crate) fn pending_version_file(dir: &Path, number: u32) -> PathBuf {
+    versions_dir(dir).join(format!(".pending-{number:04}.ron"))
+}
+
+/// The version number a file name in `versions/` stands for, and whether it
+/// is still pending: `0003.ron` -> (3, false), `.pending-0003.ron` -> (3, true).
+pub(crate) fn version_of_file_name(name: &str) -> Option<(u32, bool)> {
+    let (rest, pending) = match name.strip_prefix(".pending-") {
+        Some(rest) => (rest, true),
+        None => (name, false),
+    };
+    let digits = rest.strip_suffix(".ron")?;
+    if digits.len() < 4 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let number: u32 = digits.parse().ok()?;
+    (format!("{number:04}") == digits).then_some((number, pending))
+}
+
 /// The key a folder name stands for: canonical decimal only, so `010011`
 /// or `.new-200000` are not workflows.
 pub(crate) fn key_of_dir_name(name: &str) -> Option<u32> {

@@ -35,6 +35,12 @@ pub(crate) struct Meta {
     pub versions: Vec<VersionInfo>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duplicated_from: Option<DuplicatedFrom>,
+    /// SHA-256 of the draft file at `revision`: meta.ron is the commit
+    /// point of a save, so a reader that finds another draft knows a save
+    /// is under way (or was cut off) and never labels it `revision`.
+    /// Absent in stores written before it was kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub draft_sha256: Option<String>,
 }
 
 impl Meta {
@@ -47,6 +53,7 @@ impl Meta {
             revision: 1,
             versions: Vec::new(),
             duplicated_from: None,
+            draft_sha256: None,
         }
     }
 

@@ -11,6 +11,7 @@ mod layout;
 mod location;
 mod lock;
 mod meta;
+mod repair;
 mod seed;
 mod store_file;
 
@@ -23,7 +24,9 @@ use idflow_core::lint::lint;
 pub use meta::DuplicatedFrom;
 pub use seed::standard_workflows;
 
-use self::layout::{Layout, draft_file, meta_file, version_file, versions_dir};
+use self::layout::{
+    Layout, draft_file, meta_file, pending_version_file, version_file, versions_dir,
+};
 use self::lock::WriteLock;
 use self::meta::Meta;
 use self::store_file::StoreFile;
@@ -55,6 +58,12 @@ impl LocalStore {
             if StoreFile::read(&store_file)?.is_none() {
                 seed::seed(&store.layout, seed::SAMPLES)?;
             }
+        }
+        // Finish or undo what an interrupted write left (repair.rs); the
+        // scan takes no lock, the repair does.
+        if repair::needs_repair(&store.layout)? {
+            let _lock = store.lock()?;
+            repair::repair(&store.layout)?;
         }
         Ok(store)
     }
@@ -94,8 +103,43 @@ impl LocalStore {
         Meta::read(&meta_file(&dir), key)
     }
 
-    fn read_draft(&self, key: u32) -> Result<Workflow, StoreError> {
-        disk::read_workflow(&draft_file(&self.layout.workflow_dir(key)))
+    /// The draft with the meta.ron that records it: a save writes the draft
+    /// and then commits meta.ron, so a reader that finds a draft other than
+    /// the recorded one reads both again (bounded), and after a cut-off save
+    /// takes the lock and adopts it (repair.rs). Never returns a draft under
+    /// the wrong revision.
+    fn read_draft_with_meta(&self, key: u32) -> Result<(Meta, Workflow), StoreError> {
+        self.read_draft_checked(key, false)
+    }
+
+    /// `read_draft_with_meta` for a caller that already holds the lock: no
+    /// save can be under way, so a draft out of step is a cut-off save.
+    fn read_draft_locked(&self, key: u32) -> Result<(Meta, Workflow), StoreError> {
+        self.read_draft_checked(key, true)
+    }
+
+    fn read_draft_checked(&self, key: u32, locked: bool) -> Result<(Meta, Workflow), StoreError> {
+        let path = draft_file(&self.layout.workflow_dir(key));
+        let attempts = if locked { 1 } else { 100 };
+        for _ in 0..attempts {
+            let meta = self.meta(key)?;
+            let bytes = disk::read_bytes(&path)?;
+            let consistent = meta
+                .draft_sha256
+                .as_ref()
+                .is_none_or(|recorded| *recorded == disk::sha256_hex(&bytes));
+            if consistent {
+                return Ok((meta, disk::parse_workflow_bytes(&path, &bytes)?));
+            }
+            if !locked {
+                std::thread::sleep(std::time::Duration::from_millis(1));
+            }
+        }
+        let _lock = if locked { None } else { Some(self.lock()?) };
+        repair::repair(&self.layout)?;
+        let meta = self.meta(key)?;
+        let workflow = disk::read_workflow(&path)?;
+        Ok((meta, workflow))
     }
 
     /// Reads a recorded version and checks its bytes against the recorded hash.
@@ -108,7 +152,13 @@ impl LocalStore {
                 version: number,
             })?
             .clone();
-        let path = version_file(&self.layout.workflow_dir(key), number);
+        let dir = self.layout.workflow_dir(key);
+        let mut path = version_file(&dir, number);
+        // Recorded but not yet renamed into place (a publish between its
+        // commit and its rename, or cut off there: repair.rs finishes it).
+        if !disk::exists(&path)? && disk::exists(&pending_version_file(&dir, number))? {
+            path = pending_version_file(&dir, number);
+        }
         let bytes = disk::read_bytes(&path)?;
         let actual = disk::sha256_hex(&bytes);
         if actual != info.sha256 {
@@ -134,8 +184,12 @@ impl LocalStore {
         workflow.key = key;
         let (workflow, text) = disk::encode_workflow(&draft_path, &workflow)?;
         disk::write_atomic(&draft_path, text.as_bytes())?;
-        meta.revision += 1;
+        meta.revision = meta
+            .revision
+            .checked_add(1)
+            .ok_or(StoreError::RevisionsExhausted { key })?;
         meta.name = workflow.name;
+        meta.draft_sha256 = Some(disk::sha256_hex(text.as_bytes()));
         meta.write(&meta_file(&dir))?;
         tracing::debug!(key, revision = meta.revision, "draft saved");
         Ok(meta.revision)
@@ -177,10 +231,69 @@ impl LocalStore {
         disk::write_atomic(&draft_file(&stage), text.as_bytes())?;
         let mut meta = Meta::new(key, workflow.name, Origin::Custom);
         meta.duplicated_from = duplicated_from;
+        meta.draft_sha256 = Some(disk::sha256_hex(text.as_bytes()));
         meta.write(&meta_file(&stage))?;
         disk::rename_dir(&stage, &self.layout.workflow_dir(key))?;
         tracing::debug!(key, ?duplicated_from, "workflow created");
         Ok(key)
+    }
+}
+
+impl LocalStore {
+    /// One line of `list`: DAMAGED when meta.ron, the draft or a recorded
+    /// version is missing, does not parse or fails its hash.
+    fn summary(&self, key: u32) -> WorkflowSummary {
+        let meta = self.meta(key);
+        let checked = meta
+            .as_ref()
+            .ok()
+            .map(|meta| -> Result<Status, StoreError> {
+                let draft = self.read_draft_with_meta(key)?.1;
+                let mut latest = None;
+                for info in &meta.versions {
+                    latest = Some(self.read_version(meta, info.number)?.workflow);
+                }
+                Ok(if latest.as_ref() == Some(&draft) {
+                    Status::Published
+                } else {
+                    Status::Draft
+                })
+            });
+        let status = match &checked {
+            Some(Ok(status)) => *status,
+            _ => Status::Damaged,
+        };
+        if let Some(Err(error)) = &checked {
+            tracing::warn!(key, %error, "damaged workflow");
+        }
+        match meta {
+            Ok(meta) => WorkflowSummary {
+                key,
+                name: meta.name.clone(),
+                origin: meta.origin,
+                status,
+                latest_version: meta.latest().map(|v| v.number),
+                revision: meta.revision,
+            },
+            Err(error) => {
+                tracing::warn!(key, %error, "damaged workflow metadata");
+                let name = disk::read_workflow(&draft_file(&self.layout.workflow_dir(key)))
+                    .map(|w| w.name)
+                    .unwrap_or_default();
+                WorkflowSummary {
+                    key,
+                    name,
+                    origin: if key < idflow_core::catalog::FIRST_CUSTOM_KEY {
+                        Origin::Global
+                    } else {
+                        Origin::Custom
+                    },
+                    status: Status::Damaged,
+                    latest_version: None,
+                    revision: 0,
+                }
+            }
+        }
     }
 }
 
@@ -208,31 +321,12 @@ impl Store for LocalStore {
     fn list(&self) -> Result<Vec<WorkflowSummary>, StoreError> {
         let mut keys = workflow_keys(&self.layout)?;
         keys.sort_unstable();
-        keys.into_iter()
-            .map(|key| {
-                let meta = self.meta(key)?;
-                let draft = self.read_draft(key)?;
-                let status = match meta.latest() {
-                    Some(latest) if self.read_version(&meta, latest.number)?.workflow == draft => {
-                        Status::Published
-                    }
-                    _ => Status::Draft,
-                };
-                Ok(WorkflowSummary {
-                    key,
-                    name: meta.name.clone(),
-                    origin: meta.origin,
-                    status,
-                    latest_version: meta.latest().map(|v| v.number),
-                    revision: meta.revision,
-                })
-            })
-            .collect()
+        // A damaged file spoils only its own workflow (issue 13).
+        Ok(keys.into_iter().map(|key| self.summary(key)).collect())
     }
 
     fn draft(&self, key: u32) -> Result<Draft, StoreError> {
-        let meta = self.meta(key)?;
-        let workflow = self.read_draft(key)?;
+        let (meta, workflow) = self.read_draft_with_meta(key)?;
         Ok(Draft {
             workflow,
             revision: meta.revision,
@@ -264,11 +358,22 @@ impl Store for LocalStore {
         self.replace_draft(meta, workflow)
     }
 
+    /// Exactly once per draft revision (issue 13): the revision named (or
+    /// the current one) already published as vK answers vK and adds
+    /// nothing; a stale one is refused; otherwise it is published. The
+    /// version is written under a pending name, committed by meta.ron, then
+    /// renamed into place; an interruption anywhere is finished or undone
+    /// on the next open.
     fn publish(&self, key: u32, base: Option<Revision>) -> Result<VersionInfo, StoreError> {
         let _lock = self.lock()?;
-        let mut meta = self.meta(key)?;
-        meta.check_writable(base)?;
-        let draft = self.read_draft(key)?;
+        let (mut meta, draft) = self.read_draft_locked(key)?;
+        meta.check_writable(None)?;
+        let revision = base.unwrap_or(meta.revision);
+        if let Some(done) = meta.versions.iter().find(|v| v.revision == revision) {
+            tracing::debug!(key, version = done.number, revision, "already published");
+            return Ok(done.clone());
+        }
+        meta.check_writable(Some(revision))?;
         let report = lint(&draft);
         if report.has_errors() {
             return Err(StoreError::LintErrors { key, report });
@@ -276,10 +381,20 @@ impl Store for LocalStore {
         let dir = self.layout.workflow_dir(key);
         let number = meta.next_version_number();
         let path = version_file(&dir, number);
+        let pending = pending_version_file(&dir, number);
         let (_, text) = disk::encode_workflow(&path, &draft)?;
         let published_at = disk::now_rfc3339(&path)?;
         disk::create_dir_all(&versions_dir(&dir))?;
-        disk::write_new(&path, text.as_bytes())?;
+        if disk::exists(&path)? {
+            // Not recorded by meta.ron (checked above): the leftover of a
+            // publish that never committed, which repair removes on open.
+            return Err(StoreError::Corrupt {
+                path,
+                line: None,
+                message: "a version file meta.ron does not record is in the way: reopen the store to clear it".to_owned(),
+            });
+        }
+        disk::write_atomic(&pending, text.as_bytes())?;
         let info = VersionInfo {
             number,
             published_at,
@@ -288,6 +403,7 @@ impl Store for LocalStore {
         };
         meta.versions.push(info.clone());
         meta.write(&meta_file(&dir))?;
+        disk::rename_file(&pending, &path)?;
         tracing::debug!(key, version = number, revision = meta.revision, "published");
         Ok(info)
     }
