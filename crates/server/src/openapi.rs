@@ -278,10 +278,14 @@ pub mod schema {
 
     /// Every workflow status; a new variant fails to compile here.
     pub(super) fn workflow_statuses() -> Vec<StoreStatus> {
-        let all = [StoreStatus::Draft, StoreStatus::Published];
+        let all = [
+            StoreStatus::Draft,
+            StoreStatus::Published,
+            StoreStatus::Damaged,
+        ];
         for status in all {
             match status {
-                StoreStatus::Draft | StoreStatus::Published => {}
+                StoreStatus::Draft | StoreStatus::Published | StoreStatus::Damaged => {}
             }
         }
         all.to_vec()

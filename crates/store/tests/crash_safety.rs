@@ -72,7 +72,9 @@ fn publishing_a_revision_twice_answers_the_same_version() {
     assert_eq!(store.publish(key, Some(1)).expect("old revision"), first);
     // A stale revision never published is refused.
     let unpublished = store.save_draft(key, &sample(), revision).expect("save");
-    store.save_draft(key, &sample(), unpublished).expect("save again");
+    store
+        .save_draft(key, &sample(), unpublished)
+        .expect("save again");
     match store.publish(key, Some(unpublished)) {
         Err(StoreError::Conflict { .. }) => {}
         other => panic!("expected Conflict, got {other:?}"),

@@ -42,6 +42,7 @@ fn exit_code(error: &StoreError) -> u8 {
         | StoreError::ReadOnly { .. }
         | StoreError::LintErrors { .. }
         | StoreError::KeysExhausted
+        | StoreError::RevisionsExhausted { .. }
         | StoreError::Unauthorized { .. }
         | StoreError::Forbidden { .. } => exit::REFUSED,
     }
