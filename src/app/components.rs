@@ -54,6 +54,9 @@ pub fn browser(app: &mut IdflowApp, ui: &mut Ui) {
                 let selected =
                     open_key == Some(w.key) && !matches!(app.doc.source, Source::Version { .. });
                 let status = match (w.status, w.latest_version) {
+                    // A file of it is missing, unreadable or altered:
+                    // opening it names the file.
+                    (Status::Damaged, _) => "⚠ damaged".to_owned(),
                     (Status::Published, Some(v)) => format!("v{v}"),
                     (_, Some(v)) => format!("draft · v{v}"),
                     _ => "draft".to_owned(),
@@ -65,7 +68,14 @@ pub fn browser(app: &mut IdflowApp, ui: &mut Ui) {
                             .right_text(RichText::new(status).small().weak())
                             .truncate(),
                     )
-                    .on_hover_text(&w.name);
+                    .on_hover_text(if w.status == Status::Damaged {
+                        format!(
+                            "{}: a file of this workflow is missing, unreadable or was altered outside idflow; open it to see which",
+                            w.name
+                        )
+                    } else {
+                        w.name.clone()
+                    });
                 if response.clicked() && !selected {
                     app.request(Intent::OpenKey(w.key));
                 }

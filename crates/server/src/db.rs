@@ -550,7 +550,18 @@ impl Db {
     /// version. `base`, when given, must be the current revision. The
     /// version is inserted only if the draft is still at the revision that
     /// was linted (one `INSERT ... SELECT ... WHERE revision = $N`).
-    pub async fn publish(&self, key: u32, base: Option<Revision>) -> Result<VersionInfo, DbError> {
+    /// Publishes exactly once per draft revision (issue 13): the revision
+    /// named (or the current one) already published as vK answers vK
+    /// (`false`: nothing added); a stale one is refused; otherwise it is
+    /// published (`true`). Concurrent publishes of one revision add one
+    /// version: the insert checks for it in the same statement, and on
+    /// PostgreSQL the workflow row is locked first (its writers do not
+    /// serialise as SQLite's do).
+    pub async fn publish(
+        &self,
+        key: u32,
+        base: Option<Revision>,
+    ) -> Result<(VersionInfo, bool), DbError> {
         let row: DraftRow = on_pool!(&self.pool, p => sqlx::query_as(
             "SELECT origin, revision, draft, CAST(NULL AS BIGINT) AS duplicated_from_key,
                     CAST(NULL AS BIGINT) AS duplicated_from_version
@@ -561,15 +572,19 @@ impl Db {
         .await?)
         .ok_or(DbError::NotFound { key })?;
         let origin = origin_of(key, row.origin)?;
-        let revision = revision_of(key, row.revision)?;
+        let current = revision_of(key, row.revision)?;
         if origin == Origin::Global {
             return Err(DbError::ReadOnly { key });
         }
-        if let Some(expected) = base.filter(|b| *b != revision) {
+        let wanted = base.unwrap_or(current);
+        if let Some(done) = self.version_of_revision(key, wanted).await? {
+            return Ok((done, false));
+        }
+        if wanted != current {
             return Err(DbError::Conflict {
                 key,
-                expected,
-                current: revision,
+                expected: wanted,
+                current,
             });
         }
         let text = row.draft;
@@ -580,46 +595,73 @@ impl Db {
         }
         let published_at = now_rfc3339();
         let sha256 = sha256_hex(text.as_bytes());
-        let revision_i64 = revision_to_i64(revision)?;
-        // Two publishes of one revision at once: on PostgreSQL both may
-        // compute the same next number and one gets a unique violation on
-        // (key, number). It then tries again with the next number, as
-        // SQLite's serialised writers would have.
-        let mut attempts = 0;
-        let number: Option<i64> = loop {
-            attempts += 1;
-            let inserted = on_pool!(&self.pool, p => sqlx::query_scalar(
-                "INSERT INTO versions (key, number, published_at, sha256, revision, content)
-                 SELECT w.key,
-                        COALESCE((SELECT MAX(v.number) FROM versions v WHERE v.key = w.key), 0) + 1,
-                        $1, $2, w.revision, $3
-                 FROM workflows w WHERE w.key = $4 AND w.revision = $5
-                 RETURNING number",
-            )
-            .bind(&published_at)
-            .bind(&sha256)
-            .bind(&text)
-            .bind(i64::from(key))
-            .bind(revision_i64)
-            .fetch_optional(p)
-            .await);
-            match inserted {
-                Err(sqlx::Error::Database(e)) if e.is_unique_violation() && attempts < 5 => {}
-                other => break other?,
+        let revision_i64 = revision_to_i64(current)?;
+        const INSERT: &str = "INSERT INTO versions (key, number, published_at, sha256, revision, content)
+             SELECT w.key,
+                    COALESCE((SELECT MAX(v.number) FROM versions v WHERE v.key = w.key), 0) + 1,
+                    $1, $2, w.revision, $3
+             FROM workflows w
+             WHERE w.key = $4 AND w.revision = $5
+               AND NOT EXISTS (SELECT 1 FROM versions o WHERE o.key = w.key AND o.revision = w.revision)
+             RETURNING number";
+        let number: Option<i64> = match &self.pool {
+            Pool::Sqlite(p) => {
+                sqlx::query_scalar(INSERT)
+                    .bind(&published_at)
+                    .bind(&sha256)
+                    .bind(&text)
+                    .bind(i64::from(key))
+                    .bind(revision_i64)
+                    .fetch_optional(p)
+                    .await?
+            }
+            Pool::Postgres(p) => {
+                let mut tx = p.begin().await?;
+                sqlx::query("SELECT key FROM workflows WHERE key = $1 FOR UPDATE")
+                    .bind(i64::from(key))
+                    .execute(&mut *tx)
+                    .await?;
+                let number = sqlx::query_scalar(INSERT)
+                    .bind(&published_at)
+                    .bind(&sha256)
+                    .bind(&text)
+                    .bind(i64::from(key))
+                    .bind(revision_i64)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                number
             }
         };
         let Some(number) = number else {
-            // The draft changed between the read and the insert.
-            return Err(self.refusal(key, Some(revision)).await);
+            // Published meanwhile by someone else, or the draft changed.
+            if let Some(done) = self.version_of_revision(key, current).await? {
+                return Ok((done, false));
+            }
+            return Err(self.refusal(key, Some(current)).await);
         };
         let info = VersionInfo {
             number: number_of(key, number)?,
             published_at,
             sha256,
-            revision,
+            revision: current,
         };
-        tracing::debug!(key, version = info.number, revision, "published");
-        Ok(info)
+        tracing::debug!(key, version = info.number, revision = current, "published");
+        Ok((info, true))
+    }
+
+    /// The version that froze draft revision `revision`, if one did (the
+    /// first, for databases from before exactly-once publishing).
+    async fn version_of_revision(
+        &self,
+        key: u32,
+        revision: Revision,
+    ) -> Result<Option<VersionInfo>, DbError> {
+        Ok(self
+            .history(key)
+            .await?
+            .into_iter()
+            .find(|v| v.revision == revision))
     }
 
     /// Makes published version `number` the draft of a custom workflow if

@@ -702,7 +702,7 @@ mod tests {
         );
         assert_eq!(
             values(schema::WorkflowStatus::schema()),
-            vec![json!("DRAFT"), json!("PUBLISHED")]
+            vec![json!("DRAFT"), json!("PUBLISHED"), json!("DAMAGED")]
         );
         assert_eq!(
             values(schema::ExecutionStatus::schema()),

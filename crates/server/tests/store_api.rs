@@ -1039,3 +1039,53 @@ async fn an_unreachable_postgres_is_named_without_its_password() {
     assert!(!message.contains("s3cret"), "{message}");
     assert!(!format!("{error:?}").contains("s3cret"), "{error:?}");
 }
+
+/// Issue 13: publishing is exactly-once per draft revision. 8 concurrent
+/// publishes of one revision add one version (one 201, the rest 200 with
+/// the same version); publishing it again answers the same number.
+#[tokio::test]
+async fn concurrent_publishes_of_one_revision_make_one_version() {
+    concurrent_publishes_of_one_revision_make_one_version_on(fixture().await).await;
+}
+
+#[tokio::test]
+async fn postgres_concurrent_publishes_of_one_revision_make_one_version() {
+    if let Some(f) = postgres_fixture("concurrent_publishes_of_one_revision_make_one_version").await
+    {
+        concurrent_publishes_of_one_revision_make_one_version_on(f).await;
+    }
+}
+
+async fn concurrent_publishes_of_one_revision_make_one_version_on(f: Fixture) {
+    let key = f.create(workflow_json(GOOD)).await;
+    let f = std::sync::Arc::new(f);
+    let tasks: Vec<_> = (0..8)
+        .map(|_| {
+            let f = f.clone();
+            tokio::spawn(async move {
+                let response = f.publish(key, &f.publisher, "\"1\"").await;
+                let status = response.status();
+                let body = json_of(response).await;
+                (status, body["version"]["number"].as_u64())
+            })
+        })
+        .collect();
+    let mut created = 0;
+    for task in tasks {
+        let (status, number) = task.await.expect("task");
+        assert_eq!(number, Some(1), "{status}");
+        match status {
+            StatusCode::CREATED => created += 1,
+            StatusCode::OK => {}
+            other => panic!("unexpected {other}"),
+        }
+    }
+    assert_eq!(created, 1, "exactly one publish added the version");
+    assert_eq!(f.history(key).await.len(), 1);
+    let again = f.publish(key, &f.publisher, "*").await;
+    assert_eq!(again.status(), StatusCode::OK);
+    assert_eq!(json_of(again).await["version"]["number"], 1);
+    assert_eq!(f.history(key).await.len(), 1);
+    let f = std::sync::Arc::try_unwrap(f).ok().expect("sole owner");
+    f.server.stop().await;
+}

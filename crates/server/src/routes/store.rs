@@ -415,12 +415,13 @@ async fn save_draft(
         ("If-Match" = String, Header, description = "The revision (the draft's `ETag`) to publish, e.g. `\"3\"`, or `*` for whatever the draft is now"),
     ),
     responses(
+        (status = 200, description = "That draft revision was already published: its version, nothing added (publishing is exactly-once per revision)", body = PublishedBody, headers(("Location" = String, description = "The version: `/api/store/v1/workflows/KEY/versions/N`"))),
         (status = 201, description = "Published: the new version", body = PublishedBody, headers(("Location" = String, description = "The new version: `/api/store/v1/workflows/KEY/versions/N`"))),
         (status = 400, description = "The key is not a number or `If-Match` is malformed (`BAD_REQUEST`)", body = ErrorBody),
         (status = 401, description = "Missing, malformed or unknown token (`UNAUTHORIZED`)", body = ErrorBody),
         (status = 403, description = "The token's role is not `publisher` (`FORBIDDEN`), or the workflow is Global (`READ_ONLY`)", body = ErrorBody),
         (status = 404, description = "No workflow has this key (`NOT_FOUND`)", body = ErrorBody),
-        (status = 409, description = "The draft changed since that revision (`CONFLICT`)", body = ErrorBody),
+        (status = 409, description = "The draft changed since that revision and it was never published (`CONFLICT`)", body = ErrorBody),
         (status = 422, description = "The draft has lint errors (`LINT_ERRORS`; `details.findings` lists them)", body = ErrorBody),
         (status = 428, description = "No `If-Match` header (`PRECONDITION_REQUIRED`)", body = ErrorBody),
     ),
@@ -436,11 +437,16 @@ async fn publish(
         Precondition::Revision(base) => Some(base),
         Precondition::Any => None,
     };
-    let info = state.db.publish(key, base).await?;
-    tracing::info!(key, version = info.number, caller = %caller.name, "published");
+    let (info, new) = state.db.publish(key, base).await?;
+    tracing::info!(key, version = info.number, new, caller = %caller.name, "published");
     let headers = location(&format!("/workflows/{key}/versions/{}", info.number));
     Ok((
-        StatusCode::CREATED,
+        // Exactly once: an already published revision answers its version.
+        if new {
+            StatusCode::CREATED
+        } else {
+            StatusCode::OK
+        },
         headers,
         Json(PublishedBody { key, version: info }),
     )
