@@ -111,6 +111,15 @@ pub enum Command {
         /// start.
         #[arg(long, env = "IDFLOW_SERVER_DB", value_name = "PATH|URL")]
         db: Option<PathBuf>,
+        /// The base of every link the server returns, e.g.
+        /// https://idflow.example.com (default: http://BIND; required when
+        /// binding 0.0.0.0 or ::). The request's Host header is never used.
+        #[arg(long, env = "IDFLOW_PUBLIC_URL", value_name = "URL")]
+        public_url: Option<String>,
+        /// Lets callbacks go to this host although it resolves to a
+        /// loopback or private address (local testing; repeat for more).
+        #[arg(long = "allow-callback-host", value_name = "HOST")]
+        allow_callback_hosts: Vec<String>,
     },
     /// Manage the team server's API tokens.
     #[command(subcommand)]
@@ -279,7 +288,12 @@ pub fn run(cli: Cli) -> Outcome {
             };
             commands::store::run(target, sub)
         }
-        Command::Serve { bind, db } => commands::server::serve(bind, db),
+        Command::Serve {
+            bind,
+            db,
+            public_url,
+            allow_callback_hosts,
+        } => commands::server::serve(bind, db, public_url, allow_callback_hosts),
         Command::Token(TokenCommand::Create { db, role, name }) => {
             commands::server::create_token(db, role, &name)
         }

@@ -55,6 +55,41 @@ pub struct Config {
     pub bind: SocketAddr,
     /// The database: a SQLite file (created if missing) or a PostgreSQL URL.
     pub db: DbLocation,
+    /// The base of every link the server returns (`http://host:port`);
+    /// default `http://BIND`, required when binding 0.0.0.0 or `::`. Never
+    /// taken from a request's Host header.
+    pub public_url: Option<String>,
+    /// Hosts callbacks may go to although they resolve to loopback or
+    /// private addresses (local testing).
+    pub allow_callback_hosts: Vec<String>,
+}
+
+/// The base every returned link starts with: `public_url` checked
+/// (http(s), a host, nothing after it), else `http://BIND`; an unspecified
+/// bind address (0.0.0.0, `::`) needs `public_url`.
+pub fn public_url(config_url: Option<&str>, bind: SocketAddr) -> Result<String, ServerError> {
+    let Some(text) = config_url else {
+        if bind.ip().is_unspecified() {
+            return Err(ServerError::PublicUrl(format!(
+                "the server listens on {bind}, which is no address clients can use: pass --public-url http://HOST:{}",
+                bind.port()
+            )));
+        }
+        return Ok(format!("http://{bind}"));
+    };
+    let url = reqwest::Url::parse(text)
+        .map_err(|e| ServerError::PublicUrl(format!("{text:?} is not a URL: {e}")))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err(ServerError::PublicUrl(format!(
+            "{text:?} is not an http(s) URL with a host"
+        )));
+    }
+    if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
+        return Err(ServerError::PublicUrl(format!(
+            "{text:?} has a path, query or fragment: give only scheme, host and port"
+        )));
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -67,6 +102,8 @@ pub enum ServerError {
         database: String,
         source: PlatformError,
     },
+    #[error("--public-url: {0}")]
+    PublicUrl(String),
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: SocketAddr,
@@ -84,6 +121,8 @@ pub struct AppState {
     pub platform: platform::Platform,
     /// JSON answers for published versions, which never change.
     pub published: cache::ImmutableCache<(u32, u32), axum::body::Bytes>,
+    /// The base of every link the server returns (see [`public_url`]).
+    pub public_url: std::sync::Arc<str>,
     clock: Clock,
 }
 
@@ -118,6 +157,7 @@ impl AppState {
             db,
             platform,
             published: cache::ImmutableCache::new(1024),
+            public_url: std::sync::Arc::from(format!("http://{DEFAULT_BIND}")),
             clock,
         })
     }
@@ -225,7 +265,11 @@ pub async fn run(
 /// `idflow serve`: opens (and on first start seeds) the database, listens
 /// on `config.bind`, and stops gracefully on SIGINT or SIGTERM.
 pub async fn serve(config: Config) -> Result<(), ServerError> {
-    let state = AppState::open_location(&config.db).await?;
+    let public = public_url(config.public_url.as_deref(), config.bind)?;
+    let mut state = AppState::open_location(&config.db).await?;
+    state.public_url = std::sync::Arc::from(public.as_str());
+    state.platform.outbound =
+        platform::outbound::OutboundPolicy::allowing(config.allow_callback_hosts.iter().cloned());
     let listener = TcpListener::bind(config.bind)
         .await
         .map_err(|source| ServerError::Bind {
@@ -233,7 +277,7 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
             source,
         })?;
     let addr = listener.local_addr()?;
-    tracing::info!(%addr, db = %config.db, "idflow server listening");
+    tracing::info!(%addr, public = %public, db = %config.db, "idflow server listening");
     let result = run(listener, state.clone(), shutdown_signal()).await;
     state.db.close().await;
     tracing::info!("idflow server stopped");

@@ -1874,3 +1874,74 @@ async fn a_database_from_before_the_callback_queue_opens_and_reads() {
     assert_eq!(queued, 0);
     server.stop().await;
 }
+
+/// Issue 13: callbacks may not go to this machine (or any loopback,
+/// private, link-local or metadata address) unless the server allows the
+/// host; refused when the account names it, so no traffic is ever sent.
+#[tokio::test]
+async fn callback_urls_on_this_machine_are_refused_by_default() {
+    let dir = tempfile::TempDir::new().expect("tmp");
+    let state = idflow_server::AppState::open(&dir.path().join("server.sqlite"))
+        .await
+        .expect("open");
+    let server = Server::start_strict(state).await;
+    let publisher = server.token(idflow_server::auth::Role::Publisher).await;
+    let http = reqwest::Client::new();
+    for url in [
+        "http://127.0.0.1:9/hook",
+        "http://[::1]:9/hook",
+        "http://0x7f000001/hook",
+    ] {
+        let response = http
+            .post(format!("{}/api/v1/accounts", server.root))
+            .bearer_auth(&publisher)
+            .json(&json!({
+                "customerInternalReference": "c",
+                "workflowDefinition": { "key": 10011 },
+                "callbackUrl": url
+            }))
+            .send()
+            .await
+            .expect("create");
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{url}");
+        let error = json_of(response).await;
+        assert_eq!(
+            error["details"]["fields"][0]["field"], "callbackUrl",
+            "{error}"
+        );
+        assert!(
+            error["details"]["fields"][0]["problem"]
+                .as_str()
+                .is_some_and(|p| p.contains("loopback") && p.contains("--allow-callback-host")),
+            "{error}"
+        );
+    }
+    server.stop().await;
+}
+
+/// Issue 13: links come from the server's configuration; a forged Host
+/// header appears in none of them (web.href carries the execution token).
+#[tokio::test]
+async fn a_forged_host_header_is_never_echoed_in_links() {
+    let f = fixture().await;
+    let response = f
+        .http
+        .post(f.url("/accounts"))
+        .bearer_auth(&f.publisher)
+        .header("host", "evil.example")
+        .json(&json!({ "customerInternalReference": "c", "workflowDefinition": { "key": 10011 } }))
+        .send()
+        .await
+        .expect("create");
+    assert_eq!(response.status(), StatusCode::OK);
+    let body = json_of(response).await;
+    let text = body.to_string();
+    assert!(!text.contains("evil.example"), "{text}");
+    assert!(
+        body["web"]["href"]
+            .as_str()
+            .is_some_and(|h| h.starts_with(&f.server.root)),
+        "{body}"
+    );
+    f.server.stop().await;
+}

@@ -37,11 +37,22 @@ fn finish(result: Result<()>) -> u8 {
     }
 }
 
-pub fn serve(bind: SocketAddr, db: Option<PathBuf>) -> u8 {
+pub fn serve(
+    bind: SocketAddr,
+    db: Option<PathBuf>,
+    public_url: Option<String>,
+    allow_callback_hosts: Vec<String>,
+) -> u8 {
     finish((|| {
         let db = resolve_db(db)?;
-        eprintln!("idflow server: http://{bind}/api/store/v1 (database {db}); Ctrl+C stops it");
-        runtime()?.block_on(idflow_server::serve(Config { bind, db }))?;
+        let public = idflow_server::public_url(public_url.as_deref(), bind)?;
+        eprintln!("idflow server: {public}/api/store/v1 (database {db}); Ctrl+C stops it");
+        runtime()?.block_on(idflow_server::serve(Config {
+            bind,
+            db,
+            public_url,
+            allow_callback_hosts,
+        }))?;
         Ok(())
     })())
 }

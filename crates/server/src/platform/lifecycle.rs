@@ -9,6 +9,7 @@ use std::time::Duration;
 use super::callback::{self, CallbackAccount, CallbackBody, CallbackExecution};
 use super::clock::rfc3339_millis;
 use super::links::Links;
+use super::outbound;
 use super::storage::{self, Execution, PendingCallback};
 use super::{PlatformError, pool};
 use crate::AppState;
@@ -65,15 +66,27 @@ async fn deliver(state: &AppState, pending: &PendingCallback) -> Result<(), Plat
         return storage::callback_settled(pool(&state.db), &pending.execution_id).await;
     };
     let body = body(state, &execution, pending);
-    // Failures are logged by `deliver`; either way it is settled.
-    let _ = callback::deliver(
-        &state.platform.http,
-        state.clock(),
-        &pending.url,
-        body,
-        state.platform.retry,
-    )
-    .await;
+    // Checked again at send time (DNS may have changed since the account
+    // named it), then sent to the address checked, following no redirect.
+    match outbound::check(&state.platform.outbound, &pending.url).await {
+        Ok(destination) => match outbound::client_for(&destination) {
+            Ok(client) => {
+                // Failures are logged by `deliver`; either way it is settled.
+                let _ = callback::deliver(
+                    &client,
+                    state.clock(),
+                    destination.url.as_str(),
+                    body,
+                    state.platform.retry,
+                )
+                .await;
+            }
+            Err(error) => tracing::error!(%error, "cannot build the callback client"),
+        },
+        Err(why) => {
+            tracing::warn!(execution = %pending.execution_id, %why, "callback not sent");
+        }
+    }
     storage::callback_settled(pool(&state.db), &pending.execution_id).await
 }
 

@@ -1,24 +1,10 @@
-//! The absolute URLs the platform API hands out, all under one base
-//! (`http://` + the Host the client used).
+//! The absolute URLs the platform API hands out, all under one base: the
+//! server's public URL (`--public-url`), never the request's Host header.
 
-use axum::http::{HeaderMap, header};
 use idflow_core::model::Part;
 
 /// Where the platform API is mounted.
 pub const PREFIX: &str = "/api/v1";
-
-/// The base URL of a request: `http://` + its Host header, which must be a
-/// plain host[:port] (letters, digits, `.`, `-`, `:`, `[`, `]`). `None`
-/// when it is missing or anything else.
-pub fn base_url(headers: &HeaderMap) -> Option<String> {
-    let host = headers.get(header::HOST)?.to_str().ok()?.trim();
-    let plain = !host.is_empty()
-        && host.len() <= 255
-        && host
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'));
-    plain.then(|| format!("http://{host}"))
-}
 
 /// URLs under one base.
 #[derive(Debug, Clone, Copy)]
@@ -60,27 +46,6 @@ impl Links<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use axum::http::HeaderValue;
-
-    fn with_host(host: &str) -> HeaderMap {
-        let mut headers = HeaderMap::new();
-        headers.insert(header::HOST, HeaderValue::from_str(host).expect("header"));
-        headers
-    }
-
-    #[test]
-    fn the_base_is_the_host_the_client_used() {
-        assert_eq!(
-            base_url(&with_host("127.0.0.1:38211")).as_deref(),
-            Some("http://127.0.0.1:38211")
-        );
-        assert_eq!(
-            base_url(&with_host("[::1]:80")).as_deref(),
-            Some("http://[::1]:80")
-        );
-        assert_eq!(base_url(&with_host("evil/path?x")), None);
-        assert_eq!(base_url(&HeaderMap::new()), None);
-    }
 
     #[test]
     fn part_urls_name_the_classifier_in_capitals() {

@@ -21,6 +21,7 @@ pub mod credentials;
 pub mod delivery;
 pub mod lifecycle;
 pub mod links;
+pub mod outbound;
 pub mod prepared;
 pub mod process;
 pub mod request;
@@ -63,6 +64,8 @@ pub struct Platform {
     pub keys: TokenKeys,
     pub http: reqwest::Client,
     pub retry: RetryPolicy,
+    /// Where callbacks may go (`outbound`).
+    pub outbound: outbound::OutboundPolicy,
 }
 
 impl Platform {
@@ -84,6 +87,7 @@ impl Platform {
             keys: TokenKeys::from_secret(&secret),
             http,
             retry: RetryPolicy::default(),
+            outbound: outbound::OutboundPolicy::default(),
         })
     }
 }

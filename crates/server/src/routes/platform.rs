@@ -33,9 +33,10 @@ use crate::error::ApiError;
 use crate::openapi::{ErrorBody, PLATFORM_TAG, schema};
 use crate::platform::clock::rfc3339_millis;
 use crate::platform::lifecycle;
-use crate::platform::links::{Links, base_url};
+use crate::platform::links::Links;
+use crate::platform::outbound;
 use crate::platform::prepared::{self, PreparedData};
-use crate::platform::request::{self, RequestError};
+use crate::platform::request::{self, FieldProblem, RequestError};
 use crate::platform::storage::{
     self, AccountWrite, Execution, ExecutionStatus, NewExecution, PartRecord, StoredCredential,
 };
@@ -439,14 +440,6 @@ async fn load(
     Ok(execution)
 }
 
-fn base(headers: &HeaderMap) -> Result<String, ApiError> {
-    base_url(headers).ok_or_else(|| {
-        ApiError::bad_request(
-            "the request needs a Host header (host[:port]) to build the URLs it answers with",
-        )
-    })
-}
-
 fn new_id() -> String {
     uuid::Uuid::new_v4().to_string()
 }
@@ -501,20 +494,11 @@ fn state_body(
 async fn create_account(
     State(state): State<AppState>,
     caller: Caller,
-    headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<AccountResponse>, ApiError> {
     let body = body?;
     let account_id = new_id();
-    start_execution(
-        &state,
-        &caller,
-        &headers,
-        &body,
-        AccountWrite::Create,
-        account_id,
-    )
-    .await
+    start_execution(&state, &caller, &body, AccountWrite::Create, account_id).await
 }
 
 /// Start a new workflow execution on an account
@@ -547,34 +531,34 @@ async fn update_account(
     State(state): State<AppState>,
     caller: Caller,
     ApiPath(account_id): ApiPath<String>,
-    headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<AccountResponse>, ApiError> {
     let body = body?;
     if !storage::account_exists(pool(&state.db), &account_id).await? {
         return Err(ApiError::not_found(format!("no account {account_id}")));
     }
-    start_execution(
-        &state,
-        &caller,
-        &headers,
-        &body,
-        AccountWrite::Update,
-        account_id,
-    )
-    .await
+    start_execution(&state, &caller, &body, AccountWrite::Update, account_id).await
 }
 
 async fn start_execution(
     state: &AppState,
     caller: &Caller,
-    headers: &HeaderMap,
     body: &[u8],
     write: AccountWrite,
     account_id: String,
 ) -> Result<Json<AccountResponse>, ApiError> {
-    let base = base(headers)?;
+    // Links come from the server's configuration, never from the
+    // request's Host header (issue 13).
+    let base = state.public_url.to_string();
     let input = request::parse(body).map_err(request_error)?;
+    if let Some(url) = &input.callback_url
+        && let Err(problem) = outbound::check(&state.platform.outbound, url).await
+    {
+        return Err(request_error(RequestError::Invalid(vec![FieldProblem {
+            field: "callbackUrl".to_owned(),
+            problem,
+        }])));
+    }
     let key = input.definition_key;
     let latest = state
         .db

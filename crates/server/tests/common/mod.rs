@@ -68,9 +68,19 @@ impl Server {
         Server::start_with(state).await
     }
 
-    pub async fn start_with(state: AppState) -> Server {
+    /// A server whose callbacks may go to this machine (the tests'
+    /// receivers listen on 127.0.0.1), with links under its own address.
+    pub async fn start_with(mut state: AppState) -> Server {
+        state.platform.outbound =
+            idflow_server::platform::outbound::OutboundPolicy::allowing(["127.0.0.1"]);
+        Server::start_strict(state).await
+    }
+
+    /// A server with the default callback policy (loopback refused).
+    pub async fn start_strict(mut state: AppState) -> Server {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("local addr");
+        state.public_url = std::sync::Arc::from(format!("http://{addr}"));
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(run(listener, state.clone(), async {
             let _ = stopped.await;
