@@ -47,7 +47,7 @@ impl TeamServer {
                 let publisher = create_token(&state.db, "gui", Role::Publisher)
                     .await
                     .expect("token");
-                let designer = create_token(&state.db, "gui", Role::Designer)
+                let designer = create_token(&state.db, "gui-designer", Role::Designer)
                     .await
                     .expect("token");
                 let listener = tokio::net::TcpListener::bind("127.0.0.1:0")

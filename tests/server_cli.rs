@@ -25,8 +25,13 @@ fn idflow() -> Command {
 }
 
 fn create_token(db: &Path, role: &str) -> String {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let name = format!(
+        "ci-{role}-{}",
+        NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    );
     let output = idflow()
-        .args(["token", "create", "--role", role, "--name", "ci", "--db"])
+        .args(["token", "create", "--role", role, "--name", &name, "--db"])
         .arg(db)
         .output()
         .expect("runs");
@@ -440,4 +445,49 @@ fn the_readme_journey_walk_through_works_as_written() {
     assert_eq!(details["decision"]["type"], "PASSED", "{details}");
     assert_eq!(details["workflow"]["definitionKey"], "10011");
     assert_eq!(details["capabilities"]["similarity"][0], "PASSED");
+}
+
+/// Issue 13: `token list` shows names and roles (never tokens), `token
+/// revoke NAME` marks it; a second token of one name is refused.
+#[test]
+fn tokens_can_be_listed_and_revoked_by_name() {
+    let dir = TempDir::new().expect("tmp");
+    let db = dir.path().join("server.sqlite");
+    let token = |args: &[&str]| {
+        idflow()
+            .arg("token")
+            .args(args)
+            .arg("--db")
+            .arg(&db)
+            .output()
+            .expect("runs")
+    };
+    let created = token(&["create", "--role", "designer", "--name", "bob"]);
+    assert!(created.status.success(), "{created:?}");
+    let secret = String::from_utf8(created.stdout)
+        .expect("utf-8")
+        .trim()
+        .to_owned();
+    let again = token(&["create", "--role", "publisher", "--name", "bob"]);
+    assert_eq!(again.status.code(), Some(2), "{again:?}");
+    assert!(String::from_utf8_lossy(&again.stderr).contains("unique"));
+    let listed = token(&["list"]);
+    let text = String::from_utf8(listed.stdout).expect("utf-8");
+    assert!(
+        text.starts_with("bob\tdesigner\t") && text.trim_end().ends_with("\t-"),
+        "{text}"
+    );
+    assert!(!text.contains(&secret), "never the token itself");
+    let revoked = token(&["revoke", "bob"]);
+    assert!(revoked.status.success(), "{revoked:?}");
+    let listed = String::from_utf8(token(&["list"]).stdout).expect("utf-8");
+    assert!(
+        !listed.trim_end().ends_with("\t-"),
+        "marked revoked: {listed}"
+    );
+    assert_eq!(
+        token(&["revoke", "bob"]).status.code(),
+        Some(1),
+        "already revoked"
+    );
 }

@@ -137,8 +137,22 @@ pub enum TokenCommand {
         /// designer: read, create, duplicate, save drafts; publisher: also publish.
         #[arg(long, value_enum)]
         role: TokenRole,
-        /// Who or what holds the token (shown in the server log).
+        /// Who or what holds the token (shown in the server log); unique
+        /// per server.
         #[arg(long)]
+        name: String,
+    },
+    /// List the tokens: NAME ROLE CREATED_AT REVOKED_AT (tab-separated;
+    /// never the tokens themselves).
+    List {
+        #[arg(long, env = "IDFLOW_SERVER_DB", value_name = "PATH|URL")]
+        db: Option<PathBuf>,
+    },
+    /// Revoke the token named NAME: its next request gets 401, on every
+    /// server sharing the database.
+    Revoke {
+        #[arg(long, env = "IDFLOW_SERVER_DB", value_name = "PATH|URL")]
+        db: Option<PathBuf>,
         name: String,
     },
 }
@@ -296,6 +310,10 @@ pub fn run(cli: Cli) -> Outcome {
         } => commands::server::serve(bind, db, public_url, allow_callback_hosts),
         Command::Token(TokenCommand::Create { db, role, name }) => {
             commands::server::create_token(db, role, &name)
+        }
+        Command::Token(TokenCommand::List { db }) => commands::server::list_tokens(db),
+        Command::Token(TokenCommand::Revoke { db, name }) => {
+            commands::server::revoke_token(db, &name)
         }
     };
     Outcome::Exit(ExitCode::from(code))

@@ -34,7 +34,6 @@ use sqlx::sqlite::{
 use thiserror::Error;
 
 use crate::auth::Role;
-use crate::cache::ImmutableCache;
 use crate::location::{DbLocation, redact};
 
 /// The SQLite schema's history. These files must never change: existing
@@ -127,6 +126,10 @@ pub enum DbError {
     },
     #[error("workflow key space exhausted")]
     KeysExhausted,
+    #[error(
+        "a token named {name:?} exists: token names are unique per server (revoke it, or pick another name)"
+    )]
+    TokenNameTaken { name: String },
     #[error("the standard workflows built into this binary could not be read: {0}")]
     Seed(#[source] StoreError),
     #[error("{}: {source}", path.display())]
@@ -169,7 +172,15 @@ pub struct TokenOwner {
 #[derive(Debug, Clone)]
 pub struct Db {
     pool: Pool,
-    known_tokens: ImmutableCache<String, TokenOwner>,
+}
+
+/// A token as `idflow token list` shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenInfo {
+    pub name: String,
+    pub role: String,
+    pub created_at: String,
+    pub revoked_at: Option<String>,
 }
 
 /// A server's turn to start on a SQLite file: while it is held, no other
@@ -298,10 +309,7 @@ impl Db {
     }
 
     fn with(pool: Pool) -> Db {
-        Db {
-            pool,
-            known_tokens: ImmutableCache::new(4096),
-        }
+        Db { pool }
     }
 
     /// Waits for the connections to finish and closes them (checkpointing
@@ -723,10 +731,11 @@ impl Db {
             .await
     }
 
-    /// Records a token by its hash.
+    /// Records a token by its hash; a name already in use is refused
+    /// (names are unique per server: they identify who did what).
     pub async fn insert_token(&self, name: &str, role: Role, sha256: &str) -> Result<(), DbError> {
         let now = now_rfc3339();
-        on_pool!(&self.pool, p => sqlx::query(
+        let inserted = on_pool!(&self.pool, p => sqlx::query(
             "INSERT INTO tokens (name, role, sha256, created_at) VALUES ($1, $2, $3, $4)",
         )
         .bind(name)
@@ -735,17 +744,56 @@ impl Db {
         .bind(&now)
         .execute(p)
         .await
-        .map(|_| ())?);
-        Ok(())
+        .map(|_| ()));
+        match inserted {
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                Err(DbError::TokenNameTaken {
+                    name: name.to_owned(),
+                })
+            }
+            other => Ok(other?),
+        }
     }
 
-    /// Who holds the token with this hash, if anyone.
+    /// Every token: name, role, created, revoked (never the token).
+    pub async fn tokens(&self) -> Result<Vec<TokenInfo>, DbError> {
+        let rows: Vec<(String, String, String, Option<String>)> = on_pool!(&self.pool, p => sqlx::query_as(
+            "SELECT name, role, created_at, revoked_at FROM tokens ORDER BY id",
+        )
+        .fetch_all(p)
+        .await?);
+        Ok(rows
+            .into_iter()
+            .map(|(name, role, created_at, revoked_at)| TokenInfo {
+                name,
+                role,
+                created_at,
+                revoked_at,
+            })
+            .collect())
+    }
+
+    /// Revokes the token named `name`: its next request gets 401 (owners
+    /// are read from the database on every request, so every server
+    /// sharing it sees the revocation at once). `false` when no live token
+    /// has that name.
+    pub async fn revoke_token(&self, name: &str) -> Result<bool, DbError> {
+        let now = now_rfc3339();
+        let changed = on_pool!(&self.pool, p => sqlx::query(
+            "UPDATE tokens SET revoked_at = $1 WHERE name = $2 AND revoked_at IS NULL",
+        )
+        .bind(&now)
+        .bind(name)
+        .execute(p)
+        .await?
+        .rows_affected());
+        Ok(changed > 0)
+    }
+
+    /// Who holds the live token with this hash, if anyone.
     pub async fn token_owner(&self, sha256: &str) -> Result<Option<TokenOwner>, DbError> {
-        if let Some(owner) = self.known_tokens.get(sha256) {
-            return Ok(Some(owner));
-        }
         let row: Option<(String, String)> = on_pool!(&self.pool, p => sqlx::query_as(
-            "SELECT name, role FROM tokens WHERE sha256 = $1",
+            "SELECT name, role FROM tokens WHERE sha256 = $1 AND revoked_at IS NULL",
         )
         .bind(sha256)
         .fetch_optional(p)
@@ -758,9 +806,7 @@ impl Db {
                 format!("tokens.role {role:?}: {message}").into(),
             ))
         })?;
-        let owner = TokenOwner { name, role };
-        self.known_tokens.insert(sha256.to_owned(), owner.clone());
-        Ok(Some(owner))
+        Ok(Some(TokenOwner { name, role }))
     }
 
     async fn require(&self, key: u32) -> Result<(), DbError> {
@@ -1012,10 +1058,18 @@ mod tests {
                     3,
                     "2c78a1fb72eb7d53b3d9b9ba13d4291e92e95f675424754c7123b500bccc8aba870474d19363d813fa2a267a66c34148".to_owned()
                 ),
+                (
+                    4,
+                    "ed3545ce7ff1ee3becb5a898cd1ec843632a8036f4c5a76a09b15b251ef4a07a48b78b8308152b7496bf996dd4fe363f".to_owned()
+                ),
             ]
         );
         let postgres: Vec<i64> = POSTGRES_MIGRATOR.iter().map(|m| m.version).collect();
-        assert_eq!(postgres, [1, 2, 3], "the same schema history on PostgreSQL");
+        assert_eq!(
+            postgres,
+            [1, 2, 3, 4],
+            "the same schema history on PostgreSQL"
+        );
     }
 
     #[tokio::test]

@@ -1089,3 +1089,50 @@ async fn concurrent_publishes_of_one_revision_make_one_version_on(f: Fixture) {
     let f = std::sync::Arc::try_unwrap(f).ok().expect("sole owner");
     f.server.stop().await;
 }
+
+/// Issue 13: a revoked token gets 401 on its next request (owners are read
+/// from the database on every request: no cache keeps it alive), and token
+/// names are unique per server.
+#[tokio::test]
+async fn a_revoked_token_is_refused_at_once_and_names_are_unique() {
+    let f = fixture().await;
+    let token =
+        idflow_server::create_token(&f.server.state.db, "alice", idflow_server::Role::Designer)
+            .await
+            .expect("token");
+    let list = |token: String| {
+        let request = f.http.get(f.url("/workflows")).bearer_auth(token);
+        async move { request.send().await.expect("list").status() }
+    };
+    assert_eq!(list(token.clone()).await, StatusCode::OK);
+    match idflow_server::create_token(&f.server.state.db, "alice", idflow_server::Role::Publisher)
+        .await
+    {
+        Err(error) => assert!(error.to_string().contains("unique"), "{error}"),
+        Ok(_) => panic!("a second token named alice"),
+    }
+    assert!(
+        f.server
+            .state
+            .db
+            .revoke_token("alice")
+            .await
+            .expect("revoke")
+    );
+    assert_eq!(list(token).await, StatusCode::UNAUTHORIZED);
+    let tokens = f.server.state.db.tokens().await.expect("tokens");
+    let alice = tokens
+        .iter()
+        .find(|t| t.name == "alice")
+        .expect("kept, marked");
+    assert!(alice.revoked_at.is_some());
+    assert!(
+        !f.server
+            .state
+            .db
+            .revoke_token("alice")
+            .await
+            .expect("again")
+    );
+    f.server.stop().await;
+}

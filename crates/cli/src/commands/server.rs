@@ -79,3 +79,61 @@ pub fn create_token(db: Option<PathBuf>, role: TokenRole, name: &str) -> u8 {
         Ok(())
     })())
 }
+
+pub fn list_tokens(db: Option<PathBuf>) -> u8 {
+    finish((|| {
+        let location = resolve_db(db)?;
+        let tokens = runtime()?.block_on(async {
+            let db = Db::open_location(&location)
+                .await
+                .with_context(|| location.redacted())?;
+            let tokens = db.tokens().await;
+            db.close().await;
+            tokens.context("cannot list the tokens")
+        })?;
+        for token in tokens {
+            println!(
+                "{}\t{}\t{}\t{}",
+                token.name,
+                token.role,
+                token.created_at,
+                token.revoked_at.as_deref().unwrap_or("-")
+            );
+        }
+        Ok(())
+    })())
+}
+
+pub fn revoke_token(db: Option<PathBuf>, name: &str) -> u8 {
+    let location = match resolve_db(db) {
+        Ok(location) => location,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            return exit::UNREADABLE;
+        }
+    };
+    let revoked = runtime().and_then(|runtime| {
+        runtime.block_on(async {
+            let db = Db::open_location(&location)
+                .await
+                .with_context(|| location.redacted())?;
+            let revoked = db.revoke_token(name).await;
+            db.close().await;
+            revoked.context("cannot revoke the token")
+        })
+    });
+    match revoked {
+        Ok(true) => {
+            eprintln!("token {name:?} revoked: its next request is refused");
+            exit::OK
+        }
+        Ok(false) => {
+            eprintln!("error: no live token is named {name:?} (idflow token list shows them)");
+            exit::REFUSED
+        }
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            exit::UNREADABLE
+        }
+    }
+}

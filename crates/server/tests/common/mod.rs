@@ -109,7 +109,10 @@ impl Server {
     }
 
     pub async fn token(&self, role: Role) -> String {
-        create_token(&self.state.db, "test", role)
+        // Token names are unique per server.
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        create_token(&self.state.db, &format!("test-{role}-{n}"), role)
             .await
             .expect("token")
     }
