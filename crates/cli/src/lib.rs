@@ -126,6 +126,16 @@ pub enum Command {
     Token(TokenCommand),
 }
 
+/// Keys on the command line are canonical: `010011` and `+10011` are not
+/// 10011 (issue 13).
+fn parse_key_arg(text: &str) -> Result<u32, String> {
+    idflow_core::model::parse_key(text).ok_or_else(|| {
+        format!(
+            "{text:?} is not a workflow key: decimal digits, no sign or leading zero (e.g. 10011)"
+        )
+    })
+}
+
 #[derive(Debug, Subcommand)]
 pub enum TokenCommand {
     /// Create a token and print it (once: only its hash is stored).
@@ -188,16 +198,21 @@ pub enum StoreCommand {
     List,
     /// Print the draft (or a published version) as RON.
     Show {
+        #[arg(value_parser = parse_key_arg)]
         key: u32,
         #[arg(long)]
         version: Option<u32>,
     },
     /// Published versions: VERSION, PUBLISHED_AT, SHA256, REVISION.
-    History { key: u32 },
+    History {
+        #[arg(value_parser = parse_key_arg)]
+        key: u32,
+    },
     /// Add a workflow file as a new custom workflow; prints its key.
     Import { file: PathBuf },
     /// Replace the draft with a file, if the draft is still at BASE_REVISION.
     Save {
+        #[arg(value_parser = parse_key_arg)]
         key: u32,
         file: PathBuf,
         #[arg(long, value_name = "N")]
@@ -205,6 +220,7 @@ pub enum StoreCommand {
     },
     /// Lint the draft and freeze it into the next version.
     Publish {
+        #[arg(value_parser = parse_key_arg)]
         key: u32,
         /// Refuse unless the draft is still at this revision.
         #[arg(long, value_name = "N")]
@@ -212,12 +228,14 @@ pub enum StoreCommand {
     },
     /// Copy the draft (or a version) into a new custom workflow; prints its key.
     Duplicate {
+        #[arg(value_parser = parse_key_arg)]
         key: u32,
         #[arg(long)]
         version: Option<u32>,
     },
     /// Make a published version the draft again.
     Restore {
+        #[arg(value_parser = parse_key_arg)]
         key: u32,
         #[arg(long)]
         version: u32,

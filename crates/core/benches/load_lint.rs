@@ -108,9 +108,31 @@ fn summary() {
     }
 }
 
+/// Worst cases a hostile or broken file can be (issue 13): 6 MB of nested
+/// `Some(` took over 10 s before the nesting bound; now refused in one pass.
+fn worst_cases(c: &mut Criterion) {
+    let deep = format!(
+        "(\n  format_version: 1,\n  key: {}",
+        "Some(".repeat(6 * 1024 * 1024 / 5)
+    );
+    let mut group = c.benchmark_group("parse_worst");
+    group.sample_size(20);
+    group.bench_function("nested_6mb_refused", |b| {
+        b.iter(|| parse_workflow(black_box(&deep), Format::Ron).is_err())
+    });
+    group.finish();
+    let start = Instant::now();
+    let refused = parse_workflow(&deep, Format::Ron).is_err();
+    println!(
+        "worst case: 6 MB nested RON refused={refused} in {:.2} ms (unbounded: over 10 s)",
+        start.elapsed().as_secs_f64() * 1e3
+    );
+}
+
 fn main() {
     let mut c = Criterion::default().configure_from_args();
     benches(&mut c);
+    worst_cases(&mut c);
     c.final_summary();
     summary();
 }

@@ -35,6 +35,15 @@ impl Format {
     }
 }
 
+/// The most brackets a workflow text may nest: the deepest real workflow
+/// nests 6 (a condition's value list inside a node inside the file). The
+/// RON parser spends ~40 µs per level of nested `Some(`: unbounded, a 6 MB
+/// file took over 10 s (issue 13).
+pub const MAX_NESTING: usize = 32;
+
+/// The largest text parsed: a 10,000-node workflow is about 3.5 MB of RON.
+pub const MAX_TEXT_BYTES: usize = 32 * 1024 * 1024;
+
 /// Why a text is not a workflow this build can use.
 #[derive(Debug, Clone, Error, PartialEq, Eq)]
 pub enum ParseError {
@@ -55,12 +64,16 @@ pub enum ParseError {
     MissingVersion { supported: u32 },
     #[error("node {node}: {message}")]
     InvalidValue { node: String, message: String },
+    #[error("line {line}: nested more than {limit} levels deep; no workflow nests so deep")]
+    TooDeep { line: usize, limit: usize },
+    #[error("{bytes} bytes is more than the {limit} a workflow file may be")]
+    TooLarge { bytes: usize, limit: usize },
 }
 
 impl ParseError {
     pub fn line(&self) -> Option<usize> {
         match self {
-            ParseError::Syntax { line, .. } => Some(*line),
+            ParseError::Syntax { line, .. } | ParseError::TooDeep { line, .. } => Some(*line),
             _ => None,
         }
     }
@@ -87,7 +100,57 @@ struct VersionProbe {
     format_version: Option<u64>,
 }
 
+/// Refuses a text over [`MAX_TEXT_BYTES`] or nested deeper than
+/// [`MAX_NESTING`] before any parser sees it: one linear pass over the
+/// bytes, skipping strings and comments.
+pub fn check_bounds(text: &str) -> Result<(), ParseError> {
+    if text.len() > MAX_TEXT_BYTES {
+        return Err(ParseError::TooLarge {
+            bytes: text.len(),
+            limit: MAX_TEXT_BYTES,
+        });
+    }
+    let bytes = text.as_bytes();
+    let (mut depth, mut line, mut i) = (0usize, 1usize, 0usize);
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\n' => line += 1,
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    if bytes[i] == b'\\' {
+                        i += 1;
+                    } else if bytes[i] == b'\n' {
+                        line += 1;
+                    }
+                    i += 1;
+                }
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Err(ParseError::TooDeep {
+                        line,
+                        limit: MAX_NESTING,
+                    });
+                }
+            }
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    Ok(())
+}
+
 fn parse_value<T: DeserializeOwned>(text: &str, format: Format) -> Result<T, ParseError> {
+    check_bounds(text)?;
     match format {
         Format::Ron => ron_options()
             .from_str(text)

@@ -1136,3 +1136,44 @@ async fn a_revoked_token_is_refused_at_once_and_names_are_unique() {
     );
     f.server.stop().await;
 }
+
+/// Issue 13: a key has one spelling; `010011` and `+10011` are 400, not
+/// workflow 10011 (in paths and in account requests).
+#[tokio::test]
+async fn keys_in_other_spellings_are_refused() {
+    let f = fixture().await;
+    for path in [
+        "/workflows/010011",
+        "/workflows/+10011",
+        "/workflows/10011/versions/01",
+    ] {
+        let response = f
+            .http
+            .get(f.url(path))
+            .bearer_auth(&f.designer)
+            .send()
+            .await
+            .expect("get");
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{path}");
+    }
+    let ok = f
+        .http
+        .get(f.url("/workflows/10011/versions/1"))
+        .bearer_auth(&f.designer)
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(ok.status(), StatusCode::OK);
+    let response = f
+        .http
+        .post(format!("{}/api/v1/accounts", f.server.root))
+        .bearer_auth(&f.publisher)
+        .json(
+            &json!({ "customerInternalReference": "c", "workflowDefinition": { "key": "+10011" } }),
+        )
+        .send()
+        .await
+        .expect("create");
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    f.server.stop().await;
+}

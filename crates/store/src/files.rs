@@ -67,13 +67,47 @@ pub fn format_of(path: &Path) -> Result<Format, FileError> {
     })
 }
 
+/// Reads a text file: only a regular file (a FIFO or a link to
+/// `/dev/zero` is refused, not read until memory runs out), at most
+/// [`idflow_core::format::MAX_TEXT_BYTES`] (issue 13).
+pub fn read_text_file(path: &Path) -> Result<String, FileError> {
+    use std::io::Read;
+    let read_error = |source| FileError::Read {
+        path: path.to_owned(),
+        source,
+    };
+    let limit = idflow_core::format::MAX_TEXT_BYTES;
+    // Checked before opening: opening a FIFO blocks until a writer comes.
+    let metadata = fs::metadata(path).map_err(read_error)?;
+    if !metadata.is_file() {
+        return Err(read_error(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "not a regular file (a device, FIFO or folder): only workflow files are read",
+        )));
+    }
+    let file = fs::File::open(path).map_err(read_error)?;
+    let mut bytes = Vec::new();
+    file.take(limit as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(read_error)?;
+    if bytes.len() > limit {
+        return Err(read_error(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("larger than the {limit} bytes a workflow file may be"),
+        )));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        read_error(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("not UTF-8 text: {e}"),
+        ))
+    })
+}
+
 /// Reads and checks a workflow file (`.ron` or `.json`).
 pub fn read_workflow_file(path: &Path) -> Result<Workflow, FileError> {
     let format = format_of(path)?;
-    let text = fs::read_to_string(path).map_err(|source| FileError::Read {
-        path: path.to_owned(),
-        source,
-    })?;
+    let text = read_text_file(path)?;
     parse_workflow(&text, format).map_err(|error| FileError::Parse {
         path: path.to_owned(),
         error,
@@ -114,10 +148,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
 /// Reads a simulation scenario file (`.ron` or `.json`).
 pub fn read_scenario_file(path: &Path) -> Result<idflow_core::simulate::Scenario, FileError> {
     let format = format_of(path)?;
-    let text = fs::read_to_string(path).map_err(|source| FileError::Read {
-        path: path.to_owned(),
-        source,
-    })?;
+    let text = read_text_file(path)?;
     idflow_core::format::parse_text(&text, format).map_err(|error| FileError::Parse {
         path: path.to_owned(),
         error,

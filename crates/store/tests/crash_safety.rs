@@ -278,3 +278,29 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// Issue 13: only regular files are read (a FIFO or a `/dev/zero` link
+/// would block or fill memory), with an error that names the path.
+#[cfg(unix)]
+#[test]
+fn special_files_are_refused_not_read() {
+    let dir = TempDir::new().expect("tmp");
+    let zero = dir.path().join("zero.ron");
+    std::os::unix::fs::symlink("/dev/zero", &zero).expect("symlink");
+    let fifo = dir.path().join("pipe.ron");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    for path in [&zero, &fifo] {
+        match idflow_store::files::read_workflow_file(path) {
+            Err(error) => {
+                let text = error.to_string();
+                assert!(text.contains("not a regular file"), "{text}");
+                assert!(text.contains(&path.display().to_string()), "{text}");
+            }
+            Ok(_) => panic!("{} was read", path.display()),
+        }
+    }
+}

@@ -18,5 +18,5 @@ pub use vocabulary::{
     RiskSignal, ServiceKind, Stage,
 };
 pub use workflow::{
-    Edge, FORMAT_VERSION, NodeId, Note, NoteSize, Port, Position, RuleSetting, Workflow,
+    Edge, FORMAT_VERSION, NodeId, Note, NoteSize, Port, Position, RuleSetting, Workflow, parse_key,
 };

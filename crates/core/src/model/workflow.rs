@@ -29,6 +29,18 @@ pub struct Workflow {
     pub lint: BTreeMap<String, RuleSetting>,
 }
 
+/// A workflow key or version number written the one canonical way: decimal
+/// digits, no sign, no leading zero, no spaces, 1 to 4294967295 (issue 13:
+/// `010011` and `+10011` are not 10011).
+pub fn parse_key(text: &str) -> Option<u32> {
+    let canonical =
+        !text.is_empty() && !text.starts_with('0') && text.bytes().all(|b| b.is_ascii_digit());
+    if !canonical {
+        return None;
+    }
+    text.parse().ok()
+}
+
 impl Workflow {
     /// The capabilities the workflow runs (its services' and risk
     /// signals'), in catalog order, once each.

@@ -98,7 +98,7 @@ pub(super) fn capability_data(
         Capability::Liveness if decision != DecisionType::NotExecuted => Some(json!({
             "type": "IPROOV_STANDARD",
             "predictedAge": data.current_age,
-            "ageConfidenceRange": format!("{}-{}", (data.current_age - 12).max(0), data.current_age + 12),
+            "ageConfidenceRange": format!("{}-{}", data.current_age.saturating_sub(12).max(0), data.current_age.saturating_add(12)),
         })),
         Capability::ImageChecks if decision != DecisionType::NotExecuted => {
             let findings: Vec<String> = if label == "REPEATED_FACE" {

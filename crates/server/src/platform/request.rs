@@ -352,12 +352,13 @@ fn validate(request: &AccountRequest, problems: &mut Vec<FieldProblem>) -> Optio
                     None
                 }
                 Some(value) => {
+                    // One spelling per key: `"010011"` and `"+10011"` are
+                    // not 10011 (issue 13).
                     let key = match value {
-                        Value::Number(n) => n.as_u64(),
-                        Value::String(s) => s.trim().parse::<u64>().ok(),
+                        Value::Number(n) => n.as_u64().and_then(|k| u32::try_from(k).ok()),
+                        Value::String(s) => idflow_core::model::parse_key(s),
                         _ => None,
                     }
-                    .and_then(|k| u32::try_from(k).ok())
                     .filter(|k| *k > 0);
                     if key.is_none() {
                         problem(

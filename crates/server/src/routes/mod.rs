@@ -19,6 +19,22 @@ pub struct ApiPath<T>(pub T);
 #[from_request(via(axum::extract::Query), rejection(ApiError))]
 pub struct ApiQuery<T>(pub T);
 
+/// A workflow key or version number in a path, canonical only (`010011`,
+/// `+10011` are 400, not 10011).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key(pub u32);
+
+impl<'de> serde::Deserialize<'de> for Key {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Key, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        idflow_core::model::parse_key(&text).map(Key).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "{text:?} is not a key or version number: decimal digits, no sign or leading zero"
+            ))
+        })
+    }
+}
+
 /// `ETag: "REVISION"`.
 pub fn etag(revision: u64) -> HeaderMap {
     let mut headers = HeaderMap::new();

@@ -17,7 +17,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{ApiPath, ApiQuery, Precondition, etag, if_match};
+use super::{ApiPath, ApiQuery, Key, Precondition, etag, if_match};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::ApiError;
@@ -223,7 +223,7 @@ async fn list(State(state): State<AppState>, _caller: Caller) -> Result<Response
 async fn draft(
     State(state): State<AppState>,
     _caller: Caller,
-    ApiPath(key): ApiPath<u32>,
+    ApiPath(Key(key)): ApiPath<Key>,
 ) -> Result<Response, ApiError> {
     let draft = state.db.draft(key).await?;
     Ok((
@@ -259,7 +259,7 @@ async fn draft(
 async fn history(
     State(state): State<AppState>,
     _caller: Caller,
-    ApiPath(key): ApiPath<u32>,
+    ApiPath(Key(key)): ApiPath<Key>,
 ) -> Result<Response, ApiError> {
     let versions = state.db.history(key).await?;
     Ok(Json(HistoryBody { key, versions }).into_response())
@@ -288,7 +288,7 @@ async fn history(
 async fn version(
     State(state): State<AppState>,
     _caller: Caller,
-    ApiPath((key, number)): ApiPath<(u32, u32)>,
+    ApiPath((Key(key), Key(number))): ApiPath<(Key, Key)>,
 ) -> Result<Response, ApiError> {
     if let Some(body) = state.published.get(&(key, number)) {
         return Ok(json_bytes(body));
@@ -383,7 +383,7 @@ async fn create(
 async fn save_draft(
     State(state): State<AppState>,
     caller: Caller,
-    ApiPath(key): ApiPath<u32>,
+    ApiPath(Key(key)): ApiPath<Key>,
     headers: HeaderMap,
     WorkflowBody(workflow): WorkflowBody,
 ) -> Result<Response, ApiError> {
@@ -429,7 +429,7 @@ async fn save_draft(
 async fn publish(
     State(state): State<AppState>,
     caller: Caller,
-    ApiPath(key): ApiPath<u32>,
+    ApiPath(Key(key)): ApiPath<Key>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     caller.require_publisher()?;
@@ -478,7 +478,7 @@ async fn publish(
 async fn duplicate(
     State(state): State<AppState>,
     caller: Caller,
-    ApiPath(key): ApiPath<u32>,
+    ApiPath(Key(key)): ApiPath<Key>,
     ApiQuery(query): ApiQuery<DuplicateQuery>,
 ) -> Result<Response, ApiError> {
     let new_key = state.db.duplicate(key, query.version).await?;
@@ -514,7 +514,7 @@ async fn duplicate(
 async fn restore(
     State(state): State<AppState>,
     caller: Caller,
-    ApiPath(key): ApiPath<u32>,
+    ApiPath(Key(key)): ApiPath<Key>,
     ApiQuery(query): ApiQuery<RestoreQuery>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {

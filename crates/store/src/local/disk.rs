@@ -50,8 +50,31 @@ pub(crate) fn from_file_error(error: FileError) -> StoreError {
     }
 }
 
+/// Reads a store file: a regular file of at most the text limit.
 pub(crate) fn read_bytes(path: &Path) -> Result<Vec<u8>, StoreError> {
-    fs::read(path).map_err(|e| io_error(path, e))
+    use std::io::Read;
+    let limit = idflow_core::format::MAX_TEXT_BYTES;
+    // Checked before opening: opening a FIFO blocks until a writer comes.
+    let metadata = fs::metadata(path).map_err(|e| io_error(path, e))?;
+    if !metadata.is_file() {
+        return Err(io_error(
+            path,
+            std::io::Error::new(ErrorKind::InvalidInput, "not a regular file"),
+        ));
+    }
+    let file = fs::File::open(path).map_err(|e| io_error(path, e))?;
+    let mut bytes = Vec::new();
+    file.take(limit as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| io_error(path, e))?;
+    if bytes.len() > limit {
+        return Err(StoreError::Corrupt {
+            path: path.to_owned(),
+            line: None,
+            message: format!("larger than the {limit} bytes a store file may be"),
+        });
+    }
+    Ok(bytes)
 }
 
 pub(crate) fn read_text(path: &Path) -> Result<String, StoreError> {

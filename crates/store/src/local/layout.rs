@@ -89,6 +89,5 @@ pub(crate) fn version_of_file_name(name: &str) -> Option<(u32, bool)> {
 /// The key a folder name stands for: canonical decimal only, so `010011`
 /// or `.new-200000` are not workflows.
 pub(crate) fn key_of_dir_name(name: &str) -> Option<u32> {
-    let key: u32 = name.parse().ok()?;
-    (key.to_string() == name).then_some(key)
+    idflow_core::model::parse_key(name)
 }
