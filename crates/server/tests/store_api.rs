@@ -1177,3 +1177,30 @@ async fn keys_in_other_spellings_are_refused() {
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     f.server.stop().await;
 }
+
+/// Issue 13: TLS to PostgreSQL. When the test URL asks for it
+/// (`sslmode=require`, as CI's second PostgreSQL run does), the server's
+/// connections are encrypted.
+#[tokio::test]
+async fn postgres_connections_use_tls_when_the_url_asks() {
+    let asks = std::env::var("IDFLOW_TEST_POSTGRES_URL")
+        .is_ok_and(|url| url.contains("sslmode=require") || url.contains("sslmode=verify"));
+    if !asks {
+        eprintln!(
+            "postgres_connections_use_tls_when_the_url_asks: skipped: the test URL does not ask for TLS"
+        );
+        return;
+    }
+    let Some(f) = postgres_fixture("postgres_connections_use_tls_when_the_url_asks").await else {
+        return;
+    };
+    let idflow_server::db::Pool::Postgres(pool) = f.server.state.db.pool() else {
+        panic!("a PostgreSQL fixture");
+    };
+    let ssl: bool = sqlx::query_scalar("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
+        .fetch_one(pool)
+        .await
+        .expect("pg_stat_ssl");
+    assert!(ssl, "the connection is encrypted");
+    f.server.stop().await;
+}
