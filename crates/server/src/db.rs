@@ -374,23 +374,45 @@ impl Db {
         )
         .fetch_all(p)
         .await?);
-        rows.into_iter()
-            .map(|row| {
-                let key = key_of(row.key)?;
-                Ok(WorkflowSummary {
+        // A damaged row spoils only its own workflow (issue 13): it is
+        // listed DAMAGED; reading it reports what is wrong.
+        Ok(rows
+            .into_iter()
+            .filter_map(|row| {
+                let key = match key_of(row.key) {
+                    Ok(key) => key,
+                    Err(error) => {
+                        tracing::warn!(%error, "a workflow row with an unusable key");
+                        return None;
+                    }
+                };
+                let origin = origin_of(key, row.origin);
+                let latest = row.latest.map(|n| number_of(key, n)).transpose();
+                let revision = revision_of(key, row.revision);
+                let damaged = origin.is_err() || latest.is_err() || revision.is_err();
+                if damaged {
+                    tracing::warn!(key, "damaged workflow row");
+                }
+                Some(WorkflowSummary {
                     key,
                     name: row.name,
-                    origin: origin_of(key, row.origin)?,
-                    status: if row.published == Some(true) {
+                    origin: origin.unwrap_or(if key < idflow_core::catalog::FIRST_CUSTOM_KEY {
+                        Origin::Global
+                    } else {
+                        Origin::Custom
+                    }),
+                    status: if damaged {
+                        Status::Damaged
+                    } else if row.published == Some(true) {
                         Status::Published
                     } else {
                         Status::Draft
                     },
-                    latest_version: row.latest.map(|n| number_of(key, n)).transpose()?,
-                    revision: revision_of(key, row.revision)?,
+                    latest_version: latest.unwrap_or(None),
+                    revision: revision.unwrap_or(0),
                 })
             })
-            .collect()
+            .collect())
     }
 
     /// The current draft of `key`.
@@ -992,6 +1014,33 @@ mod tests {
         assert_eq!(db.seed().await.expect("seed"), 9);
         assert_eq!(db.seed().await.expect("seed again"), 0, "seeds once");
         (dir, db)
+    }
+
+    /// Issue 13: a damaged row (here an origin no build writes) is listed
+    /// DAMAGED; the rest of the list is unaffected.
+    #[tokio::test]
+    async fn a_damaged_row_is_listed_damaged_and_spoils_nothing_else() {
+        let (_dir, db) = seeded().await;
+        let mut connection = sqlite(&db).acquire().await.expect("connection");
+        sqlx::query("PRAGMA ignore_check_constraints = ON")
+            .execute(&mut *connection)
+            .await
+            .expect("pragma");
+        sqlx::query("UPDATE workflows SET origin = 'UNKNOWN' WHERE key = 10013")
+            .execute(&mut *connection)
+            .await
+            .expect("damage");
+        drop(connection);
+        let listed = db.list().await.expect("the list answers");
+        assert_eq!(listed.len(), 9);
+        for summary in &listed {
+            let expected = if summary.key == 10013 {
+                Status::Damaged
+            } else {
+                Status::Published
+            };
+            assert_eq!(summary.status, expected, "{}", summary.key);
+        }
     }
 
     #[tokio::test]
