@@ -340,3 +340,31 @@ async fn the_documented_operations_are_exactly_the_routes_served() {
     }
     f.server.stop().await;
 }
+
+/// Issue 13: a PROCESSED execution's details matched both branches of
+/// `ExecutionDetails`' `oneOf` (invalid). The pending branch admits no
+/// other fields, and the retrieval branch requires `decision`, which the
+/// pending one does not have: exactly one branch matches.
+#[tokio::test]
+async fn the_execution_details_branches_exclude_each_other() {
+    let f = fixture().await;
+    let document = f.document().await;
+    let schemas = &document["components"]["schemas"];
+    let pending = &schemas["PendingDetails"];
+    assert_eq!(pending["additionalProperties"], false, "{pending}");
+    assert!(pending["properties"].get("decision").is_none());
+    let details = &schemas["ExecutionDetails"]["oneOf"];
+    let retrieval = details
+        .as_array()
+        .expect("oneOf")
+        .iter()
+        .find(|s| s["title"] == "RetrievalDocument")
+        .expect("the retrieval branch");
+    assert!(
+        retrieval["required"]
+            .as_array()
+            .is_some_and(|r| r.contains(&serde_json::json!("decision"))),
+        "{retrieval}"
+    );
+    f.server.stop().await;
+}

@@ -195,9 +195,11 @@ pub struct ExecutionState {
 }
 
 /// The details before processing ends (once PROCESSED the full retrieval
-/// document is returned instead).
+/// document is returned instead). No other fields: so a retrieval document
+/// (with `decision`, `capabilities`...) never also matches this branch of
+/// `ExecutionDetails`' `oneOf` (issue 13).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PendingDetails {
     pub workflow: PendingWorkflow,
     pub account: IdRef,
