@@ -471,8 +471,9 @@ pub mod schema {
         #[schema(max_length = 100, required = false, example = "scenario:ALL_PASS")]
         user_reference: Option<String>,
         /// Absolute http(s) URL that gets a POST once the execution is
-        /// processed.
-        #[schema(required = false)]
+        /// processed (or expires); never a loopback, link-local, private or
+        /// metadata address unless the server allows the host.
+        #[schema(required = false, min_length = 8, pattern = "^[Hh][Tt][Tt][Pp][Ss]?://[^/?#\\s]+")]
         callback_url: Option<String>,
         /// How long the tokens are valid: a number and m, h or d (`30m`,
         /// `12h`, `60d`), 5m to 60d; default 30m.
@@ -506,12 +507,15 @@ pub mod schema {
             .item(
                 ObjectBuilder::new()
                     .schema_type(Type::Integer)
-                    .minimum(Some(1)),
+                    .minimum(Some(1))
+                    .maximum(Some(u32::MAX)),
             )
             .item(
+                // The one spelling the server takes (issue 13): no sign,
+                // no leading zero, no spaces; "0" is not a key.
                 ObjectBuilder::new()
                     .schema_type(Type::String)
-                    .pattern(Some("^\\s*[0-9]+\\s*$")),
+                    .pattern(Some("^[1-9][0-9]{0,9}$")),
             )
             .description(Some(
                 "A published workflow's key, as a number (10011) or a numeric string (\"10011\")",
