@@ -473,7 +473,11 @@ pub mod schema {
         /// Absolute http(s) URL that gets a POST once the execution is
         /// processed (or expires); never a loopback, link-local, private or
         /// metadata address unless the server allows the host.
-        #[schema(required = false, min_length = 8, pattern = "^[Hh][Tt][Tt][Pp][Ss]?://[^/?#\\s]+")]
+        #[schema(
+            required = false,
+            min_length = 8,
+            pattern = "^[Hh][Tt][Tt][Pp][Ss]?://[^/?#\\s]+"
+        )]
         callback_url: Option<String>,
         /// How long the tokens are valid: a number and m, h or d (`30m`,
         /// `12h`, `60d`), 5m to 60d; default 30m.

@@ -1872,6 +1872,28 @@ async fn a_database_from_before_the_callback_queue_opens_and_reads() {
         .await
         .expect("the new table exists");
     assert_eq!(queued, 0);
+    // And it publishes: duplicate a Global workflow, publish the copy,
+    // publish it again (exactly once: the same version).
+    let store = |path: &str| format!("{}/api/store/v1{path}", server.root);
+    let response = http
+        .post(store("/workflows/10011/duplicate"))
+        .bearer_auth(&publisher)
+        .send()
+        .await
+        .expect("duplicate");
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let key = json_of(response).await["key"].as_u64().expect("key");
+    for expected in [StatusCode::CREATED, StatusCode::OK] {
+        let response = http
+            .post(store(&format!("/workflows/{key}/publish")))
+            .bearer_auth(&publisher)
+            .header("if-match", "\"1\"")
+            .send()
+            .await
+            .expect("publish");
+        assert_eq!(response.status(), expected);
+        assert_eq!(json_of(response).await["version"]["number"], 1);
+    }
     server.stop().await;
 }
 
