@@ -80,25 +80,9 @@ pub async fn render(
             credential.id.clone_from(id);
         }
     }
-    let context = DetailsContext {
-        account_id: execution.account_id.clone(),
-        workflow_execution_id: execution.id.clone(),
-        user_reference: execution.user_reference.clone().unwrap_or_default(),
-        customer_internal_reference: execution.customer_internal_reference.clone(),
-        created_at: execution.created_at.clone(),
-        started_at: execution
-            .started_at
-            .clone()
-            .unwrap_or_else(|| completed_at.to_owned()),
-        completed_at: completed_at.to_owned(),
-        base_url: execution.base_url.clone(),
-    };
-    let mut document = details(&workflow, &run, &context);
-    if execution.user_reference.is_none()
-        && let Some(workflow) = document.get_mut("workflow").and_then(Value::as_object_mut)
-    {
-        workflow.remove("userReference");
-    }
+    let context = context_of(execution, completed_at);
+    let document = details(&workflow, &run, &context);
+    let document = without_absent_reference(document, execution);
     Ok(document)
 }
 
@@ -150,19 +134,7 @@ async fn process(state: &AppState, execution: Execution) -> Result<(), PlatformE
 /// NOT_EXECUTED TECHNICAL_ERROR (and what depends on it not run), or, when
 /// even the workflow cannot be read, no results and decision NOT_EXECUTED.
 async fn technical_error(state: &AppState, execution: &Execution, completed_at: &str) -> Value {
-    let context = DetailsContext {
-        account_id: execution.account_id.clone(),
-        workflow_execution_id: execution.id.clone(),
-        user_reference: execution.user_reference.clone().unwrap_or_default(),
-        customer_internal_reference: execution.customer_internal_reference.clone(),
-        created_at: execution.created_at.clone(),
-        started_at: execution
-            .started_at
-            .clone()
-            .unwrap_or_else(|| completed_at.to_owned()),
-        completed_at: completed_at.to_owned(),
-        base_url: execution.base_url.clone(),
-    };
+    let context = context_of(execution, completed_at);
     let workflow = state
         .db
         .version(execution.definition_key, execution.definition_version)
@@ -190,5 +162,32 @@ async fn technical_error(state: &AppState, execution: &Execution, completed_at: 
         .collect();
     let scenario = Scenario::new("TECHNICAL_ERROR", "processing failed", outcomes);
     let run = simulate(&workflow, &scenario);
-    details(&workflow, &run, &context)
+    without_absent_reference(details(&workflow, &run, &context), execution)
+}
+
+/// The execution's ids and times, for its retrieval document.
+fn context_of(execution: &Execution, completed_at: &str) -> DetailsContext {
+    DetailsContext {
+        account_id: execution.account_id.clone(),
+        workflow_execution_id: execution.id.clone(),
+        user_reference: execution.user_reference.clone().unwrap_or_default(),
+        customer_internal_reference: execution.customer_internal_reference.clone(),
+        created_at: execution.created_at.clone(),
+        started_at: execution
+            .started_at
+            .clone()
+            .unwrap_or_else(|| completed_at.to_owned()),
+        completed_at: completed_at.to_owned(),
+        base_url: execution.base_url.clone(),
+    }
+}
+
+/// The platform leaves out `userReference` when the account request had none.
+fn without_absent_reference(mut document: Value, execution: &Execution) -> Value {
+    if execution.user_reference.is_none()
+        && let Some(workflow) = document.get_mut("workflow").and_then(Value::as_object_mut)
+    {
+        workflow.remove("userReference");
+    }
+    document
 }
