@@ -120,6 +120,11 @@ pub enum Command {
         /// loopback or private address (local testing; repeat for more).
         #[arg(long = "allow-callback-host", value_name = "HOST")]
         allow_callback_hosts: Vec<String>,
+        /// Refuses callbacks to every host not named by
+        /// --allow-callback-host, without resolving it: a server for tests
+        /// that must send nothing beyond the machine.
+        #[arg(long)]
+        only_allowed_callback_hosts: bool,
     },
     /// Manage the team server's API tokens.
     #[command(subcommand)]
@@ -325,7 +330,14 @@ pub fn run(cli: Cli) -> Outcome {
             db,
             public_url,
             allow_callback_hosts,
-        } => commands::server::serve(bind, db, public_url, allow_callback_hosts),
+            only_allowed_callback_hosts,
+        } => commands::server::serve(
+            bind,
+            db,
+            public_url,
+            allow_callback_hosts,
+            only_allowed_callback_hosts,
+        ),
         Command::Token(TokenCommand::Create { db, role, name }) => {
             commands::server::create_token(db, role, &name)
         }

@@ -6,6 +6,7 @@ use axum::Json;
 use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use idflow_store::wire::ErrorBody;
 use serde_json::{Value, json};
 
 use crate::db::DbError;
@@ -75,10 +76,11 @@ impl std::fmt::Display for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut body = json!({ "error": self.code, "message": self.message });
-        if let (Some(details), Some(map)) = (self.details, body.as_object_mut()) {
-            map.insert("details".to_owned(), details);
-        }
+        let body = ErrorBody {
+            error: self.code.to_owned(),
+            message: self.message,
+            details: self.details,
+        };
         let mut response = (self.status, Json(body)).into_response();
         if self.status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(

@@ -62,6 +62,9 @@ pub struct Config {
     /// Hosts callbacks may go to although they resolve to loopback or
     /// private addresses (local testing).
     pub allow_callback_hosts: Vec<String>,
+    /// Callbacks go to `allow_callback_hosts` only; any other host is
+    /// refused without being resolved.
+    pub only_allowed_callback_hosts: bool,
 }
 
 /// The base every returned link starts with: `public_url` checked
@@ -269,7 +272,8 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
     let mut state = AppState::open_location(&config.db).await?;
     state.public_url = std::sync::Arc::from(public.as_str());
     state.platform.outbound =
-        platform::outbound::OutboundPolicy::allowing(config.allow_callback_hosts.iter().cloned());
+        platform::outbound::OutboundPolicy::allowing(config.allow_callback_hosts.iter().cloned())
+            .only_allowed(config.only_allowed_callback_hosts);
     let listener = TcpListener::bind(config.bind)
         .await
         .map_err(|source| ServerError::Bind {

@@ -9,10 +9,11 @@
 //! this document. `tests/openapi.rs` checks the document against a
 //! hand-written list of the routes and against the running server.
 //!
-//! The [`schema`] module describes the wire types this crate does not own
-//! (the store's summaries and versions, the core vocabularies, the workflow
-//! format, the account request), each checked against the real type by a
-//! unit test.
+//! The store API's bodies describe themselves (`idflow_store::wire`, with
+//! its `openapi` feature). The [`schema`] module describes the platform
+//! API's types that cannot derive their schema (the core vocabularies, the
+//! account request, read leniently to name every bad field), each checked
+//! against the real type by a unit test.
 
 use std::sync::Arc;
 
@@ -167,23 +168,8 @@ fn base() -> OpenApi {
         .build()
 }
 
-/// Every error the API answers with (`crate::error::ApiError` as JSON).
-#[derive(Debug, ToSchema)]
-#[allow(dead_code)] // documentation only: `ApiError` writes the JSON
-pub struct ErrorBody {
-    /// A stable machine-readable code, e.g. `UNAUTHORIZED`, `NOT_FOUND`,
-    /// `CONFLICT`, `READ_ONLY`, `LINT_ERRORS`, `PRECONDITION_REQUIRED`,
-    /// `INVALID_WORKFLOW`, `PAYLOAD_TOO_LARGE`, `TOKEN_EXPIRED`.
-    #[schema(example = "NOT_FOUND")]
-    error: String,
-    /// What went wrong and what to do about it, for a person.
-    message: String,
-    /// Structured details where useful (e.g. `key`, `expected_revision` and
-    /// `current_revision` of a conflict, `findings` of lint errors,
-    /// `fields` of an invalid account request, `limit_bytes`).
-    #[schema(value_type = Object, required = false)]
-    details: Option<serde_json::Value>,
-}
+/// Every error either API answers with (`crate::error::ApiError` writes it).
+pub use idflow_store::wire::ErrorBody;
 
 /// The document as served: encoded once.
 #[derive(Debug, Clone)]
@@ -220,13 +206,10 @@ impl Served {
 pub mod schema {
     use std::borrow::Cow;
 
+    use idflow_core::model::Part as CorePart;
     use idflow_core::model::{Channel as CoreChannel, CredentialCategory as CoreCategory};
-    use idflow_core::model::{FORMAT_VERSION, Part as CorePart};
-    use idflow_store::{Origin as StoreOrigin, Status as StoreStatus};
     use serde::Serialize;
-    use utoipa::openapi::schema::{
-        AdditionalProperties, ArrayBuilder, ObjectBuilder, OneOfBuilder, Type,
-    };
+    use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Type};
     use utoipa::openapi::{RefOr, Schema};
     use utoipa::{PartialSchema, ToSchema};
 
@@ -265,32 +248,6 @@ pub mod schema {
         };
     }
 
-    /// Every origin; a new variant fails to compile here until it is added.
-    pub(super) fn origins() -> Vec<StoreOrigin> {
-        let all = [StoreOrigin::Global, StoreOrigin::Custom];
-        for origin in all {
-            match origin {
-                StoreOrigin::Global | StoreOrigin::Custom => {}
-            }
-        }
-        all.to_vec()
-    }
-
-    /// Every workflow status; a new variant fails to compile here.
-    pub(super) fn workflow_statuses() -> Vec<StoreStatus> {
-        let all = [
-            StoreStatus::Draft,
-            StoreStatus::Published,
-            StoreStatus::Damaged,
-        ];
-        for status in all {
-            match status {
-                StoreStatus::Draft | StoreStatus::Published | StoreStatus::Damaged => {}
-            }
-        }
-        all.to_vec()
-    }
-
     /// Every execution status; a new variant fails to compile here.
     pub(super) fn execution_statuses() -> Vec<StorageStatus> {
         let all = [
@@ -311,18 +268,6 @@ pub mod schema {
         }
         all.to_vec()
     }
-
-    string_enum_schema!(
-        /// `idflow_store::Origin`.
-        Origin = "GLOBAL: a standard workflow (read-only: duplicate it to customise it); CUSTOM: the team's own",
-        &origins()
-    );
-
-    string_enum_schema!(
-        /// `idflow_store::Status`.
-        WorkflowStatus = "PUBLISHED: the draft equals the latest published version; DRAFT: never published, or edited since",
-        &workflow_statuses()
-    );
 
     string_enum_schema!(
         /// `crate::platform::storage::ExecutionStatus`.
@@ -347,113 +292,6 @@ pub mod schema {
         Part = "A part of a credential (image side, face, facemap, or data kind)",
         CorePart::ALL
     );
-
-    /// `idflow_core::Workflow` in the JSON wire format.
-    pub struct Workflow;
-
-    impl PartialSchema for Workflow {
-        fn schema() -> RefOr<Schema> {
-            let any_objects = |description: &str| {
-                ArrayBuilder::new()
-                    .items(ObjectBuilder::new().schema_type(Type::Object))
-                    .description(Some(description))
-                    .build()
-            };
-            ObjectBuilder::new()
-                .schema_type(Type::Object)
-                .description(Some(format!(
-                    "A workflow in idflow's JSON wire format (`idflow_core::format`, `Format::Json`): \
-                     the same document as a `.json` workflow file that `idflow` reads and writes. \
-                     `format_version` names the version of that format (currently {FORMAT_VERSION}); \
-                     the nodes, edges, notes and lint settings are described by the format, not \
-                     here. Unknown fields are refused."
-                )))
-                .property(
-                    "format_version",
-                    ObjectBuilder::new()
-                        .schema_type(Type::Integer)
-                        .minimum(Some(0))
-                        .description(Some("The version of the workflow format"))
-                        .examples([FORMAT_VERSION]),
-                )
-                .property(
-                    "key",
-                    ObjectBuilder::new()
-                        .schema_type(Type::Integer)
-                        .minimum(Some(0))
-                        .description(Some(
-                            "The platform's workflow key (standard ones are 100xx, custom ones \
-                             200000+); the server assigns it on create and keeps it on save",
-                        )),
-                )
-                .property("name", ObjectBuilder::new().schema_type(Type::String))
-                .property(
-                    "description",
-                    ObjectBuilder::new().schema_type(Type::String),
-                )
-                .property("nodes", any_objects("The workflow's nodes"))
-                .property("edges", any_objects("Connections between node ports"))
-                .property("notes", any_objects("Canvas notes"))
-                .property(
-                    "lint",
-                    ObjectBuilder::new()
-                        .schema_type(Type::Object)
-                        .description(Some("Per-workflow lint configuration: rule code -> severity or off")),
-                )
-                .required("format_version")
-                .required("key")
-                .required("name")
-                .required("nodes")
-                .additional_properties(Some(AdditionalProperties::<Schema>::FreeForm(false)))
-                .into()
-        }
-    }
-
-    impl ToSchema for Workflow {
-        fn name() -> Cow<'static, str> {
-            Cow::Borrowed("Workflow")
-        }
-    }
-
-    /// `idflow_store::WorkflowSummary`: one row of the workflow list.
-    #[derive(ToSchema)]
-    #[allow(dead_code)]
-    pub struct WorkflowSummary {
-        key: u32,
-        name: String,
-        #[schema(value_type = Origin)]
-        origin: (),
-        #[schema(value_type = WorkflowStatus)]
-        status: (),
-        /// The newest published version's number; null if never published.
-        latest_version: Option<u32>,
-        /// The draft's revision.
-        revision: u64,
-    }
-
-    /// `idflow_store::VersionInfo`: one published, immutable version.
-    #[derive(ToSchema)]
-    #[allow(dead_code)]
-    pub struct VersionInfo {
-        /// 1, 2, 3, ... in publishing order.
-        number: u32,
-        /// RFC 3339, UTC.
-        published_at: String,
-        /// SHA-256 of the version's stored bytes, lowercase hex.
-        sha256: String,
-        /// The draft revision that was frozen.
-        revision: u64,
-    }
-
-    /// `idflow_store::DuplicatedFrom`: the workflow (and version; none for
-    /// its draft) a duplicate was copied from.
-    #[derive(ToSchema)]
-    #[allow(dead_code)]
-    pub struct DuplicatedFrom {
-        key: u32,
-        #[schema(required = false, nullable = false)]
-        version: Option<u32>,
-    }
 
     /// The body of `POST /api/v1/accounts` and `PUT /api/v1/accounts/{account_id}`
     /// (`crate::platform::request::AccountRequest`). One 400 names every bad
@@ -575,6 +413,7 @@ mod tests {
 
     use idflow_core::Workflow;
     use idflow_core::model::RuleSetting;
+    use idflow_store::wire::WireWorkflow;
     use idflow_store::{DuplicatedFrom, Origin, Status, VersionInfo, WorkflowSummary};
     use serde_json::{Value, json};
     use utoipa::PartialSchema;
@@ -618,7 +457,7 @@ mod tests {
     fn mirrored_schemas_have_the_real_types_fields() {
         assert_mirrors(
             "WorkflowSummary",
-            schema::WorkflowSummary::schema(),
+            WorkflowSummary::schema(),
             &WorkflowSummary {
                 key: 1,
                 name: "n".into(),
@@ -630,7 +469,7 @@ mod tests {
         );
         assert_mirrors(
             "VersionInfo",
-            schema::VersionInfo::schema(),
+            VersionInfo::schema(),
             &VersionInfo {
                 number: 1,
                 published_at: "t".into(),
@@ -640,7 +479,7 @@ mod tests {
         );
         assert_mirrors(
             "DuplicatedFrom",
-            schema::DuplicatedFrom::schema(),
+            DuplicatedFrom::schema(),
             &DuplicatedFrom {
                 key: 1,
                 version: Some(1),
@@ -697,7 +536,7 @@ mod tests {
 
         let mut workflow = Workflow::new(20001, "w");
         workflow.lint.insert("W001".into(), RuleSetting::Off);
-        assert_mirrors("Workflow", schema::Workflow::schema(), &workflow);
+        assert_mirrors("Workflow", WireWorkflow::schema(), &workflow);
     }
 
     #[test]
@@ -705,11 +544,11 @@ mod tests {
         let values =
             |schema: RefOr<Schema>| -> Vec<Value> { object(schema).enum_values.expect("an enum") };
         assert_eq!(
-            values(schema::Origin::schema()),
+            values(Origin::schema()),
             vec![json!("GLOBAL"), json!("CUSTOM")]
         );
         assert_eq!(
-            values(schema::WorkflowStatus::schema()),
+            values(Status::schema()),
             vec![json!("DRAFT"), json!("PUBLISHED"), json!("DAMAGED")]
         );
         assert_eq!(

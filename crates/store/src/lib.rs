@@ -7,6 +7,7 @@ pub mod local;
 pub mod recovery;
 pub mod remote;
 mod store;
+pub mod wire;
 
 pub use local::{DuplicatedFrom, LocalStore, standard_workflows};
 pub use store::{

@@ -13,11 +13,12 @@
 //! lint errors, unknown key...); what stands between the client and the
 //! server as `Unreachable`, `Unauthorized`, `Forbidden` or `Server`.
 //!
-//! Modules: `wire` (the bodies the server sends), `failure` (turning
+//! Modules: `decode` (an answer as one of [`crate::wire`]'s bodies, the
+//! definitions the server writes with), `failure` (turning
 //! transport errors and error answers into store errors).
 
+mod decode;
 mod failure;
-mod wire;
 
 use std::sync::OnceLock;
 use std::time::Duration;
@@ -29,6 +30,7 @@ use reqwest::blocking::{Client, RequestBuilder};
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue, IF_MATCH};
 use serde::de::DeserializeOwned;
 
+use crate::wire::{DraftBody, HistoryBody, PublishedBody, VersionBody, WorkflowList, WrittenBody};
 use crate::{Draft, Revision, Store, StoreError, VersionInfo, Versioned, WorkflowSummary};
 
 /// Where the store API is mounted on the server.
@@ -146,7 +148,7 @@ impl RemoteStore {
         url: String,
         request: RequestBuilder,
     ) -> Result<T, StoreError> {
-        wire::parse(&self.answer(key, url, request)?)
+        decode::parse(&self.answer(key, url, request)?)
     }
 
     /// GETs `path` of the store API.
@@ -210,31 +212,31 @@ fn if_match(revision: Revision) -> String {
 
 impl Store for RemoteStore {
     fn list(&self) -> Result<Vec<WorkflowSummary>, StoreError> {
-        let body: wire::List = wire::parse(&self.get(None, "/workflows")?)?;
+        let body: WorkflowList = decode::parse(&self.get(None, "/workflows")?)?;
         Ok(body.workflows)
     }
 
     fn draft(&self, key: u32) -> Result<Draft, StoreError> {
         let answer = self.get(Some(key), &format!("/workflows/{key}"))?;
-        let body: wire::DraftBody = wire::parse(&answer)?;
+        let body: DraftBody = decode::parse(&answer)?;
         Ok(Draft {
-            workflow: wire::workflow(&answer, &body.workflow)?,
+            workflow: body.workflow.0,
             revision: body.revision,
         })
     }
 
     fn version(&self, key: u32, number: u32) -> Result<Versioned, StoreError> {
         let answer = self.get(Some(key), &format!("/workflows/{key}/versions/{number}"))?;
-        let body: wire::VersionBody = wire::parse(&answer)?;
+        let body: VersionBody = decode::parse(&answer)?;
         Ok(Versioned {
-            workflow: wire::workflow(&answer, &body.workflow)?,
+            workflow: body.workflow.0,
             info: body.version,
         })
     }
 
     fn history(&self, key: u32) -> Result<Vec<VersionInfo>, StoreError> {
         let answer = self.get(Some(key), &format!("/workflows/{key}/versions"))?;
-        let body: wire::History = wire::parse(&answer)?;
+        let body: HistoryBody = decode::parse(&answer)?;
         Ok(body.versions)
     }
 
@@ -244,7 +246,7 @@ impl Store for RemoteStore {
             .request(Method::POST, &url)?
             .header(CONTENT_TYPE, "application/json")
             .body(to_text(&workflow, Format::Json));
-        let body: wire::Written = self.call(None, url, request)?;
+        let body: WrittenBody = self.call(None, url, request)?;
         Ok(body.key)
     }
 
@@ -260,7 +262,7 @@ impl Store for RemoteStore {
             .header(CONTENT_TYPE, "application/json")
             .header(IF_MATCH, if_match(base))
             .body(to_text(workflow, Format::Json));
-        let body: wire::Written = self.call(Some(key), url, request)?;
+        let body: WrittenBody = self.call(Some(key), url, request)?;
         Ok(body.revision)
     }
 
@@ -270,7 +272,7 @@ impl Store for RemoteStore {
         let request = self
             .request(Method::POST, &url)?
             .header(IF_MATCH, precondition);
-        let body: wire::Published = self.call(Some(key), url, request)?;
+        let body: PublishedBody = self.call(Some(key), url, request)?;
         Ok(body.version)
     }
 
@@ -278,7 +280,7 @@ impl Store for RemoteStore {
         let query = version.map(|n| format!("?version={n}")).unwrap_or_default();
         let url = self.url(&format!("/workflows/{key}/duplicate{query}"));
         let request = self.request(Method::POST, &url)?;
-        let body: wire::Written = self.call(Some(key), url, request)?;
+        let body: WrittenBody = self.call(Some(key), url, request)?;
         Ok(body.key)
     }
 
@@ -287,7 +289,7 @@ impl Store for RemoteStore {
         let request = self
             .request(Method::POST, &url)?
             .header(IF_MATCH, if_match(base));
-        let body: wire::Written = self.call(Some(key), url, request)?;
+        let body: WrittenBody = self.call(Some(key), url, request)?;
         Ok(body.revision)
     }
 }

@@ -9,9 +9,10 @@ use thiserror::Error;
 /// it was based on; a write based on an older one is refused.
 pub type Revision = u64;
 
-/// Global workflows are the platform's standard ones (read-only: duplicate to
-/// customise); custom ones are the user's.
+/// GLOBAL: a standard workflow (read-only: duplicate it to customise it);
+/// CUSTOM: the team's own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Origin {
     Global,
@@ -30,6 +31,7 @@ impl Origin {
 /// Published: the draft equals the latest published version. Draft:
 /// never published, or edited since.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = WorkflowStatus))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Status {
     Draft,
@@ -50,13 +52,19 @@ impl Status {
     }
 }
 
+/// One row of the workflow list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WorkflowSummary {
     pub key: u32,
     pub name: String,
     pub origin: Origin,
     pub status: Status,
+    /// The newest published version's number; null if never published.
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub latest_version: Option<u32>,
+    /// The draft's revision.
+    #[cfg_attr(feature = "openapi", schema(value_type = u64))]
     pub revision: Revision,
 }
 
@@ -68,14 +76,17 @@ pub struct Draft {
 
 /// One published, immutable version.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct VersionInfo {
+    /// 1, 2, 3, ... in publishing order.
     pub number: u32,
     /// RFC 3339, UTC.
     pub published_at: String,
-    /// SHA-256 of the version file's bytes, hex; checked on every read.
+    /// SHA-256 of the version file's bytes, lowercase hex; checked on every read.
     pub sha256: String,
     /// The draft revision that was frozen.
+    #[cfg_attr(feature = "openapi", schema(value_type = u64))]
     pub revision: Revision,
 }
 

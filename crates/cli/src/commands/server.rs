@@ -42,6 +42,7 @@ pub fn serve(
     db: Option<PathBuf>,
     public_url: Option<String>,
     allow_callback_hosts: Vec<String>,
+    only_allowed_callback_hosts: bool,
 ) -> u8 {
     finish((|| {
         let db = resolve_db(db)?;
@@ -52,6 +53,7 @@ pub fn serve(
             db,
             public_url,
             allow_callback_hosts,
+            only_allowed_callback_hosts,
         }))?;
         Ok(())
     })())

@@ -10,10 +10,13 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use idflow_core::Workflow;
 use idflow_core::format::{Format, ParseError, parse_workflow};
-use idflow_store::{DuplicatedFrom, Origin, Revision, VersionInfo, WorkflowSummary};
-use serde::{Deserialize, Serialize};
+use idflow_store::Revision;
+use idflow_store::wire::{
+    DraftBody, HistoryBody, PublishedBody, VersionBody, WireWorkflow, WorkflowList, WrittenBody,
+};
+use serde::Deserialize;
 use serde_json::json;
-use utoipa::{IntoParams, ToSchema};
+use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -21,7 +24,7 @@ use super::{ApiPath, ApiQuery, Key, Precondition, etag, if_match};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::ApiError;
-use crate::openapi::{ErrorBody, STORE_TAG, schema};
+use crate::openapi::{ErrorBody, STORE_TAG};
 
 /// Where the store API is mounted.
 pub const PREFIX: &str = "/api/store/v1";
@@ -38,72 +41,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(publish))
         .routes(routes!(duplicate))
         .routes(routes!(restore))
-}
-
-/// The answer to `GET /workflows`.
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(as = WorkflowList)]
-struct ListBody {
-    /// Every workflow, Global and custom, by key.
-    #[schema(value_type = Vec<schema::WorkflowSummary>)]
-    workflows: Vec<WorkflowSummary>,
-}
-
-/// A workflow's draft (its `ETag` is the revision).
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(as = Draft)]
-struct DraftBody {
-    key: u32,
-    #[schema(value_type = schema::Origin)]
-    origin: Origin,
-    /// The draft's revision: name it in `If-Match` to save.
-    #[schema(value_type = u64)]
-    revision: Revision,
-    /// Set when the workflow was made with duplicate.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = schema::DuplicatedFrom, required = false)]
-    duplicated_from: Option<DuplicatedFrom>,
-    #[schema(value_type = schema::Workflow)]
-    workflow: Workflow,
-}
-
-/// A workflow's published versions, oldest first.
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(as = History)]
-struct HistoryBody {
-    key: u32,
-    #[schema(value_type = Vec<schema::VersionInfo>)]
-    versions: Vec<VersionInfo>,
-}
-
-/// One published version with its workflow.
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(as = Version)]
-struct VersionBody {
-    key: u32,
-    #[schema(value_type = schema::VersionInfo)]
-    version: VersionInfo,
-    #[schema(value_type = schema::Workflow)]
-    workflow: Workflow,
-}
-
-/// The answer to a write: the workflow's key and its draft's revision.
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(as = Written)]
-struct WrittenBody {
-    key: u32,
-    /// The draft's revision (also the `ETag`).
-    #[schema(value_type = u64)]
-    revision: Revision,
-}
-
-/// The answer to publish: the new version.
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(as = Published)]
-struct PublishedBody {
-    key: u32,
-    #[schema(value_type = schema::VersionInfo)]
-    version: VersionInfo,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -192,13 +129,13 @@ fn created_workflow(key: u32, revision: Revision) -> Response {
     operation_id = "listWorkflows",
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The workflows", body = ListBody),
+        (status = 200, description = "The workflows", body = WorkflowList),
         (status = 401, description = "Missing, malformed or unknown token (`UNAUTHORIZED`)", body = ErrorBody),
     ),
 )]
 async fn list(State(state): State<AppState>, _caller: Caller) -> Result<Response, ApiError> {
     let workflows = state.db.list().await?;
-    Ok(Json(ListBody { workflows }).into_response())
+    Ok(Json(WorkflowList { workflows }).into_response())
 }
 
 /// Read a workflow's draft
@@ -233,7 +170,7 @@ async fn draft(
             origin: draft.origin,
             revision: draft.revision,
             duplicated_from: draft.duplicated_from,
-            workflow: draft.workflow,
+            workflow: WireWorkflow(draft.workflow),
         }),
     )
         .into_response())
@@ -297,7 +234,7 @@ async fn version(
     let body = serde_json::to_vec(&VersionBody {
         key,
         version: stored.info,
-        workflow: stored.workflow,
+        workflow: WireWorkflow(stored.workflow),
     })
     .map_err(|e| ApiError::internal(&e))?;
     let body = Bytes::from(body);
@@ -328,7 +265,7 @@ fn json_bytes(body: Bytes) -> Response {
     operation_id = "createWorkflow",
     security(("bearer" = [])),
     request_body(
-        content = schema::Workflow,
+        content = WireWorkflow,
         content_type = "application/json",
         description = "A workflow in the JSON wire format (as in a `.json` workflow file); at most 2 MiB",
     ),
@@ -365,7 +302,7 @@ async fn create(
         ("If-Match" = String, Header, description = "The revision (the draft's `ETag`) the change is based on, e.g. `\"3\"`; `*` is refused"),
     ),
     request_body(
-        content = schema::Workflow,
+        content = WireWorkflow,
         content_type = "application/json",
         description = "A workflow in the JSON wire format (as in a `.json` workflow file); at most 2 MiB",
     ),

@@ -15,10 +15,12 @@ pub(crate) const META_FORMAT_VERSION: u32 = 1;
 
 /// The workflow (and version, `None` for its draft) a duplicate was copied from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DuplicatedFrom {
     pub key: u32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(required = false, nullable = false))]
     pub version: Option<u32>,
 }
 

@@ -4,13 +4,15 @@
 //! Modules: `layout` (where files live), `disk` (file operations as store
 //! errors), `lock` (the write lock), `store_file` (`store.ron`, the key
 //! counter), `meta` (`<key>/meta.ron`), `seed` (Global workflows on first
-//! use), `location` (the default folder).
+//! use), `refresh` (Global workflows of a newer build), `location` (the
+//! default folder).
 
 mod disk;
 mod layout;
 mod location;
 mod lock;
 mod meta;
+mod refresh;
 mod repair;
 mod seed;
 mod store_file;
@@ -64,6 +66,12 @@ impl LocalStore {
         if repair::needs_repair(&store.layout)? {
             let _lock = store.lock()?;
             repair::repair(&store.layout)?;
+        }
+        // A newer build's standard workflows become new Global versions
+        // (refresh.rs); the scan takes no lock, the refresh does.
+        if refresh::needs_refresh(&store.layout, seed::SAMPLES)? {
+            let _lock = store.lock()?;
+            store.refresh_globals(seed::SAMPLES)?;
         }
         Ok(store)
     }
@@ -193,6 +201,43 @@ impl LocalStore {
         meta.write(&meta_file(&dir))?;
         tracing::debug!(key, revision = meta.revision, "draft saved");
         Ok(meta.revision)
+    }
+
+    /// Publishes `draft`, the current draft of the workflow whose meta.ron
+    /// was read under the lock, as the next version at meta's revision. The
+    /// version is written under a pending name, committed by meta.ron, then
+    /// renamed into place; an interruption anywhere is finished or undone on
+    /// the next open (repair.rs).
+    fn commit_version(&self, meta: &mut Meta, draft: &Workflow) -> Result<VersionInfo, StoreError> {
+        let key = meta.key;
+        let dir = self.layout.workflow_dir(key);
+        let number = meta.next_version_number();
+        let path = version_file(&dir, number);
+        let pending = pending_version_file(&dir, number);
+        let (_, text) = disk::encode_workflow(&path, draft)?;
+        let published_at = disk::now_rfc3339(&path)?;
+        disk::create_dir_all(&versions_dir(&dir))?;
+        if disk::exists(&path)? {
+            // meta.ron records no version of this number: the leftover of a
+            // publish that never committed, which repair removes on open.
+            return Err(StoreError::Corrupt {
+                path,
+                line: None,
+                message: "a version file meta.ron does not record is in the way: reopen the store to clear it".to_owned(),
+            });
+        }
+        disk::write_atomic(&pending, text.as_bytes())?;
+        let info = VersionInfo {
+            number,
+            published_at,
+            sha256: disk::sha256_hex(text.as_bytes()),
+            revision: meta.revision,
+        };
+        meta.versions.push(info.clone());
+        meta.write(&meta_file(&dir))?;
+        disk::rename_file(&pending, &path)?;
+        tracing::debug!(key, version = number, revision = meta.revision, "published");
+        Ok(info)
     }
 
     /// Adds a custom workflow under a fresh key. The key counter is advanced
@@ -378,34 +423,7 @@ impl Store for LocalStore {
         if report.has_errors() {
             return Err(StoreError::LintErrors { key, report });
         }
-        let dir = self.layout.workflow_dir(key);
-        let number = meta.next_version_number();
-        let path = version_file(&dir, number);
-        let pending = pending_version_file(&dir, number);
-        let (_, text) = disk::encode_workflow(&path, &draft)?;
-        let published_at = disk::now_rfc3339(&path)?;
-        disk::create_dir_all(&versions_dir(&dir))?;
-        if disk::exists(&path)? {
-            // Not recorded by meta.ron (checked above): the leftover of a
-            // publish that never committed, which repair removes on open.
-            return Err(StoreError::Corrupt {
-                path,
-                line: None,
-                message: "a version file meta.ron does not record is in the way: reopen the store to clear it".to_owned(),
-            });
-        }
-        disk::write_atomic(&pending, text.as_bytes())?;
-        let info = VersionInfo {
-            number,
-            published_at,
-            sha256: disk::sha256_hex(text.as_bytes()),
-            revision: meta.revision,
-        };
-        meta.versions.push(info.clone());
-        meta.write(&meta_file(&dir))?;
-        disk::rename_file(&pending, &path)?;
-        tracing::debug!(key, version = number, revision = meta.revision, "published");
-        Ok(info)
+        self.commit_version(&mut meta, &draft)
     }
 
     fn duplicate(&self, key: u32, version: Option<u32>) -> Result<u32, StoreError> {

@@ -50,7 +50,7 @@ impl Sample {
 
     /// Parses the embedded text. A failure is a build defect, reported as a
     /// corrupt (embedded) file rather than a panic.
-    fn workflow(&self) -> Result<Workflow, StoreError> {
+    pub(super) fn workflow(&self) -> Result<Workflow, StoreError> {
         let corrupt = |line, message: String| StoreError::Corrupt {
             path: self.path(),
             line,

@@ -6,8 +6,8 @@ use idflow_core::lint::lint;
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use super::wire::ErrorBody;
 use super::{Answer, CONNECT_TIMEOUT, REQUEST_TIMEOUT, RemoteStore};
+use crate::wire::ErrorBody;
 use crate::{Store, StoreError};
 
 /// The most specific message in an error's chain of causes (for a refused
@@ -80,8 +80,9 @@ impl RemoteStore {
         let Ok(body) = serde_json::from_str::<ErrorBody>(&answer.body) else {
             return server(answer, snippet(answer));
         };
-        let key = u32_of(&body.details, "key").or(key);
-        let details = &body.details;
+        let details = body.details.clone().unwrap_or(Value::Null);
+        let details = &details;
+        let key = u32_of(details, "key").or(key);
         match (answer.status, body.error.as_str(), key) {
             (StatusCode::FORBIDDEN, "READ_ONLY", Some(key)) => StoreError::ReadOnly { key },
             (StatusCode::FORBIDDEN, "FORBIDDEN", _) => StoreError::Forbidden {
