@@ -596,3 +596,46 @@ fn simulate_matrix_in_text_json_and_csv() {
     );
     assert!(text.contains("USABILITY=REJECTED/GLARE"), "{text}");
 }
+
+/// Issue 14: `store archive` hides a custom workflow from `store list`,
+/// `store list --archived` shows it, `store unarchive` brings it back; a
+/// Global workflow cannot be archived (exit 1, saying why).
+#[test]
+fn store_archive_and_unarchive_round_trip() {
+    let dir = TempDir::new().expect("tmp");
+    let key = stdout_of(
+        store_cmd(dir.path())
+            .arg("import")
+            .arg(sample("custom-step-up")),
+    )
+    .trim()
+    .to_owned();
+    let listed_keys = |args: &[&str]| -> Vec<String> {
+        stdout_of(store_cmd(dir.path()).args(args))
+            .lines()
+            .filter_map(|l| l.split('\t').next().map(str::to_owned))
+            .collect()
+    };
+    assert!(listed_keys(&["list"]).contains(&key));
+    assert!(listed_keys(&["list", "--archived"]).is_empty());
+
+    stdout_of(store_cmd(dir.path()).args(["archive", &key]));
+    assert!(!listed_keys(&["list"]).contains(&key));
+    assert_eq!(
+        listed_keys(&["list", "--archived"]),
+        std::slice::from_ref(&key)
+    );
+    assert_eq!(listed_keys(&["list"]).len(), 9, "the Globals stay listed");
+
+    stdout_of(store_cmd(dir.path()).args(["unarchive", &key]));
+    assert!(listed_keys(&["list"]).contains(&key));
+    assert!(listed_keys(&["list", "--archived"]).is_empty());
+
+    let refused = store_cmd(dir.path())
+        .args(["archive", "10011"])
+        .output()
+        .expect("runs");
+    assert_eq!(refused.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("read-only"), "{stderr}");
+}

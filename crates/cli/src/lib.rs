@@ -120,11 +120,10 @@ pub enum Command {
         /// loopback or private address (local testing; repeat for more).
         #[arg(long = "allow-callback-host", value_name = "HOST")]
         allow_callback_hosts: Vec<String>,
-        /// Refuses callbacks to every host not named by
-        /// --allow-callback-host, without resolving it: a server for tests
-        /// that must send nothing beyond the machine.
+        /// Sends no callbacks and resolves no callback host; a callbackUrl
+        /// is only checked for its form (offline work, load tests, CI).
         #[arg(long)]
-        only_allowed_callback_hosts: bool,
+        no_callbacks: bool,
     },
     /// Manage the team server's API tokens.
     #[command(subcommand)]
@@ -199,8 +198,13 @@ pub enum ExportFormat {
 
 #[derive(Debug, Subcommand)]
 pub enum StoreCommand {
-    /// KEY, NAME, ORIGIN, STATUS, LATEST_VERSION, tab-separated.
-    List,
+    /// KEY, NAME, ORIGIN, STATUS, LATEST_VERSION, tab-separated; archived
+    /// workflows are left out unless --archived.
+    List {
+        /// List only the archived workflows.
+        #[arg(long)]
+        archived: bool,
+    },
     /// Print the draft (or a published version) as RON.
     Show {
         #[arg(value_parser = parse_key_arg)]
@@ -246,6 +250,16 @@ pub enum StoreCommand {
         version: u32,
         #[arg(long, value_name = "N")]
         base_revision: u64,
+    },
+    /// Hide a custom workflow from lists; its draft and versions are kept.
+    Archive {
+        #[arg(value_parser = parse_key_arg)]
+        key: u32,
+    },
+    /// List an archived workflow again.
+    Unarchive {
+        #[arg(value_parser = parse_key_arg)]
+        key: u32,
     },
 }
 
@@ -330,14 +344,8 @@ pub fn run(cli: Cli) -> Outcome {
             db,
             public_url,
             allow_callback_hosts,
-            only_allowed_callback_hosts,
-        } => commands::server::serve(
-            bind,
-            db,
-            public_url,
-            allow_callback_hosts,
-            only_allowed_callback_hosts,
-        ),
+            no_callbacks,
+        } => commands::server::serve(bind, db, public_url, allow_callback_hosts, no_callbacks),
         Command::Token(TokenCommand::Create { db, role, name }) => {
             commands::server::create_token(db, role, &name)
         }

@@ -159,11 +159,60 @@ fn parse_value<T: DeserializeOwned>(text: &str, format: Format) -> Result<T, Par
                 column: e.span.start.col,
                 message: e.code.to_string(),
             }),
-        Format::Json => serde_json::from_str(text).map_err(|e| ParseError::Syntax {
-            line: e.line(),
-            column: e.column(),
-            message: strip_json_position(&e.to_string()),
+        Format::Json => serde_json::from_str(text).or_else(|e| {
+            // JSON has one kind of number: `168.0` is the integer 168 to
+            // any JSON reader (and to JSON Schema), so a document that
+            // writes a whole number with a fraction is read as if it had
+            // not. The first error is the one reported.
+            let error = ParseError::Syntax {
+                line: e.line(),
+                column: e.column(),
+                message: strip_json_position(&e.to_string()),
+            };
+            let mut value: serde_json::Value =
+                serde_json::from_str(text).map_err(|_| error.clone())?;
+            if !whole_numbers_as_integers(&mut value) {
+                return Err(error);
+            }
+            serde_json::from_value(value).map_err(|_| error)
         }),
+    }
+}
+
+/// Rewrites every whole number written with a fraction (`168.0`) as an
+/// integer, as far as integers reach. Whether it changed anything.
+fn whole_numbers_as_integers(value: &mut serde_json::Value) -> bool {
+    match value {
+        serde_json::Value::Number(number) if number.is_f64() => {
+            let Some(float) = number.as_f64() else {
+                return false;
+            };
+            // Within ±2^63 the float is exactly an i64 when it is whole.
+            let integral = float.fract() == 0.0 && float.abs() < 9.223_372_036_854_775e18;
+            if integral {
+                #[allow(clippy::cast_possible_truncation)]
+                let integer = float as i64;
+                *number = serde_json::Number::from(integer);
+            }
+            integral
+        }
+        // Every item is visited (no short cut): all of them are rewritten.
+        serde_json::Value::Array(items) => {
+            items
+                .iter_mut()
+                .map(whole_numbers_as_integers)
+                .filter(|changed| *changed)
+                .count()
+                > 0
+        }
+        serde_json::Value::Object(map) => {
+            map.values_mut()
+                .map(whole_numbers_as_integers)
+                .filter(|changed| *changed)
+                .count()
+                > 0
+        }
+        _ => false,
     }
 }
 

@@ -132,7 +132,71 @@ fn json_and_ron_of_a_sample_are_the_same_workflow() {
 fn non_finite_positions_are_refused() {
     let nan = IDIV.replacen("position: (x: 0.0,", "position: (x: NaN,", 1);
     match parse_workflow(&nan, Format::Ron) {
-        Err(ParseError::InvalidValue { node, .. }) => assert_eq!(node, "id_capture"),
-        other => panic!("expected InvalidValue, got {other:?}"),
+        Err(ParseError::Syntax { line, message, .. }) => {
+            assert_eq!(
+                IDIV.lines().nth(line - 1).map(|l| l.contains("position")),
+                Some(true)
+            );
+            assert!(message.contains("finite"), "{message}");
+        }
+        other => panic!("expected a refusal on the position's line, got {other:?}"),
+    }
+}
+
+/// JSON has one kind of number: a whole number written with a fraction
+/// (`49.0`) reads as the integer, as it does for any JSON reader and for the
+/// OpenAPI schema; a real fraction in an integer field is still refused,
+/// with the first error's position.
+#[test]
+fn json_whole_numbers_with_a_fraction_read_as_integers() {
+    let plain = r#"{"format_version": 1, "key": 200000, "name": "w", "nodes": [
+        {"id": "risk", "position": {"x": 0, "y": 0}, "kind": {"RISK_CALCULATION": {"weights": [
+            {"capability": "LIVENESS", "decision": "REJECTED", "weight": 49}]}}}]}"#;
+    let written_with_fractions = plain
+        .replace("\"format_version\": 1", "\"format_version\": 1.0")
+        .replace("200000", "200000.0")
+        .replace("\"weight\": 49", "\"weight\": 49.0");
+    assert_eq!(
+        parse_workflow(&written_with_fractions, Format::Json).expect("reads"),
+        parse_workflow(plain, Format::Json).expect("reads")
+    );
+    let fractional = plain.replace("\"weight\": 49", "\"weight\": 49.5");
+    match parse_workflow(&fractional, Format::Json) {
+        Err(ParseError::Syntax { line, message, .. }) => {
+            assert_eq!(line, 3);
+            assert!(message.contains("49.5"), "{message}");
+        }
+        other => panic!("expected a syntax error, got {other:?}"),
+    }
+}
+
+/// Coordinates are f32: a number past f32::MAX is refused, not rounded to
+/// f32::MAX or to infinity (the OpenAPI schema's bounds are exact).
+#[test]
+fn coordinates_past_the_f32_range_are_refused() {
+    let at = |x: &str| {
+        format!(
+            r#"{{"format_version": 1, "key": 200000, "name": "w", "nodes": [
+            {{"id": "t", "position": {{"x": {x}, "y": 0}}, "kind": {{"TERMINAL": {{"decision": "DERIVED"}}}}}}]}}"#
+        )
+    };
+    for max in [
+        "3.4028234663852886e38",
+        "3.4028235e38",
+        "-3.4028235677973e38",
+    ] {
+        let read = parse_workflow(&at(max), Format::Json).expect(max);
+        assert_eq!(read.nodes[0].position.x.abs(), f32::MAX, "{max}");
+    }
+    for past in ["3.4028235677973366e38", "-3.4028236e38", "1e39"] {
+        match parse_workflow(&at(past), Format::Json) {
+            Err(ParseError::Syntax { message, .. }) => {
+                assert!(
+                    message.contains("finite number within"),
+                    "{past}: {message}"
+                )
+            }
+            other => panic!("{past}: expected a refusal, got {other:?}"),
+        }
     }
 }

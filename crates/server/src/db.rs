@@ -447,10 +447,36 @@ impl Db {
         Ok(changed)
     }
 
+    /// Archives a custom workflow or brings it back (issue 14); the draft's
+    /// revision does not change. Global workflows are refused.
+    pub async fn set_archived(&self, key: u32, archived: bool) -> Result<(), DbError> {
+        let changed = on_pool!(&self.pool, p => sqlx::query(
+            "UPDATE workflows SET archived = $1 WHERE key = $2 AND origin = 'CUSTOM'",
+        )
+        .bind(archived)
+        .bind(i64::from(key))
+        .execute(p)
+        .await?
+        .rows_affected());
+        if changed == 1 {
+            return Ok(());
+        }
+        let origin: Option<String> = on_pool!(&self.pool, p => sqlx::query_scalar(
+            "SELECT origin FROM workflows WHERE key = $1",
+        )
+        .bind(i64::from(key))
+        .fetch_optional(p)
+        .await?);
+        match origin {
+            None => Err(DbError::NotFound { key }),
+            Some(_) => Err(DbError::ReadOnly { key }),
+        }
+    }
+
     /// Every workflow, ordered by key.
     pub async fn list(&self) -> Result<Vec<WorkflowSummary>, DbError> {
         let rows: Vec<SummaryRow> = on_pool!(&self.pool, p => sqlx::query_as(
-            "SELECT w.key, w.name, w.origin, w.revision,
+            "SELECT w.key, w.name, w.origin, w.revision, w.archived,
                     (SELECT MAX(v.number) FROM versions v WHERE v.key = w.key) AS latest,
                     (SELECT v.content = w.draft FROM versions v WHERE v.key = w.key
                      ORDER BY v.number DESC LIMIT 1) AS published
@@ -494,6 +520,7 @@ impl Db {
                     },
                     latest_version: latest.unwrap_or(None),
                     revision: revision.unwrap_or(0),
+                    archived: row.archived,
                 })
             })
             .collect())
@@ -971,6 +998,7 @@ struct SummaryRow {
     name: String,
     origin: String,
     revision: i64,
+    archived: bool,
     latest: Option<i64>,
     published: Option<bool>,
 }
@@ -1236,12 +1264,16 @@ mod tests {
                     4,
                     "ed3545ce7ff1ee3becb5a898cd1ec843632a8036f4c5a76a09b15b251ef4a07a48b78b8308152b7496bf996dd4fe363f".to_owned()
                 ),
+                (
+                    5,
+                    "2675987495fa6524fcf78962b372e9bb4b7b875d7ce6bf2edd2530047738df8b5f74bc21da0f6cdea892b7e237f6b122".to_owned()
+                ),
             ]
         );
         let postgres: Vec<i64> = POSTGRES_MIGRATOR.iter().map(|m| m.version).collect();
         assert_eq!(
             postgres,
-            [1, 2, 3, 4],
+            [1, 2, 3, 4, 5],
             "the same schema history on PostgreSQL"
         );
     }

@@ -62,9 +62,9 @@ pub struct Config {
     /// Hosts callbacks may go to although they resolve to loopback or
     /// private addresses (local testing).
     pub allow_callback_hosts: Vec<String>,
-    /// Callbacks go to `allow_callback_hosts` only; any other host is
-    /// refused without being resolved.
-    pub only_allowed_callback_hosts: bool,
+    /// Sends no callbacks and resolves no callback host (offline runs,
+    /// load tests, CI).
+    pub no_callbacks: bool,
 }
 
 /// The base every returned link starts with: `public_url` checked
@@ -273,7 +273,7 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
     state.public_url = std::sync::Arc::from(public.as_str());
     state.platform.outbound =
         platform::outbound::OutboundPolicy::allowing(config.allow_callback_hosts.iter().cloned())
-            .only_allowed(config.only_allowed_callback_hosts);
+            .silent(config.no_callbacks);
     let listener = TcpListener::bind(config.bind)
         .await
         .map_err(|source| ServerError::Bind {

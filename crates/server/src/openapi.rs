@@ -77,7 +77,106 @@ pub fn finish(mut document: OpenApi) -> OpenApi {
                 });
         }
     }
+    add_links(&mut document);
+    keys_as_text(&mut document);
     document
+}
+
+/// Keys and version numbers in paths and queries are read as text in one
+/// spelling (`routes::Key`): the schema says so, rather than `integer`,
+/// which would admit `10011.0`.
+fn keys_as_text(document: &mut OpenApi) {
+    use utoipa::openapi::path::ParameterIn;
+
+    for item in document.paths.paths.values_mut() {
+        for operation in operations_mut(item) {
+            for parameter in operation.parameters.iter_mut().flatten() {
+                let is_key = match parameter.parameter_in {
+                    ParameterIn::Path => matches!(parameter.name.as_str(), "key" | "number"),
+                    ParameterIn::Query => parameter.name == "version",
+                    _ => false,
+                };
+                if is_key {
+                    parameter.schema = Some(schema::key_text());
+                }
+            }
+        }
+    }
+}
+
+/// Where an answer's ids lead (OpenAPI links): a created workflow to its
+/// draft, versions, save and publish; a created account to its execution.
+/// Clients and stateful testing follow these instead of guessing.
+fn add_links(document: &mut OpenApi) {
+    use utoipa::openapi::link::LinkBuilder;
+
+    /// A link's name, its target operation and `(parameter, expression)`.
+    type LinkTo<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)]);
+
+    let workflow_links: &[LinkTo] = &[
+        ("GetDraft", "getDraft", &[("key", "$response.body#/key")]),
+        (
+            "ListVersions",
+            "listVersions",
+            &[("key", "$response.body#/key")],
+        ),
+        (
+            "SaveDraft",
+            "saveDraft",
+            &[
+                ("key", "$response.body#/key"),
+                ("header.If-Match", "$response.header.ETag"),
+            ],
+        ),
+        (
+            "PublishDraft",
+            "publishDraft",
+            &[
+                ("key", "$response.body#/key"),
+                ("header.If-Match", "$response.header.ETag"),
+            ],
+        ),
+    ];
+    let execution = [
+        ("account_id", "$response.body#/account/id"),
+        ("execution_id", "$response.body#/workflowExecution/id"),
+    ];
+    let account_links: &[LinkTo] = &[
+        ("GetExecutionStatus", "getExecutionStatus", &execution),
+        ("GetExecutionDetails", "getExecutionDetails", &execution),
+        ("FinalizeExecution", "finalizeExecution", &execution),
+        ("UpdateAccount", "updateAccount", &execution[..1]),
+    ];
+    let sources: &[(&str, &str, &[LinkTo])] = &[
+        ("createWorkflow", "201", workflow_links),
+        ("duplicateWorkflow", "201", workflow_links),
+        ("createAccount", "200", account_links),
+        ("updateAccount", "200", account_links),
+    ];
+    for item in document.paths.paths.values_mut() {
+        for operation in operations_mut(item) {
+            let Some((_, status, links)) = sources
+                .iter()
+                .find(|(id, _, _)| operation.operation_id.as_deref() == Some(id))
+            else {
+                continue;
+            };
+            let Some(utoipa::openapi::RefOr::T(response)) =
+                operation.responses.responses.get_mut(*status)
+            else {
+                continue;
+            };
+            for (name, target, parameters) in *links {
+                let link = parameters
+                    .iter()
+                    .fold(LinkBuilder::new().operation_id(*target), |link, (p, v)| {
+                        link.parameter(*p, *v)
+                    })
+                    .build();
+                response.links.insert((*name).to_owned(), link.into());
+            }
+        }
+    }
 }
 
 /// The operations of one path.
@@ -168,6 +267,37 @@ fn base() -> OpenApi {
         .build()
 }
 
+/// utoipa 5.5 writes a Link object's fields in snake case
+/// (`operation_id`); OpenAPI spells them `operationId`, `operationRef` and
+/// `requestBody`, and clients ignore the others.
+pub fn spell_links_as_openapi_does(document: &mut serde_json::Value) {
+    let Some(paths) = document.get_mut("paths").and_then(|p| p.as_object_mut()) else {
+        return;
+    };
+    let links = paths
+        .values_mut()
+        .filter_map(|item| item.as_object_mut())
+        .flat_map(|item| item.values_mut())
+        .filter_map(|operation| operation.get_mut("responses"))
+        .filter_map(|responses| responses.as_object_mut())
+        .flat_map(|responses| responses.values_mut())
+        .filter_map(|response| response.get_mut("links"))
+        .filter_map(|links| links.as_object_mut())
+        .flat_map(|links| links.values_mut())
+        .filter_map(|link| link.as_object_mut());
+    for link in links {
+        for (snake, camel) in [
+            ("operation_id", "operationId"),
+            ("operation_ref", "operationRef"),
+            ("request_body", "requestBody"),
+        ] {
+            if let Some(value) = link.remove(snake) {
+                link.insert(camel.to_owned(), value);
+            }
+        }
+    }
+}
+
 /// Every error either API answers with (`crate::error::ApiError` writes it).
 pub use idflow_store::wire::ErrorBody;
 
@@ -178,7 +308,12 @@ pub struct Served(Result<Bytes, Arc<serde_json::Error>>);
 impl Served {
     pub fn new(document: &OpenApi) -> Served {
         Served(
-            serde_json::to_vec(document)
+            serde_json::to_value(document)
+                .map(|mut value| {
+                    spell_links_as_openapi_does(&mut value);
+                    value
+                })
+                .and_then(|value| serde_json::to_vec(&value))
                 .map(Bytes::from)
                 .map_err(Arc::new),
         )
@@ -209,7 +344,7 @@ pub mod schema {
     use idflow_core::model::Part as CorePart;
     use idflow_core::model::{Channel as CoreChannel, CredentialCategory as CoreCategory};
     use serde::Serialize;
-    use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Type};
+    use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, SchemaType, Type};
     use utoipa::openapi::{RefOr, Schema};
     use utoipa::{PartialSchema, ToSchema};
 
@@ -293,6 +428,150 @@ pub mod schema {
         CorePart::ALL
     );
 
+    /// An absolute http(s) URL as the server reads it (WHATWG URL rules):
+    /// a host name whose last label starts with a letter, or an IPv4
+    /// address; an optional port; a path and query of URL characters. The
+    /// text rules out what the URL parser refuses (bad IDNA labels, numeric
+    /// hosts out of range, ports past 65535), so it is a little stricter
+    /// than the server, never looser.
+    pub(super) const HTTP_URL: &str = concat!(
+        "^[Hh][Tt][Tt][Pp][Ss]?://",
+        "((([A-Za-z0-9]+(-[A-Za-z0-9]+)*[.])*[A-Za-z][A-Za-z0-9]*(-[A-Za-z0-9]+)*)",
+        "|(((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])[.]){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])))",
+        "(:[0-9]{1,4})?",
+        "(/[A-Za-z0-9._~!$&'()*+,;=:@/-]*)?",
+        "([?][A-Za-z0-9._~!$&'()*+,;=:@/?-]*)?$"
+    );
+
+    /// A key as text, 1 to 4294967295, as `idflow_core::model::parse_key`
+    /// reads it (no sign, no leading zero).
+    pub(super) const KEY_TEXT: &str = concat!(
+        "^([1-9][0-9]{0,8}|[1-3][0-9]{9}|4[01][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}",
+        "|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[01][0-9]{2}",
+        "|42949672[0-8][0-9]|429496729[0-5])$"
+    );
+
+    /// A key or version number as text (paths and queries).
+    pub fn key_text() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .pattern(Some(KEY_TEXT))
+            .description(Some(
+                "A whole number from 1 to 4294967295: decimal digits, no sign or leading zero",
+            ))
+            .examples(["10011"])
+            .into()
+    }
+
+    /// A string, or null (which the server reads as absent).
+    fn string_or_null() -> SchemaType {
+        SchemaType::from_iter([Type::String, Type::Null])
+    }
+
+    /// 5m to 60d: minutes 5 to 86400, hours 1 to 1440, days 1 to 60, as
+    /// `crate::platform::request::parse_lifetime` reads them (no leading
+    /// zeros, no spaces here).
+    pub(super) const TOKEN_LIFETIME: &str = concat!(
+        "^(([5-9]|[1-9][0-9]{1,3}|[1-7][0-9]{4}|8[0-5][0-9]{3}|86[0-3][0-9]{2}|86400)m",
+        "|([1-9]|[1-9][0-9]{1,2}|1[0-3][0-9]{2}|14[0-3][0-9]|1440)h",
+        "|([1-9]|[1-5][0-9]|60)d)$"
+    );
+
+    /// `userReference`: `scenario:` and a built-in scenario's name (any
+    /// case, spaces around it), or up to 100 characters not starting with
+    /// `scenario:`.
+    pub(super) fn user_reference() -> RefOr<Schema> {
+        let any_case = |name: &str| -> String {
+            name.chars()
+                .map(|c| {
+                    if c.is_ascii_alphabetic() {
+                        format!("[{}{}]", c.to_ascii_uppercase(), c.to_ascii_lowercase())
+                    } else {
+                        regex_escape(c)
+                    }
+                })
+                .collect()
+        };
+        let names: Vec<String> = idflow_core::simulate::names()
+            .iter()
+            .map(|n| any_case(n))
+            .collect();
+        let prefix = crate::platform::request::SCENARIO_PREFIX;
+        OneOfBuilder::new()
+            .item(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .max_length(Some(100))
+                    .pattern(Some(format!("^{prefix}\\s*({})\\s*$", names.join("|")))),
+            )
+            .item(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .max_length(Some(100))
+                    .pattern(Some(not_starting_with(prefix))),
+            )
+            .item(ObjectBuilder::new().schema_type(Type::Null))
+            .description(Some(
+                "Up to 100 characters; `scenario:NAME` picks the simulated scenario (default ALL_PASS)",
+            ))
+            .examples(["scenario:ALL_PASS"])
+            .into()
+    }
+
+    /// A pattern for the strings that do not start with `prefix`: each
+    /// proper beginning of it, then the end or any other next character.
+    fn not_starting_with(prefix: &str) -> String {
+        let chars: Vec<char> = prefix.chars().collect();
+        let branches: Vec<String> = (0..chars.len())
+            .map(|i| {
+                let start: String = chars[..i].iter().map(|c| regex_escape(*c)).collect();
+                let next = chars[i];
+                let other = if next == '\\' || next == ']' || next == '^' {
+                    format!("\\{next}")
+                } else {
+                    next.to_string()
+                };
+                format!("{start}([^{other}][\\s\\S]*)?")
+            })
+            .collect();
+        format!("^({})$", branches.join("|"))
+    }
+
+    fn http_url() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(string_or_null())
+            .pattern(Some(HTTP_URL))
+            .description(Some("An absolute http(s) URL"))
+            .examples(["https://example.com/idv/done"])
+            .into()
+    }
+
+    fn token_lifetime() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(string_or_null())
+            .pattern(Some(TOKEN_LIFETIME))
+            .description(Some(
+                "How long the tokens are valid: a number and m, h or d, 5m to 60d; default 30m",
+            ))
+            .examples(["30m"])
+            .into()
+    }
+
+    fn regex_escape(c: char) -> String {
+        if c.is_ascii_alphanumeric() || c == '_' {
+            c.to_string()
+        } else {
+            format!(
+                "[{}]",
+                if c == '\\' || c == ']' || c == '^' {
+                    format!("\\{c}")
+                } else {
+                    c.to_string()
+                }
+            )
+        }
+    }
+
     /// The body of `POST /api/v1/accounts` and `PUT /api/v1/accounts/{account_id}`
     /// (`crate::platform::request::AccountRequest`). One 400 names every bad
     /// field (`details.fields`).
@@ -305,21 +584,19 @@ pub mod schema {
         customer_internal_reference: String,
         workflow_definition: WorkflowDefinitionRequest,
         /// Up to 100 characters; `scenario:NAME` picks the simulated
-        /// scenario (default `ALL_PASS`).
-        #[schema(max_length = 100, required = false, example = "scenario:ALL_PASS")]
+        /// scenario (default `ALL_PASS`), and only a known name may follow
+        /// the prefix.
+        #[schema(schema_with = user_reference, required = false)]
         user_reference: Option<String>,
         /// Absolute http(s) URL that gets a POST once the execution is
-        /// processed (or expires); never a loopback, link-local, private or
-        /// metadata address unless the server allows the host.
-        #[schema(
-            required = false,
-            min_length = 8,
-            pattern = "^[Hh][Tt][Tt][Pp][Ss]?://[^/?#\\s]+"
-        )]
+        /// processed (or expires); refused when it resolves to a loopback,
+        /// link-local, private or metadata address unless the server allows
+        /// the host (a rule of the destination, not of the text).
+        #[schema(required = false, schema_with = http_url)]
         callback_url: Option<String>,
         /// How long the tokens are valid: a number and m, h or d (`30m`,
         /// `12h`, `60d`), 5m to 60d; default 30m.
-        #[schema(required = false, example = "30m")]
+        #[schema(required = false, schema_with = token_lifetime)]
         token_lifetime: Option<String>,
         #[schema(required = false)]
         web: Option<WebRequest>,
@@ -339,7 +616,7 @@ pub mod schema {
         key: (),
         /// Recorded: per-credential restrictions.
         #[schema(required = false)]
-        credentials: Vec<CredentialRequest>,
+        credentials: Option<Vec<CredentialRequest>>,
         #[schema(required = false)]
         capabilities: Option<CapabilitiesRequest>,
     }
@@ -357,7 +634,7 @@ pub mod schema {
                 // no leading zero, no spaces; "0" is not a key.
                 ObjectBuilder::new()
                     .schema_type(Type::String)
-                    .pattern(Some("^[1-9][0-9]{0,9}$")),
+                    .pattern(Some(KEY_TEXT)),
             )
             .description(Some(
                 "A published workflow's key, as a number (10011) or a numeric string (\"10011\")",
@@ -373,9 +650,11 @@ pub mod schema {
         /// Required in each entry.
         #[schema(value_type = CredentialCategory)]
         category: (),
-        #[schema(value_type = Option<Object>, required = false)]
+        /// Recorded as given (any JSON value).
+        #[schema(value_type = Option<Value>, required = false)]
         country: Option<serde_json::Value>,
-        #[schema(value_type = Option<Object>, required = false)]
+        /// Recorded as given (any JSON value).
+        #[schema(value_type = Option<Value>, required = false)]
         #[serde(rename = "type")]
         kind: Option<serde_json::Value>,
         #[schema(required = false)]
@@ -397,12 +676,12 @@ pub mod schema {
     #[serde(rename_all = "camelCase")]
     #[allow(dead_code)]
     pub struct WebRequest {
-        #[schema(required = false)]
+        #[schema(required = false, schema_with = http_url)]
         success_url: Option<String>,
-        #[schema(required = false)]
+        #[schema(required = false, schema_with = http_url)]
         error_url: Option<String>,
         /// e.g. `en-US` (the default), `de`, `pt-BR`.
-        #[schema(required = false)]
+        #[schema(required = false, pattern = "^[A-Za-z0-9_-]{2,10}$")]
         locale: Option<String>,
     }
 }
@@ -424,6 +703,163 @@ mod tests {
         AccountRequest, CapabilitiesRequest, CredentialRequest, WebRequest,
         WorkflowDefinitionRequest,
     };
+
+    fn full_match(pattern: &str, text: &str) -> bool {
+        regex::Regex::new(pattern)
+            .expect("the pattern compiles")
+            .is_match(text)
+    }
+
+    /// The token lifetime's pattern admits exactly the lifetimes the server
+    /// reads (canonical spellings, every number from 0 past each limit).
+    #[test]
+    fn the_token_lifetime_pattern_is_the_servers_range() {
+        use crate::platform::request::parse_lifetime;
+        for (unit, last) in [('m', 90_000), ('h', 1_500), ('d', 70)] {
+            for n in 0..=last {
+                let text = format!("{n}{unit}");
+                assert_eq!(
+                    full_match(schema::TOKEN_LIFETIME, &text),
+                    parse_lifetime(&text).is_ok(),
+                    "{text}"
+                );
+            }
+        }
+        assert!(!full_match(schema::TOKEN_LIFETIME, "05m"));
+    }
+
+    /// The key's text pattern admits exactly what `parse_key` reads.
+    #[test]
+    fn the_key_pattern_is_parse_key() {
+        let mut samples: Vec<String> = ["0", "1", "010011", "+10011", "10011", " 1", "99999999999"]
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect();
+        for edge in [
+            u64::from(u32::MAX),
+            1_000_000_000,
+            3_999_999_999,
+            4_000_000_000,
+            4_294_967_199,
+        ] {
+            for n in edge.saturating_sub(3)..=edge + 3 {
+                samples.push(n.to_string());
+            }
+        }
+        for text in samples {
+            assert_eq!(
+                full_match(schema::KEY_TEXT, &text),
+                idflow_core::model::parse_key(&text).is_some(),
+                "{text}"
+            );
+        }
+    }
+
+    /// Every user reference the pattern admits is read by the server, and
+    /// an unknown scenario matches neither branch.
+    #[test]
+    fn the_user_reference_schema_admits_what_the_server_reads() {
+        let RefOr::T(Schema::OneOf(one_of)) = schema::user_reference() else {
+            panic!("oneOf");
+        };
+        let patterns: Vec<String> = one_of
+            .items
+            .iter()
+            .filter_map(|item| object(item.clone()).pattern)
+            .collect();
+        assert_eq!(patterns.len(), 2, "two string branches and null");
+        let admitted = |text: &str| patterns.iter().filter(|p| full_match(p, text)).count();
+        for text in [
+            "scenario:ALL_PASS",
+            "scenario: fake_id ",
+            "hello",
+            "",
+            "scenario",
+            "Scenario:x",
+            "s",
+        ] {
+            assert_eq!(admitted(text), 1, "{text:?}");
+            let body = json!({
+                "customerInternalReference": "c",
+                "workflowDefinition": { "key": 10011 },
+                "userReference": text
+            });
+            assert!(
+                crate::platform::request::parse(body.to_string().as_bytes()).is_ok(),
+                "{text:?}"
+            );
+        }
+        for text in ["scenario:NOPE", "scenario:", "scenario:ALL_PASSX"] {
+            assert_eq!(admitted(text), 0, "{text:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2_000))]
+        /// Every URL the pattern admits is one the server reads.
+        #[test]
+        fn every_url_the_pattern_admits_is_read_by_the_server(
+            url in proptest::string::string_regex(
+                schema::HTTP_URL.trim_start_matches('^').trim_end_matches('$')
+            ).expect("a generator")
+        ) {
+            proptest::prop_assert!(full_match(schema::HTTP_URL, &url), "{}", url);
+            let checked = crate::platform::request::check_url(&url);
+            proptest::prop_assert!(checked.is_ok(), "{}: {:?}", url, checked);
+        }
+    }
+
+    /// Every link in the served document names an operation that exists
+    /// (as `operationId`, the OpenAPI spelling) and only parameters that
+    /// operation has.
+    #[test]
+    fn served_links_lead_to_real_operations_and_parameters() {
+        let Served(Ok(bytes)) = Served::new(&document()) else {
+            panic!("the document encodes");
+        };
+        let served: Value = serde_json::from_slice(&bytes).expect("JSON");
+        let mut operations = std::collections::BTreeMap::new();
+        for item in served["paths"].as_object().expect("paths").values() {
+            for operation in item.as_object().expect("item").values() {
+                let id = operation["operationId"].as_str().expect("operationId");
+                let parameters: BTreeSet<String> = operation["parameters"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|p| match p["in"].as_str() {
+                        Some("header") => format!("header.{}", p["name"].as_str().unwrap_or("")),
+                        _ => p["name"].as_str().unwrap_or("").to_owned(),
+                    })
+                    .collect();
+                operations.insert(id.to_owned(), parameters);
+            }
+        }
+        let mut links = 0;
+        for item in served["paths"].as_object().expect("paths").values() {
+            for operation in item.as_object().expect("item").values() {
+                for response in operation["responses"]
+                    .as_object()
+                    .expect("responses")
+                    .values()
+                {
+                    for link in response["links"]
+                        .as_object()
+                        .into_iter()
+                        .flat_map(|l| l.values())
+                    {
+                        links += 1;
+                        assert!(link.get("operation_id").is_none(), "{link}");
+                        let target = link["operationId"].as_str().expect("operationId");
+                        let parameters = operations.get(target).expect(target);
+                        for name in link["parameters"].as_object().expect("parameters").keys() {
+                            assert!(parameters.contains(name), "{target} has no {name}");
+                        }
+                    }
+                }
+            }
+        }
+        assert!(links >= 16, "{links} links");
+    }
 
     fn object(schema: RefOr<Schema>) -> utoipa::openapi::schema::Object {
         match schema {
@@ -465,6 +901,7 @@ mod tests {
                 status: Status::Draft,
                 latest_version: Some(1),
                 revision: 1,
+                archived: false,
             },
         );
         assert_mirrors(

@@ -28,6 +28,8 @@ const ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/store/v1/workflows/{key}/publish"),
     ("POST", "/api/store/v1/workflows/{key}/duplicate"),
     ("POST", "/api/store/v1/workflows/{key}/restore"),
+    ("POST", "/api/store/v1/workflows/{key}/archive"),
+    ("POST", "/api/store/v1/workflows/{key}/unarchive"),
     ("POST", "/api/v1/accounts"),
     ("PUT", "/api/v1/accounts/{account_id}"),
     (

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use common::{Fixture, Server, fixture, json_of, postgres_fixture};
+use common::{Fixture, Server, fixture, json_of, postgres_fixture, silent_fixture};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -1939,6 +1939,31 @@ async fn callback_urls_on_this_machine_are_refused_by_default() {
         );
     }
     server.stop().await;
+}
+
+/// `idflow serve --no-callbacks`: a callbackUrl is taken for its form
+/// alone (here one on this machine, which the default policy refuses) and
+/// no callback is sent when the execution ends.
+#[tokio::test]
+async fn with_callbacks_off_a_callback_url_is_accepted_and_never_called() {
+    let (hook, seen, receiver) = callback_receiver().await;
+    let f = silent_fixture().await;
+    let created = f
+        .create(json!({
+            "customerInternalReference": "c",
+            "workflowDefinition": { "key": 10011 },
+            "callbackUrl": hook
+        }))
+        .await;
+    assert_eq!(
+        f.finalize(&created, &created.token).await.status(),
+        StatusCode::ACCEPTED
+    );
+    f.wait_for(&created, "PROCESSED").await;
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    assert!(seen.lock().await.is_empty(), "a callback was sent");
+    f.server.stop().await;
+    receiver.abort();
 }
 
 /// Issue 13: links come from the server's configuration; a forged Host

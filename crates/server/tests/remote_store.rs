@@ -326,3 +326,49 @@ async fn a_url_that_is_not_the_store_api_is_a_server_error() {
     }
     f.server.stop().await;
 }
+
+/// Issue 14: archive and unarchive round-trip on the server through the
+/// client; a designer token may not archive, a Global cannot be archived,
+/// and the draft's revision does not move.
+#[tokio::test(flavor = "multi_thread")]
+async fn archive_and_unarchive_round_trip_on_the_server() {
+    let f = fixture().await;
+    let root = f.server.root.clone();
+    let (publisher, designer) = (f.publisher.clone(), f.designer.clone());
+    blocking(move || {
+        let store = RemoteStore::new(&root, &publisher).expect("client");
+        let key = store.create(workflow(GOOD)).expect("create");
+        let archived = |store: &RemoteStore| {
+            store
+                .list()
+                .expect("list")
+                .into_iter()
+                .find(|s| s.key == key)
+                .map(|s| s.archived)
+        };
+        assert_eq!(archived(&store), Some(false));
+        store.set_archived(key, true).expect("archive");
+        store.set_archived(key, true).expect("archive again");
+        assert_eq!(archived(&store), Some(true));
+        assert_eq!(store.draft(key).expect("draft").revision, 1);
+
+        let as_designer = RemoteStore::new(&root, &designer).expect("client");
+        assert!(matches!(
+            as_designer.set_archived(key, false),
+            Err(StoreError::Forbidden { .. })
+        ));
+        assert!(matches!(
+            store.set_archived(10011, true),
+            Err(StoreError::ReadOnly { key: 10011 })
+        ));
+        assert!(matches!(
+            store.set_archived(299_999, true),
+            Err(StoreError::NotFound { key: 299_999 })
+        ));
+
+        store.set_archived(key, false).expect("unarchive");
+        assert_eq!(archived(&store), Some(false));
+    })
+    .await;
+    f.server.stop().await;
+}

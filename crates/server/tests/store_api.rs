@@ -1204,3 +1204,60 @@ async fn postgres_connections_use_tls_when_the_url_asks() {
     assert!(ssl, "the connection is encrypted");
     f.server.stop().await;
 }
+
+/// Issue 14: archive and unarchive over HTTP on both backends: publishers
+/// only, the list carries the flag, Global workflows are refused.
+#[tokio::test]
+async fn archive_and_unarchive_over_http() {
+    archive_and_unarchive_over_http_on(fixture().await).await;
+}
+
+#[tokio::test]
+async fn postgres_archive_and_unarchive_over_http() {
+    if let Some(f) = postgres_fixture("archive_and_unarchive_over_http").await {
+        archive_and_unarchive_over_http_on(f).await;
+    }
+}
+
+async fn archive_and_unarchive_over_http_on(f: Fixture) {
+    let key = f.create(workflow_json(GOOD)).await;
+    let post = |action: &str, token: &str| {
+        f.http
+            .post(f.url(&format!("/workflows/{key}/{action}")))
+            .bearer_auth(token.to_owned())
+            .send()
+    };
+    let archived = |list: Vec<Value>| {
+        list.into_iter()
+            .find(|w| w["key"] == key)
+            .map(|w| w["archived"].clone())
+    };
+    assert_eq!(archived(f.list().await), Some(json!(false)));
+    assert_eq!(
+        post("archive", &f.designer)
+            .await
+            .expect("archive")
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    let answer = post("archive", &f.publisher).await.expect("archive");
+    assert_eq!(answer.status(), StatusCode::OK);
+    assert_eq!(json_of(answer).await, json!({"key": key, "archived": true}));
+    assert_eq!(archived(f.list().await), Some(json!(true)));
+    let answer = post("unarchive", &f.publisher).await.expect("unarchive");
+    assert_eq!(
+        json_of(answer).await,
+        json!({"key": key, "archived": false})
+    );
+    assert_eq!(archived(f.list().await), Some(json!(false)));
+    let global = f
+        .http
+        .post(f.url("/workflows/10011/archive"))
+        .bearer_auth(&f.publisher)
+        .send()
+        .await
+        .expect("archive a Global");
+    assert_eq!(global.status(), StatusCode::FORBIDDEN);
+    assert_eq!(json_of(global).await["error"], "READ_ONLY");
+    f.server.stop().await;
+}

@@ -30,7 +30,9 @@ use reqwest::blocking::{Client, RequestBuilder};
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue, IF_MATCH};
 use serde::de::DeserializeOwned;
 
-use crate::wire::{DraftBody, HistoryBody, PublishedBody, VersionBody, WorkflowList, WrittenBody};
+use crate::wire::{
+    ArchivedBody, DraftBody, HistoryBody, PublishedBody, VersionBody, WorkflowList, WrittenBody,
+};
 use crate::{Draft, Revision, Store, StoreError, VersionInfo, Versioned, WorkflowSummary};
 
 /// Where the store API is mounted on the server.
@@ -291,6 +293,14 @@ impl Store for RemoteStore {
             .header(IF_MATCH, if_match(base));
         let body: WrittenBody = self.call(Some(key), url, request)?;
         Ok(body.revision)
+    }
+
+    fn set_archived(&self, key: u32, archived: bool) -> Result<(), StoreError> {
+        let action = if archived { "archive" } else { "unarchive" };
+        let url = self.url(&format!("/workflows/{key}/{action}"));
+        let request = self.request(Method::POST, &url)?;
+        let _: ArchivedBody = self.call(Some(key), url, request)?;
+        Ok(())
     }
 }
 

@@ -66,6 +66,10 @@ pub struct WorkflowSummary {
     /// The draft's revision.
     #[cfg_attr(feature = "openapi", schema(value_type = u64))]
     pub revision: Revision,
+    /// Archived: hidden from lists unless asked for, its draft and versions
+    /// kept (issue 14). Absent (false) from servers older than archiving.
+    #[serde(default)]
+    pub archived: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -185,6 +189,10 @@ pub trait Store {
     fn duplicate(&self, key: u32, version: Option<u32>) -> Result<u32, StoreError>;
     /// Makes a published version the draft again.
     fn restore(&self, key: u32, version: u32, base: Revision) -> Result<Revision, StoreError>;
+    /// Archives a custom workflow (hidden from lists, its draft and
+    /// versions kept) or, with `false`, brings it back. Global workflows
+    /// cannot be archived. Doing it twice changes nothing.
+    fn set_archived(&self, key: u32, archived: bool) -> Result<(), StoreError>;
 }
 
 /// A published version with its record.

@@ -63,6 +63,15 @@ pub struct WrittenBody {
     pub revision: Revision,
 }
 
+/// The answer to archive and unarchive.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = Archived))]
+pub struct ArchivedBody {
+    pub key: u32,
+    /// Whether the workflow is now archived.
+    pub archived: bool,
+}
+
 /// The answer to publish: the version that holds the revision.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = Published))]
@@ -115,12 +124,15 @@ impl<'de> Deserialize<'de> for WireWorkflow {
     }
 }
 
+/// The body is a workflow in idflow's JSON format, so its schema is the
+/// format's own, derived from the model (`idflow_core::model`): what the
+/// schema admits is what `parse_workflow` reads.
 #[cfg(feature = "openapi")]
 mod schema {
     use std::borrow::Cow;
 
-    use idflow_core::model::FORMAT_VERSION;
-    use utoipa::openapi::schema::{AdditionalProperties, ArrayBuilder, ObjectBuilder, Type};
+    use idflow_core::Workflow;
+    use utoipa::openapi::schema::{AdditionalProperties, ArrayItems, SchemaType, Type};
     use utoipa::openapi::{RefOr, Schema};
     use utoipa::{PartialSchema, ToSchema};
 
@@ -128,67 +140,58 @@ mod schema {
 
     impl PartialSchema for WireWorkflow {
         fn schema() -> RefOr<Schema> {
-            let any_objects = |description: &str| {
-                ArrayBuilder::new()
-                    .items(ObjectBuilder::new().schema_type(Type::Object))
-                    .description(Some(description))
-                    .build()
-            };
-            ObjectBuilder::new()
-                .schema_type(Type::Object)
-                .description(Some(format!(
-                    "A workflow in idflow's JSON wire format (`idflow_core::format`, `Format::Json`): \
-                     the same document as a `.json` workflow file that `idflow` reads and writes. \
-                     `format_version` names the version of that format (currently {FORMAT_VERSION}); \
-                     the nodes, edges, notes and lint settings are described by the format, not \
-                     here. Unknown fields are refused."
-                )))
-                .property(
-                    "format_version",
-                    ObjectBuilder::new()
-                        .schema_type(Type::Integer)
-                        .minimum(Some(0))
-                        .description(Some("The version of the workflow format"))
-                        .examples([FORMAT_VERSION]),
-                )
-                .property(
-                    "key",
-                    ObjectBuilder::new()
-                        .schema_type(Type::Integer)
-                        .minimum(Some(0))
-                        .description(Some(
-                            "The platform's workflow key (standard ones are 100xx, custom ones \
-                             200000+); the server assigns it on create and keeps it on save",
-                        )),
-                )
-                .property("name", ObjectBuilder::new().schema_type(Type::String))
-                .property(
-                    "description",
-                    ObjectBuilder::new().schema_type(Type::String),
-                )
-                .property("nodes", any_objects("The workflow's nodes"))
-                .property("edges", any_objects("Connections between node ports"))
-                .property("notes", any_objects("Canvas notes"))
-                .property(
-                    "lint",
-                    ObjectBuilder::new()
-                        .schema_type(Type::Object)
-                        .description(Some(
-                            "Per-workflow lint configuration: rule code -> severity or off",
-                        )),
-                )
-                .required("format_version")
-                .required("key")
-                .required("name")
-                .required("nodes")
-                .additional_properties(Some(AdditionalProperties::<Schema>::FreeForm(false)))
-                .into()
+            let mut schema = <Workflow as PartialSchema>::schema();
+            closed(&mut schema);
+            schema
         }
     }
 
     impl ToSchema for WireWorkflow {
         fn name() -> Cow<'static, str> {
-            Cow::Borrowed("Workflow")
+            <Workflow as ToSchema>::name()
+        }
+
+        fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+            let first = schemas.len();
+            <Workflow as ToSchema>::schemas(schemas);
+            for (_, schema) in &mut schemas[first..] {
+                closed(schema);
+            }
+        }
+    }
+
+    /// Every object of the format admits only its own fields: the model's
+    /// structs deny unknown fields, and an enum variant's object (`{"SERVICE":
+    /// {...}}`) holds its one key. Maps (the lint settings) keep their value
+    /// schema.
+    fn closed(schema: &mut RefOr<Schema>) {
+        let RefOr::T(schema) = schema else {
+            return;
+        };
+        match schema {
+            Schema::Object(object) => {
+                let is_object = matches!(object.schema_type, SchemaType::Type(Type::Object))
+                    || !object.properties.is_empty();
+                if is_object && object.additional_properties.is_none() {
+                    object.additional_properties =
+                        Some(Box::new(AdditionalProperties::FreeForm(false)));
+                }
+                object.properties.values_mut().for_each(closed);
+                if let Some(additional) = object.additional_properties.as_deref_mut()
+                    && let AdditionalProperties::RefOr(inner) = additional
+                {
+                    closed(inner);
+                }
+            }
+            Schema::Array(array) => {
+                if let ArrayItems::RefOrSchema(items) = &mut array.items {
+                    closed(items);
+                }
+            }
+            Schema::OneOf(one_of) => one_of.items.iter_mut().for_each(closed),
+            Schema::AllOf(all_of) => all_of.items.iter_mut().for_each(closed),
+            Schema::AnyOf(any_of) => any_of.items.iter_mut().for_each(closed),
+            _ => {}
         }
     }
 }

@@ -695,6 +695,57 @@ fn restore_brings_back_a_version() {
     assert_eq!(summary.name, "Custom flow");
 }
 
+/// Issue 14: archive hides a custom workflow from the list's default view
+/// (the flag is in the summary), keeps its draft and versions and the
+/// draft's revision, and unarchive brings it back; a Global cannot be
+/// archived. meta.ron of a workflow never archived reads as before.
+#[test]
+fn archive_and_unarchive_round_trip_and_keep_everything() {
+    let (dir, store) = open();
+    let key = store.create(clean_workflow()).unwrap();
+    store.publish(key, Some(1)).unwrap();
+    let meta_path = dir.path().join(key.to_string()).join("meta.ron");
+    let meta_before = fs::read_to_string(&meta_path).unwrap();
+    assert!(!meta_before.contains("archived"), "{meta_before}");
+    let draft = store.draft(key).unwrap();
+
+    store.set_archived(key, true).unwrap();
+    store.set_archived(key, true).unwrap();
+    let line = |store: &LocalStore| {
+        store
+            .list()
+            .unwrap()
+            .into_iter()
+            .find(|s| s.key == key)
+            .unwrap()
+    };
+    assert!(line(&store).archived);
+    let reopened = LocalStore::open(dir.path()).unwrap();
+    assert!(line(&reopened).archived, "kept on disk");
+    assert_eq!(reopened.draft(key).unwrap(), draft);
+    assert_eq!(reopened.history(key).unwrap().len(), 1);
+    assert_eq!(
+        reopened
+            .save_draft(key, &draft.workflow, draft.revision)
+            .unwrap(),
+        2
+    );
+
+    reopened.set_archived(key, false).unwrap();
+    assert!(!line(&reopened).archived);
+    assert!(!fs::read_to_string(&meta_path).unwrap().contains("archived"));
+
+    assert!(matches!(
+        store.set_archived(10011, true),
+        Err(StoreError::ReadOnly { key: 10011 })
+    ));
+    assert!(matches!(
+        store.set_archived(299_999, true),
+        Err(StoreError::NotFound { key: 299_999 })
+    ));
+    assert!(store.list().unwrap().iter().all(|s| !s.archived));
+}
+
 // ---------------------------------------------------------------- concurrency
 
 #[test]

@@ -42,7 +42,7 @@ pub fn serve(
     db: Option<PathBuf>,
     public_url: Option<String>,
     allow_callback_hosts: Vec<String>,
-    only_allowed_callback_hosts: bool,
+    no_callbacks: bool,
 ) -> u8 {
     finish((|| {
         let db = resolve_db(db)?;
@@ -53,7 +53,7 @@ pub fn serve(
             db,
             public_url,
             allow_callback_hosts,
-            only_allowed_callback_hosts,
+            no_callbacks,
         }))?;
         Ok(())
     })())

@@ -96,8 +96,8 @@ pub fn run(target: Target<'_>, command: StoreCommand) -> u8 {
 
 fn execute(store: &dyn Store, command: StoreCommand) -> Result<u8, StoreError> {
     match command {
-        StoreCommand::List => {
-            for s in store.list()? {
+        StoreCommand::List { archived } => {
+            for s in store.list()?.into_iter().filter(|s| s.archived == archived) {
                 let latest = s
                     .latest_version
                     .map(|v| v.to_string())
@@ -182,6 +182,16 @@ fn execute(store: &dyn Store, command: StoreCommand) -> Result<u8, StoreError> {
             eprintln!(
                 "workflow {key}: version {version} restored as the draft, revision {revision}"
             );
+        }
+        StoreCommand::Archive { key } => {
+            store.set_archived(key, true)?;
+            eprintln!(
+                "workflow {key}: archived (hidden from lists; `store list --archived` shows it, `store unarchive {key}` brings it back)"
+            );
+        }
+        StoreCommand::Unarchive { key } => {
+            store.set_archived(key, false)?;
+            eprintln!("workflow {key}: listed again");
         }
     }
     Ok(exit::OK)

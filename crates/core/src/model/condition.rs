@@ -7,15 +7,19 @@ use serde::{Deserialize, Serialize};
 use super::vocabulary::{Capability, DecisionType};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Condition {
     pub subject: Subject,
     pub operator: Operator,
-    pub value: Value,
+    // Spelled through an alias: utoipa reads a field typed `Value` as
+    // serde_json's (any JSON), which would leave the value unchecked.
+    pub value: ConditionValue,
 }
 
 /// What a condition reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Subject {
     /// The decision type one capability rendered.
@@ -32,6 +36,7 @@ pub enum Subject {
 
 /// Values the extraction capability reads off an ID.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ExtractedField {
     /// ISO 3166-1 alpha-3 code of the issuing country.
@@ -75,6 +80,7 @@ impl ExtractedField {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Operator {
     Eq,
@@ -124,8 +130,12 @@ impl Operator {
     }
 }
 
+/// The condition's value, under the name the OpenAPI document gives it.
+pub type ConditionValue = Value;
+
 /// The right-hand side of a condition.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = ConditionValue))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Value {
     Decision(DecisionType),

@@ -8,6 +8,7 @@ use super::vocabulary::{
 use super::workflow::{NodeId, Position};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Node {
     pub id: NodeId,
@@ -32,6 +33,7 @@ impl Node {
 /// What a node does. Each variant carries exactly the settings the
 /// properties panel shows for it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum NodeKind {
     Acquisition(AcquisitionNode),
@@ -79,6 +81,7 @@ impl NodeKind {
 
 /// An entry step: how credentials arrive.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AcquisitionNode {
     pub category: CredentialCategory,
@@ -112,6 +115,7 @@ impl AcquisitionNode {
 /// A verification service (ID_IV, authentication, document verification)
 /// with its selected capabilities.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ServiceNode {
     pub service: ServiceKind,
@@ -119,6 +123,7 @@ pub struct ServiceNode {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RiskSignalNode {
     pub signal: RiskSignal,
@@ -126,6 +131,7 @@ pub struct RiskSignalNode {
 
 /// If/Else: `THEN` when the condition holds, `ELSE` otherwise.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DecisionNode {
     pub condition: Condition,
@@ -134,6 +140,7 @@ pub struct DecisionNode {
 /// Aggregates results into one risk score, 0 (low) to 100: the sum of the
 /// weights whose outcome occurred, capped at 100.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RiskCalculationNode {
     pub weights: Vec<RiskWeight>,
@@ -146,11 +153,14 @@ pub struct RiskCalculationNode {
 /// Where a risk score's decision changes (domain.md, "Top-level decision":
 /// default PASSED 0-30, WARNING 31-70, REJECTED 71-100; NOT_EXECUTED -1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ScoreBands {
     /// The highest PASSED score.
+    #[cfg_attr(feature = "openapi", schema(maximum = 255))]
     pub passed_up_to: u8,
     /// The highest WARNING score; above it is REJECTED.
+    #[cfg_attr(feature = "openapi", schema(maximum = 255))]
     pub warning_up_to: u8,
 }
 
@@ -205,15 +215,18 @@ impl ScoreBands {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RiskWeight {
     pub capability: Capability,
     pub decision: DecisionType,
+    #[cfg_attr(feature = "openapi", schema(maximum = 255))]
     pub weight: u8,
 }
 
 /// End of the flow.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TerminalNode {
     pub decision: TerminalDecision,
@@ -224,6 +237,7 @@ pub struct TerminalNode {
 /// A terminal either reports the decision the capabilities rendered
 /// (`DERIVED`: any rejection rejects, any warning warns) or a fixed one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum TerminalDecision {
     Derived,

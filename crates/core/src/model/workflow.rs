@@ -11,10 +11,14 @@ pub const FORMAT_VERSION: u32 = 1;
 
 /// A whole workflow definition, as stored in a `.ron` or `.json` file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Workflow {
+    /// The version of the workflow format; this build reads and writes 1.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 1))]
     pub format_version: u32,
     /// The platform's workflow key (standard ones are 100xx, custom ones 200000+).
+    #[cfg_attr(feature = "openapi", schema(value_type = u64, maximum = 4_294_967_295_u64))]
     pub key: u32,
     pub name: String,
     #[serde(default)]
@@ -82,6 +86,7 @@ impl Workflow {
 
 /// A node's stable identity; survives moves, edits, save and load.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(transparent)]
 pub struct NodeId(pub String);
 
@@ -108,9 +113,15 @@ impl From<&str> for NodeId {
 
 /// Canvas coordinates (logical pixels, y down).
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
+/// Coordinates and sizes are `f32`, read by `finite_f32`.
 pub struct Position {
+    #[serde(deserialize_with = "finite_f32")]
+    #[cfg_attr(feature = "openapi", schema(exclusive_minimum = -3.402_823_567_797_336_6e38, exclusive_maximum = 3.402_823_567_797_336_6e38))]
     pub x: f32,
+    #[serde(deserialize_with = "finite_f32")]
+    #[cfg_attr(feature = "openapi", schema(exclusive_minimum = -3.402_823_567_797_336_6e38, exclusive_maximum = 3.402_823_567_797_336_6e38))]
     pub y: f32,
 }
 
@@ -120,9 +131,30 @@ impl Position {
     }
 }
 
+/// The numbers that round to a finite `f32` lie strictly within
+/// ±F32_ROUNDS_FINITE (`f32::MAX` plus half its last step, as an `f64`):
+/// the bounds the OpenAPI schema states. Anything further is refused, not
+/// rounded to infinity; `f32::MAX` as RON writes it (3.4028235e38) reads
+/// back.
+const F32_ROUNDS_FINITE: f64 = 3.402_823_567_797_336_6e38;
+
+/// A number as an `f32`, refused unless it rounds to a finite one.
+fn finite_f32<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<f32, D::Error> {
+    let value = f64::deserialize(deserializer)?;
+    if value.abs() < F32_ROUNDS_FINITE {
+        #[allow(clippy::cast_possible_truncation)]
+        Ok(value as f32)
+    } else {
+        Err(serde::de::Error::custom(format!(
+            "{value} is not a coordinate or size: a finite number within ±3.4028235e38"
+        )))
+    }
+}
+
 /// Which output of a node an edge leaves from. Decision points have `THEN`
 /// and `ELSE`; every other node has the single `OUT`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Port {
     Out,
@@ -141,6 +173,7 @@ impl Port {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Edge {
     pub from: NodeId,
@@ -169,6 +202,7 @@ impl Edge {
 
 /// A sticky note on the canvas; not part of the executed flow.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Note {
     pub id: String,
@@ -183,9 +217,14 @@ pub struct Note {
 
 /// A note's width and height on the canvas (logical pixels).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NoteSize {
+    #[serde(deserialize_with = "finite_f32")]
+    #[cfg_attr(feature = "openapi", schema(exclusive_minimum = -3.402_823_567_797_336_6e38, exclusive_maximum = 3.402_823_567_797_336_6e38))]
     pub width: f32,
+    #[serde(deserialize_with = "finite_f32")]
+    #[cfg_attr(feature = "openapi", schema(exclusive_minimum = -3.402_823_567_797_336_6e38, exclusive_maximum = 3.402_823_567_797_336_6e38))]
     pub height: f32,
 }
 
@@ -215,6 +254,7 @@ impl Note {
 
 /// A lint rule's configured severity in one workflow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum RuleSetting {
     Off,

@@ -65,6 +65,10 @@ async fn deliver(state: &AppState, pending: &PendingCallback) -> Result<(), Plat
     else {
         return storage::callback_settled(pool(&state.db), &pending.execution_id).await;
     };
+    if !state.platform.outbound.sends() {
+        tracing::debug!(execution = %pending.execution_id, "callbacks are off (--no-callbacks): not sent");
+        return storage::callback_settled(pool(&state.db), &pending.execution_id).await;
+    }
     let body = body(state, &execution, pending);
     // Checked again at send time (DNS may have changed since the account
     // named it), then sent to the address checked, following no redirect.

@@ -355,7 +355,17 @@ fn validate(request: &AccountRequest, problems: &mut Vec<FieldProblem>) -> Optio
                     // One spelling per key: `"010011"` and `"+10011"` are
                     // not 10011 (issue 13).
                     let key = match value {
-                        Value::Number(n) => n.as_u64().and_then(|k| u32::try_from(k).ok()),
+                        // `10011.0` is the number 10011 in JSON.
+                        Value::Number(n) => n
+                            .as_u64()
+                            .or_else(|| {
+                                n.as_f64()
+                                    .filter(|f| {
+                                        f.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(f)
+                                    })
+                                    .map(|f| f as u64)
+                            })
+                            .and_then(|k| u32::try_from(k).ok()),
                         Value::String(s) => idflow_core::model::parse_key(s),
                         _ => None,
                     }

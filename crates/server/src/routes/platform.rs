@@ -554,6 +554,7 @@ async fn start_execution(
     let base = state.public_url.to_string();
     let input = request::parse(body).map_err(request_error)?;
     if let Some(url) = &input.callback_url
+        && state.platform.outbound.sends()
         && let Err(problem) = outbound::check(&state.platform.outbound, url).await
     {
         return Err(request_error(RequestError::Invalid(vec![FieldProblem {

@@ -12,7 +12,8 @@ use idflow_core::Workflow;
 use idflow_core::format::{Format, ParseError, parse_workflow};
 use idflow_store::Revision;
 use idflow_store::wire::{
-    DraftBody, HistoryBody, PublishedBody, VersionBody, WireWorkflow, WorkflowList, WrittenBody,
+    ArchivedBody, DraftBody, HistoryBody, PublishedBody, VersionBody, WireWorkflow, WorkflowList,
+    WrittenBody,
 };
 use serde::Deserialize;
 use serde_json::json;
@@ -41,20 +42,24 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(publish))
         .routes(routes!(duplicate))
         .routes(routes!(restore))
+        .routes(routes!(archive))
+        .routes(routes!(unarchive))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 struct DuplicateQuery {
     /// The published version to copy; the draft when absent.
-    version: Option<u32>,
+    #[param(value_type = Option<u32>, minimum = 1)]
+    version: Option<Key>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 struct RestoreQuery {
     /// The published version to make the draft again.
-    version: u32,
+    #[param(value_type = u32, minimum = 1)]
+    version: Key,
 }
 
 /// A workflow in the JSON wire format as the request body. A body that is
@@ -148,7 +153,7 @@ async fn list(State(state): State<AppState>, _caller: Caller) -> Result<Response
     operation_id = "getDraft",
     security(("bearer" = [])),
     params(
-        ("key" = u32, Path, description = "The workflow's key, e.g. 10011"),
+        ("key" = u32, Path, minimum = 1, description = "The workflow's key, e.g. 10011"),
     ),
     responses(
         (status = 200, description = "The draft", body = DraftBody, headers(("ETag" = String, description = "The draft's revision, quoted: `\"3\"`"))),
@@ -184,7 +189,7 @@ async fn draft(
     operation_id = "listVersions",
     security(("bearer" = [])),
     params(
-        ("key" = u32, Path, description = "The workflow's key, e.g. 10011"),
+        ("key" = u32, Path, minimum = 1, description = "The workflow's key, e.g. 10011"),
     ),
     responses(
         (status = 200, description = "The published versions, oldest first", body = HistoryBody),
@@ -212,8 +217,8 @@ async fn history(
     operation_id = "getVersion",
     security(("bearer" = [])),
     params(
-        ("key" = u32, Path, description = "The workflow's key, e.g. 10011"),
-        ("number" = u32, Path, description = "The version number: 1, 2, 3, ..."),
+        ("key" = u32, Path, minimum = 1, description = "The workflow's key, e.g. 10011"),
+        ("number" = u32, Path, minimum = 1, description = "The version number: 1, 2, 3, ..."),
     ),
     responses(
         (status = 200, description = "The version and its workflow", body = VersionBody),
@@ -298,8 +303,8 @@ async fn create(
     operation_id = "saveDraft",
     security(("bearer" = [])),
     params(
-        ("key" = u32, Path, description = "The workflow's key, e.g. 10011"),
-        ("If-Match" = String, Header, description = "The revision (the draft's `ETag`) the change is based on, e.g. `\"3\"`; `*` is refused"),
+        ("key" = u32, Path, minimum = 1, description = "The workflow's key, e.g. 10011"),
+        ("If-Match" = String, Header, pattern = r#"^("[0-9]{1,19}"|[0-9]{1,19})$"#, description = "The revision (the draft's `ETag`) the change is based on, e.g. `\"3\"`; `*` is refused"),
     ),
     request_body(
         content = WireWorkflow,
@@ -348,8 +353,8 @@ async fn save_draft(
     operation_id = "publishDraft",
     security(("bearer" = [])),
     params(
-        ("key" = u32, Path, description = "The workflow's key, e.g. 10011"),
-        ("If-Match" = String, Header, description = "The revision (the draft's `ETag`) to publish, e.g. `\"3\"`, or `*` for whatever the draft is now"),
+        ("key" = u32, Path, minimum = 1, description = "The workflow's key, e.g. 10011"),
+        ("If-Match" = String, Header, pattern = r#"^(\*|"[0-9]{1,19}"|[0-9]{1,19})$"#, description = "The revision (the draft's `ETag`) to publish, e.g. `\"3\"`, or `*` for whatever the draft is now"),
     ),
     responses(
         (status = 200, description = "That draft revision was already published: its version, nothing added (publishing is exactly-once per revision)", body = PublishedBody, headers(("Location" = String, description = "The version: `/api/store/v1/workflows/KEY/versions/N`"))),
@@ -401,7 +406,7 @@ async fn publish(
     operation_id = "duplicateWorkflow",
     security(("bearer" = [])),
     params(
-        ("key" = u32, Path, description = "The workflow's key, e.g. 10011"),
+        ("key" = u32, Path, minimum = 1, description = "The workflow's key, e.g. 10011"),
         DuplicateQuery,
     ),
     responses(
@@ -418,8 +423,9 @@ async fn duplicate(
     ApiPath(Key(key)): ApiPath<Key>,
     ApiQuery(query): ApiQuery<DuplicateQuery>,
 ) -> Result<Response, ApiError> {
-    let new_key = state.db.duplicate(key, query.version).await?;
-    tracing::info!(from = key, version = ?query.version, key = new_key, caller = %caller.name, "duplicated");
+    let version = query.version.map(|Key(v)| v);
+    let new_key = state.db.duplicate(key, version).await?;
+    tracing::info!(from = key, version = ?version, key = new_key, caller = %caller.name, "duplicated");
     Ok(created_workflow(new_key, 1))
 }
 
@@ -434,9 +440,9 @@ async fn duplicate(
     operation_id = "restoreVersion",
     security(("bearer" = [])),
     params(
-        ("key" = u32, Path, description = "The workflow's key, e.g. 10011"),
+        ("key" = u32, Path, minimum = 1, description = "The workflow's key, e.g. 10011"),
         RestoreQuery,
-        ("If-Match" = String, Header, description = "The revision (the draft's `ETag`) the change is based on, e.g. `\"3\"`; `*` is refused"),
+        ("If-Match" = String, Header, pattern = r#"^("[0-9]{1,19}"|[0-9]{1,19})$"#, description = "The revision (the draft's `ETag`) the change is based on, e.g. `\"3\"`; `*` is refused"),
     ),
     responses(
         (status = 200, description = "Restored: the draft's new revision", body = WrittenBody, headers(("ETag" = String, description = "The draft's new revision, quoted: `\"4\"`"))),
@@ -463,7 +469,78 @@ async fn restore(
             ));
         }
     };
-    let revision = state.db.restore(key, query.version, base).await?;
-    tracing::info!(key, version = query.version, revision, caller = %caller.name, "version restored");
+    let Key(version) = query.version;
+    let revision = state.db.restore(key, version, base).await?;
+    tracing::info!(key, version, revision, caller = %caller.name, "version restored");
     Ok((etag(revision), Json(WrittenBody { key, revision })).into_response())
+}
+
+/// Archive a custom workflow
+///
+/// Hides it from lists (`archived: true` in the list); its draft and
+/// versions are kept and it can be brought back. Needs the role
+/// `publisher`. The draft's revision does not change.
+#[utoipa::path(
+    post,
+    path = "/workflows/{key}/archive",
+    tag = STORE_TAG,
+    operation_id = "archiveWorkflow",
+    security(("bearer" = [])),
+    params(
+        ("key" = u32, Path, minimum = 1, description = "The workflow's key, e.g. 200000"),
+    ),
+    responses(
+        (status = 200, description = "Archived (also when it already was)", body = ArchivedBody),
+        (status = 400, description = "The key is not a number (`BAD_REQUEST`)", body = ErrorBody),
+        (status = 401, description = "Missing, malformed or unknown token (`UNAUTHORIZED`)", body = ErrorBody),
+        (status = 403, description = "The token's role is not `publisher` (`FORBIDDEN`), or the workflow is Global (`READ_ONLY`)", body = ErrorBody),
+        (status = 404, description = "No workflow has this key (`NOT_FOUND`)", body = ErrorBody),
+    ),
+)]
+async fn archive(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(Key(key)): ApiPath<Key>,
+) -> Result<Json<ArchivedBody>, ApiError> {
+    set_archived(&state, &caller, key, true).await
+}
+
+/// Bring an archived workflow back
+///
+/// Lists it again. Needs the role `publisher`.
+#[utoipa::path(
+    post,
+    path = "/workflows/{key}/unarchive",
+    tag = STORE_TAG,
+    operation_id = "unarchiveWorkflow",
+    security(("bearer" = [])),
+    params(
+        ("key" = u32, Path, minimum = 1, description = "The workflow's key, e.g. 200000"),
+    ),
+    responses(
+        (status = 200, description = "Listed again (also when it was not archived)", body = ArchivedBody),
+        (status = 400, description = "The key is not a number (`BAD_REQUEST`)", body = ErrorBody),
+        (status = 401, description = "Missing, malformed or unknown token (`UNAUTHORIZED`)", body = ErrorBody),
+        (status = 403, description = "The token's role is not `publisher` (`FORBIDDEN`), or the workflow is Global (`READ_ONLY`)", body = ErrorBody),
+        (status = 404, description = "No workflow has this key (`NOT_FOUND`)", body = ErrorBody),
+    ),
+)]
+async fn unarchive(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(Key(key)): ApiPath<Key>,
+) -> Result<Json<ArchivedBody>, ApiError> {
+    set_archived(&state, &caller, key, false).await
+}
+
+async fn set_archived(
+    state: &AppState,
+    caller: &Caller,
+    key: u32,
+    archived: bool,
+) -> Result<Json<ArchivedBody>, ApiError> {
+    caller.require_publisher()?;
+    state.db.set_archived(key, archived).await?;
+    tracing::info!(key, archived, caller = %caller.name, "archived flag set");
+    Ok(Json(ArchivedBody { key, archived }))
 }

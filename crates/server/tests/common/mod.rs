@@ -133,6 +133,26 @@ pub async fn fixture() -> Fixture {
     fixture_on(TestDb::sqlite()).await
 }
 
+/// A server run with `--no-callbacks` on a fresh SQLite database.
+pub async fn silent_fixture() -> Fixture {
+    let db = TestDb::sqlite();
+    let mut state = AppState::open_location(&db.location)
+        .await
+        .expect("open the database");
+    state.platform.outbound =
+        idflow_server::platform::outbound::OutboundPolicy::default().silent(true);
+    let server = Server::start_strict(state).await;
+    let designer = server.token(Role::Designer).await;
+    let publisher = server.token(Role::Publisher).await;
+    Fixture {
+        db,
+        server,
+        designer,
+        publisher,
+        http: reqwest::Client::new(),
+    }
+}
+
 /// A server on a fresh PostgreSQL database; `None` when none is
 /// configured (the test says it was skipped).
 pub async fn postgres_fixture(test: &str) -> Option<Fixture> {

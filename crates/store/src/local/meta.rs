@@ -43,6 +43,14 @@ pub(crate) struct Meta {
     /// Absent in stores written before it was kept.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub draft_sha256: Option<String>,
+    /// Hidden from lists (issue 14). Written only when true, so the meta
+    /// of a workflow never archived reads as before in older builds.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub archived: bool,
+}
+
+fn is_false(value: &bool) -> bool {
+    !value
 }
 
 impl Meta {
@@ -56,6 +64,7 @@ impl Meta {
             versions: Vec::new(),
             duplicated_from: None,
             draft_sha256: None,
+            archived: false,
         }
     }
 

@@ -319,6 +319,7 @@ impl LocalStore {
                 status,
                 latest_version: meta.latest().map(|v| v.number),
                 revision: meta.revision,
+                archived: meta.archived,
             },
             Err(error) => {
                 tracing::warn!(key, %error, "damaged workflow metadata");
@@ -336,6 +337,7 @@ impl LocalStore {
                     status: Status::Damaged,
                     latest_version: None,
                     revision: 0,
+                    archived: false,
                 }
             }
         }
@@ -449,5 +451,21 @@ impl Store for LocalStore {
         meta.check_writable(Some(base))?;
         let versioned = self.read_version(&meta, version)?;
         self.replace_draft(meta, &versioned.workflow)
+    }
+
+    /// meta.ron alone changes (atomically); the draft's revision does not,
+    /// so archiving never makes an open editor's save stale.
+    fn set_archived(&self, key: u32, archived: bool) -> Result<(), StoreError> {
+        let _lock = self.lock()?;
+        let mut meta = self.meta(key)?;
+        if meta.origin == Origin::Global {
+            return Err(StoreError::ReadOnly { key });
+        }
+        if meta.archived != archived {
+            meta.archived = archived;
+            meta.write(&meta_file(&self.layout.workflow_dir(key)))?;
+            tracing::debug!(key, archived, "archived flag changed");
+        }
+        Ok(())
     }
 }
