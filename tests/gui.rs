@@ -613,3 +613,64 @@ fn test_panel_runs_outcomes_picked_by_hand() {
         Some(DecisionType::Warning)
     );
 }
+
+/// Right-clicks the browser row whose label contains `text`, then presses
+/// `item` in its menu, with the pointer.
+fn row_menu(h: &mut Harness<'static, IdflowApp>, text: &str, item: &str) {
+    let at = h.get_by_label_contains(text).rect().center();
+    h.hover_at(at);
+    h.run_steps(1);
+    for pressed in [true, false] {
+        h.event(Event::PointerButton {
+            pos: at,
+            button: PointerButton::Secondary,
+            pressed,
+            modifiers: Modifiers::NONE,
+        });
+        h.run_steps(1);
+    }
+    h.run_steps(2);
+    h.get_by_label(item).click();
+    h.run_steps(3);
+}
+
+/// Issue 14: a custom workflow is archived from its row's menu (it leaves
+/// the Custom tab for an Archived tab that appears) and unarchived from
+/// there; the store holds the flag and the workflow stays whole.
+#[test]
+fn archive_and_unarchive_from_the_browser() {
+    let dir = TempDir::new().expect("tmp");
+    let mut h = harness(app_on(&dir));
+    new_from_global(&mut h, "10011 · ID and identity verification (IDIV)");
+    assert!(h.query_by_label("Archived").is_none());
+    let row = "200000  Copy of ID and identity";
+
+    row_menu(&mut h, row, "Archive");
+    let archived = |h: &Harness<'static, IdflowApp>| {
+        h.state()
+            .store
+            .list()
+            .expect("list")
+            .into_iter()
+            .find(|w| w.key == 200000)
+            .map(|w| w.archived)
+    };
+    assert_eq!(archived(&h), Some(true));
+    assert!(h.query_by_label_contains(row).is_none(), "gone from Custom");
+    h.get_by_label("Archived").click();
+    h.run_steps(3);
+    assert!(
+        h.query_by_label_contains(row).is_some(),
+        "listed under Archived"
+    );
+    h.snapshot("browser_archived");
+
+    row_menu(&mut h, row, "Unarchive");
+    assert_eq!(archived(&h), Some(false));
+    assert!(h.query_by_label("Archived").is_none(), "the tab goes");
+    assert!(
+        h.query_by_label_contains(row).is_some(),
+        "back under Custom"
+    );
+    assert_eq!(h.state().store.history(200000).expect("history").len(), 0);
+}

@@ -17,6 +17,13 @@ pub fn browser(app: &mut IdflowApp, ui: &mut Ui) {
     ui.horizontal(|ui| {
         ui.selectable_value(&mut app.browser_tab, BrowserTab::Global, "Global");
         ui.selectable_value(&mut app.browser_tab, BrowserTab::Custom, "Custom");
+        let archived = app.workflows.iter().filter(|w| w.archived).count();
+        if archived > 0 || app.browser_tab == BrowserTab::Archived {
+            ui.selectable_value(&mut app.browser_tab, BrowserTab::Archived, "Archived")
+                .on_hover_text(format!(
+                    "{archived} archived custom workflow(s): right-click one to list it again"
+                ));
+        }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if ui
                 .small_button("+ New")
@@ -27,23 +34,24 @@ pub fn browser(app: &mut IdflowApp, ui: &mut Ui) {
             }
         });
     });
-    let origin = if app.browser_tab == BrowserTab::Global {
-        Origin::Global
-    } else {
-        Origin::Custom
-    };
+    let tab = app.browser_tab;
     let open_key = app.doc.key();
     let items: Vec<_> = app
         .workflows
         .iter()
-        .filter(|w| w.origin == origin)
+        .filter(|w| match tab {
+            BrowserTab::Global => w.origin == Origin::Global,
+            BrowserTab::Custom => w.origin == Origin::Custom && !w.archived,
+            BrowserTab::Archived => w.archived,
+        })
         .cloned()
         .collect();
+    let mut archive = None;
     egui::ScrollArea::vertical()
         .id_salt("browser")
         .max_height(ui.available_height() * 0.38)
         .show(ui, |ui| {
-            if items.is_empty() {
+            if items.is_empty() && tab == BrowserTab::Custom {
                 ui.label(
                     RichText::new("No custom workflows yet: New, or duplicate a Global one.")
                         .weak()
@@ -79,8 +87,27 @@ pub fn browser(app: &mut IdflowApp, ui: &mut Ui) {
                 if response.clicked() && !selected {
                     app.request(Intent::OpenKey(w.key));
                 }
+                if w.origin == Origin::Custom {
+                    response.context_menu(|ui| {
+                        let (label, hint) = if w.archived {
+                            ("Unarchive", "List it under Custom again")
+                        } else {
+                            (
+                                "Archive",
+                                "Hide it from Custom; its draft and versions are kept",
+                            )
+                        };
+                        if ui.button(label).on_hover_text(hint).clicked() {
+                            archive = Some((w.key, !w.archived));
+                            ui.close();
+                        }
+                    });
+                }
             }
         });
+    if let Some((key, archived)) = archive {
+        app.set_archived(ui.ctx(), key, archived);
+    }
 }
 
 pub fn palette(app: &mut IdflowApp, ui: &mut Ui) {

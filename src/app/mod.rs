@@ -53,6 +53,8 @@ pub enum Intent {
 pub enum BrowserTab {
     Global,
     Custom,
+    /// Archived custom workflows (shown while there are any).
+    Archived,
 }
 
 /// What the bottom panel shows.
@@ -361,6 +363,31 @@ impl IdflowApp {
         }
     }
 
+    /// Archives a custom workflow (hidden from the Custom tab, kept under
+    /// Archived) or brings it back; says what happened.
+    pub fn set_archived(&mut self, ctx: &egui::Context, key: u32, archived: bool) {
+        match self.store.set_archived(key, archived) {
+            Ok(()) => {
+                self.refresh_workflows();
+                let text = if archived {
+                    format!("Workflow {key} archived: it is under Archived, with its versions")
+                } else {
+                    format!("Workflow {key} is listed under Custom again")
+                };
+                if self.browser_tab == BrowserTab::Archived
+                    && !self.workflows.iter().any(|w| w.archived)
+                {
+                    self.browser_tab = BrowserTab::Custom;
+                }
+                self.notify(ctx, text, false);
+            }
+            Err(e) => {
+                let message = self.store_failure(&e);
+                self.notify(ctx, format!("Workflow {key} not changed: {message}"), true);
+            }
+        }
+    }
+
     /// Asks the server again after it was unreachable.
     pub fn retry_server(&mut self) {
         self.offline = None;
@@ -420,10 +447,11 @@ impl IdflowApp {
             }
             .map(|draft| {
                 let origin = self.origin_of(key);
-                self.browser_tab = if origin == Origin::Global {
-                    BrowserTab::Global
-                } else {
-                    BrowserTab::Custom
+                let archived = self.workflows.iter().any(|w| w.key == key && w.archived);
+                self.browser_tab = match (origin, archived) {
+                    (Origin::Global, _) => BrowserTab::Global,
+                    (_, true) => BrowserTab::Archived,
+                    (_, false) => BrowserTab::Custom,
                 };
                 self.show_document(Document::open(
                     draft.workflow,
