@@ -674,3 +674,96 @@ fn archive_and_unarchive_from_the_browser() {
     );
     assert_eq!(h.state().store.history(200000).expect("history").len(), 0);
 }
+
+/// Issue 14: a restart reopens the workflow the user was on, at the view
+/// they left (not a fit), with the browser on its tab, from the settings
+/// file written when the window closed.
+#[test]
+fn restart_reopens_the_last_workflow_at_its_view_and_tab() {
+    let dir = TempDir::new().expect("tmp");
+    let settings = dir.path().join("settings.ron");
+    let store = dir.path().join("store");
+    let start = || {
+        harness(
+            IdflowApp::new(&store, None)
+                .expect("opens")
+                .with_settings_file(settings.clone()),
+        )
+    };
+    let mut h = start();
+    new_from_global(&mut h, "10011 · ID and identity verification (IDIV)");
+    h.get_by_label("+").click();
+    h.run_steps(3);
+    let view = h.state().canvas.view;
+    h.state_mut().remember_place();
+    drop(h);
+
+    let h = start();
+    let app = h.state();
+    assert_eq!(app.doc.key(), Some(200000), "{:?}", app.doc.source);
+    assert_eq!(app.browser_tab, idflow::app::BrowserTab::Custom);
+    let moved =
+        (app.canvas.view.min - view.min).length() + (app.canvas.view.max - view.max).length();
+    assert!(moved < 0.5, "{:?} then {:?}", view, app.canvas.view);
+
+    // A place in a store this session does not work on is ignored.
+    let mut other = IdflowApp::new(&dir.path().join("other-store"), None)
+        .expect("opens")
+        .with_settings_file(settings.clone());
+    assert_ne!(other.doc.key(), Some(200000));
+    other.remember_place();
+}
+
+/// Issue 14: viewing a published version and pressing "Back to the draft"
+/// keeps the draft's undo history (the added step can still be undone).
+#[test]
+fn undo_survives_a_visit_to_a_version() {
+    let dir = TempDir::new().expect("tmp");
+    let mut h = harness(app_on(&dir));
+    new_from_global(&mut h, "10011 · ID and identity verification (IDIV)");
+    let status = |h: &Harness<'static, IdflowApp>| idflow::app::actions::status_text(h.state());
+    assert_eq!(status(&h), "Draft r1 · saved · never published");
+    h.state()
+        .store
+        .publish(200000, Some(1))
+        .expect("publish v1");
+    let before = h.state().doc.workflow().nodes.len();
+    let source = h.get_by_label_contains("Device Risk").rect().center();
+    let target = h.state().canvas.scene_to_screen(egui::pos2(400.0, 420.0));
+    drag(&mut h, source, target);
+    assert_eq!(status(&h), "Draft r1 · unsaved · never published");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run_steps(3);
+    assert!(!h.state().doc.is_dirty(), "saved");
+    assert_eq!(h.state().doc.workflow().nodes.len(), before + 1);
+
+    h.state_mut()
+        .request(idflow::app::Intent::OpenVersion(200000, 1));
+    h.run_steps(3);
+    assert!(matches!(
+        h.state().doc.source,
+        Source::Version { number: 1, .. }
+    ));
+    assert_eq!(status(&h), "v1 · published · read-only");
+    assert_eq!(h.state().doc.workflow().nodes.len(), before);
+
+    h.get_by_label("Back to the draft").click();
+    h.run_steps(3);
+    let app = h.state();
+    assert!(matches!(
+        app.doc.source,
+        Source::Store {
+            key: 200000,
+            revision: 2,
+            ..
+        }
+    ));
+    assert!(app.doc.can_undo(), "the draft's undo history is kept");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run_steps(2);
+    assert_eq!(
+        h.state().doc.workflow().nodes.len(),
+        before,
+        "the added step undone"
+    );
+}

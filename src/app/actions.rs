@@ -166,45 +166,71 @@ pub fn show(app: &mut IdflowApp, ui: &mut Ui) {
     });
 }
 
-fn status(app: &mut IdflowApp, ui: &mut Ui) {
-    if app.doc.is_dirty() {
-        ui.label(RichText::new("● Unsaved").color(ui.visuals().warn_fg_color))
-            .on_hover_text("Changes not saved yet (autosaved for recovery)");
-    } else {
-        ui.label(RichText::new("✔ Saved").weak());
-    }
-    let state = match &app.doc.source {
+/// What is open, in one phrase (issue 14): "Draft r3 · unsaved · based on
+/// v1", "v2 · published · read-only", "v1 · Global · read-only".
+pub fn status_text(app: &IdflowApp) -> String {
+    let dirty = app.doc.is_dirty();
+    let summary = |key: u32| app.workflows.iter().find(|w| w.key == key);
+    match &app.doc.source {
         Source::Store {
             key,
             origin: Origin::Global,
             ..
-        } => {
-            let _ = key;
-            "Global · read-only".to_owned()
-        }
+        } => match summary(*key).and_then(|w| w.latest_version) {
+            Some(v) => format!("v{v} · Global · read-only"),
+            None => "Global · read-only".to_owned(),
+        },
         Source::Store { key, revision, .. } => {
-            let published = app
-                .workflows
-                .iter()
-                .find(|w| w.key == *key)
-                .and_then(|w| w.latest_version.map(|v| (v, w.status)));
-            match published {
-                Some((v, idflow_store::Status::Published)) => format!("Published v{v}"),
-                Some((v, _)) => format!("Draft r{revision} · v{v} published"),
-                None => format!("Draft r{revision}"),
+            let latest = summary(*key).and_then(|w| w.latest_version.map(|v| (v, w.status)));
+            match (latest, dirty) {
+                (Some((v, idflow_store::Status::Published)), false) => {
+                    format!("v{v} · published · draft r{revision} unchanged")
+                }
+                (Some((v, _)), true) => format!("Draft r{revision} · unsaved · based on v{v}"),
+                (Some((v, _)), false) => format!("Draft r{revision} · saved · based on v{v}"),
+                (None, true) => format!("Draft r{revision} · unsaved · never published"),
+                (None, false) => format!("Draft r{revision} · saved · never published"),
             }
         }
-        Source::Version { number, .. } => format!("Version {number} · read-only"),
+        Source::Version { number, .. } => format!("v{number} · published · read-only"),
         Source::File(path) => format!(
-            "File {}",
+            "File {} · {}",
             path.file_name()
                 .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default()
+                .unwrap_or_default(),
+            if dirty { "unsaved" } else { "saved" }
         ),
-    };
-    ui.label(RichText::new(state).strong());
+    }
+}
+
+/// Which store the open workflow lives in, as its key is shown.
+pub fn store_name(app: &IdflowApp) -> String {
+    match (&app.doc.source, &app.link) {
+        (Source::File(_), _) => "file".to_owned(),
+        (_, super::link::Link::Local) => "local".to_owned(),
+        (_, super::link::Link::Server { url }) => host_of(url),
+    }
+}
+
+/// The host (and port) of a server URL, for display.
+fn host_of(url: &str) -> String {
+    let rest = url.split("://").nth(1).unwrap_or(url);
+    rest.split('/').next().unwrap_or(rest).to_owned()
+}
+
+fn status(app: &mut IdflowApp, ui: &mut Ui) {
+    if app.doc.is_dirty() {
+        ui.label(RichText::new("●").color(ui.visuals().warn_fg_color))
+            .on_hover_text("Changes not saved yet (autosaved for recovery)");
+    }
+    ui.label(RichText::new(status_text(app)).strong());
     ui.separator();
     let w = app.doc.workflow();
     ui.label(RichText::new(&w.name).strong());
-    ui.label(RichText::new(w.key.to_string()).monospace().weak());
+    ui.label(
+        RichText::new(format!("{} · {}", w.key, store_name(app)))
+            .monospace()
+            .weak(),
+    )
+    .on_hover_text("The workflow's key, and the store it lives in");
 }

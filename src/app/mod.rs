@@ -4,7 +4,7 @@
 //! This module owns the session: which document is open, the store, dialogs
 //! and autosave. Panels live in their own modules and emit commands.
 
-mod actions;
+pub mod actions;
 pub mod canvas;
 mod components;
 mod dialogs;
@@ -106,6 +106,10 @@ pub struct IdflowApp {
     pub theme: ThemePreference,
     quick_add: Option<String>,
     versions_open: bool,
+    /// The draft (with its undo history) set aside while one of its
+    /// workflow's versions is viewed; back to the draft brings it back
+    /// unless the stored draft moved on meanwhile.
+    parked_draft: Option<Document>,
     shortcuts_open: bool,
     allow_close: bool,
     styled: bool,
@@ -191,6 +195,7 @@ impl IdflowApp {
             theme: ThemePreference::System,
             quick_add: None,
             versions_open: false,
+            parked_draft: None,
             shortcuts_open: false,
             allow_close: false,
             styled: false,
@@ -259,7 +264,61 @@ impl IdflowApp {
             };
             self.start_on(&target);
         }
+        self.return_to_last_place();
         self
+    }
+
+    /// The store this session works on, as a place records it.
+    fn place_server(&self) -> Option<String> {
+        match self.link {
+            Link::Local => None,
+            _ => Some(self.settings.server_url.clone()),
+        }
+    }
+
+    /// Remembers the open workflow, its view and the browser tab in the
+    /// settings (saved), to reopen them at the next start.
+    pub fn remember_place(&mut self) {
+        let Source::Store { key, .. } = self.doc.source else {
+            return;
+        };
+        let view = self.canvas.view;
+        self.settings.last_place = Some(settings::Place {
+            server: self.place_server(),
+            key,
+            view: [view.min.x, view.min.y, view.max.x, view.max.y],
+            tab: format!("{:?}", self.browser_tab),
+        });
+        self.save_settings();
+    }
+
+    /// Reopens the workflow of the last session, at its view, when it is in
+    /// the store this session works on and nothing else was asked for.
+    fn return_to_last_place(&mut self) {
+        let Some(place) = self.settings.last_place.clone() else {
+            return;
+        };
+        let on_this_store = place.server == self.place_server();
+        let known = self.workflows.iter().any(|w| w.key == place.key);
+        if !on_this_store || !known || !matches!(self.doc.source, Source::Store { .. }) {
+            return;
+        }
+        if self.doc.key() != Some(place.key) {
+            self.perform(Intent::OpenKey(place.key));
+        }
+        if self.doc.key() != Some(place.key) {
+            return;
+        }
+        let [x0, y0, x1, y1] = place.view;
+        self.canvas.restore_view(egui::Rect::from_min_max(
+            egui::pos2(x0, y0),
+            egui::pos2(x1, y1),
+        ));
+        self.browser_tab = match place.tab.as_str() {
+            "Global" => BrowserTab::Global,
+            "Archived" => BrowserTab::Archived,
+            _ => BrowserTab::Custom,
+        };
     }
 
     /// Opens `target` at start; when it cannot be reached, the session
@@ -285,6 +344,7 @@ impl IdflowApp {
         self.store = store;
         self.link = link;
         self.recovery_root = recovery_root;
+        self.parked_draft = None;
         self.workflows = workflows;
         self.offline = None;
         self.server_form = None;
@@ -304,10 +364,12 @@ impl IdflowApp {
             .map(|w| w.key);
         match first {
             Some(key) => self.perform(Intent::OpenKey(key)),
-            None => self.show_document(Document::open(
-                Workflow::new(0, "Untitled workflow"),
-                Source::File(PathBuf::from("untitled.ron")),
-            )),
+            None => {
+                self.show_document(Document::open(
+                    Workflow::new(0, "Untitled workflow"),
+                    Source::File(PathBuf::from("untitled.ron")),
+                ));
+            }
         }
         let found = recovery::find_all(&self.recovery_root);
         if !found.is_empty() {
@@ -411,8 +473,9 @@ impl IdflowApp {
         }
     }
 
-    fn show_document(&mut self, doc: Document) {
-        self.doc = doc;
+    /// Shows `doc` and returns the document it replaces.
+    fn show_document(&mut self, doc: Document) -> Document {
+        let previous = std::mem::replace(&mut self.doc, doc);
         let settings = (self.canvas.snap, self.canvas.show_minimap);
         self.canvas = Canvas::default();
         (self.canvas.snap, self.canvas.show_minimap) = settings;
@@ -420,6 +483,7 @@ impl IdflowApp {
         self.versions_open = false;
         self.versions_cache = None;
         self.autosave_revision = None;
+        previous
     }
 
     /// The open workflow's published versions (cached until it changes).
@@ -453,21 +517,40 @@ impl IdflowApp {
                     (_, true) => BrowserTab::Archived,
                     (_, false) => BrowserTab::Custom,
                 };
-                self.show_document(Document::open(
-                    draft.workflow,
-                    Source::Store {
-                        key,
-                        revision: draft.revision,
-                        origin,
-                    },
-                ));
+                let parked = self.parked_draft.take().filter(|parked| {
+                    matches!(parked.source, Source::Store { key: k, revision, .. }
+                        if k == key && revision == draft.revision)
+                });
+                match parked {
+                    Some(parked) => self.show_document(parked),
+                    None => self.show_document(Document::open(
+                        draft.workflow,
+                        Source::Store {
+                            key,
+                            revision: draft.revision,
+                            origin,
+                        },
+                    )),
+                };
             }),
             Intent::OpenVersion(key, number) => self
                 .store
                 .version(key, number)
                 .map_err(|e| e.to_string())
                 .map(|v| {
-                    self.show_document(Document::open(v.workflow, Source::Version { key, number }))
+                    let parked = self.parked_draft.take();
+                    let previous = self
+                        .show_document(Document::open(v.workflow, Source::Version { key, number }));
+                    // A clean draft of this workflow keeps its undo history
+                    // for the way back; edits the user chose to discard are
+                    // not parked.
+                    let is_this_draft =
+                        matches!(previous.source, Source::Store { key: k, .. } if k == key);
+                    self.parked_draft = if is_this_draft && !previous.is_dirty() {
+                        Some(previous)
+                    } else {
+                        parked.filter(|p| p.key() == Some(key))
+                    };
                 }),
             Intent::NewBlank => self
                 .store
@@ -485,9 +568,13 @@ impl IdflowApp {
                     self.refresh_workflows();
                     self.perform(Intent::OpenKey(key));
                 }),
-            Intent::OpenFile(path) => read_workflow_file(&path)
-                .map_err(|e| e.to_string())
-                .map(|w| self.show_document(Document::open(w, Source::File(path)))),
+            Intent::OpenFile(path) => {
+                read_workflow_file(&path)
+                    .map_err(|e| e.to_string())
+                    .map(|w| {
+                        self.show_document(Document::open(w, Source::File(path)));
+                    })
+            }
             Intent::SwitchStore(target) => match self.switch_store(&target, true) {
                 Ok(()) => Ok(()),
                 Err(message) => match self.server_form.as_mut() {
@@ -829,6 +916,7 @@ impl eframe::App for IdflowApp {
     fn on_exit(&mut self) {
         // Unsaved work stays in the recovery file (offered at the next start).
         self.autosave_now();
+        self.remember_place();
     }
 }
 

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use idflow_store::files::{FileError, write_atomic};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Settings {
     /// Open the team server at start instead of the local store.
@@ -19,6 +19,21 @@ pub struct Settings {
     pub server_url: String,
     /// A token from `idflow token create`.
     pub server_token: String,
+    /// Where the user left off, reopened at the next start (issue 14).
+    pub last_place: Option<Place>,
+}
+
+/// The workflow that was open, the canvas view on it and the browser tab.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Place {
+    /// The store it lives in: `None` for the local store, else the team
+    /// server's URL.
+    pub server: Option<String>,
+    pub key: u32,
+    /// The visible scene rectangle: min x, min y, max x, max y.
+    pub view: [f32; 4],
+    /// `Global`, `Custom` or `Archived`.
+    pub tab: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -96,6 +111,12 @@ mod tests {
             use_server: true,
             server_url: "http://127.0.0.1:8080".into(),
             server_token: "idf_secret".into(),
+            last_place: Some(Place {
+                server: None,
+                key: 200000,
+                view: [-40.0, -120.0, 1360.0, 580.0],
+                tab: "Custom".into(),
+            }),
         };
         settings.save(&path).unwrap();
         assert_eq!(Settings::load(&path).unwrap(), settings);

@@ -307,6 +307,16 @@ impl Canvas {
         Rect::from_min_size(pos2(entry.left() - 60.0, centre_y - size.y / 2.0), size)
     }
 
+    /// Shows `view` (scene coordinates) instead of fitting the workflow on
+    /// the next frame: a view the user left off at.
+    pub fn restore_view(&mut self, view: Rect) {
+        if view.is_positive() && view.min.is_finite() && view.max.is_finite() {
+            self.view = view;
+            self.fit_requested = false;
+            self.fitted = None;
+        }
+    }
+
     pub fn centre_on(&mut self, point: Pos2) {
         self.view = self.view.translate(point - self.view.center());
     }
