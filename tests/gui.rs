@@ -767,3 +767,164 @@ fn undo_survives_a_visit_to_a_version() {
         "the added step undone"
     );
 }
+
+/// Issue 14: every card on the canvas is an AccessKit node with its title
+/// as label and its kind and findings as description, listed in flow order.
+#[test]
+fn canvas_cards_are_announced_in_flow_order_with_kind_and_findings() {
+    use egui_kittest::kittest::By;
+    let dir = TempDir::new().expect("tmp");
+    let mut h = harness(app_on(&dir));
+    new_from_global(&mut h, "10011 · ID and identity verification (IDIV)");
+    // A finding on one card: remove the edge into the end step.
+    let edge = h
+        .state()
+        .doc
+        .workflow()
+        .edges
+        .last()
+        .cloned()
+        .expect("an edge");
+    h.state_mut()
+        .doc
+        .apply(idflow::document::Command::RemoveEdge(edge))
+        .expect("edit");
+    h.run_steps(3);
+
+    let app = h.state();
+    let workflow = app.doc.workflow().clone();
+    let expected: Vec<String> = idflow_core::layout::flow_order(&workflow)
+        .into_iter()
+        .map(|i| idflow::app::canvas::node_title(&workflow.nodes[i]))
+        .collect();
+    let cards: Vec<(String, String)> = h
+        .query_all(By::new().predicate(|node| {
+            node.description()
+                .is_some_and(|d| d.contains(" step, ") || d.starts_with("If/Else decision, "))
+        }))
+        .map(|node| {
+            let ak = node.accesskit_node();
+            (
+                ak.label().unwrap_or_default(),
+                ak.description().unwrap_or_default(),
+            )
+        })
+        .collect();
+    let titles: Vec<&String> = cards.iter().map(|(t, _)| t).collect();
+    assert_eq!(titles, expected.iter().collect::<Vec<_>>(), "in flow order");
+    assert!(
+        cards
+            .iter()
+            .any(|(_, d)| d.starts_with("Acquisition step, no findings")),
+        "{cards:?}"
+    );
+    assert!(
+        cards
+            .iter()
+            .any(|(_, d)| d.contains("1 finding") || d.contains("findings (worst")),
+        "{cards:?}"
+    );
+}
+
+fn focused(h: &Harness<'static, IdflowApp>) -> Option<egui::Id> {
+    h.ctx.memory(|m| m.focused())
+}
+
+/// Issue 14: F6 walks the keyboard through every region (workflows,
+/// components, canvas, properties, problems) and leaves each, a text field
+/// included; Shift+F6 walks back.
+#[test]
+fn f6_reaches_every_region_and_leaves_each() {
+    let dir = TempDir::new().expect("tmp");
+    let mut h = harness(app_on(&dir));
+    new_from_global(&mut h, "10011 · ID and identity verification (IDIV)");
+    let f6 = |h: &mut Harness<'static, IdflowApp>, modifiers: Modifiers| {
+        h.key_press_modifiers(modifiers, Key::F6);
+        h.run_steps(3);
+    };
+    f6(&mut h, Modifiers::NONE);
+    assert_eq!(focused(&h), h.state().anchors.browser, "workflows");
+    f6(&mut h, Modifiers::NONE);
+    assert_eq!(focused(&h), h.state().anchors.palette, "components");
+    f6(&mut h, Modifiers::NONE);
+    assert!(h.state().canvas.has_keyboard_focus(&h.ctx), "canvas");
+    f6(&mut h, Modifiers::NONE);
+    assert!(h.ctx.text_edit_focused(), "properties: the workflow's name");
+    f6(&mut h, Modifiers::NONE);
+    assert_eq!(
+        focused(&h),
+        h.state().anchors.problems,
+        "problems, out of a text field"
+    );
+    f6(&mut h, Modifiers::NONE);
+    assert_eq!(focused(&h), h.state().anchors.browser, "round to the start");
+    f6(&mut h, Modifiers::SHIFT);
+    assert_eq!(
+        focused(&h),
+        h.state().anchors.problems,
+        "Shift+F6 walks back"
+    );
+}
+
+/// Issue 14: on the canvas, Tab and Shift+Tab walk the selection in flow
+/// order, arrows nudge it (a burst is one undo step; Shift: a grid step),
+/// Enter goes to the step's title and Esc comes back, all from the keys.
+#[test]
+fn the_canvas_works_from_the_keyboard() {
+    let dir = TempDir::new().expect("tmp");
+    let mut h = harness(app_on(&dir));
+    new_from_global(&mut h, "10011 · ID and identity verification (IDIV)");
+    for _ in 0..3 {
+        h.key_press(Key::F6);
+        h.run_steps(3);
+    }
+    assert!(h.state().canvas.has_keyboard_focus(&h.ctx));
+    let workflow = h.state().doc.workflow().clone();
+    let order: Vec<NodeId> = idflow_core::layout::flow_order(&workflow)
+        .into_iter()
+        .map(|i| workflow.nodes[i].id.clone())
+        .collect();
+    let selected = |h: &Harness<'static, IdflowApp>| -> Vec<NodeId> {
+        h.state().doc.selection.nodes.iter().cloned().collect()
+    };
+    let key = |h: &mut Harness<'static, IdflowApp>, modifiers: Modifiers, key: Key| {
+        h.key_press_modifiers(modifiers, key);
+        h.run_steps(2);
+    };
+    key(&mut h, Modifiers::NONE, Key::Tab);
+    assert_eq!(selected(&h), [order[0].clone()]);
+    key(&mut h, Modifiers::NONE, Key::Tab);
+    assert_eq!(selected(&h), [order[1].clone()]);
+    key(&mut h, Modifiers::SHIFT, Key::Tab);
+    assert_eq!(selected(&h), [order[0].clone()]);
+    assert!(
+        h.state().canvas.has_keyboard_focus(&h.ctx),
+        "Tab stays on the canvas"
+    );
+
+    let at =
+        |h: &Harness<'static, IdflowApp>| h.state().doc.node(&order[0]).expect("node").position;
+    let start = at(&h);
+    for _ in 0..3 {
+        key(&mut h, Modifiers::NONE, Key::ArrowRight);
+    }
+    key(&mut h, Modifiers::SHIFT, Key::ArrowDown);
+    let moved = at(&h);
+    assert_eq!(
+        (moved.x - start.x, moved.y - start.y),
+        (3.0, idflow::app::theme::GRID)
+    );
+    key(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(at(&h), start, "the burst is one undo step");
+
+    key(&mut h, Modifiers::NONE, Key::Enter);
+    h.run_steps(2);
+    assert!(h.ctx.text_edit_focused(), "Enter: the step's title field");
+    key(&mut h, Modifiers::NONE, Key::Escape);
+    h.run_steps(2);
+    assert!(
+        h.state().canvas.has_keyboard_focus(&h.ctx),
+        "Esc: back to the canvas"
+    );
+    assert_eq!(selected(&h), [order[0].clone()], "the selection stays");
+}

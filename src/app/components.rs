@@ -15,7 +15,8 @@ pub fn browser(app: &mut IdflowApp, ui: &mut Ui) {
     super::link::selector(app, ui);
     ui.add_space(4.0);
     ui.horizontal(|ui| {
-        ui.selectable_value(&mut app.browser_tab, BrowserTab::Global, "Global");
+        let global = ui.selectable_value(&mut app.browser_tab, BrowserTab::Global, "Global");
+        app.anchors.browser = Some(global.id);
         ui.selectable_value(&mut app.browser_tab, BrowserTab::Custom, "Custom");
         let archived = app.workflows.iter().filter(|w| w.archived).count();
         if archived > 0 || app.browser_tab == BrowserTab::Archived {
@@ -113,13 +114,15 @@ pub fn browser(app: &mut IdflowApp, ui: &mut Ui) {
 pub fn palette(app: &mut IdflowApp, ui: &mut Ui) {
     ui.separator();
     let heading = ui.label(RichText::new("Components").strong());
-    ui.add(
-        egui::TextEdit::singleline(&mut app.component_search)
-            .hint_text("🔍 Search: a step, capability, channel…")
-            .desired_width(f32::INFINITY),
-    )
-    .labelled_by(heading.id)
-    .on_hover_text("Matches names, groups, credentials, channels and capabilities");
+    let search = ui
+        .add(
+            egui::TextEdit::singleline(&mut app.component_search)
+                .hint_text("🔍 Search: a step, capability, channel…")
+                .desired_width(f32::INFINITY),
+        )
+        .labelled_by(heading.id)
+        .on_hover_text("Matches names, groups, credentials, channels and capabilities");
+    app.anchors.palette = Some(search.id);
     let query = app.component_search.to_lowercase();
     let terms: Vec<&str> = query.split_whitespace().collect();
     let entries = catalog::palette();

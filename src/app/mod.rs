@@ -49,6 +49,34 @@ pub enum Intent {
     Quit,
 }
 
+/// The regions F6 walks through, in order (issue 14).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Region {
+    Browser,
+    Palette,
+    Canvas,
+    Properties,
+    Problems,
+}
+
+impl Region {
+    pub const ALL: [Region; 5] = [
+        Region::Browser,
+        Region::Palette,
+        Region::Canvas,
+        Region::Properties,
+        Region::Problems,
+    ];
+}
+
+/// Each region's first widget this frame: where F6 puts the keyboard.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RegionAnchors {
+    pub browser: Option<egui::Id>,
+    pub palette: Option<egui::Id>,
+    pub problems: Option<egui::Id>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BrowserTab {
     Global,
@@ -106,6 +134,9 @@ pub struct IdflowApp {
     pub theme: ThemePreference,
     quick_add: Option<String>,
     versions_open: bool,
+    /// Where F6 last put the keyboard, and where each region starts.
+    pub region: Option<Region>,
+    pub anchors: RegionAnchors,
     /// The draft (with its undo history) set aside while one of its
     /// workflow's versions is viewed; back to the draft brings it back
     /// unless the stored draft moved on meanwhile.
@@ -195,6 +226,8 @@ impl IdflowApp {
             theme: ThemePreference::System,
             quick_add: None,
             versions_open: false,
+            region: None,
+            anchors: RegionAnchors::default(),
             parked_draft: None,
             shortcuts_open: false,
             allow_close: false,
@@ -423,6 +456,44 @@ impl IdflowApp {
             ),
             Err(e) => self.notify(ctx, format!("Not copied: {e}"), true),
         }
+    }
+
+    /// Moves the keyboard to the next region (`forward`) or the previous
+    /// one: F6 and Shift+F6. No region keeps the keyboard for itself.
+    pub fn cycle_region(&mut self, ctx: &egui::Context, forward: bool) {
+        let at = self
+            .region
+            .and_then(|r| Region::ALL.iter().position(|x| *x == r));
+        let next = match (at, forward) {
+            (Some(i), true) => (i + 1) % Region::ALL.len(),
+            (Some(i), false) => (i + Region::ALL.len() - 1) % Region::ALL.len(),
+            (None, true) => 0,
+            (None, false) => Region::ALL.len() - 1,
+        };
+        let region = Region::ALL[next];
+        self.region = Some(region);
+        let anchor = match region {
+            Region::Browser => self.anchors.browser,
+            Region::Palette => self.anchors.palette,
+            Region::Problems => self.anchors.problems,
+            Region::Canvas => {
+                self.canvas.request_keyboard_focus();
+                None
+            }
+            Region::Properties => {
+                self.properties.focus_requested = true;
+                None
+            }
+        };
+        match anchor {
+            Some(id) => ctx.memory_mut(|m| m.request_focus(id)),
+            None => ctx.memory_mut(|m| {
+                if let Some(id) = m.focused() {
+                    m.surrender_focus(id);
+                }
+            }),
+        }
+        ctx.request_repaint();
     }
 
     /// Archives a custom workflow (hidden from the Custom tab, kept under
@@ -877,7 +948,9 @@ impl IdflowApp {
             .show(ui, |ui| {
                 ui.add_space(2.0);
                 ui.horizontal(|ui| {
-                    ui.selectable_value(&mut self.bottom_tab, BottomTab::Problems, "Problems");
+                    let problems =
+                        ui.selectable_value(&mut self.bottom_tab, BottomTab::Problems, "Problems");
+                    self.anchors.problems = Some(problems.id);
                     ui.selectable_value(&mut self.bottom_tab, BottomTab::TestRun, "Test run");
                 });
                 ui.separator();
@@ -901,6 +974,10 @@ impl IdflowApp {
             });
         if let Some(refusal) = self.canvas.take_refusal() {
             self.notify(&ctx, refusal, true);
+        }
+        if self.canvas.take_properties_request() {
+            self.properties.focus_requested = true;
+            ctx.request_repaint();
         }
         dialogs::show(self, &ctx);
         link::server_window(self, &ctx);

@@ -6,6 +6,23 @@ use super::IdflowApp;
 
 pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Ctrl+S", "Save the draft"),
+    (
+        "F6 / Shift+F6",
+        "Next / previous region: workflows, components, canvas, properties, problems",
+    ),
+    (
+        "Tab / Shift+Tab (canvas)",
+        "Select the next / previous step in flow order",
+    ),
+    (
+        "Arrows (canvas)",
+        "Nudge the selection by a pixel; with Shift by a grid step",
+    ),
+    (
+        "Enter (canvas)",
+        "Edit the selected step in the properties panel",
+    ),
+    ("Esc (properties)", "Back to the canvas"),
     ("Ctrl+Z", "Undo"),
     ("Ctrl+Shift+Z / Ctrl+Y", "Redo"),
     ("Delete / Backspace", "Delete the selection"),
@@ -49,6 +66,20 @@ pub fn handle(app: &mut IdflowApp, ctx: &egui::Context) {
     if pressed(command, Key::S) {
         app.save();
     }
+    // F6 works from anywhere, a text field included: no region traps the
+    // keyboard.
+    if app.dialog.is_none() {
+        if pressed(Modifiers::SHIFT, Key::F6) {
+            app.cycle_region(ctx, false);
+        } else if pressed(Modifiers::NONE, Key::F6) {
+            app.cycle_region(ctx, true);
+        }
+    }
+    if typing && app.dialog.is_none() && ctx.input(|i| i.key_pressed(Key::Escape)) {
+        // A field that still has the keyboard lets go of it on Esc; the
+        // canvas takes it, so Esc is the way back from the properties.
+        app.canvas.request_keyboard_focus();
+    }
     if typing || app.dialog.is_some() {
         return;
     }
@@ -89,9 +120,15 @@ pub fn handle(app: &mut IdflowApp, ctx: &egui::Context) {
         app.shortcuts_open = true;
     }
     if pressed(Modifiers::NONE, Key::Escape) {
-        app.doc.selection.clear();
-        app.canvas.selected_edge = None;
         app.quick_add = None;
+        if app.canvas.has_keyboard_focus(ctx) || ctx.memory(|m| m.focused().is_some()) {
+            app.doc.selection.clear();
+            app.canvas.selected_edge = None;
+        } else {
+            // Nothing has the keyboard (a field just let go of it): back
+            // to the canvas, selection kept.
+            app.canvas.request_keyboard_focus();
+        }
     }
     if pressed(Modifiers::NONE, Key::Delete) || pressed(Modifiers::NONE, Key::Backspace) {
         let result = if let Some(edge) = app.canvas.selected_edge.take() {

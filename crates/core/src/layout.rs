@@ -10,9 +10,16 @@ use crate::model::{NodeId, Port, Position, Workflow};
 pub const COLUMN_WIDTH: f32 = 280.0;
 pub const ROW_HEIGHT: f32 = 170.0;
 
-/// New positions for every node. Linear in nodes and edges, plus a sort per
-/// column.
-pub fn layered(workflow: &Workflow) -> Vec<(NodeId, Position)> {
+/// The nodes' indices in flow order: every step after the steps that lead
+/// into it, entries first, a decision's Then before its Else; nodes on
+/// cycles follow in file order. What the keyboard and a screen reader walk
+/// through, and the order auto-layout places. Linear in nodes and edges.
+pub fn flow_order(workflow: &Workflow) -> Vec<usize> {
+    flow(workflow).0
+}
+
+/// Flow order, with each node's incoming edges (by index).
+fn flow(workflow: &Workflow) -> (Vec<usize>, Vec<Vec<(usize, Port)>>) {
     let n = workflow.nodes.len();
     let index: HashMap<&NodeId, usize> = workflow
         .nodes
@@ -47,6 +54,14 @@ pub fn layered(workflow: &Workflow) -> Vec<(NodeId, Position)> {
         placed[i] = true;
     }
     order.extend((0..n).filter(|&i| !placed[i]));
+    (order, incoming)
+}
+
+/// New positions for every node. Linear in nodes and edges, plus a sort per
+/// column.
+pub fn layered(workflow: &Workflow) -> Vec<(NodeId, Position)> {
+    let n = workflow.nodes.len();
+    let (order, incoming) = flow(workflow);
 
     let mut column = vec![0usize; n];
     let mut done = vec![false; n];
@@ -114,6 +129,34 @@ pub fn layered(workflow: &Workflow) -> Vec<(NodeId, Position)> {
 mod tests {
     use super::*;
     use crate::synthetic::synthetic_workflow;
+
+    /// Every edge goes forward in flow order and each node appears once
+    /// (10011's sample and a large synthetic flow).
+    #[test]
+    fn flow_order_puts_every_step_after_what_leads_into_it() {
+        let sample = crate::format::parse_workflow(
+            include_str!("../../../sample_workflows/10011-idiv.ron"),
+            crate::format::Format::Ron,
+        )
+        .expect("sample");
+        for w in [sample, synthetic_workflow(200)] {
+            let order = flow_order(&w);
+            let mut rank = vec![usize::MAX; w.nodes.len()];
+            for (r, &i) in order.iter().enumerate() {
+                assert_eq!(rank[i], usize::MAX, "node {i} twice");
+                rank[i] = r;
+            }
+            let index: HashMap<&NodeId, usize> = w
+                .nodes
+                .iter()
+                .enumerate()
+                .map(|(i, n)| (&n.id, i))
+                .collect();
+            for edge in &w.edges {
+                assert!(rank[index[&edge.from]] < rank[index[&edge.to]], "{edge:?}");
+            }
+        }
+    }
 
     #[test]
     fn every_node_gets_a_distinct_place_and_edges_point_right() {

@@ -6,6 +6,7 @@
 mod card;
 mod draw;
 mod geometry;
+mod keyboard;
 mod minimap;
 mod notes;
 mod toolbar;
@@ -109,6 +110,19 @@ pub struct Canvas {
     legibility: draw::Legibility,
     titles_fingerprint: Option<u64>,
     bounds_revision: Option<u64>,
+    /// The nodes' indices in flow order (`idflow_core::layout::flow_order`):
+    /// the order cards are offered to the keyboard and a screen reader.
+    order: Vec<usize>,
+    order_revision: Option<u64>,
+    /// The canvas's own widget (its background): the keyboard target.
+    keyboard_id: Option<egui::Id>,
+    keyboard_focus_requested: bool,
+    /// Enter pressed on a selected step: the app hands the keyboard to the
+    /// properties panel.
+    properties_requested: bool,
+    /// The last arrow nudge: when, the document revision it left, and the
+    /// undo gesture it extends.
+    nudge_burst: Option<(f64, u64, u64)>,
     /// Scene -> screen transform of the last frame.
     to_global: egui::emath::TSTransform,
     /// Screen area of the last frame.
@@ -158,6 +172,12 @@ impl Default for Canvas {
             legibility: draw::Legibility::default(),
             titles_fingerprint: None,
             bounds_revision: None,
+            order: Vec::new(),
+            order_revision: None,
+            keyboard_id: None,
+            keyboard_focus_requested: false,
+            properties_requested: false,
+            nudge_burst: None,
             to_global: Default::default(),
             outer: Rect::NOTHING,
             refused: None,
@@ -241,6 +261,10 @@ impl Canvas {
                     .fonts_mut(|fonts| draw::legibility(fonts, titles.iter().map(String::as_str)));
                 self.titles_fingerprint = Some(fingerprint);
             }
+        }
+        if self.order_revision != Some(revision) {
+            self.order = idflow_core::layout::flow_order(doc.workflow());
+            self.order_revision = Some(revision);
         }
         if self.badges_revision != Some(revision) {
             let mut badges: HashMap<NodeId, (Severity, usize)> = HashMap::new();
@@ -369,6 +393,7 @@ impl Canvas {
 
     pub fn show(&mut self, ui: &mut Ui, doc: &mut Document) -> Option<(usize, Position)> {
         self.refresh_caches(ui.ctx(), doc);
+        self.keyboard_keys(ui, doc);
         let outer = ui.available_rect_before_wrap();
         self.outer = outer;
         // A fitted view stays fitted while the canvas changes size (panels
@@ -421,6 +446,7 @@ impl Canvas {
         }
         self.apply_actions(ui, doc, actions);
         self.background(ui, doc, &response);
+        self.keyboard_focus(ui, &response);
 
         // Dropping a palette entry.
         let mut dropped = None;
@@ -592,7 +618,9 @@ impl Canvas {
         self.notes_ui(ui, doc, detail, actions);
 
         let highlight: std::collections::HashSet<&NodeId> = self.highlighted.iter().collect();
-        for node in &workflow.nodes {
+        // In flow order: the order AccessKit lists the cards in, and the
+        // order Tab walks.
+        for node in self.order.iter().filter_map(|&i| workflow.nodes.get(i)) {
             let rect = card_rect(node);
             if !rect.expand(geometry::PORT_RADIUS).intersects(visible) {
                 continue;
@@ -603,6 +631,12 @@ impl Canvas {
             let title = node_title(node);
             response
                 .widget_info(|| egui::WidgetInfo::labeled(egui::WidgetType::Button, true, &title));
+            // What a screen reader says after the title: the kind of step
+            // and its findings (built only while AccessKit is on).
+            let badge = self.badges.get(&node.id).copied();
+            ui.ctx().accesskit_node_builder(id, |builder| {
+                builder.set_description(card_description(node, badge));
+            });
             let state = draw::CardState {
                 selected: doc.selection.nodes.contains(&node.id),
                 hovered: response.hovered(),
@@ -939,4 +973,34 @@ impl Canvas {
 /// The colour of a finding's badge (shared with the problems panel).
 pub fn badge_color(severity: Severity, dark: bool) -> Color32 {
     theme::severity_color(severity, dark)
+}
+
+/// A card's description for assistive technology: "Service step, 2
+/// findings (worst: error)".
+pub fn card_description(
+    node: &idflow_core::model::Node,
+    badge: Option<(Severity, usize)>,
+) -> String {
+    use idflow_core::model::NodeKindTag;
+    let kind = match node.kind.tag() {
+        NodeKindTag::Acquisition => "Acquisition step",
+        NodeKindTag::Service => "Service step",
+        NodeKindTag::RiskSignal => "Risk signal step",
+        NodeKindTag::Decision => "If/Else decision",
+        NodeKindTag::RiskCalculation => "Risk calculation step",
+        NodeKindTag::Terminal => "End step",
+    };
+    match badge {
+        None => format!("{kind}, no findings"),
+        Some((severity, 1)) => format!("{kind}, 1 finding ({})", severity_word(severity)),
+        Some((severity, n)) => format!("{kind}, {n} findings (worst: {})", severity_word(severity)),
+    }
+}
+
+fn severity_word(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "info",
+    }
 }

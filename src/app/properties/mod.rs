@@ -49,6 +49,9 @@ pub struct PropertiesPanel {
     /// Why the last edit was refused, until the app shows it (a toast: a
     /// line inserted in the panel would move the fields under the pointer).
     error: Option<String>,
+    /// Enter on the canvas: the keyboard goes to the selected step's first
+    /// field (its title) on the next frame.
+    pub focus_requested: bool,
 }
 
 /// How the draft's changes are applied at the end of a frame.
@@ -115,6 +118,9 @@ impl PropertiesPanel {
                     ui.add_space(theme::SPACING);
                 }
                 ui.add_enabled_ui(!read_only, |ui| self.contents(ui, doc));
+                // A request no field took (a note, several steps, a
+                // read-only workflow) must not steal the keyboard later.
+                self.focus_requested = false;
                 ui.add_space(theme::SPACING * 2.0);
             });
     }
@@ -240,6 +246,9 @@ fn header(ctx: &mut Ctx<'_>, ui: &mut Ui, node: &mut Node) {
                 )
                 .labelled_by(label.id)
                 .on_hover_text("What the canvas card shows; empty shows the kind's name.");
+            if std::mem::take(&mut ctx.panel.focus_requested) {
+                response.request_focus();
+            }
             ctx.continuous(&response, "title");
         });
         widgets::row(ui, "Node id", |ui, label| {

@@ -55,6 +55,9 @@ pub(super) fn ui(panel: &mut PropertiesPanel, ui: &mut Ui, doc: &mut Document) {
                         .desired_width(widgets::field_width(ui)),
                 )
                 .labelled_by(label.id);
+            if std::mem::take(&mut panel.focus_requested) {
+                response.request_focus();
+            }
             commit = commit.or(panel.field_gesture(&response, "(workflow)", "name"));
             findings::slot(ui, &workflow_findings, &["name"]);
         });
