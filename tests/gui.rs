@@ -928,3 +928,99 @@ fn the_canvas_works_from_the_keyboard() {
     );
     assert_eq!(selected(&h), [order[0].clone()], "the selection stays");
 }
+
+fn type_text(h: &mut Harness<'static, IdflowApp>, text: &str) {
+    h.event(Event::Text(text.to_owned()));
+    h.run_steps(2);
+}
+
+/// Issue 14 acceptance: from an empty workflow, the shape of 10011 (ID,
+/// selfie, ID & identity verification, risk calculation, end) is added,
+/// wired and one field configured with the keyboard alone: F6 to the
+/// canvas, Ctrl+F quick add (after the selected step, wired in), Esc, Tab,
+/// Ctrl+K "Connect to…", Enter to the title and Esc back. No pointer event
+/// is sent.
+#[test]
+fn the_shape_of_10011_from_the_keyboard_alone() {
+    let dir = TempDir::new().expect("tmp");
+    let mut app = app_on(&dir);
+    app.perform(idflow::app::Intent::NewBlank);
+    let mut h = harness(app);
+    assert!(h.state().doc.workflow().nodes.is_empty());
+    let key = |h: &mut Harness<'static, IdflowApp>, modifiers: Modifiers, key: Key| {
+        h.key_press_modifiers(modifiers, key);
+        h.run_steps(3);
+    };
+    for _ in 0..3 {
+        key(&mut h, Modifiers::NONE, Key::F6);
+    }
+    assert!(h.state().canvas.has_keyboard_focus(&h.ctx));
+    let quick_add = |h: &mut Harness<'static, IdflowApp>, query: &str| {
+        key(h, Modifiers::COMMAND, Key::F);
+        type_text(h, query);
+        key(h, Modifiers::NONE, Key::Enter);
+    };
+    quick_add(&mut h, "ID");
+    quick_add(&mut h, "Selfie");
+    quick_add(&mut h, "identity verification");
+    quick_add(&mut h, "Risk calculation");
+    // The end step unwired (nothing selected), then wired by name.
+    key(&mut h, Modifiers::NONE, Key::Escape);
+    assert!(h.state().doc.selection.nodes.is_empty());
+    quick_add(&mut h, "End (decision");
+    let risk = h.state().doc.workflow().nodes[3].id.clone();
+    for _ in 0..5 {
+        if h.state().doc.selection.nodes.iter().any(|id| *id == risk) {
+            break;
+        }
+        key(&mut h, Modifiers::NONE, Key::Tab);
+    }
+    key(&mut h, Modifiers::COMMAND, Key::K);
+    type_text(&mut h, "End");
+    key(&mut h, Modifiers::NONE, Key::Enter);
+    // One field: the end step's title.
+    let end = h.state().doc.workflow().nodes[4].id.clone();
+    key(&mut h, Modifiers::NONE, Key::Tab);
+    assert_eq!(h.state().doc.selection.nodes.first(), Some(&end));
+    key(&mut h, Modifiers::NONE, Key::Enter);
+    key(&mut h, Modifiers::COMMAND, Key::A);
+    type_text(&mut h, "Decision");
+    key(&mut h, Modifiers::NONE, Key::Escape);
+
+    let w = h.state().doc.workflow().clone();
+    let kinds: Vec<&str> = w
+        .nodes
+        .iter()
+        .map(|n| match &n.kind {
+            NodeKind::Acquisition(_) => "acquisition",
+            NodeKind::Service(_) => "service",
+            NodeKind::RiskCalculation(_) => "risk",
+            NodeKind::Terminal(_) => "end",
+            _ => "other",
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        ["acquisition", "acquisition", "service", "risk", "end"]
+    );
+    let chain: Vec<(usize, usize)> = w
+        .edges
+        .iter()
+        .map(|e| {
+            let at = |id: &NodeId| w.nodes.iter().position(|n| &n.id == id).expect("node");
+            (at(&e.from), at(&e.to))
+        })
+        .collect();
+    assert_eq!(chain, [(0, 1), (1, 2), (2, 3), (3, 4)], "wired in order");
+    assert_eq!(w.nodes[4].title, "Decision");
+    assert!(
+        h.state().canvas.has_keyboard_focus(&h.ctx),
+        "Esc: back on the canvas"
+    );
+    let rects: Vec<egui::Rect> = w.nodes.iter().map(idflow::app::canvas::card_rect).collect();
+    for (i, a) in rects.iter().enumerate() {
+        for b in &rects[i + 1..] {
+            assert!(!a.intersects(*b), "cards overlap: {a:?} {b:?}");
+        }
+    }
+}

@@ -5,7 +5,6 @@ use std::path::PathBuf;
 
 use egui::{Id, Modal, RichText};
 use idflow_core::catalog::palette;
-use idflow_core::model::Position;
 use idflow_store::recovery::Recovery;
 
 use super::canvas::Canvas;
@@ -137,6 +136,7 @@ pub fn show(app: &mut IdflowApp, ctx: &egui::Context) {
     versions(app, ctx);
     shortcuts_window(app, ctx);
     quick_add(app, ctx);
+    connect_to(app, ctx);
     toast(app, ctx);
 }
 
@@ -343,22 +343,80 @@ fn quick_add(app: &mut IdflowApp, ctx: &egui::Context) {
     if let Some(i) = chosen
         && let Some(entry) = palette().get(i)
     {
-        let c = app.canvas.view.center();
-        if let Err(refusal) = Canvas::add_node(
-            &mut app.doc,
-            entry.kind.clone(),
-            entry.title,
-            Position::new(
-                c.x - theme::CARD_WIDTH / 2.0,
-                c.y - theme::CARD_HEIGHT / 2.0,
-            ),
-        ) {
+        // After the selected step, wired in, on a free spot (insert.rs).
+        if let Err(refusal) = app
+            .canvas
+            .quick_add(&mut app.doc, entry.kind.clone(), entry.title)
+        {
             app.canvas.refuse(refusal);
         }
+        app.canvas.request_keyboard_focus();
         close = true;
     }
     if close {
         app.quick_add = None;
+    }
+}
+
+/// "Connect to…" (Ctrl+K): wires the selected step's free port to a step
+/// chosen by name; Enter takes the first match, Esc closes.
+fn connect_to(app: &mut IdflowApp, ctx: &egui::Context) {
+    let Some(query) = app.connect_to.as_mut() else {
+        return;
+    };
+    let mut chosen = None;
+    let mut close = false;
+    let from = app
+        .doc
+        .selection
+        .nodes
+        .first()
+        .cloned()
+        .filter(|_| app.doc.selection.nodes.len() == 1);
+    egui::Window::new("Connect to…")
+        .collapsible(false)
+        .resizable(false)
+        .anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, 80.0))
+        .show(ctx, |ui| {
+            let edit = ui.add(
+                egui::TextEdit::singleline(query)
+                    .hint_text("Type a step's name…")
+                    .desired_width(320.0),
+            );
+            edit.request_focus();
+            let q = query.to_lowercase();
+            let matches: Vec<(idflow_core::model::NodeId, String)> = app
+                .doc
+                .workflow()
+                .nodes
+                .iter()
+                .filter(|n| Some(&n.id) != from.as_ref())
+                .map(|n| (n.id.clone(), super::canvas::node_title(n)))
+                .filter(|(id, title)| title.to_lowercase().contains(&q) || id.as_str().contains(&q))
+                .collect();
+            if ui.input(|i| i.key_pressed(egui::Key::Enter))
+                && let Some((id, _)) = matches.first()
+            {
+                chosen = Some(id.clone());
+            }
+            if ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+                close = true;
+            }
+            for (id, title) in matches {
+                if ui.selectable_label(false, title).clicked() {
+                    chosen = Some(id);
+                }
+            }
+        });
+    if let Some(to) = chosen {
+        if let Err(why) = Canvas::connect_selected_to(&mut app.doc, &to) {
+            app.notify(ctx, why, true);
+        }
+        app.canvas.request_keyboard_focus();
+        close = true;
+    }
+    if close {
+        app.connect_to = None;
     }
 }
 

@@ -133,6 +133,8 @@ pub struct IdflowApp {
     autosave_revision: Option<u64>,
     pub theme: ThemePreference,
     quick_add: Option<String>,
+    /// The "Connect to…" picker's query while it is open.
+    connect_to: Option<String>,
     versions_open: bool,
     /// Where F6 last put the keyboard, and where each region starts.
     pub region: Option<Region>,
@@ -225,6 +227,7 @@ impl IdflowApp {
             autosave_revision: None,
             theme: ThemePreference::System,
             quick_add: None,
+            connect_to: None,
             versions_open: false,
             region: None,
             anchors: RegionAnchors::default(),

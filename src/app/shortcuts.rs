@@ -32,7 +32,14 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ),
     ("Ctrl+D", "Duplicate the selection"),
     ("Ctrl+A", "Select all nodes"),
-    ("Ctrl+F", "Quick add a component"),
+    (
+        "Ctrl+F",
+        "Quick add a component (after the selected step, wired in)",
+    ),
+    (
+        "Ctrl+K",
+        "Connect the selected step's free output to a step chosen by name",
+    ),
     ("Ctrl+L", "Auto-layout"),
     ("N", "Add a sticky note (at the pointer)"),
     ("Double-click a note", "Edit its text"),
@@ -106,6 +113,9 @@ pub fn handle(app: &mut IdflowApp, ctx: &egui::Context) {
     if pressed(command, Key::F) {
         app.quick_add = Some(String::new());
     }
+    if pressed(command, Key::K) {
+        app.connect_to = Some(String::new());
+    }
     if pressed(command, Key::L) && !app.doc.read_only() {
         app.canvas.auto_layout(&mut app.doc);
     }
@@ -121,6 +131,7 @@ pub fn handle(app: &mut IdflowApp, ctx: &egui::Context) {
     }
     if pressed(Modifiers::NONE, Key::Escape) {
         app.quick_add = None;
+        app.connect_to = None;
         if app.canvas.has_keyboard_focus(ctx) || ctx.memory(|m| m.focused().is_some()) {
             app.doc.selection.clear();
             app.canvas.selected_edge = None;

@@ -86,7 +86,8 @@ impl Canvas {
         }
         if ui.memory(|m| m.has_focus(id)) {
             // Tab and the arrows stay with the canvas instead of moving
-            // the focus to the next widget.
+            // the focus to the next widget; Esc clears the selection
+            // (shortcuts.rs) rather than dropping the keyboard.
             ui.memory_mut(|m| {
                 m.set_focus_lock_filter(
                     id,
@@ -94,7 +95,7 @@ impl Canvas {
                         tab: true,
                         horizontal_arrows: true,
                         vertical_arrows: true,
-                        escape: false,
+                        escape: true,
                     },
                 )
             });

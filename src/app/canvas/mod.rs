@@ -6,6 +6,7 @@
 mod card;
 mod draw;
 mod geometry;
+mod insert;
 mod keyboard;
 mod minimap;
 mod notes;
@@ -943,7 +944,21 @@ impl Canvas {
         title: &str,
         at: Position,
     ) -> Result<NodeId, crate::document::EditError> {
-        let base: String = title
+        let id = doc.fresh_id(&Canvas::id_base(title));
+        let mut node = idflow_core::model::Node::new(id.as_str(), at, kind);
+        node.title = title.to_owned();
+        let index = doc.workflow().nodes.len();
+        doc.apply(Command::AddNodes {
+            nodes: vec![(index, node)],
+            edges: Vec::new(),
+        })?;
+        doc.selection = crate::document::Selection::only(id.clone());
+        Ok(id)
+    }
+
+    /// A node id's readable base from a title: `ID capture` -> `id_capture`.
+    fn id_base(title: &str) -> String {
+        title
             .chars()
             .map(|c| {
                 if c.is_ascii_alphanumeric() {
@@ -956,17 +971,7 @@ impl Canvas {
             .split('_')
             .filter(|s| !s.is_empty())
             .collect::<Vec<_>>()
-            .join("_");
-        let id = doc.fresh_id(&base);
-        let mut node = idflow_core::model::Node::new(id.as_str(), at, kind);
-        node.title = title.to_owned();
-        let index = doc.workflow().nodes.len();
-        doc.apply(Command::AddNodes {
-            nodes: vec![(index, node)],
-            edges: Vec::new(),
-        })?;
-        doc.selection = crate::document::Selection::only(id.clone());
-        Ok(id)
+            .join("_")
     }
 }
 
