@@ -691,7 +691,12 @@ fn restart_reopens_the_last_workflow_at_its_view_and_tab() {
         )
     };
     let mut h = start();
-    new_from_global(&mut h, "10011 · ID and identity verification (IDIV)");
+    // A first start welcomes: customise a Global workflow from there.
+    assert_eq!(h.state().dialog_title(), Some("Welcome to idflow"));
+    h.get_by_label("10011 · ID and identity verification (IDIV)")
+        .click();
+    h.run_steps(3);
+    assert_eq!(h.state().dialog_title(), None);
     h.get_by_label("+").click();
     h.run_steps(3);
     let view = h.state().canvas.view;
@@ -700,6 +705,7 @@ fn restart_reopens_the_last_workflow_at_its_view_and_tab() {
 
     let h = start();
     let app = h.state();
+    assert_eq!(app.dialog_title(), None, "no welcome once there is a place");
     assert_eq!(app.doc.key(), Some(200000), "{:?}", app.doc.source);
     assert_eq!(app.browser_tab, idflow::app::BrowserTab::Custom);
     let moved =
@@ -1023,4 +1029,32 @@ fn the_shape_of_10011_from_the_keyboard_alone() {
             assert!(!a.intersects(*b), "cards overlap: {a:?} {b:?}");
         }
     }
+}
+
+/// Issue 14: a first start says what can be done instead of dropping the
+/// user into a read-only workflow; "New blank workflow" starts one.
+#[test]
+fn a_first_start_welcomes_and_starts_a_new_workflow() {
+    let dir = TempDir::new().expect("tmp");
+    let app = IdflowApp::new(&dir.path().join("store"), None)
+        .expect("opens")
+        .with_settings_file(dir.path().join("settings.ron"));
+    let mut h = harness(app);
+    assert_eq!(h.state().dialog_title(), Some("Welcome to idflow"));
+    assert!(h.query_by_label("Look around first").is_some());
+    h.snapshot("welcome");
+    h.get_by_label("New blank workflow").click();
+    h.run_steps(3);
+    let app = h.state();
+    assert_eq!(app.dialog_title(), None);
+    assert!(matches!(
+        app.doc.source,
+        Source::Store {
+            key: 200000,
+            origin: Origin::Custom,
+            ..
+        }
+    ));
+    assert!(app.doc.workflow().nodes.is_empty());
+    assert!(!app.doc.read_only());
 }

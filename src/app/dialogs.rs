@@ -1,10 +1,11 @@
-//! Modal dialogs (publish confirmation, unsaved changes, recovery, conflict,
-//! errors) and the floating windows (versions, shortcuts, quick add, toast).
+//! Modal dialogs (welcome, publish confirmation, unsaved changes, recovery,
+//! conflict, errors) and the floating windows (versions, shortcuts, quick add, toast).
 
 use std::path::PathBuf;
 
 use egui::{Id, Modal, RichText};
 use idflow_core::catalog::palette;
+use idflow_store::Origin;
 use idflow_store::recovery::Recovery;
 
 use super::canvas::Canvas;
@@ -22,6 +23,8 @@ pub enum Dialog {
         current: u64,
     },
     Error(String),
+    /// The first start: what a new user can do (issue 14).
+    Welcome,
 }
 
 impl Dialog {
@@ -32,6 +35,7 @@ impl Dialog {
             Dialog::Recovery(_) => "Restore unsaved work?",
             Dialog::Conflict { .. } => "Changed elsewhere",
             Dialog::Error(_) => "Something went wrong",
+            Dialog::Welcome => "Welcome to idflow",
         }
     }
 }
@@ -46,6 +50,9 @@ enum Choice {
     DiscardRecovery,
     ReloadTheirs(u32),
     SaveMineAsCopy,
+    /// Close the dialog, then do this (nothing unsaved can be at stake).
+    Then(Intent),
+    OpenFilePicker,
 }
 
 pub fn show(app: &mut IdflowApp, ctx: &egui::Context) {
@@ -129,6 +136,7 @@ pub fn show(app: &mut IdflowApp, ctx: &egui::Context) {
                         choice = Choice::Close;
                     }
                 }
+                Dialog::Welcome => choice = welcome(app, ui),
             }
         });
     }
@@ -140,10 +148,72 @@ pub fn show(app: &mut IdflowApp, ctx: &egui::Context) {
     toast(app, ctx);
 }
 
+/// The first start's choices: a new workflow, a custom copy of a Global
+/// one, a file, or recent work; or a look around the Global workflows.
+fn welcome(app: &IdflowApp, ui: &mut egui::Ui) -> Choice {
+    let mut choice = Choice::None;
+    ui.label(
+        "Design the workflows the identity-verification platform runs: draw the flow, \
+         configure each step, let lint catch what the platform would reject, test-run it \
+         and publish. The Global workflows are the platform's standard ones, read-only: \
+         customise a copy.",
+    );
+    ui.add_space(theme::SPACING);
+    if ui.button("New blank workflow").clicked() {
+        choice = Choice::Then(Intent::NewBlank);
+    }
+    ui.add_space(theme::SPACING * 0.5);
+    ui.label(RichText::new("Customise a Global workflow").strong());
+    for w in app.workflows.iter().filter(|w| w.origin == Origin::Global) {
+        if ui.button(format!("{} · {}", w.key, w.name)).clicked() {
+            choice = Choice::Then(Intent::NewFrom(w.key));
+        }
+    }
+    let recent: Vec<_> = app
+        .workflows
+        .iter()
+        .filter(|w| w.origin == Origin::Custom && !w.archived)
+        .rev()
+        .take(5)
+        .collect();
+    if !recent.is_empty() {
+        ui.add_space(theme::SPACING * 0.5);
+        ui.label(RichText::new("Your workflows").strong());
+        for w in recent {
+            if ui.button(format!("{} · {}", w.key, w.name)).clicked() {
+                choice = Choice::Then(Intent::OpenKey(w.key));
+            }
+        }
+    }
+    ui.add_space(theme::SPACING);
+    ui.horizontal(|ui| {
+        if ui.button("Open a file…").clicked() {
+            choice = Choice::OpenFilePicker;
+        }
+        if ui.button("Look around first").clicked() {
+            choice = Choice::Close;
+        }
+    });
+    choice
+}
+
 fn apply(app: &mut IdflowApp, ctx: &egui::Context, choice: Choice) {
     match choice {
         Choice::None => {}
         Choice::Close => app.dialog = None,
+        Choice::Then(intent) => {
+            app.dialog = None;
+            app.request(intent);
+        }
+        Choice::OpenFilePicker => {
+            app.dialog = None;
+            if let Some(path) = rfd::FileDialog::new()
+                .add_filter("Workflow", &["ron", "json"])
+                .pick_file()
+            {
+                app.request(Intent::OpenFile(path));
+            }
+        }
         Choice::Publish => {
             app.dialog = None;
             app.publish(ctx);

@@ -300,6 +300,13 @@ impl IdflowApp {
             };
             self.start_on(&target);
         }
+        if self.settings.last_place.is_none()
+            && self.dialog.is_none()
+            && matches!(self.doc.source, Source::Store { .. })
+        {
+            // A first start (no place to return to): say what can be done.
+            self.dialog = Some(Dialog::Welcome);
+        }
         self.return_to_last_place();
         self
     }
