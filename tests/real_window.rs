@@ -157,6 +157,23 @@ fn start_window(dir: &Path, file: &Path) -> Window {
         assert!(start.elapsed() < Duration::from_secs(10), "Xvfb came up");
         std::thread::sleep(Duration::from_millis(50));
     }
+    // The socket exists before the server answers: wait until a client can
+    // talk to it (a CI run once started the app too early and it found no
+    // X server).
+    while !Command::new("xdotool")
+        .arg("getdisplaygeometry")
+        .env("DISPLAY", &display)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+    {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "Xvfb on {display} answers a client"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
     let runtime = dir.join("runtime");
     std::fs::create_dir_all(&runtime).expect("runtime dir");
     #[cfg(unix)]
