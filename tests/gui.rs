@@ -1058,3 +1058,19 @@ fn a_first_start_welcomes_and_starts_a_new_workflow() {
     assert!(app.doc.workflow().nodes.is_empty());
     assert!(!app.doc.read_only());
 }
+
+/// Issue 14: "Look around first" closes the welcome and leaves the user on
+/// the read-only Global workflow, with its banner saying how to customise.
+#[test]
+fn the_welcome_can_be_left_to_look_around() {
+    let dir = TempDir::new().expect("tmp");
+    let app = IdflowApp::new(&dir.path().join("store"), None)
+        .expect("opens")
+        .with_settings_file(dir.path().join("settings.ron"));
+    let mut h = harness(app);
+    h.get_by_label("Look around first").click();
+    h.run_steps(3);
+    assert_eq!(h.state().dialog_title(), None);
+    assert!(h.state().doc.read_only());
+    assert!(h.query_by_label("Duplicate to customise").is_some());
+}

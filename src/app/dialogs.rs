@@ -372,121 +372,120 @@ fn shortcuts_window(app: &mut IdflowApp, ctx: &egui::Context) {
     app.shortcuts_open = open;
 }
 
+/// What a picker window (quick add, connect to) was answered with.
+enum Picked<T> {
+    Open,
+    Closed,
+    Chosen(T),
+}
+
+/// A window with a filter field and the matching entries: Enter takes the
+/// first match, a click any, Esc closes. `entries` gets the lowercase
+/// query and returns `(value, label)` pairs.
+fn picker<T: Clone>(
+    ctx: &egui::Context,
+    title: &str,
+    hint: &str,
+    query: &mut String,
+    entries: impl FnOnce(&str) -> Vec<(T, String)>,
+) -> Picked<T> {
+    let mut picked = Picked::Open;
+    egui::Window::new(title)
+        .collapsible(false)
+        .resizable(false)
+        .anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, 80.0))
+        .show(ctx, |ui| {
+            let edit = ui.add(
+                egui::TextEdit::singleline(query)
+                    .hint_text(hint)
+                    .desired_width(320.0),
+            );
+            edit.request_focus();
+            let matches = entries(&query.to_lowercase());
+            if ui.input(|i| i.key_pressed(egui::Key::Enter))
+                && let Some((value, _)) = matches.first()
+            {
+                picked = Picked::Chosen(value.clone());
+            }
+            if ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+                picked = Picked::Closed;
+            }
+            for (value, label) in matches {
+                if ui.selectable_label(false, label).clicked() {
+                    picked = Picked::Chosen(value);
+                }
+            }
+        });
+    picked
+}
+
 fn quick_add(app: &mut IdflowApp, ctx: &egui::Context) {
     let Some(query) = app.quick_add.as_mut() else {
         return;
     };
-    let mut chosen = None;
-    let mut close = false;
-    egui::Window::new("Quick add")
-        .collapsible(false)
-        .resizable(false)
-        .anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, 80.0))
-        .show(ctx, |ui| {
-            let edit = ui.add(
-                egui::TextEdit::singleline(query)
-                    .hint_text("Type to find a component…")
-                    .desired_width(320.0),
-            );
-            edit.request_focus();
-            let q = query.to_lowercase();
-            let matches: Vec<(usize, &'static str)> = palette()
+    let picked = picker(
+        ctx,
+        "Quick add",
+        "Type to find a component…",
+        query,
+        |q| {
+            palette()
                 .iter()
                 .enumerate()
-                .filter(|(_, e)| e.title.to_lowercase().contains(&q))
-                .map(|(i, e)| (i, e.title))
-                .collect();
-            if ui.input(|i| i.key_pressed(egui::Key::Enter))
-                && let Some((i, _)) = matches.first()
+                .filter(|(_, e)| e.title.to_lowercase().contains(q))
+                .map(|(i, e)| (i, e.title.to_owned()))
+                .collect()
+        },
+    );
+    match picked {
+        Picked::Open => {}
+        Picked::Closed => app.quick_add = None,
+        Picked::Chosen(i) => {
+            if let Some(entry) = palette().get(i)
+                // After the selected step, wired in, on a free spot (insert.rs).
+                && let Err(refusal) =
+                    app.canvas
+                        .quick_add(&mut app.doc, entry.kind.clone(), entry.title)
             {
-                chosen = Some(*i);
+                app.canvas.refuse(refusal);
             }
-            if ui.input(|i| i.key_pressed(egui::Key::Escape)) {
-                close = true;
-            }
-            for (i, title) in matches {
-                if ui.selectable_label(false, title).clicked() {
-                    chosen = Some(i);
-                }
-            }
-        });
-    if let Some(i) = chosen
-        && let Some(entry) = palette().get(i)
-    {
-        // After the selected step, wired in, on a free spot (insert.rs).
-        if let Err(refusal) = app
-            .canvas
-            .quick_add(&mut app.doc, entry.kind.clone(), entry.title)
-        {
-            app.canvas.refuse(refusal);
+            app.canvas.request_keyboard_focus();
+            app.quick_add = None;
         }
-        app.canvas.request_keyboard_focus();
-        close = true;
-    }
-    if close {
-        app.quick_add = None;
     }
 }
 
 /// "Connect to…" (Ctrl+K): wires the selected step's free port to a step
-/// chosen by name; Enter takes the first match, Esc closes.
+/// chosen by name.
 fn connect_to(app: &mut IdflowApp, ctx: &egui::Context) {
     let Some(query) = app.connect_to.as_mut() else {
         return;
     };
-    let mut chosen = None;
-    let mut close = false;
-    let from = app
-        .doc
+    let doc = &app.doc;
+    let from = doc
         .selection
         .nodes
         .first()
-        .cloned()
-        .filter(|_| app.doc.selection.nodes.len() == 1);
-    egui::Window::new("Connect to…")
-        .collapsible(false)
-        .resizable(false)
-        .anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, 80.0))
-        .show(ctx, |ui| {
-            let edit = ui.add(
-                egui::TextEdit::singleline(query)
-                    .hint_text("Type a step's name…")
-                    .desired_width(320.0),
-            );
-            edit.request_focus();
-            let q = query.to_lowercase();
-            let matches: Vec<(idflow_core::model::NodeId, String)> = app
-                .doc
-                .workflow()
-                .nodes
-                .iter()
-                .filter(|n| Some(&n.id) != from.as_ref())
-                .map(|n| (n.id.clone(), super::canvas::node_title(n)))
-                .filter(|(id, title)| title.to_lowercase().contains(&q) || id.as_str().contains(&q))
-                .collect();
-            if ui.input(|i| i.key_pressed(egui::Key::Enter))
-                && let Some((id, _)) = matches.first()
-            {
-                chosen = Some(id.clone());
+        .filter(|_| doc.selection.nodes.len() == 1);
+    let picked = picker(ctx, "Connect to…", "Type a step's name…", query, |q| {
+        doc.workflow()
+            .nodes
+            .iter()
+            .filter(|n| Some(&n.id) != from)
+            .map(|n| (n.id.clone(), super::canvas::node_title(n)))
+            .filter(|(id, title)| title.to_lowercase().contains(q) || id.as_str().contains(q))
+            .collect()
+    });
+    match picked {
+        Picked::Open => {}
+        Picked::Closed => app.connect_to = None,
+        Picked::Chosen(to) => {
+            if let Err(why) = Canvas::connect_selected_to(&mut app.doc, &to) {
+                app.notify(ctx, why, true);
             }
-            if ui.input(|i| i.key_pressed(egui::Key::Escape)) {
-                close = true;
-            }
-            for (id, title) in matches {
-                if ui.selectable_label(false, title).clicked() {
-                    chosen = Some(id);
-                }
-            }
-        });
-    if let Some(to) = chosen {
-        if let Err(why) = Canvas::connect_selected_to(&mut app.doc, &to) {
-            app.notify(ctx, why, true);
+            app.canvas.request_keyboard_focus();
+            app.connect_to = None;
         }
-        app.canvas.request_keyboard_focus();
-        close = true;
-    }
-    if close {
-        app.connect_to = None;
     }
 }
 

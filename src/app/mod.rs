@@ -77,7 +77,7 @@ pub struct RegionAnchors {
     pub problems: Option<egui::Id>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum BrowserTab {
     Global,
     Custom,
@@ -330,7 +330,7 @@ impl IdflowApp {
             server: self.place_server(),
             key,
             view: [view.min.x, view.min.y, view.max.x, view.max.y],
-            tab: format!("{:?}", self.browser_tab),
+            tab: self.browser_tab,
         });
         self.save_settings();
     }
@@ -357,11 +357,7 @@ impl IdflowApp {
             egui::pos2(x0, y0),
             egui::pos2(x1, y1),
         ));
-        self.browser_tab = match place.tab.as_str() {
-            "Global" => BrowserTab::Global,
-            "Archived" => BrowserTab::Archived,
-            _ => BrowserTab::Custom,
-        };
+        self.browser_tab = place.tab;
     }
 
     /// Opens `target` at start; when it cannot be reached, the session

@@ -32,8 +32,7 @@ pub struct Place {
     pub key: u32,
     /// The visible scene rectangle: min x, min y, max x, max y.
     pub view: [f32; 4],
-    /// `Global`, `Custom` or `Archived`.
-    pub tab: String,
+    pub tab: super::BrowserTab,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -115,7 +114,7 @@ mod tests {
                 server: None,
                 key: 200000,
                 view: [-40.0, -120.0, 1360.0, 580.0],
-                tab: "Custom".into(),
+                tab: crate::app::BrowserTab::Custom,
             }),
         };
         settings.save(&path).unwrap();

@@ -142,15 +142,7 @@ pub async fn silent_fixture() -> Fixture {
     state.platform.outbound =
         idflow_server::platform::outbound::OutboundPolicy::default().silent(true);
     let server = Server::start_strict(state).await;
-    let designer = server.token(Role::Designer).await;
-    let publisher = server.token(Role::Publisher).await;
-    Fixture {
-        db,
-        server,
-        designer,
-        publisher,
-        http: reqwest::Client::new(),
-    }
+    with_tokens(db, server).await
 }
 
 /// A server on a fresh PostgreSQL database; `None` when none is
@@ -161,6 +153,11 @@ pub async fn postgres_fixture(test: &str) -> Option<Fixture> {
 
 pub async fn fixture_on(db: TestDb) -> Fixture {
     let server = Server::start_at(&db.location).await;
+    with_tokens(db, server).await
+}
+
+/// The fixture of a started server, with a designer and a publisher token.
+async fn with_tokens(db: TestDb, server: Server) -> Fixture {
     let designer = server.token(Role::Designer).await;
     let publisher = server.token(Role::Publisher).await;
     Fixture {
