@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::drag;
+use common::{Steps, drag};
 use egui::accesskit::Role;
 use egui::{Event, Key, Modifiers, PointerButton, Pos2, vec2};
 use egui_kittest::Harness;
@@ -11,6 +11,7 @@ use egui_kittest::kittest::{NodeT, Queryable};
 use idflow::app::IdflowApp;
 use idflow::document::Source;
 use idflow_core::model::{Capability, DecisionType, NodeId, NodeKind};
+use idflow_store::Store;
 use idflow_store::Origin;
 use tempfile::TempDir;
 
@@ -18,8 +19,13 @@ fn harness(app: IdflowApp) -> Harness<'static, IdflowApp> {
     let mut h = Harness::builder()
         .with_size(vec2(1480.0, 920.0))
         .build_ui_state(|ui, app: &mut IdflowApp| app.frame(ui), app);
-    h.run_steps(3);
+    h.steps(3);
     h
+}
+
+/// A second handle on the store the app works on, to check what it wrote.
+fn store_of(dir: &TempDir) -> idflow_store::LocalStore {
+    idflow_store::LocalStore::open(dir.path()).expect("store")
 }
 
 fn app_on(dir: &TempDir) -> IdflowApp {
@@ -29,30 +35,30 @@ fn app_on(dir: &TempDir) -> IdflowApp {
 /// Opens a custom copy of a Global workflow through the New menu.
 fn new_from_global(h: &mut Harness<'static, IdflowApp>, label: &str) {
     h.get_by_label("New").click();
-    h.run_steps(2);
+    h.steps(2);
     h.get_by_label(label).click();
-    h.run_steps(3);
+    h.steps(3);
 }
 
 fn click_at(h: &mut Harness<'static, IdflowApp>, pos: Pos2, modifiers: Modifiers) {
     // Held modifiers are input state (as a windowing backend reports them).
     h.event(Event::ModifiersChanged(modifiers));
     h.hover_at(pos);
-    h.run_steps(1);
+    h.steps(1);
     h.event(Event::PointerButton {
         pos,
         button: PointerButton::Primary,
         pressed: true,
         modifiers,
     });
-    h.run_steps(1);
+    h.steps(1);
     h.event(Event::PointerButton {
         pos,
         button: PointerButton::Primary,
         pressed: false,
         modifiers,
     });
-    h.run_steps(2);
+    h.steps(2);
 }
 
 /// Where a node's card centre is on screen.
@@ -90,7 +96,7 @@ fn creates_a_workflow_from_a_global_template() {
         "{:?}",
         app.doc.source
     );
-    let global = app.store.draft(10011).expect("10011").workflow;
+    let global = store_of(&dir).draft(10011).expect("10011").workflow;
     assert_eq!(app.doc.workflow().nodes, global.nodes);
     assert_eq!(app.doc.workflow().key, 200000);
     assert!(!app.doc.read_only());
@@ -137,7 +143,7 @@ fn connects_two_nodes_by_dragging_a_wire() {
             .apply(idflow::document::Command::RemoveEdge(edge))
             .expect("remove");
     }
-    h.run_steps(2);
+    h.steps(2);
     let port = {
         let app = h.state();
         let node = app.doc.node(&NodeId::new("risk")).expect("risk");
@@ -172,9 +178,9 @@ fn ticking_data_checks_offers_its_dependencies() {
     }
     select_node(&mut h, "idiv");
     h.get_by_label("Data Checks").click();
-    h.run_steps(2);
+    h.steps(2);
     h.get_by_label("Add them too").click();
-    h.run_steps(2);
+    h.steps(2);
     let app = h.state();
     let NodeKind::Service(s) = &app.doc.node(&NodeId::new("idiv")).expect("idiv").kind else {
         panic!("service")
@@ -203,22 +209,22 @@ fn undo_then_redo_restores_the_exact_workflow() {
     let from = node_on_screen(&h, "selfie_capture");
     drag(&mut h, from, from + vec2(120.0, 200.0));
     h.key_press(Key::Delete);
-    h.run_steps(2);
+    h.steps(2);
     let edited = h.state().doc.workflow().clone();
     assert!(edited.nodes.len() < original.nodes.len(), "deleted");
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
-    h.run_steps(1);
+    h.steps(1);
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
-    h.run_steps(2);
+    h.steps(2);
     assert_eq!(
         h.state().doc.workflow(),
         &original,
         "two undos: the delete, then the whole drag"
     );
     h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
-    h.run_steps(1);
+    h.steps(1);
     h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
-    h.run_steps(2);
+    h.steps(2);
     assert_eq!(h.state().doc.workflow(), &edited);
 }
 
@@ -232,15 +238,15 @@ fn save_then_reopen_gives_the_same_workflow() {
     drag(&mut h, from, from + vec2(0.0, 160.0));
     assert!(h.state().doc.is_dirty());
     h.key_press_modifiers(Modifiers::COMMAND, Key::S);
-    h.run_steps(2);
+    h.steps(2);
     assert!(!h.state().doc.is_dirty(), "saved");
     let saved = h.state().doc.workflow().clone();
     drop(h);
     let reopened = app_on(&dir);
-    assert_eq!(reopened.store.draft(200000).expect("draft").workflow, saved);
+    assert_eq!(store_of(&dir).draft(200000).expect("draft").workflow, saved);
     let mut h = harness(reopened);
     h.state_mut().perform(idflow::app::Intent::OpenKey(200000));
-    h.run_steps(2);
+    h.steps(2);
     assert_eq!(h.state().doc.workflow(), &saved);
 }
 
@@ -252,23 +258,23 @@ fn publish_is_disabled_while_an_error_exists() {
     assert!(!h.get_by_label("🚀 Publish").accesskit_node().is_disabled());
     select_node(&mut h, "selfie_capture");
     h.key_press(Key::Delete);
-    h.run_steps(2);
+    h.steps(2);
     assert!(h.state_mut().doc.lint().has_errors());
     assert!(
         h.get_by_label("🚀 Publish").accesskit_node().is_disabled(),
         "disabled with errors"
     );
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
-    h.run_steps(2);
+    h.steps(2);
     assert!(
         !h.get_by_label("🚀 Publish").accesskit_node().is_disabled(),
         "enabled again once fixed"
     );
     h.get_by_label("🚀 Publish").click();
-    h.run_steps(2);
+    h.steps(2);
     h.get_by_label("Publish version 1").click();
-    h.run_steps(2);
-    assert_eq!(h.state().store.history(200000).expect("history").len(), 1);
+    h.steps(2);
+    assert_eq!(store_of(&dir).history(200000).expect("history").len(), 1);
 }
 
 #[test]
@@ -291,9 +297,9 @@ fn clicking_a_problem_selects_its_node() {
             .expect("edit");
         app.doc.selection.clear();
     }
-    h.run_steps(2);
+    h.steps(2);
     h.get_by_label_contains("facemap-api-only").click();
-    h.run_steps(2);
+    h.steps(2);
     assert_eq!(
         h.state()
             .doc
@@ -315,7 +321,7 @@ fn autosave_then_restart_offers_recovery() {
     new_from_global(&mut h, "10011 · ID and identity verification (IDIV)");
     select_node(&mut h, "risk");
     h.key_press(Key::Delete);
-    h.run_steps(3);
+    h.steps(3);
     let edited = h.state().doc.workflow().clone();
     assert!(h.state().doc.is_dirty());
     // A crash: the app is gone without saving.
@@ -324,7 +330,7 @@ fn autosave_then_restart_offers_recovery() {
     let mut h = harness(app_on(&dir));
     assert_eq!(h.state().dialog_title(), Some("Restore unsaved work?"));
     h.get_by_label("Restore").click();
-    h.run_steps(2);
+    h.steps(2);
     let app = h.state();
     assert_eq!(app.doc.workflow(), &edited);
     assert!(app.doc.is_dirty(), "restored work is unsaved until saved");
@@ -341,7 +347,7 @@ fn a_global_workflow_opens_read_only_with_a_way_to_customise() {
             .is_some()
     );
     h.get_by_label("Duplicate to customise").click();
-    h.run_steps(3);
+    h.steps(3);
     assert!(!h.state().doc.read_only());
 }
 
@@ -350,7 +356,7 @@ fn snapshot_of_10011(theme: egui::ThemePreference, name: &str) {
     let mut app = app_on(&dir);
     app.theme = theme;
     let mut h = harness(app);
-    h.run_steps(4);
+    h.steps(4);
     h.snapshot(name);
 }
 
@@ -371,11 +377,11 @@ fn switching_workflows_with_unsaved_changes_asks_first() {
     new_from_global(&mut h, "10011 · ID and identity verification (IDIV)");
     select_node(&mut h, "risk");
     h.key_press(Key::Delete);
-    h.run_steps(2);
+    h.steps(2);
     h.get_by_label("Global").click();
-    h.run_steps(2);
+    h.steps(2);
     h.get_by_label_contains("10014").click();
-    h.run_steps(2);
+    h.steps(2);
     assert_eq!(h.state().dialog_title(), Some("Unsaved changes"));
     assert_eq!(
         h.state().doc.workflow().key,
@@ -383,12 +389,12 @@ fn switching_workflows_with_unsaved_changes_asks_first() {
         "still on the edited workflow"
     );
     h.get_by_label("Cancel").click();
-    h.run_steps(2);
+    h.steps(2);
     assert!(h.state().doc.is_dirty(), "nothing lost");
     h.get_by_label_contains("10014").click();
-    h.run_steps(2);
+    h.steps(2);
     h.get_by_label("Discard changes").click();
-    h.run_steps(2);
+    h.steps(2);
     assert_eq!(h.state().doc.workflow().key, 10014);
 }
 
@@ -426,7 +432,7 @@ fn copy_and_paste_nodes_as_ron() {
     );
     let before = h.state().doc.workflow().nodes.len();
     h.event(Event::Paste(copied));
-    h.run_steps(2);
+    h.steps(2);
     let app = h.state();
     assert_eq!(app.doc.workflow().nodes.len(), before + 2);
     assert!(app.doc.node(&NodeId::new("risk_2")).is_some());
@@ -449,7 +455,7 @@ fn box_select_with_shift_drag() {
     h.event(Event::ModifiersChanged(Modifiers::SHIFT));
     drag(&mut h, a, b);
     h.event(Event::ModifiersChanged(Modifiers::NONE));
-    h.run_steps(1);
+    h.steps(1);
     let selected: Vec<&str> = h
         .state()
         .doc
@@ -465,15 +471,15 @@ fn box_select_with_shift_drag() {
 fn run_scenario(h: &mut Harness<'static, IdflowApp>, scenario: &str) {
     if h.state().bottom_tab != idflow::app::BottomTab::TestRun {
         h.get_by_label("Test run").click();
-        h.run_steps(3);
+        h.steps(3);
     }
     h.get_by_role_and_label(Role::ComboBox, "Scenario").click();
-    h.run_steps(2);
+    h.steps(2);
     h.get_by_role_and_label(Role::Button, scenario).click();
-    h.run_steps(2);
+    h.steps(2);
     h.get_by_label("▶ Run").click();
     // New rows are laid out invisibly first (egui's sizing pass).
-    h.run_steps(5);
+    h.steps(5);
 }
 
 #[test]
@@ -530,7 +536,7 @@ fn test_panel_copies_details_json() {
     let mut h = harness(app_on(&dir));
     run_scenario(&mut h, "LIVENESS_SPOOF");
     h.get_by_label("Details JSON").click();
-    h.run_steps(2);
+    h.steps(2);
     h.get_by_label("📋 Copy JSON").click();
     h.step();
     let copied = h
@@ -556,7 +562,7 @@ fn test_panel_highlights_clear_after_an_edit() {
     assert!(!h.state().doc.can_undo(), "running is not an edit");
     select_node(&mut h, "risk");
     h.key_press(Key::Delete);
-    h.run_steps(2);
+    h.steps(2);
     assert!(h.state().canvas.highlighted.is_empty(), "stale run unlit");
     assert!(h.state().canvas.step_results.is_empty());
     assert!(h.query_by_label_contains("stale — run again").is_some());
@@ -567,9 +573,9 @@ fn test_panel_matrix_has_a_row_per_builtin_scenario() {
     let dir = TempDir::new().expect("tmp");
     let mut h = harness(app_on(&dir));
     h.get_by_label("Test run").click();
-    h.run_steps(3);
+    h.steps(3);
     h.get_by_label("☰ What-if matrix").click();
-    h.run_steps(3);
+    h.steps(3);
     let rows = &h.state().test_panel.matrix.as_ref().expect("matrix").rows;
     assert_eq!(rows.len(), idflow_core::simulate::builtin().len());
     assert_eq!(rows.len(), 15);
@@ -587,19 +593,19 @@ fn test_panel_runs_outcomes_picked_by_hand() {
     let dir = TempDir::new().expect("tmp");
     let mut h = harness(app_on(&dir));
     h.get_by_label("Test run").click();
-    h.run_steps(3);
+    h.steps(3);
     h.get_by_role_and_label(Role::ComboBox, "Scenario").click();
-    h.run_steps(2);
+    h.steps(2);
     h.get_by_role_and_label(Role::Button, idflow::app::test_panel::CUSTOM)
         .click();
-    h.run_steps(3);
+    h.steps(3);
     h.get_by_role_and_label(Role::ComboBox, "Liveness").click();
-    h.run_steps(3);
+    h.steps(3);
     h.get_by_role_and_label(Role::Button, "WARNING · AGE_DIFFERENCE")
         .click();
-    h.run_steps(2);
+    h.steps(2);
     h.get_by_label("▶ Run").click();
-    h.run_steps(5);
+    h.steps(5);
     let last = h.state().test_panel.last.as_ref().expect("a run");
     assert_eq!(last.run.scenario, "CUSTOM");
     assert_eq!(last.run.decision, DecisionType::Warning);
@@ -619,7 +625,7 @@ fn test_panel_runs_outcomes_picked_by_hand() {
 fn row_menu(h: &mut Harness<'static, IdflowApp>, text: &str, item: &str) {
     let at = h.get_by_label_contains(text).rect().center();
     h.hover_at(at);
-    h.run_steps(1);
+    h.steps(1);
     for pressed in [true, false] {
         h.event(Event::PointerButton {
             pos: at,
@@ -627,11 +633,11 @@ fn row_menu(h: &mut Harness<'static, IdflowApp>, text: &str, item: &str) {
             pressed,
             modifiers: Modifiers::NONE,
         });
-        h.run_steps(1);
+        h.steps(1);
     }
-    h.run_steps(2);
+    h.steps(2);
     h.get_by_label(item).click();
-    h.run_steps(3);
+    h.steps(3);
 }
 
 /// Issue 14: a custom workflow is archived from its row's menu (it leaves
@@ -646,19 +652,18 @@ fn archive_and_unarchive_from_the_browser() {
     let row = "200000  Copy of ID and identity";
 
     row_menu(&mut h, row, "Archive");
-    let archived = |h: &Harness<'static, IdflowApp>| {
-        h.state()
-            .store
+    let archived = || {
+        store_of(&dir)
             .list()
             .expect("list")
             .into_iter()
             .find(|w| w.key == 200000)
             .map(|w| w.archived)
     };
-    assert_eq!(archived(&h), Some(true));
+    assert_eq!(archived(), Some(true));
     assert!(h.query_by_label_contains(row).is_none(), "gone from Custom");
     h.get_by_label("Archived").click();
-    h.run_steps(3);
+    h.steps(3);
     assert!(
         h.query_by_label_contains(row).is_some(),
         "listed under Archived"
@@ -666,13 +671,13 @@ fn archive_and_unarchive_from_the_browser() {
     h.snapshot("browser_archived");
 
     row_menu(&mut h, row, "Unarchive");
-    assert_eq!(archived(&h), Some(false));
+    assert_eq!(archived(), Some(false));
     assert!(h.query_by_label("Archived").is_none(), "the tab goes");
     assert!(
         h.query_by_label_contains(row).is_some(),
         "back under Custom"
     );
-    assert_eq!(h.state().store.history(200000).expect("history").len(), 0);
+    assert_eq!(store_of(&dir).history(200000).expect("history").len(), 0);
 }
 
 /// Issue 14: a restart reopens the workflow the user was on, at the view
@@ -695,10 +700,10 @@ fn restart_reopens_the_last_workflow_at_its_view_and_tab() {
     assert_eq!(h.state().dialog_title(), Some("Welcome to idflow"));
     h.get_by_label("10011 · ID and identity verification (IDIV)")
         .click();
-    h.run_steps(3);
+    h.steps(3);
     assert_eq!(h.state().dialog_title(), None);
     h.get_by_label("+").click();
-    h.run_steps(3);
+    h.steps(3);
     let view = h.state().canvas.view;
     h.state_mut().remember_place();
     drop(h);
@@ -729,8 +734,7 @@ fn undo_survives_a_visit_to_a_version() {
     new_from_global(&mut h, "10011 · ID and identity verification (IDIV)");
     let status = |h: &Harness<'static, IdflowApp>| idflow::app::actions::status_text(h.state());
     assert_eq!(status(&h), "Draft r1 · saved · never published");
-    h.state()
-        .store
+    store_of(&dir)
         .publish(200000, Some(1))
         .expect("publish v1");
     let before = h.state().doc.workflow().nodes.len();
@@ -739,13 +743,13 @@ fn undo_survives_a_visit_to_a_version() {
     drag(&mut h, source, target);
     assert_eq!(status(&h), "Draft r1 · unsaved · never published");
     h.key_press_modifiers(Modifiers::COMMAND, Key::S);
-    h.run_steps(3);
+    h.steps(3);
     assert!(!h.state().doc.is_dirty(), "saved");
     assert_eq!(h.state().doc.workflow().nodes.len(), before + 1);
 
     h.state_mut()
         .request(idflow::app::Intent::OpenVersion(200000, 1));
-    h.run_steps(3);
+    h.steps(3);
     assert!(matches!(
         h.state().doc.source,
         Source::Version { number: 1, .. }
@@ -754,7 +758,7 @@ fn undo_survives_a_visit_to_a_version() {
     assert_eq!(h.state().doc.workflow().nodes.len(), before);
 
     h.get_by_label("Back to the draft").click();
-    h.run_steps(3);
+    h.steps(3);
     let app = h.state();
     assert!(matches!(
         app.doc.source,
@@ -766,7 +770,7 @@ fn undo_survives_a_visit_to_a_version() {
     ));
     assert!(app.doc.can_undo(), "the draft's undo history is kept");
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
-    h.run_steps(2);
+    h.steps(2);
     assert_eq!(
         h.state().doc.workflow().nodes.len(),
         before,
@@ -795,7 +799,7 @@ fn canvas_cards_are_announced_in_flow_order_with_kind_and_findings() {
         .doc
         .apply(idflow::document::Command::RemoveEdge(edge))
         .expect("edit");
-    h.run_steps(3);
+    h.steps(3);
 
     let app = h.state();
     let workflow = app.doc.workflow().clone();
@@ -846,7 +850,7 @@ fn f6_reaches_every_region_and_leaves_each() {
     new_from_global(&mut h, "10011 · ID and identity verification (IDIV)");
     let f6 = |h: &mut Harness<'static, IdflowApp>, modifiers: Modifiers| {
         h.key_press_modifiers(modifiers, Key::F6);
-        h.run_steps(3);
+        h.steps(3);
     };
     f6(&mut h, Modifiers::NONE);
     assert_eq!(focused(&h), h.state().anchors.browser, "workflows");
@@ -882,7 +886,7 @@ fn the_canvas_works_from_the_keyboard() {
     new_from_global(&mut h, "10011 · ID and identity verification (IDIV)");
     for _ in 0..3 {
         h.key_press(Key::F6);
-        h.run_steps(3);
+        h.steps(3);
     }
     assert!(h.state().canvas.has_keyboard_focus(&h.ctx));
     let workflow = h.state().doc.workflow().clone();
@@ -895,7 +899,7 @@ fn the_canvas_works_from_the_keyboard() {
     };
     let key = |h: &mut Harness<'static, IdflowApp>, modifiers: Modifiers, key: Key| {
         h.key_press_modifiers(modifiers, key);
-        h.run_steps(2);
+        h.steps(2);
     };
     key(&mut h, Modifiers::NONE, Key::Tab);
     assert_eq!(selected(&h), [order[0].clone()]);
@@ -924,10 +928,10 @@ fn the_canvas_works_from_the_keyboard() {
     assert_eq!(at(&h), start, "the burst is one undo step");
 
     key(&mut h, Modifiers::NONE, Key::Enter);
-    h.run_steps(2);
+    h.steps(2);
     assert!(h.ctx.text_edit_focused(), "Enter: the step's title field");
     key(&mut h, Modifiers::NONE, Key::Escape);
-    h.run_steps(2);
+    h.steps(2);
     assert!(
         h.state().canvas.has_keyboard_focus(&h.ctx),
         "Esc: back to the canvas"
@@ -937,7 +941,7 @@ fn the_canvas_works_from_the_keyboard() {
 
 fn type_text(h: &mut Harness<'static, IdflowApp>, text: &str) {
     h.event(Event::Text(text.to_owned()));
-    h.run_steps(2);
+    h.steps(2);
 }
 
 /// Issue 14 acceptance: from an empty workflow, the shape of 10011 (ID,
@@ -955,7 +959,7 @@ fn the_shape_of_10011_from_the_keyboard_alone() {
     assert!(h.state().doc.workflow().nodes.is_empty());
     let key = |h: &mut Harness<'static, IdflowApp>, modifiers: Modifiers, key: Key| {
         h.key_press_modifiers(modifiers, key);
-        h.run_steps(3);
+        h.steps(3);
     };
     for _ in 0..3 {
         key(&mut h, Modifiers::NONE, Key::F6);
@@ -1044,7 +1048,7 @@ fn a_first_start_welcomes_and_starts_a_new_workflow() {
     assert!(h.query_by_label("Look around first").is_some());
     h.snapshot("welcome");
     h.get_by_label("New blank workflow").click();
-    h.run_steps(3);
+    h.steps(3);
     let app = h.state();
     assert_eq!(app.dialog_title(), None);
     assert!(matches!(
@@ -1069,7 +1073,7 @@ fn the_welcome_can_be_left_to_look_around() {
         .with_settings_file(dir.path().join("settings.ron"));
     let mut h = harness(app);
     h.get_by_label("Look around first").click();
-    h.run_steps(3);
+    h.steps(3);
     assert_eq!(h.state().dialog_title(), None);
     assert!(h.state().doc.read_only());
     assert!(h.query_by_label("Duplicate to customise").is_some());

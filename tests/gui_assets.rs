@@ -3,9 +3,12 @@
 //! every non-ASCII character in the designer's string literals (so a
 //! dialog the walk below does not open is covered too).
 
+mod common;
+
 use std::collections::BTreeSet;
 
 use egui::{FontFamily, vec2};
+use common::Steps;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use idflow::app::IdflowApp;
@@ -92,7 +95,7 @@ fn harness(app: IdflowApp) -> Harness<'static, IdflowApp> {
     let mut h = Harness::builder()
         .with_size(vec2(1480.0, 920.0))
         .build_ui_state(|ui, app: &mut IdflowApp| app.frame(ui), app);
-    h.run_steps(3);
+    h.steps(3);
     h
 }
 
@@ -106,7 +109,7 @@ fn every_glyph_drawn_on_the_main_screens_is_in_the_fonts() {
         10011, 10013, 10014, 10071, 10163, 10165, 10167, 10169, 10171,
     ] {
         h.state_mut().perform(idflow::app::Intent::OpenKey(key));
-        h.run_steps(3);
+        h.steps(3);
         collect(&h, &mut seen);
         // Every step's properties.
         let ids: Vec<NodeId> = h
@@ -119,27 +122,27 @@ fn every_glyph_drawn_on_the_main_screens_is_in_the_fonts() {
             .collect();
         for id in ids {
             h.state_mut().doc.selection = idflow::document::Selection::only(id);
-            h.run_steps(2);
+            h.steps(2);
             collect(&h, &mut seen);
         }
         h.state_mut().doc.selection.clear();
     }
     // A test run on 10167 (step pills, decisions, the matrix).
     h.state_mut().perform(idflow::app::Intent::OpenKey(10167));
-    h.run_steps(2);
+    h.steps(2);
     h.get_by_label("Test run").click();
-    h.run_steps(2);
+    h.steps(2);
     collect(&h, &mut seen);
     for label in ["Run", "Run scenario"] {
         if let Some(button) = h.query_by_label(label) {
             button.click();
-            h.run_steps(3);
+            h.steps(3);
             collect(&h, &mut seen);
         }
     }
     // Help and the shortcuts.
     h.key_press(egui::Key::F1);
-    h.run_steps(2);
+    h.steps(2);
     collect(&h, &mut seen);
 
     let missing = missing(&seen);

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::drag;
+use common::{Steps, drag};
 use egui::{Event, MouseWheelUnit, Pos2, vec2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
@@ -17,7 +17,7 @@ fn harness(app: IdflowApp) -> Harness<'static, IdflowApp> {
         .with_size(vec2(1480.0, 920.0))
         .with_step_dt(1.0 / 60.0)
         .build_ui_state(|ui, app: &mut IdflowApp| app.frame(ui), app);
-    h.run_steps(3);
+    h.steps(3);
     h
 }
 
@@ -26,17 +26,17 @@ fn editable_10011(dir: &TempDir) -> Harness<'static, IdflowApp> {
     let app = IdflowApp::new(dir.path(), None).expect("app opens on a fresh store");
     let mut h = harness(app);
     h.get_by_label("New").click();
-    h.run_steps(2);
+    h.steps(2);
     h.get_by_label("10011 · ID and identity verification (IDIV)")
         .click();
-    h.run_steps(3);
+    h.steps(3);
     assert!(!h.state().doc.read_only());
     h
 }
 
 fn press(h: &mut Harness<'static, IdflowApp>, label: &str) {
     h.get_by_label(label).click();
-    h.run_steps(3);
+    h.steps(3);
 }
 
 /// A point of the canvas background, away from cards, toolbar and minimap.
@@ -174,9 +174,9 @@ fn lock_stops_panning_and_zooming_until_unlocked() {
         phase: egui::TouchPhase::Move,
         modifiers: egui::Modifiers::COMMAND,
     });
-    h.run_steps(3);
+    h.steps(3);
     h.key_press(egui::Key::F);
-    h.run_steps(3);
+    h.steps(3);
     assert_eq!(
         h.state().canvas.view,
         view,
@@ -229,7 +229,7 @@ fn auto_layout_button_lays_the_workflow_out_as_one_undo_step() {
             .apply(idflow::document::Command::SetPositions(moves))
             .expect("scatter");
     }
-    h.run_steps(2);
+    h.steps(2);
     let scattered = h.state().doc.workflow().clone();
     press(&mut h, "Auto-layout");
     let expected = idflow_core::layout::layered(&scattered);
@@ -243,13 +243,13 @@ fn auto_layout_button_lays_the_workflow_out_as_one_undo_step() {
     }
     assert_ne!(app.doc.workflow(), &scattered);
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
-    h.run_steps(2);
+    h.steps(2);
     assert_eq!(h.state().doc.workflow(), &scattered, "one undo step");
 }
 
 fn button_at(h: &mut Harness<'static, IdflowApp>, pos: Pos2, button: egui::PointerButton) {
     h.hover_at(pos);
-    h.run_steps(1);
+    h.steps(1);
     for pressed in [true, false] {
         h.event(Event::PointerButton {
             pos,
@@ -257,17 +257,17 @@ fn button_at(h: &mut Harness<'static, IdflowApp>, pos: Pos2, button: egui::Point
             pressed,
             modifiers: egui::Modifiers::NONE,
         });
-        h.run_steps(1);
+        h.steps(1);
     }
-    h.run_steps(2);
+    h.steps(2);
 }
 
 fn double_click_at(h: &mut Harness<'static, IdflowApp>, pos: Pos2) {
     // Clicks within 0.6 s of earlier ones would make a triple click: wait
     // as a person would (each step is 1/60 s).
-    h.run_steps(40);
+    h.steps(40);
     h.hover_at(pos);
-    h.run_steps(1);
+    h.steps(1);
     for pressed in [true, false, true, false] {
         h.event(Event::PointerButton {
             pos,
@@ -275,14 +275,14 @@ fn double_click_at(h: &mut Harness<'static, IdflowApp>, pos: Pos2) {
             pressed,
             modifiers: egui::Modifiers::NONE,
         });
-        h.run_steps(1);
+        h.steps(1);
     }
-    h.run_steps(2);
+    h.steps(2);
 }
 
 fn type_text(h: &mut Harness<'static, IdflowApp>, text: &str) {
     h.event(Event::Text(text.to_owned()));
-    h.run_steps(2);
+    h.steps(2);
 }
 
 fn note<'a>(h: &'a Harness<'static, IdflowApp>, id: &str) -> &'a idflow_core::model::Note {
@@ -336,15 +336,15 @@ fn note_button_adds_a_note_in_view_ready_to_type_in() {
     type_text(&mut h, "Ask the customer about PEPs");
     assert_eq!(note(&h, &added.id).text, "Ask the customer about PEPs");
     h.key_press(egui::Key::Escape);
-    h.run_steps(2);
+    h.steps(2);
     assert_eq!(h.state().canvas.editing_note(), None, "Escape ends editing");
 
     // Typing was one step, adding another.
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
-    h.run_steps(2);
+    h.steps(2);
     assert_eq!(note(&h, &added.id).text, "");
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
-    h.run_steps(2);
+    h.steps(2);
     assert_eq!(h.state().doc.workflow().notes, before);
 }
 
@@ -357,7 +357,7 @@ fn double_clicking_a_note_edits_its_text_in_place_as_one_step() {
     double_click_at(&mut h, rect.center());
     assert_eq!(h.state().canvas.editing_note(), Some("note_facemap"));
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    h.run_steps(1);
+    h.steps(1);
     type_text(&mut h, "Facemap: ");
     type_text(&mut h, "WEB or SDK only.");
     assert_eq!(note(&h, "note_facemap").text, "Facemap: WEB or SDK only.");
@@ -366,7 +366,7 @@ fn double_clicking_a_note_edits_its_text_in_place_as_one_step() {
     button_at(&mut h, empty, egui::PointerButton::Primary);
     assert_eq!(h.state().canvas.editing_note(), None);
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
-    h.run_steps(2);
+    h.steps(2);
     assert_eq!(
         note(&h, "note_facemap").text,
         original,
@@ -407,7 +407,7 @@ fn a_selected_note_resizes_from_its_corner_as_one_step() {
     );
     assert!(resized.size().height > before.size().height + 40.0);
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
-    h.run_steps(2);
+    h.steps(2);
     assert_eq!(note(&h, "note_facemap"), &before, "one undo step");
 }
 
@@ -431,17 +431,17 @@ fn notes_come_from_the_context_menu_and_the_n_key_and_go_from_theirs() {
         added.position
     );
     h.key_press(egui::Key::Escape);
-    h.run_steps(2);
+    h.steps(2);
 
     // N with the pointer over the canvas.
     let elsewhere = h.state().canvas.screen_rect().lerp_inside(vec2(0.2, 0.85));
     h.hover_at(elsewhere);
-    h.run_steps(1);
+    h.steps(1);
     h.key_press(egui::Key::N);
-    h.run_steps(2);
+    h.steps(2);
     assert_eq!(count(&h), before + 2, "N adds a note");
     h.key_press(egui::Key::Escape);
-    h.run_steps(2);
+    h.steps(2);
 
     // Right-click on a note: Delete note.
     let rect = note_on_screen(&h, "note_facemap");
@@ -465,9 +465,9 @@ fn a_selected_note_is_edited_in_the_properties_panel() {
     let rect = note_on_screen(&h, "note_facemap");
     button_at(&mut h, rect.center(), egui::PointerButton::Primary);
     h.get_by_label("Text").click();
-    h.run_steps(2);
+    h.steps(2);
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    h.run_steps(1);
+    h.steps(1);
     type_text(&mut h, "Reviewed with the customer");
     assert_eq!(note(&h, "note_facemap").text, "Reviewed with the customer");
     press(&mut h, "🗑 Delete note");
@@ -495,18 +495,18 @@ fn an_edit_the_document_refuses_says_why() {
     assert!(!h.state().doc.selection.nodes.is_empty(), "selected");
     assert!(h.query_by_label_contains(message).is_none());
     h.key_press(egui::Key::Delete);
-    h.run_steps(2);
+    h.steps(2);
     assert_eq!(h.state().doc.workflow(), &before, "nothing deleted");
     h.get_by_label_contains(message);
 
     // The N key.
-    h.run_steps(60 * 9);
+    h.steps(60 * 9);
     assert!(
         h.query_by_label_contains(message).is_none(),
         "the toast went"
     );
     h.key_press(egui::Key::N);
-    h.run_steps(2);
+    h.steps(2);
     assert_eq!(h.state().doc.workflow(), &before, "no note added");
     h.get_by_label_contains(message);
 }
@@ -522,21 +522,21 @@ fn a_click_on_the_minimap_centres_the_view_there() {
     // Its right-hand part: the end of the workflow.
     let target = minimap.lerp_inside(vec2(0.85, 0.5));
     h.hover_at(target);
-    h.run_steps(1);
+    h.steps(1);
     h.event(Event::PointerButton {
         pos: target,
         button: egui::PointerButton::Primary,
         pressed: true,
         modifiers: egui::Modifiers::NONE,
     });
-    h.run_steps(1);
+    h.steps(1);
     h.event(Event::PointerButton {
         pos: target,
         button: egui::PointerButton::Primary,
         pressed: false,
         modifiers: egui::Modifiers::NONE,
     });
-    h.run_steps(3);
+    h.steps(3);
     let after = h.state().canvas.view.center();
     assert!(
         after.x - before.x > 100.0,
@@ -647,7 +647,7 @@ fn every_standard_workflow_fits_whole_with_legible_titles() {
         10011, 10013, 10014, 10071, 10163, 10165, 10167, 10169, 10171,
     ] {
         h.state_mut().perform(idflow::app::Intent::OpenKey(key));
-        h.run_steps(4);
+        h.steps(4);
         let zoom = h.state().canvas.zoom();
         assert!(
             zoom >= h.state().canvas.legible_zoom() * 0.999,
@@ -695,7 +695,7 @@ fn a_sixty_step_chain_fits_at_the_legible_minimum_around_its_entry() {
     .expect("write");
     let app = IdflowApp::new(&dir.path().join("store"), Some(&file)).expect("app");
     let mut h = harness(app);
-    h.run_steps(2);
+    h.steps(2);
     let zoom = h.state().canvas.zoom();
     assert!(
         (zoom - h.state().canvas.legible_zoom()).abs() < 0.002,
@@ -729,7 +729,7 @@ fn palette_search_finds_components_by_what_they_do_and_says_when_nothing_matches
     let mut h = editable_10011(&dir);
     h.get_by_role_and_label(egui::accesskit::Role::TextInput, "Components")
         .click();
-    h.run_steps(2);
+    h.steps(2);
     type_text(&mut h, "liveness");
     // Palette entries are labelled with their icon and title.
     assert!(
@@ -770,7 +770,7 @@ fn a_cards_context_menu_duplicates_and_deletes_it() {
     press(&mut h, "Duplicate");
     assert_eq!(count(&h), before + 1, "duplicated");
     h.key_press(egui::Key::Escape);
-    h.run_steps(2);
+    h.steps(2);
 
     let at = card(&h);
     button_at(&mut h, at, egui::PointerButton::Secondary);
@@ -804,7 +804,7 @@ fn the_background_context_menu_lays_out_and_fits() {
             .expect("move");
         app.doc.workflow().clone()
     };
-    h.run_steps(2);
+    h.steps(2);
     press(&mut h, "+");
     press(&mut h, "+");
     assert!(h.state().canvas.zoom() > fitted_zoom * 1.5);
@@ -840,7 +840,7 @@ fn a_notes_context_menu_starts_editing_its_text() {
     press(&mut h, "Edit text");
     assert_eq!(h.state().canvas.editing_note(), Some("note_facemap"));
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    h.run_steps(1);
+    h.steps(1);
     type_text(&mut h, "Edited from the menu");
     assert_eq!(note(&h, "note_facemap").text, "Edited from the menu");
 }
@@ -864,7 +864,7 @@ fn a_notes_size_is_set_in_the_properties_panel() {
     );
     assert_eq!(after.size().height, before.size().height);
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
-    h.run_steps(2);
+    h.steps(2);
     assert_eq!(
         note(&h, "note_facemap"),
         &before,

@@ -2,11 +2,14 @@
 //! an ephemeral port) in a background thread, the real app driven headless
 //! through egui_kittest, and a second client racing it over HTTP.
 
+mod common;
+
 use std::path::PathBuf;
 use std::sync::mpsc;
 use std::thread::JoinHandle;
 
 use egui::vec2;
+use common::Steps;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use idflow::app::link::ServerForm;
@@ -107,7 +110,7 @@ fn harness(app: IdflowApp) -> Harness<'static, IdflowApp> {
     let mut h = Harness::builder()
         .with_size(vec2(1480.0, 920.0))
         .build_ui_state(|ui, app: &mut IdflowApp| app.frame(ui), app);
-    h.run_steps(3);
+    h.steps(3);
     h
 }
 
@@ -119,7 +122,7 @@ fn rename(h: &mut Harness<'static, IdflowApp>, name: &str) {
         description,
     })
     .expect("rename");
-    h.run_steps(2);
+    h.steps(2);
 }
 
 /// The app connected (through the Team server window, as a user does) and
@@ -133,17 +136,17 @@ fn connected(local: &TempDir, server: &TeamServer, key: u32) -> Harness<'static,
         token: server.publisher.clone(),
         failure: None,
     });
-    h.run_steps(2);
+    h.steps(2);
     h.get_by_label("Connect").click();
-    h.run_steps(3);
+    h.steps(3);
     assert_eq!(
-        h.state().link,
+        h.state().session.link,
         Link::Server {
             url: server.url.clone()
         }
     );
     h.state_mut().perform(Intent::OpenKey(key));
-    h.run_steps(2);
+    h.steps(2);
     h
 }
 
@@ -163,7 +166,7 @@ fn a_stale_save_on_the_server_opens_the_conflict_dialog_and_saving_mine_as_a_cop
 
     rename(&mut h, "My edit");
     h.get_by_label("💾 Save draft").click();
-    h.run_steps(3);
+    h.steps(3);
     assert_eq!(h.state().dialog_title(), Some("Changed elsewhere"));
     assert!(
         h.query_by_label_contains("saved elsewhere (revision 2) since you opened revision 1")
@@ -171,7 +174,7 @@ fn a_stale_save_on_the_server_opens_the_conflict_dialog_and_saving_mine_as_a_cop
     );
 
     h.get_by_label("Save mine as a new copy").click();
-    h.run_steps(3);
+    h.steps(3);
     assert_eq!(h.state().dialog_title(), None);
     // Theirs is untouched on the server; mine is a new draft there, open.
     assert_eq!(other.draft(key).expect("draft").workflow.name, "Their edit");
@@ -199,17 +202,17 @@ fn reload_theirs_shows_the_server_draft_and_cancel_keeps_mine() {
 
     rename(&mut h, "My edit");
     h.get_by_label("💾 Save draft").click();
-    h.run_steps(3);
+    h.steps(3);
     h.get_by_label("Cancel").click();
-    h.run_steps(2);
+    h.steps(2);
     assert_eq!(h.state().dialog_title(), None);
     assert_eq!(h.state().doc.workflow().name, "My edit");
     assert!(h.state().doc.is_dirty(), "cancel keeps my unsaved edit");
 
     h.get_by_label("💾 Save draft").click();
-    h.run_steps(3);
+    h.steps(3);
     h.get_by_label("Reload theirs").click();
-    h.run_steps(3);
+    h.steps(3);
     assert_eq!(h.state().doc.workflow().name, "Their edit");
     assert!(matches!(
         h.state().doc.source,
@@ -225,9 +228,9 @@ fn publishing_from_the_action_bar_publishes_on_the_server() {
     let local = TempDir::new().expect("tmp");
     let mut h = connected(&local, &server, key);
     h.get_by_label("🚀 Publish to server").click();
-    h.run_steps(2);
+    h.steps(2);
     h.get_by_label("Publish version 1").click();
-    h.run_steps(3);
+    h.steps(3);
     let history = other.history(key).expect("history");
     assert_eq!(history.len(), 1, "published on the server");
     assert_eq!(
@@ -246,10 +249,10 @@ fn an_unreachable_server_keeps_the_edit_locally_and_says_so() {
 
     rename(&mut h, "Edited offline");
     h.get_by_label("💾 Save draft").click();
-    h.run_steps(3);
+    h.steps(3);
     assert!(h.state().doc.is_dirty(), "nothing was saved, nothing lost");
     assert_eq!(h.state().doc.workflow().name, "Edited offline");
-    assert!(h.state().offline.is_some());
+    assert!(h.state().session.offline.is_some());
     assert!(
         h.query_by_label_contains("Server unreachable: working locally")
             .is_some()
@@ -274,9 +277,9 @@ fn settings_keep_the_server_and_an_unreachable_one_falls_back_to_local() {
     let mut app = IdflowApp::new(local.path(), None)
         .expect("app")
         .with_settings_file(settings_path.clone());
-    assert_eq!(app.link, Link::Local);
+    assert_eq!(app.session.link, Link::Local);
     app.perform(Intent::SwitchStore(server.target()));
-    assert!(matches!(app.link, Link::Server { .. }));
+    assert!(matches!(app.session.link, Link::Server { .. }));
     let saved = Settings::load(&settings_path).expect("settings");
     assert!(saved.use_server);
     assert_eq!(saved.server_url, server.url);
@@ -289,14 +292,14 @@ fn settings_keep_the_server_and_an_unreachable_one_falls_back_to_local() {
     let reopened = IdflowApp::new(local.path(), None)
         .expect("app")
         .with_settings_file(settings_path.clone());
-    assert!(matches!(reopened.link, Link::Server { .. }), "remembered");
+    assert!(matches!(reopened.session.link, Link::Server { .. }), "remembered");
 
     drop(server);
     let offline = IdflowApp::new(local.path(), None)
         .expect("app")
         .with_settings_file(settings_path);
-    assert_eq!(offline.link, Link::Local);
-    assert!(offline.offline.is_some());
+    assert_eq!(offline.session.link, Link::Local);
+    assert!(offline.session.offline.is_some());
     assert!(
         offline
             .toast
@@ -317,10 +320,10 @@ fn a_designer_token_cannot_publish_and_a_wrong_token_is_refused_in_the_form() {
         token: "idf_not_a_token".to_owned(),
         failure: None,
     });
-    h.run_steps(2);
+    h.steps(2);
     h.get_by_label("Connect").click();
-    h.run_steps(3);
-    assert_eq!(h.state().link, Link::Local);
+    h.steps(3);
+    assert_eq!(h.state().session.link, Link::Local);
     let failure = h
         .state()
         .server_form
@@ -336,11 +339,11 @@ fn a_designer_token_cannot_publish_and_a_wrong_token_is_refused_in_the_form() {
             token: server.designer.clone(),
         }));
     h.state_mut().perform(Intent::OpenKey(key));
-    h.run_steps(2);
+    h.steps(2);
     h.get_by_label("🚀 Publish to server").click();
-    h.run_steps(2);
+    h.steps(2);
     h.get_by_label("Publish version 1").click();
-    h.run_steps(3);
+    h.steps(3);
     assert_eq!(h.state().dialog_title(), Some("Something went wrong"));
     assert!(server.client().history(key).expect("history").is_empty());
 }
@@ -350,7 +353,7 @@ fn copy_to_server_sends_local_work_up_as_a_new_server_draft() {
     let server = TeamServer::start();
     let local = TempDir::new().expect("tmp");
     let mut app = IdflowApp::new(local.path(), None).expect("app");
-    app.settings = Settings {
+    app.session.settings = Settings {
         use_server: false,
         server_url: server.url.clone(),
         server_token: server.designer.clone(),
@@ -362,10 +365,10 @@ fn copy_to_server_sends_local_work_up_as_a_new_server_draft() {
         "not offered for a read-only Global workflow"
     );
     h.state_mut().perform(Intent::NewFrom(10011));
-    h.run_steps(2);
+    h.steps(2);
     rename(&mut h, "Offline work");
     h.get_by_label("⇪ Copy to server").click();
-    h.run_steps(2);
+    h.steps(2);
     let toast = h.state().toast.as_ref().expect("a notice").text.clone();
     assert!(toast.contains("Copied to"), "{toast}");
     let remote = server.client();
@@ -380,5 +383,5 @@ fn copy_to_server_sends_local_work_up_as_a_new_server_draft() {
         remote.draft(copied[0].key).expect("draft").workflow.nodes,
         h.state().doc.workflow().nodes
     );
-    assert_eq!(h.state().link, Link::Local, "the session stays local");
+    assert_eq!(h.state().session.link, Link::Local, "the session stays local");
 }

@@ -5,7 +5,7 @@ use egui::{RichText, Ui};
 use idflow_store::Origin;
 
 use super::dialogs::Dialog;
-use super::{IdflowApp, Intent, Link};
+use super::{Action, IdflowApp, Intent, Link};
 use crate::document::Source;
 
 pub fn show(app: &mut IdflowApp, ui: &mut Ui) {
@@ -15,12 +15,13 @@ pub fn show(app: &mut IdflowApp, ui: &mut Ui) {
 
         ui.menu_button("New", |ui| {
             if ui.button("Blank workflow").clicked() {
-                app.request(Intent::NewBlank);
+                app.act(Action::Request(Intent::NewBlank));
                 ui.close();
             }
             ui.separator();
             ui.label(RichText::new("From a Global workflow").weak());
             let globals: Vec<(u32, String)> = app
+                .session
                 .workflows
                 .iter()
                 .filter(|w| w.origin == Origin::Global)
@@ -28,7 +29,7 @@ pub fn show(app: &mut IdflowApp, ui: &mut Ui) {
                 .collect();
             for (key, name) in globals {
                 if ui.button(format!("{key} · {name}")).clicked() {
-                    app.request(Intent::NewFrom(key));
+                    app.act(Action::Request(Intent::NewFrom(key)));
                     ui.close();
                 }
             }
@@ -40,34 +41,51 @@ pub fn show(app: &mut IdflowApp, ui: &mut Ui) {
                     .add_filter("Workflow", &["ron", "json"])
                     .pick_file()
                 {
-                    app.request(Intent::OpenFile(path));
+                    app.act(Action::Request(Intent::OpenFile(path)));
                 }
             }
             ui.separator();
             let all: Vec<(u32, String)> = app
+                .session
                 .workflows
                 .iter()
                 .map(|w| (w.key, w.name.clone()))
                 .collect();
             for (key, name) in all {
                 if ui.button(format!("{key} · {name}")).clicked() {
-                    app.request(Intent::OpenKey(key));
+                    app.act(Action::Request(Intent::OpenKey(key)));
                     ui.close();
                 }
             }
         });
 
-        let can_save = !app.doc.read_only();
+        let saving = app.session.saving();
+        let can_save = !app.doc.read_only() && !saving;
+        let save_label = if saving {
+            "💾 Saving…"
+        } else {
+            "💾 Save draft"
+        };
         let save = ui
-            .add_enabled(can_save, egui::Button::new("💾 Save draft"))
+            .add_enabled(can_save, egui::Button::new(save_label))
             .on_hover_text("Save the draft without publishing it (Ctrl+S)")
-            .on_disabled_hover_text("Read-only: duplicate this workflow to make changes");
+            .on_disabled_hover_text(if saving {
+                "Saving: waiting for the store's answer"
+            } else {
+                "Read-only: duplicate this workflow to make changes"
+            });
         if save.clicked() {
-            app.save();
+            app.act(Action::Save);
         }
 
-        let blocker = app.publish_blocker();
-        let (label, hover) = match &app.link {
+        let publishing = app.session.publishing();
+        let blocker = if publishing {
+            Some("Publishing: waiting for the store's answer".to_owned())
+        } else {
+            app.publish_blocker()
+        };
+        let (label, hover) = match &app.session.link {
+            _ if publishing => ("🚀 Publishing…", String::new()),
             Link::Local => (
                 "🚀 Publish",
                 "Freeze the draft into the next published version".to_owned(),
@@ -82,10 +100,10 @@ pub fn show(app: &mut IdflowApp, ui: &mut Ui) {
             .on_hover_text(hover)
             .on_disabled_hover_text(blocker.clone().unwrap_or_default());
         if publish.clicked() {
-            let version = app.next_version();
-            app.dialog = Some(Dialog::ConfirmPublish { version });
+            app.dialog = Some(Dialog::ConfirmPublish);
         }
         if let Some(reason) = &blocker
+            && !publishing
             && !app.doc.read_only()
             && matches!(app.doc.source, Source::Store { .. })
         {
@@ -98,14 +116,21 @@ pub fn show(app: &mut IdflowApp, ui: &mut Ui) {
 
         if app.can_copy_to_server()
             && ui
-                .button("⇪ Copy to server")
+                .add_enabled(
+                    !app.session.copying(),
+                    egui::Button::new(if app.session.copying() {
+                        "⇪ Copying…"
+                    } else {
+                        "⇪ Copy to server"
+                    }),
+                )
                 .on_hover_text(format!(
                     "Add this workflow to the team server ({}) as a new draft",
-                    app.settings.server_url
+                    app.session.settings.server_url
                 ))
                 .clicked()
         {
-            app.copy_to_server(ui.ctx());
+            app.act(Action::CopyToServer);
         }
 
         let has_versions = app.doc.key().is_some();
@@ -170,7 +195,7 @@ pub fn show(app: &mut IdflowApp, ui: &mut Ui) {
 /// v1", "v2 · published · read-only", "v1 · Global · read-only".
 pub fn status_text(app: &IdflowApp) -> String {
     let dirty = app.doc.is_dirty();
-    let summary = |key: u32| app.workflows.iter().find(|w| w.key == key);
+    let summary = |key: u32| app.session.workflows.iter().find(|w| w.key == key);
     match &app.doc.source {
         Source::Store {
             key,
@@ -205,7 +230,7 @@ pub fn status_text(app: &IdflowApp) -> String {
 
 /// Which store the open workflow lives in, as its key is shown.
 pub fn store_name(app: &IdflowApp) -> String {
-    match (&app.doc.source, &app.link) {
+    match (&app.doc.source, &app.session.link) {
         (Source::File(_), _) => "file".to_owned(),
         (_, super::link::Link::Local) => "local".to_owned(),
         (_, super::link::Link::Server { url }) => host_of(url),
@@ -219,6 +244,11 @@ fn host_of(url: &str) -> String {
 }
 
 fn status(app: &mut IdflowApp, ui: &mut Ui) {
+    if let Some(waiting) = waiting_for(app) {
+        ui.label(RichText::new(waiting).weak());
+        ui.spinner();
+        ui.separator();
+    }
     if app.doc.is_dirty() {
         ui.label(RichText::new("●").color(ui.visuals().warn_fg_color))
             .on_hover_text("Changes not saved yet (autosaved for recovery)");
@@ -233,4 +263,18 @@ fn status(app: &mut IdflowApp, ui: &mut Ui) {
             .weak(),
     )
     .on_hover_text("The workflow's key, and the store it lives in");
+}
+
+/// What the store is busy with, in words, while a call is on its way.
+pub fn waiting_for(app: &IdflowApp) -> Option<String> {
+    let session = &app.session;
+    if let Some(url) = session.connecting() {
+        Some(format!("Connecting to {}…", host_of(url)))
+    } else if session.publishing() {
+        Some("Publishing…".to_owned())
+    } else if session.saving() {
+        Some("Saving…".to_owned())
+    } else {
+        session.opening().map(|key| format!("Opening {key}…"))
+    }
 }

@@ -7,7 +7,7 @@ use idflow_core::model::{NodeKind, Position};
 use idflow_store::{Origin, Status};
 
 use super::canvas::{Canvas, PaletteDrag};
-use super::{BrowserTab, IdflowApp, Intent, theme, words};
+use super::{Action, BrowserTab, IdflowApp, Intent, theme, words};
 use crate::document::Source;
 
 pub fn browser(app: &mut IdflowApp, ui: &mut Ui) {
@@ -18,7 +18,7 @@ pub fn browser(app: &mut IdflowApp, ui: &mut Ui) {
         let global = ui.selectable_value(&mut app.browser_tab, BrowserTab::Global, "Global");
         app.anchors.browser = Some(global.id);
         ui.selectable_value(&mut app.browser_tab, BrowserTab::Custom, "Custom");
-        let archived = app.workflows.iter().filter(|w| w.archived).count();
+        let archived = app.session.workflows.iter().filter(|w| w.archived).count();
         if archived > 0 || app.browser_tab == BrowserTab::Archived {
             ui.selectable_value(&mut app.browser_tab, BrowserTab::Archived, "Archived")
                 .on_hover_text(format!(
@@ -31,13 +31,14 @@ pub fn browser(app: &mut IdflowApp, ui: &mut Ui) {
                 .on_hover_text("New blank workflow")
                 .clicked()
             {
-                app.request(Intent::NewBlank);
+                app.act(Action::Request(Intent::NewBlank));
             }
         });
     });
     let tab = app.browser_tab;
     let open_key = app.doc.key();
     let items: Vec<_> = app
+        .session
         .workflows
         .iter()
         .filter(|w| match tab {
@@ -62,7 +63,9 @@ pub fn browser(app: &mut IdflowApp, ui: &mut Ui) {
             for w in items {
                 let selected =
                     open_key == Some(w.key) && !matches!(app.doc.source, Source::Version { .. });
+                let opening = app.session.opening() == Some(w.key);
                 let status = match (w.status, w.latest_version) {
+                    _ if opening => "opening…".to_owned(),
                     // A file of it is missing, unreadable or altered:
                     // opening it names the file.
                     (Status::Damaged, _) => "⚠ damaged".to_owned(),
@@ -86,7 +89,7 @@ pub fn browser(app: &mut IdflowApp, ui: &mut Ui) {
                         w.name.clone()
                     });
                 if response.clicked() && !selected {
-                    app.request(Intent::OpenKey(w.key));
+                    app.act(Action::Request(Intent::OpenKey(w.key)));
                 }
                 if w.origin == Origin::Custom {
                     response.context_menu(|ui| {
@@ -107,7 +110,7 @@ pub fn browser(app: &mut IdflowApp, ui: &mut Ui) {
             }
         });
     if let Some((key, archived)) = archive {
-        app.set_archived(ui.ctx(), key, archived);
+        app.act(Action::SetArchived { key, archived });
     }
 }
 
@@ -241,7 +244,7 @@ pub fn read_only_banner(app: &mut IdflowApp, ui: &mut Ui) {
                 ui.label(RichText::new(format!("🔒 {text}")).strong());
                 for (label, intent) in actions {
                     if ui.button(label).clicked() {
-                        app.request(intent);
+                        app.act(Action::Request(intent));
                     }
                 }
             });

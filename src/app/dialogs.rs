@@ -9,12 +9,12 @@ use idflow_store::Origin;
 use idflow_store::recovery::Recovery;
 
 use super::canvas::Canvas;
-use super::{IdflowApp, Intent, shortcuts, theme};
+use super::{Action, IdflowApp, Intent, shortcuts, theme};
 
 pub enum Dialog {
-    ConfirmPublish {
-        version: u32,
-    },
+    /// Asks before publishing the next version (its number shows once
+    /// the versions are read).
+    ConfirmPublish,
     Unsaved(Intent),
     Recovery(Vec<(PathBuf, Recovery)>),
     Conflict {
@@ -30,7 +30,7 @@ pub enum Dialog {
 impl Dialog {
     pub fn title(&self) -> &'static str {
         match self {
-            Dialog::ConfirmPublish { .. } => "Publish",
+            Dialog::ConfirmPublish => "Publish",
             Dialog::Unsaved(_) => "Unsaved changes",
             Dialog::Recovery(_) => "Restore unsaved work?",
             Dialog::Conflict { .. } => "Changed elsewhere",
@@ -57,6 +57,10 @@ enum Choice {
 
 pub fn show(app: &mut IdflowApp, ctx: &egui::Context) {
     let mut choice = Choice::None;
+    let next_version = match app.dialog {
+        Some(Dialog::ConfirmPublish) => app.next_version(),
+        _ => None,
+    };
     if let Some(dialog) = &app.dialog {
         let name = app.doc.workflow().name.clone();
         let key = app.doc.workflow().key;
@@ -65,15 +69,19 @@ pub fn show(app: &mut IdflowApp, ctx: &egui::Context) {
             ui.heading(dialog.title());
             ui.add_space(theme::SPACING);
             match dialog {
-                Dialog::ConfirmPublish { version } => {
-                    ui.label(format!("Publish “{name}” ({key}) as version {version}?"));
+                Dialog::ConfirmPublish => {
+                    let version = match next_version {
+                        Some(v) => format!("version {v}"),
+                        None => "the next version".to_owned(),
+                    };
+                    ui.label(format!("Publish “{name}” ({key}) as {version}?"));
                     ui.label(RichText::new("A published version never changes; later edits start a new draft.").weak());
                     if app.doc.is_dirty() {
                         ui.label(RichText::new("Unsaved changes are saved first.").weak());
                     }
                     ui.add_space(theme::SPACING);
                     ui.horizontal(|ui| {
-                        if ui.button(format!("Publish version {version}")).clicked() {
+                        if ui.button(format!("Publish {version}")).clicked() {
                             choice = Choice::Publish;
                         }
                         if ui.button("Cancel").clicked() {
@@ -140,7 +148,7 @@ pub fn show(app: &mut IdflowApp, ctx: &egui::Context) {
             }
         });
     }
-    apply(app, ctx, choice);
+    apply(app, choice);
     versions(app, ctx);
     shortcuts_window(app, ctx);
     quick_add(app, ctx);
@@ -164,12 +172,13 @@ fn welcome(app: &IdflowApp, ui: &mut egui::Ui) -> Choice {
     }
     ui.add_space(theme::SPACING * 0.5);
     ui.label(RichText::new("Customise a Global workflow").strong());
-    for w in app.workflows.iter().filter(|w| w.origin == Origin::Global) {
+    for w in app.session.workflows.iter().filter(|w| w.origin == Origin::Global) {
         if ui.button(format!("{} · {}", w.key, w.name)).clicked() {
             choice = Choice::Then(Intent::NewFrom(w.key));
         }
     }
     let recent: Vec<_> = app
+        .session
         .workflows
         .iter()
         .filter(|w| w.origin == Origin::Custom && !w.archived)
@@ -197,13 +206,13 @@ fn welcome(app: &IdflowApp, ui: &mut egui::Ui) -> Choice {
     choice
 }
 
-fn apply(app: &mut IdflowApp, ctx: &egui::Context, choice: Choice) {
+fn apply(app: &mut IdflowApp, choice: Choice) {
     match choice {
         Choice::None => {}
         Choice::Close => app.dialog = None,
         Choice::Then(intent) => {
             app.dialog = None;
-            app.request(intent);
+            app.act(Action::Request(intent));
         }
         Choice::OpenFilePicker => {
             app.dialog = None;
@@ -211,25 +220,20 @@ fn apply(app: &mut IdflowApp, ctx: &egui::Context, choice: Choice) {
                 .add_filter("Workflow", &["ron", "json"])
                 .pick_file()
             {
-                app.request(Intent::OpenFile(path));
+                app.act(Action::Request(Intent::OpenFile(path)));
             }
         }
         Choice::Publish => {
             app.dialog = None;
-            app.publish(ctx);
+            app.act(Action::Publish);
         }
         Choice::SaveThen(intent) => {
             app.dialog = None;
-            if app.save() {
-                app.perform(intent);
-            }
+            app.act(Action::SaveThen(intent));
         }
         Choice::DiscardThen(intent) => {
             app.dialog = None;
-            if let Some(from) = app.recovered_from() {
-                idflow_store::recovery::remove(&app.recovery_root, &from);
-            }
-            app.perform(intent);
+            app.act(Action::DiscardThen(intent));
         }
         Choice::Restore(i) => {
             if let Some(super::dialogs::Dialog::Recovery(mut found)) = app.dialog.take()
@@ -245,7 +249,7 @@ fn apply(app: &mut IdflowApp, ctx: &egui::Context, choice: Choice) {
         Choice::DiscardRecovery => {
             if let Some(Dialog::Recovery(found)) = app.dialog.take() {
                 for (_, r) in found {
-                    idflow_store::recovery::remove(&app.recovery_root, &r.from);
+                    idflow_store::recovery::remove(&app.session.recovery_root, &r.from);
                 }
             }
         }
@@ -255,15 +259,7 @@ fn apply(app: &mut IdflowApp, ctx: &egui::Context, choice: Choice) {
         }
         Choice::SaveMineAsCopy => {
             app.dialog = None;
-            let mut w = app.doc.workflow().clone();
-            w.name = format!("{} (my copy)", w.name);
-            match app.store.create(w) {
-                Ok(key) => {
-                    app.refresh_workflows();
-                    app.perform(Intent::OpenKey(key));
-                }
-                Err(e) => app.dialog = Some(Dialog::Error(e.to_string())),
-            }
+            app.act(Action::SaveAsCopy);
         }
     }
 }
@@ -273,15 +269,21 @@ fn versions(app: &mut IdflowApp, ctx: &egui::Context) {
         return;
     }
     let Some(key) = app.doc.key() else { return };
-    let history = app.versions(key).to_vec();
+    let history = app.session.versions(key).map(<[_]>::to_vec);
     let mut open = app.versions_open;
     let mut intent = None;
-    let mut restore = None;
-    let mut duplicate = None;
+    let mut action = None;
     egui::Window::new("Versions")
         .open(&mut open)
         .default_width(420.0)
         .show(ctx, |ui| {
+            let Some(history) = history else {
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    ui.label(RichText::new("Reading the versions…").weak());
+                });
+                return;
+            };
             if history.is_empty() {
                 ui.label(RichText::new("Not published yet.").weak());
             }
@@ -298,14 +300,20 @@ fn versions(app: &mut IdflowApp, ctx: &egui::Context) {
                                 intent = Some(Intent::OpenVersion(key, v.number));
                             }
                             if ui.button("Restore as draft").clicked() {
-                                restore = Some(v.number);
+                                action = Some(Action::Restore {
+                                    key,
+                                    number: v.number,
+                                });
                             }
                             if ui
                                 .button("Duplicate")
                                 .on_hover_text("Copy into a new custom workflow")
                                 .clicked()
                             {
-                                duplicate = Some(v.number);
+                                action = Some(Action::DuplicateVersion {
+                                    key,
+                                    number: v.number,
+                                });
                             }
                         });
                         ui.end_row();
@@ -314,42 +322,10 @@ fn versions(app: &mut IdflowApp, ctx: &egui::Context) {
         });
     app.versions_open = open;
     if let Some(intent) = intent {
-        app.request(intent);
+        app.act(Action::Request(intent));
     }
-    if let Some(number) = restore {
-        let base = match app.doc.source {
-            crate::document::Source::Store { revision, .. } => Some(revision),
-            _ => None,
-        };
-        let result = match base {
-            Some(base) if !app.doc.is_dirty() => app.store.restore(key, number, base).map(|_| ()),
-            Some(_) => {
-                app.dialog = Some(Dialog::Error(
-                    "Save or discard your changes before restoring a version.".into(),
-                ));
-                Ok(())
-            }
-            None => {
-                app.dialog = Some(Dialog::Error(
-                    "Open the draft to restore a version into it.".into(),
-                ));
-                Ok(())
-            }
-        };
-        match result {
-            Ok(()) if app.dialog.is_none() => app.perform(Intent::OpenKey(key)),
-            Ok(()) => {}
-            Err(e) => app.dialog = Some(Dialog::Error(e.to_string())),
-        }
-    }
-    if let Some(number) = duplicate {
-        match app.store.duplicate(key, Some(number)) {
-            Ok(new_key) => {
-                app.refresh_workflows();
-                app.request(Intent::OpenKey(new_key));
-            }
-            Err(e) => app.dialog = Some(Dialog::Error(e.to_string())),
-        }
+    if let Some(action) = action {
+        app.act(action);
     }
 }
 

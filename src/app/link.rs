@@ -3,12 +3,14 @@
 //! "Team server" window and what happens when the server cannot be reached.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use egui::{RichText, Ui};
 use idflow_store::remote::RemoteStore;
-use idflow_store::{LocalStore, Store, StoreError};
+use idflow_store::{LocalStore, StoreError};
 
-use super::{IdflowApp, Intent, theme};
+use super::session::worker::SendStore;
+use super::{Action, IdflowApp, Intent, theme};
 
 /// The store the open session works on.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,12 +35,14 @@ pub struct ServerForm {
     pub failure: Option<String>,
 }
 
-/// Opens a store for `target`. The server is asked for its list once, so
-/// a wrong URL or token is reported here rather than on the first save.
+/// Opens a store for `target`; a server's requests may take `timeout`
+/// each. Makes no request: the caller's first one (a list) tells whether
+/// the URL and token work.
 pub fn open(
     target: &StoreTarget,
     local_root: &Path,
-) -> Result<(Box<dyn Store>, Link, PathBuf), StoreError> {
+    timeout: Duration,
+) -> Result<(SendStore, Link, PathBuf), StoreError> {
     match target {
         StoreTarget::Local => Ok((
             Box::new(LocalStore::open(local_root)?),
@@ -46,8 +50,7 @@ pub fn open(
             local_root.to_owned(),
         )),
         StoreTarget::Server { url, token } => {
-            let remote = RemoteStore::new(url, token)?;
-            remote.list()?;
+            let remote = RemoteStore::new(url, token)?.with_request_timeout(timeout);
             let url = remote.base_url().to_owned();
             let recovery = server_recovery_root(local_root, &url);
             Ok((Box::new(remote), Link::Server { url }, recovery))
@@ -72,7 +75,7 @@ pub fn server_recovery_root(local_root: &Path, url: &str) -> PathBuf {
 pub fn selector(app: &mut IdflowApp, ui: &mut Ui) {
     ui.horizontal(|ui| {
         ui.label(RichText::new("Store").weak());
-        let current = match &app.link {
+        let current = match &app.session.link {
             Link::Local => "💻 Local".to_owned(),
             Link::Server { url } => format!("🌐 {url}"),
         };
@@ -81,21 +84,28 @@ pub fn selector(app: &mut IdflowApp, ui: &mut Ui) {
             .width(ui.available_width() - 8.0)
             .show_ui(ui, |ui| {
                 if ui
-                    .selectable_label(app.link == Link::Local, "💻 Local (this machine)")
+                    .selectable_label(app.session.link == Link::Local, "💻 Local (this machine)")
                     .clicked()
-                    && app.link != Link::Local
+                    && app.session.link != Link::Local
                 {
-                    app.request(Intent::SwitchStore(StoreTarget::Local));
+                    app.act(Action::Request(Intent::SwitchStore(StoreTarget::Local)));
                 }
                 if ui
-                    .selectable_label(matches!(app.link, Link::Server { .. }), "🌐 Team server…")
+                    .selectable_label(matches!(app.session.link, Link::Server { .. }), "🌐 Team server…")
                     .clicked()
                 {
                     app.open_server_form();
                 }
             });
     });
-    if let Some(problem) = &app.offline {
+    if let Some(url) = app.session.connecting() {
+        let url = url.to_owned();
+        ui.horizontal_wrapped(|ui| {
+            ui.spinner();
+            ui.label(RichText::new(format!("Connecting to {url}…")).weak());
+        });
+    }
+    if let Some(problem) = &app.session.offline {
         let problem = problem.clone();
         ui.horizontal_wrapped(|ui| {
             ui.label(
@@ -104,7 +114,7 @@ pub fn selector(app: &mut IdflowApp, ui: &mut Ui) {
             )
             .on_hover_text(problem);
             if ui.small_button("Retry").clicked() {
-                app.retry_server();
+                app.act(Action::RetryServer);
             }
         });
     }
@@ -112,6 +122,7 @@ pub fn selector(app: &mut IdflowApp, ui: &mut Ui) {
 
 /// The "Team server" window: URL and token (kept in the app settings).
 pub fn server_window(app: &mut IdflowApp, ctx: &egui::Context) {
+    let connecting = app.session.connecting().is_some();
     let Some(form) = app.server_form.as_mut() else {
         return;
     };
@@ -154,11 +165,15 @@ pub fn server_window(app: &mut IdflowApp, ctx: &egui::Context) {
         ui.add_space(theme::SPACING);
         ui.horizontal(|ui| {
             let ready = !form.url.trim().is_empty() && !form.token.trim().is_empty();
+            let label = if connecting { "Connecting…" } else { "Connect" };
             if ui
-                .add_enabled(ready, egui::Button::new("Connect"))
+                .add_enabled(ready && !connecting, egui::Button::new(label))
                 .clicked()
             {
                 connect = true;
+            }
+            if connecting {
+                ui.spinner();
             }
             if ui.button("Cancel").clicked() {
                 close = true;
@@ -172,6 +187,6 @@ pub fn server_window(app: &mut IdflowApp, ctx: &egui::Context) {
             url: form.url.trim().to_owned(),
             token: form.token.trim().to_owned(),
         };
-        app.request(Intent::SwitchStore(target));
+        app.act(Action::Request(Intent::SwitchStore(target)));
     }
 }

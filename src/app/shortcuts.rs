@@ -2,7 +2,7 @@
 
 use egui::{Event, Key, Modifiers};
 
-use super::IdflowApp;
+use super::{Action, IdflowApp};
 
 pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Ctrl+S", "Save the draft"),
@@ -71,7 +71,7 @@ pub fn handle(app: &mut IdflowApp, ctx: &egui::Context) {
     let pressed = |m: Modifiers, k: Key| ctx.input_mut(|i| i.consume_key(m, k));
 
     if pressed(command, Key::S) {
-        app.save();
+        app.act(Action::Save);
     }
     // F6 works from anywhere, a text field included: no region traps the
     // keyboard.

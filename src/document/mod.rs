@@ -138,6 +138,13 @@ impl Document {
         self.history.mark_saved();
     }
 
+    /// After a save that did not include the latest edits: the source now
+    /// names the saved revision (the next save's base); the edits stay
+    /// unsaved.
+    pub fn rebase(&mut self, source: Source) {
+        self.source = source;
+    }
+
     pub fn node_index(&self, id: &NodeId) -> Option<usize> {
         self.index.get(id).copied()
     }

@@ -2,22 +2,56 @@
 
 #![allow(dead_code)] // each test binary uses its own part of this
 
+use std::time::Duration;
+
 use egui::Pos2;
 use egui_kittest::Harness;
 use idflow::app::IdflowApp;
+
+/// Frames that also let the store answer: the designer sends its store
+/// calls to a worker thread and applies the replies in a later frame.
+pub trait Steps {
+    /// Runs `n` frames, then as many as it takes for every store call sent
+    /// (and every call its reply sends) to be answered and applied.
+    fn steps(&mut self, n: usize);
+}
+
+impl Steps for Harness<'static, IdflowApp> {
+    fn steps(&mut self, n: usize) {
+        self.run_steps(n);
+        settle(self);
+    }
+}
+
+/// Waits (between frames, as no frame does) until the store has answered
+/// every call, applying the replies; a reply may send a further call
+/// (save, then publish), so it goes round until none is left.
+pub fn settle(h: &mut Harness<'static, IdflowApp>) {
+    for _ in 0..64 {
+        if !h.state().session.busy() {
+            return;
+        }
+        assert!(
+            h.state_mut().wait_for_store(Duration::from_secs(30)),
+            "the store gave no answer within 30 s"
+        );
+        h.step();
+    }
+    panic!("store calls kept coming for 64 frames");
+}
 
 /// A press-move-release with the primary button, in eight steps, as a hand
 /// drags (egui sees a drag start, moves and a drop).
 pub fn drag(h: &mut Harness<'static, IdflowApp>, from: Pos2, to: Pos2) {
     h.hover_at(from);
-    h.run_steps(1);
+    h.steps(1);
     h.drag_at(from);
-    h.run_steps(1);
+    h.steps(1);
     for i in 1..=8 {
         let t = i as f32 / 8.0;
         h.hover_at(from + (to - from) * t);
-        h.run_steps(1);
+        h.steps(1);
     }
     h.drop_at(to);
-    h.run_steps(3);
+    h.steps(3);
 }

@@ -53,6 +53,8 @@ pub struct RemoteStore {
     /// Built on first use: building a blocking client inside an async
     /// runtime panics, and a `RemoteStore` may well be made in one.
     client: OnceLock<Client>,
+    /// How long one request may take (REQUEST_TIMEOUT unless set).
+    request_timeout: Duration,
 }
 
 /// An answer from the server, read whole.
@@ -75,7 +77,16 @@ impl RemoteStore {
             base_url,
             authorization,
             client: OnceLock::new(),
+            request_timeout: REQUEST_TIMEOUT,
         })
+    }
+
+    /// The same client with another limit on one request's time (before
+    /// its first use). Errors name the limit used.
+    pub fn with_request_timeout(mut self, timeout: Duration) -> RemoteStore {
+        self.request_timeout = timeout;
+        self.client = OnceLock::new();
+        self
     }
 
     /// The server's URL as used: scheme, host, port (and path, if any),
@@ -95,7 +106,7 @@ impl RemoteStore {
         }
         let client = Client::builder()
             .connect_timeout(CONNECT_TIMEOUT)
-            .timeout(REQUEST_TIMEOUT)
+            .timeout(self.request_timeout)
             .user_agent(concat!("idflow/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| StoreError::Unreachable {

@@ -6,7 +6,9 @@ use idflow_core::lint::lint;
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use super::{Answer, CONNECT_TIMEOUT, REQUEST_TIMEOUT, RemoteStore};
+use std::time::Duration;
+
+use super::{Answer, CONNECT_TIMEOUT, RemoteStore};
 use crate::wire::ErrorBody;
 use crate::{Store, StoreError};
 
@@ -55,9 +57,9 @@ impl RemoteStore {
     /// A request that got no usable answer: the server is unreachable.
     pub(super) fn transport(&self, error: &reqwest::Error) -> StoreError {
         let message = if error.is_timeout() && error.is_connect() {
-            format!("no connection within {} s", CONNECT_TIMEOUT.as_secs())
+            format!("no connection within {}", seconds(CONNECT_TIMEOUT))
         } else if error.is_timeout() {
-            format!("no answer within {} s", REQUEST_TIMEOUT.as_secs())
+            format!("no answer within {}", seconds(self.request_timeout))
         } else {
             innermost(error)
         };
@@ -132,5 +134,15 @@ impl RemoteStore {
                 server(answer, message)
             }
         }
+    }
+}
+
+/// A limit in words: "15 s", "1.5 s".
+fn seconds(limit: Duration) -> String {
+    let secs = limit.as_secs_f64();
+    if secs.fract() == 0.0 {
+        format!("{secs:.0} s")
+    } else {
+        format!("{secs} s")
     }
 }

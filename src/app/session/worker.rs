@@ -1,0 +1,265 @@
+//! The one thread that talks to the store (the local folder or a team
+//! server). The UI thread sends it calls and reads its replies between
+//! frames, so a slow or silent server never holds a frame up.
+
+use std::collections::VecDeque;
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+
+use idflow_core::Workflow;
+use idflow_store::remote::RemoteStore;
+use idflow_store::{Draft, Revision, Store, StoreError, VersionInfo, Versioned, WorkflowSummary};
+
+use crate::app::link::{self, Link, StoreTarget};
+
+/// A store the worker can own.
+pub type SendStore = Box<dyn Store + Send>;
+
+/// Names one call, so its reply finds what was waiting for it.
+pub type Ticket = u64;
+
+/// What the worker is asked to do.
+#[derive(Debug)]
+pub enum Call {
+    List,
+    Draft(u32),
+    Version(u32, u32),
+    History(u32),
+    Create(Workflow),
+    Save {
+        key: u32,
+        workflow: Box<Workflow>,
+        base: Revision,
+    },
+    Publish {
+        key: u32,
+        base: Revision,
+    },
+    Duplicate {
+        key: u32,
+        version: Option<u32>,
+    },
+    Restore {
+        key: u32,
+        version: u32,
+        base: Revision,
+    },
+    SetArchived {
+        key: u32,
+        archived: bool,
+    },
+    /// Work on another store from now on (kept only if it answers).
+    Connect {
+        target: StoreTarget,
+        local_root: PathBuf,
+        timeout: Duration,
+    },
+    /// Add a workflow to a team server other than the store worked on.
+    CopyToServer {
+        url: String,
+        token: String,
+        workflow: Box<Workflow>,
+        timeout: Duration,
+    },
+}
+
+/// What a call gave back.
+#[derive(Debug)]
+pub enum Answer {
+    List(Vec<WorkflowSummary>),
+    Draft(Draft),
+    Version(Box<Versioned>),
+    History(Vec<VersionInfo>),
+    Key(u32),
+    Revision(Revision),
+    Published(VersionInfo),
+    Done,
+    Connected {
+        link: Link,
+        recovery_root: PathBuf,
+        workflows: Vec<WorkflowSummary>,
+    },
+}
+
+#[derive(Debug)]
+pub struct Reply {
+    pub ticket: Ticket,
+    pub result: Result<Answer, StoreError>,
+}
+
+/// The UI thread's end of the worker.
+pub struct Worker {
+    calls: Sender<(Ticket, Call)>,
+    replies: Receiver<Reply>,
+    /// Replies already taken off the channel (by `wait`), not yet handed out.
+    received: VecDeque<Reply>,
+    in_flight: usize,
+    next_ticket: Ticket,
+    /// Woken when a reply is ready, so the UI sleeps until then.
+    repaint: Arc<OnceLock<egui::Context>>,
+}
+
+impl Worker {
+    /// Starts the thread, owning `store`.
+    pub fn start(store: SendStore) -> Worker {
+        let (calls, inbox) = channel::<(Ticket, Call)>();
+        let (outbox, replies) = channel();
+        let repaint = Arc::new(OnceLock::<egui::Context>::new());
+        let wake = Arc::clone(&repaint);
+        let spawned = std::thread::Builder::new()
+            .name("idflow-store".into())
+            .spawn(move || serve(store, inbox, outbox, wake));
+        if let Err(e) = spawned {
+            // Without a thread every call fails at once (the channel is
+            // closed), which `poll` reports; nothing hangs.
+            tracing::error!("the store thread could not be started: {e}");
+        }
+        Worker {
+            calls,
+            replies,
+            received: VecDeque::new(),
+            in_flight: 0,
+            next_ticket: 1,
+            repaint,
+        }
+    }
+
+    /// The context to wake when a reply arrives (set on the first frame).
+    pub fn set_context(&self, ctx: &egui::Context) {
+        let _ = self.repaint.set(ctx.clone());
+    }
+
+    pub fn send(&mut self, call: Call) -> Ticket {
+        let ticket = self.next_ticket;
+        self.next_ticket += 1;
+        self.in_flight += 1;
+        if self.calls.send((ticket, call)).is_err() {
+            self.received.push_back(Reply {
+                ticket,
+                result: Err(gone()),
+            });
+        }
+        ticket
+    }
+
+    /// Calls sent whose replies were not handed out yet.
+    pub fn in_flight(&self) -> usize {
+        self.in_flight
+    }
+
+    /// The next reply, if one is ready; never blocks.
+    pub fn poll(&mut self) -> Option<Reply> {
+        let reply = match self.received.pop_front() {
+            Some(reply) => Some(reply),
+            None => match self.replies.try_recv() {
+                Ok(reply) => Some(reply),
+                Err(std::sync::mpsc::TryRecvError::Empty) => None,
+                Err(std::sync::mpsc::TryRecvError::Disconnected) if self.in_flight > 0 => {
+                    // The thread is gone: every call still waiting fails
+                    // (ticket 0 stands for all of them).
+                    self.in_flight = 1;
+                    Some(Reply {
+                        ticket: 0,
+                        result: Err(gone()),
+                    })
+                }
+                Err(_) => None,
+            },
+        };
+        if reply.is_some() {
+            self.in_flight = self.in_flight.saturating_sub(1);
+        }
+        reply
+    }
+
+    /// Blocks until every call sent so far has its reply ready (or
+    /// `timeout` passes); returns whether they all have. For headless
+    /// drivers (tests, scripts) between frames, never inside one.
+    pub fn wait(&mut self, timeout: Duration) -> bool {
+        let deadline = Instant::now() + timeout;
+        while self.received.len() < self.in_flight {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.replies.recv_timeout(left) {
+                Ok(reply) => self.received.push_back(reply),
+                Err(RecvTimeoutError::Timeout) => return false,
+                Err(RecvTimeoutError::Disconnected) => return true,
+            }
+        }
+        true
+    }
+}
+
+/// The error of a call the worker can no longer answer.
+pub fn gone() -> StoreError {
+    StoreError::Unreachable {
+        url: "the store thread".into(),
+        message: "it stopped".into(),
+    }
+}
+
+fn serve(
+    mut store: SendStore,
+    inbox: Receiver<(Ticket, Call)>,
+    outbox: Sender<Reply>,
+    wake: Arc<OnceLock<egui::Context>>,
+) {
+    for (ticket, call) in inbox {
+        let result = run(&mut store, call);
+        if outbox.send(Reply { ticket, result }).is_err() {
+            return;
+        }
+        if let Some(ctx) = wake.get() {
+            ctx.request_repaint();
+        }
+    }
+}
+
+fn run(store: &mut SendStore, call: Call) -> Result<Answer, StoreError> {
+    Ok(match call {
+        Call::List => Answer::List(store.list()?),
+        Call::Draft(key) => Answer::Draft(store.draft(key)?),
+        Call::Version(key, number) => Answer::Version(Box::new(store.version(key, number)?)),
+        Call::History(key) => Answer::History(store.history(key)?),
+        Call::Create(workflow) => Answer::Key(store.create(workflow)?),
+        Call::Save {
+            key,
+            workflow,
+            base,
+        } => Answer::Revision(store.save_draft(key, &workflow, base)?),
+        Call::Publish { key, base } => Answer::Published(store.publish(key, Some(base))?),
+        Call::Duplicate { key, version } => Answer::Key(store.duplicate(key, version)?),
+        Call::Restore { key, version, base } => {
+            Answer::Revision(store.restore(key, version, base)?)
+        }
+        Call::SetArchived { key, archived } => {
+            store.set_archived(key, archived)?;
+            Answer::Done
+        }
+        Call::Connect {
+            target,
+            local_root,
+            timeout,
+        } => {
+            let (opened, link, recovery_root) = link::open(&target, &local_root, timeout)?;
+            let workflows = opened.list()?;
+            *store = opened;
+            Answer::Connected {
+                link,
+                recovery_root,
+                workflows,
+            }
+        }
+        Call::CopyToServer {
+            url,
+            token,
+            workflow,
+            timeout,
+        } => Answer::Key(
+            RemoteStore::new(&url, &token)?
+                .with_request_timeout(timeout)
+                .create(*workflow)?,
+        ),
+    })
+}
