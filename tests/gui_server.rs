@@ -4,14 +4,18 @@
 
 mod common;
 
+use std::io::{Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::path::PathBuf;
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, mpsc};
 use std::thread::JoinHandle;
+use std::time::Duration;
 
 use egui::vec2;
 use common::Steps;
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use idflow::app::link::ServerForm;
 use idflow::app::settings::Settings;
 use idflow::app::{IdflowApp, Intent, Link, StoreTarget};
@@ -274,34 +278,47 @@ fn settings_keep_the_server_and_an_unreachable_one_falls_back_to_local() {
     let local = TempDir::new().expect("tmp");
     let settings_path: PathBuf = local.path().join("config").join("settings.ron");
 
-    let mut app = IdflowApp::new(local.path(), None)
-        .expect("app")
-        .with_settings_file(settings_path.clone());
-    assert_eq!(app.session.link, Link::Local);
-    app.perform(Intent::SwitchStore(server.target()));
-    assert!(matches!(app.session.link, Link::Server { .. }));
+    let mut h = harness(
+        IdflowApp::new(local.path(), None)
+            .expect("app")
+            .with_settings_file(settings_path.clone()),
+    );
+    assert_eq!(h.state().session.link, Link::Local);
+    h.state_mut().perform(Intent::SwitchStore(server.target()));
+    h.steps(2);
+    assert!(matches!(h.state().session.link, Link::Server { .. }));
     let saved = Settings::load(&settings_path).expect("settings");
     assert!(saved.use_server);
     assert_eq!(saved.server_url, server.url);
     // Workflow files never carry the server or its token.
     assert!(
-        !idflow_core::format::to_text(app.doc.workflow(), idflow_core::format::Format::Ron)
+        !idflow_core::format::to_text(h.state().doc.workflow(), idflow_core::format::Format::Ron)
             .contains(&server.publisher)
     );
+    drop(h);
 
-    let reopened = IdflowApp::new(local.path(), None)
-        .expect("app")
-        .with_settings_file(settings_path.clone());
-    assert!(matches!(reopened.session.link, Link::Server { .. }), "remembered");
+    let reopened = harness(
+        IdflowApp::new(local.path(), None)
+            .expect("app")
+            .with_settings_file(settings_path.clone()),
+    );
+    assert!(
+        matches!(reopened.state().session.link, Link::Server { .. }),
+        "remembered"
+    );
+    drop(reopened);
 
     drop(server);
-    let offline = IdflowApp::new(local.path(), None)
-        .expect("app")
-        .with_settings_file(settings_path);
-    assert_eq!(offline.session.link, Link::Local);
-    assert!(offline.session.offline.is_some());
+    let offline = harness(
+        IdflowApp::new(local.path(), None)
+            .expect("app")
+            .with_settings_file(settings_path),
+    );
+    assert_eq!(offline.state().session.link, Link::Local);
+    assert!(offline.state().session.offline.is_some());
     assert!(
         offline
+            .state()
             .toast
             .as_ref()
             .expect("notice")
@@ -384,4 +401,189 @@ fn copy_to_server_sends_local_work_up_as_a_new_server_draft() {
         h.state().doc.workflow().nodes
     );
     assert_eq!(h.state().session.link, Link::Local, "the session stays local");
+}
+
+/// A TCP relay in front of the team server that can go silent: it still
+/// accepts connections and reads requests, and passes nothing on, as a
+/// stalled link or a hung server does.
+struct Relay {
+    url: String,
+    silent: Arc<AtomicBool>,
+}
+
+impl Relay {
+    fn start(upstream_url: &str) -> Relay {
+        let upstream: SocketAddr = upstream_url
+            .trim_start_matches("http://")
+            .parse()
+            .expect("the server's address");
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("addr"));
+        let silent = Arc::new(AtomicBool::new(false));
+        let quiet = Arc::clone(&silent);
+        std::thread::spawn(move || {
+            for client in listener.incoming().flatten() {
+                let quiet = Arc::clone(&quiet);
+                std::thread::spawn(move || relay(client, upstream, &quiet));
+            }
+        });
+        Relay { url, silent }
+    }
+
+    fn set_silent(&self, silent: bool) {
+        self.silent.store(silent, Ordering::SeqCst);
+    }
+}
+
+fn relay(client: TcpStream, upstream: SocketAddr, silent: &AtomicBool) {
+    let Ok(server) = TcpStream::connect(upstream) else {
+        return;
+    };
+    let (Ok(mut answers), Ok(mut to_client)) = (server.try_clone(), client.try_clone()) else {
+        return;
+    };
+    std::thread::spawn(move || {
+        let _ = std::io::copy(&mut answers, &mut to_client);
+        let _ = to_client.shutdown(Shutdown::Both);
+    });
+    let (mut client, mut server) = (client, server);
+    let mut buffer = [0u8; 16 * 1024];
+    loop {
+        let n = match client.read(&mut buffer) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => n,
+        };
+        if silent.load(Ordering::SeqCst) {
+            continue;
+        }
+        if server.write_all(&buffer[..n]).is_err() {
+            break;
+        }
+    }
+    let _ = server.shutdown(Shutdown::Both);
+}
+
+/// Issue 14: started on a server that accepts the connection and never
+/// answers, the designer paints, handles clicks and says it is connecting;
+/// the wait ends with a message naming the server, on the local store.
+#[test]
+fn a_silent_server_at_start_leaves_the_designer_working_and_then_says_so() {
+    let silent = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!("http://{}", silent.local_addr().expect("addr"));
+    let local = TempDir::new().expect("tmp");
+    let mut app = IdflowApp::new(local.path(), None).expect("app");
+    app.session.request_timeout = Duration::from_secs(2);
+    app.start_on(&StoreTarget::Server {
+        url: url.clone(),
+        token: "idf_silent".to_owned(),
+    });
+    // Frames only: nothing here waits for the store.
+    let mut h = Harness::builder()
+        .with_size(vec2(1480.0, 920.0))
+        .build_ui_state(|ui, app: &mut IdflowApp| app.frame(ui), app);
+    h.run_steps(3);
+    assert!(h.state().session.connecting().is_some());
+    let host = url.trim_start_matches("http://");
+    assert!(h.query_by_label(&format!("Connecting to {host}…")).is_some());
+
+    let zoom = h.state().canvas.zoom();
+    h.get_by_label("+").click();
+    h.run_steps(3);
+    assert!(
+        h.state().canvas.zoom() > zoom * 1.2,
+        "a click is handled while the request waits"
+    );
+    assert!(h.state().session.connecting().is_some(), "still waiting");
+
+    assert!(h.state_mut().wait_for_store(Duration::from_secs(30)));
+    h.run_steps(2);
+    assert_eq!(h.state().session.link, Link::Local);
+    let notice = h.state().toast.as_ref().expect("a notice").text.clone();
+    assert!(
+        notice.contains(&format!("cannot reach the server at {url}: no answer within 2 s")),
+        "{notice}"
+    );
+    assert!(notice.contains("Working on the local store"), "{notice}");
+    drop(silent);
+}
+
+/// Issue 14: the server stops answering while a draft is being saved: the
+/// designer keeps painting and handling clicks, edits made meanwhile stay
+/// unsaved, the save ends with a message naming the server, nothing typed
+/// is lost, and once the server is back the next save stores everything.
+#[test]
+fn a_server_that_stops_answering_during_a_save_loses_nothing() {
+    let server = TeamServer::start();
+    let key = server.client().duplicate(10011, None).expect("custom");
+    let relay = Relay::start(&server.url);
+    let local = TempDir::new().expect("tmp");
+    let mut app = IdflowApp::new(local.path(), None).expect("app");
+    app.session.request_timeout = Duration::from_secs(2);
+    let mut h = harness(app);
+    h.state_mut().perform(Intent::SwitchStore(StoreTarget::Server {
+        url: relay.url.clone(),
+        token: server.publisher.clone(),
+    }));
+    h.steps(2);
+    h.state_mut().perform(Intent::OpenKey(key));
+    h.steps(2);
+    assert!(matches!(h.state().doc.source, Source::Store { key: k, .. } if k == key));
+
+    rename(&mut h, "Typed before the save");
+    relay.set_silent(true);
+    h.get_by_label("💾 Save draft").click();
+    h.run_steps(3);
+    assert!(h.state().session.saving());
+    let saving = h.get_by_label("💾 Saving…");
+    assert!(
+        saving.accesskit_node().is_disabled(),
+        "a second press does not send twice"
+    );
+
+    // Typing goes on while the save waits.
+    let doc = &mut h.state_mut().doc;
+    let description = doc.workflow().description.clone();
+    doc.apply(Command::SetMeta {
+        name: "Typed during the save".to_owned(),
+        description,
+    })
+    .expect("rename");
+    let zoom = h.state().canvas.zoom();
+    h.get_by_label("+").click();
+    h.run_steps(3);
+    assert!(h.state().canvas.zoom() > zoom * 1.2, "clicks are handled");
+    assert!(h.state().session.saving(), "still waiting for the server");
+
+    assert!(h.state_mut().wait_for_store(Duration::from_secs(30)));
+    h.run_steps(2);
+    let notice = h.state().toast.as_ref().expect("a notice").text.clone();
+    assert!(
+        notice.contains(&format!(
+            "cannot reach the server at {}: no answer within 2 s",
+            relay.url
+        )),
+        "{notice}"
+    );
+    assert_eq!(h.state().doc.workflow().name, "Typed during the save");
+    assert!(h.state().doc.is_dirty());
+    let kept = idflow_store::recovery::find_all(&idflow::app::link::server_recovery_root(
+        local.path(),
+        &relay.url,
+    ));
+    assert_eq!(kept.len(), 1, "autosaved on this machine");
+    assert_eq!(kept[0].1.workflow.name, "Typed during the save");
+    assert_eq!(
+        server.client().draft(key).expect("draft").workflow.name,
+        "Copy of ID and identity verification (IDIV)",
+        "nothing half-written on the server"
+    );
+
+    relay.set_silent(false);
+    h.get_by_label("💾 Save draft").click();
+    h.steps(3);
+    assert!(!h.state().doc.is_dirty(), "saved once the server is back");
+    assert_eq!(
+        server.client().draft(key).expect("draft").workflow.name,
+        "Typed during the save"
+    );
 }

@@ -138,6 +138,12 @@ impl Window {
 }
 
 fn start_window(dir: &Path, file: &Path) -> Window {
+    start_window_with(dir, file, &[])
+}
+
+/// The designer on `file`, with `flags` before the subcommand (e.g. a
+/// team server to start on).
+fn start_window_with(dir: &Path, file: &Path, flags: &[&str]) -> Window {
     // A display number no other X server holds.
     let number = (100..200)
         .find(|n| !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists())
@@ -185,6 +191,7 @@ fn start_window(dir: &Path, file: &Path) -> Window {
     let log = dir.join("app.log");
     let app = Running(
         Command::new(env!("CARGO_BIN_EXE_idflow"))
+            .args(flags)
             .arg("--store")
             .arg(dir.join("store"))
             .arg("open")
@@ -266,25 +273,91 @@ fn control_rects(dir: &Path, file: &Path) -> HashMap<&'static str, Rect> {
     rects
 }
 
-#[test]
-fn every_toolbar_button_and_the_minimap_answer_real_clicks() {
-    if !(have("Xvfb") && have("xdotool")) {
-        assert!(
-            std::env::var("IDFLOW_REQUIRE_XVFB").as_deref() != Ok("1"),
-            "IDFLOW_REQUIRE_XVFB=1 but Xvfb or xdotool is missing"
-        );
-        eprintln!("skipped: needs Xvfb and xdotool (apt-get install xvfb xdotool)");
-        return;
+/// Whether this machine can run a real window (else the test is skipped,
+/// unless IDFLOW_REQUIRE_XVFB=1 says it must run).
+fn can_run_a_window() -> bool {
+    if have("Xvfb") && have("xdotool") {
+        return true;
     }
-    let dir = TempDir::new().expect("tmp");
-    let file = dir.path().join("flow.ron");
-    // An editable workflow (a file) whose cards are out of place, so that
-    // Auto-layout has something to do.
+    assert!(
+        std::env::var("IDFLOW_REQUIRE_XVFB").as_deref() != Ok("1"),
+        "IDFLOW_REQUIRE_XVFB=1 but Xvfb or xdotool is missing"
+    );
+    eprintln!("skipped: needs Xvfb and xdotool (apt-get install xvfb xdotool)");
+    false
+}
+
+/// An editable workflow (a file) whose cards are out of place, so that
+/// Auto-layout has something to do.
+fn sample_file(dir: &Path) -> PathBuf {
+    let file = dir.join("flow.ron");
     let sample = include_str!("../sample_workflows/10011-idiv.ron").replace(
         "position: (x: 560.0, y: 0.0)",
         "position: (x: 600.0, y: 260.0)",
     );
     std::fs::write(&file, sample).expect("write");
+    file
+}
+
+/// Issue 14: started on a team server that accepts the connection and
+/// never answers, the window paints and handles clicks while the request
+/// waits; then the wait ends with a message naming the server.
+#[test]
+fn a_server_that_never_answers_does_not_hold_the_window() {
+    if !can_run_a_window() {
+        return;
+    }
+    // Bound but never accepting: the kernel completes the connection, and
+    // no answer ever comes.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!("http://{}", silent.local_addr().expect("addr"));
+    let dir = TempDir::new().expect("tmp");
+    let file = sample_file(dir.path());
+    let rects = control_rects(dir.path(), &file);
+    let w = start_window_with(dir.path(), &file, &["--server", &url, "--token", "idf_silent"]);
+    let failure = format!("cannot reach the server at {url}: no answer within");
+    let log = || std::fs::read_to_string(&w.log).unwrap_or_default();
+    assert!(!log().contains(&failure), "painted before the answer");
+
+    let fitted = w.number("zoom");
+    w.click(rects["+"].center());
+    w.wait_for("+ zooms in while the server is silent", |s| {
+        s["zoom"]
+            .parse::<f32>()
+            .is_ok_and(|z| (z - fitted * 1.25).abs() < 0.01)
+    });
+    assert!(
+        !log().contains(&failure),
+        "the click was handled while the request still waited"
+    );
+    if have("import") {
+        let shot = Path::new(env!("CARGO_TARGET_TMPDIR")).join("silent-server.png");
+        let _ = Command::new("import")
+            .args(["-window", "root"])
+            .arg(&shot)
+            .env("DISPLAY", &w.display)
+            .status();
+        eprintln!("screenshot: {}", shot.display());
+    }
+    let start = Instant::now();
+    while !log().contains(&failure) {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "the wait ends with a message naming the server: {}",
+            log()
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    drop(silent);
+}
+
+#[test]
+fn every_toolbar_button_and_the_minimap_answer_real_clicks() {
+    if !can_run_a_window() {
+        return;
+    }
+    let dir = TempDir::new().expect("tmp");
+    let file = sample_file(dir.path());
     let rects = control_rects(dir.path(), &file);
     let w = start_window(dir.path(), &file);
     let at = |label: &str| rects[label].center();

@@ -19,17 +19,26 @@ pub trait Steps {
 impl Steps for Harness<'static, IdflowApp> {
     fn steps(&mut self, n: usize) {
         self.run_steps(n);
-        settle(self);
+        // What a reply shows (a dialog, say) gets the frames a click
+        // would have had, and whatever those frames send is answered too.
+        for _ in 0..16 {
+            if !settle(self) {
+                return;
+            }
+            self.run_steps(n.max(2));
+        }
+        panic!("store calls kept coming");
     }
 }
 
 /// Waits (between frames, as no frame does) until the store has answered
 /// every call, applying the replies; a reply may send a further call
 /// (save, then publish), so it goes round until none is left.
-pub fn settle(h: &mut Harness<'static, IdflowApp>) {
-    for _ in 0..64 {
+/// Returns whether there was anything to wait for.
+pub fn settle(h: &mut Harness<'static, IdflowApp>) -> bool {
+    for round in 0..64 {
         if !h.state().session.busy() {
-            return;
+            return round > 0;
         }
         assert!(
             h.state_mut().wait_for_store(Duration::from_secs(30)),
