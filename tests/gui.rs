@@ -11,8 +11,8 @@ use egui_kittest::kittest::{NodeT, Queryable};
 use idflow::app::IdflowApp;
 use idflow::document::Source;
 use idflow_core::model::{Capability, DecisionType, NodeId, NodeKind};
-use idflow_store::Store;
 use idflow_store::Origin;
+use idflow_store::Store;
 use tempfile::TempDir;
 
 fn harness(app: IdflowApp) -> Harness<'static, IdflowApp> {
@@ -734,9 +734,7 @@ fn undo_survives_a_visit_to_a_version() {
     new_from_global(&mut h, "10011 · ID and identity verification (IDIV)");
     let status = |h: &Harness<'static, IdflowApp>| idflow::app::actions::status_text(h.state());
     assert_eq!(status(&h), "Draft r1 · saved · never published");
-    store_of(&dir)
-        .publish(200000, Some(1))
-        .expect("publish v1");
+    store_of(&dir).publish(200000, Some(1)).expect("publish v1");
     let before = h.state().doc.workflow().nodes.len();
     let source = h.get_by_label_contains("Device Risk").rect().center();
     let target = h.state().canvas.scene_to_screen(egui::pos2(400.0, 420.0));
@@ -1077,4 +1075,48 @@ fn the_welcome_can_be_left_to_look_around() {
     assert_eq!(h.state().dialog_title(), None);
     assert!(h.state().doc.read_only());
     assert!(h.query_by_label("Duplicate to customise").is_some());
+}
+
+/// Issue 14: the save runs on the store's worker; an edit made while it is
+/// on its way is not counted as saved: the draft stays unsaved, on top of
+/// the revision the save made, and the next save stores it.
+#[test]
+fn an_edit_made_while_a_save_is_on_its_way_stays_unsaved() {
+    let dir = TempDir::new().expect("tmp");
+    let mut h = harness(app_on(&dir));
+    new_from_global(&mut h, "10011 · ID and identity verification (IDIV)");
+    let rename = |h: &mut Harness<'static, IdflowApp>, name: &str| {
+        let doc = &mut h.state_mut().doc;
+        let description = doc.workflow().description.clone();
+        doc.apply(idflow::document::Command::SetMeta {
+            name: name.to_owned(),
+            description,
+        })
+        .expect("rename");
+    };
+    rename(&mut h, "First edit");
+    h.get_by_label("💾 Save draft").click();
+    h.run_steps(1);
+    assert!(h.state().session.saving(), "sent, not waited for");
+    rename(&mut h, "Second edit");
+    h.steps(2);
+
+    assert_eq!(
+        store_of(&dir).draft(200000).expect("draft").workflow.name,
+        "First edit"
+    );
+    assert!(h.state().doc.is_dirty(), "the second edit is not saved");
+    assert!(
+        matches!(h.state().doc.source, Source::Store { revision: 2, .. }),
+        "the next save builds on the revision this one made: {:?}",
+        h.state().doc.source
+    );
+    h.get_by_label("💾 Save draft").click();
+    h.steps(2);
+    assert!(!h.state().doc.is_dirty());
+    let draft = store_of(&dir).draft(200000).expect("draft");
+    assert_eq!(
+        (draft.workflow.name.as_str(), draft.revision),
+        ("Second edit", 3)
+    );
 }

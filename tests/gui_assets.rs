@@ -7,8 +7,8 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use egui::{FontFamily, vec2};
 use common::Steps;
+use egui::{FontFamily, vec2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use idflow::app::IdflowApp;

@@ -12,8 +12,8 @@ use std::sync::{Arc, mpsc};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use egui::vec2;
 use common::Steps;
+use egui::vec2;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use idflow::app::link::ServerForm;
@@ -400,7 +400,11 @@ fn copy_to_server_sends_local_work_up_as_a_new_server_draft() {
         remote.draft(copied[0].key).expect("draft").workflow.nodes,
         h.state().doc.workflow().nodes
     );
-    assert_eq!(h.state().session.link, Link::Local, "the session stays local");
+    assert_eq!(
+        h.state().session.link,
+        Link::Local,
+        "the session stays local"
+    );
 }
 
 /// A TCP relay in front of the team server that can go silent: it still
@@ -484,7 +488,10 @@ fn a_silent_server_at_start_leaves_the_designer_working_and_then_says_so() {
     h.run_steps(3);
     assert!(h.state().session.connecting().is_some());
     let host = url.trim_start_matches("http://");
-    assert!(h.query_by_label(&format!("Connecting to {host}…")).is_some());
+    assert!(
+        h.query_by_label(&format!("Connecting to {host}…"))
+            .is_some()
+    );
 
     let zoom = h.state().canvas.zoom();
     h.get_by_label("+").click();
@@ -500,7 +507,9 @@ fn a_silent_server_at_start_leaves_the_designer_working_and_then_says_so() {
     assert_eq!(h.state().session.link, Link::Local);
     let notice = h.state().toast.as_ref().expect("a notice").text.clone();
     assert!(
-        notice.contains(&format!("cannot reach the server at {url}: no answer within 2 s")),
+        notice.contains(&format!(
+            "cannot reach the server at {url}: no answer within 2 s"
+        )),
         "{notice}"
     );
     assert!(notice.contains("Working on the local store"), "{notice}");
@@ -520,10 +529,11 @@ fn a_server_that_stops_answering_during_a_save_loses_nothing() {
     let mut app = IdflowApp::new(local.path(), None).expect("app");
     app.session.request_timeout = Duration::from_secs(2);
     let mut h = harness(app);
-    h.state_mut().perform(Intent::SwitchStore(StoreTarget::Server {
-        url: relay.url.clone(),
-        token: server.publisher.clone(),
-    }));
+    h.state_mut()
+        .perform(Intent::SwitchStore(StoreTarget::Server {
+            url: relay.url.clone(),
+            token: server.publisher.clone(),
+        }));
     h.steps(2);
     h.state_mut().perform(Intent::OpenKey(key));
     h.steps(2);
@@ -586,4 +596,48 @@ fn a_server_that_stops_answering_during_a_save_loses_nothing() {
         server.client().draft(key).expect("draft").workflow.name,
         "Typed during the save"
     );
+}
+
+/// Keys of different stores are different workflows: a save asked for
+/// while the session is moving to a server is meant for the store the
+/// draft came from, and is never carried out on the new one.
+#[test]
+fn a_save_queued_behind_a_store_switch_never_lands_in_the_other_store() {
+    let server = TeamServer::start();
+    let same_key = server.client().duplicate(10011, None).expect("custom");
+    let local = TempDir::new().expect("tmp");
+    let mut h = harness(IdflowApp::new(local.path(), None).expect("app"));
+    h.state_mut().perform(Intent::NewFrom(10011));
+    h.steps(2);
+    assert_eq!(
+        h.state().doc.key(),
+        Some(same_key),
+        "the same key in both stores"
+    );
+    rename(&mut h, "Local edit");
+
+    h.state_mut().perform(Intent::SwitchStore(server.target()));
+    assert!(h.state_mut().save(), "sent behind the switch");
+    h.steps(2);
+
+    assert!(matches!(h.state().session.link, Link::Server { .. }));
+    assert_eq!(
+        server
+            .client()
+            .draft(same_key)
+            .expect("draft")
+            .workflow
+            .name,
+        "Copy of ID and identity verification (IDIV)",
+        "the server's workflow is untouched"
+    );
+    let local_store = idflow_store::LocalStore::open(local.path()).expect("store");
+    assert_eq!(
+        local_store.draft(same_key).expect("draft").workflow.name,
+        "Copy of ID and identity verification (IDIV)",
+        "not saved locally either: the save was not carried out"
+    );
+    let kept = idflow_store::recovery::find_all(local.path());
+    assert_eq!(kept.len(), 1, "the edit is kept for the local store");
+    assert_eq!(kept[0].1.workflow.name, "Local edit");
 }

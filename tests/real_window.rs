@@ -59,6 +59,9 @@ fn last_state(log: &Path) -> Option<HashMap<String, String>> {
     )
 }
 
+/// Held by the test whose window is up.
+static ONE_WINDOW: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 struct Window {
     display: String,
     id: String,
@@ -66,6 +69,8 @@ struct Window {
     log: PathBuf,
     _app: Running,
     _x: Running,
+    /// Last, so it is let go after the app and Xvfb stopped.
+    _one_at_a_time: std::sync::MutexGuard<'static, ()>,
 }
 
 impl Window {
@@ -144,6 +149,11 @@ fn start_window(dir: &Path, file: &Path) -> Window {
 /// The designer on `file`, with `flags` before the subcommand (e.g. a
 /// team server to start on).
 fn start_window_with(dir: &Path, file: &Path, flags: &[&str]) -> Window {
+    // One window at a time: two tests looking for a free display number at
+    // once would both take the same one.
+    let one_at_a_time = ONE_WINDOW
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     // A display number no other X server holds.
     let number = (100..200)
         .find(|n| !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists())
@@ -212,6 +222,7 @@ fn start_window_with(dir: &Path, file: &Path, flags: &[&str]) -> Window {
         log,
         _app: app,
         _x: x,
+        _one_at_a_time: one_at_a_time,
     };
     let start = Instant::now();
     loop {
@@ -314,7 +325,11 @@ fn a_server_that_never_answers_does_not_hold_the_window() {
     let dir = TempDir::new().expect("tmp");
     let file = sample_file(dir.path());
     let rects = control_rects(dir.path(), &file);
-    let w = start_window_with(dir.path(), &file, &["--server", &url, "--token", "idf_silent"]);
+    let w = start_window_with(
+        dir.path(),
+        &file,
+        &["--server", &url, "--token", "idf_silent"],
+    );
     let failure = format!("cannot reach the server at {url}: no answer within");
     let log = || std::fs::read_to_string(&w.log).unwrap_or_default();
     assert!(!log().contains(&failure), "painted before the answer");

@@ -37,10 +37,19 @@ pub enum Action {
     /// Drop the unsaved changes (and their autosave), then do `intent`.
     DiscardThen(Intent),
     /// Make published version `number` of `key` its draft again.
-    Restore { key: u32, number: u32 },
+    Restore {
+        key: u32,
+        number: u32,
+    },
     /// Copy published version `number` of `key` into a new custom workflow.
-    DuplicateVersion { key: u32, number: u32 },
-    SetArchived { key: u32, archived: bool },
+    DuplicateVersion {
+        key: u32,
+        number: u32,
+    },
+    SetArchived {
+        key: u32,
+        archived: bool,
+    },
     /// Keep the open edits as a new custom workflow (after a conflict).
     SaveAsCopy,
     CopyToServer,
@@ -78,9 +87,10 @@ impl IdflowApp {
                     },
                     After::OpenNew { edits: None },
                 ),
-                Action::SetArchived { key, archived } => self
-                    .session
-                    .call(Call::SetArchived { key, archived }, After::Archived { key, archived }),
+                Action::SetArchived { key, archived } => self.session.call(
+                    Call::SetArchived { key, archived },
+                    After::Archived { key, archived },
+                ),
                 Action::SaveAsCopy => {
                     let mut workflow = self.doc.workflow().clone();
                     workflow.name = format!("{} (my copy)", workflow.name);
@@ -376,7 +386,9 @@ impl IdflowApp {
     /// saved.
     fn restore_version(&mut self, key: u32, number: u32) {
         let base = match self.doc.source {
-            Source::Store { key: k, revision, .. } if k == key => Some(revision),
+            Source::Store {
+                key: k, revision, ..
+            } if k == key => Some(revision),
             _ => None,
         };
         match base {

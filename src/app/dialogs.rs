@@ -172,7 +172,12 @@ fn welcome(app: &IdflowApp, ui: &mut egui::Ui) -> Choice {
     }
     ui.add_space(theme::SPACING * 0.5);
     ui.label(RichText::new("Customise a Global workflow").strong());
-    for w in app.session.workflows.iter().filter(|w| w.origin == Origin::Global) {
+    for w in app
+        .session
+        .workflows
+        .iter()
+        .filter(|w| w.origin == Origin::Global)
+    {
         if ui.button(format!("{} · {}", w.key, w.name)).clicked() {
             choice = Choice::Then(Intent::NewFrom(w.key));
         }

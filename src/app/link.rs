@@ -91,7 +91,10 @@ pub fn selector(app: &mut IdflowApp, ui: &mut Ui) {
                     app.act(Action::Request(Intent::SwitchStore(StoreTarget::Local)));
                 }
                 if ui
-                    .selectable_label(matches!(app.session.link, Link::Server { .. }), "🌐 Team server…")
+                    .selectable_label(
+                        matches!(app.session.link, Link::Server { .. }),
+                        "🌐 Team server…",
+                    )
                     .clicked()
                 {
                     app.open_server_form();
@@ -165,7 +168,11 @@ pub fn server_window(app: &mut IdflowApp, ctx: &egui::Context) {
         ui.add_space(theme::SPACING);
         ui.horizontal(|ui| {
             let ready = !form.url.trim().is_empty() && !form.token.trim().is_empty();
-            let label = if connecting { "Connecting…" } else { "Connect" };
+            let label = if connecting {
+                "Connecting…"
+            } else {
+                "Connect"
+            };
             if ui
                 .add_enabled(ready && !connecting, egui::Button::new(label))
                 .clicked()

@@ -31,12 +31,12 @@ use idflow_store::recovery::{self, RecoveredFrom, Recovery};
 use idflow_store::remote::REQUEST_TIMEOUT;
 use idflow_store::{Origin, StoreError};
 
+pub use calls::{Action, Then};
 pub use canvas::Canvas;
 use dialogs::Dialog;
-pub use calls::{Action, Then};
 pub use link::{Link, StoreTarget};
-pub use session::Session;
 pub use properties::PropertiesPanel;
+pub use session::Session;
 pub use test_panel::TestPanel;
 
 use crate::document::{Document, Source};
@@ -200,13 +200,7 @@ impl IdflowApp {
             None if !found.is_empty() => Some(Dialog::Recovery(found)),
             None => None,
         };
-        let session = Session::new(
-            store,
-            link,
-            store_dir.to_owned(),
-            recovery_root,
-            workflows,
-        );
+        let session = Session::new(store, link, store_dir.to_owned(), recovery_root, workflows);
         Ok(IdflowApp {
             session,
             server_form: None,
@@ -253,10 +247,6 @@ impl IdflowApp {
         });
     }
 
-
-
-
-
     /// Remembers the open workflow, its view and the browser tab in the
     /// settings (saved), to reopen them at the next start.
     pub fn remember_place(&mut self) {
@@ -272,13 +262,6 @@ impl IdflowApp {
         });
         self.session.save_settings();
     }
-
-
-
-
-
-
-
 
     /// Moves the keyboard to the next region (`forward`) or the previous
     /// one: F6 and Shift+F6. No region keeps the keyboard for itself.
@@ -318,10 +301,6 @@ impl IdflowApp {
         ctx.request_repaint();
     }
 
-
-
-
-
     /// Shows `doc` and returns the document it replaces.
     fn show_document(&mut self, doc: Document) -> Document {
         let previous = std::mem::replace(&mut self.doc, doc);
@@ -336,8 +315,6 @@ impl IdflowApp {
         previous
     }
 
-
-
     fn recovered_from(&self) -> Option<RecoveredFrom> {
         match &self.doc.source {
             Source::Store { key, revision, .. } => Some(RecoveredFrom::Draft {
@@ -348,7 +325,6 @@ impl IdflowApp {
             Source::Version { .. } => None,
         }
     }
-
 
     /// Why Publish is unavailable, if it is.
     pub fn publish_blocker(&mut self) -> Option<String> {
@@ -377,9 +353,6 @@ impl IdflowApp {
         (errors > 0)
             .then(|| format!("{errors} lint error(s) remain: fix them first (see Problems)"))
     }
-
-
-
 
     /// Writes the recovery file when there is unsaved work not yet written.
     pub fn autosave_now(&mut self) -> bool {

@@ -32,8 +32,23 @@ impl IdflowApp {
         self.session.wait(timeout)
     }
 
-    fn apply_reply(&mut self, ctx: &egui::Context, after: After, result: Result<Answer, StoreError>) {
+    fn apply_reply(
+        &mut self,
+        ctx: &egui::Context,
+        after: After,
+        result: Result<Answer, StoreError>,
+    ) {
         match (after, result) {
+            (After::Saved { key, .. }, Ok(Answer::Skipped)) => {
+                // The edits stay open and were autosaved for their store.
+                let text = format!(
+                    "Workflow {key} not saved: the session moved to another store before the save was sent"
+                );
+                self.notify(ctx, text, true);
+            }
+            (after, Ok(Answer::Skipped)) => {
+                tracing::info!(?after, "skipped: meant for the previous store");
+            }
             (After::Listed, Ok(Answer::List(list))) => {
                 self.session.workflows = list;
                 if self.session.link != Link::Local {
@@ -258,7 +273,11 @@ impl IdflowApp {
                 self.dialog = Some(Dialog::Unsaved(intent));
             }
         } else {
-            self.notify(ctx, format!("Saved draft of {key} (revision {revision})"), false);
+            self.notify(
+                ctx,
+                format!("Saved draft of {key} (revision {revision})"),
+                false,
+            );
         }
     }
 
@@ -306,6 +325,7 @@ impl IdflowApp {
             }
         }
         let session = &mut self.session;
+        session.moved_on();
         session.link = link;
         session.recovery_root = recovery_root;
         session.workflows = workflows;

@@ -43,7 +43,9 @@ pub enum After {
     /// A new workflow was made (blank, duplicated, a copy): list, open it.
     /// `edits`: replace the document asked about at once; `None`: ask
     /// first when it has unsaved changes.
-    OpenNew { edits: Option<EditStamp> },
+    OpenNew {
+        edits: Option<EditStamp>,
+    },
     /// The draft was saved as of edit count `edits`; `then` follows.
     Saved {
         key: u32,
@@ -53,9 +55,16 @@ pub enum After {
         from: Option<RecoveredFrom>,
         then: Then,
     },
-    Published { key: u32 },
-    Restored { key: u32 },
-    Archived { key: u32, archived: bool },
+    Published {
+        key: u32,
+    },
+    Restored {
+        key: u32,
+    },
+    Archived {
+        key: u32,
+        archived: bool,
+    },
     /// The session moves to another store.
     Connected {
         target: StoreTarget,
@@ -63,8 +72,12 @@ pub enum After {
         /// At start: go back to where the last session left off.
         return_to_place: bool,
     },
-    Versions { key: u32 },
-    CopiedToServer { url: String },
+    Versions {
+        key: u32,
+    },
+    CopiedToServer {
+        url: String,
+    },
 }
 
 pub struct Session {
@@ -232,6 +245,11 @@ impl Session {
             Some((k, list)) if *k == key => Some(list.as_slice()),
             _ => None,
         }
+    }
+
+    /// The session now works on the store the last Connect opened.
+    pub fn moved_on(&mut self) {
+        self.worker.moved_on();
     }
 
     pub fn set_versions(&mut self, key: u32, list: Vec<VersionInfo>) {

@@ -81,6 +81,9 @@ pub enum Answer {
         recovery_root: PathBuf,
         workflows: Vec<WorkflowSummary>,
     },
+    /// Not done: the call was meant for the store worked on before the
+    /// last Connect (keys of different stores are different workflows).
+    Skipped,
 }
 
 #[derive(Debug)]
@@ -89,9 +92,18 @@ pub struct Reply {
     pub result: Result<Answer, StoreError>,
 }
 
+/// A call, its ticket, and the store (by epoch) it was meant for.
+struct Envelope {
+    ticket: Ticket,
+    epoch: u64,
+    call: Call,
+}
+
 /// The UI thread's end of the worker.
 pub struct Worker {
-    calls: Sender<(Ticket, Call)>,
+    calls: Sender<Envelope>,
+    /// Which store calls are meant for: counts the Connects applied.
+    epoch: u64,
     replies: Receiver<Reply>,
     /// Replies already taken off the channel (by `wait`), not yet handed out.
     received: VecDeque<Reply>,
@@ -104,7 +116,7 @@ pub struct Worker {
 impl Worker {
     /// Starts the thread, owning `store`.
     pub fn start(store: SendStore) -> Worker {
-        let (calls, inbox) = channel::<(Ticket, Call)>();
+        let (calls, inbox) = channel::<Envelope>();
         let (outbox, replies) = channel();
         let repaint = Arc::new(OnceLock::<egui::Context>::new());
         let wake = Arc::clone(&repaint);
@@ -118,6 +130,7 @@ impl Worker {
         }
         Worker {
             calls,
+            epoch: 0,
             replies,
             received: VecDeque::new(),
             in_flight: 0,
@@ -135,13 +148,24 @@ impl Worker {
         let ticket = self.next_ticket;
         self.next_ticket += 1;
         self.in_flight += 1;
-        if self.calls.send((ticket, call)).is_err() {
+        let envelope = Envelope {
+            ticket,
+            epoch: self.epoch,
+            call,
+        };
+        if self.calls.send(envelope).is_err() {
             self.received.push_back(Reply {
                 ticket,
                 result: Err(gone()),
             });
         }
         ticket
+    }
+
+    /// The session now works on the store the last Connect opened: calls
+    /// from now on are meant for it.
+    pub fn moved_on(&mut self) {
+        self.epoch += 1;
     }
 
     /// Calls sent whose replies were not handed out yet.
@@ -201,12 +225,28 @@ pub fn gone() -> StoreError {
 
 fn serve(
     mut store: SendStore,
-    inbox: Receiver<(Ticket, Call)>,
+    inbox: Receiver<Envelope>,
     outbox: Sender<Reply>,
     wake: Arc<OnceLock<egui::Context>>,
 ) {
-    for (ticket, call) in inbox {
-        let result = run(&mut store, call);
+    let mut epoch = 0;
+    for Envelope {
+        ticket,
+        epoch: meant_for,
+        call,
+    } in inbox
+    {
+        let result = match call {
+            Call::CopyToServer { .. } => run(&mut store, call),
+            _ if meant_for != epoch => Ok(Answer::Skipped),
+            _ => {
+                let result = run(&mut store, call);
+                if matches!(result, Ok(Answer::Connected { .. })) {
+                    epoch += 1;
+                }
+                result
+            }
+        };
         if outbox.send(Reply { ticket, result }).is_err() {
             return;
         }
@@ -262,4 +302,87 @@ fn run(store: &mut SendStore, call: Call) -> Result<Answer, StoreError> {
                 .create(*workflow)?,
         ),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use idflow_store::LocalStore;
+
+    fn local_worker(dir: &std::path::Path) -> Worker {
+        Worker::start(Box::new(LocalStore::open(dir).expect("store")))
+    }
+
+    #[test]
+    fn replies_come_in_the_order_the_calls_were_sent_and_wait_sees_them_all() {
+        let dir = tempfile::TempDir::new().expect("tmp");
+        let mut worker = local_worker(dir.path());
+        let list = worker.send(Call::List);
+        let copy = worker.send(Call::Duplicate {
+            key: 10011,
+            version: None,
+        });
+        let missing = worker.send(Call::Draft(999_999));
+        assert_eq!(worker.in_flight(), 3);
+        assert!(worker.wait(Duration::from_secs(30)));
+        let replies: Vec<Reply> = std::iter::from_fn(|| worker.poll()).collect();
+        assert_eq!(
+            replies.iter().map(|r| r.ticket).collect::<Vec<_>>(),
+            [list, copy, missing]
+        );
+        assert!(matches!(replies[0].result, Ok(Answer::List(ref l)) if !l.is_empty()));
+        assert!(matches!(replies[1].result, Ok(Answer::Key(200000))));
+        assert!(matches!(
+            replies[2].result,
+            Err(StoreError::NotFound { key: 999_999 })
+        ));
+        assert_eq!(worker.in_flight(), 0);
+        assert!(worker.poll().is_none());
+    }
+
+    #[test]
+    fn calls_meant_for_the_store_before_a_connect_are_skipped() {
+        let dir = tempfile::TempDir::new().expect("tmp");
+        let other = tempfile::TempDir::new().expect("tmp");
+        let mut worker = local_worker(dir.path());
+        worker.send(Call::Connect {
+            target: StoreTarget::Local,
+            local_root: other.path().to_owned(),
+            timeout: Duration::from_secs(1),
+        });
+        // Sent before the UI learnt of the switch: meant for the first store.
+        worker.send(Call::Duplicate {
+            key: 10011,
+            version: None,
+        });
+        assert!(worker.wait(Duration::from_secs(30)));
+        assert!(matches!(
+            worker.poll().map(|r| r.result),
+            Some(Ok(Answer::Connected { .. }))
+        ));
+        assert!(matches!(
+            worker.poll().map(|r| r.result),
+            Some(Ok(Answer::Skipped))
+        ));
+        worker.moved_on();
+        worker.send(Call::List);
+        assert!(worker.wait(Duration::from_secs(30)));
+        let Some(Ok(Answer::List(list))) = worker.poll().map(|r| r.result) else {
+            panic!("a list");
+        };
+        assert!(
+            list.iter().all(|w| w.key != 200000),
+            "the skipped duplicate was not made"
+        );
+        for store in [dir.path(), other.path()] {
+            let keys: Vec<u32> = LocalStore::open(store)
+                .expect("store")
+                .list()
+                .expect("list")
+                .iter()
+                .map(|w| w.key)
+                .collect();
+            assert!(!keys.contains(&200000), "{keys:?}");
+        }
+    }
 }
