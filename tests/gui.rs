@@ -1120,3 +1120,77 @@ fn an_edit_made_while_a_save_is_on_its_way_stays_unsaved() {
         ("Second edit", 3)
     );
 }
+
+/// Issue 14: the Quick add and "Connect to…" pickers answer a pointer as
+/// well as the keyboard: a click on an entry adds that step, or wires the
+/// selected step to that one.
+#[test]
+fn the_pickers_answer_a_pointer() {
+    let dir = TempDir::new().expect("tmp");
+    let mut app = app_on(&dir);
+    app.perform(idflow::app::Intent::NewBlank);
+    let mut h = harness(app);
+    h.get_by_label("Help").click();
+    h.steps(2);
+    h.get_by_label("Quick add (Ctrl+F)").click();
+    h.steps(2);
+    h.get_by_label("+ ID").click();
+    h.steps(2);
+    h.key_press(Key::Escape);
+    h.steps(2);
+    assert!(h.state().doc.selection.nodes.is_empty());
+    h.key_press_modifiers(Modifiers::COMMAND, Key::F);
+    h.steps(2);
+    h.get_by_label("+ End (decision from results)").click();
+    h.steps(2);
+    let w = h.state().doc.workflow().clone();
+    assert_eq!(w.nodes.len(), 2, "both added by a click");
+    assert!(w.edges.is_empty(), "the end step is not wired yet");
+
+    let (id, end) = (w.nodes[0].id.clone(), w.nodes[1].id.clone());
+    select_node(&mut h, id.as_str());
+    h.key_press_modifiers(Modifiers::COMMAND, Key::K);
+    h.steps(2);
+    h.get_by_label("→ End (decision from results)").click();
+    h.steps(2);
+    let edges: Vec<_> = h
+        .state()
+        .doc
+        .workflow()
+        .edges
+        .iter()
+        .map(|e| (e.from.clone(), e.to.clone()))
+        .collect();
+    assert_eq!(edges, [(id, end)], "wired by a click on the entry");
+}
+
+/// Issue 14: the welcome lists recent work; a click on it opens it.
+#[test]
+fn the_welcome_opens_recent_work() {
+    let dir = TempDir::new().expect("tmp");
+    let store = dir.path().join("store");
+    let key = idflow_store::LocalStore::open(&store)
+        .expect("store")
+        .duplicate(10013, None)
+        .expect("a custom workflow");
+    let app = IdflowApp::new(&store, None)
+        .expect("opens")
+        .with_settings_file(dir.path().join("settings.ron"));
+    let mut h = harness(app);
+    assert_eq!(h.state().dialog_title(), Some("Welcome to idflow"));
+    assert!(h.query_by_label("Your workflows").is_some());
+    let name = store_of_path(&store)
+        .draft(key)
+        .expect("draft")
+        .workflow
+        .name;
+    h.get_by_label(&format!("{key} · {name}")).click();
+    h.steps(3);
+    assert_eq!(h.state().dialog_title(), None);
+    assert_eq!(h.state().doc.key(), Some(key));
+    assert!(!h.state().doc.read_only());
+}
+
+fn store_of_path(path: &std::path::Path) -> idflow_store::LocalStore {
+    idflow_store::LocalStore::open(path).expect("store")
+}

@@ -238,7 +238,7 @@ pub fn store_name(app: &IdflowApp) -> String {
 }
 
 /// The host (and port) of a server URL, for display.
-fn host_of(url: &str) -> String {
+pub fn host_of(url: &str) -> String {
     let rest = url.split("://").nth(1).unwrap_or(url);
     rest.split('/').next().unwrap_or(rest).to_owned()
 }

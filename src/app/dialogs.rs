@@ -414,7 +414,7 @@ fn quick_add(app: &mut IdflowApp, ctx: &egui::Context) {
                 .iter()
                 .enumerate()
                 .filter(|(_, e)| e.title.to_lowercase().contains(q))
-                .map(|(i, e)| (i, e.title.to_owned()))
+                .map(|(i, e)| (i, format!("+ {}", e.title)))
                 .collect()
         },
     );
@@ -455,6 +455,7 @@ fn connect_to(app: &mut IdflowApp, ctx: &egui::Context) {
             .filter(|n| Some(&n.id) != from)
             .map(|n| (n.id.clone(), super::canvas::node_title(n)))
             .filter(|(id, title)| title.to_lowercase().contains(q) || id.as_str().contains(q))
+            .map(|(id, title)| (id, format!("→ {title}")))
             .collect()
     });
     match picked {

@@ -102,10 +102,14 @@ pub fn selector(app: &mut IdflowApp, ui: &mut Ui) {
             });
     });
     if let Some(url) = app.session.connecting() {
+        let host = super::actions::host_of(url);
         let url = url.to_owned();
-        ui.horizontal_wrapped(|ui| {
+        ui.horizontal(|ui| {
             ui.spinner();
-            ui.label(RichText::new(format!("Connecting to {url}…")).weak());
+            ui.add(
+                egui::Label::new(RichText::new(format!("Connecting to {host}…")).weak()).truncate(),
+            )
+            .on_hover_text(url);
         });
     }
     if let Some(problem) = &app.session.offline {
