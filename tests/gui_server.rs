@@ -488,9 +488,11 @@ fn a_silent_server_at_start_leaves_the_designer_working_and_then_says_so() {
     h.run_steps(3);
     assert!(h.state().session.connecting().is_some());
     let host = url.trim_start_matches("http://");
-    assert!(
-        h.query_by_label(&format!("Connecting to {host}…"))
-            .is_some()
+    assert_eq!(
+        h.query_all_by_label(&format!("Connecting to {host}…"))
+            .count(),
+        2,
+        "the action bar and the store selector say it"
     );
 
     let zoom = h.state().canvas.zoom();
