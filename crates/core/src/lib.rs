@@ -3,6 +3,7 @@
 //! designer and the server all give the same answers.
 
 pub mod catalog;
+pub mod diff;
 pub mod export;
 pub mod format;
 pub mod layout;
