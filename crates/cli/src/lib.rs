@@ -99,6 +99,25 @@ pub enum Command {
     /// Work with the store of drafts and published versions.
     #[command(subcommand)]
     Store(StoreCommand),
+    /// What changed from A to B: steps (field by field), connections,
+    /// notes and settings. A and B are files or store references: KEY (its
+    /// draft), KEY@draft or KEY@vN, on the local store or with --server on
+    /// the team server. Exit 0 when they mean the same (nothing printed),
+    /// 1 when they differ, 2 when an input cannot be read.
+    Diff {
+        a: String,
+        b: String,
+        #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+        format: TextOrJson,
+        /// Also the built-in scenarios (and every label of the capabilities
+        /// either side selects) that the two decide differently.
+        #[arg(long)]
+        behaviour: bool,
+        /// Also moved cards and moved or resized notes (never a change in
+        /// meaning).
+        #[arg(long)]
+        layout: bool,
+    },
     /// Run the team server: the store API on HTTP, backed by one SQLite file
     /// or a PostgreSQL database.
     Serve {
@@ -212,7 +231,8 @@ pub enum StoreCommand {
         #[arg(long)]
         version: Option<u32>,
     },
-    /// Published versions: VERSION, PUBLISHED_AT, SHA256, REVISION.
+    /// Published versions: VERSION, PUBLISHED_AT, SHA256, REVISION, AUTHOR,
+    /// NOTE (tab-separated; a note's tabs and line breaks print as spaces).
     History {
         #[arg(value_parser = parse_key_arg)]
         key: u32,
@@ -234,6 +254,11 @@ pub enum StoreCommand {
         /// Refuse unless the draft is still at this revision.
         #[arg(long, value_name = "N")]
         base_revision: Option<u64>,
+        /// What changed and why, kept with the version (at most 2,000
+        /// characters). The author is the OS user (on a team server, the
+        /// token's name).
+        #[arg(long, value_name = "TEXT")]
+        note: Option<String>,
     },
     /// Copy the draft (or a version) into a new custom workflow; prints its key.
     Duplicate {
@@ -329,16 +354,23 @@ pub fn run(cli: Cli) -> Outcome {
             capability,
             format,
         } => simulate_command(&file, &scenario, matrix, capability.as_deref(), &format),
-        Command::Store(sub) => {
-            let target = match cli.server.as_deref() {
-                Some(url) => commands::store::Target::Server {
-                    url,
-                    token: cli.token.as_deref(),
-                },
-                None => commands::store::Target::Local(cli.store.as_deref()),
-            };
-            commands::store::run(target, sub)
-        }
+        Command::Store(sub) => commands::store::run(store_target(&cli.server, &cli.token, &cli.store), sub),
+        Command::Diff {
+            a,
+            b,
+            format,
+            behaviour,
+            layout,
+        } => commands::diff::run(
+            store_target(&cli.server, &cli.token, &cli.store),
+            &a,
+            &b,
+            &commands::diff::Options {
+                format,
+                behaviour,
+                layout,
+            },
+        ),
         Command::Serve {
             bind,
             db,
@@ -355,6 +387,21 @@ pub fn run(cli: Cli) -> Outcome {
         }
     };
     Outcome::Exit(ExitCode::from(code))
+}
+
+/// The store `--server`/`--token` or `--store` name.
+fn store_target<'a>(
+    server: &'a Option<String>,
+    token: &'a Option<String>,
+    store: &'a Option<PathBuf>,
+) -> commands::store::Target<'a> {
+    match server.as_deref() {
+        Some(url) => commands::store::Target::Server {
+            url,
+            token: token.as_deref(),
+        },
+        None => commands::store::Target::Local(store.as_deref()),
+    }
 }
 
 fn simulate_command(

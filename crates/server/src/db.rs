@@ -347,8 +347,8 @@ impl Db {
             for (workflow, text) in &canonical_standard {
                 insert_workflow!(&mut *tx, workflow, text, Origin::Global, None, &now);
                 sqlx::query(
-                    "INSERT INTO versions (key, number, published_at, sha256, revision, content)
-                     VALUES ($1, 1, $2, $3, 1, $4)",
+                    "INSERT INTO versions (key, number, published_at, sha256, revision, content, note, author)
+                     VALUES ($1, 1, $2, $3, 1, $4, 'the platform''s standard workflow', 'idflow')",
                 )
                 .bind(i64::from(workflow.key))
                 .bind(&now)
@@ -418,8 +418,9 @@ impl Db {
                             .rows_affected();
                             if moved == 1 {
                                 sqlx::query(
-                                    "INSERT INTO versions (key, number, published_at, sha256, revision, content)
-                                     SELECT $1, COALESCE(MAX(number), 0) + 1, $2, $3, $4, $5
+                                    "INSERT INTO versions (key, number, published_at, sha256, revision, content, note, author)
+                                     SELECT $1, COALESCE(MAX(number), 0) + 1, $2, $3, $4, $5,
+                                            'the platform''s standard workflow, as this idflow release ships it', 'idflow'
                                      FROM versions WHERE key = $1",
                                 )
                                 .bind(key)
@@ -558,8 +559,8 @@ impl Db {
     pub async fn history(&self, key: u32) -> Result<Vec<VersionInfo>, DbError> {
         self.require(key).await?;
         let rows: Vec<VersionRow> = on_pool!(&self.pool, p => sqlx::query_as(
-            "SELECT number, published_at, sha256, revision, CAST(NULL AS TEXT) AS content FROM versions
-             WHERE key = $1 ORDER BY number",
+            "SELECT number, published_at, sha256, revision, note, author, CAST(NULL AS TEXT) AS content
+             FROM versions WHERE key = $1 ORDER BY number",
         )
         .bind(i64::from(key))
         .fetch_all(p)
@@ -571,7 +572,7 @@ impl Db {
     pub async fn version(&self, key: u32, number: u32) -> Result<StoredVersion, DbError> {
         self.require(key).await?;
         let mut row: VersionRow = on_pool!(&self.pool, p => sqlx::query_as(
-            "SELECT number, published_at, sha256, revision, content FROM versions
+            "SELECT number, published_at, sha256, revision, note, author, content FROM versions
              WHERE key = $1 AND number = $2",
         )
         .bind(i64::from(key))
@@ -698,10 +699,14 @@ impl Db {
     /// version: the insert checks for it in the same statement, and on
     /// PostgreSQL the workflow row is locked first (its writers do not
     /// serialise as SQLite's do).
+    /// `note` and `author` (the caller's token name) are recorded with a
+    /// new version; an already published revision keeps its own.
     pub async fn publish(
         &self,
         key: u32,
         base: Option<Revision>,
+        note: &str,
+        author: &str,
     ) -> Result<(VersionInfo, bool), DbError> {
         let row: DraftRow = on_pool!(&self.pool, p => sqlx::query_as(
             "SELECT origin, revision, draft, CAST(NULL AS BIGINT) AS duplicated_from_key,
@@ -737,10 +742,10 @@ impl Db {
         let published_at = now_rfc3339();
         let sha256 = sha256_hex(text.as_bytes());
         let revision_i64 = revision_to_i64(current)?;
-        const INSERT: &str = "INSERT INTO versions (key, number, published_at, sha256, revision, content)
+        const INSERT: &str = "INSERT INTO versions (key, number, published_at, sha256, revision, content, note, author)
              SELECT w.key,
                     COALESCE((SELECT MAX(v.number) FROM versions v WHERE v.key = w.key), 0) + 1,
-                    $1, $2, w.revision, $3
+                    $1, $2, w.revision, $3, $6, $7
              FROM workflows w
              WHERE w.key = $4 AND w.revision = $5
                AND NOT EXISTS (SELECT 1 FROM versions o WHERE o.key = w.key AND o.revision = w.revision)
@@ -753,6 +758,8 @@ impl Db {
                     .bind(&text)
                     .bind(i64::from(key))
                     .bind(revision_i64)
+                    .bind(note)
+                    .bind(author)
                     .fetch_optional(p)
                     .await?
             }
@@ -768,6 +775,8 @@ impl Db {
                     .bind(&text)
                     .bind(i64::from(key))
                     .bind(revision_i64)
+                    .bind(note)
+                    .bind(author)
                     .fetch_optional(&mut *tx)
                     .await?;
                 tx.commit().await?;
@@ -786,6 +795,8 @@ impl Db {
             published_at,
             sha256,
             revision: current,
+            note: note.to_owned(),
+            author: author.to_owned(),
         };
         tracing::debug!(key, version = info.number, revision = current, "published");
         Ok((info, true))
@@ -1020,6 +1031,8 @@ struct VersionRow {
     published_at: String,
     sha256: String,
     revision: i64,
+    note: String,
+    author: String,
     content: Option<String>,
 }
 
@@ -1050,6 +1063,8 @@ fn version_info(key: u32, row: VersionRow) -> Result<VersionInfo, DbError> {
         published_at: row.published_at,
         sha256: row.sha256,
         revision: revision_of(key, row.revision)?,
+        note: row.note,
+        author: row.author,
     })
 }
 

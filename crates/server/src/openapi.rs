@@ -79,7 +79,22 @@ pub fn finish(mut document: OpenApi) -> OpenApi {
     }
     add_links(&mut document);
     keys_as_text(&mut document);
+    optional_bodies(&mut document);
     document
+}
+
+/// Operations that also take no body at all (publish: no note).
+fn optional_bodies(document: &mut OpenApi) {
+    use utoipa::openapi::Required;
+    for item in document.paths.paths.values_mut() {
+        for operation in operations_mut(item) {
+            if operation.operation_id.as_deref() == Some("publishDraft")
+                && let Some(body) = operation.request_body.as_mut()
+            {
+                body.required = Some(Required::False);
+            }
+        }
+    }
 }
 
 /// Keys and version numbers in paths and queries are read as text in one
@@ -912,6 +927,8 @@ mod tests {
                 published_at: "t".into(),
                 sha256: "s".into(),
                 revision: 1,
+                note: "n".into(),
+                author: "a".into(),
             },
         );
         assert_mirrors(

@@ -9,7 +9,8 @@ pub mod remote;
 mod store;
 pub mod wire;
 
-pub use local::{DuplicatedFrom, LocalStore, standard_workflows};
+pub use local::{DuplicatedFrom, LocalStore, os_user, standard_workflows};
 pub use store::{
-    Draft, Origin, Revision, Status, Store, StoreError, VersionInfo, Versioned, WorkflowSummary,
+    Draft, MAX_NOTE_CHARS, Origin, Revision, Status, Store, StoreError, VersionInfo, Versioned,
+    WorkflowSummary, check_note,
 };

@@ -31,7 +31,8 @@ use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue, IF_MATCH};
 use serde::de::DeserializeOwned;
 
 use crate::wire::{
-    ArchivedBody, DraftBody, HistoryBody, PublishedBody, VersionBody, WorkflowList, WrittenBody,
+    ArchivedBody, DraftBody, HistoryBody, PublishRequest, PublishedBody, VersionBody,
+    WorkflowList, WrittenBody,
 };
 use crate::{Draft, Revision, Store, StoreError, VersionInfo, Versioned, WorkflowSummary};
 
@@ -279,12 +280,24 @@ impl Store for RemoteStore {
         Ok(body.revision)
     }
 
-    fn publish(&self, key: u32, base: Option<Revision>) -> Result<VersionInfo, StoreError> {
+    /// The server records the token's name as the author.
+    fn publish_with_note(
+        &self,
+        key: u32,
+        base: Option<Revision>,
+        note: &str,
+    ) -> Result<VersionInfo, StoreError> {
+        crate::check_note(note)?;
         let url = self.url(&format!("/workflows/{key}/publish"));
         let precondition = base.map_or_else(|| "*".to_owned(), if_match);
+        let body = PublishRequest {
+            note: note.trim().to_owned(),
+        };
         let request = self
             .request(Method::POST, &url)?
-            .header(IF_MATCH, precondition);
+            .header(IF_MATCH, precondition)
+            .header(CONTENT_TYPE, "application/json")
+            .body(serde_json::to_string(&body).unwrap_or_default());
         let body: PublishedBody = self.call(Some(key), url, request)?;
         Ok(body.version)
     }

@@ -92,10 +92,33 @@ pub struct VersionInfo {
     /// The draft revision that was frozen.
     #[cfg_attr(feature = "openapi", schema(value_type = u64))]
     pub revision: Revision,
+    /// What changed and why, as the publisher wrote it ("" when none was
+    /// given, as in versions published before notes were kept).
+    #[serde(default)]
+    pub note: String,
+    /// Who published it: the local user's display name, or on a team
+    /// server the token's name ("" in versions from before authors were
+    /// kept).
+    #[serde(default)]
+    pub author: String,
+}
+
+/// The longest publish note accepted, in characters.
+pub const MAX_NOTE_CHARS: usize = 2000;
+
+/// Refuses a note too long to be one (a pasted file, say).
+pub fn check_note(note: &str) -> Result<(), StoreError> {
+    let chars = note.chars().count();
+    if chars > MAX_NOTE_CHARS {
+        return Err(StoreError::NoteTooLong { chars });
+    }
+    Ok(())
 }
 
 #[derive(Debug, Error)]
 pub enum StoreError {
+    #[error("the publish note has {chars} characters; at most {} are kept: say what changed and why in a few lines", MAX_NOTE_CHARS)]
+    NoteTooLong { chars: usize },
     #[error("workflow {key} does not exist in this store")]
     NotFound { key: u32 },
     #[error("workflow {key} has no version {version}")]
@@ -184,7 +207,17 @@ pub trait Store {
     ) -> Result<Revision, StoreError>;
     /// Lints the draft and, without errors, freezes it into the next version.
     /// `base`, when given, must be the current revision.
-    fn publish(&self, key: u32, base: Option<Revision>) -> Result<VersionInfo, StoreError>;
+    fn publish(&self, key: u32, base: Option<Revision>) -> Result<VersionInfo, StoreError> {
+        self.publish_with_note(key, base, "")
+    }
+    /// As `publish`, recording `note` (what changed and why; at most
+    /// MAX_NOTE_CHARS) and the publisher with the version.
+    fn publish_with_note(
+        &self,
+        key: u32,
+        base: Option<Revision>,
+        note: &str,
+    ) -> Result<VersionInfo, StoreError>;
     /// Copies a version (or the draft) into a new custom workflow.
     fn duplicate(&self, key: u32, version: Option<u32>) -> Result<u32, StoreError>;
     /// Makes a published version the draft again.

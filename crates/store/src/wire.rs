@@ -72,6 +72,18 @@ pub struct ArchivedBody {
     pub archived: bool,
 }
 
+/// What a publish may say: why this version (optional; an empty or absent
+/// body publishes without a note).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PublishRequest {
+    /// What changed and why, at most 2,000 characters.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
+    pub note: String,
+}
+
 /// The answer to publish: the version that holds the revision.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = Published))]

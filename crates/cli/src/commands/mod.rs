@@ -1,4 +1,5 @@
 pub mod convert;
+pub mod diff;
 pub mod export;
 pub mod lint;
 pub mod server;

@@ -44,7 +44,8 @@ fn exit_code(error: &StoreError) -> u8 {
         | StoreError::KeysExhausted
         | StoreError::RevisionsExhausted { .. }
         | StoreError::Unauthorized { .. }
-        | StoreError::Forbidden { .. } => exit::REFUSED,
+        | StoreError::Forbidden { .. }
+        | StoreError::NoteTooLong { .. } => exit::REFUSED,
     }
 }
 
@@ -62,17 +63,29 @@ fn report(error: &StoreError) -> u8 {
 /// Runs a store command on the local folder or, with `--server`, on the
 /// team server's store; the commands are the same on both.
 pub fn run(target: Target<'_>, command: StoreCommand) -> u8 {
-    let store: Box<dyn Store> = match target {
+    let store = match open(target) {
+        Ok(store) => store,
+        Err(code) => return code,
+    };
+    match execute(store.as_ref(), command) {
+        Ok(code) => code,
+        Err(e) => report(&e),
+    }
+}
+
+/// The store `target` names; on failure, says why and gives the exit code.
+pub fn open(target: Target<'_>) -> Result<Box<dyn Store>, u8> {
+    Ok(match target {
         Target::Local(store_dir) => {
             let Some(dir) = resolve_store_dir(store_dir) else {
                 eprintln!(
                     "error: no home folder to keep the store in: pass --store DIR or set IDFLOW_STORE"
                 );
-                return exit::UNREADABLE;
+                return Err(exit::UNREADABLE);
             };
             match LocalStore::open(&dir) {
                 Ok(s) => Box::new(s),
-                Err(e) => return report(&e),
+                Err(e) => return Err(report(&e)),
             }
         }
         Target::Server { url, token } => {
@@ -80,18 +93,14 @@ pub fn run(target: Target<'_>, command: StoreCommand) -> u8 {
                 eprintln!(
                     "error: --server {url} needs a token: pass --token TOKEN or set IDFLOW_TOKEN (the server's administrator creates one with `idflow token create`)"
                 );
-                return exit::UNREADABLE;
+                return Err(exit::UNREADABLE);
             };
             match RemoteStore::new(url, token) {
                 Ok(s) => Box::new(s),
-                Err(e) => return report(&e),
+                Err(e) => return Err(report(&e)),
             }
         }
-    };
-    match execute(store.as_ref(), command) {
-        Ok(code) => code,
-        Err(e) => report(&e),
-    }
+    })
 }
 
 fn execute(store: &dyn Store, command: StoreCommand) -> Result<u8, StoreError> {
@@ -130,8 +139,13 @@ fn execute(store: &dyn Store, command: StoreCommand) -> Result<u8, StoreError> {
         StoreCommand::History { key } => {
             for v in store.history(key)? {
                 println!(
-                    "{}\t{}\t{}\t{}",
-                    v.number, v.published_at, v.sha256, v.revision
+                    "{}\t{}\t{}\t{}\t{}\t{}",
+                    v.number,
+                    v.published_at,
+                    v.sha256,
+                    v.revision,
+                    one_field(&v.author),
+                    one_field(&v.note)
                 );
             }
         }
@@ -161,8 +175,12 @@ fn execute(store: &dyn Store, command: StoreCommand) -> Result<u8, StoreError> {
             println!("{revision}");
             eprintln!("workflow {key}: draft saved at revision {revision}");
         }
-        StoreCommand::Publish { key, base_revision } => {
-            let info = store.publish(key, base_revision)?;
+        StoreCommand::Publish {
+            key,
+            base_revision,
+            note,
+        } => {
+            let info = store.publish_with_note(key, base_revision, note.as_deref().unwrap_or(""))?;
             println!("{}", info.number);
             eprintln!(
                 "workflow {key}: published version {} ({})",
@@ -195,4 +213,12 @@ fn execute(store: &dyn Store, command: StoreCommand) -> Result<u8, StoreError> {
         }
     }
     Ok(exit::OK)
+}
+
+/// A value as one tab-separated field: tabs and line breaks become spaces.
+fn one_field(text: &str) -> String {
+    text.split(['\t', '\n', '\r'])
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }

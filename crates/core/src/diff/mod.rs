@@ -32,6 +32,26 @@ pub struct FieldChange {
     pub after: String,
 }
 
+impl FieldChange {
+    /// "Channels: WEB, SDK → WEB, SDK, API"; a long list says only what
+    /// came and went: "Weights: + WATCHLIST_SCREENING REJECTED 100".
+    pub fn words(&self) -> String {
+        let items = |v: &str| -> Vec<String> { v.split(", ").map(str::to_owned).collect() };
+        let (before, after) = (items(&self.before), items(&self.after));
+        if before.len().max(after.len()) <= 4 {
+            return format!("{}: {} → {}", self.field, self.before, self.after);
+        }
+        let added = after.iter().filter(|i| !before.contains(i)).map(|i| format!("+ {i}"));
+        let removed = before.iter().filter(|i| !after.contains(i)).map(|i| format!("− {i}"));
+        let delta: Vec<String> = added.chain(removed).collect();
+        if delta.is_empty() {
+            // The same items in another order.
+            return format!("{}: {} → {}", self.field, self.before, self.after);
+        }
+        format!("{}: {}", self.field, delta.join(", "))
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct StepChange {
     pub id: String,
@@ -161,10 +181,7 @@ impl Diff {
                 out.push(ChangeLine::step(
                     Mark::Changed,
                     &s.id,
-                    format!(
-                        "~ step {} “{}”: {}: {} → {}",
-                        s.id, s.title, f.field, f.before, f.after
-                    ),
+                    format!("~ step {} “{}”: {}", s.id, s.title, f.words()),
                 ));
             }
         }
@@ -201,10 +218,7 @@ impl Diff {
             ));
         }
         for f in &self.settings {
-            out.push(ChangeLine::other(
-                Mark::Changed,
-                format!("~ {}: {} → {}", f.field, f.before, f.after),
-            ));
+            out.push(ChangeLine::other(Mark::Changed, format!("~ {}", f.words())));
         }
         out
     }

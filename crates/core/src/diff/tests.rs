@@ -55,8 +55,7 @@ fn a_changed_field_reads_in_the_platform_words() {
     assert_eq!(d.meaning_count(), 1);
     assert_eq!(d.mark_of(&d.steps.changed[0].id), Some(Mark::Changed));
     let line = &d.lines()[0].text;
-    assert!(line.contains("Capabilities: "), "{line}");
-    assert!(line.contains(" → "), "{line}");
+    assert!(line.ends_with("Capabilities: − LIVENESS"), "{line}");
 }
 
 #[test]
@@ -99,4 +98,20 @@ fn unticking_liveness_changes_the_spoof_row_and_not_all_pass() {
     assert_eq!(spoof.a.decision, crate::model::DecisionType::Rejected);
     assert_ne!(spoof.b.decision, crate::model::DecisionType::Rejected);
     assert!(rows.iter().all(|r| r.scenario != "ALL_PASS"), "{rows:?}");
+}
+
+#[test]
+fn a_long_list_says_what_came_and_went() {
+    let change = FieldChange {
+        field: "Weights".into(),
+        before: "A 1, B 2, C 3, D 4, E 5".into(),
+        after: "A 1, B 2, C 3, D 4, E 5, F 6".into(),
+    };
+    assert_eq!(change.words(), "Weights: + F 6");
+    let short = FieldChange {
+        field: "Channels".into(),
+        before: "WEB, SDK".into(),
+        after: "WEB, SDK, API".into(),
+    };
+    assert_eq!(short.words(), "Channels: WEB, SDK → WEB, SDK, API");
 }

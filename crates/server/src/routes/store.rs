@@ -10,11 +10,11 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use idflow_core::Workflow;
 use idflow_core::format::{Format, ParseError, parse_workflow};
-use idflow_store::Revision;
 use idflow_store::wire::{
-    ArchivedBody, DraftBody, HistoryBody, PublishedBody, VersionBody, WireWorkflow, WorkflowList,
-    WrittenBody,
+    ArchivedBody, DraftBody, HistoryBody, PublishRequest, PublishedBody, VersionBody, WireWorkflow,
+    WorkflowList, WrittenBody,
 };
+use idflow_store::{Revision, check_note};
 use serde::Deserialize;
 use serde_json::json;
 use utoipa::IntoParams;
@@ -82,6 +82,31 @@ impl<S: Send + Sync> FromRequest<S> for WorkflowBody {
         parse_workflow(text, Format::Json)
             .map(WorkflowBody)
             .map_err(|error| invalid_workflow(&error))
+    }
+}
+
+/// A publish request's note: an empty body is no note; otherwise
+/// `{"note": "..."}` (at most MAX_NOTE_CHARS characters).
+pub struct PublishNote(pub String);
+
+impl<S: Send + Sync> FromRequest<S> for PublishNote {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<PublishNote, ApiError> {
+        let bytes = Bytes::from_request(request, state).await?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(PublishNote(String::new()));
+        }
+        let body: PublishRequest = serde_json::from_slice(&bytes).map_err(|e| {
+            ApiError::bad_request(format!(
+                "the request body is not {{\"note\": \"...\"}}: {e} (line {}, column {})",
+                e.line(),
+                e.column()
+            ))
+        })?;
+        let note = body.note.trim().to_owned();
+        check_note(&note).map_err(|e| ApiError::bad_request(e.to_string()))?;
+        Ok(PublishNote(note))
     }
 }
 
@@ -345,13 +370,15 @@ async fn save_draft(
 /// Publish a workflow's draft
 ///
 /// Freezes the draft as the next version. Needs the role `publisher`, and a
-/// draft without lint errors.
+/// draft without lint errors. The body may carry a note (what changed and
+/// why); the version records it with the token's name as its author.
 #[utoipa::path(
     post,
     path = "/workflows/{key}/publish",
     tag = STORE_TAG,
     operation_id = "publishDraft",
     security(("bearer" = [])),
+    request_body(content = PublishRequest, description = "Optional: `{\"note\": \"...\"}`; no body publishes without a note", content_type = "application/json"),
     params(
         ("key" = u32, Path, minimum = 1, description = "The workflow's key, e.g. 10011"),
         ("If-Match" = String, Header, pattern = r#"^(\*|"[0-9]{1,19}"|[0-9]{1,19})$"#, description = "The revision (the draft's `ETag`) to publish, e.g. `\"3\"`, or `*` for whatever the draft is now"),
@@ -359,7 +386,7 @@ async fn save_draft(
     responses(
         (status = 200, description = "That draft revision was already published: its version, nothing added (publishing is exactly-once per revision)", body = PublishedBody, headers(("Location" = String, description = "The version: `/api/store/v1/workflows/KEY/versions/N`"))),
         (status = 201, description = "Published: the new version", body = PublishedBody, headers(("Location" = String, description = "The new version: `/api/store/v1/workflows/KEY/versions/N`"))),
-        (status = 400, description = "The key is not a number or `If-Match` is malformed (`BAD_REQUEST`)", body = ErrorBody),
+        (status = 400, description = "The key is not a number, `If-Match` is malformed, or the body is not `{\"note\": \"...\"}` with at most 2,000 characters (`BAD_REQUEST`)", body = ErrorBody),
         (status = 401, description = "Missing, malformed or unknown token (`UNAUTHORIZED`)", body = ErrorBody),
         (status = 403, description = "The token's role is not `publisher` (`FORBIDDEN`), or the workflow is Global (`READ_ONLY`)", body = ErrorBody),
         (status = 404, description = "No workflow has this key (`NOT_FOUND`)", body = ErrorBody),
@@ -373,13 +400,14 @@ async fn publish(
     caller: Caller,
     ApiPath(Key(key)): ApiPath<Key>,
     headers: HeaderMap,
+    PublishNote(note): PublishNote,
 ) -> Result<Response, ApiError> {
     caller.require_publisher()?;
     let base = match if_match(&headers)? {
         Precondition::Revision(base) => Some(base),
         Precondition::Any => None,
     };
-    let (info, new) = state.db.publish(key, base).await?;
+    let (info, new) = state.db.publish(key, base, &note, &caller.name).await?;
     tracing::info!(key, version = info.number, new, caller = %caller.name, "published");
     let headers = location(&format!("/workflows/{key}/versions/{}", info.number));
     Ok((

@@ -34,6 +34,7 @@ use self::meta::Meta;
 use self::store_file::StoreFile;
 use crate::{
     Draft, Origin, Revision, Status, Store, StoreError, VersionInfo, Versioned, WorkflowSummary,
+    check_note,
 };
 
 /// A store in a local folder. Cheap to open; every handle (in this process
@@ -42,16 +43,42 @@ use crate::{
 #[derive(Debug, Clone)]
 pub struct LocalStore {
     layout: Layout,
+    /// Recorded as the publisher of the versions this handle publishes.
+    author: String,
+}
+
+/// Who the person at this machine is, as versions record it: the OS user
+/// (USER, LOGNAME or USERNAME), else "unknown".
+pub fn os_user() -> String {
+    ["USER", "LOGNAME", "USERNAME"]
+        .iter()
+        .filter_map(|name| std::env::var(name).ok())
+        .map(|value| value.trim().to_owned())
+        .find(|value| !value.is_empty())
+        .unwrap_or_else(|| "unknown".to_owned())
 }
 
 impl LocalStore {
     /// Opens the store in `dir`, creating the folder if needed. On first use
     /// (no `store.ron` yet) the standard workflows are seeded as Global
     /// workflows, each published as version 1.
+    /// The same store, recording `author` (a display name; blank: the OS
+    /// user) as the publisher of the versions it publishes.
+    pub fn with_author(mut self, author: &str) -> LocalStore {
+        let author = author.trim();
+        self.author = if author.is_empty() {
+            os_user()
+        } else {
+            author.to_owned()
+        };
+        self
+    }
+
     pub fn open(dir: &Path) -> Result<LocalStore, StoreError> {
         disk::create_dir_all(dir)?;
         let store = LocalStore {
             layout: Layout::new(dir.to_owned()),
+            author: os_user(),
         };
         let store_file = store.layout.store_file();
         if StoreFile::read(&store_file)?.is_none() {
@@ -208,7 +235,13 @@ impl LocalStore {
     /// version is written under a pending name, committed by meta.ron, then
     /// renamed into place; an interruption anywhere is finished or undone on
     /// the next open (repair.rs).
-    fn commit_version(&self, meta: &mut Meta, draft: &Workflow) -> Result<VersionInfo, StoreError> {
+    fn commit_version(
+        &self,
+        meta: &mut Meta,
+        draft: &Workflow,
+        note: &str,
+        author: &str,
+    ) -> Result<VersionInfo, StoreError> {
         let key = meta.key;
         let dir = self.layout.workflow_dir(key);
         let number = meta.next_version_number();
@@ -232,6 +265,8 @@ impl LocalStore {
             published_at,
             sha256: disk::sha256_hex(text.as_bytes()),
             revision: meta.revision,
+            note: note.to_owned(),
+            author: author.to_owned(),
         };
         meta.versions.push(info.clone());
         meta.write(&meta_file(&dir))?;
@@ -411,7 +446,13 @@ impl Store for LocalStore {
     /// version is written under a pending name, committed by meta.ron, then
     /// renamed into place; an interruption anywhere is finished or undone
     /// on the next open.
-    fn publish(&self, key: u32, base: Option<Revision>) -> Result<VersionInfo, StoreError> {
+    fn publish_with_note(
+        &self,
+        key: u32,
+        base: Option<Revision>,
+        note: &str,
+    ) -> Result<VersionInfo, StoreError> {
+        check_note(note)?;
         let _lock = self.lock()?;
         let (mut meta, draft) = self.read_draft_locked(key)?;
         meta.check_writable(None)?;
@@ -425,7 +466,7 @@ impl Store for LocalStore {
         if report.has_errors() {
             return Err(StoreError::LintErrors { key, report });
         }
-        self.commit_version(&mut meta, &draft)
+        self.commit_version(&mut meta, &draft, note.trim(), &self.author)
     }
 
     fn duplicate(&self, key: u32, version: Option<u32>) -> Result<u32, StoreError> {

@@ -126,7 +126,12 @@ impl LocalStore {
             self.replace_draft(meta, workflow)?;
             self.meta(key)?
         };
-        self.commit_version(&mut meta, workflow)
+        self.commit_version(
+            &mut meta,
+            workflow,
+            "the platform's standard workflow, as this idflow release ships it",
+            "idflow",
+        )
     }
 }
 

@@ -131,6 +131,8 @@ fn seed_one(layout: &Layout, workflow: &Workflow, published_at: &str) -> Result<
         published_at: published_at.to_owned(),
         sha256: disk::sha256_hex(text.as_bytes()),
         revision: meta.revision,
+        note: "the platform's standard workflow".to_owned(),
+        author: "idflow".to_owned(),
     });
     meta.write(&layout::meta_file(&stage))?;
     disk::rename_dir(&stage, &dir)
