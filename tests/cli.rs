@@ -639,3 +639,198 @@ fn store_archive_and_unarchive_round_trip() {
     let stderr = String::from_utf8_lossy(&refused.stderr);
     assert!(stderr.contains("read-only"), "{stderr}");
 }
+
+// --- diff (issue 15) ---
+
+#[test]
+fn diff_of_10011_and_10167_lists_the_added_and_changed_steps_and_exits_1() {
+    let out = idflow()
+        .arg("diff")
+        .arg(sample("10011"))
+        .arg(sample("10167"))
+        .args(["--format", "json"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let json: serde_json::Value = serde_json::from_slice(&out).expect("json");
+    let ids = |list: &serde_json::Value| -> Vec<String> {
+        list.as_array()
+            .expect("array")
+            .iter()
+            .map(|s| s["id"].as_str().expect("id").to_owned())
+            .collect()
+    };
+    assert_eq!(
+        ids(&json["steps"]["added"]),
+        ["no_fraud", "screening", "risk_rejected", "end_rejected"]
+    );
+    assert_eq!(ids(&json["steps"]["changed"]), ["risk"]);
+    let field = &json["steps"]["changed"][0]["fields"][0];
+    assert_eq!(field["field"], "Weights");
+    assert!(
+        field["after"]
+            .as_str()
+            .is_some_and(|a| a.contains("WATCHLIST_SCREENING REJECTED 100")),
+        "{field}"
+    );
+    assert!(
+        json["steps"]["removed"]
+            .as_array()
+            .expect("removed")
+            .is_empty()
+    );
+    assert_eq!(json["connections"]["removed"][0]["to"], "risk");
+    assert!(json["a"].as_str().expect("a").ends_with("10011-idiv.ron"));
+}
+
+#[test]
+fn diff_of_a_file_against_itself_or_a_moved_card_exits_0() {
+    idflow()
+        .arg("diff")
+        .arg(sample("10011"))
+        .arg(sample("10011"))
+        .assert()
+        .code(0)
+        .stdout("");
+    let dir = TempDir::new().expect("tmp");
+    let moved = dir.path().join("moved.ron");
+    let text = fs::read_to_string(sample("10011")).expect("sample");
+    let shifted = text.replacen(
+        "position: (x: 560.0, y: 0.0)",
+        "position: (x: 600.0, y: 260.0)",
+        1,
+    );
+    assert_ne!(shifted, text, "the card moved");
+    fs::write(&moved, shifted).expect("write");
+    idflow()
+        .arg("diff")
+        .arg(sample("10011"))
+        .arg(&moved)
+        .assert()
+        .code(0)
+        .stdout("");
+    idflow()
+        .arg("diff")
+        .arg(sample("10011"))
+        .arg(&moved)
+        .arg("--layout")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "step idiv position: (560, 0) → (600, 260)",
+        ));
+    idflow()
+        .arg("diff")
+        .arg(sample("10011"))
+        .arg(dir.path().join("missing.ron"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("missing.ron"));
+}
+
+/// The issue's walk-through: publish v1 with a note, untick Liveness,
+/// publish v2 with a note; history shows both notes and the author; the
+/// diff of the two versions is that one change; the behaviour diff shows
+/// the spoof now passing and nothing for ALL_PASS.
+#[test]
+fn versions_keep_their_notes_and_diff_between_them_shows_the_one_change() {
+    let dir = TempDir::new().expect("tmp");
+    let store = dir.path().join("store");
+    let run = |args: &[&str]| -> String {
+        stdout_of(
+            idflow()
+                .arg("--store")
+                .arg(&store)
+                .env("USER", "ada")
+                .args(args),
+        )
+    };
+    let key = run(&["store", "duplicate", "10011"]).trim().to_owned();
+    assert_eq!(key, "200000");
+    run(&["store", "publish", &key, "--note", "First version for ACME"]);
+    let draft = run(&["store", "show", &key]);
+    let unticked = draft.replace(
+        "DATA_CHECKS, LIVENESS, SIMILARITY]",
+        "DATA_CHECKS, SIMILARITY]",
+    );
+    assert_ne!(draft, unticked, "Liveness unticked");
+    let file = dir.path().join("draft.ron");
+    fs::write(&file, unticked).expect("write");
+    idflow()
+        .arg("--store")
+        .arg(&store)
+        .args(["store", "save", &key])
+        .arg(&file)
+        .args(["--base-revision", "1"])
+        .assert()
+        .success();
+    idflow()
+        .arg("--store")
+        .arg(&store)
+        .env("USER", "ada")
+        .args([
+            "store",
+            "publish",
+            &key,
+            "--note",
+            "Liveness off:\tACME checks it upstream",
+        ])
+        .assert()
+        .success()
+        .stdout("2\n");
+
+    let history = run(&["store", "history", &key]);
+    let rows: Vec<Vec<&str>> = history.lines().map(|l| l.split('\t').collect()).collect();
+    assert_eq!(rows.len(), 2, "{history}");
+    assert_eq!(rows[0][4..], ["ada", "First version for ACME"]);
+    assert_eq!(
+        rows[1][4..],
+        ["ada", "Liveness off: ACME checks it upstream"]
+    );
+
+    let v1 = format!("{key}@v1");
+    let v2 = format!("{key}@v2");
+    idflow()
+        .arg("--store")
+        .arg(&store)
+        .args(["diff", &v1, &v2])
+        .assert()
+        .code(1)
+        .stdout(format!(
+            "--- {v1}\n+++ {v2}\n~ step idiv “ID & identity verification”: Capabilities: − LIVENESS\n"
+        ));
+    let behaviour = stdout_of(idflow().arg("--store").arg(&store).args([
+        "diff",
+        "--behaviour",
+        "--format",
+        "json",
+        &v1,
+        &v2,
+    ]));
+    let json: serde_json::Value = serde_json::from_str(&behaviour).expect("json");
+    let rows = json["behaviour"].as_array().expect("rows");
+    let spoof = rows
+        .iter()
+        .find(|r| r["scenario"] == "LIVENESS_SPOOF")
+        .expect("the spoof row");
+    assert_eq!(spoof["a"]["decision"], "REJECTED");
+    assert_ne!(spoof["b"]["decision"], "REJECTED");
+    assert!(rows.iter().all(|r| r["scenario"] != "ALL_PASS"));
+    // A draft reference and an unknown version.
+    idflow()
+        .arg("--store")
+        .arg(&store)
+        .args(["diff", &v2, &format!("{key}@draft")])
+        .assert()
+        .code(0)
+        .stdout("");
+    idflow()
+        .arg("--store")
+        .arg(&store)
+        .args(["diff", &v1, &format!("{key}@v9")])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no version 9"));
+}

@@ -354,7 +354,9 @@ pub fn run(cli: Cli) -> Outcome {
             capability,
             format,
         } => simulate_command(&file, &scenario, matrix, capability.as_deref(), &format),
-        Command::Store(sub) => commands::store::run(store_target(&cli.server, &cli.token, &cli.store), sub),
+        Command::Store(sub) => {
+            commands::store::run(store_target(&cli.server, &cli.token, &cli.store), sub)
+        }
         Command::Diff {
             a,
             b,

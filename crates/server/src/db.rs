@@ -1283,12 +1283,16 @@ mod tests {
                     5,
                     "2675987495fa6524fcf78962b372e9bb4b7b875d7ce6bf2edd2530047738df8b5f74bc21da0f6cdea892b7e237f6b122".to_owned()
                 ),
+                (
+                    6,
+                    "c6ff33f64419ab9694846e8eed8d0ea0296270892a1318aa1461f73bed7be08a3cb359a780b148704296e2636f8e48b4".to_owned()
+                ),
             ]
         );
         let postgres: Vec<i64> = POSTGRES_MIGRATOR.iter().map(|m| m.version).collect();
         assert_eq!(
             postgres,
-            [1, 2, 3, 4, 5],
+            [1, 2, 3, 4, 5, 6],
             "the same schema history on PostgreSQL"
         );
     }

@@ -372,3 +372,52 @@ async fn archive_and_unarchive_round_trip_on_the_server() {
     .await;
     f.server.stop().await;
 }
+
+/// Issue 15: a version records its note and, as its author, the name of
+/// the token that published it (whatever the client says); a note too long
+/// is refused before anything is sent, and by the server too.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_version_keeps_its_note_and_the_token_name_as_author() {
+    let f = fixture().await;
+    let root = f.server.root.clone();
+    let publisher = f.publisher.clone();
+    blocking(move || {
+        let store = RemoteStore::new(&root, &publisher).expect("client");
+        let key = store.create(workflow(GOOD)).expect("create");
+        let v1 = store
+            .publish_with_note(key, Some(1), "  First release for the pilot  ")
+            .expect("publish");
+        assert_eq!(v1.note, "First release for the pilot");
+        assert!(v1.author.starts_with("test-publisher-"), "{}", v1.author);
+        let history = store.history(key).expect("history");
+        assert_eq!(history, [v1.clone()]);
+        assert_eq!(store.version(key, 1).expect("v1").info, v1);
+        // Exactly once: the same revision again answers v1 as it was.
+        let again = store
+            .publish_with_note(key, Some(1), "another note")
+            .expect("again");
+        assert_eq!(again, v1);
+        let long = "x".repeat(idflow_store::MAX_NOTE_CHARS + 1);
+        assert!(matches!(
+            store.publish_with_note(key, None, &long),
+            Err(StoreError::NoteTooLong { .. })
+        ));
+    })
+    .await;
+    let http = reqwest::Client::new();
+    let publish = |body: &'static str| {
+        http.post(format!(
+            "{}/api/store/v1/workflows/10011/publish",
+            f.server.root
+        ))
+        .bearer_auth(&f.publisher)
+        .header("if-match", "*")
+        .header("content-type", "application/json")
+        .body(body)
+    };
+    for bad in [r#"{"note": 3}"#, r#"{"notes": "x"}"#, "not json"] {
+        let response = publish(bad).send().await.expect("send");
+        assert_eq!(response.status(), reqwest::StatusCode::BAD_REQUEST, "{bad}");
+    }
+    f.server.stop().await;
+}

@@ -31,8 +31,8 @@ use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue, IF_MATCH};
 use serde::de::DeserializeOwned;
 
 use crate::wire::{
-    ArchivedBody, DraftBody, HistoryBody, PublishRequest, PublishedBody, VersionBody,
-    WorkflowList, WrittenBody,
+    ArchivedBody, DraftBody, HistoryBody, PublishRequest, PublishedBody, VersionBody, WorkflowList,
+    WrittenBody,
 };
 use crate::{Draft, Revision, Store, StoreError, VersionInfo, Versioned, WorkflowSummary};
 

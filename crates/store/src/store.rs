@@ -117,7 +117,10 @@ pub fn check_note(note: &str) -> Result<(), StoreError> {
 
 #[derive(Debug, Error)]
 pub enum StoreError {
-    #[error("the publish note has {chars} characters; at most {} are kept: say what changed and why in a few lines", MAX_NOTE_CHARS)]
+    #[error(
+        "the publish note has {chars} characters; at most {} are kept: say what changed and why in a few lines",
+        MAX_NOTE_CHARS
+    )]
     NoteTooLong { chars: usize },
     #[error("workflow {key} does not exist in this store")]
     NotFound { key: u32 },

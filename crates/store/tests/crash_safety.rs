@@ -259,9 +259,20 @@ fn a_store_written_by_the_previous_release_opens_and_publishes() {
         .version(200_000, 1)
         .expect("v1 with its recorded hash");
     assert!(v1.workflow.name.starts_with("Step-up:"));
-    let v2 = store.publish(200_000, Some(2)).expect("publishes");
+    // Issue 15: versions from before notes and authors read without them.
+    assert_eq!((v1.info.note.as_str(), v1.info.author.as_str()), ("", ""));
+    let v2 = store
+        .with_author("Ada")
+        .publish_with_note(200_000, Some(2), "Step up for the pilot")
+        .expect("publishes");
     assert_eq!(v2.number, 2);
+    assert_eq!(
+        (v2.note.as_str(), v2.author.as_str()),
+        ("Step up for the pilot", "Ada")
+    );
+    let store = LocalStore::open(dir.path()).expect("reopens");
     assert_eq!(store.publish(200_000, Some(2)).expect("again"), v2);
+    assert_eq!(store.history(200_000).expect("history")[1], v2);
     let global = store.version(10011, 1).expect("a Global version reads");
     assert_eq!(global.info.number, 1);
 }

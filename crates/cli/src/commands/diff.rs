@@ -19,7 +19,10 @@ use crate::{TextOrJson, exit};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Reference {
     /// A workflow in the store: its draft (`KEY`, `KEY@draft`) or a version.
-    Store { key: u32, version: Option<u32> },
+    Store {
+        key: u32,
+        version: Option<u32>,
+    },
     File(PathBuf),
 }
 
@@ -128,10 +131,7 @@ pub fn run(target: Target<'_>, a: &str, b: &str, options: &Options) -> u8 {
     }
     match options.format {
         TextOrJson::Text => print!("{}", text(a, b, &changes, &behaviour, options.layout)),
-        TextOrJson::Json => println!(
-            "{:#}",
-            document(a, b, &changes, &behaviour, options.layout)
-        ),
+        TextOrJson::Json => println!("{:#}", document(a, b, &changes, &behaviour, options.layout)),
     }
     if changes.same_meaning() {
         exit::OK

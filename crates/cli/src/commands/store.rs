@@ -180,7 +180,8 @@ fn execute(store: &dyn Store, command: StoreCommand) -> Result<u8, StoreError> {
             base_revision,
             note,
         } => {
-            let info = store.publish_with_note(key, base_revision, note.as_deref().unwrap_or(""))?;
+            let info =
+                store.publish_with_note(key, base_revision, note.as_deref().unwrap_or(""))?;
             println!("{}", info.number);
             eprintln!(
                 "workflow {key}: published version {} ({})",

@@ -29,10 +29,18 @@ impl From<MatrixRow> for Decided {
 }
 
 impl Decided {
+    /// "REJECTED · score 100 · at end"; a label other than the decision's
+    /// own name follows it: "REJECTED MANIPULATED · ...".
     pub fn words(&self) -> String {
+        let decision = self.decision.to_string();
+        let label = if self.label == decision || self.label.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", self.label)
+        };
         format!(
-            "{} {} · score {} · at {}",
-            self.decision, self.label, self.risk_score, self.terminal
+            "{decision}{label} · score {} · at {}",
+            self.risk_score, self.terminal
         )
     }
 }

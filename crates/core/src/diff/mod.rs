@@ -41,8 +41,14 @@ impl FieldChange {
         if before.len().max(after.len()) <= 4 {
             return format!("{}: {} → {}", self.field, self.before, self.after);
         }
-        let added = after.iter().filter(|i| !before.contains(i)).map(|i| format!("+ {i}"));
-        let removed = before.iter().filter(|i| !after.contains(i)).map(|i| format!("− {i}"));
+        let added = after
+            .iter()
+            .filter(|i| !before.contains(i))
+            .map(|i| format!("+ {i}"));
+        let removed = before
+            .iter()
+            .filter(|i| !after.contains(i))
+            .map(|i| format!("− {i}"));
         let delta: Vec<String> = added.chain(removed).collect();
         if delta.is_empty() {
             // The same items in another order.

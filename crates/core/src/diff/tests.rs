@@ -3,7 +3,10 @@ use crate::format::{Format, parse_workflow};
 use crate::model::{Capability, NodeKind, Position};
 
 fn sample(name: &str) -> Workflow {
-    let path = format!("{}/../../sample_workflows/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/../../sample_workflows/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
     let text = std::fs::read_to_string(&path).expect("sample");
     parse_workflow(&text, Format::Ron).expect("parses")
 }
