@@ -1194,3 +1194,126 @@ fn the_welcome_opens_recent_work() {
 fn store_of_path(path: &std::path::Path) -> idflow_store::LocalStore {
     idflow_store::LocalStore::open(path).expect("store")
 }
+
+/// Issue 15 acceptance in the designer: publish v1 with a note (the dialog
+/// says it is the first version); untick Liveness; the publish dialog shows
+/// that change, the spoof scenario now passing and the open warnings;
+/// publish v2; compare v1 and v2: the changed card is marked, the change
+/// list centres it, the panel shows it before and after, and the Behaviour
+/// tab lists the scenarios decided differently. The draft's undo history
+/// is left alone.
+#[test]
+fn compare_two_versions_and_publish_saying_what_changes() {
+    let dir = TempDir::new().expect("tmp");
+    let mut h = harness(app_on(&dir));
+    new_from_global(&mut h, "10011 · ID and identity verification (IDIV)");
+    h.get_by_label("🚀 Publish").click();
+    h.steps(3);
+    assert!(
+        h.query_by_label("The first version: nothing to compare with.")
+            .is_some()
+    );
+    h.get_by_label("Note: what changed and why").click();
+    h.steps(1);
+    type_text(&mut h, "First version for ACME");
+    h.get_by_label("Publish version 1").click();
+    h.steps(3);
+
+    select_node(&mut h, "idiv");
+    h.get_by_label("Liveness").click();
+    h.steps(2);
+    assert!(h.state().doc.is_dirty(), "Liveness unticked");
+    h.get_by_label("🚀 Publish").click();
+    h.steps(3);
+    assert!(h.query_by_label("Changes since v1").is_some());
+    assert!(
+        h.query_by_label_contains("Capabilities: − LIVENESS")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label_contains("LIVENESS_SPOOF: REJECTED")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label_contains("Open warnings").is_some()
+            || h.query_by_label("No open warnings").is_some()
+    );
+    h.snapshot("publish_dialog_changes");
+    // The dialog grows once the comparison is in: let it settle.
+    h.steps(4);
+    h.get_by_label("Note: what changed and why").click();
+    h.steps(1);
+    type_text(&mut h, "Liveness off: ACME checks it upstream");
+    h.get_by_label("Publish version 2").click();
+    h.steps(3);
+    let history = store_of(&dir).history(200000).expect("history");
+    let notes: Vec<&str> = history.iter().map(|v| v.note.as_str()).collect();
+    assert_eq!(
+        notes,
+        [
+            "First version for ACME",
+            "Liveness off: ACME checks it upstream"
+        ]
+    );
+    assert!(history.iter().all(|v| !v.author.is_empty()));
+
+    h.get_by_label("🕓 Versions").click();
+    h.steps(3);
+    assert!(
+        h.query_by_label("Liveness off: ACME checks it upstream")
+            .is_some(),
+        "the Versions window shows the notes"
+    );
+    h.get_by_label("v1").click();
+    h.steps(1);
+    h.get_by_label("v2").click();
+    h.steps(1);
+    h.get_by_label("Compare v1 and v2").click();
+    h.steps(3);
+    let compare = h.state().compare.as_ref().expect("comparing");
+    assert_eq!(compare.title(), "v1 → v2");
+    let marked = h.query_all_by_label("ID & identity verification").any(|n| {
+        n.accesskit_node()
+            .description()
+            .is_some_and(|d| d.contains("~ changed"))
+    });
+    assert!(marked, "the changed card is marked");
+    h.get_by_label_contains("Capabilities: − LIVENESS").click();
+    h.steps(3);
+    let compare = h.state().compare.as_ref().expect("comparing");
+    let idiv = compare
+        .doc
+        .workflow()
+        .nodes
+        .iter()
+        .find(|n| n.id.as_str() == "idiv")
+        .expect("idiv");
+    let centre = idflow::app::canvas::card_rect(idiv).center();
+    assert!(
+        (compare.canvas.view.center() - centre).length() < 2.0,
+        "the change list centres the card: {:?} vs {centre:?}",
+        compare.canvas.view.center()
+    );
+    assert!(
+        h.query_by_label(
+            "v1: USABILITY, EXTRACTION, IMAGE_CHECKS, DATA_CHECKS, LIVENESS, SIMILARITY"
+        )
+        .is_some(),
+        "before"
+    );
+    assert!(
+        h.query_by_label("v2: USABILITY, EXTRACTION, IMAGE_CHECKS, DATA_CHECKS, SIMILARITY")
+            .is_some(),
+        "after"
+    );
+    h.snapshot("compare_v1_v2");
+    h.get_by_label_contains("Behaviour (").click();
+    h.steps(2);
+    assert!(h.query_by_label("LIVENESS_SPOOF").is_some());
+    h.snapshot("compare_behaviour");
+    h.get_by_label("Exit compare").click();
+    h.steps(2);
+    assert!(h.state().compare.is_none());
+    assert!(h.state().doc.can_undo(), "the draft keeps its undo history");
+    assert!(!h.state().doc.read_only());
+}

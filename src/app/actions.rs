@@ -4,7 +4,6 @@
 use egui::{RichText, Ui};
 use idflow_store::Origin;
 
-use super::dialogs::Dialog;
 use super::{Action, IdflowApp, Intent, Link};
 use crate::document::Source;
 
@@ -100,7 +99,7 @@ pub fn show(app: &mut IdflowApp, ui: &mut Ui) {
             .on_hover_text(hover)
             .on_disabled_hover_text(blocker.clone().unwrap_or_default());
         if publish.clicked() {
-            app.dialog = Some(Dialog::ConfirmPublish);
+            app.open_publish_dialog();
         }
         if let Some(reason) = &blocker
             && !publishing

@@ -20,7 +20,8 @@ use crate::document::{Document, Source};
 #[derive(Debug, Clone, PartialEq)]
 pub enum Then {
     Nothing,
-    Publish,
+    /// Publish, with this note.
+    Publish(String),
     Perform(Intent),
 }
 
@@ -31,7 +32,8 @@ pub enum Action {
     /// unsaved changes).
     Request(Intent),
     Save,
-    Publish,
+    /// Publish the draft (saved first if need be) with this note.
+    Publish(String),
     /// Save, then do `intent` (the Unsaved dialog's "Save").
     SaveThen(Intent),
     /// Drop the unsaved changes (and their autosave), then do `intent`.
@@ -69,7 +71,7 @@ impl IdflowApp {
                 Action::Save => {
                     self.save();
                 }
-                Action::Publish => self.publish(),
+                Action::Publish(note) => self.publish(note),
                 Action::SaveThen(intent) => {
                     self.save_then(Then::Perform(intent));
                 }
@@ -347,7 +349,7 @@ impl IdflowApp {
     pub(super) fn then(&mut self, then: Then) {
         match then {
             Then::Nothing => {}
-            Then::Publish => self.publish(),
+            Then::Publish(note) => self.publish(note),
             Then::Perform(intent) => self.perform(intent),
         }
     }
@@ -361,22 +363,26 @@ impl IdflowApp {
             .map(|history| history.len() as u32 + 1)
     }
 
-    /// Publishes the draft (saving it first when it has unsaved changes).
-    pub fn publish(&mut self) {
+    /// Publishes the draft (saving it first when it has unsaved changes),
+    /// recording `note` and, locally, the display name as its author.
+    pub fn publish(&mut self, note: String) {
         if self.session.publishing() {
             return;
         }
         if self.doc.is_dirty() {
-            self.save_then(Then::Publish);
+            self.save_then(Then::Publish(note));
             return;
         }
         let Source::Store { key, revision, .. } = self.doc.source.clone() else {
             return;
         };
+        let author = self.session.settings.display_name.clone();
         self.session.call(
             Call::Publish {
                 key,
                 base: revision,
+                note,
+                author,
             },
             After::Published { key },
         );

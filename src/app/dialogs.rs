@@ -3,18 +3,19 @@
 
 use std::path::PathBuf;
 
-use egui::{Id, Modal, RichText};
+use egui::{Id, Modal, RichText, Ui};
 use idflow_core::catalog::palette;
 use idflow_store::Origin;
 use idflow_store::recovery::Recovery;
 
 use super::canvas::Canvas;
+use super::compare::Side;
 use super::{Action, IdflowApp, Intent, shortcuts, theme};
 
 pub enum Dialog {
-    /// Asks before publishing the next version (its number shows once
-    /// the versions are read).
-    ConfirmPublish,
+    /// Asks before publishing the next version: what it changes, the open
+    /// warnings, and a note.
+    ConfirmPublish(Box<super::publish::PublishReview>),
     Unsaved(Intent),
     Recovery(Vec<(PathBuf, Recovery)>),
     Conflict {
@@ -30,7 +31,7 @@ pub enum Dialog {
 impl Dialog {
     pub fn title(&self) -> &'static str {
         match self {
-            Dialog::ConfirmPublish => "Publish",
+            Dialog::ConfirmPublish(_) => "Publish",
             Dialog::Unsaved(_) => "Unsaved changes",
             Dialog::Recovery(_) => "Restore unsaved work?",
             Dialog::Conflict { .. } => "Changed elsewhere",
@@ -43,7 +44,7 @@ impl Dialog {
 enum Choice {
     None,
     Close,
-    Publish,
+    Publish(String),
     SaveThen(Intent),
     DiscardThen(Intent),
     Restore(usize),
@@ -57,38 +58,16 @@ enum Choice {
 
 pub fn show(app: &mut IdflowApp, ctx: &egui::Context) {
     let mut choice = Choice::None;
-    let next_version = match app.dialog {
-        Some(Dialog::ConfirmPublish) => app.next_version(),
-        _ => None,
-    };
-    if let Some(dialog) = &app.dialog {
+    if matches!(app.dialog, Some(Dialog::ConfirmPublish(_))) {
+        choice = confirm_publish(app, ctx);
+    } else if let Some(dialog) = &app.dialog {
         let name = app.doc.workflow().name.clone();
-        let key = app.doc.workflow().key;
         Modal::new(Id::new("dialog")).show(ctx, |ui| {
             ui.set_max_width(460.0);
             ui.heading(dialog.title());
             ui.add_space(theme::SPACING);
             match dialog {
-                Dialog::ConfirmPublish => {
-                    let version = match next_version {
-                        Some(v) => format!("version {v}"),
-                        None => "the next version".to_owned(),
-                    };
-                    ui.label(format!("Publish “{name}” ({key}) as {version}?"));
-                    ui.label(RichText::new("A published version never changes; later edits start a new draft.").weak());
-                    if app.doc.is_dirty() {
-                        ui.label(RichText::new("Unsaved changes are saved first.").weak());
-                    }
-                    ui.add_space(theme::SPACING);
-                    ui.horizontal(|ui| {
-                        if ui.button(format!("Publish {version}")).clicked() {
-                            choice = Choice::Publish;
-                        }
-                        if ui.button("Cancel").clicked() {
-                            choice = Choice::Close;
-                        }
-                    });
-                }
+                Dialog::ConfirmPublish(_) => {}
                 Dialog::Unsaved(intent) => {
                     ui.label(format!("“{name}” has unsaved changes."));
                     ui.add_space(theme::SPACING);
@@ -228,9 +207,9 @@ fn apply(app: &mut IdflowApp, choice: Choice) {
                 app.act(Action::Request(Intent::OpenFile(path)));
             }
         }
-        Choice::Publish => {
+        Choice::Publish(note) => {
             app.dialog = None;
-            app.act(Action::Publish);
+            app.act(Action::Publish(note));
         }
         Choice::SaveThen(intent) => {
             app.dialog = None;
@@ -269,6 +248,29 @@ fn apply(app: &mut IdflowApp, choice: Choice) {
     }
 }
 
+/// The publish dialog (publish.rs draws its body).
+fn confirm_publish(app: &mut IdflowApp, ctx: &egui::Context) -> Choice {
+    app.advance_publish_review();
+    let what = format!("“{}” ({})", app.doc.workflow().name, app.doc.workflow().key);
+    let dirty = app.doc.is_dirty();
+    let warnings = super::publish::warnings_of(&app.doc.lint().findings);
+    let Some(Dialog::ConfirmPublish(review)) = app.dialog.as_mut() else {
+        return Choice::None;
+    };
+    let mut picked = super::publish::PublishChoice::None;
+    Modal::new(Id::new("dialog")).show(ctx, |ui| {
+        ui.set_max_width(560.0);
+        ui.heading("Publish");
+        ui.add_space(theme::SPACING);
+        picked = super::publish::body(ui, review, &what, dirty, &warnings);
+    });
+    match picked {
+        super::publish::PublishChoice::None => Choice::None,
+        super::publish::PublishChoice::Cancel => Choice::Close,
+        super::publish::PublishChoice::Publish => Choice::Publish(review.note.trim().to_owned()),
+    }
+}
+
 fn versions(app: &mut IdflowApp, ctx: &egui::Context) {
     if !app.versions_open {
         return;
@@ -278,9 +280,11 @@ fn versions(app: &mut IdflowApp, ctx: &egui::Context) {
     let mut open = app.versions_open;
     let mut intent = None;
     let mut action = None;
+    let mut picks = app.compare_pick.clone();
+    let mut compare = None;
     egui::Window::new("Versions")
         .open(&mut open)
-        .default_width(420.0)
+        .default_width(560.0)
         .show(ctx, |ui| {
             let Some(history) = history else {
                 ui.horizontal(|ui| {
@@ -292,14 +296,45 @@ fn versions(app: &mut IdflowApp, ctx: &egui::Context) {
             if history.is_empty() {
                 ui.label(RichText::new("Not published yet.").weak());
             }
+            let mut pick = |ui: &mut Ui, side: Side, label: String| {
+                let mut on = picks.contains(&side);
+                if ui
+                    .checkbox(&mut on, RichText::new(label).strong())
+                    .on_hover_text("Tick two to compare them")
+                    .changed()
+                {
+                    picks.retain(|s| *s != side);
+                    if on {
+                        picks.push(side);
+                    }
+                }
+            };
             egui::Grid::new("versions_grid")
                 .striped(true)
-                .num_columns(3)
+                .num_columns(4)
                 .show(ui, |ui| {
+                    pick(ui, Side::Draft, "Draft".to_owned());
+                    ui.label(RichText::new("as open now").weak());
+                    ui.label("");
+                    ui.label("");
+                    ui.end_row();
                     for v in history.iter().rev() {
-                        ui.label(RichText::new(format!("v{}", v.number)).strong());
-                        ui.label(RichText::new(&v.published_at).small())
-                            .on_hover_text(format!("sha256 {}", v.sha256));
+                        pick(ui, Side::Version(v.number), format!("v{}", v.number));
+                        ui.vertical(|ui| {
+                            ui.label(RichText::new(&v.published_at).small())
+                                .on_hover_text(format!("sha256 {}", v.sha256));
+                            if !v.author.is_empty() {
+                                ui.label(RichText::new(format!("by {}", v.author)).small().weak());
+                            }
+                        });
+                        ui.add(
+                            egui::Label::new(if v.note.is_empty() {
+                                RichText::new("no note").small().weak()
+                            } else {
+                                RichText::new(&v.note).small()
+                            })
+                            .wrap(),
+                        );
                         ui.horizontal(|ui| {
                             if ui.button("Open").on_hover_text("Open read-only").clicked() {
                                 intent = Some(Intent::OpenVersion(key, v.number));
@@ -324,13 +359,29 @@ fn versions(app: &mut IdflowApp, ctx: &egui::Context) {
                         ui.end_row();
                     }
                 });
+            ui.add_space(theme::SPACING * 0.5);
+            let ready = picks.len() == 2;
+            let label = match picks.as_slice() {
+                [a, b] => format!("Compare {} and {}", a.words(), b.words()),
+                _ => "Compare (tick two)".to_owned(),
+            };
+            if ui.add_enabled(ready, egui::Button::new(label)).clicked()
+                && let [a, b] = picks.as_slice()
+            {
+                compare = Some((*a, *b));
+            }
         });
     app.versions_open = open;
+    app.compare_pick = picks;
     if let Some(intent) = intent {
         app.act(Action::Request(intent));
     }
     if let Some(action) = action {
         app.act(action);
+    }
+    if let Some((a, b)) = compare {
+        app.compare_pick.clear();
+        app.compare(a, b);
     }
 }
 

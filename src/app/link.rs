@@ -45,7 +45,7 @@ pub fn open(
 ) -> Result<(SendStore, Link, PathBuf), StoreError> {
     match target {
         StoreTarget::Local => Ok((
-            Box::new(LocalStore::open(local_root)?),
+            SendStore::Local(LocalStore::open(local_root)?),
             Link::Local,
             local_root.to_owned(),
         )),
@@ -53,7 +53,7 @@ pub fn open(
             let remote = RemoteStore::new(url, token)?.with_request_timeout(timeout);
             let url = remote.base_url().to_owned();
             let recovery = server_recovery_root(local_root, &url);
-            Ok((Box::new(remote), Link::Server { url }, recovery))
+            Ok((SendStore::Server(remote), Link::Server { url }, recovery))
         }
     }
 }

@@ -7,12 +7,14 @@
 pub mod actions;
 mod calls;
 pub mod canvas;
+pub mod compare;
 mod components;
 mod dialogs;
 pub mod fonts;
 pub mod link;
 mod problems;
 pub mod properties;
+mod publish;
 mod replies;
 pub mod session;
 pub mod settings;
@@ -131,6 +133,11 @@ pub struct IdflowApp {
     /// The "Connect to…" picker's query while it is open.
     connect_to: Option<String>,
     versions_open: bool,
+    /// The sides ticked in the Versions window for a comparison.
+    compare_pick: Vec<compare::Side>,
+    /// Two versions side by side (read-only), and the sides being read.
+    pub compare: Option<Box<compare::Compare>>,
+    compare_loading: Option<compare::Loading>,
     /// Where F6 last put the keyboard, and where each region starts.
     pub region: Option<Region>,
     pub anchors: RegionAnchors,
@@ -151,7 +158,7 @@ impl IdflowApp {
     pub fn new(store_dir: &Path, file: Option<&Path>) -> Result<Self, StoreError> {
         let (store, link, recovery_root) =
             link::open(&StoreTarget::Local, store_dir, REQUEST_TIMEOUT)?;
-        let workflows = store.list()?;
+        let workflows = store.store().list()?;
         let mut failure = None;
         let doc = match file {
             Some(path) => match read_workflow_file(path) {
@@ -167,7 +174,7 @@ impl IdflowApp {
             Some(d) => d,
             None => match workflows.first() {
                 Some(first) => {
-                    let draft = store.draft(first.key)?;
+                    let draft = store.store().draft(first.key)?;
                     Document::open(
                         draft.workflow,
                         Source::Store {
@@ -222,6 +229,9 @@ impl IdflowApp {
             quick_add: None,
             connect_to: None,
             versions_open: false,
+            compare_pick: Vec::new(),
+            compare: None,
+            compare_loading: None,
             region: None,
             anchors: RegionAnchors::default(),
             parked_draft: None,
@@ -310,6 +320,8 @@ impl IdflowApp {
         (self.canvas.snap, self.canvas.show_minimap) = settings;
         self.test_panel.forget_runs();
         self.versions_open = false;
+        self.compare_pick.clear();
+        self.exit_compare();
         self.session.forget_versions();
         self.autosave_revision = None;
         previous
@@ -451,9 +463,12 @@ impl IdflowApp {
             .resizable(true)
             .default_size(330.0)
             .min_size(260.0)
-            .show(ui, |ui| {
-                ui.add_space(4.0);
-                self.properties.ui(ui, &mut self.doc);
+            .show(ui, |ui| match self.compare.as_mut() {
+                Some(compare) => compare::panel(compare, ui),
+                None => {
+                    ui.add_space(4.0);
+                    self.properties.ui(ui, &mut self.doc);
+                }
             });
         if let Some(refusal) = self.properties.take_refusal() {
             self.notify(&ctx, refusal, true);
@@ -485,6 +500,14 @@ impl IdflowApp {
         egui::CentralPanel::default()
             .frame(Frame::NONE)
             .show(ui, |ui| {
+                if self.compare.is_some() {
+                    compare::banner(self, ui);
+                    if let Some(compare) = self.compare.as_mut() {
+                        // Nothing can be dropped on a comparison.
+                        let _ = compare.canvas.show(ui, &mut compare.doc);
+                    }
+                    return;
+                }
                 components::read_only_banner(self, ui);
                 if let Some((index, at)) = self.canvas.show(ui, &mut self.doc)
                     && let Some(entry) = idflow_core::catalog::palette().get(index)

@@ -106,6 +106,24 @@ impl IdflowApp {
                 let message = self.store_failure(&e);
                 self.notify(ctx, format!("Workflow {key} not changed: {message}"), true);
             }
+            (After::CompareSide { key, slot }, Ok(Answer::Version(v))) => {
+                self.compare_side(key, slot, v.workflow)
+            }
+            (After::CompareSide { key, slot }, Ok(Answer::Draft(d))) => {
+                self.compare_side(key, slot, d.workflow)
+            }
+            (After::CompareSide { .. }, Err(e)) => {
+                self.compare_loading = None;
+                let message = self.store_failure(&e);
+                self.dialog = Some(Dialog::Error(format!("Not compared: {message}")));
+            }
+            (After::PublishBasis { key, number }, Ok(Answer::Version(v))) => {
+                self.publish_basis(key, number, Ok(v.workflow))
+            }
+            (After::PublishBasis { key, number }, Err(e)) => {
+                let message = self.store_failure(&e);
+                self.publish_basis(key, number, Err(message))
+            }
             (After::Versions { key }, Ok(Answer::History(history))) => {
                 self.session.set_versions(key, history);
             }

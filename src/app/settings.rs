@@ -21,6 +21,9 @@ pub struct Settings {
     pub server_token: String,
     /// Where the user left off, reopened at the next start (issue 14).
     pub last_place: Option<Place>,
+    /// Recorded as the author of versions published on the local store
+    /// (blank: the OS user). A team server records its token's name.
+    pub display_name: String,
 }
 
 /// The workflow that was open, the canvas view on it and the browser tab.

@@ -53,6 +53,11 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
 ];
 
 pub fn handle(app: &mut IdflowApp, ctx: &egui::Context) {
+    if app.compare.is_some() {
+        // A comparison is read-only; the draft behind it is not edited
+        // from here.
+        return;
+    }
     let typing = ctx.text_edit_focused();
     let events = ctx.input(|i| i.events.clone());
     let mut copy = false;

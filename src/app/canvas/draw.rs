@@ -6,6 +6,7 @@ use egui::{
     Align2, Color32, CornerRadius, FontId, Painter, Pos2, Rect, Stroke, StrokeKind, TextFormat,
     Vec2, pos2, vec2,
 };
+use idflow_core::diff::Mark;
 use idflow_core::lint::Severity;
 use idflow_core::model::{Node, NodeKindTag, Note, Port};
 
@@ -646,5 +647,60 @@ pub fn resize_grip(painter: &Painter, corner: Rect, visuals: &egui::Visuals) {
     let end = corner.right_bottom() - vec2(3.0, 3.0);
     for k in [4.0, 8.0, 12.0] {
         painter.line_segment([end - vec2(k, 0.0), end - vec2(0.0, k)], stroke);
+    }
+}
+
+/// How a compared step changed, drawn over its card: an outline in the
+/// mark's colour and a chip above it saying so; a removed step is ghosted.
+pub fn compare_mark(painter: &Painter, node: &Node, mark: Mark, zoom: f32, p: &Palette) {
+    let rect = card_rect(node);
+    let radius = CornerRadius::same(theme::CARD_ROUNDING as u8);
+    let color = mark_color(mark, p.dark);
+    if mark == Mark::Removed {
+        let veil = if p.dark {
+            Color32::from_black_alpha(150)
+        } else {
+            Color32::from_white_alpha(170)
+        };
+        painter.rect_filled(rect, radius, veil);
+    }
+    painter.rect_stroke(
+        rect,
+        radius,
+        Stroke::new(3.0 / zoom.max(0.1), color),
+        StrokeKind::Outside,
+    );
+    let size = (11.0f32).max(LEGIBLE_PX / zoom);
+    let galley = painter.layout_no_wrap(
+        mark_words(mark).to_owned(),
+        FontId::proportional(size),
+        Color32::WHITE,
+    );
+    let pad = vec2(6.0, 2.0) / zoom.max(0.1);
+    let chip = Rect::from_min_size(
+        rect.left_top() - vec2(0.0, galley.size().y + pad.y * 2.0 + 4.0 / zoom.max(0.1)),
+        galley.size() + pad * 2.0,
+    );
+    painter.rect_filled(chip, CornerRadius::same(4), color);
+    painter.galley(chip.min + pad, galley, Color32::WHITE);
+}
+
+pub fn mark_color(mark: Mark, dark: bool) -> Color32 {
+    match (mark, dark) {
+        (Mark::Added, _) => theme::highlight_color(dark),
+        (Mark::Removed, false) => Color32::from_rgb(0xc6, 0x28, 0x28),
+        (Mark::Removed, true) => Color32::from_rgb(0xe5, 0x5a, 0x5a),
+        (Mark::Changed, false) => Color32::from_rgb(0xb2, 0x6a, 0x00),
+        (Mark::Changed, true) => Color32::from_rgb(0xe0, 0x9b, 0x30),
+        (Mark::Moved, _) => Color32::from_rgb(0x60, 0x7d, 0x8b),
+    }
+}
+
+pub fn mark_words(mark: Mark) -> &'static str {
+    match mark {
+        Mark::Added => "+ added",
+        Mark::Removed => "− removed",
+        Mark::Changed => "~ changed",
+        Mark::Moved => "↔ moved",
     }
 }

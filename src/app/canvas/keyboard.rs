@@ -78,8 +78,15 @@ impl Canvas {
     pub(super) fn keyboard_focus(&mut self, ui: &Ui, background: &Response) {
         let id = background.id;
         self.keyboard_id = Some(id);
+        // Pressed on the canvas itself: not on a window or dialog above it
+        // (a click into a dialog's text field must keep its keyboard).
+        let on_canvas_layer = ui
+            .input(|i| i.pointer.interact_pos())
+            .and_then(|at| ui.ctx().layer_id_at(at))
+            == Some(ui.layer_id());
         let pressed_here = ui.input(|i| i.pointer.any_pressed())
             && ui.rect_contains_pointer(self.outer)
+            && on_canvas_layer
             && !ui.ctx().text_edit_focused();
         if std::mem::take(&mut self.keyboard_focus_requested) || pressed_here {
             background.request_focus();

@@ -4,7 +4,7 @@
 //! visible part, not the whole graph.
 
 mod card;
-mod draw;
+pub(crate) mod draw;
 mod geometry;
 mod insert;
 mod keyboard;
@@ -90,6 +90,8 @@ pub struct Canvas {
     pub highlighted_edges: Vec<(NodeId, Port, NodeId)>,
     /// Each visited node's result in the last test run.
     pub step_results: HashMap<NodeId, StepResult>,
+    /// How each step changed, while two versions are compared.
+    pub marks: HashMap<NodeId, idflow_core::diff::Mark>,
     fit_requested: bool,
     /// The canvas size and view of the last Fit, while the view is unmoved.
     fitted: Option<(Vec2, Rect)>,
@@ -157,6 +159,7 @@ impl Default for Canvas {
             highlighted: Vec::new(),
             highlighted_edges: Vec::new(),
             step_results: HashMap::new(),
+            marks: HashMap::new(),
             fit_requested: true,
             fitted: None,
             drag: None,
@@ -635,8 +638,13 @@ impl Canvas {
             // What a screen reader says after the title: the kind of step
             // and its findings (built only while AccessKit is on).
             let badge = self.badges.get(&node.id).copied();
+            let mark = self.marks.get(&node.id).copied();
             ui.ctx().accesskit_node_builder(id, |builder| {
-                builder.set_description(card_description(node, badge));
+                let mut description = card_description(node, badge);
+                if let Some(mark) = mark {
+                    description.push_str(&format!(", {}", draw::mark_words(mark)));
+                }
+                builder.set_description(description);
             });
             let state = draw::CardState {
                 selected: doc.selection.nodes.contains(&node.id),
@@ -646,6 +654,9 @@ impl Canvas {
                 step: self.step_results.get(&node.id),
             };
             draw::card(&painter, node, &state, zoom, self.legibility, &palette);
+            if let Some(mark) = mark {
+                draw::compare_mark(&painter, node, mark, zoom, &palette);
+            }
             if card_form(zoom, self.legibility.title) != CardForm::Block {
                 stats.legible_titles += 1;
             }

@@ -75,6 +75,16 @@ pub enum After {
     Versions {
         key: u32,
     },
+    /// One side of a comparison (slot 0: the older).
+    CompareSide {
+        key: u32,
+        slot: usize,
+    },
+    /// The last version, for the publish dialog to compare with.
+    PublishBasis {
+        key: u32,
+        number: u32,
+    },
     CopiedToServer {
         url: String,
     },
@@ -182,7 +192,7 @@ impl Session {
                 a,
                 After::Published { .. }
                     | After::Saved {
-                        then: Then::Publish,
+                        then: Then::Publish(_),
                         ..
                     }
             )

@@ -10,12 +10,45 @@ use std::time::{Duration, Instant};
 
 use idflow_core::Workflow;
 use idflow_store::remote::RemoteStore;
-use idflow_store::{Draft, Revision, Store, StoreError, VersionInfo, Versioned, WorkflowSummary};
+use idflow_store::{
+    Draft, LocalStore, Revision, Store, StoreError, VersionInfo, Versioned, WorkflowSummary,
+};
 
 use crate::app::link::{self, Link, StoreTarget};
 
-/// A store the worker can own.
-pub type SendStore = Box<dyn Store + Send>;
+/// The store the worker owns: the local folder or a team server.
+pub enum SendStore {
+    Local(LocalStore),
+    Server(RemoteStore),
+}
+
+impl SendStore {
+    pub fn store(&self) -> &dyn Store {
+        match self {
+            SendStore::Local(s) => s,
+            SendStore::Server(s) => s,
+        }
+    }
+
+    /// Publishes with a note; locally `author` is recorded as the
+    /// publisher (a server records its token's name).
+    fn publish(
+        &self,
+        key: u32,
+        base: Revision,
+        note: &str,
+        author: &str,
+    ) -> Result<VersionInfo, StoreError> {
+        match self {
+            SendStore::Local(s) => {
+                s.clone()
+                    .with_author(author)
+                    .publish_with_note(key, Some(base), note)
+            }
+            SendStore::Server(s) => s.publish_with_note(key, Some(base), note),
+        }
+    }
+}
 
 /// Names one call, so its reply finds what was waiting for it.
 pub type Ticket = u64;
@@ -36,6 +69,9 @@ pub enum Call {
     Publish {
         key: u32,
         base: Revision,
+        note: String,
+        /// The display name (local store only).
+        author: String,
     },
     Duplicate {
         key: u32,
@@ -256,7 +292,8 @@ fn serve(
     }
 }
 
-fn run(store: &mut SendStore, call: Call) -> Result<Answer, StoreError> {
+fn run(owned: &mut SendStore, call: Call) -> Result<Answer, StoreError> {
+    let store = owned.store();
     Ok(match call {
         Call::List => Answer::List(store.list()?),
         Call::Draft(key) => Answer::Draft(store.draft(key)?),
@@ -268,7 +305,12 @@ fn run(store: &mut SendStore, call: Call) -> Result<Answer, StoreError> {
             workflow,
             base,
         } => Answer::Revision(store.save_draft(key, &workflow, base)?),
-        Call::Publish { key, base } => Answer::Published(store.publish(key, Some(base))?),
+        Call::Publish {
+            key,
+            base,
+            note,
+            author,
+        } => Answer::Published(owned.publish(key, base, &note, &author)?),
         Call::Duplicate { key, version } => Answer::Key(store.duplicate(key, version)?),
         Call::Restore { key, version, base } => {
             Answer::Revision(store.restore(key, version, base)?)
@@ -283,8 +325,8 @@ fn run(store: &mut SendStore, call: Call) -> Result<Answer, StoreError> {
             timeout,
         } => {
             let (opened, link, recovery_root) = link::open(&target, &local_root, timeout)?;
-            let workflows = opened.list()?;
-            *store = opened;
+            let workflows = opened.store().list()?;
+            *owned = opened;
             Answer::Connected {
                 link,
                 recovery_root,
@@ -307,10 +349,9 @@ fn run(store: &mut SendStore, call: Call) -> Result<Answer, StoreError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use idflow_store::LocalStore;
 
     fn local_worker(dir: &std::path::Path) -> Worker {
-        Worker::start(Box::new(LocalStore::open(dir).expect("store")))
+        Worker::start(SendStore::Local(LocalStore::open(dir).expect("store")))
     }
 
     #[test]
