@@ -1244,8 +1244,14 @@ fn compare_two_versions_and_publish_saying_what_changes() {
     h.get_by_label("Note: what changed and why").click();
     h.steps(1);
     type_text(&mut h, "Liveness off: ACME checks it upstream");
+    h.get_by_label("Published by").click();
+    h.steps(1);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.steps(1);
+    type_text(&mut h, "Ada");
     h.get_by_label("Publish version 2").click();
     h.steps(3);
+    assert_eq!(h.state().session.settings.display_name, "Ada", "kept");
     let history = store_of(&dir).history(200000).expect("history");
     let notes: Vec<&str> = history.iter().map(|v| v.note.as_str()).collect();
     assert_eq!(
@@ -1255,7 +1261,8 @@ fn compare_two_versions_and_publish_saying_what_changes() {
             "Liveness off: ACME checks it upstream"
         ]
     );
-    assert!(history.iter().all(|v| !v.author.is_empty()));
+    assert!(!history[0].author.is_empty(), "the OS user by default");
+    assert_eq!(history[1].author, "Ada");
 
     h.get_by_label("🕓 Versions").click();
     h.steps(3);

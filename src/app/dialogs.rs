@@ -267,7 +267,16 @@ fn confirm_publish(app: &mut IdflowApp, ctx: &egui::Context) -> Choice {
     match picked {
         super::publish::PublishChoice::None => Choice::None,
         super::publish::PublishChoice::Cancel => Choice::Close,
-        super::publish::PublishChoice::Publish => Choice::Publish(review.note.trim().to_owned()),
+        super::publish::PublishChoice::Publish => {
+            let note = review.note.trim().to_owned();
+            if let Some(author) = review.author.as_ref().map(|a| a.trim().to_owned())
+                && author != app.session.settings.display_name
+            {
+                app.session.settings.display_name = author;
+                app.session.save_settings();
+            }
+            Choice::Publish(note)
+        }
     }
 }
 

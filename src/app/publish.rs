@@ -18,6 +18,9 @@ const SHOWN: usize = 12;
 
 pub struct PublishReview {
     pub note: String,
+    /// Who the version names as its publisher, on the local store (kept in
+    /// the settings); a team server names the token instead.
+    pub author: Option<String>,
     pub basis: Basis,
 }
 
@@ -45,8 +48,17 @@ pub enum PublishChoice {
 
 impl IdflowApp {
     pub fn open_publish_dialog(&mut self) {
+        let author = (self.session.link == super::Link::Local).then(|| {
+            let name = self.session.settings.display_name.trim();
+            if name.is_empty() {
+                idflow_store::os_user()
+            } else {
+                name.to_owned()
+            }
+        });
         self.dialog = Some(Dialog::ConfirmPublish(Box::new(PublishReview {
             note: String::new(),
+            author,
             basis: Basis::Unknown,
         })));
         self.advance_publish_review();
@@ -145,6 +157,14 @@ pub fn body(
             .char_limit(MAX_NOTE_CHARS),
     )
     .labelled_by(heading.id);
+    if let Some(author) = review.author.as_mut() {
+        ui.horizontal(|ui| {
+            let label = ui.label("Published by");
+            ui.add(egui::TextEdit::singleline(author).desired_width(220.0))
+                .labelled_by(label.id)
+                .on_hover_text("Kept in idflow's settings for the next time");
+        });
+    }
     ui.add_space(theme::SPACING);
     ui.horizontal(|ui| {
         let label = next.map_or_else(|| "Publish".to_owned(), |n| format!("Publish version {n}"));

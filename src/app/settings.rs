@@ -119,6 +119,7 @@ mod tests {
                 view: [-40.0, -120.0, 1360.0, 580.0],
                 tab: crate::app::BrowserTab::Custom,
             }),
+            display_name: "Ada Lovelace".into(),
         };
         settings.save(&path).unwrap();
         assert_eq!(Settings::load(&path).unwrap(), settings);
