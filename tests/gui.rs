@@ -1238,6 +1238,8 @@ fn compare_two_versions_and_publish_saying_what_changes() {
         h.query_by_label_contains("Open warnings").is_some()
             || h.query_by_label("No open warnings").is_some()
     );
+    // The dialog grew when the comparison came in: let it settle.
+    h.steps(8);
     h.snapshot("publish_dialog_changes");
     // The dialog grows once the comparison is in: let it settle.
     h.steps(4);
@@ -1313,10 +1315,12 @@ fn compare_two_versions_and_publish_saying_what_changes() {
             .is_some(),
         "after"
     );
+    h.steps(4);
     h.snapshot("compare_v1_v2");
     h.get_by_label_contains("Behaviour (").click();
     h.steps(2);
     assert!(h.query_by_label("LIVENESS_SPOOF").is_some());
+    h.steps(4);
     h.snapshot("compare_behaviour");
     h.get_by_label("Exit compare").click();
     h.steps(2);

@@ -259,7 +259,9 @@ fn confirm_publish(app: &mut IdflowApp, ctx: &egui::Context) -> Choice {
     };
     let mut picked = super::publish::PublishChoice::None;
     Modal::new(Id::new("dialog")).show(ctx, |ui| {
-        ui.set_max_width(560.0);
+        // A fixed width: content that fills the width would otherwise grow
+        // the dialog a little more every frame.
+        ui.set_width(560.0);
         ui.heading("Publish");
         ui.add_space(theme::SPACING);
         picked = super::publish::body(ui, review, &what, dirty, &warnings);
