@@ -9,14 +9,14 @@ use std::sync::Arc;
 use egui::{FontData, FontDefinitions, FontFamily};
 
 const FALLBACK: &str = "DejaVuSans";
-static FALLBACK_BYTES: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+pub(crate) static FALLBACK_FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 
 /// egui's fonts, with the bundled fallback last in both families.
 pub fn definitions() -> FontDefinitions {
     let mut fonts = FontDefinitions::default();
     fonts.font_data.insert(
         FALLBACK.to_owned(),
-        Arc::new(FontData::from_static(FALLBACK_BYTES)),
+        Arc::new(FontData::from_static(FALLBACK_FONT)),
     );
     for family in [FontFamily::Proportional, FontFamily::Monospace] {
         fonts

@@ -99,6 +99,21 @@ pub enum Command {
     /// Work with the store of drafts and published versions.
     #[command(subcommand)]
     Store(StoreCommand),
+    /// Draw a workflow to a picture without a window: the canvas drawing
+    /// (cards, wires, notes, lint badges) as SVG with real text, or PNG.
+    /// SOURCE and --against take what `idflow diff` takes (files, KEY,
+    /// KEY@draft, KEY@vN); --against marks what changed since OTHER.
+    Render {
+        source: String,
+        /// OUT.svg or OUT.png.
+        #[arg(short, long, value_name = "OUT")]
+        output: PathBuf,
+        /// PNG only: pixels per canvas unit, 0.1 to 8.
+        #[arg(long, default_value_t = 1.0)]
+        scale: f32,
+        #[arg(long, value_name = "OTHER")]
+        against: Option<String>,
+    },
     /// What changed from A to B: steps (field by field), connections,
     /// notes and settings. A and B are files or store references: KEY (its
     /// draft), KEY@draft or KEY@vN, on the local store or with --server on
@@ -299,6 +314,14 @@ pub enum Outcome {
         file: Option<PathBuf>,
         server: Option<(String, String)>,
     },
+    /// Draw `workflow` (marked against `against`) to `output`; the
+    /// designer's drawing code does it.
+    Render {
+        workflow: Box<idflow_core::Workflow>,
+        against: Option<Box<idflow_core::Workflow>>,
+        output: PathBuf,
+        scale: f32,
+    },
 }
 
 /// Runs a parsed command line. Without a subcommand (or with `open FILE`)
@@ -356,6 +379,23 @@ pub fn run(cli: Cli) -> Outcome {
         } => simulate_command(&file, &scenario, matrix, capability.as_deref(), &format),
         Command::Store(sub) => {
             commands::store::run(store_target(&cli.server, &cli.token, &cli.store), sub)
+        }
+        Command::Render {
+            source,
+            output,
+            scale,
+            against,
+        } => {
+            let target = store_target(&cli.server, &cli.token, &cli.store);
+            return match commands::diff::read_sources(target, &source, against.as_deref()) {
+                Ok((workflow, against)) => Outcome::Render {
+                    workflow: Box::new(workflow),
+                    against: against.map(Box::new),
+                    output,
+                    scale,
+                },
+                Err(code) => Outcome::Exit(ExitCode::from(code)),
+            };
         }
         Command::Diff {
             a,

@@ -3,9 +3,9 @@
 //! and wires that intersect the view are touched, so a frame costs the
 //! visible part, not the whole graph.
 
-mod card;
+pub(crate) mod card;
 pub(crate) mod draw;
-mod geometry;
+pub(crate) mod geometry;
 mod insert;
 mod keyboard;
 mod minimap;

@@ -103,6 +103,25 @@ impl ReadFailure {
     }
 }
 
+/// Reads `source` and, when given, `against` (each a file or a store
+/// reference); on failure says why and gives the exit code.
+pub fn read_sources(
+    target: Target<'_>,
+    source: &str,
+    against: Option<&str>,
+) -> Result<(Workflow, Option<Workflow>), u8> {
+    let mut store = None;
+    let workflow =
+        read(&reference(source), &mut store, target).map_err(|f| f.report(source))?;
+    let against = match against {
+        Some(other) => Some(
+            read(&reference(other), &mut store, target).map_err(|f| f.report(other))?,
+        ),
+        None => None,
+    };
+    Ok((workflow, against))
+}
+
 pub struct Options {
     pub format: TextOrJson,
     pub behaviour: bool,

@@ -1,0 +1,123 @@
+//! Pictures without a window (issue 16): `idflow render` to SVG (valid XML
+//! with every step title as text) and PNG, and `--against` marks.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use idflow::render::{png, svg};
+use idflow_core::diff::diff;
+use idflow_core::format::{Format, parse_workflow};
+use resvg::usvg::roxmltree;
+use tempfile::TempDir;
+
+fn sample(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("sample_workflows")
+        .join(name)
+}
+
+fn workflow(name: &str) -> idflow_core::Workflow {
+    let text = std::fs::read_to_string(sample(name)).expect("sample");
+    parse_workflow(&text, Format::Ron).expect("parses")
+}
+
+fn idflow() -> Command {
+    let mut cmd = Command::cargo_bin("idflow").expect("binary built");
+    cmd.env_remove("IDFLOW_STORE").env_remove("RUST_LOG");
+    cmd
+}
+
+/// Every `<text>`'s content.
+fn texts(svg: &str) -> Vec<String> {
+    let document = roxmltree::Document::parse(svg).expect("valid XML");
+    document
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .map(|n| n.text().unwrap_or_default().to_owned())
+        .collect()
+}
+
+#[test]
+fn the_svg_of_10167_is_xml_with_every_step_title_as_text() {
+    let dir = TempDir::new().expect("tmp");
+    let out = dir.path().join("10167.svg");
+    idflow()
+        .arg("render")
+        .arg(sample("10167-idiv-watchlist.ron"))
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&out).expect("written");
+    let texts = texts(&text);
+    for node in &workflow("10167-idiv-watchlist.ron").nodes {
+        assert!(texts.contains(&node.title), "{} missing: {texts:?}", node.title);
+    }
+    assert!(!text.contains("+ added"), "nothing to mark without --against");
+}
+
+#[test]
+fn against_another_workflow_the_changed_steps_are_marked() {
+    let before = workflow("10011-idiv.ron");
+    let after = workflow("10167-idiv-watchlist.ron");
+    let changes = diff(&before, &after);
+    let picture = svg(&after, Some(&changes), Some(&before));
+    let document = roxmltree::Document::parse(&picture).expect("valid XML");
+    let mark_of = |id: &str| -> Vec<String> {
+        document
+            .descendants()
+            .find(|n| n.attribute("id") == Some(&format!("step-{id}")))
+            .map(|g| {
+                g.descendants()
+                    .filter(|n| n.has_tag_name("text"))
+                    .filter_map(|n| n.text().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    assert!(mark_of("screening").contains(&"+ added".to_owned()));
+    assert!(mark_of("risk").contains(&"~ changed".to_owned()));
+    assert!(
+        !mark_of("idiv").iter().any(|t| t.contains("added") || t.contains("changed")),
+        "an unchanged step carries no mark"
+    );
+    // The other way round, the steps 10011 lacks are drawn ghosted.
+    let back = diff(&after, &before);
+    let ghosted = svg(&before, Some(&back), Some(&after));
+    assert!(texts(&ghosted).contains(&"− removed".to_owned()));
+}
+
+#[test]
+fn the_png_is_drawn_at_the_scale_asked_for() {
+    let w = workflow("10167-idiv-watchlist.ron");
+    let picture = svg(&w, None, None);
+    let document = roxmltree::Document::parse(&picture).expect("valid XML");
+    let width: f32 = document
+        .root_element()
+        .attribute("width")
+        .and_then(|v| v.parse().ok())
+        .expect("width");
+    for scale in [1.0f32, 2.0] {
+        let bytes = png(&picture, scale).expect("png");
+        assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
+        let png_width = u32::from_be_bytes([bytes[16], bytes[17], bytes[18], bytes[19]]);
+        assert_eq!(png_width, (width * scale).round() as u32);
+    }
+    let dir = TempDir::new().expect("tmp");
+    idflow()
+        .arg("render")
+        .arg(sample("10167-idiv-watchlist.ron"))
+        .arg("-o")
+        .arg(dir.path().join("x.gif"))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("must be .svg or .png"));
+    idflow()
+        .arg("render")
+        .arg(sample("10167-idiv-watchlist.ron"))
+        .args(["--scale", "100", "-o"])
+        .arg(dir.path().join("x.png"))
+        .assert()
+        .code(2);
+    assert!(!dir.path().join("x.png").exists(), "nothing written");
+}
