@@ -51,9 +51,16 @@ fn the_svg_of_10167_is_xml_with_every_step_title_as_text() {
     let text = std::fs::read_to_string(&out).expect("written");
     let texts = texts(&text);
     for node in &workflow("10167-idiv-watchlist.ron").nodes {
-        assert!(texts.contains(&node.title), "{} missing: {texts:?}", node.title);
+        assert!(
+            texts.contains(&node.title),
+            "{} missing: {texts:?}",
+            node.title
+        );
     }
-    assert!(!text.contains("+ added"), "nothing to mark without --against");
+    assert!(
+        !text.contains("+ added"),
+        "nothing to mark without --against"
+    );
 }
 
 #[test]
@@ -78,7 +85,9 @@ fn against_another_workflow_the_changed_steps_are_marked() {
     assert!(mark_of("screening").contains(&"+ added".to_owned()));
     assert!(mark_of("risk").contains(&"~ changed".to_owned()));
     assert!(
-        !mark_of("idiv").iter().any(|t| t.contains("added") || t.contains("changed")),
+        !mark_of("idiv")
+            .iter()
+            .any(|t| t.contains("added") || t.contains("changed")),
         "an unchanged step carries no mark"
     );
     // The other way round, the steps 10011 lacks are drawn ghosted.
@@ -120,4 +129,71 @@ fn the_png_is_drawn_at_the_scale_asked_for() {
         .assert()
         .code(2);
     assert!(!dir.path().join("x.png").exists(), "nothing written");
+}
+
+/// `idflow review`: one HTML file with both pictures, the change list, the
+/// versions' notes, the lint of both sides and the behaviour diff, that
+/// asks for nothing outside itself.
+#[test]
+fn the_review_pack_is_one_file_that_references_nothing_external() {
+    use idflow_store::{LocalStore, Store};
+    let dir = TempDir::new().expect("tmp");
+    let store_dir = dir.path().join("store");
+    let store = LocalStore::open(&store_dir)
+        .expect("store")
+        .with_author("Ada");
+    let key = store.duplicate(10011, None).expect("copy");
+    store
+        .publish_with_note(key, Some(1), "First version for ACME")
+        .expect("v1");
+    let mut draft = store.draft(key).expect("draft").workflow;
+    for node in &mut draft.nodes {
+        if let idflow_core::model::NodeKind::Service(s) = &mut node.kind {
+            s.capabilities
+                .retain(|c| *c != idflow_core::model::Capability::Liveness);
+        }
+    }
+    store.save_draft(key, &draft, 1).expect("save");
+    store
+        .publish_with_note(key, Some(2), "Liveness off <upstream>")
+        .expect("v2");
+    let pack = dir.path().join("pack.html");
+    idflow()
+        .arg("--store")
+        .arg(&store_dir)
+        .args(["review", &format!("{key}@v1"), &format!("{key}@v2"), "-o"])
+        .arg(&pack)
+        .assert()
+        .success();
+    let html = std::fs::read_to_string(&pack).expect("written");
+    let lower = html.to_lowercase();
+    for external in [
+        "http://", "https://", "src=", "href=", "@import", "<script", "<link", "<iframe",
+    ] {
+        assert!(!lower.contains(external), "{external} in the pack");
+    }
+    assert!(
+        lower.matches("url(").count() == lower.matches("url(#").count(),
+        "only in-document references"
+    );
+    for expected in [
+        "First version for ACME",
+        "Liveness off &lt;upstream&gt;",
+        "Capabilities: − LIVENESS",
+        "LIVENESS_SPOOF",
+        "risk-weight-unproduced",
+        "<svg ",
+        "ID &amp; identity verification",
+    ] {
+        assert!(html.contains(expected), "{expected} missing");
+    }
+    assert_eq!(html.matches("<svg ").count(), 2, "both pictures");
+    idflow()
+        .arg("--store")
+        .arg(&store_dir)
+        .args(["review", &format!("{key}@v1"), &format!("{key}@v7"), "-o"])
+        .arg(dir.path().join("none.html"))
+        .assert()
+        .code(2);
+    assert!(!dir.path().join("none.html").exists());
 }

@@ -3,6 +3,7 @@
 //! marks) as SVG with real text, or as PNG at any scale. The geometry and
 //! the words on the cards are the canvas's own.
 
+pub mod review;
 mod svg;
 
 use std::path::Path;
@@ -19,7 +20,9 @@ pub enum RenderError {
     UnknownFormat { path: std::path::PathBuf },
     #[error("--scale {scale} is out of range: a picture is drawn at 0.1 to 8 times its size")]
     Scale { scale: f32 },
-    #[error("the picture is too large to draw ({width} × {height} pixels at this scale; at most {MAX_SIDE} a side)")]
+    #[error(
+        "the picture is too large to draw ({width} × {height} pixels at this scale; at most {MAX_SIDE} a side)"
+    )]
     TooLarge { width: u32, height: u32 },
     #[error("the SVG could not be read back to draw it: {0}")]
     Svg(String),
@@ -75,11 +78,16 @@ pub fn png(svg: &str, scale: f32) -> Result<Vec<u8>, RenderError> {
         .fontdb_mut()
         .load_font_data(crate::app::fonts::FALLBACK_FONT.to_vec());
     options.font_family = "DejaVu Sans".to_owned();
-    let tree = resvg::usvg::Tree::from_str(svg, &options).map_err(|e| RenderError::Svg(e.to_string()))?;
-    let size = tree.size().to_int_size().scale_by(scale).ok_or(RenderError::TooLarge {
-        width: u32::MAX,
-        height: u32::MAX,
-    })?;
+    let tree =
+        resvg::usvg::Tree::from_str(svg, &options).map_err(|e| RenderError::Svg(e.to_string()))?;
+    let size = tree
+        .size()
+        .to_int_size()
+        .scale_by(scale)
+        .ok_or(RenderError::TooLarge {
+            width: u32::MAX,
+            height: u32::MAX,
+        })?;
     if size.width() > MAX_SIDE || size.height() > MAX_SIDE {
         return Err(RenderError::TooLarge {
             width: size.width(),
@@ -97,5 +105,7 @@ pub fn png(svg: &str, scale: f32) -> Result<Vec<u8>, RenderError> {
         resvg::tiny_skia::Transform::from_scale(scale, scale),
         &mut pixmap.as_mut(),
     );
-    pixmap.encode_png().map_err(|e| RenderError::Png(e.to_string()))
+    pixmap
+        .encode_png()
+        .map_err(|e| RenderError::Png(e.to_string()))
 }

@@ -83,12 +83,12 @@ pub fn svg(workflow: &Workflow, changes: Option<&Diff>, before: Option<&Workflow
         .map(|n| (&n.id, n))
         .collect();
     let ghost_edges = before.map(|b| b.edges.as_slice()).unwrap_or(&[]);
-    for (edge, ghost) in workflow
-        .edges
-        .iter()
-        .map(|e| (e, false))
-        .chain(ghost_edges.iter().filter(|e| !workflow.edges.contains(e)).map(|e| (e, true)))
-    {
+    for (edge, ghost) in workflow.edges.iter().map(|e| (e, false)).chain(
+        ghost_edges
+            .iter()
+            .filter(|e| !workflow.edges.contains(e))
+            .map(|e| (e, true)),
+    ) {
         let (Some(from), Some(to)) = (by_id.get(&edge.from), by_id.get(&edge.to)) else {
             continue;
         };
@@ -109,7 +109,11 @@ pub fn svg(workflow: &Workflow, changes: Option<&Diff>, before: Option<&Workflow
             num(b.x),
             num(b.y),
             if ghosted { "#c62828" } else { "#7a8594" },
-            if ghosted { r#" stroke-dasharray="6 4" opacity="0.6""# } else { "" },
+            if ghosted {
+                r#" stroke-dasharray="6 4" opacity="0.6""#
+            } else {
+                ""
+            },
         );
     }
     for node in &workflow.nodes {
@@ -156,7 +160,11 @@ fn card(out: &mut String, node: &Node, badge: Option<(Severity, usize)>, mark: O
     let _ = write!(
         out,
         r#"<g class="step" id="step-{id}"{}><clipPath id="{clip}"><rect x="{}" y="{}" width="{}" height="{}" rx="10"/></clipPath>"#,
-        if mark == Some(Mark::Removed) { r#" opacity="0.45""# } else { "" },
+        if mark == Some(Mark::Removed) {
+            r#" opacity="0.45""#
+        } else {
+            ""
+        },
         num(r.min.x),
         num(r.min.y),
         num(r.width()),
@@ -314,6 +322,7 @@ fn clip_id(id: &str) -> String {
 }
 
 fn fxhash(text: &str) -> u64 {
-    text.bytes()
-        .fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3))
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    })
 }

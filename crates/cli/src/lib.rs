@@ -1,7 +1,7 @@
 //! idflow's command line: lint, convert, export and the store, so scripts
 //! and CI get the same answers as the designer.
 
-mod commands;
+pub mod commands;
 mod output;
 
 use std::net::SocketAddr;
@@ -113,6 +113,16 @@ pub enum Command {
         scale: f32,
         #[arg(long, value_name = "OTHER")]
         against: Option<String>,
+    },
+    /// One self-contained HTML file for a review of A → B (no external
+    /// requests; prints to PDF from a browser): both pictures, the change
+    /// list, the versions' notes, the lint state of both sides and the
+    /// behaviour diff. A and B take what `idflow diff` takes.
+    Review {
+        a: String,
+        b: String,
+        #[arg(short, long, value_name = "PACK.html")]
+        output: PathBuf,
     },
     /// What changed from A to B: steps (field by field), connections,
     /// notes and settings. A and B are files or store references: KEY (its
@@ -314,6 +324,11 @@ pub enum Outcome {
         file: Option<PathBuf>,
         server: Option<(String, String)>,
     },
+    /// Write the review pack of `sides` (older first) to `output`.
+    Review {
+        sides: Box<[commands::diff::ReviewSide; 2]>,
+        output: PathBuf,
+    },
     /// Draw `workflow` (marked against `against`) to `output`; the
     /// designer's drawing code does it.
     Render {
@@ -393,6 +408,16 @@ pub fn run(cli: Cli) -> Outcome {
                     against: against.map(Box::new),
                     output,
                     scale,
+                },
+                Err(code) => Outcome::Exit(ExitCode::from(code)),
+            };
+        }
+        Command::Review { a, b, output } => {
+            let target = store_target(&cli.server, &cli.token, &cli.store);
+            return match commands::diff::read_review(target, &a, &b) {
+                Ok(sides) => Outcome::Review {
+                    sides: Box::new(sides),
+                    output,
                 },
                 Err(code) => Outcome::Exit(ExitCode::from(code)),
             };

@@ -103,6 +103,39 @@ impl ReadFailure {
     }
 }
 
+/// One side of a review: what was asked for, its workflow and, for a
+/// published version, its record (time, author, note).
+pub struct ReviewSide {
+    pub reference: String,
+    pub workflow: Workflow,
+    pub version: Option<idflow_store::VersionInfo>,
+}
+
+/// Reads both sides of a review.
+pub fn read_review(target: Target<'_>, a: &str, b: &str) -> Result<[ReviewSide; 2], u8> {
+    let mut store = None;
+    let mut side = |argument: &str| -> Result<ReviewSide, u8> {
+        let reference = reference(argument);
+        let workflow = read(&reference, &mut store, target).map_err(|f| f.report(argument))?;
+        let version = match (&reference, store.as_deref()) {
+            (
+                Reference::Store {
+                    key,
+                    version: Some(n),
+                },
+                Some(store),
+            ) => store.version(*key, *n).ok().map(|v| v.info),
+            _ => None,
+        };
+        Ok(ReviewSide {
+            reference: argument.to_owned(),
+            workflow,
+            version,
+        })
+    };
+    Ok([side(a)?, side(b)?])
+}
+
 /// Reads `source` and, when given, `against` (each a file or a store
 /// reference); on failure says why and gives the exit code.
 pub fn read_sources(
@@ -111,12 +144,11 @@ pub fn read_sources(
     against: Option<&str>,
 ) -> Result<(Workflow, Option<Workflow>), u8> {
     let mut store = None;
-    let workflow =
-        read(&reference(source), &mut store, target).map_err(|f| f.report(source))?;
+    let workflow = read(&reference(source), &mut store, target).map_err(|f| f.report(source))?;
     let against = match against {
-        Some(other) => Some(
-            read(&reference(other), &mut store, target).map_err(|f| f.report(other))?,
-        ),
+        Some(other) => {
+            Some(read(&reference(other), &mut store, target).map_err(|f| f.report(other))?)
+        }
         None => None,
     };
     Ok((workflow, against))
