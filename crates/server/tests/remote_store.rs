@@ -390,7 +390,7 @@ async fn a_version_keeps_its_note_and_the_token_name_as_author() {
         assert_eq!(v1.note, "First release for the pilot");
         assert!(v1.author.starts_with("test-publisher-"), "{}", v1.author);
         let history = store.history(key).expect("history");
-        assert_eq!(history, [v1.clone()]);
+        assert_eq!(history, std::slice::from_ref(&v1));
         assert_eq!(store.version(key, 1).expect("v1").info, v1);
         // Exactly once: the same revision again answers v1 as it was.
         let again = store
