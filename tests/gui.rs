@@ -1328,3 +1328,48 @@ fn compare_two_versions_and_publish_saying_what_changes() {
     assert!(h.state().doc.can_undo(), "the draft keeps its undo history");
     assert!(!h.state().doc.read_only());
 }
+
+/// Issue 16: Export → Picture writes the canvas drawing (SVG or PNG) on a
+/// thread of its own and says where; a wrong extension says why.
+#[test]
+fn export_writes_the_picture_and_says_where() {
+    let dir = TempDir::new().expect("tmp");
+    let mut h = harness(app_on(&dir));
+    h.get_by_label("Export").click();
+    h.steps(2);
+    assert!(h.query_by_label("Picture as SVG…").is_some());
+    assert!(h.query_by_label("Picture as PNG…").is_some());
+    h.key_press(Key::Escape);
+    h.steps(2);
+    let wait = |h: &mut Harness<'static, IdflowApp>| {
+        for _ in 0..500 {
+            if !h.state().exporting() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+            h.step();
+        }
+        h.steps(1);
+        h.state()
+            .toast
+            .as_ref()
+            .map(|t| t.text.clone())
+            .unwrap_or_default()
+    };
+    for name in ["10011.svg", "10011.png"] {
+        let path = dir.path().join(name);
+        h.state_mut().export_picture(path.clone());
+        let toast = wait(&mut h);
+        assert!(toast.starts_with("Picture written to"), "{toast}");
+        let bytes = std::fs::read(&path).expect("written");
+        if name.ends_with("svg") {
+            let text = String::from_utf8(bytes).expect("text");
+            assert!(text.contains("ID &amp; identity verification"));
+        } else {
+            assert_eq!(&bytes[..4], b"\x89PNG");
+        }
+    }
+    h.state_mut().export_picture(dir.path().join("10011.gif"));
+    let toast = wait(&mut h);
+    assert!(toast.contains("must be .svg or .png"), "{toast}");
+}

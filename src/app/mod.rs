@@ -124,6 +124,8 @@ pub struct IdflowApp {
     pub toast: Option<Toast>,
     /// What panels asked for this frame, applied after it.
     actions: Vec<Action>,
+    /// Pictures being written off the UI thread: where, and how it went.
+    exports: Vec<std::sync::mpsc::Receiver<Result<PathBuf, String>>>,
     /// How often unsaved work is written to the recovery file.
     pub autosave_interval: Duration,
     autosave_last: f64,
@@ -148,6 +150,9 @@ pub struct IdflowApp {
     shortcuts_open: bool,
     allow_close: bool,
     styled: bool,
+    /// The context, once the first frame gave it (to wake the UI from
+    /// other threads).
+    repaint: Option<egui::Context>,
 }
 
 impl IdflowApp {
@@ -222,6 +227,7 @@ impl IdflowApp {
             dialog,
             toast: None,
             actions: Vec::new(),
+            exports: Vec::new(),
             autosave_interval: Duration::from_secs(3),
             autosave_last: 0.0,
             autosave_revision: None,
@@ -238,6 +244,7 @@ impl IdflowApp {
             shortcuts_open: false,
             allow_close: false,
             styled: false,
+            repaint: None,
         })
     }
 
@@ -420,6 +427,65 @@ impl IdflowApp {
         self.show_document(doc);
     }
 
+    /// Writes the canvas drawing (with the compare marks while comparing)
+    /// to `path`, .svg or .png, on a thread of its own; a toast says how
+    /// it went.
+    pub fn export_picture(&mut self, path: PathBuf) {
+        let (workflow, against) = match self.compare.as_ref() {
+            Some(c) => (c.after.clone(), Some(c.before.clone())),
+            None => (self.doc.workflow().clone(), None),
+        };
+        let (done, outcome) = std::sync::mpsc::channel();
+        let wake = self.repaint.clone();
+        let spawned = std::thread::Builder::new()
+            .name("idflow-export".into())
+            .spawn(move || {
+                let result = crate::render::write(&workflow, against.as_ref(), &path, 2.0)
+                    .map(|()| path)
+                    .map_err(|e| e.to_string());
+                let _ = done.send(result);
+                if let Some(ctx) = wake {
+                    ctx.request_repaint();
+                }
+            });
+        match spawned {
+            Ok(_) => self.exports.push(outcome),
+            Err(e) => {
+                self.dialog = Some(Dialog::Error(format!(
+                    "The picture could not be started: {e}"
+                )))
+            }
+        }
+    }
+
+    fn finish_exports(&mut self, ctx: &egui::Context) {
+        let mut finished = Vec::new();
+        self.exports.retain(|outcome| match outcome.try_recv() {
+            Ok(result) => {
+                finished.push(result);
+                false
+            }
+            Err(std::sync::mpsc::TryRecvError::Empty) => true,
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => false,
+        });
+        for result in finished {
+            match result {
+                Ok(path) => {
+                    self.notify(ctx, format!("Picture written to {}", path.display()), false)
+                }
+                Err(message) => self.notify(ctx, format!("No picture: {message}"), true),
+            }
+        }
+        if !self.exports.is_empty() {
+            ctx.request_repaint_after(Duration::from_millis(100));
+        }
+    }
+
+    /// Whether pictures are still being written.
+    pub fn exporting(&self) -> bool {
+        !self.exports.is_empty()
+    }
+
     fn handle_close_request(&mut self, ctx: &egui::Context) {
         if ctx.input(|i| i.viewport().close_requested()) && self.doc.is_dirty() && !self.allow_close
         {
@@ -441,7 +507,11 @@ impl IdflowApp {
         }
         ctx.set_theme(self.theme);
         self.session.set_context(&ctx);
+        if self.repaint.is_none() {
+            self.repaint = Some(ctx.clone());
+        }
         self.apply_replies(&ctx);
+        self.finish_exports(&ctx);
         self.handle_close_request(&ctx);
         shortcuts::handle(self, &ctx);
 
