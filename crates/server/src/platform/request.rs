@@ -563,6 +563,38 @@ mod tests {
         assert_eq!(input.locale, "en-US");
     }
 
+    /// JSON has one number type: `10011.0` is 10011 (and the OpenAPI
+    /// document says so); a fraction, a sign, a leading zero or zero is
+    /// not a key.
+    #[test]
+    fn the_definition_key_is_a_whole_number_in_any_json_spelling() {
+        let key = |value: Value| {
+            parsed(json!({
+                "customerInternalReference": "myCompany",
+                "workflowDefinition": { "key": value }
+            }))
+            .map(|input| input.definition_key)
+        };
+        assert_eq!(key(json!(10011)).expect("integer"), 10011);
+        let float: Value = serde_json::from_str("10011.0").expect("json");
+        assert_eq!(key(float).expect("a whole float"), 10011);
+        let exponent: Value = serde_json::from_str("1.0011e4").expect("json");
+        assert_eq!(key(exponent).expect("an exponent"), 10011);
+        assert_eq!(key(json!("10011")).expect("canonical text"), 10011);
+        for bad in [
+            json!(10011.5),
+            json!(-10011),
+            json!(0),
+            json!("010011"),
+            json!("+10011"),
+            json!(4_294_967_296u64),
+            json!(true),
+        ] {
+            let error = key(bad.clone()).expect_err("not a key");
+            assert_eq!(fields(error), ["workflowDefinition.key"], "{bad}");
+        }
+    }
+
     #[test]
     fn every_bad_field_is_named() {
         let error = parsed(json!({
