@@ -251,14 +251,8 @@ pub fn store_name(app: &IdflowApp) -> String {
     match (&app.doc.source, &app.session.link) {
         (Source::File(_), _) => "file".to_owned(),
         (_, super::link::Link::Local) => "local".to_owned(),
-        (_, super::link::Link::Server { url }) => host_of(url),
+        (_, super::link::Link::Server { url }) => super::link::host_of(url),
     }
-}
-
-/// The host (and port) of a server URL, for display.
-pub fn host_of(url: &str) -> String {
-    let rest = url.split("://").nth(1).unwrap_or(url);
-    rest.split('/').next().unwrap_or(rest).to_owned()
 }
 
 fn status(app: &mut IdflowApp, ui: &mut Ui) {
@@ -287,7 +281,7 @@ fn status(app: &mut IdflowApp, ui: &mut Ui) {
 pub fn waiting_for(app: &IdflowApp) -> Option<String> {
     let session = &app.session;
     if let Some(url) = session.connecting() {
-        Some(format!("Connecting to {}…", host_of(url)))
+        Some(format!("Connecting to {}…", super::link::host_of(url)))
     } else if session.publishing() {
         Some("Publishing…".to_owned())
     } else if session.saving() {

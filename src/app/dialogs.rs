@@ -10,7 +10,11 @@ use idflow_store::recovery::Recovery;
 
 use super::canvas::Canvas;
 use super::compare::Side;
+use super::publish::{self, Basis};
+use super::session::After;
+use super::session::worker::Call;
 use super::{Action, IdflowApp, Intent, shortcuts, theme};
+use idflow_core::Workflow;
 
 pub enum Dialog {
     /// Asks before publishing the next version: what it changes, the open
@@ -278,6 +282,74 @@ fn confirm_publish(app: &mut IdflowApp, ctx: &egui::Context) -> Choice {
                 app.session.save_settings();
             }
             Choice::Publish(note)
+        }
+    }
+}
+
+/// The publish dialog's state: opened, then filled as the versions and
+/// the last version arrive (publish.rs draws it).
+impl IdflowApp {
+    pub fn open_publish_dialog(&mut self) {
+        let author = (self.session.link == super::Link::Local).then(|| {
+            let name = self.session.settings.display_name.trim();
+            if name.is_empty() {
+                idflow_store::os_user()
+            } else {
+                name.to_owned()
+            }
+        });
+        self.dialog = Some(Dialog::ConfirmPublish(Box::new(publish::PublishReview {
+            note: String::new(),
+            author,
+            basis: Basis::Unknown,
+        })));
+        self.advance_publish_review();
+    }
+
+    /// Asks for what the dialog shows: the versions, then the latest one.
+    pub(super) fn advance_publish_review(&mut self) {
+        let Some(key) = self.doc.key() else { return };
+        let Some(Dialog::ConfirmPublish(review)) = &self.dialog else {
+            return;
+        };
+        if !matches!(review.basis, Basis::Unknown) {
+            return;
+        }
+        let Some(history) = self.session.versions(key) else {
+            return;
+        };
+        let basis = match history.last().map(|v| v.number) {
+            None => Basis::First,
+            Some(number) => {
+                self.session.call(
+                    Call::Version(key, number),
+                    After::PublishBasis { key, number },
+                );
+                Basis::Reading(number)
+            }
+        };
+        if let Some(Dialog::ConfirmPublish(review)) = &mut self.dialog {
+            review.basis = basis;
+        }
+    }
+
+    /// The last version arrived: compare the draft with it.
+    pub(super) fn publish_basis(
+        &mut self,
+        key: u32,
+        number: u32,
+        result: Result<Workflow, String>,
+    ) {
+        if self.doc.key() != Some(key) {
+            return;
+        }
+        let current = self.doc.workflow();
+        let basis = match result {
+            Ok(last) => publish::against(number, &last, current),
+            Err(message) => Basis::Failed(message),
+        };
+        if let Some(Dialog::ConfirmPublish(review)) = &mut self.dialog {
+            review.basis = basis;
         }
     }
 }

@@ -7,9 +7,8 @@ use std::time::Duration;
 
 use egui::{RichText, Ui};
 use idflow_store::remote::RemoteStore;
-use idflow_store::{LocalStore, StoreError};
+use idflow_store::{LocalStore, Revision, Store, StoreError, VersionInfo};
 
-use super::session::worker::SendStore;
 use super::{Action, IdflowApp, Intent, theme};
 
 /// The store the open session works on.
@@ -58,6 +57,40 @@ pub fn open(
     }
 }
 
+/// The store the worker owns: the local folder or a team server.
+pub enum SendStore {
+    Local(LocalStore),
+    Server(RemoteStore),
+}
+
+impl SendStore {
+    pub fn store(&self) -> &dyn Store {
+        match self {
+            SendStore::Local(s) => s,
+            SendStore::Server(s) => s,
+        }
+    }
+
+    /// Publishes with a note; locally `author` is recorded as the
+    /// publisher (a server records its token's name).
+    pub fn publish(
+        &self,
+        key: u32,
+        base: Revision,
+        note: &str,
+        author: &str,
+    ) -> Result<VersionInfo, StoreError> {
+        match self {
+            SendStore::Local(s) => {
+                s.clone()
+                    .with_author(author)
+                    .publish_with_note(key, Some(base), note)
+            }
+            SendStore::Server(s) => s.publish_with_note(key, Some(base), note),
+        }
+    }
+}
+
 /// Unsaved work on a server workflow is autosaved on this machine, in the
 /// local store's folder, apart per server (keys of different stores mean
 /// different workflows).
@@ -102,7 +135,7 @@ pub fn selector(app: &mut IdflowApp, ui: &mut Ui) {
             });
     });
     if let Some(url) = app.session.connecting() {
-        let host = super::actions::host_of(url);
+        let host = host_of(url);
         let url = url.to_owned();
         ui.horizontal(|ui| {
             ui.spinner();
@@ -200,4 +233,10 @@ pub fn server_window(app: &mut IdflowApp, ctx: &egui::Context) {
         };
         app.act(Action::Request(Intent::SwitchStore(target)));
     }
+}
+
+/// The host (and port) of a server URL, for display.
+pub fn host_of(url: &str) -> String {
+    let rest = url.split("://").nth(1).unwrap_or(url);
+    rest.split('/').next().unwrap_or(rest).to_owned()
 }

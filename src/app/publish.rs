@@ -8,10 +8,7 @@ use idflow_core::diff::{BehaviourRow, Diff, behaviour_diff, diff};
 use idflow_core::lint::{Finding, Severity};
 use idflow_store::MAX_NOTE_CHARS;
 
-use super::dialogs::Dialog;
-use super::session::After;
-use super::session::worker::Call;
-use super::{IdflowApp, theme};
+use super::theme;
 
 /// Lines shown before "and N more".
 const SHOWN: usize = 12;
@@ -46,73 +43,13 @@ pub enum PublishChoice {
     Cancel,
 }
 
-impl IdflowApp {
-    pub fn open_publish_dialog(&mut self) {
-        let author = (self.session.link == super::Link::Local).then(|| {
-            let name = self.session.settings.display_name.trim();
-            if name.is_empty() {
-                idflow_store::os_user()
-            } else {
-                name.to_owned()
-            }
-        });
-        self.dialog = Some(Dialog::ConfirmPublish(Box::new(PublishReview {
-            note: String::new(),
-            author,
-            basis: Basis::Unknown,
-        })));
-        self.advance_publish_review();
-    }
-
-    /// Asks for what the dialog shows: the versions, then the latest one.
-    pub(super) fn advance_publish_review(&mut self) {
-        let Some(key) = self.doc.key() else { return };
-        let Some(Dialog::ConfirmPublish(review)) = &self.dialog else {
-            return;
-        };
-        if !matches!(review.basis, Basis::Unknown) {
-            return;
-        }
-        let Some(history) = self.session.versions(key) else {
-            return;
-        };
-        let basis = match history.last().map(|v| v.number) {
-            None => Basis::First,
-            Some(number) => {
-                self.session.call(
-                    Call::Version(key, number),
-                    After::PublishBasis { key, number },
-                );
-                Basis::Reading(number)
-            }
-        };
-        if let Some(Dialog::ConfirmPublish(review)) = &mut self.dialog {
-            review.basis = basis;
-        }
-    }
-
-    /// The last version arrived: compare the draft with it.
-    pub(super) fn publish_basis(
-        &mut self,
-        key: u32,
-        number: u32,
-        result: Result<Workflow, String>,
-    ) {
-        if self.doc.key() != Some(key) {
-            return;
-        }
-        let current = self.doc.workflow();
-        let basis = match result {
-            Ok(last) => Basis::Against {
-                number,
-                changes: Box::new(diff(&last, current)),
-                behaviour: behaviour_diff(&last, current),
-            },
-            Err(message) => Basis::Failed(message),
-        };
-        if let Some(Dialog::ConfirmPublish(review)) = &mut self.dialog {
-            review.basis = basis;
-        }
+/// What the dialog shows once the last version (`number`) is read:
+/// the draft compared with it.
+pub fn against(number: u32, last: &Workflow, current: &Workflow) -> Basis {
+    Basis::Against {
+        number,
+        changes: Box::new(diff(last, current)),
+        behaviour: behaviour_diff(last, current),
     }
 }
 

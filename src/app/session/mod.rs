@@ -17,10 +17,11 @@ use idflow_store::recovery::RecoveredFrom;
 use idflow_store::remote::REQUEST_TIMEOUT;
 use idflow_store::{Origin, StoreError, VersionInfo, WorkflowSummary};
 
+use super::link::SendStore;
 use super::link::{Link, StoreTarget};
 use super::settings::Settings;
 use super::{BrowserTab, Then};
-use worker::{Answer, Call, SendStore, Ticket, Worker};
+use worker::{Answer, Call, Ticket, Worker};
 
 /// What to do with a call's reply: the rest of the user's request.
 #[derive(Debug)]

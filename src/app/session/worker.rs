@@ -10,45 +10,9 @@ use std::time::{Duration, Instant};
 
 use idflow_core::Workflow;
 use idflow_store::remote::RemoteStore;
-use idflow_store::{
-    Draft, LocalStore, Revision, Store, StoreError, VersionInfo, Versioned, WorkflowSummary,
-};
+use idflow_store::{Draft, Revision, Store, StoreError, VersionInfo, Versioned, WorkflowSummary};
 
-use crate::app::link::{self, Link, StoreTarget};
-
-/// The store the worker owns: the local folder or a team server.
-pub enum SendStore {
-    Local(LocalStore),
-    Server(RemoteStore),
-}
-
-impl SendStore {
-    pub fn store(&self) -> &dyn Store {
-        match self {
-            SendStore::Local(s) => s,
-            SendStore::Server(s) => s,
-        }
-    }
-
-    /// Publishes with a note; locally `author` is recorded as the
-    /// publisher (a server records its token's name).
-    fn publish(
-        &self,
-        key: u32,
-        base: Revision,
-        note: &str,
-        author: &str,
-    ) -> Result<VersionInfo, StoreError> {
-        match self {
-            SendStore::Local(s) => {
-                s.clone()
-                    .with_author(author)
-                    .publish_with_note(key, Some(base), note)
-            }
-            SendStore::Server(s) => s.publish_with_note(key, Some(base), note),
-        }
-    }
-}
+use crate::app::link::{self, Link, SendStore, StoreTarget};
 
 /// Names one call, so its reply finds what was waiting for it.
 pub type Ticket = u64;
@@ -349,6 +313,7 @@ fn run(owned: &mut SendStore, call: Call) -> Result<Answer, StoreError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use idflow_store::LocalStore;
 
     fn local_worker(dir: &std::path::Path) -> Worker {
         Worker::start(SendStore::Local(LocalStore::open(dir).expect("store")))
