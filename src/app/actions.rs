@@ -33,25 +33,6 @@ pub fn show(app: &mut IdflowApp, ui: &mut Ui) {
                 }
             }
         });
-        ui.menu_button("Export", |ui| {
-            for (label, extension) in [("Picture as SVG…", "svg"), ("Picture as PNG…", "png")] {
-                if ui
-                    .button(label)
-                    .on_hover_text("The canvas drawing, with the compare marks while comparing")
-                    .clicked()
-                {
-                    ui.close();
-                    let name = format!("{}.{extension}", app.doc.workflow().key);
-                    if let Some(path) = rfd::FileDialog::new()
-                        .add_filter("Picture", &[extension])
-                        .set_file_name(name)
-                        .save_file()
-                    {
-                        app.export_picture(path);
-                    }
-                }
-            }
-        });
         ui.menu_button("Open", |ui| {
             if ui.button("Open file…").clicked() {
                 ui.close();
@@ -73,6 +54,25 @@ pub fn show(app: &mut IdflowApp, ui: &mut Ui) {
                 if ui.button(format!("{key} · {name}")).clicked() {
                     app.act(Action::Request(Intent::OpenKey(key)));
                     ui.close();
+                }
+            }
+        });
+        ui.menu_button("Export", |ui| {
+            for (label, extension) in [("Picture as SVG…", "svg"), ("Picture as PNG…", "png")] {
+                if ui
+                    .button(label)
+                    .on_hover_text("The canvas drawing, with the compare marks while comparing")
+                    .clicked()
+                {
+                    ui.close();
+                    let name = format!("{}.{extension}", app.doc.workflow().key);
+                    if let Some(path) = rfd::FileDialog::new()
+                        .add_filter("Picture", &[extension])
+                        .set_file_name(name)
+                        .save_file()
+                    {
+                        app.export_picture(path);
+                    }
                 }
             }
         });
