@@ -168,6 +168,10 @@ pub enum Command {
         /// is only checked for its form (offline work, load tests, CI).
         #[arg(long)]
         no_callbacks: bool,
+        /// Four eyes: a revision is published only after a publisher other
+        /// than its author approved it (`store approve`).
+        #[arg(long)]
+        require_approval: bool,
     },
     /// Manage the team server's API tokens.
     #[command(subcommand)]
@@ -213,6 +217,12 @@ pub enum TokenCommand {
         db: Option<PathBuf>,
         name: String,
     },
+    /// The audit trail: AT ACTOR ACTION KEY REVISION DETAIL (tab-separated,
+    /// the newest 1,000 entries, oldest first).
+    Audit {
+        #[arg(long, env = "IDFLOW_SERVER_DB", value_name = "PATH|URL")]
+        db: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -257,7 +267,8 @@ pub enum StoreCommand {
         version: Option<u32>,
     },
     /// Published versions: VERSION, PUBLISHED_AT, SHA256, REVISION, AUTHOR,
-    /// NOTE (tab-separated; a note's tabs and line breaks print as spaces).
+    /// NOTE, APPROVED_BY (tab-separated; a note's tabs and line breaks print
+    /// as spaces).
     History {
         #[arg(value_parser = parse_key_arg)]
         key: u32,
@@ -310,6 +321,14 @@ pub enum StoreCommand {
     Unarchive {
         #[arg(value_parser = parse_key_arg)]
         key: u32,
+    },
+    /// Approve the draft at BASE_REVISION (team servers; a publisher other
+    /// than the revision's author). Prints who approved it.
+    Approve {
+        #[arg(value_parser = parse_key_arg)]
+        key: u32,
+        #[arg(long, value_name = "N")]
+        base_revision: u64,
     },
 }
 
@@ -444,7 +463,15 @@ pub fn run(cli: Cli) -> Outcome {
             public_url,
             allow_callback_hosts,
             no_callbacks,
-        } => commands::server::serve(bind, db, public_url, allow_callback_hosts, no_callbacks),
+            require_approval,
+        } => commands::server::serve(
+            bind,
+            db,
+            public_url,
+            allow_callback_hosts,
+            no_callbacks,
+            require_approval,
+        ),
         Command::Token(TokenCommand::Create { db, role, name }) => {
             commands::server::create_token(db, role, &name)
         }
@@ -452,6 +479,7 @@ pub fn run(cli: Cli) -> Outcome {
         Command::Token(TokenCommand::Revoke { db, name }) => {
             commands::server::revoke_token(db, &name)
         }
+        Command::Token(TokenCommand::Audit { db }) => commands::server::audit(db),
     };
     Outcome::Exit(ExitCode::from(code))
 }

@@ -38,6 +38,11 @@ use crate::location::{DbLocation, redact};
 
 /// The SQLite schema's history. These files must never change: existing
 /// databases record their checksums.
+mod review;
+
+/// Who the audit names for token administration (`idflow token`).
+pub const TOKEN_ADMIN: &str = "command line";
+
 static SQLITE_MIGRATOR: Migrator = sqlx::migrate!("./migrations/sqlite");
 /// The same schema for PostgreSQL (its own types and triggers).
 static POSTGRES_MIGRATOR: Migrator = sqlx::migrate!("./migrations/postgres");
@@ -93,6 +98,16 @@ macro_rules! insert_workflow {
 pub enum DbError {
     #[error("workflow {key} does not exist in this store")]
     NotFound { key: u32 },
+    #[error(
+        "revision {revision} of workflow {key} was written by you: another publisher must approve it"
+    )]
+    SelfApproval { key: u32, revision: Revision },
+    #[error("revision {revision} of workflow {key} needs the approval of a publisher other than its author{} before it can be published (this server requires four eyes)", if author.is_empty() { String::new() } else { format!(" ({author})") })]
+    ApprovalRequired {
+        key: u32,
+        revision: Revision,
+        author: String,
+    },
     #[error("workflow {key} has no version {version}")]
     VersionNotFound { key: u32, version: u32 },
     #[error(
@@ -559,7 +574,8 @@ impl Db {
     pub async fn history(&self, key: u32) -> Result<Vec<VersionInfo>, DbError> {
         self.require(key).await?;
         let rows: Vec<VersionRow> = on_pool!(&self.pool, p => sqlx::query_as(
-            "SELECT number, published_at, sha256, revision, note, author, CAST(NULL AS TEXT) AS content
+            "SELECT number, published_at, sha256, revision, note, author, approved_by,
+                    CAST(NULL AS TEXT) AS content
              FROM versions WHERE key = $1 ORDER BY number",
         )
         .bind(i64::from(key))
@@ -572,8 +588,8 @@ impl Db {
     pub async fn version(&self, key: u32, number: u32) -> Result<StoredVersion, DbError> {
         self.require(key).await?;
         let mut row: VersionRow = on_pool!(&self.pool, p => sqlx::query_as(
-            "SELECT number, published_at, sha256, revision, note, author, content FROM versions
-             WHERE key = $1 AND number = $2",
+            "SELECT number, published_at, sha256, revision, note, author, approved_by, content
+             FROM versions WHERE key = $1 AND number = $2",
         )
         .bind(i64::from(key))
         .bind(i64::from(number))
@@ -707,6 +723,7 @@ impl Db {
         base: Option<Revision>,
         note: &str,
         author: &str,
+        require_approval: bool,
     ) -> Result<(VersionInfo, bool), DbError> {
         let row: DraftRow = on_pool!(&self.pool, p => sqlx::query_as(
             "SELECT origin, revision, draft, CAST(NULL AS BIGINT) AS duplicated_from_key,
@@ -739,13 +756,23 @@ impl Db {
         if report.has_errors() {
             return Err(DbError::LintErrors { key, report });
         }
+        let draft_author = self.draft_author(key).await?;
+        let approvers = self.approvers(key, current, &draft_author).await?;
+        if require_approval && approvers.is_empty() {
+            return Err(DbError::ApprovalRequired {
+                key,
+                revision: current,
+                author: draft_author,
+            });
+        }
+        let approved_by = approvers.join(", ");
         let published_at = now_rfc3339();
         let sha256 = sha256_hex(text.as_bytes());
         let revision_i64 = revision_to_i64(current)?;
-        const INSERT: &str = "INSERT INTO versions (key, number, published_at, sha256, revision, content, note, author)
+        const INSERT: &str = "INSERT INTO versions (key, number, published_at, sha256, revision, content, note, author, approved_by)
              SELECT w.key,
                     COALESCE((SELECT MAX(v.number) FROM versions v WHERE v.key = w.key), 0) + 1,
-                    $1, $2, w.revision, $3, $6, $7
+                    $1, $2, w.revision, $3, $6, $7, $8
              FROM workflows w
              WHERE w.key = $4 AND w.revision = $5
                AND NOT EXISTS (SELECT 1 FROM versions o WHERE o.key = w.key AND o.revision = w.revision)
@@ -760,6 +787,7 @@ impl Db {
                     .bind(revision_i64)
                     .bind(note)
                     .bind(author)
+                    .bind(&approved_by)
                     .fetch_optional(p)
                     .await?
             }
@@ -777,6 +805,7 @@ impl Db {
                     .bind(revision_i64)
                     .bind(note)
                     .bind(author)
+                    .bind(&approved_by)
                     .fetch_optional(&mut *tx)
                     .await?;
                 tx.commit().await?;
@@ -797,6 +826,7 @@ impl Db {
             revision: current,
             note: note.to_owned(),
             author: author.to_owned(),
+            approved_by,
         };
         tracing::debug!(key, version = info.number, revision = current, "published");
         Ok((info, true))
@@ -931,6 +961,10 @@ impl Db {
         .execute(p)
         .await?
         .rows_affected());
+        if changed > 0 {
+            self.record(TOKEN_ADMIN, "token-revoke", None, None, name)
+                .await?;
+        }
         Ok(changed > 0)
     }
 
@@ -1033,6 +1067,7 @@ struct VersionRow {
     revision: i64,
     note: String,
     author: String,
+    approved_by: String,
     content: Option<String>,
 }
 
@@ -1065,6 +1100,7 @@ fn version_info(key: u32, row: VersionRow) -> Result<VersionInfo, DbError> {
         revision: revision_of(key, row.revision)?,
         note: row.note,
         author: row.author,
+        approved_by: row.approved_by,
     })
 }
 
@@ -1287,12 +1323,16 @@ mod tests {
                     6,
                     "c6ff33f64419ab9694846e8eed8d0ea0296270892a1318aa1461f73bed7be08a3cb359a780b148704296e2636f8e48b4".to_owned()
                 ),
+                (
+                    7,
+                    "f79677ee83bdb17f36b026f4d703d64376ddb496ddee5a68179524f9d295f311ab01b29029efbb384302c714883b7982".to_owned()
+                ),
             ]
         );
         let postgres: Vec<i64> = POSTGRES_MIGRATOR.iter().map(|m| m.version).collect();
         assert_eq!(
             postgres,
-            [1, 2, 3, 4, 5, 6],
+            [1, 2, 3, 4, 5, 6, 7],
             "the same schema history on PostgreSQL"
         );
     }

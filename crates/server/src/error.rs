@@ -127,6 +127,16 @@ impl From<DbError> for ApiError {
             DbError::KeysExhausted => {
                 ApiError::new(StatusCode::INSUFFICIENT_STORAGE, "KEYS_EXHAUSTED", message)
             }
+            DbError::SelfApproval { key, revision } => {
+                ApiError::new(StatusCode::FORBIDDEN, "SELF_APPROVAL", message)
+                    .with_details(json!({ "key": key, "revision": revision }))
+            }
+            DbError::ApprovalRequired {
+                key,
+                revision,
+                author,
+            } => ApiError::new(StatusCode::FORBIDDEN, "APPROVAL_REQUIRED", message)
+                .with_details(json!({ "key": key, "revision": revision, "author": author })),
             other => ApiError::internal(&other),
         }
     }

@@ -65,6 +65,9 @@ pub struct Config {
     /// Sends no callbacks and resolves no callback host (offline runs,
     /// load tests, CI).
     pub no_callbacks: bool,
+    /// Four eyes: a revision is published only after a publisher other
+    /// than its author approved it.
+    pub require_approval: bool,
 }
 
 /// The base every returned link starts with: `public_url` checked
@@ -126,6 +129,8 @@ pub struct AppState {
     pub published: cache::ImmutableCache<(u32, u32), axum::body::Bytes>,
     /// The base of every link the server returns (see [`public_url`]).
     pub public_url: std::sync::Arc<str>,
+    /// Four eyes on publishing (`--require-approval`).
+    pub require_approval: bool,
     clock: Clock,
 }
 
@@ -161,6 +166,7 @@ impl AppState {
             platform,
             published: cache::ImmutableCache::new(1024),
             public_url: std::sync::Arc::from(format!("http://{DEFAULT_BIND}")),
+            require_approval: false,
             clock,
         })
     }
@@ -271,6 +277,7 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
     let public = public_url(config.public_url.as_deref(), config.bind)?;
     let mut state = AppState::open_location(&config.db).await?;
     state.public_url = std::sync::Arc::from(public.as_str());
+    state.require_approval = config.require_approval;
     state.platform.outbound =
         platform::outbound::OutboundPolicy::allowing(config.allow_callback_hosts.iter().cloned())
             .silent(config.no_callbacks);

@@ -929,6 +929,7 @@ mod tests {
                 revision: 1,
                 note: "n".into(),
                 author: "a".into(),
+                approved_by: "b".into(),
             },
         );
         assert_mirrors(

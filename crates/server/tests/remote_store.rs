@@ -421,3 +421,116 @@ async fn a_version_keeps_its_note_and_the_token_name_as_author() {
     }
     f.server.stop().await;
 }
+
+/// Issue 16: four eyes. On a server started with `--require-approval` the
+/// author alone cannot publish; a designer cannot approve; nobody approves
+/// their own revision; after another publisher approves revision N,
+/// publishing N succeeds and history says who approved; a later save
+/// withdraws the approval. The audit trail lists every step with its actor.
+#[tokio::test(flavor = "multi_thread")]
+async fn four_eyes_publishing_and_the_audit_trail() {
+    let dir = TempDir::new().expect("tmp");
+    let mut state = idflow_server::AppState::open(&dir.path().join("server.sqlite"))
+        .await
+        .expect("open");
+    state.require_approval = true;
+    let server = Server::start_with(state).await;
+    let token = |name: &'static str, role: Role| {
+        let db = server.state.db.clone();
+        async move {
+            idflow_server::create_token(&db, name, role)
+                .await
+                .expect("token")
+        }
+    };
+    let alice = token("alice", Role::Publisher).await;
+    let bob = token("bob", Role::Publisher).await;
+    let dan = token("dan", Role::Designer).await;
+    let root = server.root.clone();
+    let entries = blocking(move || {
+        let as_alice = RemoteStore::new(&root, &alice).expect("client");
+        let as_bob = RemoteStore::new(&root, &bob).expect("client");
+        let as_dan = RemoteStore::new(&root, &dan).expect("client");
+        let key = as_alice.create(workflow(GOOD)).expect("create");
+        let draft = as_alice.draft(key).expect("draft").workflow;
+        let revision = as_alice.save_draft(key, &draft, 1).expect("save");
+
+        let alone = as_alice.publish(key, Some(revision)).expect_err("four eyes");
+        assert!(
+            matches!(&alone, StoreError::Refused { message } if message.contains("approval of a publisher other than its author (alice)")),
+            "{alone}"
+        );
+        assert!(matches!(
+            as_dan.approve(key, revision),
+            Err(StoreError::Forbidden { .. })
+        ));
+        assert!(matches!(
+            as_alice.approve(key, revision),
+            Err(StoreError::Refused { .. })
+        ));
+        assert_eq!(as_bob.approve(key, revision).expect("approve"), ["bob"]);
+
+        // A save after the approval withdraws it.
+        let later = as_alice.save_draft(key, &draft, revision).expect("save");
+        assert!(matches!(
+            as_alice.publish(key, Some(later)),
+            Err(StoreError::Refused { .. })
+        ));
+        assert!(matches!(
+            as_bob.approve(key, revision),
+            Err(StoreError::Conflict { .. })
+        ));
+        as_bob.approve(key, later).expect("approve the new revision");
+        let v1 = as_alice
+            .publish_with_note(key, Some(later), "reviewed by bob")
+            .expect("publish");
+        assert_eq!((v1.author.as_str(), v1.approved_by.as_str()), ("alice", "bob"));
+        assert_eq!(as_alice.history(key).expect("history")[0].approved_by, "bob");
+        assert!(matches!(
+            as_dan.audit(),
+            Err(StoreError::Forbidden { .. })
+        ));
+        (key, as_bob.audit().expect("audit"))
+    })
+    .await;
+    let (key, entries) = entries;
+    let steps: Vec<(String, String)> = entries
+        .iter()
+        .filter(|e| e.key == Some(key))
+        .map(|e| (e.actor.clone(), e.action.clone()))
+        .collect();
+    let expected: Vec<(String, String)> = [
+        ("alice", "create"),
+        ("alice", "save"),
+        ("bob", "approve"),
+        ("alice", "save"),
+        ("bob", "approve"),
+        ("alice", "publish"),
+    ]
+    .iter()
+    .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+    .collect();
+    assert_eq!(steps, expected);
+    assert!(
+        entries
+            .iter()
+            .any(|e| e.action == "token-create" && e.detail == "bob (publisher)")
+    );
+    // The trail is append-only.
+    let idflow_server::db::Pool::Sqlite(pool) = server.state.db.pool() else {
+        panic!("SQLite");
+    };
+    assert!(
+        sqlx::query("DELETE FROM audit")
+            .execute(pool)
+            .await
+            .is_err()
+    );
+    assert!(
+        sqlx::query("UPDATE audit SET actor = 'mallory'")
+            .execute(pool)
+            .await
+            .is_err()
+    );
+    server.stop().await;
+}

@@ -31,8 +31,8 @@ use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue, IF_MATCH};
 use serde::de::DeserializeOwned;
 
 use crate::wire::{
-    ArchivedBody, DraftBody, HistoryBody, PublishRequest, PublishedBody, VersionBody, WorkflowList,
-    WrittenBody,
+    ApprovedBody, ArchivedBody, AuditEntry, AuditList, DraftBody, HistoryBody, PublishRequest,
+    PublishedBody, VersionBody, WorkflowList, WrittenBody,
 };
 use crate::{Draft, Revision, Store, StoreError, VersionInfo, Versioned, WorkflowSummary};
 
@@ -88,6 +88,25 @@ impl RemoteStore {
         self.request_timeout = timeout;
         self.client = OnceLock::new();
         self
+    }
+
+    /// Approves revision `base` of `key` (four eyes; a publisher other
+    /// than its author). Returns everyone who approved that revision.
+    pub fn approve(&self, key: u32, base: Revision) -> Result<Vec<String>, StoreError> {
+        let url = self.url(&format!("/workflows/{key}/approve"));
+        let request = self
+            .request(Method::POST, &url)?
+            .header(IF_MATCH, if_match(base));
+        let body: ApprovedBody = self.call(Some(key), url, request)?;
+        Ok(body.approved_by)
+    }
+
+    /// The audit trail's newest entries (publishers only).
+    pub fn audit(&self) -> Result<Vec<AuditEntry>, StoreError> {
+        let url = self.url("/audit");
+        let request = self.request(Method::GET, &url)?;
+        let body: AuditList = self.call(None, url, request)?;
+        Ok(body.entries)
     }
 
     /// The server's URL as used: scheme, host, port (and path, if any),

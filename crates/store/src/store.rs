@@ -101,6 +101,10 @@ pub struct VersionInfo {
     /// kept).
     #[serde(default)]
     pub author: String,
+    /// Who approved the revision before it was published (team servers
+    /// that require four eyes; comma-separated token names, "" if none).
+    #[serde(default)]
+    pub approved_by: String,
 }
 
 /// The longest publish note accepted, in characters.
@@ -117,6 +121,9 @@ pub fn check_note(note: &str) -> Result<(), StoreError> {
 
 #[derive(Debug, Error)]
 pub enum StoreError {
+    /// The server refused for a reason of its own rules (four eyes).
+    #[error("{message}")]
+    Refused { message: String },
     #[error(
         "the publish note has {chars} characters; at most {} are kept: say what changed and why in a few lines",
         MAX_NOTE_CHARS

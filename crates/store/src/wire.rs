@@ -84,6 +84,39 @@ pub struct PublishRequest {
     pub note: String,
 }
 
+/// The answer to approve: who approved that revision (everyone so far).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = Approved))]
+pub struct ApprovedBody {
+    pub key: u32,
+    pub revision: u64,
+    pub approved_by: Vec<String>,
+}
+
+/// One entry of the audit trail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuditEntry {
+    pub id: u64,
+    /// RFC 3339, UTC.
+    pub at: String,
+    /// The token's name (or `command line` for token administration).
+    pub actor: String,
+    /// `create`, `save`, `publish`, `approve`, `restore`, `duplicate`,
+    /// `archive`, `unarchive`, `token-create`, `token-revoke`.
+    pub action: String,
+    pub key: Option<u32>,
+    pub revision: Option<u64>,
+    pub detail: String,
+}
+
+/// The audit trail's newest entries, oldest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = Audit))]
+pub struct AuditList {
+    pub entries: Vec<AuditEntry>,
+}
+
 /// The answer to publish: the version that holds the revision.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = Published))]

@@ -43,6 +43,7 @@ pub fn serve(
     public_url: Option<String>,
     allow_callback_hosts: Vec<String>,
     no_callbacks: bool,
+    require_approval: bool,
 ) -> u8 {
     finish((|| {
         let db = resolve_db(db)?;
@@ -54,6 +55,7 @@ pub fn serve(
             public_url,
             allow_callback_hosts,
             no_callbacks,
+            require_approval,
         }))?;
         Ok(())
     })())
@@ -138,4 +140,27 @@ pub fn revoke_token(db: Option<PathBuf>, name: &str) -> u8 {
             exit::UNREADABLE
         }
     }
+}
+
+pub fn audit(db: Option<PathBuf>) -> u8 {
+    finish((|| {
+        let location = resolve_db(db)?;
+        let entries = runtime()?.block_on(async {
+            let db = Db::open_location(&location)
+                .await
+                .with_context(|| location.redacted())?;
+            let entries = db.audit().await;
+            db.close().await;
+            entries.context("cannot read the audit trail")
+        })?;
+        for e in entries {
+            let key = e.key.map_or_else(|| "-".to_owned(), |k| k.to_string());
+            let revision = e.revision.map_or_else(|| "-".to_owned(), |r| r.to_string());
+            println!(
+                "{}\t{}\t{}\t{key}\t{revision}\t{}",
+                e.at, e.actor, e.action, e.detail
+            );
+        }
+        Ok(())
+    })())
 }

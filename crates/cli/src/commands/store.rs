@@ -45,7 +45,8 @@ fn exit_code(error: &StoreError) -> u8 {
         | StoreError::RevisionsExhausted { .. }
         | StoreError::Unauthorized { .. }
         | StoreError::Forbidden { .. }
-        | StoreError::NoteTooLong { .. } => exit::REFUSED,
+        | StoreError::NoteTooLong { .. }
+        | StoreError::Refused { .. } => exit::REFUSED,
     }
 }
 
@@ -67,6 +68,19 @@ pub fn run(target: Target<'_>, command: StoreCommand) -> u8 {
         Ok(store) => store,
         Err(code) => return code,
     };
+    if let (Target::Server { url, token }, StoreCommand::Approve { key, base_revision }) =
+        (target, &command)
+    {
+        let token = token.unwrap_or_default();
+        return match RemoteStore::new(url, token).and_then(|s| s.approve(*key, *base_revision)) {
+            Ok(approvers) => {
+                println!("{}", approvers.join(", "));
+                eprintln!("workflow {key}: revision {base_revision} approved");
+                exit::OK
+            }
+            Err(e) => report(&e),
+        };
+    }
     match execute(store.as_ref(), command) {
         Ok(code) => code,
         Err(e) => report(&e),
@@ -139,13 +153,14 @@ fn execute(store: &dyn Store, command: StoreCommand) -> Result<u8, StoreError> {
         StoreCommand::History { key } => {
             for v in store.history(key)? {
                 println!(
-                    "{}\t{}\t{}\t{}\t{}\t{}",
+                    "{}\t{}\t{}\t{}\t{}\t{}\t{}",
                     v.number,
                     v.published_at,
                     v.sha256,
                     v.revision,
                     one_field(&v.author),
-                    one_field(&v.note)
+                    one_field(&v.note),
+                    one_field(&v.approved_by)
                 );
             }
         }
@@ -211,6 +226,13 @@ fn execute(store: &dyn Store, command: StoreCommand) -> Result<u8, StoreError> {
         StoreCommand::Unarchive { key } => {
             store.set_archived(key, false)?;
             eprintln!("workflow {key}: listed again");
+        }
+        // On a server, `run` approves before coming here.
+        StoreCommand::Approve { .. } => {
+            eprintln!(
+                "error: approving is a team server's four-eyes rule: use --server URL --token TOKEN"
+            );
+            return Ok(exit::REFUSED);
         }
     }
     Ok(exit::OK)

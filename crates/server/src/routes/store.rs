@@ -11,8 +11,8 @@ use axum::response::{IntoResponse, Response};
 use idflow_core::Workflow;
 use idflow_core::format::{Format, ParseError, parse_workflow};
 use idflow_store::wire::{
-    ArchivedBody, DraftBody, HistoryBody, PublishRequest, PublishedBody, VersionBody, WireWorkflow,
-    WorkflowList, WrittenBody,
+    ApprovedBody, ArchivedBody, AuditList, DraftBody, HistoryBody, PublishRequest, PublishedBody,
+    VersionBody, WireWorkflow, WorkflowList, WrittenBody,
 };
 use idflow_store::{Revision, check_note};
 use serde::Deserialize;
@@ -44,6 +44,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(restore))
         .routes(routes!(archive))
         .routes(routes!(unarchive))
+        .routes(routes!(approve))
+        .routes(routes!(audit))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -313,6 +315,11 @@ async fn create(
     WorkflowBody(workflow): WorkflowBody,
 ) -> Result<Response, ApiError> {
     let key = state.db.create(&workflow, None).await?;
+    state.db.set_draft_author(key, 1, &caller.name).await?;
+    state
+        .db
+        .record(&caller.name, "create", Some(key), Some(1), "")
+        .await?;
     tracing::info!(key, caller = %caller.name, "created");
     Ok(created_workflow(key, 1))
 }
@@ -363,6 +370,14 @@ async fn save_draft(
         }
     };
     let revision = state.db.save_draft(key, &workflow, base).await?;
+    state
+        .db
+        .set_draft_author(key, revision, &caller.name)
+        .await?;
+    state
+        .db
+        .record(&caller.name, "save", Some(key), Some(revision), "")
+        .await?;
     tracing::info!(key, revision, caller = %caller.name, "draft saved");
     Ok((etag(revision), Json(WrittenBody { key, revision })).into_response())
 }
@@ -407,7 +422,22 @@ async fn publish(
         Precondition::Revision(base) => Some(base),
         Precondition::Any => None,
     };
-    let (info, new) = state.db.publish(key, base, &note, &caller.name).await?;
+    let (info, new) = state
+        .db
+        .publish(key, base, &note, &caller.name, state.require_approval)
+        .await?;
+    if new {
+        state
+            .db
+            .record(
+                &caller.name,
+                "publish",
+                Some(key),
+                Some(info.revision),
+                &format!("v{}", info.number),
+            )
+            .await?;
+    }
     tracing::info!(key, version = info.number, new, caller = %caller.name, "published");
     let headers = location(&format!("/workflows/{key}/versions/{}", info.number));
     Ok((
@@ -453,6 +483,15 @@ async fn duplicate(
 ) -> Result<Response, ApiError> {
     let version = query.version.map(|Key(v)| v);
     let new_key = state.db.duplicate(key, version).await?;
+    state.db.set_draft_author(new_key, 1, &caller.name).await?;
+    let from = match version {
+        Some(v) => format!("from {key} v{v}"),
+        None => format!("from {key}"),
+    };
+    state
+        .db
+        .record(&caller.name, "duplicate", Some(new_key), Some(1), &from)
+        .await?;
     tracing::info!(from = key, version = ?version, key = new_key, caller = %caller.name, "duplicated");
     Ok(created_workflow(new_key, 1))
 }
@@ -499,6 +538,20 @@ async fn restore(
     };
     let Key(version) = query.version;
     let revision = state.db.restore(key, version, base).await?;
+    state
+        .db
+        .set_draft_author(key, revision, &caller.name)
+        .await?;
+    state
+        .db
+        .record(
+            &caller.name,
+            "restore",
+            Some(key),
+            Some(revision),
+            &format!("v{version}"),
+        )
+        .await?;
     tracing::info!(key, version, revision, caller = %caller.name, "version restored");
     Ok((etag(revision), Json(WrittenBody { key, revision })).into_response())
 }
@@ -569,6 +622,90 @@ async fn set_archived(
 ) -> Result<Json<ArchivedBody>, ApiError> {
     caller.require_publisher()?;
     state.db.set_archived(key, archived).await?;
+    let action = if archived { "archive" } else { "unarchive" };
+    state
+        .db
+        .record(&caller.name, action, Some(key), None, "")
+        .await?;
     tracing::info!(key, archived, caller = %caller.name, "archived flag set");
     Ok(Json(ArchivedBody { key, archived }))
+}
+
+/// Approve a draft revision
+///
+/// Four eyes: a publisher other than the revision's author approves it
+/// (`If-Match` names the revision). On a server started with
+/// `--require-approval` only an approved revision can be published; any
+/// later save makes a new revision that needs its own approval.
+#[utoipa::path(
+    post,
+    path = "/workflows/{key}/approve",
+    tag = STORE_TAG,
+    operation_id = "approveRevision",
+    security(("bearer" = [])),
+    params(
+        ("key" = u32, Path, minimum = 1, description = "The workflow's key, e.g. 200000"),
+        ("If-Match" = String, Header, pattern = r#"^("[0-9]{1,19}"|[0-9]{1,19})$"#, description = "The revision (the draft's `ETag`) approved, e.g. `\"3\"`; `*` is refused"),
+    ),
+    responses(
+        (status = 200, description = "Approved: everyone who approved that revision", body = ApprovedBody),
+        (status = 400, description = "The key is not a number, or `If-Match` is malformed or `*` (`BAD_REQUEST`)", body = ErrorBody),
+        (status = 401, description = "Missing, malformed or unknown token (`UNAUTHORIZED`)", body = ErrorBody),
+        (status = 403, description = "The token's role is not `publisher` (`FORBIDDEN`), the workflow is Global (`READ_ONLY`), or the caller wrote that revision (`SELF_APPROVAL`)", body = ErrorBody),
+        (status = 404, description = "No workflow has this key (`NOT_FOUND`)", body = ErrorBody),
+        (status = 409, description = "The draft is no longer at that revision (`CONFLICT`)", body = ErrorBody),
+        (status = 428, description = "No `If-Match` header (`PRECONDITION_REQUIRED`)", body = ErrorBody),
+    ),
+)]
+async fn approve(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(Key(key)): ApiPath<Key>,
+    headers: HeaderMap,
+) -> Result<Json<ApprovedBody>, ApiError> {
+    caller.require_publisher()?;
+    let revision = match if_match(&headers)? {
+        Precondition::Revision(base) => base,
+        Precondition::Any => {
+            return Err(ApiError::bad_request(
+                "If-Match: * is not accepted for approving: name the revision you reviewed",
+            ));
+        }
+    };
+    let approved_by = state.db.approve(key, revision, &caller.name).await?;
+    state
+        .db
+        .record(&caller.name, "approve", Some(key), Some(revision), "")
+        .await?;
+    tracing::info!(key, revision, caller = %caller.name, "approved");
+    Ok(Json(ApprovedBody {
+        key,
+        revision,
+        approved_by,
+    }))
+}
+
+/// The audit trail
+///
+/// Who did what and when (create, save, publish, approve, restore,
+/// duplicate, archive, unarchive, token create and revoke): the newest
+/// 1,000 entries, oldest first. Entries are never changed. Needs the role
+/// `publisher`.
+#[utoipa::path(
+    get,
+    path = "/audit",
+    tag = STORE_TAG,
+    operation_id = "listAudit",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The newest entries, oldest first", body = AuditList),
+        (status = 401, description = "Missing, malformed or unknown token (`UNAUTHORIZED`)", body = ErrorBody),
+        (status = 403, description = "The token's role is not `publisher` (`FORBIDDEN`)", body = ErrorBody),
+    ),
+)]
+async fn audit(State(state): State<AppState>, caller: Caller) -> Result<Json<AuditList>, ApiError> {
+    caller.require_publisher()?;
+    Ok(Json(AuditList {
+        entries: state.db.audit().await?,
+    }))
 }

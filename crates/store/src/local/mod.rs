@@ -267,6 +267,7 @@ impl LocalStore {
             revision: meta.revision,
             note: note.to_owned(),
             author: author.to_owned(),
+            approved_by: String::new(),
         };
         meta.versions.push(info.clone());
         meta.write(&meta_file(&dir))?;

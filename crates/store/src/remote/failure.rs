@@ -111,6 +111,11 @@ impl RemoteStore {
             (StatusCode::UNPROCESSABLE_ENTITY, "LINT_ERRORS", Some(key)) => {
                 self.lint_errors(key, answer, body.message)
             }
+            (StatusCode::FORBIDDEN, "APPROVAL_REQUIRED" | "SELF_APPROVAL", _) => {
+                StoreError::Refused {
+                    message: body.message,
+                }
+            }
             _ => server(answer, body.message),
         }
     }

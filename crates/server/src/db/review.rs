@@ -1,0 +1,170 @@
+//! Four-eyes publishing and the audit trail (issue 16). An approval names
+//! one draft revision, so any later save (a new revision) withdraws it
+//! without a write; the audit table only grows (triggers refuse the rest).
+
+use idflow_store::wire::AuditEntry;
+use idflow_store::{Origin, Revision};
+
+use super::{Db, DbError, now_rfc3339, on_pool, revision_to_i64};
+
+/// The most audit entries one answer lists (the newest).
+pub const AUDIT_PAGE: i64 = 1_000;
+
+#[derive(sqlx::FromRow)]
+struct AuditRow {
+    id: i64,
+    at: String,
+    actor: String,
+    action: String,
+    key: Option<i64>,
+    revision: Option<i64>,
+    detail: String,
+}
+
+impl Db {
+    /// Appends who did what to the audit trail.
+    pub async fn record(
+        &self,
+        actor: &str,
+        action: &str,
+        key: Option<u32>,
+        revision: Option<Revision>,
+        detail: &str,
+    ) -> Result<(), DbError> {
+        let revision = revision.map(|r| i64::try_from(r).unwrap_or(i64::MAX));
+        on_pool!(&self.pool, p => sqlx::query(
+            "INSERT INTO audit (at, actor, action, key, revision, detail) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(now_rfc3339())
+        .bind(actor)
+        .bind(action)
+        .bind(key.map(i64::from))
+        .bind(revision)
+        .bind(detail)
+        .execute(p)
+        .await
+        .map(|_| ())?);
+        Ok(())
+    }
+
+    /// The newest entries of the audit trail, oldest first.
+    pub async fn audit(&self) -> Result<Vec<AuditEntry>, DbError> {
+        let rows: Vec<AuditRow> = on_pool!(&self.pool, p => sqlx::query_as(
+            "SELECT id, at, actor, action, key, revision, detail FROM
+               (SELECT * FROM audit ORDER BY id DESC LIMIT $1) newest
+             ORDER BY id",
+        )
+        .bind(AUDIT_PAGE)
+        .fetch_all(p)
+        .await?);
+        Ok(rows
+            .into_iter()
+            .map(|r| AuditEntry {
+                id: u64::try_from(r.id).unwrap_or_default(),
+                at: r.at,
+                actor: r.actor,
+                action: r.action,
+                key: r.key.and_then(|k| u32::try_from(k).ok()),
+                revision: r.revision.and_then(|v| u64::try_from(v).ok()),
+                detail: r.detail,
+            })
+            .collect())
+    }
+
+    /// Records `author` as the writer of revision `revision` of `key` (if
+    /// the draft is still at it).
+    pub async fn set_draft_author(
+        &self,
+        key: u32,
+        revision: Revision,
+        author: &str,
+    ) -> Result<(), DbError> {
+        on_pool!(&self.pool, p => sqlx::query(
+            "UPDATE workflows SET draft_author = $1 WHERE key = $2 AND revision = $3",
+        )
+        .bind(author)
+        .bind(i64::from(key))
+        .bind(revision_to_i64(revision)?)
+        .execute(p)
+        .await
+        .map(|_| ())?);
+        Ok(())
+    }
+
+    /// Who wrote the draft's current revision ('' when not known).
+    pub async fn draft_author(&self, key: u32) -> Result<String, DbError> {
+        let author: Option<String> = on_pool!(&self.pool, p => sqlx::query_scalar(
+            "SELECT draft_author FROM workflows WHERE key = $1",
+        )
+        .bind(i64::from(key))
+        .fetch_optional(p)
+        .await?);
+        author.ok_or(DbError::NotFound { key })
+    }
+
+    /// `approver` approves revision `base` of custom workflow `key`, which
+    /// must be its current revision and written by someone else. Returns
+    /// everyone who approved that revision. Approving twice changes nothing.
+    pub async fn approve(
+        &self,
+        key: u32,
+        base: Revision,
+        approver: &str,
+    ) -> Result<Vec<String>, DbError> {
+        let (origin, current) = self.facts(key).await?.ok_or(DbError::NotFound { key })?;
+        if origin == Origin::Global {
+            return Err(DbError::ReadOnly { key });
+        }
+        if base != current {
+            return Err(DbError::Conflict {
+                key,
+                expected: base,
+                current,
+            });
+        }
+        let author = self.draft_author(key).await?;
+        if author == approver {
+            return Err(DbError::SelfApproval {
+                key,
+                revision: base,
+            });
+        }
+        // Only while the draft is still at `base` (a save may race).
+        let added = on_pool!(&self.pool, p => sqlx::query(
+            "INSERT INTO approvals (key, revision, approver, approved_at)
+             SELECT key, revision, $1, $2 FROM workflows WHERE key = $3 AND revision = $4
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(approver)
+        .bind(now_rfc3339())
+        .bind(i64::from(key))
+        .bind(revision_to_i64(base)?)
+        .execute(p)
+        .await?
+        .rows_affected());
+        let approvers = self.approvers(key, base, &author).await?;
+        if added == 0 && !approvers.iter().any(|a| a == approver) {
+            // The draft moved on between the check and the insert.
+            return Err(self.refusal(key, Some(base)).await);
+        }
+        Ok(approvers)
+    }
+
+    /// Who approved revision `revision` of `key`, other than `author`.
+    pub async fn approvers(
+        &self,
+        key: u32,
+        revision: Revision,
+        author: &str,
+    ) -> Result<Vec<String>, DbError> {
+        Ok(on_pool!(&self.pool, p => sqlx::query_scalar(
+            "SELECT approver FROM approvals WHERE key = $1 AND revision = $2 AND approver <> $3
+             ORDER BY approved_at, approver",
+        )
+        .bind(i64::from(key))
+        .bind(revision_to_i64(revision)?)
+        .bind(author)
+        .fetch_all(p)
+        .await?))
+    }
+}
