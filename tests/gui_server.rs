@@ -32,6 +32,8 @@ struct TeamServer {
     url: String,
     publisher: String,
     designer: String,
+    /// A second publisher ("gui-reviewer"), for four eyes.
+    reviewer: String,
     stop: Option<oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,
     _dir: TempDir,
@@ -39,6 +41,11 @@ struct TeamServer {
 
 impl TeamServer {
     fn start() -> TeamServer {
+        TeamServer::start_with(false)
+    }
+
+    /// `require_approval`: as `idflow serve --require-approval`.
+    fn start_with(require_approval: bool) -> TeamServer {
         let dir = TempDir::new().expect("tmp");
         let db = dir.path().join("server.sqlite");
         let (ready, started) = mpsc::channel();
@@ -50,11 +57,15 @@ impl TeamServer {
                 .build()
                 .expect("runtime");
             runtime.block_on(async move {
-                let state = AppState::open(&db).await.expect("database");
+                let mut state = AppState::open(&db).await.expect("database");
+                state.require_approval = require_approval;
                 let publisher = create_token(&state.db, "gui", Role::Publisher)
                     .await
                     .expect("token");
                 let designer = create_token(&state.db, "gui-designer", Role::Designer)
+                    .await
+                    .expect("token");
+                let reviewer = create_token(&state.db, "gui-reviewer", Role::Publisher)
                     .await
                     .expect("token");
                 let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -62,7 +73,7 @@ impl TeamServer {
                     .expect("bind");
                 let addr = listener.local_addr().expect("addr");
                 ready
-                    .send((format!("http://{addr}"), publisher, designer))
+                    .send((format!("http://{addr}"), publisher, designer, reviewer))
                     .expect("test waits");
                 run(listener, state.clone(), async {
                     let _ = stopped.await;
@@ -72,11 +83,12 @@ impl TeamServer {
                 state.db.close().await;
             });
         });
-        let (url, publisher, designer) = started.recv().expect("server started");
+        let (url, publisher, designer, reviewer) = started.recv().expect("server started");
         TeamServer {
             url,
             publisher,
             designer,
+            reviewer,
             stop: Some(stop),
             thread: Some(thread),
             _dir: dir,
@@ -643,4 +655,61 @@ fn a_save_queued_behind_a_store_switch_never_lands_in_the_other_store() {
     let kept = idflow_store::recovery::find_all(local.path());
     assert_eq!(kept.len(), 1, "the edit is kept for the local store");
     assert_eq!(kept[0].1.workflow.name, "Local edit");
+}
+
+/// Issue 16: four eyes from the designer. On a server that requires
+/// approval the author's Publish is refused with the reason, the author's
+/// own "Approve" is refused, and once another publisher approved the
+/// revision, Publish goes through and Versions says who approved it.
+#[test]
+fn four_eyes_in_the_designer() {
+    let server = TeamServer::start_with(true);
+    let reviewer = RemoteStore::new(&server.url, &server.reviewer).expect("client");
+    let key = reviewer.duplicate(10011, None).expect("custom");
+    let local = TempDir::new().expect("tmp");
+    let mut h = connected(&local, &server, key);
+    rename(&mut h, "Reviewed flow");
+    h.get_by_label("💾 Save draft").click();
+    h.steps(3);
+    let Source::Store { revision, .. } = h.state().doc.source else {
+        panic!("a server draft");
+    };
+    h.get_by_label("🚀 Publish to server").click();
+    h.steps(3);
+    h.get_by_label("Publish version 1").click();
+    h.steps(3);
+    assert_eq!(h.state().dialog_title(), Some("Something went wrong"));
+    assert!(
+        h.query_by_label_contains("needs the approval of a publisher other than its author (gui)")
+            .is_some()
+    );
+    h.get_by_label("OK").click();
+    h.steps(2);
+
+    h.get_by_label(&format!("✔ Approve revision {revision}"))
+        .click();
+    h.steps(3);
+    let toast = h.state().toast.as_ref().expect("a notice").text.clone();
+    assert!(
+        toast.contains("not approved") && toast.contains("written by you"),
+        "{toast}"
+    );
+
+    assert_eq!(
+        reviewer
+            .approve(key, revision)
+            .expect("the reviewer approves"),
+        ["gui-reviewer"]
+    );
+    h.get_by_label("🚀 Publish to server").click();
+    h.steps(3);
+    h.get_by_label("Publish version 1").click();
+    h.steps(3);
+    assert_eq!(h.state().dialog_title(), None);
+    let history = reviewer.history(key).expect("history");
+    assert_eq!(history[0].approved_by, "gui-reviewer");
+    assert_eq!(history[0].author, "gui");
+    h.get_by_label("🕓 Versions").click();
+    h.steps(3);
+    assert!(h.query_by_label("approved by gui-reviewer").is_some());
 }

@@ -132,6 +132,26 @@ pub fn show(app: &mut IdflowApp, ui: &mut Ui) {
             );
         }
 
+        if let (Link::Server { .. }, Source::Store { revision, origin: Origin::Custom, .. }) =
+            (&app.session.link, &app.doc.source)
+        {
+            let revision = *revision;
+            let approving = app.session.approving();
+            let ready = !approving && !app.doc.is_dirty();
+            let label = if approving {
+                "✔ Approving…".to_owned()
+            } else {
+                format!("✔ Approve revision {revision}")
+            };
+            if ui
+                .add_enabled(ready, egui::Button::new(label))
+                .on_hover_text("Four eyes: as a publisher other than its author, approve this saved revision for publishing")
+                .on_disabled_hover_text("Save first: an approval names a saved revision")
+                .clicked()
+            {
+                app.act(Action::Approve);
+            }
+        }
         if app.can_copy_to_server()
             && ui
                 .add_enabled(

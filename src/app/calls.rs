@@ -52,6 +52,8 @@ pub enum Action {
         key: u32,
         archived: bool,
     },
+    /// Approve the open draft's revision (team servers, four eyes).
+    Approve,
     /// Keep the open edits as a new custom workflow (after a conflict).
     SaveAsCopy,
     CopyToServer,
@@ -100,6 +102,7 @@ impl IdflowApp {
                     self.session
                         .call(Call::Create(workflow), After::OpenNew { edits });
                 }
+                Action::Approve => self.approve(),
                 Action::CopyToServer => self.copy_to_server(),
                 Action::RetryServer => self.retry_server(),
             }
@@ -386,6 +389,23 @@ impl IdflowApp {
             },
             After::Published { key },
         );
+    }
+
+    /// Approves the open draft's saved revision (a team server checks the
+    /// approver is a publisher other than its author).
+    pub fn approve(&mut self) {
+        if self.session.approving() || self.doc.is_dirty() {
+            return;
+        }
+        if let Source::Store { key, revision, .. } = self.doc.source {
+            self.session.call(
+                Call::Approve {
+                    key,
+                    base: revision,
+                },
+                After::Approved { key, revision },
+            );
+        }
     }
 
     /// Makes version `number` the draft of `key`, which must be open and

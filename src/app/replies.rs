@@ -124,6 +124,17 @@ impl IdflowApp {
                 let message = self.store_failure(&e);
                 self.publish_basis(key, number, Err(message))
             }
+            (After::Approved { key, revision }, Ok(Answer::Approvers(approvers))) => {
+                let text = format!(
+                    "Revision {revision} of {key} approved (by {})",
+                    approvers.join(", ")
+                );
+                self.notify(ctx, text, false);
+            }
+            (After::Approved { key, revision }, Err(e)) => {
+                let message = self.store_failure(&e);
+                self.notify(ctx, format!("Revision {revision} of {key} not approved: {message}"), true);
+            }
             (After::Versions { key }, Ok(Answer::History(history))) => {
                 self.session.set_versions(key, history);
             }

@@ -30,6 +30,8 @@ const ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/store/v1/workflows/{key}/restore"),
     ("POST", "/api/store/v1/workflows/{key}/archive"),
     ("POST", "/api/store/v1/workflows/{key}/unarchive"),
+    ("POST", "/api/store/v1/workflows/{key}/approve"),
+    ("GET", "/api/store/v1/audit"),
     ("POST", "/api/v1/accounts"),
     ("PUT", "/api/v1/accounts/{account_id}"),
     (

@@ -76,6 +76,11 @@ pub enum After {
     Versions {
         key: u32,
     },
+    /// A revision approved (four eyes).
+    Approved {
+        key: u32,
+        revision: u64,
+    },
     /// One side of a comparison (slot 0: the older).
     CompareSide {
         key: u32,
@@ -217,6 +222,10 @@ impl Session {
             After::ShowDraft { key, .. } | After::ShowVersion { key, .. } => Some(*key),
             _ => None,
         })
+    }
+
+    pub fn approving(&self) -> bool {
+        self.waiting(|a| matches!(a, After::Approved { .. }))
     }
 
     pub fn copying(&self) -> bool {

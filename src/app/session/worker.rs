@@ -50,6 +50,11 @@ pub enum Call {
         key: u32,
         archived: bool,
     },
+    /// Four eyes: approve revision `base` (team servers only).
+    Approve {
+        key: u32,
+        base: Revision,
+    },
     /// Work on another store from now on (kept only if it answers).
     Connect {
         target: StoreTarget,
@@ -76,6 +81,8 @@ pub enum Answer {
     Revision(Revision),
     Published(VersionInfo),
     Done,
+    /// Everyone who approved a revision.
+    Approvers(Vec<String>),
     Connected {
         link: Link,
         recovery_root: PathBuf,
@@ -279,6 +286,14 @@ fn run(owned: &mut SendStore, call: Call) -> Result<Answer, StoreError> {
         Call::Restore { key, version, base } => {
             Answer::Revision(store.restore(key, version, base)?)
         }
+        Call::Approve { key, base } => match owned {
+            SendStore::Server(server) => Answer::Approvers(server.approve(key, base)?),
+            SendStore::Local(_) => {
+                return Err(StoreError::Refused {
+                    message: "approving is a team server's four-eyes rule: the local store has no second pair of eyes".to_owned(),
+                });
+            }
+        },
         Call::SetArchived { key, archived } => {
             store.set_archived(key, archived)?;
             Answer::Done
