@@ -113,9 +113,14 @@ struct Running {
 
 impl Running {
     fn start(db: &Path, port: u16) -> Running {
+        Running::start_with(db, port, &[])
+    }
+
+    fn start_with(db: &Path, port: u16, flags: &[&str]) -> Running {
         let mut child = Process::new(cargo_bin("idflow"))
             .args(["serve", "--bind", &format!("127.0.0.1:{port}"), "--db"])
             .arg(db)
+            .args(flags)
             .env_remove("RUST_LOG")
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -490,4 +495,88 @@ fn tokens_can_be_listed_and_revoked_by_name() {
         Some(1),
         "already revoked"
     );
+}
+
+/// Issue 16 from the command line: `serve --require-approval`, the author's
+/// publish refused (exit 1, the reason), `store approve` by another
+/// publisher, then publish; `store history` shows APPROVED_BY and `token
+/// audit` lists every step with its actor.
+#[test]
+fn four_eyes_and_the_audit_from_the_command_line() {
+    let dir = TempDir::new().expect("tmp");
+    let db = dir.path().join("server.sqlite");
+    let author = create_token(&db, "publisher");
+    let reviewer = create_token(&db, "publisher");
+    let port = free_port();
+    let server = Running::start_with(&db, port, &["--require-approval"]);
+    server.wait_for("idflow server listening");
+    let url = format!("http://127.0.0.1:{port}");
+    let as_user = |token: &str, args: &[&str]| {
+        let mut cmd = idflow();
+        cmd.args(["--server", &url, "--token", token, "store"])
+            .args(args);
+        cmd
+    };
+    let key = text(
+        as_user(&author, &["duplicate", "10011"])
+            .output()
+            .expect("runs")
+            .stdout,
+    )
+    .trim()
+    .to_owned();
+    as_user(&author, &["publish", &key, "--base-revision", "1"])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains(
+            "needs the approval of a publisher other than its author",
+        ));
+    as_user(&author, &["approve", &key, "--base-revision", "1"])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("written by you"));
+    as_user(&reviewer, &["approve", &key, "--base-revision", "1"])
+        .assert()
+        .success();
+    as_user(
+        &author,
+        &[
+            "publish",
+            &key,
+            "--base-revision",
+            "1",
+            "--note",
+            "four eyes",
+        ],
+    )
+    .assert()
+    .success()
+    .stdout("1\n");
+    let history = text(
+        as_user(&author, &["history", &key])
+            .output()
+            .expect("runs")
+            .stdout,
+    );
+    let row: Vec<&str> = history.lines().next().expect("v1").split('\t').collect();
+    assert_eq!(row.len(), 7, "{history}");
+    assert_eq!(row[6], row[6].trim());
+    assert!(row[6].starts_with("ci-publisher-"), "{history}");
+    assert_ne!(row[4], row[6], "approved by someone other than the author");
+    drop(server);
+    let audit = text(
+        idflow()
+            .args(["token", "audit", "--db"])
+            .arg(&db)
+            .output()
+            .expect("runs")
+            .stdout,
+    );
+    let actions: Vec<&str> = audit
+        .lines()
+        .filter(|l| l.split('\t').nth(3) == Some(key.as_str()))
+        .map(|l| l.split('\t').nth(2).unwrap_or_default())
+        .collect();
+    assert_eq!(actions, ["duplicate", "approve", "publish"], "{audit}");
+    assert!(audit.lines().filter(|l| l.contains("token-create")).count() >= 2);
 }
