@@ -81,25 +81,31 @@ pub fn html(a: &ReviewSide, b: &ReviewSide) -> String {
     }
     out.push_str("</ul>");
 
-    out.push_str("<h2>Versions</h2><table><tr><th>Side</th><th>Reference</th><th>Name</th><th>Published</th><th>Author</th><th>Note</th></tr>");
+    out.push_str("<h2>Versions</h2><table><tr><th>Side</th><th>Reference</th><th>Name</th><th>Published</th><th>Author</th><th>Approved by</th><th>Note</th></tr>");
     for (label, side) in [("A (before)", a), ("B (after)", b)] {
-        let (published, author, note) = match &side.version {
-            Some(v) => (v.published_at.as_str(), v.author.as_str(), v.note.as_str()),
-            None => ("not published (a draft or a file)", "", ""),
+        let (published, author, approved_by, note) = match &side.version {
+            Some(v) => (
+                v.published_at.as_str(),
+                v.author.as_str(),
+                v.approved_by.as_str(),
+                v.note.as_str(),
+            ),
+            None => ("not published (a draft or a file)", "", "", ""),
         };
         let _ = write!(
             out,
-            "<tr><td>{label}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td>{label}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             escape(&side.reference),
             escape(&side.workflow.name),
             escape(published),
             escape(author),
+            escape(approved_by),
             escape(note)
         );
     }
     out.push_str("</table>");
     out.push_str(
-        "<p class=\"meta\">Review comments and approvals: none recorded with these sides.</p>",
+        "<p class=\"meta\">Review comments: none recorded (idflow keeps no comments yet).</p>",
     );
 
     out.push_str("<h2>What changed</h2>");
