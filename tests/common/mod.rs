@@ -23,6 +23,10 @@ impl Steps for Harness<'static, IdflowApp> {
         // would have had, and whatever those frames send is answered too.
         for _ in 0..16 {
             if !settle(self) {
+                // A window or dialog that just appeared sizes itself over a
+                // few frames (egui asks for them): let it settle, so a
+                // click lands where it is drawn.
+                let _ = self.try_run();
                 return;
             }
             self.run_steps(n.max(2));
