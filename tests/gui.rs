@@ -51,7 +51,9 @@ fn click_at(h: &mut Harness<'static, IdflowApp>, pos: Pos2, modifiers: Modifiers
         pressed: true,
         modifiers,
     });
-    h.steps(1);
+    // One frame between press and release, whatever the store answers
+    // meanwhile (waiting for it here would hold the button down).
+    h.run_steps(1);
     h.event(Event::PointerButton {
         pos,
         button: PointerButton::Primary,

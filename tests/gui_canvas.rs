@@ -257,7 +257,8 @@ fn button_at(h: &mut Harness<'static, IdflowApp>, pos: Pos2, button: egui::Point
             pressed,
             modifiers: egui::Modifiers::NONE,
         });
-        h.steps(1);
+        // Frames only: waiting for the store would hold the button down.
+        h.run_steps(1);
     }
     h.steps(2);
 }
@@ -275,7 +276,7 @@ fn double_click_at(h: &mut Harness<'static, IdflowApp>, pos: Pos2) {
             pressed,
             modifiers: egui::Modifiers::NONE,
         });
-        h.steps(1);
+        h.run_steps(1);
     }
     h.steps(2);
 }
@@ -529,7 +530,7 @@ fn a_click_on_the_minimap_centres_the_view_there() {
         pressed: true,
         modifiers: egui::Modifiers::NONE,
     });
-    h.steps(1);
+    h.run_steps(1);
     h.event(Event::PointerButton {
         pos: target,
         button: egui::PointerButton::Primary,

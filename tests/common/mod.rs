@@ -58,12 +58,14 @@ pub fn settle(h: &mut Harness<'static, IdflowApp>) -> bool {
 pub fn drag(h: &mut Harness<'static, IdflowApp>, from: Pos2, to: Pos2) {
     h.hover_at(from);
     h.steps(1);
+    // Frames only while the button is down: waiting for the store here
+    // would stretch the gesture in time.
     h.drag_at(from);
-    h.steps(1);
+    h.run_steps(1);
     for i in 1..=8 {
         let t = i as f32 / 8.0;
         h.hover_at(from + (to - from) * t);
-        h.steps(1);
+        h.run_steps(1);
     }
     h.drop_at(to);
     h.steps(3);
