@@ -322,6 +322,29 @@ pub enum StoreCommand {
         #[arg(value_parser = parse_key_arg)]
         key: u32,
     },
+    /// Review comments: ID, STEP (- for the workflow), open|resolved,
+    /// draft|vN (the version that carried it), AUTHOR, AT, TEXT.
+    Comments {
+        #[arg(value_parser = parse_key_arg)]
+        key: u32,
+    },
+    /// Comment on the draft (on a step with --step); prints the comment's id.
+    Comment {
+        #[arg(value_parser = parse_key_arg)]
+        key: u32,
+        /// The step's id (default: the whole workflow).
+        #[arg(long, value_name = "ID")]
+        step: Option<String>,
+        text: String,
+    },
+    /// Resolve a comment (or, with --reopen, open it again).
+    Resolve {
+        #[arg(value_parser = parse_key_arg)]
+        key: u32,
+        id: u64,
+        #[arg(long)]
+        reopen: bool,
+    },
     /// Approve the draft at BASE_REVISION (team servers; a publisher other
     /// than the revision's author). Prints who approved it.
     Approve {

@@ -11,6 +11,6 @@ pub mod wire;
 
 pub use local::{DuplicatedFrom, LocalStore, os_user, standard_workflows};
 pub use store::{
-    Draft, MAX_NOTE_CHARS, Origin, Revision, Status, Store, StoreError, VersionInfo, Versioned,
-    WorkflowSummary, check_note,
+    Comment, Draft, MAX_COMMENT_CHARS, MAX_NOTE_CHARS, Origin, Revision, Status, Store, StoreError,
+    VersionInfo, Versioned, WorkflowSummary, check_note,
 };

@@ -31,10 +31,10 @@ use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue, IF_MATCH};
 use serde::de::DeserializeOwned;
 
 use crate::wire::{
-    ApprovedBody, ArchivedBody, AuditEntry, AuditList, DraftBody, HistoryBody, PublishRequest,
-    PublishedBody, VersionBody, WorkflowList, WrittenBody,
+    ApprovedBody, ArchivedBody, AuditEntry, AuditList, CommentList, CommentState, DraftBody,
+    HistoryBody, NewComment, PublishRequest, PublishedBody, VersionBody, WorkflowList, WrittenBody,
 };
-use crate::{Draft, Revision, Store, StoreError, VersionInfo, Versioned, WorkflowSummary};
+use crate::{Comment, Draft, Revision, Store, StoreError, VersionInfo, Versioned, WorkflowSummary};
 
 /// Where the store API is mounted on the server.
 pub const API_PREFIX: &str = "/api/store/v1";
@@ -344,6 +344,35 @@ impl Store for RemoteStore {
         let request = self.request(Method::POST, &url)?;
         let _: ArchivedBody = self.call(Some(key), url, request)?;
         Ok(())
+    }
+
+    fn comments(&self, key: u32) -> Result<Vec<Comment>, StoreError> {
+        let url = self.url(&format!("/workflows/{key}/comments"));
+        let request = self.request(Method::GET, &url)?;
+        let body: CommentList = self.call(Some(key), url, request)?;
+        Ok(body.comments)
+    }
+
+    fn add_comment(&self, key: u32, step: Option<&str>, text: &str) -> Result<Comment, StoreError> {
+        let url = self.url(&format!("/workflows/{key}/comments"));
+        let body = NewComment {
+            step: step.map(str::to_owned),
+            text: text.to_owned(),
+        };
+        let request = self
+            .request(Method::POST, &url)?
+            .header(CONTENT_TYPE, "application/json")
+            .body(serde_json::to_string(&body).unwrap_or_default());
+        self.call(Some(key), url, request)
+    }
+
+    fn set_resolved(&self, key: u32, id: u64, resolved: bool) -> Result<Comment, StoreError> {
+        let url = self.url(&format!("/workflows/{key}/comments/{id}"));
+        let request = self
+            .request(Method::PUT, &url)?
+            .header(CONTENT_TYPE, "application/json")
+            .body(serde_json::to_string(&CommentState { resolved }).unwrap_or_default());
+        self.call(Some(key), url, request)
     }
 }
 

@@ -107,6 +107,33 @@ pub struct VersionInfo {
     pub approved_by: String,
 }
 
+/// A review comment on a draft: on one step, or on the whole workflow.
+/// Kept beside the draft, never in the workflow file, so it never makes a
+/// save conflict; published with the version, read-only from then on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Comment {
+    /// 1, 2, 3... per workflow, never reused.
+    pub id: u64,
+    /// The step it is pinned to (its id); none: the whole workflow.
+    #[serde(default)]
+    pub step: Option<String>,
+    pub text: String,
+    pub author: String,
+    /// RFC 3339, UTC.
+    pub at: String,
+    #[serde(default)]
+    pub resolved: bool,
+    /// The version that carried it when it was published (read-only from
+    /// then on); none while it is on the draft only.
+    #[serde(default)]
+    pub version: Option<u32>,
+}
+
+/// The longest comment accepted, in characters.
+pub const MAX_COMMENT_CHARS: usize = 4000;
+
 /// The longest publish note accepted, in characters.
 pub const MAX_NOTE_CHARS: usize = 2000;
 
@@ -121,6 +148,13 @@ pub fn check_note(note: &str) -> Result<(), StoreError> {
 
 #[derive(Debug, Error)]
 pub enum StoreError {
+    #[error("workflow {key} has no comment {id}")]
+    CommentNotFound { key: u32, id: u64 },
+    #[error(
+        "a comment says something: it is empty, or longer than {} characters",
+        MAX_COMMENT_CHARS
+    )]
+    BadComment,
     /// The server refused for a reason of its own rules (four eyes).
     #[error("{message}")]
     Refused { message: String },
@@ -236,6 +270,13 @@ pub trait Store {
     /// versions kept) or, with `false`, brings it back. Global workflows
     /// cannot be archived. Doing it twice changes nothing.
     fn set_archived(&self, key: u32, archived: bool) -> Result<(), StoreError>;
+    /// The review comments of `key`'s draft and its versions, oldest first.
+    fn comments(&self, key: u32) -> Result<Vec<Comment>, StoreError>;
+    /// Adds a comment on step `step` (or the workflow) of `key`'s draft.
+    fn add_comment(&self, key: u32, step: Option<&str>, text: &str) -> Result<Comment, StoreError>;
+    /// Resolves (or, with `false`, reopens) comment `id` of `key`; refused
+    /// once a published version carries it.
+    fn set_resolved(&self, key: u32, id: u64, resolved: bool) -> Result<Comment, StoreError>;
 }
 
 /// A published version with its record.

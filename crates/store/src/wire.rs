@@ -84,6 +84,34 @@ pub struct PublishRequest {
     pub note: String,
 }
 
+/// A workflow's review comments, oldest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = Comments))]
+pub struct CommentList {
+    pub key: u32,
+    pub comments: Vec<crate::Comment>,
+}
+
+/// A new comment: on a step (its id) or, without `step`, on the workflow.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewComment {
+    #[serde(default)]
+    pub step: Option<String>,
+    /// 1 to 4,000 characters.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 4000))]
+    pub text: String,
+}
+
+/// Resolve (`true`) or reopen (`false`) a comment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CommentState {
+    pub resolved: bool,
+}
+
 /// The answer to approve: who approved that revision (everyone so far).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = Approved))]

@@ -835,3 +835,70 @@ fn concurrent_first_opens_seed_once() {
             .all(|s| store.history(s.key).unwrap().len() == 1)
     );
 }
+
+/// Issue 16: review comments live beside the draft: on a step or on the
+/// workflow, resolved and reopened, surviving saves (and never making one
+/// stale), carried read-only with the version that gets published.
+#[test]
+fn comments_survive_saves_and_are_carried_by_the_published_version() {
+    let dir = tempfile::TempDir::new().expect("tmp");
+    let store = idflow_store::LocalStore::open(dir.path())
+        .expect("store")
+        .with_author("Ada");
+    let key = store.duplicate(10011, None).expect("copy");
+    let on_step = store
+        .add_comment(key, Some("idiv"), "  Is liveness needed for ACME?  ")
+        .expect("on a step");
+    let on_workflow = store
+        .add_comment(key, None, "Ready for the customer review")
+        .expect("on the workflow");
+    assert_eq!((on_step.id, on_workflow.id), (1, 2));
+    assert_eq!(on_step.text, "Is liveness needed for ACME?");
+    assert_eq!(on_step.author, "Ada");
+    assert_eq!(on_step.step.as_deref(), Some("idiv"));
+    assert!(store.set_resolved(key, 1, true).expect("resolve").resolved);
+    assert!(!store.set_resolved(key, 1, false).expect("reopen").resolved);
+    store.set_resolved(key, 2, true).expect("resolve");
+
+    // Two saves: the comments stay, and commenting never made a save stale.
+    let draft = store.draft(key).expect("draft");
+    let r2 = store
+        .save_draft(key, &draft.workflow, draft.revision)
+        .expect("save");
+    let r3 = store.save_draft(key, &draft.workflow, r2).expect("save");
+    assert_eq!(store.comments(key).expect("comments").len(), 2);
+
+    let v1 = store.publish(key, Some(r3)).expect("publish");
+    let carried = store.comments(key).expect("comments");
+    assert!(
+        carried.iter().all(|c| c.version == Some(v1.number)),
+        "{carried:?}"
+    );
+    assert_eq!(
+        carried.iter().map(|c| c.resolved).collect::<Vec<_>>(),
+        [false, true]
+    );
+    assert!(matches!(
+        store.set_resolved(key, 1, true),
+        Err(idflow_store::StoreError::Refused { .. })
+    ));
+    // A new comment is on the next draft.
+    let next = store.add_comment(key, None, "For v2").expect("add");
+    assert_eq!((next.id, next.version), (3, None));
+    // Kept on disk, read by a fresh handle.
+    let again = idflow_store::LocalStore::open(dir.path()).expect("reopen");
+    assert_eq!(again.comments(key).expect("comments").len(), 3);
+
+    assert!(matches!(
+        store.add_comment(key, None, "   "),
+        Err(idflow_store::StoreError::BadComment)
+    ));
+    assert!(matches!(
+        store.add_comment(10011, None, "on a Global"),
+        Err(idflow_store::StoreError::ReadOnly { key: 10011 })
+    ));
+    assert!(matches!(
+        store.set_resolved(key, 99, true),
+        Err(idflow_store::StoreError::CommentNotFound { id: 99, .. })
+    ));
+}

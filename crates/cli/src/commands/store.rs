@@ -46,7 +46,9 @@ fn exit_code(error: &StoreError) -> u8 {
         | StoreError::Unauthorized { .. }
         | StoreError::Forbidden { .. }
         | StoreError::NoteTooLong { .. }
-        | StoreError::Refused { .. } => exit::REFUSED,
+        | StoreError::Refused { .. }
+        | StoreError::CommentNotFound { .. }
+        | StoreError::BadComment => exit::REFUSED,
     }
 }
 
@@ -226,6 +228,38 @@ fn execute(store: &dyn Store, command: StoreCommand) -> Result<u8, StoreError> {
         StoreCommand::Unarchive { key } => {
             store.set_archived(key, false)?;
             eprintln!("workflow {key}: listed again");
+        }
+        StoreCommand::Comments { key } => {
+            for c in store.comments(key)? {
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                    c.id,
+                    c.step.as_deref().unwrap_or("-"),
+                    if c.resolved { "resolved" } else { "open" },
+                    c.version
+                        .map_or_else(|| "draft".to_owned(), |v| format!("v{v}")),
+                    one_field(&c.author),
+                    c.at,
+                    one_field(&c.text)
+                );
+            }
+        }
+        StoreCommand::Comment { key, step, text } => {
+            let comment = store.add_comment(key, step.as_deref(), &text)?;
+            println!("{}", comment.id);
+            eprintln!("workflow {key}: comment {} added", comment.id);
+        }
+        StoreCommand::Resolve { key, id, reopen } => {
+            let comment = store.set_resolved(key, id, !reopen)?;
+            eprintln!(
+                "workflow {key}: comment {} {}",
+                comment.id,
+                if comment.resolved {
+                    "resolved"
+                } else {
+                    "reopened"
+                }
+            );
         }
         // On a server, `run` approves before coming here.
         StoreCommand::Approve { .. } => {

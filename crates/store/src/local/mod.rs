@@ -7,6 +7,7 @@
 //! use), `refresh` (Global workflows of a newer build), `location` (the
 //! default folder).
 
+mod comments;
 mod disk;
 mod layout;
 mod location;
@@ -33,8 +34,8 @@ use self::lock::WriteLock;
 use self::meta::Meta;
 use self::store_file::StoreFile;
 use crate::{
-    Draft, Origin, Revision, Status, Store, StoreError, VersionInfo, Versioned, WorkflowSummary,
-    check_note,
+    Comment, Draft, Origin, Revision, Status, Store, StoreError, VersionInfo, Versioned,
+    WorkflowSummary, check_note,
 };
 
 /// A store in a local folder. Cheap to open; every handle (in this process
@@ -467,7 +468,14 @@ impl Store for LocalStore {
         if report.has_errors() {
             return Err(StoreError::LintErrors { key, report });
         }
-        self.commit_version(&mut meta, &draft, note.trim(), &self.author)
+        let info = self.commit_version(&mut meta, &draft, note.trim(), &self.author)?;
+        // The draft's comments are carried, read-only, with the version.
+        let dir = self.layout.workflow_dir(key);
+        let mut carried = comments::Comments::read(&dir)?;
+        if carried.carry(info.number) {
+            carried.write(&dir)?;
+        }
+        Ok(info)
     }
 
     fn duplicate(&self, key: u32, version: Option<u32>) -> Result<u32, StoreError> {
@@ -509,5 +517,57 @@ impl Store for LocalStore {
             tracing::debug!(key, archived, "archived flag changed");
         }
         Ok(())
+    }
+
+    fn comments(&self, key: u32) -> Result<Vec<Comment>, StoreError> {
+        self.meta(key)?;
+        Ok(comments::Comments::read(&self.layout.workflow_dir(key))?.comments)
+    }
+
+    fn add_comment(&self, key: u32, step: Option<&str>, text: &str) -> Result<Comment, StoreError> {
+        let text = comments::checked_text(text)?;
+        let _lock = self.lock()?;
+        let meta = self.meta(key)?;
+        if meta.origin == Origin::Global {
+            return Err(StoreError::ReadOnly { key });
+        }
+        let dir = self.layout.workflow_dir(key);
+        let mut file = comments::Comments::read(&dir)?;
+        let comment = Comment {
+            id: file.next_id,
+            step: step.map(str::to_owned),
+            text,
+            author: self.author.clone(),
+            at: disk::now_rfc3339(&comments::file(&dir))?,
+            resolved: false,
+            version: None,
+        };
+        file.next_id += 1;
+        file.comments.push(comment.clone());
+        file.write(&dir)?;
+        Ok(comment)
+    }
+
+    fn set_resolved(&self, key: u32, id: u64, resolved: bool) -> Result<Comment, StoreError> {
+        let _lock = self.lock()?;
+        self.meta(key)?;
+        let dir = self.layout.workflow_dir(key);
+        let mut file = comments::Comments::read(&dir)?;
+        let comment = file
+            .comments
+            .iter_mut()
+            .find(|c| c.id == id)
+            .ok_or(StoreError::CommentNotFound { key, id })?;
+        if let Some(version) = comment.version {
+            return Err(StoreError::Refused {
+                message: format!(
+                    "comment {id} of workflow {key} was published with v{version}: it is read-only"
+                ),
+            });
+        }
+        comment.resolved = resolved;
+        let comment = comment.clone();
+        file.write(&dir)?;
+        Ok(comment)
     }
 }
