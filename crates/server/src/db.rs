@@ -98,6 +98,10 @@ macro_rules! insert_workflow {
 pub enum DbError {
     #[error("workflow {key} does not exist in this store")]
     NotFound { key: u32 },
+    #[error("workflow {key} has no comment {id}")]
+    CommentNotFound { key: u32, id: u64 },
+    #[error("comment {id} of workflow {key} was published with v{version}: it is read-only")]
+    CommentCarried { key: u32, id: u64, version: u32 },
     #[error(
         "revision {revision} of workflow {key} was written by you: another publisher must approve it"
     )]
@@ -1327,12 +1331,16 @@ mod tests {
                     7,
                     "f79677ee83bdb17f36b026f4d703d64376ddb496ddee5a68179524f9d295f311ab01b29029efbb384302c714883b7982".to_owned()
                 ),
+                (
+                    8,
+                    "5f4c4d2fd51b110ccc71b6392891aec285e7da3a212d717414f92fe95435657aa2f95e72ff0cd502c01b8c520d193651".to_owned()
+                ),
             ]
         );
         let postgres: Vec<i64> = POSTGRES_MIGRATOR.iter().map(|m| m.version).collect();
         assert_eq!(
             postgres,
-            [1, 2, 3, 4, 5, 6, 7],
+            [1, 2, 3, 4, 5, 6, 7, 8],
             "the same schema history on PostgreSQL"
         );
     }

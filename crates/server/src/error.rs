@@ -127,6 +127,13 @@ impl From<DbError> for ApiError {
             DbError::KeysExhausted => {
                 ApiError::new(StatusCode::INSUFFICIENT_STORAGE, "KEYS_EXHAUSTED", message)
             }
+            DbError::CommentNotFound { key, id } => {
+                ApiError::not_found(message).with_details(json!({ "key": key, "comment": id }))
+            }
+            DbError::CommentCarried { key, id, version } => {
+                ApiError::new(StatusCode::FORBIDDEN, "COMMENT_PUBLISHED", message)
+                    .with_details(json!({ "key": key, "comment": id, "version": version }))
+            }
             DbError::SelfApproval { key, revision } => {
                 ApiError::new(StatusCode::FORBIDDEN, "SELF_APPROVAL", message)
                     .with_details(json!({ "key": key, "revision": revision }))

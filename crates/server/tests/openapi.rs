@@ -32,6 +32,9 @@ const ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/store/v1/workflows/{key}/unarchive"),
     ("POST", "/api/store/v1/workflows/{key}/approve"),
     ("GET", "/api/store/v1/audit"),
+    ("GET", "/api/store/v1/workflows/{key}/comments"),
+    ("POST", "/api/store/v1/workflows/{key}/comments"),
+    ("PUT", "/api/store/v1/workflows/{key}/comments/{id}"),
     ("POST", "/api/v1/accounts"),
     ("PUT", "/api/v1/accounts/{account_id}"),
     (
@@ -155,7 +158,7 @@ fn concrete(template: &str) -> String {
             .unwrap_or_else(|| panic!("unclosed parameter in {template}"));
         let value = match &rest[open + 1..close] {
             "key" => "10011".to_owned(),
-            "number" => "1".to_owned(),
+            "number" | "id" => "1".to_owned(),
             "account_id" | "execution_id" | "credential_id" => uuid::Uuid::new_v4().to_string(),
             "classifier" => "FRONT".to_owned(),
             other => panic!("{template}: no plausible value for the parameter {other:?}: add one"),

@@ -534,3 +534,60 @@ async fn four_eyes_publishing_and_the_audit_trail() {
     );
     server.stop().await;
 }
+
+/// Issue 16: review comments on the server, as on the local store: on a
+/// step and on the workflow, resolved and reopened, surviving two saves,
+/// carried read-only by the published version; every step in the audit.
+#[tokio::test(flavor = "multi_thread")]
+async fn comments_on_the_server_survive_saves_and_go_with_the_version() {
+    let f = fixture().await;
+    let root = f.server.root.clone();
+    let (publisher, designer) = (f.publisher.clone(), f.designer.clone());
+    let key = blocking(move || {
+        let store = RemoteStore::new(&root, &publisher).expect("client");
+        let as_designer = RemoteStore::new(&root, &designer).expect("client");
+        let key = store.create(workflow(GOOD)).expect("create");
+        let on_step = as_designer
+            .add_comment(key, Some("selfie"), "Why no facemap?")
+            .expect("a designer comments");
+        let on_workflow = store.add_comment(key, None, "Ready?").expect("comment");
+        assert_eq!((on_step.id, on_workflow.id), (1, 2));
+        assert!(on_step.author.starts_with("test-designer-"));
+        assert!(store.set_resolved(key, 1, true).expect("resolve").resolved);
+        assert!(!store.set_resolved(key, 1, false).expect("reopen").resolved);
+        store.set_resolved(key, 2, true).expect("resolve");
+        let draft = store.draft(key).expect("draft");
+        let r2 = store.save_draft(key, &draft.workflow, 1).expect("save");
+        let r3 = store.save_draft(key, &draft.workflow, r2).expect("save");
+        let v1 = store.publish(key, Some(r3)).expect("publish");
+        let carried = store.comments(key).expect("comments");
+        assert_eq!(carried.len(), 2);
+        assert!(carried.iter().all(|c| c.version == Some(v1.number)));
+        assert!(matches!(
+            store.set_resolved(key, 1, true),
+            Err(StoreError::Server { .. }
+                | StoreError::Refused { .. }
+                | StoreError::Forbidden { .. })
+        ));
+        assert!(matches!(
+            store.set_resolved(key, 9, true),
+            Err(StoreError::NotFound { .. } | StoreError::Server { .. })
+        ));
+        key
+    })
+    .await;
+    let audit = f.server.state.db.audit().await.expect("audit");
+    let actions: Vec<&str> = audit
+        .iter()
+        .filter(|e| e.key == Some(key))
+        .map(|e| e.action.as_str())
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "create", "comment", "comment", "resolve", "reopen", "resolve", "save", "save",
+            "publish"
+        ]
+    );
+    f.server.stop().await;
+}

@@ -168,3 +168,132 @@ impl Db {
         .await?))
     }
 }
+
+#[derive(sqlx::FromRow)]
+struct CommentRow {
+    id: i64,
+    step: Option<String>,
+    text: String,
+    author: String,
+    at: String,
+    resolved: bool,
+    version: Option<i64>,
+}
+
+impl From<CommentRow> for idflow_store::Comment {
+    fn from(r: CommentRow) -> Self {
+        idflow_store::Comment {
+            id: u64::try_from(r.id).unwrap_or_default(),
+            step: r.step,
+            text: r.text,
+            author: r.author,
+            at: r.at,
+            resolved: r.resolved,
+            version: r.version.and_then(|v| u32::try_from(v).ok()),
+        }
+    }
+}
+
+impl Db {
+    /// The review comments of `key`, oldest first.
+    pub async fn comments(&self, key: u32) -> Result<Vec<idflow_store::Comment>, DbError> {
+        self.facts(key).await?.ok_or(DbError::NotFound { key })?;
+        let rows: Vec<CommentRow> = on_pool!(&self.pool, p => sqlx::query_as(
+            "SELECT id, step, text, author, at, resolved, version FROM comments
+             WHERE key = $1 ORDER BY id",
+        )
+        .bind(i64::from(key))
+        .fetch_all(p)
+        .await?);
+        Ok(rows.into_iter().map(Into::into).collect())
+    }
+
+    /// Adds a comment by `author` on `step` (or the workflow) of custom
+    /// workflow `key`. Ids count up per workflow; a concurrent add retries
+    /// on the primary key.
+    pub async fn add_comment(
+        &self,
+        key: u32,
+        step: Option<&str>,
+        text: &str,
+        author: &str,
+    ) -> Result<idflow_store::Comment, DbError> {
+        let (origin, _) = self.facts(key).await?.ok_or(DbError::NotFound { key })?;
+        if origin == Origin::Global {
+            return Err(DbError::ReadOnly { key });
+        }
+        let at = now_rfc3339();
+        let id: i64 = on_pool!(&self.pool, p => sqlx::query_scalar(
+            "INSERT INTO comments (key, id, step, text, author, at)
+             SELECT $1, COALESCE(MAX(id), 0) + 1, $2, $3, $4, $5 FROM comments WHERE key = $1
+             RETURNING id",
+        )
+        .bind(i64::from(key))
+        .bind(step)
+        .bind(text)
+        .bind(author)
+        .bind(&at)
+        .fetch_one(p)
+        .await?);
+        Ok(idflow_store::Comment {
+            id: u64::try_from(id).unwrap_or_default(),
+            step: step.map(str::to_owned),
+            text: text.to_owned(),
+            author: author.to_owned(),
+            at,
+            resolved: false,
+            version: None,
+        })
+    }
+
+    /// Resolves or reopens comment `id` of `key`, unless a published
+    /// version carries it.
+    pub async fn set_resolved(
+        &self,
+        key: u32,
+        id: u64,
+        resolved: bool,
+    ) -> Result<idflow_store::Comment, DbError> {
+        let id_i64 = i64::try_from(id).map_err(|_| DbError::CommentNotFound { key, id })?;
+        let row: Option<CommentRow> = on_pool!(&self.pool, p => sqlx::query_as(
+            "UPDATE comments SET resolved = $1 WHERE key = $2 AND id = $3 AND version IS NULL
+             RETURNING id, step, text, author, at, resolved, version",
+        )
+        .bind(resolved)
+        .bind(i64::from(key))
+        .bind(id_i64)
+        .fetch_optional(p)
+        .await?);
+        if let Some(row) = row {
+            return Ok(row.into());
+        }
+        let carried: Option<Option<i64>> = on_pool!(&self.pool, p => sqlx::query_scalar(
+            "SELECT version FROM comments WHERE key = $1 AND id = $2",
+        )
+        .bind(i64::from(key))
+        .bind(id_i64)
+        .fetch_optional(p)
+        .await?);
+        match carried {
+            Some(Some(version)) => Err(DbError::CommentCarried {
+                key,
+                id,
+                version: u32::try_from(version).unwrap_or_default(),
+            }),
+            _ => Err(DbError::CommentNotFound { key, id }),
+        }
+    }
+
+    /// Marks the comments not yet carried as carried by version `number`.
+    pub async fn carry_comments(&self, key: u32, number: u32) -> Result<(), DbError> {
+        on_pool!(&self.pool, p => sqlx::query(
+            "UPDATE comments SET version = $1 WHERE key = $2 AND version IS NULL",
+        )
+        .bind(i64::from(number))
+        .bind(i64::from(key))
+        .execute(p)
+        .await
+        .map(|_| ())?);
+        Ok(())
+    }
+}

@@ -11,8 +11,9 @@ use axum::response::{IntoResponse, Response};
 use idflow_core::Workflow;
 use idflow_core::format::{Format, ParseError, parse_workflow};
 use idflow_store::wire::{
-    ApprovedBody, ArchivedBody, AuditList, DraftBody, HistoryBody, PublishRequest, PublishedBody,
-    VersionBody, WireWorkflow, WorkflowList, WrittenBody,
+    ApprovedBody, ArchivedBody, AuditList, CommentList, CommentState, DraftBody, HistoryBody,
+    NewComment, PublishRequest, PublishedBody, VersionBody, WireWorkflow, WorkflowList,
+    WrittenBody,
 };
 use idflow_store::{Revision, check_note};
 use serde::Deserialize;
@@ -46,6 +47,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(unarchive))
         .routes(routes!(approve))
         .routes(routes!(audit))
+        .routes(routes!(comments, add_comment))
+        .routes(routes!(set_comment))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -427,6 +430,8 @@ async fn publish(
         .publish(key, base, &note, &caller.name, state.require_approval)
         .await?;
     if new {
+        // The draft's comments go, read-only, with the version.
+        state.db.carry_comments(key, info.number).await?;
         state
             .db
             .record(
@@ -708,4 +713,144 @@ async fn audit(State(state): State<AppState>, caller: Caller) -> Result<Json<Aud
     Ok(Json(AuditList {
         entries: state.db.audit().await?,
     }))
+}
+
+/// A JSON request body as `T`, or 400 saying what is wrong and where.
+fn json_body<T: serde::de::DeserializeOwned>(bytes: &Bytes, shape: &str) -> Result<T, ApiError> {
+    serde_json::from_slice(bytes).map_err(|e| {
+        ApiError::bad_request(format!(
+            "the request body is not {shape}: {e} (line {}, column {})",
+            e.line(),
+            e.column()
+        ))
+    })
+}
+
+/// A workflow's review comments
+///
+/// On its steps and on the workflow, oldest first; `version` names the
+/// published version that carried a comment (read-only from then on).
+#[utoipa::path(
+    get,
+    path = "/workflows/{key}/comments",
+    tag = STORE_TAG,
+    operation_id = "listComments",
+    security(("bearer" = [])),
+    params(("key" = u32, Path, minimum = 1, description = "The workflow's key, e.g. 200000")),
+    responses(
+        (status = 200, description = "The comments", body = CommentList),
+        (status = 400, description = "The key is not a number (`BAD_REQUEST`)", body = ErrorBody),
+        (status = 401, description = "Missing, malformed or unknown token (`UNAUTHORIZED`)", body = ErrorBody),
+        (status = 404, description = "No workflow has this key (`NOT_FOUND`)", body = ErrorBody),
+    ),
+)]
+async fn comments(
+    State(state): State<AppState>,
+    _caller: Caller,
+    ApiPath(Key(key)): ApiPath<Key>,
+) -> Result<Json<CommentList>, ApiError> {
+    Ok(Json(CommentList {
+        key,
+        comments: state.db.comments(key).await?,
+    }))
+}
+
+/// Comment on a draft
+///
+/// On a step (`step`: its id) or on the whole workflow. Never part of the
+/// workflow, so it never makes a save stale. Designers may comment.
+#[utoipa::path(
+    post,
+    path = "/workflows/{key}/comments",
+    tag = STORE_TAG,
+    operation_id = "addComment",
+    security(("bearer" = [])),
+    params(("key" = u32, Path, minimum = 1, description = "The workflow's key, e.g. 200000")),
+    request_body(content = NewComment, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Added: the comment", body = idflow_store::Comment),
+        (status = 400, description = "The key is not a number, or the body is not `{\"text\": ..., \"step\": ...}` with 1 to 4,000 characters (`BAD_REQUEST`)", body = ErrorBody),
+        (status = 401, description = "Missing, malformed or unknown token (`UNAUTHORIZED`)", body = ErrorBody),
+        (status = 403, description = "A Global workflow is read-only (`READ_ONLY`)", body = ErrorBody),
+        (status = 404, description = "No workflow has this key (`NOT_FOUND`)", body = ErrorBody),
+    ),
+)]
+async fn add_comment(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(Key(key)): ApiPath<Key>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let body: NewComment = json_body(&body, r#"{"text": "...", "step": "..."}"#)?;
+    let text = body.text.trim();
+    if text.is_empty() || text.chars().count() > idflow_store::MAX_COMMENT_CHARS {
+        return Err(ApiError::bad_request(
+            "a comment has 1 to 4,000 characters (after trimming)",
+        ));
+    }
+    let comment = state
+        .db
+        .add_comment(key, body.step.as_deref(), text, &caller.name)
+        .await?;
+    let detail = format!("comment {}", comment.id);
+    state
+        .db
+        .record(&caller.name, "comment", Some(key), None, &detail)
+        .await?;
+    Ok((StatusCode::CREATED, Json(comment)).into_response())
+}
+
+/// Resolve or reopen a comment
+///
+/// `{"resolved": true}` resolves it, `false` opens it again; a comment a
+/// published version carries is read-only (`COMMENT_PUBLISHED`).
+#[utoipa::path(
+    put,
+    path = "/workflows/{key}/comments/{id}",
+    tag = STORE_TAG,
+    operation_id = "setCommentState",
+    security(("bearer" = [])),
+    params(
+        ("key" = u32, Path, minimum = 1, description = "The workflow's key, e.g. 200000"),
+        ("id" = u64, Path, minimum = 1, description = "The comment's id"),
+    ),
+    request_body(content = CommentState, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The comment as it is now", body = idflow_store::Comment),
+        (status = 400, description = "The key or id is not a number, or the body is not `{\"resolved\": true|false}` (`BAD_REQUEST`)", body = ErrorBody),
+        (status = 401, description = "Missing, malformed or unknown token (`UNAUTHORIZED`)", body = ErrorBody),
+        (status = 403, description = "A published version carries it (`COMMENT_PUBLISHED`)", body = ErrorBody),
+        (status = 404, description = "No workflow has this key, or it has no such comment (`NOT_FOUND`)", body = ErrorBody),
+    ),
+)]
+async fn set_comment(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(CommentPath { key, id }): ApiPath<CommentPath>,
+    body: Bytes,
+) -> Result<Json<idflow_store::Comment>, ApiError> {
+    let Key(key) = key;
+    let Key(id) = id;
+    let body: CommentState = json_body(&body, r#"{"resolved": true}"#)?;
+    let comment = state
+        .db
+        .set_resolved(key, u64::from(id), body.resolved)
+        .await?;
+    let action = if comment.resolved {
+        "resolve"
+    } else {
+        "reopen"
+    };
+    let detail = format!("comment {id}");
+    state
+        .db
+        .record(&caller.name, action, Some(key), None, &detail)
+        .await?;
+    Ok(Json(comment))
+}
+
+#[derive(Debug, Deserialize)]
+struct CommentPath {
+    key: Key,
+    id: Key,
 }
