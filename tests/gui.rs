@@ -1375,3 +1375,86 @@ fn export_writes_the_picture_and_says_where() {
     let toast = wait(&mut h);
     assert!(toast.contains("must be .svg or .png"), "{toast}");
 }
+
+/// Issue 16 acceptance for comments in the designer: one on a step, one on
+/// the workflow, one resolved and reopened, two saves, a publish: the
+/// comments survive, the version carries them (read-only), and the card
+/// shows its open comments.
+#[test]
+fn review_comments_survive_saves_and_go_with_the_version() {
+    let dir = TempDir::new().expect("tmp");
+    let mut h = harness(app_on(&dir));
+    new_from_global(&mut h, "10011 · ID and identity verification (IDIV)");
+    h.get_by_label("Review").click();
+    h.steps(3);
+    assert!(h.query_by_label("No comments here.").is_some());
+
+    select_node(&mut h, "idiv");
+    h.get_by_label("Comment on idiv").click();
+    h.steps(1);
+    type_text(&mut h, "Is liveness needed for ACME?");
+    h.get_by_label("Add comment").click();
+    h.steps(3);
+    // A click on the canvas's empty bottom-left corner clears the selection.
+    let corner = h.state().canvas.screen_rect().left_bottom() + vec2(30.0, -30.0);
+    click_at(&mut h, corner, Modifiers::NONE);
+    h.steps(2);
+    assert!(h.state().doc.selection.nodes.is_empty());
+    h.get_by_label("Comment on the workflow").click();
+    h.steps(1);
+    type_text(&mut h, "Ready for the customer review");
+    h.get_by_label("Add comment").click();
+    h.steps(3);
+    let listed = store_of(&dir).comments(200000).expect("comments");
+    assert_eq!(listed.len(), 2);
+    assert_eq!(listed[0].step.as_deref(), Some("idiv"));
+    assert_eq!(listed[1].step, None);
+    let card = h.query_all_by_label("ID & identity verification").any(|n| {
+        n.accesskit_node()
+            .description()
+            .is_some_and(|d| d.contains("1 open comment"))
+    });
+    assert!(card, "the card says it has an open comment");
+
+    let resolve = h
+        .query_all_by_label("Resolve")
+        .next()
+        .expect("a Resolve")
+        .rect();
+    click_at(&mut h, resolve.center(), Modifiers::NONE);
+    h.steps(3);
+    h.get_by_label("All").click();
+    h.steps(2);
+    h.get_by_label("Reopen").click();
+    h.steps(3);
+    assert!(
+        store_of(&dir)
+            .comments(200000)
+            .expect("comments")
+            .iter()
+            .all(|c| !c.resolved)
+    );
+
+    // Two saves, then publish.
+    for name in ["First save", "Second save"] {
+        let doc = &mut h.state_mut().doc;
+        let description = doc.workflow().description.clone();
+        doc.apply(idflow::document::Command::SetMeta {
+            name: name.to_owned(),
+            description,
+        })
+        .expect("rename");
+        h.get_by_label("💾 Save draft").click();
+        h.steps(3);
+    }
+    h.get_by_label("🚀 Publish").click();
+    h.steps(6);
+    h.get_by_label("Publish version 1").click();
+    h.steps(4);
+    let carried = store_of(&dir).comments(200000).expect("comments");
+    assert_eq!(carried.len(), 2, "they survived the saves");
+    assert!(carried.iter().all(|c| c.version == Some(1)), "{carried:?}");
+    assert_eq!(h.query_all_by_label("in v1 · read-only").count(), 2);
+    h.steps(4);
+    h.snapshot("review_comments");
+}

@@ -16,6 +16,7 @@ mod problems;
 pub mod properties;
 mod publish;
 mod replies;
+pub mod review;
 pub mod session;
 pub mod settings;
 mod shortcuts;
@@ -98,6 +99,7 @@ pub enum BrowserTab {
 pub enum BottomTab {
     Problems,
     TestRun,
+    Review,
 }
 
 pub struct Toast {
@@ -120,6 +122,7 @@ pub struct IdflowApp {
     pub component_search: String,
     pub bottom_tab: BottomTab,
     pub test_panel: TestPanel,
+    pub review: review::ReviewPanel,
     dialog: Option<Dialog>,
     pub toast: Option<Toast>,
     /// What panels asked for this frame, applied after it.
@@ -224,6 +227,7 @@ impl IdflowApp {
             component_search: String::new(),
             bottom_tab: BottomTab::Problems,
             test_panel: TestPanel::default(),
+            review: review::ReviewPanel::default(),
             dialog,
             toast: None,
             actions: Vec::new(),
@@ -481,6 +485,24 @@ impl IdflowApp {
         }
     }
 
+    /// Open comments per step, as last read, for the cards' badges.
+    fn sync_comment_badges(&mut self) {
+        self.canvas.comments.clear();
+        let Some(key) = self.doc.key() else { return };
+        for c in self.session.known_comments(key) {
+            if let Some(step) = &c.step
+                && !c.resolved
+                && c.version.is_none()
+            {
+                *self
+                    .canvas
+                    .comments
+                    .entry(idflow_core::model::NodeId::new(step.clone()))
+                    .or_default() += 1;
+            }
+        }
+    }
+
     /// Whether pictures are still being written.
     pub fn exporting(&self) -> bool {
         !self.exports.is_empty()
@@ -547,6 +569,7 @@ impl IdflowApp {
         let (panel_id, height) = match self.bottom_tab {
             BottomTab::Problems => ("problems_panel", 150.0),
             BottomTab::TestRun => ("test_run_panel", 320.0),
+            BottomTab::Review => ("review_panel", 200.0),
         };
         Panel::bottom(panel_id)
             .resizable(true)
@@ -559,14 +582,17 @@ impl IdflowApp {
                         ui.selectable_value(&mut self.bottom_tab, BottomTab::Problems, "Problems");
                     self.anchors.problems = Some(problems.id);
                     ui.selectable_value(&mut self.bottom_tab, BottomTab::TestRun, "Test run");
+                    ui.selectable_value(&mut self.bottom_tab, BottomTab::Review, "Review");
                 });
                 ui.separator();
                 match self.bottom_tab {
                     BottomTab::Problems => problems::show(self, ui),
                     BottomTab::TestRun => self.test_panel.ui(ui, &self.doc, &mut self.canvas),
+                    BottomTab::Review => review::show(self, ui),
                 }
             });
         self.test_panel.sync(&self.doc, &mut self.canvas);
+        self.sync_comment_badges();
         egui::CentralPanel::default()
             .frame(Frame::NONE)
             .show(ui, |ui| {

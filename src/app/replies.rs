@@ -85,6 +85,8 @@ impl IdflowApp {
             ) => self.saved(ctx, key, origin, revision, edits, from, then),
             (After::Published { key }, Ok(Answer::Published(info))) => {
                 self.session.refresh_workflows();
+                // The comments now name the version that carries them.
+                self.session.refresh_comments(key);
                 self.session.forget_versions();
                 let text = format!("Published {key} as version {}", info.number);
                 self.notify(ctx, text, false);
@@ -123,6 +125,19 @@ impl IdflowApp {
             (After::PublishBasis { key, number }, Err(e)) => {
                 let message = self.store_failure(&e);
                 self.publish_basis(key, number, Err(message))
+            }
+            (After::Comments { key }, Ok(Answer::Comments(list))) => {
+                self.session.set_comments(key, list);
+            }
+            (After::Comments { key }, Err(e)) => {
+                self.session.set_comments(key, Vec::new());
+                let message = self.store_failure(&e);
+                self.notify(ctx, format!("Comments of {key} not read: {message}"), true);
+            }
+            (After::CommentChanged { key }, Ok(_)) => self.session.refresh_comments(key),
+            (After::CommentChanged { key }, Err(e)) => {
+                let message = self.store_failure(&e);
+                self.notify(ctx, format!("Comment on {key} not changed: {message}"), true);
             }
             (After::Approved { key, revision }, Ok(Answer::Approvers(approvers))) => {
                 let text = format!(

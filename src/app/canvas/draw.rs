@@ -704,3 +704,26 @@ pub fn mark_words(mark: Mark) -> &'static str {
         Mark::Moved => "↔ moved",
     }
 }
+
+/// Open review comments on a step: a chip at the card's bottom-right.
+pub fn comment_badge(painter: &Painter, node: &Node, count: usize, zoom: f32, p: &Palette) {
+    let rect = card_rect(node);
+    let size = (11.0f32).max(LEGIBLE_PX / zoom);
+    let galley = painter.layout_no_wrap(
+        format!("💬 {count}"),
+        FontId::proportional(size),
+        Color32::WHITE,
+    );
+    let pad = vec2(5.0, 2.0) / zoom.max(0.1);
+    let chip = Rect::from_min_size(
+        rect.right_bottom() - galley.size() - pad * 2.0 - vec2(6.0, 6.0) / zoom.max(0.1),
+        galley.size() + pad * 2.0,
+    );
+    let fill = if p.dark {
+        Color32::from_rgb(0x3a, 0x6e, 0xb0)
+    } else {
+        Color32::from_rgb(0x1f, 0x66, 0xb0)
+    };
+    painter.rect_filled(chip, CornerRadius::same(4), fill);
+    painter.galley(chip.min + pad, galley, Color32::WHITE);
+}

@@ -92,6 +92,8 @@ pub struct Canvas {
     pub step_results: HashMap<NodeId, StepResult>,
     /// How each step changed, while two versions are compared.
     pub marks: HashMap<NodeId, idflow_core::diff::Mark>,
+    /// Open review comments per step (a badge on the card).
+    pub comments: HashMap<NodeId, usize>,
     fit_requested: bool,
     /// The canvas size and view of the last Fit, while the view is unmoved.
     fitted: Option<(Vec2, Rect)>,
@@ -160,6 +162,7 @@ impl Default for Canvas {
             highlighted_edges: Vec::new(),
             step_results: HashMap::new(),
             marks: HashMap::new(),
+            comments: HashMap::new(),
             fit_requested: true,
             fitted: None,
             drag: None,
@@ -639,10 +642,14 @@ impl Canvas {
             // and its findings (built only while AccessKit is on).
             let badge = self.badges.get(&node.id).copied();
             let mark = self.marks.get(&node.id).copied();
+            let comments = self.comments.get(&node.id).copied().filter(|n| *n > 0);
             ui.ctx().accesskit_node_builder(id, |builder| {
                 let mut description = card_description(node, badge);
                 if let Some(mark) = mark {
                     description.push_str(&format!(", {}", draw::mark_words(mark)));
+                }
+                if let Some(n) = comments {
+                    description.push_str(&format!(", {n} open comment(s)"));
                 }
                 builder.set_description(description);
             });
@@ -656,6 +663,9 @@ impl Canvas {
             draw::card(&painter, node, &state, zoom, self.legibility, &palette);
             if let Some(mark) = mark {
                 draw::compare_mark(&painter, node, mark, zoom, &palette);
+            }
+            if let Some(n) = comments {
+                draw::comment_badge(&painter, node, n, zoom, &palette);
             }
             if card_form(zoom, self.legibility.title) != CardForm::Block {
                 stats.legible_titles += 1;

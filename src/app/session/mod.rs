@@ -76,6 +76,14 @@ pub enum After {
     Versions {
         key: u32,
     },
+    /// The review comments of `key`.
+    Comments {
+        key: u32,
+    },
+    /// A comment added, resolved or reopened: read them again.
+    CommentChanged {
+        key: u32,
+    },
     /// A revision approved (four eyes).
     Approved {
         key: u32,
@@ -115,6 +123,8 @@ pub struct Session {
     pub workflows: Vec<WorkflowSummary>,
     /// Published versions of one workflow, as last read.
     versions: Option<(u32, Vec<VersionInfo>)>,
+    /// Review comments of one workflow, as last read.
+    comments: Option<(u32, Vec<idflow_store::Comment>)>,
     /// Calls sent and what their replies are for, oldest first.
     pending: Vec<(Ticket, After)>,
     /// How long one request to a team server may take.
@@ -141,6 +151,7 @@ impl Session {
             settings_path: None,
             workflows,
             versions: None,
+            comments: None,
             pending: Vec::new(),
             request_timeout: REQUEST_TIMEOUT,
             retry_target: None,
@@ -270,6 +281,36 @@ impl Session {
     /// The session now works on the store the last Connect opened.
     pub fn moved_on(&mut self) {
         self.worker.moved_on();
+    }
+
+    /// The review comments of `key` as last read (asked for when not read
+    /// yet); `None` while the first answer is awaited.
+    pub fn comments(&mut self, key: u32) -> Option<&[idflow_store::Comment]> {
+        let known = self.comments.as_ref().is_some_and(|(k, _)| *k == key);
+        if !known && !self.waiting(|a| matches!(a, After::Comments { key: k } if *k == key)) {
+            self.call(Call::Comments(key), After::Comments { key });
+        }
+        match &self.comments {
+            Some((k, list)) if *k == key => Some(list.as_slice()),
+            _ => None,
+        }
+    }
+
+    /// The comments as last read, without asking (for card badges).
+    pub fn known_comments(&self, key: u32) -> &[idflow_store::Comment] {
+        match &self.comments {
+            Some((k, list)) if *k == key => list,
+            _ => &[],
+        }
+    }
+
+    pub fn set_comments(&mut self, key: u32, list: Vec<idflow_store::Comment>) {
+        self.comments = Some((key, list));
+    }
+
+    /// Reads the comments of `key` again (after a change).
+    pub fn refresh_comments(&mut self, key: u32) {
+        self.call(Call::Comments(key), After::Comments { key });
     }
 
     pub fn set_versions(&mut self, key: u32, list: Vec<VersionInfo>) {

@@ -50,6 +50,20 @@ pub enum Call {
         key: u32,
         archived: bool,
     },
+    Comments(u32),
+    /// A comment by `author` (the local store's display name; a server
+    /// names the token).
+    AddComment {
+        key: u32,
+        step: Option<String>,
+        text: String,
+        author: String,
+    },
+    SetResolved {
+        key: u32,
+        id: u64,
+        resolved: bool,
+    },
     /// Four eyes: approve revision `base` (team servers only).
     Approve {
         key: u32,
@@ -83,6 +97,8 @@ pub enum Answer {
     Done,
     /// Everyone who approved a revision.
     Approvers(Vec<String>),
+    Comments(Vec<idflow_store::Comment>),
+    Comment(idflow_store::Comment),
     Connected {
         link: Link,
         recovery_root: PathBuf,
@@ -285,6 +301,24 @@ fn run(owned: &mut SendStore, call: Call) -> Result<Answer, StoreError> {
         Call::Duplicate { key, version } => Answer::Key(store.duplicate(key, version)?),
         Call::Restore { key, version, base } => {
             Answer::Revision(store.restore(key, version, base)?)
+        }
+        Call::Comments(key) => Answer::Comments(store.comments(key)?),
+        Call::AddComment {
+            key,
+            step,
+            text,
+            author,
+        } => Answer::Comment(match owned {
+            SendStore::Local(local) => {
+                local
+                    .clone()
+                    .with_author(&author)
+                    .add_comment(key, step.as_deref(), &text)?
+            }
+            SendStore::Server(server) => server.add_comment(key, step.as_deref(), &text)?,
+        }),
+        Call::SetResolved { key, id, resolved } => {
+            Answer::Comment(store.set_resolved(key, id, resolved)?)
         }
         Call::Approve { key, base } => match owned {
             SendStore::Server(server) => Answer::Approvers(server.approve(key, base)?),
