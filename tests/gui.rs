@@ -1383,7 +1383,10 @@ fn export_writes_the_picture_and_says_where() {
 #[test]
 fn review_comments_survive_saves_and_go_with_the_version() {
     let dir = TempDir::new().expect("tmp");
-    let mut h = harness(app_on(&dir));
+    let mut app = app_on(&dir);
+    // The same author on every machine (the default is the OS user).
+    app.session.settings.display_name = "Ada".to_owned();
+    let mut h = harness(app);
     new_from_global(&mut h, "10011 · ID and identity verification (IDIV)");
     h.get_by_label("Review").click();
     h.steps(3);
@@ -1409,6 +1412,7 @@ fn review_comments_survive_saves_and_go_with_the_version() {
     assert_eq!(listed.len(), 2);
     assert_eq!(listed[0].step.as_deref(), Some("idiv"));
     assert_eq!(listed[1].step, None);
+    assert!(listed.iter().all(|c| c.author == "Ada"));
     let card = h.query_all_by_label("ID & identity verification").any(|n| {
         n.accesskit_node()
             .description()
@@ -1455,6 +1459,8 @@ fn review_comments_survive_saves_and_go_with_the_version() {
     assert_eq!(carried.len(), 2, "they survived the saves");
     assert!(carried.iter().all(|c| c.version == Some(1)), "{carried:?}");
     assert_eq!(h.query_all_by_label("in v1 · read-only").count(), 2);
+    // The pointer off the list: no hover state in the picture.
+    h.hover_at(egui::pos2(700.0, 300.0));
     h.steps(4);
     h.snapshot("review_comments");
 }

@@ -103,11 +103,10 @@ pub fn show(app: &mut IdflowApp, ui: &mut Ui) {
                     {
                         centre = c.step.clone();
                     }
-                    ui.label(
-                        RichText::new(format!("{} · {}", c.author, c.at))
-                            .small()
-                            .weak(),
-                    );
+                    // The time on hover: the list stays short (and the same
+                    // picture every day).
+                    ui.label(RichText::new(&c.author).small().weak())
+                        .on_hover_text(format!("{} at {}", c.author, c.at));
                     ui.label(&c.text);
                     match c.version {
                         Some(v) => {
