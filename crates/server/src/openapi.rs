@@ -107,7 +107,9 @@ fn keys_as_text(document: &mut OpenApi) {
         for operation in operations_mut(item) {
             for parameter in operation.parameters.iter_mut().flatten() {
                 let is_key = match parameter.parameter_in {
-                    ParameterIn::Path => matches!(parameter.name.as_str(), "key" | "number"),
+                    ParameterIn::Path => {
+                        matches!(parameter.name.as_str(), "key" | "number" | "id")
+                    }
                     ParameterIn::Query => parameter.name == "version",
                     _ => false,
                 };

@@ -812,7 +812,7 @@ async fn add_comment(
     security(("bearer" = [])),
     params(
         ("key" = u32, Path, minimum = 1, description = "The workflow's key, e.g. 200000"),
-        ("id" = u64, Path, minimum = 1, description = "The comment's id"),
+        ("id" = u32, Path, minimum = 1, description = "The comment's id"),
     ),
     request_body(content = CommentState, content_type = "application/json"),
     responses(
