@@ -144,6 +144,9 @@ fn the_review_pack_is_one_file_that_references_nothing_external() {
         .with_author("Ada");
     let key = store.duplicate(10011, None).expect("copy");
     store
+        .add_comment(key, Some("idiv"), "Is liveness needed?")
+        .expect("comment");
+    store
         .publish_with_note(key, Some(1), "First version for ACME")
         .expect("v1");
     let mut draft = store.draft(key).expect("draft").workflow;
@@ -184,6 +187,8 @@ fn the_review_pack_is_one_file_that_references_nothing_external() {
         "risk-weight-unproduced",
         "<svg ",
         "ID &amp; identity verification",
+        "Is liveness needed?",
+        "open · in v1",
     ] {
         assert!(html.contains(expected), "{expected} missing");
     }

@@ -104,9 +104,7 @@ pub fn html(a: &ReviewSide, b: &ReviewSide) -> String {
         );
     }
     out.push_str("</table>");
-    out.push_str(
-        "<p class=\"meta\">Review comments: none recorded (idflow keeps no comments yet).</p>",
-    );
+    comments(&mut out, a, b);
 
     out.push_str("<h2>What changed</h2>");
     let lines = changes.lines();
@@ -167,6 +165,41 @@ pub fn html(a: &ReviewSide, b: &ReviewSide) -> String {
     );
     out.push_str("</body></html>\n");
     out
+}
+
+/// The review comments of the stored sides (each once).
+fn comments(out: &mut String, a: &ReviewSide, b: &ReviewSide) {
+    out.push_str("<h2>Review comments</h2>");
+    let mut all: Vec<&idflow_store::Comment> = b.comments.iter().collect();
+    for c in &a.comments {
+        if !all.iter().any(|d| d.id == c.id && d.at == c.at) {
+            all.push(c);
+        }
+    }
+    if all.is_empty() {
+        out.push_str("<p>None recorded.</p>");
+        return;
+    }
+    out.push_str("<table><tr><th>#</th><th>On</th><th>State</th><th>Author</th><th>Time</th><th>Comment</th></tr>");
+    for c in all {
+        let state = match (c.resolved, c.version) {
+            (true, Some(v)) => format!("resolved · in v{v}"),
+            (false, Some(v)) => format!("open · in v{v}"),
+            (true, None) => "resolved".to_owned(),
+            (false, None) => "open".to_owned(),
+        };
+        let _ = write!(
+            out,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            c.id,
+            escape(c.step.as_deref().unwrap_or("the workflow")),
+            escape(&state),
+            escape(&c.author),
+            escape(&c.at),
+            escape(&c.text)
+        );
+    }
+    out.push_str("</table>");
 }
 
 fn findings(out: &mut String, findings: &[Finding]) {

@@ -109,6 +109,8 @@ pub struct ReviewSide {
     pub reference: String,
     pub workflow: Workflow,
     pub version: Option<idflow_store::VersionInfo>,
+    /// The review comments of a stored workflow (none for a file).
+    pub comments: Vec<idflow_store::Comment>,
 }
 
 /// Reads both sides of a review.
@@ -117,20 +119,18 @@ pub fn read_review(target: Target<'_>, a: &str, b: &str) -> Result<[ReviewSide; 
     let mut side = |argument: &str| -> Result<ReviewSide, u8> {
         let reference = reference(argument);
         let workflow = read(&reference, &mut store, target).map_err(|f| f.report(argument))?;
-        let version = match (&reference, store.as_deref()) {
-            (
-                Reference::Store {
-                    key,
-                    version: Some(n),
-                },
-                Some(store),
-            ) => store.version(*key, *n).ok().map(|v| v.info),
-            _ => None,
+        let (version, comments) = match (&reference, store.as_deref()) {
+            (Reference::Store { key, version }, Some(store)) => (
+                version.and_then(|n| store.version(*key, n).ok().map(|v| v.info)),
+                store.comments(*key).unwrap_or_default(),
+            ),
+            _ => (None, Vec::new()),
         };
         Ok(ReviewSide {
             reference: argument.to_owned(),
             workflow,
             version,
+            comments,
         })
     };
     Ok([side(a)?, side(b)?])
