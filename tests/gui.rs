@@ -1289,6 +1289,20 @@ fn compare_two_versions_and_publish_saying_what_changes() {
             .is_some_and(|d| d.contains("~ changed"))
     });
     assert!(marked, "the changed card is marked");
+    // Next and Previous step through the list (one change here: both land
+    // on it), then a click on the line itself.
+    h.get_by_label("Next ▶").click();
+    h.steps(2);
+    assert_eq!(
+        h.state().compare.as_ref().expect("comparing").current,
+        Some(0)
+    );
+    h.get_by_label("◀ Previous").click();
+    h.steps(2);
+    assert_eq!(
+        h.state().compare.as_ref().expect("comparing").current,
+        Some(0)
+    );
     h.get_by_label_contains("Capabilities: − LIVENESS").click();
     h.steps(3);
     let compare = h.state().compare.as_ref().expect("comparing");
@@ -1438,6 +1452,19 @@ fn review_comments_survive_saves_and_go_with_the_version() {
             .iter()
             .all(|c| !c.resolved)
     );
+    // The comment's link selects and centres its step.
+    assert!(h.state().doc.selection.nodes.is_empty());
+    h.get_by_label("#1 · idiv").click();
+    h.steps(2);
+    assert!(h.state().doc.selection.nodes.contains(&NodeId::new("idiv")));
+    h.get_by_label("Resolved").click();
+    h.steps(2);
+    assert!(
+        h.query_by_label("No comments here.").is_some(),
+        "none resolved now"
+    );
+    h.get_by_label("All").click();
+    h.steps(2);
 
     // Two saves, then publish.
     for name in ["First save", "Second save"] {

@@ -12,5 +12,5 @@ pub mod wire;
 pub use local::{DuplicatedFrom, LocalStore, os_user, standard_workflows};
 pub use store::{
     Comment, Draft, MAX_COMMENT_CHARS, MAX_NOTE_CHARS, Origin, Revision, Status, Store, StoreError,
-    VersionInfo, Versioned, WorkflowSummary, check_note,
+    VersionInfo, Versioned, WorkflowSummary, check_comment, check_note,
 };

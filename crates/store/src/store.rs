@@ -137,6 +137,16 @@ pub const MAX_COMMENT_CHARS: usize = 4000;
 /// The longest publish note accepted, in characters.
 pub const MAX_NOTE_CHARS: usize = 2000;
 
+/// A comment's text as kept: trimmed; refused when empty or too long. One
+/// rule for the local store and the server.
+pub fn check_comment(text: &str) -> Result<String, StoreError> {
+    let text = text.trim();
+    if text.is_empty() || text.chars().count() > MAX_COMMENT_CHARS {
+        return Err(StoreError::BadComment);
+    }
+    Ok(text.to_owned())
+}
+
 /// Refuses a note too long to be one (a pasted file, say).
 pub fn check_note(note: &str) -> Result<(), StoreError> {
     let chars = note.chars().count();

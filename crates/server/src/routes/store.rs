@@ -782,15 +782,11 @@ async fn add_comment(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let body: NewComment = json_body(&body, r#"{"text": "...", "step": "..."}"#)?;
-    let text = body.text.trim();
-    if text.is_empty() || text.chars().count() > idflow_store::MAX_COMMENT_CHARS {
-        return Err(ApiError::bad_request(
-            "a comment has 1 to 4,000 characters (after trimming)",
-        ));
-    }
+    let text = idflow_store::check_comment(&body.text)
+        .map_err(|e| ApiError::bad_request(e.to_string()))?;
     let comment = state
         .db
-        .add_comment(key, body.step.as_deref(), text, &caller.name)
+        .add_comment(key, body.step.as_deref(), &text, &caller.name)
         .await?;
     let detail = format!("comment {}", comment.id);
     state

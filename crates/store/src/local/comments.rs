@@ -8,7 +8,7 @@ use idflow_core::format::{Format, parse_text, to_text};
 use serde::{Deserialize, Serialize};
 
 use super::disk;
-use crate::{Comment, MAX_COMMENT_CHARS, StoreError};
+use crate::{Comment, StoreError};
 
 const FORMAT_VERSION: u32 = 1;
 
@@ -66,13 +66,4 @@ impl Comments {
         }
         changed
     }
-}
-
-/// A comment's text as kept: trimmed, and refused when empty or too long.
-pub(crate) fn checked_text(text: &str) -> Result<String, StoreError> {
-    let text = text.trim();
-    if text.is_empty() || text.chars().count() > MAX_COMMENT_CHARS {
-        return Err(StoreError::BadComment);
-    }
-    Ok(text.to_owned())
 }

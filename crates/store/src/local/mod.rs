@@ -525,7 +525,7 @@ impl Store for LocalStore {
     }
 
     fn add_comment(&self, key: u32, step: Option<&str>, text: &str) -> Result<Comment, StoreError> {
-        let text = comments::checked_text(text)?;
+        let text = crate::check_comment(text)?;
         let _lock = self.lock()?;
         let meta = self.meta(key)?;
         if meta.origin == Origin::Global {
