@@ -12,9 +12,11 @@
 //! as numbered parameters); [`on_pool!`] writes a body once and compiles it
 //! for each backend's pool.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
-use std::time::Duration;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
 
 use idflow_core::Workflow;
 use idflow_core::catalog::FIRST_CUSTOM_KEY;
@@ -191,7 +193,25 @@ pub struct TokenOwner {
 #[derive(Debug, Clone)]
 pub struct Db {
     pool: Pool,
+    /// Key → the latest published version number, as last read. Account
+    /// creation asks for it on every request; a publish through this `Db`
+    /// forgets the key at once, one through another server sharing the
+    /// database is seen within [`LATEST_FRESH_FOR`].
+    latest: Arc<RwLock<Latest>>,
 }
+
+/// What [`Db::latest_version`] remembers. `publishes` counts this `Db`'s
+/// publishes: a read that began before one is not remembered (it may
+/// predate the new version).
+#[derive(Debug, Default)]
+struct Latest {
+    numbers: HashMap<u32, (Instant, Option<u32>)>,
+    publishes: u64,
+}
+
+/// How long a read of a key's latest version number is trusted (see
+/// `Db::latest`).
+pub const LATEST_FRESH_FOR: Duration = Duration::from_secs(1);
 
 /// A token as `idflow token list` shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -270,8 +290,12 @@ impl Db {
         // through a lock file beside the database, from before the first
         // connection (which switches the file to WAL).
         let turn = migration_turn(path).await?;
+        // No ping before each use: a local file's connection does not go
+        // away, and the ping was a second trip to the connection's thread
+        // per query (6 % of the CPU under load).
         let pool = SqlitePoolOptions::new()
             .max_connections(MAX_CONNECTIONS)
+            .test_before_acquire(false)
             .connect_with(options)
             .await?;
         SQLITE_MIGRATOR.run(&pool).await?;
@@ -328,7 +352,16 @@ impl Db {
     }
 
     fn with(pool: Pool) -> Db {
-        Db { pool }
+        Db {
+            pool,
+            latest: Arc::default(),
+        }
+    }
+
+    fn forget_latest(&self, key: u32) {
+        let mut latest = self.latest.write().unwrap_or_else(|p| p.into_inner());
+        latest.numbers.remove(&key);
+        latest.publishes += 1;
     }
 
     /// Waits for the connections to finish and closes them (checkpointing
@@ -588,6 +621,40 @@ impl Db {
         rows.into_iter().map(|row| version_info(key, row)).collect()
     }
 
+    /// The number of the latest published version of `key` (`None` before
+    /// the first publish), in one query.
+    pub async fn latest_version(&self, key: u32) -> Result<Option<u32>, DbError> {
+        let (remembered, publishes) = {
+            let latest = self.latest.read().unwrap_or_else(|p| p.into_inner());
+            (latest.numbers.get(&key).copied(), latest.publishes)
+        };
+        if let Some((read_at, latest)) = remembered
+            && read_at.elapsed() < LATEST_FRESH_FOR
+        {
+            return Ok(latest);
+        }
+        let read_at = Instant::now();
+        let row: Option<(i64, Option<i64>)> = on_pool!(&self.pool, p => sqlx::query_as(
+            "SELECT w.key, (SELECT MAX(v.number) FROM versions v WHERE v.key = w.key)
+             FROM workflows w WHERE w.key = $1",
+        )
+        .bind(i64::from(key))
+        .fetch_optional(p)
+        .await?);
+        let (_, latest) = row.ok_or(DbError::NotFound { key })?;
+        let latest = latest.map(|number| number_of(key, number)).transpose()?;
+        let mut remember = self.latest.write().unwrap_or_else(|p| p.into_inner());
+        if remember.publishes == publishes {
+            // Keys are workflows: few. The bound only guards against a
+            // flood of lookups of keys that exist.
+            if remember.numbers.len() >= 65_536 {
+                remember.numbers.clear();
+            }
+            remember.numbers.insert(key, (read_at, latest));
+        }
+        Ok(latest)
+    }
+
     /// A published version, checked against its recorded hash.
     pub async fn version(&self, key: u32, number: u32) -> Result<StoredVersion, DbError> {
         self.require(key).await?;
@@ -832,6 +899,7 @@ impl Db {
             author: author.to_owned(),
             approved_by,
         };
+        self.forget_latest(key);
         tracing::debug!(key, version = info.number, revision = current, "published");
         Ok((info, true))
     }

@@ -10,7 +10,8 @@
 //! collect), `delivery` (what arrived, for the simulator), `token`
 //! (execution JWTs), `upload` (multipart image parts), `prepared` (JSON
 //! prepared data),
-//! `storage` (SQL), `process` (finalize → simulate → details → callback),
+//! `service` (the lifecycle and its rules, behind a typed API), `storage`
+//! (SQL), `writer` (group commit of every execution write), `process` (finalize → simulate → details → callback),
 //! `callback` (delivery with retries), `lifecycle` (expiry, the callback
 //! queue), `clock` (time, adjustable in tests),
 //! `links` (absolute URLs). The handlers are in `routes::platform`.
@@ -25,9 +26,11 @@ pub mod outbound;
 pub mod prepared;
 pub mod process;
 pub mod request;
+pub mod service;
 pub mod storage;
 pub mod token;
 pub mod upload;
+pub mod writer;
 
 pub use callback::RetryPolicy;
 pub use clock::Clock;
@@ -55,6 +58,8 @@ pub enum PlatformError {
     Scenario(#[from] idflow_core::simulate::ScenarioError),
     #[error("cannot build the HTTP client for callbacks: {0}")]
     HttpClient(String),
+    #[error("the server is stopping: the write was not made")]
+    WriterStopped,
 }
 
 /// What the platform API keeps besides the database: the token keys and
@@ -66,6 +71,10 @@ pub struct Platform {
     pub retry: RetryPolicy,
     /// Where callbacks may go (`outbound`).
     pub outbound: outbound::OutboundPolicy,
+    /// Every execution write goes through it (group commit).
+    pub writer: writer::Writer,
+    /// Published versions and PROCESSED details, kept (`service`).
+    pub remembered: service::Remembered,
 }
 
 impl Platform {
@@ -88,6 +97,8 @@ impl Platform {
             http,
             retry: RetryPolicy::default(),
             outbound: outbound::OutboundPolicy::default(),
+            writer: writer::Writer::start(pool(db).clone()),
+            remembered: service::Remembered::default(),
         })
     }
 }

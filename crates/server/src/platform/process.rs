@@ -12,7 +12,8 @@ use serde_json::Value;
 use super::clock::rfc3339_millis;
 use super::delivery;
 use super::lifecycle;
-use super::storage::{self, Execution, ExecutionStatus, PendingCallback};
+use super::service::{Executions, Refusal};
+use super::storage::{self, Execution, ExecutionStatus, PendingCallback, Write};
 use super::{PlatformError, pool};
 use crate::AppState;
 
@@ -44,11 +45,15 @@ pub async fn render(
     execution: &Execution,
     completed_at: &str,
 ) -> Result<Value, PlatformError> {
-    let workflow = state
-        .db
-        .version(execution.definition_key, execution.definition_version)
-        .await?
-        .workflow;
+    let published = Executions::new(state)
+        .published(execution.definition_key, execution.definition_version)
+        .await
+        .map_err(|refusal| match refusal {
+            Refusal::Store(e) => PlatformError::Db(e),
+            Refusal::Failed(e) => e,
+            other => PlatformError::Corrupt(other.to_string()),
+        })?;
+    let workflow = &published.workflow;
     let mut scenario = by_name(&execution.scenario)?;
     // Results come from what arrived: the uploaded parts, and what the
     // account holds from earlier executions.
@@ -63,12 +68,12 @@ pub async fn render(
         }
     }
     scenario.delivered = Some(delivery::delivered(
-        &workflow,
+        workflow,
         &credentials,
         &parts,
         &account_holds,
     ));
-    let mut run = simulate(&workflow, &scenario);
+    let mut run = simulate(workflow, &scenario);
     // The run names credentials by workflow position; give them the ids
     // this execution handed out.
     let ids: HashMap<(String, &'static str), String> = credentials
@@ -81,7 +86,7 @@ pub async fn render(
         }
     }
     let context = context_of(execution, completed_at);
-    let document = details(&workflow, &run, &context);
+    let document = details(workflow, &run, &context);
     let document = without_absent_reference(document, execution);
     Ok(document)
 }
@@ -97,14 +102,16 @@ async fn process(state: &AppState, execution: Execution) -> Result<(), PlatformE
             technical_error(state, &execution, &completed_at).await
         }
     };
-    let stored = storage::complete(
-        pool(&state.db),
-        &execution.id,
-        &document.to_string(),
-        &completed_at,
-        execution.callback_url.as_deref(),
-    )
-    .await?;
+    let stored = state
+        .platform
+        .writer
+        .write(Write::Complete {
+            id: execution.id.clone(),
+            details: document.to_string(),
+            completed_at: completed_at.clone(),
+            callback_url: execution.callback_url.clone(),
+        })
+        .await?;
     if !stored {
         tracing::warn!(execution = %execution.id, "already processed elsewhere");
         return Ok(());

@@ -119,6 +119,69 @@ pub enum AccountWrite {
     Update,
 }
 
+/// Inserts the executions `$news` (`&[&NewExecution]`) and their
+/// credentials with two multi-row statements, in the transaction `$tx`
+/// (`&mut *tx`) of either backend.
+macro_rules! insert_executions {
+    ($tx:expr, $news:expr) => {{
+        let news: &[&NewExecution] = $news;
+        let mut executions = sqlx::QueryBuilder::new(
+            "INSERT INTO platform_executions (id, account_id, definition_key, definition_version,
+                 scenario, user_reference, customer_internal_reference, callback_url, locale,
+                 request, base_url, token_expires_at, status, created_at, created_by) ",
+        );
+        executions.push_values(news, |mut row, new| {
+            let e = &new.execution;
+            row.push_bind(&e.id)
+                .push_bind(&e.account_id)
+                .push_bind(i64::from(e.definition_key))
+                .push_bind(i64::from(e.definition_version))
+                .push_bind(&e.scenario)
+                .push_bind(&e.user_reference)
+                .push_bind(&e.customer_internal_reference)
+                .push_bind(&e.callback_url)
+                .push_bind(&e.locale)
+                .push_bind(&new.request)
+                .push_bind(&e.base_url)
+                .push_bind(e.token_expires_at)
+                .push_bind(e.status.as_str())
+                .push_bind(&e.created_at)
+                .push_bind(&new.created_by);
+        });
+        executions.build().execute($tx).await?;
+        let credentials: Vec<(&str, i64, &StoredCredential)> = news
+            .iter()
+            .flat_map(|new| {
+                new.credentials.iter().enumerate().map(|(position, c)| {
+                    (
+                        new.execution.id.as_str(),
+                        i64::try_from(position).unwrap_or(i64::MAX),
+                        c,
+                    )
+                })
+            })
+            .collect();
+        if !credentials.is_empty() {
+            let mut rows = sqlx::QueryBuilder::new(
+                "INSERT INTO platform_credentials (id, execution_id, position, node_id, category,
+                     label, channels, api_parts, existing) ",
+            );
+            rows.push_values(&credentials, |mut row, (execution_id, position, c)| {
+                row.push_bind(&c.id)
+                    .push_bind(*execution_id)
+                    .push_bind(*position)
+                    .push_bind(&c.node)
+                    .push_bind(c.category.as_str())
+                    .push_bind(&c.label)
+                    .push_bind(join(&c.channels, Channel::as_str))
+                    .push_bind(join(&c.api_parts, Part::as_str))
+                    .push_bind(c.existing);
+            });
+            rows.build().execute($tx).await?;
+        }
+    }};
+}
+
 fn corrupt(what: &str, value: impl std::fmt::Debug) -> PlatformError {
     PlatformError::Corrupt(format!("{what}: {value:?} is not a valid value"))
 }
@@ -170,90 +233,6 @@ pub async fn secret(
         .bind(name)
         .fetch_one(p)
         .await?))
-}
-
-/// Records a new execution with its credentials, creating its account or
-/// updating the existing one (in one transaction). `false` when `Update`
-/// finds no such account.
-pub async fn insert_execution(
-    pool: &Pool,
-    account: AccountWrite,
-    new: &NewExecution,
-) -> Result<bool, PlatformError> {
-    let e = &new.execution;
-    let inserted = on_pool!(pool, p => {
-        let mut tx = p.begin().await?;
-        let written = match account {
-            AccountWrite::Create => sqlx::query(
-                "INSERT INTO platform_accounts (id, customer_internal_reference, created_at, updated_at)
-                 VALUES ($1, $2, $3, $3)",
-            )
-            .bind(&e.account_id)
-            .bind(&e.customer_internal_reference)
-            .bind(&e.created_at)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected(),
-            AccountWrite::Update => sqlx::query(
-                "UPDATE platform_accounts SET customer_internal_reference = $1, updated_at = $2
-                 WHERE id = $3",
-            )
-            .bind(&e.customer_internal_reference)
-            .bind(&e.created_at)
-            .bind(&e.account_id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected(),
-        };
-        if written == 0 {
-            false
-        } else {
-            sqlx::query(
-                "INSERT INTO platform_executions (id, account_id, definition_key, definition_version,
-                     scenario, user_reference, customer_internal_reference, callback_url, locale,
-                     request, base_url, token_expires_at, status, created_at, created_by)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
-            )
-            .bind(&e.id)
-            .bind(&e.account_id)
-            .bind(i64::from(e.definition_key))
-            .bind(i64::from(e.definition_version))
-            .bind(&e.scenario)
-            .bind(&e.user_reference)
-            .bind(&e.customer_internal_reference)
-            .bind(&e.callback_url)
-            .bind(&e.locale)
-            .bind(&new.request)
-            .bind(&e.base_url)
-            .bind(e.token_expires_at)
-            .bind(e.status.as_str())
-            .bind(&e.created_at)
-            .bind(&new.created_by)
-            .execute(&mut *tx)
-            .await?;
-            for (position, c) in new.credentials.iter().enumerate() {
-                sqlx::query(
-                    "INSERT INTO platform_credentials (id, execution_id, position, node_id, category,
-                         label, channels, api_parts, existing)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                )
-                .bind(&c.id)
-                .bind(&e.id)
-                .bind(i64::try_from(position).unwrap_or(i64::MAX))
-                .bind(&c.node)
-                .bind(c.category.as_str())
-                .bind(&c.label)
-                .bind(join(&c.channels, Channel::as_str))
-                .bind(join(&c.api_parts, Part::as_str))
-                .bind(c.existing)
-                .execute(&mut *tx)
-                .await?;
-            }
-            tx.commit().await?;
-            true
-        }
-    });
-    Ok(inserted)
 }
 
 pub async fn account_exists(pool: &Pool, id: &str) -> Result<bool, PlatformError> {
@@ -464,37 +443,6 @@ pub async fn request_of(pool: &Pool, id: &str) -> Result<Option<String>, Platfor
     Ok(row.map(|(r,)| r))
 }
 
-/// Records (or replaces) a part's metadata, only while its execution is
-/// INITIATED and its token valid at `now`. `false` when it is not.
-pub async fn record_part(
-    pool: &Pool,
-    execution_id: &str,
-    part: &PartRecord,
-    now: i64,
-) -> Result<bool, PlatformError> {
-    let written = on_pool!(pool, p => sqlx::query(
-        "INSERT INTO platform_parts (credential_id, classifier, content_type, size, sha256, uploaded_at)
-         SELECT $1, $2, $3, $4, $5, $6
-         WHERE EXISTS (SELECT 1 FROM platform_executions
-                       WHERE id = $7 AND status = 'INITIATED' AND token_expires_at > $8)
-         ON CONFLICT (credential_id, classifier) DO UPDATE SET
-             content_type = excluded.content_type, size = excluded.size,
-             sha256 = excluded.sha256, uploaded_at = excluded.uploaded_at",
-    )
-    .bind(&part.credential_id)
-    .bind(part.classifier.as_str())
-    .bind(&part.content_type)
-    .bind(i64::try_from(part.size).unwrap_or(i64::MAX))
-    .bind(&part.sha256)
-    .bind(&part.uploaded_at)
-    .bind(execution_id)
-    .bind(now)
-    .execute(p)
-    .await?
-    .rows_affected());
-    Ok(written > 0)
-}
-
 /// A row of `platform_parts`.
 #[derive(sqlx::FromRow)]
 struct PartRow {
@@ -531,68 +479,6 @@ pub async fn parts(pool: &Pool, execution_id: &str) -> Result<Vec<PartRecord>, P
             })
         })
         .collect()
-}
-
-/// INITIATED → ACQUIRED (finalize), only while the token is valid at
-/// `now`. `true` when this call changed it.
-pub async fn start(
-    pool: &Pool,
-    id: &str,
-    started_at: &str,
-    now: i64,
-) -> Result<bool, PlatformError> {
-    let changed = on_pool!(pool, p => sqlx::query(
-        "UPDATE platform_executions SET status = 'ACQUIRED', started_at = $1
-         WHERE id = $2 AND status = 'INITIATED' AND token_expires_at > $3",
-    )
-    .bind(started_at)
-    .bind(id)
-    .bind(now)
-    .execute(p)
-    .await?
-    .rows_affected());
-    Ok(changed > 0)
-}
-
-/// ACQUIRED → PROCESSED with the retrieval document.
-pub async fn complete(
-    pool: &Pool,
-    id: &str,
-    details: &str,
-    completed_at: &str,
-    callback_url: Option<&str>,
-) -> Result<bool, PlatformError> {
-    // PROCESSED and its pending callback commit together: a crash after
-    // this cannot lose the callback.
-    let changed = on_pool!(pool, p => {
-        let mut tx = p.begin().await?;
-        let changed = sqlx::query(
-            "UPDATE platform_executions SET status = 'PROCESSED', details = $1, completed_at = $2
-             WHERE id = $3 AND status = 'ACQUIRED'",
-        )
-        .bind(details)
-        .bind(completed_at)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if changed > 0
-            && let Some(url) = callback_url
-        {
-            sqlx::query(
-                "INSERT INTO platform_callbacks (execution_id, url, status, created_at)
-                 VALUES ($1, $2, 'PROCESSED', $3) ON CONFLICT (execution_id) DO NOTHING",
-            )
-            .bind(id)
-            .bind(url)
-            .bind(completed_at)
-            .execute(&mut *tx)
-            .await?;
-        }
-        tx.commit().await?;
-        changed
-    });
-    Ok(changed > 0)
 }
 
 /// Queues the callback of an execution that reached `status` (expiry).
@@ -660,4 +546,171 @@ pub async fn execution_by_id(pool: &Pool, id: &str) -> Result<Option<Execution>,
     let row: Option<ExecutionRow> =
         on_pool!(pool, p => sqlx::query_as(&sql).bind(id).fetch_optional(p).await?);
     row.map(execution_of).transpose()
+}
+
+/// A write made while serving a request. The writer (`super::writer`)
+/// gathers concurrent ones into one transaction: one commit, one fsync.
+#[derive(Debug, Clone)]
+pub enum Write {
+    /// A new execution with its credentials, creating its account or
+    /// updating the existing one. Takes effect unless `Update` finds no
+    /// such account.
+    Execution {
+        account: AccountWrite,
+        new: Box<NewExecution>,
+    },
+    /// A part's metadata (recorded or replaced), only while its execution
+    /// is INITIATED and its token valid at `now`.
+    Part {
+        execution_id: String,
+        record: PartRecord,
+        now: i64,
+    },
+    /// INITIATED → ACQUIRED (finalize), only while the token is valid at
+    /// `now`.
+    Start {
+        id: String,
+        started_at: String,
+        now: i64,
+    },
+    /// ACQUIRED → PROCESSED with the retrieval document, and the pending
+    /// callback in the same transaction (a crash cannot lose it).
+    Complete {
+        id: String,
+        details: String,
+        completed_at: String,
+        callback_url: Option<String>,
+    },
+}
+
+impl Write {
+    fn is_new_account(&self) -> bool {
+        matches!(
+            self,
+            Write::Execution {
+                account: AccountWrite::Create,
+                ..
+            }
+        )
+    }
+}
+
+/// The most writes in one transaction: keeps every multi-row INSERT under
+/// SQLite's 32,766 bound parameters (15 per execution, 9 per credential).
+pub const MAX_WRITES_PER_TRANSACTION: usize = 256;
+
+/// Applies `writes` in order in one transaction; for each, whether it took
+/// effect. Runs of new accounts go in as multi-row INSERTs (three
+/// statements for the run, whatever its length). Any error rolls the
+/// whole transaction back.
+pub async fn apply(pool: &Pool, writes: &[&Write]) -> Result<Vec<bool>, PlatformError> {
+    let mut applied = Vec::with_capacity(writes.len());
+    on_pool!(pool, p => {
+        let mut tx = p.begin().await?;
+        let mut rest = writes;
+        while let Some(first) = rest.first() {
+            let run = rest.iter().take_while(|w| w.is_new_account()).count();
+            if run > 0 {
+                let created: Vec<&NewExecution> = rest[..run]
+                    .iter()
+                    .filter_map(|w| match w {
+                        Write::Execution { new, .. } => Some(&**new),
+                        _ => None,
+                    })
+                    .collect();
+                let mut accounts = sqlx::QueryBuilder::new(
+                    "INSERT INTO platform_accounts (id, customer_internal_reference, created_at, updated_at) ",
+                );
+                accounts.push_values(&created, |mut row, new| {
+                    let e = &new.execution;
+                    row.push_bind(&e.account_id)
+                        .push_bind(&e.customer_internal_reference)
+                        .push_bind(&e.created_at)
+                        .push_bind(&e.created_at);
+                });
+                accounts.build().execute(&mut *tx).await?;
+                insert_executions!(&mut *tx, &created);
+                applied.extend(std::iter::repeat_n(true, run));
+                rest = &rest[run..];
+                continue;
+            }
+            let took_effect = match first {
+                Write::Execution { account: _, new } => {
+                    let e = &new.execution;
+                    let updated = sqlx::query(
+                        "UPDATE platform_accounts SET customer_internal_reference = $1, updated_at = $2
+                         WHERE id = $3",
+                    )
+                    .bind(&e.customer_internal_reference)
+                    .bind(&e.created_at)
+                    .bind(&e.account_id)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                    if updated > 0 {
+                        insert_executions!(&mut *tx, &[&**new]);
+                    }
+                    updated > 0
+                }
+                Write::Part { execution_id, record, now } => sqlx::query(
+                    "INSERT INTO platform_parts (credential_id, classifier, content_type, size, sha256, uploaded_at)
+                     SELECT $1, $2, $3, $4, $5, $6
+                     WHERE EXISTS (SELECT 1 FROM platform_executions
+                                   WHERE id = $7 AND status = 'INITIATED' AND token_expires_at > $8)
+                     ON CONFLICT (credential_id, classifier) DO UPDATE SET
+                         content_type = excluded.content_type, size = excluded.size,
+                         sha256 = excluded.sha256, uploaded_at = excluded.uploaded_at",
+                )
+                .bind(&record.credential_id)
+                .bind(record.classifier.as_str())
+                .bind(&record.content_type)
+                .bind(i64::try_from(record.size).unwrap_or(i64::MAX))
+                .bind(&record.sha256)
+                .bind(&record.uploaded_at)
+                .bind(execution_id)
+                .bind(*now)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected() > 0,
+                Write::Start { id, started_at, now } => sqlx::query(
+                    "UPDATE platform_executions SET status = 'ACQUIRED', started_at = $1
+                     WHERE id = $2 AND status = 'INITIATED' AND token_expires_at > $3",
+                )
+                .bind(started_at)
+                .bind(id)
+                .bind(*now)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected() > 0,
+                Write::Complete { id, details, completed_at, callback_url } => {
+                    let changed = sqlx::query(
+                        "UPDATE platform_executions SET status = 'PROCESSED', details = $1, completed_at = $2
+                         WHERE id = $3 AND status = 'ACQUIRED'",
+                    )
+                    .bind(details)
+                    .bind(completed_at)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected() > 0;
+                    if changed && let Some(url) = callback_url {
+                        sqlx::query(
+                            "INSERT INTO platform_callbacks (execution_id, url, status, created_at)
+                             VALUES ($1, $2, 'PROCESSED', $3) ON CONFLICT (execution_id) DO NOTHING",
+                        )
+                        .bind(id)
+                        .bind(url)
+                        .bind(completed_at)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    changed
+                }
+            };
+            applied.push(took_effect);
+            rest = &rest[1..];
+        }
+        tx.commit().await?;
+    });
+    Ok(applied)
 }

@@ -15,11 +15,11 @@ use axum::body::Bytes;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use idflow_core::model::{Channel, CredentialCategory, Part};
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::json;
 use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Type};
 use utoipa::openapi::{Ref, RefOr, Schema};
 use utoipa::{PartialSchema, ToSchema};
@@ -28,21 +28,19 @@ use utoipa_axum::routes;
 
 use super::ApiPath;
 use crate::AppState;
-use crate::auth::{Caller, TOKEN_PREFIX, bearer_token};
+use crate::auth::{Caller, bearer_token};
 use crate::error::ApiError;
 use crate::openapi::{ErrorBody, PLATFORM_TAG, schema};
+use crate::platform::PlatformError;
 use crate::platform::clock::rfc3339_millis;
-use crate::platform::lifecycle;
 use crate::platform::links::Links;
-use crate::platform::outbound;
 use crate::platform::prepared::{self, PreparedData};
-use crate::platform::request::{self, FieldProblem, RequestError};
-use crate::platform::storage::{
-    self, AccountWrite, Execution, ExecutionStatus, NewExecution, PartRecord, StoredCredential,
+use crate::platform::request::RequestError;
+use crate::platform::service::{
+    AccountTarget, Details, Executions, Received, Refusal, Started, Takes,
 };
-use crate::platform::token::TokenError;
+use crate::platform::storage::{Execution, ExecutionStatus};
 use crate::platform::upload::{self, UPLOAD_BODY_LIMIT, UploadError};
-use crate::platform::{PlatformError, credentials, pool, process};
 
 /// Where the platform API is mounted.
 pub const PREFIX: &str = crate::platform::links::PREFIX;
@@ -285,6 +283,50 @@ impl From<PlatformError> for ApiError {
     }
 }
 
+impl From<Refusal> for ApiError {
+    fn from(refusal: Refusal) -> ApiError {
+        let message = refusal.to_string();
+        match refusal {
+            Refusal::NoAccount { .. }
+            | Refusal::NoExecution { .. }
+            | Refusal::NoCredential { .. } => ApiError::not_found(message),
+            Refusal::NotPublished { key } => {
+                ApiError::not_found(message).with_details(json!({ "key": key }))
+            }
+            Refusal::Request(error) => request_error(error),
+            Refusal::UnknownToken(_) => ApiError::unauthorized(message),
+            Refusal::Forbidden(message) => ApiError::forbidden(message),
+            Refusal::TokenExpired { .. } => {
+                ApiError::new(StatusCode::UNAUTHORIZED, "TOKEN_EXPIRED", message)
+            }
+            Refusal::NotOpen { execution, .. } => {
+                let code = match execution.status {
+                    ExecutionStatus::TokenExpired => "TOKEN_EXPIRED",
+                    ExecutionStatus::SessionExpired => "SESSION_EXPIRED",
+                    _ => "ALREADY_FINALIZED",
+                };
+                ApiError::new(StatusCode::CONFLICT, code, message)
+            }
+            Refusal::NotAPart { .. } => ApiError::bad_request(message),
+            Refusal::PartNotAllowed {
+                credential, part, ..
+            } => ApiError::new(StatusCode::BAD_REQUEST, "PART_NOT_ALLOWED", message).with_details(
+                json!({
+                    "credential": credential.id,
+                    "category": credential.category,
+                    "classifier": part,
+                    "allowed": credential.api_parts,
+                }),
+            ),
+            Refusal::InvalidPreparedData(message) => {
+                ApiError::new(StatusCode::BAD_REQUEST, "INVALID_PREPARED_DATA", message)
+            }
+            Refusal::Store(error) => ApiError::from(error),
+            Refusal::Failed(error) => ApiError::from(error),
+        }
+    }
+}
+
 fn request_error(error: RequestError) -> ApiError {
     let message = error.to_string();
     match error {
@@ -321,130 +363,7 @@ fn upload_error(error: UploadError) -> ApiError {
     }
 }
 
-fn token_expired(message: impl Into<String>) -> ApiError {
-    ApiError::new(StatusCode::UNAUTHORIZED, "TOKEN_EXPIRED", message)
-}
-
-fn conflict(code: &'static str, message: impl Into<String>) -> ApiError {
-    ApiError::new(StatusCode::CONFLICT, code, message)
-}
-
-/// Why an execution in `status` no longer takes parts or a finalize.
-fn not_open(execution: &Execution, doing: &str) -> ApiError {
-    match execution.status {
-        ExecutionStatus::TokenExpired => conflict(
-            "TOKEN_EXPIRED",
-            format!(
-                "cannot {doing}: the token lifetime of workflow execution {} has passed; start a new execution with PUT /api/v1/accounts/{}",
-                execution.id, execution.account_id
-            ),
-        ),
-        ExecutionStatus::SessionExpired => conflict(
-            "SESSION_EXPIRED",
-            format!(
-                "cannot {doing}: workflow execution {} has expired",
-                execution.id
-            ),
-        ),
-        status => conflict(
-            "ALREADY_FINALIZED",
-            format!(
-                "cannot {doing}: workflow execution {} was already finalized (it is {status})",
-                execution.id
-            ),
-        ),
-    }
-}
-
-// ---------------------------------------------------------------- helpers
-
-/// Who is calling an execution's endpoint.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Access {
-    /// A store-API token holder (by token name).
-    Store(String),
-    /// The execution's own token.
-    Execution,
-}
-
-/// Checks the bearer token for an endpoint of execution `execution_id` of
-/// `account_id`: a store-API token, or (where `execution_token` allows) the
-/// execution's JWT. An expired JWT moves its execution to TOKEN_EXPIRED.
-async fn authorize(
-    state: &AppState,
-    headers: &HeaderMap,
-    account_id: &str,
-    execution_id: &str,
-    execution_token: bool,
-) -> Result<Access, ApiError> {
-    let token = bearer_token(headers)?;
-    if token.starts_with(TOKEN_PREFIX) {
-        let caller = Caller::from_token(&state.db, token).await?;
-        return Ok(Access::Store(caller.name));
-    }
-    let now = state.clock().unix_seconds();
-    match state.platform.keys.verify(token, now) {
-        Ok(claims) if claims.sub == execution_id && claims.account_id == account_id => {
-            if execution_token {
-                Ok(Access::Execution)
-            } else {
-                Err(ApiError::forbidden(
-                    "an execution token may upload parts, finalize and read the status; reading the details needs a store-API token",
-                ))
-            }
-        }
-        Ok(_) => Err(ApiError::forbidden(format!(
-            "this token belongs to another workflow execution, not {execution_id} of account {account_id}"
-        ))),
-        Err(TokenError::Expired(claims)) => {
-            lifecycle::expire(state, &claims.sub).await?;
-            Err(token_expired(format!(
-                "the token of workflow execution {} expired at {}; start a new execution with PUT /api/v1/accounts/{}",
-                claims.sub,
-                time::OffsetDateTime::from_unix_timestamp(claims.exp)
-                    .map(rfc3339_millis)
-                    .unwrap_or_else(|_| claims.exp.to_string()),
-                claims.account_id
-            )))
-        }
-        Err(TokenError::Invalid(_)) => Err(ApiError::unauthorized(
-            "unknown token: send a store-API token or this workflow execution's api.token",
-        )),
-        Err(other @ TokenError::Sign(_)) => Err(ApiError::internal(&other)),
-    }
-}
-
-/// The execution (404 when the account or the execution is unknown), with
-/// its status brought up to date (INITIATED → TOKEN_EXPIRED once due).
-async fn load(
-    state: &AppState,
-    account_id: &str,
-    execution_id: &str,
-) -> Result<Execution, ApiError> {
-    let pool = pool(&state.db);
-    let Some(mut execution) = storage::execution(pool, account_id, execution_id).await? else {
-        return Err(if storage::account_exists(pool, account_id).await? {
-            ApiError::not_found(format!(
-                "account {account_id} has no workflow execution {execution_id}"
-            ))
-        } else {
-            ApiError::not_found(format!("no account {account_id}"))
-        });
-    };
-    let now = state.clock().unix_seconds();
-    if execution.status == ExecutionStatus::Initiated
-        && now >= execution.token_expires_at
-        && lifecycle::expire(state, execution_id).await?
-        && let Some(expired) = storage::execution(pool, account_id, execution_id).await?
-    {
-        execution = expired;
-    }
-    Ok(execution)
-}
-
-fn new_id() -> String {
-    uuid::Uuid::new_v4().to_string()
-}
+// ---------------------------------------------------------------- bodies out
 
 fn state_body(
     state: &AppState,
@@ -464,6 +383,67 @@ fn state_body(
             definition_key: execution.definition_key.to_string(),
             status,
             href: links.execution(&execution.account_id, &execution.id),
+        },
+    }
+}
+
+/// The account response for a new execution.
+fn account_body(started: Started) -> AccountResponse {
+    let Started {
+        execution,
+        credentials,
+        token,
+    } = started;
+    let links = Links {
+        base: &execution.base_url,
+    };
+    let account_id = &execution.account_id;
+    let execution_url = links.execution(account_id, &execution.id);
+    // A credential no channel delivers is read off the account (10014's
+    // earlier facemap): seed 003's 10014 response does not list it.
+    let credentials = credentials
+        .into_iter()
+        .filter(|c| !c.channels.is_empty())
+        .map(|c| {
+            let api = c.channels.contains(&Channel::Api).then(|| {
+                let mut parts = ApiParts::default();
+                for &part in &c.api_parts {
+                    let url = Some(links.part(account_id, &execution.id, &c.id, part));
+                    match part {
+                        Part::Front => parts.front = url,
+                        Part::Back => parts.back = url,
+                        Part::Face => parts.face = url,
+                        Part::Facemap => parts.facemap = url,
+                        Part::PreparedData => parts.prepared_data = url,
+                        Part::DeviceRisk => {}
+                    }
+                }
+                CredentialApi {
+                    token: token.clone(),
+                    parts: (!c.api_parts.is_empty()).then_some(parts),
+                    workflow_execution: execution_url.clone(),
+                }
+            });
+            CredentialBody {
+                id: c.id,
+                category: c.category,
+                allowed_channels: c.channels,
+                api,
+            }
+        })
+        .collect();
+    AccountResponse {
+        timestamp: execution.created_at.clone(),
+        account: IdRef {
+            id: account_id.clone(),
+        },
+        web: WebLink {
+            href: links.web(&token, &execution.locale),
+        },
+        sdk: SdkToken { token },
+        workflow_execution: NewExecutionBody {
+            id: execution.id,
+            credentials,
         },
     }
 }
@@ -499,8 +479,10 @@ async fn create_account(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<AccountResponse>, ApiError> {
     let body = body?;
-    let account_id = new_id();
-    start_execution(&state, &caller, &body, AccountWrite::Create, account_id).await
+    let started = Executions::new(&state)
+        .start(&caller.name, &body, AccountTarget::New)
+        .await?;
+    Ok(Json(account_body(started)))
 }
 
 /// Start a new workflow execution on an account
@@ -536,156 +518,10 @@ async fn update_account(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<AccountResponse>, ApiError> {
     let body = body?;
-    if !storage::account_exists(pool(&state.db), &account_id).await? {
-        return Err(ApiError::not_found(format!("no account {account_id}")));
-    }
-    start_execution(&state, &caller, &body, AccountWrite::Update, account_id).await
-}
-
-async fn start_execution(
-    state: &AppState,
-    caller: &Caller,
-    body: &[u8],
-    write: AccountWrite,
-    account_id: String,
-) -> Result<Json<AccountResponse>, ApiError> {
-    // Links come from the server's configuration, never from the
-    // request's Host header (issue 13).
-    let base = state.public_url.to_string();
-    let input = request::parse(body).map_err(request_error)?;
-    if let Some(url) = &input.callback_url
-        && state.platform.outbound.sends()
-        && let Err(problem) = outbound::check(&state.platform.outbound, url).await
-    {
-        return Err(request_error(RequestError::Invalid(vec![FieldProblem {
-            field: "callbackUrl".to_owned(),
-            problem,
-        }])));
-    }
-    let key = input.definition_key;
-    let latest = state
-        .db
-        .history(key)
-        .await?
-        .last()
-        .map(|v| v.number)
-        .ok_or_else(|| {
-            ApiError::not_found(format!(
-            "workflow {key} has no published version: publish it before creating accounts with it"
-        ))
-        .with_details(json!({ "key": key }))
-        })?;
-    let workflow = state.db.version(key, latest).await?.workflow;
-
-    let now = state.clock().now();
-    let created_at = rfc3339_millis(now);
-    let issued_at = now.unix_timestamp();
-    let expires_at = issued_at.saturating_add(input.token_lifetime_secs);
-    let execution_id = new_id();
-    let token = state
-        .platform
-        .keys
-        .issue(&account_id, &execution_id, issued_at, expires_at)
-        .map_err(|e| ApiError::internal(&e))?;
-    let credentials: Vec<StoredCredential> = credentials::plan(&workflow)
-        .into_iter()
-        .map(|c| StoredCredential {
-            id: new_id(),
-            node: c.node,
-            category: c.category,
-            label: c.label,
-            channels: c.channels,
-            api_parts: c.api_parts,
-            existing: c.existing,
-        })
-        .collect();
-    let execution = Execution {
-        id: execution_id.clone(),
-        account_id: account_id.clone(),
-        definition_key: key,
-        definition_version: latest,
-        scenario: input.scenario.clone(),
-        user_reference: input.user_reference.clone(),
-        customer_internal_reference: input.customer_internal_reference.clone(),
-        callback_url: input.callback_url.clone(),
-        locale: input.locale.clone(),
-        base_url: base.clone(),
-        token_expires_at: expires_at,
-        status: ExecutionStatus::Initiated,
-        created_at: created_at.clone(),
-        started_at: None,
-        completed_at: None,
-        details: None,
-    };
-    let new = NewExecution {
-        execution,
-        request: String::from_utf8_lossy(body).into_owned(),
-        created_by: caller.name.clone(),
-        credentials,
-    };
-    if !storage::insert_execution(pool(&state.db), write, &new).await? {
-        return Err(ApiError::not_found(format!("no account {account_id}")));
-    }
-    tracing::info!(
-        account = %account_id,
-        execution = %execution_id,
-        key,
-        version = latest,
-        scenario = %input.scenario,
-        caller = %caller.name,
-        "workflow execution created"
-    );
-
-    let links = Links { base: &base };
-    let execution_url = links.execution(&account_id, &execution_id);
-    // A credential no channel delivers is read off the account (10014's
-    // earlier facemap): seed 003's 10014 response does not list it.
-    let credentials = new
-        .credentials
-        .iter()
-        .filter(|c| !c.channels.is_empty())
-        .map(|c| {
-            let api = c.channels.contains(&Channel::Api).then(|| {
-                let mut parts = ApiParts::default();
-                for &part in &c.api_parts {
-                    let url = Some(links.part(&account_id, &execution_id, &c.id, part));
-                    match part {
-                        Part::Front => parts.front = url,
-                        Part::Back => parts.back = url,
-                        Part::Face => parts.face = url,
-                        Part::Facemap => parts.facemap = url,
-                        Part::PreparedData => parts.prepared_data = url,
-                        Part::DeviceRisk => {}
-                    }
-                }
-                CredentialApi {
-                    token: token.clone(),
-                    parts: (!c.api_parts.is_empty()).then_some(parts),
-                    workflow_execution: execution_url.clone(),
-                }
-            });
-            CredentialBody {
-                id: c.id.clone(),
-                category: c.category,
-                allowed_channels: c.channels.clone(),
-                api,
-            }
-        })
-        .collect();
-    Ok(Json(AccountResponse {
-        timestamp: created_at,
-        account: IdRef { id: account_id },
-        web: WebLink {
-            href: links.web(&token, &input.locale),
-        },
-        sdk: SdkToken {
-            token: token.clone(),
-        },
-        workflow_execution: NewExecutionBody {
-            id: execution_id,
-            credentials,
-        },
-    }))
+    let started = Executions::new(&state)
+        .start(&caller.name, &body, AccountTarget::Existing(account_id))
+        .await?;
+    Ok(Json(account_body(started)))
 }
 
 /// Upload an image part
@@ -740,29 +576,19 @@ async fn upload_part(
     if upload::declared_too_large(&headers) {
         return Err(upload_error(UploadError::body_too_large()));
     }
-    authorize(&state, &headers, &account_id, &execution_id, true).await?;
-    let execution = load(&state, &account_id, &execution_id).await?;
-    if execution.status != ExecutionStatus::Initiated {
-        return Err(not_open(&execution, "upload parts"));
-    }
-    let part = Part::parse(&classifier)
-        .filter(|p| *p != Part::DeviceRisk)
-        .ok_or_else(|| {
-            ApiError::bad_request(format!(
-                "{classifier:?} is not a part the API takes: the classifier is FRONT, BACK, FACE, FACEMAP (a stored facemap) or PREPARED_DATA"
-            ))
-        })?;
-    let credential = storage::credentials(pool(&state.db), &execution_id)
-        .await?
-        .into_iter()
-        .find(|c| c.id == credential_id)
-        .ok_or_else(|| {
-            ApiError::not_found(format!(
-                "workflow execution {execution_id} has no credential {credential_id}"
-            ))
-        })?;
-    check_part_allowed(&credential, part)?;
-    let received = if part == Part::PreparedData {
+    let service = Executions::new(&state);
+    service
+        .access(
+            bearer_token(&headers)?,
+            &account_id,
+            &execution_id,
+            Takes::EitherToken,
+        )
+        .await?;
+    let target = service
+        .upload_target(&account_id, &execution_id, &credential_id, &classifier)
+        .await?;
+    let received = if target.part == Part::PreparedData {
         let body = axum::body::to_bytes(request.into_body(), prepared::MAX_PREPARED_DATA_BYTES)
             .await
             .map_err(|_| {
@@ -775,14 +601,7 @@ async fn upload_part(
                     ),
                 )
             })?;
-        prepared::parse(&body).map_err(|message| {
-            ApiError::new(StatusCode::BAD_REQUEST, "INVALID_PREPARED_DATA", message)
-        })?;
-        (
-            "application/json",
-            body.len(),
-            crate::db::hex(&<sha2::Sha256 as sha2::Digest>::digest(&body)),
-        )
+        Received::PreparedData(body)
     } else {
         let mut multipart = Multipart::from_request(request, &state).await.map_err(
             |rejection: MultipartRejection| {
@@ -795,117 +614,29 @@ async fn upload_part(
         let file = upload::read_file(&mut multipart)
             .await
             .map_err(upload_error)?;
-        (file.image_type.content_type(), file.size, file.sha256)
+        Received::Image {
+            content_type: file.image_type.content_type(),
+            size: file.size,
+            sha256: file.sha256,
+        }
     };
-    let (content_type, size, sha256) = received;
-
-    let now = state.clock().now();
-    let record = PartRecord {
-        credential_id: credential.id.clone(),
-        classifier: part,
-        content_type: content_type.to_owned(),
-        size: u64::try_from(size).unwrap_or(u64::MAX),
-        sha256,
-        uploaded_at: rfc3339_millis(now),
-    };
-    if !storage::record_part(
-        pool(&state.db),
-        &execution_id,
-        &record,
-        now.unix_timestamp(),
-    )
-    .await?
-    {
-        // Finalized or expired while the file streamed in.
-        let execution = load(&state, &account_id, &execution_id).await?;
-        return Err(not_open(&execution, "upload parts"));
-    }
-    tracing::info!(
-        execution = %execution_id,
-        credential = %credential.id,
-        part = %part,
-        size = record.size,
-        content_type = %record.content_type,
-        "part uploaded"
-    );
+    let record = service.upload(&target, received).await?;
     Ok(Json(PartUploaded {
         timestamp: record.uploaded_at.clone(),
         account: IdRef { id: account_id },
         workflow_execution: IdRef { id: execution_id },
         credential: CredentialRef {
-            id: credential.id,
-            category: credential.category,
+            id: target.credential.id,
+            category: target.credential.category,
         },
         part: PartInfo {
-            classifier: part,
+            classifier: record.classifier,
             content_type: record.content_type,
             size: record.size,
             sha256: record.sha256,
             uploaded_at: record.uploaded_at,
         },
     }))
-}
-
-/// 400 unless the API may deliver `part` for `credential`
-/// (`catalog::delivery`: a new facemap never; 10071's stored one yes).
-fn check_part_allowed(credential: &StoredCredential, part: Part) -> Result<(), ApiError> {
-    let refuse = |message: String| {
-        Err(
-            ApiError::new(StatusCode::BAD_REQUEST, "PART_NOT_ALLOWED", message).with_details(
-                json!({
-                    "credential": credential.id,
-                    "category": credential.category,
-                    "classifier": part,
-                    "allowed": credential.api_parts,
-                }),
-            ),
-        )
-    };
-    if credential.api_parts.contains(&part) {
-        return Ok(());
-    }
-    if credential.category == CredentialCategory::Facemap || part == Part::Facemap {
-        return refuse(format!(
-            "a FACEMAP cannot be uploaded through the API (credential {} is {}): only the Web Client and the SDKs capture it, except a stored facemap for on-premises authentication (10071)",
-            credential.id, credential.category
-        ));
-    }
-    if !credential.channels.contains(&Channel::Api) {
-        return refuse(format!(
-            "credential {} ({}) does not allow the API channel (allowed: {})",
-            credential.id,
-            credential.category,
-            if credential.channels.is_empty() {
-                "none: it is read off the account".to_owned()
-            } else {
-                names(&credential.channels, Channel::as_str)
-            }
-        ));
-    }
-    if credential.existing {
-        return refuse(format!(
-            "credential {} ({}) uses a credential stored by an earlier execution (USE_EXISTING): nothing is uploaded for it",
-            credential.id, credential.category
-        ));
-    }
-    refuse(format!(
-        "{part} is not a part of credential {} ({}): it accepts {}",
-        credential.id,
-        credential.category,
-        if credential.api_parts.is_empty() {
-            "nothing over the API".to_owned()
-        } else {
-            names(&credential.api_parts, Part::as_str)
-        }
-    ))
-}
-
-fn names<T: Copy>(items: &[T], name: fn(T) -> &'static str) -> String {
-    items
-        .iter()
-        .map(|i| name(*i))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// Finalize a workflow execution
@@ -936,29 +667,18 @@ async fn finalize(
     ApiPath((account_id, execution_id)): ApiPath<(String, String)>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let access = authorize(&state, &headers, &account_id, &execution_id, true).await?;
-    let mut execution = load(&state, &account_id, &execution_id).await?;
-    if execution.status != ExecutionStatus::Initiated {
-        return Err(not_open(&execution, "finalize"));
-    }
-    let now = state.clock().now();
-    let started_at = rfc3339_millis(now);
-    if !storage::start(
-        pool(&state.db),
-        &execution_id,
-        &started_at,
-        now.unix_timestamp(),
-    )
-    .await?
-    {
-        let execution = load(&state, &account_id, &execution_id).await?;
-        return Err(not_open(&execution, "finalize"));
-    }
-    execution.status = ExecutionStatus::Acquired;
-    execution.started_at = Some(started_at);
-    tracing::info!(execution = %execution_id, ?access, "finalized; processing");
+    let service = Executions::new(&state);
+    let access = service
+        .access(
+            bearer_token(&headers)?,
+            &account_id,
+            &execution_id,
+            Takes::EitherToken,
+        )
+        .await?;
+    let execution = service.finalize(&account_id, &execution_id).await?;
+    tracing::debug!(execution = %execution_id, ?access, "finalized");
     let body = state_body(&state, &execution, ExecutionStatus::Acquired);
-    process::spawn(state, execution);
     Ok((StatusCode::ACCEPTED, Json(body)).into_response())
 }
 
@@ -988,8 +708,16 @@ async fn execution_status(
     ApiPath((account_id, execution_id)): ApiPath<(String, String)>,
     headers: HeaderMap,
 ) -> Result<Json<ExecutionStateBody>, ApiError> {
-    authorize(&state, &headers, &account_id, &execution_id, true).await?;
-    let execution = load(&state, &account_id, &execution_id).await?;
+    let service = Executions::new(&state);
+    service
+        .access(
+            bearer_token(&headers)?,
+            &account_id,
+            &execution_id,
+            Takes::EitherToken,
+        )
+        .await?;
+    let execution = service.status(&account_id, &execution_id).await?;
     Ok(Json(state_body(&state, &execution, execution.status)))
 }
 
@@ -1020,16 +748,28 @@ async fn execution_details(
     ApiPath((account_id, execution_id)): ApiPath<(String, String)>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    authorize(&state, &headers, &account_id, &execution_id, false).await?;
-    let execution = load(&state, &account_id, &execution_id).await?;
-    if let (ExecutionStatus::Processed, Some(text)) = (execution.status, &execution.details) {
-        let document: Value = serde_json::from_str(text).map_err(|e| {
-            ApiError::internal(&PlatformError::Corrupt(format!(
-                "the details of workflow execution {execution_id}: {e}"
-            )))
-        })?;
-        return Ok(Json(document).into_response());
-    }
+    let service = Executions::new(&state);
+    service
+        .access(
+            bearer_token(&headers)?,
+            &account_id,
+            &execution_id,
+            Takes::StoreTokenOnly,
+        )
+        .await?;
+    let execution = match service.details(&account_id, &execution_id).await? {
+        Details::Processed(document) => {
+            return Ok((
+                [(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/json"),
+                )],
+                document,
+            )
+                .into_response());
+        }
+        Details::Pending(execution) => execution,
+    };
     Ok(Json(PendingDetails {
         workflow: PendingWorkflow {
             id: execution.id,

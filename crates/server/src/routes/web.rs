@@ -29,10 +29,11 @@ use super::ApiPath;
 use crate::AppState;
 use crate::auth::bearer_token;
 use crate::platform::clock::rfc3339_millis;
+use crate::platform::service::Executions;
 use crate::platform::storage::{self, Execution, ExecutionStatus, PartRecord};
 use crate::platform::token::TokenError;
 use crate::platform::upload::{self, UPLOAD_BODY_LIMIT};
-use crate::platform::{lifecycle, pool, process};
+use crate::platform::{lifecycle, pool};
 
 const PAGE: &str = include_str!("../../web/app.html");
 const STYLE: &str = include_str!("../../web/app.css");
@@ -405,19 +406,17 @@ async fn upload_part(
             uploaded_at,
         });
     }
-    for record in &records {
-        let stored =
-            storage::record_part(pool(&state.db), &execution.id, record, now.unix_timestamp())
-                .await
-                .map_err(WebError::server)?;
-        if !stored {
-            return Err(WebError::new(
-                StatusCode::CONFLICT,
-                9210,
-                "the session expired before the journey was finished",
-            )
-            .for_execution(&urls, &execution));
-        }
+    let stored = Executions::new(&state)
+        .record_parts(&execution, &records)
+        .await
+        .map_err(WebError::server)?;
+    if !stored {
+        return Err(WebError::new(
+            StatusCode::CONFLICT,
+            9210,
+            "the session expired before the journey was finished",
+        )
+        .for_execution(&urls, &execution));
     }
     tracing::info!(execution = %execution.id, credential = %credential.id, part = %part, facemap = facemap.is_some(), "web client part uploaded");
     Ok(Json(Uploaded {
@@ -463,32 +462,23 @@ async fn finalize(
             .map_err(WebError::server)?;
         execution.scenario = scenario.name;
     }
-    let now = state.clock().now();
-    let started_at = rfc3339_millis(now);
-    if !storage::start(
-        pool(&state.db),
-        &execution.id,
-        &started_at,
-        now.unix_timestamp(),
-    )
-    .await
-    .map_err(WebError::server)?
-    {
+    let redirect = urls
+        .success
+        .as_ref()
+        .map(|url| Redirect::to(url, &execution, "SUCCESS", None));
+    let Some(execution) = Executions::new(&state)
+        .begin_processing(execution.clone())
+        .await
+        .map_err(WebError::server)?
+    else {
         return Err(WebError::new(
             StatusCode::CONFLICT,
             9210,
             "the session expired before the journey was finished",
         )
         .for_execution(&urls, &execution));
-    }
-    execution.status = ExecutionStatus::Acquired;
-    execution.started_at = Some(started_at);
+    };
     tracing::info!(execution = %execution.id, scenario = %execution.scenario, "web client finalized; processing");
-    let redirect = urls
-        .success
-        .as_ref()
-        .map(|url| Redirect::to(url, &execution, "SUCCESS", None));
-    process::spawn(state, execution);
     Ok(Json(Finalized {
         status: ExecutionStatus::Acquired,
         redirect,

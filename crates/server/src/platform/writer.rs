@@ -1,0 +1,93 @@
+//! Group commit for the platform API's writes. Every account creation,
+//! part upload, finalize and completion goes through one writer task,
+//! which takes whatever writes are waiting (up to
+//! [`storage::MAX_WRITES_PER_TRANSACTION`]), applies them in one
+//! transaction and answers each after the commit: an acknowledged write is
+//! durable, and 32 concurrent requests share one fsync instead of queueing
+//! for the database's write lock one by one.
+//!
+//! Why: profiled at 32 connections on SQLite, account creation spent its
+//! time asleep in SQLite's busy handler (`clock_nanosleep`, 70 % of the
+//! wall time in syscalls) as eight pooled connections fought for the one
+//! write lock: 870 req/s, p99 358 ms. One writer has no one to fight.
+//!
+//! A failing write must not take its neighbours down: when a transaction
+//! fails, its writes are retried one by one, each in its own transaction,
+//! so only the failing one gets the error.
+
+use tokio::sync::{mpsc, oneshot};
+
+use super::PlatformError;
+use super::storage::{self, MAX_WRITES_PER_TRANSACTION, Write};
+use crate::db::Pool;
+
+/// How many writes may wait for the writer before callers wait to queue.
+const QUEUE: usize = 4096;
+
+struct Job {
+    write: Write,
+    done: oneshot::Sender<Result<bool, PlatformError>>,
+}
+
+/// The handle to the writer task. Cheap to clone; the task ends when the
+/// last handle is dropped, after finishing what was queued.
+#[derive(Debug, Clone)]
+pub struct Writer {
+    queue: mpsc::Sender<Job>,
+}
+
+impl std::fmt::Debug for Job {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.write.fmt(f)
+    }
+}
+
+impl Writer {
+    /// Starts the writer task on the current Tokio runtime.
+    pub fn start(pool: Pool) -> Writer {
+        let (queue, jobs) = mpsc::channel(QUEUE);
+        tokio::spawn(run(pool, jobs));
+        Writer { queue }
+    }
+
+    /// Applies `write`, answering once it is committed: whether it took
+    /// effect (see [`Write`]).
+    pub async fn write(&self, write: Write) -> Result<bool, PlatformError> {
+        let (done, answer) = oneshot::channel();
+        self.queue
+            .send(Job { write, done })
+            .await
+            .map_err(|_| PlatformError::WriterStopped)?;
+        answer.await.map_err(|_| PlatformError::WriterStopped)?
+    }
+}
+
+async fn run(pool: Pool, mut jobs: mpsc::Receiver<Job>) {
+    let mut batch: Vec<Job> = Vec::with_capacity(MAX_WRITES_PER_TRANSACTION);
+    while jobs.recv_many(&mut batch, MAX_WRITES_PER_TRANSACTION).await > 0 {
+        let writes: Vec<&Write> = batch.iter().map(|job| &job.write).collect();
+        match storage::apply(&pool, &writes).await {
+            Ok(applied) => {
+                for (job, took_effect) in batch.drain(..).zip(applied) {
+                    // The caller may have gone (its connection closed): the
+                    // write stands all the same.
+                    let _ = job.done.send(Ok(took_effect));
+                }
+            }
+            Err(error) if batch.len() == 1 => {
+                if let Some(job) = batch.pop() {
+                    let _ = job.done.send(Err(error));
+                }
+            }
+            Err(error) => {
+                tracing::warn!(%error, writes = batch.len(), "a grouped write failed; applying them one by one");
+                for job in batch.drain(..) {
+                    let alone = storage::apply(&pool, &[&job.write])
+                        .await
+                        .map(|applied| applied.first().copied().unwrap_or(false));
+                    let _ = job.done.send(alone);
+                }
+            }
+        }
+    }
+}
