@@ -3,9 +3,13 @@
 //! runtime, over keep-alive HTTP/1.1 connections (hyper's client
 //! connection, so the generator costs little of the 2 cores it shares).
 //!
-//! Prints requests/s with p50/p99 latency for GET of a published workflow,
-//! and whole platform journeys/s (create account, upload FRONT, BACK and
-//! FACE, finalize, poll status until PROCESSED, read the details).
+//! Prints requests/s with p50/p99 latency, beside the Prism mock server's
+//! figures on this machine and the goal (issue 17), for account creation
+//! (valid and refused), the details of a PROCESSED execution and GET of a
+//! published workflow; then whole platform journeys/s at 32 connections
+//! (create account, upload FRONT, BACK and FACE, finalize, poll status
+//! until PROCESSED, read the details). The same endpoints measured with
+//! wrk against a release `idflow serve`: `benches/platform-wrk.sh`.
 //!
 //! `cargo bench -p idflow-server --bench load` (IDFLOW_LOAD_SECONDS to
 //! change the 5 s per measurement).
@@ -23,8 +27,6 @@ use tokio::runtime::Runtime;
 use tokio::sync::oneshot;
 
 const CONNECTIONS: usize = 32;
-const GOAL_RPS: f64 = 20_000.0;
-const GOAL_P99_MS: f64 = 10.0;
 
 fn runtime(threads: usize) -> Runtime {
     tokio::runtime::Builder::new_multi_thread()
@@ -110,17 +112,17 @@ impl Figures {
     }
 }
 
-/// GET of published workflow 10011 version 1 on every connection for the
-/// measurement time.
-async fn load_published_get(
+/// `make()` sent on every one of [`CONNECTIONS`] keep-alive connections for
+/// `duration`; an answer other than `expected` counts as an error.
+async fn load_requests(
     addr: std::net::SocketAddr,
-    token: String,
+    make: std::sync::Arc<dyn Fn() -> Request<Full<Bytes>> + Send + Sync>,
+    expected: StatusCode,
     duration: Duration,
 ) -> Figures {
-    let uri = "/api/store/v1/workflows/10011/versions/1";
     let mut workers = Vec::new();
     for _ in 0..CONNECTIONS {
-        let token = token.clone();
+        let make = std::sync::Arc::clone(&make);
         workers.push(tokio::spawn(async move {
             let mut sender = connect(addr).await;
             let mut figures = Figures {
@@ -131,18 +133,12 @@ async fn load_published_get(
             };
             let start = Instant::now();
             while start.elapsed() < duration {
-                let request = Request::builder()
-                    .method(Method::GET)
-                    .uri(uri)
-                    .header("host", "127.0.0.1")
-                    .header("authorization", format!("Bearer {token}"))
-                    .body(Full::new(Bytes::new()))
-                    .expect("request");
+                let request = make();
                 let sent = Instant::now();
                 let (status, body) = send(&mut sender, request).await;
                 let took = sent.elapsed();
                 figures.count += 1;
-                if status != StatusCode::OK || body.is_empty() {
+                if status != expected || body.is_empty() {
                     figures.errors += 1;
                 }
                 figures
@@ -159,6 +155,53 @@ async fn load_published_get(
     }
     Figures::merge(parts)
 }
+
+/// What the Prism mock server (5.14) did on this machine with the same
+/// bodies, wrk -t2 -c32 (issue 17), and the goal for idflow.
+struct Peer {
+    prism_rps: f64,
+    prism_p99_ms: f64,
+    goal_rps: f64,
+    goal_p99_ms: f64,
+}
+
+/// Prints one endpoint's figures beside Prism's and the goal.
+fn report(name: &str, figures: &Figures, peer: &Peer) {
+    let rps = figures.rate();
+    let p99 = figures.percentile_ms(0.99);
+    println!(
+        "{name}, {CONNECTIONS} connections, {:.1} s: {rps:.0} req/s, p50 {:.2} ms, p99 {p99:.2} ms, errors {} of {}",
+        figures.elapsed.as_secs_f64(),
+        figures.percentile_ms(0.50),
+        figures.errors,
+        figures.count,
+    );
+    let prism = if peer.prism_rps > 0.0 {
+        format!(
+            "Prism {:.0} req/s, p99 {:.0} ms: {:.1}x the requests/s, p99 {:.1}x lower",
+            peer.prism_rps,
+            peer.prism_p99_ms,
+            rps / peer.prism_rps,
+            peer.prism_p99_ms / p99,
+        )
+    } else {
+        "Prism: no such endpoint".to_owned()
+    };
+    println!(
+        "  {prism}; goal >= {:.0} req/s with p99 < {} ms: {}",
+        peer.goal_rps,
+        peer.goal_p99_ms,
+        if rps >= peer.goal_rps && p99 < peer.goal_p99_ms && figures.errors == 0 {
+            "met"
+        } else {
+            "NOT met"
+        },
+    );
+}
+
+const ACCOUNT_BODY: &str = r#"{"customerInternalReference":"load","userReference":"scenario:ALL_PASS","workflowDefinition":{"key":10011}}"#;
+/// Refused with 400 (a field is missing): the request path without a write.
+const INVALID_ACCOUNT_BODY: &str = r#"{"userReference":"scenario:ALL_PASS","workflowDefinition":{"key":10011}}"#;
 
 /// A part upload body: multipart/form-data with one `file` (a tiny PNG).
 fn part_body(boundary: &str) -> Bytes {
@@ -289,6 +332,46 @@ async fn journey(sender: &mut SendRequest<Full<Bytes>>, token: &str) -> Option<u
     (status == StatusCode::OK && json(&body)["decision"]["type"] == "PASSED").then_some(requests)
 }
 
+/// The details path of a PROCESSED execution (a whole journey first).
+async fn processed_execution(sender: &mut SendRequest<Full<Bytes>>, token: &str) -> String {
+    let (status, body) = send(
+        sender,
+        request(
+            Method::POST,
+            "/api/v1/accounts",
+            token,
+            Bytes::from_static(ACCOUNT_BODY.as_bytes()),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let account = json(&body);
+    let execution = path_of(
+        account["workflowExecution"]["credentials"][0]["api"]["workflowExecution"]
+            .as_str()
+            .expect("execution URL"),
+    )
+    .to_owned();
+    let (status, _) = send(
+        sender,
+        request(Method::PUT, &execution, token, Bytes::new()),
+    )
+    .await;
+    assert!(status.is_success());
+    loop {
+        let (status, body) = send(
+            sender,
+            request(Method::GET, &execution, token, Bytes::new()),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        if json(&body)["decision"].is_object() {
+            return execution;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
 /// Whole journeys on `connections` connections for the measurement time;
 /// `count` is journeys, latencies are per journey.
 async fn load_journeys(
@@ -357,41 +440,112 @@ fn main() {
 
     let client_runtime = runtime(2);
     let duration = seconds();
+    let published = {
+        let token = token.clone();
+        std::sync::Arc::new(move || {
+            request(
+                Method::GET,
+                "/api/store/v1/workflows/10011/versions/1",
+                &token,
+                Bytes::new(),
+            )
+        })
+    };
     // Warm-up (connections, caches, allocator).
-    client_runtime.block_on(load_published_get(
+    client_runtime.block_on(load_requests(
         addr,
-        token.clone(),
+        published.clone(),
+        StatusCode::OK,
         Duration::from_millis(500),
     ));
-    let get = client_runtime.block_on(load_published_get(addr, token.clone(), duration));
-    println!(
-        "GET published workflow (10011 v1), {CONNECTIONS} connections, {:.1} s: {:.0} req/s, p50 {:.2} ms, p99 {:.2} ms, errors {} of {}",
-        get.elapsed.as_secs_f64(),
-        get.rate(),
-        get.percentile_ms(0.50),
-        get.percentile_ms(0.99),
-        get.errors,
-        get.count,
-    );
-    println!(
-        "  goal > {GOAL_RPS:.0} req/s and p99 < {GOAL_P99_MS} ms: {}; Prism mock server on this machine: ~1,000 req/s, p99 ~100 ms ({:.0}x the requests/s)",
-        if get.rate() > GOAL_RPS && get.percentile_ms(0.99) < GOAL_P99_MS {
-            "met"
-        } else {
-            "NOT met"
+
+    let accounts = {
+        let token = token.clone();
+        std::sync::Arc::new(move || {
+            request(
+                Method::POST,
+                "/api/v1/accounts",
+                &token,
+                Bytes::from_static(ACCOUNT_BODY.as_bytes()),
+            )
+        })
+    };
+    let created = client_runtime.block_on(load_requests(addr, accounts, StatusCode::OK, duration));
+    report(
+        "POST /api/v1/accounts (valid)",
+        &created,
+        &Peer {
+            prism_rps: 908.0,
+            prism_p99_ms: 133.0,
+            goal_rps: 20_000.0,
+            goal_p99_ms: 10.0,
         },
-        get.rate() / 1_000.0,
     );
 
-    let journey_connections = 8;
+    let invalid = {
+        let token = token.clone();
+        std::sync::Arc::new(move || {
+            request(
+                Method::POST,
+                "/api/v1/accounts",
+                &token,
+                Bytes::from_static(INVALID_ACCOUNT_BODY.as_bytes()),
+            )
+        })
+    };
+    let refused =
+        client_runtime.block_on(load_requests(addr, invalid, StatusCode::BAD_REQUEST, duration));
+    report(
+        "POST /api/v1/accounts (invalid)",
+        &refused,
+        &Peer {
+            prism_rps: 1_080.0,
+            prism_p99_ms: 100.0,
+            goal_rps: 10_800.0,
+            goal_p99_ms: 10.0,
+        },
+    );
+
+    let details_path = client_runtime.block_on(async {
+        let mut sender = connect(addr).await;
+        processed_execution(&mut sender, &token).await
+    });
+    let details = {
+        let token = token.clone();
+        std::sync::Arc::new(move || request(Method::GET, &details_path, &token, Bytes::new()))
+    };
+    let read = client_runtime.block_on(load_requests(addr, details, StatusCode::OK, duration));
+    report(
+        "GET execution details (PROCESSED)",
+        &read,
+        &Peer {
+            prism_rps: 927.0,
+            prism_p99_ms: 140.0,
+            goal_rps: 30_000.0,
+            goal_p99_ms: 5.0,
+        },
+    );
+
+    let get = client_runtime.block_on(load_requests(addr, published, StatusCode::OK, duration));
+    report(
+        "GET published workflow (10011 v1, store API)",
+        &get,
+        &Peer {
+            prism_rps: 0.0,
+            prism_p99_ms: 0.0,
+            goal_rps: 20_000.0,
+            goal_p99_ms: 10.0,
+        },
+    );
+
     let (journeys, requests) = client_runtime.block_on(load_journeys(
         addr,
         token.clone(),
-        journey_connections,
+        CONNECTIONS,
         duration,
     ));
     println!(
-        "Platform journeys (create, 3 uploads, finalize, status until PROCESSED, details), {journey_connections} concurrent, {:.1} s: {:.0} journeys/s ({:.0} req/s), journey p50 {:.2} ms, p99 {:.2} ms, failed {} of {}",
+        "Platform journeys (create, 3 uploads, finalize, status until PROCESSED, details), {CONNECTIONS} concurrent, {:.1} s: {:.0} journeys/s ({:.0} req/s), journey p50 {:.2} ms, p99 {:.2} ms, failed {} of {}",
         journeys.elapsed.as_secs_f64(),
         journeys.rate(),
         requests as f64 / journeys.elapsed.as_secs_f64(),
@@ -399,6 +553,14 @@ fn main() {
         journeys.percentile_ms(0.99),
         journeys.errors,
         journeys.count,
+    );
+    println!(
+        "  goal >= 1,000 journeys/s: {}",
+        if journeys.rate() >= 1_000.0 && journeys.errors == 0 {
+            "met"
+        } else {
+            "NOT met"
+        }
     );
 
     let _ = stop.send(());
