@@ -187,7 +187,7 @@ fn acknowledged_platform_writes_survive_sigkill_mid_burst() {
         .trim()
         .to_owned();
 
-    let mut random = Random(0x1D_F10A_17);
+    let mut random = Random(0x1DF1_0A17);
     let acknowledged = Arc::new(Mutex::new(Acknowledged::default()));
     for round in 0..ROUNDS {
         let port = free_port();

@@ -201,7 +201,8 @@ fn report(name: &str, figures: &Figures, peer: &Peer) {
 
 const ACCOUNT_BODY: &str = r#"{"customerInternalReference":"load","userReference":"scenario:ALL_PASS","workflowDefinition":{"key":10011}}"#;
 /// Refused with 400 (a field is missing): the request path without a write.
-const INVALID_ACCOUNT_BODY: &str = r#"{"userReference":"scenario:ALL_PASS","workflowDefinition":{"key":10011}}"#;
+const INVALID_ACCOUNT_BODY: &str =
+    r#"{"userReference":"scenario:ALL_PASS","workflowDefinition":{"key":10011}}"#;
 
 /// A part upload body: multipart/form-data with one `file` (a tiny PNG).
 fn part_body(boundary: &str) -> Bytes {
@@ -493,8 +494,12 @@ fn main() {
             )
         })
     };
-    let refused =
-        client_runtime.block_on(load_requests(addr, invalid, StatusCode::BAD_REQUEST, duration));
+    let refused = client_runtime.block_on(load_requests(
+        addr,
+        invalid,
+        StatusCode::BAD_REQUEST,
+        duration,
+    ));
     report(
         "POST /api/v1/accounts (invalid)",
         &refused,
@@ -538,12 +543,8 @@ fn main() {
         },
     );
 
-    let (journeys, requests) = client_runtime.block_on(load_journeys(
-        addr,
-        token.clone(),
-        CONNECTIONS,
-        duration,
-    ));
+    let (journeys, requests) =
+        client_runtime.block_on(load_journeys(addr, token.clone(), CONNECTIONS, duration));
     println!(
         "Platform journeys (create, 3 uploads, finalize, status until PROCESSED, details), {CONNECTIONS} concurrent, {:.1} s: {:.0} journeys/s ({:.0} req/s), journey p50 {:.2} ms, p99 {:.2} ms, failed {} of {}",
         journeys.elapsed.as_secs_f64(),
