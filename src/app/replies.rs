@@ -2,6 +2,7 @@
 //! each request (show the draft, mark it saved, publish after saving,
 //! move to the new store) or the dialog that says why it failed.
 
+use idflow_store::policy::Refusal;
 use std::path::PathBuf;
 
 use idflow_core::Workflow;
@@ -329,11 +330,11 @@ impl IdflowApp {
     /// server end in the dialogs for them; the edits stay open.
     fn write_failed(&mut self, error: &StoreError) {
         match error {
-            StoreError::Conflict {
+            StoreError::Policy(Refusal::Conflict {
                 key,
                 expected,
                 current,
-            } => {
+            }) => {
                 self.dialog = Some(Dialog::Conflict {
                     key: *key,
                     expected: *expected,

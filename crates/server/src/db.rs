@@ -12,6 +12,7 @@
 //! as numbered parameters); [`on_pool!`] writes a body once and compiles it
 //! for each backend's pool.
 
+use idflow_store::policy::{self, Refusal};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -21,7 +22,6 @@ use std::time::{Duration, Instant};
 use idflow_core::Workflow;
 use idflow_core::catalog::FIRST_CUSTOM_KEY;
 use idflow_core::format::{Format, parse_workflow, to_text};
-use idflow_core::lint::{LintReport, lint};
 use idflow_core::model::FORMAT_VERSION;
 use idflow_store::{
     DuplicatedFrom, Origin, Revision, Status, StoreError, VersionInfo, WorkflowSummary,
@@ -98,10 +98,10 @@ macro_rules! insert_workflow {
 
 #[derive(Debug, Error)]
 pub enum DbError {
-    #[error("workflow {key} does not exist in this store")]
-    NotFound { key: u32 },
-    #[error("workflow {key} has no comment {id}")]
-    CommentNotFound { key: u32, id: u64 },
+    /// Refused by the store's rules (`idflow_store::policy`), the same as
+    /// the local store's.
+    #[error(transparent)]
+    Policy(#[from] Refusal),
     #[error("comment {id} of workflow {key} was published with v{version}: it is read-only")]
     CommentCarried { key: u32, id: u64, version: u32 },
     #[error(
@@ -114,20 +114,6 @@ pub enum DbError {
         revision: Revision,
         author: String,
     },
-    #[error("workflow {key} has no version {version}")]
-    VersionNotFound { key: u32, version: u32 },
-    #[error(
-        "workflow {key} changed since revision {expected} (it is now at revision {current}): reload it and apply your change again"
-    )]
-    Conflict {
-        key: u32,
-        expected: Revision,
-        current: Revision,
-    },
-    #[error("workflow {key} is a Global workflow and read-only: duplicate it to customise it")]
-    ReadOnly { key: u32 },
-    #[error("workflow {key} cannot be published: {} lint error(s) remain", report.errors().count())]
-    LintErrors { key: u32, report: LintReport },
     #[error("the workflow cannot be stored: {message}")]
     Unwritable { message: String },
     #[error(
@@ -521,8 +507,8 @@ impl Db {
         .fetch_optional(p)
         .await?);
         match origin {
-            None => Err(DbError::NotFound { key }),
-            Some(_) => Err(DbError::ReadOnly { key }),
+            None => Err(DbError::Policy(Refusal::NotFound { key })),
+            Some(_) => Err(DbError::Policy(Refusal::ReadOnly { key })),
         }
     }
 
@@ -588,7 +574,7 @@ impl Db {
         .bind(i64::from(key))
         .fetch_optional(p)
         .await?)
-        .ok_or(DbError::NotFound { key })?;
+        .ok_or(DbError::Policy(Refusal::NotFound { key }))?;
         let duplicated_from = match row.duplicated_from_key {
             Some(from) => Some(DuplicatedFrom {
                 key: key_of(from)?,
@@ -641,7 +627,7 @@ impl Db {
         .bind(i64::from(key))
         .fetch_optional(p)
         .await?);
-        let (_, latest) = row.ok_or(DbError::NotFound { key })?;
+        let (_, latest) = row.ok_or(DbError::Policy(Refusal::NotFound { key }))?;
         let latest = latest.map(|number| number_of(key, number)).transpose()?;
         let mut remember = self.latest.write().unwrap_or_else(|p| p.into_inner());
         if remember.publishes == publishes {
@@ -666,10 +652,10 @@ impl Db {
         .bind(i64::from(number))
         .fetch_optional(p)
         .await?)
-        .ok_or(DbError::VersionNotFound {
+        .ok_or(DbError::Policy(Refusal::VersionNotFound {
             key,
             version: number,
-        })?;
+        }))?;
         let content = row.content.take().unwrap_or_default();
         let info = version_info(key, row)?;
         let actual = sha256_hex(content.as_bytes());
@@ -804,29 +790,18 @@ impl Db {
         .bind(i64::from(key))
         .fetch_optional(p)
         .await?)
-        .ok_or(DbError::NotFound { key })?;
+        .ok_or(DbError::Policy(Refusal::NotFound { key }))?;
         let origin = origin_of(key, row.origin)?;
         let current = revision_of(key, row.revision)?;
-        if origin == Origin::Global {
-            return Err(DbError::ReadOnly { key });
-        }
+        policy::may_change(key, origin)?;
         let wanted = base.unwrap_or(current);
         if let Some(done) = self.version_of_revision(key, wanted).await? {
             return Ok((done, false));
         }
-        if wanted != current {
-            return Err(DbError::Conflict {
-                key,
-                expected: wanted,
-                current,
-            });
-        }
+        policy::check_revision(key, wanted, current)?;
         let text = row.draft;
         let draft = parse_stored(key, "the draft", &text)?;
-        let report = lint(&draft);
-        if report.has_errors() {
-            return Err(DbError::LintErrors { key, report });
-        }
+        policy::may_publish(key, &draft)?;
         let draft_author = self.draft_author(key).await?;
         let approvers = self.approvers(key, current, &draft_author).await?;
         if require_approval && approvers.is_empty() {
@@ -931,17 +906,11 @@ impl Db {
         number: u32,
         base: Revision,
     ) -> Result<Revision, DbError> {
-        let (origin, current) = self.facts(key).await?.ok_or(DbError::NotFound { key })?;
-        if origin == Origin::Global {
-            return Err(DbError::ReadOnly { key });
-        }
-        if base != current {
-            return Err(DbError::Conflict {
-                key,
-                expected: base,
-                current,
-            });
-        }
+        let (origin, current) = self
+            .facts(key)
+            .await?
+            .ok_or(DbError::Policy(Refusal::NotFound { key }))?;
+        policy::may_write(key, origin, current, Some(base))?;
         let mut workflow = self.version(key, number).await?.workflow;
         workflow.key = key;
         let (workflow, text) = canonical(&workflow)?;
@@ -960,19 +929,11 @@ impl Db {
 
     /// Copies a version (or the draft) into a new custom workflow.
     pub async fn duplicate(&self, key: u32, version: Option<u32>) -> Result<u32, DbError> {
-        let (mut workflow, name) = match version {
-            None => {
-                let workflow = self.draft(key).await?.workflow;
-                let name = format!("Copy of {}", workflow.name);
-                (workflow, name)
-            }
-            Some(number) => {
-                let workflow = self.version(key, number).await?.workflow;
-                let name = format!("Copy of {} (v{number})", workflow.name);
-                (workflow, name)
-            }
+        let mut workflow = match version {
+            None => self.draft(key).await?.workflow,
+            Some(number) => self.version(key, number).await?.workflow,
         };
-        workflow.name = name;
+        workflow.name = policy::copy_name(&workflow.name, version);
         self.create(&workflow, Some(DuplicatedFrom { key, version }))
             .await
     }
@@ -1066,7 +1027,9 @@ impl Db {
         .bind(i64::from(key))
         .fetch_optional(p)
         .await?);
-        found.map(|_| ()).ok_or(DbError::NotFound { key })
+        found
+            .map(|_| ())
+            .ok_or(DbError::Policy(Refusal::NotFound { key }))
     }
 
     /// The origin and revision of `key`, if it exists.
@@ -1086,12 +1049,16 @@ impl Db {
     /// grow, so a refused write's base is never the current one again.
     async fn refusal(&self, key: u32, base: Option<Revision>) -> DbError {
         match self.facts(key).await {
-            Ok(None) => DbError::NotFound { key },
-            Ok(Some((Origin::Global, _))) => DbError::ReadOnly { key },
-            Ok(Some((Origin::Custom, current))) => DbError::Conflict {
-                key,
-                expected: base.unwrap_or(current),
-                current,
+            Ok(None) => DbError::Policy(Refusal::NotFound { key }),
+            // The write matched no row: the rules say why (a base equal to
+            // the current revision was raced by a write that then lost).
+            Ok(Some((origin, current))) => match policy::may_write(key, origin, current, base) {
+                Err(refusal) => DbError::Policy(refusal),
+                Ok(()) => DbError::Policy(Refusal::Conflict {
+                    key,
+                    expected: base.unwrap_or(current),
+                    current,
+                }),
             },
             Err(e) => e,
         }

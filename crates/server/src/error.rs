@@ -6,6 +6,7 @@ use axum::Json;
 use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use idflow_store::policy::Refusal;
 use idflow_store::wire::ErrorBody;
 use serde_json::{Value, json};
 
@@ -96,24 +97,26 @@ impl From<DbError> for ApiError {
     fn from(error: DbError) -> ApiError {
         let message = error.to_string();
         match error {
-            DbError::NotFound { key } => {
+            DbError::Policy(Refusal::NotFound { key }) => {
                 ApiError::not_found(message).with_details(json!({ "key": key }))
             }
-            DbError::VersionNotFound { key, version } => {
+            DbError::Policy(Refusal::VersionNotFound { key, version }) => {
                 ApiError::not_found(message).with_details(json!({ "key": key, "version": version }))
             }
-            DbError::Conflict {
+            DbError::Policy(Refusal::Conflict {
                 key,
                 expected,
                 current,
-            } => ApiError::new(StatusCode::CONFLICT, "CONFLICT", message).with_details(json!({
+            }) => ApiError::new(StatusCode::CONFLICT, "CONFLICT", message).with_details(json!({
                 "key": key,
                 "expected_revision": expected,
                 "current_revision": current,
             })),
-            DbError::ReadOnly { key } => ApiError::new(StatusCode::FORBIDDEN, "READ_ONLY", message)
-                .with_details(json!({ "key": key })),
-            DbError::LintErrors { key, report } => {
+            DbError::Policy(Refusal::ReadOnly { key }) => {
+                ApiError::new(StatusCode::FORBIDDEN, "READ_ONLY", message)
+                    .with_details(json!({ "key": key }))
+            }
+            DbError::Policy(Refusal::LintErrors { key, report }) => {
                 ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "LINT_ERRORS", message)
                     .with_details(json!({ "key": key, "findings": report.findings }))
             }
@@ -127,7 +130,7 @@ impl From<DbError> for ApiError {
             DbError::KeysExhausted => {
                 ApiError::new(StatusCode::INSUFFICIENT_STORAGE, "KEYS_EXHAUSTED", message)
             }
-            DbError::CommentNotFound { key, id } => {
+            DbError::Policy(Refusal::CommentNotFound { key, id }) => {
                 ApiError::not_found(message).with_details(json!({ "key": key, "comment": id }))
             }
             DbError::CommentCarried { key, id, version } => {

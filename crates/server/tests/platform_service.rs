@@ -183,7 +183,11 @@ async fn a_journey_through_the_service_and_its_refusals() {
         )
         .await
     {
-        Err(Refusal::Store(idflow_server::DbError::NotFound { key })) => assert_eq!(key, 99999),
+        Err(Refusal::Store(idflow_server::DbError::Policy(
+            idflow_store::policy::Refusal::NotFound { key },
+        ))) => {
+            assert_eq!(key, 99999)
+        }
         other => panic!("expected NotFound, got {other:?}"),
     }
     let custom = idflow_core::Workflow::new(0, "Never published");

@@ -5,6 +5,7 @@
 
 mod common;
 
+use idflow_store::policy::Refusal;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -94,11 +95,11 @@ async fn the_whole_life_of_a_custom_workflow_through_the_client() {
         let mut stale = renamed.clone();
         stale.name = "Stale".to_owned();
         match designer.save_draft(key, &stale, 1) {
-            Err(StoreError::Conflict {
+            Err(StoreError::Policy(Refusal::Conflict {
                 key: k,
                 expected: 1,
                 current: 2,
-            }) => assert_eq!(k, key),
+            })) => assert_eq!(k, key),
             other => panic!("expected Conflict 1 -> 2, got {other:?}"),
         }
         assert_eq!(designer.draft(key).expect("draft").workflow.name, "Renamed");
@@ -112,11 +113,11 @@ async fn the_whole_life_of_a_custom_workflow_through_the_client() {
         }
         assert!(designer.history(key).expect("history").is_empty());
         match publisher.publish(key, Some(1)) {
-            Err(StoreError::Conflict {
+            Err(StoreError::Policy(Refusal::Conflict {
                 expected: 1,
                 current: 2,
                 ..
-            }) => {}
+            })) => {}
             other => panic!("expected a stale publish to conflict, got {other:?}"),
         }
         let v1 = publisher.publish(key, Some(2)).expect("publish");
@@ -137,7 +138,10 @@ async fn the_whole_life_of_a_custom_workflow_through_the_client() {
         assert_eq!(summary.origin, Origin::Custom);
         assert!(matches!(
             publisher.version(key, 2),
-            Err(StoreError::VersionNotFound { version: 2, .. })
+            Err(StoreError::Policy(Refusal::VersionNotFound {
+                version: 2,
+                ..
+            }))
         ));
 
         // `publish(key, None)` publishes whatever the draft is.
@@ -153,16 +157,19 @@ async fn the_whole_life_of_a_custom_workflow_through_the_client() {
         assert_eq!(draft.revision, 4);
         assert_eq!(draft.workflow, versioned.workflow);
         match designer.restore(key, 1, 3) {
-            Err(StoreError::Conflict {
+            Err(StoreError::Policy(Refusal::Conflict {
                 expected: 3,
                 current: 4,
                 ..
-            }) => {}
+            })) => {}
             other => panic!("expected a stale restore to conflict, got {other:?}"),
         }
         assert!(matches!(
             designer.restore(key, 9, 4),
-            Err(StoreError::VersionNotFound { version: 9, .. })
+            Err(StoreError::Policy(Refusal::VersionNotFound {
+                version: 9,
+                ..
+            }))
         ));
 
         // Duplicate a version and the draft into new custom workflows.
@@ -178,21 +185,24 @@ async fn the_whole_life_of_a_custom_workflow_through_the_client() {
         );
         assert!(matches!(
             designer.duplicate(key, Some(7)),
-            Err(StoreError::VersionNotFound { version: 7, .. })
+            Err(StoreError::Policy(Refusal::VersionNotFound {
+                version: 7,
+                ..
+            }))
         ));
 
         // Unknown keys.
         assert!(matches!(
             designer.draft(999_999),
-            Err(StoreError::NotFound { key: 999_999 })
+            Err(StoreError::Policy(Refusal::NotFound { key: 999_999 }))
         ));
         assert!(matches!(
             designer.history(999_999),
-            Err(StoreError::NotFound { key: 999_999 })
+            Err(StoreError::Policy(Refusal::NotFound { key: 999_999 }))
         ));
         assert!(matches!(
             designer.save_draft(999_999, &saved, 1),
-            Err(StoreError::NotFound { key: 999_999 })
+            Err(StoreError::Policy(Refusal::NotFound { key: 999_999 }))
         ));
     })
     .await;
@@ -206,8 +216,8 @@ async fn publishing_a_draft_with_lint_errors_reports_the_findings() {
     blocking(move || {
         let key = store.create(workflow(LINT_ERRORS)).expect("create");
         match store.publish(key, Some(1)) {
-            Err(e @ StoreError::LintErrors { .. }) => {
-                let StoreError::LintErrors { key: k, report } = &e else {
+            Err(e @ StoreError::Policy(Refusal::LintErrors { .. })) => {
+                let StoreError::Policy(Refusal::LintErrors { key: k, report }) = &e else {
                     unreachable!()
                 };
                 assert_eq!(*k, key);
@@ -238,15 +248,15 @@ async fn global_workflows_are_read_only_through_the_client() {
         assert_eq!(global.revision, 1);
         assert!(matches!(
             store.save_draft(10011, &global.workflow, 1),
-            Err(StoreError::ReadOnly { key: 10011 })
+            Err(StoreError::Policy(Refusal::ReadOnly { key: 10011 }))
         ));
         assert!(matches!(
             store.publish(10011, None),
-            Err(StoreError::ReadOnly { key: 10011 })
+            Err(StoreError::Policy(Refusal::ReadOnly { key: 10011 }))
         ));
         assert!(matches!(
             store.restore(10011, 1, 1),
-            Err(StoreError::ReadOnly { key: 10011 })
+            Err(StoreError::Policy(Refusal::ReadOnly { key: 10011 }))
         ));
         assert_eq!(store.history(10011).expect("history").len(), 1);
         let copy = store.duplicate(10011, Some(1)).expect("duplicate");
@@ -359,11 +369,11 @@ async fn archive_and_unarchive_round_trip_on_the_server() {
         ));
         assert!(matches!(
             store.set_archived(10011, true),
-            Err(StoreError::ReadOnly { key: 10011 })
+            Err(StoreError::Policy(Refusal::ReadOnly { key: 10011 }))
         ));
         assert!(matches!(
             store.set_archived(299_999, true),
-            Err(StoreError::NotFound { key: 299_999 })
+            Err(StoreError::Policy(Refusal::NotFound { key: 299_999 }))
         ));
 
         store.set_archived(key, false).expect("unarchive");
@@ -400,7 +410,7 @@ async fn a_version_keeps_its_note_and_the_token_name_as_author() {
         let long = "x".repeat(idflow_store::MAX_NOTE_CHARS + 1);
         assert!(matches!(
             store.publish_with_note(key, None, &long),
-            Err(StoreError::NoteTooLong { .. })
+            Err(StoreError::Policy(Refusal::NoteTooLong { .. }))
         ));
     })
     .await;
@@ -478,7 +488,7 @@ async fn four_eyes_publishing_and_the_audit_trail() {
         ));
         assert!(matches!(
             as_bob.approve(key, revision),
-            Err(StoreError::Conflict { .. })
+            Err(StoreError::Policy(Refusal::Conflict { .. }))
         ));
         as_bob.approve(key, later).expect("approve the new revision");
         let v1 = as_alice
@@ -571,7 +581,7 @@ async fn comments_on_the_server_survive_saves_and_go_with_the_version() {
         ));
         assert!(matches!(
             store.set_resolved(key, 9, true),
-            Err(StoreError::NotFound { .. } | StoreError::Server { .. })
+            Err(StoreError::Policy(Refusal::NotFound { .. }) | StoreError::Server { .. })
         ));
         key
     })

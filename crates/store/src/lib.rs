@@ -4,13 +4,15 @@
 
 pub mod files;
 pub mod local;
+pub mod policy;
 pub mod recovery;
 pub mod remote;
 mod store;
 pub mod wire;
 
 pub use local::{DuplicatedFrom, LocalStore, os_user, standard_workflows};
+pub use policy::{check_comment, check_note};
 pub use store::{
     Comment, Draft, MAX_COMMENT_CHARS, MAX_NOTE_CHARS, Origin, Revision, Status, Store, StoreError,
-    VersionInfo, Versioned, WorkflowSummary, check_comment, check_note,
+    VersionInfo, Versioned, WorkflowSummary,
 };

@@ -1,7 +1,7 @@
+use crate::policy::Refusal;
 use std::path::PathBuf;
 
 use idflow_core::Workflow;
-use idflow_core::lint::LintReport;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
@@ -137,58 +137,14 @@ pub const MAX_COMMENT_CHARS: usize = 4000;
 /// The longest publish note accepted, in characters.
 pub const MAX_NOTE_CHARS: usize = 2000;
 
-/// A comment's text as kept: trimmed; refused when empty or too long. One
-/// rule for the local store and the server.
-pub fn check_comment(text: &str) -> Result<String, StoreError> {
-    let text = text.trim();
-    if text.is_empty() || text.chars().count() > MAX_COMMENT_CHARS {
-        return Err(StoreError::BadComment);
-    }
-    Ok(text.to_owned())
-}
-
-/// Refuses a note too long to be one (a pasted file, say).
-pub fn check_note(note: &str) -> Result<(), StoreError> {
-    let chars = note.chars().count();
-    if chars > MAX_NOTE_CHARS {
-        return Err(StoreError::NoteTooLong { chars });
-    }
-    Ok(())
-}
-
 #[derive(Debug, Error)]
 pub enum StoreError {
-    #[error("workflow {key} has no comment {id}")]
-    CommentNotFound { key: u32, id: u64 },
-    #[error(
-        "a comment says something: it is empty, or longer than {} characters",
-        MAX_COMMENT_CHARS
-    )]
-    BadComment,
+    /// Refused by the store's rules (`policy`), the same in every store.
+    #[error(transparent)]
+    Policy(#[from] Refusal),
     /// The server refused for a reason of its own rules (four eyes).
     #[error("{message}")]
     Refused { message: String },
-    #[error(
-        "the publish note has {chars} characters; at most {} are kept: say what changed and why in a few lines",
-        MAX_NOTE_CHARS
-    )]
-    NoteTooLong { chars: usize },
-    #[error("workflow {key} does not exist in this store")]
-    NotFound { key: u32 },
-    #[error("workflow {key} has no version {version}")]
-    VersionNotFound { key: u32, version: u32 },
-    #[error(
-        "workflow {key} changed since revision {expected} (it is now at revision {current}): reload it and apply your change again"
-    )]
-    Conflict {
-        key: u32,
-        expected: Revision,
-        current: Revision,
-    },
-    #[error("workflow {key} is a Global workflow and read-only: duplicate it to customise it")]
-    ReadOnly { key: u32 },
-    #[error("workflow {key} cannot be published: {} lint error(s) remain", report.errors().count())]
-    LintErrors { key: u32, report: LintReport },
     #[error("{}{}: {message}; the file was left untouched", path.display(), line.map(|l| format!(":{l}")).unwrap_or_default())]
     Corrupt {
         path: PathBuf,

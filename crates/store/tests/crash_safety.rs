@@ -4,6 +4,7 @@
 //! opens and publishes (issue 13). The SIGKILL loop is in the root crate's
 //! `tests/store_crash.rs` (it needs the `idflow` binary).
 
+use idflow_store::policy::Refusal;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Barrier};
@@ -76,7 +77,7 @@ fn publishing_a_revision_twice_answers_the_same_version() {
         .save_draft(key, &sample(), unpublished)
         .expect("save again");
     match store.publish(key, Some(unpublished)) {
-        Err(StoreError::Conflict { .. }) => {}
+        Err(StoreError::Policy(Refusal::Conflict { .. })) => {}
         other => panic!("expected Conflict, got {other:?}"),
     }
 }

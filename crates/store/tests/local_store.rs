@@ -1,6 +1,7 @@
 //! The local directory store: seeding, keys, revisions, publishing,
 //! integrity, corrupt files, duplicates, restore and the write lock.
 
+use idflow_store::policy::Refusal;
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -258,11 +259,11 @@ fn save_draft_with_a_stale_base_is_a_conflict_and_changes_nothing() {
 
     w.name = "second, based on revision 1".to_owned();
     match store.save_draft(key, &w, 1) {
-        Err(StoreError::Conflict {
+        Err(StoreError::Policy(Refusal::Conflict {
             key: k,
             expected: 1,
             current: 2,
-        }) => assert_eq!(k, key),
+        })) => assert_eq!(k, key),
         other => panic!("expected Conflict, got {other:?}"),
     }
     assert_eq!(fs::read(draft_path(dir.path(), key)).unwrap(), before);
@@ -276,15 +277,15 @@ fn global_workflows_are_read_only() {
     let draft = store.draft(10011).unwrap();
     assert!(matches!(
         store.save_draft(10011, &draft.workflow, draft.revision),
-        Err(StoreError::ReadOnly { key: 10011 })
+        Err(StoreError::Policy(Refusal::ReadOnly { key: 10011 }))
     ));
     assert!(matches!(
         store.publish(10011, None),
-        Err(StoreError::ReadOnly { key: 10011 })
+        Err(StoreError::Policy(Refusal::ReadOnly { key: 10011 }))
     ));
     assert!(matches!(
         store.restore(10011, 1, draft.revision),
-        Err(StoreError::ReadOnly { key: 10011 })
+        Err(StoreError::Policy(Refusal::ReadOnly { key: 10011 }))
     ));
     assert_eq!(snapshot(dir.path()), before);
 }
@@ -341,7 +342,7 @@ fn publish_with_lint_errors_writes_nothing() {
     let before = snapshot(dir.path());
 
     match store.publish(key, Some(1)) {
-        Err(StoreError::LintErrors { key: k, report }) => {
+        Err(StoreError::Policy(Refusal::LintErrors { key: k, report })) => {
             assert_eq!(k, key);
             assert!(report.has_errors());
             assert!(report.has_code("decision-branch-missing"), "{report:?}");
@@ -415,11 +416,11 @@ fn publish_with_a_stale_base_is_a_conflict() {
     let before = snapshot(dir.path());
     assert!(matches!(
         store.publish(key, Some(1)),
-        Err(StoreError::Conflict {
+        Err(StoreError::Policy(Refusal::Conflict {
             expected: 1,
             current: 2,
             ..
-        })
+        }))
     ));
     assert_eq!(snapshot(dir.path()), before);
 }
@@ -468,31 +469,34 @@ fn missing_workflows_and_versions_are_reported() {
     let (_dir, store) = open();
     assert!(matches!(
         store.draft(12345),
-        Err(StoreError::NotFound { key: 12345 })
+        Err(StoreError::Policy(Refusal::NotFound { key: 12345 }))
     ));
     assert!(matches!(
         store.history(12345),
-        Err(StoreError::NotFound { key: 12345 })
+        Err(StoreError::Policy(Refusal::NotFound { key: 12345 }))
     ));
     assert!(matches!(
         store.save_draft(12345, &clean_workflow(), 1),
-        Err(StoreError::NotFound { key: 12345 })
+        Err(StoreError::Policy(Refusal::NotFound { key: 12345 }))
     ));
     assert!(matches!(
         store.duplicate(12345, None),
-        Err(StoreError::NotFound { key: 12345 })
+        Err(StoreError::Policy(Refusal::NotFound { key: 12345 }))
     ));
     assert!(matches!(
         store.version(10011, 2),
-        Err(StoreError::VersionNotFound {
+        Err(StoreError::Policy(Refusal::VersionNotFound {
             key: 10011,
             version: 2
-        })
+        }))
     ));
     let key = store.create(clean_workflow()).unwrap();
     assert!(matches!(
         store.restore(key, 1, 1),
-        Err(StoreError::VersionNotFound { version: 1, .. })
+        Err(StoreError::Policy(Refusal::VersionNotFound {
+            version: 1,
+            ..
+        }))
     ));
 }
 
@@ -679,7 +683,7 @@ fn restore_brings_back_a_version() {
 
     assert!(matches!(
         store.restore(key, 1, 1),
-        Err(StoreError::Conflict { .. })
+        Err(StoreError::Policy(Refusal::Conflict { .. }))
     ));
     assert_eq!(store.restore(key, 1, 2).unwrap(), 3);
     let draft = store.draft(key).unwrap();
@@ -737,11 +741,11 @@ fn archive_and_unarchive_round_trip_and_keep_everything() {
 
     assert!(matches!(
         store.set_archived(10011, true),
-        Err(StoreError::ReadOnly { key: 10011 })
+        Err(StoreError::Policy(Refusal::ReadOnly { key: 10011 }))
     ));
     assert!(matches!(
         store.set_archived(299_999, true),
-        Err(StoreError::NotFound { key: 299_999 })
+        Err(StoreError::Policy(Refusal::NotFound { key: 299_999 }))
     ));
     assert!(store.list().unwrap().iter().all(|s| !s.archived));
 }
@@ -802,7 +806,7 @@ fn concurrent_saves_on_the_same_base_let_exactly_one_win() {
     let wins = results.iter().filter(|r| r.is_ok()).count();
     let conflicts = results
         .iter()
-        .filter(|r| matches!(r, Err(StoreError::Conflict { .. })))
+        .filter(|r| matches!(r, Err(StoreError::Policy(Refusal::Conflict { .. }))))
         .count();
     assert_eq!((wins, conflicts), (1, threads - 1), "{results:?}");
     let store = LocalStore::open(dir.path()).unwrap();
@@ -891,14 +895,19 @@ fn comments_survive_saves_and_are_carried_by_the_published_version() {
 
     assert!(matches!(
         store.add_comment(key, None, "   "),
-        Err(idflow_store::StoreError::BadComment)
+        Err(idflow_store::StoreError::Policy(Refusal::BadComment))
     ));
     assert!(matches!(
         store.add_comment(10011, None, "on a Global"),
-        Err(idflow_store::StoreError::ReadOnly { key: 10011 })
+        Err(idflow_store::StoreError::Policy(Refusal::ReadOnly {
+            key: 10011
+        }))
     ));
     assert!(matches!(
         store.set_resolved(key, 99, true),
-        Err(idflow_store::StoreError::CommentNotFound { id: 99, .. })
+        Err(idflow_store::StoreError::Policy(Refusal::CommentNotFound {
+            id: 99,
+            ..
+        }))
     ));
 }

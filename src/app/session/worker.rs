@@ -363,6 +363,7 @@ fn run(owned: &mut SendStore, call: Call) -> Result<Answer, StoreError> {
 mod tests {
     use super::*;
     use idflow_store::LocalStore;
+    use idflow_store::policy::Refusal;
 
     fn local_worker(dir: &std::path::Path) -> Worker {
         Worker::start(SendStore::Local(LocalStore::open(dir).expect("store")))
@@ -389,7 +390,7 @@ mod tests {
         assert!(matches!(replies[1].result, Ok(Answer::Key(200000))));
         assert!(matches!(
             replies[2].result,
-            Err(StoreError::NotFound { key: 999_999 })
+            Err(StoreError::Policy(Refusal::NotFound { key: 999_999 }))
         ));
         assert_eq!(worker.in_flight(), 0);
         assert!(worker.poll().is_none());

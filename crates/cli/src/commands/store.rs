@@ -1,3 +1,4 @@
+use idflow_store::policy::Refusal;
 use std::path::{Path, PathBuf};
 
 use idflow_core::format::{Format, workflow_to_text};
@@ -36,24 +37,24 @@ fn exit_code(error: &StoreError) -> u8 {
         | StoreError::Server { .. }
         | StoreError::InvalidUrl { .. }
         | StoreError::InvalidToken { .. } => exit::UNREADABLE,
-        StoreError::NotFound { .. }
-        | StoreError::VersionNotFound { .. }
-        | StoreError::Conflict { .. }
-        | StoreError::ReadOnly { .. }
-        | StoreError::LintErrors { .. }
+        StoreError::Policy(Refusal::NotFound { .. })
+        | StoreError::Policy(Refusal::VersionNotFound { .. })
+        | StoreError::Policy(Refusal::Conflict { .. })
+        | StoreError::Policy(Refusal::ReadOnly { .. })
+        | StoreError::Policy(Refusal::LintErrors { .. })
         | StoreError::KeysExhausted
         | StoreError::RevisionsExhausted { .. }
         | StoreError::Unauthorized { .. }
         | StoreError::Forbidden { .. }
-        | StoreError::NoteTooLong { .. }
+        | StoreError::Policy(Refusal::NoteTooLong { .. })
         | StoreError::Refused { .. }
-        | StoreError::CommentNotFound { .. }
-        | StoreError::BadComment => exit::REFUSED,
+        | StoreError::Policy(Refusal::CommentNotFound { .. })
+        | StoreError::Policy(Refusal::BadComment) => exit::REFUSED,
     }
 }
 
 fn report(error: &StoreError) -> u8 {
-    if let StoreError::LintErrors { key, report } = error {
+    if let StoreError::Policy(Refusal::LintErrors { key, report }) = error {
         let place = format!("workflow {key} (draft)");
         for finding in report.errors() {
             eprintln!("{}", finding_line(&place, finding));

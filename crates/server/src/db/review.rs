@@ -2,8 +2,9 @@
 //! one draft revision, so any later save (a new revision) withdraws it
 //! without a write; the audit table only grows (triggers refuse the rest).
 
+use idflow_store::Revision;
+use idflow_store::policy::{self, Refusal};
 use idflow_store::wire::AuditEntry;
-use idflow_store::{Origin, Revision};
 
 use super::{Db, DbError, now_rfc3339, on_pool, revision_to_i64};
 
@@ -99,7 +100,7 @@ impl Db {
         .bind(i64::from(key))
         .fetch_optional(p)
         .await?);
-        author.ok_or(DbError::NotFound { key })
+        author.ok_or(DbError::Policy(Refusal::NotFound { key }))
     }
 
     /// `approver` approves revision `base` of custom workflow `key`, which
@@ -111,17 +112,11 @@ impl Db {
         base: Revision,
         approver: &str,
     ) -> Result<Vec<String>, DbError> {
-        let (origin, current) = self.facts(key).await?.ok_or(DbError::NotFound { key })?;
-        if origin == Origin::Global {
-            return Err(DbError::ReadOnly { key });
-        }
-        if base != current {
-            return Err(DbError::Conflict {
-                key,
-                expected: base,
-                current,
-            });
-        }
+        let (origin, current) = self
+            .facts(key)
+            .await?
+            .ok_or(DbError::Policy(Refusal::NotFound { key }))?;
+        policy::may_write(key, origin, current, Some(base))?;
         let author = self.draft_author(key).await?;
         if author == approver {
             return Err(DbError::SelfApproval {
@@ -197,7 +192,9 @@ impl From<CommentRow> for idflow_store::Comment {
 impl Db {
     /// The review comments of `key`, oldest first.
     pub async fn comments(&self, key: u32) -> Result<Vec<idflow_store::Comment>, DbError> {
-        self.facts(key).await?.ok_or(DbError::NotFound { key })?;
+        self.facts(key)
+            .await?
+            .ok_or(DbError::Policy(Refusal::NotFound { key }))?;
         let rows: Vec<CommentRow> = on_pool!(&self.pool, p => sqlx::query_as(
             "SELECT id, step, text, author, at, resolved, version FROM comments
              WHERE key = $1 ORDER BY id",
@@ -218,10 +215,11 @@ impl Db {
         text: &str,
         author: &str,
     ) -> Result<idflow_store::Comment, DbError> {
-        let (origin, _) = self.facts(key).await?.ok_or(DbError::NotFound { key })?;
-        if origin == Origin::Global {
-            return Err(DbError::ReadOnly { key });
-        }
+        let (origin, _) = self
+            .facts(key)
+            .await?
+            .ok_or(DbError::Policy(Refusal::NotFound { key }))?;
+        policy::may_change(key, origin)?;
         let at = now_rfc3339();
         let id: i64 = on_pool!(&self.pool, p => sqlx::query_scalar(
             "INSERT INTO comments (key, id, step, text, author, at)
@@ -254,7 +252,8 @@ impl Db {
         id: u64,
         resolved: bool,
     ) -> Result<idflow_store::Comment, DbError> {
-        let id_i64 = i64::try_from(id).map_err(|_| DbError::CommentNotFound { key, id })?;
+        let id_i64 =
+            i64::try_from(id).map_err(|_| DbError::Policy(Refusal::CommentNotFound { key, id }))?;
         let row: Option<CommentRow> = on_pool!(&self.pool, p => sqlx::query_as(
             "UPDATE comments SET resolved = $1 WHERE key = $2 AND id = $3 AND version IS NULL
              RETURNING id, step, text, author, at, resolved, version",
@@ -280,7 +279,7 @@ impl Db {
                 id,
                 version: u32::try_from(version).unwrap_or_default(),
             }),
-            _ => Err(DbError::CommentNotFound { key, id }),
+            _ => Err(DbError::Policy(Refusal::CommentNotFound { key, id })),
         }
     }
 

@@ -2,6 +2,7 @@
 //! content: name, origin, draft revision, published versions and where a
 //! duplicate came from.
 
+use crate::policy;
 use std::path::Path;
 
 use idflow_core::format::{Format, parse_text, to_text};
@@ -82,17 +83,12 @@ impl Meta {
 
     /// Refuses writes to Global workflows and writes based on a stale revision.
     pub(crate) fn check_writable(&self, base: Option<Revision>) -> Result<(), StoreError> {
-        if self.origin == Origin::Global {
-            return Err(StoreError::ReadOnly { key: self.key });
-        }
-        match base {
-            Some(expected) if expected != self.revision => Err(StoreError::Conflict {
-                key: self.key,
-                expected,
-                current: self.revision,
-            }),
-            _ => Ok(()),
-        }
+        Ok(policy::may_write(
+            self.key,
+            self.origin,
+            self.revision,
+            base,
+        )?)
     }
 
     /// Reads and checks `path`, the metadata of workflow `key`.

@@ -18,11 +18,11 @@ mod repair;
 mod seed;
 mod store_file;
 
+use crate::policy::{self, Refusal};
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use idflow_core::Workflow;
-use idflow_core::lint::lint;
 
 pub use meta::DuplicatedFrom;
 pub use seed::standard_workflows;
@@ -134,7 +134,7 @@ impl LocalStore {
     fn meta(&self, key: u32) -> Result<Meta, StoreError> {
         let dir = self.layout.workflow_dir(key);
         if !disk::exists(&dir)? {
-            return Err(StoreError::NotFound { key });
+            return Err(StoreError::Policy(Refusal::NotFound { key }));
         }
         Meta::read(&meta_file(&dir), key)
     }
@@ -183,10 +183,10 @@ impl LocalStore {
         let key = meta.key;
         let info = meta
             .version(number)
-            .ok_or(StoreError::VersionNotFound {
+            .ok_or(StoreError::Policy(Refusal::VersionNotFound {
                 key,
                 version: number,
-            })?
+            }))?
             .clone();
         let dir = self.layout.workflow_dir(key);
         let mut path = version_file(&dir, number);
@@ -464,10 +464,7 @@ impl Store for LocalStore {
             return Ok(done.clone());
         }
         meta.check_writable(Some(revision))?;
-        let report = lint(&draft);
-        if report.has_errors() {
-            return Err(StoreError::LintErrors { key, report });
-        }
+        policy::may_publish(key, &draft)?;
         let info = self.commit_version(&mut meta, &draft, note.trim(), &self.author)?;
         // The draft's comments are carried, read-only, with the version.
         let dir = self.layout.workflow_dir(key);
@@ -479,19 +476,11 @@ impl Store for LocalStore {
     }
 
     fn duplicate(&self, key: u32, version: Option<u32>) -> Result<u32, StoreError> {
-        let (mut workflow, name) = match version {
-            None => {
-                let workflow = self.draft(key)?.workflow;
-                let name = format!("Copy of {}", workflow.name);
-                (workflow, name)
-            }
-            Some(number) => {
-                let workflow = self.version(key, number)?.workflow;
-                let name = format!("Copy of {} (v{number})", workflow.name);
-                (workflow, name)
-            }
+        let mut workflow = match version {
+            None => self.draft(key)?.workflow,
+            Some(number) => self.version(key, number)?.workflow,
         };
-        workflow.name = name;
+        workflow.name = policy::copy_name(&workflow.name, version);
         self.create_with(workflow, Some(DuplicatedFrom { key, version }))
     }
 
@@ -508,9 +497,7 @@ impl Store for LocalStore {
     fn set_archived(&self, key: u32, archived: bool) -> Result<(), StoreError> {
         let _lock = self.lock()?;
         let mut meta = self.meta(key)?;
-        if meta.origin == Origin::Global {
-            return Err(StoreError::ReadOnly { key });
-        }
+        policy::may_change(key, meta.origin)?;
         if meta.archived != archived {
             meta.archived = archived;
             meta.write(&meta_file(&self.layout.workflow_dir(key)))?;
@@ -528,9 +515,7 @@ impl Store for LocalStore {
         let text = crate::check_comment(text)?;
         let _lock = self.lock()?;
         let meta = self.meta(key)?;
-        if meta.origin == Origin::Global {
-            return Err(StoreError::ReadOnly { key });
-        }
+        policy::may_change(key, meta.origin)?;
         let dir = self.layout.workflow_dir(key);
         let mut file = comments::Comments::read(&dir)?;
         let comment = Comment {
@@ -557,7 +542,7 @@ impl Store for LocalStore {
             .comments
             .iter_mut()
             .find(|c| c.id == id)
-            .ok_or(StoreError::CommentNotFound { key, id })?;
+            .ok_or(StoreError::Policy(Refusal::CommentNotFound { key, id }))?;
         if let Some(version) = comment.version {
             return Err(StoreError::Refused {
                 message: format!(

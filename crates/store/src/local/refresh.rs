@@ -138,6 +138,7 @@ impl LocalStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::policy::Refusal;
     use crate::{Status, Store};
 
     /// The first sample (10011) with another description: what a newer
@@ -232,7 +233,7 @@ mod tests {
 
         assert!(matches!(
             store.history(10014),
-            Err(StoreError::NotFound { key: 10014 })
+            Err(StoreError::Policy(Refusal::NotFound { key: 10014 }))
         ));
         assert_eq!(std::fs::read_to_string(&damaged_meta).unwrap(), "(not meta");
         let reopened = LocalStore::open(dir.path()).unwrap();

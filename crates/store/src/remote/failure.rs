@@ -2,6 +2,7 @@
 //! usable answer came back) or an error answer from the server, mapped by
 //! status and the API's error code to the error the local store would give.
 
+use crate::policy::Refusal;
 use idflow_core::lint::lint;
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -86,25 +87,27 @@ impl RemoteStore {
         let details = &details;
         let key = u32_of(details, "key").or(key);
         match (answer.status, body.error.as_str(), key) {
-            (StatusCode::FORBIDDEN, "READ_ONLY", Some(key)) => StoreError::ReadOnly { key },
+            (StatusCode::FORBIDDEN, "READ_ONLY", Some(key)) => {
+                StoreError::Policy(Refusal::ReadOnly { key })
+            }
             (StatusCode::FORBIDDEN, "FORBIDDEN", _) => StoreError::Forbidden {
                 message: body.message,
             },
             (StatusCode::NOT_FOUND, "NOT_FOUND", Some(key)) if details.get("key").is_some() => {
                 match u32_of(details, "version") {
-                    Some(version) => StoreError::VersionNotFound { key, version },
-                    None => StoreError::NotFound { key },
+                    Some(version) => StoreError::Policy(Refusal::VersionNotFound { key, version }),
+                    None => StoreError::Policy(Refusal::NotFound { key }),
                 }
             }
             (StatusCode::CONFLICT, "CONFLICT", Some(key)) => {
                 let expected = details.get("expected_revision").and_then(Value::as_u64);
                 let current = details.get("current_revision").and_then(Value::as_u64);
                 match (expected, current) {
-                    (Some(expected), Some(current)) => StoreError::Conflict {
+                    (Some(expected), Some(current)) => StoreError::Policy(Refusal::Conflict {
                         key,
                         expected,
                         current,
-                    },
+                    }),
                     _ => server(answer, body.message),
                 }
             }
@@ -129,7 +132,7 @@ impl RemoteStore {
             Ok(draft) => {
                 let report = lint(&draft.workflow);
                 if report.has_errors() {
-                    StoreError::LintErrors { key, report }
+                    StoreError::Policy(Refusal::LintErrors { key, report })
                 } else {
                     server(answer, message)
                 }
