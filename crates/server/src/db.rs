@@ -41,6 +41,7 @@ use crate::location::{DbLocation, redact};
 /// The SQLite schema's history. These files must never change: existing
 /// databases record their checksums.
 mod review;
+mod token_owners;
 
 /// Who the audit names for token administration (`idflow token`).
 pub const TOKEN_ADMIN: &str = "command line";
@@ -146,6 +147,10 @@ pub enum DbError {
     },
     #[error("cannot connect to the PostgreSQL database {database}: {message}")]
     Unreachable { database: String, message: String },
+    #[error(
+        "the token is revoked in the database, but running servers could not be told (the marker beside the database cannot be written: {source}): restart them"
+    )]
+    Revocation { source: std::io::Error },
     #[error("database: {0}")]
     Sqlx(#[from] sqlx::Error),
     #[error("database migration: {0}")]
@@ -184,6 +189,9 @@ pub struct Db {
     /// forgets the key at once, one through another server sharing the
     /// database is seen within [`LATEST_FRESH_FOR`].
     latest: Arc<RwLock<Latest>>,
+    /// Token owners remembered on SQLite (`token_owners`); `None` on
+    /// PostgreSQL, which reads them on every request.
+    tokens: Option<Arc<token_owners::TokenOwners>>,
 }
 
 /// What [`Db::latest_version`] remembers. `publishes` counts this `Db`'s
@@ -287,7 +295,10 @@ impl Db {
         SQLITE_MIGRATOR.run(&pool).await?;
         tracing::debug!(path = %path.display(), "database open");
         Ok((
-            Db::with(Pool::Sqlite(pool)),
+            Db::with(
+                Pool::Sqlite(pool),
+                Some(token_owners::TokenOwners::beside(path)),
+            ),
             StartupTurn { _lock: Some(turn) },
         ))
     }
@@ -317,7 +328,7 @@ impl Db {
             .map_err(|e| unreachable(e.to_string()))?;
         POSTGRES_MIGRATOR.run(&pool).await?;
         tracing::debug!(database = %redact(url), "database open");
-        Ok(Db::with(Pool::Postgres(pool)))
+        Ok(Db::with(Pool::Postgres(pool), None))
     }
 
     /// Opens the database `location` names (see [`Db::open`] and
@@ -337,10 +348,11 @@ impl Db {
         }
     }
 
-    fn with(pool: Pool) -> Db {
+    fn with(pool: Pool, tokens: Option<token_owners::TokenOwners>) -> Db {
         Db {
             pool,
             latest: Arc::default(),
+            tokens: tokens.map(Arc::new),
         }
     }
 
@@ -995,6 +1007,11 @@ impl Db {
         .await?
         .rows_affected());
         if changed > 0 {
+            if let Some(tokens) = &self.tokens {
+                tokens
+                    .revoked()
+                    .map_err(|source| DbError::Revocation { source })?;
+            }
             self.record(TOKEN_ADMIN, "token-revoke", None, None, name)
                 .await?;
         }
@@ -1003,6 +1020,13 @@ impl Db {
 
     /// Who holds the live token with this hash, if anyone.
     pub async fn token_owner(&self, sha256: &str) -> Result<Option<TokenOwner>, DbError> {
+        let lookup = match &self.tokens {
+            Some(tokens) => match tokens.look_up(sha256) {
+                (Some(owner), _) => return Ok(Some(owner)),
+                (None, lookup) => Some(lookup),
+            },
+            None => None,
+        };
         let row: Option<(String, String)> = on_pool!(&self.pool, p => sqlx::query_as(
             "SELECT name, role FROM tokens WHERE sha256 = $1 AND revoked_at IS NULL",
         )
@@ -1017,7 +1041,11 @@ impl Db {
                 format!("tokens.role {role:?}: {message}").into(),
             ))
         })?;
-        Ok(Some(TokenOwner { name, role }))
+        let owner = TokenOwner { name, role };
+        if let (Some(tokens), Some(lookup)) = (&self.tokens, lookup) {
+            tokens.remember(sha256, &owner, lookup);
+        }
+        Ok(Some(owner))
     }
 
     async fn require(&self, key: u32) -> Result<(), DbError> {

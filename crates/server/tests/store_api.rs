@@ -1090,9 +1090,9 @@ async fn concurrent_publishes_of_one_revision_make_one_version_on(f: Fixture) {
     f.server.stop().await;
 }
 
-/// Issue 13: a revoked token gets 401 on its next request (owners are read
-/// from the database on every request: no cache keeps it alive), and token
-/// names are unique per server.
+/// Issue 13: a revoked token gets 401 on its next request (owners kept in
+/// memory are forgotten by the revocation), and token names are unique
+/// per server.
 #[tokio::test]
 async fn a_revoked_token_is_refused_at_once_and_names_are_unique() {
     let f = fixture().await;
@@ -1133,6 +1133,40 @@ async fn a_revoked_token_is_refused_at_once_and_names_are_unique() {
             .revoke_token("alice")
             .await
             .expect("again")
+    );
+    f.server.stop().await;
+}
+
+/// Issue 17 keeps token owners in memory on SQLite; a revocation by
+/// another process (`idflow token revoke --db`, here a second `Db` on the
+/// same file sharing no memory with the server) still refuses the very
+/// next request, after many requests were answered from memory.
+#[tokio::test]
+async fn a_token_revoked_by_another_process_is_refused_at_once() {
+    let f = fixture().await;
+    let token =
+        idflow_server::create_token(&f.server.state.db, "carol", idflow_server::Role::Designer)
+            .await
+            .expect("token");
+    let list = |token: String| {
+        let request = f.http.get(f.url("/workflows")).bearer_auth(token);
+        async move { request.send().await.expect("list").status() }
+    };
+    for _ in 0..20 {
+        assert_eq!(list(token.clone()).await, StatusCode::OK);
+    }
+    let idflow_server::DbLocation::Sqlite(path) = &f.db.location else {
+        panic!("a SQLite fixture");
+    };
+    let other_process = idflow_server::Db::open(path).await.expect("open");
+    assert!(other_process.revoke_token("carol").await.expect("revoke"));
+    other_process.close().await;
+    assert_eq!(list(token.clone()).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(list(token).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        list(f.designer.clone()).await,
+        StatusCode::OK,
+        "other tokens still work"
     );
     f.server.stop().await;
 }
