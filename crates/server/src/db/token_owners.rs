@@ -122,7 +122,7 @@ impl TokenOwners {
         // The length changes with the text, so a coarse clock cannot hide
         // two revocations in one tick.
         let previous = std::fs::read_to_string(&self.marker).unwrap_or_default();
-        let text = if previous.len() % 2 == 0 {
+        let text = if previous.len().is_multiple_of(2) {
             format!("{nanos}\n")
         } else {
             format!("{nanos} \n")
