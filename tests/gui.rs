@@ -628,6 +628,9 @@ fn row_menu(h: &mut Harness<'static, IdflowApp>, text: &str, item: &str) {
     let at = h.get_by_label_contains(text).rect().center();
     h.hover_at(at);
     h.steps(1);
+    // Plain frames while the button is down: waiting for the store there
+    // held the button past a click's duration under load (a flake seen in
+    // CI: the menu never opened).
     for pressed in [true, false] {
         h.event(Event::PointerButton {
             pos: at,
@@ -635,7 +638,7 @@ fn row_menu(h: &mut Harness<'static, IdflowApp>, text: &str, item: &str) {
             pressed,
             modifiers: Modifiers::NONE,
         });
-        h.steps(1);
+        h.run_steps(1);
     }
     h.steps(2);
     h.get_by_label(item).click();
