@@ -333,3 +333,59 @@ async fn concurrent_starts_are_grouped_and_every_one_is_durable() {
     assert_eq!(executions.len(), 200);
     state.db.close().await;
 }
+
+/// A write that fails does not take the writes grouped with it down: the
+/// writer retries them one by one and only the bad one gets the error.
+/// (A part for a credential that does not exist breaks the foreign key.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failing_write_fails_alone_in_its_group() {
+    let (_dir, state) = state().await;
+    let started = Executions::new(&state)
+        .start("svc", REQUEST_10011, AccountTarget::New)
+        .await
+        .expect("start");
+    let bad = storage::Write::Part {
+        execution_id: started.execution.id.clone(),
+        record: storage::PartRecord {
+            credential_id: "no-such-credential".into(),
+            classifier: idflow_core::model::Part::Front,
+            content_type: "image/jpeg".into(),
+            size: 1,
+            sha256: "00".repeat(32),
+            uploaded_at: "2026-12-05T00:00:00.000Z".into(),
+        },
+        now: 0,
+    };
+    let writer = state.platform.writer.clone();
+    let mut tasks = Vec::new();
+    for i in 0..64 {
+        let (state, writer, bad) = (state.clone(), writer.clone(), bad.clone());
+        tasks.push(tokio::spawn(async move {
+            if i == 32 {
+                writer.write(bad).await.map(|_| String::new())
+            } else {
+                Executions::new(&state)
+                    .start("svc", REQUEST_10011, AccountTarget::New)
+                    .await
+                    .map(|s| s.execution.id)
+                    .map_err(|e| idflow_server::PlatformError::Corrupt(e.to_string()))
+            }
+        }));
+    }
+    let mut failed = 0;
+    for task in tasks {
+        match task.await.expect("task") {
+            Ok(id) if id.is_empty() => panic!("a part for no credential was stored"),
+            Ok(id) => assert!(
+                storage::execution_by_id(state.db.pool(), &id)
+                    .await
+                    .expect("read")
+                    .is_some(),
+                "a good write grouped with the bad one was lost"
+            ),
+            Err(_) => failed += 1,
+        }
+    }
+    assert_eq!(failed, 1, "only the bad write fails");
+    state.db.close().await;
+}
