@@ -66,7 +66,14 @@ async fn run(pool: Pool, mut jobs: mpsc::Receiver<Job>) {
     let mut batch: Vec<Job> = Vec::with_capacity(MAX_WRITES_PER_TRANSACTION);
     while jobs.recv_many(&mut batch, MAX_WRITES_PER_TRANSACTION).await > 0 {
         let writes: Vec<&Write> = batch.iter().map(|job| &job.write).collect();
-        match storage::apply(&pool, &writes).await {
+        let began = std::time::Instant::now();
+        let applied = storage::apply(&pool, &writes).await;
+        tracing::debug!(
+            writes = writes.len(),
+            micros = began.elapsed().as_micros(),
+            "group commit"
+        );
+        match applied {
             Ok(applied) => {
                 for (job, took_effect) in batch.drain(..).zip(applied) {
                     // The caller may have gone (its connection closed): the
