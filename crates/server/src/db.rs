@@ -278,7 +278,13 @@ impl Db {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10));
+            .busy_timeout(Duration::from_secs(10))
+            // Why: under load the page reads were 2.5 % of the server's CPU
+            // as `pread` calls; 8 MiB of page cache per connection (2 MiB by
+            // default) keeps the hot index pages. Not `mmap_size`: each
+            // connection maps the file anew, and the resident size grew by
+            // the mapping times the pool.
+            .pragma("cache_size", "-8192");
         // SQLite has no advisory lock for the migrator: servers starting at
         // once on one file would both create the tables. They take turns
         // through a lock file beside the database, from before the first

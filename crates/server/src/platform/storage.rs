@@ -249,6 +249,29 @@ const EXECUTION_COLUMNS: &str = "id, account_id, definition_key, definition_vers
     user_reference, customer_internal_reference, callback_url, locale, base_url,
     token_expires_at, status, created_at, started_at, completed_at, details";
 
+// The reads every request makes, named so that a test can hold each to an
+// index (`tests::every_read_is_indexed`): a scan here makes every request
+// slower as executions accumulate.
+const EXECUTION_OF_ACCOUNT: &str = "FROM platform_executions WHERE id = $1 AND account_id = $2";
+const ACQUIRED: &str = "FROM platform_executions WHERE status = 'ACQUIRED'";
+const DUE_TO_EXPIRE: &str = "FROM platform_executions
+    WHERE status = 'INITIATED' AND token_expires_at <= $1 ORDER BY token_expires_at LIMIT $2";
+const EARLIER_DETAILS: &str = "SELECT details FROM platform_executions
+    WHERE account_id = $1 AND id <> $2 AND status = 'PROCESSED' AND details IS NOT NULL
+    ORDER BY created_at";
+const CREDENTIALS: &str = "SELECT id, node_id, category, label, channels, api_parts, existing
+    FROM platform_credentials WHERE execution_id = $1 ORDER BY position";
+const EXPIRE_IF_DUE: &str = "UPDATE platform_executions SET status = CASE
+        WHEN EXISTS (SELECT 1 FROM platform_parts pp
+                     JOIN platform_credentials pc ON pc.id = pp.credential_id
+                     WHERE pc.execution_id = $1)
+        THEN 'SESSION_EXPIRED' ELSE 'TOKEN_EXPIRED' END
+    WHERE id = $1 AND status = 'INITIATED' AND token_expires_at <= $2";
+const PARTS: &str =
+    "SELECT p.credential_id, p.classifier, p.content_type, p.size, p.sha256, p.uploaded_at
+    FROM platform_parts p JOIN platform_credentials c ON c.id = p.credential_id
+    WHERE c.execution_id = $1 ORDER BY c.position, p.classifier";
+
 /// A row of `platform_executions` (`EXECUTION_COLUMNS`).
 #[derive(sqlx::FromRow)]
 struct ExecutionRow {
@@ -301,9 +324,7 @@ pub async fn execution(
     account_id: &str,
     id: &str,
 ) -> Result<Option<Execution>, PlatformError> {
-    let sql = format!(
-        "SELECT {EXECUTION_COLUMNS} FROM platform_executions WHERE id = $1 AND account_id = $2"
-    );
+    let sql = format!("SELECT {EXECUTION_COLUMNS} {EXECUTION_OF_ACCOUNT}");
     let row: Option<ExecutionRow> = on_pool!(pool, p => sqlx::query_as(&sql)
         .bind(id)
         .bind(account_id)
@@ -315,8 +336,7 @@ pub async fn execution(
 /// Executions left ACQUIRED (finalized but not yet processed), e.g. by a
 /// server stopped mid-processing.
 pub async fn acquired(pool: &Pool) -> Result<Vec<Execution>, PlatformError> {
-    let sql =
-        format!("SELECT {EXECUTION_COLUMNS} FROM platform_executions WHERE status = 'ACQUIRED'");
+    let sql = format!("SELECT {EXECUTION_COLUMNS} {ACQUIRED}");
     let rows: Vec<ExecutionRow> = on_pool!(pool, p => sqlx::query_as(&sql).fetch_all(p).await?);
     rows.into_iter().map(execution_of).collect()
 }
@@ -328,11 +348,7 @@ pub async fn earlier_details(
     account_id: &str,
     execution_id: &str,
 ) -> Result<Vec<String>, PlatformError> {
-    let rows: Vec<(String,)> = on_pool!(pool, p => sqlx::query_as(
-        "SELECT details FROM platform_executions
-         WHERE account_id = $1 AND id <> $2 AND status = 'PROCESSED' AND details IS NOT NULL
-         ORDER BY created_at",
-    )
+    let rows: Vec<(String,)> = on_pool!(pool, p => sqlx::query_as(EARLIER_DETAILS)
     .bind(account_id)
     .bind(execution_id)
     .fetch_all(p)
@@ -371,10 +387,7 @@ pub async fn credentials(
     pool: &Pool,
     execution_id: &str,
 ) -> Result<Vec<StoredCredential>, PlatformError> {
-    let rows: Vec<CredentialRow> = on_pool!(pool, p => sqlx::query_as(
-        "SELECT id, node_id, category, label, channels, api_parts, existing
-         FROM platform_credentials WHERE execution_id = $1 ORDER BY position",
-    )
+    let rows: Vec<CredentialRow> = on_pool!(pool, p => sqlx::query_as(CREDENTIALS)
     .bind(execution_id)
     .fetch_all(p)
     .await?);
@@ -386,14 +399,7 @@ pub async fn credentials(
 /// uploaded), TOKEN_EXPIRED when nothing arrived. `true` when this call
 /// changed it.
 pub async fn expire_if_due(pool: &Pool, id: &str, now: i64) -> Result<bool, PlatformError> {
-    let changed = on_pool!(pool, p => sqlx::query(
-        "UPDATE platform_executions SET status = CASE
-             WHEN EXISTS (SELECT 1 FROM platform_parts pp
-                          JOIN platform_credentials pc ON pc.id = pp.credential_id
-                          WHERE pc.execution_id = $1)
-             THEN 'SESSION_EXPIRED' ELSE 'TOKEN_EXPIRED' END
-         WHERE id = $1 AND status = 'INITIATED' AND token_expires_at <= $2",
-    )
+    let changed = on_pool!(pool, p => sqlx::query(EXPIRE_IF_DUE)
     .bind(id)
     .bind(now)
     .execute(p)
@@ -409,10 +415,7 @@ pub async fn due_to_expire(
     now: i64,
     limit: i64,
 ) -> Result<Vec<Execution>, PlatformError> {
-    let sql = format!(
-        "SELECT {EXECUTION_COLUMNS} FROM platform_executions
-         WHERE status = 'INITIATED' AND token_expires_at <= $1 ORDER BY token_expires_at LIMIT $2"
-    );
+    let sql = format!("SELECT {EXECUTION_COLUMNS} {DUE_TO_EXPIRE}");
     let rows: Vec<ExecutionRow> =
         on_pool!(pool, p => sqlx::query_as(&sql).bind(now).bind(limit).fetch_all(p).await?);
     rows.into_iter().map(execution_of).collect()
@@ -456,11 +459,7 @@ struct PartRow {
 
 /// The part metadata recorded for an execution's credentials.
 pub async fn parts(pool: &Pool, execution_id: &str) -> Result<Vec<PartRecord>, PlatformError> {
-    let rows: Vec<PartRow> = on_pool!(pool, p => sqlx::query_as(
-        "SELECT p.credential_id, p.classifier, p.content_type, p.size, p.sha256, p.uploaded_at
-         FROM platform_parts p JOIN platform_credentials c ON c.id = p.credential_id
-         WHERE c.execution_id = $1 ORDER BY c.position, p.classifier",
-    )
+    let rows: Vec<PartRow> = on_pool!(pool, p => sqlx::query_as(PARTS)
     .bind(execution_id)
     .fetch_all(p)
     .await?);
@@ -713,4 +712,49 @@ pub async fn apply(pool: &Pool, writes: &[&Write]) -> Result<Vec<bool>, Platform
         tx.commit().await?;
     });
     Ok(applied)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Journeys fell from 223/s to 89/s as a database filled to 137,000
+    /// executions: the expiry sweep read every INITIATED row, and an
+    /// account's earlier details walked every PROCESSED one. Each read
+    /// (and the writes' own lookups) must search an index, never scan a
+    /// table or sort what it found by expiry.
+    #[tokio::test]
+    async fn every_read_is_indexed() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let db = crate::db::Db::open(&dir.path().join("plans.sqlite"))
+            .await
+            .expect("database");
+        let Pool::Sqlite(pool) = db.pool() else {
+            panic!("a file database is SQLite");
+        };
+        let reads = [
+            format!("SELECT id {EXECUTION_OF_ACCOUNT}"),
+            format!("SELECT id {ACQUIRED}"),
+            format!("SELECT id {DUE_TO_EXPIRE}"),
+            EARLIER_DETAILS.to_owned(),
+            CREDENTIALS.to_owned(),
+            EXPIRE_IF_DUE.to_owned(),
+            PARTS.to_owned(),
+        ];
+        for sql in reads {
+            let plan: Vec<(i64, i64, i64, String)> =
+                sqlx::query_as(&format!("EXPLAIN QUERY PLAN {sql}"))
+                    .fetch_all(pool)
+                    .await
+                    .expect("a plan");
+            let steps: Vec<&str> = plan.iter().map(|(_, _, _, step)| step.as_str()).collect();
+            assert!(
+                steps.iter().all(|step| !step.starts_with("SCAN ")),
+                "{sql}\nscans: {steps:?}"
+            );
+            let sorts_by_expiry = sql.contains("ORDER BY token_expires_at")
+                && steps.iter().any(|step| step.contains("TEMP B-TREE"));
+            assert!(!sorts_by_expiry, "{sql}\nsorts: {steps:?}");
+        }
+    }
 }
