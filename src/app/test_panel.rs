@@ -284,6 +284,9 @@ impl TestPanel {
                 Ending::DeadEnd(id) => format!("stopped: dead end at {}", title_of(doc, id)),
                 Ending::Cycle(id) => format!("stopped: cycle at {}", title_of(doc, id)),
                 Ending::NoEntry => "no entry step: nothing ran".to_owned(),
+                Ending::Unknown { node, what } => {
+                    format!("stopped at {}: {what} unknown", title_of(doc, node))
+                }
             };
             let terminal = matches!(run.ending, Ending::Terminal(_));
             ui.label(if terminal {

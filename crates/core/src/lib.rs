@@ -2,6 +2,7 @@
 //! and exports. No GUI, network or async dependency, so the CLI, the
 //! designer and the server all give the same answers.
 
+pub mod backtest;
 pub mod catalog;
 pub mod diff;
 pub mod export;

@@ -65,6 +65,7 @@ pub fn run(file: &Path, scenario_spec: &str, format: TextOrJson) -> u8 {
                 Ending::DeadEnd(id) => format!("stopped at {id}: no way on (lint: dead-end)"),
                 Ending::Cycle(id) => format!("stopped at {id}: a cycle (lint: cycle)"),
                 Ending::NoEntry => "no entry (lint: no-entry)".to_owned(),
+                Ending::Unknown { node, what } => format!("stopped at {node}: {what} unknown"),
             };
             println!(
                 "decision: {} ({}), risk score {}, {ending}",

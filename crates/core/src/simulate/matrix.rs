@@ -23,6 +23,7 @@ pub fn matrix(workflow: &Workflow, scenarios: &[Scenario]) -> Vec<MatrixRow> {
                 Ending::DeadEnd(id) => format!("dead end at {id}"),
                 Ending::Cycle(id) => format!("cycle at {id}"),
                 Ending::NoEntry => "no entry".to_owned(),
+                Ending::Unknown { node, what } => format!("{what} unknown at {node}"),
             };
             MatrixRow {
                 scenario: run.scenario.clone(),

@@ -31,8 +31,8 @@ use std::collections::HashMap;
 pub use details::{DetailsContext, details};
 pub use matrix::{MatrixRow, matrix, matrix_for_capability};
 pub use scenario::{
-    Delivered, ExtractedData, Outcome, Scenario, ScenarioError, builtin, by_name, for_every_label,
-    names,
+    Delivered, ExtractedData, Outcome, Recorded, Scenario, ScenarioError, builtin, by_name,
+    for_every_label, names,
 };
 
 use crate::catalog::{
@@ -139,6 +139,26 @@ pub enum Ending {
     Cycle(NodeId),
     /// The workflow has no entry.
     NoEntry,
+    /// A replay of a recorded transaction (backtest) reached something the
+    /// record cannot answer: a capability it ran with no recorded result,
+    /// or a decision on an extracted value the record lacks.
+    Unknown { node: NodeId, what: Unknown },
+}
+
+/// What a replay could not know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unknown {
+    Capability(Capability),
+    Field(ExtractedField),
+}
+
+impl std::fmt::Display for Unknown {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Unknown::Capability(c) => f.write_str(capability_spec(*c).name),
+            Unknown::Field(field) => write!(f, "extracted {}", field.as_str()),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -410,6 +430,8 @@ struct Walker<'a> {
     /// Per credential (parallel to `run.credentials`): the index of the
     /// acquisition node it came from (its presets).
     acquired_by: Vec<usize>,
+    /// What a replay could not know; the walk stops once it is set.
+    unknown: Option<Unknown>,
 }
 
 /// Runs `workflow` under `scenario`.
@@ -438,6 +460,7 @@ pub fn simulate(workflow: &Workflow, scenario: &Scenario) -> Run {
         occurred: [0; 32],
         extracted: false,
         acquired_by: Vec::new(),
+        unknown: None,
     };
     walker.walk();
     walker.run
@@ -476,6 +499,13 @@ impl<'a> Walker<'a> {
             visited[current] = true;
             self.run.path.push(node.id.clone());
             let port = self.visit(current);
+            if let Some(what) = self.unknown {
+                self.run.ending = Ending::Unknown {
+                    node: node.id.clone(),
+                    what,
+                };
+                break;
+            }
             let Some(port) = port else {
                 break;
             };
@@ -539,6 +569,9 @@ impl<'a> Walker<'a> {
                 caps.dedup();
                 for c in caps {
                     self.run_capability(c, Some(s.service));
+                    if self.unknown.is_some() {
+                        break;
+                    }
                 }
                 StepOutcome::Checked
             }
@@ -547,6 +580,12 @@ impl<'a> Walker<'a> {
                 StepOutcome::Checked
             }
             NodeKind::Decision(d) => {
+                if let Subject::ExtractedField(field) = d.condition.subject
+                    && self.extracted
+                    && self.scenario.lacks(field)
+                {
+                    self.unknown = Some(Unknown::Field(field));
+                }
                 let port = if self.evaluate(&d.condition) {
                     Port::Then
                 } else {
@@ -692,6 +731,28 @@ impl<'a> Walker<'a> {
         })
     }
 
+    /// The scenario's outcome, or (in a replay) `None` with the capability
+    /// noted as unknown.
+    fn outcome(
+        &mut self,
+        capability: Capability,
+        credential: Option<CredentialCategory>,
+    ) -> Option<(DecisionType, &'static str)> {
+        let outcome = self.scenario.replayed_outcome(capability, credential);
+        if outcome.is_none() {
+            self.unknown = Some(Unknown::Capability(capability));
+        }
+        outcome
+    }
+
+    /// In a replay whose record lacks the ID's type or country (nothing was
+    /// extracted), the presets cannot be checked again: the recorded
+    /// usability result stands, as the platform rendered it.
+    fn presets_unreadable(&self) -> bool {
+        self.scenario.lacks(ExtractedField::DocumentType)
+            || self.scenario.lacks(ExtractedField::IssuingCountry)
+    }
+
     /// An ID outside its acquisition's presets: usability WARNING
     /// UNSUPPORTED_DOCUMENT_TYPE or UNSUPPORTED_COUNTRY (domain.md, usability
     /// labels; issue 11: "presets are honoured"). The ID is the scenario's
@@ -779,9 +840,13 @@ impl<'a> Walker<'a> {
                 continue;
             }
             let category = credential.category;
-            let (mut decision, mut label) =
-                self.scenario.outcome(Capability::Usability, Some(category));
+            let Some((mut decision, mut label)) =
+                self.outcome(Capability::Usability, Some(category))
+            else {
+                return;
+            };
             if decision == DecisionType::Passed
+                && !self.presets_unreadable()
                 && let Some(unsupported) = self.outside_presets(cred)
             {
                 (decision, label) = (DecisionType::Warning, unsupported);
@@ -836,7 +901,9 @@ impl<'a> Walker<'a> {
                     self.skip(capability, creds);
                     return;
                 }
-                let (decision, label) = self.scenario.outcome(capability, Some(main_category));
+                let Some((decision, label)) = self.outcome(capability, Some(main_category)) else {
+                    return;
+                };
                 self.push(capability, creds, decision, label);
             }
             C::Liveness => {
@@ -852,7 +919,9 @@ impl<'a> Walker<'a> {
                     self.skip(capability, creds);
                     return;
                 }
-                let (decision, label) = self.scenario.outcome(capability, None);
+                let Some((decision, label)) = self.outcome(capability, None) else {
+                    return;
+                };
                 self.push(capability, creds, decision, label);
             }
             C::Similarity => {
@@ -869,7 +938,9 @@ impl<'a> Walker<'a> {
                     self.skip(capability, vec![selfie, id]);
                     return;
                 }
-                let (decision, label) = self.scenario.outcome(capability, None);
+                let Some((decision, label)) = self.outcome(capability, None) else {
+                    return;
+                };
                 self.push(capability, vec![selfie, id], decision, label);
             }
             C::Authentication => self.authenticate(),
@@ -903,6 +974,9 @@ impl<'a> Walker<'a> {
             .filter(|&c| !self.has_result_on(Capability::Usability, c))
             .collect();
         self.usability(&unchecked);
+        if self.unknown.is_some() {
+            return;
+        }
         let (Some(_), Some(selfie), Some(new_facemap)) = (stored, selfie, new_facemap) else {
             self.skip(capability, new_facemap.or(selfie).into_iter().collect());
             return;
@@ -913,12 +987,18 @@ impl<'a> Walker<'a> {
             self.skip(capability, vec![new_facemap]);
             return;
         }
+        // A spoofed new face fails authentication; a replay has the
+        // platform's own authentication result instead.
         let (liveness, _) = self.scenario.outcome(Capability::Liveness, None);
-        let (decision, label) = if liveness == DecisionType::Rejected {
-            (DecisionType::Rejected, "FAILED")
-        } else {
-            self.scenario.outcome(capability, None)
-        };
+        let (decision, label) =
+            if self.scenario.recorded.is_none() && liveness == DecisionType::Rejected {
+                (DecisionType::Rejected, "FAILED")
+            } else {
+                let Some(outcome) = self.outcome(capability, None) else {
+                    return;
+                };
+                outcome
+            };
         self.push(capability, vec![new_facemap], decision, label);
     }
 
@@ -981,7 +1061,9 @@ impl<'a> Walker<'a> {
             self.push(signal, creds, DecisionType::NotExecuted, label);
             return;
         }
-        let (decision, label) = self.scenario.outcome(signal, None);
+        let Some((decision, label)) = self.outcome(signal, None) else {
+            return;
+        };
         self.push(signal, creds, decision, label);
     }
 

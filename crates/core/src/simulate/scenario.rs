@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::catalog::capability_spec;
-use crate::model::{Capability, CredentialCategory, DecisionType, Part};
+use crate::model::{Capability, CredentialCategory, DecisionType, ExtractedField, Part};
 
 /// One capability's rendered decision, optionally for one credential
 /// category only (usability runs per credential).
@@ -67,6 +67,18 @@ pub struct Scenario {
     /// every reused credential is on the account (with usability PASSED).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delivered: Option<Vec<Delivered>>,
+    /// Set only when the scenario is read from a recorded transaction
+    /// (backtest): then a capability it lists no outcome for is UNKNOWN,
+    /// never PASSED, and so is an extracted field it holds no value for.
+    #[serde(skip)]
+    pub recorded: Option<Recorded>,
+}
+
+/// What a scenario read from a recorded transaction lacks.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Recorded {
+    /// Extracted fields the record holds no value for.
+    pub missing: Vec<ExtractedField>,
 }
 
 /// One credential that arrived (issue 11: "a scenario can say what was
@@ -122,6 +134,7 @@ impl Scenario {
             outcomes,
             data: ExtractedData::default(),
             delivered: None,
+            recorded: None,
         }
     }
 
@@ -146,38 +159,68 @@ impl Scenario {
 
     /// The outcome for a capability on a credential: the most specific
     /// listed one, else PASSED with the capability's passing label. Labels
-    /// come back as the catalog's own `&'static str` (an outcome not in the
-    /// catalog, which `validate` refuses, reads as `UNKNOWN`).
+    /// come back as the catalog's own `&'static str` (legacy ones included,
+    /// as recorded results may carry them; an outcome not in the catalog,
+    /// which `validate` refuses, reads as `UNKNOWN`).
     pub fn outcome(
         &self,
         capability: Capability,
         credential: Option<CredentialCategory>,
     ) -> (DecisionType, &'static str) {
+        self.listed(capability, credential).unwrap_or_else(|| {
+            let passed = capability_spec(capability).labels_for(DecisionType::Passed);
+            (DecisionType::Passed, passed.first().copied().unwrap_or("OK"))
+        })
+    }
+
+    /// [`Scenario::outcome`], except that a scenario read from a recorded
+    /// transaction has none for what it does not list (`None`: UNKNOWN).
+    pub fn replayed_outcome(
+        &self,
+        capability: Capability,
+        credential: Option<CredentialCategory>,
+    ) -> Option<(DecisionType, &'static str)> {
+        match self.recorded {
+            Some(_) => self.listed(capability, credential),
+            None => Some(self.outcome(capability, credential)),
+        }
+    }
+
+    /// Whether the record lacks an extracted field (never, outside a
+    /// replay).
+    pub fn lacks(&self, field: ExtractedField) -> bool {
+        self.recorded
+            .as_ref()
+            .is_some_and(|r| r.missing.contains(&field))
+    }
+
+    fn listed(
+        &self,
+        capability: Capability,
+        credential: Option<CredentialCategory>,
+    ) -> Option<(DecisionType, &'static str)> {
         let specific = self.outcomes.iter().find(|o| {
             o.capability == capability && o.credential.is_some() && o.credential == credential
         });
-        let general = self
-            .outcomes
-            .iter()
-            .find(|o| o.capability == capability && o.credential.is_none());
+        let general = || {
+            self.outcomes
+                .iter()
+                .find(|o| o.capability == capability && o.credential.is_none())
+        };
+        let o = specific.or_else(general)?;
         let spec = capability_spec(capability);
-        match specific.or(general) {
-            Some(o) => {
-                let label = spec
-                    .labels_for(o.decision)
+        let label = spec
+            .labels_for(o.decision)
+            .iter()
+            .chain(
+                spec.legacy_labels
                     .iter()
-                    .copied()
-                    .find(|l| *l == o.label);
-                (o.decision, label.unwrap_or("UNKNOWN"))
-            }
-            None => (
-                DecisionType::Passed,
-                spec.labels_for(DecisionType::Passed)
-                    .first()
-                    .copied()
-                    .unwrap_or("OK"),
-            ),
-        }
+                    .filter(|(d, _)| *d == o.decision)
+                    .flat_map(|(_, ls)| ls.iter()),
+            )
+            .copied()
+            .find(|l| *l == o.label);
+        Some((o.decision, label.unwrap_or("UNKNOWN")))
     }
 }
 

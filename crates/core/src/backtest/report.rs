@@ -1,0 +1,222 @@
+//! The backtest's summary and rows: counts per decision on each side, the
+//! from -> to table of changed decisions, not-comparable counts apart, and
+//! the agreement of A with what the platform recorded.
+
+use std::collections::BTreeMap;
+
+use super::document::{Personal, RecordedDecision, UnknownLabel};
+use super::source::{Input, Origin};
+use super::{Replayed, Side, Sides};
+use crate::model::{DecisionType, NodeId};
+
+/// Unreadable documents kept with their message (the rest are counted).
+const UNREADABLE_KEPT: usize = 1000;
+
+/// One side's counts.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SideSummary {
+    pub decisions: BTreeMap<DecisionType, usize>,
+    pub not_comparable: usize,
+    /// Not comparable, by what was unknown (`Liveness`, `extracted
+    /// CURRENT_AGE`).
+    pub unknown: BTreeMap<String, usize>,
+}
+
+impl SideSummary {
+    fn add(&mut self, side: &Side) {
+        match side {
+            Side::Decided { decision, .. } => *self.decisions.entry(*decision).or_default() += 1,
+            Side::NotComparable { unknown, .. } => {
+                self.not_comparable += 1;
+                *self.unknown.entry(unknown.to_string()).or_default() += 1;
+            }
+        }
+    }
+}
+
+/// A's replay against the decisions the platform recorded, over the
+/// documents whose `workflow.definitionKey` is A's key.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Agreement {
+    /// Comparable documents of A's key.
+    pub compared: usize,
+    /// Of those, the ones with the recorded decision, label and score.
+    pub agreed: usize,
+    /// Documents of A's key that A could not replay.
+    pub not_comparable: usize,
+}
+
+impl Agreement {
+    /// Agreement in percent, when anything was compared.
+    pub fn percent(&self) -> Option<f64> {
+        (self.compared > 0).then(|| self.agreed as f64 * 100.0 / self.compared as f64)
+    }
+}
+
+/// A document that could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unreadable {
+    pub origin: Origin,
+    pub message: String,
+}
+
+/// One transaction's replay.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    pub id: String,
+    pub origin: Origin,
+    pub definition_key: Option<u32>,
+    pub recorded: RecordedDecision,
+    pub a: Side,
+    pub b: Option<Side>,
+    /// Both sides decided, differently.
+    pub changed: bool,
+    /// A document of A's key that A decides otherwise than recorded (a
+    /// modelling gap).
+    pub disagrees: bool,
+    /// Shown only when asked for.
+    pub personal: Personal,
+    /// The paths taken, kept for rows worth a look (changed, disagreeing,
+    /// not comparable); empty otherwise, to keep a long run's memory small.
+    pub a_path: Vec<NodeId>,
+    pub b_path: Vec<NodeId>,
+}
+
+impl Row {
+    /// Worth listing: changed, disagreeing with the record, or not
+    /// comparable on a side.
+    pub fn notable(&self) -> bool {
+        self.changed
+            || self.disagrees
+            || matches!(self.a, Side::NotComparable { .. })
+            || matches!(self.b, Some(Side::NotComparable { .. }))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    pub a_key: u32,
+    pub b_key: Option<u32>,
+    pub a: SideSummary,
+    pub b: Option<SideSummary>,
+    /// (A's decision, B's decision) -> transactions, for changed ones.
+    pub changes: BTreeMap<(DecisionType, DecisionType), usize>,
+    /// Comparable on both sides with the same decision.
+    pub unchanged: usize,
+    pub agreement: Agreement,
+    pub unreadable: Vec<Unreadable>,
+    pub unreadable_count: usize,
+    /// Labels the catalog does not know, with how often each came.
+    pub unknown_labels: BTreeMap<UnknownLabel, usize>,
+    pub rows: Vec<Row>,
+    /// The run was cancelled: the report covers what was done.
+    pub cancelled: bool,
+}
+
+impl Report {
+    pub(crate) fn new(sides: Sides<'_>) -> Report {
+        Report {
+            a_key: sides.a.key,
+            b_key: sides.b.map(|b| b.key),
+            a: SideSummary::default(),
+            b: sides.b.map(|_| SideSummary::default()),
+            changes: BTreeMap::new(),
+            unchanged: 0,
+            agreement: Agreement::default(),
+            unreadable: Vec::new(),
+            unreadable_count: 0,
+            unknown_labels: BTreeMap::new(),
+            rows: Vec::new(),
+            cancelled: false,
+        }
+    }
+
+    /// Documents seen, readable or not.
+    pub fn documents(&self) -> usize {
+        self.rows.len() + self.unreadable_count
+    }
+
+    /// Transactions whose decision changed from A to B.
+    pub fn changed(&self) -> usize {
+        self.changes.values().sum()
+    }
+
+    pub(crate) fn add(&mut self, input: &Input, replayed: Replayed) {
+        let (transaction, (a, a_path), b) = match replayed {
+            Replayed::Unreadable(message) => {
+                self.unreadable_count += 1;
+                if self.unreadable.len() < UNREADABLE_KEPT {
+                    self.unreadable.push(Unreadable {
+                        origin: input.origin.clone(),
+                        message,
+                    });
+                }
+                return;
+            }
+            Replayed::Done { transaction, a, b } => (transaction, a, b),
+        };
+        for label in &transaction.unknown_labels {
+            *self.unknown_labels.entry(label.clone()).or_default() += 1;
+        }
+        self.a.add(&a);
+        let (b, b_path) = match b {
+            Some((side, path)) => (Some(side), path),
+            None => (None, Vec::new()),
+        };
+        if let (Some(summary), Some(side)) = (self.b.as_mut(), b.as_ref()) {
+            summary.add(side);
+        }
+        let changed = match (a.decision(), b.as_ref().and_then(Side::decision)) {
+            (Some(from), Some(to)) if from != to => {
+                *self.changes.entry((from, to)).or_default() += 1;
+                true
+            }
+            (Some(_), Some(_)) => {
+                self.unchanged += 1;
+                false
+            }
+            _ => false,
+        };
+        let mut disagrees = false;
+        if transaction.definition_key == Some(self.a_key) {
+            match &a {
+                Side::Decided {
+                    decision,
+                    label,
+                    score,
+                    ..
+                } => {
+                    self.agreement.compared += 1;
+                    let recorded = &transaction.recorded;
+                    let agrees = *decision == recorded.decision
+                        && *label == recorded.label
+                        && recorded.score.is_none_or(|s| s == *score);
+                    if agrees {
+                        self.agreement.agreed += 1;
+                    } else {
+                        disagrees = true;
+                    }
+                }
+                Side::NotComparable { .. } => self.agreement.not_comparable += 1,
+            }
+        }
+        let mut row = Row {
+            id: transaction.id,
+            origin: input.origin.clone(),
+            definition_key: transaction.definition_key,
+            recorded: transaction.recorded,
+            a,
+            b,
+            changed,
+            disagrees,
+            personal: transaction.personal,
+            a_path,
+            b_path,
+        };
+        if !row.notable() {
+            row.a_path = Vec::new();
+            row.b_path = Vec::new();
+        }
+        self.rows.push(row);
+    }
+}
