@@ -5,6 +5,7 @@
 //! and autosave. Panels live in their own modules and emit commands.
 
 pub mod actions;
+pub mod backtest;
 mod calls;
 pub mod canvas;
 pub mod compare;
@@ -99,6 +100,9 @@ pub enum BrowserTab {
 pub enum BottomTab {
     Problems,
     TestRun,
+    /// Recorded documents replayed through the published version and the
+    /// draft.
+    Backtest,
     Review,
 }
 
@@ -122,6 +126,7 @@ pub struct IdflowApp {
     pub component_search: String,
     pub bottom_tab: BottomTab,
     pub test_panel: TestPanel,
+    pub backtest: backtest::BacktestPanel,
     pub review: review::ReviewPanel,
     dialog: Option<Dialog>,
     pub toast: Option<Toast>,
@@ -227,6 +232,7 @@ impl IdflowApp {
             component_search: String::new(),
             bottom_tab: BottomTab::Problems,
             test_panel: TestPanel::default(),
+            backtest: backtest::BacktestPanel::default(),
             review: review::ReviewPanel::default(),
             dialog,
             toast: None,
@@ -330,6 +336,7 @@ impl IdflowApp {
         self.canvas = Canvas::default();
         (self.canvas.snap, self.canvas.show_minimap) = settings;
         self.test_panel.forget_runs();
+        self.backtest.forget();
         self.versions_open = false;
         self.compare_pick.clear();
         self.exit_compare();
@@ -569,6 +576,7 @@ impl IdflowApp {
         let (panel_id, height) = match self.bottom_tab {
             BottomTab::Problems => ("problems_panel", 150.0),
             BottomTab::TestRun => ("test_run_panel", 320.0),
+            BottomTab::Backtest => ("backtest_panel", 320.0),
             BottomTab::Review => ("review_panel", 200.0),
         };
         Panel::bottom(panel_id)
@@ -582,16 +590,31 @@ impl IdflowApp {
                         ui.selectable_value(&mut self.bottom_tab, BottomTab::Problems, "Problems");
                     self.anchors.problems = Some(problems.id);
                     ui.selectable_value(&mut self.bottom_tab, BottomTab::TestRun, "Test run");
+                    ui.selectable_value(&mut self.bottom_tab, BottomTab::Backtest, "Backtest");
                     ui.selectable_value(&mut self.bottom_tab, BottomTab::Review, "Review");
                 });
                 ui.separator();
                 match self.bottom_tab {
                     BottomTab::Problems => problems::show(self, ui),
                     BottomTab::TestRun => self.test_panel.ui(ui, &self.doc, &mut self.canvas),
+                    BottomTab::Backtest => {
+                        self.advance_backtest_basis();
+                        self.backtest.ui(ui, &self.doc, &mut self.canvas);
+                    }
                     BottomTab::Review => review::show(self, ui),
                 }
             });
-        self.test_panel.sync(&self.doc, &mut self.canvas);
+        // The canvas shows a backtest row's path while the Backtest tab
+        // is open with a row picked; else the test run's, as before.
+        if self.bottom_tab == BottomTab::Backtest && self.backtest.wants_canvas(&self.doc) {
+            self.backtest.sync(&self.doc, &mut self.canvas);
+        } else {
+            if self.backtest.release_canvas() {
+                self.canvas.clear_run();
+                self.test_panel.restore(&self.doc, &mut self.canvas);
+            }
+            self.test_panel.sync(&self.doc, &mut self.canvas);
+        }
         self.sync_comment_badges();
         egui::CentralPanel::default()
             .frame(Frame::NONE)

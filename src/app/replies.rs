@@ -120,6 +120,13 @@ impl IdflowApp {
                 let message = self.store_failure(&e);
                 self.dialog = Some(Dialog::Error(format!("Not compared: {message}")));
             }
+            (After::BacktestBasis { key, number }, Ok(Answer::Version(v))) => {
+                self.backtest_basis(key, number, Ok(v.workflow))
+            }
+            (After::BacktestBasis { key, number }, Err(e)) => {
+                let message = self.store_failure(&e);
+                self.backtest_basis(key, number, Err(message))
+            }
             (After::PublishBasis { key, number }, Ok(Answer::Version(v))) => {
                 self.publish_basis(key, number, Ok(v.workflow))
             }

@@ -125,6 +125,18 @@ impl TestPanel {
         }
     }
 
+    /// Puts the last run's path back on the canvas (another panel showed
+    /// its own there meanwhile).
+    pub fn restore(&self, doc: &Document, canvas: &mut Canvas) {
+        let Some(last) = &self.last else { return };
+        if self.stale(doc) {
+            return;
+        }
+        canvas.highlighted = last.run.path.clone();
+        canvas.highlighted_edges = last.run.edges.clone();
+        canvas.step_results = step_results(&last.run);
+    }
+
     /// The scenario the Run button runs.
     pub fn current_scenario(&self, workflow: &Workflow) -> Scenario {
         if self.scenario == CUSTOM {

@@ -124,6 +124,31 @@ pub enum Command {
         #[arg(short, long, value_name = "PACK.html")]
         output: PathBuf,
     },
+    /// Replay recorded platform results (retrieval documents) through A
+    /// and, with --against, B: counts per decision, the A -> B table of
+    /// changed decisions, transactions that cannot be compared (a
+    /// capability the records never ran), and A's agreement with the
+    /// recorded decisions. A and B take what `idflow diff` takes. Outputs
+    /// show transaction ids, decisions and labels only, unless --show-data.
+    /// Exit 0; 1 with --fail-on-change when a decision changed; 2 when a
+    /// workflow or path cannot be read.
+    Backtest {
+        a: String,
+        #[arg(long, value_name = "B")]
+        against: Option<String>,
+        /// Retrieval JSON files, NDJSON files (one document a line) or
+        /// folders of them.
+        #[arg(long, required = true, num_args = 1.., value_name = "PATH")]
+        from: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = commands::backtest::BacktestFormat::Text)]
+        format: commands::backtest::BacktestFormat,
+        /// Also the holders' names, birth dates and document numbers.
+        #[arg(long)]
+        show_data: bool,
+        /// Exit 1 when any decision changed from A to B (for CI).
+        #[arg(long, requires = "against")]
+        fail_on_change: bool,
+    },
     /// What changed from A to B: steps (field by field), connections,
     /// notes and settings. A and B are files or store references: KEY (its
     /// draft), KEY@draft or KEY@vN, on the local store or with --server on
@@ -464,6 +489,24 @@ pub fn run(cli: Cli) -> Outcome {
                 Err(code) => Outcome::Exit(ExitCode::from(code)),
             };
         }
+        Command::Backtest {
+            a,
+            against,
+            from,
+            format,
+            show_data,
+            fail_on_change,
+        } => commands::backtest::run(
+            store_target(&cli.server, &cli.token, &cli.store),
+            &a,
+            against.as_deref(),
+            &from,
+            &commands::backtest::Options {
+                format,
+                show_data,
+                fail_on_change,
+            },
+        ),
         Command::Diff {
             a,
             b,

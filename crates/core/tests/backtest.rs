@@ -44,7 +44,9 @@ fn seed_samples_reproduce_their_recorded_decisions() {
         ),
         (
             include_str!("retrieval/authentication_10014.json"),
-            load(include_str!("../../../sample_workflows/10014-authentication.ron")),
+            load(include_str!(
+                "../../../sample_workflows/10014-authentication.ron"
+            )),
             (DecisionType::Passed, "PASSED", 0),
         ),
         (
@@ -57,7 +59,11 @@ fn seed_samples_reproduce_their_recorded_decisions() {
     ];
     for (text, workflow, expected) in cases {
         let transaction = read_transaction(text).expect("the sample reads");
-        assert!(transaction.unknown_labels.is_empty(), "{:?}", transaction.unknown_labels);
+        assert!(
+            transaction.unknown_labels.is_empty(),
+            "{:?}",
+            transaction.unknown_labels
+        );
         let recorded = &transaction.recorded;
         assert_eq!(
             (recorded.decision, recorded.label.as_str(), recorded.score),
@@ -65,7 +71,13 @@ fn seed_samples_reproduce_their_recorded_decisions() {
             "the sample's own record"
         );
         let (side, run) = replay(&workflow, &transaction);
-        assert_eq!(decided(&side), expected, "{}: path {:?}", workflow.key, run.path);
+        assert_eq!(
+            decided(&side),
+            expected,
+            "{}: path {:?}",
+            workflow.key,
+            run.path
+        );
     }
 }
 
@@ -107,7 +119,12 @@ fn generated_documents_agree_with_their_own_workflow_and_count_exactly_what_a_ch
         |_| {},
     );
     assert_eq!(report.documents(), 1000);
-    assert_eq!(report.unreadable_count, 0, "{:?}", report.unreadable.first());
+    assert_eq!(
+        report.unreadable_count,
+        0,
+        "{:?}",
+        report.unreadable.first()
+    );
     assert_eq!(report.agreement.compared, 1000, "{:?}", report.a.unknown);
     assert_eq!(report.agreement.agreed, 1000, "agreement 100 %");
     assert_eq!(report.a.not_comparable, 0);
@@ -137,7 +154,9 @@ fn generated_documents_agree_with_their_own_workflow_and_count_exactly_what_a_ch
 #[test]
 fn a_capability_the_records_never_ran_makes_its_transactions_not_comparable() {
     let a = idiv();
-    let b = load(include_str!("../../../sample_workflows/10167-idiv-watchlist.ron"));
+    let b = load(include_str!(
+        "../../../sample_workflows/10167-idiv-watchlist.ron"
+    ));
     let cases = generated_inputs(&a, 300);
     let report = backtest::run(
         Sides { a: &a, b: Some(&b) },

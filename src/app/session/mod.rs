@@ -94,6 +94,11 @@ pub enum After {
         key: u32,
         slot: usize,
     },
+    /// The last version, for the backtest's side A.
+    BacktestBasis {
+        key: u32,
+        number: u32,
+    },
     /// The last version, for the publish dialog to compare with.
     PublishBasis {
         key: u32,

@@ -1,3 +1,4 @@
+pub mod backtest;
 pub mod convert;
 pub mod diff;
 pub mod export;

@@ -27,7 +27,9 @@ const FIRST_NAMES: &[&str] = &[
 const LAST_NAMES: &[&str] = &[
     "DOE", "GARCIA", "CHEN", "HASSAN", "SILVA", "ROSSI", "TANAKA", "KHAN", "SMITH", "PATEL",
 ];
-const COUNTRIES: &[&str] = &["USA", "GBR", "DEU", "FRA", "ESP", "ITA", "CAN", "MEX", "BRA", "IND"];
+const COUNTRIES: &[&str] = &[
+    "USA", "GBR", "DEU", "FRA", "ESP", "ITA", "CAN", "MEX", "BRA", "IND",
+];
 const DOCUMENT_TYPES: &[&str] = &["DRIVING_LICENSE", "PASSPORT", "ID_CARD"];
 
 /// `count` documents of `workflow`, from `seed`.

@@ -72,7 +72,11 @@ fn collect(folder: &Path, found: &mut Vec<PathBuf>, problems: &mut VecDeque<Inpu
     let entries = match std::fs::read_dir(folder) {
         Ok(entries) => entries,
         Err(e) => {
-            problems.push_back(unreadable(folder, None, format!("cannot read the folder: {e}")));
+            problems.push_back(unreadable(
+                folder,
+                None,
+                format!("cannot read the folder: {e}"),
+            ));
             return;
         }
     };
@@ -152,7 +156,10 @@ fn whole(file: &Path) -> Input {
         Ok(text) if text.len() > MAX_DOCUMENT => unreadable(
             file,
             None,
-            format!("larger than {} MiB: not a retrieval document", MAX_DOCUMENT >> 20),
+            format!(
+                "larger than {} MiB: not a retrieval document",
+                MAX_DOCUMENT >> 20
+            ),
         ),
         Ok(text) => Input {
             origin: Origin {
@@ -176,7 +183,13 @@ fn next_line(lines: &mut Lines) -> Option<Input> {
         lines.line += 1;
         let line = lines.line;
         match read {
-            Err(e) => return Some(unreadable(&lines.file, Some(line), format!("cannot read: {e}"))),
+            Err(e) => {
+                return Some(unreadable(
+                    &lines.file,
+                    Some(line),
+                    format!("cannot read: {e}"),
+                ));
+            }
             Ok(0) => return None,
             Ok(_) if buffer.len() > MAX_DOCUMENT && buffer.last() != Some(&b'\n') => {
                 skip_rest_of_line(&mut lines.reader);
@@ -191,7 +204,11 @@ fn next_line(lines: &mut Lines) -> Option<Input> {
         let text = match String::from_utf8(buffer) {
             Ok(text) => text,
             Err(_) => {
-                return Some(unreadable(&lines.file, Some(line), "not UTF-8 text".to_owned()));
+                return Some(unreadable(
+                    &lines.file,
+                    Some(line),
+                    "not UTF-8 text".to_owned(),
+                ));
             }
         };
         if text.trim().is_empty() {

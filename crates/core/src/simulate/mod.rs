@@ -142,7 +142,10 @@ pub enum Ending {
     /// A replay of a recorded transaction (backtest) reached something the
     /// record cannot answer: a capability it ran with no recorded result,
     /// or a decision on an extracted value the record lacks.
-    Unknown { node: NodeId, what: Unknown },
+    Unknown {
+        node: NodeId,
+        what: Unknown,
+    },
 }
 
 /// What a replay could not know.

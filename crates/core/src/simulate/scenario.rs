@@ -169,7 +169,10 @@ impl Scenario {
     ) -> (DecisionType, &'static str) {
         self.listed(capability, credential).unwrap_or_else(|| {
             let passed = capability_spec(capability).labels_for(DecisionType::Passed);
-            (DecisionType::Passed, passed.first().copied().unwrap_or("OK"))
+            (
+                DecisionType::Passed,
+                passed.first().copied().unwrap_or("OK"),
+            )
         })
     }
 

@@ -1,0 +1,500 @@
+//! `idflow backtest A [--against B] --from PATH...`: recorded retrieval
+//! documents replayed through A (and B), summarised. A thin face over
+//! `idflow_core::backtest`. Exit 0 on success; 1 with `--fail-on-change`
+//! when a decision changed from A to B; 2 when a workflow or an input path
+//! cannot be read, or no document at all could be. A malformed document
+//! among readable ones is reported (file, line, field), skipped and
+//! counted; it does not change the exit code.
+
+use std::fmt::Write as _;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
+use std::time::Instant;
+
+use clap::ValueEnum;
+use idflow_core::backtest::{self, Report, Row, Side, Sides};
+use idflow_core::model::DecisionType;
+use serde_json::{Value, json};
+
+use super::store::Target;
+use crate::exit;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BacktestFormat {
+    Text,
+    Json,
+    Csv,
+}
+
+pub struct Options {
+    pub format: BacktestFormat,
+    pub show_data: bool,
+    pub fail_on_change: bool,
+}
+
+/// How many rows of each kind the text report lists.
+const LISTED: usize = 50;
+
+pub fn run(
+    target: Target<'_>,
+    a: &str,
+    against: Option<&str>,
+    from: &[PathBuf],
+    options: &Options,
+) -> u8 {
+    let (workflow_a, workflow_b) = match super::diff::read_sources(target, a, against) {
+        Ok(sides) => sides,
+        Err(code) => return code,
+    };
+    for path in from {
+        if !path.exists() {
+            eprintln!("error: {}: no such file or folder", path.display());
+            return exit::UNREADABLE;
+        }
+    }
+    let sides = Sides {
+        a: &workflow_a,
+        b: workflow_b.as_ref(),
+    };
+    let total_bytes: u64 = from.iter().map(|p| bytes_under(p)).sum();
+    let mut progress = Progress::new(total_bytes);
+    let read_bytes = std::cell::Cell::new(0u64);
+    let inputs = backtest::source::inputs(from).inspect(|input| {
+        let size = input.text.as_ref().map_or(0, String::len) as u64;
+        read_bytes.set(read_bytes.get() + size);
+    });
+    let report = backtest::run(sides, inputs, &AtomicBool::new(false), |done| {
+        progress.show(done, read_bytes.get());
+    });
+    progress.finish();
+    for unreadable in report.unreadable.iter().take(LISTED) {
+        eprintln!(
+            "warning: {}: {} (skipped)",
+            unreadable.origin, unreadable.message
+        );
+    }
+    if report.unreadable_count > LISTED {
+        eprintln!(
+            "warning: {} more unreadable documents",
+            report.unreadable_count - LISTED
+        );
+    }
+    let names = (a, against.unwrap_or(""));
+    match options.format {
+        BacktestFormat::Text => print!("{}", text(&report, names, options.show_data)),
+        BacktestFormat::Json => println!("{:#}", document(&report, names, options.show_data)),
+        BacktestFormat::Csv => print!("{}", csv(&report, options.show_data)),
+    }
+    if report.rows.is_empty() {
+        eprintln!("error: no readable retrieval document in the given paths");
+        return exit::UNREADABLE;
+    }
+    if options.fail_on_change && report.changed() > 0 {
+        exit::REFUSED
+    } else {
+        exit::OK
+    }
+}
+
+fn bytes_under(path: &std::path::Path) -> u64 {
+    if path.is_dir() {
+        std::fs::read_dir(path)
+            .map(|entries| entries.flatten().map(|e| bytes_under(&e.path())).sum())
+            .unwrap_or(0)
+    } else {
+        std::fs::metadata(path).map_or(0, |m| m.len())
+    }
+}
+
+/// A progress bar on stderr, only when stderr is a terminal.
+struct Progress {
+    shown: bool,
+    total_bytes: u64,
+    began: Instant,
+}
+
+impl Progress {
+    fn new(total_bytes: u64) -> Progress {
+        Progress {
+            shown: std::io::stderr().is_terminal(),
+            total_bytes,
+            began: Instant::now(),
+        }
+    }
+
+    fn show(&mut self, done: usize, bytes: u64) {
+        if !self.shown {
+            return;
+        }
+        let fraction = if self.total_bytes > 0 {
+            (bytes as f64 / self.total_bytes as f64).min(1.0)
+        } else {
+            0.0
+        };
+        let filled = (fraction * 30.0).round() as usize;
+        let rate = done as f64 / self.began.elapsed().as_secs_f64().max(1e-3);
+        eprint!(
+            "\r[{}{}] {} documents, {}/s ",
+            "#".repeat(filled),
+            " ".repeat(30 - filled),
+            thousands(done),
+            thousands(rate as usize)
+        );
+    }
+
+    fn finish(&self) {
+        if self.shown {
+            eprintln!();
+        }
+    }
+}
+
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn side_words(side: &Side) -> String {
+    match side {
+        Side::Decided {
+            decision, label, ..
+        } => format!("{decision} {label}"),
+        Side::NotComparable { node, unknown } => {
+            format!("not comparable ({unknown} unknown at {node})")
+        }
+    }
+}
+
+fn personal_words(row: &Row) -> String {
+    let p = &row.personal;
+    format!(
+        "  [{} {}, born {}, document {}]",
+        p.first_name, p.last_name, p.date_of_birth, p.document_number
+    )
+}
+
+fn text(report: &Report, (a, b): (&str, &str), show_data: bool) -> String {
+    let mut out = String::new();
+    let two = report.b.is_some();
+    let _ = writeln!(
+        out,
+        "Backtest of {} documents: A = {a}{}{}",
+        thousands(report.documents()),
+        if two { ", B = " } else { "" },
+        b
+    );
+    if report.unreadable_count > 0 {
+        let _ = writeln!(
+            out,
+            "{} unreadable (skipped; listed on stderr)",
+            thousands(report.unreadable_count)
+        );
+    }
+    if report.cancelled {
+        let _ = writeln!(out, "cancelled: the figures cover what was replayed");
+    }
+    let _ = writeln!(
+        out,
+        "\n{:<16}{:>10}{}",
+        "decision",
+        "A",
+        if two { "         B" } else { "" }
+    );
+    for decision in DecisionType::ALL {
+        let count_a = report.a.decisions.get(decision).copied().unwrap_or(0);
+        let count_b = report
+            .b
+            .as_ref()
+            .map(|b| format!("{:>10}", b.decisions.get(decision).copied().unwrap_or(0)));
+        let _ = writeln!(
+            out,
+            "{:<16}{count_a:>10}{}",
+            decision.as_str(),
+            count_b.unwrap_or_default()
+        );
+    }
+    let b_not = report
+        .b
+        .as_ref()
+        .map(|b| format!("{:>10}", b.not_comparable));
+    let _ = writeln!(
+        out,
+        "{:<16}{:>10}{}",
+        "not comparable",
+        report.a.not_comparable,
+        b_not.unwrap_or_default()
+    );
+    for (name, summary) in [("A", Some(&report.a)), ("B", report.b.as_ref())] {
+        if let Some(summary) = summary.filter(|s| s.not_comparable > 0) {
+            let reasons: Vec<String> = summary
+                .unknown
+                .iter()
+                .map(|(what, n)| format!("{what} unknown: {n}"))
+                .collect();
+            let _ = writeln!(out, "  {name}: {}", reasons.join("; "));
+        }
+    }
+    if two {
+        let compared = report.changed() + report.unchanged;
+        let _ = writeln!(
+            out,
+            "\nChanged decisions A -> B: {} of {} comparable on both sides",
+            report.changed(),
+            compared
+        );
+        for ((from, to), n) in &report.changes {
+            let _ = writeln!(out, "  {:<13} -> {:<13} {n:>8}", from.as_str(), to.as_str());
+        }
+    }
+    let agreement = &report.agreement;
+    match agreement.percent() {
+        Some(percent) => {
+            let _ = writeln!(
+                out,
+                "\nAgreement of A with the recorded decisions (documents of key {}): {percent:.1} % ({} of {}; {} not comparable)",
+                report.a_key, agreement.agreed, agreement.compared, agreement.not_comparable
+            );
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "\nAgreement: no document of key {} to compare with",
+                report.a_key
+            );
+        }
+    }
+    let mut list = |title: &str, rows: Vec<&Row>, line: &dyn Fn(&Row) -> String| {
+        if rows.is_empty() {
+            return;
+        }
+        let _ = writeln!(out, "\n{title} ({}):", rows.len());
+        for row in rows.iter().take(LISTED) {
+            let extra = if show_data {
+                personal_words(row)
+            } else {
+                String::new()
+            };
+            let _ = writeln!(out, "  {}  {}{extra}", row.id, line(row));
+        }
+        if rows.len() > LISTED {
+            let _ = writeln!(
+                out,
+                "  ... {} more (--format json or csv lists all)",
+                rows.len() - LISTED
+            );
+        }
+    };
+    list(
+        "Disagreements of A with the record (a modelling gap?)",
+        report.rows.iter().filter(|r| r.disagrees).collect(),
+        &|r| {
+            format!(
+                "recorded {} {} score {}; A {}",
+                r.recorded.decision,
+                r.recorded.label,
+                r.recorded.score.map_or("-".to_owned(), |s| s.to_string()),
+                side_words(&r.a)
+            )
+        },
+    );
+    list(
+        "Changed transactions",
+        report.rows.iter().filter(|r| r.changed).collect(),
+        &|r| {
+            format!(
+                "{} -> {}",
+                side_words(&r.a),
+                r.b.as_ref().map(side_words).unwrap_or_default()
+            )
+        },
+    );
+    list(
+        "Not comparable",
+        report
+            .rows
+            .iter()
+            .filter(|r| {
+                matches!(r.a, Side::NotComparable { .. })
+                    || matches!(r.b, Some(Side::NotComparable { .. }))
+            })
+            .collect(),
+        &|r| {
+            let b = r.b.as_ref().map(|b| format!("; B {}", side_words(b)));
+            format!("A {}{}", side_words(&r.a), b.unwrap_or_default())
+        },
+    );
+    if !report.unknown_labels.is_empty() {
+        let _ = writeln!(out, "\nLabels the catalog does not know (never guessed):");
+        for (label, n) in &report.unknown_labels {
+            let _ = writeln!(
+                out,
+                "  {} {} {}: {n}",
+                label.capability, label.decision, label.label
+            );
+        }
+    }
+    out
+}
+
+fn side_json(side: &Side) -> Value {
+    match side {
+        Side::Decided {
+            decision,
+            label,
+            score,
+            terminal,
+        } => json!({
+            "decision": decision.as_str(),
+            "label": label,
+            "score": score,
+            "terminal": terminal.as_ref().map(|t| t.to_string()),
+        }),
+        Side::NotComparable { node, unknown } => json!({
+            "notComparable": { "node": node.to_string(), "unknown": unknown.to_string() },
+        }),
+    }
+}
+
+fn row_json(row: &Row, show_data: bool) -> Value {
+    let mut value = json!({
+        "id": row.id,
+        "source": row.origin.file.display().to_string(),
+        "line": row.origin.line,
+        "definitionKey": row.definition_key,
+        "recorded": {
+            "decision": row.recorded.decision.as_str(),
+            "label": row.recorded.label,
+            "score": row.recorded.score,
+        },
+        "a": side_json(&row.a),
+        "b": row.b.as_ref().map(side_json),
+        "changed": row.changed,
+        "disagrees": row.disagrees,
+    });
+    if show_data {
+        value["data"] = json!({
+            "firstName": row.personal.first_name,
+            "lastName": row.personal.last_name,
+            "dateOfBirth": row.personal.date_of_birth,
+            "documentNumber": row.personal.document_number,
+        });
+    }
+    value
+}
+
+fn document(report: &Report, (a, b): (&str, &str), show_data: bool) -> Value {
+    let summary = |s: &backtest::SideSummary| {
+        json!({
+            "decisions": s.decisions.iter().map(|(d, n)| (d.as_str().to_owned(), json!(n))).collect::<serde_json::Map<_, _>>(),
+            "notComparable": s.not_comparable,
+            "unknown": s.unknown,
+        })
+    };
+    json!({
+        "a": { "reference": a, "key": report.a_key, "summary": summary(&report.a) },
+        "b": report.b.as_ref().map(|s| json!({ "reference": b, "key": report.b_key, "summary": summary(s) })),
+        "documents": report.documents(),
+        "unreadable": report.unreadable.iter().map(|u| json!({
+            "source": u.origin.file.display().to_string(),
+            "line": u.origin.line,
+            "message": u.message,
+        })).collect::<Vec<_>>(),
+        "unreadableCount": report.unreadable_count,
+        "changes": report.changes.iter().map(|((from, to), n)| json!({
+            "from": from.as_str(), "to": to.as_str(), "count": n,
+        })).collect::<Vec<_>>(),
+        "unchanged": report.unchanged,
+        "agreement": {
+            "key": report.a_key,
+            "compared": report.agreement.compared,
+            "agreed": report.agreement.agreed,
+            "notComparable": report.agreement.not_comparable,
+        },
+        "unknownLabels": report.unknown_labels.iter().map(|(l, n)| json!({
+            "capability": l.capability, "decision": l.decision.as_str(), "label": l.label, "count": n,
+        })).collect::<Vec<_>>(),
+        "transactions": report.rows.iter().map(|r| row_json(r, show_data)).collect::<Vec<_>>(),
+    })
+}
+
+fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_owned()
+    }
+}
+
+fn csv_side(side: Option<&Side>) -> [String; 4] {
+    match side {
+        Some(Side::Decided {
+            decision,
+            label,
+            score,
+            ..
+        }) => [
+            decision.as_str().to_owned(),
+            label.clone(),
+            score.to_string(),
+            String::new(),
+        ],
+        Some(Side::NotComparable { node, unknown }) => [
+            String::new(),
+            String::new(),
+            String::new(),
+            format!("{unknown} unknown at {node}"),
+        ],
+        None => Default::default(),
+    }
+}
+
+fn csv(report: &Report, show_data: bool) -> String {
+    let mut out = String::from(
+        "id,source,line,definition_key,recorded_decision,recorded_label,recorded_score,a_decision,a_label,a_score,a_not_comparable,b_decision,b_label,b_score,b_not_comparable,changed,disagrees",
+    );
+    if show_data {
+        out.push_str(",first_name,last_name,date_of_birth,document_number");
+    }
+    out.push('\n');
+    for row in &report.rows {
+        let mut fields = vec![
+            row.id.clone(),
+            row.origin.file.display().to_string(),
+            row.origin.line.map(|l| l.to_string()).unwrap_or_default(),
+            row.definition_key
+                .map(|k| k.to_string())
+                .unwrap_or_default(),
+            row.recorded.decision.as_str().to_owned(),
+            row.recorded.label.clone(),
+            row.recorded
+                .score
+                .map(|s| s.to_string())
+                .unwrap_or_default(),
+        ];
+        fields.extend(csv_side(Some(&row.a)));
+        fields.extend(csv_side(row.b.as_ref()));
+        fields.push(row.changed.to_string());
+        fields.push(row.disagrees.to_string());
+        if show_data {
+            let p = &row.personal;
+            fields.extend([
+                p.first_name.clone(),
+                p.last_name.clone(),
+                p.date_of_birth.clone(),
+                p.document_number.clone(),
+            ]);
+        }
+        let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+        out.push_str(&line.join(","));
+        out.push('\n');
+    }
+    out
+}
