@@ -70,6 +70,11 @@ fn backtest_tab_compares_published_with_the_draft() {
     h.get_by_label("Backtest").click();
     h.steps(3);
     assert_eq!(h.state().bottom_tab, BottomTab::Backtest);
+    // Without a desktop portal (as here) the folder dialog gives nothing:
+    // the field keeps what it had.
+    h.get_by_label("📁 Choose folder…").click();
+    h.steps(2);
+    assert_eq!(h.state().backtest.path, "");
     assert!(
         h.query_by_label_contains("A: Published v1 → B: Draft")
             .is_some(),
@@ -162,4 +167,71 @@ fn backtest_tab_compares_published_with_the_draft() {
     h.get_by_label("Problems").click();
     h.steps(2);
     assert!(h.state().canvas.highlighted.is_empty());
+}
+
+/// Cancel stops a long backtest between batches: the report covers what
+/// was replayed and says it was cancelled.
+#[test]
+fn cancel_stops_a_long_backtest() {
+    let dir = TempDir::new().expect("tmp");
+    let mut app = IdflowApp::new(dir.path(), None).expect("app opens on a fresh store");
+    app.theme = egui::ThemePreference::Light;
+    let mut h = harness(app);
+    h.get_by_label("New").click();
+    h.steps(2);
+    h.get_by_label("10011 · ID and identity verification (IDIV)")
+        .click();
+    h.steps(3);
+    let key = h.state().doc.key().expect("a store workflow");
+    h.get_by_label("🚀 Publish").click();
+    h.steps(3);
+    h.get_by_label("Publish version 1").click();
+    h.steps(3);
+    let published = idflow_store::LocalStore::open(dir.path())
+        .expect("store")
+        .version(key, 1)
+        .expect("v1 published")
+        .workflow;
+
+    // 20,000 recorded documents in one NDJSON file: many batches.
+    const LINES: usize = 20_000;
+    let docs = TempDir::new().expect("tmp");
+    let file = docs.path().join("month.ndjson");
+    let lines: Vec<String> = generate::documents(&published, 50, 3)
+        .map(|g| g.document.to_string())
+        .collect();
+    let mut text = String::new();
+    for i in 0..LINES {
+        text.push_str(&lines[i % lines.len()]);
+        text.push('\n');
+    }
+    std::fs::write(&file, text).expect("write");
+
+    h.get_by_label("Backtest").click();
+    h.steps(3);
+    h.get_by_label("Documents path").click();
+    h.steps(1);
+    h.event(Event::Text(file.display().to_string()));
+    h.steps(2);
+    h.get_by_label("Run backtest").click();
+    h.steps(1);
+    assert!(h.state().backtest.running(), "running on its thread");
+    h.get_by_label("Cancel").click();
+    let mut finished = false;
+    for _ in 0..400 {
+        h.steps(1);
+        if h.state().backtest.finished.is_some() {
+            finished = true;
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(25));
+    }
+    assert!(finished, "the cancelled backtest ends");
+    let report = &h.state().backtest.finished.as_ref().expect("report").report;
+    assert!(report.cancelled, "it says it was cancelled");
+    assert!(
+        report.documents() < LINES,
+        "it stopped early: {} of {LINES}",
+        report.documents()
+    );
 }
