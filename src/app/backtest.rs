@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, mpsc};
 
 use egui::{RichText, Ui};
-use idflow_core::backtest::{self, Report, Row, Side, Sides};
+use idflow_core::backtest::{self, Keep, Report, Row, Side, Sides};
 use idflow_core::model::{DecisionType, NodeId, Workflow};
 
 use super::canvas::{Canvas, StepResult};
@@ -21,6 +21,9 @@ use super::session::After;
 use super::session::worker::Call;
 use super::{IdflowApp, theme};
 use crate::document::{Document, Source};
+
+/// Notable rows kept of each kind (disagreeing, changed, not comparable).
+const ROWS_KEPT: usize = 5000;
 
 /// The workflow side A replays through, as far as it is known.
 #[derive(Debug, Clone)]
@@ -249,7 +252,9 @@ impl BacktestPanel {
             .name("backtest".to_owned())
             .spawn(move || {
                 let inputs = backtest::source::inputs(&[path]);
-                let report = backtest::run(
+                // Only notable rows are listed; keeping a bounded number of
+                // each kind keeps a month of traffic from filling memory.
+                let report = backtest::run_with(
                     Sides {
                         a: &a,
                         b: b.as_ref(),
@@ -260,6 +265,10 @@ impl BacktestPanel {
                         thread_done.store(n, Ordering::Relaxed);
                         ctx.request_repaint();
                     },
+                    Keep::Notable {
+                        per_kind: ROWS_KEPT,
+                    },
+                    |_| {},
                 );
                 let _ = tx.send(report);
                 ctx.request_repaint();
@@ -382,14 +391,27 @@ impl BacktestPanel {
         };
         let dark = ui.visuals().dark_mode;
         let two = finished.b_label.is_some();
+        let report = &finished.report;
+        let capped = [
+            report.disagreements,
+            report.changed(),
+            report.not_comparable,
+        ]
+        .iter()
+        .any(|&n| n > ROWS_KEPT);
         ui.label(
             RichText::new(format!(
-                "{} notable {} (disagreeing, changed, not comparable)",
+                "{} notable {} (disagreeing, changed, not comparable){}",
                 finished.notable.len(),
                 if finished.notable.len() == 1 {
                     "row"
                 } else {
                     "rows"
+                },
+                if capped {
+                    format!("; the first {ROWS_KEPT} of each kind")
+                } else {
+                    String::new()
                 }
             ))
             .strong(),

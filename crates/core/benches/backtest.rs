@@ -8,7 +8,7 @@ use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
 use criterion::Criterion;
-use idflow_core::backtest::{self, Sides, generate, source};
+use idflow_core::backtest::{self, Keep, Sides, generate, source};
 use idflow_core::format::{Format, parse_workflow};
 use idflow_core::model::{Capability, NodeKind, Workflow};
 
@@ -47,10 +47,13 @@ fn main() {
     let bytes = std::fs::metadata(&path).map_or(0, |m| m.len());
     let paths = [path.clone()];
     let replay_all = || {
-        let report = backtest::run(
+        // As `idflow backtest` runs it: rows streamed, 50 of each kind kept.
+        let report = backtest::run_with(
             Sides { a: &a, b: Some(&b) },
             source::inputs(&paths),
             &AtomicBool::new(false),
+            |_| {},
+            Keep::Notable { per_kind: 50 },
             |_| {},
         );
         assert_eq!(report.documents(), DOCUMENTS);
@@ -76,6 +79,21 @@ fn main() {
     times.sort();
     let median = times[times.len() / 2];
     let report = replay_all();
+    // Peak resident memory of this process (Linux), generation included.
+    let peak_mb = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .map_or(f64::NAN, |kb| kb / 1024.0);
+    println!(
+        "backtest: peak resident memory {peak_mb:.0} MB for {:.0} MB of documents",
+        bytes as f64 / 1e6
+    );
     println!(
         "backtest: {DOCUMENTS} documents ({:.0} MB NDJSON) through two workflows: median {:.2} s, {:.0} documents/s; goal < {:.0} s: {}; changed {}, agreement {:.1} %",
         bytes as f64 / 1e6,

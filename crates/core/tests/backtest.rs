@@ -279,3 +279,41 @@ fn a_document_of_the_wrong_shape_names_the_field() {
     assert_eq!(error.field, "workflow");
     assert!(error.message.contains("id"), "{error}");
 }
+
+/// A long input keeps memory bounded: with `Keep::Notable`, the report
+/// holds at most that many rows of each kind while every count stays
+/// exact, and the observer still sees every row in input order.
+#[test]
+fn a_long_run_keeps_a_bounded_number_of_rows_and_exact_counts() {
+    let a = idiv();
+    let b = without(&a, Capability::Liveness);
+    let cases = generated_inputs(&a, 1500);
+    let all = backtest::run(
+        Sides { a: &a, b: Some(&b) },
+        cases.iter().map(|(input, _)| input.clone()),
+        &AtomicBool::new(false),
+        |_| {},
+    );
+    let mut seen = Vec::new();
+    let bounded = backtest::run_with(
+        Sides { a: &a, b: Some(&b) },
+        cases.iter().map(|(input, _)| input.clone()),
+        &AtomicBool::new(false),
+        |_| {},
+        backtest::Keep::Notable { per_kind: 5 },
+        |row| seen.push(row.origin.line),
+    );
+    assert!(all.changed() > 5, "enough changes to cap");
+    assert!(
+        bounded.rows.len() <= 3 * 5,
+        "{} rows kept",
+        bounded.rows.len()
+    );
+    assert!(bounded.rows.iter().all(|r| r.notable()));
+    assert_eq!(bounded.documents(), 1500);
+    assert_eq!(bounded.changes, all.changes);
+    assert_eq!(bounded.a, all.a);
+    assert_eq!(bounded.b, all.b);
+    assert_eq!(bounded.agreement, all.agreement);
+    assert_eq!(seen, (1..=1500).map(Some).collect::<Vec<_>>());
+}

@@ -7,13 +7,13 @@
 //! counted; it does not change the exit code.
 
 use std::fmt::Write as _;
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write as _};
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
 use clap::ValueEnum;
-use idflow_core::backtest::{self, Report, Row, Side, Sides};
+use idflow_core::backtest::{self, Keep, Report, Row, Side, Sides};
 use idflow_core::model::DecisionType;
 use serde_json::{Value, json};
 
@@ -64,9 +64,42 @@ pub fn run(
         let size = input.text.as_ref().map_or(0, String::len) as u64;
         read_bytes.set(read_bytes.get() + size);
     });
-    let report = backtest::run(sides, inputs, &AtomicBool::new(false), |done| {
-        progress.show(done, read_bytes.get());
-    });
+    // Rows are written as they are made (json, csv) or only the first of
+    // each kind kept (text): memory stays bounded however long the input.
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let keep = match options.format {
+        BacktestFormat::Text => Keep::Notable { per_kind: LISTED },
+        BacktestFormat::Json | BacktestFormat::Csv => Keep::Notable { per_kind: 0 },
+    };
+    // A closed stdout (`| head`) is not an error worth reporting.
+    let _ = match options.format {
+        BacktestFormat::Json => out.write_all(b"{\n  \"transactions\": [\n"),
+        BacktestFormat::Csv => out.write_all(csv_header(options.show_data).as_bytes()),
+        BacktestFormat::Text => Ok(()),
+    };
+    let mut first = true;
+    let report = backtest::run_with(
+        sides,
+        inputs,
+        &AtomicBool::new(false),
+        |done| progress.show(done, read_bytes.get()),
+        keep,
+        |row| {
+            let _ = match options.format {
+                BacktestFormat::Json => {
+                    let separator = if std::mem::take(&mut first) {
+                        "    "
+                    } else {
+                        ",\n    "
+                    };
+                    write!(out, "{separator}{}", row_json(row, options.show_data))
+                }
+                BacktestFormat::Csv => out.write_all(csv_line(row, options.show_data).as_bytes()),
+                BacktestFormat::Text => Ok(()),
+            };
+        },
+    );
     progress.finish();
     for unreadable in report.unreadable.iter().take(LISTED) {
         eprintln!(
@@ -81,12 +114,20 @@ pub fn run(
         );
     }
     let names = (a, against.unwrap_or(""));
-    match options.format {
-        BacktestFormat::Text => print!("{}", text(&report, names, options.show_data)),
-        BacktestFormat::Json => println!("{:#}", document(&report, names, options.show_data)),
-        BacktestFormat::Csv => print!("{}", csv(&report, options.show_data)),
-    }
-    if report.rows.is_empty() {
+    let _ = match options.format {
+        BacktestFormat::Text => out.write_all(text(&report, names, options.show_data).as_bytes()),
+        BacktestFormat::Json => {
+            writeln!(
+                out,
+                "\n  ],\n  \"summary\": {:#}\n}}",
+                summary_json(&report, names)
+            )
+        }
+        BacktestFormat::Csv => Ok(()),
+    };
+    let _ = out.flush();
+    drop(out);
+    if report.transactions == 0 {
         eprintln!("error: no readable retrieval document in the given paths");
         return exit::UNREADABLE;
     }
@@ -271,11 +312,11 @@ fn text(report: &Report, (a, b): (&str, &str), show_data: bool) -> String {
             );
         }
     }
-    let mut list = |title: &str, rows: Vec<&Row>, line: &dyn Fn(&Row) -> String| {
-        if rows.is_empty() {
+    let mut list = |title: &str, total: usize, rows: Vec<&Row>, line: &dyn Fn(&Row) -> String| {
+        if total == 0 {
             return;
         }
-        let _ = writeln!(out, "\n{title} ({}):", rows.len());
+        let _ = writeln!(out, "\n{title} ({}):", thousands(total));
         for row in rows.iter().take(LISTED) {
             let extra = if show_data {
                 personal_words(row)
@@ -284,16 +325,17 @@ fn text(report: &Report, (a, b): (&str, &str), show_data: bool) -> String {
             };
             let _ = writeln!(out, "  {}  {}{extra}", row.id, line(row));
         }
-        if rows.len() > LISTED {
+        if total > LISTED {
             let _ = writeln!(
                 out,
-                "  ... {} more (--format json or csv lists all)",
-                rows.len() - LISTED
+                "  ... {} more (--format json or csv lists every transaction)",
+                thousands(total - LISTED)
             );
         }
     };
     list(
         "Disagreements of A with the record (a modelling gap?)",
+        report.disagreements,
         report.rows.iter().filter(|r| r.disagrees).collect(),
         &|r| {
             format!(
@@ -307,6 +349,7 @@ fn text(report: &Report, (a, b): (&str, &str), show_data: bool) -> String {
     );
     list(
         "Changed transactions",
+        report.changed(),
         report.rows.iter().filter(|r| r.changed).collect(),
         &|r| {
             format!(
@@ -318,14 +361,8 @@ fn text(report: &Report, (a, b): (&str, &str), show_data: bool) -> String {
     );
     list(
         "Not comparable",
-        report
-            .rows
-            .iter()
-            .filter(|r| {
-                matches!(r.a, Side::NotComparable { .. })
-                    || matches!(r.b, Some(Side::NotComparable { .. }))
-            })
-            .collect(),
+        report.not_comparable,
+        report.rows.iter().filter(|r| r.not_comparable()).collect(),
         &|r| {
             let b = r.b.as_ref().map(|b| format!("; B {}", side_words(b)));
             format!("A {}{}", side_words(&r.a), b.unwrap_or_default())
@@ -390,7 +427,7 @@ fn row_json(row: &Row, show_data: bool) -> Value {
     value
 }
 
-fn document(report: &Report, (a, b): (&str, &str), show_data: bool) -> Value {
+fn summary_json(report: &Report, (a, b): (&str, &str)) -> Value {
     let summary = |s: &backtest::SideSummary| {
         json!({
             "decisions": s.decisions.iter().map(|(d, n)| (d.as_str().to_owned(), json!(n))).collect::<serde_json::Map<_, _>>(),
@@ -421,7 +458,11 @@ fn document(report: &Report, (a, b): (&str, &str), show_data: bool) -> Value {
         "unknownLabels": report.unknown_labels.iter().map(|(l, n)| json!({
             "capability": l.capability, "decision": l.decision.as_str(), "label": l.label, "count": n,
         })).collect::<Vec<_>>(),
-        "transactions": report.rows.iter().map(|r| row_json(r, show_data)).collect::<Vec<_>>(),
+        "transactions": report.transactions,
+        "changed": report.changed(),
+        "disagreements": report.disagreements,
+        "notComparable": report.not_comparable,
+        "cancelled": report.cancelled,
     })
 }
 
@@ -456,45 +497,45 @@ fn csv_side(side: Option<&Side>) -> [String; 4] {
     }
 }
 
-fn csv(report: &Report, show_data: bool) -> String {
-    let mut out = String::from(
+fn csv_header(show_data: bool) -> String {
+    let mut header = String::from(
         "id,source,line,definition_key,recorded_decision,recorded_label,recorded_score,a_decision,a_label,a_score,a_not_comparable,b_decision,b_label,b_score,b_not_comparable,changed,disagrees",
     );
     if show_data {
-        out.push_str(",first_name,last_name,date_of_birth,document_number");
+        header.push_str(",first_name,last_name,date_of_birth,document_number");
     }
-    out.push('\n');
-    for row in &report.rows {
-        let mut fields = vec![
-            row.id.clone(),
-            row.origin.file.display().to_string(),
-            row.origin.line.map(|l| l.to_string()).unwrap_or_default(),
-            row.definition_key
-                .map(|k| k.to_string())
-                .unwrap_or_default(),
-            row.recorded.decision.as_str().to_owned(),
-            row.recorded.label.clone(),
-            row.recorded
-                .score
-                .map(|s| s.to_string())
-                .unwrap_or_default(),
-        ];
-        fields.extend(csv_side(Some(&row.a)));
-        fields.extend(csv_side(row.b.as_ref()));
-        fields.push(row.changed.to_string());
-        fields.push(row.disagrees.to_string());
-        if show_data {
-            let p = &row.personal;
-            fields.extend([
-                p.first_name.clone(),
-                p.last_name.clone(),
-                p.date_of_birth.clone(),
-                p.document_number.clone(),
-            ]);
-        }
-        let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
-        out.push_str(&line.join(","));
-        out.push('\n');
+    header.push('\n');
+    header
+}
+
+fn csv_line(row: &Row, show_data: bool) -> String {
+    let mut fields = vec![
+        row.id.clone(),
+        row.origin.file.display().to_string(),
+        row.origin.line.map(|l| l.to_string()).unwrap_or_default(),
+        row.definition_key
+            .map(|k| k.to_string())
+            .unwrap_or_default(),
+        row.recorded.decision.as_str().to_owned(),
+        row.recorded.label.clone(),
+        row.recorded
+            .score
+            .map(|s| s.to_string())
+            .unwrap_or_default(),
+    ];
+    fields.extend(csv_side(Some(&row.a)));
+    fields.extend(csv_side(row.b.as_ref()));
+    fields.push(row.changed.to_string());
+    fields.push(row.disagrees.to_string());
+    if show_data {
+        let p = &row.personal;
+        fields.extend([
+            p.first_name.clone(),
+            p.last_name.clone(),
+            p.date_of_birth.clone(),
+            p.document_number.clone(),
+        ]);
     }
-    out
+    let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+    line.join(",") + "\n"
 }

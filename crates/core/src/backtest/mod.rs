@@ -25,7 +25,7 @@ pub use document::{
     UnknownLabel, read_transaction,
 };
 pub use inputs::scenario_for;
-pub use report::{Agreement, Report, Row, SideSummary, Unreadable};
+pub use report::{Agreement, Keep, Report, Row, SideSummary, Unreadable};
 pub use source::{Input, Origin};
 
 use rayon::prelude::*;
@@ -94,13 +94,28 @@ const BATCH: usize = 2048;
 /// Replays every input through the sides, in input order, calling
 /// `progress` with the number of documents done after each batch; stops
 /// early (the report then covers what was done) when `cancel` is set.
+/// Keeps every row: see [`run_with`] for long inputs.
 pub fn run(
     sides: Sides<'_>,
     inputs: impl Iterator<Item = Input>,
     cancel: &AtomicBool,
-    mut progress: impl FnMut(usize),
+    progress: impl FnMut(usize),
 ) -> Report {
-    let mut report = Report::new(sides);
+    run_with(sides, inputs, cancel, progress, Keep::All, |_| {})
+}
+
+/// [`run`], keeping the rows `keep` says and showing every row to
+/// `observe` as it is made (in input order), so that a caller can stream
+/// them out without the report holding them.
+pub fn run_with(
+    sides: Sides<'_>,
+    inputs: impl Iterator<Item = Input>,
+    cancel: &AtomicBool,
+    mut progress: impl FnMut(usize),
+    keep: Keep,
+    mut observe: impl FnMut(&Row),
+) -> Report {
+    let mut report = Report::new(sides, keep);
     let mut batch: Vec<Input> = Vec::with_capacity(BATCH);
     let mut inputs = inputs.fuse();
     loop {
@@ -111,7 +126,7 @@ pub fn run(
         }
         let outcomes: Vec<Replayed> = batch.par_iter().map(|input| one(sides, input)).collect();
         for (input, outcome) in batch.iter().zip(outcomes) {
-            report.add(input, outcome);
+            report.add(input, outcome, &mut observe);
         }
         progress(report.documents());
     }

@@ -86,11 +86,25 @@ impl Row {
     /// Worth listing: changed, disagreeing with the record, or not
     /// comparable on a side.
     pub fn notable(&self) -> bool {
-        self.changed
-            || self.disagrees
-            || matches!(self.a, Side::NotComparable { .. })
+        self.changed || self.disagrees || self.not_comparable()
+    }
+
+    /// Not comparable on at least one side.
+    pub fn not_comparable(&self) -> bool {
+        matches!(self.a, Side::NotComparable { .. })
             || matches!(self.b, Some(Side::NotComparable { .. }))
     }
+}
+
+/// Which rows a report keeps (every row is counted and passed to the
+/// caller's observer either way).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keep {
+    /// Every row (memory grows with the input: for tests and small runs).
+    All,
+    /// Notable rows only (changed, disagreeing, not comparable), at most
+    /// this many of each kind: memory stays bounded however long the input.
+    Notable { per_kind: usize },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -108,13 +122,23 @@ pub struct Report {
     pub unreadable_count: usize,
     /// Labels the catalog does not know, with how often each came.
     pub unknown_labels: BTreeMap<UnknownLabel, usize>,
+    /// The rows kept (see [`Keep`]).
     pub rows: Vec<Row>,
+    /// Readable transactions replayed.
+    pub transactions: usize,
+    /// Transactions of A's key that A decides otherwise than recorded.
+    pub disagreements: usize,
+    /// Transactions not comparable on at least one side.
+    pub not_comparable: usize,
     /// The run was cancelled: the report covers what was done.
     pub cancelled: bool,
+    keep: Keep,
+    /// Kept notable rows per kind: disagreeing, changed, not comparable.
+    kept: [usize; 3],
 }
 
 impl Report {
-    pub(crate) fn new(sides: Sides<'_>) -> Report {
+    pub(crate) fn new(sides: Sides<'_>, keep: Keep) -> Report {
         Report {
             a_key: sides.a.key,
             b_key: sides.b.map(|b| b.key),
@@ -127,13 +151,18 @@ impl Report {
             unreadable_count: 0,
             unknown_labels: BTreeMap::new(),
             rows: Vec::new(),
+            transactions: 0,
+            disagreements: 0,
+            not_comparable: 0,
             cancelled: false,
+            keep,
+            kept: [0; 3],
         }
     }
 
     /// Documents seen, readable or not.
     pub fn documents(&self) -> usize {
-        self.rows.len() + self.unreadable_count
+        self.transactions + self.unreadable_count
     }
 
     /// Transactions whose decision changed from A to B.
@@ -141,7 +170,7 @@ impl Report {
         self.changes.values().sum()
     }
 
-    pub(crate) fn add(&mut self, input: &Input, replayed: Replayed) {
+    pub(crate) fn add(&mut self, input: &Input, replayed: Replayed, observe: &mut dyn FnMut(&Row)) {
         let (transaction, (a, a_path), b) = match replayed {
             Replayed::Unreadable(message) => {
                 self.unreadable_count += 1;
@@ -213,10 +242,30 @@ impl Report {
             a_path,
             b_path,
         };
+        self.transactions += 1;
+        self.disagreements += usize::from(row.disagrees);
+        let not_comparable = row.not_comparable();
+        self.not_comparable += usize::from(not_comparable);
         if !row.notable() {
             row.a_path = Vec::new();
             row.b_path = Vec::new();
         }
-        self.rows.push(row);
+        observe(&row);
+        match self.keep {
+            Keep::All => self.rows.push(row),
+            Keep::Notable { per_kind } => {
+                let kinds = [row.disagrees, row.changed, not_comparable];
+                let wanted = kinds
+                    .iter()
+                    .zip(self.kept)
+                    .any(|(&is, kept)| is && kept < per_kind);
+                if wanted {
+                    for (kept, is) in self.kept.iter_mut().zip(kinds) {
+                        *kept += usize::from(is);
+                    }
+                    self.rows.push(row);
+                }
+            }
+        }
     }
 }
