@@ -189,8 +189,9 @@ pub struct Db {
     /// forgets the key at once, one through another server sharing the
     /// database is seen within [`LATEST_FRESH_FOR`].
     latest: Arc<RwLock<Latest>>,
-    /// Token owners remembered on SQLite (`token_owners`); `None` on
-    /// PostgreSQL, which reads them on every request.
+    /// Token owners remembered between requests (`token_owners`): trusted
+    /// on SQLite while the revocation marker is unchanged, on PostgreSQL
+    /// while revocation notices are heard.
     tokens: Option<Arc<token_owners::TokenOwners>>,
 }
 
@@ -334,7 +335,14 @@ impl Db {
             .map_err(|e| unreachable(e.to_string()))?;
         POSTGRES_MIGRATOR.run(&pool).await?;
         tracing::debug!(database = %redact(url), "database open");
-        Ok(Db::with(Pool::Postgres(pool), None))
+        let db = Db::with(
+            Pool::Postgres(pool.clone()),
+            Some(token_owners::TokenOwners::notified()),
+        );
+        if let Some(owners) = db.tokens.clone() {
+            tokio::spawn(token_owners::listen_for_revocations(pool, owners));
+        }
+        Ok(db)
     }
 
     /// Opens the database `location` names (see [`Db::open`] and
@@ -998,20 +1006,40 @@ impl Db {
             .collect())
     }
 
-    /// Revokes the token named `name`: its next request gets 401 (owners
-    /// are read from the database on every request, so every server
-    /// sharing it sees the revocation at once). `false` when no live token
-    /// has that name.
+    /// Revokes the token named `name`: its next request gets 401 (every
+    /// server sharing the database forgets the owners it keeps: see
+    /// `token_owners`). `false` when no live token has that name.
     pub async fn revoke_token(&self, name: &str) -> Result<bool, DbError> {
         let now = now_rfc3339();
-        let changed = on_pool!(&self.pool, p => sqlx::query(
-            "UPDATE tokens SET revoked_at = $1 WHERE name = $2 AND revoked_at IS NULL",
-        )
-        .bind(&now)
-        .bind(name)
-        .execute(p)
-        .await?
-        .rows_affected());
+        const REVOKE: &str =
+            "UPDATE tokens SET revoked_at = $1 WHERE name = $2 AND revoked_at IS NULL";
+        let changed = match &self.pool {
+            Pool::Sqlite(p) => sqlx::query(REVOKE)
+                .bind(&now)
+                .bind(name)
+                .execute(p)
+                .await?
+                .rows_affected(),
+            // The notice is sent in the revocation's own transaction: it
+            // leaves when, and only if, the revocation commits.
+            Pool::Postgres(p) => {
+                let mut tx = p.begin().await?;
+                let changed = sqlx::query(REVOKE)
+                    .bind(&now)
+                    .bind(name)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                if changed > 0 {
+                    sqlx::query("SELECT pg_notify($1, '')")
+                        .bind(token_owners::REVOCATIONS_CHANNEL)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+                changed
+            }
+        };
         if changed > 0 {
             if let Some(tokens) = &self.tokens {
                 tokens
@@ -1022,6 +1050,12 @@ impl Db {
                 .await?;
         }
         Ok(changed > 0)
+    }
+
+    /// Whether token owners are kept between requests now (always on
+    /// SQLite; on PostgreSQL while revocation notices are heard).
+    pub fn keeps_token_owners(&self) -> bool {
+        self.tokens.as_ref().is_some_and(|t| t.trusted())
     }
 
     /// Who holds the live token with this hash, if anyone.
@@ -1404,12 +1438,16 @@ mod tests {
                     8,
                     "5f4c4d2fd51b110ccc71b6392891aec285e7da3a212d717414f92fe95435657aa2f95e72ff0cd502c01b8c520d193651".to_owned()
                 ),
+                (
+                    9,
+                    "ec5b1ad8dd9feab033c5a59dee19c606630d8c95752a162305a6c905c12adaa7c99c98c3037bb95c66ed7529bc544e6b".to_owned()
+                ),
             ]
         );
         let postgres: Vec<i64> = POSTGRES_MIGRATOR.iter().map(|m| m.version).collect();
         assert_eq!(
             postgres,
-            [1, 2, 3, 4, 5, 6, 7, 8],
+            [1, 2, 3, 4, 5, 6, 7, 8, 9],
             "the same schema history on PostgreSQL"
         );
     }

@@ -1171,6 +1171,71 @@ async fn a_token_revoked_by_another_process_is_refused_at_once() {
     f.server.stop().await;
 }
 
+/// On PostgreSQL, owners are kept while revocation notices are heard: a
+/// token revoked by another replica (its own `Db` on the database) is
+/// refused once the notice arrives (bounded here at 5 s; milliseconds in
+/// practice), and one revoked through this server at once.
+#[tokio::test]
+async fn on_postgres_a_token_revoked_by_another_replica_is_refused() {
+    let Some(f) = postgres_fixture("revoked_by_another_replica").await else {
+        return;
+    };
+    let create = |name: &'static str| {
+        let db = f.server.state.db.clone();
+        async move {
+            idflow_server::create_token(&db, name, idflow_server::Role::Designer)
+                .await
+                .expect("token")
+        }
+    };
+    let (carol, dave) = (create("carol").await, create("dave").await);
+    let began = std::time::Instant::now();
+    while !f.server.state.db.keeps_token_owners() {
+        assert!(
+            began.elapsed() < std::time::Duration::from_secs(5),
+            "the server listens for revocations"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    let list = |token: String| {
+        let request = f.http.get(f.url("/workflows")).bearer_auth(token);
+        async move { request.send().await.expect("list").status() }
+    };
+    for _ in 0..20 {
+        assert_eq!(list(carol.clone()).await, StatusCode::OK);
+        assert_eq!(list(dave.clone()).await, StatusCode::OK);
+    }
+    let other_replica = idflow_server::Db::open_location(&f.db.location)
+        .await
+        .expect("open");
+    assert!(other_replica.revoke_token("carol").await.expect("revoke"));
+    other_replica.close().await;
+    let began = std::time::Instant::now();
+    while list(carol.clone()).await == StatusCode::OK {
+        assert!(
+            began.elapsed() < std::time::Duration::from_secs(5),
+            "still accepted 5 s after another replica revoked it"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    assert_eq!(list(carol).await, StatusCode::UNAUTHORIZED);
+    assert!(
+        f.server
+            .state
+            .db
+            .revoke_token("dave")
+            .await
+            .expect("revoke")
+    );
+    assert_eq!(
+        list(dave).await,
+        StatusCode::UNAUTHORIZED,
+        "refused at once after this server's own revocation"
+    );
+    assert_eq!(list(f.designer.clone()).await, StatusCode::OK);
+    f.server.stop().await;
+}
+
 /// Issue 13: a key has one spelling; `010011` and `+10011` are 400, not
 /// workflow 10011 (in paths and in account requests).
 #[tokio::test]
