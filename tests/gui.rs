@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Steps, drag};
+use common::{Steps, drag, harness};
 use egui::accesskit::Role;
 use egui::{Event, Key, Modifiers, PointerButton, Pos2, vec2};
 use egui_kittest::Harness;
@@ -14,14 +14,6 @@ use idflow_core::model::{Capability, DecisionType, NodeId, NodeKind};
 use idflow_store::Origin;
 use idflow_store::Store;
 use tempfile::TempDir;
-
-fn harness(app: IdflowApp) -> Harness<'static, IdflowApp> {
-    let mut h = Harness::builder()
-        .with_size(vec2(1480.0, 920.0))
-        .build_ui_state(|ui, app: &mut IdflowApp| app.frame(ui), app);
-    h.steps(3);
-    h
-}
 
 /// A second handle on the store the app works on, to check what it wrote.
 fn store_of(dir: &TempDir) -> idflow_store::LocalStore {

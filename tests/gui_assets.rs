@@ -7,8 +7,8 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use common::Steps;
-use egui::{FontFamily, vec2};
+use common::{Steps, harness};
+use egui::FontFamily;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use idflow::app::IdflowApp;
@@ -89,14 +89,6 @@ fn missing(seen: &Seen) -> Vec<String> {
         })
         .map(|(name, c)| format!("{c:?} (U+{:04X}) in {name}", *c as u32))
         .collect()
-}
-
-fn harness(app: IdflowApp) -> Harness<'static, IdflowApp> {
-    let mut h = Harness::builder()
-        .with_size(vec2(1480.0, 920.0))
-        .build_ui_state(|ui, app: &mut IdflowApp| app.frame(ui), app);
-    h.steps(3);
-    h
 }
 
 #[test]

@@ -6,33 +6,24 @@ mod common;
 
 use std::time::Duration;
 
-use common::Steps;
-use egui::{Event, vec2};
+use common::{Steps, harness};
+use egui::Event;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use idflow::app::{BottomTab, IdflowApp};
 use idflow::document::Command;
+use idflow_core::Workflow;
 use idflow_core::backtest::{Side, generate};
 use idflow_core::model::{Capability, NodeId, NodeKind};
 use idflow_store::Store;
 use tempfile::TempDir;
 
-fn harness(app: IdflowApp) -> Harness<'static, IdflowApp> {
-    let mut h = Harness::builder()
-        .with_size(vec2(1480.0, 920.0))
-        .build_ui_state(|ui, app: &mut IdflowApp| app.frame(ui), app);
-    h.steps(3);
-    h
-}
-
-#[test]
-fn backtest_tab_compares_published_with_the_draft() {
-    let dir = TempDir::new().expect("tmp");
+/// The designer on a fresh store in `dir`, with a custom copy of 10011
+/// published as v1 through the UI and open; and that version.
+fn published_copy(dir: &TempDir) -> (Harness<'static, IdflowApp>, Workflow) {
     let mut app = IdflowApp::new(dir.path(), None).expect("app opens on a fresh store");
     app.theme = egui::ThemePreference::Light;
     let mut h = harness(app);
-
-    // A custom copy of 10011, published as v1.
     h.get_by_label("New").click();
     h.steps(2);
     h.get_by_label("10011 · ID and identity verification (IDIV)")
@@ -48,6 +39,13 @@ fn backtest_tab_compares_published_with_the_draft() {
         .version(key, 1)
         .expect("v1 published")
         .workflow;
+    (h, published)
+}
+
+#[test]
+fn backtest_tab_compares_published_with_the_draft() {
+    let dir = TempDir::new().expect("tmp");
+    let (mut h, published) = published_copy(&dir);
 
     // 40 recorded documents of v1, one file each.
     let docs = TempDir::new().expect("tmp");
@@ -174,24 +172,7 @@ fn backtest_tab_compares_published_with_the_draft() {
 #[test]
 fn cancel_stops_a_long_backtest() {
     let dir = TempDir::new().expect("tmp");
-    let mut app = IdflowApp::new(dir.path(), None).expect("app opens on a fresh store");
-    app.theme = egui::ThemePreference::Light;
-    let mut h = harness(app);
-    h.get_by_label("New").click();
-    h.steps(2);
-    h.get_by_label("10011 · ID and identity verification (IDIV)")
-        .click();
-    h.steps(3);
-    let key = h.state().doc.key().expect("a store workflow");
-    h.get_by_label("🚀 Publish").click();
-    h.steps(3);
-    h.get_by_label("Publish version 1").click();
-    h.steps(3);
-    let published = idflow_store::LocalStore::open(dir.path())
-        .expect("store")
-        .version(key, 1)
-        .expect("v1 published")
-        .workflow;
+    let (mut h, published) = published_copy(&dir);
 
     // 20,000 recorded documents in one NDJSON file: many batches.
     const LINES: usize = 20_000;

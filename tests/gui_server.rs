@@ -12,7 +12,7 @@ use std::sync::{Arc, mpsc};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use common::Steps;
+use common::{Steps, harness};
 use egui::vec2;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
@@ -120,14 +120,6 @@ impl Drop for TeamServer {
     fn drop(&mut self) {
         self.stop();
     }
-}
-
-fn harness(app: IdflowApp) -> Harness<'static, IdflowApp> {
-    let mut h = Harness::builder()
-        .with_size(vec2(1480.0, 920.0))
-        .build_ui_state(|ui, app: &mut IdflowApp| app.frame(ui), app);
-    h.steps(3);
-    h
 }
 
 fn rename(h: &mut Harness<'static, IdflowApp>, name: &str) {

@@ -1,10 +1,11 @@
-//! Pointer gestures shared by the designer's kittest suites.
+//! The harness, store waits and pointer gestures shared by the designer's
+//! kittest suites.
 
 #![allow(dead_code)] // each test binary uses its own part of this
 
 use std::time::Duration;
 
-use egui::Pos2;
+use egui::{Pos2, vec2};
 use egui_kittest::Harness;
 use idflow::app::IdflowApp;
 
@@ -69,4 +70,13 @@ pub fn drag(h: &mut Harness<'static, IdflowApp>, from: Pos2, to: Pos2) {
     }
     h.drop_at(to);
     h.steps(3);
+}
+
+/// The designer in a 1480 x 920 window, its first frames run.
+pub fn harness(app: IdflowApp) -> Harness<'static, IdflowApp> {
+    let mut h = Harness::builder()
+        .with_size(vec2(1480.0, 920.0))
+        .build_ui_state(|ui, app: &mut IdflowApp| app.frame(ui), app);
+    h.steps(3);
+    h
 }

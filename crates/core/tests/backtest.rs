@@ -97,6 +97,16 @@ fn generated_inputs(workflow: &Workflow, count: usize) -> Vec<(Input, generate::
         .collect()
 }
 
+/// Every case replayed through A and B, every row kept.
+fn run_all(a: &Workflow, b: &Workflow, cases: &[(Input, generate::Generated)]) -> backtest::Report {
+    backtest::run(
+        Sides { a, b: Some(b) },
+        cases.iter().map(|(input, _)| input.clone()),
+        &AtomicBool::new(false),
+        |_| {},
+    )
+}
+
 fn without(workflow: &Workflow, capability: Capability) -> Workflow {
     let mut copy = workflow.clone();
     for node in &mut copy.nodes {
@@ -112,12 +122,7 @@ fn generated_documents_agree_with_their_own_workflow_and_count_exactly_what_a_ch
     let a = idiv();
     let b = without(&a, Capability::Liveness);
     let cases = generated_inputs(&a, 1000);
-    let report = backtest::run(
-        Sides { a: &a, b: Some(&b) },
-        cases.iter().map(|(input, _)| input.clone()),
-        &AtomicBool::new(false),
-        |_| {},
-    );
+    let report = run_all(&a, &b, &cases);
     assert_eq!(report.documents(), 1000);
     assert_eq!(
         report.unreadable_count,
@@ -158,12 +163,7 @@ fn a_capability_the_records_never_ran_makes_its_transactions_not_comparable() {
         "../../../sample_workflows/10167-idiv-watchlist.ron"
     ));
     let cases = generated_inputs(&a, 300);
-    let report = backtest::run(
-        Sides { a: &a, b: Some(&b) },
-        cases.iter().map(|(input, _)| input.clone()),
-        &AtomicBool::new(false),
-        |_| {},
-    );
+    let report = run_all(&a, &b, &cases);
     let summary = report.b.as_ref().expect("a B side");
     assert!(summary.not_comparable > 0);
     assert_eq!(
@@ -288,12 +288,7 @@ fn a_long_run_keeps_a_bounded_number_of_rows_and_exact_counts() {
     let a = idiv();
     let b = without(&a, Capability::Liveness);
     let cases = generated_inputs(&a, 1500);
-    let all = backtest::run(
-        Sides { a: &a, b: Some(&b) },
-        cases.iter().map(|(input, _)| input.clone()),
-        &AtomicBool::new(false),
-        |_| {},
-    );
+    let all = run_all(&a, &b, &cases);
     let mut seen = Vec::new();
     let bounded = backtest::run_with(
         Sides { a: &a, b: Some(&b) },
