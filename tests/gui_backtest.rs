@@ -161,6 +161,38 @@ fn backtest_tab_compares_published_with_the_draft() {
     h.steps(2);
     h.snapshot("backtest_tab");
 
+    // Side B: nothing, for the published version alone (picked in its
+    // combo box with the pointer).
+    h.get_by_label("Side B").click();
+    h.steps(2);
+    h.get_by_label("Nothing (A alone)").click();
+    h.steps(2);
+    assert!(
+        h.query_by_label_contains("A: Published v1 alone").is_some(),
+        "the sides are named"
+    );
+    h.state_mut().backtest.path = docs.path().display().to_string();
+    h.steps(1);
+    h.get_by_label("Run backtest").click();
+    let mut alone = false;
+    for _ in 0..200 {
+        h.steps(1);
+        if h.state()
+            .backtest
+            .finished
+            .as_ref()
+            .is_some_and(|f| f.b_label.is_none())
+        {
+            alone = true;
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(25));
+    }
+    assert!(alone, "the backtest ran on A alone");
+    let report = &h.state().backtest.finished.as_ref().expect("report").report;
+    assert!(report.b.is_none());
+    assert_eq!(report.agreement.agreed, 40);
+
     // Another tab gives the canvas back.
     h.get_by_label("Problems").click();
     h.steps(2);

@@ -25,29 +25,34 @@ use crate::document::{Document, Source};
 /// Notable rows kept of each kind (disagreeing, changed, not comparable).
 const ROWS_KEPT: usize = 5000;
 
-/// The workflow side A replays through, as far as it is known.
+/// Which workflow a side replays through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Choice {
+    /// The open workflow's last published version (side A by default).
+    LatestVersion,
+    Version(u32),
+    /// The open draft (side B by default).
+    Draft,
+    /// No second side (B only): A alone.
+    Nothing,
+}
+
+/// A published version of the open workflow, as read from the store.
 #[derive(Debug, Clone)]
-pub enum Basis {
-    /// Not asked for yet (or the open workflow changed).
-    Unknown,
-    /// The workflow has no published version: the draft runs alone.
-    NoVersion {
-        key: u32,
-    },
-    Reading {
-        key: u32,
-        number: u32,
-    },
-    Ready {
-        key: u32,
-        number: u32,
-        workflow: Box<Workflow>,
-    },
-    Failed {
-        key: u32,
-        number: u32,
-        message: String,
-    },
+pub enum VersionRead {
+    Reading,
+    Ready(Box<Workflow>),
+    Failed(String),
+}
+
+/// The open workflow's published versions: their numbers (from its
+/// history) and the ones read so far for a side.
+#[derive(Debug, Clone, Default)]
+pub struct Versions {
+    pub key: Option<u32>,
+    /// `None` until the history is known.
+    pub numbers: Option<Vec<u32>>,
+    pub read: std::collections::BTreeMap<u32, VersionRead>,
 }
 
 /// A backtest running on its thread.
@@ -82,7 +87,10 @@ pub struct Finished {
 pub struct BacktestPanel {
     /// A file or folder of retrieval documents (typed, pasted or picked).
     pub path: String,
-    pub basis: Basis,
+    /// What sides A and B replay through.
+    pub a: Choice,
+    pub b: Choice,
+    pub versions: Versions,
     running: Option<Running>,
     pub finished: Option<Finished>,
     /// The row (index into `report.rows`) whose path the canvas shows.
@@ -97,7 +105,9 @@ impl Default for BacktestPanel {
     fn default() -> Self {
         BacktestPanel {
             path: String::new(),
-            basis: Basis::Unknown,
+            a: Choice::LatestVersion,
+            b: Choice::Draft,
+            versions: Versions::default(),
             running: None,
             finished: None,
             selected: None,
@@ -116,7 +126,9 @@ impl BacktestPanel {
         self.selected = None;
         self.shown = false;
         self.failure = None;
-        self.basis = Basis::Unknown;
+        self.versions = Versions::default();
+        self.a = Choice::LatestVersion;
+        self.b = Choice::Draft;
     }
 
     pub fn running(&self) -> bool {
@@ -199,28 +211,66 @@ impl BacktestPanel {
             Source::File(_) => return Ok((open, None, "Open file".to_owned(), None)),
             Source::Store { .. } => {}
         }
-        let key = doc.key();
-        match &self.basis {
-            Basis::NoVersion { key: k } if Some(*k) == key => {
-                Ok((open, None, "Draft".to_owned(), None))
-            }
-            Basis::Ready {
-                key: k,
-                number,
-                workflow,
-            } if Some(*k) == key => Ok((
-                workflow.as_ref(),
-                Some(open),
-                format!("Published v{number}"),
-                Some("Draft".to_owned()),
-            )),
-            Basis::Failed {
-                key: k,
-                number,
-                message,
-            } if Some(*k) == key => Err(format!("Published v{number} not read: {message}")),
-            _ => Err("Reading the published version…".to_owned()),
+        let a = match self.side(self.a, doc)? {
+            Some(a) => a,
+            // Never published: the draft runs alone.
+            None => return Ok((open, None, "Draft".to_owned(), None)),
+        };
+        let b = self.side(self.b, doc)?;
+        let (b, b_label) = match b {
+            Some((workflow, label)) => (Some(workflow), Some(label)),
+            None => (None, None),
+        };
+        Ok((a.0, b, a.1, b_label))
+    }
+
+    /// The last published version's number, once the history is known
+    /// (`Ok(None)`: never published).
+    fn latest(&self) -> Result<Option<u32>, String> {
+        match &self.versions.numbers {
+            Some(numbers) => Ok(numbers.last().copied()),
+            None => Err("Reading the versions…".to_owned()),
         }
+    }
+
+    /// What a choice names now: the workflow and its label, `None` for no
+    /// workflow (nothing published, or no second side), or why not yet.
+    fn side<'a>(
+        &'a self,
+        choice: Choice,
+        doc: &'a Document,
+    ) -> Result<Option<(&'a Workflow, String)>, String> {
+        let (number, latest) = match choice {
+            Choice::Draft => return Ok(Some((doc.workflow(), "Draft".to_owned()))),
+            Choice::Nothing => return Ok(None),
+            Choice::LatestVersion => match self.latest()? {
+                Some(number) => (number, true),
+                None => return Ok(None),
+            },
+            Choice::Version(number) => (number, false),
+        };
+        let label = if latest {
+            format!("Published v{number}")
+        } else {
+            format!("v{number}")
+        };
+        match self.versions.read.get(&number) {
+            Some(VersionRead::Ready(workflow)) => Ok(Some((workflow.as_ref(), label))),
+            Some(VersionRead::Failed(message)) => Err(format!("{label} not read: {message}")),
+            Some(VersionRead::Reading) | None => Err(format!("Reading {label}…")),
+        }
+    }
+
+    /// The version numbers the chosen sides need read.
+    fn wanted(&self) -> Vec<u32> {
+        [self.a, self.b]
+            .into_iter()
+            .filter_map(|choice| match choice {
+                Choice::LatestVersion => self.latest().ok().flatten(),
+                Choice::Version(n) => Some(n),
+                Choice::Draft | Choice::Nothing => None,
+            })
+            .collect()
     }
 
     /// Starts the backtest on its own thread.
@@ -319,6 +369,9 @@ impl BacktestPanel {
                 self.path = folder.display().to_string();
             }
         });
+        if matches!(doc.source, Source::Store { .. }) && self.running.is_none() {
+            self.choices_ui(ui);
+        }
         let sides = self.sides(doc).map(|(_, _, a, b)| (a, b));
         let dark = ui.visuals().dark_mode;
         ui.horizontal(|ui| {
@@ -331,6 +384,7 @@ impl BacktestPanel {
                 }
                 Ok((a, None)) => {
                     let why = match doc.source {
+                        Source::Store { .. } if self.b == Choice::Nothing => " alone",
                         Source::Store { .. } => " (not published yet: the draft only)",
                         _ => " only",
                     };
@@ -382,6 +436,51 @@ impl BacktestPanel {
             return;
         };
         summary_ui(ui, finished, stale);
+    }
+
+    /// Side A and side B: any published version or the draft (B: also
+    /// nothing, for A alone).
+    fn choices_ui(&mut self, ui: &mut Ui) {
+        let numbers = self.versions.numbers.clone().unwrap_or_default();
+        let latest = numbers.last().copied();
+        let name = |choice: Choice| match choice {
+            Choice::LatestVersion => match latest {
+                Some(n) => format!("Published v{n}"),
+                None => "Published (none yet)".to_owned(),
+            },
+            Choice::Version(n) => format!("v{n}"),
+            Choice::Draft => "Draft".to_owned(),
+            Choice::Nothing => "Nothing (A alone)".to_owned(),
+        };
+        let mut options = vec![Choice::LatestVersion];
+        options.extend(numbers.iter().rev().map(|&n| Choice::Version(n)));
+        options.push(Choice::Draft);
+        ui.horizontal(|ui| {
+            for (side, title, nothing) in [
+                ("A", "backtest_side_a", false),
+                ("B", "backtest_side_b", true),
+            ] {
+                let label = ui.label(format!("Side {side}"));
+                let current = if side == "A" { self.a } else { self.b };
+                let mut picked = current;
+                egui::ComboBox::from_id_salt(title)
+                    .selected_text(name(current))
+                    .show_ui(ui, |ui| {
+                        for &option in options.iter().chain(nothing.then_some(&Choice::Nothing)) {
+                            ui.selectable_value(&mut picked, option, name(option));
+                        }
+                    })
+                    .response
+                    .labelled_by(label.id);
+                if picked != current {
+                    if side == "A" {
+                        self.a = picked;
+                    } else {
+                        self.b = picked;
+                    }
+                }
+            }
+        });
     }
 
     /// The notable rows; a click shows a row's path on the canvas.
@@ -729,8 +828,9 @@ fn show_row(row: &Row, workflow: &Workflow, canvas: &mut Canvas) {
 }
 
 impl IdflowApp {
-    /// Asks the store for what side A needs: the open workflow's versions,
-    /// then its last one (the Backtest tab is showing).
+    /// Asks the store for what the chosen sides need: the open workflow's
+    /// versions, then each chosen version not read yet (the Backtest tab
+    /// is showing).
     pub(super) fn advance_backtest_basis(&mut self) {
         let Some(key) = self.doc.key() else { return };
         if !matches!(self.doc.source, Source::Store { .. }) {
@@ -739,52 +839,42 @@ impl IdflowApp {
         let Some(history) = self.session.versions(key) else {
             return;
         };
-        let last = history.last().map(|v| v.number);
-        let current = match (&self.backtest.basis, last) {
-            (Basis::NoVersion { key: k }, None) => *k == key,
-            (
-                Basis::Reading { key: k, number }
-                | Basis::Ready { key: k, number, .. }
-                | Basis::Failed { key: k, number, .. },
-                Some(n),
-            ) => *k == key && *number == n,
-            _ => false,
-        };
-        if current {
-            return;
+        let numbers: Vec<u32> = history.iter().map(|v| v.number).collect();
+        let versions = &mut self.backtest.versions;
+        if versions.key != Some(key) {
+            *versions = Versions {
+                key: Some(key),
+                ..Versions::default()
+            };
         }
-        self.backtest.basis = match last {
-            None => Basis::NoVersion { key },
-            Some(number) => {
-                self.session.call(
-                    Call::Version(key, number),
-                    After::BacktestBasis { key, number },
-                );
-                Basis::Reading { key, number }
+        versions.numbers = Some(numbers);
+        for number in self.backtest.wanted() {
+            if self.backtest.versions.read.contains_key(&number) {
+                continue;
             }
-        };
+            self.backtest
+                .versions
+                .read
+                .insert(number, VersionRead::Reading);
+            self.session.call(
+                Call::Version(key, number),
+                After::BacktestBasis { key, number },
+            );
+        }
     }
 
-    /// The last published version arrived (or did not).
+    /// A version a side asked for arrived (or did not).
     pub(super) fn backtest_basis(&mut self, key: u32, number: u32, read: Result<Workflow, String>) {
-        let asked = matches!(
-            self.backtest.basis,
-            Basis::Reading { key: k, number: n } if k == key && n == number
-        );
-        if !asked {
+        let versions = &mut self.backtest.versions;
+        if versions.key != Some(key)
+            || !matches!(versions.read.get(&number), Some(VersionRead::Reading))
+        {
             return;
         }
-        self.backtest.basis = match read {
-            Ok(workflow) => Basis::Ready {
-                key,
-                number,
-                workflow: Box::new(workflow),
-            },
-            Err(message) => Basis::Failed {
-                key,
-                number,
-                message,
-            },
+        let state = match read {
+            Ok(workflow) => VersionRead::Ready(Box::new(workflow)),
+            Err(message) => VersionRead::Failed(message),
         };
+        versions.read.insert(number, state);
     }
 }
