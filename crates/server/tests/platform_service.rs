@@ -303,6 +303,10 @@ async fn access_by_store_token_or_the_executions_own_token() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_starts_are_grouped_and_every_one_is_durable() {
     let (_dir, state) = state().await;
+    assert!(
+        state.platform.writer.has_own_connection(),
+        "on SQLite the writer has its own connection and thread"
+    );
     let tasks: Vec<_> = (0..200)
         .map(|_| {
             let state = state.clone();

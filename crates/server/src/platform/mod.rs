@@ -27,6 +27,7 @@ pub mod prepared;
 pub mod process;
 pub mod request;
 pub mod service;
+mod sqlite_writer;
 pub mod storage;
 pub mod token;
 pub mod upload;
@@ -46,6 +47,8 @@ pub const JWT_SECRET: &str = "jwt";
 pub enum PlatformError {
     #[error("database: {0}")]
     Sqlx(#[from] sqlx::Error),
+    #[error("database: {0}")]
+    Sqlite(#[from] rusqlite::Error),
     #[error(transparent)]
     Db(#[from] DbError),
     #[error("platform data in the database is damaged: {0}")]

@@ -122,14 +122,41 @@ pub enum AccountWrite {
 /// Inserts the executions `$news` (`&[&NewExecution]`) and their
 /// credentials with two multi-row statements, in the transaction `$tx`
 /// (`&mut *tx`) of either backend.
+// The execution writes, shared by the two writers: `apply` below (sqlx;
+// PostgreSQL) and `super::sqlite_writer` (SQLite). Parameters are numbered
+// in the order they first appear, as both bind them by position.
+pub(super) const ACCOUNT_COLUMNS: &str =
+    "platform_accounts (id, customer_internal_reference, created_at, updated_at)";
+pub(super) const EXECUTION_COLUMNS_WRITTEN: &str =
+    "platform_executions (id, account_id, definition_key, definition_version,
+    scenario, user_reference, customer_internal_reference, callback_url, locale,
+    request, base_url, token_expires_at, status, created_at, created_by)";
+pub(super) const CREDENTIAL_COLUMNS: &str =
+    "platform_credentials (id, execution_id, position, node_id, category,
+    label, channels, api_parts, existing)";
+pub(super) const UPDATE_ACCOUNT: &str =
+    "UPDATE platform_accounts SET customer_internal_reference = $1, updated_at = $2 WHERE id = $3";
+pub(super) const UPSERT_PART: &str = "INSERT INTO platform_parts (credential_id, classifier, content_type, size, sha256, uploaded_at)
+    SELECT $1, $2, $3, $4, $5, $6
+    WHERE EXISTS (SELECT 1 FROM platform_executions
+                  WHERE id = $7 AND status = 'INITIATED' AND token_expires_at > $8)
+    ON CONFLICT (credential_id, classifier) DO UPDATE SET
+        content_type = excluded.content_type, size = excluded.size,
+        sha256 = excluded.sha256, uploaded_at = excluded.uploaded_at";
+pub(super) const START: &str = "UPDATE platform_executions SET status = 'ACQUIRED', started_at = $1
+    WHERE id = $2 AND status = 'INITIATED' AND token_expires_at > $3";
+pub(super) const COMPLETE: &str =
+    "UPDATE platform_executions SET status = 'PROCESSED', details = $1, completed_at = $2
+    WHERE id = $3 AND status = 'ACQUIRED'";
+pub(super) const INSERT_CALLBACK: &str =
+    "INSERT INTO platform_callbacks (execution_id, url, status, created_at)
+    VALUES ($1, $2, 'PROCESSED', $3) ON CONFLICT (execution_id) DO NOTHING";
+
 macro_rules! insert_executions {
     ($tx:expr, $news:expr) => {{
         let news: &[&NewExecution] = $news;
-        let mut executions = sqlx::QueryBuilder::new(
-            "INSERT INTO platform_executions (id, account_id, definition_key, definition_version,
-                 scenario, user_reference, customer_internal_reference, callback_url, locale,
-                 request, base_url, token_expires_at, status, created_at, created_by) ",
-        );
+        let mut executions =
+            sqlx::QueryBuilder::new(format!("INSERT INTO {EXECUTION_COLUMNS_WRITTEN} "));
         executions.push_values(news, |mut row, new| {
             let e = &new.execution;
             row.push_bind(&e.id)
@@ -162,10 +189,7 @@ macro_rules! insert_executions {
             })
             .collect();
         if !credentials.is_empty() {
-            let mut rows = sqlx::QueryBuilder::new(
-                "INSERT INTO platform_credentials (id, execution_id, position, node_id, category,
-                     label, channels, api_parts, existing) ",
-            );
+            let mut rows = sqlx::QueryBuilder::new(format!("INSERT INTO {CREDENTIAL_COLUMNS} "));
             rows.push_values(&credentials, |mut row, (execution_id, position, c)| {
                 row.push_bind(&c.id)
                     .push_bind(*execution_id)
@@ -186,7 +210,7 @@ fn corrupt(what: &str, value: impl std::fmt::Debug) -> PlatformError {
     PlatformError::Corrupt(format!("{what}: {value:?} is not a valid value"))
 }
 
-fn join<T: Copy>(items: &[T], name: impl Fn(T) -> &'static str) -> String {
+pub(super) fn join<T: Copy>(items: &[T], name: impl Fn(T) -> &'static str) -> String {
     items.iter().map(|i| name(*i)).collect::<Vec<_>>().join(",")
 }
 
@@ -583,7 +607,7 @@ pub enum Write {
 }
 
 impl Write {
-    fn is_new_account(&self) -> bool {
+    pub(super) fn is_new_account(&self) -> bool {
         matches!(
             self,
             Write::Execution {
@@ -617,9 +641,7 @@ pub async fn apply(pool: &Pool, writes: &[&Write]) -> Result<Vec<bool>, Platform
                         _ => None,
                     })
                     .collect();
-                let mut accounts = sqlx::QueryBuilder::new(
-                    "INSERT INTO platform_accounts (id, customer_internal_reference, created_at, updated_at) ",
-                );
+                let mut accounts = sqlx::QueryBuilder::new(format!("INSERT INTO {ACCOUNT_COLUMNS} "));
                 accounts.push_values(&created, |mut row, new| {
                     let e = &new.execution;
                     row.push_bind(&e.account_id)
@@ -636,10 +658,7 @@ pub async fn apply(pool: &Pool, writes: &[&Write]) -> Result<Vec<bool>, Platform
             let took_effect = match first {
                 Write::Execution { account: _, new } => {
                     let e = &new.execution;
-                    let updated = sqlx::query(
-                        "UPDATE platform_accounts SET customer_internal_reference = $1, updated_at = $2
-                         WHERE id = $3",
-                    )
+                    let updated = sqlx::query(UPDATE_ACCOUNT)
                     .bind(&e.customer_internal_reference)
                     .bind(&e.created_at)
                     .bind(&e.account_id)
@@ -651,15 +670,7 @@ pub async fn apply(pool: &Pool, writes: &[&Write]) -> Result<Vec<bool>, Platform
                     }
                     updated > 0
                 }
-                Write::Part { execution_id, record, now } => sqlx::query(
-                    "INSERT INTO platform_parts (credential_id, classifier, content_type, size, sha256, uploaded_at)
-                     SELECT $1, $2, $3, $4, $5, $6
-                     WHERE EXISTS (SELECT 1 FROM platform_executions
-                                   WHERE id = $7 AND status = 'INITIATED' AND token_expires_at > $8)
-                     ON CONFLICT (credential_id, classifier) DO UPDATE SET
-                         content_type = excluded.content_type, size = excluded.size,
-                         sha256 = excluded.sha256, uploaded_at = excluded.uploaded_at",
-                )
+                Write::Part { execution_id, record, now } => sqlx::query(UPSERT_PART)
                 .bind(&record.credential_id)
                 .bind(record.classifier.as_str())
                 .bind(&record.content_type)
@@ -671,10 +682,7 @@ pub async fn apply(pool: &Pool, writes: &[&Write]) -> Result<Vec<bool>, Platform
                 .execute(&mut *tx)
                 .await?
                 .rows_affected() > 0,
-                Write::Start { id, started_at, now } => sqlx::query(
-                    "UPDATE platform_executions SET status = 'ACQUIRED', started_at = $1
-                     WHERE id = $2 AND status = 'INITIATED' AND token_expires_at > $3",
-                )
+                Write::Start { id, started_at, now } => sqlx::query(START)
                 .bind(started_at)
                 .bind(id)
                 .bind(*now)
@@ -682,10 +690,7 @@ pub async fn apply(pool: &Pool, writes: &[&Write]) -> Result<Vec<bool>, Platform
                 .await?
                 .rows_affected() > 0,
                 Write::Complete { id, details, completed_at, callback_url } => {
-                    let changed = sqlx::query(
-                        "UPDATE platform_executions SET status = 'PROCESSED', details = $1, completed_at = $2
-                         WHERE id = $3 AND status = 'ACQUIRED'",
-                    )
+                    let changed = sqlx::query(COMPLETE)
                     .bind(details)
                     .bind(completed_at)
                     .bind(id)
@@ -693,10 +698,7 @@ pub async fn apply(pool: &Pool, writes: &[&Write]) -> Result<Vec<bool>, Platform
                     .await?
                     .rows_affected() > 0;
                     if changed && let Some(url) = callback_url {
-                        sqlx::query(
-                            "INSERT INTO platform_callbacks (execution_id, url, status, created_at)
-                             VALUES ($1, $2, 'PROCESSED', $3) ON CONFLICT (execution_id) DO NOTHING",
-                        )
+                        sqlx::query(INSERT_CALLBACK)
                         .bind(id)
                         .bind(url)
                         .bind(completed_at)

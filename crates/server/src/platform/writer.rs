@@ -24,9 +24,9 @@ use crate::db::Pool;
 /// How many writes may wait for the writer before callers wait to queue.
 const QUEUE: usize = 4096;
 
-struct Job {
-    write: Write,
-    done: oneshot::Sender<Result<bool, PlatformError>>,
+pub(super) struct Job {
+    pub(super) write: Write,
+    pub(super) done: oneshot::Sender<Result<bool, PlatformError>>,
 }
 
 /// The handle to the writer task. Cheap to clone; the task ends when the
@@ -34,6 +34,9 @@ struct Job {
 #[derive(Debug, Clone)]
 pub struct Writer {
     queue: mpsc::Sender<Job>,
+    /// Writes go through a SQLite connection and thread of the writer's
+    /// own (`super::sqlite_writer`), not the pool.
+    own_connection: bool,
 }
 
 impl std::fmt::Debug for Job {
@@ -43,11 +46,40 @@ impl std::fmt::Debug for Job {
 }
 
 impl Writer {
-    /// Starts the writer task on the current Tokio runtime.
+    /// Starts the writer: on SQLite a thread with a connection of its own
+    /// (`super::sqlite_writer`), on PostgreSQL a task on the current Tokio
+    /// runtime using the pool.
     pub fn start(pool: Pool) -> Writer {
         let (queue, jobs) = mpsc::channel(QUEUE);
+        let jobs = match &pool {
+            Pool::Sqlite(sqlite) => {
+                let path = sqlite.connect_options().get_filename().to_owned();
+                match start_sqlite(&path, jobs) {
+                    Ok(()) => {
+                        return Writer {
+                            queue,
+                            own_connection: true,
+                        };
+                    }
+                    Err((error, jobs)) => {
+                        tracing::warn!(%error, path = %path.display(), "the writer's own connection did not open: writing through the pool");
+                        jobs
+                    }
+                }
+            }
+            Pool::Postgres(_) => jobs,
+        };
         tokio::spawn(run(pool, jobs));
-        Writer { queue }
+        Writer {
+            queue,
+            own_connection: false,
+        }
+    }
+
+    /// Whether writes go through the writer's own SQLite connection and
+    /// thread (on PostgreSQL, or when it could not open: the pool).
+    pub fn has_own_connection(&self) -> bool {
+        self.own_connection
     }
 
     /// Applies `write`, answering once it is committed: whether it took
@@ -59,6 +91,32 @@ impl Writer {
             .await
             .map_err(|_| PlatformError::WriterStopped)?;
         answer.await.map_err(|_| PlatformError::WriterStopped)?
+    }
+}
+
+/// The SQLite writer's thread; on failure, why, and the queue back.
+fn start_sqlite(
+    path: &std::path::Path,
+    jobs: mpsc::Receiver<Job>,
+) -> Result<(), (String, mpsc::Receiver<Job>)> {
+    let connection = match super::sqlite_writer::open(path) {
+        Ok(connection) => connection,
+        Err(error) => return Err((error.to_string(), jobs)),
+    };
+    // The receiver moves into the thread only once it has started.
+    let (hand, handed) = std::sync::mpsc::channel::<mpsc::Receiver<Job>>();
+    let spawned = std::thread::Builder::new()
+        .name("platform-writer".to_owned())
+        .spawn(move || {
+            if let Ok(jobs) = handed.recv() {
+                super::sqlite_writer::run(connection, jobs);
+            }
+        });
+    match spawned {
+        Ok(_) => hand.send(jobs).map_err(|std::sync::mpsc::SendError(jobs)| {
+            ("the writer thread ended".to_owned(), jobs)
+        }),
+        Err(error) => Err((error.to_string(), jobs)),
     }
 }
 
