@@ -63,6 +63,8 @@ pub enum PlatformError {
     HttpClient(String),
     #[error("the server is stopping: the write was not made")]
     WriterStopped,
+    #[error("the write was made but could not be synced to disk: {0}")]
+    Sync(String),
 }
 
 /// What the platform API keeps besides the database: the token keys and

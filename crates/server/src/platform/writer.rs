@@ -99,8 +99,8 @@ fn start_sqlite(
     path: &std::path::Path,
     jobs: mpsc::Receiver<Job>,
 ) -> Result<(), (String, mpsc::Receiver<Job>)> {
-    let connection = match super::sqlite_writer::open(path) {
-        Ok(connection) => connection,
+    let opened = match super::sqlite_writer::open(path) {
+        Ok(opened) => opened,
         Err(error) => return Err((error.to_string(), jobs)),
     };
     // The receiver moves into the thread only once it has started.
@@ -109,7 +109,7 @@ fn start_sqlite(
         .name("platform-writer".to_owned())
         .spawn(move || {
             if let Ok(jobs) = handed.recv() {
-                super::sqlite_writer::run(connection, jobs);
+                super::sqlite_writer::run(opened, jobs);
             }
         });
     match spawned {
