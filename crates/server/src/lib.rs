@@ -278,9 +278,10 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
     let mut state = AppState::open_location(&config.db).await?;
     state.public_url = std::sync::Arc::from(public.as_str());
     state.require_approval = config.require_approval;
-    state.platform.outbound =
+    state.platform.outbound = std::sync::Arc::new(
         platform::outbound::OutboundPolicy::allowing(config.allow_callback_hosts.iter().cloned())
-            .silent(config.no_callbacks);
+            .silent(config.no_callbacks),
+    );
     let listener = TcpListener::bind(config.bind)
         .await
         .map_err(|source| ServerError::Bind {

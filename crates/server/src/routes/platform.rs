@@ -387,6 +387,28 @@ fn state_body(
     }
 }
 
+/// A JSON body written into a buffer sized for it at once: an account
+/// answer is about 2.7 KB, and growing axum's default 128-byte buffer to it
+/// was 3 % of the CPU under load.
+struct SizedJson<T>(T);
+
+impl<T: Serialize> IntoResponse for SizedJson<T> {
+    fn into_response(self) -> Response {
+        let mut body = Vec::with_capacity(4096);
+        match serde_json::to_writer(&mut body, &self.0) {
+            Ok(()) => (
+                [(
+                    axum::http::header::CONTENT_TYPE,
+                    axum::http::HeaderValue::from_static("application/json"),
+                )],
+                body,
+            )
+                .into_response(),
+            Err(error) => ApiError::internal(&error).into_response(),
+        }
+    }
+}
+
 /// The account response for a new execution.
 fn account_body(started: Started) -> AccountResponse {
     let Started {
@@ -477,12 +499,12 @@ async fn create_account(
     State(state): State<AppState>,
     caller: Caller,
     body: Result<Bytes, BytesRejection>,
-) -> Result<Json<AccountResponse>, ApiError> {
+) -> Result<SizedJson<AccountResponse>, ApiError> {
     let body = body?;
     let started = Executions::new(&state)
         .start(&caller.name, &body, AccountTarget::New)
         .await?;
-    Ok(Json(account_body(started)))
+    Ok(SizedJson(account_body(started)))
 }
 
 /// Start a new workflow execution on an account
@@ -516,12 +538,12 @@ async fn update_account(
     caller: Caller,
     ApiPath(account_id): ApiPath<String>,
     body: Result<Bytes, BytesRejection>,
-) -> Result<Json<AccountResponse>, ApiError> {
+) -> Result<SizedJson<AccountResponse>, ApiError> {
     let body = body?;
     let started = Executions::new(&state)
         .start(&caller.name, &body, AccountTarget::Existing(account_id))
         .await?;
-    Ok(Json(account_body(started)))
+    Ok(SizedJson(account_body(started)))
 }
 
 /// Upload an image part

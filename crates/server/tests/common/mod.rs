@@ -72,7 +72,7 @@ impl Server {
     /// receivers listen on 127.0.0.1), with links under its own address.
     pub async fn start_with(mut state: AppState) -> Server {
         state.platform.outbound =
-            idflow_server::platform::outbound::OutboundPolicy::allowing(["127.0.0.1"]);
+            idflow_server::platform::outbound::OutboundPolicy::allowing(["127.0.0.1"]).into();
         Server::start_strict(state).await
     }
 
@@ -139,8 +139,9 @@ pub async fn silent_fixture() -> Fixture {
     let mut state = AppState::open_location(&db.location)
         .await
         .expect("open the database");
-    state.platform.outbound =
-        idflow_server::platform::outbound::OutboundPolicy::default().silent(true);
+    state.platform.outbound = idflow_server::platform::outbound::OutboundPolicy::default()
+        .silent(true)
+        .into();
     let server = Server::start_strict(state).await;
     with_tokens(db, server).await
 }
