@@ -18,6 +18,23 @@ use idflow_core::model::{Capability, NodeId, NodeKind};
 use idflow_store::Store;
 use tempfile::TempDir;
 
+/// Runs frames (25 ms apart, at most `frames`) until `done` holds for
+/// the app: the backtest runs on its own thread.
+fn wait_until(
+    h: &mut Harness<'static, IdflowApp>,
+    frames: usize,
+    done: impl Fn(&IdflowApp) -> bool,
+) -> bool {
+    for _ in 0..frames {
+        h.steps(1);
+        if done(h.state()) {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(25));
+    }
+    false
+}
+
 /// The designer on a fresh store in `dir`, with a custom copy of 10011
 /// published as v1 through the UI and open; and that version.
 fn published_copy(dir: &TempDir) -> (Harness<'static, IdflowApp>, Workflow) {
@@ -85,15 +102,7 @@ fn backtest_tab_compares_published_with_the_draft() {
     assert_eq!(h.state().backtest.path, docs.path().display().to_string());
 
     h.get_by_label("Run backtest").click();
-    let mut finished = false;
-    for _ in 0..200 {
-        h.steps(1);
-        if h.state().backtest.finished.is_some() {
-            finished = true;
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(25));
-    }
+    let finished = wait_until(&mut h, 200, |app| app.backtest.finished.is_some());
     assert!(finished, "the backtest finished");
     // New rows are laid out invisibly first (egui's sizing pass).
     h.steps(4);
@@ -174,20 +183,12 @@ fn backtest_tab_compares_published_with_the_draft() {
     h.state_mut().backtest.path = docs.path().display().to_string();
     h.steps(1);
     h.get_by_label("Run backtest").click();
-    let mut alone = false;
-    for _ in 0..200 {
-        h.steps(1);
-        if h.state()
-            .backtest
+    let alone = wait_until(&mut h, 200, |app| {
+        app.backtest
             .finished
             .as_ref()
             .is_some_and(|f| f.b_label.is_none())
-        {
-            alone = true;
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(25));
-    }
+    });
     assert!(alone, "the backtest ran on A alone");
     let report = &h.state().backtest.finished.as_ref().expect("report").report;
     assert!(report.b.is_none());
@@ -230,15 +231,7 @@ fn cancel_stops_a_long_backtest() {
     h.steps(1);
     assert!(h.state().backtest.running(), "running on its thread");
     h.get_by_label("Cancel").click();
-    let mut finished = false;
-    for _ in 0..400 {
-        h.steps(1);
-        if h.state().backtest.finished.is_some() {
-            finished = true;
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(25));
-    }
+    let finished = wait_until(&mut h, 400, |app| app.backtest.finished.is_some());
     assert!(finished, "the cancelled backtest ends");
     let report = &h.state().backtest.finished.as_ref().expect("report").report;
     assert!(report.cancelled, "it says it was cancelled");

@@ -155,7 +155,10 @@ fn generated_documents_agree_with_their_own_workflow_and_count_exactly_what_a_ch
 /// A copy that adds watchlist screening runs a capability the records
 /// hold no result for: those transactions are not comparable on that
 /// side, never PASSED; the ones whose ID chain broke (screening would not
-/// run) stay comparable.
+/// run) stay comparable. Sources: issue 18, "Unknown stays unknown";
+/// domain.md, "How the platform decides" (screening depends on the ID's
+/// usability -> image checks -> extraction chain; 10167 screens only when
+/// no fraud was found, seed 003).
 #[test]
 fn a_capability_the_records_never_ran_makes_its_transactions_not_comparable() {
     let a = idiv();
@@ -212,6 +215,8 @@ fn a_capability_the_records_never_ran_makes_its_transactions_not_comparable() {
 
 /// A label the catalog does not know is reported, and its capability is
 /// UNKNOWN in the replay (never guessed); a legacy label is read.
+/// Sources: domain.md, "Decisions" (labels per capability; older results
+/// may carry dataChecks SUPERIMPOSED_TEXT: accept them when reading).
 #[test]
 fn unknown_labels_are_reported_and_legacy_labels_are_read() {
     let mut document: serde_json::Value =
@@ -245,7 +250,9 @@ fn unknown_labels_are_reported_and_legacy_labels_are_read() {
 
 /// A result recorded NOT_EXECUTED because the recorded run's chain broke
 /// says nothing of what it would render: where the replay's chain holds,
-/// it is UNKNOWN.
+/// it is UNKNOWN. Source: domain.md, "How the platform decides" (a
+/// broken chain makes every later link NOT_EXECUTED
+/// PRECONDITION_NOT_FULFILLED).
 #[test]
 fn a_result_skipped_by_a_broken_chain_is_unknown_where_the_chain_now_holds() {
     let mut document: serde_json::Value =
@@ -311,4 +318,45 @@ fn a_long_run_keeps_a_bounded_number_of_rows_and_exact_counts() {
     assert_eq!(bounded.b, all.b);
     assert_eq!(bounded.agreement, all.agreement);
     assert_eq!(seen, (1..=1500).map(Some).collect::<Vec<_>>());
+}
+
+/// A decision on an extracted value the document does not hold (the
+/// retrieval sample's extraction has no nationality) stops the replay
+/// there: not comparable, never the Else branch by default. Sources: issue
+/// 18, "Unknown stays unknown"; domain.md, "Decisions" (decision points
+/// branch on earlier results, extracted fields among them).
+#[test]
+fn a_decision_on_a_value_the_record_lacks_is_unknown() {
+    let text = include_str!("../../../sample_workflows/10011-idiv.ron")
+        .replace(
+            "  edges: [",
+            "  edges: [\n    (from: \"risk\", to: \"by_nationality\"),\n    (from: \"by_nationality\", port: THEN, to: \"end\"),\n    (from: \"by_nationality\", port: ELSE, to: \"end\"),",
+        )
+        .replace("    (from: \"risk\", to: \"end\"),\n", "")
+        .replace(
+            "  nodes: [",
+            "  nodes: [\n    (\n      id: \"by_nationality\",\n      position: (x: 1000.0, y: 300.0),\n      kind: DECISION(condition: (subject: EXTRACTED_FIELD(NATIONALITY), operator: EQ, value: TEXT(\"USA\"))),\n    ),",
+        );
+    let workflow = load(&text);
+    let transaction =
+        read_transaction(include_str!("retrieval/idiv_10164.json")).expect("the sample reads");
+    let (side, run) = replay(&workflow, &transaction);
+    assert!(
+        matches!(
+            side,
+            Side::NotComparable {
+                unknown: Unknown::Field(idflow_core::model::ExtractedField::Nationality),
+                ..
+            }
+        ),
+        "{side:?}, path {:?}",
+        run.path
+    );
+    // The same decision on a value the document holds is decided.
+    let on_country = text.replace(
+        "EXTRACTED_FIELD(NATIONALITY)",
+        "EXTRACTED_FIELD(ISSUING_COUNTRY)",
+    );
+    let (side, _) = replay(&load(&on_country), &transaction);
+    assert!(side.decision().is_some(), "{side:?}");
 }
