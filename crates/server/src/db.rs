@@ -280,12 +280,15 @@ impl Db {
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10))
-            // Why: under load the page reads were 2.5 % of the server's CPU
-            // as `pread` calls; 8 MiB of page cache per connection (2 MiB by
-            // default) keeps the hot index pages. Not `mmap_size`: each
-            // connection maps the file anew, and the resident size grew by
-            // the mapping times the pool.
-            .pragma("cache_size", "-8192");
+            // SQLite's default, said aloud: 2 MiB of page cache per pooled
+            // connection. The pool only reads since the platform's writes
+            // moved to the writer's own connection (8 MiB: it keeps the
+            // B-trees' hot right edges), and 8 MiB each here made the
+            // resident size climb for many minutes under load as the
+            // caches filled (56 -> 93 MB over 13 minutes; bound 72 MiB).
+            // Not `mmap_size`: each connection maps the file anew, and the
+            // resident size grew by the mapping times the pool.
+            .pragma("cache_size", "-2048");
         // SQLite has no advisory lock for the migrator: servers starting at
         // once on one file would both create the tables. They take turns
         // through a lock file beside the database, from before the first
