@@ -194,6 +194,39 @@ fn backtest_tab_compares_published_with_the_draft() {
     assert!(report.b.is_none());
     assert_eq!(report.agreement.agreed, 40);
 
+    // Side A: the draft (picked with the pointer too), alone: it no longer
+    // checks liveness, so it disagrees with what v1 recorded.
+    let changed_before = changed;
+    h.get_by_label("Side A").click();
+    h.steps(2);
+    // The list's option (the action bar may name the draft too): the last.
+    h.get_all_by_label("Draft")
+        .last()
+        .expect("the draft in side A's list")
+        .click();
+    h.steps(2);
+    assert!(
+        h.query_by_label_contains("A: Draft alone").is_some(),
+        "the sides are named"
+    );
+    h.get_by_label("Run backtest").click();
+    let draft_alone = wait_until(&mut h, 200, |app| {
+        app.backtest
+            .finished
+            .as_ref()
+            .is_some_and(|f| f.a_label == "Draft")
+    });
+    assert!(draft_alone, "the backtest ran on the draft alone");
+    let report = &h.state().backtest.finished.as_ref().expect("report").report;
+    assert!(report.b.is_none());
+    // v1 alone agreed on all 40; the draft disagrees at least wherever it
+    // changed v1's decision (and may differ in label or score elsewhere).
+    let disagreeing = report.agreement.compared - report.agreement.agreed;
+    assert!(
+        changed_before > 0 && disagreeing >= changed_before,
+        "{disagreeing} disagreeing, {changed_before} changed"
+    );
+
     // Another tab gives the canvas back.
     h.get_by_label("Problems").click();
     h.steps(2);
