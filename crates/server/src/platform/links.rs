@@ -26,44 +26,37 @@ impl Links<'_> {
         url
     }
 
+    /// `rest` under the execution's URL.
+    fn under_execution(&self, account: &str, execution: &str, rest: &[&str]) -> String {
+        let head = [
+            PREFIX,
+            "/accounts/",
+            account,
+            "/workflow-executions/",
+            execution,
+        ];
+        self.join(&[&head[..], rest].concat())
+    }
+
     pub fn account(&self, account: &str) -> String {
         self.join(&[PREFIX, "/accounts/", account])
     }
 
     /// The execution's details (GET) and finalize (PUT) URL.
     pub fn execution(&self, account: &str, execution: &str) -> String {
-        self.join(&[
-            PREFIX,
-            "/accounts/",
-            account,
-            "/workflow-executions/",
-            execution,
-        ])
+        self.under_execution(account, execution, &[])
     }
 
     pub fn status(&self, account: &str, execution: &str) -> String {
-        self.join(&[
-            PREFIX,
-            "/accounts/",
-            account,
-            "/workflow-executions/",
-            execution,
-            "/status",
-        ])
+        self.under_execution(account, execution, &["/status"])
     }
 
     pub fn part(&self, account: &str, execution: &str, credential: &str, part: Part) -> String {
-        self.join(&[
-            PREFIX,
-            "/accounts/",
+        self.under_execution(
             account,
-            "/workflow-executions/",
             execution,
-            "/credentials/",
-            credential,
-            "/parts/",
-            part.as_str(),
-        ])
+            &["/credentials/", credential, "/parts/", part.as_str()],
+        )
     }
 
     /// The Web Client's URL (served by `routes::web`).
