@@ -175,14 +175,15 @@ const GATHER_YIELDS: usize = 3;
 /// answer requests for as long as each yield brought more (at most
 /// [`GATHER_YIELDS`] times): a bigger group shares one commit.
 ///
-/// Why: a commit costs about as much as the rows of six accounts (45 us
-/// for one account alone, 35 us per account in groups of six, 28 in
-/// groups of 32; `platform-wrk.sh`'s body, single thread). On two busy
-/// cores the writer woke for each write as it came and committed groups
-/// of three (median); yielding while writes keep arriving raised account
-/// creation by about 10 % (12 alternating 10 s runs: 17,200 -> 19,000
-/// req/s mean). An idle server has no one to yield to: `yield_now`
-/// returns at once and a lone write is not delayed.
+/// Why: a commit costs about 45 us on top of some 30 us of rows per
+/// account (76 us per account committed alone, 35 in groups of six, 28 in
+/// groups of 32; `platform-wrk.sh`'s account body on this schema, one
+/// thread, nothing else running). On two busy cores the writer woke for
+/// each write as it came and committed groups of three (median);
+/// yielding while writes keep arriving raised account creation by about
+/// 10 % (four alternating 10 s runs of each: 17,200 -> 19,000 req/s
+/// mean). An idle server has no one to yield to: `yield_now` returns at
+/// once and a lone write is not delayed.
 fn gather(jobs: &mut mpsc::Receiver<Job>, batch: &mut Vec<Job>) {
     let take_waiting = |jobs: &mut mpsc::Receiver<Job>, batch: &mut Vec<Job>| {
         while batch.len() < MAX_WRITES_PER_TRANSACTION {
