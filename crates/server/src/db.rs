@@ -1402,6 +1402,97 @@ mod tests {
         }
     }
 
+    /// Migration 10 on PostgreSQL: rows written by the statements of the
+    /// release before it (credentials in a table of their own, stored out
+    /// of order) read back in workflow order from the execution's row, and
+    /// the parts follow their execution.
+    #[tokio::test]
+    async fn postgres_credentials_move_into_their_execution_row() {
+        use crate::platform::storage;
+        use idflow_core::model::{Channel, CredentialCategory, Part};
+        let Some(scratch) = crate::testing::ScratchPostgres::create("credentials_in_row").await
+        else {
+            return;
+        };
+        let pg = PgPool::connect(scratch.url()).await.expect("connect");
+        let before = Migrator {
+            migrations: std::borrow::Cow::Owned(
+                POSTGRES_MIGRATOR
+                    .iter()
+                    .filter(|m| m.version < 10)
+                    .cloned()
+                    .collect(),
+            ),
+            ..Migrator::DEFAULT
+        };
+        before.run(&pg).await.expect("migrations 1-9");
+        let statements = [
+            "INSERT INTO platform_accounts (id, customer_internal_reference, created_at, updated_at)
+             VALUES ('acc', 'cir', '2026-12-05T00:00:00.000Z', '2026-12-05T00:00:00.000Z')",
+            "INSERT INTO platform_executions (id, account_id, definition_key, definition_version,
+             scenario, user_reference, customer_internal_reference, callback_url, locale,
+             request, base_url, token_expires_at, status, created_at, created_by)
+             VALUES ('ex', 'acc', 10014, 1, 'ALL_PASS', NULL, 'cir', NULL, 'en-US', '{}',
+             'http://127.0.0.1:1', 0, 'INITIATED', '2026-12-05T00:00:00.000Z', 'svc')",
+            "INSERT INTO platform_executions (id, account_id, definition_key, definition_version,
+             scenario, user_reference, customer_internal_reference, callback_url, locale,
+             request, base_url, token_expires_at, status, created_at, created_by)
+             VALUES ('bare', 'acc', 10011, 1, 'ALL_PASS', NULL, 'cir', NULL, 'en-US', '{}',
+             'http://127.0.0.1:1', 0, 'INITIATED', '2026-12-05T00:00:00.000Z', 'svc')",
+            "INSERT INTO platform_credentials (id, execution_id, position, node_id, category,
+             label, channels, api_parts, existing) VALUES
+             ('c2', 'ex', 2, 'selfie_capture', 'FACEMAP', 'new', 'WEB,SDK', '', FALSE),
+             ('c0', 'ex', 0, 'existing_facemap', 'FACEMAP', 'existing', '', '', TRUE),
+             ('c1', 'ex', 1, 'selfie_capture', 'SELFIE', NULL, 'WEB,API,SDK', 'FACE', FALSE)",
+            "INSERT INTO platform_parts (credential_id, classifier, content_type, size, sha256, uploaded_at)
+             VALUES ('c1', 'FACE', 'image/png', 12, 'ab', '2026-12-05T00:00:01.000Z')",
+        ];
+        for sql in statements {
+            sqlx::query(sql).execute(&pg).await.expect(sql);
+        }
+        POSTGRES_MIGRATOR.run(&pg).await.expect("migration 10");
+        let pool = Pool::Postgres(pg);
+        let credentials = storage::credentials(&pool, "ex").await.expect("read");
+        let ids: Vec<&str> = credentials.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(ids, ["c0", "c1", "c2"], "in workflow order");
+        assert_eq!(credentials[0].category, CredentialCategory::Facemap);
+        assert!(credentials[0].existing && credentials[0].channels.is_empty());
+        assert_eq!(credentials[0].label.as_deref(), Some("existing"));
+        assert_eq!(credentials[1].label, None);
+        assert_eq!(
+            credentials[1].channels,
+            [Channel::Web, Channel::Api, Channel::Sdk]
+        );
+        assert_eq!(credentials[1].api_parts, [Part::Face]);
+        assert!(!credentials[2].existing);
+        assert!(
+            storage::credentials(&pool, "bare")
+                .await
+                .expect("read")
+                .is_empty()
+        );
+        let parts = storage::parts(&pool, "ex").await.expect("parts");
+        assert_eq!(parts.len(), 1);
+        assert_eq!(
+            (parts[0].credential_id.as_str(), parts[0].classifier),
+            ("c1", Part::Face)
+        );
+        // Expiry still sees the part: a started journey.
+        assert!(
+            storage::expire_if_due(&pool, "ex", 1)
+                .await
+                .expect("expire")
+        );
+        let expired = storage::execution_by_id(&pool, "ex")
+            .await
+            .expect("read")
+            .expect("there");
+        assert_eq!(expired.status.as_str(), "SESSION_EXPIRED");
+        if let Pool::Postgres(pg) = pool {
+            pg.close().await;
+        }
+    }
+
     /// Databases made before PostgreSQL support record these checksums in
     /// `_sqlx_migrations`: the SQLite migrations must never change.
     #[test]
@@ -1449,12 +1540,16 @@ mod tests {
                     9,
                     "ec5b1ad8dd9feab033c5a59dee19c606630d8c95752a162305a6c905c12adaa7c99c98c3037bb95c66ed7529bc544e6b".to_owned()
                 ),
+                (
+                    10,
+                    "4af86b9207b9ea23c906277995c81f0b8318d31bdea705dbd7ed9220ba1ff5398aba4a3b8692c0f1e3302474a9d9f5e9".to_owned()
+                ),
             ]
         );
         let postgres: Vec<i64> = POSTGRES_MIGRATOR.iter().map(|m| m.version).collect();
         assert_eq!(
             postgres,
-            [1, 2, 3, 4, 5, 6, 7, 8, 9],
+            [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
             "the same schema history on PostgreSQL"
         );
     }

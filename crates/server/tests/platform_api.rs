@@ -1897,6 +1897,205 @@ async fn a_database_from_before_the_callback_queue_opens_and_reads() {
     server.stop().await;
 }
 
+/// A database written before credentials moved into their execution's
+/// row (migration 10), by the release before it: five executions (one
+/// PROCESSED with every part, one with one part uploaded, one untouched,
+/// one on Authentication reusing the account's facemap, one with a
+/// labelled document). Each reads back its credentials in workflow order
+/// and its parts; expiry still tells a started journey from an untouched
+/// one; the migrated account takes a new execution.
+#[tokio::test]
+async fn a_database_from_before_credentials_in_the_execution_row_opens_and_reads() {
+    use idflow_core::model::{Channel, CredentialCategory, Part};
+    use idflow_server::platform::storage;
+    let dir = tempfile::TempDir::new().expect("tmp");
+    let db = dir.path().join("server.sqlite");
+    std::fs::copy(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/server-before-credentials-in-row.sqlite"
+        ),
+        &db,
+    )
+    .expect("copy the fixture");
+    let server = Server::start(&db).await;
+    let pool = server.state.db.pool();
+    const ACCOUNT: &str = "01a24913-5eb2-75e9-b8b6-865c3b67da12";
+    const PROCESSED: &str = "01a24913-5eb3-72f7-8a0e-faf7ff675f57";
+    const STARTED: &str = "01a24913-66f3-7328-83ab-48fd3db7f0e0";
+    const UNTOUCHED: &str = "01a24913-6721-720f-a40c-145fd5fcf0f5";
+    const AGAIN: &str = "01a24913-6745-74f5-b530-2fac917e9813";
+    const LABELS: &str = "01a24913-674e-725b-970e-2e034892038a";
+    let summary = |credentials: &[storage::StoredCredential]| -> Vec<String> {
+        credentials
+            .iter()
+            .map(|c| {
+                format!(
+                    "{} {} {} label={:?} channels={:?} parts={:?} existing={}",
+                    c.node,
+                    c.category.as_str(),
+                    c.id,
+                    c.label,
+                    c.channels,
+                    c.api_parts,
+                    c.existing
+                )
+            })
+            .collect()
+    };
+    let processed = storage::credentials(pool, PROCESSED).await.expect("read");
+    assert_eq!(
+        summary(&processed),
+        [
+            "id_capture ID 01a24913-5eb4-7253-96ed-c9c563a787d4 label=None channels=[Web, Api, Sdk] parts=[Front, Back] existing=false",
+            "selfie_capture SELFIE 01a24913-5eb4-7253-96ed-c9c6565b621a label=None channels=[Web, Api, Sdk] parts=[Face] existing=false",
+            "selfie_capture FACEMAP 01a24913-5eb4-7253-96ed-c9c74c1a384f label=None channels=[Web, Sdk] parts=[] existing=false",
+        ]
+    );
+    let again = storage::credentials(pool, AGAIN).await.expect("read");
+    assert_eq!(again.len(), 3);
+    assert_eq!(again[0].category, CredentialCategory::Facemap);
+    assert_eq!(again[0].label.as_deref(), Some("existing"));
+    assert!(again[0].existing && again[0].channels.is_empty());
+    assert_eq!(again[1].label.as_deref(), Some("new"));
+    assert_eq!(again[1].channels, [Channel::Web, Channel::Sdk]);
+    let labels = storage::credentials(pool, LABELS).await.expect("read");
+    assert_eq!(labels.len(), 4);
+    assert_eq!(labels[3].category, CredentialCategory::Document);
+    assert_eq!(labels[3].node, "address_document");
+    assert_eq!(labels[3].api_parts, [Part::Front]);
+    for execution in [STARTED, UNTOUCHED] {
+        let credentials = storage::credentials(pool, execution).await.expect("read");
+        let categories: Vec<_> = credentials.iter().map(|c| c.category).collect();
+        assert_eq!(
+            categories,
+            [
+                CredentialCategory::Id,
+                CredentialCategory::Selfie,
+                CredentialCategory::Facemap
+            ]
+        );
+    }
+    // Parts: by credential in workflow order, then by classifier.
+    let parts = storage::parts(pool, PROCESSED).await.expect("parts");
+    let found: Vec<(&str, Part)> = parts
+        .iter()
+        .map(|p| (p.credential_id.as_str(), p.classifier))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (processed[0].id.as_str(), Part::Back),
+            (processed[0].id.as_str(), Part::Front),
+            (processed[1].id.as_str(), Part::Face),
+        ]
+    );
+    assert!(
+        parts
+            .iter()
+            .all(|p| p.size == 12 && p.content_type == "image/png")
+    );
+    let started = storage::parts(pool, STARTED).await.expect("parts");
+    assert_eq!(started.len(), 1);
+    assert_eq!(started[0].classifier, Part::Front);
+    assert!(
+        storage::parts(pool, UNTOUCHED)
+            .await
+            .expect("parts")
+            .is_empty()
+    );
+
+    let publisher = server.token(idflow_server::auth::Role::Publisher).await;
+    let http = reqwest::Client::new();
+    let execution_url = |account: &str, execution: &str| {
+        format!(
+            "{}/api/v1/accounts/{account}/workflow-executions/{execution}",
+            server.root
+        )
+    };
+    let response = http
+        .get(execution_url(ACCOUNT, PROCESSED))
+        .bearer_auth(&publisher)
+        .send()
+        .await
+        .expect("details");
+    assert_eq!(response.status(), StatusCode::OK);
+    let details = json_of(response).await;
+    assert_eq!(details["workflow"]["status"], "PROCESSED");
+    assert_eq!(details["decision"]["type"], "PASSED", "{details}");
+
+    // A day later every open journey has expired: the one with a part as a
+    // session, the untouched one as a token.
+    server
+        .state
+        .clock()
+        .advance(Duration::from_secs(24 * 60 * 60));
+    let rows: Vec<(String, String)> = {
+        let idflow_server::db::Pool::Sqlite(sqlite) = pool else {
+            panic!("a SQLite fixture");
+        };
+        sqlx::query_as("SELECT id, account_id FROM platform_executions")
+            .fetch_all(sqlite)
+            .await
+            .expect("executions")
+    };
+    let account_of = |id: &str| {
+        rows.iter()
+            .find(|(execution, _)| execution == id)
+            .map(|(_, account)| account.clone())
+            .expect("in the fixture")
+    };
+    for (execution, expected) in [
+        (STARTED, "SESSION_EXPIRED"),
+        (UNTOUCHED, "TOKEN_EXPIRED"),
+        (LABELS, "TOKEN_EXPIRED"),
+    ] {
+        let response = http
+            .get(format!(
+                "{}/status",
+                execution_url(&account_of(execution), execution)
+            ))
+            .bearer_auth(&publisher)
+            .send()
+            .await
+            .expect("status");
+        assert_eq!(response.status(), StatusCode::OK);
+        let status = json_of(response).await;
+        assert_eq!(
+            status["workflowExecution"]["status"], expected,
+            "{execution}: {status}"
+        );
+    }
+
+    // The migrated account takes a new execution, stored in the new shape.
+    let response = http
+        .put(format!("{}/api/v1/accounts/{ACCOUNT}", server.root))
+        .bearer_auth(&publisher)
+        .json(&json!({
+            "customerInternalReference": "after-migration",
+            "userReference": "scenario:ALL_PASS",
+            "workflowDefinition": {"key": 10011}
+        }))
+        .send()
+        .await
+        .expect("put");
+    assert_eq!(response.status(), StatusCode::OK);
+    let created = json_of(response).await;
+    let execution = created["workflowExecution"]["id"]
+        .as_str()
+        .expect("execution id");
+    let credentials = storage::credentials(pool, execution).await.expect("read");
+    let ids: Vec<&str> = credentials.iter().map(|c| c.id.as_str()).collect();
+    let answered: Vec<&str> = created["workflowExecution"]["credentials"]
+        .as_array()
+        .expect("credentials")
+        .iter()
+        .filter_map(|c| c["id"].as_str())
+        .collect();
+    assert_eq!(ids, answered);
+    server.stop().await;
+}
+
 /// Issue 13: callbacks may not go to this machine (or any loopback,
 /// private, link-local or metadata address) unless the server allows the
 /// host; refused when the account names it, so no traffic is ever sent.

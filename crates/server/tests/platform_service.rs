@@ -340,7 +340,7 @@ async fn concurrent_starts_are_grouped_and_every_one_is_durable() {
 
 /// A write that fails does not take the writes grouped with it down: the
 /// writer retries them one by one and only the bad one gets the error.
-/// (A part for a credential that does not exist breaks the foreign key.)
+/// (A second account under an id that exists breaks its primary key.)
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failing_write_fails_alone_in_its_group() {
     let (_dir, state) = state().await;
@@ -348,17 +348,14 @@ async fn a_failing_write_fails_alone_in_its_group() {
         .start("svc", REQUEST_10011, AccountTarget::New)
         .await
         .expect("start");
-    let bad = storage::Write::Part {
-        execution_id: started.execution.id.clone(),
-        record: storage::PartRecord {
-            credential_id: "no-such-credential".into(),
-            classifier: idflow_core::model::Part::Front,
-            content_type: "image/jpeg".into(),
-            size: 1,
-            sha256: "00".repeat(32),
-            uploaded_at: "2026-12-05T00:00:00.000Z".into(),
-        },
-        now: 0,
+    let mut again = started.execution.clone();
+    again.id = "another-execution".into();
+    let bad = storage::Write::Execution {
+        account: storage::AccountWrite::Create,
+        new: std::sync::Arc::new(
+            storage::NewExecution::new(again, "{}".into(), "svc".into(), Vec::new())
+                .expect("encode"),
+        ),
     };
     let writer = state.platform.writer.clone();
     let mut tasks = Vec::new();
@@ -379,7 +376,7 @@ async fn a_failing_write_fails_alone_in_its_group() {
     let mut failed = 0;
     for task in tasks {
         match task.await.expect("task") {
-            Ok(id) if id.is_empty() => panic!("a part for no credential was stored"),
+            Ok(id) if id.is_empty() => panic!("a second account under one id was stored"),
             Ok(id) => assert!(
                 storage::execution_by_id(state.db.pool(), &id)
                     .await

@@ -53,6 +53,8 @@ pub enum PlatformError {
     Db(#[from] DbError),
     #[error("platform data in the database is damaged: {0}")]
     Corrupt(String),
+    #[error("cannot encode {0}")]
+    Encode(String),
     #[error("the system's random number generator failed: {0}")]
     Random(String),
     #[error(transparent)]

@@ -370,25 +370,25 @@ impl<'a> Executions<'a> {
             completed_at: None,
             details: None,
         };
-        let new = NewExecution {
+        let new = std::sync::Arc::new(NewExecution::new(
             execution,
-            request: String::from_utf8_lossy(body).into_owned(),
-            created_by: caller.to_owned(),
+            String::from_utf8_lossy(body).into_owned(),
+            caller.to_owned(),
             credentials,
-        };
+        )?);
         let written = self
             .state
             .platform
             .writer
             .write(Write::Execution {
                 account: write,
-                new: Box::new(new.clone()),
+                new: new.clone(),
             })
             .await?;
         if !written {
             // The account went away between the check and the write.
             return Err(Refusal::NoAccount {
-                account_id: new.execution.account_id,
+                account_id: new.execution.account_id.clone(),
             });
         }
         tracing::info!(
@@ -400,6 +400,8 @@ impl<'a> Executions<'a> {
             caller,
             "workflow execution created"
         );
+        // The writer may still hold its share for a moment after answering.
+        let new = std::sync::Arc::try_unwrap(new).unwrap_or_else(|shared| (*shared).clone());
         Ok(Started {
             execution: new.execution,
             credentials: new.credentials,

@@ -30,11 +30,10 @@ use tokio::sync::mpsc;
 
 use super::PlatformError;
 use super::storage::{
-    ACCOUNT_COLUMNS, COMPLETE, CREDENTIAL_COLUMNS, EXECUTION_COLUMNS_WRITTEN, INSERT_CALLBACK,
-    MAX_WRITES_PER_TRANSACTION, NewExecution, START, UPDATE_ACCOUNT, UPSERT_PART, Write, join,
+    ACCOUNT_COLUMNS, COMPLETE, EXECUTION_COLUMNS_WRITTEN, INSERT_CALLBACK,
+    MAX_WRITES_PER_TRANSACTION, NewExecution, START, UPDATE_ACCOUNT, UPSERT_PART, Write,
 };
 use super::writer::Job;
-use idflow_core::model::{Channel, Part};
 
 /// The writer's connection to the database file at `path` (already
 /// created and migrated by the pool, whose connections keep its WAL file in
@@ -212,7 +211,6 @@ fn gather(jobs: &mut mpsc::Receiver<Job>, batch: &mut Vec<Job>) {
 struct Statements {
     account: String,
     execution: String,
-    credential: String,
 }
 
 impl Statements {
@@ -227,9 +225,8 @@ impl Statements {
             account: format!("INSERT INTO {ACCOUNT_COLUMNS} VALUES ({})", values(4)),
             execution: format!(
                 "INSERT INTO {EXECUTION_COLUMNS_WRITTEN} VALUES ({})",
-                values(15)
+                values(16)
             ),
-            credential: format!("INSERT INTO {CREDENTIAL_COLUMNS} VALUES ({})", values(9)),
         }
     }
 }
@@ -275,13 +272,13 @@ fn apply(
                 now,
             } => {
                 tx.prepare_cached(UPSERT_PART)?.execute(params![
+                    execution_id,
                     record.credential_id,
                     record.classifier.as_str(),
                     record.content_type,
                     i64::try_from(record.size).unwrap_or(i64::MAX),
                     record.sha256,
                     record.uploaded_at,
-                    execution_id,
                     now
                 ])? > 0
             }
@@ -338,22 +335,9 @@ fn insert_execution(
         e.token_expires_at,
         e.status.as_str(),
         e.created_at,
-        new.created_by
+        new.created_by,
+        new.encoded_credentials()
     ])?;
-    let mut credential = tx.prepare_cached(&statements.credential)?;
-    for (position, c) in new.credentials.iter().enumerate() {
-        credential.execute(params![
-            c.id,
-            e.id,
-            i64::try_from(position).unwrap_or(i64::MAX),
-            c.node,
-            c.category.as_str(),
-            c.label,
-            join(&c.channels, Channel::as_str),
-            join(&c.api_parts, Part::as_str),
-            c.existing
-        ])?;
-    }
     Ok(())
 }
 

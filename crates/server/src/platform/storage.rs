@@ -1,5 +1,5 @@
-//! The platform API's tables (migration 0002): the signing secret,
-//! accounts, executions, credentials and part metadata. Status changes are
+//! The platform API's tables (migrations 0002 and 0010): the signing
+//! secret, accounts, executions (with their credentials) and part metadata. Status changes are
 //! single conditional statements (`UPDATE ... WHERE status = 'INITIATED'`),
 //! so a finalize racing an upload or a second finalize cannot both win.
 //! The same SQL runs on SQLite and PostgreSQL (see `crate::db::on_pool`).
@@ -99,6 +99,89 @@ pub struct NewExecution {
     /// The store-API token name of the caller.
     pub created_by: String,
     pub credentials: Vec<StoredCredential>,
+    /// `credentials` as the execution's row holds them, encoded by the
+    /// request's thread rather than by the single writer.
+    encoded_credentials: String,
+}
+
+impl NewExecution {
+    pub fn new(
+        execution: Execution,
+        request: String,
+        created_by: String,
+        credentials: Vec<StoredCredential>,
+    ) -> Result<NewExecution, PlatformError> {
+        let encoded_credentials = encode_credentials(&credentials)?;
+        Ok(NewExecution {
+            execution,
+            request,
+            created_by,
+            credentials,
+            encoded_credentials,
+        })
+    }
+
+    pub(super) fn encoded_credentials(&self) -> &str {
+        &self.encoded_credentials
+    }
+}
+
+/// A credential in the execution row's `credentials` column (a JSON
+/// array in workflow order; migration 0010 wrote the earlier rows of
+/// `platform_credentials` in this shape).
+#[derive(Serialize, Deserialize)]
+struct CredentialRecord<'a> {
+    #[serde(borrow)]
+    id: std::borrow::Cow<'a, str>,
+    #[serde(borrow)]
+    node_id: std::borrow::Cow<'a, str>,
+    category: std::borrow::Cow<'a, str>,
+    label: Option<std::borrow::Cow<'a, str>>,
+    /// Comma-separated, as the columns of migration 0002 held them.
+    channels: std::borrow::Cow<'a, str>,
+    api_parts: std::borrow::Cow<'a, str>,
+    existing: bool,
+}
+
+fn encode_credentials(credentials: &[StoredCredential]) -> Result<String, PlatformError> {
+    let records: Vec<CredentialRecord<'_>> = credentials
+        .iter()
+        .map(|c| CredentialRecord {
+            id: c.id.as_str().into(),
+            node_id: c.node.as_str().into(),
+            category: c.category.as_str().into(),
+            label: c.label.as_deref().map(Into::into),
+            channels: join(&c.channels, Channel::as_str).into(),
+            api_parts: join(&c.api_parts, Part::as_str).into(),
+            existing: c.existing,
+        })
+        .collect();
+    serde_json::to_string(&records)
+        .map_err(|error| PlatformError::Encode(format!("credentials: {error}")))
+}
+
+fn decode_credentials(
+    execution_id: &str,
+    text: &str,
+) -> Result<Vec<StoredCredential>, PlatformError> {
+    let records: Vec<CredentialRecord<'_>> = serde_json::from_str(text).map_err(|error| {
+        PlatformError::Corrupt(format!("credentials of execution {execution_id}: {error}"))
+    })?;
+    records
+        .into_iter()
+        .map(|r| {
+            Ok(StoredCredential {
+                id: r.id.into_owned(),
+                node: r.node_id.into_owned(),
+                category: CredentialCategory::parse(&r.category)
+                    .ok_or_else(|| corrupt("credential category", &r.category))?,
+                label: r.label.map(std::borrow::Cow::into_owned),
+                channels: split(&r.channels, "credential channel", Channel::parse)?,
+                api_parts: split(&r.api_parts, "credential part", Part::parse)?,
+                existing: r.existing,
+            })
+        })
+        .collect()
 }
 
 /// Metadata of an uploaded part (the bytes are not kept).
@@ -119,8 +202,8 @@ pub enum AccountWrite {
     Update,
 }
 
-/// Inserts the executions `$news` (`&[&NewExecution]`) and their
-/// credentials with two multi-row statements, in the transaction `$tx`
+/// Inserts the executions `$news` (`&[&NewExecution]`), their credentials
+/// in their rows, with one multi-row statement in the transaction `$tx`
 /// (`&mut *tx`) of either backend.
 // The execution writes, shared by the two writers: `apply` below (sqlx;
 // PostgreSQL) and `super::sqlite_writer` (SQLite). Parameters are numbered
@@ -130,17 +213,15 @@ pub(super) const ACCOUNT_COLUMNS: &str =
 pub(super) const EXECUTION_COLUMNS_WRITTEN: &str =
     "platform_executions (id, account_id, definition_key, definition_version,
     scenario, user_reference, customer_internal_reference, callback_url, locale,
-    request, base_url, token_expires_at, status, created_at, created_by)";
-pub(super) const CREDENTIAL_COLUMNS: &str =
-    "platform_credentials (id, execution_id, position, node_id, category,
-    label, channels, api_parts, existing)";
+    request, base_url, token_expires_at, status, created_at, created_by, credentials)";
 pub(super) const UPDATE_ACCOUNT: &str =
     "UPDATE platform_accounts SET customer_internal_reference = $1, updated_at = $2 WHERE id = $3";
-pub(super) const UPSERT_PART: &str = "INSERT INTO platform_parts (credential_id, classifier, content_type, size, sha256, uploaded_at)
-    SELECT $1, $2, $3, $4, $5, $6
+pub(super) const UPSERT_PART: &str = "INSERT INTO platform_parts
+        (execution_id, credential_id, classifier, content_type, size, sha256, uploaded_at)
+    SELECT $1, $2, $3, $4, $5, $6, $7
     WHERE EXISTS (SELECT 1 FROM platform_executions
-                  WHERE id = $7 AND status = 'INITIATED' AND token_expires_at > $8)
-    ON CONFLICT (credential_id, classifier) DO UPDATE SET
+                  WHERE id = $1 AND status = 'INITIATED' AND token_expires_at > $8)
+    ON CONFLICT (execution_id, credential_id, classifier) DO UPDATE SET
         content_type = excluded.content_type, size = excluded.size,
         sha256 = excluded.sha256, uploaded_at = excluded.uploaded_at";
 pub(super) const START: &str = "UPDATE platform_executions SET status = 'ACQUIRED', started_at = $1
@@ -173,36 +254,10 @@ macro_rules! insert_executions {
                 .push_bind(e.token_expires_at)
                 .push_bind(e.status.as_str())
                 .push_bind(&e.created_at)
-                .push_bind(&new.created_by);
+                .push_bind(&new.created_by)
+                .push_bind(new.encoded_credentials());
         });
         executions.build().execute($tx).await?;
-        let credentials: Vec<(&str, i64, &StoredCredential)> = news
-            .iter()
-            .flat_map(|new| {
-                new.credentials.iter().enumerate().map(|(position, c)| {
-                    (
-                        new.execution.id.as_str(),
-                        i64::try_from(position).unwrap_or(i64::MAX),
-                        c,
-                    )
-                })
-            })
-            .collect();
-        if !credentials.is_empty() {
-            let mut rows = sqlx::QueryBuilder::new(format!("INSERT INTO {CREDENTIAL_COLUMNS} "));
-            rows.push_values(&credentials, |mut row, (execution_id, position, c)| {
-                row.push_bind(&c.id)
-                    .push_bind(*execution_id)
-                    .push_bind(*position)
-                    .push_bind(&c.node)
-                    .push_bind(c.category.as_str())
-                    .push_bind(&c.label)
-                    .push_bind(join(&c.channels, Channel::as_str))
-                    .push_bind(join(&c.api_parts, Part::as_str))
-                    .push_bind(c.existing);
-            });
-            rows.build().execute($tx).await?;
-        }
     }};
 }
 
@@ -283,18 +338,13 @@ const DUE_TO_EXPIRE: &str = "FROM platform_executions
 const EARLIER_DETAILS: &str = "SELECT details FROM platform_executions
     WHERE account_id = $1 AND id <> $2 AND status = 'PROCESSED' AND details IS NOT NULL
     ORDER BY created_at";
-const CREDENTIALS: &str = "SELECT id, node_id, category, label, channels, api_parts, existing
-    FROM platform_credentials WHERE execution_id = $1 ORDER BY position";
+const CREDENTIALS: &str = "SELECT credentials FROM platform_executions WHERE id = $1";
 const EXPIRE_IF_DUE: &str = "UPDATE platform_executions SET status = CASE
-        WHEN EXISTS (SELECT 1 FROM platform_parts pp
-                     JOIN platform_credentials pc ON pc.id = pp.credential_id
-                     WHERE pc.execution_id = $1)
+        WHEN EXISTS (SELECT 1 FROM platform_parts WHERE execution_id = $1)
         THEN 'SESSION_EXPIRED' ELSE 'TOKEN_EXPIRED' END
     WHERE id = $1 AND status = 'INITIATED' AND token_expires_at <= $2";
-const PARTS: &str =
-    "SELECT p.credential_id, p.classifier, p.content_type, p.size, p.sha256, p.uploaded_at
-    FROM platform_parts p JOIN platform_credentials c ON c.id = p.credential_id
-    WHERE c.execution_id = $1 ORDER BY c.position, p.classifier";
+const PARTS: &str = "SELECT credential_id, classifier, content_type, size, sha256, uploaded_at
+    FROM platform_parts WHERE execution_id = $1 ORDER BY credential_id, classifier";
 
 /// A row of `platform_executions` (`EXECUTION_COLUMNS`).
 #[derive(sqlx::FromRow)]
@@ -380,42 +430,20 @@ pub async fn earlier_details(
     Ok(rows.into_iter().map(|(d,)| d).collect())
 }
 
-/// A row of `platform_credentials`.
-#[derive(sqlx::FromRow)]
-struct CredentialRow {
-    id: String,
-    node_id: String,
-    category: String,
-    label: Option<String>,
-    channels: String,
-    api_parts: String,
-    existing: bool,
-}
-
-fn credential_of(row: CredentialRow) -> Result<StoredCredential, PlatformError> {
-    let category = row.category;
-    Ok(StoredCredential {
-        id: row.id,
-        node: row.node_id,
-        category: CredentialCategory::parse(&category)
-            .ok_or_else(|| corrupt("credential category", &category))?,
-        label: row.label,
-        channels: split(&row.channels, "credential channel", Channel::parse)?,
-        api_parts: split(&row.api_parts, "credential part", Part::parse)?,
-        existing: row.existing,
-    })
-}
-
-/// The credentials of an execution, in workflow order.
+/// The credentials of an execution, in workflow order (none when there is
+/// no such execution).
 pub async fn credentials(
     pool: &Pool,
     execution_id: &str,
 ) -> Result<Vec<StoredCredential>, PlatformError> {
-    let rows: Vec<CredentialRow> = on_pool!(pool, p => sqlx::query_as(CREDENTIALS)
+    let text: Option<String> = on_pool!(pool, p => sqlx::query_scalar(CREDENTIALS)
     .bind(execution_id)
-    .fetch_all(p)
+    .fetch_optional(p)
     .await?);
-    rows.into_iter().map(credential_of).collect()
+    match text {
+        Some(text) => decode_credentials(execution_id, &text),
+        None => Ok(Vec::new()),
+    }
 }
 
 /// INITIATED → expired once `now` (seconds since the epoch) reaches the
@@ -481,12 +509,20 @@ struct PartRow {
     uploaded_at: String,
 }
 
-/// The part metadata recorded for an execution's credentials.
+/// The part metadata recorded for an execution's credentials, in the
+/// credentials' workflow order, then by classifier.
 pub async fn parts(pool: &Pool, execution_id: &str) -> Result<Vec<PartRecord>, PlatformError> {
-    let rows: Vec<PartRow> = on_pool!(pool, p => sqlx::query_as(PARTS)
+    let mut rows: Vec<PartRow> = on_pool!(pool, p => sqlx::query_as(PARTS)
     .bind(execution_id)
     .fetch_all(p)
     .await?);
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let order = credentials(pool, execution_id).await?;
+    let position = |id: &str| order.iter().position(|c| c.id == id).unwrap_or(usize::MAX);
+    // Stable: within a credential, still by classifier.
+    rows.sort_by_cached_key(|row| position(&row.credential_id));
     rows.into_iter()
         .map(|row| {
             let classifier = row.classifier;
@@ -580,7 +616,8 @@ pub enum Write {
     /// such account.
     Execution {
         account: AccountWrite,
-        new: Box<NewExecution>,
+        // Shared with the request that answers with it: no copy.
+        new: std::sync::Arc<NewExecution>,
     },
     /// A part's metadata (recorded or replaced), only while its execution
     /// is INITIATED and its token valid at `now`.
@@ -619,7 +656,7 @@ impl Write {
 }
 
 /// The most writes in one transaction: keeps every multi-row INSERT under
-/// SQLite's 32,766 bound parameters (15 per execution, 9 per credential).
+/// SQLite's 32,766 bound parameters (16 per execution).
 pub const MAX_WRITES_PER_TRANSACTION: usize = 256;
 
 /// Applies `writes` in order in one transaction; for each, whether it took
@@ -671,13 +708,13 @@ pub async fn apply(pool: &Pool, writes: &[&Write]) -> Result<Vec<bool>, Platform
                     updated > 0
                 }
                 Write::Part { execution_id, record, now } => sqlx::query(UPSERT_PART)
+                .bind(execution_id)
                 .bind(&record.credential_id)
                 .bind(record.classifier.as_str())
                 .bind(&record.content_type)
                 .bind(i64::try_from(record.size).unwrap_or(i64::MAX))
                 .bind(&record.sha256)
                 .bind(&record.uploaded_at)
-                .bind(execution_id)
                 .bind(*now)
                 .execute(&mut *tx)
                 .await?
