@@ -57,8 +57,8 @@ pub async fn render(
     let mut scenario = by_name(&execution.scenario)?;
     // Results come from what arrived: the uploaded parts, and what the
     // account holds from earlier executions.
-    let credentials = storage::credentials(pool(&state.db), &execution.id).await?;
-    let parts = storage::parts(pool(&state.db), &execution.id).await?;
+    let (credentials, parts) =
+        storage::credentials_and_parts(pool(&state.db), &execution.id).await?;
     let mut account_holds = HashSet::new();
     for earlier in
         storage::earlier_details(pool(&state.db), &execution.account_id, &execution.id).await?

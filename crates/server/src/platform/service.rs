@@ -431,8 +431,20 @@ impl<'a> Executions<'a> {
     /// unknown), with its status brought up to date (INITIATED →
     /// TOKEN_EXPIRED / SESSION_EXPIRED once due).
     pub async fn status(&self, account_id: &str, execution_id: &str) -> Result<Execution, Refusal> {
+        let found = storage::execution(pool(&self.state.db), account_id, execution_id).await?;
+        self.up_to_date(account_id, execution_id, found).await
+    }
+
+    /// `found` (refused when it is `None`: the account or the execution is
+    /// unknown) with its status brought up to date.
+    async fn up_to_date(
+        &self,
+        account_id: &str,
+        execution_id: &str,
+        found: Option<Execution>,
+    ) -> Result<Execution, Refusal> {
         let pool = pool(&self.state.db);
-        let Some(mut execution) = storage::execution(pool, account_id, execution_id).await? else {
+        let Some(mut execution) = found else {
             return Err(if storage::account_exists(pool, account_id).await? {
                 Refusal::NoExecution {
                     account_id: account_id.to_owned(),
@@ -465,7 +477,18 @@ impl<'a> Executions<'a> {
         credential_id: &str,
         classifier: &str,
     ) -> Result<UploadTarget, Refusal> {
-        let execution = self.status(account_id, execution_id).await?;
+        // One read: the credentials live in the execution's row.
+        let (found, credentials) = match storage::execution_with_credentials(
+            pool(&self.state.db),
+            account_id,
+            execution_id,
+        )
+        .await?
+        {
+            Some((execution, credentials)) => (Some(execution), credentials),
+            None => (None, Vec::new()),
+        };
+        let execution = self.up_to_date(account_id, execution_id, found).await?;
         if execution.status != ExecutionStatus::Initiated {
             return Err(Refusal::NotOpen {
                 execution: Box::new(execution),
@@ -477,8 +500,7 @@ impl<'a> Executions<'a> {
             .ok_or_else(|| Refusal::NotAPart {
                 classifier: classifier.to_owned(),
             })?;
-        let credential = storage::credentials(pool(&self.state.db), execution_id)
-            .await?
+        let credential = credentials
             .into_iter()
             .find(|c| c.id == credential_id)
             .ok_or_else(|| Refusal::NoCredential {

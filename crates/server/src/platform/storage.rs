@@ -407,6 +407,34 @@ pub async fn execution(
     row.map(execution_of).transpose()
 }
 
+/// `platform_executions` with its `credentials` column.
+#[derive(sqlx::FromRow)]
+struct ExecutionWithCredentialsRow {
+    #[sqlx(flatten)]
+    execution: ExecutionRow,
+    credentials: String,
+}
+
+/// Execution `id` of account `account_id` and its credentials (in workflow
+/// order), in one read: what an upload checks.
+pub async fn execution_with_credentials(
+    pool: &Pool,
+    account_id: &str,
+    id: &str,
+) -> Result<Option<(Execution, Vec<StoredCredential>)>, PlatformError> {
+    let sql = format!("SELECT {EXECUTION_COLUMNS}, credentials {EXECUTION_OF_ACCOUNT}");
+    let row: Option<ExecutionWithCredentialsRow> = on_pool!(pool, p => sqlx::query_as(&sql)
+        .bind(id)
+        .bind(account_id)
+        .fetch_optional(p)
+        .await?);
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let credentials = decode_credentials(id, &row.credentials)?;
+    Ok(Some((execution_of(row.execution)?, credentials)))
+}
+
 /// Executions left ACQUIRED (finalized but not yet processed), e.g. by a
 /// server stopped mid-processing.
 pub async fn acquired(pool: &Pool) -> Result<Vec<Execution>, PlatformError> {
@@ -512,14 +540,29 @@ struct PartRow {
 /// The part metadata recorded for an execution's credentials, in the
 /// credentials' workflow order, then by classifier.
 pub async fn parts(pool: &Pool, execution_id: &str) -> Result<Vec<PartRecord>, PlatformError> {
+    Ok(credentials_and_parts(pool, execution_id).await?.1)
+}
+
+/// An execution's credentials and the parts recorded for them, both in
+/// workflow order (parts then by classifier).
+pub async fn credentials_and_parts(
+    pool: &Pool,
+    execution_id: &str,
+) -> Result<(Vec<StoredCredential>, Vec<PartRecord>), PlatformError> {
+    let order = credentials(pool, execution_id).await?;
+    let parts = parts_in_order(pool, execution_id, &order).await?;
+    Ok((order, parts))
+}
+
+async fn parts_in_order(
+    pool: &Pool,
+    execution_id: &str,
+    order: &[StoredCredential],
+) -> Result<Vec<PartRecord>, PlatformError> {
     let mut rows: Vec<PartRow> = on_pool!(pool, p => sqlx::query_as(PARTS)
     .bind(execution_id)
     .fetch_all(p)
     .await?);
-    if rows.is_empty() {
-        return Ok(Vec::new());
-    }
-    let order = credentials(pool, execution_id).await?;
     let position = |id: &str| order.iter().position(|c| c.id == id).unwrap_or(usize::MAX);
     // Stable: within a credential, still by classifier.
     rows.sort_by_cached_key(|row| position(&row.credential_id));

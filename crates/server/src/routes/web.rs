@@ -267,10 +267,7 @@ async fn journey(
         .await
         .map_err(WebError::server)?
         .workflow;
-    let credentials = storage::credentials(pool(&state.db), &execution.id)
-        .await
-        .map_err(WebError::server)?;
-    let parts = storage::parts(pool(&state.db), &execution.id)
+    let (credentials, parts) = storage::credentials_and_parts(pool(&state.db), &execution.id)
         .await
         .map_err(WebError::server)?;
     let mut captures = Vec::new();
