@@ -1,6 +1,6 @@
 //! The platform API's tables (migrations 0002 and 0010): the signing
-//! secret, accounts, executions (with their credentials) and part metadata. Status changes are
-//! single conditional statements (`UPDATE ... WHERE status = 'INITIATED'`),
+//! secret, accounts, executions (with their credentials) and part
+//! metadata. Status changes are single conditional statements (`UPDATE ... WHERE status = 'INITIATED'`),
 //! so a finalize racing an upload or a second finalize cannot both win.
 //! The same SQL runs on SQLite and PostgreSQL (see `crate::db::on_pool`).
 
@@ -8,6 +8,7 @@ use super::PlatformError;
 use crate::db::{Pool, on_pool};
 use idflow_core::model::{Channel, CredentialCategory, Part};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 /// Where an execution is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -129,17 +130,23 @@ impl NewExecution {
 /// A credential in the execution row's `credentials` column (a JSON
 /// array in workflow order; migration 0010 wrote the earlier rows of
 /// `platform_credentials` in this shape).
+// Borrowed both ways: encoding copies no string, decoding only those
+// with escapes.
 #[derive(Serialize, Deserialize)]
 struct CredentialRecord<'a> {
     #[serde(borrow)]
-    id: std::borrow::Cow<'a, str>,
+    id: Cow<'a, str>,
     #[serde(borrow)]
-    node_id: std::borrow::Cow<'a, str>,
-    category: std::borrow::Cow<'a, str>,
-    label: Option<std::borrow::Cow<'a, str>>,
+    node_id: Cow<'a, str>,
+    #[serde(borrow)]
+    category: Cow<'a, str>,
+    #[serde(borrow)]
+    label: Option<Cow<'a, str>>,
     /// Comma-separated, as the columns of migration 0002 held them.
-    channels: std::borrow::Cow<'a, str>,
-    api_parts: std::borrow::Cow<'a, str>,
+    #[serde(borrow)]
+    channels: Cow<'a, str>,
+    #[serde(borrow)]
+    api_parts: Cow<'a, str>,
     existing: bool,
 }
 
@@ -175,7 +182,7 @@ fn decode_credentials(
                 node: r.node_id.into_owned(),
                 category: CredentialCategory::parse(&r.category)
                     .ok_or_else(|| corrupt("credential category", &r.category))?,
-                label: r.label.map(std::borrow::Cow::into_owned),
+                label: r.label.map(Cow::into_owned),
                 channels: split(&r.channels, "credential channel", Channel::parse)?,
                 api_parts: split(&r.api_parts, "credential part", Part::parse)?,
                 existing: r.existing,
@@ -799,6 +806,50 @@ pub async fn apply(pool: &Pool, writes: &[&Write]) -> Result<Vec<bool>, Platform
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The credentials column round-trips every field, escapes included,
+    /// and a damaged one is refused naming its execution.
+    #[test]
+    fn credentials_round_trip_through_their_column() {
+        let credentials = vec![
+            StoredCredential {
+                id: "c0".into(),
+                node: "existing_facemap".into(),
+                category: CredentialCategory::Facemap,
+                label: Some("the \"old\" one \u{e9}".into()),
+                channels: Vec::new(),
+                api_parts: Vec::new(),
+                existing: true,
+            },
+            StoredCredential {
+                id: "c1".into(),
+                node: "id_capture".into(),
+                category: CredentialCategory::Id,
+                label: None,
+                channels: vec![Channel::Web, Channel::Api],
+                api_parts: vec![Part::Front, Part::Back],
+                existing: false,
+            },
+        ];
+        let text = encode_credentials(&credentials).expect("encode");
+        assert_eq!(
+            decode_credentials("ex", &text).expect("decode"),
+            credentials
+        );
+        for damaged in [
+            "not json",
+            r#"[{"id":"c","node_id":"n","category":"PASSPORT","label":null,"channels":"","api_parts":"","existing":false}]"#,
+            r#"[{"id":"c","node_id":"n","category":"ID","label":null,"channels":"FAX","api_parts":"","existing":false}]"#,
+        ] {
+            match decode_credentials("ex-7", damaged) {
+                Err(PlatformError::Corrupt(why)) => assert!(
+                    why.contains("ex-7") || why.contains("PASSPORT") || why.contains("FAX"),
+                    "{why}"
+                ),
+                other => panic!("{damaged}: expected Corrupt, got {other:?}"),
+            }
+        }
+    }
 
     /// Journeys fell from 223/s to 89/s as a database filled to 137,000
     /// executions: the expiry sweep read every INITIATED row, and an
