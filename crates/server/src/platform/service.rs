@@ -457,12 +457,13 @@ impl<'a> Executions<'a> {
             });
         };
         let now = self.state.clock().unix_seconds();
-        if execution.status == ExecutionStatus::Initiated
-            && now >= execution.token_expires_at
-            && lifecycle::expire(self.state, execution_id).await?
-            && let Some(expired) = storage::execution(pool, account_id, execution_id).await?
-        {
-            execution = expired;
+        if execution.status == ExecutionStatus::Initiated && now >= execution.token_expires_at {
+            // Expired by this call or, racing it, by the expiry sweep:
+            // either way what was read is stale.
+            lifecycle::expire(self.state, execution_id).await?;
+            if let Some(expired) = storage::execution(pool, account_id, execution_id).await? {
+                execution = expired;
+            }
         }
         Ok(execution)
     }
