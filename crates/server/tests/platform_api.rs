@@ -1819,20 +1819,23 @@ async fn a_processing_failure_ends_processed_with_technical_error() {
     f.server.stop().await;
 }
 
+/// A copy of `tests/fixtures/NAME` in a temporary folder (tests open
+/// fixtures read-write: migrations run on them).
+fn copy_of_fixture(name: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::TempDir::new().expect("tmp");
+    let db = dir.path().join("server.sqlite");
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
+    std::fs::copy(&fixture, &db).expect("copy the fixture");
+    (dir, db)
+}
+
 /// A database written by the previous release (before the callback queue,
 /// migration 3): it opens, migrates, and its executions read as before.
 #[tokio::test]
 async fn a_database_from_before_the_callback_queue_opens_and_reads() {
-    let dir = tempfile::TempDir::new().expect("tmp");
-    let db = dir.path().join("server.sqlite");
-    std::fs::copy(
-        concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/fixtures/server-before-callbacks.sqlite"
-        ),
-        &db,
-    )
-    .expect("copy the fixture");
+    let (_dir, db) = copy_of_fixture("server-before-callbacks.sqlite");
     let server = Server::start(&db).await;
     let publisher = server.token(idflow_server::auth::Role::Publisher).await;
     let http = reqwest::Client::new();
@@ -1908,16 +1911,7 @@ async fn a_database_from_before_the_callback_queue_opens_and_reads() {
 async fn a_database_from_before_credentials_in_the_execution_row_opens_and_reads() {
     use idflow_core::model::{Channel, CredentialCategory, Part};
     use idflow_server::platform::storage;
-    let dir = tempfile::TempDir::new().expect("tmp");
-    let db = dir.path().join("server.sqlite");
-    std::fs::copy(
-        concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/fixtures/server-before-credentials-in-row.sqlite"
-        ),
-        &db,
-    )
-    .expect("copy the fixture");
+    let (_dir, db) = copy_of_fixture("server-before-credentials-in-row.sqlite");
     let server = Server::start(&db).await;
     let pool = server.state.db.pool();
     const ACCOUNT: &str = "01a24913-5eb2-75e9-b8b6-865c3b67da12";

@@ -33,7 +33,7 @@ use super::storage::{
     ACCOUNT_COLUMNS, COMPLETE, EXECUTION_COLUMNS_WRITTEN, INSERT_CALLBACK,
     MAX_WRITES_PER_TRANSACTION, NewExecution, START, UPDATE_ACCOUNT, UPSERT_PART, Write,
 };
-use super::writer::Job;
+use super::writer::{Answers, Job, Settled, settle, took_effect};
 
 /// The writer's connection to the database file at `path` (already
 /// created and migrated by the pool, whose connections keep its WAL file in
@@ -65,9 +65,6 @@ pub(super) fn open(path: &Path) -> rusqlite::Result<Opened> {
     connection.pragma_update(None, "synchronous", synchronous)?;
     Ok(Opened { connection, wal })
 }
-
-/// A group's answers, given once its commit is durable.
-type Answers = Vec<(Job, Result<bool, PlatformError>)>;
 
 /// Syncs the WAL for every group committed since the last sync, then
 /// answers their callers; a failed sync fails them (their writes may not
@@ -129,18 +126,14 @@ pub(super) fn run(opened: Opened, mut jobs: mpsc::Receiver<Job>) {
             micros = began.elapsed().as_micros(),
             "group commit"
         );
-        let answers: Answers = match applied {
-            Ok(applied) => batch.drain(..).zip(applied.into_iter().map(Ok)).collect(),
-            Err(error) if batch.len() == 1 => batch
-                .pop()
-                .map(|job| vec![(job, Err(PlatformError::Sqlite(error)))])
-                .unwrap_or_default(),
-            Err(error) => {
-                tracing::warn!(%error, writes = batch.len(), "a grouped write failed; applying them one by one");
-                let mut answers = Vec::with_capacity(batch.len());
-                for job in batch.drain(..) {
+        let applied = applied.map_err(PlatformError::Sqlite);
+        let answers: Answers = match settle(&mut batch, applied) {
+            Settled::Answered(answers) => answers,
+            Settled::Alone(jobs) => {
+                let mut answers = Vec::with_capacity(jobs.len());
+                for job in jobs {
                     let alone = apply(&mut connection, &statements, &[&job.write])
-                        .map(|applied| applied.first().copied().unwrap_or(false))
+                        .map(|applied| took_effect(&applied))
                         .map_err(PlatformError::Sqlite);
                     answers.push((job, alone));
                 }

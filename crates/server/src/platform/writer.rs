@@ -120,6 +120,43 @@ fn start_sqlite(
     }
 }
 
+/// Each write of a group and its answer.
+pub(super) type Answers = Vec<(Job, Result<bool, PlatformError>)>;
+
+/// What a group's transaction settles for its writes.
+pub(super) enum Settled {
+    /// Each write's answer.
+    Answered(Answers),
+    /// The group failed: apply these one by one, each in its own
+    /// transaction, so that only the failing one gets the error.
+    Alone(Vec<Job>),
+}
+
+/// Settles `batch` (emptied) by `applied`, the result of applying it in
+/// one transaction. Shared by both writers.
+pub(super) fn settle(batch: &mut Vec<Job>, applied: Result<Vec<bool>, PlatformError>) -> Settled {
+    match applied {
+        Ok(applied) => {
+            Settled::Answered(batch.drain(..).zip(applied.into_iter().map(Ok)).collect())
+        }
+        Err(error) if batch.len() == 1 => Settled::Answered(
+            batch
+                .pop()
+                .map(|job| vec![(job, Err(error))])
+                .unwrap_or_default(),
+        ),
+        Err(error) => {
+            tracing::warn!(%error, writes = batch.len(), "a grouped write failed; applying them one by one");
+            Settled::Alone(std::mem::take(batch))
+        }
+    }
+}
+
+/// Whether the one write applied alone took effect.
+pub(super) fn took_effect(applied: &[bool]) -> bool {
+    applied.first().copied().unwrap_or(false)
+}
+
 async fn run(pool: Pool, mut jobs: mpsc::Receiver<Job>) {
     let mut batch: Vec<Job> = Vec::with_capacity(MAX_WRITES_PER_TRANSACTION);
     while jobs.recv_many(&mut batch, MAX_WRITES_PER_TRANSACTION).await > 0 {
@@ -131,28 +168,91 @@ async fn run(pool: Pool, mut jobs: mpsc::Receiver<Job>) {
             micros = began.elapsed().as_micros(),
             "group commit"
         );
-        match applied {
-            Ok(applied) => {
-                for (job, took_effect) in batch.drain(..).zip(applied) {
-                    // The caller may have gone (its connection closed): the
-                    // write stands all the same.
-                    let _ = job.done.send(Ok(took_effect));
-                }
-            }
-            Err(error) if batch.len() == 1 => {
-                if let Some(job) = batch.pop() {
-                    let _ = job.done.send(Err(error));
-                }
-            }
-            Err(error) => {
-                tracing::warn!(%error, writes = batch.len(), "a grouped write failed; applying them one by one");
-                for job in batch.drain(..) {
+        let answers = match settle(&mut batch, applied) {
+            Settled::Answered(answers) => answers,
+            Settled::Alone(jobs) => {
+                let mut answers = Vec::with_capacity(jobs.len());
+                for job in jobs {
                     let alone = storage::apply(&pool, &[&job.write])
                         .await
-                        .map(|applied| applied.first().copied().unwrap_or(false));
-                    let _ = job.done.send(alone);
+                        .map(|applied| took_effect(&applied));
+                    answers.push((job, alone));
                 }
+                answers
             }
+        };
+        for (job, answer) in answers {
+            // The caller may have gone (its connection closed): the write
+            // stands all the same.
+            let _ = job.done.send(answer);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn jobs(n: usize) -> Vec<Job> {
+        (0..n)
+            .map(|i| Job {
+                write: Write::Start {
+                    id: format!("execution-{i}"),
+                    started_at: String::new(),
+                    now: 0,
+                },
+                done: oneshot::channel().0,
+            })
+            .collect()
+    }
+
+    fn id(job: &Job) -> &str {
+        match &job.write {
+            Write::Start { id, .. } => id,
+            _ => "",
+        }
+    }
+
+    #[test]
+    fn a_committed_group_answers_each_write_in_order() {
+        let mut batch = jobs(3);
+        let Settled::Answered(answers) = settle(&mut batch, Ok(vec![true, false, true])) else {
+            panic!("a committed group is answered");
+        };
+        assert!(batch.is_empty());
+        let got: Vec<(&str, bool)> = answers
+            .iter()
+            .map(|(job, answer)| (id(job), matches!(answer, Ok(true))))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("execution-0", true),
+                ("execution-1", false),
+                ("execution-2", true)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_lone_failing_write_gets_the_error() {
+        let mut batch = jobs(1);
+        let Settled::Answered(answers) = settle(&mut batch, Err(PlatformError::WriterStopped))
+        else {
+            panic!("a lone write is answered");
+        };
+        assert_eq!(answers.len(), 1);
+        assert!(matches!(answers[0].1, Err(PlatformError::WriterStopped)));
+    }
+
+    #[test]
+    fn a_failed_group_is_retried_one_by_one_in_order() {
+        let mut batch = jobs(3);
+        let Settled::Alone(alone) = settle(&mut batch, Err(PlatformError::WriterStopped)) else {
+            panic!("a failed group is retried");
+        };
+        assert!(batch.is_empty());
+        let ids: Vec<&str> = alone.iter().map(id).collect();
+        assert_eq!(ids, ["execution-0", "execution-1", "execution-2"]);
     }
 }
