@@ -743,3 +743,44 @@ fn names<T: Copy>(items: &[T], name: fn(T) -> &'static str) -> String {
         .collect::<Vec<_>>()
         .join(", ")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The expiry sweep can expire an execution between a status read and
+    /// that read's own expiry call (which then changes nothing): the
+    /// answer must still be the expired status, not the INITIATED row read
+    /// before (seen as INITIATED by a client a day after its token ran out;
+    /// domain.md, platform API: statuses INITIATED ... TOKEN_EXPIRED).
+    #[tokio::test]
+    async fn a_status_read_overtaken_by_the_expiry_sweep_answers_the_expired_status() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let state = AppState::open(&dir.path().join("server.sqlite"))
+            .await
+            .expect("open");
+        let service = Executions::new(&state);
+        let body = br#"{"customerInternalReference":"svc","userReference":"scenario:ALL_PASS","workflowDefinition":{"key":10011}}"#;
+        let started = service
+            .start("svc", body, AccountTarget::New)
+            .await
+            .expect("start");
+        let (account, id) = (&started.execution.account_id, &started.execution.id);
+        let read_before = storage::execution(pool(&state.db), account, id)
+            .await
+            .expect("read")
+            .expect("there");
+        assert_eq!(read_before.status, ExecutionStatus::Initiated);
+        state
+            .clock()
+            .advance(std::time::Duration::from_secs(24 * 60 * 60));
+        // The sweep gets there first.
+        assert!(lifecycle::expire(&state, id).await.expect("expire"));
+        let answered = service
+            .up_to_date(account, id, Some(read_before))
+            .await
+            .expect("status");
+        assert_eq!(answered.status, ExecutionStatus::TokenExpired);
+        state.db.close().await;
+    }
+}

@@ -169,8 +169,9 @@ const GATHER_YIELDS: usize = 3;
 ///
 /// Why: a commit costs about 45 us on top of some 30 us of rows per
 /// account (76 us per account committed alone, 35 in groups of six, 28 in
-/// groups of 32; `platform-wrk.sh`'s account body on this schema, one
-/// thread, nothing else running). On two busy cores the writer woke for
+/// groups of 32; `platform-wrk.sh`'s account body on the schema before
+/// migration 10, which also wrote a row per credential; one thread,
+/// nothing else running). On two busy cores the writer woke for
 /// each write as it came and committed groups of three (median);
 /// yielding while writes keep arriving raised account creation by about
 /// 10 % (four alternating 10 s runs of each: 17,200 -> 19,000 req/s
