@@ -287,7 +287,7 @@ fn node_summary(node: &Node) -> String {
             .join(" + "),
         NodeKind::Service(s) => s.service.as_str().to_owned(),
         NodeKind::Decision(d) => format!("If {}", d.condition.describe()),
-        NodeKind::RiskCalculation(r) => format!("{} weights", r.weights.len()),
+        NodeKind::RiskCalculation(r) => format!("{} weights", r.weights().len()),
         NodeKind::Terminal(t) => match t.decision {
             TerminalDecision::Derived => "Decision from results".to_owned(),
             TerminalDecision::Fixed(d) => d.to_string(),

@@ -9,7 +9,7 @@ use ron::extensions::Extensions;
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use thiserror::Error;
 
-use crate::model::{FORMAT_VERSION, Workflow};
+use crate::model::{FORMAT_VERSION, OLDEST_FORMAT_VERSION, Workflow};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -231,8 +231,11 @@ fn strip_json_position(message: &str) -> String {
 /// doubled load time at 10,000 nodes.
 pub fn parse_workflow(text: &str, format: Format) -> Result<Workflow, ParseError> {
     match parse_value::<Workflow>(text, format) {
-        Ok(workflow) if workflow.format_version == FORMAT_VERSION => {
+        Ok(mut workflow) if readable(u64::from(workflow.format_version)) => {
             check_values(&workflow)?;
+            // An older file is read into today's model (its risk steps'
+            // `weights` as WEIGHTS) and written back in today's format.
+            workflow.format_version = FORMAT_VERSION;
             Ok(workflow)
         }
         Ok(workflow) => Err(ParseError::UnsupportedVersion {
@@ -243,6 +246,11 @@ pub fn parse_workflow(text: &str, format: Format) -> Result<Workflow, ParseError
     }
 }
 
+/// Whether this build reads files of format `version`.
+fn readable(version: u64) -> bool {
+    (u64::from(OLDEST_FORMAT_VERSION)..=u64::from(FORMAT_VERSION)).contains(&version)
+}
+
 /// A file written by another format version is reported as such, not with
 /// a schema error it would be bound to cause.
 fn version_problem(text: &str, format: Format) -> Option<ParseError> {
@@ -251,7 +259,7 @@ fn version_problem(text: &str, format: Format) -> Option<ParseError> {
         None => Some(ParseError::MissingVersion {
             supported: FORMAT_VERSION,
         }),
-        Some(v) if v != u64::from(FORMAT_VERSION) => Some(ParseError::UnsupportedVersion {
+        Some(v) if !readable(v) => Some(ParseError::UnsupportedVersion {
             found: v,
             supported: FORMAT_VERSION,
         }),

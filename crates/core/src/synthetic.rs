@@ -90,7 +90,7 @@ pub fn synthetic_workflow(nodes: usize) -> Workflow {
         "risk",
         Position::new(0.0, -300.0),
         NodeKind::RiskCalculation(RiskCalculationNode {
-            weights: default_weights(capabilities),
+            scoring: crate::model::Scoring::Weights(default_weights(capabilities)),
             bands: None,
         }),
     ));

@@ -1,7 +1,7 @@
 //! What a node's card says at a glance: a subtitle and a row of chips.
 
 use idflow_core::catalog::capability_spec;
-use idflow_core::model::{Node, NodeKind, TerminalDecision};
+use idflow_core::model::{Node, NodeKind, Scoring, TerminalDecision};
 
 use crate::app::{theme, words};
 
@@ -55,10 +55,16 @@ pub fn card_text(node: &Node) -> CardText {
         ),
         // Its ports say "then" and "else"; the condition gets the room.
         NodeKind::Decision(d) => (format!("If {}", d.condition.describe()), Vec::new()),
-        NodeKind::RiskCalculation(r) => (
-            format!("Score from {} weights", r.weights.len()),
-            vec!["0–100, 0 = lowest risk".to_owned()],
-        ),
+        NodeKind::RiskCalculation(r) => match &r.scoring {
+            Scoring::Default => (
+                "Platform's default score".to_owned(),
+                vec!["follows the decision".to_owned()],
+            ),
+            Scoring::Weights(weights) => (
+                format!("Score from {} weights", weights.len()),
+                vec!["0–100, 0 = lowest risk".to_owned()],
+            ),
+        },
         NodeKind::Terminal(t) => {
             let decision = match t.decision {
                 TerminalDecision::Derived => "Decision from results".to_owned(),

@@ -1,8 +1,11 @@
-//! Risk calculation: a table of weights (capability, outcome, weight).
+//! Risk calculation: the platform's default score, or a table of the
+//! customer's own weights (capability, outcome, weight).
 
 use egui::{RichText, Ui, WidgetInfo, WidgetType};
 use idflow_core::catalog::{CAPABILITIES, default_weights};
-use idflow_core::model::{Capability, DecisionType, RiskCalculationNode, RiskWeight, ScoreBands};
+use idflow_core::model::{
+    Capability, DecisionType, RiskCalculationNode, RiskWeight, ScoreBands, Scoring,
+};
 
 use crate::app::words;
 
@@ -86,7 +89,44 @@ pub(super) fn ui(
     r: &mut RiskCalculationNode,
     upstream: &[Capability],
 ) {
-    widgets::section(ui, "Weights");
+    widgets::section(ui, "Scoring");
+    let mut custom = matches!(r.scoring, Scoring::Weights(_));
+    ui.horizontal(|ui| {
+        let default = ui
+            .radio_value(&mut custom, false, "Platform default")
+            .on_hover_text("The score follows the transaction's decision: Passed 0, Warning 50, Rejected 71, Not executed −1 (moved into the bands below when they differ).");
+        let weights = ui
+            .radio_value(&mut custom, true, "Custom weights")
+            .on_hover_text("Your own rule: the sum of the weights whose outcome occurred, capped at 100. Warnings that add up past the Warning band reject.");
+        if default.changed() || weights.changed() {
+            r.scoring = if custom {
+                Scoring::Weights(default_weights(upstream))
+            } else {
+                Scoring::Default
+            };
+            ctx.step();
+        }
+    });
+    match &mut r.scoring {
+        Scoring::Default => {
+            widgets::help(
+                ui,
+                "The score follows the decision: Passed 0, Warning 50, Rejected 71, Not executed −1. Warnings alone never reject.",
+            );
+            ctx.inline_findings(ui, &["weights"]);
+        }
+        Scoring::Weights(weights) => weights_ui(ctx, ui, weights, upstream),
+    }
+    bands_ui(ctx, ui, r);
+}
+
+/// The customer's weights: one row each, Add, and the default weights.
+fn weights_ui(
+    ctx: &mut Ctx<'_>,
+    ui: &mut Ui,
+    weights: &mut Vec<RiskWeight>,
+    upstream: &[Capability],
+) {
     widgets::help(
         ui,
         "The score is the sum of the weights whose outcome occurred, capped at 100: 0 = lowest risk, 100 = highest.",
@@ -94,7 +134,7 @@ pub(super) fn ui(
     ui.add_space(theme::SPACING * 0.5);
     let all: Vec<Capability> = CAPABILITIES.iter().map(|s| s.capability).collect();
     let mut remove = None;
-    if r.weights.is_empty() {
+    if weights.is_empty() {
         widgets::help(ui, "No weights yet: the score is always 0.");
     } else {
         let spacing = ui.spacing().item_spacing.x;
@@ -123,7 +163,7 @@ pub(super) fn ui(
             })
             .inner;
         let stripe = ui.visuals().faint_bg_color;
-        for (i, w) in r.weights.iter_mut().enumerate() {
+        for (i, w) in weights.iter_mut().enumerate() {
             let fill = if i % 2 == 0 {
                 stripe
             } else {
@@ -148,7 +188,7 @@ pub(super) fn ui(
         }
     }
     if let Some(i) = remove {
-        r.weights.remove(i);
+        weights.remove(i);
         ctx.step();
     }
     ui.add_space(theme::SPACING * 0.5);
@@ -158,7 +198,7 @@ pub(super) fn ui(
             .on_hover_text("Adds a weight for the next capability that has none.")
             .clicked()
         {
-            r.weights.push(next_weight(&r.weights, upstream));
+            weights.push(next_weight(weights, upstream));
             ctx.step();
         }
         let defaults = default_weights(upstream);
@@ -173,18 +213,17 @@ pub(super) fn ui(
         };
         let response = ui
             .add_enabled(
-                !upstream.is_empty() && r.weights != defaults,
+                !upstream.is_empty() && *weights != defaults,
                 egui::Button::new("Use default weights"),
             )
             .on_hover_text(&hover)
             .on_disabled_hover_text(&hover);
         if response.clicked() {
-            r.weights = defaults;
+            *weights = defaults;
             ctx.step();
         }
     });
     ctx.inline_findings(ui, &["weights"]);
-    bands_ui(ctx, ui, r);
 }
 
 /// Where the score's decision changes: the platform's defaults unless the

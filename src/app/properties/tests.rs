@@ -416,7 +416,7 @@ fn terminal_shows_decision_and_label() {
 fn risk_calculation_removes_a_weight_and_restores_defaults() {
     let mut h = harness(document(Origin::Custom, &["risk"]));
     let weights = |h: &Harness<'_, State>| match &node(h, "risk").kind {
-        NodeKind::RiskCalculation(r) => r.weights.clone(),
+        NodeKind::RiskCalculation(r) => r.weights().to_vec(),
         other => panic!("{other:?}"),
     };
     let original = weights(&h);

@@ -3,7 +3,7 @@
 use crate::model::{
     AcquisitionNode, AcquisitionType, Capability, Channel, Condition, CredentialCategory,
     DecisionNode, DecisionType, NodeKind, Operator, Part, RiskCalculationNode, RiskSignal,
-    RiskSignalNode, RiskWeight, ServiceKind, ServiceNode, Stage, Subject, TerminalDecision,
+    RiskSignalNode, RiskWeight, Scoring, ServiceKind, ServiceNode, Stage, Subject, TerminalDecision,
     TerminalNode, Value,
 };
 
@@ -181,7 +181,7 @@ pub fn palette() -> Vec<PaletteEntry> {
         G::Logic,
         "Risk calculation",
         NodeKind::RiskCalculation(RiskCalculationNode {
-            weights: Vec::new(),
+            scoring: Scoring::Default,
             bands: None,
         }),
     ));

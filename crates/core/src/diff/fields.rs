@@ -53,8 +53,15 @@ pub fn fields(node: &Node) -> Vec<(&'static str, String)> {
         NodeKind::RiskSignal(r) => out.push(("Signal", r.signal.to_string())),
         NodeKind::Decision(d) => out.push(("Condition", d.condition.describe())),
         NodeKind::RiskCalculation(r) => {
+            out.push((
+                "Scoring",
+                match r.scoring {
+                    crate::model::Scoring::Default => "the platform's default".to_owned(),
+                    crate::model::Scoring::Weights(_) => "weights".to_owned(),
+                },
+            ));
             let weights: Vec<String> = r
-                .weights
+                .weights()
                 .iter()
                 .map(|w| format!("{} {} {}", w.capability, w.decision, w.weight))
                 .collect();

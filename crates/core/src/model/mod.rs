@@ -11,12 +11,12 @@ mod workflow;
 pub use condition::{Condition, ExtractedField, Operator, Subject, Value};
 pub use node::{
     AcquisitionNode, DecisionNode, Node, NodeKind, NodeKindTag, RiskCalculationNode,
-    RiskSignalNode, RiskWeight, ScoreBands, ServiceNode, TerminalDecision, TerminalNode,
+    RiskSignalNode, RiskWeight, ScoreBands, Scoring, ServiceNode, TerminalDecision, TerminalNode,
 };
 pub use vocabulary::{
     AcquisitionType, Capability, Channel, CredentialCategory, DecisionType, DocumentType, Part,
     RiskSignal, ServiceKind, Stage,
 };
 pub use workflow::{
-    Edge, FORMAT_VERSION, NodeId, Note, NoteSize, Port, Position, RuleSetting, Workflow, parse_key,
+    Edge, FORMAT_VERSION, NodeId, OLDEST_FORMAT_VERSION, Note, NoteSize, Port, Position, RuleSetting, Workflow, parse_key,
 };

@@ -137,17 +137,87 @@ pub struct DecisionNode {
     pub condition: Condition,
 }
 
-/// Aggregates results into one risk score, 0 (low) to 100: the sum of the
-/// weights whose outcome occurred, capped at 100.
+/// Aggregates results into one risk score, -1 or 0 (low) to 100: the
+/// platform's default score, or the customer's own weights.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, try_from = "RiskCalculationText")]
 pub struct RiskCalculationNode {
-    pub weights: Vec<RiskWeight>,
+    pub scoring: Scoring,
     /// The account's decision thresholds when its support changed them
     /// (domain.md: the bands are a platform setting); absent: the defaults.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bands: Option<ScoreBands>,
+}
+
+impl RiskCalculationNode {
+    /// The customer's weights (none under the default score).
+    pub fn weights(&self) -> &[RiskWeight] {
+        match &self.scoring {
+            Scoring::Default => &[],
+            Scoring::Weights(w) => w,
+        }
+    }
+
+    /// The weights to edit, when the step scores by weights.
+    pub fn weights_mut(&mut self) -> Option<&mut Vec<RiskWeight>> {
+        match &mut self.scoring {
+            Scoring::Default => None,
+            Scoring::Weights(w) => Some(w),
+        }
+    }
+}
+
+/// How a risk step scores (issue 29, "the platform's default score,
+/// modelled explicitly"; domain.md, "Scores without the customer's own
+/// rules").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum Scoring {
+    /// The platform's default: the score follows the transaction's final
+    /// decision (PASSED 0, WARNING 50, REJECTED 71, NOT_EXECUTED -1, each
+    /// moved into its band where the bands were changed).
+    #[serde(rename = "DEFAULT", alias = "Default")]
+    Default,
+    /// The customer's own rule: the sum of the weights whose outcome
+    /// occurred, capped at 100, acting exactly as written.
+    #[serde(rename = "WEIGHTS", alias = "Weights")]
+    Weights(Vec<RiskWeight>),
+}
+
+/// A risk step as written: `scoring`, or (files written before scoring was
+/// modelled) `weights` alone, which reads as `WEIGHTS` so its meaning is
+/// unchanged.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RiskCalculationText {
+    #[serde(default)]
+    scoring: Option<Scoring>,
+    #[serde(default)]
+    weights: Option<Vec<RiskWeight>>,
+    #[serde(default)]
+    bands: Option<ScoreBands>,
+}
+
+impl TryFrom<RiskCalculationText> for RiskCalculationNode {
+    type Error = String;
+
+    fn try_from(text: RiskCalculationText) -> Result<Self, Self::Error> {
+        let scoring = match (text.scoring, text.weights) {
+            (Some(_), Some(_)) => {
+                return Err(
+                    "a risk step has `scoring` or (older files) `weights`, not both: move the weights into `scoring: WEIGHTS([...])`"
+                        .to_owned(),
+                );
+            }
+            (Some(scoring), None) => scoring,
+            (None, weights) => Scoring::Weights(weights.unwrap_or_default()),
+        };
+        Ok(RiskCalculationNode {
+            scoring,
+            bands: text.bands,
+        })
+    }
 }
 
 /// Where a risk score's decision changes (domain.md, "Top-level decision":
@@ -205,6 +275,21 @@ impl ScoreBands {
             DecisionType::Warning => (passed + 1, warning),
             DecisionType::Rejected => (warning + 1, 100),
         }
+    }
+
+    /// The platform's default score for a transaction's final decision
+    /// (issue 29; domain.md, "Scores without the customer's own rules"):
+    /// PASSED 0, WARNING 50 (seed 003's IDIV sample), REJECTED 71 (the
+    /// default band's floor), NOT_EXECUTED -1; where the bands were changed,
+    /// each moves to the nearest score inside its band.
+    pub fn default_score(&self, decision: DecisionType) -> i16 {
+        let score = match decision {
+            DecisionType::Passed => 0,
+            DecisionType::Warning => 50,
+            DecisionType::Rejected => 71,
+            DecisionType::NotExecuted => Self::NOT_EXECUTED,
+        };
+        self.into_band(decision, score)
     }
 
     /// `score` moved into `decision`'s band (unchanged when already in it).

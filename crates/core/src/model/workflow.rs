@@ -5,17 +5,23 @@ use serde::{Deserialize, Serialize};
 
 use super::node::Node;
 
-/// The file format this build reads and writes. Bump it (and add a migration)
+/// The file format this build writes. Bump it (and add a migration)
 /// whenever a change would make an older build misread a newer file.
-pub const FORMAT_VERSION: u32 = 1;
+/// 2: a risk step's `scoring` (DEFAULT or WEIGHTS); version 1 files, whose
+/// risk steps have `weights`, still read (as WEIGHTS).
+pub const FORMAT_VERSION: u32 = 2;
+
+/// The oldest file format this build still reads.
+pub const OLDEST_FORMAT_VERSION: u32 = 1;
 
 /// A whole workflow definition, as stored in a `.ron` or `.json` file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Workflow {
-    /// The version of the workflow format; this build reads and writes 1.
-    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 1))]
+    /// The version of the workflow format; this build reads 1 and 2 and
+    /// writes 2.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 2))]
     pub format_version: u32,
     /// The platform's workflow key (standard ones are 100xx, custom ones 200000+).
     #[cfg_attr(feature = "openapi", schema(value_type = u64, maximum = 4_294_967_295_u64))]

@@ -41,7 +41,7 @@ use crate::catalog::{
 };
 use crate::model::{
     AcquisitionNode, AcquisitionType, Capability, Condition, CredentialCategory, DecisionType,
-    ExtractedField, NodeId, NodeKind, Operator, Part, Port, ScoreBands, ServiceKind, Subject,
+    ExtractedField, NodeId, NodeKind, Operator, Part, Port, ScoreBands, Scoring, ServiceKind, Subject,
     TerminalDecision, TerminalNode, Value, Workflow,
 };
 
@@ -324,13 +324,30 @@ fn severity(d: DecisionType) -> u8 {
     }
 }
 
+/// How the score of a run is made: the platform's default, or the
+/// customer's weights (their capped sum so far).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Score {
+    /// The platform's default score of the final decision (no risk step
+    /// reached, or one with `scoring: DEFAULT`).
+    Default,
+    /// The capped sum of the weights whose outcome occurred.
+    Weighted(i16),
+}
+
 /// The transaction's decision, label and score (issue 11, "one rule for
 /// decision and score"; domain.md, "Top-level decision"). `c` is the
-/// capabilities' decision, `raw` the capped sum of weights, `terminal` the
+/// capabilities' decision, `score` how the score is made, `terminal` the
 /// terminal reached.
+///
+/// Under the default score the decision is C, raised by a FIXED terminal,
+/// and the score follows it (issue 29: "the default score follows the
+/// transaction's final decision (a terminal's included)"); warnings alone
+/// never reach REJECTED (seed 004). Weights act exactly as written: the
+/// decision is the more severe of C and the score's band.
 pub fn settle(
     c: DecisionType,
-    raw: i16,
+    score: Score,
     bands: &ScoreBands,
     terminal: Option<&TerminalNode>,
 ) -> (DecisionType, String, i16) {
@@ -346,15 +363,21 @@ pub fn settle(
         TerminalDecision::Fixed(d) => Some(d),
         TerminalDecision::Derived => None,
     });
-    let (decision, score) = match fixed {
-        Some(DecisionType::NotExecuted) => (DecisionType::NotExecuted, ScoreBands::NOT_EXECUTED),
+    let (decision, score) = match (fixed, score) {
+        (Some(DecisionType::NotExecuted), _) => {
+            (DecisionType::NotExecuted, ScoreBands::NOT_EXECUTED)
+        }
         // A fixed terminal may raise the decision, never lower it below C;
         // the score then moves into the final band.
-        Some(f) => {
+        (Some(f), score) => {
             let d = if severity(f) >= severity(c) { f } else { c };
-            (d, bands.into_band(d, raw))
+            match score {
+                Score::Default => (d, bands.default_score(d)),
+                Score::Weighted(raw) => (d, bands.into_band(d, raw)),
+            }
         }
-        None => {
+        (None, Score::Default) => (c, bands.default_score(c)),
+        (None, Score::Weighted(raw)) => {
             let by_score = bands.decision(raw);
             if severity(c) > severity(by_score) {
                 (c, bands.range(c).0)
@@ -425,6 +448,9 @@ struct Walker<'a> {
     executed: bool,
     /// The bands of the last risk calculation reached.
     bands: ScoreBands,
+    /// How the last risk calculation reached scores (none reached: the
+    /// platform's default).
+    score: Score,
     /// Per capability: index of its worst result so far.
     worst: [Option<usize>; 32],
     /// Per capability: bit per decision type it has rendered.
@@ -459,6 +485,7 @@ pub fn simulate(workflow: &Workflow, scenario: &Scenario) -> Run {
         warned: false,
         executed: false,
         bands: ScoreBands::default(),
+        score: Score::Default,
         worst: [None; 32],
         occurred: [0; 32],
         extracted: false,
@@ -531,12 +558,8 @@ impl<'a> Walker<'a> {
     }
 
     fn settle(&mut self, terminal: Option<&TerminalNode>) {
-        let (decision, label, score) = settle(
-            self.overall_so_far(),
-            self.run.risk_score,
-            &self.bands,
-            terminal,
-        );
+        let (decision, label, score) =
+            settle(self.overall_so_far(), self.score, &self.bands, terminal);
         self.run.decision = decision;
         self.run.label = label;
         self.run.risk_score = score;
@@ -602,16 +625,27 @@ impl<'a> Walker<'a> {
                 return Some(port);
             }
             NodeKind::RiskCalculation(r) => {
-                let sum: u32 = r
-                    .weights
-                    .iter()
-                    .filter(|w| {
-                        self.occurred[w.capability as usize] & (1 << (w.decision as u8)) != 0
-                    })
-                    .map(|w| u32::from(w.weight))
-                    .sum();
-                self.run.risk_score = sum.min(100) as i16;
                 self.bands = r.bands.unwrap_or_default();
+                match &r.scoring {
+                    Scoring::Default => {
+                        // What a decision after this step compares: the
+                        // default score of the decision so far.
+                        self.score = Score::Default;
+                        self.run.risk_score = self.bands.default_score(self.overall_so_far());
+                    }
+                    Scoring::Weights(weights) => {
+                        let sum: u32 = weights
+                            .iter()
+                            .filter(|w| {
+                                self.occurred[w.capability as usize] & (1 << (w.decision as u8))
+                                    != 0
+                            })
+                            .map(|w| u32::from(w.weight))
+                            .sum();
+                        self.run.risk_score = sum.min(100) as i16;
+                        self.score = Score::Weighted(self.run.risk_score);
+                    }
+                }
                 StepOutcome::Risk(self.run.risk_score)
             }
             NodeKind::Terminal(t) => {

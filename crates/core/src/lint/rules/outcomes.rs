@@ -109,13 +109,18 @@ pub(crate) fn constant_condition(a: &Analysis<'_>, sink: &mut Sink) {
         .nodes
         .iter()
         .filter_map(|n| match &n.kind {
-            NodeKind::RiskCalculation(r) => Some(
-                r.weights
+            NodeKind::RiskCalculation(r) => Some(match &r.scoring {
+                crate::model::Scoring::Default => i64::from(
+                    r.bands
+                        .unwrap_or_default()
+                        .default_score(crate::model::DecisionType::Rejected),
+                ),
+                crate::model::Scoring::Weights(weights) => weights
                     .iter()
                     .map(|w| i64::from(w.weight))
                     .sum::<i64>()
                     .min(100),
-            ),
+            }),
             _ => None,
         })
         .max()

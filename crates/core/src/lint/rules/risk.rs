@@ -18,7 +18,7 @@ fn calculations<'w>(
 
 pub(crate) fn risk_weight_range(a: &Analysis<'_>, sink: &mut Sink) {
     for (i, calc) in calculations(a) {
-        for w in calc.weights.iter().filter(|w| w.weight > 100) {
+        for w in calc.weights().iter().filter(|w| w.weight > 100) {
             sink.node(i, Some("weights"), format!(
                 "the weight for {} {} is {}, but a risk score runs from 0 to 100: use at most 100",
                 capability_spec(w.capability).name,
@@ -36,7 +36,7 @@ pub(crate) fn risk_weight_unproduced(a: &Analysis<'_>, sink: &mut Sink) {
         }
         let mut reported = 0u32;
         for w in calc
-            .weights
+            .weights()
             .iter()
             .filter(|w| a.caps_before[i] & w.capability.bit() == 0)
         {
