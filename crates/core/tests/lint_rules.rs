@@ -52,7 +52,12 @@ fn condition<'a>(w: &'a mut Workflow, id: &str) -> &'a mut Condition {
 }
 fn weights<'a>(w: &'a mut Workflow, id: &str) -> &'a mut Vec<RiskWeight> {
     match &mut node(w, id).kind {
-        NodeKind::RiskCalculation(r) => &mut r.weights,
+        NodeKind::RiskCalculation(r) => {
+            if r.weights_mut().is_none() {
+                r.scoring = idflow_core::model::Scoring::Weights(Vec::new());
+            }
+            r.weights_mut().expect("scores by weights")
+        }
         _ => panic!("{id} is not a risk calculation"),
     }
 }

@@ -206,6 +206,8 @@ struct ResultData<'a> {
     current_age: Option<TextOrNumber<'a>>,
     #[serde(default, borrow)]
     nationality: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    state: Option<Cow<'a, str>>,
 }
 
 /// The capability a retrieval key (`imageChecks`) names.
@@ -387,6 +389,8 @@ fn extracted(
         expiry_date: text(&d.expiry_date).unwrap_or_default(),
         days_to_expiry: days_to_expiry.unwrap_or_default(),
         nationality,
+        // The record's `state`, when extraction gave one.
+        issuing_state: text(&d.state).unwrap_or_default(),
     };
     (data, missing, personal)
 }

@@ -56,6 +56,10 @@ pub fn scenario_for(transaction: &Transaction, workflow: &Workflow) -> Scenario 
         description: String::new(),
         outcomes,
         data: transaction.data.clone(),
+        document: crate::simulate::DocumentData::default(),
+        // What the record shows as reused (`delivered`) stands for the
+        // account's history.
+        history: None,
         delivered: Some(deliveries(transaction, workflow)),
         recorded: Some(Recorded {
             missing: transaction.missing.clone(),

@@ -33,6 +33,30 @@ pub struct ExtractedData {
     pub expiry_date: String,
     pub days_to_expiry: i64,
     pub nationality: String,
+    /// The issuing state of a US document (a driving licence's state, which
+    /// US driving-licence verification reads; issue 29: "the issuing state
+    /// comes from the scenario's document, never a constant").
+    pub issuing_state: String,
+}
+
+/// What extraction reads off a DOCUMENT credential (utility bill, bank or
+/// credit-card statement, social-security card; seed 003, 10169): its type
+/// and issuing country. A document has no expiry date, no date of birth and
+/// no face (domain.md, "Documents").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DocumentData {
+    pub document_type: String,
+    pub issuing_country: String,
+}
+
+impl Default for DocumentData {
+    fn default() -> Self {
+        DocumentData {
+            document_type: "UTILITY_BILL".into(),
+            issuing_country: "USA".into(),
+        }
+    }
 }
 
 impl Default for ExtractedData {
@@ -48,6 +72,7 @@ impl Default for ExtractedData {
             expiry_date: "2030-08-20".into(),
             days_to_expiry: 1368,
             nationality: "USA".into(),
+            issuing_state: "CA".into(),
         }
     }
 }
@@ -61,8 +86,18 @@ pub struct Scenario {
     /// Capabilities not listed pass (their PASSED label).
     #[serde(default)]
     pub outcomes: Vec<Outcome>,
+    /// What extraction reads off the ID.
     #[serde(default)]
     pub data: ExtractedData,
+    /// What extraction reads off a DOCUMENT credential (its type applies to
+    /// the document, never to the ID).
+    #[serde(default)]
+    pub document: DocumentData,
+    /// What earlier transactions on the account decided, oldest first
+    /// (issue 29: reuse only what was verified). Absent: one earlier PASSED
+    /// transaction in which everything passed (`reuse::qualifying_history`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub history: Option<Vec<super::reuse::EarlierTransaction>>,
     /// What arrived. Absent: everything the workflow's channels allow, and
     /// every reused credential is on the account (with usability PASSED).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -133,6 +168,8 @@ impl Scenario {
             description: description.to_owned(),
             outcomes,
             data: ExtractedData::default(),
+            document: DocumentData::default(),
+            history: None,
             delivered: None,
             recorded: None,
         }
