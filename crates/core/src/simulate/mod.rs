@@ -279,7 +279,17 @@ impl Run {
     /// formatting every step during the run was a third of a 10,000-node run.
     pub fn step_summary(&self, workflow: &Workflow, step: &Step) -> String {
         match step.outcome {
-            StepOutcome::Acquired => self.arrivals_in_words(&step.node, |c| c.as_str().to_owned()),
+            StepOutcome::Acquired => {
+                let reusing = workflow.nodes.iter().any(|n| {
+                    n.id == step.node && matches!(&n.kind, NodeKind::Acquisition(a) if reuses(a))
+                });
+                let none = !self.credentials.iter().any(|c| c.node == step.node);
+                if reusing && none {
+                    "nothing on the account qualifies for reuse".to_owned()
+                } else {
+                    self.arrivals_in_words(&step.node, |c| c.as_str().to_owned())
+                }
+            }
             StepOutcome::Checked => {
                 let parts: Vec<String> = step
                     .results
