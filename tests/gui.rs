@@ -543,13 +543,15 @@ fn test_panel_states_the_accounts_history_for_returning_users() {
     assert_eq!(last.run.decision, DecisionType::Passed, "verified before");
     h.get_by_role_and_label(Role::ComboBox, "Account").click();
     h.steps(2);
-    h.get_by_role_and_label(Role::Button, "Rejected before").click();
+    h.get_by_role_and_label(Role::Button, "Rejected before")
+        .click();
     h.steps(2);
     h.get_by_label("▶ Run").click();
     h.steps(5);
     let last = h.state().test_panel.last.as_ref().expect("a run");
     assert_eq!(
-        last.run.capability(idflow_core::model::Capability::Authentication),
+        last.run
+            .capability(idflow_core::model::Capability::Authentication),
         Some((DecisionType::NotExecuted, "PRECONDITION_NOT_FULFILLED"))
     );
     assert_ne!(last.run.decision, DecisionType::Passed);

@@ -61,10 +61,18 @@ impl AccountHistory {
 
     fn hover(self) -> &'static str {
         match self {
-            AccountHistory::Verified => "One earlier PASSED transaction: every credential passed usability and the facemap passed liveness, so it can be reused.",
-            AccountHistory::Rejected => "The earlier transaction was REJECTED: it offers nothing to reuse.",
-            AccountHistory::Warning => "The earlier transaction ended in WARNING and awaits review: it offers nothing to reuse (idflow's reading).",
-            AccountHistory::VerifiedThenRejected => "Verified once, then REJECTED: Use Existing still reuses the verified credentials; Reusable Identity sees the risk and scans a fresh ID.",
+            AccountHistory::Verified => {
+                "One earlier PASSED transaction: every credential passed usability and the facemap passed liveness, so it can be reused."
+            }
+            AccountHistory::Rejected => {
+                "The earlier transaction was REJECTED: it offers nothing to reuse."
+            }
+            AccountHistory::Warning => {
+                "The earlier transaction ended in WARNING and awaits review: it offers nothing to reuse (idflow's reading)."
+            }
+            AccountHistory::VerifiedThenRejected => {
+                "Verified once, then REJECTED: Use Existing still reuses the verified credentials; Reusable Identity sees the risk and scans a fresh ID."
+            }
             AccountHistory::New => "No earlier transaction: nothing to reuse.",
         }
     }

@@ -167,7 +167,10 @@ fn only_a_passed_first_transaction_offers_anything_to_reuse() {
             }
         }
     }
-    assert!(reuses_seen > 20 && refusals_seen > 100, "{reuses_seen} {refusals_seen}");
+    assert!(
+        reuses_seen > 20 && refusals_seen > 100,
+        "{reuses_seen} {refusals_seen}"
+    );
 }
 
 /// Seed 002, "Reusable Identity: ... Continues with a fresh ID scan (if no
@@ -213,7 +216,11 @@ fn reusable_identity_without_a_qualifying_id_scans_a_fresh_one_on_every_channel(
                 assert_eq!(id.reusable_identity, Some(ReusableIdentity::IdFound));
             } else {
                 fresh += 1;
-                assert!(!id.existing, "{} {}", first_workflow.key, first_scenario.name);
+                assert!(
+                    !id.existing,
+                    "{} {}",
+                    first_workflow.key, first_scenario.name
+                );
                 assert_eq!(id.parts, every_channel);
                 assert_eq!(id.reusable_identity, Some(ReusableIdentity::IdNotFound));
                 // Its checks run on the fresh scan.
@@ -492,8 +499,13 @@ fn on_premises_details_list_each_facemap_with_its_usability() {
         .iter()
         .find(|c| classifiers(c) == ["FACEMAP"])
         .expect("the stored facemap, FACEMAP only");
-    assert!(stored["parts"][0].get("href").is_none(), "as seed 003's sample");
-    let usability = doc["capabilities"]["usability"].as_array().expect("usability");
+    assert!(
+        stored["parts"][0].get("href").is_none(),
+        "as seed 003's sample"
+    );
+    let usability = doc["capabilities"]["usability"]
+        .as_array()
+        .expect("usability");
     for credential in credentials {
         assert!(
             usability
@@ -503,7 +515,10 @@ fn on_premises_details_list_each_facemap_with_its_usability() {
             credential["id"]
         );
     }
-    assert_eq!(doc["capabilities"]["authentication"][0]["decision"]["type"], "PASSED");
+    assert_eq!(
+        doc["capabilities"]["authentication"][0]["decision"]["type"],
+        "PASSED"
+    );
     // The stored facemap is the customer's, uploaded for this transaction:
     // without it, nothing to compare with.
     let mut none = by_name("ALL_PASS").expect("built-in");
@@ -640,7 +655,9 @@ fn a_document_has_no_face() {
         });
         let run = simulate(&w, &s);
         let doc = details(&w, &run, &DetailsContext::for_run(&w, &run));
-        let checks = doc["capabilities"]["imageChecks"].as_array().expect("image checks");
+        let checks = doc["capabilities"]["imageChecks"]
+            .as_array()
+            .expect("image checks");
         let on = |category: &str| {
             checks
                 .iter()
@@ -707,7 +724,12 @@ fn a_condition_on_a_value_a_document_lacks_never_holds() {
 }
 
 /// `base` with a decision on `field` right before its first terminal.
-fn with_decision_at_end(base: &Workflow, field: ExtractedField, op: Operator, value: Value) -> Workflow {
+fn with_decision_at_end(
+    base: &Workflow,
+    field: ExtractedField,
+    op: Operator,
+    value: Value,
+) -> Workflow {
     let mut w = base.clone();
     let end = w
         .nodes
@@ -746,7 +768,11 @@ fn driving_licence_verification_is_the_us_one() {
     // 10013 asks "is it a licence?" first; a custom copy may not.
     let mut w = sample(10013);
     w.edges.retain(|e| e.from.as_str() != "proof_of_residency");
-    w.edges.push(Edge::new("proof_of_residency", Port::Out, "licence_verification"));
+    w.edges.push(Edge::new(
+        "proof_of_residency",
+        Port::Out,
+        "licence_verification",
+    ));
     for &document_type in document_types_for(CredentialCategory::Id) {
         for country in ["USA", "US", "CAN", "MEX", "DEU", "GB"] {
             let mut s = by_name("ALL_PASS").expect("built-in");

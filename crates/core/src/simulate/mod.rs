@@ -43,9 +43,8 @@ use crate::catalog::{
 };
 use crate::model::{
     AcquisitionNode, AcquisitionType, Capability, Condition, CredentialCategory, DecisionType,
-    DocumentType,
-    ExtractedField, NodeId, NodeKind, Operator, Part, Port, ScoreBands, Scoring, ServiceKind, Subject,
-    TerminalDecision, TerminalNode, Value, Workflow,
+    DocumentType, ExtractedField, NodeId, NodeKind, Operator, Part, Port, ScoreBands, Scoring,
+    ServiceKind, Subject, TerminalDecision, TerminalNode, Value, Workflow,
 };
 
 /// A credential made present by an acquisition step.
@@ -958,7 +957,10 @@ impl<'a> Walker<'a> {
     /// its own data, never the other's.
     fn outside_presets(&self, cred: usize) -> Option<&'static str> {
         let (document_type, issuing_country) = match self.run.credentials.get(cred)?.category {
-            CredentialCategory::Id => (&self.scenario.data.document_type, &self.scenario.data.issuing_country),
+            CredentialCategory::Id => (
+                &self.scenario.data.document_type,
+                &self.scenario.data.issuing_country,
+            ),
             CredentialCategory::Document => (
                 &self.scenario.document.document_type,
                 &self.scenario.document.issuing_country,
@@ -976,10 +978,8 @@ impl<'a> Walker<'a> {
         if !type_ok {
             return Some("UNSUPPORTED_DOCUMENT_TYPE");
         }
-        let country_ok = a.countries.is_empty()
-            || a.countries
-                .iter()
-                .any(|c| same_country(c, issuing_country));
+        let country_ok =
+            a.countries.is_empty() || a.countries.iter().any(|c| same_country(c, issuing_country));
         (!country_ok).then_some("UNSUPPORTED_COUNTRY")
     }
 
