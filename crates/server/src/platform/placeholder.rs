@@ -143,5 +143,9 @@ mod tests {
         assert_eq!(data.content_type, "application/json");
         let json: serde_json::Value = serde_json::from_slice(&data.bytes).expect("JSON");
         assert_eq!(json["placeholder"], true);
+        // The shape the OpenAPI document gives it, field for field.
+        let documented: crate::routes::platform::DataPartPlaceholder =
+            serde_json::from_value(json.clone()).expect("the documented shape");
+        assert_eq!(serde_json::to_value(documented).expect("JSON"), json);
     }
 }

@@ -1,9 +1,10 @@
 //! The mock platform API, `/api/v1` (see `crate::platform`): create or
-//! update an account (a new workflow execution), upload image parts,
-//! finalize, read the status and the details.
+//! update an account (a new workflow execution), upload parts, finalize,
+//! read the status, the details, and what the details link to (the visited
+//! steps, the credentials' parts).
 //!
 //! Auth: `Authorization: Bearer TOKEN`. Creating and updating accounts and
-//! reading details take a store-API token (any role). Uploading, finalizing
+//! reading details, steps and parts take a store-API token (any role). Uploading, finalizing
 //! and reading the status take a store-API token or the execution's own
 //! token (`api.token`/`sdk.token`, a JWT that names the account and the
 //! execution); an expired execution token is a 401 `TOKEN_EXPIRED`.
