@@ -76,13 +76,9 @@ fn refused(field: &'static str, message: String) -> PreparedDataError {
 }
 
 /// Whether `code` is an ISO 3166-1 alpha-2 or alpha-3 country code, as
-/// written (upper case), by the `rust_iso3166` crate's list.
+/// written (upper case): core's one list.
 pub fn is_country_code(code: &str) -> bool {
-    match code.len() {
-        2 => rust_iso3166::from_alpha2(code).is_some(),
-        3 => rust_iso3166::from_alpha3(code).is_some(),
-        _ => false,
-    }
+    idflow_core::countries::is_country_code(code)
 }
 
 /// Reads and checks a prepared-data body received on `today`; the error
