@@ -303,11 +303,16 @@ async fn journey(
 fn part_links(details: &Value) -> Vec<(String, String, String)> {
     let mut links = Vec::new();
     for credential in details["credentials"].as_array().into_iter().flatten() {
+        // 10071's stored facemap lists its FACEMAP without a link, as seed
+        // 003's sample does.
         for part in credential["parts"].as_array().into_iter().flatten() {
+            let Some(href) = part["href"].as_str() else {
+                continue;
+            };
             links.push((
                 credential["id"].as_str().expect("id").to_owned(),
                 part["classifier"].as_str().expect("classifier").to_owned(),
-                part["href"].as_str().expect("href").to_owned(),
+                href.to_owned(),
             ));
         }
     }
