@@ -83,7 +83,13 @@ pub struct Transaction {
     pub id: String,
     pub definition_key: Option<u32>,
     pub recorded: RecordedDecision,
+    /// The credentials it collected anew.
     pub credentials: Vec<CollectedCredential>,
+    /// Categories of credentials from earlier transactions whose results
+    /// this document carries (a result names them; they are not among the
+    /// credentials collected anew): what a reused credential needs to
+    /// count as present (issue 29).
+    pub reused: Vec<CredentialCategory>,
     pub results: Vec<RecordedResult>,
     pub unknown_labels: Vec<UnknownLabel>,
     /// Extracted values (from a PASSED extraction); `missing` lists the
@@ -135,12 +141,41 @@ impl TextOrNumber<'_> {
 }
 
 #[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct CredentialPart<'a> {
+    #[serde(default, borrow)]
+    id: Option<Cow<'a, str>>,
     category: CredentialCategory,
     #[serde(default, borrow)]
     label: Option<Cow<'a, str>>,
     #[serde(default, borrow)]
     parts: Vec<PartPart<'a>>,
+    #[serde(default, borrow)]
+    reusable_identity: Option<ReusableIdentityPart<'a>>,
+}
+
+/// `credentials[].reusableIdentity` (issue 29; domain.md, "Reusable
+/// credentials"): what Reusable Identity did for the credential.
+#[derive(Deserialize)]
+struct ReusableIdentityPart<'a> {
+    #[serde(default, borrow)]
+    status: Option<Cow<'a, str>>,
+}
+
+/// The `reusableIdentity.status` of an ID that was reused rather than
+/// scanned afresh (idflow's mock platform writes it; the fresh-scan
+/// statuses are ID_NOT_FOUND and RISK_DETECTED).
+const REUSED_STATUS: &str = "ID_FOUND";
+
+impl CredentialPart<'_> {
+    /// Listed with a Reusable Identity status that says it was reused: it
+    /// belongs to an earlier transaction, not collected anew here.
+    fn reused(&self) -> bool {
+        self.reusable_identity
+            .as_ref()
+            .and_then(|r| r.status.as_deref())
+            .is_some_and(|s| s.eq_ignore_ascii_case(REUSED_STATUS))
+    }
 }
 
 #[derive(Deserialize)]
@@ -172,8 +207,8 @@ struct Risk {
 
 #[derive(Deserialize)]
 struct ResultPart<'a> {
-    #[serde(default)]
-    credentials: Vec<CredentialRef>,
+    #[serde(default, borrow)]
+    credentials: Vec<CredentialRef<'a>>,
     #[serde(borrow)]
     decision: DecisionPart<'a>,
     #[serde(default, borrow)]
@@ -181,7 +216,9 @@ struct ResultPart<'a> {
 }
 
 #[derive(Deserialize)]
-struct CredentialRef {
+struct CredentialRef<'a> {
+    #[serde(default, borrow)]
+    id: Option<Cow<'a, str>>,
     category: CredentialCategory,
 }
 
@@ -269,6 +306,7 @@ fn transaction_of(document: Document<'_>) -> Transaction {
     let credentials = document
         .credentials
         .iter()
+        .filter(|c| !c.reused())
         .map(|c| CollectedCredential {
             category: c.category,
             label: c.label.as_deref().map(str::to_owned),
@@ -329,17 +367,49 @@ fn transaction_of(document: Document<'_>) -> Transaction {
         }
     }
     let (data, missing, personal) = extracted(extraction, document.completed_at.as_deref());
+    let reused = reused_categories(&document);
     Transaction {
         id: document.workflow.id.into_owned(),
         definition_key,
         recorded,
         credentials,
+        reused,
         results,
         unknown_labels,
         data,
         missing,
         personal,
     }
+}
+
+/// The categories of the earlier transactions' credentials whose results
+/// the document carries: a result names a credential that is not among the
+/// ones collected anew (by id; a reference without an id, by category when
+/// none of that category was collected). A credential listed with
+/// Reusable Identity's reused status counts as an earlier one.
+fn reused_categories(document: &Document<'_>) -> Vec<CredentialCategory> {
+    let collected = |reference: &CredentialRef<'_>| match reference.id.as_deref() {
+        Some(id) => document
+            .credentials
+            .iter()
+            .any(|c| !c.reused() && c.id.as_deref() == Some(id)),
+        None => document
+            .credentials
+            .iter()
+            .any(|c| !c.reused() && c.category == reference.category),
+    };
+    let mut reused: Vec<CredentialCategory> = Vec::new();
+    let named = document
+        .capabilities
+        .values()
+        .flatten()
+        .flat_map(|result| result.credentials.iter());
+    for reference in named {
+        if !reused.contains(&reference.category) && !collected(reference) {
+            reused.push(reference.category);
+        }
+    }
+    reused
 }
 
 /// The extracted values a replay can use, what is missing, and the
