@@ -994,3 +994,76 @@ fn steps_on_alternative_branches_each_get_the_recorded_credential() {
     }
     assert!(reviewed > 10, "{reviewed} took the review branch");
 }
+
+/// Whether a result of the document names an ID the transaction did not
+/// collect anew (not in `credentials[]`, or listed there by Reusable
+/// Identity as ID_FOUND).
+fn names_an_earlier_id(document: &serde_json::Value) -> bool {
+    let new_ids: Vec<&str> = document["credentials"]
+        .as_array()
+        .map(|list| {
+            list.iter()
+                .filter(|c| c["reusableIdentity"]["status"] != "ID_FOUND")
+                .filter_map(|c| c["id"].as_str())
+                .collect()
+        })
+        .unwrap_or_default();
+    document["capabilities"]
+        .as_object()
+        .into_iter()
+        .flat_map(|m| m.values())
+        .filter_map(|v| v.as_array())
+        .flatten()
+        .filter_map(|r| r["credentials"].as_array())
+        .flatten()
+        .any(|c| c["category"] == "ID" && c["id"].as_str().is_some_and(|id| !new_ids.contains(&id)))
+}
+
+/// The documents the simulator writes for a step-up on a reused ID
+/// (USE_EXISTING, REUSABLE_IDENTITY; every generated scenario's default
+/// history offers one), replayed through the same workflow: those whose
+/// results name the reused ID agree with their record; the others are not
+/// comparable with that reason. Sources: issue 29, "Backtest" ("a reused
+/// credential counts as present only when its results are in the
+/// document") and "Reusable Identity falls back to a fresh scan"
+/// (`reusableIdentity.status`).
+#[test]
+fn generated_step_ups_on_a_reused_id_replay_where_its_results_are_named() {
+    for acquisition_type in ["USE_EXISTING", "REUSABLE_IDENTITY"] {
+        let workflow = step_up(acquisition_type);
+        let mut named = 0;
+        for generated in generate::documents(&workflow, 150, 2929) {
+            let document = &generated.document;
+            let transaction = read_transaction(&document.to_string()).expect("reads");
+            let (side, _) = replay(&workflow, &transaction);
+            let fresh = collected(document, CredentialCategory::Id) > 0
+                && document["credentials"].as_array().is_some_and(|l| {
+                    l.iter().any(|c| {
+                        c["category"] == "ID" && c["reusableIdentity"]["status"] != "ID_FOUND"
+                    })
+                });
+            if names_an_earlier_id(document) || (fresh && acquisition_type == "REUSABLE_IDENTITY") {
+                named += 1;
+                let (decision, label, score) = decided(&side);
+                let recorded = &transaction.recorded;
+                assert_eq!(
+                    (decision, label, Some(score)),
+                    (recorded.decision, recorded.label.as_str(), recorded.score),
+                    "{acquisition_type}"
+                );
+            } else {
+                assert_eq!(
+                    reason_of(&side).as_deref(),
+                    Some(match acquisition_type {
+                        "USE_EXISTING" =>
+                            "the recorded transaction carries no results of a reused ID",
+                        _ =>
+                            "the recorded transaction collected no ID and carries no results of a reused one",
+                    }),
+                    "{acquisition_type}: {document}"
+                );
+            }
+        }
+        assert!(named > 100, "{acquisition_type}: {named}");
+    }
+}
