@@ -1067,3 +1067,92 @@ fn generated_step_ups_on_a_reused_id_replay_where_its_results_are_named() {
         assert!(named > 100, "{acquisition_type}: {named}");
     }
 }
+
+/// Every standard workflow with a DOCUMENT step, restricted to each
+/// document type in turn, replays records of every document type: the
+/// step's presets are held against the type the record's document
+/// extraction read (never a default, never the ID's), so a document of
+/// the allowed type passes usability and any other gets WARNING
+/// UNSUPPORTED_DOCUMENT_TYPE. Sources: issue 29, "A document is not an
+/// ID" (DOCUMENT steps honour their document-type presets; a scenario's
+/// document type applies to the credential it names); domain.md,
+/// "Documents".
+#[test]
+fn a_document_step_holds_its_presets_against_the_recorded_document() {
+    use idflow_core::catalog::document_types_for;
+    let mut checked = 0;
+    for recorded in standard_workflows() {
+        let has_document_step = recorded.nodes.iter().any(|n| {
+            matches!(&n.kind, NodeKind::Acquisition(s) if s.category == CredentialCategory::Document)
+        });
+        if !has_document_step {
+            continue;
+        }
+        let documents: Vec<serde_json::Value> = generate::documents(&recorded, 30, 2929)
+            .map(|g| g.document)
+            .collect();
+        for allowed in document_types_for(CredentialCategory::Document) {
+            let mut a = recorded.clone();
+            for node in &mut a.nodes {
+                if let NodeKind::Acquisition(step) = &mut node.kind
+                    && step.category == CredentialCategory::Document
+                {
+                    step.document_types = vec![*allowed];
+                }
+            }
+            for held in document_types_for(CredentialCategory::Document) {
+                for original in &documents {
+                    let mut document = original.clone();
+                    let mut extracted = false;
+                    for result in document["capabilities"]["extraction"]
+                        .as_array_mut()
+                        .into_iter()
+                        .flatten()
+                    {
+                        let on_document = result["credentials"]
+                            .as_array()
+                            .is_some_and(|l| l.iter().any(|c| c["category"] == "DOCUMENT"));
+                        if on_document && result["decision"]["type"] == "PASSED" {
+                            result["data"]["type"] = serde_json::json!(held.as_str());
+                            extracted = true;
+                        }
+                    }
+                    let usability_passed = document["capabilities"]["usability"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .any(|r| {
+                            r["credentials"][0]["category"] == "DOCUMENT"
+                                && r["decision"]["type"] == "PASSED"
+                        });
+                    if !(extracted && usability_passed) {
+                        continue;
+                    }
+                    let transaction = read_transaction(&document.to_string()).expect("reads");
+                    let (_, run) = replay(&a, &transaction);
+                    let Some(result) = run.results.iter().find(|r| {
+                        r.capability == Capability::Usability
+                            && r.credentials.iter().any(|&c| {
+                                run.credentials[c].category == CredentialCategory::Document
+                            })
+                    }) else {
+                        continue;
+                    };
+                    let expected = if held == allowed {
+                        (DecisionType::Passed, "OK")
+                    } else {
+                        (DecisionType::Warning, "UNSUPPORTED_DOCUMENT_TYPE")
+                    };
+                    assert_eq!(
+                        (result.decision, result.label),
+                        expected,
+                        "{} allowing {allowed}, record of {held}",
+                        recorded.key
+                    );
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked > 100, "{checked} checked");
+}

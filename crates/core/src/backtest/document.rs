@@ -15,7 +15,7 @@ use thiserror::Error;
 
 use crate::catalog::capability_spec;
 use crate::model::{Capability, CredentialCategory, DecisionType, ExtractedField, Part};
-use crate::simulate::ExtractedData;
+use crate::simulate::{DocumentData, ExtractedData};
 
 /// Why a document could not be read: the field (a path such as
 /// `capabilities.usability[0].decision.type`) and what was wrong with it.
@@ -92,10 +92,15 @@ pub struct Transaction {
     pub reused: Vec<CredentialCategory>,
     pub results: Vec<RecordedResult>,
     pub unknown_labels: Vec<UnknownLabel>,
-    /// Extracted values (from a PASSED extraction); `missing` lists the
-    /// fields the document does not hold.
+    /// Extracted values (from the ID's PASSED extraction, else the first
+    /// PASSED one); `missing` lists the fields the document does not hold.
     pub data: ExtractedData,
     pub missing: Vec<ExtractedField>,
+    /// What the PASSED extraction of a DOCUMENT credential read (its type
+    /// and issuing country), when the record has one: a DOCUMENT step's
+    /// presets are held against it, not against the ID (issue 29, "a
+    /// document is not an ID").
+    pub document: Option<DocumentData>,
     pub personal: Personal,
 }
 
@@ -321,6 +326,8 @@ fn transaction_of(document: Document<'_>) -> Transaction {
     let mut results = Vec::new();
     let mut unknown_labels = Vec::new();
     let mut extraction: Option<&ResultData<'_>> = None;
+    let mut id_extracted = false;
+    let mut document_extraction: Option<&ResultData<'_>> = None;
     for (key, list) in &document.capabilities {
         let capability = capability_named(key);
         for result in list {
@@ -352,11 +359,21 @@ fn transaction_of(document: Document<'_>) -> Transaction {
                 });
                 continue;
             };
-            if capability == Capability::Extraction
-                && result.decision.kind == DecisionType::Passed
-                && extraction.is_none()
+            if capability == Capability::Extraction && result.decision.kind == DecisionType::Passed
             {
-                extraction = result.data.as_ref();
+                let on = |category| result.credentials.iter().any(|c| c.category == category);
+                if on(CredentialCategory::Document) {
+                    document_extraction = document_extraction.or(result.data.as_ref());
+                }
+                // The ID's extraction gives the extracted values; a record
+                // without one keeps the first (as before documents were
+                // told apart).
+                if on(CredentialCategory::Id) && !id_extracted {
+                    extraction = result.data.as_ref();
+                    id_extracted = true;
+                } else if extraction.is_none() {
+                    extraction = result.data.as_ref();
+                }
             }
             results.push(RecordedResult {
                 capability,
@@ -367,6 +384,19 @@ fn transaction_of(document: Document<'_>) -> Transaction {
         }
     }
     let (data, missing, personal) = extracted(extraction, document.completed_at.as_deref());
+    let read_document = document_extraction.map(|d| {
+        let default = DocumentData::default();
+        DocumentData {
+            document_type: d
+                .document_type
+                .as_deref()
+                .map_or(default.document_type, str::to_owned),
+            issuing_country: d
+                .issuing_country
+                .as_deref()
+                .map_or(default.issuing_country, str::to_owned),
+        }
+    });
     let reused = reused_categories(&document);
     Transaction {
         id: document.workflow.id.into_owned(),
@@ -378,6 +408,7 @@ fn transaction_of(document: Document<'_>) -> Transaction {
         unknown_labels,
         data,
         missing,
+        document: read_document,
         personal,
     }
 }

@@ -91,7 +91,9 @@ pub fn replay_inputs(
             description: String::new(),
             outcomes,
             data: transaction.data.clone(),
-            document: crate::simulate::DocumentData::default(),
+            // The record's document as its extraction read it (a record
+            // without one: the default, see the README).
+            document: transaction.document.clone().unwrap_or_default(),
             // What the record shows as reused (`delivered`) stands for the
             // account's history.
             history: None,
