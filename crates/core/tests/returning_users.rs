@@ -853,3 +853,54 @@ fn a_scenario_file_states_the_history() {
     let run = simulate(&id_reuse(AcquisitionType::UseExisting), &scenario);
     assert!(reused(&run).is_empty());
 }
+
+/// A replay (backtest) whose record holds no extraction of the document
+/// cannot check the document's presets again: the recorded usability
+/// stands (README, Backtest, "Unknown stays unknown"), while a record that
+/// read the document is held against its presets (domain.md, "Documents").
+#[test]
+fn a_replay_without_the_documents_extraction_keeps_its_recorded_usability() {
+    let mut w = sample(10169);
+    for node in &mut w.nodes {
+        if let NodeKind::Acquisition(a) = &mut node.kind
+            && a.category == CredentialCategory::Document
+        {
+            a.document_types = vec![DocumentType::BankStatement];
+        }
+    }
+    for (unread, expected) in [
+        (true, (DecisionType::Passed, "OK")),
+        (false, (DecisionType::Warning, "UNSUPPORTED_DOCUMENT_TYPE")),
+    ] {
+        let mut s = Scenario::new("RECORD", "", vec![]);
+        for capability in [
+            Capability::Usability,
+            Capability::Extraction,
+            Capability::ImageChecks,
+        ] {
+            s.outcomes.push(Outcome {
+                capability,
+                credential: None,
+                decision: DecisionType::Passed,
+                label: "OK".into(),
+            });
+        }
+        s.document.document_type = "UTILITY_BILL".into();
+        s.recorded = Some(idflow_core::simulate::Recorded {
+            missing: vec![],
+            document_unread: unread,
+        });
+        let run = simulate(&w, &s);
+        let step = run
+            .credentials
+            .iter()
+            .find(|c| c.category == CredentialCategory::Document)
+            .map(|c| c.node.clone())
+            .expect("the document");
+        assert_eq!(
+            usability_on(&run, &step),
+            Some(expected),
+            "unread: {unread}"
+        );
+    }
+}

@@ -100,6 +100,7 @@ pub fn replay_inputs(
             delivered: Some(delivered),
             recorded: Some(Recorded {
                 missing: transaction.missing.clone(),
+                document_unread: transaction.document.is_none(),
             }),
         },
         gaps,

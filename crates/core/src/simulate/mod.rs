@@ -1047,8 +1047,16 @@ impl<'a> Walker<'a> {
             else {
                 return;
             };
+            let unreadable = match category {
+                CredentialCategory::Document => self
+                    .scenario
+                    .recorded
+                    .as_ref()
+                    .is_some_and(|r| r.document_unread),
+                _ => self.presets_unreadable(),
+            };
             if decision == DecisionType::Passed
-                && !self.presets_unreadable()
+                && !unreadable
                 && let Some(unsupported) = self.outside_presets(cred)
             {
                 (decision, label) = (DecisionType::Warning, unsupported);

@@ -114,6 +114,9 @@ pub struct Scenario {
 pub struct Recorded {
     /// Extracted fields the record holds no value for.
     pub missing: Vec<ExtractedField>,
+    /// The record holds no extraction of a DOCUMENT: its presets cannot be
+    /// checked again, the recorded usability stands.
+    pub document_unread: bool,
 }
 
 /// One credential that arrived (issue 11: "a scenario can say what was
