@@ -1257,3 +1257,43 @@ fn no_risk_calculation_states_the_default_score_rule() {
         assert!(f.message.contains(part), "{part}: {}", f.message);
     }
 }
+
+/// Issue 29: the weights the designer starts a custom table with
+/// (`catalog::default_weights`) weigh no outcome its capability never
+/// renders, on every standard workflow.
+#[test]
+fn default_custom_weights_weigh_only_outcomes_that_are_rendered() {
+    for (file, w) in standard_samples() {
+        let mut copy = w.clone();
+        let table = idflow_core::catalog::default_weights(&copy.capabilities());
+        for &(capability, decision) in &[
+            (Capability::Extraction, DecisionType::Rejected),
+            (Capability::Extraction, DecisionType::Warning),
+            (Capability::Authentication, DecisionType::Warning),
+            (Capability::WatchlistScreening, DecisionType::Rejected),
+        ] {
+            assert!(
+                !table
+                    .iter()
+                    .any(|x| x.capability == capability && x.decision == decision),
+                "{file}: {capability:?} {decision}"
+            );
+        }
+        // Each risk step weighs what runs before it, as the designer offers.
+        let analysis = idflow_core::lint::Analysis::new(&w, |_| 0);
+        for (i, risk) in risk_steps(&w) {
+            let upstream: Vec<Capability> = Capability::ALL
+                .iter()
+                .copied()
+                .filter(|c| analysis.caps_before[i] & c.bit() != 0)
+                .collect();
+            let table = idflow_core::catalog::default_weights(&upstream);
+            set_scoring(&mut copy, &risk, Scoring::Weights(table));
+        }
+        assert!(
+            !lint(&copy).has_code("risk-weight-unproduced"),
+            "{file}: {:#?}",
+            lint(&copy).findings
+        );
+    }
+}
