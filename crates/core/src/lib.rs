@@ -4,6 +4,7 @@
 
 pub mod backtest;
 pub mod catalog;
+pub mod consent;
 pub mod countries;
 pub mod diff;
 pub mod export;

@@ -460,8 +460,11 @@ fn risk_calculation_removes_a_weight_and_restores_defaults() {
             .is_empty(),
         "{new:?} is an outcome its capability renders"
     );
+    // Issue 29: the platform's default score is a choice of its own, not
+    // an empty list of weights.
     click(&mut h, "Platform default");
     assert_eq!(scoring(&h), Scoring::Default);
+    assert_eq!(h.query_all_by_label("Remove weight").count(), 0);
 }
 
 /// The account's own thresholds (domain.md, "Top-level decision": a

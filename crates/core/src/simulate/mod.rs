@@ -43,9 +43,8 @@ use crate::catalog::{
 };
 use crate::model::{
     AcquisitionNode, AcquisitionType, Capability, Condition, CredentialCategory, DecisionType,
-    DocumentType,
-    ExtractedField, NodeId, NodeKind, Operator, Part, Port, ScoreBands, Scoring, ServiceKind, Subject,
-    TerminalDecision, TerminalNode, Value, Workflow,
+    DocumentType, ExtractedField, NodeId, NodeKind, Operator, Part, Port, ScoreBands, Scoring,
+    ServiceKind, Subject, TerminalDecision, TerminalNode, Value, Workflow,
 };
 
 /// A credential made present by an acquisition step.
@@ -279,7 +278,17 @@ impl Run {
     /// formatting every step during the run was a third of a 10,000-node run.
     pub fn step_summary(&self, workflow: &Workflow, step: &Step) -> String {
         match step.outcome {
-            StepOutcome::Acquired => self.arrivals_in_words(&step.node, |c| c.as_str().to_owned()),
+            StepOutcome::Acquired => {
+                let reusing = workflow.nodes.iter().any(|n| {
+                    n.id == step.node && matches!(&n.kind, NodeKind::Acquisition(a) if reuses(a))
+                });
+                let none = !self.credentials.iter().any(|c| c.node == step.node);
+                if reusing && none {
+                    "nothing on the account qualifies for reuse".to_owned()
+                } else {
+                    self.arrivals_in_words(&step.node, |c| c.as_str().to_owned())
+                }
+            }
             StepOutcome::Checked => {
                 let parts: Vec<String> = step
                     .results
@@ -948,7 +957,10 @@ impl<'a> Walker<'a> {
     /// its own data, never the other's.
     fn outside_presets(&self, cred: usize) -> Option<&'static str> {
         let (document_type, issuing_country) = match self.run.credentials.get(cred)?.category {
-            CredentialCategory::Id => (&self.scenario.data.document_type, &self.scenario.data.issuing_country),
+            CredentialCategory::Id => (
+                &self.scenario.data.document_type,
+                &self.scenario.data.issuing_country,
+            ),
             CredentialCategory::Document => (
                 &self.scenario.document.document_type,
                 &self.scenario.document.issuing_country,
@@ -966,10 +978,8 @@ impl<'a> Walker<'a> {
         if !type_ok {
             return Some("UNSUPPORTED_DOCUMENT_TYPE");
         }
-        let country_ok = a.countries.is_empty()
-            || a.countries
-                .iter()
-                .any(|c| same_country(c, issuing_country));
+        let country_ok =
+            a.countries.is_empty() || a.countries.iter().any(|c| same_country(c, issuing_country));
         (!country_ok).then_some("UNSUPPORTED_COUNTRY")
     }
 
@@ -1076,7 +1086,10 @@ impl<'a> Walker<'a> {
                     &[K::Id, K::Selfie, K::Facemap]
                 };
                 let creds: Vec<usize> = self.credentials_of(categories, Some(false));
-                if creds.is_empty() {
+                // A reused credential keeps its earlier usability result
+                // (seed 003's 10014 details show none for it): only when
+                // nothing of these categories came at all is it missing.
+                if creds.is_empty() && self.credentials_of(categories, Some(true)).is_empty() {
                     self.push(
                         capability,
                         vec![],

@@ -156,8 +156,7 @@ impl EarlierTransaction {
             .map(|(i, c)| EarlierCredential {
                 id: c.id.clone(),
                 category: c.category,
-                usability: result_on(Capability::Usability, i)
-                    .unwrap_or(DecisionType::NotExecuted),
+                usability: result_on(Capability::Usability, i).unwrap_or(DecisionType::NotExecuted),
                 valid_for_authentication: c.category == CredentialCategory::Facemap
                     && [Capability::Liveness, Capability::Authentication]
                         .into_iter()

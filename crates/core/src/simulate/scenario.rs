@@ -297,6 +297,29 @@ pub fn builtin() -> Vec<Scenario> {
     );
     underage.data.date_of_birth = "2010-05-02".into();
     underage.data.current_age = 16;
+    // Documents and licences (issue 29): what the holder brings decides
+    // which checks can run, not an outcome.
+    let mut passport = Scenario::new(
+        "PASSPORT_HOLDER",
+        "The ID is a US passport: US driving-licence verification does not run on it (NOT_EXECUTED PRECONDITION_NOT_FULFILLED).",
+        vec![],
+    );
+    passport.data.document_type = "PASSPORT".into();
+    passport.data.issuing_state = String::new();
+    let mut foreign_licence = Scenario::new(
+        "FOREIGN_LICENCE",
+        "The ID is a German driving licence: outside US-only country presets (usability WARNING UNSUPPORTED_COUNTRY), and US driving-licence verification does not run (NOT_EXECUTED UNSUPPORTED_COUNTRY).",
+        vec![],
+    );
+    foreign_licence.data.issuing_country = "DEU".into();
+    foreign_licence.data.nationality = "DEU".into();
+    foreign_licence.data.issuing_state = String::new();
+    let mut unsupported_document = Scenario::new(
+        "UNSUPPORTED_PROOF_OF_ADDRESS",
+        "The proof of address is a social-security card: outside a document step's presets it gets usability WARNING UNSUPPORTED_DOCUMENT_TYPE.",
+        vec![],
+    );
+    unsupported_document.document.document_type = "SOCIAL_SECURITY_CARD".into();
     vec![
         Scenario::new("ALL_PASS", "Every capability passes.", vec![]),
         Scenario::new(
@@ -365,12 +388,15 @@ pub fn builtin() -> Vec<Scenario> {
             "The device's signals look risky.",
             vec![outcome(C::DeviceRisk, None, Warning, "ALERT")],
         ),
+        passport,
+        foreign_licence,
+        unsupported_document,
         underage,
     ]
 }
 
 /// The built-in scenarios, built once: the mock platform looks one up per
-/// account request, and building all fifteen each time was 5 % of its CPU.
+/// account request, and building all of them each time was 5 % of its CPU.
 fn builtin_once() -> &'static [Scenario] {
     static BUILTIN: std::sync::LazyLock<Vec<Scenario>> = std::sync::LazyLock::new(builtin);
     &BUILTIN
