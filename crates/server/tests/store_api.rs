@@ -649,7 +649,11 @@ async fn a_bad_json_body_is_400_naming_the_problem() {
         .http
         .post(f.url("/workflows"))
         .bearer_auth(&f.designer)
-        .body(workflow_json(GOOD).replacen("\"format_version\": 1", "\"format_version\": 9", 1))
+        .body(workflow_json(GOOD).replacen(
+            &format!("\"format_version\": {}", idflow_core::model::FORMAT_VERSION),
+            "\"format_version\": 9",
+            1,
+        ))
         .send()
         .await
         .expect("create");
