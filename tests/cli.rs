@@ -649,7 +649,8 @@ fn simulate_matrix_in_text_json_and_csv() {
     );
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines[0], "scenario,decision,label,risk_score,terminal");
-    assert_eq!(lines.len(), 16, "a row per built-in scenario");
+    let builtin = idflow_core::simulate::builtin().len();
+    assert_eq!(lines.len(), builtin + 1, "a row per built-in scenario");
     // Issue 29: the standard workflows score by the platform's default,
     // REJECTED 71.
     assert!(
@@ -662,7 +663,7 @@ fn simulate_matrix_in_text_json_and_csv() {
             .arg(sample("10011")),
     ))
     .expect("json");
-    assert_eq!(json.as_array().map(Vec::len), Some(15));
+    assert_eq!(json.as_array().map(Vec::len), Some(builtin));
     let text = stdout_of(
         idflow()
             .args(["simulate", "--matrix", "--capability", "USABILITY"])
