@@ -49,14 +49,23 @@ fn stdout_of(cmd: &mut Command) -> String {
 
 // --- lint ---
 
+/// Issue 29, acceptance: "`idflow lint sample_workflows/*`: 0 errors, 0
+/// warnings, and the samples turn no lint rule off or down" (the samples'
+/// own `lint` settings are checked in `crates/core/tests/samples.rs`).
 #[test]
-fn lint_of_every_sample_exits_0_without_errors() {
+fn lint_of_every_sample_exits_0_without_errors_or_warnings() {
+    let samples = all_samples();
     idflow()
         .arg("lint")
-        .args(all_samples())
+        .args(&samples)
         .assert()
         .code(0)
-        .stdout(predicate::str::contains(": error ").not());
+        .stdout(predicate::str::contains(": error ").not())
+        .stdout(predicate::str::contains(": warning ").not())
+        .stderr(predicate::str::contains(format!(
+            "{} file(s): 0 error(s), 0 warning(s)",
+            samples.len()
+        )));
 }
 
 #[test]
@@ -136,6 +145,12 @@ fn lint_rules_lists_every_rule() {
     let out = stdout_of(idflow().args(["lint", "--rules"]));
     assert_eq!(out.lines().count(), idflow_core::lint::RULES.len());
     assert!(out.contains("facemap-api-only\terror\t"));
+    // Issue 29: the new rule, with its summary.
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("risk-warnings-reject\twarning\t") && l.contains("REJECTED")),
+        "{out}"
+    );
 }
 
 #[test]
@@ -634,9 +649,12 @@ fn simulate_matrix_in_text_json_and_csv() {
     );
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines[0], "scenario,decision,label,risk_score,terminal");
-    assert_eq!(lines.len(), 16, "a row per built-in scenario");
+    let builtin = idflow_core::simulate::builtin().len();
+    assert_eq!(lines.len(), builtin + 1, "a row per built-in scenario");
+    // Issue 29: the standard workflows score by the platform's default,
+    // REJECTED 71.
     assert!(
-        lines.contains(&"FAKE_ID,REJECTED,REJECTED,100,end_rejected"),
+        lines.contains(&"FAKE_ID,REJECTED,REJECTED,71,end_rejected"),
         "{out}"
     );
     let json: serde_json::Value = serde_json::from_str(&stdout_of(
@@ -645,7 +663,7 @@ fn simulate_matrix_in_text_json_and_csv() {
             .arg(sample("10011")),
     ))
     .expect("json");
-    assert_eq!(json.as_array().map(Vec::len), Some(15));
+    assert_eq!(json.as_array().map(Vec::len), Some(builtin));
     let text = stdout_of(
         idflow()
             .args(["simulate", "--matrix", "--capability", "USABILITY"])
@@ -723,15 +741,9 @@ fn diff_of_10011_and_10167_lists_the_added_and_changed_steps_and_exits_1() {
         ids(&json["steps"]["added"]),
         ["no_fraud", "screening", "risk_rejected", "end_rejected"]
     );
-    assert_eq!(ids(&json["steps"]["changed"]), ["risk"]);
-    let field = &json["steps"]["changed"][0]["fields"][0];
-    assert_eq!(field["field"], "Weights");
-    assert!(
-        field["after"]
-            .as_str()
-            .is_some_and(|a| a.contains("WATCHLIST_SCREENING REJECTED 100")),
-        "{field}"
-    );
+    // Issue 29: both score by the platform's default, so their risk steps
+    // no longer differ (before, 10167 added its screening weights).
+    assert_eq!(ids(&json["steps"]["changed"]), Vec::<String>::new());
     assert!(
         json["steps"]["removed"]
             .as_array()
@@ -740,6 +752,49 @@ fn diff_of_10011_and_10167_lists_the_added_and_changed_steps_and_exits_1() {
     );
     assert_eq!(json["connections"]["removed"][0]["to"], "risk");
     assert!(json["a"].as_str().expect("a").ends_with("10011-idiv.ron"));
+
+    // A custom copy that weighs outcomes itself: the risk step changed,
+    // from the platform's default to weights.
+    let dir = TempDir::new().expect("tmp");
+    let custom = dir.path().join("custom.ron");
+    let text = fs::read_to_string(sample("10011")).expect("sample");
+    let weighted = text.replacen(
+        "RISK_CALCULATION(scoring: DEFAULT)",
+        "RISK_CALCULATION(scoring: WEIGHTS([(capability: IMAGE_CHECKS, decision: REJECTED, weight: 100)]))",
+        1,
+    );
+    assert_ne!(weighted, text);
+    fs::write(&custom, weighted).expect("write");
+    let out = idflow()
+        .arg("diff")
+        .arg(sample("10011"))
+        .arg(&custom)
+        .args(["--format", "json"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let json: serde_json::Value = serde_json::from_slice(&out).expect("json");
+    assert_eq!(ids(&json["steps"]["changed"]), ["risk"]);
+    let fields = json["steps"]["changed"][0]["fields"]
+        .as_array()
+        .expect("fields");
+    let scoring = fields
+        .iter()
+        .find(|f| f["field"] == "Scoring")
+        .expect("the scoring changed");
+    assert_eq!(scoring["before"], "the platform's default", "{scoring}");
+    let weights = fields
+        .iter()
+        .find(|f| f["field"] == "Weights")
+        .expect("the weights changed");
+    assert!(
+        weights["after"]
+            .as_str()
+            .is_some_and(|a| a.contains("IMAGE_CHECKS REJECTED 100")),
+        "{weights}"
+    );
 }
 
 #[test]

@@ -21,6 +21,21 @@ fn workflow(name: &str) -> idflow_core::Workflow {
     parse_workflow(&text, Format::Ron).expect("parses")
 }
 
+/// The risk step `id` scores by these weights (a customer's own rule).
+fn set_weights(
+    w: &mut idflow_core::Workflow,
+    id: &str,
+    weights: Vec<idflow_core::model::RiskWeight>,
+) {
+    for node in &mut w.nodes {
+        if node.id.as_str() == id
+            && let idflow_core::model::NodeKind::RiskCalculation(r) = &mut node.kind
+        {
+            r.scoring = idflow_core::model::Scoring::Weights(weights.clone());
+        }
+    }
+}
+
 fn idflow() -> Command {
     let mut cmd = Command::cargo_bin("idflow").expect("binary built");
     cmd.env_remove("IDFLOW_STORE").env_remove("RUST_LOG");
@@ -66,7 +81,18 @@ fn the_svg_of_10167_is_xml_with_every_step_title_as_text() {
 #[test]
 fn against_another_workflow_the_changed_steps_are_marked() {
     let before = workflow("10011-idiv.ron");
-    let after = workflow("10167-idiv-watchlist.ron");
+    // Both standard workflows score by the platform's default (issue 29):
+    // a copy of 10167 that weighs its screening itself changes the risk step.
+    let mut after = workflow("10167-idiv-watchlist.ron");
+    set_weights(
+        &mut after,
+        "risk",
+        vec![idflow_core::model::RiskWeight {
+            capability: idflow_core::model::Capability::WatchlistScreening,
+            decision: idflow_core::model::DecisionType::Warning,
+            weight: 30,
+        }],
+    );
     let changes = diff(&before, &after);
     let picture = svg(&after, Some(&changes), Some(&before));
     let document = roxmltree::Document::parse(&picture).expect("valid XML");
@@ -143,11 +169,24 @@ fn the_review_pack_is_one_file_that_references_nothing_external() {
         .expect("store")
         .with_author("Ada");
     let key = store.duplicate(10011, None).expect("copy");
+    // The copy weighs liveness itself (10011 scores by the platform's
+    // default, issue 29), so taking liveness out leaves a weight behind.
+    let mut copy = store.draft(key).expect("draft").workflow;
+    set_weights(
+        &mut copy,
+        "risk",
+        vec![idflow_core::model::RiskWeight {
+            capability: idflow_core::model::Capability::Liveness,
+            decision: idflow_core::model::DecisionType::Rejected,
+            weight: 100,
+        }],
+    );
+    let revision = store.save_draft(key, &copy, 1).expect("save the weights");
     store
         .add_comment(key, Some("idiv"), "Is liveness needed?")
         .expect("comment");
     store
-        .publish_with_note(key, Some(1), "First version for ACME")
+        .publish_with_note(key, Some(revision), "First version for ACME")
         .expect("v1");
     let mut draft = store.draft(key).expect("draft").workflow;
     for node in &mut draft.nodes {
@@ -156,9 +195,9 @@ fn the_review_pack_is_one_file_that_references_nothing_external() {
                 .retain(|c| *c != idflow_core::model::Capability::Liveness);
         }
     }
-    store.save_draft(key, &draft, 1).expect("save");
+    let revision = store.save_draft(key, &draft, revision).expect("save");
     store
-        .publish_with_note(key, Some(2), "Liveness off <upstream>")
+        .publish_with_note(key, Some(revision), "Liveness off <upstream>")
         .expect("v2");
     let pack = dir.path().join("pack.html");
     idflow()

@@ -1,7 +1,7 @@
 //! Parse errors say where and what; versions are checked first.
 
 use idflow_core::format::{Format, ParseError, parse_workflow, workflow_to_text};
-use idflow_core::model::{NodeKind, Scoring};
+use idflow_core::model::{FORMAT_VERSION, NodeKind, Scoring};
 
 const IDIV: &str = include_str!("../../../sample_workflows/10011-idiv.ron");
 
@@ -64,13 +64,13 @@ fn an_unknown_value_lists_what_is_expected() {
 
 #[test]
 fn a_newer_format_version_is_refused_clearly() {
-    let newer = IDIV.replacen("format_version: 1", "format_version: 7", 1);
+    let newer = IDIV.replacen("format_version: 2", "format_version: 7", 1);
     let err = parse_workflow(&newer, Format::Ron).expect_err("refused");
     assert_eq!(
         err,
         ParseError::UnsupportedVersion {
             found: 7,
-            supported: 1
+            supported: FORMAT_VERSION
         }
     );
     assert!(err.to_string().contains("format_version 7"));
@@ -80,25 +80,27 @@ fn a_newer_format_version_is_refused_clearly() {
         parse_workflow(alien, Format::Ron),
         Err(ParseError::UnsupportedVersion {
             found: 9,
-            supported: 1
+            supported: FORMAT_VERSION
         })
     );
-    let json = r#"{"format_version": 2, "anything": true}"#;
+    let json = r#"{"format_version": 3, "anything": true}"#;
     assert_eq!(
         parse_workflow(json, Format::Json),
         Err(ParseError::UnsupportedVersion {
-            found: 2,
-            supported: 1
+            found: 3,
+            supported: FORMAT_VERSION
         })
     );
 }
 
 #[test]
 fn a_missing_format_version_is_refused() {
-    let without = IDIV.replacen("format_version: 1,", "", 1);
+    let without = IDIV.replacen("format_version: 2,", "", 1);
     assert_eq!(
         parse_workflow(&without, Format::Ron),
-        Err(ParseError::MissingVersion { supported: 1 })
+        Err(ParseError::MissingVersion {
+            supported: FORMAT_VERSION
+        })
     );
 }
 
@@ -125,7 +127,7 @@ fn json_errors_have_line_and_column_too() {
 fn json_and_ron_of_a_sample_are_the_same_workflow() {
     let from_ron = parse_workflow(IDIV, Format::Ron).expect("ron");
     let json = workflow_to_text(&from_ron, Format::Json);
-    assert!(json.contains("\"format_version\": 1"));
+    assert!(json.contains(&format!("\"format_version\": {FORMAT_VERSION}")));
     assert_eq!(parse_workflow(&json, Format::Json), Ok(from_ron));
 }
 

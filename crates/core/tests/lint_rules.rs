@@ -130,15 +130,53 @@ fn condition<'a>(w: &'a mut Workflow, id: &str) -> &'a mut Condition {
         _ => panic!("{id} is not a decision"),
     }
 }
+/// The risk step's custom weights; a step scoring by the platform's
+/// default (the standard samples, issue 29) first gets a lint-clean table:
+/// REJECTED 100 and WARNING 10 on each outcome its capabilities render.
 fn weights<'a>(w: &'a mut Workflow, id: &str) -> &'a mut Vec<RiskWeight> {
+    let capabilities = w.capabilities();
     match &mut node(w, id).kind {
         NodeKind::RiskCalculation(r) => {
             if r.weights_mut().is_none() {
-                r.scoring = idflow_core::model::Scoring::Weights(Vec::new());
+                r.scoring = Scoring::Weights(clean_weights(&capabilities));
             }
             r.weights_mut().expect("scores by weights")
         }
         _ => panic!("{id} is not a risk calculation"),
+    }
+}
+/// REJECTED 100 and WARNING 10 on each outcome the capabilities render
+/// (the custom samples' own rule: warnings alone stay in review).
+fn clean_weights(capabilities: &[Capability]) -> Vec<RiskWeight> {
+    let mut out = Vec::new();
+    for &capability in capabilities {
+        let spec = idflow_core::catalog::capability_spec(capability);
+        for (decision, weight) in [(DecisionType::Rejected, 100), (DecisionType::Warning, 10)] {
+            if !spec.labels_for(decision).is_empty() {
+                out.push(RiskWeight {
+                    capability,
+                    decision,
+                    weight,
+                });
+            }
+        }
+    }
+    out
+}
+/// Sets the WARNING weight of `capability` on the risk step (added when
+/// missing).
+fn warning_weight(w: &mut Workflow, capability: Capability, weight: u8) {
+    let table = weights(w, "risk");
+    match table
+        .iter_mut()
+        .find(|x| x.capability == capability && x.decision == DecisionType::Warning)
+    {
+        Some(x) => x.weight = weight,
+        None => table.push(RiskWeight {
+            capability,
+            decision: DecisionType::Warning,
+            weight,
+        }),
     }
 }
 fn remove_edge(w: &mut Workflow, from: &str, to: &str) {
@@ -668,7 +706,29 @@ const CASES: &[Case] = &[
             });
             w
         },
-        near_miss: idiv,
+        near_miss: || {
+            let mut w = idiv();
+            weights(&mut w, "risk");
+            w
+        },
+    },
+    // Issue 29: two warnings of 50 reach the REJECTED band (71+); two of
+    // 35 stay at 70, inside WARNING.
+    Case {
+        code: "risk-warnings-reject",
+        triggers: || {
+            let mut w = idiv();
+            warning_weight(&mut w, Capability::ImageChecks, 50);
+            warning_weight(&mut w, Capability::Liveness, 50);
+            w
+        },
+        near_miss: || {
+            let mut w = idiv();
+            weights(&mut w, "risk").retain(|x| x.decision == DecisionType::Rejected);
+            warning_weight(&mut w, Capability::ImageChecks, 35);
+            warning_weight(&mut w, Capability::Liveness, 35);
+            w
+        },
     },
     Case {
         code: "no-risk-calculation",
@@ -873,4 +933,453 @@ fn errors_are_listed_first() {
     sorted.sort_by(|a, b| b.cmp(a));
     assert_eq!(severities, sorted);
     assert_eq!(severities.first(), Some(&Severity::Error));
+}
+
+// --- Issue 29: weights under the platform's default score ---
+
+/// Every standard workflow, as shipped in `sample_workflows/` (file, workflow).
+fn standard_samples() -> Vec<(String, Workflow)> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../sample_workflows");
+    let mut out: Vec<(String, Workflow)> = std::fs::read_dir(&dir)
+        .expect("sample_workflows")
+        .map(|e| e.expect("entry").path())
+        .filter_map(|path| {
+            let w = sample(&std::fs::read_to_string(&path).expect("readable"));
+            idflow_core::catalog::standard_workflow(w.key).map(|_| (path.display().to_string(), w))
+        })
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(out.len(), 9, "the nine standard workflows");
+    out
+}
+
+/// The risk steps of a workflow: (index, id).
+fn risk_steps(w: &Workflow) -> Vec<(usize, String)> {
+    w.nodes
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| matches!(n.kind, NodeKind::RiskCalculation(_)))
+        .map(|(i, n)| (i, n.id.to_string()))
+        .collect()
+}
+
+fn set_scoring(w: &mut Workflow, id: &str, scoring: Scoring) {
+    match &mut node(w, id).kind {
+        NodeKind::RiskCalculation(r) => r.scoring = scoring,
+        _ => panic!("{id} is not a risk calculation"),
+    }
+}
+
+fn weight(capability: Capability, decision: DecisionType, weight: u8) -> RiskWeight {
+    RiskWeight {
+        capability,
+        decision,
+        weight,
+    }
+}
+
+/// Issue 29, "Outcomes a capability never renders" (seed 004: "Extraction
+/// is always either passed or not executed"): on every standard workflow,
+/// a weight on every outcome a capability running before the risk step
+/// never renders (the catalog has no label for it) is flagged by
+/// `risk-weight-unproduced`, naming the capability and the outcome; a
+/// weight on an outcome it renders is not.
+#[test]
+fn a_weight_on_an_outcome_its_capability_never_renders_is_flagged() {
+    let mut flagged = std::collections::BTreeSet::new();
+    for (file, w) in standard_samples() {
+        let analysis = idflow_core::lint::Analysis::new(&w, |_| 0);
+        for (i, risk) in risk_steps(&w) {
+            for &capability in Capability::ALL {
+                if analysis.caps_before[i] & capability.bit() == 0 {
+                    continue;
+                }
+                let spec = idflow_core::catalog::capability_spec(capability);
+                for &decision in DecisionType::ALL {
+                    let mut copy = w.clone();
+                    set_scoring(
+                        &mut copy,
+                        &risk,
+                        Scoring::Weights(vec![weight(capability, decision, 10)]),
+                    );
+                    let findings: Vec<_> = lint(&copy)
+                        .findings
+                        .into_iter()
+                        .filter(|f| {
+                            f.code == "risk-weight-unproduced"
+                                && f.node.as_ref().map(|n| n.as_str()) == Some(risk.as_str())
+                        })
+                        .collect();
+                    if spec.labels_for(decision).is_empty() {
+                        assert_eq!(findings.len(), 1, "{file} {risk} {capability:?} {decision}");
+                        let f = &findings[0];
+                        assert_eq!(f.severity, Severity::Warning);
+                        assert_eq!(f.field, Some("weights"));
+                        assert!(
+                            f.message.contains(spec.name) && f.message.contains(decision.as_str()),
+                            "{file}: {}",
+                            f.message
+                        );
+                        flagged.insert((capability, decision));
+                    } else {
+                        assert!(findings.is_empty(), "{file} {risk}: {findings:#?}");
+                    }
+                }
+            }
+        }
+    }
+    // Seed 004's own example is among them.
+    assert!(flagged.contains(&(Capability::Extraction, DecisionType::Warning)));
+    assert!(flagged.contains(&(Capability::Extraction, DecisionType::Rejected)));
+    assert!(flagged.contains(&(Capability::Authentication, DecisionType::Warning)));
+    assert!(flagged.contains(&(Capability::WatchlistScreening, DecisionType::Rejected)));
+}
+
+/// Issue 29: "a condition on one stays `constant-condition`". On every
+/// standard workflow, a decision on an outcome a capability running before
+/// it never renders is constant (EQ never holds, NE always does); on an
+/// outcome it renders, it is not.
+#[test]
+fn a_condition_on_an_outcome_never_rendered_is_constant() {
+    let mut checked = 0;
+    for (file, w) in standard_samples() {
+        for (_, risk) in risk_steps(&w) {
+            let before = w
+                .edges
+                .iter()
+                .find(|e| e.to.as_str() == risk)
+                .map(|e| e.from.to_string())
+                .expect("an edge into the risk step");
+            let mut probe = w.clone();
+            let condition = Condition {
+                subject: Subject::OverallDecision,
+                operator: Operator::Eq,
+                value: Value::Decision(DecisionType::Passed),
+            };
+            insert_between(
+                &mut probe,
+                &before,
+                &risk,
+                at("probe", NodeKind::Decision(DecisionNode { condition })),
+            );
+            let analysis = idflow_core::lint::Analysis::new(&probe, |_| 0);
+            let i = analysis.index["probe"];
+            for &capability in Capability::ALL {
+                if analysis.caps_before[i] & capability.bit() == 0 {
+                    continue;
+                }
+                let spec = idflow_core::catalog::capability_spec(capability);
+                for &decision in DecisionType::ALL {
+                    for operator in [Operator::Eq, Operator::Ne] {
+                        let mut copy = probe.clone();
+                        *condition_of(&mut copy, "probe") = Condition {
+                            subject: Subject::CapabilityDecision(capability),
+                            operator,
+                            value: Value::Decision(decision),
+                        };
+                        let constant = lint(&copy).findings.iter().any(|f| {
+                            f.code == "constant-condition"
+                                && f.node.as_ref().map(|n| n.as_str()) == Some("probe")
+                        });
+                        assert_eq!(
+                            constant,
+                            spec.labels_for(decision).is_empty(),
+                            "{file}: {capability:?} {operator:?} {decision}"
+                        );
+                        checked += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert!(checked > 100, "{checked}");
+}
+
+fn condition_of<'a>(w: &'a mut Workflow, id: &str) -> &'a mut Condition {
+    condition(w, id)
+}
+
+/// The first label a capability renders for `decision`.
+fn label_of(capability: Capability, decision: DecisionType) -> &'static str {
+    idflow_core::catalog::capability_spec(capability).labels_for(decision)[0]
+}
+
+/// Issue 29, `risk-warnings-reject`, swept and checked against the
+/// simulator (custom weights act exactly as written): on every standard
+/// workflow, for every two capabilities that run before a risk step and
+/// can WARN, WARNING weights of 36 each (72, in the default REJECTED band
+/// 71-100) are flagged, and a run where both warn and nothing rejects is
+/// indeed REJECTED 72; weights of 35 each (70) are not flagged, and that
+/// run stays WARNING 70. Seed 004: warnings alone are reviewed.
+#[test]
+fn warnings_that_sum_into_the_rejected_band_are_flagged_as_the_simulator_rejects_them() {
+    use idflow_core::simulate::{Outcome, Scenario, simulate};
+    let mut rejected_runs = 0;
+    for (file, w) in standard_samples() {
+        let analysis = idflow_core::lint::Analysis::new(&w, |_| 0);
+        for (i, risk) in risk_steps(&w) {
+            let warns: Vec<Capability> = Capability::ALL
+                .iter()
+                .copied()
+                .filter(|&c| {
+                    analysis.caps_before[i] & c.bit() != 0
+                        && !idflow_core::catalog::capability_spec(c)
+                            .labels_for(DecisionType::Warning)
+                            .is_empty()
+                })
+                .collect();
+            for (n, &a) in warns.iter().enumerate() {
+                for &b in &warns[n + 1..] {
+                    for (each, fires) in [(36u8, true), (35, false)] {
+                        let mut copy = w.clone();
+                        set_scoring(
+                            &mut copy,
+                            &risk,
+                            Scoring::Weights(vec![
+                                weight(a, DecisionType::Warning, each),
+                                weight(b, DecisionType::Warning, each),
+                            ]),
+                        );
+                        let flagged = lint(&copy).findings.into_iter().find(|f| {
+                            f.code == "risk-warnings-reject"
+                                && f.node.as_ref().map(|n| n.as_str()) == Some(risk.as_str())
+                        });
+                        assert_eq!(
+                            flagged.is_some(),
+                            fires,
+                            "{file} {risk} {a:?}+{b:?} at {each}"
+                        );
+                        if let Some(f) = &flagged {
+                            let sum = format!("= {}", 2 * u32::from(each));
+                            assert!(f.message.contains(&sum), "{}", f.message);
+                            for c in [a, b] {
+                                let name = idflow_core::catalog::capability_spec(c).name;
+                                assert!(
+                                    f.message.contains(&format!("{name} WARNING")),
+                                    "{}",
+                                    f.message
+                                );
+                            }
+                        }
+                        let mut both = Scenario::new("BOTH_WARN", "", Vec::new());
+                        for c in [a, b] {
+                            both.outcomes.push(Outcome {
+                                capability: c,
+                                credential: None,
+                                decision: DecisionType::Warning,
+                                label: label_of(c, DecisionType::Warning).to_owned(),
+                            });
+                        }
+                        let run = simulate(&copy, &both);
+                        let warned =
+                            |c| run.capability(c).map(|(d, _)| d) == Some(DecisionType::Warning);
+                        let reached = run.path.iter().any(|p| p.as_str() == risk);
+                        if !(reached && warned(a) && warned(b))
+                            || run.overall() == DecisionType::Rejected
+                        {
+                            continue;
+                        }
+                        if fires {
+                            assert_eq!(
+                                (run.decision, run.risk_score),
+                                (DecisionType::Rejected, 72),
+                                "{file} {a:?}+{b:?}"
+                            );
+                            rejected_runs += 1;
+                        } else {
+                            assert_eq!(
+                                (run.decision, run.risk_score),
+                                (DecisionType::Warning, 70),
+                                "{file} {a:?}+{b:?}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(rejected_runs > 10, "{rejected_runs}");
+}
+
+/// Issue 29: one outcome per capability. Image checks render one result
+/// per step, so its WARNING and PASSED weights never count together (40 +
+/// 40 is not flagged, and the run scores 40, moved into WARNING). Usability
+/// renders one result per credential it checks (domain.md, "Inputs"), so
+/// on 10011 (ID, selfie, facemap) its WARNING on the ID and PASSED on the
+/// selfie do count together: flagged, and the run is REJECTED 80; on 10165
+/// (one ID) they cannot: not flagged.
+#[test]
+fn a_capability_counts_one_outcome_per_result_it_renders() {
+    use idflow_core::simulate::{Outcome, Scenario, simulate};
+    let pair = |c: Capability| {
+        Scoring::Weights(vec![
+            weight(c, DecisionType::Warning, 40),
+            weight(c, DecisionType::Passed, 40),
+        ])
+    };
+    let flagged = |w: &Workflow| lint(w).has_code("risk-warnings-reject");
+    let warn = |c: Capability, credential| Outcome {
+        capability: c,
+        credential,
+        decision: DecisionType::Warning,
+        label: label_of(c, DecisionType::Warning).to_owned(),
+    };
+
+    let mut image = idiv();
+    set_scoring(&mut image, "risk", pair(Capability::ImageChecks));
+    assert!(!flagged(&image));
+    let run = simulate(
+        &image,
+        &Scenario::new("W", "", vec![warn(Capability::ImageChecks, None)]),
+    );
+    assert_eq!((run.decision, run.risk_score), (DecisionType::Warning, 40));
+
+    let mut usability = idiv();
+    set_scoring(&mut usability, "risk", pair(Capability::Usability));
+    assert!(flagged(&usability));
+    let run = simulate(
+        &usability,
+        &Scenario::new(
+            "W",
+            "",
+            vec![Outcome {
+                label: "UNSUPPORTED_COUNTRY".to_owned(),
+                ..warn(Capability::Usability, Some(CredentialCategory::Id))
+            }],
+        ),
+    );
+    assert_eq!((run.decision, run.risk_score), (DecisionType::Rejected, 80));
+
+    let mut one_id = sample(include_str!(
+        "../../../sample_workflows/10165-id-verification.ron"
+    ));
+    set_scoring(&mut one_id, "risk", pair(Capability::Usability));
+    assert!(!flagged(&one_id));
+}
+
+/// Issue 29: the rule compares with the step's own bands, and weights on
+/// exclusive outcomes of one capability or on REJECTED outcomes do not add
+/// up; existing custom copies (the weights every standard workflow shipped
+/// with before: REJECTED 100, WARNING 50 per capability) are flagged on
+/// every standard workflow with two capabilities that can warn.
+#[test]
+fn the_rule_reads_the_steps_bands_and_flags_the_previous_release_weights() {
+    let mut w = idiv();
+    set_scoring(
+        &mut w,
+        "risk",
+        Scoring::Weights(vec![
+            weight(Capability::ImageChecks, DecisionType::Warning, 30),
+            weight(Capability::Liveness, DecisionType::Warning, 30),
+            weight(Capability::Similarity, DecisionType::Rejected, 100),
+        ]),
+    );
+    assert!(!lint(&w).has_code("risk-warnings-reject"), "60 is WARNING");
+    bands(&mut w, 20, 59);
+    let report = lint(&w);
+    let f = report
+        .findings
+        .iter()
+        .find(|f| f.code == "risk-warnings-reject")
+        .expect("60 is REJECTED when WARNING ends at 59");
+    assert!(f.message.contains("(60-100)"), "{}", f.message);
+    assert!(f.message.contains("at most 59"), "{}", f.message);
+
+    for (file, w) in standard_samples() {
+        let mut copy = w.clone();
+        let capabilities = copy.capabilities();
+        let previous: Vec<RiskWeight> = capabilities
+            .iter()
+            .flat_map(|&c| {
+                [
+                    weight(c, DecisionType::Rejected, 100),
+                    weight(c, DecisionType::Warning, 50),
+                ]
+            })
+            .collect();
+        for (_, risk) in risk_steps(&w) {
+            set_scoring(&mut copy, &risk, Scoring::Weights(previous.clone()));
+        }
+        let warn_capable = capabilities
+            .iter()
+            .filter(|&&c| {
+                !idflow_core::catalog::capability_spec(c)
+                    .labels_for(DecisionType::Warning)
+                    .is_empty()
+            })
+            .count();
+        assert_eq!(
+            lint(&copy).has_code("risk-warnings-reject"),
+            warn_capable >= 2,
+            "{file}"
+        );
+    }
+}
+
+/// Issue 29: the `no-risk-calculation` message states the default score
+/// rule; it stays information (a workflow without a risk step scores by
+/// the default, as a `scoring: DEFAULT` step does: `scores.rs` checks
+/// that they agree).
+#[test]
+fn no_risk_calculation_states_the_default_score_rule() {
+    let case = CASES
+        .iter()
+        .find(|c| c.code == "no-risk-calculation")
+        .expect("case");
+    let report = lint(&(case.triggers)());
+    let f = report
+        .findings
+        .iter()
+        .find(|f| f.code == "no-risk-calculation")
+        .expect("finding");
+    assert_eq!(f.severity, Severity::Info);
+    for part in [
+        "PASSED 0",
+        "WARNING 50",
+        "REJECTED 71",
+        "NOT_EXECUTED -1",
+        "default",
+    ] {
+        assert!(f.message.contains(part), "{part}: {}", f.message);
+    }
+}
+
+/// Issue 29: the weights the designer starts a custom table with
+/// (`catalog::default_weights`) weigh no outcome its capability never
+/// renders, on every standard workflow.
+#[test]
+fn default_custom_weights_weigh_only_outcomes_that_are_rendered() {
+    for (file, w) in standard_samples() {
+        let mut copy = w.clone();
+        let table = idflow_core::catalog::default_weights(&copy.capabilities());
+        for &(capability, decision) in &[
+            (Capability::Extraction, DecisionType::Rejected),
+            (Capability::Extraction, DecisionType::Warning),
+            (Capability::Authentication, DecisionType::Warning),
+            (Capability::WatchlistScreening, DecisionType::Rejected),
+        ] {
+            assert!(
+                !table
+                    .iter()
+                    .any(|x| x.capability == capability && x.decision == decision),
+                "{file}: {capability:?} {decision}"
+            );
+        }
+        // Each risk step weighs what runs before it, as the designer offers.
+        let analysis = idflow_core::lint::Analysis::new(&w, |_| 0);
+        for (i, risk) in risk_steps(&w) {
+            let upstream: Vec<Capability> = Capability::ALL
+                .iter()
+                .copied()
+                .filter(|c| analysis.caps_before[i] & c.bit() != 0)
+                .collect();
+            let table = idflow_core::catalog::default_weights(&upstream);
+            set_scoring(&mut copy, &risk, Scoring::Weights(table));
+        }
+        assert!(
+            !lint(&copy).has_code("risk-weight-unproduced"),
+            "{file}: {:#?}",
+            lint(&copy).findings
+        );
+    }
 }

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use idflow_core::catalog::{STANDARD_WORKFLOWS, standard_workflow};
 use idflow_core::format::{Format, parse_workflow};
 use idflow_core::lint::lint;
-use idflow_core::model::{Capability, CredentialCategory, NodeKind, Part, Workflow};
+use idflow_core::model::{Capability, CredentialCategory, NodeKind, Part, Scoring, Workflow};
 
 fn samples() -> Vec<(PathBuf, Workflow)> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../sample_workflows");
@@ -24,8 +24,11 @@ fn samples() -> Vec<(PathBuf, Workflow)> {
     out
 }
 
+/// Issue 29, acceptance: "`idflow lint sample_workflows/*`: 0 errors, 0
+/// warnings, and the samples turn no lint rule off or down". Every file in
+/// `sample_workflows/`, with the rules' own severities.
 #[test]
-fn every_sample_is_free_of_lint_errors_and_warnings() {
+fn every_sample_is_free_of_lint_errors_and_warnings_and_configures_no_rule() {
     let all = samples();
     assert!(
         all.len() >= 11,
@@ -33,6 +36,12 @@ fn every_sample_is_free_of_lint_errors_and_warnings() {
         all.len()
     );
     for (path, w) in &all {
+        assert!(
+            w.lint.is_empty(),
+            "{}: turns rules off or down: {:?}",
+            path.display(),
+            w.lint
+        );
         let report = lint(w);
         let serious: Vec<_> = report
             .findings
@@ -41,6 +50,40 @@ fn every_sample_is_free_of_lint_errors_and_warnings() {
             .collect();
         assert!(serious.is_empty(), "{}: {serious:#?}", path.display());
     }
+}
+
+/// Issue 29: "The standard workflows switch to Default, so their
+/// hand-written weights go"; they are written in today's format (2).
+#[test]
+fn standard_samples_score_by_the_platforms_default_in_format_2() {
+    let mut risk_steps = 0;
+    for (path, w) in samples() {
+        if standard_workflow(w.key).is_none() {
+            continue;
+        }
+        let text = fs::read_to_string(&path).expect("readable");
+        assert!(
+            text.contains("format_version: 2,"),
+            "{}: not written in format 2",
+            path.display()
+        );
+        for node in &w.nodes {
+            if let NodeKind::RiskCalculation(r) = &node.kind {
+                assert_eq!(
+                    r.scoring,
+                    Scoring::Default,
+                    "{} {}",
+                    path.display(),
+                    node.id
+                );
+                risk_steps += 1;
+            }
+        }
+    }
+    assert_eq!(
+        risk_steps, 11,
+        "9 standard workflows, two with two risk steps"
+    );
 }
 
 #[test]

@@ -649,7 +649,11 @@ async fn a_bad_json_body_is_400_naming_the_problem() {
         .http
         .post(f.url("/workflows"))
         .bearer_auth(&f.designer)
-        .body(workflow_json(GOOD).replacen("\"format_version\": 1", "\"format_version\": 9", 1))
+        .body(workflow_json(GOOD).replacen(
+            &format!("\"format_version\": {}", idflow_core::model::FORMAT_VERSION),
+            "\"format_version\": 9",
+            1,
+        ))
         .send()
         .await
         .expect("create");
@@ -1358,5 +1362,94 @@ async fn archive_and_unarchive_over_http_on(f: Fixture) {
         .expect("archive a Global");
     assert_eq!(global.status(), StatusCode::FORBIDDEN);
     assert_eq!(json_of(global).await["error"], "READ_ONLY");
+    f.server.stop().await;
+}
+
+/// Issue 29: "The standard workflows switch to Default, so their
+/// hand-written weights go (each Global gets a new version on the next
+/// open, as the refresh already does)". The database is one an earlier
+/// release wrote (`server-before-credentials-in-row.sqlite`): its Globals'
+/// version 1 carries the weights the standard workflows shipped with then
+/// (format 1, `weights: [...]`). A server started on it answers version 2
+/// of every Global, this build's standard workflow scoring by DEFAULT, and
+/// version 1 as it was, content and hash.
+#[tokio::test]
+async fn globals_written_with_weights_get_a_default_scoring_version_when_the_server_starts() {
+    use idflow_core::model::{NodeKind, Scoring};
+    let db = common::TestDb::sqlite();
+    let idflow_server::DbLocation::Sqlite(path) = &db.location else {
+        panic!("a SQLite database");
+    };
+    std::fs::copy(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/server-before-credentials-in-row.sqlite"),
+        path,
+    )
+    .expect("copy the fixture");
+    let standard = idflow_store::standard_workflows().expect("standard workflows");
+    assert_eq!(standard.len(), 9);
+    let scoring = |w: &Workflow| -> Vec<Scoring> {
+        w.nodes
+            .iter()
+            .filter_map(|n| match &n.kind {
+                NodeKind::RiskCalculation(r) => Some(r.scoring.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    // Version 1 as the earlier release wrote it (read before any start).
+    let earlier = idflow_server::Db::open(path).await.expect("open");
+    let mut v1s = Vec::new();
+    for w in &standard {
+        assert_eq!(earlier.history(w.key).await.expect("history").len(), 1);
+        let v1 = earlier.version(w.key, 1).await.expect("v1");
+        assert!(
+            scoring(&v1.workflow)
+                .iter()
+                .all(|s| matches!(s, Scoring::Weights(x) if !x.is_empty())),
+            "{}: the fixture's version 1 has weights",
+            w.key
+        );
+        v1s.push(v1);
+    }
+    earlier.close().await;
+
+    let f = common::fixture_on(db).await;
+    let version = |key: u32, n: u32| {
+        let request = f
+            .http
+            .get(f.url(&format!("/workflows/{key}/versions/{n}")))
+            .bearer_auth(&f.designer);
+        async move {
+            let response = request.send().await.expect("version");
+            assert_eq!(response.status(), StatusCode::OK, "{key} v{n}");
+            json_of(response).await
+        }
+    };
+    for (w, v1) in standard.iter().zip(&v1s) {
+        let history = f.history(w.key).await;
+        assert_eq!(
+            history
+                .iter()
+                .map(|v| v["number"].clone())
+                .collect::<Vec<_>>(),
+            [json!(1), json!(2)],
+            "{}",
+            w.key
+        );
+        assert_eq!(history[0]["sha256"], v1.info.sha256.as_str(), "{}", w.key);
+        let answered: Workflow =
+            serde_json::from_value(version(w.key, 1).await["workflow"].clone()).expect("v1");
+        assert_eq!(answered, v1.workflow, "{}: version 1 changed", w.key);
+        let answered: Workflow =
+            serde_json::from_value(version(w.key, 2).await["workflow"].clone()).expect("v2");
+        assert_eq!(answered, *w, "{}: this build's standard workflow", w.key);
+        let new = scoring(&answered);
+        assert!(
+            !new.is_empty() && new.iter().all(|s| *s == Scoring::Default),
+            "{}: {new:?}",
+            w.key
+        );
+    }
     f.server.stop().await;
 }

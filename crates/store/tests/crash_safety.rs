@@ -278,6 +278,83 @@ fn a_store_written_by_the_previous_release_opens_and_publishes() {
     assert_eq!(global.info.number, 1);
 }
 
+/// Issue 29: "The standard workflows switch to Default, so their
+/// hand-written weights go (each Global gets a new version on the next
+/// open, as the refresh already does)". The fixture is a store seeded by
+/// the release before (f342f83): each Global's version 1 is
+/// `sample_workflows/` as it was then (format 1, `weights: [...]`). On the
+/// next open every Global gets version 2, this build's standard workflow
+/// scoring by DEFAULT, and its draft follows; version 1 stays byte for
+/// byte, with its recorded hash, and still reads as the weights it had.
+#[test]
+fn globals_seeded_with_weights_get_a_default_scoring_version_on_the_next_open() {
+    use idflow_core::model::{NodeKind, Scoring};
+    let dir = TempDir::new().expect("tmp");
+    let source =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/store-before-default-score");
+    copy_dir(&source, dir.path());
+    let standard = idflow_store::standard_workflows().expect("standard workflows");
+    assert_eq!(standard.len(), 9);
+    let risk_scoring = |w: &Workflow| -> Vec<Scoring> {
+        w.nodes
+            .iter()
+            .filter_map(|n| match &n.kind {
+                NodeKind::RiskCalculation(r) => Some(r.scoring.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    let v1_file = |root: &Path, key: u32| root.join(key.to_string()).join("versions/0001.ron");
+
+    let store = LocalStore::open(dir.path()).expect("opens");
+    for expected in &standard {
+        let key = expected.key;
+        let history = store.history(key).expect("history");
+        assert_eq!(
+            history.iter().map(|v| v.number).collect::<Vec<_>>(),
+            [1, 2],
+            "{key}"
+        );
+        assert_eq!(
+            fs::read(v1_file(dir.path(), key)).expect("v1"),
+            fs::read(v1_file(&source, key)).expect("fixture v1"),
+            "{key}: version 1 rewritten"
+        );
+        let v1 = store
+            .version(key, 1)
+            .expect("v1 reads with its recorded hash");
+        let old = risk_scoring(&v1.workflow);
+        assert!(
+            !old.is_empty()
+                && old
+                    .iter()
+                    .all(|s| matches!(s, Scoring::Weights(w) if !w.is_empty())),
+            "{key}: version 1 keeps its weights: {old:?}"
+        );
+        let v2 = store.version(key, 2).expect("v2");
+        assert_eq!(
+            v2.workflow, *expected,
+            "{key}: this build's standard workflow"
+        );
+        let new = risk_scoring(&v2.workflow);
+        assert!(
+            !new.is_empty() && new.iter().all(|s| *s == Scoring::Default),
+            "{key}: {new:?}"
+        );
+        assert_eq!(store.draft(key).expect("draft").workflow, v2.workflow);
+    }
+    let listed = store.list().expect("lists");
+    assert!(
+        listed.iter().all(|s| s.status == Status::Published),
+        "{listed:?}"
+    );
+    // A second open adds nothing.
+    let store = LocalStore::open(dir.path()).expect("reopens");
+    for expected in &standard {
+        assert_eq!(store.history(expected.key).expect("history").len(), 2);
+    }
+}
+
 fn copy_dir(from: &Path, to: &Path) {
     fs::create_dir_all(to).expect("mkdir");
     for entry in fs::read_dir(from).expect("read fixture") {

@@ -2,7 +2,7 @@
 //! customer's own weights (capability, outcome, weight).
 
 use egui::{RichText, Ui, WidgetInfo, WidgetType};
-use idflow_core::catalog::{CAPABILITIES, default_weights};
+use idflow_core::catalog::{CAPABILITIES, capability_spec, default_weights};
 use idflow_core::model::{
     Capability, DecisionType, RiskCalculationNode, RiskWeight, ScoreBands, Scoring,
 };
@@ -13,22 +13,33 @@ use super::service::name;
 use super::{Ctx, widgets};
 use crate::app::theme;
 
-/// The weight "Add weight" appends: the first capability that runs but has
-/// no rejection weight yet.
+/// The weight "Add weight" appends: the first capability that runs and can
+/// reject but has no rejection weight yet. Never an outcome the capability
+/// does not render (issue 29: such a weight never counts).
 fn next_weight(weights: &[RiskWeight], upstream: &[Capability]) -> RiskWeight {
+    let renders = |c: Capability, d: DecisionType| !capability_spec(c).labels_for(d).is_empty();
     let capability = upstream
         .iter()
         .copied()
-        .find(|c| {
-            !weights
-                .iter()
-                .any(|w| w.capability == *c && w.decision == DecisionType::Rejected)
+        .find(|&c| {
+            renders(c, DecisionType::Rejected)
+                && !weights
+                    .iter()
+                    .any(|w| w.capability == c && w.decision == DecisionType::Rejected)
         })
         .or_else(|| upstream.first().copied())
         .unwrap_or(Capability::Usability);
+    let decision = [
+        DecisionType::Rejected,
+        DecisionType::Warning,
+        DecisionType::NotExecuted,
+    ]
+    .into_iter()
+    .find(|&d| renders(capability, d))
+    .unwrap_or(DecisionType::Rejected);
     RiskWeight {
         capability,
-        decision: DecisionType::Rejected,
+        decision,
         weight: 100,
     }
 }
@@ -207,7 +218,7 @@ fn weights_ui(
         } else {
             let names: Vec<&str> = upstream.iter().map(|&c| name(c)).collect();
             format!(
-                "REJECTED 100 and WARNING 50 for {}.",
+                "REJECTED 100 and WARNING 50 for {}, where they render that outcome.",
                 widgets::join_and(&names)
             )
         };

@@ -7,7 +7,7 @@ use egui_kittest::kittest::{NodeT, Queryable};
 use idflow_core::format::{Format, parse_workflow};
 use idflow_core::model::{
     Capability, Channel, Condition, DecisionNode, DecisionType, Node, NodeId, NodeKind, Operator,
-    Position, Subject, Value,
+    Position, Scoring, Subject, Value,
 };
 use idflow_store::Origin;
 
@@ -412,17 +412,32 @@ fn terminal_shows_decision_and_label() {
     h.get_by_label("Label");
 }
 
+/// Issue 29: 10011 scores by the platform's default; choosing custom
+/// weights starts from the default weights, which weigh only outcomes the
+/// capabilities render (no Extraction REJECTED or WARNING: seed 004,
+/// "Extraction is always either passed or not executed").
 #[test]
 fn risk_calculation_removes_a_weight_and_restores_defaults() {
     let mut h = harness(document(Origin::Custom, &["risk"]));
+    let scoring = |h: &Harness<'_, State>| match &node(h, "risk").kind {
+        NodeKind::RiskCalculation(r) => r.scoring.clone(),
+        other => panic!("{other:?}"),
+    };
     let weights = |h: &Harness<'_, State>| match &node(h, "risk").kind {
         NodeKind::RiskCalculation(r) => r.weights().to_vec(),
         other => panic!("{other:?}"),
     };
-    // Custom weights start as the default weights of what runs upstream.
+    assert_eq!(scoring(&h), Scoring::Default);
+    assert_eq!(h.query_all_by_label("Remove weight").count(), 0);
     click(&mut h, "Custom weights");
     let original = weights(&h);
-    assert!(!original.is_empty());
+    assert_eq!(original, idflow_core::catalog::default_weights(&ALL_IDIV));
+    assert!(
+        !original
+            .iter()
+            .any(|w| w.capability == Capability::Extraction),
+        "{original:?}"
+    );
     assert_eq!(
         h.query_all_by_label("Remove weight").count(),
         original.len()
@@ -434,16 +449,21 @@ fn risk_calculation_removes_a_weight_and_restores_defaults() {
     h.run();
     assert_eq!(weights(&h).len(), original.len() - 1);
     click(&mut h, "Use default weights");
-    assert_eq!(weights(&h), original, "the sample uses the default weights");
+    assert_eq!(weights(&h), original, "the default weights are back");
     click(&mut h, "Add weight");
-    assert_eq!(weights(&h).len(), original.len() + 1);
+    let added = weights(&h);
+    assert_eq!(added.len(), original.len() + 1);
+    let new = added.last().expect("the added weight");
+    assert!(
+        !idflow_core::catalog::capability_spec(new.capability)
+            .labels_for(new.decision)
+            .is_empty(),
+        "{new:?} is an outcome its capability renders"
+    );
     // Issue 29: the platform's default score is a choice of its own, not
     // an empty list of weights.
     click(&mut h, "Platform default");
-    assert!(matches!(
-        &node(&h, "risk").kind,
-        NodeKind::RiskCalculation(r) if r.scoring == idflow_core::model::Scoring::Default
-    ));
+    assert_eq!(scoring(&h), Scoring::Default);
     assert_eq!(h.query_all_by_label("Remove weight").count(), 0);
 }
 

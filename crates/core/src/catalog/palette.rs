@@ -71,23 +71,26 @@ fn signal(signal: RiskSignal) -> NodeKind {
 }
 
 /// Default risk weights: a rejection is maximal risk, a warning is half
-/// (the platform's WARNING example carries risk score 50).
+/// (the platform's WARNING example carries risk score 50). Only outcomes
+/// the capability renders get a weight (issue 29; seed 004: "Extraction is
+/// always either passed or not executed"): a weight on another one never
+/// counts, and lint flags it (`risk-weight-unproduced`).
 pub fn default_weights(capabilities: &[Capability]) -> Vec<RiskWeight> {
     capabilities
         .iter()
         .flat_map(|&capability| {
-            [
-                RiskWeight {
+            [(DecisionType::Rejected, 100), (DecisionType::Warning, 50)]
+                .into_iter()
+                .filter(move |&(decision, _)| {
+                    !crate::catalog::capability_spec(capability)
+                        .labels_for(decision)
+                        .is_empty()
+                })
+                .map(move |(decision, weight)| RiskWeight {
                     capability,
-                    decision: DecisionType::Rejected,
-                    weight: 100,
-                },
-                RiskWeight {
-                    capability,
-                    decision: DecisionType::Warning,
-                    weight: 50,
-                },
-            ]
+                    decision,
+                    weight,
+                })
         })
         .collect()
 }

@@ -249,13 +249,19 @@ pub static RULES: &[Rule] = &[
     rule!(
         "risk-weight-unproduced",
         Warning,
-        "Risk weights name capabilities that run upstream.",
+        "Risk weights name capabilities that run upstream, and outcomes those capabilities render.",
         risk::risk_weight_unproduced
+    ),
+    rule!(
+        "risk-warnings-reject",
+        Warning,
+        "Custom weights of outcomes that can occur together, none REJECTED, stay out of the REJECTED band (warnings alone are reviewed, seed 004).",
+        risk::risk_warnings_reject
     ),
     rule!(
         "no-risk-calculation",
         Info,
-        "A workflow computes a risk score.",
+        "Without a risk step, the score follows the decision (the platform's default: PASSED 0, WARNING 50, REJECTED 71, NOT_EXECUTED -1).",
         risk::no_risk_calculation
     ),
     // Workflow
