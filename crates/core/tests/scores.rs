@@ -471,3 +471,23 @@ fn custom_weights_act_exactly_as_written() {
         (DecisionType::Rejected, 100)
     );
 }
+
+/// The designer's "Custom weights" starts from `default_weights`: on every
+/// standard workflow that table shows no `risk-warnings-reject` (seed 004:
+/// warnings alone are reviewed, never rejected), so a new custom rule does
+/// not start with warnings that reject.
+#[test]
+fn the_starting_weights_never_let_warnings_reject() {
+    for (name, mut w) in standard_samples() {
+        let capabilities = w.capabilities();
+        let weights = idflow_core::catalog::default_weights(&capabilities);
+        set_every_risk_step(&mut w, &Scoring::Weights(weights), None);
+        let codes: Vec<&str> = idflow_core::lint::lint(&w)
+            .findings
+            .iter()
+            .map(|f| f.code)
+            .filter(|c| *c == "risk-warnings-reject")
+            .collect();
+        assert!(codes.is_empty(), "{name}: {codes:?}");
+    }
+}

@@ -217,8 +217,12 @@ fn weights_ui(
             "No step in this workflow selects a capability yet.".to_owned()
         } else {
             let names: Vec<&str> = upstream.iter().map(|&c| name(c)).collect();
+            let warning = defaults
+                .iter()
+                .find(|w| w.decision == DecisionType::Warning)
+                .map_or(0, |w| w.weight);
             format!(
-                "REJECTED 100 and WARNING 50 for {}, where they render that outcome.",
+                "REJECTED 100 and WARNING {warning} for {}, where they render that outcome: warnings together stay below the Rejected band.",
                 widgets::join_and(&names)
             )
         };

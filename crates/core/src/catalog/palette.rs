@@ -70,22 +70,32 @@ fn signal(signal: RiskSignal) -> NodeKind {
     NodeKind::RiskSignal(RiskSignalNode { signal })
 }
 
-/// Default risk weights: a rejection is maximal risk, a warning is half
-/// (the platform's WARNING example carries risk score 50). Only outcomes
-/// the capability renders get a weight (issue 29; seed 004: "Extraction is
-/// always either passed or not executed"): a weight on another one never
-/// counts, and lint flags it (`risk-weight-unproduced`).
+/// Default risk weights, a starting point for the customer's own: a
+/// rejection is maximal risk (100); the warnings share what stays below the
+/// default REJECTED band (70), so that warnings alone never reject (seed
+/// 004; lint `risk-warnings-reject`), counting usability up to three times
+/// (it renders one result per credential). Only outcomes the capability
+/// renders get a weight (issue 29; seed 004: "Extraction is always either
+/// passed or not executed"): a weight on another one never counts, and lint
+/// flags it (`risk-weight-unproduced`).
 pub fn default_weights(capabilities: &[Capability]) -> Vec<RiskWeight> {
+    let renders = |capability: Capability, decision: DecisionType| {
+        !crate::catalog::capability_spec(capability)
+            .labels_for(decision)
+            .is_empty()
+    };
+    let warning_results: u32 = capabilities
+        .iter()
+        .filter(|&&c| renders(c, DecisionType::Warning))
+        .map(|&c| if c == Capability::Usability { 3 } else { 1 })
+        .sum();
+    let warning = u8::try_from(70 / warning_results.max(1)).unwrap_or(70).max(1);
     capabilities
         .iter()
         .flat_map(|&capability| {
-            [(DecisionType::Rejected, 100), (DecisionType::Warning, 50)]
+            [(DecisionType::Rejected, 100), (DecisionType::Warning, warning)]
                 .into_iter()
-                .filter(move |&(decision, _)| {
-                    !crate::catalog::capability_spec(capability)
-                        .labels_for(decision)
-                        .is_empty()
-                })
+                .filter(move |&(decision, _)| renders(capability, decision))
                 .map(move |(decision, weight)| RiskWeight {
                     capability,
                     decision,
