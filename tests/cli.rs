@@ -730,6 +730,76 @@ fn diff_of_a_file_against_itself_or_a_moved_card_exits_0() {
         .stderr(predicate::str::contains("missing.ron"));
 }
 
+/// Every `KEY: [a, b, c]` list of the set-like fields in a workflow's RON
+/// text, reversed in place.
+fn with_lists_reversed(text: &str) -> String {
+    let mut out = text.to_owned();
+    for key in [
+        "capabilities",
+        "channels",
+        "parts",
+        "document_types",
+        "countries",
+    ] {
+        let opening = format!("{key}: [");
+        let mut from = 0;
+        while let Some(found) = out[from..].find(&opening) {
+            let start = from + found + opening.len();
+            let end = start + out[start..].find(']').expect("a closed list");
+            let reversed: Vec<&str> = out[start..end].split(", ").rev().collect();
+            out.replace_range(start..end, &reversed.join(", "));
+            from = end;
+        }
+    }
+    out
+}
+
+/// Issue 29, "Diff: the order of a step's capability list is not a
+/// change": every sample against itself with its capabilities, channels,
+/// parts, document types and countries in reverse order exits 0 and prints
+/// nothing, with or without --behaviour, in text and JSON.
+#[test]
+fn diff_of_a_workflow_and_its_lists_reordered_exits_0_and_prints_nothing() {
+    let dir = TempDir::new().expect("tmp");
+    let mut reordered_some = 0;
+    for path in all_samples() {
+        let text = fs::read_to_string(&path).expect("sample");
+        let reversed = with_lists_reversed(&text);
+        reordered_some += usize::from(reversed != text);
+        let other = dir.path().join(path.file_name().expect("name"));
+        fs::write(&other, &reversed).expect("write");
+        for extra in [&[][..], &["--behaviour"][..], &["--format", "json"][..]] {
+            idflow()
+                .arg("diff")
+                .arg(&path)
+                .arg(&other)
+                .args(extra)
+                .assert()
+                .code(0)
+                .stdout("");
+        }
+    }
+    assert!(reordered_some >= 9, "{reordered_some} samples reordered");
+
+    // A real change among reordered lists is that change alone, in the
+    // platform's words.
+    let text = with_lists_reversed(&fs::read_to_string(sample("10011")).expect("sample"));
+    let unticked = text.replacen("LIVENESS, ", "", 1);
+    assert_ne!(unticked, text);
+    let changed = dir.path().join("unticked.ron");
+    fs::write(&changed, unticked).expect("write");
+    let out = stdout_of(idflow().arg("diff").arg(sample("10011")).arg(&changed));
+    let lines: Vec<&str> = out.lines().skip(2).collect();
+    assert_eq!(lines.len(), 1, "{out}");
+    assert!(lines[0].ends_with("Capabilities: − LIVENESS"), "{out}");
+    idflow()
+        .arg("diff")
+        .arg(sample("10011"))
+        .arg(&changed)
+        .assert()
+        .code(1);
+}
+
 /// The issue's walk-through: publish v1 with a note, untick Liveness,
 /// publish v2 with a note; history shows both notes and the author; the
 /// diff of the two versions is that one change; the behaviour diff shows

@@ -3,8 +3,8 @@
 use crate::model::{
     AcquisitionNode, AcquisitionType, Capability, Channel, Condition, CredentialCategory,
     DecisionNode, DecisionType, NodeKind, Operator, Part, RiskCalculationNode, RiskSignal,
-    RiskSignalNode, RiskWeight, Scoring, ServiceKind, ServiceNode, Stage, Subject, TerminalDecision,
-    TerminalNode, Value,
+    RiskSignalNode, RiskWeight, Scoring, ServiceKind, ServiceNode, Stage, Subject,
+    TerminalDecision, TerminalNode, Value,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -18,5 +18,6 @@ pub use vocabulary::{
     RiskSignal, ServiceKind, Stage,
 };
 pub use workflow::{
-    Edge, FORMAT_VERSION, NodeId, OLDEST_FORMAT_VERSION, Note, NoteSize, Port, Position, RuleSetting, Workflow, parse_key,
+    Edge, FORMAT_VERSION, NodeId, Note, NoteSize, OLDEST_FORMAT_VERSION, Port, Position,
+    RuleSetting, Workflow, parse_key,
 };
