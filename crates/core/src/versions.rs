@@ -35,13 +35,19 @@ pub const WORKFLOW_FORMATS: Formats = Formats {
 
 impl Formats {
     /// The oldest format this build reads.
-    pub fn oldest(&self) -> u32 {
-        self.written_since.first().map_or(0, |(v, _)| *v)
+    pub const fn oldest(&self) -> u32 {
+        match self.written_since.first() {
+            Some((v, _)) => *v,
+            None => 0,
+        }
     }
 
     /// The format this build writes (the newest it reads).
-    pub fn newest(&self) -> u32 {
-        self.written_since.last().map_or(0, |(v, _)| *v)
+    pub const fn newest(&self) -> u32 {
+        match self.written_since.last() {
+            Some((v, _)) => *v,
+            None => 0,
+        }
     }
 
     /// The first idflow release that wrote `format_version`, if this build
