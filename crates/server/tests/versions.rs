@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use axum::body::Body;
 use axum::http::{HeaderValue, Response};
-use common::{Fixture, fixture, json_of};
+use common::{Fixture, TestDb, fixture, json_of};
 use idflow_core::format::{Format, parse_workflow, to_text};
 use idflow_core::versions::{IDFLOW_VERSION, WORKFLOW_FORMATS};
 use idflow_server::{AppState, DbLocation, Role, create_token};
@@ -390,4 +390,102 @@ async fn the_openapi_document_declares_the_version_header_everywhere() {
         "#/components/schemas/ServerVersion"
     );
     f.server.stop().await;
+}
+
+/// Records, as a newer idflow's server would, a migration this build does
+/// not have; the migrations recorded afterwards.
+async fn record_a_newer_migration(location: &DbLocation) -> Vec<i64> {
+    use sqlx::Connection;
+    const INSERT: &str = "INSERT INTO _sqlx_migrations \
+        (version, description, success, checksum, execution_time) \
+        VALUES (9999, 'from a newer idflow', TRUE, x'00', 0)";
+    const SELECT: &str = "SELECT version FROM _sqlx_migrations ORDER BY version";
+    match location {
+        DbLocation::Sqlite(path) => {
+            let connection = rusqlite::Connection::open(path).expect("open");
+            connection.execute(INSERT, []).expect("insert");
+            let mut select = connection.prepare(SELECT).expect("select");
+            select
+                .query_map([], |row| row.get::<_, i64>(0))
+                .expect("rows")
+                .map(|v| v.expect("version"))
+                .collect()
+        }
+        DbLocation::Postgres(url) => {
+            let mut connection = sqlx::PgConnection::connect(url).await.expect("connect");
+            sqlx::query(&INSERT.replace("x'00'", "'\\x00'::bytea"))
+                .execute(&mut connection)
+                .await
+                .expect("insert");
+            let versions: Vec<i64> = sqlx::query_scalar(SELECT)
+                .fetch_all(&mut connection)
+                .await
+                .expect("select");
+            let _ = connection.close().await;
+            versions
+        }
+    }
+}
+
+async fn a_database_a_newer_idflow_migrated_is_refused_on(db: TestDb) {
+    let state = AppState::open_location(&db.location).await.expect("open");
+    state.db.close().await;
+    let recorded = record_a_newer_migration(&db.location).await;
+    assert_eq!(recorded.last(), Some(&9999));
+    let newest = recorded[recorded.len() - 2];
+    match AppState::open_location(&db.location).await {
+        Err(error) => {
+            let text = error.to_string();
+            assert!(
+                text.contains(&format!(
+                    "the database was migrated by a newer idflow (migration 9999); this build ({IDFLOW_VERSION}) knows migrations up to {newest}: needs a newer idflow"
+                )),
+                "{text}"
+            );
+        }
+        Ok(_) => panic!("a database of a newer idflow was opened"),
+    }
+    // Nothing was migrated meanwhile.
+    assert_eq!(migrations_recorded(&db.location).await, recorded.len());
+}
+
+/// How many migrations the database records.
+async fn migrations_recorded(location: &DbLocation) -> usize {
+    use sqlx::Connection;
+    const COUNT: &str = "SELECT COUNT(*) FROM _sqlx_migrations";
+    match location {
+        DbLocation::Sqlite(path) => {
+            let connection = rusqlite::Connection::open(path).expect("open");
+            let n: i64 = connection
+                .query_row(COUNT, [], |row| row.get(0))
+                .expect("count");
+            usize::try_from(n).expect("count")
+        }
+        DbLocation::Postgres(url) => {
+            let mut connection = sqlx::PgConnection::connect(url).await.expect("connect");
+            let n: i64 = sqlx::query_scalar(COUNT)
+                .fetch_one(&mut connection)
+                .await
+                .expect("count");
+            let _ = connection.close().await;
+            usize::try_from(n).expect("count")
+        }
+    }
+}
+
+/// Issue 29: the server's own store, a database a newer idflow migrated,
+/// is refused at start with "needs a newer idflow" (not sqlx's "previously
+/// applied but missing"), before anything is written.
+#[tokio::test]
+async fn a_database_a_newer_idflow_migrated_is_refused() {
+    a_database_a_newer_idflow_migrated_is_refused_on(TestDb::sqlite()).await;
+}
+
+#[tokio::test]
+async fn postgres_a_database_a_newer_idflow_migrated_is_refused() {
+    if let Some(db) =
+        TestDb::postgres("postgres_a_database_a_newer_idflow_migrated_is_refused").await
+    {
+        a_database_a_newer_idflow_migrated_is_refused_on(db).await;
+    }
 }
