@@ -41,8 +41,8 @@ use crate::catalog::{
 };
 use crate::model::{
     AcquisitionNode, AcquisitionType, Capability, Condition, CredentialCategory, DecisionType,
-    ExtractedField, NodeId, NodeKind, Operator, Part, Port, ScoreBands, Scoring, ServiceKind,
-    Subject, TerminalDecision, TerminalNode, Value, Workflow,
+    ExtractedField, NodeId, NodeKind, Operator, Part, Port, ScoreBands, Scoring, ServiceKind, Subject,
+    TerminalDecision, TerminalNode, Value, Workflow,
 };
 
 /// A credential made present by an acquisition step.
