@@ -243,7 +243,64 @@ fn export_carries_labels_types_and_countries() {
             .arg(sample("10071")),
     );
     let v: serde_json::Value = serde_json::from_str(&out).expect("json");
-    assert_eq!(v["workflowDefinition"]["credentials"][0]["label"], "stored");
+    // Seed 003, "Authentication On-Premises": the stored facemap is
+    // uploaded, not declared; the new selfie and facemap are.
+    let labels: Vec<&str> = v["workflowDefinition"]["credentials"]
+        .as_array()
+        .expect("credentials")
+        .iter()
+        .filter_map(|c| c["label"].as_str())
+        .collect();
+    assert_eq!(labels, ["new", "new"]);
+}
+
+/// Issue 29, "Consent" and "Export": the exported request carries a consent
+/// time the mock platform accepts (seed 003, "Authentication": at most 3
+/// years old; not in the future), and the command says on stderr that it is
+/// a placeholder to replace. A workflow without biometrics says nothing.
+#[test]
+fn export_writes_a_valid_consent_placeholder_and_says_so() {
+    let before = time::OffsetDateTime::now_utc();
+    let output = idflow()
+        .args(["export", "--format", "kyx-request"])
+        .arg(sample("10014"))
+        .output()
+        .expect("runs");
+    assert!(output.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+    let at = v["userConsent"]["consent"]["obtainedAt"]
+        .as_str()
+        .expect("userConsent.consent.obtainedAt");
+    let now = time::OffsetDateTime::now_utc();
+    let parsed = idflow_core::consent::check_obtained_at(at, now)
+        .unwrap_or_else(|e| panic!("the placeholder is refused: {e}"));
+    assert!(
+        parsed >= before - time::Duration::milliseconds(1) && parsed <= now,
+        "the export time: {at}"
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("userConsent.consent.obtainedAt is a placeholder")
+            && stderr.contains(at)
+            && stderr.contains("replace it"),
+        "{stderr}"
+    );
+    // Seed 003: 10014's request declares no existing facemap.
+    assert!(
+        !v.to_string().contains("existing"),
+        "the existing facemap is not declared: {v}"
+    );
+
+    let output = idflow()
+        .args(["export", "--format", "kyx-request"])
+        .arg(sample("10165"))
+        .output()
+        .expect("runs");
+    assert!(output.status.success());
+    assert!(
+        !String::from_utf8_lossy(&output.stderr).contains("placeholder"),
+        "no consent, no note"
+    );
 }
 
 // --- store ---

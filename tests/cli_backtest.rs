@@ -179,3 +179,264 @@ fn an_input_path_that_does_not_exist_exits_2() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("/nonexistent/backtest/input"));
 }
+
+// --- issue 29: recorded keys, reasons, scores ---
+
+/// `count` generated documents of 10011 as NDJSON (seed 7).
+fn idiv_documents(dir: &Path, count: usize) -> PathBuf {
+    let lines: Vec<String> = generate::documents(&idiv(), count, 7)
+        .map(|g| g.document.to_string())
+        .collect();
+    let path = dir.join("idiv.ndjson");
+    fs::write(&path, lines.join("\n") + "\n").expect("write");
+    path
+}
+
+fn stdout_text(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// A copy of 10011 in a file stands for the recorded keys it is given
+/// with `--recorded-key`; without it, only its own key counts (a file
+/// carries no origin). Source: issue 29, "Backtest" ("`--recorded-key
+/// KEY…` says which recorded workflow keys A stands for").
+#[test]
+fn recorded_key_says_which_records_a_copy_in_a_file_stands_for() {
+    let dir = TempDir::new().expect("tmp");
+    let documents = idiv_documents(dir.path(), 60);
+    let mut copy = idiv();
+    copy.key = 200123;
+    let copy_path = dir.path().join("copy.ron");
+    fs::write(&copy_path, workflow_to_text(&copy, Format::Ron)).expect("write");
+    let run = |extra: &[&str]| {
+        idflow()
+            .arg("backtest")
+            .arg(&copy_path)
+            .arg("--from")
+            .arg(&documents)
+            .args(extra)
+            .output()
+            .expect("runs")
+    };
+    let own = run(&[]);
+    assert_eq!(own.status.code(), Some(0));
+    assert!(
+        stdout_text(&own).contains("Agreement: no document of key 200123 to compare with"),
+        "{}",
+        stdout_text(&own)
+    );
+    let standing = run(&["--recorded-key", "10011"]);
+    assert_eq!(standing.status.code(), Some(0), "{standing:?}");
+    assert!(
+        stdout_text(&standing).contains(
+            "Agreement of A with the recorded decisions (documents of key 10011): 100.0 % (60 of 60; 0 not comparable)"
+        ),
+        "{}",
+        stdout_text(&standing)
+    );
+    let both = run(&["--recorded-key", "10011", "200123", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_slice(&both.stdout).expect("json");
+    assert_eq!(
+        report["summary"]["agreement"]["keys"],
+        serde_json::json!([10011, 200123])
+    );
+    assert_eq!(report["summary"]["agreement"]["compared"], 60);
+    let bad = run(&["--recorded-key", "010011"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("not a workflow key"));
+}
+
+/// A custom copy in the store stands, by default, for the Global it was
+/// duplicated from (through a copy of a copy) as well as its own key; a
+/// Global and an imported workflow for their own key only. Sources: issue
+/// 29, "Backtest" ("default: the Global a custom copy came from"); the
+/// store's metadata (`store list` shows each workflow's ORIGIN; duplicate
+/// records where a copy came from).
+#[test]
+fn a_custom_copy_in_the_store_stands_for_the_global_it_was_duplicated_from() {
+    let dir = TempDir::new().expect("tmp");
+    let store = dir.path().join("store");
+    let documents = idiv_documents(dir.path(), 40);
+    let in_store = |args: &[&str]| {
+        let output = idflow()
+            .arg("--store")
+            .arg(&store)
+            .args(args)
+            .output()
+            .expect("runs");
+        assert_eq!(output.status.code(), Some(0), "{args:?}: {output:?}");
+        stdout_text(&output)
+    };
+    let copy = in_store(&["store", "duplicate", "10011"]).trim().to_owned();
+    let copy_of_copy = in_store(&["store", "duplicate", &copy]).trim().to_owned();
+    let imported = in_store(&["store", "import", &idiv_path().display().to_string()])
+        .trim()
+        .to_owned();
+    let from = documents.display().to_string();
+    for (workflow, expected) in [
+        (
+            copy.as_str(),
+            format!("(documents of keys 10011, {copy}): 100.0 % (40 of 40"),
+        ),
+        (
+            copy_of_copy.as_str(),
+            format!("(documents of keys 10011, {copy_of_copy}): 100.0 % (40 of 40"),
+        ),
+        (
+            "10011",
+            "(documents of key 10011): 100.0 % (40 of 40".to_owned(),
+        ),
+        (
+            imported.as_str(),
+            format!("Agreement: no document of key {imported} to compare with"),
+        ),
+    ] {
+        let report = in_store(&["backtest", workflow, "--from", &from]);
+        assert!(report.contains(&expected), "{workflow}: {report}");
+    }
+}
+
+/// Documents whose recorded score differs from A's under the same decision
+/// and label agree, and are counted and listed apart with both scores: in
+/// the text report, in json rows (`scoreDiffers`, both scores) and the
+/// summary, and in a csv column. Source: issue 29, "Backtest" ("agreement
+/// is decided on decision and label; a differing score under the same
+/// decision and label is counted and shown apart ... with both scores in
+/// the text report").
+#[test]
+fn the_same_decision_with_another_score_is_counted_and_shown_apart() {
+    let dir = TempDir::new().expect("tmp");
+    let mut lines = Vec::new();
+    let mut moved = Vec::new();
+    for (i, generated) in generate::documents(&idiv(), 30, 11).enumerate() {
+        let mut document = generated.document;
+        let score = document["decision"]["risk"]["score"]
+            .as_f64()
+            .map(|s| s.round() as i64);
+        // Every third decided document: its recorded score 3 away, inside
+        // its band (PASSED 0-30, WARNING 31-70, REJECTED 71-100).
+        if i % 3 == 0
+            && let Some(score) = score.filter(|s| *s >= 0)
+        {
+            let other = if [30, 70, 100].contains(&score) {
+                score - 3
+            } else {
+                score + 3
+            };
+            document["decision"]["risk"]["score"] = serde_json::json!(other);
+            moved.push((
+                document["workflow"]["id"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+                score,
+                other,
+            ));
+        }
+        lines.push(document.to_string());
+    }
+    let n = moved.len();
+    assert!(n >= 5, "{n} moved");
+    let documents = dir.path().join("scores.ndjson");
+    fs::write(&documents, lines.join("\n") + "\n").expect("write");
+    let run = |format: &str| {
+        let output = idflow()
+            .arg("backtest")
+            .arg(idiv_path())
+            .arg("--from")
+            .arg(&documents)
+            .args(["--format", format])
+            .output()
+            .expect("runs");
+        assert_eq!(output.status.code(), Some(0), "{format}: {output:?}");
+        stdout_text(&output)
+    };
+    let text = run("text");
+    assert!(
+        text.contains("100.0 % (30 of 30; 0 not comparable)")
+            && text.contains(&format!("same decision, score differs: {n}")),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("Same decision, score differs ({n}):")),
+        "{text}"
+    );
+    for (id, original, recorded) in &moved {
+        assert!(
+            text.lines().any(|l| l.contains(id.as_str())
+                && l.contains(&format!("recorded score {recorded}, A score {original}"))),
+            "{id}: {text}"
+        );
+    }
+    let json: serde_json::Value = serde_json::from_str(&run("json")).expect("json");
+    assert_eq!(json["summary"]["agreement"]["scoreDiffers"], n);
+    assert_eq!(json["summary"]["disagreements"], 0);
+    for row in json["transactions"].as_array().expect("rows") {
+        let id = row["id"].as_str().expect("id");
+        match moved.iter().find(|(m, _, _)| m == id) {
+            Some((_, original, recorded)) => {
+                assert_eq!(row["scoreDiffers"], true, "{row}");
+                assert_eq!(row["recorded"]["score"], *recorded);
+                assert_eq!(row["a"]["score"], *original);
+            }
+            None => assert_eq!(row["scoreDiffers"], false, "{row}"),
+        }
+    }
+    let csv = run("csv");
+    let header: Vec<&str> = csv.lines().next().expect("header").split(',').collect();
+    let column = header
+        .iter()
+        .position(|h| *h == "score_differs")
+        .expect("a score_differs column");
+    let differing = csv
+        .lines()
+        .skip(1)
+        .filter(|l| l.split(',').nth(column) == Some("true"))
+        .count();
+    assert_eq!(differing, n, "{csv}");
+}
+
+/// Replayed through a document proof, IDIV records are not comparable,
+/// with the reason named in every output (never NOT_UPLOADED and a made-up
+/// decision). Source: issue 29, "Backtest" ("a record whose transaction
+/// did not collect what workflow A asks for is not comparable, with that
+/// reason").
+#[test]
+fn outputs_name_the_credential_a_record_never_collected() {
+    let dir = TempDir::new().expect("tmp");
+    let documents = idiv_documents(dir.path(), 20);
+    let proof =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("sample_workflows/10169-document-proof.ron");
+    let run = |format: &str| {
+        let output = idflow()
+            .arg("backtest")
+            .arg(&proof)
+            .arg("--from")
+            .arg(&documents)
+            .args(["--format", format])
+            .output()
+            .expect("runs");
+        assert_eq!(output.status.code(), Some(0), "{format}: {output:?}");
+        stdout_text(&output)
+    };
+    let text = run("text");
+    assert!(
+        text.contains("A: the recorded transaction collected no DOCUMENT: 20"),
+        "{text}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&run("json")).expect("json");
+    for row in json["transactions"].as_array().expect("rows") {
+        assert_eq!(
+            row["a"]["notComparable"]["reason"], "the recorded transaction collected no DOCUMENT",
+            "{row}"
+        );
+    }
+    let csv = run("csv");
+    assert_eq!(
+        csv.lines()
+            .filter(|l| l.contains("the recorded transaction collected no DOCUMENT at "))
+            .count(),
+        20,
+        "{csv}"
+    );
+}

@@ -524,6 +524,40 @@ fn test_panel_runs_fake_id_on_10011() {
     h.snapshot("test_panel_fake_id");
 }
 
+/// Issue 29, "reuse only what was verified": the Test run tab states what
+/// the account did before for a workflow that reuses credentials; after a
+/// REJECTED onboarding, 10014 has no facemap to compare with (seed 002:
+/// authentication "Requires an existing facemap").
+#[test]
+fn test_panel_states_the_accounts_history_for_returning_users() {
+    let dir = TempDir::new().expect("tmp");
+    let mut h = harness(app_on(&dir));
+    run_scenario(&mut h, "ALL_PASS");
+    assert!(
+        h.query_by_label("Account").is_none(),
+        "10011 reuses nothing: no account history to state"
+    );
+    new_from_global(&mut h, "10014 · Authentication");
+    run_scenario(&mut h, "ALL_PASS");
+    let last = h.state().test_panel.last.as_ref().expect("a run");
+    assert_eq!(last.run.decision, DecisionType::Passed, "verified before");
+    h.get_by_role_and_label(Role::ComboBox, "Account").click();
+    h.steps(2);
+    h.get_by_role_and_label(Role::Button, "Rejected before")
+        .click();
+    h.steps(2);
+    h.get_by_label("▶ Run").click();
+    h.steps(5);
+    let last = h.state().test_panel.last.as_ref().expect("a run");
+    assert_eq!(
+        last.run
+            .capability(idflow_core::model::Capability::Authentication),
+        Some((DecisionType::NotExecuted, "PRECONDITION_NOT_FULFILLED"))
+    );
+    assert_ne!(last.run.decision, DecisionType::Passed);
+    h.snapshot("test_panel_account_history");
+}
+
 #[test]
 fn test_panel_copies_details_json() {
     let dir = TempDir::new().expect("tmp");

@@ -580,3 +580,53 @@ fn four_eyes_and_the_audit_from_the_command_line() {
     assert_eq!(actions, ["duplicate", "approve", "publish"], "{audit}");
     assert!(audit.lines().filter(|l| l.contains("token-create")).count() >= 2);
 }
+
+/// A custom copy on the team server stands, by default, for the Global it
+/// was duplicated from: `idflow --server ... backtest KEY` computes its
+/// agreement over that Global's records too (the server's draft answer
+/// says where a copy came from). Source: issue 29, "Backtest" ("default:
+/// the Global a custom copy came from").
+#[test]
+fn backtest_of_a_copy_on_a_team_server_stands_for_the_global_it_came_from() {
+    let dir = TempDir::new().expect("tmp");
+    let db = dir.path().join("server.sqlite");
+    let designer = create_token(&db, "designer");
+    let port = free_port();
+    let server = Running::start(&db, port);
+    server.wait_for("idflow server listening");
+    let url = format!("http://127.0.0.1:{port}");
+    let remote = || {
+        let mut cmd = idflow();
+        cmd.args(["--server", &url, "--token", &designer]);
+        cmd
+    };
+    let copied = remote()
+        .args(["store", "duplicate", "10011"])
+        .output()
+        .expect("runs");
+    assert!(copied.status.success(), "{copied:?}");
+    let copy = text(copied.stdout).trim().to_owned();
+    let idiv = idflow_core::format::parse_workflow(
+        &std::fs::read_to_string(repo_file("sample_workflows/10011-idiv.ron")).expect("sample"),
+        idflow_core::format::Format::Ron,
+    )
+    .expect("parses");
+    let lines: Vec<String> = idflow_core::backtest::generate::documents(&idiv, 25, 4)
+        .map(|g| g.document.to_string())
+        .collect();
+    let documents = dir.path().join("idiv.ndjson");
+    std::fs::write(&documents, lines.join("\n") + "\n").expect("write");
+    let report = remote()
+        .args(["backtest", &copy, "--from"])
+        .arg(&documents)
+        .output()
+        .expect("runs");
+    assert!(report.status.success(), "{report:?}");
+    let report = text(report.stdout);
+    assert!(
+        report.contains(&format!(
+            "(documents of keys 10011, {copy}): 100.0 % (25 of 25; 0 not comparable)"
+        )),
+        "{report}"
+    );
+}

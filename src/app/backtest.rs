@@ -22,7 +22,8 @@ use super::session::worker::Call;
 use super::{IdflowApp, theme};
 use crate::document::{Document, Source};
 
-/// Notable rows kept of each kind (disagreeing, changed, not comparable).
+/// Notable rows kept of each kind (disagreeing, changed, not comparable,
+/// score differing).
 const ROWS_KEPT: usize = 5000;
 
 /// Which workflow a side replays through.
@@ -80,7 +81,8 @@ pub struct Finished {
     /// The document revision side B was.
     pub revision: u64,
     /// Indexes into `report.rows` of the rows listed: disagreements
-    /// first, then changed, then not comparable.
+    /// first, then the same decision with another score, then changed,
+    /// then not comparable.
     pub notable: Vec<usize>,
 }
 
@@ -305,10 +307,7 @@ impl BacktestPanel {
                 // Only notable rows are listed; keeping a bounded number of
                 // each kind keeps a month of traffic from filling memory.
                 let report = backtest::run_with(
-                    Sides {
-                        a: &a,
-                        b: b.as_ref(),
-                    },
+                    Sides::new(&a, b.as_ref()),
                     inputs,
                     &thread_cancel,
                     |n| {
@@ -493,6 +492,7 @@ impl BacktestPanel {
         let report = &finished.report;
         let capped = [
             report.disagreements,
+            report.agreement.score_differs,
             report.changed(),
             report.not_comparable,
         ]
@@ -500,7 +500,7 @@ impl BacktestPanel {
         .any(|&n| n > ROWS_KEPT);
         ui.label(
             RichText::new(format!(
-                "{} notable {} (disagreeing, changed, not comparable){}",
+                "{} notable {} (disagreeing, score differing, changed, not comparable){}",
                 finished.notable.len(),
                 if finished.notable.len() == 1 {
                     "row"
@@ -557,16 +557,35 @@ impl BacktestPanel {
                         if id.clicked() {
                             clicked = Some(i);
                         }
-                        let recorded =
+                        let mut recorded =
                             decided_text(row.recorded.decision, &row.recorded.label, dark);
+                        let mut a = side_text(&row.a, dark);
+                        // The same decision with another score: both scores.
+                        if row.score_differs
+                            && let (
+                                Some(recorded_score),
+                                Side::Decided {
+                                    decision,
+                                    label,
+                                    score,
+                                    ..
+                                },
+                            ) = (row.recorded.score, &row.a)
+                        {
+                            let scored = |d: DecisionType, l: &str, s: i16| {
+                                let text = decided_text(d, l, dark);
+                                RichText::new(format!("{} · score {s}", text.text()))
+                                    .color(theme::decision_color(d, dark))
+                            };
+                            recorded =
+                                scored(row.recorded.decision, &row.recorded.label, recorded_score);
+                            a = scored(*decision, label, *score);
+                        }
                         ui.add_sized(
                             [widths[1], row_height],
                             egui::Label::new(recorded).truncate(),
                         );
-                        ui.add_sized(
-                            [widths[2], row_height],
-                            egui::Label::new(side_text(&row.a, dark)).truncate(),
-                        );
+                        ui.add_sized([widths[2], row_height], egui::Label::new(a).truncate());
                         if let Some(b) = &row.b {
                             ui.add_sized(
                                 [widths[3], row_height],
@@ -621,8 +640,8 @@ fn summary_ui(ui: &mut Ui, finished: &Finished, stale: bool) {
     let agreement = &report.agreement;
     let text = match agreement.percent() {
         Some(p) => format!(
-            "{}: {p:.1} % agree with the recorded decision ({} of {} compared)",
-            finished.a_label, agreement.agreed, agreement.compared
+            "{}: {p:.1} % agree with the recorded decision and label ({} of {} compared; {} of them same decision, score differs)",
+            finished.a_label, agreement.agreed, agreement.compared, agreement.score_differs
         ),
         None => format!(
             "{}: nothing compared with the recorded decision",
@@ -666,10 +685,10 @@ fn summary_ui(ui: &mut Ui, finished: &Finished, stale: bool) {
                 }
                 ui.label(RichText::new("not comparable").color(warning));
                 ui.label(report.a.not_comparable.to_string())
-                    .on_hover_text(top_reasons(&report.a.unknown));
+                    .on_hover_text(top_reasons(&report.a.reasons));
                 if let Some(b) = b {
                     ui.label(b.not_comparable.to_string())
-                        .on_hover_text(top_reasons(&b.unknown));
+                        .on_hover_text(top_reasons(&b.reasons));
                 }
                 ui.end_row();
             });
@@ -707,7 +726,7 @@ fn summary_ui(ui: &mut Ui, finished: &Finished, stale: bool) {
             ui.label(
                 RichText::new(format!(
                     "{label} not comparable: {}",
-                    top_reasons(&side.unknown)
+                    top_reasons(&side.reasons)
                 ))
                 .weak(),
             );
@@ -716,13 +735,13 @@ fn summary_ui(ui: &mut Ui, finished: &Finished, stale: bool) {
 }
 
 /// The three most frequent reasons a side was not comparable.
-fn top_reasons(unknown: &std::collections::BTreeMap<String, usize>) -> String {
-    let mut reasons: Vec<(&String, &usize)> = unknown.iter().collect();
+fn top_reasons(counts: &std::collections::BTreeMap<String, usize>) -> String {
+    let mut reasons: Vec<(&String, &usize)> = counts.iter().collect();
     reasons.sort_by(|x, y| y.1.cmp(x.1).then(x.0.cmp(y.0)));
     let top: Vec<String> = reasons
         .iter()
         .take(3)
-        .map(|(what, n)| format!("{what} unknown ×{n}"))
+        .map(|(why, n)| format!("{why} ×{n}"))
         .collect();
     if top.is_empty() {
         "none".to_owned()
@@ -731,8 +750,8 @@ fn top_reasons(unknown: &std::collections::BTreeMap<String, usize>) -> String {
     }
 }
 
-/// Disagreements first, then changed, then not comparable; in input order
-/// within each.
+/// Disagreements first, then the same decision with another score, then
+/// changed, then not comparable; in input order within each.
 fn notable(report: &Report) -> Vec<usize> {
     let mut rows: Vec<(u8, usize)> = report
         .rows
@@ -742,10 +761,12 @@ fn notable(report: &Report) -> Vec<usize> {
         .map(|(i, r)| {
             let rank = if r.disagrees {
                 0
-            } else if r.changed {
+            } else if r.score_differs {
                 1
-            } else {
+            } else if r.changed {
                 2
+            } else {
+                3
             };
             (rank, i)
         })
@@ -757,15 +778,25 @@ fn notable(report: &Report) -> Vec<usize> {
 fn why_listed(row: &Row) -> String {
     let mut why = Vec::new();
     if row.disagrees {
-        why.push("disagrees with the recorded decision");
+        why.push("disagrees with the recorded decision".to_owned());
+    }
+    if row.score_differs {
+        let a = match &row.a {
+            Side::Decided { score, .. } => score.to_string(),
+            Side::NotComparable { .. } => "-".to_owned(),
+        };
+        let recorded = row.recorded.score.map_or("-".to_owned(), |s| s.to_string());
+        why.push(format!(
+            "same decision, score differs (recorded {recorded}, A {a})"
+        ));
     }
     if row.changed {
-        why.push("decision changed");
+        why.push("decision changed".to_owned());
     }
     if matches!(row.a, Side::NotComparable { .. })
         || matches!(row.b, Some(Side::NotComparable { .. }))
     {
-        why.push("not comparable");
+        why.push("not comparable".to_owned());
     }
     format!("{}; click to show its path", why.join(", "))
 }
@@ -784,7 +815,7 @@ fn side_text(side: &Side, dark: bool) -> RichText {
         Side::Decided {
             decision, label, ..
         } => decided_text(*decision, label, dark),
-        Side::NotComparable { unknown, .. } => RichText::new(format!("not comparable: {unknown}"))
+        Side::NotComparable { reason, .. } => RichText::new(format!("not comparable: {reason}"))
             .color(theme::decision_color(DecisionType::Warning, dark)),
     }
 }
@@ -814,9 +845,7 @@ fn show_row(row: &Row, workflow: &Workflow, canvas: &mut Canvas) {
         Side::Decided {
             decision, label, ..
         } => StepResult::Decision(*decision, label.clone()),
-        Side::NotComparable { unknown, .. } => {
-            StepResult::Note(format!("not comparable: {unknown}"))
-        }
+        Side::NotComparable { reason, .. } => StepResult::Note(format!("not comparable: {reason}")),
     };
     let at: Option<&NodeId> = match side {
         Side::NotComparable { node, .. } => Some(node),

@@ -7,11 +7,11 @@
 use std::collections::{BTreeMap, HashMap};
 
 use egui::{RichText, Ui};
-use idflow_core::catalog::capability_spec;
-use idflow_core::model::{Capability, DecisionType, NodeId, Workflow};
+use idflow_core::catalog::{capability_spec, reuses};
+use idflow_core::model::{Capability, DecisionType, NodeId, NodeKind, Workflow};
 use idflow_core::simulate::{
-    DetailsContext, Ending, MatrixRow, Outcome, Run, Scenario, Step, StepOutcome, builtin, details,
-    matrix, simulate,
+    DetailsContext, EarlierTransaction, Ending, MatrixRow, Outcome, Run, Scenario, Step,
+    StepOutcome, builtin, details, matrix, reuse, simulate,
 };
 
 use super::canvas::{Canvas, StepResult, node_title};
@@ -22,6 +22,91 @@ use crate::document::Document;
 pub const CUSTOM: &str = "Custom outcomes…";
 const CUSTOM_DESCRIPTION: &str =
     "Pick an outcome for each capability this workflow runs; the others pass.";
+
+/// What the account did before, for workflows that reuse credentials
+/// (issue 29: "a scenario can state the account's history").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AccountHistory {
+    /// One earlier PASSED transaction in which everything passed.
+    #[default]
+    Verified,
+    /// The earlier transaction was REJECTED.
+    Rejected,
+    /// The earlier transaction ended in WARNING (awaiting review).
+    Warning,
+    /// Verified once, then a REJECTED transaction.
+    VerifiedThenRejected,
+    /// No earlier transaction.
+    New,
+}
+
+impl AccountHistory {
+    pub const ALL: [AccountHistory; 5] = [
+        AccountHistory::Verified,
+        AccountHistory::Rejected,
+        AccountHistory::Warning,
+        AccountHistory::VerifiedThenRejected,
+        AccountHistory::New,
+    ];
+
+    pub fn words(self) -> &'static str {
+        match self {
+            AccountHistory::Verified => "Verified before",
+            AccountHistory::Rejected => "Rejected before",
+            AccountHistory::Warning => "Warning before (in review)",
+            AccountHistory::VerifiedThenRejected => "Verified, then rejected",
+            AccountHistory::New => "New account",
+        }
+    }
+
+    fn hover(self) -> &'static str {
+        match self {
+            AccountHistory::Verified => {
+                "One earlier PASSED transaction: every credential passed usability and the facemap passed liveness, so it can be reused."
+            }
+            AccountHistory::Rejected => {
+                "The earlier transaction was REJECTED: it offers nothing to reuse."
+            }
+            AccountHistory::Warning => {
+                "The earlier transaction ended in WARNING and awaits review: it offers nothing to reuse (idflow's reading)."
+            }
+            AccountHistory::VerifiedThenRejected => {
+                "Verified once, then REJECTED: Use Existing still reuses the verified credentials; Reusable Identity sees the risk and scans a fresh ID."
+            }
+            AccountHistory::New => "No earlier transaction: nothing to reuse.",
+        }
+    }
+
+    /// The scenario's `history` (`None`: the default, one qualifying one).
+    pub fn history(self) -> Option<Vec<EarlierTransaction>> {
+        let with = |decision| {
+            let mut history = reuse::qualifying_history();
+            for tx in &mut history {
+                tx.decision = decision;
+            }
+            history
+        };
+        match self {
+            AccountHistory::Verified => None,
+            AccountHistory::Rejected => Some(with(DecisionType::Rejected)),
+            AccountHistory::Warning => Some(with(DecisionType::Warning)),
+            AccountHistory::VerifiedThenRejected => {
+                let mut history = reuse::qualifying_history();
+                history.extend(with(DecisionType::Rejected));
+                Some(history)
+            }
+            AccountHistory::New => Some(Vec::new()),
+        }
+    }
+}
+
+/// Whether any acquisition of the workflow reuses a credential.
+fn reuses_any(workflow: &Workflow) -> bool {
+    workflow.nodes.iter().any(|n| match &n.kind {
+        NodeKind::Acquisition(a) => reuses(a),
+        _ => false,
+    })
+}
 
 /// The last run, and the document revision it ran on.
 pub struct LastRun {
@@ -43,6 +128,8 @@ pub struct TestPanel {
     pub scenario: String,
     /// Custom mode: the outcome picked per capability (absent: passes).
     pub custom: BTreeMap<Capability, (DecisionType, String)>,
+    /// What the account did before (shown for workflows that reuse).
+    pub account: AccountHistory,
     pub last: Option<LastRun>,
     pub matrix: Option<MatrixView>,
     scenarios: Vec<Scenario>,
@@ -56,6 +143,7 @@ impl Default for TestPanel {
                 .first()
                 .map_or_else(|| CUSTOM.to_owned(), |s| s.name.clone()),
             custom: BTreeMap::new(),
+            account: AccountHistory::default(),
             last: None,
             matrix: None,
             scenarios,
@@ -82,14 +170,29 @@ pub fn step_results(run: &Run) -> HashMap<NodeId, StepResult> {
                 let names: Vec<String> = here
                     .map(|c| crate::app::words::of(c.category.as_str()))
                     .collect();
-                StepResult::Note(format!("{mark} {}", names.join(" + ")))
+                if names.is_empty() {
+                    // A reused credential the account does not offer, or a
+                    // facemap that never came.
+                    StepResult::Note("✖ none".to_owned())
+                } else {
+                    StepResult::Note(format!("{mark} {}", names.join(" + ")))
+                }
             }
             StepOutcome::Checked => {
+                // The card shows what needs a look first: a check that did
+                // not run outranks the passes around it (the capabilities'
+                // decision counts it as a warning too).
+                let attention = |d: DecisionType| match d {
+                    DecisionType::Rejected => 3,
+                    DecisionType::Warning => 2,
+                    DecisionType::NotExecuted => 1,
+                    DecisionType::Passed => 0,
+                };
                 let worst = step
                     .results
                     .iter()
                     .filter_map(|&i| run.results.get(i))
-                    .max_by_key(|r| r.decision.result_rank());
+                    .max_by_key(|r| attention(r.decision));
                 match worst {
                     Some(r) => StepResult::Decision(r.decision, r.label.to_string()),
                     None => StepResult::Note("nothing ran".to_owned()),
@@ -139,6 +242,15 @@ impl TestPanel {
 
     /// The scenario the Run button runs.
     pub fn current_scenario(&self, workflow: &Workflow) -> Scenario {
+        let mut scenario = self.picked_scenario(workflow);
+        if reuses_any(workflow) {
+            scenario.history = self.account.history();
+        }
+        scenario
+    }
+
+    /// The built-in scenario picked, or the outcomes picked by hand.
+    fn picked_scenario(&self, workflow: &Workflow) -> Scenario {
         if self.scenario == CUSTOM {
             let caps = workflow.capabilities();
             let outcomes = self
@@ -249,6 +361,23 @@ impl TestPanel {
         let description = self.description();
         if !description.is_empty() {
             ui.label(RichText::new(description).weak());
+        }
+        if reuses_any(doc.workflow()) {
+            ui.horizontal(|ui| {
+                let label = ui.label("Account");
+                egui::ComboBox::from_id_salt("test_run_account")
+                    .selected_text(self.account.words())
+                    .width(210.0)
+                    .show_ui(ui, |ui| {
+                        for history in AccountHistory::ALL {
+                            ui.selectable_value(&mut self.account, history, history.words())
+                                .on_hover_text(history.hover());
+                        }
+                    })
+                    .response
+                    .labelled_by(label.id)
+                    .on_hover_text("What this account's earlier transactions decided: only a PASSED one offers credentials to reuse.");
+            });
         }
         if self.scenario == CUSTOM {
             self.custom_ui(ui, doc.workflow());

@@ -127,9 +127,11 @@ pub enum Command {
     /// Replay recorded platform results (retrieval documents) through A
     /// and, with --against, B: counts per decision, the A -> B table of
     /// changed decisions, transactions that cannot be compared (a
-    /// capability the records never ran), and A's agreement with the
-    /// recorded decisions. A and B take what `idflow diff` takes. Outputs
-    /// show transaction ids, decisions and labels only, unless --show-data.
+    /// capability the records never ran, a credential they never
+    /// collected), and A's agreement with the recorded decisions (on
+    /// decision and label; the same decision with another score is counted
+    /// apart). A and B take what `idflow diff` takes. Outputs show
+    /// transaction ids, decisions and labels only, unless --show-data.
     /// Exit 0; 1 with --fail-on-change when a decision changed; 2 when a
     /// workflow or path cannot be read.
     Backtest {
@@ -148,6 +150,12 @@ pub enum Command {
         /// Exit 1 when any decision changed from A to B (for CI).
         #[arg(long, requires = "against")]
         fail_on_change: bool,
+        /// The recorded workflow keys A stands for: A's agreement with the
+        /// record is computed over the documents of these keys. Default:
+        /// A's own key and, for a custom copy in the store, the standard
+        /// (Global) workflow it was duplicated from.
+        #[arg(long = "recorded-key", num_args = 1.., value_name = "KEY", value_parser = parse_key_arg)]
+        recorded_keys: Vec<u32>,
     },
     /// What changed from A to B: steps (field by field), connections,
     /// notes and settings. A and B are files or store references: KEY (its
@@ -496,6 +504,7 @@ pub fn run(cli: Cli) -> Outcome {
             format,
             show_data,
             fail_on_change,
+            recorded_keys,
         } => commands::backtest::run(
             store_target(&cli.server, &cli.token, &cli.store),
             &a,
@@ -505,6 +514,7 @@ pub fn run(cli: Cli) -> Outcome {
                 format,
                 show_data,
                 fail_on_change,
+                recorded_keys,
             },
         ),
         Command::Diff {

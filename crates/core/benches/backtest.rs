@@ -49,7 +49,7 @@ fn main() {
     let replay_all = || {
         // As `idflow backtest` runs it: rows streamed, 50 of each kind kept.
         let report = backtest::run_with(
-            Sides { a: &a, b: Some(&b) },
+            Sides::new(&a, Some(&b)),
             source::inputs(&paths),
             &AtomicBool::new(false),
             |_| {},

@@ -2,12 +2,11 @@
 //! (`POST /api/v1/accounts`), as an integration would send it.
 
 use serde_json::{Value, json};
+use time::OffsetDateTime;
 
+use crate::catalog::{is_stored_facemap, reuses};
+use crate::consent;
 use crate::model::{Capability, CredentialCategory, NodeKind, Workflow};
-
-/// What the request's `userConsent.consent.obtainedAt` holds until the
-/// integration fills in when the end user consented.
-pub const CONSENT_TIME_PLACEHOLDER: &str = "REPLACE-WITH-CONSENT-TIME (RFC 3339)";
 
 /// Whether the workflow collects biometrics (liveness, similarity,
 /// authentication): domain.md, "Consent".
@@ -24,18 +23,34 @@ pub fn collects_biometrics(workflow: &Workflow) -> bool {
 }
 
 /// Builds the request body: the workflow key, one credential entry per
-/// credential an end user provides (prepared data is uploaded, not
-/// requested: no DATA entry), and `userConsent` where the workflow
-/// collects biometrics (domain.md, "Consent"), with the consent time left
-/// for the integration to fill in.
-pub fn kyx_request(workflow: &Workflow, customer_internal_reference: &str) -> Value {
+/// credential the end user provides in this transaction, and `userConsent`
+/// where the workflow collects biometrics (domain.md, "Consent").
+///
+/// Not declared: prepared data (uploaded, not requested: no DATA entry), a
+/// credential reused from an earlier transaction (USE_EXISTING,
+/// REUSABLE_IDENTITY: `catalog::reuses`) and the stored facemap of an
+/// on-premises authentication (`catalog::is_stored_facemap`): seed 003's
+/// request bodies for 10014 and 10071 declare neither.
+///
+/// `consent.obtainedAt` is a placeholder, `consent_placeholder_at` (the
+/// export time, say): a valid consent time, so that the request is accepted
+/// as it is, which the integration must replace with when the end user
+/// consented.
+pub fn kyx_request(
+    workflow: &Workflow,
+    customer_internal_reference: &str,
+    consent_placeholder_at: OffsetDateTime,
+) -> Value {
     let mut credentials = Vec::new();
     for node in &workflow.nodes {
         let NodeKind::Acquisition(acq) = &node.kind else {
             continue;
         };
+        if reuses(acq) {
+            continue;
+        }
         for category in acq.credentials() {
-            if category == CredentialCategory::Data {
+            if category == CredentialCategory::Data || is_stored_facemap(acq, category) {
                 continue;
             }
             let mut credential = json!({ "category": category.as_str() });
@@ -61,7 +76,10 @@ pub fn kyx_request(workflow: &Workflow, customer_internal_reference: &str) -> Va
     });
     if collects_biometrics(workflow) {
         body["userConsent"] = json!({
-            "consent": { "obtained": "yes", "obtainedAt": CONSENT_TIME_PLACEHOLDER },
+            "consent": {
+                "obtained": "yes",
+                "obtainedAt": consent::timestamp(consent_placeholder_at),
+            },
         });
     }
     body
@@ -81,7 +99,7 @@ mod tests {
             Format::Ron,
         )
         .expect("sample parses");
-        let body = kyx_request(&w, "ref");
+        let body = kyx_request(&w, "ref", OffsetDateTime::now_utc());
         assert_eq!(body["userConsent"]["consent"]["obtained"], "yes");
         let categories: Vec<&str> = body["workflowDefinition"]["credentials"]
             .as_array()
@@ -95,6 +113,10 @@ mod tests {
             Format::Ron,
         )
         .expect("sample parses");
-        assert!(kyx_request(&id_only, "ref").get("userConsent").is_none());
+        assert!(
+            kyx_request(&id_only, "ref", OffsetDateTime::now_utc())
+                .get("userConsent")
+                .is_none()
+        );
     }
 }

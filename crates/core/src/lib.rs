@@ -4,6 +4,8 @@
 
 pub mod backtest;
 pub mod catalog;
+pub mod consent;
+pub mod countries;
 pub mod diff;
 pub mod export;
 pub mod format;

@@ -1,7 +1,7 @@
 //! Parse errors say where and what; versions are checked first.
 
 use idflow_core::format::{Format, ParseError, parse_workflow, workflow_to_text};
-use idflow_core::model::FORMAT_VERSION;
+use idflow_core::model::{FORMAT_VERSION, NodeKind, Scoring};
 use idflow_core::versions::IDFLOW_VERSION;
 
 const IDIV: &str = include_str!("../../../sample_workflows/10011-idiv.ron");
@@ -278,4 +278,39 @@ fn coordinates_past_the_f32_range_are_refused() {
             other => panic!("{past}: expected a refusal, got {other:?}"),
         }
     }
+}
+
+/// Issue 29: a risk step has `scoring: DEFAULT` or `scoring: WEIGHTS([...])`;
+/// files written before have `weights`, read as WEIGHTS. Neither, both, or a
+/// `null` in their place is refused (as `weights: null` always was).
+#[test]
+fn a_risk_step_scores_one_way() {
+    let risk = |kind: &str| {
+        format!(
+            r#"{{"format_version": 2, "key": 200000, "name": "r", "nodes": [{{"id": "risk", "position": {{"x": 0, "y": 0}}, "kind": {{"RISK_CALCULATION": {kind}}}}}]}}"#
+        )
+    };
+    for (kind, ok) in [
+        (r#"{"scoring": "DEFAULT"}"#, true),
+        (r#"{"scoring": {"WEIGHTS": []}}"#, true),
+        (r#"{"weights": []}"#, true),
+        (r#"{}"#, false),
+        (r#"[]"#, false),
+        (r#"[null, null]"#, false),
+        (r#"{"scoring": null}"#, false),
+        (r#"{"weights": null}"#, false),
+        (r#"{"scoring": "DEFAULT", "weights": []}"#, false),
+    ] {
+        assert_eq!(
+            parse_workflow(&risk(kind), Format::Json).is_ok(),
+            ok,
+            "{kind}"
+        );
+    }
+    let ron = "(format_version: 2, key: 200000, name: \"r\", nodes: [(id: \"risk\", position: (x: 0.0, y: 0.0), kind: RISK_CALCULATION(scoring: DEFAULT))])";
+    let w = parse_workflow(ron, Format::Ron).expect("RON, DEFAULT");
+    assert!(matches!(
+        &w.nodes[0].kind,
+        NodeKind::RiskCalculation(r) if r.scoring == Scoring::Default
+    ));
 }

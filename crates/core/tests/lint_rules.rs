@@ -26,6 +26,86 @@ fn authentication() -> Workflow {
     ))
 }
 
+/// 10169 (document proof) with a decision on `field` before its terminal.
+fn document_proof_deciding_on(field: ExtractedField) -> Workflow {
+    let mut w = sample(include_str!(
+        "../../../sample_workflows/10169-document-proof.ron"
+    ));
+    let end = w
+        .nodes
+        .iter()
+        .find(|n| matches!(n.kind, NodeKind::Terminal(_)))
+        .map(|n| n.id.0.clone())
+        .expect("a terminal");
+    for edge in &mut w.edges {
+        if edge.to.as_str() == end {
+            edge.to = NodeId::new("check");
+        }
+    }
+    let value = match field {
+        ExtractedField::DaysToExpiry | ExtractedField::CurrentAge => Value::Number(0),
+        _ => Value::Text("UTILITY_BILL".into()),
+    };
+    w.nodes.push(Node::new(
+        "check",
+        Position::new(0.0, 400.0),
+        NodeKind::Decision(DecisionNode {
+            condition: Condition {
+                subject: Subject::ExtractedField(field),
+                operator: Operator::Eq,
+                value,
+            },
+        }),
+    ));
+    w.edges.push(Edge::new("check", Port::Then, end.clone()));
+    w.edges.push(Edge::new("check", Port::Else, end));
+    w
+}
+
+/// Domain.md, "Documents": every extracted field a document cannot carry
+/// is flagged on a document-only workflow, and none it can; an ID's
+/// extraction carries them all.
+#[test]
+fn extracted_fields_a_document_never_carries_are_flagged() {
+    for &field in ExtractedField::ALL {
+        let report = lint(&document_proof_deciding_on(field));
+        let flagged = report
+            .findings
+            .iter()
+            .any(|f| f.code == "extracted-field-never-carried");
+        let carried = matches!(
+            field,
+            ExtractedField::DocumentType | ExtractedField::IssuingCountry
+        );
+        assert_eq!(flagged, !carried, "{field:?}");
+    }
+}
+
+/// Issue 29: country codes are ISO 3166-1 "from a maintained crate, not a
+/// hand-typed list": three capitals that name no country are refused, an
+/// alpha-2 code is pointed at its alpha-3 form.
+#[test]
+fn country_presets_are_real_alpha3_codes() {
+    for (country, valid) in [
+        ("USA", true),
+        ("DEU", true),
+        ("XYZ", false),
+        ("US", false),
+        ("QQQ", false),
+    ] {
+        let mut w = idiv();
+        acq(&mut w, "id_capture").countries = vec![country.to_owned()];
+        let finding = lint(&w)
+            .findings
+            .into_iter()
+            .find(|f| f.code == "country-code");
+        assert_eq!(finding.is_none(), valid, "{country}");
+        if country == "US" {
+            assert!(finding.is_some_and(|f| f.message.contains("`USA`")));
+        }
+    }
+}
+
 fn node<'a>(w: &'a mut Workflow, id: &str) -> &'a mut Node {
     w.nodes
         .iter_mut()
@@ -52,7 +132,12 @@ fn condition<'a>(w: &'a mut Workflow, id: &str) -> &'a mut Condition {
 }
 fn weights<'a>(w: &'a mut Workflow, id: &str) -> &'a mut Vec<RiskWeight> {
     match &mut node(w, id).kind {
-        NodeKind::RiskCalculation(r) => &mut r.weights,
+        NodeKind::RiskCalculation(r) => {
+            if r.weights_mut().is_none() {
+                r.scoring = idflow_core::model::Scoring::Weights(Vec::new());
+            }
+            r.weights_mut().expect("scores by weights")
+        }
         _ => panic!("{id} is not a risk calculation"),
     }
 }
@@ -539,6 +624,12 @@ const CASES: &[Case] = &[
                 Subject::CapabilityDecision(Capability::ImageChecks);
             w
         },
+    },
+    // Domain.md, "Documents": a document's extraction has no expiry date.
+    Case {
+        code: "extracted-field-never-carried",
+        triggers: || document_proof_deciding_on(ExtractedField::DaysToExpiry),
+        near_miss: || document_proof_deciding_on(ExtractedField::DocumentType),
     },
     Case {
         code: "risk-weight-range",

@@ -408,6 +408,10 @@ fn every_sample_under_every_scenario_scores_inside_its_decisions_band() {
     }
 }
 
+fn heavy_capabilities() -> Vec<Capability> {
+    idiv().capabilities()
+}
+
 /// Issue 11, "one rule for decision and score": two warnings whose weights
 /// reach the REJECTED band are REJECTED, not WARNING with a REJECTED score.
 #[test]
@@ -428,11 +432,14 @@ fn the_score_band_can_raise_the_decision() {
     let mut heavy = w.clone();
     for node in &mut heavy.nodes {
         if let NodeKind::RiskCalculation(r) = &mut node.kind {
-            for weight in &mut r.weights {
+            // The customer's own weights act exactly as written (issue 29).
+            let mut weights = idflow_core::catalog::default_weights(&heavy_capabilities());
+            for weight in &mut weights {
                 if weight.decision == DecisionType::Warning {
                     weight.weight = 40;
                 }
             }
+            r.scoring = idflow_core::model::Scoring::Weights(weights);
         }
     }
     let r = simulate(&heavy, &two);
@@ -451,8 +458,9 @@ fn the_score_band_can_raise_the_decision() {
 }
 
 /// Seed 004 (a rejection in any capability rejects the transaction) with
-/// the bands: without a risk node a rejection scores 71, a warning 31;
-/// seed 003's REPEATED_FACE on 10011 stays WARNING 50.
+/// the bands; issue 29: "a workflow without a risk step scores by Default"
+/// (REJECTED 71, WARNING 50: seed 003's IDIV sample, image checks WARNING,
+/// score 50); seed 003's REPEATED_FACE on 10011 stays WARNING 50.
 #[test]
 fn the_decision_raises_the_score_into_its_band() {
     let mut w = idiv();
@@ -480,7 +488,7 @@ fn the_decision_raises_the_score_into_its_band() {
     let r = simulate(&w, &by_name("FAKE_ID").expect("built-in"));
     assert_eq!((r.decision, r.risk_score), (DecisionType::Rejected, 71));
     let r = simulate(&w, &by_name("REPEATED_FACE").expect("built-in"));
-    assert_eq!((r.decision, r.risk_score), (DecisionType::Warning, 31));
+    assert_eq!((r.decision, r.risk_score), (DecisionType::Warning, 50));
     let r = simulate(&idiv(), &by_name("REPEATED_FACE").expect("built-in"));
     assert_eq!((r.decision, r.risk_score), (DecisionType::Warning, 50));
 }

@@ -110,7 +110,12 @@ fn kind() -> impl Strategy<Value = NodeKind> {
         )
             .prop_map(
                 |(weights, bands)| NodeKind::RiskCalculation(RiskCalculationNode {
-                    weights,
+                    // Both ways of scoring round-trip (issue 29).
+                    scoring: if weights.is_empty() {
+                        idflow_core::model::Scoring::Default
+                    } else {
+                        idflow_core::model::Scoring::Weights(weights)
+                    },
                     bands
                 })
             ),

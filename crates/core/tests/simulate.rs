@@ -327,7 +327,7 @@ fn unknown_scenarios_and_invalid_outcomes_list_what_is_allowed() {
     for s in builtin() {
         s.validate().unwrap_or_else(|e| panic!("{e}"));
     }
-    assert_eq!(builtin().len(), 15);
+    assert_eq!(builtin().len(), 18);
 }
 
 /// Every path of a JSON value, arrays collapsed to `[]`.
@@ -383,7 +383,7 @@ fn details_have_every_field_path_of_the_retrieval_sample() {
 #[test]
 fn the_matrix_has_a_row_per_scenario() {
     let rows = matrix(&idiv(), &builtin());
-    assert_eq!(rows.len(), 15);
+    assert_eq!(rows.len(), builtin().len());
     let fake = rows.iter().find(|r| r.scenario == "FAKE_ID").expect("row");
     assert_eq!(
         (fake.decision, fake.terminal.as_str()),

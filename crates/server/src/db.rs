@@ -1568,12 +1568,16 @@ mod tests {
                     10,
                     "4af86b9207b9ea23c906277995c81f0b8318d31bdea705dbd7ed9220ba1ff5398aba4a3b8692c0f1e3302474a9d9f5e9".to_owned()
                 ),
+                (
+                    12,
+                    "31c6e90bfe5d4771a2a763a07851e92630584cbc0f11077220a733d87417f99be977db258d9cbac27ffcafce62551110".to_owned()
+                ),
             ]
         );
         let postgres: Vec<i64> = POSTGRES_MIGRATOR.iter().map(|m| m.version).collect();
         assert_eq!(
             postgres,
-            [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+            [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12],
             "the same schema history on PostgreSQL"
         );
     }

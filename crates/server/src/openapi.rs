@@ -193,6 +193,7 @@ fn add_links(document: &mut OpenApi) {
     let account_links: &[LinkTo] = &[
         ("GetExecutionStatus", "getExecutionStatus", &execution),
         ("GetExecutionDetails", "getExecutionDetails", &execution),
+        ("GetExecutionSteps", "getExecutionSteps", &execution),
         ("FinalizeExecution", "finalizeExecution", &execution),
         ("UpdateAccount", "updateAccount", &execution[..1]),
     ];
@@ -391,7 +392,9 @@ pub mod schema {
     use std::borrow::Cow;
 
     use idflow_core::model::Part as CorePart;
-    use idflow_core::model::{Channel as CoreChannel, CredentialCategory as CoreCategory};
+    use idflow_core::model::{
+        Channel as CoreChannel, CredentialCategory as CoreCategory, DecisionType as CoreDecision,
+    };
     use serde::Serialize;
     use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, SchemaType, Type};
     use utoipa::openapi::{RefOr, Schema};
@@ -469,6 +472,12 @@ pub mod schema {
         /// `idflow_core::model::Channel`.
         Channel = "How the end user submits a credential",
         CoreChannel::ALL
+    );
+
+    string_enum_schema!(
+        /// `idflow_core::model::DecisionType`.
+        DecisionType = "The decision a capability or a transaction renders",
+        CoreDecision::ALL
     );
 
     string_enum_schema!(
@@ -649,7 +658,13 @@ pub mod schema {
         token_lifetime: Option<String>,
         #[schema(required = false)]
         web: Option<WebRequest>,
-        /// Recorded as given (an object).
+        /// Recorded as given (an object). Where it has
+        /// `consent.obtainedAt`, that is when the end user consented: an
+        /// RFC 3339 timestamp (ISO 8601 with a time zone, e.g.
+        /// `2024-07-20T17:20:35.000Z`), not in the future and at most 3
+        /// years old when the request arrives (seed 003: a consent is valid
+        /// for a maximum of 3 years; idflow applies it to every request);
+        /// otherwise a 400 naming `userConsent.consent.obtainedAt`.
         #[schema(value_type = Option<Object>, required = false)]
         user_consent: Option<serde_json::Value>,
     }
@@ -834,7 +849,11 @@ mod tests {
                 "userReference": text
             });
             assert!(
-                crate::platform::request::parse(body.to_string().as_bytes()).is_ok(),
+                crate::platform::request::parse(
+                    body.to_string().as_bytes(),
+                    time::OffsetDateTime::now_utc()
+                )
+                .is_ok(),
                 "{text:?}"
             );
         }

@@ -54,6 +54,14 @@ const ROUTES: &[(&str, &str)] = &[
         "POST",
         "/api/v1/accounts/{account_id}/workflow-executions/{execution_id}/credentials/{credential_id}/parts/{classifier}",
     ),
+    (
+        "GET",
+        "/api/v1/accounts/{account_id}/workflow-executions/{execution_id}/steps",
+    ),
+    (
+        "GET",
+        "/api/v1/accounts/{account_id}/credentials/{credential_id}/parts/{classifier}",
+    ),
 ];
 
 /// The routes that are not in the document: the document itself.

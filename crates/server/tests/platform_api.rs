@@ -2185,3 +2185,122 @@ async fn a_forged_host_header_is_never_echoed_in_links() {
     );
     f.server.stop().await;
 }
+
+/// Issue 29 over HTTP, on the mock platform: what the holder brings decides
+/// which checks run on 10013. Domain.md, "Driving-licence verification"
+/// (10013: "US driving licence verification": another country is
+/// NOT_EXECUTED UNSUPPORTED_COUNTRY; the state comes from the scenario's
+/// document, never a constant) and "Documents" (a document outside its
+/// step's presets gets usability WARNING UNSUPPORTED_DOCUMENT_TYPE; it has
+/// no face, so no face search on it).
+#[tokio::test]
+async fn documents_and_licences_decide_what_runs_on_10013() {
+    let f = fixture().await;
+    let journey = async |scenario: &str| -> Value {
+        let created = f
+            .create(json!({
+                "customerInternalReference": "c",
+                "userReference": format!("scenario:{scenario}"),
+                "workflowDefinition": { "key": 10013 }
+            }))
+            .await;
+        for (category, part, bytes) in [
+            ("ID", "front", jpeg(2048)),
+            ("ID", "back", png(1024)),
+            ("SELFIE", "face", jpeg(4096)),
+            ("DOCUMENT", "front", jpeg(2048)),
+        ] {
+            let response = f
+                .upload(
+                    &created.part_url(category, part),
+                    &created.token,
+                    "file",
+                    &bytes,
+                )
+                .await;
+            assert_eq!(response.status(), StatusCode::OK, "{category} {part}");
+        }
+        f.processed(&created).await
+    };
+    let on = |details: &Value, capability: &str, category: &str| -> (String, String) {
+        let entry = details["capabilities"][capability]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|e| {
+                e["credentials"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .any(|c| c["category"] == category || category.is_empty())
+            })
+            .unwrap_or_else(|| panic!("{capability} on {category} in {details}"));
+        (
+            entry["decision"]["type"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
+            entry["decision"]["details"]["label"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
+        )
+    };
+    let pair = |d: &str, l: &str| (d.to_owned(), l.to_owned());
+
+    let passed = journey("ALL_PASS").await;
+    assert_eq!(
+        on(&passed, "drivingLicenseVerification", ""),
+        pair("PASSED", "OK")
+    );
+    let extraction = passed["capabilities"]["extraction"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|e| e["credentials"][0]["category"] == "ID")
+        .expect("the ID's extraction")
+        .clone();
+    assert_eq!(extraction["data"]["state"], "CA", "the scenario's state");
+
+    let foreign = journey("FOREIGN_LICENCE").await;
+    assert_eq!(
+        on(&foreign, "usability", "ID"),
+        pair("WARNING", "UNSUPPORTED_COUNTRY")
+    );
+    assert_eq!(
+        on(&foreign, "drivingLicenseVerification", ""),
+        pair("NOT_EXECUTED", "UNSUPPORTED_COUNTRY")
+    );
+    assert!(foreign["decision"]["type"] != "PASSED", "{foreign}");
+
+    // A passport takes 10013's other branch: no licence verification.
+    let passport = journey("PASSPORT_HOLDER").await;
+    assert!(
+        passport["capabilities"]
+            .get("drivingLicenseVerification")
+            .is_none()
+    );
+
+    let document = journey("UNSUPPORTED_PROOF_OF_ADDRESS").await;
+    assert_eq!(
+        on(&document, "usability", "DOCUMENT"),
+        pair("WARNING", "UNSUPPORTED_DOCUMENT_TYPE")
+    );
+    assert_eq!(
+        on(&document, "usability", "ID"),
+        pair("PASSED", "OK"),
+        "the ID's own type"
+    );
+
+    let faces = journey("REPEATED_FACE").await;
+    let document_checks = faces["capabilities"]["imageChecks"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|e| e["credentials"][0]["category"] == "DOCUMENT")
+        .expect("image checks on the document")
+        .clone();
+    assert_eq!(document_checks["decision"]["type"], "PASSED");
+    assert!(document_checks["data"].get("faceSearchFindings").is_none());
+    f.server.stop().await;
+}

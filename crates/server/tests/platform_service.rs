@@ -25,7 +25,7 @@ async fn state() -> (TempDir, AppState) {
 }
 
 fn jpeg() -> Received {
-    Received::Image {
+    Received::File {
         content_type: "image/jpeg",
         size: 1234,
         sha256: "ab".repeat(32),

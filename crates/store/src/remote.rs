@@ -281,6 +281,14 @@ impl Store for RemoteStore {
         })
     }
 
+    /// The draft's answer says it (`duplicated_from`; absent from servers
+    /// older than duplicating, and then `None`).
+    fn duplicated_from(&self, key: u32) -> Result<Option<crate::DuplicatedFrom>, StoreError> {
+        let answer = self.get(Some(key), &format!("/workflows/{key}"))?;
+        let body: DraftBody = decode::parse(&answer)?;
+        Ok(body.duplicated_from)
+    }
+
     fn version(&self, key: u32, number: u32) -> Result<Versioned, StoreError> {
         let answer = self.get(Some(key), &format!("/workflows/{key}/versions/{number}"))?;
         let body: VersionBody = decode::parse(&answer)?;

@@ -244,6 +244,10 @@ pub trait Store {
     ) -> Result<VersionInfo, StoreError>;
     /// Copies a version (or the draft) into a new custom workflow.
     fn duplicate(&self, key: u32, version: Option<u32>) -> Result<u32, StoreError>;
+    /// The workflow (and version) `key` was duplicated from: `None` for one
+    /// made otherwise (a Global, one created or imported). Backtest reads it
+    /// to know which standard workflow's records a custom copy stands for.
+    fn duplicated_from(&self, key: u32) -> Result<Option<crate::DuplicatedFrom>, StoreError>;
     /// Makes a published version the draft again.
     fn restore(&self, key: u32, version: u32, base: Revision) -> Result<Revision, StoreError>;
     /// Archives a custom workflow (hidden from lists, its draft and

@@ -419,7 +419,10 @@ fn risk_calculation_removes_a_weight_and_restores_defaults() {
         NodeKind::RiskCalculation(r) => r.weights().to_vec(),
         other => panic!("{other:?}"),
     };
+    // Custom weights start as the default weights of what runs upstream.
+    click(&mut h, "Custom weights");
     let original = weights(&h);
+    assert!(!original.is_empty());
     assert_eq!(
         h.query_all_by_label("Remove weight").count(),
         original.len()
@@ -434,6 +437,14 @@ fn risk_calculation_removes_a_weight_and_restores_defaults() {
     assert_eq!(weights(&h), original, "the sample uses the default weights");
     click(&mut h, "Add weight");
     assert_eq!(weights(&h).len(), original.len() + 1);
+    // Issue 29: the platform's default score is a choice of its own, not
+    // an empty list of weights.
+    click(&mut h, "Platform default");
+    assert!(matches!(
+        &node(&h, "risk").kind,
+        NodeKind::RiskCalculation(r) if r.scoring == idflow_core::model::Scoring::Default
+    ));
+    assert_eq!(h.query_all_by_label("Remove weight").count(), 0);
 }
 
 /// The account's own thresholds (domain.md, "Top-level decision": a

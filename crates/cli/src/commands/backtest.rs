@@ -5,6 +5,11 @@
 //! cannot be read, or no document at all could be. A malformed document
 //! among readable ones is reported (file, line, field), skipped and
 //! counted; it does not change the exit code.
+//!
+//! Agreement with the record is computed over the documents of the
+//! recorded keys A stands for (`--recorded-key`; by default A's own key
+//! and, for a custom copy in the store, the Global it was duplicated from:
+//! issue 29).
 
 use std::fmt::Write as _;
 use std::io::{IsTerminal, Write as _};
@@ -13,10 +18,13 @@ use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
 use clap::ValueEnum;
+use idflow_core::Workflow;
 use idflow_core::backtest::{self, Keep, Report, Row, Side, Sides};
 use idflow_core::model::DecisionType;
+use idflow_store::{Origin, Store, StoreError};
 use serde_json::{Value, json};
 
+use super::diff::{Reference, read, reference};
 use super::store::Target;
 use crate::exit;
 
@@ -31,6 +39,9 @@ pub struct Options {
     pub format: BacktestFormat,
     pub show_data: bool,
     pub fail_on_change: bool,
+    /// The recorded keys A stands for; empty: the default (see
+    /// [`default_recorded_keys`]).
+    pub recorded_keys: Vec<u32>,
 }
 
 /// How many rows of each kind the text report lists.
@@ -43,9 +54,23 @@ pub fn run(
     from: &[PathBuf],
     options: &Options,
 ) -> u8 {
-    let (workflow_a, workflow_b) = match super::diff::read_sources(target, a, against) {
-        Ok(sides) => sides,
-        Err(code) => return code,
+    let mut store = None;
+    let reference_a = reference(a);
+    let workflow_a = match read(&reference_a, &mut store, target) {
+        Ok(workflow) => workflow,
+        Err(failure) => return failure.report(a),
+    };
+    let workflow_b = match against {
+        Some(b) => match read(&reference(b), &mut store, target) {
+            Ok(workflow) => Some(workflow),
+            Err(failure) => return failure.report(b),
+        },
+        None => None,
+    };
+    let recorded_keys = if options.recorded_keys.is_empty() {
+        default_recorded_keys(&reference_a, &workflow_a, store.as_deref())
+    } else {
+        options.recorded_keys.clone()
     };
     for path in from {
         if !path.exists() {
@@ -56,6 +81,7 @@ pub fn run(
     let sides = Sides {
         a: &workflow_a,
         b: workflow_b.as_ref(),
+        recorded_keys: Some(&recorded_keys),
     };
     let total_bytes: u64 = from.iter().map(|p| bytes_under(p)).sum();
     let mut progress = Progress::new(total_bytes);
@@ -138,6 +164,58 @@ pub fn run(
     }
 }
 
+/// The recorded keys A stands for when none are given (issue 29): A's own
+/// key and, when A is a custom copy in the store, the Global it was
+/// duplicated from (through copies of copies). A file carries no origin:
+/// its own key only. A store that cannot say is reported and A's own key
+/// used.
+fn default_recorded_keys(
+    reference: &Reference,
+    workflow: &Workflow,
+    store: Option<&dyn Store>,
+) -> Vec<u32> {
+    let mut keys = vec![workflow.key];
+    let (Reference::Store { key, .. }, Some(store)) = (reference, store) else {
+        return keys;
+    };
+    match global_origin(store, *key) {
+        Ok(Some(global)) => keys.push(global),
+        Ok(None) => {}
+        Err(e) => eprintln!(
+            "warning: where workflow {key} was duplicated from could not be read ({e}): agreement is computed over the documents of key {} only",
+            workflow.key
+        ),
+    }
+    keys
+}
+
+/// The Global workflow `key` was duplicated from, following copies of
+/// copies; `None` when `key` is a Global itself or no chain of duplicates
+/// leads to one.
+fn global_origin(store: &dyn Store, key: u32) -> Result<Option<u32>, StoreError> {
+    let list = store.list()?;
+    let is_global = |k: u32| {
+        list.iter()
+            .any(|s| s.key == k && s.origin == Origin::Global)
+    };
+    if is_global(key) {
+        return Ok(None);
+    }
+    let mut seen = vec![key];
+    let mut current = key;
+    while let Some(from) = store.duplicated_from(current)? {
+        if is_global(from.key) {
+            return Ok(Some(from.key));
+        }
+        if seen.contains(&from.key) {
+            break;
+        }
+        seen.push(from.key);
+        current = from.key;
+    }
+    Ok(None)
+}
+
 fn bytes_under(path: &std::path::Path) -> u64 {
     if path.is_dir() {
         std::fs::read_dir(path)
@@ -208,8 +286,8 @@ fn side_words(side: &Side) -> String {
         Side::Decided {
             decision, label, ..
         } => format!("{decision} {label}"),
-        Side::NotComparable { node, unknown } => {
-            format!("not comparable ({unknown} unknown at {node})")
+        Side::NotComparable { node, reason } => {
+            format!("not comparable ({reason} at {node})")
         }
     }
 }
@@ -276,9 +354,9 @@ fn text(report: &Report, (a, b): (&str, &str), show_data: bool) -> String {
     for (name, summary) in [("A", Some(&report.a)), ("B", report.b.as_ref())] {
         if let Some(summary) = summary.filter(|s| s.not_comparable > 0) {
             let reasons: Vec<String> = summary
-                .unknown
+                .reasons
                 .iter()
-                .map(|(what, n)| format!("{what} unknown: {n}"))
+                .map(|(why, n)| format!("{why}: {n}"))
                 .collect();
             let _ = writeln!(out, "  {name}: {}", reasons.join("; "));
         }
@@ -296,20 +374,22 @@ fn text(report: &Report, (a, b): (&str, &str), show_data: bool) -> String {
         }
     }
     let agreement = &report.agreement;
+    let keys = keys_words(&report.recorded_keys);
     match agreement.percent() {
         Some(percent) => {
             let _ = writeln!(
                 out,
-                "\nAgreement of A with the recorded decisions (documents of key {}): {percent:.1} % ({} of {}; {} not comparable)",
-                report.a_key, agreement.agreed, agreement.compared, agreement.not_comparable
+                "\nAgreement of A with the recorded decisions (documents of {keys}): {percent:.1} % ({} of {}; {} not comparable)",
+                agreement.agreed, agreement.compared, agreement.not_comparable
+            );
+            let _ = writeln!(
+                out,
+                "  decided on decision and label; same decision, score differs: {}",
+                thousands(agreement.score_differs)
             );
         }
         None => {
-            let _ = writeln!(
-                out,
-                "\nAgreement: no document of key {} to compare with",
-                report.a_key
-            );
+            let _ = writeln!(out, "\nAgreement: no document of {keys} to compare with");
         }
     }
     let mut list = |title: &str, total: usize, rows: Vec<&Row>, line: &dyn Fn(&Row) -> String| {
@@ -339,11 +419,26 @@ fn text(report: &Report, (a, b): (&str, &str), show_data: bool) -> String {
         report.rows.iter().filter(|r| r.disagrees).collect(),
         &|r| {
             format!(
-                "recorded {} {} score {}; A {}",
+                "recorded {} {} score {}; A {} score {}",
                 r.recorded.decision,
                 r.recorded.label,
                 r.recorded.score.map_or("-".to_owned(), |s| s.to_string()),
-                side_words(&r.a)
+                side_words(&r.a),
+                score_of(&r.a).map_or("-".to_owned(), |s| s.to_string())
+            )
+        },
+    );
+    list(
+        "Same decision, score differs",
+        report.agreement.score_differs,
+        report.rows.iter().filter(|r| r.score_differs).collect(),
+        &|r| {
+            format!(
+                "{} {}: recorded score {}, A score {}",
+                r.recorded.decision,
+                r.recorded.label,
+                r.recorded.score.map_or("-".to_owned(), |s| s.to_string()),
+                score_of(&r.a).map_or("-".to_owned(), |s| s.to_string())
             )
         },
     );
@@ -381,6 +476,22 @@ fn text(report: &Report, (a, b): (&str, &str), show_data: bool) -> String {
     out
 }
 
+/// `key 10011` or `keys 10011, 200001`.
+fn keys_words(keys: &[u32]) -> String {
+    let list: Vec<String> = keys.iter().map(u32::to_string).collect();
+    match list.len() {
+        1 => format!("key {}", list[0]),
+        _ => format!("keys {}", list.join(", ")),
+    }
+}
+
+fn score_of(side: &Side) -> Option<i16> {
+    match side {
+        Side::Decided { score, .. } => Some(*score),
+        Side::NotComparable { .. } => None,
+    }
+}
+
 fn side_json(side: &Side) -> Value {
     match side {
         Side::Decided {
@@ -394,8 +505,8 @@ fn side_json(side: &Side) -> Value {
             "score": score,
             "terminal": terminal.as_ref().map(|t| t.to_string()),
         }),
-        Side::NotComparable { node, unknown } => json!({
-            "notComparable": { "node": node.to_string(), "unknown": unknown.to_string() },
+        Side::NotComparable { node, reason } => json!({
+            "notComparable": { "node": node.to_string(), "reason": reason.to_string() },
         }),
     }
 }
@@ -415,6 +526,7 @@ fn row_json(row: &Row, show_data: bool) -> Value {
         "b": row.b.as_ref().map(side_json),
         "changed": row.changed,
         "disagrees": row.disagrees,
+        "scoreDiffers": row.score_differs,
     });
     if show_data {
         value["data"] = json!({
@@ -432,7 +544,7 @@ fn summary_json(report: &Report, (a, b): (&str, &str)) -> Value {
         json!({
             "decisions": s.decisions.iter().map(|(d, n)| (d.as_str().to_owned(), json!(n))).collect::<serde_json::Map<_, _>>(),
             "notComparable": s.not_comparable,
-            "unknown": s.unknown,
+            "reasons": s.reasons,
         })
     };
     json!({
@@ -451,8 +563,10 @@ fn summary_json(report: &Report, (a, b): (&str, &str)) -> Value {
         "unchanged": report.unchanged,
         "agreement": {
             "key": report.a_key,
+            "keys": report.recorded_keys,
             "compared": report.agreement.compared,
             "agreed": report.agreement.agreed,
+            "scoreDiffers": report.agreement.score_differs,
             "notComparable": report.agreement.not_comparable,
         },
         "unknownLabels": report.unknown_labels.iter().map(|(l, n)| json!({
@@ -487,11 +601,11 @@ fn csv_side(side: Option<&Side>) -> [String; 4] {
             score.to_string(),
             String::new(),
         ],
-        Some(Side::NotComparable { node, unknown }) => [
+        Some(Side::NotComparable { node, reason }) => [
             String::new(),
             String::new(),
             String::new(),
-            format!("{unknown} unknown at {node}"),
+            format!("{reason} at {node}"),
         ],
         None => Default::default(),
     }
@@ -499,7 +613,7 @@ fn csv_side(side: Option<&Side>) -> [String; 4] {
 
 fn csv_header(show_data: bool) -> String {
     let mut header = String::from(
-        "id,source,line,definition_key,recorded_decision,recorded_label,recorded_score,a_decision,a_label,a_score,a_not_comparable,b_decision,b_label,b_score,b_not_comparable,changed,disagrees",
+        "id,source,line,definition_key,recorded_decision,recorded_label,recorded_score,a_decision,a_label,a_score,a_not_comparable,b_decision,b_label,b_score,b_not_comparable,changed,disagrees,score_differs",
     );
     if show_data {
         header.push_str(",first_name,last_name,date_of_birth,document_number");
@@ -527,6 +641,7 @@ fn csv_line(row: &Row, show_data: bool) -> String {
     fields.extend(csv_side(row.b.as_ref()));
     fields.push(row.changed.to_string());
     fields.push(row.disagrees.to_string());
+    fields.push(row.score_differs.to_string());
     if show_data {
         let p = &row.personal;
         fields.extend([

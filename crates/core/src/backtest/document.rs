@@ -15,7 +15,7 @@ use thiserror::Error;
 
 use crate::catalog::capability_spec;
 use crate::model::{Capability, CredentialCategory, DecisionType, ExtractedField, Part};
-use crate::simulate::ExtractedData;
+use crate::simulate::{DocumentData, ExtractedData};
 
 /// Why a document could not be read: the field (a path such as
 /// `capabilities.usability[0].decision.type`) and what was wrong with it.
@@ -83,13 +83,24 @@ pub struct Transaction {
     pub id: String,
     pub definition_key: Option<u32>,
     pub recorded: RecordedDecision,
+    /// The credentials it collected anew.
     pub credentials: Vec<CollectedCredential>,
+    /// Categories of credentials from earlier transactions whose results
+    /// this document carries (a result names them; they are not among the
+    /// credentials collected anew): what a reused credential needs to
+    /// count as present (issue 29).
+    pub reused: Vec<CredentialCategory>,
     pub results: Vec<RecordedResult>,
     pub unknown_labels: Vec<UnknownLabel>,
-    /// Extracted values (from a PASSED extraction); `missing` lists the
-    /// fields the document does not hold.
+    /// Extracted values (from the ID's PASSED extraction, else the first
+    /// PASSED one); `missing` lists the fields the document does not hold.
     pub data: ExtractedData,
     pub missing: Vec<ExtractedField>,
+    /// What the PASSED extraction of a DOCUMENT credential read (its type
+    /// and issuing country), when the record has one: a DOCUMENT step's
+    /// presets are held against it, not against the ID (issue 29, "a
+    /// document is not an ID").
+    pub document: Option<DocumentData>,
     pub personal: Personal,
 }
 
@@ -135,12 +146,41 @@ impl TextOrNumber<'_> {
 }
 
 #[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct CredentialPart<'a> {
+    #[serde(default, borrow)]
+    id: Option<Cow<'a, str>>,
     category: CredentialCategory,
     #[serde(default, borrow)]
     label: Option<Cow<'a, str>>,
     #[serde(default, borrow)]
     parts: Vec<PartPart<'a>>,
+    #[serde(default, borrow)]
+    reusable_identity: Option<ReusableIdentityPart<'a>>,
+}
+
+/// `credentials[].reusableIdentity` (issue 29; domain.md, "Reusable
+/// credentials"): what Reusable Identity did for the credential.
+#[derive(Deserialize)]
+struct ReusableIdentityPart<'a> {
+    #[serde(default, borrow)]
+    status: Option<Cow<'a, str>>,
+}
+
+/// The `reusableIdentity.status` of an ID that was reused rather than
+/// scanned afresh (idflow's mock platform writes it; the fresh-scan
+/// statuses are ID_NOT_FOUND and RISK_DETECTED).
+const REUSED_STATUS: &str = "ID_FOUND";
+
+impl CredentialPart<'_> {
+    /// Listed with a Reusable Identity status that says it was reused: it
+    /// belongs to an earlier transaction, not collected anew here.
+    fn reused(&self) -> bool {
+        self.reusable_identity
+            .as_ref()
+            .and_then(|r| r.status.as_deref())
+            .is_some_and(|s| s.eq_ignore_ascii_case(REUSED_STATUS))
+    }
 }
 
 #[derive(Deserialize)]
@@ -172,8 +212,8 @@ struct Risk {
 
 #[derive(Deserialize)]
 struct ResultPart<'a> {
-    #[serde(default)]
-    credentials: Vec<CredentialRef>,
+    #[serde(default, borrow)]
+    credentials: Vec<CredentialRef<'a>>,
     #[serde(borrow)]
     decision: DecisionPart<'a>,
     #[serde(default, borrow)]
@@ -181,7 +221,9 @@ struct ResultPart<'a> {
 }
 
 #[derive(Deserialize)]
-struct CredentialRef {
+struct CredentialRef<'a> {
+    #[serde(default, borrow)]
+    id: Option<Cow<'a, str>>,
     category: CredentialCategory,
 }
 
@@ -206,6 +248,8 @@ struct ResultData<'a> {
     current_age: Option<TextOrNumber<'a>>,
     #[serde(default, borrow)]
     nationality: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    state: Option<Cow<'a, str>>,
 }
 
 /// The capability a retrieval key (`imageChecks`) names.
@@ -267,6 +311,7 @@ fn transaction_of(document: Document<'_>) -> Transaction {
     let credentials = document
         .credentials
         .iter()
+        .filter(|c| !c.reused())
         .map(|c| CollectedCredential {
             category: c.category,
             label: c.label.as_deref().map(str::to_owned),
@@ -281,6 +326,8 @@ fn transaction_of(document: Document<'_>) -> Transaction {
     let mut results = Vec::new();
     let mut unknown_labels = Vec::new();
     let mut extraction: Option<&ResultData<'_>> = None;
+    let mut id_extracted = false;
+    let mut document_extraction: Option<&ResultData<'_>> = None;
     for (key, list) in &document.capabilities {
         let capability = capability_named(key);
         for result in list {
@@ -312,11 +359,21 @@ fn transaction_of(document: Document<'_>) -> Transaction {
                 });
                 continue;
             };
-            if capability == Capability::Extraction
-                && result.decision.kind == DecisionType::Passed
-                && extraction.is_none()
+            if capability == Capability::Extraction && result.decision.kind == DecisionType::Passed
             {
-                extraction = result.data.as_ref();
+                let on = |category| result.credentials.iter().any(|c| c.category == category);
+                if on(CredentialCategory::Document) {
+                    document_extraction = document_extraction.or(result.data.as_ref());
+                }
+                // The ID's extraction gives the extracted values; a record
+                // without one keeps the first (as before documents were
+                // told apart).
+                if on(CredentialCategory::Id) && !id_extracted {
+                    extraction = result.data.as_ref();
+                    id_extracted = true;
+                } else if extraction.is_none() {
+                    extraction = result.data.as_ref();
+                }
             }
             results.push(RecordedResult {
                 capability,
@@ -327,17 +384,63 @@ fn transaction_of(document: Document<'_>) -> Transaction {
         }
     }
     let (data, missing, personal) = extracted(extraction, document.completed_at.as_deref());
+    let read_document = document_extraction.map(|d| {
+        let default = DocumentData::default();
+        DocumentData {
+            document_type: d
+                .document_type
+                .as_deref()
+                .map_or(default.document_type, str::to_owned),
+            issuing_country: d
+                .issuing_country
+                .as_deref()
+                .map_or(default.issuing_country, str::to_owned),
+        }
+    });
+    let reused = reused_categories(&document);
     Transaction {
         id: document.workflow.id.into_owned(),
         definition_key,
         recorded,
         credentials,
+        reused,
         results,
         unknown_labels,
         data,
         missing,
+        document: read_document,
         personal,
     }
+}
+
+/// The categories of the earlier transactions' credentials whose results
+/// the document carries: a result names a credential that is not among the
+/// ones collected anew (by id; a reference without an id, by category when
+/// none of that category was collected). A credential listed with
+/// Reusable Identity's reused status counts as an earlier one.
+fn reused_categories(document: &Document<'_>) -> Vec<CredentialCategory> {
+    let collected = |reference: &CredentialRef<'_>| match reference.id.as_deref() {
+        Some(id) => document
+            .credentials
+            .iter()
+            .any(|c| !c.reused() && c.id.as_deref() == Some(id)),
+        None => document
+            .credentials
+            .iter()
+            .any(|c| !c.reused() && c.category == reference.category),
+    };
+    let mut reused: Vec<CredentialCategory> = Vec::new();
+    let named = document
+        .capabilities
+        .values()
+        .flatten()
+        .flat_map(|result| result.credentials.iter());
+    for reference in named {
+        if !reused.contains(&reference.category) && !collected(reference) {
+            reused.push(reference.category);
+        }
+    }
+    reused
 }
 
 /// The extracted values a replay can use, what is missing, and the
@@ -387,6 +490,8 @@ fn extracted(
         expiry_date: text(&d.expiry_date).unwrap_or_default(),
         days_to_expiry: days_to_expiry.unwrap_or_default(),
         nationality,
+        // The record's `state`, when extraction gave one.
+        issuing_state: text(&d.state).unwrap_or_default(),
     };
     (data, missing, personal)
 }

@@ -159,5 +159,13 @@ fn holder(rng: &mut fastrand::Rng) -> ExtractedData {
             .unwrap_or_default(),
         expiry_date,
         nationality: country.to_owned(),
+        issuing_state: if country == "USA" {
+            pick(rng, US_STATES).to_owned()
+        } else {
+            String::new()
+        },
     }
 }
+
+/// Issuing states of the US documents generated.
+const US_STATES: &[&str] = &["CA", "NY", "TX", "FL", "WA"];

@@ -9,12 +9,15 @@
 //!   benchmark.
 //!
 //! A replay stops at the first capability it runs that the record holds no
-//! result for (or a decision on a value the record lacks): that side is
-//! "not comparable" and is counted apart, never taken as PASSED.
+//! result for (or a decision on a value the record lacks), or at the first
+//! acquisition step whose credential the record cannot supply (issue 29):
+//! that side is "not comparable", with the reason, and is counted apart,
+//! never taken as PASSED.
 
 mod document;
 pub mod generate;
 mod inputs;
+mod reason;
 mod report;
 pub mod source;
 
@@ -24,14 +27,15 @@ pub use document::{
     CollectedCredential, Personal, RecordedDecision, RecordedResult, ShapeError, Transaction,
     UnknownLabel, read_transaction,
 };
-pub use inputs::scenario_for;
+pub use inputs::{ReplayInputs, replay_inputs};
+pub use reason::Reason;
 pub use report::{Agreement, Keep, Report, Row, SideSummary, Unreadable};
 pub use source::{Input, Origin};
 
 use rayon::prelude::*;
 
 use crate::model::{DecisionType, NodeId, Workflow};
-use crate::simulate::{Ending, Run, Unknown, simulate};
+use crate::simulate::{Ending, Run, simulate};
 
 /// One side's replay of one transaction.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,8 +47,8 @@ pub enum Side {
         /// The terminal reached (`None`: the path stopped before one).
         terminal: Option<NodeId>,
     },
-    /// The replay reached something the record cannot answer.
-    NotComparable { node: NodeId, unknown: Unknown },
+    /// The replay reached something the record cannot answer, at `node`.
+    NotComparable { node: NodeId, reason: Reason },
 }
 
 impl Side {
@@ -57,14 +61,28 @@ impl Side {
 }
 
 /// Replays `transaction` through `workflow`: the side's outcome and the
-/// run (its path, for the canvas).
+/// run (its path, for the canvas; cut at the step the record could not
+/// supply).
 pub fn replay(workflow: &Workflow, transaction: &Transaction) -> (Side, Run) {
-    let scenario = scenario_for(transaction, workflow);
-    let run = simulate(workflow, &scenario);
+    let inputs = replay_inputs(transaction, workflow, &[]);
+    let mut run = simulate(workflow, &inputs.scenario);
+    let mut gap = first_gap(&inputs, &run);
+    // Credentials went to the steps in the workflow's order: when one on
+    // the path found none left while a step off the path took one of its
+    // category, serve the path's steps first and run again.
+    if gap.is_some() && inputs.takers.iter().any(|t| !run.path.contains(t)) {
+        let inputs = replay_inputs(transaction, workflow, &run.path);
+        run = simulate(workflow, &inputs.scenario);
+        gap = first_gap(&inputs, &run);
+    }
+    if let Some((at, node, reason)) = gap {
+        run.path.truncate(at + 1);
+        return (Side::NotComparable { node, reason }, run);
+    }
     let side = match &run.ending {
         Ending::Unknown { node, what } => Side::NotComparable {
             node: node.clone(),
-            unknown: *what,
+            reason: Reason::Unknown(*what),
         },
         ending => Side::Decided {
             decision: run.decision,
@@ -79,11 +97,56 @@ pub fn replay(workflow: &Workflow, transaction: &Transaction) -> (Side, Run) {
     (side, run)
 }
 
+/// The first step on the run's path the record could not supply: its
+/// index in the path, its id and why. A step the walk never reached
+/// does not matter.
+fn first_gap(inputs: &ReplayInputs, run: &Run) -> Option<(usize, NodeId, Reason)> {
+    if inputs.gaps.is_empty() {
+        return None;
+    }
+    run.path.iter().enumerate().find_map(|(at, node)| {
+        inputs
+            .gaps
+            .iter()
+            .find(|(gap, _)| gap == node)
+            .map(|(_, reason)| (at, node.clone(), *reason))
+    })
+}
+
 /// What to replay through.
 #[derive(Debug, Clone, Copy)]
 pub struct Sides<'w> {
     pub a: &'w Workflow,
     pub b: Option<&'w Workflow>,
+    /// The recorded workflow keys A stands for (issue 29: a custom copy
+    /// stands for the standard workflow it came from): A's agreement with
+    /// the record is computed over the documents of these keys. `None` (or
+    /// none given): A's own key.
+    pub recorded_keys: Option<&'w [u32]>,
+}
+
+impl<'w> Sides<'w> {
+    /// A (and B), agreement over A's own key.
+    pub fn new(a: &'w Workflow, b: Option<&'w Workflow>) -> Self {
+        Sides {
+            a,
+            b,
+            recorded_keys: None,
+        }
+    }
+
+    /// The recorded keys A stands for.
+    pub fn recorded_keys(&self) -> Vec<u32> {
+        match self.recorded_keys {
+            Some(keys) if !keys.is_empty() => {
+                let mut keys = keys.to_vec();
+                keys.sort_unstable();
+                keys.dedup();
+                keys
+            }
+            _ => vec![self.a.key],
+        }
+    }
 }
 
 /// How many documents are parsed and replayed together: large enough to

@@ -1,6 +1,8 @@
 //! The backtest's summary and rows: counts per decision on each side, the
 //! from -> to table of changed decisions, not-comparable counts apart, and
-//! the agreement of A with what the platform recorded.
+//! the agreement of A with what the platform recorded (on decision and
+//! label; a score that differs under the same decision and label is
+//! counted apart: issue 29).
 
 use std::collections::BTreeMap;
 
@@ -17,32 +19,37 @@ const UNREADABLE_KEPT: usize = 1000;
 pub struct SideSummary {
     pub decisions: BTreeMap<DecisionType, usize>,
     pub not_comparable: usize,
-    /// Not comparable, by what was unknown (`Liveness`, `extracted
-    /// CURRENT_AGE`).
-    pub unknown: BTreeMap<String, usize>,
+    /// Not comparable, by reason (`Liveness unknown`, `extracted
+    /// CURRENT_AGE unknown`, `the recorded transaction collected no
+    /// DOCUMENT`).
+    pub reasons: BTreeMap<String, usize>,
 }
 
 impl SideSummary {
     fn add(&mut self, side: &Side) {
         match side {
             Side::Decided { decision, .. } => *self.decisions.entry(*decision).or_default() += 1,
-            Side::NotComparable { unknown, .. } => {
+            Side::NotComparable { reason, .. } => {
                 self.not_comparable += 1;
-                *self.unknown.entry(unknown.to_string()).or_default() += 1;
+                *self.reasons.entry(reason.to_string()).or_default() += 1;
             }
         }
     }
 }
 
 /// A's replay against the decisions the platform recorded, over the
-/// documents whose `workflow.definitionKey` is A's key.
+/// documents whose `workflow.definitionKey` is one of the recorded keys A
+/// stands for.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Agreement {
-    /// Comparable documents of A's key.
+    /// Comparable documents of those keys.
     pub compared: usize,
-    /// Of those, the ones with the recorded decision, label and score.
+    /// Of those, the ones with the recorded decision and label.
     pub agreed: usize,
-    /// Documents of A's key that A could not replay.
+    /// Of the agreeing ones, those whose recorded score is not A's ("same
+    /// decision, score differs").
+    pub score_differs: usize,
+    /// Documents of those keys that A could not replay.
     pub not_comparable: usize,
 }
 
@@ -71,9 +78,12 @@ pub struct Row {
     pub b: Option<Side>,
     /// Both sides decided, differently.
     pub changed: bool,
-    /// A document of A's key that A decides otherwise than recorded (a
-    /// modelling gap).
+    /// A document of a recorded key A stands for that A decides otherwise
+    /// (decision or label) than recorded (a modelling gap).
     pub disagrees: bool,
+    /// A document of a recorded key A stands for with A's decision and
+    /// label but another score (both are in `recorded` and `a`).
+    pub score_differs: bool,
     /// Shown only when asked for.
     pub personal: Personal,
     /// The paths taken, kept for rows worth a look (changed, disagreeing,
@@ -83,10 +93,10 @@ pub struct Row {
 }
 
 impl Row {
-    /// Worth listing: changed, disagreeing with the record, or not
-    /// comparable on a side.
+    /// Worth listing: changed, disagreeing with the record, the same
+    /// decision with another score, or not comparable on a side.
     pub fn notable(&self) -> bool {
-        self.changed || self.disagrees || self.not_comparable()
+        self.changed || self.disagrees || self.score_differs || self.not_comparable()
     }
 
     /// Not comparable on at least one side.
@@ -102,8 +112,9 @@ impl Row {
 pub enum Keep {
     /// Every row (memory grows with the input: for tests and small runs).
     All,
-    /// Notable rows only (changed, disagreeing, not comparable), at most
-    /// this many of each kind: memory stays bounded however long the input.
+    /// Notable rows only (changed, disagreeing, score differing, not
+    /// comparable), at most this many of each kind: memory stays bounded
+    /// however long the input.
     Notable { per_kind: usize },
 }
 
@@ -111,6 +122,9 @@ pub enum Keep {
 pub struct Report {
     pub a_key: u32,
     pub b_key: Option<u32>,
+    /// The recorded workflow keys A stands for (agreement is computed over
+    /// their documents), in ascending order.
+    pub recorded_keys: Vec<u32>,
     pub a: SideSummary,
     pub b: Option<SideSummary>,
     /// (A's decision, B's decision) -> transactions, for changed ones.
@@ -126,15 +140,17 @@ pub struct Report {
     pub rows: Vec<Row>,
     /// Readable transactions replayed.
     pub transactions: usize,
-    /// Transactions of A's key that A decides otherwise than recorded.
+    /// Transactions of the recorded keys that A decides otherwise (decision
+    /// or label) than recorded.
     pub disagreements: usize,
     /// Transactions not comparable on at least one side.
     pub not_comparable: usize,
     /// The run was cancelled: the report covers what was done.
     pub cancelled: bool,
     keep: Keep,
-    /// Kept notable rows per kind: disagreeing, changed, not comparable.
-    kept: [usize; 3],
+    /// Kept notable rows per kind: disagreeing, changed, not comparable,
+    /// score differing.
+    kept: [usize; 4],
 }
 
 impl Report {
@@ -142,6 +158,7 @@ impl Report {
         Report {
             a_key: sides.a.key,
             b_key: sides.b.map(|b| b.key),
+            recorded_keys: sides.recorded_keys(),
             a: SideSummary::default(),
             b: sides.b.map(|_| SideSummary::default()),
             changes: BTreeMap::new(),
@@ -156,7 +173,7 @@ impl Report {
             not_comparable: 0,
             cancelled: false,
             keep,
-            kept: [0; 3],
+            kept: [0; 4],
         }
     }
 
@@ -207,7 +224,11 @@ impl Report {
             _ => false,
         };
         let mut disagrees = false;
-        if transaction.definition_key == Some(self.a_key) {
+        let mut score_differs = false;
+        let stands_for = transaction
+            .definition_key
+            .is_some_and(|key| self.recorded_keys.contains(&key));
+        if stands_for {
             match &a {
                 Side::Decided {
                     decision,
@@ -217,11 +238,14 @@ impl Report {
                 } => {
                     self.agreement.compared += 1;
                     let recorded = &transaction.recorded;
-                    let agrees = *decision == recorded.decision
-                        && *label == recorded.label
-                        && recorded.score.is_none_or(|s| s == *score);
-                    if agrees {
+                    // Agreement is decided on decision and label; the score
+                    // is compared apart (issue 29).
+                    if *decision == recorded.decision && *label == recorded.label {
                         self.agreement.agreed += 1;
+                        if recorded.score.is_some_and(|s| s != *score) {
+                            self.agreement.score_differs += 1;
+                            score_differs = true;
+                        }
                     } else {
                         disagrees = true;
                     }
@@ -238,6 +262,7 @@ impl Report {
             b,
             changed,
             disagrees,
+            score_differs,
             personal: transaction.personal,
             a_path,
             b_path,
@@ -254,7 +279,12 @@ impl Report {
         match self.keep {
             Keep::All => self.rows.push(row),
             Keep::Notable { per_kind } => {
-                let kinds = [row.disagrees, row.changed, not_comparable];
+                let kinds = [
+                    row.disagrees,
+                    row.changed,
+                    not_comparable,
+                    row.score_differs,
+                ];
                 let wanted = kinds
                     .iter()
                     .zip(self.kept)

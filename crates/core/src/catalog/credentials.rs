@@ -1,7 +1,24 @@
 use super::capabilities::{CredentialNeed, capability_spec};
 use crate::model::{
-    AcquisitionNode, Capability, CredentialCategory, DocumentType, Part, ServiceKind,
+    AcquisitionNode, Capability, CredentialCategory, DocumentType, ExtractedField, Part,
+    ServiceKind,
 };
+
+/// Whether extraction on a credential of `category` can produce `field`
+/// (domain.md, "Documents": a document's extraction has no expiry date; a
+/// utility bill or statement carries no date of birth or nationality
+/// either, only its type and issuing country). Only IDs and documents are
+/// extracted.
+pub fn carries(category: CredentialCategory, field: ExtractedField) -> bool {
+    match category {
+        CredentialCategory::Id => true,
+        CredentialCategory::Document => matches!(
+            field,
+            ExtractedField::DocumentType | ExtractedField::IssuingCountry
+        ),
+        _ => false,
+    }
+}
 
 /// The document types that fit a category (empty: the category has none):
 /// identity documents for ID, proofs of address for DOCUMENT.

@@ -75,6 +75,22 @@ pub fn api_parts(step: &AcquisitionNode, category: CredentialCategory) -> Vec<Pa
         .collect()
 }
 
+/// The parts an integration uploads over the API for a Reusable Identity
+/// step's credential when the account offers nothing to reuse (issue 29:
+/// "Reusable Identity falls back to a fresh scan ... over API too"): the
+/// parts a new credential of the step would take.
+pub fn fresh_scan_api_parts(step: &AcquisitionNode, category: CredentialCategory) -> Vec<Part> {
+    if step.acquisition_type != AcquisitionType::ReusableIdentity
+        || !credential_channels(step, category).contains(&Channel::Api)
+    {
+        return Vec::new();
+    }
+    delivered_parts(category, &step.parts)
+        .into_iter()
+        .filter(|&p| p != Part::DeviceRisk)
+        .collect()
+}
+
 /// The parts that arrive when every channel the step allows is used: what
 /// the simulator assumes unless a scenario says otherwise.
 pub fn deliverable_parts(step: &AcquisitionNode, category: CredentialCategory) -> Vec<Part> {

@@ -15,12 +15,12 @@ pub use capabilities::{
 };
 pub use conditions::{ValueKind, default_condition, normalize, value_kind};
 pub use credentials::{
-    allowed_parts, captures_facemap, category_name, default_parts, document_types_for,
+    allowed_parts, captures_facemap, carries, category_name, default_parts, document_types_for,
     mandatory_part, requirements, service_capabilities, service_needs,
 };
 pub use delivery::{
     api_parts, can_arrive, credential_channels, deliverable_parts, delivered_parts,
-    is_stored_facemap, reuses,
+    fresh_scan_api_parts, is_stored_facemap, reuses,
 };
 pub use palette::{PaletteEntry, PaletteGroup, default_weights, palette};
 pub use standard::{STANDARD_WORKFLOWS, StandardWorkflow, standard_workflow};

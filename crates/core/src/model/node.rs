@@ -191,12 +191,22 @@ pub enum Scoring {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RiskCalculationText {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "present")]
     scoring: Option<Scoring>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "present")]
     weights: Option<Vec<RiskWeight>>,
     #[serde(default)]
     bands: Option<ScoreBands>,
+}
+
+/// A field that may be left out but, when written, holds a value (`null`
+/// is refused, as it was before the field became optional).
+fn present<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(deserializer).map(Some)
 }
 
 impl TryFrom<RiskCalculationText> for RiskCalculationNode {
@@ -211,7 +221,13 @@ impl TryFrom<RiskCalculationText> for RiskCalculationNode {
                 );
             }
             (Some(scoring), None) => scoring,
-            (None, weights) => Scoring::Weights(weights.unwrap_or_default()),
+            (None, Some(weights)) => Scoring::Weights(weights),
+            (None, None) => {
+                return Err(
+                    "a risk step needs `scoring`: DEFAULT (the platform's default score) or WEIGHTS([...])"
+                        .to_owned(),
+                );
+            }
         };
         Ok(RiskCalculationNode {
             scoring,

@@ -4,9 +4,9 @@
 
 use serde_json::{Map, Value, json};
 
-use super::{ExtractedData, Run, stable_id};
+use super::{DocumentData, EarlierSource, ExtractedData, ReusableIdentity, Run, stable_id};
 use crate::catalog::capability_spec;
-use crate::model::{Capability, CredentialCategory, DecisionType, NodeKind, Part, Workflow};
+use crate::model::{Capability, CredentialCategory, DecisionType, Part, Workflow};
 
 /// Identity and timing of the transaction the document describes. The
 /// defaults are fixed so that CLI output is reproducible; the server fills
@@ -43,20 +43,22 @@ impl DetailsContext {
 }
 
 /// Data the platform attaches to some capabilities' results. `document`
-/// is set when the result reads a proof-of-address document (its type
-/// preset), whose extraction has no licence or passport fields.
+/// is set when the result reads a proof-of-address document, whose
+/// extraction has its own type and country and no expiry date, licence or
+/// passport fields (domain.md, "Documents").
 pub(super) fn capability_data(
     capability: Capability,
     label: &str,
     data: &ExtractedData,
     decision: DecisionType,
-    document: Option<&str>,
+    document: Option<&DocumentData>,
 ) -> Option<Value> {
     match capability {
         Capability::Extraction if decision == DecisionType::Passed && document.is_some() => {
+            let document = document?;
             Some(json!({
-                "type": document.unwrap_or("UTILITY_BILL"),
-                "issuingCountry": data.issuing_country,
+                "type": document.document_type,
+                "issuingCountry": document.issuing_country,
                 "firstName": data.first_name,
                 "lastName": data.last_name,
                 "addressLine": "123 MAIN STREET",
@@ -65,20 +67,26 @@ pub(super) fn capability_data(
                 "subdivision": "CA",
             }))
         }
-        Capability::Extraction if decision == DecisionType::Passed => Some(json!({
-            "type": data.document_type,
-            "subType": format!("REGULAR_{}", data.document_type),
-            "issuingCountry": data.issuing_country,
-            "firstName": data.first_name,
-            "lastName": data.last_name,
-            "dateOfBirth": data.date_of_birth,
-            "expiryDate": data.expiry_date,
-            "issuingDate": "2020-08-20",
-            "documentNumber": "A12345676",
-            "state": "CA",
-            "gender": "M",
-            "currentAge": data.current_age.to_string(),
-        })),
+        Capability::Extraction if decision == DecisionType::Passed => {
+            let mut extracted = json!({
+                "type": data.document_type,
+                "subType": format!("REGULAR_{}", data.document_type),
+                "issuingCountry": data.issuing_country,
+                "firstName": data.first_name,
+                "lastName": data.last_name,
+                "dateOfBirth": data.date_of_birth,
+                "expiryDate": data.expiry_date,
+                "issuingDate": "2020-08-20",
+                "documentNumber": "A12345676",
+                "gender": "M",
+                "currentAge": data.current_age.to_string(),
+            });
+            // The scenario's issuing state, never a constant (issue 29).
+            if !data.issuing_state.is_empty() {
+                extracted["state"] = json!(data.issuing_state);
+            }
+            Some(extracted)
+        }
         // The platform's value, not the label (domain.md, "labels":
         // similarity's `data.similarity` is MATCH, NOT_MATCH or
         // NOT_POSSIBLE); nothing when it did not run.
@@ -100,7 +108,8 @@ pub(super) fn capability_data(
             "predictedAge": data.current_age,
             "ageConfidenceRange": format!("{}-{}", data.current_age.saturating_sub(12).max(0), data.current_age.saturating_add(12)),
         })),
-        Capability::ImageChecks if decision != DecisionType::NotExecuted => {
+        // A document has no face: no face search on it.
+        Capability::ImageChecks if decision != DecisionType::NotExecuted && document.is_none() => {
             let findings: Vec<String> = if label == "REPEATED_FACE" {
                 (0..3)
                     .map(|i| stable_id(&format!("face-search/{i}")))
@@ -114,22 +123,71 @@ pub(super) fn capability_data(
     }
 }
 
-/// A proof-of-address document's type: its step's first preset, else a
-/// utility bill.
-fn document_type<'w>(workflow: &'w Workflow, credential: &super::Credential) -> &'w str {
-    workflow
-        .nodes
-        .iter()
-        .find(|n| n.id == credential.node)
-        .and_then(|n| match &n.kind {
-            NodeKind::Acquisition(a) => a.document_types.first().map(|t| t.as_str()),
-            _ => None,
-        })
-        .unwrap_or("UTILITY_BILL")
-}
-
 fn part_name(part: Part) -> &'static str {
     part.as_str()
+}
+
+/// The frames iProov's liveness keeps with a facemap captured in the
+/// journey (seed 003's 10014 and 10071 details: LIVENESS_1 to LIVENESS_6).
+const LIVENESS_FRAMES: usize = 6;
+
+/// One `credentials[]` entry: its parts with their hrefs (a selfie shows
+/// its FACE; a facemap captured in the journey its FACEMAP and liveness
+/// frames; 10071's stored facemap its FACEMAP, without href, as seed 003's
+/// sample), and Reusable Identity's answer.
+fn credential_entry(c: &super::Credential, account_href: &str) -> Value {
+    let href = |classifier: &str| format!("{account_href}/credentials/{}/parts/{classifier}", c.id);
+    let mut parts: Vec<Value> = Vec::new();
+    if !c.existing {
+        for &p in &c.parts {
+            let shown = match c.category {
+                CredentialCategory::Selfie => p == Part::Face,
+                CredentialCategory::Facemap => p == Part::Facemap,
+                _ => true,
+            };
+            if !shown {
+                continue;
+            }
+            if c.stored {
+                parts.push(json!({ "classifier": part_name(p) }));
+            } else {
+                parts.push(json!({ "classifier": part_name(p), "href": href(part_name(p)) }));
+            }
+        }
+        if c.category == CredentialCategory::Facemap && !c.stored && c.delivered {
+            for frame in 1..=LIVENESS_FRAMES {
+                let classifier = format!("LIVENESS_{frame}");
+                parts.push(json!({ "classifier": classifier, "href": href(&classifier) }));
+            }
+        }
+    }
+    let mut v = json!({ "id": c.id, "category": c.category.as_str(), "parts": parts });
+    if let Some(label) = &c.label {
+        v["label"] = json!(label);
+    }
+    if let Some(status) = c.reusable_identity {
+        v["reusableIdentity"] = reusable_identity(status, c.earlier.as_ref());
+    }
+    v
+}
+
+/// `reusableIdentity` (domain.md, "Reusable credentials": `{status (e.g.
+/// ID_NOT_FOUND), source}`; the values are idflow's own, in the README):
+/// status ID_FOUND with the earlier transaction as source, or ID_NOT_FOUND
+/// / RISK_DETECTED with a new scan as source.
+fn reusable_identity(status: ReusableIdentity, earlier: Option<&EarlierSource>) -> Value {
+    let source = match (status, earlier) {
+        (ReusableIdentity::IdFound, Some(earlier)) => {
+            let mut source = json!({ "type": "WORKFLOW_EXECUTION" });
+            if !earlier.workflow_execution_id.is_empty() {
+                source["workflowExecutionId"] = json!(earlier.workflow_execution_id);
+            }
+            source
+        }
+        (ReusableIdentity::IdFound, None) => json!({ "type": "WORKFLOW_EXECUTION" }),
+        _ => json!({ "type": "NEW_SCAN" }),
+    };
+    json!({ "status": status.as_str(), "source": source })
 }
 
 /// The retrieval document of `run`.
@@ -137,38 +195,23 @@ pub fn details(workflow: &Workflow, run: &Run, ctx: &DetailsContext) -> Value {
     let account_href = format!("{}/api/v1/accounts/{}", ctx.base_url, ctx.account_id);
     // This transaction's credentials; a reused one belongs to the earlier
     // transaction (seed 003's 10014 details list only the new selfie and
-    // facemap).
+    // facemap), except Reusable Identity's ID, listed with what it did.
     let credentials: Vec<Value> = run
         .credentials
         .iter()
-        .filter(|c| !c.existing)
-        .map(|c| {
-            let parts: Vec<Value> = c
-                .parts
-                .iter()
-                .filter(|p| match c.category {
-                    CredentialCategory::Selfie => **p == Part::Face,
-                    CredentialCategory::Facemap => **p == Part::Facemap,
-                    _ => true,
-                })
-                .map(|&p| json!({ "classifier": part_name(p), "href": format!("{account_href}/credentials/{}/parts/{}", c.id, part_name(p)) }))
-                .collect();
-            let mut v = json!({ "id": c.id, "category": c.category.as_str(), "parts": parts });
-            if let Some(label) = &c.label {
-                v["label"] = json!(label);
-            }
-            v
-        })
+        .filter(|c| !c.existing || c.reusable_identity.is_some())
+        .map(|c| credential_entry(c, &account_href))
         .collect();
 
     let mut capabilities = Map::new();
     for (index, r) in run.results.iter().enumerate() {
         let spec = capability_spec(r.capability);
+        // Every credential the result read, a reused one by its earlier id
+        // (issue 29: "similarity on a reused ID names both credentials").
         let creds: Vec<Value> = r
             .credentials
             .iter()
             .filter_map(|&i| run.credentials.get(i))
-            .filter(|c| !c.existing)
             .map(|c| json!({ "id": c.id, "category": c.category.as_str() }))
             .collect();
         let document = r
@@ -176,7 +219,7 @@ pub fn details(workflow: &Workflow, run: &Run, ctx: &DetailsContext) -> Value {
             .first()
             .and_then(|&i| run.credentials.get(i))
             .filter(|c| c.category == CredentialCategory::Document)
-            .map(|c| document_type(workflow, c));
+            .map(|_| &run.document);
         let mut entry = json!({
             // Ids are derived here, not during the run: formatting one per
             // result was most of a 10,000-node run's time.

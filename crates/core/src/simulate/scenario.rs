@@ -33,6 +33,30 @@ pub struct ExtractedData {
     pub expiry_date: String,
     pub days_to_expiry: i64,
     pub nationality: String,
+    /// The issuing state of a US document (a driving licence's state, which
+    /// US driving-licence verification reads; issue 29: "the issuing state
+    /// comes from the scenario's document, never a constant").
+    pub issuing_state: String,
+}
+
+/// What extraction reads off a DOCUMENT credential (utility bill, bank or
+/// credit-card statement, social-security card; seed 003, 10169): its type
+/// and issuing country. A document has no expiry date, no date of birth and
+/// no face (domain.md, "Documents").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DocumentData {
+    pub document_type: String,
+    pub issuing_country: String,
+}
+
+impl Default for DocumentData {
+    fn default() -> Self {
+        DocumentData {
+            document_type: "UTILITY_BILL".into(),
+            issuing_country: "USA".into(),
+        }
+    }
 }
 
 impl Default for ExtractedData {
@@ -48,6 +72,7 @@ impl Default for ExtractedData {
             expiry_date: "2030-08-20".into(),
             days_to_expiry: 1368,
             nationality: "USA".into(),
+            issuing_state: "CA".into(),
         }
     }
 }
@@ -61,8 +86,18 @@ pub struct Scenario {
     /// Capabilities not listed pass (their PASSED label).
     #[serde(default)]
     pub outcomes: Vec<Outcome>,
+    /// What extraction reads off the ID.
     #[serde(default)]
     pub data: ExtractedData,
+    /// What extraction reads off a DOCUMENT credential (its type applies to
+    /// the document, never to the ID).
+    #[serde(default)]
+    pub document: DocumentData,
+    /// What earlier transactions on the account decided, oldest first
+    /// (issue 29: reuse only what was verified). Absent: one earlier PASSED
+    /// transaction in which everything passed (`reuse::qualifying_history`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub history: Option<Vec<super::reuse::EarlierTransaction>>,
     /// What arrived. Absent: everything the workflow's channels allow, and
     /// every reused credential is on the account (with usability PASSED).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -79,6 +114,9 @@ pub struct Scenario {
 pub struct Recorded {
     /// Extracted fields the record holds no value for.
     pub missing: Vec<ExtractedField>,
+    /// The record holds no extraction of a DOCUMENT: its presets cannot be
+    /// checked again, the recorded usability stands.
+    pub document_unread: bool,
 }
 
 /// One credential that arrived (issue 11: "a scenario can say what was
@@ -133,6 +171,8 @@ impl Scenario {
             description: description.to_owned(),
             outcomes,
             data: ExtractedData::default(),
+            document: DocumentData::default(),
+            history: None,
             delivered: None,
             recorded: None,
         }
@@ -260,6 +300,29 @@ pub fn builtin() -> Vec<Scenario> {
     );
     underage.data.date_of_birth = "2010-05-02".into();
     underage.data.current_age = 16;
+    // Documents and licences (issue 29): what the holder brings decides
+    // which checks can run, not an outcome.
+    let mut passport = Scenario::new(
+        "PASSPORT_HOLDER",
+        "The ID is a US passport: US driving-licence verification does not run on it (NOT_EXECUTED PRECONDITION_NOT_FULFILLED).",
+        vec![],
+    );
+    passport.data.document_type = "PASSPORT".into();
+    passport.data.issuing_state = String::new();
+    let mut foreign_licence = Scenario::new(
+        "FOREIGN_LICENCE",
+        "The ID is a German driving licence: outside US-only country presets (usability WARNING UNSUPPORTED_COUNTRY), and US driving-licence verification does not run (NOT_EXECUTED UNSUPPORTED_COUNTRY).",
+        vec![],
+    );
+    foreign_licence.data.issuing_country = "DEU".into();
+    foreign_licence.data.nationality = "DEU".into();
+    foreign_licence.data.issuing_state = String::new();
+    let mut unsupported_document = Scenario::new(
+        "UNSUPPORTED_PROOF_OF_ADDRESS",
+        "The proof of address is a social-security card: outside a document step's presets it gets usability WARNING UNSUPPORTED_DOCUMENT_TYPE.",
+        vec![],
+    );
+    unsupported_document.document.document_type = "SOCIAL_SECURITY_CARD".into();
     vec![
         Scenario::new("ALL_PASS", "Every capability passes.", vec![]),
         Scenario::new(
@@ -328,12 +391,15 @@ pub fn builtin() -> Vec<Scenario> {
             "The device's signals look risky.",
             vec![outcome(C::DeviceRisk, None, Warning, "ALERT")],
         ),
+        passport,
+        foreign_licence,
+        unsupported_document,
         underage,
     ]
 }
 
 /// The built-in scenarios, built once: the mock platform looks one up per
-/// account request, and building all fifteen each time was 5 % of its CPU.
+/// account request, and building all of them each time was 5 % of its CPU.
 fn builtin_once() -> &'static [Scenario] {
     static BUILTIN: std::sync::LazyLock<Vec<Scenario>> = std::sync::LazyLock::new(builtin);
     &BUILTIN

@@ -8,8 +8,9 @@
 //! Modules, one job each: `request` (the account request and its
 //! validation), `credentials` (what a workflow's acquisition steps
 //! collect), `delivery` (what arrived, for the simulator), `token`
-//! (execution JWTs), `upload` (multipart image parts), `prepared` (JSON
-//! prepared data),
+//! (execution JWTs), `upload` (multipart parts), `prepared` (JSON
+//! prepared data), `steps` (the visited steps `steps.href` answers),
+//! `placeholder` (what a part link answers: images are not kept),
 //! `service` (the lifecycle and its rules, behind a typed API), `storage`
 //! (SQL), `writer` (group commit of every execution write), `process` (finalize → simulate → details → callback),
 //! `callback` (delivery with retries), `lifecycle` (expiry, the callback
@@ -23,11 +24,13 @@ pub mod delivery;
 pub mod lifecycle;
 pub mod links;
 pub mod outbound;
+pub mod placeholder;
 pub mod prepared;
 pub mod process;
 pub mod request;
 pub mod service;
 mod sqlite_writer;
+pub mod steps;
 pub mod storage;
 pub mod token;
 pub mod upload;

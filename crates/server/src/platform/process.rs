@@ -1,7 +1,8 @@
 //! Processing a finalized execution, in a spawned task: simulate the
 //! recorded workflow version under the execution's scenario, render the
 //! retrieval document with the execution's real ids, times and base URL,
-//! store it (PROCESSED), then deliver the callback if one was asked for.
+//! store it with the visited steps (PROCESSED), then deliver the callback
+//! if one was asked for.
 
 use std::collections::{HashMap, HashSet};
 
@@ -13,6 +14,7 @@ use super::clock::rfc3339_millis;
 use super::delivery;
 use super::lifecycle;
 use super::service::{Executions, Refusal};
+use super::steps::{self, VisitedStep};
 use super::storage::{self, Execution, ExecutionStatus, PendingCallback, Write};
 use super::{PlatformError, pool};
 use crate::AppState;
@@ -38,13 +40,21 @@ pub async fn resume(state: &AppState) -> Result<usize, PlatformError> {
     Ok(count)
 }
 
+/// What processing an execution produces: its retrieval document and the
+/// steps it visited (`steps.href`), from the same run.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    pub document: Value,
+    pub steps: Vec<VisitedStep>,
+}
+
 /// The retrieval document of `execution`, as the platform would render it
-/// after processing, completed at `completed_at`.
+/// after processing, completed at `completed_at`, and its visited steps.
 pub async fn render(
     state: &AppState,
     execution: &Execution,
     completed_at: &str,
-) -> Result<Value, PlatformError> {
+) -> Result<Rendered, PlatformError> {
     let published = Executions::new(state)
         .published(execution.definition_key, execution.definition_version)
         .await
@@ -88,13 +98,16 @@ pub async fn render(
     let context = context_of(execution, completed_at);
     let document = details(workflow, &run, &context);
     let document = without_absent_reference(document, execution);
-    Ok(document)
+    Ok(Rendered {
+        document,
+        steps: steps::visited(workflow, &run),
+    })
 }
 
 async fn process(state: &AppState, execution: Execution) -> Result<(), PlatformError> {
     let completed_at = rfc3339_millis(state.clock().now());
-    let document = match render(state, &execution, &completed_at).await {
-        Ok(document) => document,
+    let Rendered { document, steps } = match render(state, &execution, &completed_at).await {
+        Ok(rendered) => rendered,
         // Never stuck in ACQUIRED: the run ends with the failure reported
         // the platform's way, a capability NOT_EXECUTED TECHNICAL_ERROR.
         Err(error) => {
@@ -102,12 +115,20 @@ async fn process(state: &AppState, execution: Execution) -> Result<(), PlatformE
             technical_error(state, &execution, &completed_at).await
         }
     };
+    // Plain data always encodes; were it ever not to, the execution still
+    // completes (never stuck in ACQUIRED), its steps not recorded.
+    let steps = serde_json::to_string(&steps)
+        .inspect_err(|error| {
+            tracing::error!(execution = %execution.id, %error, "cannot encode the visited steps; they are not recorded");
+        })
+        .ok();
     let stored = state
         .platform
         .writer
         .write(Write::Complete {
             id: execution.id.clone(),
             details: document.to_string(),
+            steps,
             completed_at: completed_at.clone(),
             callback_url: execution.callback_url.clone(),
         })
@@ -140,7 +161,7 @@ async fn process(state: &AppState, execution: Execution) -> Result<(), PlatformE
 /// The document of a run whose processing failed: its first capability
 /// NOT_EXECUTED TECHNICAL_ERROR (and what depends on it not run), or, when
 /// even the workflow cannot be read, no results and decision NOT_EXECUTED.
-async fn technical_error(state: &AppState, execution: &Execution, completed_at: &str) -> Value {
+async fn technical_error(state: &AppState, execution: &Execution, completed_at: &str) -> Rendered {
     let context = context_of(execution, completed_at);
     let workflow = state
         .db
@@ -169,7 +190,10 @@ async fn technical_error(state: &AppState, execution: &Execution, completed_at: 
         .collect();
     let scenario = Scenario::new("TECHNICAL_ERROR", "processing failed", outcomes);
     let run = simulate(&workflow, &scenario);
-    without_absent_reference(details(&workflow, &run, &context), execution)
+    Rendered {
+        document: without_absent_reference(details(&workflow, &run, &context), execution),
+        steps: steps::visited(&workflow, &run),
+    }
 }
 
 /// The execution's ids and times, for its retrieval document.

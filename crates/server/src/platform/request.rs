@@ -2,11 +2,13 @@
 //! validation. Validation reads the body field by field so that one
 //! answer names every bad field, not just the first one serde trips on.
 
+use idflow_core::consent::{self, OBTAINED_AT_FIELD};
 use idflow_core::model::CredentialCategory;
 use idflow_core::simulate::{by_name, names};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use time::OffsetDateTime;
 
 /// Longest `customerInternalReference` and `userReference`.
 pub const MAX_REFERENCE_CHARS: usize = 100;
@@ -47,7 +49,8 @@ pub struct AccountRequest {
     pub token_lifetime: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub web: Option<WebRequest>,
-    /// Recorded as given (an object).
+    /// Recorded as given (an object); `consent.obtainedAt`, when given, is
+    /// checked (`idflow_core::consent`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_consent: Option<Value>,
 }
@@ -147,8 +150,9 @@ pub struct AccountInput {
     pub locale: String,
 }
 
-/// Reads and validates an account request body.
-pub fn parse(body: &[u8]) -> Result<AccountInput, RequestError> {
+/// Reads and validates an account request body received at `now` (the
+/// consent time is checked against it).
+pub fn parse(body: &[u8], now: OffsetDateTime) -> Result<AccountInput, RequestError> {
     let value: Value = serde_json::from_slice(body).map_err(|e| {
         let full = e.to_string();
         let position = format!(" at line {} column {}", e.line(), e.column());
@@ -163,7 +167,7 @@ pub fn parse(body: &[u8]) -> Result<AccountInput, RequestError> {
     };
     let mut problems = Vec::new();
     let request = read_request(&object, &mut problems);
-    let input = validate(&request, &mut problems);
+    let input = validate(&request, now, &mut problems);
     match input {
         Some(input) if problems.is_empty() => Ok(input),
         _ => Err(RequestError::Invalid(problems)),
@@ -290,7 +294,11 @@ fn read_request(body: &Map<String, Value>, problems: &mut Vec<FieldProblem>) -> 
     }
 }
 
-fn validate(request: &AccountRequest, problems: &mut Vec<FieldProblem>) -> Option<AccountInput> {
+fn validate(
+    request: &AccountRequest,
+    now: OffsetDateTime,
+    problems: &mut Vec<FieldProblem>,
+) -> Option<AccountInput> {
     let reference = match &request.customer_internal_reference {
         None => {
             problem(problems, "customerInternalReference", "is required");
@@ -462,10 +470,8 @@ fn validate(request: &AccountRequest, problems: &mut Vec<FieldProblem>) -> Optio
         }
     }
 
-    if let Some(consent) = &request.user_consent
-        && !consent.is_object()
-    {
-        problem(problems, "userConsent", "must be a JSON object");
+    if let Some(consent) = &request.user_consent {
+        check_user_consent(consent, now, problems);
     }
 
     Some(AccountInput {
@@ -477,6 +483,39 @@ fn validate(request: &AccountRequest, problems: &mut Vec<FieldProblem>) -> Optio
         token_lifetime_secs: lifetime?,
         locale,
     })
+}
+
+/// `userConsent`: an object, recorded as given, whose `consent.obtainedAt`
+/// (when given) is a consent time that holds at `now` (seed 003,
+/// "Authentication": at most 3 years old; see `idflow_core::consent`).
+fn check_user_consent(user_consent: &Value, now: OffsetDateTime, problems: &mut Vec<FieldProblem>) {
+    let Value::Object(user_consent) = user_consent else {
+        problem(problems, "userConsent", "must be a JSON object");
+        return;
+    };
+    let consent = match user_consent.get("consent") {
+        None | Some(Value::Null) => return,
+        Some(Value::Object(consent)) => consent,
+        Some(_) => {
+            problem(problems, "userConsent.consent", "must be a JSON object");
+            return;
+        }
+    };
+    match consent.get("obtainedAt") {
+        None | Some(Value::Null) => {}
+        Some(Value::String(text)) => {
+            if let Err(why) = consent::check_obtained_at(text, now) {
+                problem(problems, OBTAINED_AT_FIELD, why.to_string());
+            }
+        }
+        Some(other) => problem(
+            problems,
+            OBTAINED_AT_FIELD,
+            format!(
+                "must be a string, an RFC 3339 timestamp such as 2024-07-20T17:20:35.000Z (it is {other})"
+            ),
+        ),
+    }
 }
 
 /// An absolute `http` or `https` URL with a host.
@@ -539,7 +578,7 @@ mod tests {
     use serde_json::json;
 
     fn parsed(body: Value) -> Result<AccountInput, RequestError> {
-        parse(body.to_string().as_bytes())
+        parse(body.to_string().as_bytes(), OffsetDateTime::now_utc())
     }
 
     fn fields(error: RequestError) -> Vec<String> {
@@ -623,6 +662,63 @@ mod tests {
         );
     }
 
+    /// Seed 003, "Authentication": "The original consent can be valid for a
+    /// maximum of 3 years"; idflow applies it to every request, and a
+    /// consent time is an RFC 3339 timestamp not in the future.
+    #[test]
+    fn the_consent_time_is_a_timestamp_within_the_last_three_years() {
+        let now = time::macros::datetime!(2026-03-01 12:00:00 UTC);
+        let with_consent = |consent: Value| {
+            parse(
+                json!({
+                    "customerInternalReference": "c",
+                    "workflowDefinition": { "key": 10014 },
+                    "userConsent": consent
+                })
+                .to_string()
+                .as_bytes(),
+                now,
+            )
+        };
+        for good in [
+            json!({ "consent": { "obtained": "yes", "obtainedAt": "2026-03-01T12:00:00.000Z" } }),
+            json!({ "consent": { "obtained": "yes", "obtainedAt": "2023-03-01T12:00:00Z" } }),
+            json!({ "userIp": "1.2.3.4", "consent": { "obtained": "yes" } }),
+            json!({}),
+        ] {
+            assert!(with_consent(good.clone()).is_ok(), "{good}");
+        }
+        for (bad, why) in [
+            // Seed 003's own example: older than 3 years by now.
+            ("2022-07-20T17:20:35.000Z", "more than 3 years ago"),
+            ("2023-03-01T11:59:59Z", "more than 3 years ago"),
+            ("2026-03-01T12:00:01Z", "in the future"),
+            ("2026-03-01", "not an ISO 8601 timestamp"),
+            ("yesterday", "not an ISO 8601 timestamp"),
+        ] {
+            let consent = json!({ "consent": { "obtained": "yes", "obtainedAt": bad } });
+            match with_consent(consent) {
+                Err(RequestError::Invalid(problems)) => {
+                    assert_eq!(problems.len(), 1, "{bad}: {problems:?}");
+                    assert_eq!(problems[0].field, "userConsent.consent.obtainedAt");
+                    assert!(problems[0].problem.contains(why), "{bad}: {problems:?}");
+                }
+                other => panic!("{bad}: expected a field problem, got {other:?}"),
+            }
+        }
+        for (bad, field) in [
+            (
+                json!({ "consent": { "obtainedAt": 1_700_000_000 } }),
+                "userConsent.consent.obtainedAt",
+            ),
+            (json!({ "consent": "yes" }), "userConsent.consent"),
+            (json!([]), "userConsent"),
+        ] {
+            let error = with_consent(bad.clone()).expect_err("refused");
+            assert_eq!(fields(error), [field], "{bad}");
+        }
+    }
+
     #[test]
     fn missing_required_fields_and_wrong_types_are_named() {
         let error = parsed(json!({ "callbackUrl": 5 })).expect_err("invalid");
@@ -638,7 +734,7 @@ mod tests {
 
     #[test]
     fn syntax_errors_say_where() {
-        match parse(b"{\n  \"a\": ,\n}") {
+        match parse(b"{\n  \"a\": ,\n}", OffsetDateTime::now_utc()) {
             Err(error @ RequestError::Syntax { line, column, .. }) => {
                 assert_eq!((line, column), (2, 8));
                 assert_eq!(
@@ -648,7 +744,10 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        assert_eq!(parse(b"[1]"), Err(RequestError::NotAnObject));
+        assert_eq!(
+            parse(b"[1]", OffsetDateTime::now_utc()),
+            Err(RequestError::NotAnObject)
+        );
     }
 
     #[test]

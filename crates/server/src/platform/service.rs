@@ -13,11 +13,14 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use idflow_core::Workflow;
-use idflow_core::model::{Channel, CredentialCategory, Part};
+use idflow_core::catalog::is_stored_facemap;
+use idflow_core::model::{Channel, CredentialCategory, NodeKind, Part};
 
 use super::clock::rfc3339_millis;
 use super::credentials::{self, PlannedCredential};
+use super::placeholder::{self, PartFile};
 use super::request::{self, AccountInput, FieldProblem, RequestError};
+use super::steps::{self, StepsDocument, StepsExecution};
 use super::storage::{
     self, AccountWrite, Execution, ExecutionStatus, NewExecution, PartRecord, StoredCredential,
     Write,
@@ -74,6 +77,14 @@ pub enum Refusal {
         execution_id: String,
         credential_id: String,
     },
+    #[error(
+        "account {account_id} has no part {classifier} of a credential {credential_id} in the details of its processed executions"
+    )]
+    NoPart {
+        account_id: String,
+        credential_id: String,
+        classifier: String,
+    },
     #[error("workflow {key} has no published version: publish it before creating accounts with it")]
     NotPublished { key: u32 },
     /// The account request (syntax, shape, fields, a refused callback).
@@ -108,8 +119,8 @@ pub enum Refusal {
         part: Part,
         why: String,
     },
-    #[error("{0}")]
-    InvalidPreparedData(String),
+    #[error(transparent)]
+    InvalidPreparedData(prepared::PreparedDataError),
     #[error(transparent)]
     Store(#[from] DbError),
     #[error(transparent)]
@@ -190,13 +201,18 @@ pub struct UploadTarget {
     pub execution: Execution,
     pub credential: StoredCredential,
     pub part: Part,
+    /// The credential is the stored facemap of an on-premises
+    /// authentication (`catalog::is_stored_facemap`): its file is taken as
+    /// it is (seed 003: "a single binary file").
+    pub stored_facemap: bool,
 }
 
 /// What arrived for a part (read by the caller off its transport).
 #[derive(Debug, Clone)]
 pub enum Received {
-    /// An image, already checked (type, size) and hashed.
-    Image {
+    /// A file (an image, or the stored facemap's bytes), already checked
+    /// (type, size) and hashed.
+    File {
         content_type: &'static str,
         size: usize,
         sha256: String,
@@ -274,6 +290,44 @@ impl<'a> Executions<'a> {
         }
     }
 
+    /// Checks `token` for reading what belongs to account `account_id` as a
+    /// whole (the part links of its details): as for the details, a
+    /// store-API token; an execution's JWT is a 403 (a 401 TOKEN_EXPIRED
+    /// once expired, which expires its execution).
+    pub async fn account_read_access(
+        &self,
+        token: &str,
+        account_id: &str,
+    ) -> Result<Access, Refusal> {
+        if token.starts_with(TOKEN_PREFIX) {
+            let (name, _) = self.store_caller(token).await?;
+            return Ok(Access::Store(name));
+        }
+        let now = self.state.clock().unix_seconds();
+        match self.state.platform.keys.verify(token, now) {
+            Ok(claims) if claims.account_id == account_id => Err(Refusal::Forbidden(
+                "an execution token may upload parts, finalize and read the status; reading the details and their parts needs a store-API token".to_owned(),
+            )),
+            Ok(_) => Err(Refusal::Forbidden(format!(
+                "this token belongs to a workflow execution of another account, not {account_id}"
+            ))),
+            Err(TokenError::Expired(claims)) => {
+                lifecycle::expire(self.state, &claims.sub).await?;
+                Err(Refusal::TokenExpired {
+                    expired_at: time::OffsetDateTime::from_unix_timestamp(claims.exp)
+                        .map(rfc3339_millis)
+                        .unwrap_or_else(|_| claims.exp.to_string()),
+                    account_id: claims.account_id,
+                    execution_id: claims.sub,
+                })
+            }
+            Err(TokenError::Invalid(_)) => Err(Refusal::UnknownToken(
+                "send a store-API token: reading the details and their parts needs one",
+            )),
+            Err(other @ TokenError::Sign(_)) => Err(PlatformError::Token(other).into()),
+        }
+    }
+
     /// The holder of a store-API token (name, role).
     pub async fn store_caller(&self, token: &str) -> Result<(String, Role), Refusal> {
         match self.state.db.token_owner(&token_hash(token)).await? {
@@ -317,7 +371,8 @@ impl<'a> Executions<'a> {
                 (id, AccountWrite::Update)
             }
         };
-        let input = request::parse(body).map_err(Refusal::Request)?;
+        let now = self.state.clock().now();
+        let input = request::parse(body, now).map_err(Refusal::Request)?;
         self.check_callback(&input).await?;
         let key = input.definition_key;
         let version = self
@@ -328,7 +383,6 @@ impl<'a> Executions<'a> {
             .ok_or(Refusal::NotPublished { key })?;
         let published = self.published(key, version).await?;
 
-        let now = self.state.clock().now();
         let created_at = rfc3339_millis(now);
         let issued_at = now.unix_timestamp();
         let expires_at = issued_at.saturating_add(input.token_lifetime_secs);
@@ -509,10 +563,24 @@ impl<'a> Executions<'a> {
                 credential_id: credential_id.to_owned(),
             })?;
         part_allowed(&credential, part)?;
+        let stored_facemap = part == Part::Facemap
+            && self
+                .published(execution.definition_key, execution.definition_version)
+                .await?
+                .workflow
+                .nodes
+                .iter()
+                .any(|node| match &node.kind {
+                    NodeKind::Acquisition(step) => {
+                        node.id.0 == credential.node && is_stored_facemap(step, credential.category)
+                    }
+                    _ => false,
+                });
         Ok(UploadTarget {
             execution,
             credential,
             part,
+            stored_facemap,
         })
     }
 
@@ -524,13 +592,14 @@ impl<'a> Executions<'a> {
         received: Received,
     ) -> Result<PartRecord, Refusal> {
         let (content_type, size, sha256) = match received {
-            Received::Image {
+            Received::File {
                 content_type,
                 size,
                 sha256,
             } => (content_type, size, sha256),
             Received::PreparedData(body) => {
-                prepared::parse(&body).map_err(Refusal::InvalidPreparedData)?;
+                let today = self.state.clock().now().date();
+                prepared::parse(&body, today).map_err(Refusal::InvalidPreparedData)?;
                 (
                     "application/json",
                     body.len(),
@@ -679,6 +748,114 @@ impl<'a> Executions<'a> {
                 ..execution
             }))),
         }
+    }
+}
+
+impl Executions<'_> {
+    /// The visited steps of an execution (`steps.href`): recorded when it
+    /// was processed; an empty list with a note before that, and for an
+    /// execution processed before idflow kept them.
+    pub async fn steps(
+        &self,
+        account_id: &str,
+        execution_id: &str,
+    ) -> Result<StepsDocument, Refusal> {
+        let execution = self.status(account_id, execution_id).await?;
+        let recorded = if execution.status == ExecutionStatus::Processed {
+            storage::steps_of(pool(&self.state.db), account_id, execution_id)
+                .await?
+                .flatten()
+        } else {
+            None
+        };
+        let (steps, note) = match recorded {
+            Some(text) => {
+                let steps = serde_json::from_str(&text).map_err(|e| {
+                    PlatformError::Corrupt(format!(
+                        "the steps of workflow execution {execution_id}: {e}"
+                    ))
+                })?;
+                (steps, None)
+            }
+            None if execution.status == ExecutionStatus::Processed => {
+                (Vec::new(), Some(steps::NOT_RECORDED.to_owned()))
+            }
+            None => (Vec::new(), Some(steps::not_processed(execution.status))),
+        };
+        Ok(StepsDocument {
+            workflow_execution: StepsExecution {
+                id: execution.id,
+                status: execution.status,
+            },
+            steps,
+            note,
+        })
+    }
+
+    /// What a part link of the account's details answers
+    /// (`{base}/api/v1/accounts/{a}/credentials/{c}/parts/{classifier}`):
+    /// a generated placeholder of the recorded type (`placeholder`), for a
+    /// part that the details of one of the account's PROCESSED executions
+    /// link to; refused (404) otherwise.
+    pub async fn part(
+        &self,
+        account_id: &str,
+        credential_id: &str,
+        classifier: &str,
+    ) -> Result<PartFile, Refusal> {
+        let pool = pool(&self.state.db);
+        let classifier = classifier.to_ascii_uppercase();
+        // Ids are UUIDs: anything else names no credential (and a UUID
+        // carries no LIKE wildcard into the lookup).
+        if uuid::Uuid::parse_str(credential_id).is_ok() {
+            let link =
+                format!("/accounts/{account_id}/credentials/{credential_id}/parts/{classifier}");
+            for holder in storage::holders_of_credential(pool, account_id, credential_id).await? {
+                let document: serde_json::Value =
+                    serde_json::from_str(&holder.details).map_err(|e| {
+                        PlatformError::Corrupt(format!(
+                            "the details of workflow execution {}: {e}",
+                            holder.execution_id
+                        ))
+                    })?;
+                if !links_to(&document, &link) {
+                    continue;
+                }
+                let recorded = storage::recorded_content_type(
+                    pool,
+                    &holder.execution_id,
+                    credential_id,
+                    &classifier,
+                )
+                .await?;
+                return Ok(placeholder::part_file(
+                    credential_id,
+                    &classifier,
+                    recorded.as_deref(),
+                ));
+            }
+        }
+        if !storage::account_exists(pool, account_id).await? {
+            return Err(Refusal::NoAccount {
+                account_id: account_id.to_owned(),
+            });
+        }
+        Err(Refusal::NoPart {
+            account_id: account_id.to_owned(),
+            credential_id: credential_id.to_owned(),
+            classifier,
+        })
+    }
+}
+
+/// Whether some text of `document` (a part `href`, a
+/// `validFaceMapForAuthentication`) is a URL ending in `link`.
+fn links_to(document: &serde_json::Value, link: &str) -> bool {
+    match document {
+        serde_json::Value::String(text) => text.ends_with(link),
+        serde_json::Value::Array(items) => items.iter().any(|v| links_to(v, link)),
+        serde_json::Value::Object(map) => map.values().any(|v| links_to(v, link)),
+        _ => false,
     }
 }
 

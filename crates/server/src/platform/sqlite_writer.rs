@@ -288,13 +288,16 @@ fn apply(
             Write::Complete {
                 id,
                 details,
+                steps,
                 completed_at,
                 callback_url,
             } => {
-                let changed =
-                    tx.prepare_cached(COMPLETE)?
-                        .execute(params![details, completed_at, id])?
-                        > 0;
+                let changed = tx.prepare_cached(COMPLETE)?.execute(params![
+                    details,
+                    completed_at,
+                    steps,
+                    id
+                ])? > 0;
                 if changed && let Some(url) = callback_url {
                     tx.prepare_cached(INSERT_CALLBACK)?
                         .execute(params![id, url, completed_at])?;

@@ -234,8 +234,8 @@ pub(super) const UPSERT_PART: &str = "INSERT INTO platform_parts
 pub(super) const START: &str = "UPDATE platform_executions SET status = 'ACQUIRED', started_at = $1
     WHERE id = $2 AND status = 'INITIATED' AND token_expires_at > $3";
 pub(super) const COMPLETE: &str =
-    "UPDATE platform_executions SET status = 'PROCESSED', details = $1, completed_at = $2
-    WHERE id = $3 AND status = 'ACQUIRED'";
+    "UPDATE platform_executions SET status = 'PROCESSED', details = $1, completed_at = $2,
+    steps = $3 WHERE id = $4 AND status = 'ACQUIRED'";
 pub(super) const INSERT_CALLBACK: &str =
     "INSERT INTO platform_callbacks (execution_id, url, status, created_at)
     VALUES ($1, $2, 'PROCESSED', $3) ON CONFLICT (execution_id) DO NOTHING";
@@ -340,6 +340,11 @@ const EXECUTION_COLUMNS: &str = "id, account_id, definition_key, definition_vers
 // slower as executions accumulate.
 const EXECUTION_OF_ACCOUNT: &str = "FROM platform_executions WHERE id = $1 AND account_id = $2";
 const ACQUIRED: &str = "FROM platform_executions WHERE status = 'ACQUIRED'";
+const STEPS_OF: &str = "SELECT steps FROM platform_executions WHERE id = $1 AND account_id = $2";
+const HOLDERS_OF_CREDENTIAL: &str = "SELECT id, credentials, details FROM platform_executions
+    WHERE account_id = $1 AND status = 'PROCESSED' AND credentials LIKE $2";
+const RECORDED_PART: &str = "SELECT content_type FROM platform_parts
+    WHERE execution_id = $1 AND credential_id = $2 AND classifier = $3";
 const DUE_TO_EXPIRE: &str = "FROM platform_executions
     WHERE status = 'INITIATED' AND token_expires_at <= $1 ORDER BY token_expires_at LIMIT $2";
 const EARLIER_DETAILS: &str = "SELECT details FROM platform_executions
@@ -533,6 +538,80 @@ pub async fn request_of(pool: &Pool, id: &str) -> Result<Option<String>, Platfor
     Ok(row.map(|(r,)| r))
 }
 
+/// The visited steps of execution `id` of account `account_id` (JSON
+/// text): `None` when there is no such execution, `Some(None)` when none
+/// were recorded (not processed yet, or processed before migration 0012).
+pub async fn steps_of(
+    pool: &Pool,
+    account_id: &str,
+    id: &str,
+) -> Result<Option<Option<String>>, PlatformError> {
+    let row: Option<(Option<String>,)> = on_pool!(pool, p => sqlx::query_as(STEPS_OF)
+    .bind(id)
+    .bind(account_id)
+    .fetch_optional(p)
+    .await?);
+    Ok(row.map(|(steps,)| steps))
+}
+
+/// A PROCESSED execution of an account that may hold a credential.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CredentialHolder {
+    pub execution_id: String,
+    pub credentials: Vec<StoredCredential>,
+    /// The retrieval document (JSON text).
+    pub details: String,
+}
+
+/// The account's PROCESSED executions that hold credential `credential_id`
+/// (a UUID: the caller checks, so it has no LIKE wildcard), with their
+/// credentials and details: where a part link of the account's details
+/// leads.
+pub async fn holders_of_credential(
+    pool: &Pool,
+    account_id: &str,
+    credential_id: &str,
+) -> Result<Vec<CredentialHolder>, PlatformError> {
+    let rows: Vec<(String, String, Option<String>)> = on_pool!(pool, p => sqlx::query_as(HOLDERS_OF_CREDENTIAL)
+    .bind(account_id)
+    .bind(format!("%{credential_id}%"))
+    .fetch_all(p)
+    .await?);
+    let mut holders = Vec::new();
+    for (execution_id, credentials, details) in rows {
+        let credentials = decode_credentials(&execution_id, &credentials)?;
+        if !credentials.iter().any(|c| c.id == credential_id) {
+            continue;
+        }
+        let Some(details) = details else {
+            continue;
+        };
+        holders.push(CredentialHolder {
+            execution_id,
+            credentials,
+            details,
+        });
+    }
+    Ok(holders)
+}
+
+/// The content type recorded for a part of an execution's credential, if
+/// it was uploaded (or captured by the web client).
+pub async fn recorded_content_type(
+    pool: &Pool,
+    execution_id: &str,
+    credential_id: &str,
+    classifier: &str,
+) -> Result<Option<String>, PlatformError> {
+    let row: Option<(String,)> = on_pool!(pool, p => sqlx::query_as(RECORDED_PART)
+    .bind(execution_id)
+    .bind(credential_id)
+    .bind(classifier)
+    .fetch_optional(p)
+    .await?);
+    Ok(row.map(|(t,)| t))
+}
+
 /// A row of `platform_parts`.
 #[derive(sqlx::FromRow)]
 struct PartRow {
@@ -683,11 +762,14 @@ pub enum Write {
         started_at: String,
         now: i64,
     },
-    /// ACQUIRED → PROCESSED with the retrieval document, and the pending
+    /// ACQUIRED → PROCESSED with the retrieval document and the visited
+    /// steps (`super::steps`, JSON) in one statement, and the pending
     /// callback in the same transaction (a crash cannot lose it).
     Complete {
         id: String,
         details: String,
+        /// `None`: not recorded (the steps answer says so).
+        steps: Option<String>,
         completed_at: String,
         callback_url: Option<String>,
     },
@@ -776,10 +858,11 @@ pub async fn apply(pool: &Pool, writes: &[&Write]) -> Result<Vec<bool>, Platform
                 .execute(&mut *tx)
                 .await?
                 .rows_affected() > 0,
-                Write::Complete { id, details, completed_at, callback_url } => {
+                Write::Complete { id, details, steps, completed_at, callback_url } => {
                     let changed = sqlx::query(COMPLETE)
                     .bind(details)
                     .bind(completed_at)
+                    .bind(steps)
                     .bind(id)
                     .execute(&mut *tx)
                     .await?
@@ -873,6 +956,9 @@ mod tests {
             CREDENTIALS.to_owned(),
             EXPIRE_IF_DUE.to_owned(),
             PARTS.to_owned(),
+            STEPS_OF.to_owned(),
+            HOLDERS_OF_CREDENTIAL.to_owned(),
+            RECORDED_PART.to_owned(),
         ];
         for sql in reads {
             let plan: Vec<(i64, i64, i64, String)> =

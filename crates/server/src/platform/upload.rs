@@ -1,7 +1,9 @@
-//! Part uploads: a multipart/form-data `file` field holding a JPEG or PNG
-//! (recognised by its magic bytes, whatever the declared type) of at most
-//! 5 MiB. Only metadata is kept (type, size, SHA-256): the mock never
-//! stores or looks at the image itself.
+//! Part uploads: a multipart/form-data `file` field of at most 5 MiB
+//! holding a JPEG or PNG (recognised by its magic bytes, whatever the
+//! declared type), or, for the stored facemap of an on-premises
+//! authentication, the bytes as they are (seed 003: "the Facemap as a
+//! single binary file"). Only metadata is kept (type, size, SHA-256): the
+//! mock never stores or looks at the file itself.
 
 use axum::extract::Multipart;
 use axum::extract::multipart::MultipartError;
@@ -54,10 +56,24 @@ pub fn sniff(head: &[u8]) -> Option<ImageType> {
     }
 }
 
+/// The content type recorded for a file taken as it is.
+pub const BINARY_CONTENT_TYPE: &str = "application/octet-stream";
+
+/// What a part's file must be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expected {
+    /// A JPEG or PNG image (FRONT, BACK, FACE).
+    Image,
+    /// Any bytes (a stored facemap, `catalog::is_stored_facemap`): recorded
+    /// as `application/octet-stream`.
+    Binary,
+}
+
 /// What is kept of an uploaded file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReceivedFile {
-    pub image_type: ImageType,
+    /// `image/jpeg`, `image/png`, or [`BINARY_CONTENT_TYPE`].
+    pub content_type: &'static str,
     pub size: usize,
     /// SHA-256 of the bytes, lowercase hex.
     pub sha256: String,
@@ -125,16 +141,19 @@ impl From<MultipartError> for UploadError {
     }
 }
 
-/// Reads the `file` field (other fields are skipped), checking its type as
-/// soon as its first bytes arrive and its size as it streams in; the bytes
-/// themselves are hashed and dropped.
+/// Reads the `file` field (other fields are skipped), checking its size as
+/// it streams in and, for an [`Expected::Image`], its type as soon as its
+/// first bytes arrive; the bytes themselves are hashed and dropped.
 ///
 /// A file check that fails does not answer at once: the rest of the body is
 /// read (at most up to [`UPLOAD_BODY_LIMIT`], which the route's limit
 /// enforces) so that a body over the limit is always the 413, never a 400
 /// that depends on how far the body had streamed when a check tripped.
-pub async fn read_file(multipart: &mut Multipart) -> Result<ReceivedFile, UploadError> {
-    match read_file_field(multipart).await {
+pub async fn read_file(
+    multipart: &mut Multipart,
+    expected: Expected,
+) -> Result<ReceivedFile, UploadError> {
+    match read_file_field(multipart, expected).await {
         Ok(file) => Ok(file),
         Err(error) if error.is_body_too_large() => Err(error),
         Err(error) => match drain(multipart).await {
@@ -152,7 +171,11 @@ async fn drain(multipart: &mut Multipart) -> Result<(), UploadError> {
     Ok(())
 }
 
-async fn read_file_field(multipart: &mut Multipart) -> Result<ReceivedFile, UploadError> {
+async fn read_file_field(
+    multipart: &mut Multipart,
+    expected: Expected,
+) -> Result<ReceivedFile, UploadError> {
+    let sniffs = expected == Expected::Image;
     while let Some(mut field) = multipart.next_field().await? {
         if field.name() != Some(FILE_FIELD) {
             continue;
@@ -167,7 +190,7 @@ async fn read_file_field(multipart: &mut Multipart) -> Result<ReceivedFile, Uplo
                 return Err(UploadError::TooLarge);
             }
             hasher.update(&chunk);
-            if image_type.is_none() {
+            if sniffs && image_type.is_none() {
                 let wanted = PNG_MAGIC.len() - head.len();
                 head.extend_from_slice(&chunk[..chunk.len().min(wanted)]);
                 if head.len() == PNG_MAGIC.len() {
@@ -178,12 +201,13 @@ async fn read_file_field(multipart: &mut Multipart) -> Result<ReceivedFile, Uplo
         if size == 0 {
             return Err(UploadError::Empty);
         }
-        let image_type = match image_type {
-            Some(t) => t,
-            None => sniff(&head).ok_or(UploadError::NotAnImage)?,
+        let content_type = match (expected, image_type) {
+            (Expected::Binary, _) => BINARY_CONTENT_TYPE,
+            (Expected::Image, Some(t)) => t.content_type(),
+            (Expected::Image, None) => sniff(&head).ok_or(UploadError::NotAnImage)?.content_type(),
         };
         return Ok(ReceivedFile {
-            image_type,
+            content_type,
             size,
             sha256: hex(&hasher.finalize()),
         });

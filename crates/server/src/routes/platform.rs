@@ -1,9 +1,10 @@
 //! The mock platform API, `/api/v1` (see `crate::platform`): create or
-//! update an account (a new workflow execution), upload image parts,
-//! finalize, read the status and the details.
+//! update an account (a new workflow execution), upload parts, finalize,
+//! read the status, the details, and what the details link to (the visited
+//! steps, the credentials' parts).
 //!
 //! Auth: `Authorization: Bearer TOKEN`. Creating and updating accounts and
-//! reading details take a store-API token (any role). Uploading, finalizing
+//! reading details, steps and parts take a store-API token (any role). Uploading, finalizing
 //! and reading the status take a store-API token or the execution's own
 //! token (`api.token`/`sdk.token`, a JWT that names the account and the
 //! execution); an expired execution token is a 401 `TOKEN_EXPIRED`.
@@ -39,6 +40,7 @@ use crate::platform::request::RequestError;
 use crate::platform::service::{
     AccountTarget, Details, Executions, Received, Refusal, Started, Takes,
 };
+use crate::platform::steps::StepsDocument;
 use crate::platform::storage::{Execution, ExecutionStatus};
 use crate::platform::upload::{self, UPLOAD_BODY_LIMIT, UploadError};
 
@@ -54,7 +56,9 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(update_account))
         .routes(routes!(execution_details, finalize))
         .routes(routes!(execution_status))
+        .routes(routes!(execution_steps))
         .routes(routes!(upload_part).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)))
+        .routes(routes!(credential_part))
 }
 
 // ---------------------------------------------------------------- bodies
@@ -262,12 +266,45 @@ impl ToSchema for ExecutionDetails {
     }
 }
 
+/// What a part link of the details answers: a generated placeholder (the
+/// mock keeps no uploaded file), a JPEG or PNG image, or a facemap's bytes.
+pub struct PartBytes;
+
+impl PartialSchema for PartBytes {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
+                utoipa::openapi::KnownFormat::Binary,
+            )))
+            .description(Some(
+                "A generated placeholder of the part's recorded type: a 320 × 200 JPEG or PNG image, or, for a FACEMAP, placeholder bytes (application/octet-stream)",
+            ))
+            .into()
+    }
+}
+
+impl ToSchema for PartBytes {
+    fn name() -> Cow<'static, str> {
+        Cow::Borrowed("PartBytes")
+    }
+}
+
+/// What a data part link (PREPARED_DATA) answers: the fields are not kept.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct DataPartPlaceholder {
+    /// Always true.
+    pub placeholder: bool,
+    pub note: String,
+}
+
 /// The multipart/form-data body of a part upload.
 #[derive(ToSchema)]
 #[allow(dead_code)] // documentation only: `upload::read_file` reads the body
 pub struct PartUpload {
-    /// The image: a JPEG or PNG (recognised by its first bytes, whatever
-    /// its declared type) of at most 5 MiB.
+    /// At most 5 MiB: a JPEG or PNG (recognised by its first bytes,
+    /// whatever its declared type), or, for the stored facemap of an
+    /// on-premises authentication (10071), the facemap file as it is.
     #[schema(value_type = String, format = Binary, content_media_type = "application/octet-stream")]
     file: Vec<u8>,
 }
@@ -289,7 +326,8 @@ impl From<Refusal> for ApiError {
         match refusal {
             Refusal::NoAccount { .. }
             | Refusal::NoExecution { .. }
-            | Refusal::NoCredential { .. } => ApiError::not_found(message),
+            | Refusal::NoCredential { .. }
+            | Refusal::NoPart { .. } => ApiError::not_found(message),
             Refusal::NotPublished { key } => {
                 ApiError::not_found(message).with_details(json!({ "key": key }))
             }
@@ -318,8 +356,13 @@ impl From<Refusal> for ApiError {
                     "allowed": credential.api_parts,
                 }),
             ),
-            Refusal::InvalidPreparedData(message) => {
-                ApiError::new(StatusCode::BAD_REQUEST, "INVALID_PREPARED_DATA", message)
+            Refusal::InvalidPreparedData(error) => {
+                let refused =
+                    ApiError::new(StatusCode::BAD_REQUEST, "INVALID_PREPARED_DATA", message);
+                match error.field {
+                    Some(field) => refused.with_details(json!({ "field": field })),
+                    None => refused,
+                }
             }
             Refusal::Store(error) => ApiError::from(error),
             Refusal::Failed(error) => ApiError::from(error),
@@ -546,13 +589,15 @@ async fn update_account(
     Ok(SizedJson(account_body(started)))
 }
 
-/// Upload an image part
+/// Upload a part
 ///
 /// A JPEG or PNG of at most 5 MiB as the multipart/form-data field `file`,
 /// for a credential that the API channel may deliver this part for, while
-/// the execution is INITIATED. Only the metadata is kept. Takes a
-/// store-API token or the execution's own token (`api.token`/`sdk.token`, a
-/// JWT).
+/// the execution is INITIATED. The stored facemap of an on-premises
+/// authentication (10071, FACEMAP) is "a single binary file" (seed 003):
+/// its bytes are taken as they are, at most 5 MiB, and recorded as
+/// `application/octet-stream`. Only the metadata is kept. Takes a store-API
+/// token or the execution's own token (`api.token`/`sdk.token`, a JWT).
 #[utoipa::path(
     post,
     path = "/accounts/{account_id}/workflow-executions/{execution_id}/credentials/{credential_id}/parts/{classifier}",
@@ -574,7 +619,7 @@ async fn update_account(
     ),
     responses(
         (status = 200, description = "The part was recorded", body = PartUploaded),
-        (status = 400, description = "The classifier is not an image part (`BAD_REQUEST`), the credential does not take this part through the API (`PART_NOT_ALLOWED`), prepared data that is not the documented JSON (`INVALID_PREPARED_DATA`), or the file is missing (`NO_FILE`), empty (`EMPTY_FILE`), not a JPEG or PNG (`UNSUPPORTED_FILE_TYPE`) or over 5 MiB (`FILE_TOO_LARGE`), or the body is not multipart/form-data", body = ErrorBody),
+        (status = 400, description = "The classifier is not an image part (`BAD_REQUEST`), the credential does not take this part through the API (`PART_NOT_ALLOWED`), prepared data that is not the documented JSON or has a refused value, e.g. a country code ISO 3166-1 does not assign or a date of birth in the future or before 1900 (`INVALID_PREPARED_DATA`; `details.field` names the field), or the file is missing (`NO_FILE`), empty (`EMPTY_FILE`), not a JPEG or PNG where an image is expected (`UNSUPPORTED_FILE_TYPE`) or over 5 MiB (`FILE_TOO_LARGE`), or the body is not multipart/form-data", body = ErrorBody),
         (status = 401, description = "Missing, malformed or unknown token (`UNAUTHORIZED`), or the execution's token has expired (`TOKEN_EXPIRED`; the execution becomes TOKEN_EXPIRED)", body = ErrorBody),
         (status = 403, description = "The token belongs to another workflow execution (`FORBIDDEN`)", body = ErrorBody),
         (status = 404, description = "No such account, workflow execution or credential (`NOT_FOUND`)", body = ErrorBody),
@@ -633,11 +678,18 @@ async fn upload_part(
                 ))
             },
         )?;
-        let file = upload::read_file(&mut multipart)
+        // Seed 003, "Authentication On-Premises": the stored facemap is "a
+        // single binary file", taken as it is.
+        let expected = if target.stored_facemap {
+            upload::Expected::Binary
+        } else {
+            upload::Expected::Image
+        };
+        let file = upload::read_file(&mut multipart, expected)
             .await
             .map_err(upload_error)?;
-        Received::Image {
-            content_type: file.image_type.content_type(),
+        Received::File {
+            content_type: file.content_type,
             size: file.size,
             sha256: file.sha256,
         }
@@ -806,4 +858,106 @@ async fn execution_details(
         created_at: execution.created_at,
     })
     .into_response())
+}
+
+/// Read the steps an execution visited
+///
+/// What `steps.href` of the details links to: idflow's own list (seed 003
+/// links the steps without showing them) of the steps the execution
+/// visited, in path order, each with its node id, title, kind and what it
+/// produced (credentials, capability results, the branch taken, the risk
+/// score, the end decision). Recorded when the execution is processed;
+/// before that, and for an execution processed before idflow kept them
+/// (migration 0012), the list is empty and `note` says why. Takes a
+/// store-API token, as the details do: the execution's own token gets a
+/// 403.
+#[utoipa::path(
+    get,
+    path = "/accounts/{account_id}/workflow-executions/{execution_id}/steps",
+    tag = PLATFORM_TAG,
+    operation_id = "getExecutionSteps",
+    security(("bearer" = [])),
+    params(
+        ("account_id" = String, Path, description = "The account's id (a UUID)"),
+        ("execution_id" = String, Path, description = "The workflow execution's id (a UUID)"),
+    ),
+    responses(
+        (status = 200, description = "The visited steps", body = StepsDocument),
+        (status = 401, description = "Missing, malformed or unknown token (`UNAUTHORIZED`), or the execution's token has expired (`TOKEN_EXPIRED`; the execution becomes TOKEN_EXPIRED)", body = ErrorBody),
+        (status = 403, description = "An execution token: the steps need a store-API token; or the token of another workflow execution (`FORBIDDEN`)", body = ErrorBody),
+        (status = 404, description = "No such account or workflow execution (`NOT_FOUND`)", body = ErrorBody),
+    ),
+)]
+async fn execution_steps(
+    State(state): State<AppState>,
+    ApiPath((account_id, execution_id)): ApiPath<(String, String)>,
+    headers: HeaderMap,
+) -> Result<Json<StepsDocument>, ApiError> {
+    let service = Executions::new(&state);
+    service
+        .access(
+            bearer_token(&headers)?,
+            &account_id,
+            &execution_id,
+            Takes::StoreTokenOnly,
+        )
+        .await?;
+    Ok(Json(service.steps(&account_id, &execution_id).await?))
+}
+
+/// Read a part of a credential
+///
+/// What a part `href` of the details links to (`credentials[].parts[]`,
+/// `validFaceMapForAuthentication`). The mock keeps no uploaded file, so it
+/// answers a generated placeholder of the part's recorded type: a JPEG or a
+/// PNG image (a PNG where a PNG was uploaded; a JPEG otherwise), for a
+/// FACEMAP placeholder bytes as `application/octet-stream` ("a single
+/// binary file", seed 003; it can be uploaded as the stored facemap of an
+/// on-premises authentication), and for PREPARED_DATA a JSON note (the
+/// fields are not kept). Only parts that the details of one of the
+/// account's PROCESSED executions link to answer. Takes a store-API token,
+/// as the details do: an execution's own token gets a 403.
+#[utoipa::path(
+    get,
+    path = "/accounts/{account_id}/credentials/{credential_id}/parts/{classifier}",
+    tag = PLATFORM_TAG,
+    operation_id = "getCredentialPart",
+    security(("bearer" = [])),
+    params(
+        ("account_id" = String, Path, description = "The account's id (a UUID)"),
+        ("credential_id" = String, Path, description = "The credential's id (a UUID, from the details' `credentials[].id`)"),
+        ("classifier" = String, Path, description = "The part, as the details name it (FRONT, BACK, FACE, FACEMAP...; any case)", example = "FRONT"),
+    ),
+    responses(
+        (status = 200, description = "A generated placeholder of the part's recorded type (images are not kept)", content(
+            (PartBytes = "image/jpeg"),
+            (PartBytes = "image/png"),
+            (PartBytes = "application/octet-stream"),
+            (DataPartPlaceholder = "application/json"),
+        )),
+        (status = 401, description = "Missing, malformed or unknown token (`UNAUTHORIZED`), or an execution token that has expired (`TOKEN_EXPIRED`; its execution becomes TOKEN_EXPIRED)", body = ErrorBody),
+        (status = 403, description = "An execution token: the parts need a store-API token (`FORBIDDEN`)", body = ErrorBody),
+        (status = 404, description = "No such account, or no part of this credential that the details of the account's processed executions link to (`NOT_FOUND`)", body = ErrorBody),
+    ),
+)]
+async fn credential_part(
+    State(state): State<AppState>,
+    ApiPath((account_id, credential_id, classifier)): ApiPath<(String, String, String)>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let service = Executions::new(&state);
+    service
+        .account_read_access(bearer_token(&headers)?, &account_id)
+        .await?;
+    let file = service
+        .part(&account_id, &credential_id, &classifier)
+        .await?;
+    Ok((
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(file.content_type),
+        )],
+        file.bytes,
+    )
+        .into_response())
 }

@@ -377,7 +377,7 @@ async fn upload_part(
         )));
     }
     let mut multipart = multipart.map_err(|e| failed(e.body_text()))?;
-    let file = upload::read_file(&mut multipart)
+    let file = upload::read_file(&mut multipart, upload::Expected::Image)
         .await
         .map_err(|e| failed(e.to_string()).for_execution(&urls, &execution))?;
     let now = state.clock().now();
@@ -385,7 +385,7 @@ async fn upload_part(
     let mut records = vec![PartRecord {
         credential_id: credential.id.clone(),
         classifier: part,
-        content_type: file.image_type.content_type().to_owned(),
+        content_type: file.content_type.to_owned(),
         size: u64::try_from(file.size).unwrap_or(u64::MAX),
         sha256: file.sha256.clone(),
         uploaded_at: uploaded_at.clone(),

@@ -475,6 +475,10 @@ impl Store for LocalStore {
         Ok(info)
     }
 
+    fn duplicated_from(&self, key: u32) -> Result<Option<DuplicatedFrom>, StoreError> {
+        LocalStore::duplicated_from(self, key)
+    }
+
     fn duplicate(&self, key: u32, version: Option<u32>) -> Result<u32, StoreError> {
         let mut workflow = match version {
             None => self.draft(key)?.workflow,

@@ -137,11 +137,16 @@ pub(crate) fn document_type_category(a: &Analysis<'_>, sink: &mut Sink) {
 pub(crate) fn country_code(a: &Analysis<'_>, sink: &mut Sink) {
     for (i, acq) in acquisitions(a) {
         for country in &acq.countries {
-            let valid = country.len() == 3 && country.bytes().all(|b| b.is_ascii_uppercase());
-            if !valid {
-                sink.node(i, Some("countries"), format!(
-                    "country `{country}` is not an ISO 3166-1 alpha-3 code: use three capital letters, e.g. USA, DEU, GBR"
-                ));
+            // The standard's list (the `isocountry` crate), not a shape
+            // check: `XYZ` is three capitals but no country.
+            match crate::countries::alpha3(country) {
+                Some(alpha3) if alpha3 == country => {}
+                Some(alpha3) => sink.node(i, Some("countries"), format!(
+                    "country `{country}` is written as presets are not: use its ISO 3166-1 alpha-3 code `{alpha3}`"
+                )),
+                None => sink.node(i, Some("countries"), format!(
+                    "country `{country}` is not an ISO 3166-1 country code: use an alpha-3 code, e.g. USA, DEU, GBR"
+                )),
             }
         }
     }

@@ -1,8 +1,11 @@
 use super::title;
-use crate::catalog::capability_spec;
+use crate::catalog::{capability_spec, carries};
 use crate::lint::analysis::facts;
 use crate::lint::{Analysis, Sink};
-use crate::model::{Capability, Condition, DocumentType, ExtractedField, NodeKind, Subject, Value};
+use crate::model::{
+    Capability, Condition, CredentialCategory, DocumentType, ExtractedField, NodeKind, ServiceKind,
+    Subject, Value,
+};
 
 fn decisions<'w>(a: &Analysis<'w>) -> impl Iterator<Item = (usize, &'w Condition)> + 'w {
     a.workflow
@@ -197,5 +200,70 @@ pub(crate) fn condition_unproduced(a: &Analysis<'_>, sink: &mut Sink) {
                 ),
             );
         }
+    }
+}
+
+/// The credential categories whose extraction runs before node `i` on some
+/// path: an ID_IV service's extraction reads the ID, a document
+/// verification's the DOCUMENT.
+fn extracted_before(a: &Analysis<'_>, i: usize) -> Vec<CredentialCategory> {
+    let mut incoming: Vec<Vec<usize>> = vec![Vec::new(); a.workflow.nodes.len()];
+    for (from, outs) in a.outgoing.iter().enumerate() {
+        for &(_, to) in outs {
+            if let Some(list) = incoming.get_mut(to) {
+                list.push(from);
+            }
+        }
+    }
+    let mut seen = vec![false; a.workflow.nodes.len()];
+    let mut stack: Vec<usize> = incoming.get(i).cloned().unwrap_or_default();
+    let mut categories = Vec::new();
+    while let Some(n) = stack.pop() {
+        if std::mem::replace(&mut seen[n], true) {
+            continue;
+        }
+        if let NodeKind::Service(s) = &a.node(n).kind
+            && s.capabilities.contains(&Capability::Extraction)
+        {
+            let category = match s.service {
+                ServiceKind::DocumentVerification => CredentialCategory::Document,
+                _ => CredentialCategory::Id,
+            };
+            if !categories.contains(&category) {
+                categories.push(category);
+            }
+        }
+        stack.extend(incoming[n].iter().copied());
+    }
+    categories
+}
+
+/// Domain.md, "Documents": a document's extraction has no expiry date (nor
+/// a birth date or nationality), and "a condition on a value the
+/// extraction did not produce never holds as if the value were there". A
+/// decision on such a field when only documents are extracted before it
+/// never takes Then.
+pub(crate) fn extracted_field_never_carried(a: &Analysis<'_>, sink: &mut Sink) {
+    for (i, condition) in decisions(a) {
+        let Subject::ExtractedField(field) = condition.subject else {
+            continue;
+        };
+        if !a.in_flow(i) {
+            continue;
+        }
+        let extracted = extracted_before(a, i);
+        if extracted.is_empty() || extracted.iter().any(|&c| carries(c, field)) {
+            continue;
+        }
+        sink.node(
+            i,
+            Some("condition"),
+            format!(
+                "decision {} condition “{}”: only a document is extracted before it, and a document carries no {} (only its type and country), so the condition never holds: read it off an ID (an ID & identity verification step with Extraction) or remove it",
+                title(a, i),
+                condition.describe(),
+                field.as_str()
+            ),
+        );
     }
 }

@@ -216,6 +216,12 @@ pub static RULES: &[Rule] = &[
         conditions::condition_unproduced
     ),
     rule!(
+        "extracted-field-never-carried",
+        Warning,
+        "A condition on an extracted value reads a credential that carries it.",
+        conditions::extracted_field_never_carried
+    ),
+    rule!(
         "constant-condition",
         Warning,
         "A decision's condition can be true and can be false.",
