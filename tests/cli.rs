@@ -842,6 +842,77 @@ fn diff_of_a_file_against_itself_or_a_moved_card_exits_0() {
         .stderr(predicate::str::contains("missing.ron"));
 }
 
+/// Every `KEY: [a, b, c]` list of the set-like fields in a workflow's RON
+/// text, reversed in place.
+fn with_lists_reversed(text: &str) -> String {
+    let mut out = text.to_owned();
+    for key in [
+        "capabilities",
+        "channels",
+        "parts",
+        "document_types",
+        "countries",
+    ] {
+        let opening = format!("{key}: [");
+        let mut from = 0;
+        while let Some(found) = out[from..].find(&opening) {
+            let start = from + found + opening.len();
+            let end = start + out[start..].find(']').expect("a closed list");
+            let mut items: Vec<String> = out[start..end].split(", ").map(str::to_owned).collect();
+            items.reverse();
+            out.replace_range(start..end, &items.join(", "));
+            from = end;
+        }
+    }
+    out
+}
+
+/// Issue 29, "Diff: the order of a step's capability list is not a
+/// change": every sample against itself with its capabilities, channels,
+/// parts, document types and countries in reverse order exits 0 and prints
+/// nothing, with or without --behaviour, in text and JSON.
+#[test]
+fn diff_of_a_workflow_and_its_lists_reordered_exits_0_and_prints_nothing() {
+    let dir = TempDir::new().expect("tmp");
+    let mut reordered_some = 0;
+    for path in all_samples() {
+        let text = fs::read_to_string(&path).expect("sample");
+        let reversed = with_lists_reversed(&text);
+        reordered_some += usize::from(reversed != text);
+        let other = dir.path().join(path.file_name().expect("name"));
+        fs::write(&other, &reversed).expect("write");
+        for extra in [&[][..], &["--behaviour"][..], &["--format", "json"][..]] {
+            idflow()
+                .arg("diff")
+                .arg(&path)
+                .arg(&other)
+                .args(extra)
+                .assert()
+                .code(0)
+                .stdout("");
+        }
+    }
+    assert!(reordered_some >= 9, "{reordered_some} samples reordered");
+
+    // A real change among reordered lists is that change alone, in the
+    // platform's words.
+    let text = with_lists_reversed(&fs::read_to_string(sample("10011")).expect("sample"));
+    let unticked = text.replacen("LIVENESS, ", "", 1);
+    assert_ne!(unticked, text);
+    let changed = dir.path().join("unticked.ron");
+    fs::write(&changed, unticked).expect("write");
+    let out = stdout_of(idflow().arg("diff").arg(sample("10011")).arg(&changed));
+    let lines: Vec<&str> = out.lines().skip(2).collect();
+    assert_eq!(lines.len(), 1, "{out}");
+    assert!(lines[0].ends_with("Capabilities: − LIVENESS"), "{out}");
+    idflow()
+        .arg("diff")
+        .arg(sample("10011"))
+        .arg(&changed)
+        .assert()
+        .code(1);
+}
+
 /// The issue's walk-through: publish v1 with a note, untick Liveness,
 /// publish v2 with a note; history shows both notes and the author; the
 /// diff of the two versions is that one change; the behaviour diff shows
@@ -946,4 +1017,124 @@ fn versions_keep_their_notes_and_diff_between_them_shows_the_one_change() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("no version 9"));
+}
+
+// --- files from a newer idflow (issue 29) ---
+
+/// `sample`'s text as a newer idflow writes it: format 3, with a field, a
+/// step setting and a value this build does not know.
+fn as_newer_ron(text: &str) -> String {
+    let line = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("format_version:"))
+        .expect("a format_version line");
+    text.replacen(line, "  format_version: 3,\n  needs_review: true,", 1)
+        .replacen("channels: [", "channels: [TELEPATHY, ", 1)
+}
+
+/// Issue 29, "Files from a newer idflow": every command that reads a
+/// workflow file (lint, convert, diff, store import, store save) refuses
+/// one of a newer format, RON or JSON, with "needs a newer idflow" and the
+/// file's path, exit 2, never a schema error; nothing is written.
+#[test]
+fn commands_refuse_a_workflow_file_of_a_newer_idflow() {
+    let dir = TempDir::new().expect("tmp");
+    let text = fs::read_to_string(sample("10011")).expect("sample");
+    let ron = dir.path().join("newer.ron");
+    fs::write(&ron, as_newer_ron(&text)).expect("write");
+    let json_path = dir.path().join("newer.json");
+    idflow()
+        .arg("convert")
+        .arg(sample("10011"))
+        .arg(&json_path)
+        .assert()
+        .code(0);
+    let json = fs::read_to_string(&json_path).expect("json").replacen(
+        "\"format_version\": 2",
+        "\"format_version\": 3, \"needs_review\": true",
+        1,
+    );
+    assert!(json.contains("\"format_version\": 3"));
+    fs::write(&json_path, json).expect("write");
+    let message = format!(
+        "written by a newer idflow (format 3); this build ({}) reads formats 1–2: needs a newer idflow",
+        env!("CARGO_PKG_VERSION")
+    );
+    let store = dir.path().join("store");
+    for file in [&ron, &json_path] {
+        let refused = |cmd: &mut Command| {
+            let output = cmd.output().expect("runs");
+            let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+            assert_eq!(output.status.code(), Some(2), "{cmd:?}: {stderr}");
+            assert!(
+                stderr.contains(&format!("{}: {message}", file.display())),
+                "{cmd:?}: {stderr}"
+            );
+            assert!(!stderr.contains("unknown"), "{cmd:?}: {stderr}");
+        };
+        refused(idflow().arg("lint").arg(file));
+        let out = dir.path().join("out.ron");
+        refused(idflow().arg("convert").arg(file).arg(&out));
+        assert!(!out.exists());
+        refused(idflow().arg("diff").arg(sample("10011")).arg(file));
+        refused(idflow().arg("diff").arg(file).arg(sample("10011")));
+        refused(store_cmd(&store).arg("import").arg(file));
+        refused(
+            store_cmd(&store)
+                .args(["save", "10011", "--base-revision", "1"])
+                .arg(file),
+        );
+    }
+    let listed = stdout_of(store_cmd(&store).arg("list"));
+    assert_eq!(listed.lines().count(), 9, "nothing imported: {listed}");
+}
+
+/// Issue 29: a store folder a newer idflow wrote (its store.ron in a newer
+/// format) is refused by every store command with "needs a newer idflow",
+/// and nothing in it changes.
+#[test]
+fn store_commands_refuse_a_store_of_a_newer_idflow_and_change_nothing() {
+    let dir = TempDir::new().expect("tmp");
+    store_cmd(dir.path()).arg("list").assert().code(0);
+    let store_file = dir.path().join("store.ron");
+    let text = fs::read_to_string(&store_file).expect("store.ron");
+    let newer = text.replacen("format_version: 1", "format_version: 2, shards: 4", 1);
+    assert_ne!(newer, text);
+    fs::write(&store_file, &newer).expect("write");
+    let snapshot = |root: &Path| -> Vec<(PathBuf, Vec<u8>)> {
+        let mut out = Vec::new();
+        let mut stack = vec![root.to_owned()];
+        while let Some(dir) = stack.pop() {
+            for entry in fs::read_dir(&dir).expect("dir") {
+                let path = entry.expect("entry").path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else {
+                    let bytes = fs::read(&path).expect("read");
+                    out.push((path, bytes));
+                }
+            }
+        }
+        out.sort();
+        out
+    };
+    let before = snapshot(dir.path());
+    for args in [
+        &["list"][..],
+        &["import", sample("10011").to_str().expect("utf-8")][..],
+        &["publish", "10011"][..],
+    ] {
+        let output = store_cmd(dir.path()).args(args).output().expect("runs");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains(&format!(
+                "{}: written by a newer idflow (store.ron format 2); this build ({}) reads store.ron format 1: needs a newer idflow",
+                store_file.display(),
+                env!("CARGO_PKG_VERSION")
+            )),
+            "{args:?}: {stderr}"
+        );
+    }
+    assert_eq!(snapshot(dir.path()), before, "nothing in the store changed");
 }

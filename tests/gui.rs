@@ -1519,3 +1519,86 @@ fn review_comments_survive_saves_and_go_with_the_version() {
     h.steps(4);
     h.snapshot("review_comments");
 }
+
+/// A sample workflow as a newer idflow writes it: format 3, with a field
+/// this build does not know.
+fn newer_workflow_file(dir: &std::path::Path) -> std::path::PathBuf {
+    let sample = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/sample_workflows/10011-idiv.ron"
+    );
+    let text = std::fs::read_to_string(sample).expect("sample");
+    let line = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("format_version:"))
+        .expect("a format_version line");
+    let newer = text.replacen(line, "  format_version: 3,\n  needs_review: true,", 1);
+    let path = dir.join("from-a-newer-idflow.ron");
+    std::fs::write(&path, newer).expect("write");
+    path
+}
+
+/// Issue 29: the designer opens a workflow file of a newer idflow with the
+/// message "needs a newer idflow", never a parse error: at start and from
+/// Open; nothing is opened in its place and the file is left as it was.
+#[test]
+fn opening_a_file_of_a_newer_idflow_says_it_needs_a_newer_idflow() {
+    let dir = TempDir::new().expect("tmp");
+    let file = newer_workflow_file(dir.path());
+    let before = std::fs::read(&file).expect("read");
+    let message = format!(
+        "written by a newer idflow (format 3); this build ({}) reads formats 1–2: needs a newer idflow",
+        idflow_core::versions::IDFLOW_VERSION
+    );
+    let store = dir.path().join("store");
+    let mut h = harness(IdflowApp::new(&store, Some(&file)).expect("opens"));
+    h.steps(2);
+    assert_eq!(h.state().dialog_title(), Some("Something went wrong"));
+    assert!(h.query_by_label_contains(&message).is_some());
+    assert!(h.query_by_label_contains("unknown field").is_none());
+    assert!(!matches!(&h.state().doc.source, Source::File(p) if *p == file));
+    h.get_by_label("OK").click();
+    h.steps(2);
+
+    h.state_mut()
+        .perform(idflow::app::Intent::OpenFile(file.clone()));
+    h.steps(2);
+    assert_eq!(h.state().dialog_title(), Some("Something went wrong"));
+    assert!(h.query_by_label_contains(&message).is_some());
+    assert!(!matches!(&h.state().doc.source, Source::File(p) if *p == file));
+    assert_eq!(std::fs::read(&file).expect("read"), before);
+}
+
+/// Issue 29: the settings a newer idflow left load what this build can
+/// read (here the display name) and say which setting could not be read,
+/// instead of refusing the whole file.
+#[test]
+fn settings_of_a_newer_idflow_load_what_they_can() {
+    let dir = TempDir::new().expect("tmp");
+    let settings = dir.path().join("settings.ron");
+    let fixture = include_str!("fixtures/settings-written-by-0.1.0.ron");
+    let newer = fixture
+        .replacen("use_server: true", "use_server: false", 1)
+        .replacen("tab: Custom,", "tab: Recent(days: 7),", 1)
+        .replacen(
+            "    display_name:",
+            "    theme: Dark(contrast: 2),\n    display_name:",
+            1,
+        );
+    std::fs::write(&settings, &newer).expect("write");
+    let h = harness(
+        IdflowApp::new(&dir.path().join("store"), None)
+            .expect("opens")
+            .with_settings_file(settings.clone()),
+    );
+    let app = h.state();
+    assert_eq!(app.session.settings.display_name, "Ada Lovelace");
+    assert_eq!(app.session.settings.server_url, "http://127.0.0.1:8080");
+    assert_eq!(app.dialog_title(), Some("Something went wrong"));
+    assert!(
+        h.query_by_label_contains("`last_place` cannot be read")
+            .is_some()
+    );
+    drop(h);
+    assert_eq!(std::fs::read_to_string(&settings).expect("read"), newer);
+}

@@ -380,6 +380,7 @@ fn copy_to_server_sends_local_work_up_as_a_new_server_draft() {
         server_token: server.designer.clone(),
         last_place: None,
         display_name: String::new(),
+        ..Settings::default()
     };
     let mut h = harness(app);
     assert!(

@@ -126,6 +126,10 @@ impl IdflowApp {
     pub fn with_settings_file(mut self, path: PathBuf) -> Self {
         match settings::Settings::load(&path) {
             Ok(loaded) => {
+                // Issue 29: what could not be read is said, and kept.
+                if let Some(report) = loaded.unreadable_report(&path) {
+                    self.dialog = Some(Dialog::Error(report));
+                }
                 self.session.settings = loaded;
                 self.session.settings_path = Some(path);
             }

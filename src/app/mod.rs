@@ -393,7 +393,7 @@ impl IdflowApp {
             return false;
         };
         let recovery = Recovery {
-            format_version: 1,
+            format_version: recovery::RECOVERY_FORMAT_VERSION,
             from,
             saved_at: now_rfc3339(),
             workflow: self.doc.workflow().clone(),

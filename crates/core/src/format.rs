@@ -9,7 +9,8 @@ use ron::extensions::Extensions;
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use thiserror::Error;
 
-use crate::model::{FORMAT_VERSION, OLDEST_FORMAT_VERSION, Workflow};
+use crate::model::{FORMAT_VERSION, Workflow};
+use crate::versions::{Formats, NewerFormat, WORKFLOW_FORMATS};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -54,10 +55,19 @@ pub enum ParseError {
         column: usize,
         message: String,
     },
+    /// Written by a newer idflow (issue 29): refused before any schema
+    /// error the newer fields would cause.
+    #[error(transparent)]
+    Newer(#[from] NewerFormat),
+    /// A format older than any this build reads (no idflow wrote it).
     #[error(
-        "format_version {found} is not supported: this build of idflow reads format_version {supported}; upgrade idflow to open it"
+        "format_version {found} is not a format idflow writes: this build reads format_version {oldest} to {supported}"
     )]
-    UnsupportedVersion { found: u64, supported: u32 },
+    UnsupportedVersion {
+        found: u64,
+        oldest: u32,
+        supported: u32,
+    },
     #[error(
         "the file has no format_version field; add `format_version: {supported}` at the top level"
     )]
@@ -92,9 +102,9 @@ fn ron_pretty() -> ron::ser::PrettyConfig {
     ron::ser::PrettyConfig::new().indentor("  ").depth_limit(3)
 }
 
-/// Only the version, read before anything else so that a file written by a
-/// newer build is refused with a clear message rather than a confusing
-/// schema error.
+/// Only the version, read when the full parse fails, so that a text
+/// written by a newer build is refused with a clear message rather than a
+/// confusing schema error. Unknown fields are ignored.
 #[derive(Deserialize)]
 struct VersionProbe {
     format_version: Option<u64>,
@@ -230,41 +240,139 @@ fn strip_json_position(message: &str) -> String {
 /// the version differs): probing first would parse every file twice, which
 /// doubled load time at 10,000 nodes.
 pub fn parse_workflow(text: &str, format: Format) -> Result<Workflow, ParseError> {
-    match parse_value::<Workflow>(text, format) {
-        Ok(mut workflow) if readable(u64::from(workflow.format_version)) => {
-            check_values(&workflow)?;
-            // An older file is read into today's model (its risk steps'
-            // `weights` as WEIGHTS) and written back in today's format.
-            workflow.format_version = FORMAT_VERSION;
-            Ok(workflow)
+    let mut workflow = parse_versioned(text, format, &WORKFLOW_FORMATS, |w: &Workflow| {
+        u64::from(w.format_version)
+    })?;
+    check_values(&workflow)?;
+    // An older file is read into today's model (its risk steps' `weights`
+    // as WEIGHTS) and written back in today's format.
+    workflow.format_version = FORMAT_VERSION;
+    Ok(workflow)
+}
+
+/// Parses a text that carries a top-level `format_version` of `formats`:
+/// one of a newer format is refused as [`ParseError::Newer`] (issue 29),
+/// before any schema error its unknown fields would cause; one without a
+/// version, or of a version no idflow wrote, says so.
+pub fn parse_versioned<T: DeserializeOwned>(
+    text: &str,
+    format: Format,
+    formats: &Formats,
+    version_of: impl Fn(&T) -> u64,
+) -> Result<T, ParseError> {
+    match parse_value::<T>(text, format) {
+        Ok(value) => {
+            let version = version_of(&value);
+            match version_problem(Some(version), formats) {
+                None => Ok(value),
+                Some(problem) => Err(problem),
+            }
         }
-        Ok(workflow) => Err(ParseError::UnsupportedVersion {
-            found: u64::from(workflow.format_version),
-            supported: FORMAT_VERSION,
-        }),
-        Err(error) => Err(version_problem(text, format).unwrap_or(error)),
+        Err(error) => {
+            // Bounds errors stand: the probe would meet the same text.
+            if matches!(
+                error,
+                ParseError::TooDeep { .. } | ParseError::TooLarge { .. }
+            ) {
+                return Err(error);
+            }
+            Err(probe_version(text, format)
+                .and_then(|found| version_problem(found, formats))
+                .unwrap_or(error))
+        }
     }
 }
 
-/// Whether this build reads files of format `version`.
-fn readable(version: u64) -> bool {
-    (u64::from(OLDEST_FORMAT_VERSION)..=u64::from(FORMAT_VERSION)).contains(&version)
+/// What is wrong with a text's version, if anything.
+fn version_problem(found: Option<u64>, formats: &Formats) -> Option<ParseError> {
+    let Some(found) = found else {
+        return Some(ParseError::MissingVersion {
+            supported: formats.newest(),
+        });
+    };
+    if let Some(newer) = formats.newer(found) {
+        return Some(ParseError::Newer(newer));
+    }
+    (!formats.reads(found)).then_some(ParseError::UnsupportedVersion {
+        found,
+        oldest: formats.oldest(),
+        supported: formats.newest(),
+    })
 }
 
-/// A file written by another format version is reported as such, not with
-/// a schema error it would be bound to cause.
-fn version_problem(text: &str, format: Format) -> Option<ParseError> {
-    let probe = parse_value::<VersionProbe>(text, format).ok()?;
-    match probe.format_version {
-        None => Some(ParseError::MissingVersion {
-            supported: FORMAT_VERSION,
-        }),
-        Some(v) if !readable(v) => Some(ParseError::UnsupportedVersion {
-            found: v,
-            supported: FORMAT_VERSION,
-        }),
-        Some(_) => None,
+/// The text's top-level `format_version`: `Some(None)` when it has none,
+/// `None` when the text cannot be probed at all. Read with the parser
+/// (unknown fields ignored), else, for a text this build's parser cannot
+/// read at all, by finding `format_version` at the top level.
+fn probe_version(text: &str, format: Format) -> Option<Option<u64>> {
+    match parse_value::<VersionProbe>(text, format) {
+        Ok(probe) => Some(probe.format_version),
+        Err(_) => top_level_version(text).map(Some),
     }
+}
+
+/// `format_version: N` (RON) or `"format_version": N` (JSON) one level
+/// inside the outermost brackets, outside strings and comments.
+fn top_level_version(text: &str) -> Option<u64> {
+    const NAME: &[u8] = b"format_version";
+    let bytes = text.as_bytes();
+    let (mut depth, mut i) = (0usize, 0usize);
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                let start = i + 1;
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    if bytes[i] == b'\\' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+                // A JSON key: "format_version"
+                if depth == 1
+                    && bytes.get(start..i) == Some(NAME)
+                    && let Some(found) = number_after_colon(&bytes[(i + 1).min(bytes.len())..])
+                {
+                    return Some(found);
+                }
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            _ if depth == 1
+                && bytes[i..].starts_with(NAME)
+                && (i == 0 || !is_ident_byte(bytes[i - 1]))
+                && !bytes
+                    .get(i + NAME.len())
+                    .copied()
+                    .is_some_and(is_ident_byte) =>
+            {
+                if let Some(found) = number_after_colon(&bytes[i + NAME.len()..]) {
+                    return Some(found);
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+fn is_ident_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// ` : 12` -> 12.
+fn number_after_colon(rest: &[u8]) -> Option<u64> {
+    let text = std::str::from_utf8(rest).ok()?.trim_start();
+    let text = text.strip_prefix(':')?.trim_start();
+    let digits: String = text.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok()
 }
 
 /// Values serde accepts but a workflow must not hold.

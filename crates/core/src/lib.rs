@@ -14,5 +14,6 @@ pub mod lint;
 pub mod model;
 pub mod simulate;
 pub mod synthetic;
+pub mod versions;
 
 pub use model::Workflow;

@@ -2,6 +2,7 @@
 
 use idflow_core::format::{Format, ParseError, parse_workflow, workflow_to_text};
 use idflow_core::model::{FORMAT_VERSION, NodeKind, Scoring};
+use idflow_core::versions::IDFLOW_VERSION;
 
 const IDIV: &str = include_str!("../../../sample_workflows/10011-idiv.ron");
 
@@ -62,40 +63,115 @@ fn an_unknown_value_lists_what_is_expected() {
     );
 }
 
+/// `text` with its top-level `format_version` set to `version`.
+fn with_version(text: &str, version: &str) -> String {
+    let line = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("format_version:"))
+        .expect("a format_version line");
+    text.replacen(line, &format!("  format_version: {version},"), 1)
+}
+
+fn every_sample() -> Vec<(String, String)> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../sample_workflows");
+    let mut out: Vec<(String, String)> = std::fs::read_dir(dir)
+        .expect("samples")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "ron"))
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).expect("read");
+            (p.display().to_string(), text)
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// Issue 29, "Files from a newer idflow": a workflow of a newer format is
+/// refused with "needs a newer idflow", never with the schema error its
+/// unknown fields cause: every sample, in RON and in JSON, as format 3 with
+/// a field, a step setting and a step kind this build does not know.
 #[test]
-fn a_newer_format_version_is_refused_clearly() {
-    let newer = IDIV.replacen("format_version: 2", "format_version: 7", 1);
-    let err = parse_workflow(&newer, Format::Ron).expect_err("refused");
-    assert_eq!(
-        err,
-        ParseError::UnsupportedVersion {
-            found: 7,
-            supported: FORMAT_VERSION
+fn a_newer_format_is_refused_as_newer_before_any_schema_error() {
+    let expected = |found: u64| {
+        format!(
+            "written by a newer idflow (format {found}); this build ({IDFLOW_VERSION}) reads formats 1–2: needs a newer idflow"
+        )
+    };
+    for (name, text) in every_sample() {
+        let future = with_version(&text, "3")
+            .replacen("nodes: [", "needs_review: true,\n  nodes: [", 1)
+            .replacen("kind: ", "kind: HOLOGRAM_CHECK(depth: 3), old_kind: ", 1)
+            .replacen("channels: [", "channels: [TELEPATHY, ", 1);
+        let json = serde_json::to_string_pretty(
+            &serde_json::from_str::<serde_json::Value>(&workflow_to_text(
+                &parse_workflow(&text, Format::Ron).expect("sample"),
+                Format::Json,
+            ))
+            .expect("json"),
+        )
+        .expect("json")
+        .replacen(
+            "\"format_version\": 2",
+            "\"format_version\": 3, \"needs_review\": true",
+            1,
+        )
+        .replacen("\"channels\": [", "\"channels\": [\"TELEPATHY\", ", 1);
+        for (format, future) in [(Format::Ron, future), (Format::Json, json)] {
+            let err = parse_workflow(&future, format).expect_err("refused");
+            assert!(
+                matches!(&err, ParseError::Newer(n) if n.found == 3),
+                "{name} {format:?}: {err:?}"
+            );
+            assert_eq!(err.to_string(), expected(3), "{name} {format:?}");
+            assert_eq!(err.line(), None);
         }
-    );
-    assert!(err.to_string().contains("format_version 7"));
-    // Even when the rest is of a schema this build does not know.
-    let alien = "(format_version: 9, shapes: [CIRCLE(r: 1)])";
-    assert_eq!(
-        parse_workflow(alien, Format::Ron),
-        Err(ParseError::UnsupportedVersion {
-            found: 9,
-            supported: FORMAT_VERSION
-        })
-    );
-    let json = r#"{"format_version": 3, "anything": true}"#;
-    assert_eq!(
-        parse_workflow(json, Format::Json),
-        Err(ParseError::UnsupportedVersion {
-            found: 3,
-            supported: FORMAT_VERSION
-        })
-    );
+    }
+    // A newer file this build's parser cannot read at all (a syntax of
+    // its own) is still refused as newer, not as a syntax error.
+    for (format, text) in [
+        (
+            Format::Ron,
+            "(\n  // written by idflow 9\n  format_version: 12,\n  nodes: [<<hologram>>],\n)",
+        ),
+        (
+            Format::Json,
+            "{\"name\": \"format_version\", \"format_version\": 12, \"nodes\": [,,]}",
+        ),
+    ] {
+        assert_eq!(
+            parse_workflow(text, format).map_err(|e| e.to_string()),
+            Err(expected(12)),
+            "{format:?}"
+        );
+    }
+    // A version no idflow wrote (0) is not called newer.
+    let zero = with_version(IDIV, "0");
+    assert!(matches!(
+        parse_workflow(&zero, Format::Ron),
+        Err(ParseError::UnsupportedVersion { found: 0, .. })
+    ));
+}
+
+/// Issue 29: files written by earlier versions still load: format 1 (a
+/// risk step's `weights` read as WEIGHTS) and format 2, each read into
+/// today's model and written back as today's format.
+#[test]
+fn formats_written_by_earlier_versions_still_load() {
+    for (name, text) in every_sample() {
+        for version in ["1", "2"] {
+            let older = with_version(&text, version);
+            let read = parse_workflow(&older, Format::Ron)
+                .unwrap_or_else(|e| panic!("{name} as format {version}: {e}"));
+            assert_eq!(read.format_version, FORMAT_VERSION, "{name}");
+        }
+    }
 }
 
 #[test]
 fn a_missing_format_version_is_refused() {
-    let without = IDIV.replacen("format_version: 2,", "", 1);
+    let without = with_version(IDIV, "3").replacen("  format_version: 3,", "", 1);
+    assert!(!without.contains("format_version"));
     assert_eq!(
         parse_workflow(&without, Format::Ron),
         Err(ParseError::MissingVersion {

@@ -155,6 +155,30 @@ pub enum DbError {
     Sqlx(#[from] sqlx::Error),
     #[error("database migration: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The database was migrated by a newer idflow (issue 29): refused
+    /// before anything is written.
+    #[error(
+        "the database was migrated by a newer idflow (migration {migration}); this build ({}) knows migrations up to {newest}: needs a newer idflow",
+        idflow_core::versions::IDFLOW_VERSION
+    )]
+    NewerDatabase { migration: i64, newest: i64 },
+}
+
+/// Runs `migrator` on `pool`; a database that recorded a migration this
+/// build does not have, newer than its newest, is `NewerDatabase` rather
+/// than sqlx's "previously applied but missing".
+async fn migrate<'a, A>(migrator: &Migrator, pool: A) -> Result<(), DbError>
+where
+    A: sqlx::Acquire<'a>,
+    <A::Connection as std::ops::Deref>::Target: sqlx::migrate::Migrate,
+{
+    let newest = migrator.iter().map(|m| m.version).max().unwrap_or(0);
+    migrator.run(pool).await.map_err(|error| match error {
+        sqlx::migrate::MigrateError::VersionMissing(migration) if migration > newest => {
+            DbError::NewerDatabase { migration, newest }
+        }
+        other => DbError::Migrate(other),
+    })
 }
 
 /// A draft with what the API shows beside it.
@@ -302,7 +326,7 @@ impl Db {
             .test_before_acquire(false)
             .connect_with(options)
             .await?;
-        SQLITE_MIGRATOR.run(&pool).await?;
+        migrate(&SQLITE_MIGRATOR, &pool).await?;
         tracing::debug!(path = %path.display(), "database open");
         Ok((
             Db::with(
@@ -336,7 +360,7 @@ impl Db {
             .connect_with(options)
             .await
             .map_err(|e| unreachable(e.to_string()))?;
-        POSTGRES_MIGRATOR.run(&pool).await?;
+        migrate(&POSTGRES_MIGRATOR, &pool).await?;
         tracing::debug!(database = %redact(url), "database open");
         let db = Db::with(
             Pool::Postgres(pool.clone()),

@@ -27,10 +27,11 @@ use std::path::{Path, PathBuf};
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request};
-use axum::http::HeaderName;
+use axum::http::{HeaderName, HeaderValue};
 use axum::routing::get;
 use tokio::net::TcpListener;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
@@ -194,7 +195,8 @@ pub fn default_db_path() -> Option<PathBuf> {
 /// The whole HTTP API, with request ids (`x-request-id`, set when the
 /// client sends none, echoed in the response), a trace span per request
 /// and the body limit. Both APIs' routes come with their documentation
-/// (`openapi::api`), served without auth at `GET /openapi.json`.
+/// (`openapi::api`), served without auth at `GET /openapi.json`. Every
+/// answer carries the `idflow-version` header (issue 29).
 pub fn router(state: AppState) -> Router {
     let (api, document) = openapi::api().split_for_parts();
     let document = openapi::Served::new(&openapi::finish(document));
@@ -227,6 +229,11 @@ pub fn router(state: AppState) -> Router {
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),
         )
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+        // Outermost: every answer says which idflow wrote it (issue 29).
+        .layer(SetResponseHeaderLayer::overriding(
+            HeaderName::from_static(idflow_store::wire::VERSION_HEADER),
+            HeaderValue::from_static(idflow_core::versions::IDFLOW_VERSION),
+        ))
         .with_state(state)
 }
 

@@ -78,9 +78,41 @@ pub fn finish(mut document: OpenApi) -> OpenApi {
         }
     }
     add_links(&mut document);
+    version_header(&mut document);
     keys_as_text(&mut document);
     optional_bodies(&mut document);
     document
+}
+
+/// Every answer carries `idflow-version` (issue 29): each documented
+/// response says so.
+fn version_header(document: &mut OpenApi) {
+    use utoipa::openapi::RefOr;
+    use utoipa::openapi::header::HeaderBuilder;
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+
+    let header = HeaderBuilder::new()
+        .schema(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .pattern(Some(r"^[0-9]+\.[0-9]+\.[0-9]+")),
+        )
+        .description(Some(
+            "The idflow release the server runs, e.g. `0.2.0`: a client that cannot read an answer names the idflow it needs",
+        ))
+        .build();
+    for item in document.paths.paths.values_mut() {
+        for operation in operations_mut(item) {
+            for response in operation.responses.responses.values_mut() {
+                if let RefOr::T(response) = response {
+                    response.headers.insert(
+                        idflow_store::wire::VERSION_HEADER.to_owned(),
+                        header.clone(),
+                    );
+                }
+            }
+        }
+    }
 }
 
 /// Operations that also take no body at all (publish: no note).

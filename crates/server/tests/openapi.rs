@@ -35,6 +35,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/store/v1/workflows/{key}/comments"),
     ("POST", "/api/store/v1/workflows/{key}/comments"),
     ("PUT", "/api/store/v1/workflows/{key}/comments/{id}"),
+    ("GET", "/api/store/v1/version"),
     ("POST", "/api/v1/accounts"),
     ("PUT", "/api/v1/accounts/{account_id}"),
     (

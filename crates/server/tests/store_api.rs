@@ -658,10 +658,13 @@ async fn a_bad_json_body_is_400_naming_the_problem() {
         .await
         .expect("create");
     assert_eq!(version.status(), StatusCode::BAD_REQUEST);
+    // Issue 29: a newer format names the versions, not the schema.
+    let message = json_of(version).await["message"].clone();
     assert!(
-        json_of(version).await["message"]
+        message
             .as_str()
-            .is_some_and(|m| m.contains("format_version 9")),
+            .is_some_and(|m| m.contains("in format 9") && m.contains("needs a newer idflow")),
+        "{message}"
     );
     assert_eq!(f.list().await.len(), 9, "nothing was created");
     f.server.stop().await;

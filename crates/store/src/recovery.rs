@@ -6,10 +6,21 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use idflow_core::Workflow;
-use idflow_core::format::{Format, parse_text, to_text};
+use idflow_core::format::{Format, ParseError, parse_versioned, to_text};
+use idflow_core::versions::Formats;
 use serde::{Deserialize, Serialize};
 
 use crate::files::{FileError, write_atomic};
+
+/// Recovery files' formats and the idflow release that first wrote each
+/// (issue 29: a newer one is neither read nor written over).
+pub const RECOVERY_FORMATS: Formats = Formats {
+    what: "recovery file",
+    written_since: &[(1, "0.1.0")],
+};
+
+/// The recovery format this build writes.
+pub const RECOVERY_FORMAT_VERSION: u32 = RECOVERY_FORMATS.newest();
 
 /// What the recovered work was based on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -55,8 +66,15 @@ pub fn recovery_path(store_root: &Path, from: &RecoveredFrom) -> PathBuf {
     }
 }
 
+/// Writes `recovery` to its file; a recovery file there written by a newer
+/// idflow is left as it is (issue 29) and the write refused.
 pub fn write(store_root: &Path, recovery: &Recovery) -> Result<PathBuf, FileError> {
     let path = recovery_path(store_root, &recovery.from);
+    if let Ok(text) = fs::read_to_string(&path)
+        && let Err(error @ ParseError::Newer(_)) = read(&text)
+    {
+        return Err(FileError::Parse { path, error });
+    }
     if let Some(dir) = path.parent() {
         fs::create_dir_all(dir).map_err(|source| FileError::Write {
             path: dir.to_owned(),
@@ -94,13 +112,19 @@ pub fn find_all(store_root: &Path) -> Vec<(PathBuf, Recovery)> {
         let Ok(text) = fs::read_to_string(&path) else {
             continue;
         };
-        match parse_text::<Recovery>(&text, Format::Ron) {
+        match read(&text) {
             Ok(r) => found.push((path, r)),
             Err(e) => tracing::warn!("unreadable recovery file {}: {e}", path.display()),
         }
     }
     found.sort_by(|a, b| a.0.cmp(&b.0));
     found
+}
+
+fn read(text: &str) -> Result<Recovery, ParseError> {
+    parse_versioned(text, Format::Ron, &RECOVERY_FORMATS, |r: &Recovery| {
+        u64::from(r.format_version)
+    })
 }
 
 #[cfg(test)]

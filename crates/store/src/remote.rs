@@ -13,6 +13,10 @@
 //! lint errors, unknown key...); what stands between the client and the
 //! server as `Unreachable`, `Unauthorized`, `Forbidden` or `Server`.
 //!
+//! An answer this build cannot read from a server that reports a newer
+//! idflow (`idflow-version`) is `NewerServer`: "the server runs idflow X;
+//! needs idflow ≥ X" (issue 29), not a decode error.
+//!
 //! Modules: `decode` (an answer as one of [`crate::wire`]'s bodies, the
 //! definitions the server writes with), `failure` (turning
 //! transport errors and error answers into store errors).
@@ -32,7 +36,8 @@ use serde::de::DeserializeOwned;
 
 use crate::wire::{
     ApprovedBody, ArchivedBody, AuditEntry, AuditList, CommentList, CommentState, DraftBody,
-    HistoryBody, NewComment, PublishRequest, PublishedBody, VersionBody, WorkflowList, WrittenBody,
+    HistoryBody, NewComment, PublishRequest, PublishedBody, ServerVersion, VERSION_HEADER,
+    VersionBody, WorkflowList, WrittenBody,
 };
 use crate::{Comment, Draft, Revision, Store, StoreError, VersionInfo, Versioned, WorkflowSummary};
 
@@ -64,6 +69,8 @@ struct Answer {
     url: String,
     status: reqwest::StatusCode,
     body: String,
+    /// The idflow release the server reported (`idflow-version`), if any.
+    server_version: Option<String>,
 }
 
 impl RemoteStore {
@@ -107,6 +114,12 @@ impl RemoteStore {
         let request = self.request(Method::GET, &url)?;
         let body: AuditList = self.call(None, url, request)?;
         Ok(body.entries)
+    }
+
+    /// The idflow release the server runs and the workflow formats it
+    /// reads (`GET /version`).
+    pub fn server_version(&self) -> Result<ServerVersion, StoreError> {
+        decode::parse(&self.get(None, "/version")?)
     }
 
     /// The server's URL as used: scheme, host, port (and path, if any),
@@ -153,9 +166,19 @@ impl RemoteStore {
     fn send(&self, url: String, request: RequestBuilder) -> Result<Answer, StoreError> {
         let response = request.send().map_err(|e| self.transport(&e))?;
         let status = response.status();
+        let server_version = response
+            .headers()
+            .get(VERSION_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
         let body = response.text().map_err(|e| self.transport(&e))?;
-        tracing::debug!(%url, status = status.as_u16(), "store API");
-        Ok(Answer { url, status, body })
+        tracing::debug!(%url, status = status.as_u16(), ?server_version, "store API");
+        Ok(Answer {
+            url,
+            status,
+            body,
+            server_version,
+        })
     }
 
     /// Sends a request about workflow `key` (if any); an error answer

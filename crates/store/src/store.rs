@@ -151,6 +151,20 @@ pub enum StoreError {
         line: Option<usize>,
         message: String,
     },
+    /// A file of the store written by a newer idflow (issue 29): refused,
+    /// and never written over.
+    #[error("{}: {source}; the file was left untouched", path.display())]
+    Newer {
+        path: PathBuf,
+        source: idflow_core::versions::NewerFormat,
+    },
+    /// The team server runs a newer idflow and answered in a format this
+    /// build cannot read (issue 29).
+    #[error(
+        "the server at {url} runs idflow {server_version}; needs idflow ≥ {server_version} to read its answer (this is idflow {})",
+        idflow_core::versions::IDFLOW_VERSION
+    )]
+    NewerServer { url: String, server_version: String },
     #[error("{}: content hash {actual} does not match the recorded {expected}: a published version was modified outside idflow", path.display())]
     Integrity {
         path: PathBuf,

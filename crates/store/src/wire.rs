@@ -153,6 +153,48 @@ pub struct PublishedBody {
     pub version: VersionInfo,
 }
 
+/// The response header every answer of the server carries: the idflow
+/// release it runs, e.g. `0.2.0` (issue 29: a client that cannot read an
+/// answer says which idflow it needs).
+pub const VERSION_HEADER: &str = "idflow-version";
+
+/// `GET /version`: the idflow release the server runs and the workflow
+/// formats it reads and writes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ServerVersion {
+    /// The idflow release, e.g. `0.2.0` (the `idflow-version` header of
+    /// every answer says the same).
+    #[cfg_attr(feature = "openapi", schema(example = "0.2.0"))]
+    pub idflow: String,
+    /// The workflow formats the server reads; it writes the newest.
+    pub workflow_formats: FormatRange,
+}
+
+/// The oldest and the newest format a reader reads (both included).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FormatRange {
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
+    pub oldest: u32,
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
+    pub newest: u32,
+}
+
+impl ServerVersion {
+    /// This build's.
+    pub fn this_build() -> ServerVersion {
+        use idflow_core::versions::{IDFLOW_VERSION, WORKFLOW_FORMATS};
+        ServerVersion {
+            idflow: IDFLOW_VERSION.to_owned(),
+            workflow_formats: FormatRange {
+                oldest: WORKFLOW_FORMATS.oldest(),
+                newest: WORKFLOW_FORMATS.newest(),
+            },
+        }
+    }
+}
+
 /// Every error either API answers with.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -31,6 +31,8 @@ pub enum Target<'a> {
 fn exit_code(error: &StoreError) -> u8 {
     match error {
         StoreError::Corrupt { .. }
+        | StoreError::Newer { .. }
+        | StoreError::NewerServer { .. }
         | StoreError::Integrity { .. }
         | StoreError::Io { .. }
         | StoreError::Unreachable { .. }

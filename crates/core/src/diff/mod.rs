@@ -1,7 +1,8 @@
 //! What changed between two workflows: steps added, removed and changed
 //! (field by field, in the platform's words), connections, notes, the
 //! workflow's settings, and apart from those the layout (a moved card
-//! changes no behaviour). Steps and notes are matched by id.
+//! changes no behaviour). Steps and notes are matched by id; the lists the
+//! platform reads as sets are compared as sets (`fields`).
 //! `behaviour` compares what the two would decide.
 
 mod behaviour;
@@ -51,7 +52,8 @@ impl FieldChange {
             .map(|i| format!("− {i}"));
         let delta: Vec<String> = added.chain(removed).collect();
         if delta.is_empty() {
-            // The same items in another order.
+            // The same items, one of them repeated more or fewer times
+            // (`fields` writes set-like lists in one order).
             return format!("{}: {} → {}", self.field, self.before, self.after);
         }
         format!("{}: {}", self.field, delta.join(", "))

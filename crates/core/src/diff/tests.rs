@@ -118,3 +118,247 @@ fn a_long_list_says_what_came_and_went() {
     };
     assert_eq!(short.words(), "Channels: WEB, SDK → WEB, SDK, API");
 }
+
+// --- Issue 29, "Diff: the order of a step's capability list is not a
+// change". The platform reads a step's capabilities, channels, parts,
+// document types and countries as sets, an `in` condition's values as a
+// set, and sums the risk weights: none of their orders means anything.
+
+fn every_sample() -> Vec<(String, Workflow)> {
+    let dir = format!("{}/../../sample_workflows", env!("CARGO_MANIFEST_DIR"));
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .expect("sample_workflows")
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.ends_with(".ron"))
+        .collect();
+    names.sort();
+    assert!(names.len() >= 9, "{names:?}");
+    names.into_iter().map(|n| (n.clone(), sample(&n))).collect()
+}
+
+/// How many of each kind of set-like list `w` holds with two or more
+/// items (so that reversing it reorders something).
+fn reorderable(w: &Workflow) -> [usize; 7] {
+    use crate::model::Value;
+    let mut counts = [0; 7];
+    for node in &w.nodes {
+        match &node.kind {
+            NodeKind::Acquisition(a) => {
+                counts[0] += usize::from(a.channels.len() > 1);
+                counts[1] += usize::from(a.parts.len() > 1);
+                counts[2] += usize::from(a.document_types.len() > 1);
+                counts[3] += usize::from(a.countries.len() > 1);
+            }
+            NodeKind::Service(s) => counts[4] += usize::from(s.capabilities.len() > 1),
+            NodeKind::RiskCalculation(r) => counts[5] += usize::from(r.weights().len() > 1),
+            NodeKind::Decision(d) => {
+                counts[6] += usize::from(match &d.condition.value {
+                    Value::Decisions(v) => v.len() > 1,
+                    Value::Labels(v) | Value::Texts(v) => v.len() > 1,
+                    _ => false,
+                });
+            }
+            _ => {}
+        }
+    }
+    counts
+}
+
+/// `w` with every set-like list of every step reversed.
+fn reversed_lists(w: &Workflow) -> Workflow {
+    use crate::model::Value;
+    let mut w = w.clone();
+    for node in &mut w.nodes {
+        match &mut node.kind {
+            NodeKind::Acquisition(a) => {
+                a.channels.reverse();
+                a.parts.reverse();
+                a.document_types.reverse();
+                a.countries.reverse();
+            }
+            NodeKind::Service(s) => s.capabilities.reverse(),
+            NodeKind::RiskCalculation(r) => {
+                if let Some(weights) = r.weights_mut() {
+                    weights.reverse();
+                }
+            }
+            NodeKind::Decision(d) => match &mut d.condition.value {
+                Value::Decisions(v) => v.reverse(),
+                Value::Labels(v) | Value::Texts(v) => v.reverse(),
+                _ => {}
+            },
+            _ => {}
+        }
+    }
+    w
+}
+
+/// `w` with several items in every set-like list, so that reversing each
+/// reorders it: every channel, document types and countries that fit the
+/// step, `in` conditions over two values, a weighted risk step.
+fn with_long_lists(w: &Workflow) -> Workflow {
+    use crate::model::{Channel, CredentialCategory, DecisionType, Operator, Value};
+    let mut w = w.clone();
+    for node in &mut w.nodes {
+        match &mut node.kind {
+            NodeKind::Acquisition(a) => {
+                if !a.channels.is_empty() {
+                    a.channels = Channel::ALL.to_vec();
+                }
+                if matches!(
+                    a.category,
+                    CredentialCategory::Id | CredentialCategory::Document
+                ) {
+                    a.document_types = crate::catalog::document_types_for(a.category).to_vec();
+                    a.countries = vec!["DEU".into(), "GBR".into(), "USA".into()];
+                }
+            }
+            NodeKind::RiskCalculation(r) => {
+                let mut weights = r.weights().to_vec();
+                for (capability, decision, weight) in [
+                    (Capability::ImageChecks, DecisionType::Warning, 20),
+                    (Capability::Liveness, DecisionType::Warning, 15),
+                    (Capability::Usability, DecisionType::Rejected, 80),
+                ] {
+                    weights.push(crate::model::RiskWeight {
+                        capability,
+                        decision,
+                        weight,
+                    });
+                }
+                r.scoring = crate::model::Scoring::Weights(weights);
+            }
+            NodeKind::Decision(d) => {
+                // A test of one value becomes a membership test of two.
+                let c = &mut d.condition;
+                let (operator, value) = match (c.operator, &c.value) {
+                    (Operator::Eq | Operator::In, Value::Decision(x)) => {
+                        (Operator::In, Value::Decisions(vec![*x, other_decision(*x)]))
+                    }
+                    (Operator::Ne | Operator::NotIn, Value::Decision(x)) => (
+                        Operator::NotIn,
+                        Value::Decisions(vec![*x, other_decision(*x)]),
+                    ),
+                    (Operator::Eq, Value::Label(x)) => (
+                        Operator::In,
+                        Value::Labels(vec![x.clone(), "ZZZ_NOT_A_LABEL".into()]),
+                    ),
+                    (Operator::Eq, Value::Text(x)) => {
+                        (Operator::In, Value::Texts(vec![x.clone(), "ZZZ".into()]))
+                    }
+                    (operator, value) => (operator, value.clone()),
+                };
+                c.operator = operator;
+                c.value = value;
+            }
+            _ => {}
+        }
+    }
+    w
+}
+
+fn other_decision(d: crate::model::DecisionType) -> crate::model::DecisionType {
+    use crate::model::DecisionType;
+    if d == DecisionType::Warning {
+        DecisionType::Passed
+    } else {
+        DecisionType::Warning
+    }
+}
+
+/// Issue 29: every sample workflow, as written and with long lists, against
+/// itself with every set-like list reversed: no change in meaning, no
+/// layout change, no scenario decided differently.
+#[test]
+fn the_order_of_a_set_like_list_is_no_change_in_any_sample() {
+    let mut seen = [0usize; 7];
+    for (name, written) in every_sample() {
+        for (how, a) in [
+            ("as written", written.clone()),
+            ("long lists", with_long_lists(&written)),
+        ] {
+            for (kind, count) in reorderable(&a).iter().enumerate() {
+                seen[kind] += count;
+            }
+            let b = reversed_lists(&a);
+            let d = diff(&a, &b);
+            assert_eq!(d, Diff::default(), "{name} ({how}): {:?}", d.lines());
+            assert!(d.same_meaning());
+            assert_eq!(d.meaning_count(), 0);
+            // The designer's compare view shows each step's fields side by
+            // side from `fields`: the same strings on both sides.
+            for (x, y) in a.nodes.iter().zip(&b.nodes) {
+                assert_eq!(fields(x), fields(y), "{name} ({how}) step {}", x.id);
+            }
+            assert!(
+                behaviour_diff(&a, &b).is_empty(),
+                "{name} ({how}): the simulator decides differently"
+            );
+        }
+    }
+    // Every kind of list was really reordered somewhere.
+    assert!(seen.iter().all(|&n| n > 0), "{seen:?}");
+}
+
+/// Issue 29: a real change among reordered items is still a change, worded
+/// in the platform's words and in the platform's order.
+#[test]
+fn a_real_change_among_reordered_items_reads_in_the_platform_words() {
+    use crate::model::{Channel, Part};
+    let a = idiv();
+    let mut b = reversed_lists(&a);
+    let (service, acquisition) = {
+        let service = b
+            .nodes
+            .iter()
+            .position(|n| matches!(&n.kind, NodeKind::Service(s) if s.capabilities.len() > 4))
+            .expect("a service");
+        let acquisition = b
+            .nodes
+            .iter()
+            .position(
+                |n| matches!(&n.kind, NodeKind::Acquisition(a) if a.parts.contains(&Part::Back)),
+            )
+            .expect("an ID step");
+        (service, acquisition)
+    };
+    if let NodeKind::Service(s) = &mut b.nodes[service].kind {
+        s.capabilities.retain(|c| *c != Capability::Liveness);
+    }
+    if let NodeKind::Acquisition(acq) = &mut b.nodes[acquisition].kind {
+        acq.channels = vec![Channel::Sdk, Channel::Api];
+    }
+    let before_channels = match &a.nodes[acquisition].kind {
+        NodeKind::Acquisition(acq) => acq.channels.clone(),
+        _ => unreachable!(),
+    };
+    let d = diff(&a, &b);
+    assert_eq!(d.meaning_count(), 2, "{:?}", d.lines());
+    let texts: Vec<String> = d.lines().into_iter().map(|l| l.text).collect();
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.ends_with("Capabilities: − LIVENESS")),
+        "{texts:?}"
+    );
+    let channels = texts
+        .iter()
+        .find(|t| t.contains("Channels: "))
+        .unwrap_or_else(|| panic!("{texts:?}"));
+    let mut sorted = before_channels.clone();
+    sorted.sort();
+    let before: Vec<&str> = sorted.iter().map(|c| c.as_str()).collect();
+    assert!(
+        channels.ends_with(&format!("Channels: {} → API, SDK", before.join(", "))),
+        "{channels}"
+    );
+    // Only those two fields changed: the reversed lists are not listed.
+    for step in &d.steps.changed {
+        for field in &step.fields {
+            assert!(
+                matches!(field.field.as_str(), "Capabilities" | "Channels"),
+                "{field:?}"
+            );
+        }
+    }
+}

@@ -12,8 +12,8 @@ use idflow_core::Workflow;
 use idflow_core::format::{Format, ParseError, parse_workflow};
 use idflow_store::wire::{
     ApprovedBody, ArchivedBody, AuditList, CommentList, CommentState, DraftBody, HistoryBody,
-    NewComment, PublishRequest, PublishedBody, VersionBody, WireWorkflow, WorkflowList,
-    WrittenBody,
+    NewComment, PublishRequest, PublishedBody, ServerVersion, VersionBody, WireWorkflow,
+    WorkflowList, WrittenBody,
 };
 use idflow_store::{Revision, check_note};
 use serde::Deserialize;
@@ -49,6 +49,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(audit))
         .routes(routes!(comments, add_comment))
         .routes(routes!(set_comment))
+        .routes(routes!(server_version))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -116,6 +117,23 @@ impl<S: Send + Sync> FromRequest<S> for PublishNote {
 }
 
 fn invalid_workflow(error: &ParseError) -> ApiError {
+    if let ParseError::Newer(newer) = error {
+        // Issue 29: a workflow of a newer format says which idflow it needs.
+        let this = ServerVersion::this_build();
+        return ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "INVALID_WORKFLOW",
+            format!(
+                "the workflow is in format {}, written by a newer idflow; this server runs idflow {}, which reads formats {}–{}: needs a newer idflow on the server",
+                newer.found, this.idflow, this.workflow_formats.oldest, this.workflow_formats.newest
+            ),
+        )
+        .with_details(json!({
+            "problem": newer.to_string(),
+            "format_version": newer.found,
+            "server": this,
+        }));
+    }
     let details = match error {
         ParseError::Syntax {
             line,
@@ -849,4 +867,24 @@ async fn set_comment(
 struct CommentPath {
     key: Key,
     id: Key,
+}
+
+/// The server's idflow release
+///
+/// The idflow release the server runs and the workflow formats it reads
+/// (it writes the newest). Every answer also carries the release in its
+/// `idflow-version` header.
+#[utoipa::path(
+    get,
+    path = "/version",
+    tag = STORE_TAG,
+    operation_id = "getServerVersion",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The server's release and formats", body = ServerVersion),
+        (status = 401, description = "Missing, malformed or unknown token (`UNAUTHORIZED`)", body = ErrorBody),
+    ),
+)]
+async fn server_version(_caller: Caller) -> Json<ServerVersion> {
+    Json(ServerVersion::this_build())
 }

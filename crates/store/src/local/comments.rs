@@ -4,13 +4,21 @@
 
 use std::path::{Path, PathBuf};
 
-use idflow_core::format::{Format, parse_text, to_text};
+use idflow_core::format::{Format, parse_versioned, to_text};
+use idflow_core::versions::Formats;
 use serde::{Deserialize, Serialize};
 
 use super::disk;
 use crate::{Comment, StoreError};
 
-const FORMAT_VERSION: u32 = 1;
+/// `comments.ron`'s formats and the idflow release that first wrote each
+/// (issue 29: a newer one is refused, and never written over).
+const COMMENTS_FORMATS: Formats = Formats {
+    what: "comments.ron",
+    written_since: &[(1, "0.1.0")],
+};
+
+const FORMAT_VERSION: u32 = COMMENTS_FORMATS.newest();
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -38,17 +46,10 @@ impl Comments {
         }
         let text = disk::read_text(&path)?;
         let comments: Comments =
-            parse_text(&text, Format::Ron).map_err(|e| disk::corrupt(&path, &e))?;
-        if comments.format_version != FORMAT_VERSION {
-            return Err(StoreError::Corrupt {
-                path,
-                line: None,
-                message: format!(
-                    "format_version {} is not one this idflow reads ({FORMAT_VERSION})",
-                    comments.format_version
-                ),
-            });
-        }
+            parse_versioned(&text, Format::Ron, &COMMENTS_FORMATS, |c: &Comments| {
+                u64::from(c.format_version)
+            })
+            .map_err(|e| disk::corrupt(&path, &e))?;
         Ok(comments)
     }
 

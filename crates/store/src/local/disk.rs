@@ -20,8 +20,15 @@ pub(crate) fn io_error(path: &Path, source: std::io::Error) -> StoreError {
     }
 }
 
-/// A parse failure of a file in the store.
+/// A parse failure of a file in the store: a file of a newer format is
+/// `Newer` (issue 29), anything else `Corrupt`.
 pub(crate) fn corrupt(path: &Path, error: &ParseError) -> StoreError {
+    if let ParseError::Newer(newer) = error {
+        return StoreError::Newer {
+            path: path.to_owned(),
+            source: newer.clone(),
+        };
+    }
     let message = match error {
         // The line goes in its own field; keep the column in the message.
         ParseError::Syntax {

@@ -5,14 +5,22 @@
 use crate::policy;
 use std::path::Path;
 
-use idflow_core::format::{Format, parse_text, to_text};
+use idflow_core::format::{Format, parse_versioned, to_text};
+use idflow_core::versions::Formats;
 use serde::{Deserialize, Serialize};
 
 use super::disk;
 use crate::{Origin, Revision, StoreError, VersionInfo};
 
+/// `meta.ron`'s formats and the idflow release that first wrote each
+/// (issue 29: a newer one is refused, and its workflow never written).
+pub(crate) const META_FORMATS: Formats = Formats {
+    what: "meta.ron",
+    written_since: &[(1, "0.1.0")],
+};
+
 /// The version of the metadata file format.
-pub(crate) const META_FORMAT_VERSION: u32 = 1;
+pub(crate) const META_FORMAT_VERSION: u32 = META_FORMATS.newest();
 
 /// The workflow (and version, `None` for its draft) a duplicate was copied from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -94,7 +102,10 @@ impl Meta {
     /// Reads and checks `path`, the metadata of workflow `key`.
     pub(crate) fn read(path: &Path, key: u32) -> Result<Meta, StoreError> {
         let text = disk::read_text(path)?;
-        let meta: Meta = parse_text(&text, Format::Ron).map_err(|e| disk::corrupt(path, &e))?;
+        let meta: Meta = parse_versioned(&text, Format::Ron, &META_FORMATS, |m: &Meta| {
+            u64::from(m.format_version)
+        })
+        .map_err(|e| disk::corrupt(path, &e))?;
         meta.check(path, key)?;
         Ok(meta)
     }
@@ -105,12 +116,6 @@ impl Meta {
             line: None,
             message,
         };
-        if self.format_version != META_FORMAT_VERSION {
-            return Err(corrupt(format!(
-                "format_version {} is not supported: this build of idflow reads format_version {META_FORMAT_VERSION}; upgrade idflow to open it",
-                self.format_version
-            )));
-        }
         if self.key != key {
             return Err(corrupt(format!(
                 "records key {} but lives in the folder of workflow {key}",

@@ -48,8 +48,23 @@ fn is_staging(name: &str) -> bool {
     name.starts_with(".new-")
 }
 
+/// Whether the folder's meta.ron was written by a newer idflow: nothing
+/// in such a folder is touched (issue 29), not even its temp files.
+fn written_by_newer(dir: &Path, key: u32) -> bool {
+    match Meta::read(&meta_file(dir), key) {
+        Err(StoreError::Newer { path, source }) => {
+            tracing::warn!(path = %path.display(), %source, "left untouched");
+            true
+        }
+        _ => false,
+    }
+}
+
 /// What is wrong in one workflow folder, if anything.
 fn workflow_needs_repair(dir: &Path, key: u32) -> Result<bool, StoreError> {
+    if written_by_newer(dir, key) {
+        return Ok(false);
+    }
     if names(dir)?.iter().any(|(n, _)| is_temp(n)) {
         return Ok(true);
     }
@@ -125,6 +140,9 @@ pub(crate) fn repair(layout: &Layout) -> Result<(), StoreError> {
 }
 
 fn repair_workflow(dir: &Path, key: u32) -> Result<(), StoreError> {
+    if written_by_newer(dir, key) {
+        return Ok(());
+    }
     for (name, is_dir) in names(dir)? {
         if is_temp(&name) && !is_dir {
             remove_file(&dir.join(&name))?;

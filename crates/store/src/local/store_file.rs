@@ -6,13 +6,21 @@ use std::io::ErrorKind;
 use std::path::Path;
 
 use idflow_core::catalog::FIRST_CUSTOM_KEY;
-use idflow_core::format::{Format, parse_text, to_text};
+use idflow_core::format::{Format, parse_versioned, to_text};
+use idflow_core::versions::Formats;
 use serde::{Deserialize, Serialize};
 
 use super::disk;
 use crate::StoreError;
 
-pub(crate) const STORE_FORMAT_VERSION: u32 = 1;
+/// `store.ron`'s formats and the idflow release that first wrote each
+/// (issue 29: a newer one is refused, and the store not opened).
+pub(crate) const STORE_FILE_FORMATS: Formats = Formats {
+    what: "store.ron",
+    written_since: &[(1, "0.1.0")],
+};
+
+pub(crate) const STORE_FORMAT_VERSION: u32 = STORE_FILE_FORMATS.newest();
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -41,17 +49,10 @@ impl StoreFile {
             Err(e) => return Err(disk::io_error(path, e)),
         };
         let file: StoreFile =
-            parse_text(&text, Format::Ron).map_err(|e| disk::corrupt(path, &e))?;
-        if file.format_version != STORE_FORMAT_VERSION {
-            return Err(StoreError::Corrupt {
-                path: path.to_owned(),
-                line: None,
-                message: format!(
-                    "format_version {} is not supported: this build of idflow reads format_version {STORE_FORMAT_VERSION}; upgrade idflow to open it",
-                    file.format_version
-                ),
-            });
-        }
+            parse_versioned(&text, Format::Ron, &STORE_FILE_FORMATS, |f: &StoreFile| {
+                u64::from(f.format_version)
+            })
+            .map_err(|e| disk::corrupt(path, &e))?;
         Ok(Some(file))
     }
 

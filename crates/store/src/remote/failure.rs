@@ -81,7 +81,10 @@ impl RemoteStore {
             };
         }
         let Ok(body) = serde_json::from_str::<ErrorBody>(&answer.body) else {
-            return server(answer, snippet(answer));
+            // An error this build cannot read from a newer server: which
+            // idflow it needs says more than the body (issue 29).
+            return super::decode::newer_server(answer)
+                .unwrap_or_else(|| server(answer, snippet(answer)));
         };
         let details = body.details.clone().unwrap_or(Value::Null);
         let details = &details;
