@@ -89,18 +89,23 @@ pub fn default_weights(capabilities: &[Capability]) -> Vec<RiskWeight> {
         .filter(|&&c| renders(c, DecisionType::Warning))
         .map(|&c| if c == Capability::Usability { 3 } else { 1 })
         .sum();
-    let warning = u8::try_from(70 / warning_results.max(1)).unwrap_or(70).max(1);
+    let warning = u8::try_from(70 / warning_results.max(1))
+        .unwrap_or(70)
+        .max(1);
     capabilities
         .iter()
         .flat_map(|&capability| {
-            [(DecisionType::Rejected, 100), (DecisionType::Warning, warning)]
-                .into_iter()
-                .filter(move |&(decision, _)| renders(capability, decision))
-                .map(move |(decision, weight)| RiskWeight {
-                    capability,
-                    decision,
-                    weight,
-                })
+            [
+                (DecisionType::Rejected, 100),
+                (DecisionType::Warning, warning),
+            ]
+            .into_iter()
+            .filter(move |&(decision, _)| renders(capability, decision))
+            .map(move |(decision, weight)| RiskWeight {
+                capability,
+                decision,
+                weight,
+            })
         })
         .collect()
 }
