@@ -273,20 +273,26 @@ impl<'a> Executions<'a> {
             Ok(_) => Err(Refusal::Forbidden(format!(
                 "this token belongs to another workflow execution, not {execution_id} of account {account_id}"
             ))),
-            Err(TokenError::Expired(claims)) => {
-                lifecycle::expire(self.state, &claims.sub).await?;
-                Err(Refusal::TokenExpired {
-                    expired_at: time::OffsetDateTime::from_unix_timestamp(claims.exp)
-                        .map(rfc3339_millis)
-                        .unwrap_or_else(|_| claims.exp.to_string()),
-                    account_id: claims.account_id,
-                    execution_id: claims.sub,
-                })
-            }
+            Err(TokenError::Expired(claims)) => Err(self.expired(claims).await),
             Err(TokenError::Invalid(_)) => Err(Refusal::UnknownToken(
                 "send a store-API token or this workflow execution's api.token",
             )),
             Err(other @ TokenError::Sign(_)) => Err(PlatformError::Token(other).into()),
+        }
+    }
+
+    /// An execution token past its lifetime: its execution expires, and the
+    /// caller gets 401 TOKEN_EXPIRED (or the failure to expire it).
+    async fn expired(&self, claims: Box<super::token::ExecutionClaims>) -> Refusal {
+        if let Err(error) = lifecycle::expire(self.state, &claims.sub).await {
+            return error.into();
+        }
+        Refusal::TokenExpired {
+            expired_at: time::OffsetDateTime::from_unix_timestamp(claims.exp)
+                .map(rfc3339_millis)
+                .unwrap_or_else(|_| claims.exp.to_string()),
+            account_id: claims.account_id,
+            execution_id: claims.sub,
         }
     }
 
@@ -311,16 +317,7 @@ impl<'a> Executions<'a> {
             Ok(_) => Err(Refusal::Forbidden(format!(
                 "this token belongs to a workflow execution of another account, not {account_id}"
             ))),
-            Err(TokenError::Expired(claims)) => {
-                lifecycle::expire(self.state, &claims.sub).await?;
-                Err(Refusal::TokenExpired {
-                    expired_at: time::OffsetDateTime::from_unix_timestamp(claims.exp)
-                        .map(rfc3339_millis)
-                        .unwrap_or_else(|_| claims.exp.to_string()),
-                    account_id: claims.account_id,
-                    execution_id: claims.sub,
-                })
-            }
+            Err(TokenError::Expired(claims)) => Err(self.expired(claims).await),
             Err(TokenError::Invalid(_)) => Err(Refusal::UnknownToken(
                 "send a store-API token: reading the details and their parts needs one",
             )),
