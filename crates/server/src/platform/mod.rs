@@ -7,7 +7,8 @@
 //!
 //! Modules, one job each: `request` (the account request and its
 //! validation), `credentials` (what a workflow's acquisition steps
-//! collect), `delivery` (what arrived, for the simulator), `token`
+//! collect), `delivery` (what arrived, for the simulator), `history` (the
+//! account's reuse records, as far as reuse needs them), `token`
 //! (execution JWTs), `upload` (multipart image parts), `prepared` (JSON
 //! prepared data),
 //! `service` (the lifecycle and its rules, behind a typed API), `storage`
@@ -20,6 +21,7 @@ pub mod callback;
 pub mod clock;
 pub mod credentials;
 pub mod delivery;
+pub mod history;
 pub mod lifecycle;
 pub mod links;
 pub mod outbound;

@@ -30,7 +30,7 @@ use tokio::sync::mpsc;
 
 use super::PlatformError;
 use super::storage::{
-    ACCOUNT_COLUMNS, COMPLETE, EXECUTION_COLUMNS_WRITTEN, INSERT_CALLBACK,
+    ACCOUNT_COLUMNS, COMPLETE, EXECUTION_COLUMNS_WRITTEN, INSERT_CALLBACK, INSERT_REUSE_RECORD,
     MAX_WRITES_PER_TRANSACTION, NewExecution, START, UPDATE_ACCOUNT, UPSERT_PART, Write,
 };
 use super::writer::{Answers, Job, Settled, settle, took_effect};
@@ -219,7 +219,7 @@ impl Statements {
             account: format!("INSERT INTO {ACCOUNT_COLUMNS} VALUES ({})", values(4)),
             execution: format!(
                 "INSERT INTO {EXECUTION_COLUMNS_WRITTEN} VALUES ({})",
-                values(16)
+                values(17)
             ),
         }
     }
@@ -287,7 +287,9 @@ fn apply(
             }
             Write::Complete {
                 id,
+                account_id,
                 details,
+                record,
                 completed_at,
                 callback_url,
             } => {
@@ -295,6 +297,16 @@ fn apply(
                     tx.prepare_cached(COMPLETE)?
                         .execute(params![details, completed_at, id])?
                         > 0;
+                if changed {
+                    tx.prepare_cached(INSERT_REUSE_RECORD)?.execute(params![
+                        account_id,
+                        completed_at,
+                        id,
+                        record.decision,
+                        record.offers,
+                        record.text
+                    ])?;
+                }
                 if changed && let Some(url) = callback_url {
                     tx.prepare_cached(INSERT_CALLBACK)?
                         .execute(params![id, url, completed_at])?;
@@ -330,7 +342,8 @@ fn insert_execution(
         e.status.as_str(),
         e.created_at,
         new.created_by,
-        new.encoded_credentials()
+        new.encoded_credentials(),
+        e.started_at
     ])?;
     Ok(())
 }

@@ -1,6 +1,6 @@
-//! The platform API's tables (migrations 0002 and 0010): the signing
-//! secret, accounts, executions (with their credentials) and part
-//! metadata. Status changes are single conditional statements (`UPDATE ... WHERE status = 'INITIATED'`),
+//! The platform API's tables (migrations 0002, 0010 and 0011): the signing
+//! secret, accounts, executions (with their credentials), part metadata
+//! and the reuse record each completed execution leaves. Status changes are single conditional statements (`UPDATE ... WHERE status = 'INITIATED'`),
 //! so a finalize racing an upload or a second finalize cannot both win.
 //! The same SQL runs on SQLite and PostgreSQL (see `crate::db::on_pool`).
 
@@ -220,7 +220,8 @@ pub(super) const ACCOUNT_COLUMNS: &str =
 pub(super) const EXECUTION_COLUMNS_WRITTEN: &str =
     "platform_executions (id, account_id, definition_key, definition_version,
     scenario, user_reference, customer_internal_reference, callback_url, locale,
-    request, base_url, token_expires_at, status, created_at, created_by, credentials)";
+    request, base_url, token_expires_at, status, created_at, created_by, credentials,
+    started_at)";
 pub(super) const UPDATE_ACCOUNT: &str =
     "UPDATE platform_accounts SET customer_internal_reference = $1, updated_at = $2 WHERE id = $3";
 pub(super) const UPSERT_PART: &str = "INSERT INTO platform_parts
@@ -236,6 +237,11 @@ pub(super) const START: &str = "UPDATE platform_executions SET status = 'ACQUIRE
 pub(super) const COMPLETE: &str =
     "UPDATE platform_executions SET status = 'PROCESSED', details = $1, completed_at = $2
     WHERE id = $3 AND status = 'ACQUIRED'";
+/// The reuse record of an execution that has just completed (only after
+/// `COMPLETE` changed its row, in the same transaction).
+pub(super) const INSERT_REUSE_RECORD: &str = "INSERT INTO platform_reuse_records
+    (account_id, completed_at, execution_id, decision, offers, record)
+    VALUES ($1, $2, $3, $4, $5, $6)";
 pub(super) const INSERT_CALLBACK: &str =
     "INSERT INTO platform_callbacks (execution_id, url, status, created_at)
     VALUES ($1, $2, 'PROCESSED', $3) ON CONFLICT (execution_id) DO NOTHING";
@@ -262,7 +268,8 @@ macro_rules! insert_executions {
                 .push_bind(e.status.as_str())
                 .push_bind(&e.created_at)
                 .push_bind(&new.created_by)
-                .push_bind(new.encoded_credentials());
+                .push_bind(new.encoded_credentials())
+                .push_bind(&e.started_at);
         });
         executions.build().execute($tx).await?;
     }};
@@ -342,9 +349,20 @@ const EXECUTION_OF_ACCOUNT: &str = "FROM platform_executions WHERE id = $1 AND a
 const ACQUIRED: &str = "FROM platform_executions WHERE status = 'ACQUIRED'";
 const DUE_TO_EXPIRE: &str = "FROM platform_executions
     WHERE status = 'INITIATED' AND token_expires_at <= $1 ORDER BY token_expires_at LIMIT $2";
-const EARLIER_DETAILS: &str = "SELECT details FROM platform_executions
-    WHERE account_id = $1 AND id <> $2 AND status = 'PROCESSED' AND details IS NOT NULL
-    ORDER BY created_at";
+// An account's newest record offering a category (`offers` holds
+// `,CATEGORY,`), or a damaged one newer than it (no valid decision: read so
+// that it is reported, never skipped).
+const NEWEST_OFFERING: &str = "SELECT execution_id, completed_at, record
+    FROM platform_reuse_records
+    WHERE account_id = $1 AND execution_id <> $2 AND (offers LIKE $3
+        OR decision NOT IN ('PASSED', 'REJECTED', 'WARNING', 'NOT_EXECUTED'))
+    ORDER BY completed_at DESC, execution_id DESC LIMIT 1";
+// An account's newest REJECTED record completed after (completion, id).
+const NEWEST_REJECTED_AFTER: &str = "SELECT execution_id, completed_at, record
+    FROM platform_reuse_records
+    WHERE account_id = $1 AND execution_id <> $2 AND decision = 'REJECTED'
+        AND (completed_at > $3 OR (completed_at = $3 AND execution_id > $4))
+    ORDER BY completed_at DESC, execution_id DESC LIMIT 1";
 const CREDENTIALS: &str = "SELECT credentials FROM platform_executions WHERE id = $1";
 const EXPIRE_IF_DUE: &str = "UPDATE platform_executions SET status = CASE
         WHEN EXISTS (SELECT 1 FROM platform_parts WHERE execution_id = $1)
@@ -450,19 +468,46 @@ pub async fn acquired(pool: &Pool) -> Result<Vec<Execution>, PlatformError> {
     rows.into_iter().map(execution_of).collect()
 }
 
-/// The retrieval documents of the account's other processed executions,
-/// oldest first: what it holds for reuse.
-pub async fn earlier_details(
+/// A stored reuse record (`super::history` decodes it).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ReuseRecordRow {
+    pub execution_id: String,
+    pub completed_at: String,
+    pub record: String,
+}
+
+/// The account's newest reuse record (other than `excluding`'s) that
+/// offers `category`, or a damaged one newer than it.
+pub async fn newest_offering(
     pool: &Pool,
     account_id: &str,
-    execution_id: &str,
-) -> Result<Vec<String>, PlatformError> {
-    let rows: Vec<(String,)> = on_pool!(pool, p => sqlx::query_as(EARLIER_DETAILS)
-    .bind(account_id)
-    .bind(execution_id)
-    .fetch_all(p)
-    .await?);
-    Ok(rows.into_iter().map(|(d,)| d).collect())
+    excluding: &str,
+    category: CredentialCategory,
+) -> Result<Option<ReuseRecordRow>, PlatformError> {
+    let pattern = format!("%,{},%", category.as_str());
+    Ok(on_pool!(pool, p => sqlx::query_as(NEWEST_OFFERING)
+        .bind(account_id)
+        .bind(excluding)
+        .bind(&pattern)
+        .fetch_optional(p)
+        .await?))
+}
+
+/// The account's newest REJECTED reuse record (other than `excluding`'s)
+/// completed after `after`.
+pub async fn newest_rejected_after(
+    pool: &Pool,
+    account_id: &str,
+    excluding: &str,
+    after: &ReuseRecordRow,
+) -> Result<Option<ReuseRecordRow>, PlatformError> {
+    Ok(on_pool!(pool, p => sqlx::query_as(NEWEST_REJECTED_AFTER)
+        .bind(account_id)
+        .bind(excluding)
+        .bind(&after.completed_at)
+        .bind(&after.execution_id)
+        .fetch_optional(p)
+        .await?))
 }
 
 /// The credentials of an execution, in workflow order (none when there is
@@ -683,11 +728,16 @@ pub enum Write {
         started_at: String,
         now: i64,
     },
-    /// ACQUIRED → PROCESSED with the retrieval document, and the pending
-    /// callback in the same transaction (a crash cannot lose it).
+    /// ACQUIRED → PROCESSED with the retrieval document, its reuse record
+    /// (issue 29: never a completed execution without one) and the pending
+    /// callback, in the same transaction (a crash cannot lose either).
     Complete {
         id: String,
+        account_id: String,
         details: String,
+        /// `idflow_core::simulate::EarlierTransaction`, encoded, with the
+        /// columns its reads select on (`super::history::Stored`).
+        record: super::history::Stored,
         completed_at: String,
         callback_url: Option<String>,
     },
@@ -706,7 +756,7 @@ impl Write {
 }
 
 /// The most writes in one transaction: keeps every multi-row INSERT under
-/// SQLite's 32,766 bound parameters (16 per execution).
+/// SQLite's 32,766 bound parameters (17 per execution).
 pub const MAX_WRITES_PER_TRANSACTION: usize = 256;
 
 /// Applies `writes` in order in one transaction; for each, whether it took
@@ -776,7 +826,7 @@ pub async fn apply(pool: &Pool, writes: &[&Write]) -> Result<Vec<bool>, Platform
                 .execute(&mut *tx)
                 .await?
                 .rows_affected() > 0,
-                Write::Complete { id, details, completed_at, callback_url } => {
+                Write::Complete { id, account_id, details, record, completed_at, callback_url } => {
                     let changed = sqlx::query(COMPLETE)
                     .bind(details)
                     .bind(completed_at)
@@ -784,6 +834,17 @@ pub async fn apply(pool: &Pool, writes: &[&Write]) -> Result<Vec<bool>, Platform
                     .execute(&mut *tx)
                     .await?
                     .rows_affected() > 0;
+                    if changed {
+                        sqlx::query(INSERT_REUSE_RECORD)
+                        .bind(account_id)
+                        .bind(completed_at)
+                        .bind(id)
+                        .bind(record.decision)
+                        .bind(&record.offers)
+                        .bind(&record.text)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
                     if changed && let Some(url) = callback_url {
                         sqlx::query(INSERT_CALLBACK)
                         .bind(id)
@@ -869,7 +930,8 @@ mod tests {
             format!("SELECT id {EXECUTION_OF_ACCOUNT}"),
             format!("SELECT id {ACQUIRED}"),
             format!("SELECT id {DUE_TO_EXPIRE}"),
-            EARLIER_DETAILS.to_owned(),
+            NEWEST_OFFERING.to_owned(),
+            NEWEST_REJECTED_AFTER.to_owned(),
             CREDENTIALS.to_owned(),
             EXPIRE_IF_DUE.to_owned(),
             PARTS.to_owned(),
@@ -885,9 +947,12 @@ mod tests {
                 steps.iter().all(|step| !step.starts_with("SCAN ")),
                 "{sql}\nscans: {steps:?}"
             );
-            let sorts_by_expiry = sql.contains("ORDER BY token_expires_at")
+            // Neither the expiry sweep nor an account's history may sort
+            // what it found: both read in index order and stop early.
+            let sorts = (sql.contains("ORDER BY token_expires_at")
+                || sql.contains("ORDER BY completed_at"))
                 && steps.iter().any(|step| step.contains("TEMP B-TREE"));
-            assert!(!sorts_by_expiry, "{sql}\nsorts: {steps:?}");
+            assert!(!sorts, "{sql}\nsorts: {steps:?}");
         }
     }
 }

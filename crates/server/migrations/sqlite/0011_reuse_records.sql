@@ -1,0 +1,87 @@
+-- Reuse reads a typed record written when an execution completes (issue
+-- 29, "Reuse only what was verified"), never earlier details documents:
+-- one row per completed execution, holding its decision and each credential
+-- it collected anew with that credential's usability and, for a facemap,
+-- whether it is valid for authentication (`idflow_core::simulate::
+-- EarlierTransaction` as JSON:
+--   {"id", "decision", "credentials": [{"id", "category", "usability",
+--    "valid_for_authentication"}]}).
+-- Keyed by account and completion, so that processing reads an account's
+-- records newest first and only what the rule needs: for each credential
+-- category it reuses, the newest record that offers one (`offers`, the
+-- categories for which the record alone satisfies core's rule, e.g.
+-- ',ID,SELFIE,'; empty unless PASSED) and, for Reusable Identity, whether a
+-- REJECTED one (`decision`) came after it.
+CREATE TABLE platform_reuse_records (
+    account_id TEXT NOT NULL,
+    completed_at TEXT NOT NULL,
+    execution_id TEXT NOT NULL REFERENCES platform_executions (id),
+    decision TEXT NOT NULL,
+    offers TEXT NOT NULL,
+    record TEXT NOT NULL,
+    PRIMARY KEY (account_id, completed_at, execution_id)
+) WITHOUT ROWID;
+
+-- Executions completed before this migration: their record derived once
+-- from their details document (decision.type; the credentials it lists,
+-- except a Reusable Identity ID it reused; each one's usability, the worst
+-- of the usability results naming it, NOT_EXECUTED when none does; a
+-- FACEMAP is valid for authentication when a liveness or authentication
+-- result links it as `validFaceMapForAuthentication`). A document that is
+-- missing or not JSON gets a record without a decision (and `decision`
+-- ''): reading that account's history then fails naming the execution,
+-- never reads as "nothing to reuse". `offers` follows core's rule
+-- (`reuse::find` on the record alone): a PASSED record offers each
+-- category with a credential whose usability PASSED, a FACEMAP only when
+-- it is valid for authentication.
+WITH derived (account_id, completed_at, execution_id, record) AS (
+SELECT e.account_id, e.completed_at, e.id, json_object(
+    'id', e.id,
+    'decision', json_extract(e.doc, '$.decision.type'),
+    'credentials', json(COALESCE((
+        SELECT json_group_array(json_object(
+            'id', json_extract(c.value, '$.id'),
+            'category', json_extract(c.value, '$.category'),
+            'usability', COALESCE((
+                SELECT json_extract(u.value, '$.decision.type')
+                FROM json_each(e.doc, '$.capabilities.usability') u
+                WHERE EXISTS (
+                    SELECT 1 FROM json_each(u.value, '$.credentials') r
+                    WHERE json_extract(r.value, '$.id') = json_extract(c.value, '$.id'))
+                ORDER BY CASE json_extract(u.value, '$.decision.type')
+                    WHEN 'REJECTED' THEN 0 WHEN 'WARNING' THEN 1 WHEN 'PASSED' THEN 2 ELSE 3 END
+                LIMIT 1), 'NOT_EXECUTED'),
+            'valid_for_authentication', json(CASE WHEN json_extract(c.value, '$.category') = 'FACEMAP'
+                AND EXISTS (
+                    SELECT 1 FROM json_each(e.doc, '$.capabilities') k, json_each(k.value) l
+                    WHERE k.key IN ('liveness', 'authentication')
+                      AND json_extract(l.value, '$.validFaceMapForAuthentication')
+                          LIKE '%/credentials/' || json_extract(c.value, '$.id') || '/parts/FACEMAP')
+                THEN 'true' ELSE 'false' END)
+        ))
+        FROM json_each(e.doc, '$.credentials') c
+        WHERE json_extract(c.value, '$.reusableIdentity.status') IS NOT 'ID_FOUND'
+    ), '[]'))
+)
+FROM (
+    SELECT id, account_id, COALESCE(completed_at, created_at) AS completed_at,
+        CASE WHEN json_valid(details) THEN details END AS doc
+    FROM platform_executions WHERE status = 'PROCESSED'
+) e
+)
+INSERT INTO platform_reuse_records
+    (account_id, completed_at, execution_id, decision, offers, record)
+SELECT account_id, completed_at, execution_id,
+    COALESCE(json_extract(record, '$.decision'), ''),
+    CASE WHEN json_extract(record, '$.decision') = 'PASSED' THEN COALESCE((
+        SELECT ',' || group_concat(DISTINCT json_extract(c.value, '$.category')) || ','
+        FROM json_each(record, '$.credentials') c
+        WHERE json_extract(c.value, '$.usability') = 'PASSED'
+          AND (json_extract(c.value, '$.category') <> 'FACEMAP'
+               OR json_extract(c.value, '$.valid_for_authentication'))
+    ), '') ELSE '' END,
+    record
+FROM derived;
+
+-- Its only reader (earlier details by account and status) is gone.
+DROP INDEX platform_executions_by_account_status;
