@@ -6,20 +6,28 @@
 -- EarlierTransaction` as JSON:
 --   {"id", "decision", "credentials": [{"id", "category", "usability",
 --    "valid_for_authentication"}]}).
--- Keyed by account and completion, so that processing reads an account's
--- records newest first and only what the rule needs: for each credential
--- category it reuses, the newest record that offers one (`offers`, the
--- categories for which the record alone satisfies core's rule, e.g.
--- ',ID,SELFIE,'; empty unless PASSED) and, for Reusable Identity, whether a
--- REJECTED one (`decision`) came after it.
+-- Processing reads only what the rule needs, by index, however long the
+-- account's history: for each credential category it reuses, the newest
+-- record that offers one (`platform_reuse_offers`: a row per category for
+-- which the record alone satisfies core's rule, `reuse::find` on it), and
+-- for Reusable Identity the newest REJECTED record (`decision`).
 CREATE TABLE platform_reuse_records (
     account_id TEXT NOT NULL,
     completed_at TEXT NOT NULL,
     execution_id TEXT NOT NULL REFERENCES platform_executions (id),
     decision TEXT NOT NULL,
-    offers TEXT NOT NULL,
     record TEXT NOT NULL,
     PRIMARY KEY (account_id, completed_at, execution_id)
+);
+
+CREATE INDEX platform_reuse_records_by_decision
+    ON platform_reuse_records (account_id, decision, completed_at, execution_id);
+CREATE TABLE platform_reuse_offers (
+    account_id TEXT NOT NULL,
+    category TEXT NOT NULL,
+    completed_at TEXT NOT NULL,
+    execution_id TEXT NOT NULL,
+    PRIMARY KEY (account_id, category, completed_at, execution_id)
 );
 
 -- A details document as jsonb, or NULL when it is not JSON (this session
@@ -38,12 +46,9 @@ $$;
 -- of the usability results naming it, NOT_EXECUTED when none does; a
 -- FACEMAP is valid for authentication when a liveness or authentication
 -- result links it as `validFaceMapForAuthentication`). A document that is
--- missing or not JSON gets a record without a decision (and `decision`
--- ''): reading that account's history then fails naming the execution,
--- never reads as "nothing to reuse". `offers` follows core's rule
--- (`reuse::find` on the record alone): a PASSED record offers each
--- category with a credential whose usability PASSED, a FACEMAP only when
--- it is valid for authentication.
+-- missing or not JSON gets a record without a decision (`decision` ''):
+-- reading it then fails naming the execution, never reads as "nothing to
+-- reuse".
 WITH derived (account_id, completed_at, execution_id, record) AS (
 SELECT e.account_id, COALESCE(e.completed_at, e.created_at), e.id, json_build_object(
     'id', e.id,
@@ -80,19 +85,27 @@ FROM platform_executions e
 CROSS JOIN LATERAL (SELECT pg_temp.details_jsonb(e.details) AS doc) d
 WHERE e.status = 'PROCESSED'
 )
-INSERT INTO platform_reuse_records
-    (account_id, completed_at, execution_id, decision, offers, record)
-SELECT account_id, completed_at, execution_id,
-    COALESCE(record ->> 'decision', ''),
-    CASE WHEN record ->> 'decision' = 'PASSED' THEN COALESCE((
-        SELECT ',' || string_agg(DISTINCT c.value ->> 'category', ',') || ','
-        FROM jsonb_array_elements(record -> 'credentials') c
-        WHERE c.value ->> 'usability' = 'PASSED'
-          AND (c.value ->> 'category' <> 'FACEMAP'
-               OR (c.value -> 'valid_for_authentication') = 'true'::jsonb)
-    ), '') ELSE '' END,
-    record::text
+INSERT INTO platform_reuse_records (account_id, completed_at, execution_id, decision, record)
+SELECT account_id, completed_at, execution_id, COALESCE(record ->> 'decision', ''), record::text
 FROM derived;
+
+-- What each record offers, by core's rule (`reuse::find` on the record
+-- alone): a PASSED record, each category with a credential whose usability
+-- PASSED, a FACEMAP only when it is valid for authentication. A damaged
+-- record is listed as offering every category, so that a reuse reaching it
+-- reads it and reports it.
+INSERT INTO platform_reuse_offers (account_id, category, completed_at, execution_id)
+SELECT DISTINCT r.account_id, c.value ->> 'category', r.completed_at, r.execution_id
+FROM platform_reuse_records r, jsonb_array_elements(r.record::jsonb -> 'credentials') c
+WHERE r.decision = 'PASSED'
+  AND c.value ->> 'usability' = 'PASSED'
+  AND (c.value ->> 'category' <> 'FACEMAP'
+       OR (c.value -> 'valid_for_authentication') = 'true'::jsonb);
+INSERT INTO platform_reuse_offers (account_id, category, completed_at, execution_id)
+SELECT r.account_id, k.category, r.completed_at, r.execution_id
+FROM platform_reuse_records r,
+    (VALUES ('ID'), ('SELFIE'), ('FACEMAP'), ('DOCUMENT'), ('DATA')) AS k (category)
+WHERE r.decision NOT IN ('PASSED', 'REJECTED', 'WARNING', 'NOT_EXECUTED');
 
 DROP FUNCTION pg_temp.details_jsonb(text);
 

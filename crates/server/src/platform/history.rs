@@ -42,13 +42,14 @@ pub fn wants(workflow: &Workflow) -> Vec<Want> {
 
 /// The account's history for `wants`, oldest first by completion, leaving
 /// out execution `excluding`: for each want, the newest record offering
-/// its category and, for Reusable Identity, the newest REJECTED one after
-/// it (two indexed reads at most, however long the history). `reuse::find`
-/// answers on it exactly as on the whole history: a record newer than the
-/// one found for a category cannot offer that category, and one later
-/// REJECTED record withdraws trust as well as many. Nothing is read when
-/// nothing is wanted. A record that does not decode, or does not say what
-/// its row says, is an error naming its execution.
+/// its category and, for Reusable Identity, the newest REJECTED record when
+/// it is later (one index seek each, however long the history).
+/// `reuse::find` answers on it exactly as on the whole history: a record
+/// newer than the one found for a category does not offer that category,
+/// and one later REJECTED record withdraws trust as well as many. Nothing
+/// is read when nothing is wanted. A record that does not decode, or is not
+/// what its rows say, is an error naming its execution (the migration
+/// lists a damaged record as offering everything, so it is reached).
 pub async fn read(
     pool: &Pool,
     account_id: &str,
@@ -56,6 +57,7 @@ pub async fn read(
     wants: &[Want],
 ) -> Result<Vec<EarlierTransaction>, PlatformError> {
     let mut rows: Vec<(storage::ReuseRecordRow, EarlierTransaction)> = Vec::new();
+    let mut newest_rejected = None;
     for &(category, reusable_identity) in wants {
         let Some(offering) =
             storage::newest_offering(pool, account_id, excluding, category).await?
@@ -65,22 +67,28 @@ pub async fn read(
         let record = decode(&offering.execution_id, &offering.record)?;
         if !offers(&record).contains(&category) {
             return Err(PlatformError::Corrupt(format!(
-                "the reuse record of workflow execution {} does not offer {category} as its row says",
+                "the reuse record of workflow execution {} does not offer {category} as its rows say",
                 offering.execution_id
             )));
         }
-        if reusable_identity
-            && let Some(rejected) =
-                storage::newest_rejected_after(pool, account_id, excluding, &offering).await?
-        {
-            let later = decode(&rejected.execution_id, &rejected.record)?;
-            if later.decision != DecisionType::Rejected {
-                return Err(PlatformError::Corrupt(format!(
-                    "the reuse record of workflow execution {} is {}, its row says REJECTED",
-                    rejected.execution_id, later.decision
-                )));
+        if reusable_identity {
+            if newest_rejected.is_none() {
+                newest_rejected =
+                    Some(storage::newest_rejected(pool, account_id, excluding).await?);
             }
-            rows.push((rejected, later));
+            if let Some(Some(rejected)) = &newest_rejected
+                && (&rejected.completed_at, &rejected.execution_id)
+                    > (&offering.completed_at, &offering.execution_id)
+            {
+                let later = decode(&rejected.execution_id, &rejected.record)?;
+                if later.decision != DecisionType::Rejected {
+                    return Err(PlatformError::Corrupt(format!(
+                        "the reuse record of workflow execution {} is {}, its row says REJECTED",
+                        rejected.execution_id, later.decision
+                    )));
+                }
+                rows.push((rejected.clone(), later));
+            }
         }
         rows.push((offering, record));
     }
@@ -106,27 +114,20 @@ pub fn offers(record: &EarlierTransaction) -> Vec<CredentialCategory> {
         .collect()
 }
 
-/// A record as stored: its JSON text and the columns reads select on.
+/// A record as stored: its JSON text, its decision and the categories it
+/// offers (the rows reads select on).
 #[derive(Debug, Clone)]
 pub struct Stored {
     pub decision: &'static str,
-    /// `,ID,SELFIE,`: the categories it offers; empty when none.
-    pub offers: String,
+    pub offers: Vec<CredentialCategory>,
     pub text: String,
 }
 
 impl Stored {
     pub fn of(record: &EarlierTransaction) -> Result<Stored, PlatformError> {
-        let offered = offers(record);
-        let offers = if offered.is_empty() {
-            String::new()
-        } else {
-            let names: Vec<&str> = offered.iter().map(|c| c.as_str()).collect();
-            format!(",{},", names.join(","))
-        };
         Ok(Stored {
             decision: record.decision.as_str(),
-            offers,
+            offers: offers(record),
             text: encode(record)?,
         })
     }
@@ -190,8 +191,8 @@ mod tests {
         let stored = Stored::of(&record).expect("encode");
         assert_eq!(decode("ex-9", &stored.text).expect("decode"), record);
         assert_eq!(
-            (stored.decision, stored.offers.as_str()),
-            ("PASSED", ",FACEMAP,")
+            (stored.decision, stored.offers.as_slice()),
+            ("PASSED", [CredentialCategory::Facemap].as_slice())
         );
     }
 }

@@ -30,8 +30,9 @@ use tokio::sync::mpsc;
 
 use super::PlatformError;
 use super::storage::{
-    ACCOUNT_COLUMNS, COMPLETE, EXECUTION_COLUMNS_WRITTEN, INSERT_CALLBACK, INSERT_REUSE_RECORD,
-    MAX_WRITES_PER_TRANSACTION, NewExecution, START, UPDATE_ACCOUNT, UPSERT_PART, Write,
+    ACCOUNT_COLUMNS, COMPLETE, EXECUTION_COLUMNS_WRITTEN, INSERT_CALLBACK, INSERT_REUSE_OFFER,
+    INSERT_REUSE_RECORD, MAX_WRITES_PER_TRANSACTION, NewExecution, START, UPDATE_ACCOUNT,
+    UPSERT_PART, Write,
 };
 use super::writer::{Answers, Job, Settled, settle, took_effect};
 
@@ -303,9 +304,16 @@ fn apply(
                         completed_at,
                         id,
                         record.decision,
-                        record.offers,
                         record.text
                     ])?;
+                    for category in &record.offers {
+                        tx.prepare_cached(INSERT_REUSE_OFFER)?.execute(params![
+                            account_id,
+                            category.as_str(),
+                            completed_at,
+                            id
+                        ])?;
+                    }
                 }
                 if changed && let Some(url) = callback_url {
                     tx.prepare_cached(INSERT_CALLBACK)?

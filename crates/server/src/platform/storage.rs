@@ -237,11 +237,13 @@ pub(super) const START: &str = "UPDATE platform_executions SET status = 'ACQUIRE
 pub(super) const COMPLETE: &str =
     "UPDATE platform_executions SET status = 'PROCESSED', details = $1, completed_at = $2
     WHERE id = $3 AND status = 'ACQUIRED'";
-/// The reuse record of an execution that has just completed (only after
-/// `COMPLETE` changed its row, in the same transaction).
+/// The reuse record of an execution that has just completed, and a row
+/// for each category it offers (only after `COMPLETE` changed its row, in
+/// the same transaction).
 pub(super) const INSERT_REUSE_RECORD: &str = "INSERT INTO platform_reuse_records
-    (account_id, completed_at, execution_id, decision, offers, record)
-    VALUES ($1, $2, $3, $4, $5, $6)";
+    (account_id, completed_at, execution_id, decision, record) VALUES ($1, $2, $3, $4, $5)";
+pub(super) const INSERT_REUSE_OFFER: &str = "INSERT INTO platform_reuse_offers
+    (account_id, category, completed_at, execution_id) VALUES ($1, $2, $3, $4)";
 pub(super) const INSERT_CALLBACK: &str =
     "INSERT INTO platform_callbacks (execution_id, url, status, created_at)
     VALUES ($1, $2, 'PROCESSED', $3) ON CONFLICT (execution_id) DO NOTHING";
@@ -349,19 +351,17 @@ const EXECUTION_OF_ACCOUNT: &str = "FROM platform_executions WHERE id = $1 AND a
 const ACQUIRED: &str = "FROM platform_executions WHERE status = 'ACQUIRED'";
 const DUE_TO_EXPIRE: &str = "FROM platform_executions
     WHERE status = 'INITIATED' AND token_expires_at <= $1 ORDER BY token_expires_at LIMIT $2";
-// An account's newest record offering a category (`offers` holds
-// `,CATEGORY,`), or a damaged one newer than it (no valid decision: read so
-// that it is reported, never skipped).
-const NEWEST_OFFERING: &str = "SELECT execution_id, completed_at, record
+// An account's newest record offering a category, and its newest REJECTED
+// record: each one index seek.
+const NEWEST_OFFERING: &str = "SELECT r.execution_id, r.completed_at, r.record
+    FROM platform_reuse_offers o JOIN platform_reuse_records r
+        ON r.account_id = o.account_id AND r.completed_at = o.completed_at
+        AND r.execution_id = o.execution_id
+    WHERE o.account_id = $1 AND o.category = $2 AND o.execution_id <> $3
+    ORDER BY o.completed_at DESC, o.execution_id DESC LIMIT 1";
+const NEWEST_REJECTED: &str = "SELECT execution_id, completed_at, record
     FROM platform_reuse_records
-    WHERE account_id = $1 AND execution_id <> $2 AND (offers LIKE $3
-        OR decision NOT IN ('PASSED', 'REJECTED', 'WARNING', 'NOT_EXECUTED'))
-    ORDER BY completed_at DESC, execution_id DESC LIMIT 1";
-// An account's newest REJECTED record completed after (completion, id).
-const NEWEST_REJECTED_AFTER: &str = "SELECT execution_id, completed_at, record
-    FROM platform_reuse_records
-    WHERE account_id = $1 AND execution_id <> $2 AND decision = 'REJECTED'
-        AND (completed_at > $3 OR (completed_at = $3 AND execution_id > $4))
+    WHERE account_id = $1 AND decision = 'REJECTED' AND execution_id <> $2
     ORDER BY completed_at DESC, execution_id DESC LIMIT 1";
 const CREDENTIALS: &str = "SELECT credentials FROM platform_executions WHERE id = $1";
 const EXPIRE_IF_DUE: &str = "UPDATE platform_executions SET status = CASE
@@ -477,35 +477,30 @@ pub struct ReuseRecordRow {
 }
 
 /// The account's newest reuse record (other than `excluding`'s) that
-/// offers `category`, or a damaged one newer than it.
+/// offers `category`.
 pub async fn newest_offering(
     pool: &Pool,
     account_id: &str,
     excluding: &str,
     category: CredentialCategory,
 ) -> Result<Option<ReuseRecordRow>, PlatformError> {
-    let pattern = format!("%,{},%", category.as_str());
     Ok(on_pool!(pool, p => sqlx::query_as(NEWEST_OFFERING)
         .bind(account_id)
+        .bind(category.as_str())
         .bind(excluding)
-        .bind(&pattern)
         .fetch_optional(p)
         .await?))
 }
 
-/// The account's newest REJECTED reuse record (other than `excluding`'s)
-/// completed after `after`.
-pub async fn newest_rejected_after(
+/// The account's newest REJECTED reuse record (other than `excluding`'s).
+pub async fn newest_rejected(
     pool: &Pool,
     account_id: &str,
     excluding: &str,
-    after: &ReuseRecordRow,
 ) -> Result<Option<ReuseRecordRow>, PlatformError> {
-    Ok(on_pool!(pool, p => sqlx::query_as(NEWEST_REJECTED_AFTER)
+    Ok(on_pool!(pool, p => sqlx::query_as(NEWEST_REJECTED)
         .bind(account_id)
         .bind(excluding)
-        .bind(&after.completed_at)
-        .bind(&after.execution_id)
         .fetch_optional(p)
         .await?))
 }
@@ -840,10 +835,18 @@ pub async fn apply(pool: &Pool, writes: &[&Write]) -> Result<Vec<bool>, Platform
                         .bind(completed_at)
                         .bind(id)
                         .bind(record.decision)
-                        .bind(&record.offers)
                         .bind(&record.text)
                         .execute(&mut *tx)
                         .await?;
+                        for category in &record.offers {
+                            sqlx::query(INSERT_REUSE_OFFER)
+                            .bind(account_id)
+                            .bind(category.as_str())
+                            .bind(completed_at)
+                            .bind(id)
+                            .execute(&mut *tx)
+                            .await?;
+                        }
                     }
                     if changed && let Some(url) = callback_url {
                         sqlx::query(INSERT_CALLBACK)
@@ -931,7 +934,7 @@ mod tests {
             format!("SELECT id {ACQUIRED}"),
             format!("SELECT id {DUE_TO_EXPIRE}"),
             NEWEST_OFFERING.to_owned(),
-            NEWEST_REJECTED_AFTER.to_owned(),
+            NEWEST_REJECTED.to_owned(),
             CREDENTIALS.to_owned(),
             EXPIRE_IF_DUE.to_owned(),
             PARTS.to_owned(),
