@@ -1806,7 +1806,7 @@ mod tests {
                 ),
                 (
                     11,
-                    "9c79d1d6935013205690faaf5127bba989ed9ff5594a7aaf4955f4d86f063cb3c89498393852aeb4a675f982bc86f0d9".to_owned()
+                    "77ad0b1005daf8dccaef85a826d3d75b4aa62234610626cfbad42807ab29387029b6661d348d6601f50eddac5aa7bb6f".to_owned()
                 ),
             ]
         );

@@ -10,14 +10,17 @@
 -- account's history: for each credential category it reuses, the newest
 -- record that offers one (`platform_reuse_offers`: a row per category for
 -- which the record alone satisfies core's rule, `reuse::find` on it), and
--- for Reusable Identity the newest REJECTED record (`decision`).
+-- for Reusable Identity the newest REJECTED record (`decision`, by
+-- account, decision and completion). Keyed by execution, so that no index
+-- but those two orders an account's records by completion: SQLite's
+-- planner, without statistics, walked a whole account's records in that
+-- order to find its newest REJECTED one.
 CREATE TABLE platform_reuse_records (
+    execution_id TEXT PRIMARY KEY NOT NULL REFERENCES platform_executions (id),
     account_id TEXT NOT NULL,
     completed_at TEXT NOT NULL,
-    execution_id TEXT NOT NULL REFERENCES platform_executions (id),
     decision TEXT NOT NULL,
-    record TEXT NOT NULL,
-    PRIMARY KEY (account_id, completed_at, execution_id)
+    record TEXT NOT NULL
 );
 
 CREATE INDEX platform_reuse_records_by_decision
