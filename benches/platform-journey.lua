@@ -8,9 +8,16 @@
 --
 -- Prints journeys/s and how many failed; wrk's own latency figures are
 -- per request.
+--
+-- IDFLOW_ACCOUNT=ID: every journey is a returning user's, a new execution
+-- on that account (PUT /api/v1/accounts/ID) instead of a new account.
+-- IDFLOW_KEY=KEY: the workflow (default 10011); a credential reused from
+-- the account offers no upload URLs, and the journey uploads the rest.
 
 local token = os.getenv("IDFLOW_TOKEN") or ""
-local account_body = '{"customerInternalReference":"load","userReference":"scenario:ALL_PASS","workflowDefinition":{"key":10011}}'
+local account = os.getenv("IDFLOW_ACCOUNT")
+local key = os.getenv("IDFLOW_KEY") or "10011"
+local account_body = '{"customerInternalReference":"load","userReference":"scenario:ALL_PASS","workflowDefinition":{"key":' .. key .. '}}'
 local boundary = "idflowjourney"
 local part_body = "--" .. boundary .. "\r\n"
     .. 'Content-Disposition: form-data; name="file"; filename="part.png"\r\n'
@@ -42,6 +49,9 @@ end
 
 function request()
     if step == "create" then
+        if account then
+            return wrk.format("PUT", "/api/v1/accounts/" .. account, json_headers(token), account_body)
+        end
         return wrk.format("POST", "/api/v1/accounts", json_headers(token), account_body)
     elseif step == "upload" then
         local upload = uploads[next_upload]

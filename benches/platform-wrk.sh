@@ -7,6 +7,9 @@
 #
 #   cargo build --release && bash benches/platform-wrk.sh [--db postgres://...]
 #
+# IDFLOW_BIN: another idflow binary (e.g. an earlier release, for
+# alternating before/after runs).
+#
 # Needs wrk, curl and jq. Whole journeys run from
 # benches/platform-journey.lua. The in-process bench (`cargo bench -p
 # idflow-server --bench load`) measures the same; its client shares the
@@ -17,7 +20,7 @@ cd "$(dirname "$0")/.."
 for tool in wrk curl jq; do
     command -v "$tool" >/dev/null || { echo "platform-wrk: $tool is not installed" >&2; exit 2; }
 done
-bin=target/release/idflow
+bin="${IDFLOW_BIN:-target/release/idflow}"
 [ -x "$bin" ] || { echo "platform-wrk: build it first: cargo build --release" >&2; exit 2; }
 seconds="${IDFLOW_WRK_SECONDS:-15}"
 work="$(mktemp -d)"
@@ -97,4 +100,33 @@ measure "GET published workflow (store API)" "$base/api/store/v1/workflows/10011
 IDFLOW_TOKEN="$token" wrk -t32 -c32 -d3s -s benches/platform-journey.lua "$base" >/dev/null
 journeys="$(IDFLOW_TOKEN="$token" wrk -t32 -c32 -d"${seconds}s" -s benches/platform-journey.lua "$base" | awk '/^journeys:/ {sub(/^journeys: /, ""); print}')"
 echo "Whole journeys at 32 connections: $journeys"
+echo "  goal >= 1,000 journeys/s"
+
+# A returning user (issue 29): an account with IDFLOW_WRK_HISTORY (1,000)
+# earlier PROCESSED executions of 10011, then new executions on it of a
+# copy of 10011 whose ID is Reusable Identity (reused from the account:
+# only the selfie is uploaded). Reuse reads the account's records, so
+# these figures show what a long history costs.
+history="${IDFLOW_WRK_HISTORY:-1000}"
+store() { # METHOD PATH [IF-MATCH BODY] -> the store API's answer
+    curl -sf -X "$1" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+        ${3:+-H "If-Match: \"$3\""} ${4:+--data-binary "$4"} "$base/api/store/v1$2"
+}
+ri_key="$(store POST /workflows/10011/duplicate | jq -r .key)"
+draft="$(store GET "/workflows/$ri_key")"
+workflow="$(jq -c '.workflow | .nodes |= map(if .kind.ACQUISITION.category? == "ID"
+    then .kind.ACQUISITION.acquisition_type = "REUSABLE_IDENTITY" else . end)' <<<"$draft")"
+revision="$(store PUT "/workflows/$ri_key/draft" "$(jq -r .revision <<<"$draft")" "$workflow" | jq -r .revision)"
+store POST "/workflows/$ri_key/publish" "$revision" '{"note":"bench: Reusable Identity"}' >/dev/null
+account="$(curl -sf -X POST -H "Authorization: Bearer $token" -H 'Content-Type: application/json' -d "$valid" "$base/api/v1/accounts" | jq -r .account.id)"
+seeded=0
+while [ "$seeded" -lt "$history" ]; do
+    done_now="$(IDFLOW_TOKEN="$token" IDFLOW_ACCOUNT="$account" wrk -t8 -c8 -d2s -s benches/platform-journey.lua "$base" | awk '/^journeys:/ {print $2}')"
+    seeded=$(( seeded + ${done_now:-0} ))
+done
+echo "An account with $seeded earlier PROCESSED executions; Reusable Identity workflow $ri_key:"
+measure "PUT /api/v1/accounts/{id} (Reusable Identity, $seeded earlier executions)" "$base/api/v1/accounts/$account" "$(script PUT "{\"customerInternalReference\":\"load\",\"userReference\":\"scenario:ALL_PASS\",\"workflowDefinition\":{\"key\":$ri_key}}")" 0 0 "${create_goal[@]}"
+IDFLOW_TOKEN="$token" IDFLOW_ACCOUNT="$account" IDFLOW_KEY="$ri_key" wrk -t32 -c32 -d3s -s benches/platform-journey.lua "$base" >/dev/null
+journeys="$(IDFLOW_TOKEN="$token" IDFLOW_ACCOUNT="$account" IDFLOW_KEY="$ri_key" wrk -t32 -c32 -d"${seconds}s" -s benches/platform-journey.lua "$base" | awk '/^journeys:/ {sub(/^journeys: /, ""); print}')"
+echo "Returning users' journeys on that account at 32 connections: $journeys"
 echo "  goal >= 1,000 journeys/s"

@@ -1517,6 +1517,266 @@ mod tests {
         }
     }
 
+    /// Migration 11 backfills a reuse record for every PROCESSED execution
+    /// written before it, from its details (issue 29: "executions completed
+    /// before the migration are backfilled by it"), the same on both
+    /// backends: the executions of the fixture written by the server before
+    /// it (`tests/fixtures/server-before-reuse-records.sqlite`), plus one
+    /// whose details are not JSON, migrated on SQLite and, copied as the
+    /// earlier statements wrote them, on PostgreSQL. A record that cannot
+    /// be read is an error naming its execution when the account's history
+    /// is read, never "nothing to reuse".
+    #[tokio::test]
+    async fn migration_11_backfills_reuse_records_alike_on_both_backends() {
+        use crate::platform::{PlatformError, history};
+        use idflow_core::model::CredentialCategory;
+        const DAMAGED: &str = "01a25195-ffff-7fff-8fff-000000000000";
+        let dir = tempfile::tempdir().expect("tmp");
+        let path = dir.path().join("server.sqlite");
+        std::fs::copy(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures/server-before-reuse-records.sqlite"),
+            &path,
+        )
+        .expect("copy the fixture");
+        // The damaged execution, written into the fixture before migrating.
+        {
+            let raw = SqlitePool::connect(&format!("sqlite://{}", path.display()))
+                .await
+                .expect("open the fixture");
+            let (version,): (i64,) = sqlx::query_as("SELECT MAX(version) FROM _sqlx_migrations")
+                .fetch_one(&raw)
+                .await
+                .expect("version");
+            assert_eq!(version, 10, "the fixture is from before migration 11");
+            sqlx::query(
+                "INSERT INTO platform_executions (id, account_id, definition_key, definition_version,
+                 scenario, user_reference, customer_internal_reference, callback_url, locale,
+                 request, base_url, token_expires_at, status, created_at, created_by, credentials,
+                 completed_at, details)
+                 SELECT $1, account_id, definition_key, definition_version, scenario,
+                 user_reference, 'damaged', callback_url, locale, request, base_url,
+                 token_expires_at, 'PROCESSED', created_at, created_by, credentials,
+                 '2026-12-07T18:00:00.000Z', 'not json'
+                 FROM platform_executions WHERE customer_internal_reference = 'open'",
+            )
+            .bind(DAMAGED)
+            .execute(&raw)
+            .await
+            .expect("the damaged execution");
+            raw.close().await;
+        }
+        let db = Db::open(&path).await.expect("migrate");
+        /// An execution as the release before migration 11 stored it.
+        #[derive(sqlx::FromRow)]
+        struct Written {
+            id: String,
+            account_id: String,
+            scenario: String,
+            customer_internal_reference: String,
+            locale: String,
+            request: String,
+            base_url: String,
+            token_expires_at: i64,
+            status: String,
+            created_at: String,
+            created_by: String,
+            started_at: Option<String>,
+            completed_at: Option<String>,
+            details: Option<String>,
+        }
+        let executions: Vec<Written> = sqlx::query_as(
+            "SELECT id, account_id, scenario, customer_internal_reference, locale, request,
+                 base_url, token_expires_at, status, created_at, created_by, started_at,
+                 completed_at, details FROM platform_executions ORDER BY id",
+        )
+        .fetch_all(sqlite(&db))
+        .await
+        .expect("executions");
+        let sqlite_records: Vec<(String, String)> = sqlx::query_as(
+            "SELECT execution_id, record FROM platform_reuse_records ORDER BY execution_id",
+        )
+        .fetch_all(sqlite(&db))
+        .await
+        .expect("records");
+        assert_eq!(
+            sqlite_records.len(),
+            6,
+            "every PROCESSED execution, the damaged one too"
+        );
+        // The categories of an `offers` column, in any order.
+        let set = |offers: &str| -> Vec<String> {
+            let mut categories: Vec<String> = offers
+                .split(',')
+                .filter(|c| !c.is_empty())
+                .map(str::to_owned)
+                .collect();
+            categories.sort();
+            categories
+        };
+        let columns = |rows: Vec<(String, String, String, String)>| -> Vec<String> {
+            rows.into_iter()
+                .map(
+                    |(id, decision, offers, record)| match history::decode(&id, &record) {
+                        // What the writer would have stored for it.
+                        Ok(record) => {
+                            let stored = history::Stored::of(&record).expect("encode");
+                            assert_eq!(
+                                (decision.as_str(), set(&offers)),
+                                (
+                                    stored.decision,
+                                    set(&stored
+                                        .offers
+                                        .iter()
+                                        .map(|c| c.as_str())
+                                        .collect::<Vec<_>>()
+                                        .join(","))
+                                ),
+                                "{id}"
+                            );
+                            format!("{id} {decision} {:?}", set(&offers))
+                        }
+                        Err(_) => {
+                            // Listed as offering everything: a reuse reaches it.
+                            assert_eq!(
+                                (id.as_str(), decision.as_str(), set(&offers)),
+                                (DAMAGED, "", set("DATA,DOCUMENT,FACEMAP,ID,SELFIE"))
+                            );
+                            format!("{id} damaged")
+                        }
+                    },
+                )
+                .collect()
+        };
+        // Each record with its decision and the categories of its offers.
+        const COLUMNS_SQLITE: &str = "SELECT r.execution_id, r.decision,
+            COALESCE((SELECT group_concat(o.category) FROM platform_reuse_offers o
+                WHERE o.execution_id = r.execution_id), '') AS offers, r.record
+            FROM platform_reuse_records r ORDER BY r.execution_id";
+        const COLUMNS_POSTGRES: &str = "SELECT r.execution_id, r.decision,
+            COALESCE((SELECT string_agg(o.category, ',') FROM platform_reuse_offers o
+                WHERE o.execution_id = r.execution_id), '') AS offers, r.record
+            FROM platform_reuse_records r ORDER BY r.execution_id";
+        let sqlite_columns = columns(
+            sqlx::query_as(COLUMNS_SQLITE)
+                .fetch_all(sqlite(&db))
+                .await
+                .expect("columns"),
+        );
+        assert!(
+            sqlite_columns
+                .iter()
+                .any(|c| c.ends_with(r#"PASSED ["FACEMAP", "ID", "SELFIE"]"#)),
+            "{sqlite_columns:?}"
+        );
+        let damaged_account = executions
+            .iter()
+            .find(|e| e.id == DAMAGED)
+            .map(|e| e.account_id.clone())
+            .expect("there");
+        let wants = [(CredentialCategory::Id, false)];
+        match history::read(db.pool(), &damaged_account, "", &wants).await {
+            Err(PlatformError::Corrupt(why)) => assert!(why.contains(DAMAGED), "{why}"),
+            other => panic!("expected Corrupt naming {DAMAGED}, got {other:?}"),
+        }
+        let decoded = |rows: &[(String, String)]| -> Vec<String> {
+            rows.iter()
+                .map(|(id, text)| match history::decode(id, text) {
+                    Ok(record) => format!("{record:?}"),
+                    Err(error) => format!("{id}: damaged ({})", error.to_string().contains(id)),
+                })
+                .collect()
+        };
+        let expected = decoded(&sqlite_records);
+        assert!(
+            expected
+                .iter()
+                .any(|r| r.contains("valid_for_authentication: true"))
+        );
+        db.close().await;
+
+        let Some(scratch) = crate::testing::ScratchPostgres::create("reuse_records_backfill").await
+        else {
+            return;
+        };
+        let pg = PgPool::connect(scratch.url()).await.expect("connect");
+        let before = Migrator {
+            migrations: std::borrow::Cow::Owned(
+                POSTGRES_MIGRATOR
+                    .iter()
+                    .filter(|m| m.version < 11)
+                    .cloned()
+                    .collect(),
+            ),
+            ..Migrator::DEFAULT
+        };
+        before.run(&pg).await.expect("migrations 1-10");
+        for e in &executions {
+            sqlx::query(
+                "INSERT INTO platform_accounts (id, customer_internal_reference, created_at, updated_at)
+                 VALUES ($1, $2, $3, $3) ON CONFLICT (id) DO NOTHING",
+            )
+            .bind(&e.account_id)
+            .bind(&e.customer_internal_reference)
+            .bind(&e.created_at)
+            .execute(&pg)
+            .await
+            .expect("account");
+            sqlx::query(
+                "INSERT INTO platform_executions (id, account_id, definition_key, definition_version,
+                 scenario, customer_internal_reference, locale, request, base_url, token_expires_at,
+                 status, created_at, created_by, started_at, completed_at, details)
+                 VALUES ($1, $2, 10011, 1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+            )
+            .bind(&e.id)
+            .bind(&e.account_id)
+            .bind(&e.scenario)
+            .bind(&e.customer_internal_reference)
+            .bind(&e.locale)
+            .bind(&e.request)
+            .bind(&e.base_url)
+            .bind(e.token_expires_at)
+            .bind(&e.status)
+            .bind(&e.created_at)
+            .bind(&e.created_by)
+            .bind(&e.started_at)
+            .bind(&e.completed_at)
+            .bind(&e.details)
+            .execute(&pg)
+            .await
+            .expect("execution");
+        }
+        POSTGRES_MIGRATOR.run(&pg).await.expect("migration 11");
+        let pg_records: Vec<(String, String)> = sqlx::query_as(
+            "SELECT execution_id, record FROM platform_reuse_records ORDER BY execution_id",
+        )
+        .fetch_all(&pg)
+        .await
+        .expect("records");
+        assert_eq!(
+            decoded(&pg_records),
+            expected,
+            "the same records on PostgreSQL"
+        );
+        assert_eq!(
+            columns(
+                sqlx::query_as(COLUMNS_POSTGRES)
+                    .fetch_all(&pg)
+                    .await
+                    .expect("columns")
+            ),
+            sqlite_columns
+        );
+        let pool = Pool::Postgres(pg);
+        match history::read(&pool, &damaged_account, "", &wants).await {
+            Err(PlatformError::Corrupt(why)) => assert!(why.contains(DAMAGED), "{why}"),
+            other => panic!("expected Corrupt naming {DAMAGED}, got {other:?}"),
+        }
+        if let Pool::Postgres(pg) = pool {
+            pg.close().await;
+        }
+    }
+
     /// Databases made before PostgreSQL support record these checksums in
     /// `_sqlx_migrations`: the SQLite migrations must never change.
     #[test]
@@ -1569,6 +1829,10 @@ mod tests {
                     "4af86b9207b9ea23c906277995c81f0b8318d31bdea705dbd7ed9220ba1ff5398aba4a3b8692c0f1e3302474a9d9f5e9".to_owned()
                 ),
                 (
+                    11,
+                    "77ad0b1005daf8dccaef85a826d3d75b4aa62234610626cfbad42807ab29387029b6661d348d6601f50eddac5aa7bb6f".to_owned()
+                ),
+                (
                     12,
                     "31c6e90bfe5d4771a2a763a07851e92630584cbc0f11077220a733d87417f99be977db258d9cbac27ffcafce62551110".to_owned()
                 ),
@@ -1577,7 +1841,7 @@ mod tests {
         let postgres: Vec<i64> = POSTGRES_MIGRATOR.iter().map(|m| m.version).collect();
         assert_eq!(
             postgres,
-            [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12],
+            [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12],
             "the same schema history on PostgreSQL"
         );
     }

@@ -2304,3 +2304,866 @@ async fn documents_and_licences_decide_what_runs_on_10013() {
     assert!(document_checks["data"].get("faceSearchFindings").is_none());
     f.server.stop().await;
 }
+
+// Returning users (issue 29, "Reuse only what was verified", "Reusable
+// Identity falls back to a fresh scan", "A workflow needing no new
+// credential finalizes by itself"). Sources: seed 002, "Acquisition Type"
+// ("Use Existing: Reuses credentials from a previous successful
+// transaction"; "Reusable Identity: Reuses a pre-verified ID (if the user
+// has already been verified successfully before and is trusted), or
+// Continues with a fresh ID scan (if no pre-verified qualified ID is found
+// or risk is detected)"); seed 002, "Select Capabilities" (authentication
+// "Requires an existing facemap and selfie passing Liveness"); domain.md,
+// "How the platform decides" ("Reusable credentials", "Facemaps for
+// authentication").
+
+/// Publishes a copy of `from` changed by `edit`; its key.
+async fn publish_variant(
+    f: &Fixture,
+    from: u32,
+    edit: impl FnOnce(&mut idflow_core::Workflow) + Send + 'static,
+) -> u32 {
+    use idflow_store::Store;
+    use idflow_store::remote::RemoteStore;
+    let (root, publisher) = (f.server.root.clone(), f.publisher.clone());
+    tokio::task::spawn_blocking(move || {
+        let store = RemoteStore::new(&root, &publisher).expect("client");
+        let key = store.duplicate(from, None).expect("duplicate");
+        let draft = store.draft(key).expect("draft");
+        let mut workflow = draft.workflow;
+        edit(&mut workflow);
+        let revision = store
+            .save_draft(key, &workflow, draft.revision)
+            .expect("save");
+        store.publish(key, Some(revision)).expect("publish");
+        key
+    })
+    .await
+    .expect("blocking client")
+}
+
+/// 10165 (ID verification) reduced to its ID step, acquired as `kind` on
+/// `channels` with `parts`: a workflow whose only credential is the ID.
+async fn publish_id_only(
+    f: &Fixture,
+    kind: idflow_core::model::AcquisitionType,
+    channels: Vec<idflow_core::model::Channel>,
+    parts: Vec<idflow_core::model::Part>,
+) -> u32 {
+    use idflow_core::model::{CredentialCategory, NodeKind};
+    publish_variant(f, 10165, move |workflow| {
+        workflow.name = format!("ID only, {kind:?} on {channels:?}");
+        let data: Vec<_> = workflow
+            .nodes
+            .iter()
+            .filter(|n| {
+                matches!(&n.kind, NodeKind::Acquisition(a) if a.category == CredentialCategory::Data)
+            })
+            .map(|n| n.id.clone())
+            .collect();
+        for gone in &data {
+            let into: Vec<_> = workflow
+                .edges
+                .iter()
+                .filter(|e| &e.to == gone)
+                .cloned()
+                .collect();
+            let onward: Vec<_> = workflow
+                .edges
+                .iter()
+                .filter(|e| &e.from == gone)
+                .map(|e| e.to.clone())
+                .collect();
+            workflow.edges.retain(|e| &e.to != gone && &e.from != gone);
+            for edge in into {
+                for to in &onward {
+                    workflow.edges.push(idflow_core::model::Edge {
+                        to: to.clone(),
+                        ..edge.clone()
+                    });
+                }
+            }
+            workflow.nodes.retain(|n| &n.id != gone);
+        }
+        for node in &mut workflow.nodes {
+            if let NodeKind::Acquisition(a) = &mut node.kind
+                && a.category == CredentialCategory::Id
+            {
+                a.acquisition_type = kind;
+                a.channels.clone_from(&channels);
+                a.parts.clone_from(&parts);
+            }
+        }
+    })
+    .await
+}
+
+impl Fixture {
+    /// Uploads `part` (FRONT, BACK, FACE) of a credential through the web
+    /// client; a FACE brings its facemap with it, the only way one arrives.
+    async fn web_upload(&self, created: &Created, credential: &str, part: &str) {
+        let (content_type, body) = multipart("file", &jpeg(2048));
+        let response = self
+            .http
+            .post(format!(
+                "{}/web/v4/credentials/{credential}/parts/{part}",
+                self.server.root
+            ))
+            .bearer_auth(&created.token)
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .expect("web upload");
+        assert_eq!(response.status(), StatusCode::OK, "web {part}");
+    }
+
+    /// An account update (PUT) with a store token, as `update` but any key.
+    async fn returning(&self, account: &str, key: u32, scenario: &str) -> Created {
+        self.update(account, key, &format!("scenario:{scenario}"))
+            .await
+    }
+
+    /// 10011 on `account` (a new one when `None`) under `scenario`: the ID
+    /// over API, the selfie through the web client (with its facemap),
+    /// finalized and PROCESSED; its details.
+    async fn onboard(&self, account: Option<&str>, scenario: &str) -> (Created, Value) {
+        let created = match account {
+            Some(account) => self.returning(account, 10011, scenario).await,
+            None => {
+                self.create(json!({
+                    "customerInternalReference": "returning",
+                    "userReference": format!("scenario:{scenario}"),
+                    "workflowDefinition": { "key": 10011 }
+                }))
+                .await
+            }
+        };
+        for part in ["front", "back"] {
+            let response = self
+                .upload(
+                    &created.part_url("ID", part),
+                    &created.token,
+                    "file",
+                    &jpeg(1024),
+                )
+                .await;
+            assert_eq!(response.status(), StatusCode::OK);
+        }
+        let selfie = created.credential("SELFIE")["id"]
+            .as_str()
+            .expect("selfie id")
+            .to_owned();
+        self.web_upload(&created, &selfie, "FACE").await;
+        let details = self.processed(&created).await;
+        (created, details)
+    }
+
+    /// Waits for PROCESSED without finalizing; the details.
+    async fn processed_by_itself(&self, created: &Created) -> Value {
+        self.wait_for(created, "PROCESSED").await;
+        self.details(created).await
+    }
+}
+
+/// The ids of every credential a details document names (its own list and
+/// every result's).
+fn credential_ids(details: &Value) -> BTreeSet<String> {
+    let mut ids = BTreeSet::new();
+    for c in details["credentials"].as_array().into_iter().flatten() {
+        ids.extend(c["id"].as_str().map(str::to_owned));
+    }
+    for list in details["capabilities"].as_object().into_iter().flatten() {
+        for entry in list.1.as_array().into_iter().flatten() {
+            for c in entry["credentials"].as_array().into_iter().flatten() {
+                ids.extend(c["id"].as_str().map(str::to_owned));
+            }
+        }
+    }
+    ids
+}
+
+/// The id of the listed credential of `category` in a details document.
+fn listed(details: &Value, category: &str) -> Value {
+    details["credentials"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|c| c["category"] == category)
+        .cloned()
+        .unwrap_or_else(|| panic!("no {category} credential in {details:#}"))
+}
+
+/// The first result of `capability` as (decision, label).
+fn first_result(details: &Value, capability: &str) -> (String, String) {
+    let entry = &details["capabilities"][capability][0];
+    (
+        entry["decision"]["type"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned(),
+        entry["decision"]["details"]["label"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned(),
+    )
+}
+
+/// Issue 29 (acceptance, sweep): for every built-in scenario as an
+/// account's first transaction on 10011, a later USE_EXISTING, REUSABLE_
+/// IDENTITY and 10014 authentication on that account never reuse its
+/// credentials unless it was PASSED; authentication is NOT_EXECUTED
+/// PRECONDITION_NOT_FULFILLED after a non-PASSED onboarding (seed 002,
+/// "Acquisition Type" and "Select Capabilities"; domain.md, "Reusable
+/// credentials", "Facemaps for authentication").
+#[tokio::test]
+async fn only_a_passed_onboarding_offers_its_credentials_to_a_returning_user() {
+    only_a_passed_onboarding_offers_its_credentials_to_a_returning_user_on(fixture().await).await;
+}
+
+#[tokio::test]
+async fn postgres_only_a_passed_onboarding_offers_its_credentials_to_a_returning_user() {
+    if let Some(f) =
+        postgres_fixture("only_a_passed_onboarding_offers_its_credentials_to_a_returning_user")
+            .await
+    {
+        only_a_passed_onboarding_offers_its_credentials_to_a_returning_user_on(f).await;
+    }
+}
+
+async fn only_a_passed_onboarding_offers_its_credentials_to_a_returning_user_on(f: Fixture) {
+    use idflow_core::model::{AcquisitionType, Channel, Part};
+    let every = vec![Channel::Web, Channel::Api, Channel::Sdk];
+    let use_existing = publish_id_only(
+        &f,
+        AcquisitionType::UseExisting,
+        every.clone(),
+        vec![Part::Front, Part::Back],
+    )
+    .await;
+    let reusable_identity = publish_id_only(
+        &f,
+        AcquisitionType::ReusableIdentity,
+        every,
+        vec![Part::Front, Part::Back],
+    )
+    .await;
+    let (mut passed, mut not_passed) = (0, 0);
+    for scenario in idflow_core::simulate::builtin() {
+        let (first, onboarding) = f.onboard(None, &scenario.name).await;
+        let decision = onboarding["decision"]["type"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        let first_ids = credential_ids(&onboarding);
+        let first_id = listed(&onboarding, "ID")["id"].clone();
+        let was_passed = decision == "PASSED";
+        let context = format!("first transaction {} ({decision})", scenario.name);
+        if was_passed {
+            passed += 1;
+        } else {
+            not_passed += 1;
+        }
+
+        // USE_EXISTING: nothing to upload, so it finalizes by itself.
+        let created = f.returning(&first.account, use_existing, "ALL_PASS").await;
+        let details = f.processed_by_itself(&created).await;
+        let reused: Vec<_> = credential_ids(&details)
+            .intersection(&first_ids)
+            .cloned()
+            .collect();
+        if was_passed {
+            assert_eq!(
+                reused,
+                [first_id.as_str().unwrap_or_default()],
+                "{context}: USE_EXISTING {details:#}"
+            );
+            assert_eq!(details["decision"]["type"], "PASSED", "{context}");
+        } else {
+            assert!(
+                reused.is_empty(),
+                "{context}: USE_EXISTING reused {reused:?}"
+            );
+            assert_ne!(
+                details["decision"]["type"], "PASSED",
+                "{context}: {details:#}"
+            );
+        }
+
+        // REUSABLE_IDENTITY: the ID offered for a fresh scan unless the
+        // onboarding PASSED.
+        let created = f
+            .returning(&first.account, reusable_identity, "ALL_PASS")
+            .await;
+        let id = created.credential("ID").clone();
+        let details = if was_passed {
+            assert!(id["api"].get("parts").is_none(), "{context}: {id}");
+            f.processed_by_itself(&created).await
+        } else {
+            for part in ["front", "back"] {
+                let response = f
+                    .upload(
+                        &created.part_url("ID", part),
+                        &created.token,
+                        "file",
+                        &jpeg(1024),
+                    )
+                    .await;
+                assert_eq!(response.status(), StatusCode::OK, "{context}");
+            }
+            f.processed(&created).await
+        };
+        let status = &listed(&details, "ID")["reusableIdentity"]["status"];
+        let reused: Vec<_> = credential_ids(&details)
+            .intersection(&first_ids)
+            .cloned()
+            .collect();
+        if was_passed {
+            assert_eq!(status, "ID_FOUND", "{context}");
+            assert_eq!(reused, [first_id.as_str().unwrap_or_default()], "{context}");
+        } else {
+            assert_eq!(status, "ID_NOT_FOUND", "{context}: {details:#}");
+            assert!(
+                reused.is_empty(),
+                "{context}: REUSABLE_IDENTITY reused {reused:?}"
+            );
+        }
+
+        // 10014: the facemap compared with must come from a PASSED one.
+        let created = f.returning(&first.account, 10014, "ALL_PASS").await;
+        let selfie = created.credential("SELFIE")["id"]
+            .as_str()
+            .expect("selfie")
+            .to_owned();
+        f.web_upload(&created, &selfie, "FACE").await;
+        let details = f.processed(&created).await;
+        let reused: Vec<_> = credential_ids(&details)
+            .intersection(&first_ids)
+            .cloned()
+            .collect();
+        // Its results name only the new facemap (seed 003's 10014 details
+        // list only the new selfie and facemap).
+        if was_passed {
+            assert_eq!(
+                first_result(&details, "authentication").0,
+                "PASSED",
+                "{context}: {details:#}"
+            );
+        } else {
+            assert_eq!(
+                first_result(&details, "authentication"),
+                (
+                    "NOT_EXECUTED".to_owned(),
+                    "PRECONDITION_NOT_FULFILLED".to_owned()
+                ),
+                "{context}: {details:#}"
+            );
+            assert!(
+                reused.is_empty(),
+                "{context}: authentication read {reused:?}"
+            );
+            assert_ne!(details["decision"]["type"], "PASSED", "{context}");
+        }
+    }
+    assert!(passed >= 3 && not_passed >= 8, "{passed} {not_passed}");
+    f.server.stop().await;
+}
+
+/// Issue 29, "Reusable Identity falls back to a fresh scan": with nothing
+/// that qualifies, the ID is offered on every channel its step allows, over
+/// API with its `api.parts`; its checks run on the fresh scan and
+/// `reusableIdentity` says so (ID_NOT_FOUND; RISK_DETECTED when a later
+/// transaction was REJECTED). Sweep over the step's channels and parts.
+#[tokio::test]
+async fn reusable_identity_without_a_qualifying_id_scans_a_fresh_one() {
+    reusable_identity_without_a_qualifying_id_scans_a_fresh_one_on(fixture().await).await;
+}
+
+#[tokio::test]
+async fn postgres_reusable_identity_without_a_qualifying_id_scans_a_fresh_one() {
+    if let Some(f) =
+        postgres_fixture("reusable_identity_without_a_qualifying_id_scans_a_fresh_one").await
+    {
+        reusable_identity_without_a_qualifying_id_scans_a_fresh_one_on(f).await;
+    }
+}
+
+async fn reusable_identity_without_a_qualifying_id_scans_a_fresh_one_on(f: Fixture) {
+    use idflow_core::model::{AcquisitionType, Channel, Part};
+    for (channels, parts) in [
+        (
+            vec![Channel::Web, Channel::Api, Channel::Sdk],
+            vec![Part::Front, Part::Back],
+        ),
+        (vec![Channel::Api], vec![Part::Front]),
+        (
+            vec![Channel::Web, Channel::Sdk],
+            vec![Part::Front, Part::Back],
+        ),
+    ] {
+        let key = publish_id_only(
+            &f,
+            AcquisitionType::ReusableIdentity,
+            channels.clone(),
+            parts.clone(),
+        )
+        .await;
+        let channel_names: Vec<&str> = channels.iter().map(|c| c.as_str()).collect();
+        let part_names: Vec<String> = parts.iter().map(|p| p.as_str().to_lowercase()).collect();
+        // An account whose PASSED onboarding was followed by a REJECTED one.
+        let (risky, _) = f.onboard(None, "ALL_PASS").await;
+        let (_, rejected) = f.onboard(Some(&risky.account), "FAKE_ID").await;
+        assert_eq!(rejected["decision"]["type"], "REJECTED");
+        for (account, expected) in [
+            (None, "ID_NOT_FOUND"),
+            (Some(risky.account.as_str()), "RISK_DETECTED"),
+        ] {
+            let context = format!("{channel_names:?} {part_names:?} {expected}");
+            let created = match account {
+                None => {
+                    f.create(json!({
+                        "customerInternalReference": "fresh",
+                        "userReference": "scenario:ALL_PASS",
+                        "workflowDefinition": { "key": key }
+                    }))
+                    .await
+                }
+                Some(account) => f.returning(account, key, "ALL_PASS").await,
+            };
+            let id = created.credential("ID").clone();
+            assert_eq!(id["allowedChannels"], json!(channel_names), "{context}");
+            let id_id = id["id"].as_str().expect("id").to_owned();
+            if channels.contains(&Channel::Api) {
+                let offered: BTreeSet<String> = id["api"]["parts"]
+                    .as_object()
+                    .unwrap_or_else(|| panic!("{context}: api.parts in {id}"))
+                    .keys()
+                    .cloned()
+                    .collect();
+                assert_eq!(offered, part_names.iter().cloned().collect(), "{context}");
+                for part in &part_names {
+                    let response = f
+                        .upload(
+                            &created.part_url("ID", part),
+                            &created.token,
+                            "file",
+                            &jpeg(1024),
+                        )
+                        .await;
+                    assert_eq!(response.status(), StatusCode::OK, "{context}");
+                }
+            } else {
+                assert!(id.get("api").is_none(), "{context}: {id}");
+                for part in &parts {
+                    f.web_upload(&created, &id_id, part.as_str()).await;
+                }
+            }
+            let details = f.processed(&created).await;
+            let listed_id = listed(&details, "ID");
+            assert_eq!(
+                listed_id["id"],
+                id_id.as_str(),
+                "{context}: the fresh scan is this execution's"
+            );
+            assert_eq!(
+                listed_id["reusableIdentity"]["status"], expected,
+                "{context}"
+            );
+            assert_eq!(
+                listed_id["reusableIdentity"]["source"]["type"], "NEW_SCAN",
+                "{context}"
+            );
+            let usability = &details["capabilities"]["usability"][0];
+            assert_eq!(
+                usability["credentials"][0]["id"],
+                id_id.as_str(),
+                "{context}"
+            );
+            assert_eq!(
+                usability["decision"]["type"], "PASSED",
+                "{context}: {details:#}"
+            );
+            assert_eq!(details["decision"]["type"], "PASSED", "{context}");
+        }
+    }
+    f.server.stop().await;
+}
+
+/// Issue 29: "When several qualify, the most recent one. A later
+/// transaction that REJECTED withdraws trust for Reusable Identity ('or
+/// risk is detected')" (seed 002); USE_EXISTING still reuses the most
+/// recent PASSED one.
+#[tokio::test]
+async fn a_later_rejection_withdraws_trust_and_the_most_recent_qualifying_one_wins() {
+    a_later_rejection_withdraws_trust_and_the_most_recent_qualifying_one_wins_on(fixture().await)
+        .await;
+}
+
+#[tokio::test]
+async fn postgres_a_later_rejection_withdraws_trust_and_the_most_recent_qualifying_one_wins() {
+    if let Some(f) = postgres_fixture(
+        "a_later_rejection_withdraws_trust_and_the_most_recent_qualifying_one_wins",
+    )
+    .await
+    {
+        a_later_rejection_withdraws_trust_and_the_most_recent_qualifying_one_wins_on(f).await;
+    }
+}
+
+async fn a_later_rejection_withdraws_trust_and_the_most_recent_qualifying_one_wins_on(f: Fixture) {
+    use idflow_core::model::{AcquisitionType, Channel, Part};
+    let every = vec![Channel::Web, Channel::Api, Channel::Sdk];
+    let use_existing = publish_id_only(
+        &f,
+        AcquisitionType::UseExisting,
+        every.clone(),
+        vec![Part::Front, Part::Back],
+    )
+    .await;
+    let reusable_identity = publish_id_only(
+        &f,
+        AcquisitionType::ReusableIdentity,
+        every,
+        vec![Part::Front, Part::Back],
+    )
+    .await;
+    let (first, _) = f.onboard(None, "ALL_PASS").await;
+    let account = first.account.clone();
+    let (second, second_details) = f.onboard(Some(&account), "ALL_PASS").await;
+    let second_id = listed(&second_details, "ID")["id"].clone();
+
+    // Two qualify: the most recent one.
+    let created = f.returning(&account, reusable_identity, "ALL_PASS").await;
+    let details = f.processed_by_itself(&created).await;
+    let id = listed(&details, "ID");
+    assert_eq!(id["id"], second_id, "{details:#}");
+    assert_eq!(id["reusableIdentity"]["status"], "ID_FOUND");
+    assert_eq!(
+        id["reusableIdentity"]["source"]["workflowExecutionId"],
+        second.execution.as_str()
+    );
+
+    // A later REJECTED: USE_EXISTING still reuses the most recent PASSED
+    // one ...
+    let (_, rejected) = f.onboard(Some(&account), "MRZ_CHECKSUM").await;
+    assert_eq!(rejected["decision"]["type"], "REJECTED");
+    let rejected_id = listed(&rejected, "ID")["id"].clone();
+    let created = f.returning(&account, use_existing, "ALL_PASS").await;
+    let details = f.processed_by_itself(&created).await;
+    let ids = credential_ids(&details);
+    assert!(
+        ids.contains(second_id.as_str().unwrap_or_default()),
+        "{details:#}"
+    );
+    assert!(
+        !ids.contains(rejected_id.as_str().unwrap_or_default()),
+        "{details:#}"
+    );
+    assert_eq!(details["decision"]["type"], "PASSED");
+    // ... while Reusable Identity no longer trusts it: a fresh scan.
+    let created = f.returning(&account, reusable_identity, "ALL_PASS").await;
+    assert!(
+        created.credential("ID")["api"]["parts"]["front"].is_string(),
+        "a fresh scan is offered: {}",
+        created.body
+    );
+    for part in ["front", "back"] {
+        let response = f
+            .upload(
+                &created.part_url("ID", part),
+                &created.token,
+                "file",
+                &jpeg(1024),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+    let details = f.processed(&created).await;
+    let fresh_scan = listed(&details, "ID");
+    assert_eq!(
+        fresh_scan["reusableIdentity"]["status"], "RISK_DETECTED",
+        "{details:#}"
+    );
+    assert!(!credential_ids(&details).contains(second_id.as_str().unwrap_or_default()));
+    assert_eq!(details["decision"]["type"], "PASSED");
+
+    // That fresh scan PASSED after the rejection: it is now the most recent
+    // qualifying ID, with no REJECTED after it.
+    let created_after = f.returning(&account, reusable_identity, "ALL_PASS").await;
+    let details = f.processed_by_itself(&created_after).await;
+    let id = listed(&details, "ID");
+    assert_eq!(id["reusableIdentity"]["status"], "ID_FOUND", "{details:#}");
+    assert_eq!(id["id"], fresh_scan["id"]);
+    assert_eq!(
+        id["reusableIdentity"]["source"]["workflowExecutionId"],
+        created.execution.as_str()
+    );
+    f.server.stop().await;
+}
+
+/// Domain.md, "Reusable credentials": "A workflow needing no new credential
+/// finalizes by itself". Every credential reused from the account (nothing
+/// to upload): the execution is never INITIATED, it is processed without a
+/// finalize call, and a finalize afterwards answers as for an execution
+/// already finalized. One that still takes an upload waits for finalize.
+#[tokio::test]
+async fn a_workflow_needing_no_new_credential_finalizes_by_itself() {
+    a_workflow_needing_no_new_credential_finalizes_by_itself_on(fixture().await).await;
+}
+
+#[tokio::test]
+async fn postgres_a_workflow_needing_no_new_credential_finalizes_by_itself() {
+    if let Some(f) =
+        postgres_fixture("a_workflow_needing_no_new_credential_finalizes_by_itself").await
+    {
+        a_workflow_needing_no_new_credential_finalizes_by_itself_on(f).await;
+    }
+}
+
+async fn a_workflow_needing_no_new_credential_finalizes_by_itself_on(f: Fixture) {
+    use idflow_core::model::{AcquisitionType, Channel, Part};
+    let every = vec![Channel::Web, Channel::Api, Channel::Sdk];
+    let use_existing = publish_id_only(
+        &f,
+        AcquisitionType::UseExisting,
+        every.clone(),
+        vec![Part::Front, Part::Back],
+    )
+    .await;
+    let reusable_identity = publish_id_only(
+        &f,
+        AcquisitionType::ReusableIdentity,
+        every,
+        vec![Part::Front, Part::Back],
+    )
+    .await;
+    let reused_id_new_selfie = publish_reused_id_workflow(&f).await;
+    let (first, _) = f.onboard(None, "ALL_PASS").await;
+    for (key, by_itself) in [
+        (use_existing, true),
+        (reusable_identity, true),
+        (reused_id_new_selfie, false),
+        (10014, false),
+        (10071, false),
+    ] {
+        let created = f.returning(&first.account, key, "ALL_PASS").await;
+        let status = json_of(f.status(&created, &created.token).await).await;
+        let status = status["workflowExecution"]["status"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        if by_itself {
+            assert!(
+                ["ACQUIRED", "PROCESSED"].contains(&status.as_str()),
+                "{key}: {status}"
+            );
+            let details = f.processed_by_itself(&created).await;
+            assert_eq!(details["decision"]["type"], "PASSED", "{key}: {details:#}");
+            let again = f.finalize(&created, &created.token).await;
+            assert_eq!(again.status(), StatusCode::CONFLICT, "{key}");
+            assert_eq!(json_of(again).await["error"], "ALREADY_FINALIZED", "{key}");
+        } else {
+            assert_eq!(
+                status, "INITIATED",
+                "{key}: waits for its upload and finalize"
+            );
+        }
+    }
+    // Without a qualifying ID, Reusable Identity takes a fresh scan: it
+    // waits for its upload.
+    let fresh = f
+        .create(json!({ "customerInternalReference": "fresh", "workflowDefinition": { "key": reusable_identity } }))
+        .await;
+    let status = json_of(f.status(&fresh, &fresh.token).await).await;
+    assert_eq!(status["workflowExecution"]["status"], "INITIATED");
+    f.server.stop().await;
+}
+
+/// Issue 29: "Reuse is read from a typed record written when an execution
+/// completes ... (executions completed before the migration are backfilled
+/// by it)"; the team's standard: a database written by the release before
+/// keeps working. The fixture was written by the server before migration
+/// 11: five PROCESSED executions of 10011 (ID over API, the selfie and its
+/// facemap through the web client) on four accounts by
+/// customerInternalReference: `passed-then-rejected` (ALL_PASS, then
+/// FAKE_ID: REJECTED), `rejected` (LIVENESS_SPOOF), `warning`
+/// (REPEATED_FACE), `passed-over-api` (ALL_PASS, the selfie over API: no
+/// facemap); and one left INITIATED (`open`). Each PROCESSED one gets its
+/// record from its details; reuse then follows the rule on them.
+#[tokio::test]
+async fn a_database_from_before_reuse_records_is_backfilled_and_reuses_by_the_rule() {
+    use idflow_core::model::{AcquisitionType, Channel, CredentialCategory, DecisionType, Part};
+    let (_dir, db) = copy_of_fixture("server-before-reuse-records.sqlite");
+    let server = Server::start(&db).await;
+    let idflow_server::db::Pool::Sqlite(pool) = server.state.db.pool() else {
+        panic!("a SQLite fixture");
+    };
+    let executions: Vec<(String, String, String, String, Option<String>)> = sqlx::query_as(
+        "SELECT e.customer_internal_reference, e.account_id, e.id, e.status, r.record
+         FROM platform_executions e LEFT JOIN platform_reuse_records r ON r.execution_id = e.id
+         ORDER BY e.created_at",
+    )
+    .fetch_all(pool)
+    .await
+    .expect("executions and records");
+    assert_eq!(executions.len(), 6);
+    let mut accounts = std::collections::BTreeMap::new();
+    let mut records = Vec::new();
+    for (reference, account, id, status, record) in &executions {
+        accounts.insert(reference.clone(), account.clone());
+        if status != "PROCESSED" {
+            assert!(
+                record.is_none(),
+                "{reference}: an open execution has no record"
+            );
+            continue;
+        }
+        let record = idflow_server::platform::history::decode(
+            id,
+            record
+                .as_deref()
+                .unwrap_or_else(|| panic!("{reference}: no record")),
+        )
+        .expect("the backfilled record decodes as core's type");
+        records.push((reference.clone(), record));
+    }
+    let summary: Vec<String> = records
+        .iter()
+        .map(|(reference, r)| {
+            let credentials: Vec<String> = r
+                .credentials
+                .iter()
+                .map(|c| {
+                    format!(
+                        "{} {}{}",
+                        c.category.as_str(),
+                        c.usability.as_str(),
+                        if c.valid_for_authentication {
+                            " valid"
+                        } else {
+                            ""
+                        }
+                    )
+                })
+                .collect();
+            format!(
+                "{reference}: {} [{}]",
+                r.decision.as_str(),
+                credentials.join(", ")
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            "passed-then-rejected: PASSED [ID PASSED, SELFIE PASSED, FACEMAP PASSED valid]",
+            "passed-then-rejected: REJECTED [ID PASSED, SELFIE PASSED, FACEMAP PASSED valid]",
+            "rejected: REJECTED [ID PASSED, SELFIE PASSED, FACEMAP PASSED]",
+            "warning: WARNING [ID PASSED, SELFIE PASSED, FACEMAP PASSED valid]",
+            "passed-over-api: PASSED [ID PASSED, SELFIE PASSED]",
+        ]
+    );
+    // The records name the credentials the details listed.
+    let (_, first) = &records[0];
+    assert!(first.credentials.iter().all(|c| !c.id.is_empty()));
+    assert_eq!(first.credentials[0].category, CredentialCategory::Id);
+    assert_eq!(first.decision, DecisionType::Passed);
+
+    // Reuse follows the rule on the migrated accounts. (The fixture holds
+    // tokens of its own: a name of this test's.)
+    let publisher = idflow_server::create_token(
+        &server.state.db,
+        "after-migration-11",
+        idflow_server::auth::Role::Publisher,
+    )
+    .await
+    .expect("token");
+    let f = Fixture {
+        db: common::TestDb::sqlite(),
+        designer: publisher.clone(),
+        publisher,
+        http: reqwest::Client::new(),
+        server,
+    };
+    let every = vec![Channel::Web, Channel::Api, Channel::Sdk];
+    let use_existing = publish_id_only(
+        &f,
+        AcquisitionType::UseExisting,
+        every.clone(),
+        vec![Part::Front, Part::Back],
+    )
+    .await;
+    let reusable_identity = publish_id_only(
+        &f,
+        AcquisitionType::ReusableIdentity,
+        every,
+        vec![Part::Front, Part::Back],
+    )
+    .await;
+    let first_id = first.credentials[0].id.clone();
+
+    // passed-then-rejected: USE_EXISTING reuses the PASSED one's ID;
+    // Reusable Identity sees the later REJECTED (a fresh scan is offered).
+    let account = &accounts["passed-then-rejected"];
+    let created = f.returning(account, use_existing, "ALL_PASS").await;
+    let details = f.processed_by_itself(&created).await;
+    assert!(credential_ids(&details).contains(&first_id), "{details:#}");
+    assert_eq!(details["decision"]["type"], "PASSED");
+    let created = f.returning(account, reusable_identity, "ALL_PASS").await;
+    assert!(
+        created.credential("ID")["api"]["parts"]["front"].is_string(),
+        "{}",
+        created.body
+    );
+    // 10014 compares with the PASSED one's facemap (liveness PASSED).
+    let created = f.returning(account, 10014, "ALL_PASS").await;
+    let selfie = created.credential("SELFIE")["id"]
+        .as_str()
+        .expect("selfie")
+        .to_owned();
+    f.web_upload(&created, &selfie, "FACE").await;
+    let details = f.processed(&created).await;
+    assert_eq!(
+        first_result(&details, "authentication").0,
+        "PASSED",
+        "{details:#}"
+    );
+
+    // rejected and warning offer nothing.
+    for reference in ["rejected", "warning"] {
+        let account = &accounts[reference];
+        let created = f.returning(account, 10014, "ALL_PASS").await;
+        let selfie = created.credential("SELFIE")["id"]
+            .as_str()
+            .expect("selfie")
+            .to_owned();
+        f.web_upload(&created, &selfie, "FACE").await;
+        let details = f.processed(&created).await;
+        assert_eq!(
+            first_result(&details, "authentication"),
+            (
+                "NOT_EXECUTED".to_owned(),
+                "PRECONDITION_NOT_FULFILLED".to_owned()
+            ),
+            "{reference}: {details:#}"
+        );
+        let created = f.returning(account, use_existing, "ALL_PASS").await;
+        let details = f.processed_by_itself(&created).await;
+        assert_ne!(
+            details["decision"]["type"], "PASSED",
+            "{reference}: {details:#}"
+        );
+    }
+
+    // passed-over-api: its ID qualifies for Reusable Identity (found, so
+    // the execution finalizes by itself); it has no facemap.
+    let account = &accounts["passed-over-api"];
+    let created = f.returning(account, reusable_identity, "ALL_PASS").await;
+    let details = f.processed_by_itself(&created).await;
+    assert_eq!(
+        listed(&details, "ID")["reusableIdentity"]["status"],
+        "ID_FOUND",
+        "{details:#}"
+    );
+    f.server.stop().await;
+}

@@ -1,10 +1,13 @@
 //! The credentials an execution collects, read off the workflow's
 //! acquisition steps: which channels may deliver each one and which image
-//! parts the API accepts for it.
+//! parts the API accepts for it. A Reusable Identity credential depends on
+//! the account: taken from it when its history offers a qualifying ID,
+//! else a fresh scan (`PlannedCredential::on_account`).
 
 use idflow_core::Workflow;
-use idflow_core::catalog::{api_parts, credential_channels};
+use idflow_core::catalog::{api_parts, credential_channels, fresh_scan_api_parts};
 use idflow_core::model::{AcquisitionType, Channel, CredentialCategory, NodeKind, Part};
+use idflow_core::simulate::{EarlierTransaction, Reuse, reuse};
 
 /// One credential of a new execution (before it has an id).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,13 +24,43 @@ pub struct PlannedCredential {
     /// The parts the API accepts for it: none unless API delivers it and it
     /// is acquired new, or it is 10071's stored facemap.
     pub api_parts: Vec<Part>,
-    /// USE_EXISTING: stored by an earlier execution.
+    /// USE_EXISTING, or REUSABLE_IDENTITY with a qualifying ID on the
+    /// account: stored by an earlier execution.
     pub existing: bool,
+    /// REUSABLE_IDENTITY: the API parts of a fresh scan, taken when the
+    /// account offers nothing that qualifies (`on_account`).
+    pub reusable_identity: Option<Vec<Part>>,
 }
 
 impl PlannedCredential {
     pub fn allows_api(&self) -> bool {
         self.channels.contains(&Channel::Api)
+    }
+
+    /// The credential as an execution on an account with `history` (oldest
+    /// first) collects it: a Reusable Identity credential is read off the
+    /// account (no parts) when `reuse::find` finds a qualifying one, else
+    /// it is a fresh scan on every channel the step allows, over API too
+    /// with its parts (seed 002: "Continues with a fresh ID scan (if no
+    /// pre-verified qualified ID is found or risk is detected)"; domain.md,
+    /// "Reusable credentials"). Others are as planned.
+    pub fn on_account(&self, history: &[EarlierTransaction]) -> PlannedCredential {
+        let Some(fresh_parts) = &self.reusable_identity else {
+            return self.clone();
+        };
+        let offered = matches!(
+            reuse::find(history, self.category, true),
+            Reuse::Found { .. }
+        );
+        PlannedCredential {
+            existing: offered,
+            api_parts: if offered {
+                Vec::new()
+            } else {
+                fresh_parts.clone()
+            },
+            ..self.clone()
+        }
     }
 }
 
@@ -40,7 +73,8 @@ pub fn plan(workflow: &Workflow) -> Vec<PlannedCredential> {
         let NodeKind::Acquisition(step) = &node.kind else {
             continue;
         };
-        let existing = step.acquisition_type == AcquisitionType::UseExisting;
+        let existing = step.acquisition_type != AcquisitionType::AcquireNew;
+        let reusable_identity = step.acquisition_type == AcquisitionType::ReusableIdentity;
         for category in step.credentials() {
             planned.push(PlannedCredential {
                 node: node.id.0.clone(),
@@ -49,6 +83,7 @@ pub fn plan(workflow: &Workflow) -> Vec<PlannedCredential> {
                 channels: credential_channels(step, category),
                 api_parts: api_parts(step, category),
                 existing,
+                reusable_identity: reusable_identity.then(|| fresh_scan_api_parts(step, category)),
             });
         }
     }

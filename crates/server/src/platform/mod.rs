@@ -7,7 +7,8 @@
 //!
 //! Modules, one job each: `request` (the account request and its
 //! validation), `credentials` (what a workflow's acquisition steps
-//! collect), `delivery` (what arrived, for the simulator), `token`
+//! collect), `delivery` (what arrived, for the simulator), `history` (the
+//! account's reuse records, as far as reuse needs them), `token`
 //! (execution JWTs), `upload` (multipart parts), `prepared` (JSON
 //! prepared data), `steps` (the visited steps `steps.href` answers),
 //! `placeholder` (what a part link answers: images are not kept),
@@ -21,6 +22,7 @@ pub mod callback;
 pub mod clock;
 pub mod credentials;
 pub mod delivery;
+pub mod history;
 pub mod lifecycle;
 pub mod links;
 pub mod outbound;

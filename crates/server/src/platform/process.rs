@@ -1,17 +1,21 @@
 //! Processing a finalized execution, in a spawned task: simulate the
-//! recorded workflow version under the execution's scenario, render the
-//! retrieval document with the execution's real ids, times and base URL,
-//! store it with the visited steps (PROCESSED), then deliver the callback
-//! if one was asked for.
+//! recorded workflow version under the execution's scenario and the
+//! account's history, render the retrieval document with the execution's
+//! real ids, times and base URL, store it (PROCESSED) with the visited
+//! steps and the execution's reuse record, in one write, then deliver the
+//! callback if one was asked for.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use idflow_core::model::DecisionType;
-use idflow_core::simulate::{DetailsContext, Outcome, Scenario, by_name, details, simulate};
+use idflow_core::simulate::{
+    DetailsContext, EarlierTransaction, Outcome, Run, Scenario, by_name, details, simulate,
+};
 use serde_json::Value;
 
 use super::clock::rfc3339_millis;
 use super::delivery;
+use super::history;
 use super::lifecycle;
 use super::service::{Executions, Refusal};
 use super::steps::{self, VisitedStep};
@@ -40,16 +44,18 @@ pub async fn resume(state: &AppState) -> Result<usize, PlatformError> {
     Ok(count)
 }
 
-/// What processing an execution produces: its retrieval document and the
-/// steps it visited (`steps.href`), from the same run.
-#[derive(Debug, Clone)]
+/// What processing produced, from one run: the retrieval document, the
+/// steps it visited (`steps.href`) and the record reuse will read
+/// (`EarlierTransaction::of_run`).
 pub struct Rendered {
     pub document: Value,
     pub steps: Vec<VisitedStep>,
+    pub record: EarlierTransaction,
 }
 
-/// The retrieval document of `execution`, as the platform would render it
-/// after processing, completed at `completed_at`, and its visited steps.
+/// The retrieval document of `execution`, its visited steps and its reuse
+/// record, as the platform would render them after processing, completed
+/// at `completed_at`.
 pub async fn render(
     state: &AppState,
     execution: &Execution,
@@ -65,48 +71,60 @@ pub async fn render(
         })?;
     let workflow = &published.workflow;
     let mut scenario = by_name(&execution.scenario)?;
-    // Results come from what arrived: the uploaded parts, and what the
-    // account holds from earlier executions.
+    // Results come from what arrived (the uploaded parts) and, for what the
+    // workflow reuses, from the account's records: core's rule decides
+    // (issue 29, "Reuse only what was verified").
     let (credentials, parts) =
         storage::credentials_and_parts(pool(&state.db), &execution.id).await?;
-    let mut account_holds = HashSet::new();
-    for earlier in
-        storage::earlier_details(pool(&state.db), &execution.account_id, &execution.id).await?
-    {
-        if let Ok(document) = serde_json::from_str::<Value>(&earlier) {
-            account_holds.extend(delivery::usable_categories(&document));
-        }
-    }
-    scenario.delivered = Some(delivery::delivered(
-        workflow,
-        &credentials,
-        &parts,
-        &account_holds,
-    ));
+    scenario.history = Some(
+        history::read(
+            pool(&state.db),
+            &execution.account_id,
+            &execution.id,
+            &history::wants(workflow),
+        )
+        .await?,
+    );
+    scenario.delivered = Some(delivery::delivered(workflow, &credentials, &parts));
     let mut run = simulate(workflow, &scenario);
-    // The run names credentials by workflow position; give them the ids
-    // this execution handed out.
+    // The run names new credentials by workflow position; give them the
+    // ids this execution handed out. A reused one keeps its earlier id
+    // (from the account's record).
     let ids: HashMap<(String, &'static str), String> = credentials
         .into_iter()
         .map(|c| ((c.node, c.category.as_str()), c.id))
         .collect();
-    for credential in &mut run.credentials {
+    for credential in run.credentials.iter_mut().filter(|c| !c.existing) {
         if let Some(id) = ids.get(&(credential.node.0.clone(), credential.category.as_str())) {
             credential.id.clone_from(id);
         }
     }
+    Ok(rendered(workflow, &run, execution, completed_at))
+}
+
+/// The document, the visited steps and the record of `run`.
+fn rendered(
+    workflow: &idflow_core::Workflow,
+    run: &Run,
+    execution: &Execution,
+    completed_at: &str,
+) -> Rendered {
     let context = context_of(execution, completed_at);
-    let document = details(workflow, &run, &context);
-    let document = without_absent_reference(document, execution);
-    Ok(Rendered {
+    let document = without_absent_reference(details(workflow, run, &context), execution);
+    Rendered {
         document,
-        steps: steps::visited(workflow, &run),
-    })
+        steps: steps::visited(workflow, run),
+        record: EarlierTransaction::of_run(&execution.id, run),
+    }
 }
 
 async fn process(state: &AppState, execution: Execution) -> Result<(), PlatformError> {
     let completed_at = rfc3339_millis(state.clock().now());
-    let Rendered { document, steps } = match render(state, &execution, &completed_at).await {
+    let Rendered {
+        document,
+        steps,
+        record,
+    } = match render(state, &execution, &completed_at).await {
         Ok(rendered) => rendered,
         // Never stuck in ACQUIRED: the run ends with the failure reported
         // the platform's way, a capability NOT_EXECUTED TECHNICAL_ERROR.
@@ -127,8 +145,10 @@ async fn process(state: &AppState, execution: Execution) -> Result<(), PlatformE
         .writer
         .write(Write::Complete {
             id: execution.id.clone(),
+            account_id: execution.account_id.clone(),
             details: document.to_string(),
             steps,
+            record: history::Stored::of(&record)?,
             completed_at: completed_at.clone(),
             callback_url: execution.callback_url.clone(),
         })
@@ -162,7 +182,6 @@ async fn process(state: &AppState, execution: Execution) -> Result<(), PlatformE
 /// NOT_EXECUTED TECHNICAL_ERROR (and what depends on it not run), or, when
 /// even the workflow cannot be read, no results and decision NOT_EXECUTED.
 async fn technical_error(state: &AppState, execution: &Execution, completed_at: &str) -> Rendered {
-    let context = context_of(execution, completed_at);
     let workflow = state
         .db
         .version(execution.definition_key, execution.definition_version)
@@ -190,10 +209,7 @@ async fn technical_error(state: &AppState, execution: &Execution, completed_at: 
         .collect();
     let scenario = Scenario::new("TECHNICAL_ERROR", "processing failed", outcomes);
     let run = simulate(&workflow, &scenario);
-    Rendered {
-        document: without_absent_reference(details(&workflow, &run, &context), execution),
-        steps: steps::visited(&workflow, &run),
-    }
+    rendered(&workflow, &run, execution, completed_at)
 }
 
 /// The execution's ids and times, for its retrieval document.

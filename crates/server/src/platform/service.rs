@@ -26,7 +26,7 @@ use super::storage::{
     Write,
 };
 use super::token::TokenError;
-use super::{PlatformError, lifecycle, outbound, pool, prepared, process};
+use super::{PlatformError, history, lifecycle, outbound, pool, prepared, process};
 use crate::AppState;
 use crate::auth::{Role, TOKEN_PREFIX, token_hash};
 use crate::cache::ImmutableCache;
@@ -390,19 +390,47 @@ impl<'a> Executions<'a> {
             .keys
             .issue(&account_id, &execution_id, issued_at, expires_at)
             .map_err(PlatformError::Token)?;
+        // Reusable Identity reads the account's history (a new account has
+        // none: a fresh scan).
+        let history = match write {
+            AccountWrite::Create => Vec::new(),
+            AccountWrite::Update => {
+                let wants: Vec<history::Want> = published
+                    .plan
+                    .iter()
+                    .filter(|c| c.reusable_identity.is_some())
+                    .map(|c| (c.category, true))
+                    .collect();
+                history::read(pool(&self.state.db), &account_id, "", &wants).await?
+            }
+        };
         let credentials: Vec<StoredCredential> = published
             .plan
             .iter()
-            .map(|c| StoredCredential {
-                id: new_id(),
-                node: c.node.clone(),
-                category: c.category,
-                label: c.label.clone(),
-                channels: c.channels.clone(),
-                api_parts: c.api_parts.clone(),
-                existing: c.existing,
+            .map(|planned| {
+                let c = planned.on_account(&history);
+                StoredCredential {
+                    id: new_id(),
+                    node: c.node,
+                    category: c.category,
+                    label: c.label,
+                    channels: c.channels,
+                    api_parts: c.api_parts,
+                    existing: c.existing,
+                }
             })
             .collect();
+        // A workflow needing no new credential finalizes by itself
+        // (domain.md, "Reusable credentials"): with nothing to upload, the
+        // execution is created ACQUIRED and processed at once.
+        let takes_nothing = credentials
+            .iter()
+            .all(|c| c.existing && c.api_parts.is_empty());
+        let (status, started_at) = if takes_nothing {
+            (ExecutionStatus::Acquired, Some(created_at.clone()))
+        } else {
+            (ExecutionStatus::Initiated, None)
+        };
         let execution = Execution {
             id: execution_id,
             account_id,
@@ -415,9 +443,9 @@ impl<'a> Executions<'a> {
             locale: input.locale,
             base_url: self.state.public_url.to_string(),
             token_expires_at: expires_at,
-            status: ExecutionStatus::Initiated,
+            status,
             created_at,
-            started_at: None,
+            started_at,
             completed_at: None,
             details: None,
         };
@@ -453,6 +481,10 @@ impl<'a> Executions<'a> {
         );
         // The writer may still hold its share for a moment after answering.
         let new = std::sync::Arc::try_unwrap(new).unwrap_or_else(|shared| (*shared).clone());
+        if new.execution.status == ExecutionStatus::Acquired {
+            tracing::info!(execution = %new.execution.id, "nothing to upload: finalized by itself; processing");
+            process::spawn(self.state.clone(), new.execution.clone());
+        }
         Ok(Started {
             execution: new.execution,
             credentials: new.credentials,
@@ -888,7 +920,7 @@ pub fn part_allowed(credential: &StoredCredential, part: Part) -> Result<(), Ref
         )
     } else if credential.existing {
         format!(
-            "credential {} ({}) uses a credential stored by an earlier execution (USE_EXISTING): nothing is uploaded for it",
+            "credential {} ({}) uses a credential stored by an earlier execution (USE_EXISTING, or REUSABLE_IDENTITY with a qualifying ID on the account): nothing is uploaded for it",
             credential.id, credential.category
         )
     } else {

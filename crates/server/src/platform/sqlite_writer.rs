@@ -30,8 +30,9 @@ use tokio::sync::mpsc;
 
 use super::PlatformError;
 use super::storage::{
-    ACCOUNT_COLUMNS, COMPLETE, EXECUTION_COLUMNS_WRITTEN, INSERT_CALLBACK,
-    MAX_WRITES_PER_TRANSACTION, NewExecution, START, UPDATE_ACCOUNT, UPSERT_PART, Write,
+    ACCOUNT_COLUMNS, COMPLETE, EXECUTION_COLUMNS_WRITTEN, INSERT_CALLBACK, INSERT_REUSE_OFFER,
+    INSERT_REUSE_RECORD, MAX_WRITES_PER_TRANSACTION, NewExecution, START, UPDATE_ACCOUNT,
+    UPSERT_PART, Write,
 };
 use super::writer::{Answers, Job, Settled, settle, took_effect};
 
@@ -219,7 +220,7 @@ impl Statements {
             account: format!("INSERT INTO {ACCOUNT_COLUMNS} VALUES ({})", values(4)),
             execution: format!(
                 "INSERT INTO {EXECUTION_COLUMNS_WRITTEN} VALUES ({})",
-                values(16)
+                values(17)
             ),
         }
     }
@@ -287,8 +288,10 @@ fn apply(
             }
             Write::Complete {
                 id,
+                account_id,
                 details,
                 steps,
+                record,
                 completed_at,
                 callback_url,
             } => {
@@ -298,6 +301,23 @@ fn apply(
                     steps,
                     id
                 ])? > 0;
+                if changed {
+                    tx.prepare_cached(INSERT_REUSE_RECORD)?.execute(params![
+                        account_id,
+                        completed_at,
+                        id,
+                        record.decision,
+                        record.text
+                    ])?;
+                    for category in &record.offers {
+                        tx.prepare_cached(INSERT_REUSE_OFFER)?.execute(params![
+                            account_id,
+                            category.as_str(),
+                            completed_at,
+                            id
+                        ])?;
+                    }
+                }
                 if changed && let Some(url) = callback_url {
                     tx.prepare_cached(INSERT_CALLBACK)?
                         .execute(params![id, url, completed_at])?;
@@ -333,7 +353,8 @@ fn insert_execution(
         e.status.as_str(),
         e.created_at,
         new.created_by,
-        new.encoded_credentials()
+        new.encoded_credentials(),
+        e.started_at
     ])?;
     Ok(())
 }

@@ -21,7 +21,7 @@ use axum::response::{IntoResponse, Response};
 use idflow_core::model::{Channel, CredentialCategory, Part};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Type};
+use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, OneOfBuilder, Type};
 use utoipa::openapi::{Ref, RefOr, Schema};
 use utoipa::{PartialSchema, ToSchema};
 use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
@@ -97,7 +97,12 @@ pub struct NewExecutionBody {
     pub credentials: Vec<CredentialBody>,
 }
 
-/// One credential the execution collects.
+/// One credential the execution collects. A credential read off the
+/// account with no channel (10014's earlier facemap) is not listed. A
+/// REUSABLE_IDENTITY ID is listed on the channels its step allows: with
+/// `api.parts` when the account offers no qualifying ID (a fresh scan, its
+/// parts uploaded like a new ID's), without parts when it does (reused: the
+/// execution then needs nothing uploaded for it).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialBody {
@@ -116,7 +121,9 @@ pub struct CredentialBody {
 #[serde(rename_all = "camelCase")]
 pub struct CredentialApi {
     pub token: String,
-    /// Upload URLs, only for the parts the API accepts.
+    /// Upload URLs, only for the parts the API accepts: none for a reused
+    /// credential (USE_EXISTING; REUSABLE_IDENTITY with a qualifying ID on
+    /// the account), the ID's parts for Reusable Identity's fresh scan.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false)]
     pub parts: Option<ApiParts>,
@@ -242,6 +249,10 @@ impl PartialSchema for ExecutionDetails {
                          `decision` (type, details.label, risk.score), `steps` and \
                          `capabilities` (the results of the workflow's capabilities).",
                     ))
+                    .property(
+                        "credentials",
+                        ArrayBuilder::new().items(retrieval_credential()),
+                    )
                     .required("workflow")
                     .required("decision"),
             )
@@ -250,6 +261,79 @@ impl PartialSchema for ExecutionDetails {
             ))
             .into()
     }
+}
+
+/// One `credentials[]` entry of a retrieval document (`idflow_core::
+/// simulate::details`): a credential this execution collected, or the ID
+/// Reusable Identity reused, with what Reusable Identity did.
+fn retrieval_credential() -> ObjectBuilder {
+    let text = |description: &str| {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .description(Some(description))
+    };
+    let part = ObjectBuilder::new()
+        .property(
+            "classifier",
+            text("FRONT, BACK, FACE, FACEMAP, PREPARED_DATA, or a liveness frame LIVENESS_1 to LIVENESS_6"),
+        )
+        .required("classifier")
+        .property(
+            "href",
+            text("The part's URL (absent for an on-premises authentication's stored facemap)"),
+        );
+    let statuses: Vec<&str> = [
+        idflow_core::simulate::ReusableIdentity::IdFound,
+        idflow_core::simulate::ReusableIdentity::IdNotFound,
+        idflow_core::simulate::ReusableIdentity::RiskDetected,
+    ]
+    .iter()
+    .map(|s| s.as_str())
+    .collect();
+    let source = ObjectBuilder::new()
+        .property(
+            "type",
+            text("WORKFLOW_EXECUTION: the ID was reused from an earlier workflow execution of the account; NEW_SCAN: the ID was captured anew in this one")
+                .enum_values(Some(["WORKFLOW_EXECUTION", "NEW_SCAN"])),
+        )
+        .required("type")
+        .property(
+            "workflowExecutionId",
+            text("With WORKFLOW_EXECUTION: the earlier workflow execution the ID comes from"),
+        )
+        .description(Some("Where the ID comes from"));
+    let reusable_identity = ObjectBuilder::new()
+        .property(
+            "status",
+            text("ID_FOUND: a pre-verified ID qualified (from a PASSED execution whose usability of it PASSED, with no REJECTED execution after it) and was reused; ID_NOT_FOUND: none qualified, the ID was scanned anew; RISK_DETECTED: one qualified but a later execution of the account was REJECTED, the ID was scanned anew")
+                .enum_values(Some(statuses)),
+        )
+        .required("status")
+        .property("source", source)
+        .required("source")
+        .description(Some(
+            "Only on the ID of a REUSABLE_IDENTITY step: what Reusable Identity did (idflow's own values; domain.md, \"Reusable credentials\")",
+        ));
+    ObjectBuilder::new()
+        .property(
+            "id",
+            text("The credential's id; a reused ID keeps its id from the earlier execution"),
+        )
+        .required("id")
+        .property("category", schema::CredentialCategory::schema())
+        .required("category")
+        .property(
+            "label",
+            text("The acquisition step's label, when it has one"),
+        )
+        .property(
+            "parts",
+            ArrayBuilder::new().items(part).description(Some(
+                "The parts that arrived in this execution (none for a reused ID)",
+            )),
+        )
+        .required("parts")
+        .property("reusableIdentity", reusable_identity)
 }
 
 impl ToSchema for ExecutionDetails {
@@ -531,7 +615,7 @@ fn account_body(started: Started) -> AccountResponse {
         description = "Which published workflow to run, the customer's reference and options; at most 2 MiB",
     ),
     responses(
-        (status = 200, description = "The account and its new workflow execution: the credentials to collect, the execution token (`sdk.token`, `credentials[].api.token`), the Web Client link and the upload URLs", body = AccountResponse),
+        (status = 200, description = "The account and its new workflow execution: the credentials to collect, the execution token (`sdk.token`, `credentials[].api.token`), the Web Client link and the upload URLs. When every credential is reused from the account (nothing to upload), the execution has finalized by itself: it is ACQUIRED and being processed, and a finalize answers 409 `ALREADY_FINALIZED`", body = AccountResponse),
         (status = 400, description = "The body is not JSON, not an object, or has bad fields (`BAD_REQUEST`; `details.fields` names every bad field), or the request has no plain Host header to build URLs from", body = ErrorBody),
         (status = 401, description = "Missing, malformed or unknown token (`UNAUTHORIZED`)", body = ErrorBody),
         (status = 404, description = "No workflow has this key, or it has no published version (`NOT_FOUND`)", body = ErrorBody),
@@ -569,7 +653,7 @@ async fn create_account(
         description = "Which published workflow to run, the customer's reference and options; at most 2 MiB",
     ),
     responses(
-        (status = 200, description = "The account and its new workflow execution: the credentials to collect, the execution token (`sdk.token`, `credentials[].api.token`), the Web Client link and the upload URLs", body = AccountResponse),
+        (status = 200, description = "The account and its new workflow execution: the credentials to collect, the execution token (`sdk.token`, `credentials[].api.token`), the Web Client link and the upload URLs. When every credential is reused from the account (nothing to upload), the execution has finalized by itself: it is ACQUIRED and being processed, and a finalize answers 409 `ALREADY_FINALIZED`", body = AccountResponse),
         (status = 400, description = "The body is not JSON, not an object, or has bad fields (`BAD_REQUEST`; `details.fields` names every bad field), or the request has no plain Host header to build URLs from", body = ErrorBody),
         (status = 401, description = "Missing, malformed or unknown token (`UNAUTHORIZED`)", body = ErrorBody),
         (status = 404, description = "No such account, or no workflow has this key, or it has no published version (`NOT_FOUND`)", body = ErrorBody),
@@ -733,7 +817,7 @@ async fn upload_part(
         (status = 401, description = "Missing, malformed or unknown token (`UNAUTHORIZED`), or the execution's token has expired (`TOKEN_EXPIRED`; the execution becomes TOKEN_EXPIRED)", body = ErrorBody),
         (status = 403, description = "The token belongs to another workflow execution (`FORBIDDEN`)", body = ErrorBody),
         (status = 404, description = "No such account or workflow execution (`NOT_FOUND`)", body = ErrorBody),
-        (status = 409, description = "Already finalized (`ALREADY_FINALIZED`), token lifetime passed (`TOKEN_EXPIRED`) or expired (`SESSION_EXPIRED`)", body = ErrorBody),
+        (status = 409, description = "Already finalized (`ALREADY_FINALIZED`; also an execution that finalized by itself, needing no upload), token lifetime passed (`TOKEN_EXPIRED`) or expired (`SESSION_EXPIRED`)", body = ErrorBody),
     ),
 )]
 async fn finalize(
