@@ -491,3 +491,43 @@ fn the_starting_weights_never_let_warnings_reject() {
         assert!(codes.is_empty(), "{name}: {codes:?}");
     }
 }
+
+/// Any bands a file can hold (u8 each, valid or not: lint's `risk-bands`
+/// refuses the invalid ones) give every decision a score without a panic,
+/// and lint and the simulator run on them (schemathesis published such a
+/// file and the server's lint panicked in `clamp`).
+#[test]
+fn any_bands_a_file_can_hold_score_without_a_panic() {
+    let decisions = [
+        DecisionType::Passed,
+        DecisionType::Warning,
+        DecisionType::Rejected,
+        DecisionType::NotExecuted,
+    ];
+    for passed_up_to in (0..=255u8).step_by(5) {
+        for warning_up_to in (0..=255u8).step_by(5) {
+            let bands = ScoreBands {
+                passed_up_to,
+                warning_up_to,
+            };
+            for d in decisions {
+                let _ = bands.default_score(d);
+                let _ = bands.into_band(d, 55);
+            }
+        }
+    }
+    let mut w = idiv();
+    set_every_risk_step(
+        &mut w,
+        &Scoring::Default,
+        Some(ScoreBands {
+            passed_up_to: 250,
+            warning_up_to: 200,
+        }),
+    );
+    let report = idflow_core::lint::lint(&w);
+    assert!(report.findings.iter().any(|f| f.code == "risk-bands"));
+    for scenario in builtin() {
+        let _ = simulate(&w, &scenario);
+    }
+}

@@ -309,9 +309,13 @@ impl ScoreBands {
     }
 
     /// `score` moved into `decision`'s band (unchanged when already in it).
+    /// Bands a file may hold but lint refuses (`risk-bands`: WARNING up to
+    /// 200, PASSED above WARNING) leave a band empty; the score then goes
+    /// to the band's top, never a panic (schemathesis sent such a file to
+    /// publish, whose lint reads the default score).
     pub fn into_band(&self, decision: DecisionType, score: i16) -> i16 {
         let (low, high) = self.range(decision);
-        score.clamp(low, high)
+        score.max(low).min(high)
     }
 }
 
