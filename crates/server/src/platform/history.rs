@@ -43,7 +43,8 @@ pub fn wants(workflow: &Workflow) -> Vec<Want> {
 /// The account's history for `wants`, oldest first by completion, leaving
 /// out execution `excluding`: for each want, the newest record offering
 /// its category and, for Reusable Identity, the newest REJECTED record when
-/// it is later (one index seek each, however long the history).
+/// it is later (one index seek each, in one read, however long the
+/// history).
 /// `reuse::find` answers on it exactly as on the whole history: a record
 /// newer than the one found for a category does not offer that category,
 /// and one later REJECTED record withdraws trust as well as many. Nothing
@@ -56,12 +57,19 @@ pub async fn read(
     excluding: &str,
     wants: &[Want],
 ) -> Result<Vec<EarlierTransaction>, PlatformError> {
-    let mut rows: Vec<(storage::ReuseRecordRow, EarlierTransaction)> = Vec::new();
-    let mut newest_rejected = None;
+    let mut categories: Vec<CredentialCategory> = Vec::new();
+    for &(category, _) in wants {
+        if !categories.contains(&category) {
+            categories.push(category);
+        }
+    }
+    let reusable_identity = wants.iter().any(|&(_, ri)| ri);
+    let found =
+        storage::reuse_history(pool, account_id, excluding, &categories, reusable_identity).await?;
+    let rejected = found.iter().find(|row| row.found_for == "REJECTED");
+    let mut rows: Vec<(&storage::ReuseRecordRow, EarlierTransaction)> = Vec::new();
     for &(category, reusable_identity) in wants {
-        let Some(offering) =
-            storage::newest_offering(pool, account_id, excluding, category).await?
-        else {
+        let Some(offering) = found.iter().find(|row| row.found_for == category.as_str()) else {
             continue;
         };
         let record = decode(&offering.execution_id, &offering.record)?;
@@ -71,24 +79,19 @@ pub async fn read(
                 offering.execution_id
             )));
         }
-        if reusable_identity {
-            if newest_rejected.is_none() {
-                newest_rejected =
-                    Some(storage::newest_rejected(pool, account_id, excluding).await?);
+        if reusable_identity
+            && let Some(rejected) = rejected
+            && (&rejected.completed_at, &rejected.execution_id)
+                > (&offering.completed_at, &offering.execution_id)
+        {
+            let later = decode(&rejected.execution_id, &rejected.record)?;
+            if later.decision != DecisionType::Rejected {
+                return Err(PlatformError::Corrupt(format!(
+                    "the reuse record of workflow execution {} is {}, its row says REJECTED",
+                    rejected.execution_id, later.decision
+                )));
             }
-            if let Some(Some(rejected)) = &newest_rejected
-                && (&rejected.completed_at, &rejected.execution_id)
-                    > (&offering.completed_at, &offering.execution_id)
-            {
-                let later = decode(&rejected.execution_id, &rejected.record)?;
-                if later.decision != DecisionType::Rejected {
-                    return Err(PlatformError::Corrupt(format!(
-                        "the reuse record of workflow execution {} is {}, its row says REJECTED",
-                        rejected.execution_id, later.decision
-                    )));
-                }
-                rows.push((rejected.clone(), later));
-            }
+            rows.push((rejected, later));
         }
         rows.push((offering, record));
     }

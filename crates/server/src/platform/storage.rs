@@ -356,16 +356,31 @@ const RECORDED_PART: &str = "SELECT content_type FROM platform_parts
     WHERE execution_id = $1 AND credential_id = $2 AND classifier = $3";
 const DUE_TO_EXPIRE: &str = "FROM platform_executions
     WHERE status = 'INITIATED' AND token_expires_at <= $1 ORDER BY token_expires_at LIMIT $2";
-// An account's newest record offering a category, and its newest REJECTED
-// record: each one index seek.
-const NEWEST_OFFERING: &str = "SELECT r.execution_id, r.completed_at, r.record
-    FROM platform_reuse_offers o JOIN platform_reuse_records r ON r.execution_id = o.execution_id
-    WHERE o.account_id = $1 AND o.category = $2 AND o.execution_id <> $3
+// An account's newest record offering a category (`$3`...), and its
+// newest REJECTED record: each one index seek; `reuse_history_sql` puts
+// the ones a workflow needs into one statement (one round trip).
+const NEWEST_OFFERING: &str = "SELECT o.category AS found_for, r.execution_id, r.completed_at,
+    r.record FROM platform_reuse_offers o JOIN platform_reuse_records r
+        ON r.execution_id = o.execution_id
+    WHERE o.account_id = $1 AND o.category = $N AND o.execution_id <> $2
     ORDER BY o.completed_at DESC, o.execution_id DESC LIMIT 1";
-const NEWEST_REJECTED: &str = "SELECT execution_id, completed_at, record
-    FROM platform_reuse_records
+const NEWEST_REJECTED: &str = "SELECT 'REJECTED' AS found_for, execution_id, completed_at,
+    record FROM platform_reuse_records
     WHERE account_id = $1 AND decision = 'REJECTED' AND execution_id <> $2
     ORDER BY completed_at DESC, execution_id DESC LIMIT 1";
+
+/// One statement reading the newest record offering each of `categories`
+/// categories (bound as `$3`...) and, when `rejected`, the newest REJECTED
+/// one, for account `$1` leaving out execution `$2`.
+fn reuse_history_sql(categories: usize, rejected: bool) -> String {
+    let parts: Vec<String> = (0..categories)
+        .map(|i| NEWEST_OFFERING.replace("$N", &format!("${}", i + 3)))
+        .chain(rejected.then(|| NEWEST_REJECTED.to_owned()))
+        .enumerate()
+        .map(|(i, part)| format!("SELECT * FROM ({part}) AS found_{i}"))
+        .collect();
+    parts.join(" UNION ALL ")
+}
 const CREDENTIALS: &str = "SELECT credentials FROM platform_executions WHERE id = $1";
 const EXPIRE_IF_DUE: &str = "UPDATE platform_executions SET status = CASE
         WHEN EXISTS (SELECT 1 FROM platform_parts WHERE execution_id = $1)
@@ -471,41 +486,37 @@ pub async fn acquired(pool: &Pool) -> Result<Vec<Execution>, PlatformError> {
     rows.into_iter().map(execution_of).collect()
 }
 
-/// A stored reuse record (`super::history` decodes it).
+/// A stored reuse record (`super::history` decodes it), and what it was
+/// read for: a category it offers, or `REJECTED`.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ReuseRecordRow {
+    pub found_for: String,
     pub execution_id: String,
     pub completed_at: String,
     pub record: String,
 }
 
-/// The account's newest reuse record (other than `excluding`'s) that
-/// offers `category`.
-pub async fn newest_offering(
+/// The account's newest reuse record (other than `excluding`'s) offering
+/// each of `categories` and, when `rejected`, its newest REJECTED one, in
+/// one read.
+pub async fn reuse_history(
     pool: &Pool,
     account_id: &str,
     excluding: &str,
-    category: CredentialCategory,
-) -> Result<Option<ReuseRecordRow>, PlatformError> {
-    Ok(on_pool!(pool, p => sqlx::query_as(NEWEST_OFFERING)
-        .bind(account_id)
-        .bind(category.as_str())
-        .bind(excluding)
-        .fetch_optional(p)
-        .await?))
-}
-
-/// The account's newest REJECTED reuse record (other than `excluding`'s).
-pub async fn newest_rejected(
-    pool: &Pool,
-    account_id: &str,
-    excluding: &str,
-) -> Result<Option<ReuseRecordRow>, PlatformError> {
-    Ok(on_pool!(pool, p => sqlx::query_as(NEWEST_REJECTED)
-        .bind(account_id)
-        .bind(excluding)
-        .fetch_optional(p)
-        .await?))
+    categories: &[CredentialCategory],
+    rejected: bool,
+) -> Result<Vec<ReuseRecordRow>, PlatformError> {
+    if categories.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = reuse_history_sql(categories.len(), rejected);
+    Ok(on_pool!(pool, p => {
+        let mut query = sqlx::query_as(&sql).bind(account_id).bind(excluding);
+        for category in categories {
+            query = query.bind(category.as_str());
+        }
+        query.fetch_all(p).await?
+    }))
 }
 
 /// The credentials of an execution, in workflow order (none when there is
@@ -1014,8 +1025,8 @@ mod tests {
             format!("SELECT id {EXECUTION_OF_ACCOUNT}"),
             format!("SELECT id {ACQUIRED}"),
             format!("SELECT id {DUE_TO_EXPIRE}"),
-            NEWEST_OFFERING.to_owned(),
-            NEWEST_REJECTED.to_owned(),
+            reuse_history_sql(1, false),
+            reuse_history_sql(3, true),
             CREDENTIALS.to_owned(),
             EXPIRE_IF_DUE.to_owned(),
             PARTS.to_owned(),
@@ -1030,8 +1041,12 @@ mod tests {
                     .await
                     .expect("a plan");
             let steps: Vec<&str> = plan.iter().map(|(_, _, _, step)| step.as_str()).collect();
+            // (An account's history reads one-row subqueries, `found_N`,
+            // each scanned once.)
             assert!(
-                steps.iter().all(|step| !step.starts_with("SCAN ")),
+                steps
+                    .iter()
+                    .all(|step| !step.starts_with("SCAN ") || step.starts_with("SCAN found_")),
                 "{sql}\nscans: {steps:?}"
             );
             // Neither the expiry sweep nor an account's history may sort
@@ -1045,7 +1060,7 @@ mod tests {
             // (without statistics SQLite took the walk when the primary
             // key ordered them by completion: 1,200 account updates/s on
             // an account with 1,700 executions instead of 12,000).
-            if sql == NEWEST_REJECTED {
+            if sql.contains("decision = 'REJECTED'") {
                 assert!(
                     steps.iter().any(|step| step.contains(
                         "platform_reuse_records_by_decision (account_id=? AND decision=?)"
