@@ -429,7 +429,16 @@ fn risk_calculation_removes_a_weight_and_restores_defaults() {
     };
     assert_eq!(scoring(&h), Scoring::Default);
     assert_eq!(h.query_all_by_label("Remove weight").count(), 0);
+    // Switching the scoring never moves the switch itself.
+    let switch = |h: &Harness<'_, State>| {
+        [
+            h.get_by_label("Platform default").rect(),
+            h.get_by_label("Custom weights").rect(),
+        ]
+    };
+    let before = switch(&h);
     click(&mut h, "Custom weights");
+    assert_eq!(switch(&h), before);
     let original = weights(&h);
     assert_eq!(original, idflow_core::catalog::default_weights(&ALL_IDIV));
     assert!(
@@ -463,6 +472,7 @@ fn risk_calculation_removes_a_weight_and_restores_defaults() {
     // Issue 29: the platform's default score is a choice of its own, not
     // an empty list of weights.
     click(&mut h, "Platform default");
+    assert_eq!(switch(&h), before);
     assert_eq!(scoring(&h), Scoring::Default);
     assert_eq!(h.query_all_by_label("Remove weight").count(), 0);
 }
