@@ -189,13 +189,13 @@ async fn open_execution(
         |message: &str| WebError::new(StatusCode::UNAUTHORIZED, 9200, message.to_owned());
     let token = bearer_token(headers).map_err(|_| unauthorized("the link has no token"))?;
     let now = state.clock().unix_seconds();
-    let claims = match state.platform.keys.verify(token, now) {
-        Ok(claims) => claims,
+    let (claims, expired) = match state.platform.keys.verify(token, now) {
+        Ok(claims) => (claims, false),
         Err(TokenError::Expired(claims)) => {
             lifecycle::expire(state, &claims.sub)
                 .await
                 .map_err(WebError::server)?;
-            *claims
+            (*claims, true)
         }
         Err(_) => return Err(unauthorized("this link is not valid")),
     };
@@ -211,7 +211,9 @@ async fn open_execution(
             "the session expired before the journey was finished",
         )
         .for_execution(&urls, &execution)),
-        ExecutionStatus::TokenExpired => {
+        // An expired token reads nothing, whatever the journey's state
+        // (issue 30, item 10): a finished journey's decision included.
+        status if expired || status == ExecutionStatus::TokenExpired => {
             Err(
                 WebError::new(StatusCode::UNAUTHORIZED, 9200, "this link has expired")
                     .for_execution(&urls, &execution),
