@@ -51,7 +51,8 @@ fn exit_code(error: &StoreError) -> u8 {
         | StoreError::Policy(Refusal::NoteTooLong { .. })
         | StoreError::Refused { .. }
         | StoreError::Policy(Refusal::CommentNotFound { .. })
-        | StoreError::Policy(Refusal::BadComment) => exit::REFUSED,
+        | StoreError::Policy(Refusal::BadComment)
+        | StoreError::Policy(Refusal::BadText { .. }) => exit::REFUSED,
     }
 }
 

@@ -1,5 +1,6 @@
 //! HTTP handlers, one module per API, plus the extractors they share.
 
+pub mod body;
 pub mod platform;
 pub mod store;
 pub mod web;

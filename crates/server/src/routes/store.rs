@@ -15,6 +15,7 @@ use idflow_store::wire::{
     NewComment, PublishRequest, PublishedBody, ServerVersion, VersionBody, WireWorkflow,
     WorkflowList, WrittenBody,
 };
+use idflow_store::policy::Refusal;
 use idflow_store::{Revision, check_note};
 use serde::Deserialize;
 use serde_json::json;
@@ -22,11 +23,15 @@ use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::body::{JsonBody, LargeJsonBody, SmallJsonBody};
 use super::{ApiPath, ApiQuery, Key, Precondition, etag, if_match};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::openapi::{ErrorBody, STORE_TAG};
+
+/// The longest step id a comment may name (issue 30, item 8).
+pub const MAX_STEP_CHARS: usize = 200;
 
 /// Where the store API is mounted.
 pub const PREFIX: &str = "/api/store/v1";
@@ -77,7 +82,7 @@ impl<S: Send + Sync> FromRequest<S> for WorkflowBody {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<WorkflowBody, ApiError> {
-        let bytes = Bytes::from_request(request, state).await?;
+        let JsonBody(bytes) = LargeJsonBody::from_request(request, state).await?;
         let text = std::str::from_utf8(&bytes).map_err(|e| {
             ApiError::new(
                 StatusCode::BAD_REQUEST,
@@ -85,9 +90,18 @@ impl<S: Send + Sync> FromRequest<S> for WorkflowBody {
                 format!("the request body is not UTF-8 text: {e}"),
             )
         })?;
-        parse_workflow(text, Format::Json)
-            .map(WorkflowBody)
-            .map_err(|error| invalid_workflow(&error))
+        let workflow = parse_workflow(text, Format::Json).map_err(|error| invalid_workflow(&error))?;
+        // Issue 30, item 8: names, titles, descriptions and notes within
+        // their limits and free of control characters, on either database.
+        idflow_core::text::check_workflow(&workflow).map_err(|problem| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "INVALID_WORKFLOW",
+                format!("the workflow's {problem}"),
+            )
+            .with_details(json!({ "field": problem.field, "problem": problem.problem.to_string() }))
+        })?;
+        Ok(WorkflowBody(workflow))
     }
 }
 
@@ -99,7 +113,7 @@ impl<S: Send + Sync> FromRequest<S> for PublishNote {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<PublishNote, ApiError> {
-        let bytes = Bytes::from_request(request, state).await?;
+        let JsonBody(bytes) = SmallJsonBody::from_request(request, state).await?;
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Ok(PublishNote(String::new()));
         }
@@ -110,9 +124,21 @@ impl<S: Send + Sync> FromRequest<S> for PublishNote {
                 e.column()
             ))
         })?;
-        let note = body.note.trim().to_owned();
-        check_note(&note).map_err(|e| ApiError::bad_request(e.to_string()))?;
-        Ok(PublishNote(note))
+        // The note as sent is what the schema bounds (issue 30, item 8).
+        check_note(&body.note).map_err(refused_text)?;
+        Ok(PublishNote(body.note.trim().to_owned()))
+    }
+}
+
+/// A text the store's rules refuse: 400 naming the field where the rule
+/// says which.
+fn refused_text(refusal: Refusal) -> ApiError {
+    let error = ApiError::bad_request(refusal.to_string());
+    match refusal {
+        Refusal::BadText { field, problem } => {
+            error.with_details(json!({ "field": field, "problem": problem.to_string() }))
+        }
+        _ => error,
     }
 }
 
@@ -797,11 +823,18 @@ async fn add_comment(
     State(state): State<AppState>,
     caller: Caller,
     ApiPath(Key(key)): ApiPath<Key>,
-    body: Bytes,
+    JsonBody(body): SmallJsonBody,
 ) -> Result<Response, ApiError> {
     let body: NewComment = json_body(&body, r#"{"text": "...", "step": "..."}"#)?;
-    let text = idflow_store::check_comment(&body.text)
-        .map_err(|e| ApiError::bad_request(e.to_string()))?;
+    if let Some(step) = &body.step {
+        idflow_core::text::check(step, MAX_STEP_CHARS, idflow_core::text::Lines::One).map_err(
+            |problem| {
+                ApiError::bad_request(format!("step {problem}"))
+                    .with_details(json!({ "field": "step", "problem": problem.to_string() }))
+            },
+        )?;
+    }
+    let text = idflow_store::check_comment(&body.text).map_err(refused_text)?;
     let comment = state
         .db
         .add_comment(key, body.step.as_deref(), &text, &caller.name)
@@ -841,7 +874,7 @@ async fn set_comment(
     State(state): State<AppState>,
     caller: Caller,
     ApiPath(CommentPath { key, id }): ApiPath<CommentPath>,
-    body: Bytes,
+    JsonBody(body): SmallJsonBody,
 ) -> Result<Json<idflow_store::Comment>, ApiError> {
     let Key(key) = key;
     let Key(id) = id;

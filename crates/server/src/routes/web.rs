@@ -26,6 +26,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::ApiPath;
+use super::body::{JsonBody, SmallJsonBody};
+use crate::error::ApiError;
 use crate::AppState;
 use crate::auth::bearer_token;
 use crate::platform::clock::rfc3339_millis;
@@ -442,9 +444,25 @@ pub struct Finalized {
 async fn finalize(
     State(state): State<AppState>,
     headers: HeaderMap,
-    body: Option<Json<FinalizeBody>>,
+    body: Result<SmallJsonBody, ApiError>,
 ) -> Result<Json<Finalized>, WebError> {
     let (mut execution, urls) = open_execution(&state, &headers).await?;
+    // A JSON body or none (issue 30, item 8: another Content-Type is 415).
+    let JsonBody(body) =
+        body.map_err(|error| WebError::new(error.status, 9100, error.message))?;
+    let body = if body.iter().all(u8::is_ascii_whitespace) {
+        None
+    } else {
+        Some(
+            serde_json::from_slice::<FinalizeBody>(&body).map_err(|e| {
+                WebError::new(
+                    StatusCode::BAD_REQUEST,
+                    9100,
+                    format!("the request body is not {{\"scenario\": NAME}}: {e}"),
+                )
+            })?,
+        )
+    };
     if execution.status != ExecutionStatus::Initiated {
         return Err(WebError::new(
             StatusCode::CONFLICT,
@@ -453,7 +471,7 @@ async fn finalize(
         )
         .for_execution(&urls, &execution));
     }
-    if let Some(name) = body.and_then(|Json(b)| b.scenario) {
+    if let Some(name) = body.and_then(|b| b.scenario) {
         let scenario = by_name(&name)
             .map_err(|e| WebError::new(StatusCode::BAD_REQUEST, 9100, e.to_string()))?;
         storage::set_scenario(pool(&state.db), &execution.id, &scenario.name)
