@@ -170,7 +170,10 @@ mod tests {
         let mut workflow = Workflow::new(20001, "fine");
         assert_eq!(check_workflow(&workflow), Ok(()));
         workflow.name = "x".repeat(MAX_NAME_CHARS + 1);
-        assert_eq!(check_workflow(&workflow).map_err(|e| e.field), Err("name".into()));
+        assert_eq!(
+            check_workflow(&workflow).map_err(|e| e.field),
+            Err("name".into())
+        );
         workflow.name = "fine".into();
         workflow.description = "two\nlines\0".into();
         let problem = check_workflow(&workflow).expect_err("NUL");

@@ -106,14 +106,12 @@ pub fn check_token_name(name: &str) -> Result<(), TokenError> {
         problem,
     };
     if name.trim().is_empty() {
-        return Err(refused("is empty: name who or what holds the token".to_owned()));
+        return Err(refused(
+            "is empty: name who or what holds the token".to_owned(),
+        ));
     }
-    idflow_core::text::check(
-        name,
-        MAX_TOKEN_NAME_CHARS,
-        idflow_core::text::Lines::One,
-    )
-    .map_err(|problem| refused(problem.to_string()))?;
+    idflow_core::text::check(name, MAX_TOKEN_NAME_CHARS, idflow_core::text::Lines::One)
+        .map_err(|problem| refused(problem.to_string()))?;
     if name.trim() != name {
         return Err(refused(
             "starts or ends with white space, which the audit trail would not show".to_owned(),
@@ -226,7 +224,12 @@ mod tests {
     /// reserved actor.
     #[test]
     fn token_names_are_one_visible_line_and_not_reserved() {
-        for good in ["alice", "ci-publisher-3", "Zoë Müller", "x".repeat(100).as_str()] {
+        for good in [
+            "alice",
+            "ci-publisher-3",
+            "Zoë Müller",
+            "x".repeat(100).as_str(),
+        ] {
             assert!(check_token_name(good).is_ok(), "{good:?}");
         }
         for bad in [

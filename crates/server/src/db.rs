@@ -41,6 +41,7 @@ use crate::location::{DbLocation, redact};
 /// The SQLite schema's history. These files must never change: existing
 /// databases record their checksums.
 mod review;
+pub use review::{AUDIT_PAGE, AuditPage, AuditQuery};
 mod token_owners;
 
 /// Who the audit names for token administration (`idflow token`).

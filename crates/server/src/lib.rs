@@ -8,10 +8,12 @@
 //! (tokens, roles, the `Caller` extractor), `platform` (the mock platform
 //! API: accounts, executions, tokens, uploads, processing, callbacks),
 //! `routes` (handlers), `error` (the API's one error type, as JSON),
-//! `openapi` (the OpenAPI document of both APIs, at `GET /openapi.json`).
+//! `openapi` (the OpenAPI document of both APIs, at `GET /openapi.json`),
+//! `comment_rate` (each token's comment bucket).
 
 pub mod auth;
 pub mod cache;
+pub mod comment_rate;
 pub mod db;
 pub mod error;
 pub mod location;
@@ -69,6 +71,8 @@ pub struct Config {
     /// Four eyes: a revision is published only after a publisher other
     /// than its author approved it.
     pub require_approval: bool,
+    /// How many comments each token may post (issue 30, item 3).
+    pub comment_rate: comment_rate::CommentRate,
 }
 
 /// The base every returned link starts with: `public_url` checked
@@ -132,6 +136,9 @@ pub struct AppState {
     pub public_url: std::sync::Arc<str>,
     /// Four eyes on publishing (`--require-approval`).
     pub require_approval: bool,
+    /// Each token's comment bucket (`--comments-per-minute`,
+    /// `--comment-burst`).
+    pub comments: comment_rate::CommentLimiter,
     clock: Clock,
 }
 
@@ -168,6 +175,7 @@ impl AppState {
             published: cache::ImmutableCache::new(1024),
             public_url: std::sync::Arc::from(format!("http://{DEFAULT_BIND}")),
             require_approval: false,
+            comments: comment_rate::CommentLimiter::default(),
             clock,
         })
     }
@@ -285,6 +293,7 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
     let mut state = AppState::open_location(&config.db).await?;
     state.public_url = std::sync::Arc::from(public.as_str());
     state.require_approval = config.require_approval;
+    state.comments = comment_rate::CommentLimiter::new(config.comment_rate);
     state.platform.outbound = std::sync::Arc::new(
         platform::outbound::OutboundPolicy::allowing(config.allow_callback_hosts.iter().cloned())
             .silent(config.no_callbacks),

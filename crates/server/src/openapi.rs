@@ -93,8 +93,8 @@ pub fn finish(mut document: OpenApi) -> OpenApi {
 /// the field says)`.
 pub fn text_fields() -> Vec<(&'static str, &'static str, usize, &'static str, String)> {
     use idflow_core::text::{
-        LINES_PATTERN, MAX_DESCRIPTION_CHARS, MAX_NAME_CHARS, MAX_NOTE_TEXT_CHARS,
-        MAX_TITLE_CHARS, NON_BLANK_LINES_PATTERN, ONE_LINE_PATTERN,
+        LINES_PATTERN, MAX_DESCRIPTION_CHARS, MAX_NAME_CHARS, MAX_NOTE_TEXT_CHARS, MAX_TITLE_CHARS,
+        NON_BLANK_LINES_PATTERN, ONE_LINE_PATTERN,
     };
     let one_line = |max: usize, what: &str| {
         format!("{what}: at most {max} characters of one line, no control character")
@@ -282,7 +282,7 @@ fn keys_as_text(document: &mut OpenApi) {
                     ParameterIn::Path => {
                         matches!(parameter.name.as_str(), "key" | "number" | "id")
                     }
-                    ParameterIn::Query => parameter.name == "version",
+                    ParameterIn::Query => matches!(parameter.name.as_str(), "version" | "key"),
                     _ => false,
                 };
                 if is_key {
@@ -1057,7 +1057,12 @@ mod tests {
             .chain([0xFEFF, 0xFFFD, 0x1F600, 0xE0001])
             .filter_map(char::from_u32);
         for c in samples {
-            for text in [c.to_string(), format!("a{c}b"), format!(" {c} "), format!("{c}{c}")] {
+            for text in [
+                c.to_string(),
+                format!("a{c}b"),
+                format!(" {c} "),
+                format!("{c}{c}"),
+            ] {
                 assert_eq!(
                     one_line.is_match(&text),
                     check(&text, usize::MAX, Lines::One).is_ok(),

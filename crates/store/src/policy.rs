@@ -142,7 +142,8 @@ pub fn check_note(note: &str) -> Result<(), Refusal> {
 /// Only the characters a text of several lines may hold; its length is the
 /// caller's rule.
 fn check_lines(field: &'static str, value: &str) -> Result<(), Refusal> {
-    text::check(value, usize::MAX, Lines::Many).map_err(|problem| Refusal::BadText { field, problem })
+    text::check(value, usize::MAX, Lines::Many)
+        .map_err(|problem| Refusal::BadText { field, problem })
 }
 
 #[cfg(test)]
@@ -211,11 +212,23 @@ mod tests {
         // Issue 30, item 8: tabs and line breaks, but no other control.
         assert_eq!(check_comment("a\tb\r\nc"), Ok("a\tb\r\nc".to_owned()));
         for bad in ["a\0b", "\u{1b}[31m", "bell\u{7}", "c1\u{85}"] {
-            assert!(matches!(check_comment(bad), Err(Refusal::BadText { field: "text", .. })), "{bad:?}");
-            assert!(matches!(check_note(bad), Err(Refusal::BadText { field: "note", .. })), "{bad:?}");
+            assert!(
+                matches!(
+                    check_comment(bad),
+                    Err(Refusal::BadText { field: "text", .. })
+                ),
+                "{bad:?}"
+            );
+            assert!(
+                matches!(check_note(bad), Err(Refusal::BadText { field: "note", .. })),
+                "{bad:?}"
+            );
         }
         // Blank is every kind of white space that trim removes.
-        assert_eq!(check_comment("\u{a0}\u{3000}\u{2028} \n"), Err(Refusal::BadComment));
+        assert_eq!(
+            check_comment("\u{a0}\u{3000}\u{2028} \n"),
+            Err(Refusal::BadComment)
+        );
         assert_eq!(
             check_note(&"x".repeat(MAX_NOTE_CHARS + 1)),
             Err(Refusal::NoteTooLong {

@@ -5,11 +5,76 @@
 use idflow_store::Revision;
 use idflow_store::policy::{self, Refusal};
 use idflow_store::wire::AuditEntry;
+use time::OffsetDateTime;
 
 use super::{Db, DbError, now_rfc3339, on_pool, revision_to_i64};
 
-/// The most audit entries one answer lists (the newest).
-pub const AUDIT_PAGE: i64 = 1_000;
+/// The most audit entries one page lists, and what a page lists when the
+/// request names no limit (issue 30, item 3).
+pub const AUDIT_PAGE: u32 = 1_000;
+
+/// Which audit entries to read (issue 30, item 3): every filter given must
+/// hold; pages go from the newest entry back, each listed oldest first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditQuery {
+    pub key: Option<u32>,
+    /// The token's name (or `command line`), exactly.
+    pub actor: Option<String>,
+    /// `create`, `save`, `publish`, `approve`, `comment`, ..., exactly.
+    pub action: Option<String>,
+    /// Entries at or after this time.
+    pub since: Option<OffsetDateTime>,
+    /// Entries before this time.
+    pub until: Option<OffsetDateTime>,
+    /// Entries older than this one (the `next` of the page before).
+    pub before: Option<u64>,
+    /// At most this many entries (1 to [`AUDIT_PAGE`]).
+    pub limit: u32,
+}
+
+impl Default for AuditQuery {
+    fn default() -> AuditQuery {
+        AuditQuery {
+            key: None,
+            actor: None,
+            action: None,
+            since: None,
+            until: None,
+            before: None,
+            limit: AUDIT_PAGE,
+        }
+    }
+}
+
+/// One page of the audit trail, oldest first, and where the older entries
+/// go on (`next`: the `before` of the next page; none when this page holds
+/// the oldest entry that matches).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditPage {
+    pub entries: Vec<AuditEntry>,
+    pub next: Option<u64>,
+}
+
+/// `at` as the audit trail records it (RFC 3339, UTC, whole seconds),
+/// rounded up to the next whole second: an entry recorded at second S is
+/// at or after `time` exactly when S >= this, and before it exactly when
+/// S < this, so the comparison can be made on the recorded text. `None`
+/// past the year 9999.
+fn recorded_ceiling(time: OffsetDateTime) -> Option<String> {
+    let utc = time.to_offset(time::UtcOffset::UTC);
+    let whole = utc.replace_nanosecond(0).ok()?;
+    let ceiling = if whole == utc {
+        whole
+    } else {
+        whole.checked_add(time::Duration::SECOND)?
+    };
+    if ceiling.year() > 9999 {
+        return None;
+    }
+    ceiling
+        .format(&time::format_description::well_known::Rfc3339)
+        .ok()
+}
 
 #[derive(sqlx::FromRow)]
 struct AuditRow {
@@ -50,26 +115,103 @@ impl Db {
 
     /// The newest entries of the audit trail, oldest first.
     pub async fn audit(&self) -> Result<Vec<AuditEntry>, DbError> {
-        let rows: Vec<AuditRow> = on_pool!(&self.pool, p => sqlx::query_as(
-            "SELECT id, at, actor, action, key, revision, detail FROM
-               (SELECT * FROM audit ORDER BY id DESC LIMIT $1) newest
-             ORDER BY id",
-        )
-        .bind(AUDIT_PAGE)
-        .fetch_all(p)
-        .await?);
-        Ok(rows
-            .into_iter()
-            .map(|r| AuditEntry {
-                id: u64::try_from(r.id).unwrap_or_default(),
-                at: r.at,
-                actor: r.actor,
-                action: r.action,
-                key: r.key.and_then(|k| u32::try_from(k).ok()),
-                revision: r.revision.and_then(|v| u64::try_from(v).ok()),
-                detail: r.detail,
-            })
-            .collect())
+        Ok(self.audit_page(&AuditQuery::default()).await?.entries)
+    }
+
+    /// One page of the entries `query` asks for (issue 30, item 3): the
+    /// newest that match, older than `query.before`, listed oldest first.
+    pub async fn audit_page(&self, query: &AuditQuery) -> Result<AuditPage, DbError> {
+        /// A bound value of either backend.
+        enum Bound {
+            Int(i64),
+            Text(String),
+        }
+        let mut conditions: Vec<String> = Vec::new();
+        let mut binds: Vec<Bound> = Vec::new();
+        let mut condition = |sql: &str, bound: Bound| {
+            binds.push(bound);
+            conditions.push(sql.replace('?', &format!("${}", binds.len())));
+        };
+        if let Some(key) = query.key {
+            condition("key = ?", Bound::Int(i64::from(key)));
+        }
+        if let Some(actor) = &query.actor {
+            condition("actor = ?", Bound::Text(actor.clone()));
+        }
+        if let Some(action) = &query.action {
+            condition("action = ?", Bound::Text(action.clone()));
+        }
+        if let Some(before) = query.before {
+            condition(
+                "id < ?",
+                Bound::Int(i64::try_from(before).unwrap_or(i64::MAX)),
+            );
+        }
+        let mut empty = false;
+        if let Some(since) = query.since {
+            match recorded_ceiling(since) {
+                Some(at) => condition("at >= ?", Bound::Text(at)),
+                None => empty = true,
+            }
+        }
+        if let Some(until) = query.until
+            && let Some(at) = recorded_ceiling(until)
+        {
+            condition("at < ?", Bound::Text(at));
+        }
+        if empty || query.limit == 0 {
+            return Ok(AuditPage {
+                entries: Vec::new(),
+                next: None,
+            });
+        }
+        let filter = if conditions.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", conditions.join(" AND "))
+        };
+        // One more than the page, to know whether older entries match.
+        let sql = format!(
+            "SELECT id, at, actor, action, key, revision, detail FROM audit {filter}
+             ORDER BY id DESC LIMIT ${}",
+            binds.len() + 1
+        );
+        let fetch = i64::from(query.limit.min(AUDIT_PAGE)) + 1;
+        let mut rows: Vec<AuditRow> = on_pool!(&self.pool, p => {
+            let mut statement = sqlx::query_as::<_, AuditRow>(&sql);
+            for bound in &binds {
+                statement = match bound {
+                    Bound::Int(value) => statement.bind(*value),
+                    Bound::Text(value) => statement.bind(value.as_str()),
+                };
+            }
+            statement.bind(fetch).fetch_all(p).await?
+        });
+        let more = i64::try_from(rows.len()).unwrap_or(i64::MAX) == fetch;
+        if more {
+            rows.pop();
+        }
+        rows.reverse();
+        let next = if more {
+            rows.first().and_then(|r| u64::try_from(r.id).ok())
+        } else {
+            None
+        };
+        Ok(AuditPage {
+            entries: rows
+                .into_iter()
+                .map(|r| AuditEntry {
+                    id: u64::try_from(r.id).unwrap_or_default(),
+                    at: r.at,
+                    actor: r.actor,
+                    action: r.action,
+                    key: r.key.and_then(|k| u32::try_from(k).ok()),
+                    revision: r.revision.and_then(|v| u64::try_from(v).ok()),
+                    detail: r.detail,
+                })
+                .collect(),
+            next,
+        })
     }
 
     /// Records `author` as the writer of revision `revision` of `key` (if

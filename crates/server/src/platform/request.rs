@@ -410,7 +410,11 @@ fn validate(
             None
         }
         Some(r) if one_line(r).is_err() => {
-            problem(problems, "userReference", one_line(r).err().unwrap_or_default());
+            problem(
+                problems,
+                "userReference",
+                one_line(r).err().unwrap_or_default(),
+            );
             None
         }
         Some(r) => match r.strip_prefix(SCENARIO_PREFIX) {

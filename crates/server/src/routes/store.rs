@@ -10,12 +10,12 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use idflow_core::Workflow;
 use idflow_core::format::{Format, ParseError, parse_workflow};
+use idflow_store::policy::Refusal;
 use idflow_store::wire::{
     ApprovedBody, ArchivedBody, AuditList, CommentList, CommentState, DraftBody, HistoryBody,
     NewComment, PublishRequest, PublishedBody, ServerVersion, VersionBody, WireWorkflow,
     WorkflowList, WrittenBody,
 };
-use idflow_store::policy::Refusal;
 use idflow_store::{Revision, check_note};
 use serde::Deserialize;
 use serde_json::json;
@@ -27,6 +27,7 @@ use super::body::{JsonBody, LargeJsonBody, SmallJsonBody};
 use super::{ApiPath, ApiQuery, Key, Precondition, etag, if_match};
 use crate::AppState;
 use crate::auth::Caller;
+use crate::db::{AUDIT_PAGE, AuditQuery};
 use crate::error::ApiError;
 use crate::openapi::{ErrorBody, STORE_TAG};
 
@@ -90,7 +91,8 @@ impl<S: Send + Sync> FromRequest<S> for WorkflowBody {
                 format!("the request body is not UTF-8 text: {e}"),
             )
         })?;
-        let workflow = parse_workflow(text, Format::Json).map_err(|error| invalid_workflow(&error))?;
+        let workflow =
+            parse_workflow(text, Format::Json).map_err(|error| invalid_workflow(&error))?;
         // Issue 30, item 8: names, titles, descriptions and notes within
         // their limits and free of control characters, on either database.
         idflow_core::text::check_workflow(&workflow).map_err(|problem| {
@@ -737,8 +739,10 @@ async fn approve(
 /// The audit trail
 ///
 /// Who did what and when (create, save, publish, approve, restore,
-/// duplicate, archive, unarchive, token create and revoke): the newest
-/// 1,000 entries, oldest first. Entries are never changed. Needs the role
+/// duplicate, archive, unarchive, comment, resolve, reopen, token create
+/// and revoke), a page at a time: the newest entries that match every
+/// filter given, listed oldest first; `next` leads to the page before
+/// (issue 30, item 3). Entries are never changed. Needs the role
 /// `publisher`.
 #[utoipa::path(
     get,
@@ -746,17 +750,103 @@ async fn approve(
     tag = STORE_TAG,
     operation_id = "listAudit",
     security(("bearer" = [])),
+    params(AuditParams),
     responses(
-        (status = 200, description = "The newest entries, oldest first", body = AuditList),
+        (status = 200, description = "The newest entries that match, oldest first, and `next` when older ones match too", body = AuditList),
+        (status = 400, description = "A filter or the paging is malformed: `key` not a key, `since`/`until` not RFC 3339 times, `cursor` or `limit` out of range (`BAD_REQUEST`)", body = ErrorBody),
         (status = 401, description = "Missing, malformed or unknown token (`UNAUTHORIZED`)", body = ErrorBody),
         (status = 403, description = "The token's role is not `publisher` (`FORBIDDEN`)", body = ErrorBody),
     ),
 )]
-async fn audit(State(state): State<AppState>, caller: Caller) -> Result<Json<AuditList>, ApiError> {
+async fn audit(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(params): ApiQuery<AuditParams>,
+) -> Result<Json<AuditList>, ApiError> {
     caller.require_publisher()?;
+    let query = params.query()?;
+    // PostgreSQL cannot hold NUL in text, so no entry names one (and
+    // binding it would fail): nothing matches.
+    let impossible = [&query.actor, &query.action]
+        .into_iter()
+        .flatten()
+        .any(|text| text.contains('\0'));
+    if impossible {
+        return Ok(Json(AuditList {
+            entries: Vec::new(),
+            next: None,
+        }));
+    }
+    let page = state.db.audit_page(&query).await?;
     Ok(Json(AuditList {
-        entries: state.db.audit().await?,
+        entries: page.entries,
+        next: page.next,
     }))
+}
+
+/// The filters and the page of `GET /audit`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct AuditParams {
+    /// Only the entries of this workflow.
+    #[param(value_type = Option<u32>, minimum = 1)]
+    key: Option<Key>,
+    /// Only what this actor did: a token's name, or `command line`.
+    actor: Option<String>,
+    /// Only this action: `create`, `save`, `publish`, `approve`,
+    /// `restore`, `duplicate`, `archive`, `unarchive`, `comment`,
+    /// `resolve`, `reopen`, `token-create`, `token-revoke`.
+    action: Option<String>,
+    /// Only entries at or after this time (RFC 3339, e.g.
+    /// `2026-12-01T00:00:00Z`).
+    #[param(value_type = Option<String>, format = DateTime)]
+    since: Option<String>,
+    /// Only entries before this time (RFC 3339).
+    #[param(value_type = Option<String>, format = DateTime)]
+    until: Option<String>,
+    /// The `next` of the page before: entries older than it.
+    #[param(minimum = 1, maximum = 9_223_372_036_854_775_807_i64)]
+    cursor: Option<u64>,
+    /// How many entries at most: 1 to 1000; 1000 when absent.
+    #[param(minimum = 1, maximum = 1000)]
+    limit: Option<u32>,
+}
+
+impl AuditParams {
+    fn query(self) -> Result<AuditQuery, ApiError> {
+        let time = |name: &str, text: Option<String>| {
+            text.map(|text| {
+                time::OffsetDateTime::parse(&text, &time::format_description::well_known::Rfc3339)
+                    .map_err(|e| {
+                        ApiError::bad_request(format!(
+                            "{name}={text:?} is not an RFC 3339 time such as 2026-12-01T00:00:00Z: {e}"
+                        ))
+                    })
+            })
+            .transpose()
+        };
+        let cursor_range = 1..=u64::try_from(i64::MAX).unwrap_or(u64::MAX);
+        if let Some(cursor) = self.cursor.filter(|c| !cursor_range.contains(c)) {
+            return Err(ApiError::bad_request(format!(
+                "cursor={cursor} is not a page of the audit trail: pass the `next` of the page before"
+            )));
+        }
+        let limit = self.limit.unwrap_or(AUDIT_PAGE);
+        if !(1..=AUDIT_PAGE).contains(&limit) {
+            return Err(ApiError::bad_request(format!(
+                "limit={limit}: a page holds 1 to {AUDIT_PAGE} entries"
+            )));
+        }
+        Ok(AuditQuery {
+            key: self.key.map(|Key(key)| key),
+            actor: self.actor,
+            action: self.action,
+            since: time("since", self.since)?,
+            until: time("until", self.until)?,
+            before: self.cursor,
+            limit,
+        })
+    }
 }
 
 /// A JSON request body as `T`, or 400 saying what is wrong and where.
@@ -813,10 +903,11 @@ async fn comments(
     request_body(content = NewComment, content_type = "application/json"),
     responses(
         (status = 201, description = "Added: the comment", body = idflow_store::Comment),
-        (status = 400, description = "The key is not a number, or the body is not `{\"text\": ..., \"step\": ...}` with 1 to 4,000 characters (`BAD_REQUEST`)", body = ErrorBody),
+        (status = 400, description = "The key is not a number, or the body is not `{\"text\": ..., \"step\": ...}` with 1 to 4,000 characters that are not all white space, tabs and line breaks the only control characters, and a step id of one line (`BAD_REQUEST`; `details.field` names a refused text)", body = ErrorBody),
         (status = 401, description = "Missing, malformed or unknown token (`UNAUTHORIZED`)", body = ErrorBody),
         (status = 403, description = "A Global workflow is read-only (`READ_ONLY`)", body = ErrorBody),
         (status = 404, description = "No workflow has this key (`NOT_FOUND`)", body = ErrorBody),
+        (status = 429, description = "This token posted too many comments (`RATE_LIMITED`): each token may post 30 a minute, 10 at once, unless the server was started with other `--comments-per-minute`/`--comment-burst`", body = ErrorBody, headers(("Retry-After" = u64, description = "Seconds until this token may comment again"))),
     ),
 )]
 async fn add_comment(
@@ -825,6 +916,10 @@ async fn add_comment(
     ApiPath(Key(key)): ApiPath<Key>,
     JsonBody(body): SmallJsonBody,
 ) -> Result<Response, ApiError> {
+    // Issue 30, item 3: each token's comments come from its own bucket.
+    if let Err(wait) = state.comments.take(&caller.name) {
+        return Err(too_many_comments(&state, wait));
+    }
     let body: NewComment = json_body(&body, r#"{"text": "...", "step": "..."}"#)?;
     if let Some(step) = &body.step {
         idflow_core::text::check(step, MAX_STEP_CHARS, idflow_core::text::Lines::One).map_err(
@@ -845,6 +940,27 @@ async fn add_comment(
         .record(&caller.name, "comment", Some(key), None, &detail)
         .await?;
     Ok((StatusCode::CREATED, Json(comment)).into_response())
+}
+
+/// 429 with `Retry-After` (whole seconds, at least 1).
+fn too_many_comments(state: &AppState, wait: std::time::Duration) -> ApiError {
+    let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    let seconds = seconds.max(1);
+    let rate = state.comments.rate();
+    ApiError::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        "RATE_LIMITED",
+        format!(
+            "too many comments from this token: {} a minute, {} at once; try again in {seconds} s",
+            rate.per_minute, rate.burst
+        ),
+    )
+    .with_details(json!({
+        "retry_after_seconds": seconds,
+        "per_minute": rate.per_minute.get(),
+        "burst": rate.burst.get(),
+    }))
+    .with_retry_after(seconds)
 }
 
 /// Resolve or reopen a comment

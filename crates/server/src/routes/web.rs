@@ -27,9 +27,9 @@ use serde_json::Value;
 
 use super::ApiPath;
 use super::body::{JsonBody, SmallJsonBody};
-use crate::error::ApiError;
 use crate::AppState;
 use crate::auth::bearer_token;
+use crate::error::ApiError;
 use crate::platform::clock::rfc3339_millis;
 use crate::platform::service::Executions;
 use crate::platform::storage::{self, Execution, ExecutionStatus, PartRecord};
@@ -448,20 +448,17 @@ async fn finalize(
 ) -> Result<Json<Finalized>, WebError> {
     let (mut execution, urls) = open_execution(&state, &headers).await?;
     // A JSON body or none (issue 30, item 8: another Content-Type is 415).
-    let JsonBody(body) =
-        body.map_err(|error| WebError::new(error.status, 9100, error.message))?;
+    let JsonBody(body) = body.map_err(|error| WebError::new(error.status, 9100, error.message))?;
     let body = if body.iter().all(u8::is_ascii_whitespace) {
         None
     } else {
-        Some(
-            serde_json::from_slice::<FinalizeBody>(&body).map_err(|e| {
-                WebError::new(
-                    StatusCode::BAD_REQUEST,
-                    9100,
-                    format!("the request body is not {{\"scenario\": NAME}}: {e}"),
-                )
-            })?,
-        )
+        Some(serde_json::from_slice::<FinalizeBody>(&body).map_err(|e| {
+            WebError::new(
+                StatusCode::BAD_REQUEST,
+                9100,
+                format!("the request body is not {{\"scenario\": NAME}}: {e}"),
+            )
+        })?)
     };
     if execution.status != ExecutionStatus::Initiated {
         return Err(WebError::new(
