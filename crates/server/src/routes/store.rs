@@ -916,10 +916,6 @@ async fn add_comment(
     ApiPath(Key(key)): ApiPath<Key>,
     JsonBody(body): SmallJsonBody,
 ) -> Result<Response, ApiError> {
-    // Issue 30, item 3: each token's comments come from its own bucket.
-    if let Err(wait) = state.comments.take(&caller.name) {
-        return Err(too_many_comments(&state, wait));
-    }
     let body: NewComment = json_body(&body, r#"{"text": "...", "step": "..."}"#)?;
     if let Some(step) = &body.step {
         idflow_core::text::check(step, MAX_STEP_CHARS, idflow_core::text::Lines::One).map_err(
@@ -930,6 +926,11 @@ async fn add_comment(
         )?;
     }
     let text = idflow_store::check_comment(&body.text).map_err(refused_text)?;
+    // Issue 30, item 3: each token's comments come from its own bucket
+    // (a comment refused above takes none).
+    if let Err(wait) = state.comments.take(&caller.name) {
+        return Err(too_many_comments(&state, wait));
+    }
     let comment = state
         .db
         .add_comment(key, body.step.as_deref(), &text, &caller.name)
