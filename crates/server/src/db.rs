@@ -1837,6 +1837,10 @@ mod tests {
                     12,
                     "31c6e90bfe5d4771a2a763a07851e92630584cbc0f11077220a733d87417f99be977db258d9cbac27ffcafce62551110".to_owned()
                 ),
+                (
+                    14,
+                    "6e0773515314121f66a3422c650e2fc3461c8779873338e97251b7c0797ff8199cf9a493665229a9a1d64d77000ba85a".to_owned()
+                ),
             ]
         );
         let postgres: Vec<i64> = POSTGRES_MIGRATOR.iter().map(|m| m.version).collect();

@@ -78,11 +78,11 @@ pub fn finish(mut document: OpenApi) -> OpenApi {
         }
     }
     add_links(&mut document);
+    json_body_answers(&mut document);
     version_header(&mut document);
     keys_as_text(&mut document);
     optional_bodies(&mut document);
     text_rules(&mut document);
-    json_body_answers(&mut document);
     document
 }
 
