@@ -1846,7 +1846,7 @@ mod tests {
         let postgres: Vec<i64> = POSTGRES_MIGRATOR.iter().map(|m| m.version).collect();
         assert_eq!(
             postgres,
-            [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12],
+            [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 14],
             "the same schema history on PostgreSQL"
         );
     }
