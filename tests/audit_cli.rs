@@ -61,7 +61,7 @@ impl Drop for Serving {
 }
 
 fn serve(db: &Path, port: u16, flags: &[&str]) -> Serving {
-    let child = Process::new(cargo_bin("idflow"))
+    let mut child = Process::new(cargo_bin("idflow"))
         .args([
             "serve",
             "--no-callbacks",
@@ -78,6 +78,9 @@ fn serve(db: &Path, port: u16, flags: &[&str]) -> Serving {
         .expect("starts");
     let begun = Instant::now();
     while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!("the server exited: {status}");
+        }
         assert!(
             begun.elapsed() < Duration::from_secs(60),
             "the server did not start"
