@@ -38,6 +38,7 @@ use thiserror::Error;
 use crate::auth::Role;
 use crate::location::{DbLocation, redact};
 
+pub mod private_file;
 /// The SQLite schema's history. These files must never change: existing
 /// databases record their checksums.
 mod review;
@@ -297,6 +298,12 @@ impl Db {
                 source,
             })?;
         }
+        // Before SQLite creates it (mode 0644 less the umask): the file
+        // holds the token signing key.
+        private_file::create_private(path).map_err(|source| DbError::Io {
+            path: path.to_owned(),
+            source,
+        })?;
         let options = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)
