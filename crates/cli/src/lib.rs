@@ -256,7 +256,7 @@ fn parse_seconds(text: &str) -> Result<std::time::Duration, String> {
         .trim()
         .parse()
         .map_err(|_| format!("{text:?} is not a number of seconds (e.g. 10 or 0.5)"))?;
-    if !(seconds > 0.0) {
+    if seconds.is_nan() || seconds <= 0.0 {
         return Err(format!("{text:?}: give a number of seconds above 0"));
     }
     std::time::Duration::try_from_secs_f64(seconds)

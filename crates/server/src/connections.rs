@@ -127,6 +127,8 @@ pub fn raise_open_file_limit() -> Option<u64> {
             limit = raised;
         }
     }
+    // rlim_t is u64 on Linux and the BSDs, not by definition.
+    #[allow(clippy::useless_conversion)]
     Some(u64::try_from(limit.rlim_cur).unwrap_or(u64::MAX))
 }
 
