@@ -7,9 +7,10 @@
 //!   `header_timeout` from the moment the connection was accepted, or from
 //!   the first byte of a later request on a kept-alive connection;
 //! - the request body within `body_timeout` from the end of its head;
-//! - between requests (from the moment the answer was made to the first
-//!   byte of the next request) a kept-alive connection may wait
-//!   `idle_timeout`.
+//! - between requests (from the moment the whole answer was handed to
+//!   hyper to the first byte of the next request) a kept-alive
+//!   connection may wait `idle_timeout`; an answer that streams keeps its
+//!   connection busy.
 //!
 //! A handler at work is never cut short (one use case is one transaction:
 //! a write is not abandoned half-way); the timeouts bound only what the
@@ -231,7 +232,7 @@ async fn connection(
             let activity = activity.clone();
             let app = app.clone();
             async move {
-                activity.enter(if request.body().is_end_stream() {
+                let request_number = activity.request(if request.body().is_end_stream() {
                     Phase::Busy
                 } else {
                     Phase::Body
@@ -246,8 +247,11 @@ async fn connection(
                     Ok(response) => response,
                     Err(never) => match never {},
                 };
-                activity.enter(Phase::Idle);
-                Ok::<_, Infallible>(response)
+                Ok::<_, Infallible>(response.map(|body| TrackedResponse {
+                    body,
+                    activity,
+                    request_number,
+                }))
             }
         })
     };
@@ -325,14 +329,17 @@ impl Phase {
 }
 
 /// A connection's phase and when it began; written by the reads, the
-/// request body and the service, read by the watchdog (all on the
-/// connection's task).
+/// request and response bodies and the service, read by the watchdog
+/// (all on the connection's task).
 #[derive(Debug)]
 struct Activity {
     born: Instant,
     phase: AtomicU8,
     /// Milliseconds from `born` to the start of `phase`.
     since: AtomicU64,
+    /// The requests seen: a response that ends late (pipelining) leaves
+    /// a later request's phase alone.
+    requests: AtomicU64,
 }
 
 enum Deadline {
@@ -346,6 +353,23 @@ impl Activity {
             born: Instant::now(),
             phase: AtomicU8::new(Phase::Head as u8),
             since: AtomicU64::new(0),
+            requests: AtomicU64::new(0),
+        }
+    }
+
+    /// A request's head arrived: its body (or its handler) is next.
+    /// Returns its number.
+    fn request(&self, phase: Phase) -> u64 {
+        let number = self.requests.fetch_add(1, Ordering::Relaxed) + 1;
+        self.enter(phase);
+        number
+    }
+
+    /// Request `number`'s answer is written (or given up): the
+    /// connection is idle, unless a later request has begun.
+    fn answered(&self, number: u64) {
+        if self.requests.load(Ordering::Relaxed) == number && self.phase() != Phase::Idle {
+            self.enter(Phase::Idle);
         }
     }
 
@@ -459,6 +483,42 @@ impl hyper::body::Body for TrackedBody {
 
     fn size_hint(&self) -> SizeHint {
         self.body.size_hint()
+    }
+}
+
+/// A response body that makes the connection idle once it is all
+/// handed to hyper (dropped): a streamed answer keeps its connection busy
+/// for as long as it streams; a finished one waits at most `idle_timeout`
+/// for a client that does not read it.
+struct TrackedResponse {
+    body: Body,
+    activity: Arc<Activity>,
+    request_number: u64,
+}
+
+impl hyper::body::Body for TrackedResponse {
+    type Data = hyper::body::Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Self::Data>, Self::Error>>> {
+        Pin::new(&mut self.body).poll_frame(cx)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.body.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.body.size_hint()
+    }
+}
+
+impl Drop for TrackedResponse {
+    fn drop(&mut self) {
+        self.activity.answered(self.request_number);
     }
 }
 
