@@ -193,8 +193,9 @@ pub enum Command {
         /// binding 0.0.0.0 or ::). The request's Host header is never used.
         #[arg(long, env = "IDFLOW_PUBLIC_URL", value_name = "URL")]
         public_url: Option<String>,
-        /// Lets callbacks go to this host although it resolves to a
-        /// loopback or private address (local testing; repeat for more).
+        /// Lets callbacks go to this host although it resolves to an
+        /// address that is not public, e.g. loopback (local testing;
+        /// repeat for more).
         #[arg(long = "allow-callback-host", value_name = "HOST")]
         allow_callback_hosts: Vec<String>,
         /// Sends no callbacks and resolves no callback host; a callbackUrl

@@ -63,8 +63,8 @@ pub struct Config {
     /// default `http://BIND`, required when binding 0.0.0.0 or `::`. Never
     /// taken from a request's Host header.
     pub public_url: Option<String>,
-    /// Hosts callbacks may go to although they resolve to loopback or
-    /// private addresses (local testing).
+    /// Hosts callbacks may go to although they resolve to addresses that
+    /// are not public (local testing).
     pub allow_callback_hosts: Vec<String>,
     /// Sends no callbacks and resolves no callback host (offline runs,
     /// load tests, CI).
