@@ -57,8 +57,14 @@ impl TeamServer {
                 .build()
                 .expect("runtime");
             runtime.block_on(async move {
-                let mut state = AppState::open(&db).await.expect("database");
-                state.require_approval = require_approval;
+                let state = AppState::open(&db).await.expect("database");
+                if require_approval {
+                    state
+                        .db
+                        .set_require_approval(true, idflow_server::db::TOKEN_ADMIN)
+                        .await
+                        .expect("require approval");
+                }
                 let publisher = create_token(&state.db, "gui", Role::Publisher)
                     .await
                     .expect("token");

@@ -335,8 +335,10 @@ async fn create(
     caller: Caller,
     WorkflowBody(workflow): WorkflowBody,
 ) -> Result<Response, ApiError> {
-    let key = state.db.create(&workflow, None).await?;
-    state.db.set_draft_author(key, 1, &caller.name).await?;
+    let key = state
+        .db
+        .create(&workflow, None, std::slice::from_ref(&caller.name))
+        .await?;
     state
         .db
         .record(&caller.name, "create", Some(key), Some(1), "")
@@ -390,10 +392,9 @@ async fn save_draft(
             ));
         }
     };
-    let revision = state.db.save_draft(key, &workflow, base).await?;
-    state
+    let revision = state
         .db
-        .set_draft_author(key, revision, &caller.name)
+        .save_draft(key, &workflow, base, &caller.name)
         .await?;
     state
         .db
@@ -445,7 +446,7 @@ async fn publish(
     };
     let (info, new) = state
         .db
-        .publish(key, base, &note, &caller.name, state.require_approval)
+        .publish(key, base, &note, &caller.name)
         .await?;
     if new {
         // The draft's comments go, read-only, with the version.
@@ -506,7 +507,6 @@ async fn duplicate(
 ) -> Result<Response, ApiError> {
     let version = query.version.map(|Key(v)| v);
     let new_key = state.db.duplicate(key, version).await?;
-    state.db.set_draft_author(new_key, 1, &caller.name).await?;
     let from = match version {
         Some(v) => format!("from {key} v{v}"),
         None => format!("from {key}"),
@@ -560,10 +560,9 @@ async fn restore(
         }
     };
     let Key(version) = query.version;
-    let revision = state.db.restore(key, version, base).await?;
-    state
+    let revision = state
         .db
-        .set_draft_author(key, revision, &caller.name)
+        .restore(key, version, base, &caller.name)
         .await?;
     state
         .db
@@ -656,10 +655,14 @@ async fn set_archived(
 
 /// Approve a draft revision
 ///
-/// Four eyes: a publisher other than the revision's author approves it
-/// (`If-Match` names the revision). On a server started with
-/// `--require-approval` only an approved revision can be published; any
-/// later save makes a new revision that needs its own approval.
+/// Four eyes: a publisher who is none of the revision's authors approves it
+/// (`If-Match` names the revision). A revision's authors are everyone who
+/// saved content into it since the last published version (a duplicate
+/// carries its source's authors, a restore makes the restorer one, a save
+/// that changes nothing adds nobody). When the store requires approval
+/// (`idflow serve --require-approval`, `idflow policy`) only an approved
+/// revision can be published; any later save makes a new revision that
+/// needs its own approval.
 #[utoipa::path(
     post,
     path = "/workflows/{key}/approve",
@@ -674,7 +677,7 @@ async fn set_archived(
         (status = 200, description = "Approved: everyone who approved that revision", body = ApprovedBody),
         (status = 400, description = "The key is not a number, or `If-Match` is malformed or `*` (`BAD_REQUEST`)", body = ErrorBody),
         (status = 401, description = "Missing, malformed or unknown token (`UNAUTHORIZED`)", body = ErrorBody),
-        (status = 403, description = "The token's role is not `publisher` (`FORBIDDEN`), the workflow is Global (`READ_ONLY`), or the caller wrote that revision (`SELF_APPROVAL`)", body = ErrorBody),
+        (status = 403, description = "The token's role is not `publisher` (`FORBIDDEN`), the workflow is Global (`READ_ONLY`), or the caller is one of that revision's authors (`SELF_APPROVAL`; `details.authors` lists them)", body = ErrorBody),
         (status = 404, description = "No workflow has this key (`NOT_FOUND`)", body = ErrorBody),
         (status = 409, description = "The draft is no longer at that revision (`CONFLICT`)", body = ErrorBody),
         (status = 428, description = "No `If-Match` header (`PRECONDITION_REQUIRED`)", body = ErrorBody),

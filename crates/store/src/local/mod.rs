@@ -269,6 +269,7 @@ impl LocalStore {
             note: note.to_owned(),
             author: author.to_owned(),
             approved_by: String::new(),
+            authors: Vec::new(),
         };
         meta.versions.push(info.clone());
         meta.write(&meta_file(&dir))?;
