@@ -1907,6 +1907,178 @@ mod tests {
         }
     }
 
+    /// Migration 13 reads what earlier releases wrote (issue 30, item 1:
+    /// "old versions' single author becomes their authors list; old drafts'
+    /// last writer becomes their author"), the same on both backends: the
+    /// fixture written by the release before it
+    /// (`tests/fixtures/server-before-authors.sqlite`: alice published
+    /// 200000 v1 with bob's approval, bob then saved 200000, carol created
+    /// 200001), migrated on SQLite and, copied as the earlier statements
+    /// wrote it, on PostgreSQL. Afterwards the last writer may not approve
+    /// his draft, versions stay immutable, and four eyes is off until a
+    /// server or `idflow policy` turns it on (the earlier flag was never
+    /// stored).
+    #[tokio::test]
+    async fn migration_13_reads_the_authors_earlier_releases_wrote_alike_on_both_backends() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let path = dir.path().join("server.sqlite");
+        std::fs::copy(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/server-before-authors.sqlite"),
+            &path,
+        )
+        .expect("copy the fixture");
+        /// A workflow row and a version row as the release before wrote them.
+        type WorkflowRow = (i64, String, String, i64, String, String, String, String);
+        type VersionRow = (i64, i64, String, String, i64, String, String, String, String);
+        let (workflows, versions, approvals) = {
+            let raw = SqlitePool::connect(&format!("sqlite://{}", path.display()))
+                .await
+                .expect("open the fixture");
+            let (migrated,): (i64,) = sqlx::query_as("SELECT MAX(version) FROM _sqlx_migrations")
+                .fetch_one(&raw)
+                .await
+                .expect("version");
+            assert_eq!(migrated, 12, "the fixture is from before migration 13");
+            let workflows: Vec<WorkflowRow> = sqlx::query_as(
+                "SELECT key, name, origin, revision, draft, created_at, updated_at, draft_author
+                 FROM workflows WHERE key >= 200000 ORDER BY key",
+            )
+            .fetch_all(&raw)
+            .await
+            .expect("workflows");
+            let versions: Vec<VersionRow> = sqlx::query_as(
+                "SELECT key, number, published_at, sha256, revision, content, note, author, approved_by
+                 FROM versions WHERE key >= 200000 ORDER BY key, number",
+            )
+            .fetch_all(&raw)
+            .await
+            .expect("versions");
+            let approvals: Vec<(i64, i64, String, String)> =
+                sqlx::query_as("SELECT key, revision, approver, approved_at FROM approvals")
+                    .fetch_all(&raw)
+                    .await
+                    .expect("approvals");
+            raw.close().await;
+            (workflows, versions, approvals)
+        };
+        assert_eq!(
+            workflows
+                .iter()
+                .map(|w| (w.0, w.7.as_str()))
+                .collect::<Vec<_>>(),
+            [(200000, "bob"), (200001, "carol")]
+        );
+        // What each backend must answer after migrating.
+        async fn check(db: &Db, globals: bool) {
+            assert_eq!(db.draft(200000).await.expect("draft").authors, ["bob"]);
+            assert_eq!(db.draft(200001).await.expect("draft").authors, ["carol"]);
+            let history = db.history(200000).await.expect("history");
+            assert_eq!(
+                (
+                    history[0].authors.clone(),
+                    history[0].author.as_str(),
+                    history[0].approved_by.as_str()
+                ),
+                (vec!["alice".to_owned()], "alice", "bob")
+            );
+            if globals {
+                let global = db.history(10011).await.expect("history");
+                assert_eq!(global[0].authors, ["idflow"]);
+                assert!(db.draft(10011).await.expect("draft").authors.is_empty());
+            }
+            assert!(!db.require_approval().await.expect("policy"));
+            match db.approve(200000, 3, "bob").await {
+                Err(DbError::SelfApproval { authors, .. }) => assert_eq!(authors, ["bob"]),
+                other => panic!("bob approved his own save: {other:?}"),
+            }
+            assert_eq!(
+                db.approve(200000, 3, "alice").await.expect("approve"),
+                ["alice"]
+            );
+            let update = on_pool!(db.pool(), p => sqlx::query(
+                "UPDATE versions SET authors = '[]' WHERE key = 200000",
+            )
+            .execute(p)
+            .await
+            .map(|_| ()));
+            assert!(update.is_err(), "versions stay immutable");
+        }
+        let db = Db::open(&path).await.expect("migrate");
+        check(&db, true).await;
+        db.close().await;
+
+        let Some(scratch) = crate::testing::ScratchPostgres::create("authors_migration").await
+        else {
+            return;
+        };
+        let pg = PgPool::connect(scratch.url()).await.expect("connect");
+        let before = Migrator {
+            migrations: std::borrow::Cow::Owned(
+                POSTGRES_MIGRATOR
+                    .iter()
+                    .filter(|m| m.version < 13)
+                    .cloned()
+                    .collect(),
+            ),
+            ..Migrator::DEFAULT
+        };
+        before.run(&pg).await.expect("migrations 1-12");
+        for (key, name, origin, revision, draft, created_at, updated_at, draft_author) in &workflows
+        {
+            sqlx::query(
+                "INSERT INTO workflows (key, name, origin, revision, draft, created_at, updated_at, draft_author)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(key)
+            .bind(name)
+            .bind(origin)
+            .bind(revision)
+            .bind(draft)
+            .bind(created_at)
+            .bind(updated_at)
+            .bind(draft_author)
+            .execute(&pg)
+            .await
+            .expect("workflow");
+        }
+        for (key, number, published_at, sha256, revision, content, note, author, approved_by) in
+            &versions
+        {
+            sqlx::query(
+                "INSERT INTO versions (key, number, published_at, sha256, revision, content, note, author, approved_by)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            )
+            .bind(key)
+            .bind(number)
+            .bind(published_at)
+            .bind(sha256)
+            .bind(revision)
+            .bind(content)
+            .bind(note)
+            .bind(author)
+            .bind(approved_by)
+            .execute(&pg)
+            .await
+            .expect("version");
+        }
+        for (key, revision, approver, approved_at) in &approvals {
+            sqlx::query(
+                "INSERT INTO approvals (key, revision, approver, approved_at) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(key)
+            .bind(revision)
+            .bind(approver)
+            .bind(approved_at)
+            .execute(&pg)
+            .await
+            .expect("approval");
+        }
+        POSTGRES_MIGRATOR.run(&pg).await.expect("migration 13");
+        let db = Db::with(Pool::Postgres(pg), None);
+        check(&db, false).await;
+        db.close().await;
+    }
+
     /// Databases made before PostgreSQL support record these checksums in
     /// `_sqlx_migrations`: the SQLite migrations must never change.
     #[test]
