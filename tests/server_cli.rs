@@ -602,7 +602,10 @@ fn four_eyes_is_the_stores_setting_not_the_servers_flag() {
         cmd.args(["policy", "--db"]).arg(&db).args(args);
         cmd
     };
-    policy(&[]).assert().success().stdout("require-approval\toff\n");
+    policy(&[])
+        .assert()
+        .success()
+        .stdout("require-approval\toff\n");
     let port = free_port();
     let url = format!("http://127.0.0.1:{port}");
     let as_author = |args: &[&str]| {
@@ -635,7 +638,10 @@ fn four_eyes_is_the_stores_setting_not_the_servers_flag() {
                 "needs the approval of a publisher other than its author",
             ));
     }
-    policy(&[]).assert().success().stdout("require-approval\ton\n");
+    policy(&[])
+        .assert()
+        .success()
+        .stdout("require-approval\ton\n");
     let server = Running::start(&db, port);
     server.wait_for("idflow server listening");
     policy(&["--require-approval", "off"])

@@ -259,9 +259,7 @@ fn a_publish_killed_at_random_points_carries_its_comments_with_its_version() {
         let draft = store.draft(key).expect("the draft reads");
         let mut edit = draft.workflow.clone();
         edit.name = format!("Publish run {run}");
-        store
-            .save_draft(key, &edit, draft.revision)
-            .expect("save");
+        store.save_draft(key, &edit, draft.revision).expect("save");
         store
             .add_comment(key, None, &format!("Reviewed before publish run {run}"))
             .expect("comment");
@@ -323,5 +321,7 @@ fn a_publish_killed_at_random_points_carries_its_comments_with_its_version() {
         killed_after_commit >= KILLED_AFTER_COMMIT,
         "some kills landed after the version's commit: {killed_after_commit} in {runs} runs"
     );
-    eprintln!("{runs} publish runs: {killed} killed, {killed_after_commit} after the version's commit");
+    eprintln!(
+        "{runs} publish runs: {killed} killed, {killed_after_commit} after the version's commit"
+    );
 }

@@ -118,7 +118,10 @@ pub enum DbError {
         revision: Revision,
         authors: Vec<String>,
     },
-    #[error("revision {revision} of workflow {key} needs the approval of a publisher other than {} before it can be published (this store requires four eyes)", its_authors(authors))]
+    #[error(
+        "revision {revision} of workflow {key} needs the approval of a publisher other than {} before it can be published (this store requires four eyes)",
+        its_authors(authors)
+    )]
     ApprovalRequired {
         key: u32,
         revision: Revision,
@@ -1923,13 +1926,24 @@ mod tests {
         let dir = tempfile::tempdir().expect("tmp");
         let path = dir.path().join("server.sqlite");
         std::fs::copy(
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/server-before-authors.sqlite"),
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures/server-before-authors.sqlite"),
             &path,
         )
         .expect("copy the fixture");
         /// A workflow row and a version row as the release before wrote them.
         type WorkflowRow = (i64, String, String, i64, String, String, String, String);
-        type VersionRow = (i64, i64, String, String, i64, String, String, String, String);
+        type VersionRow = (
+            i64,
+            i64,
+            String,
+            String,
+            i64,
+            String,
+            String,
+            String,
+            String,
+        );
         let (workflows, versions, approvals) = {
             let raw = SqlitePool::connect(&format!("sqlite://{}", path.display()))
                 .await

@@ -164,7 +164,9 @@ fn a_recorded_version_not_yet_in_place_reads_and_is_finished_on_open() {
 fn comments_go_with_the_version_a_cut_off_publish_committed_and_no_other() {
     let (dir, store) = open();
     let key = store.create(sample()).expect("create");
-    store.add_comment(key, None, "Why no facemap?").expect("comment");
+    store
+        .add_comment(key, None, "Why no facemap?")
+        .expect("comment");
     store
         .add_comment(key, Some("selfie"), "Threshold?")
         .expect("comment");
@@ -187,7 +189,8 @@ fn comments_go_with_the_version_a_cut_off_publish_committed_and_no_other() {
         !on_disk.contains("version: Some("),
         "opening puts them back on the draft: {on_disk}"
     );
-    assert!(!store.set_resolved(key, 2, true).expect("resolvable").version.is_some());
+    let resolved = store.set_resolved(key, 2, true).expect("resolvable");
+    assert_eq!((resolved.resolved, resolved.version), (true, None));
     let v1 = store.publish(key, Some(1)).expect("publish");
     let carried = store.comments(key).expect("comments");
     assert_eq!(carried.len(), 2);
@@ -199,18 +202,26 @@ fn comments_go_with_the_version_a_cut_off_publish_committed_and_no_other() {
     // Cut off after the commit, before the rename into place: the comments
     // are on v2, the version it committed, and stay there on the next open.
     let revision = store.save_draft(key, &sample(), 1).expect("save");
-    store
-        .add_comment(key, None, "For v2")
-        .expect("comment");
+    store.add_comment(key, None, "For v2").expect("comment");
     let v2 = store.publish(key, Some(revision)).expect("publish");
     let versions = wdir.join("versions");
-    fs::rename(versions.join("0002.ron"), versions.join(".pending-0002.ron"))
-        .expect("rename back");
+    fs::rename(
+        versions.join("0002.ron"),
+        versions.join(".pending-0002.ron"),
+    )
+    .expect("rename back");
     let store = LocalStore::open(dir.path()).expect("reopen");
-    assert!(leftovers(dir.path()).is_empty(), "{:?}", leftovers(dir.path()));
+    assert!(
+        leftovers(dir.path()).is_empty(),
+        "{:?}",
+        leftovers(dir.path())
+    );
     let comments = store.comments(key).expect("comments");
     let by_version: Vec<(u64, Option<u32>)> = comments.iter().map(|c| (c.id, c.version)).collect();
-    assert_eq!(by_version, [(1, Some(1)), (2, Some(1)), (3, Some(v2.number))]);
+    assert_eq!(
+        by_version,
+        [(1, Some(1)), (2, Some(1)), (3, Some(v2.number))]
+    );
     let revision = store.save_draft(key, &sample(), revision).expect("save");
     let v3 = store.publish(key, Some(revision)).expect("publish");
     assert_eq!(v3.number, 3);

@@ -199,7 +199,11 @@ pub fn policy(db: Option<PathBuf>, require_approval: Option<bool>) -> u8 {
             eprintln!(
                 "{location}: four eyes on publishing {} ({})",
                 on_off(now),
-                if changed { "changed, audited" } else { "as it was" }
+                if changed {
+                    "changed, audited"
+                } else {
+                    "as it was"
+                }
             );
         }
         Ok(())

@@ -444,10 +444,7 @@ async fn publish(
         Precondition::Revision(base) => Some(base),
         Precondition::Any => None,
     };
-    let (info, new) = state
-        .db
-        .publish(key, base, &note, &caller.name)
-        .await?;
+    let (info, new) = state.db.publish(key, base, &note, &caller.name).await?;
     if new {
         // The draft's comments go, read-only, with the version.
         state.db.carry_comments(key, info.number).await?;
@@ -560,10 +557,7 @@ async fn restore(
         }
     };
     let Key(version) = query.version;
-    let revision = state
-        .db
-        .restore(key, version, base, &caller.name)
-        .await?;
+    let revision = state.db.restore(key, version, base, &caller.name).await?;
     state
         .db
         .record(

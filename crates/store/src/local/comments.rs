@@ -66,7 +66,9 @@ impl Comments {
     /// the draft.
     pub(crate) fn committed(mut self, meta: &Meta) -> Comments {
         for c in &mut self.comments {
-            if c.version.is_some_and(|number| meta.version(number).is_none()) {
+            if c.version
+                .is_some_and(|number| meta.version(number).is_none())
+            {
                 c.version = None;
             }
         }
@@ -76,9 +78,10 @@ impl Comments {
     /// Whether some comment is marked with a version `meta` does not record
     /// (a publish cut off before its commit: see [`Comments::committed`]).
     pub(crate) fn has_uncommitted(&self, meta: &Meta) -> bool {
-        self.comments
-            .iter()
-            .any(|c| c.version.is_some_and(|number| meta.version(number).is_none()))
+        self.comments.iter().any(|c| {
+            c.version
+                .is_some_and(|number| meta.version(number).is_none())
+        })
     }
 
     /// Marks every comment not yet carried by a version as carried by
