@@ -711,4 +711,7 @@ fn four_eyes_in_the_designer() {
     h.get_by_label("🕓 Versions").click();
     h.steps(3);
     assert!(h.query_by_label("approved by gui-reviewer").is_some());
+    // Issue 30, item 1: the version records who wrote it.
+    assert_eq!(history[0].authors, ["gui"]);
+    assert!(h.query_by_label("written by gui").is_some());
 }

@@ -407,11 +407,7 @@ fn versions(app: &mut IdflowApp, ctx: &egui::Context) {
                             ui.label(RichText::new(&v.published_at).small())
                                 .on_hover_text(format!("sha256 {}", v.sha256));
                             if !v.author.is_empty() {
-                                ui.label(
-                                    RichText::new(format!("published by {}", v.author))
-                                        .small()
-                                        .weak(),
-                                );
+                                ui.label(RichText::new(format!("by {}", v.author)).small().weak());
                             }
                             if !v.authors.is_empty() {
                                 ui.label(

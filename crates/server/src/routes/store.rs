@@ -407,8 +407,11 @@ async fn save_draft(
 /// Publish a workflow's draft
 ///
 /// Freezes the draft as the next version. Needs the role `publisher`, and a
-/// draft without lint errors. The body may carry a note (what changed and
-/// why); the version records it with the token's name as its author.
+/// draft without lint errors; when the store requires four eyes, an
+/// approval of that revision by a publisher who is none of its authors.
+/// The body may carry a note (what changed and why); the version records
+/// it with the token's name as its `author` (who published it), the
+/// revision's `authors` (who wrote it) and `approved_by`.
 #[utoipa::path(
     post,
     path = "/workflows/{key}/publish",
@@ -425,7 +428,7 @@ async fn save_draft(
         (status = 201, description = "Published: the new version", body = PublishedBody, headers(("Location" = String, description = "The new version: `/api/store/v1/workflows/KEY/versions/N`"))),
         (status = 400, description = "The key is not a number, `If-Match` is malformed, or the body is not `{\"note\": \"...\"}` with at most 2,000 characters (`BAD_REQUEST`)", body = ErrorBody),
         (status = 401, description = "Missing, malformed or unknown token (`UNAUTHORIZED`)", body = ErrorBody),
-        (status = 403, description = "The token's role is not `publisher` (`FORBIDDEN`), or the workflow is Global (`READ_ONLY`)", body = ErrorBody),
+        (status = 403, description = "The token's role is not `publisher` (`FORBIDDEN`), the workflow is Global (`READ_ONLY`), or the store requires four eyes and no publisher who is none of the revision's authors approved it (`APPROVAL_REQUIRED`; `details.authors` lists them)", body = ErrorBody),
         (status = 404, description = "No workflow has this key (`NOT_FOUND`)", body = ErrorBody),
         (status = 409, description = "The draft changed since that revision and it was never published (`CONFLICT`)", body = ErrorBody),
         (status = 422, description = "The draft has lint errors (`LINT_ERRORS`; `details.findings` lists them)", body = ErrorBody),
@@ -708,7 +711,8 @@ async fn approve(
 /// The audit trail
 ///
 /// Who did what and when (create, save, publish, approve, restore,
-/// duplicate, archive, unarchive, token create and revoke): the newest
+/// duplicate, archive, unarchive, token create and revoke, four eyes
+/// turned on or off): the newest
 /// 1,000 entries, oldest first. Entries are never changed. Needs the role
 /// `publisher`.
 #[utoipa::path(
