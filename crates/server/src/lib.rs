@@ -66,8 +66,9 @@ pub struct Config {
     /// Sends no callbacks and resolves no callback host (offline runs,
     /// load tests, CI).
     pub no_callbacks: bool,
-    /// Four eyes: a revision is published only after a publisher other
-    /// than its author approved it.
+    /// `--require-approval`: turns four eyes on for the store, in its
+    /// database (audited, kept after the server stops: issue 30, item 2).
+    /// Without it, the store's setting stands.
     pub require_approval: bool,
 }
 
@@ -130,8 +131,6 @@ pub struct AppState {
     pub published: cache::ImmutableCache<(u32, u32), axum::body::Bytes>,
     /// The base of every link the server returns (see [`public_url`]).
     pub public_url: std::sync::Arc<str>,
-    /// Four eyes on publishing (`--require-approval`).
-    pub require_approval: bool,
     clock: Clock,
 }
 
@@ -167,7 +166,6 @@ impl AppState {
             platform,
             published: cache::ImmutableCache::new(1024),
             public_url: std::sync::Arc::from(format!("http://{DEFAULT_BIND}")),
-            require_approval: false,
             clock,
         })
     }
@@ -284,7 +282,18 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
     let public = public_url(config.public_url.as_deref(), config.bind)?;
     let mut state = AppState::open_location(&config.db).await?;
     state.public_url = std::sync::Arc::from(public.as_str());
-    state.require_approval = config.require_approval;
+    let database = |source| ServerError::Db {
+        database: config.db.redacted(),
+        source,
+    };
+    if config.require_approval {
+        state
+            .db
+            .set_require_approval(true, db::TOKEN_ADMIN)
+            .await
+            .map_err(database)?;
+    }
+    let require_approval = state.db.require_approval().await.map_err(database)?;
     state.platform.outbound = std::sync::Arc::new(
         platform::outbound::OutboundPolicy::allowing(config.allow_callback_hosts.iter().cloned())
             .silent(config.no_callbacks),
@@ -296,7 +305,7 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
             source,
         })?;
     let addr = listener.local_addr()?;
-    tracing::info!(%addr, public = %public, db = %config.db, "idflow server listening");
+    tracing::info!(%addr, public = %public, db = %config.db, require_approval, "idflow server listening");
     let result = run(listener, state.clone(), shutdown_signal()).await;
     state.db.close().await;
     tracing::info!("idflow server stopped");
