@@ -1327,6 +1327,7 @@ fn parse_stored(key: u32, what: &str, text: &str) -> Result<Workflow, DbError> {
 }
 
 fn version_info(key: u32, row: VersionRow) -> Result<VersionInfo, DbError> {
+    let authors = version_authors(key, &row.author, &row.authors)?;
     Ok(VersionInfo {
         number: number_of(key, row.number)?,
         published_at: row.published_at,
@@ -1335,8 +1336,20 @@ fn version_info(key: u32, row: VersionRow) -> Result<VersionInfo, DbError> {
         note: row.note,
         author: row.author,
         approved_by: row.approved_by,
-        authors: authors_of(key, "a version's authors", &row.authors)?,
+        authors,
     })
+}
+
+/// A version's authors (issue 30, item 1). A version published before
+/// authors were kept (migration 13) has none stored: its one recorded
+/// author, who published it, is read as its authors, so the published row
+/// itself is never rewritten.
+fn version_authors(key: u32, author: &str, stored: &str) -> Result<Vec<String>, DbError> {
+    let authors = authors_of(key, "a version's authors", stored)?;
+    if authors.is_empty() && !author.is_empty() {
+        return Ok(vec![author.to_owned()]);
+    }
+    Ok(authors)
 }
 
 /// "its author (alice)", "its authors (alice, bob)", or, for a revision

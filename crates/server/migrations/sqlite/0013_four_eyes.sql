@@ -9,16 +9,10 @@ ALTER TABLE workflows ADD COLUMN draft_authors TEXT NOT NULL DEFAULT '[]';
 UPDATE workflows SET draft_authors = json_array(draft_author) WHERE draft_author <> '';
 
 -- Who wrote the revision a version froze (a JSON array of token names).
--- A version published before records one person, who published it: that
--- is its authors list. Adding the column's value is the only change a
--- version ever gets: the trigger is lifted for this one statement.
+-- A version published before keeps '[]' here: published rows are never
+-- rewritten, so the server reads its one recorded author (who published
+-- it) as its authors list.
 ALTER TABLE versions ADD COLUMN authors TEXT NOT NULL DEFAULT '[]';
-DROP TRIGGER versions_are_immutable;
-UPDATE versions SET authors = json_array(author) WHERE author <> '';
-CREATE TRIGGER versions_are_immutable BEFORE UPDATE ON versions
-BEGIN
-    SELECT RAISE(ABORT, 'published versions are immutable');
-END;
 
 -- The store's own settings, one row: four eyes on publishing is kept here,
 -- so every server on this database enforces it, whatever its flags.
