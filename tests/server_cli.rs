@@ -508,8 +508,8 @@ fn tokens_can_be_listed_and_revoked_by_name() {
 
 /// Issue 16 from the command line: `serve --require-approval`, the author's
 /// publish refused (exit 1, the reason), `store approve` by another
-/// publisher, then publish; `store history` shows APPROVED_BY and `token
-/// audit` lists every step with its actor.
+/// publisher, then publish; `store history` shows APPROVED_BY (and, issue
+/// 30 item 1, AUTHORS) and `token audit` lists every step with its actor.
 #[test]
 fn four_eyes_and_the_audit_from_the_command_line() {
     let dir = TempDir::new().expect("tmp");
@@ -526,8 +526,11 @@ fn four_eyes_and_the_audit_from_the_command_line() {
             .args(args);
         cmd
     };
+    // Imported: the author wrote its content (a duplicate of a Global
+    // would carry the Global's authors, issue 30 item 1).
+    let sample = repo_file("sample_workflows/custom-returning-user.ron");
     let key = text(
-        as_user(&author, &["duplicate", "10011"])
+        as_user(&author, &["import", &sample.display().to_string()])
             .output()
             .expect("runs")
             .stdout,
@@ -568,10 +571,11 @@ fn four_eyes_and_the_audit_from_the_command_line() {
             .stdout,
     );
     let row: Vec<&str> = history.lines().next().expect("v1").split('\t').collect();
-    assert_eq!(row.len(), 7, "{history}");
+    assert_eq!(row.len(), 8, "{history}");
     assert_eq!(row[6], row[6].trim());
     assert!(row[6].starts_with("ci-publisher-"), "{history}");
     assert_ne!(row[4], row[6], "approved by someone other than the author");
+    assert_eq!(row[7], row[4], "AUTHORS: the author wrote it: {history}");
     drop(server);
     let audit = text(
         idflow()
@@ -586,8 +590,107 @@ fn four_eyes_and_the_audit_from_the_command_line() {
         .filter(|l| l.split('\t').nth(3) == Some(key.as_str()))
         .map(|l| l.split('\t').nth(2).unwrap_or_default())
         .collect();
-    assert_eq!(actions, ["duplicate", "approve", "publish"], "{audit}");
+    assert_eq!(actions, ["create", "approve", "publish"], "{audit}");
     assert!(audit.lines().filter(|l| l.contains("token-create")).count() >= 2);
+}
+
+/// Issue 30, item 2: four eyes is the store's setting. `serve
+/// --require-approval` turns it on in the database; a server started
+/// again without the flag still refuses an unapproved revision; `idflow
+/// policy --require-approval off` turns it off (the running server then
+/// publishes it); `idflow policy` shows it; the audit names both changes
+/// as the command line's, and only the changes (a start on a database
+/// that already requires approval, or setting what is set, adds nothing).
+#[test]
+fn four_eyes_is_the_stores_setting_not_the_servers_flag() {
+    let dir = TempDir::new().expect("tmp");
+    let db = dir.path().join("server.sqlite");
+    let author = create_token(&db, "publisher");
+    let policy = |args: &[&str]| {
+        let mut cmd = idflow();
+        cmd.args(["policy", "--db"]).arg(&db).args(args);
+        cmd
+    };
+    policy(&[])
+        .assert()
+        .success()
+        .stdout("require-approval\toff\n");
+    let port = free_port();
+    let url = format!("http://127.0.0.1:{port}");
+    let as_author = |args: &[&str]| {
+        let mut cmd = idflow();
+        cmd.args(["--server", &url, "--token", &author, "store"])
+            .args(args);
+        cmd
+    };
+    let sample = repo_file("sample_workflows/custom-returning-user.ron");
+    let key = {
+        let server = Running::start_with(&db, port, &["--require-approval"]);
+        server.wait_for("idflow server listening");
+        text(
+            as_author(&["import", &sample.display().to_string()])
+                .output()
+                .expect("runs")
+                .stdout,
+        )
+        .trim()
+        .to_owned()
+    };
+    // Stopped, and started again without the flag, twice.
+    for _ in 0..2 {
+        let server = Running::start(&db, port);
+        server.wait_for("idflow server listening");
+        as_author(&["publish", &key, "--base-revision", "1"])
+            .assert()
+            .code(1)
+            .stderr(predicates::str::contains(
+                "needs the approval of a publisher other than its author",
+            ));
+    }
+    policy(&[])
+        .assert()
+        .success()
+        .stdout("require-approval\ton\n");
+    let server = Running::start(&db, port);
+    server.wait_for("idflow server listening");
+    policy(&["--require-approval", "off"])
+        .assert()
+        .success()
+        .stdout("require-approval\toff\n");
+    policy(&["--require-approval", "off"]).assert().success();
+    as_author(&["publish", &key, "--base-revision", "1"])
+        .assert()
+        .success()
+        .stdout("1\n");
+    drop(server);
+    policy(&["--require-approval", "maybe"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("on, off"));
+    let audit = text(
+        idflow()
+            .args(["token", "audit", "--db"])
+            .arg(&db)
+            .output()
+            .expect("runs")
+            .stdout,
+    );
+    let changes: Vec<(&str, &str)> = audit
+        .lines()
+        .filter(|l| l.split('\t').nth(2) == Some("policy"))
+        .map(|l| {
+            let fields: Vec<&str> = l.split('\t').collect();
+            (fields[1], fields[5])
+        })
+        .collect();
+    assert_eq!(
+        changes,
+        [
+            ("command line", "require-approval on"),
+            ("command line", "require-approval off")
+        ],
+        "{audit}"
+    );
 }
 
 /// A custom copy on the team server stands, by default, for the Global it

@@ -202,8 +202,11 @@ pub enum Command {
         /// is only checked for its form (offline work, load tests, CI).
         #[arg(long)]
         no_callbacks: bool,
-        /// Four eyes: a revision is published only after a publisher other
-        /// than its author approved it (`store approve`).
+        /// Four eyes: turns on, for the store in the database (kept after
+        /// the server stops, audited), that a revision is published only
+        /// after a publisher who is none of its authors approved it (`store
+        /// approve`). Without it the database's setting stands; `idflow
+        /// policy --require-approval off` turns it off.
         #[arg(long)]
         require_approval: bool,
         #[command(flatten)]
@@ -212,6 +215,26 @@ pub enum Command {
     /// Manage the team server's API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// The team store's settings, kept in its database (every server on it
+    /// follows them): shows them (`require-approval<TAB>on|off`), or with
+    /// --require-approval turns four eyes on publishing on or off
+    /// (audited as the command line's).
+    Policy {
+        /// The server's database: SQLite file or postgres:// URL (default
+        /// as for `serve`).
+        #[arg(long, env = "IDFLOW_SERVER_DB", value_name = "PATH|URL")]
+        db: Option<PathBuf>,
+        /// on: a revision is published only after a publisher who is none
+        /// of its authors approved it; off: any publisher may publish.
+        #[arg(long, value_enum, value_name = "on|off")]
+        require_approval: Option<OnOff>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OnOff {
+    On,
+    Off,
 }
 
 /// `idflow serve`'s connection limits (issue 30, item 4): idle and slow
@@ -352,9 +375,10 @@ pub enum StoreCommand {
         #[arg(long)]
         version: Option<u32>,
     },
-    /// Published versions: VERSION, PUBLISHED_AT, SHA256, REVISION, AUTHOR,
-    /// NOTE, APPROVED_BY (tab-separated; a note's tabs and line breaks print
-    /// as spaces).
+    /// Published versions: VERSION, PUBLISHED_AT, SHA256, REVISION, AUTHOR
+    /// (who published it), NOTE, APPROVED_BY, AUTHORS (on a team server,
+    /// who wrote its content) (tab-separated; a note's tabs and line breaks
+    /// print as spaces).
     History {
         #[arg(value_parser = parse_key_arg)]
         key: u32,
@@ -611,6 +635,10 @@ pub fn run(cli: Cli) -> Outcome {
             commands::server::revoke_token(db, &name)
         }
         Command::Token(TokenCommand::Audit { db }) => commands::server::audit(db),
+        Command::Policy {
+            db,
+            require_approval,
+        } => commands::server::policy(db, require_approval.map(|v| v == OnOff::On)),
     };
     Outcome::Exit(ExitCode::from(code))
 }

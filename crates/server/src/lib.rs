@@ -69,8 +69,9 @@ pub struct Config {
     /// Sends no callbacks and resolves no callback host (offline runs,
     /// load tests, CI).
     pub no_callbacks: bool,
-    /// Four eyes: a revision is published only after a publisher other
-    /// than its author approved it.
+    /// `--require-approval`: turns four eyes on for the store, in its
+    /// database (audited, kept after the server stops: issue 30, item 2).
+    /// Without it, the store's setting stands.
     pub require_approval: bool,
     /// The connection cap and timeouts (`connections`).
     pub limits: ConnectionLimits,
@@ -135,8 +136,6 @@ pub struct AppState {
     pub published: cache::ImmutableCache<(u32, u32), axum::body::Bytes>,
     /// The base of every link the server returns (see [`public_url`]).
     pub public_url: std::sync::Arc<str>,
-    /// Four eyes on publishing (`--require-approval`).
-    pub require_approval: bool,
     clock: Clock,
 }
 
@@ -172,7 +171,6 @@ impl AppState {
             platform,
             published: cache::ImmutableCache::new(1024),
             public_url: std::sync::Arc::from(format!("http://{DEFAULT_BIND}")),
-            require_approval: false,
             clock,
         })
     }
@@ -303,7 +301,18 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
     let limits = fitted_limits(config.limits);
     let mut state = AppState::open_location(&config.db).await?;
     state.public_url = std::sync::Arc::from(public.as_str());
-    state.require_approval = config.require_approval;
+    let database = |source| ServerError::Db {
+        database: config.db.redacted(),
+        source,
+    };
+    if config.require_approval {
+        state
+            .db
+            .set_require_approval(true, db::TOKEN_ADMIN)
+            .await
+            .map_err(database)?;
+    }
+    let require_approval = state.db.require_approval().await.map_err(database)?;
     state.platform.outbound = std::sync::Arc::new(
         platform::outbound::OutboundPolicy::allowing(config.allow_callback_hosts.iter().cloned())
             .silent(config.no_callbacks),
@@ -319,6 +328,7 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
         %addr,
         public = %public,
         db = %config.db,
+        require_approval,
         max_connections = limits.max_connections,
         header_timeout = ?limits.header_timeout,
         body_timeout = ?limits.body_timeout,

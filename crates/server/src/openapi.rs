@@ -985,6 +985,7 @@ mod tests {
                 note: "n".into(),
                 author: "a".into(),
                 approved_by: "b".into(),
+                authors: vec!["c".into()],
             },
         );
         assert_mirrors(

@@ -131,7 +131,8 @@ pub struct AuditEntry {
     /// The token's name (or `command line` for token administration).
     pub actor: String,
     /// `create`, `save`, `publish`, `approve`, `restore`, `duplicate`,
-    /// `archive`, `unarchive`, `token-create`, `token-revoke`.
+    /// `archive`, `unarchive`, `token-create`, `token-revoke`, `policy`
+    /// (four eyes turned on or off: `require-approval on|off`).
     pub action: String,
     pub key: Option<u32>,
     pub revision: Option<u64>,
