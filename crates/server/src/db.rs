@@ -2174,7 +2174,7 @@ mod tests {
                 ),
                 (
                     13,
-                    "3f813cb47e5b6e060c72f426f769dd34c3ae7637d08413d76fc6f7ca6ba036ce9299185629ef52b483a33518ac868c7b".to_owned()
+                    "bc483a8d0eb7c26ce08de3789752b27d69a5bc490782cbe561d9268d0d0d36222a9752bc01d48b0cfde94d9498a1640a".to_owned()
                 ),
             ]
         );
