@@ -967,11 +967,12 @@ fn versions_keep_their_notes_and_diff_between_them_shows_the_one_change() {
     let history = run(&["store", "history", &key]);
     let rows: Vec<Vec<&str>> = history.lines().map(|l| l.split('\t').collect()).collect();
     assert_eq!(rows.len(), 2, "{history}");
-    // AUTHOR, NOTE, then APPROVED_BY (empty: the local store has no four eyes).
-    assert_eq!(rows[0][4..], ["ada", "First version for ACME", ""]);
+    // AUTHOR, NOTE, then APPROVED_BY and AUTHORS (empty: the local store
+    // has no four eyes).
+    assert_eq!(rows[0][4..], ["ada", "First version for ACME", "", ""]);
     assert_eq!(
         rows[1][4..],
-        ["ada", "Liveness off: ACME checks it upstream", ""]
+        ["ada", "Liveness off: ACME checks it upstream", "", ""]
     );
 
     let v1 = format!("{key}@v1");

@@ -57,8 +57,14 @@ impl TeamServer {
                 .build()
                 .expect("runtime");
             runtime.block_on(async move {
-                let mut state = AppState::open(&db).await.expect("database");
-                state.require_approval = require_approval;
+                let state = AppState::open(&db).await.expect("database");
+                if require_approval {
+                    state
+                        .db
+                        .set_require_approval(true, idflow_server::db::TOKEN_ADMIN)
+                        .await
+                        .expect("require approval");
+                }
                 let publisher = create_token(&state.db, "gui", Role::Publisher)
                     .await
                     .expect("token");
@@ -705,4 +711,7 @@ fn four_eyes_in_the_designer() {
     h.get_by_label("🕓 Versions").click();
     h.steps(3);
     assert!(h.query_by_label("approved by gui-reviewer").is_some());
+    // Issue 30, item 1: the version records who wrote it.
+    assert_eq!(history[0].authors, ["gui"]);
+    assert!(h.query_by_label("written by gui").is_some());
 }

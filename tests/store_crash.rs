@@ -2,7 +2,9 @@
 //! duplicate / restore through the real `idflow` binary, each killed with
 //! SIGKILL at a random moment (or let finish), then the store is opened:
 //! every workflow reads, no leftovers remain, publishing works, and no
-//! acknowledged write is lost.
+//! acknowledged write is lost. And (issue 30, item 11) publishes killed
+//! at random points carry the review comments with the version they
+//! committed.
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -217,4 +219,109 @@ fn writes_killed_at_random_points_leave_a_whole_store() {
         "some kills landed inside a write (leftovers to repair): {cut_mid_write} in {runs} runs"
     );
     eprintln!("{runs} runs: {killed} killed, {cut_mid_write} cut mid-write and repaired on open");
+}
+
+/// Publish runs in [`a_publish_killed_at_random_points_carries_its_comments_with_its_version`].
+const PUBLISH_RUNS: usize = 120;
+/// Kills that must land after the version's commit (the process killed,
+/// the version there on the next open) for that test to prove anything;
+/// runs go on past [`PUBLISH_RUNS`] until they have, up to [`MAX_RUNS`].
+const KILLED_AFTER_COMMIT: usize = 5;
+
+/// Issue 30, item 11: a local publish (`idflow store publish`, the local
+/// store's own publish path) killed with SIGKILL at a random point carries
+/// the draft's review comments with the version it committed, or, when it
+/// committed none, leaves them on the draft: never to the next version.
+/// Each run saves a change and comments on it (acknowledged), then
+/// publishes, killed late in the write (from half the typical run time on,
+/// where the writes are) or let finish; after each, the store is opened
+/// and every comment that was on the draft is carried by the new version
+/// if there is one, else still on the draft.
+#[test]
+fn a_publish_killed_at_random_points_carries_its_comments_with_its_version() {
+    let dir = tempfile::TempDir::new().expect("tmp");
+    let root = dir.path().join("store");
+    let sample = parse_workflow(
+        include_str!("../sample_workflows/custom-step-up-device-risk.ron"),
+        Format::Ron,
+    )
+    .expect("sample");
+    let store = LocalStore::open(&root).expect("open");
+    let key = store.create(sample).expect("create");
+    drop(store);
+    let mut random = Random(0xD1B5_4A32_D192_ED03);
+    let mut typical = Duration::from_millis(20);
+    let (mut runs, mut killed, mut killed_after_commit) = (0, 0, 0);
+    while runs < PUBLISH_RUNS || (killed_after_commit < KILLED_AFTER_COMMIT && runs < MAX_RUNS) {
+        let run = runs;
+        runs += 1;
+        let store = LocalStore::open(&root).expect("open");
+        let draft = store.draft(key).expect("the draft reads");
+        let mut edit = draft.workflow.clone();
+        edit.name = format!("Publish run {run}");
+        store.save_draft(key, &edit, draft.revision).expect("save");
+        store
+            .add_comment(key, None, &format!("Reviewed before publish run {run}"))
+            .expect("comment");
+        let before = store.history(key).expect("history").len();
+        let on_draft: Vec<u64> = store
+            .comments(key)
+            .expect("comments")
+            .iter()
+            .filter(|c| c.version.is_none())
+            .map(|c| c.id)
+            .collect();
+        drop(store);
+        let span = typical.as_micros().max(2) as u64;
+        let kill_after = if run % 5 == 4 {
+            Duration::from_secs(30)
+        } else {
+            Duration::from_micros(span / 2 + random.below(span / 2))
+        };
+        let args = vec!["publish".to_owned(), key.to_string()];
+        let (out, took) = run_killed(&root, &args, kill_after);
+        let was_killed = out.is_none() && took >= kill_after;
+        if was_killed {
+            killed += 1;
+        } else if out.is_some() {
+            typical = (typical * 3 + took) / 4;
+        }
+
+        let store = LocalStore::open(&root).expect("opens after the kill");
+        let history = store.history(key).expect("history");
+        let committed = (history.len() > before).then(|| history[history.len() - 1].number);
+        if out.is_some() {
+            assert!(committed.is_some(), "run {run}: an acknowledged publish");
+        }
+        if was_killed && committed.is_some() {
+            killed_after_commit += 1;
+        }
+        let comments = store.comments(key).expect("comments");
+        for id in &on_draft {
+            let comment = comments
+                .iter()
+                .find(|c| c.id == *id)
+                .expect("no comment is lost");
+            assert_eq!(
+                comment.version, committed,
+                "run {run} (killed: {was_killed}): comment {id} must go with the version the publish committed ({committed:?}): {comments:#?}"
+            );
+        }
+        assert!(
+            leftovers(&root).is_empty(),
+            "run {run}: {:?}",
+            leftovers(&root)
+        );
+    }
+    assert!(
+        killed > runs / 2,
+        "most runs were killed: {killed} of {runs}"
+    );
+    assert!(
+        killed_after_commit >= KILLED_AFTER_COMMIT,
+        "some kills landed after the version's commit: {killed_after_commit} in {runs} runs"
+    );
+    eprintln!(
+        "{runs} publish runs: {killed} killed, {killed_after_commit} after the version's commit"
+    );
 }

@@ -409,6 +409,13 @@ fn versions(app: &mut IdflowApp, ctx: &egui::Context) {
                             if !v.author.is_empty() {
                                 ui.label(RichText::new(format!("by {}", v.author)).small().weak());
                             }
+                            if !v.authors.is_empty() {
+                                ui.label(
+                                    RichText::new(format!("written by {}", v.authors.join(", ")))
+                                        .small()
+                                        .weak(),
+                                );
+                            }
                             if !v.approved_by.is_empty() {
                                 ui.label(
                                     RichText::new(format!("approved by {}", v.approved_by))

@@ -38,6 +38,7 @@ use thiserror::Error;
 use crate::auth::Role;
 use crate::location::{DbLocation, redact};
 
+pub mod private_file;
 /// The SQLite schema's history. These files must never change: existing
 /// databases record their checksums.
 mod review;
@@ -77,14 +78,15 @@ pub(crate) use on_pool;
 /// Inserts a workflow row at revision 1 (seed and create), in the
 /// transaction `$tx` (`&mut *tx`) of either backend.
 macro_rules! insert_workflow {
-    ($tx:expr, $workflow:expr, $text:expr, $origin:expr, $duplicated_from:expr, $now:expr) => {{
+    ($tx:expr, $workflow:expr, $text:expr, $origin:expr, $duplicated_from:expr, $authors:expr, $now:expr) => {{
         let workflow: &Workflow = $workflow;
         let duplicated_from: Option<DuplicatedFrom> = $duplicated_from;
+        let authors: &str = $authors;
         sqlx::query(
             "INSERT INTO workflows (key, name, origin, revision, draft,
                                     duplicated_from_key, duplicated_from_version,
-                                    created_at, updated_at)
-             VALUES ($1, $2, $3, 1, $4, $5, $6, $7, $7)",
+                                    created_at, updated_at, draft_authors)
+             VALUES ($1, $2, $3, 1, $4, $5, $6, $7, $7, $8)",
         )
         .bind(i64::from(workflow.key))
         .bind(&workflow.name)
@@ -93,6 +95,7 @@ macro_rules! insert_workflow {
         .bind(duplicated_from.map(|d| i64::from(d.key)))
         .bind(duplicated_from.and_then(|d| d.version).map(i64::from))
         .bind($now)
+        .bind(authors)
         .execute($tx)
         .await?;
     }};
@@ -106,15 +109,25 @@ pub enum DbError {
     Policy(#[from] Refusal),
     #[error("comment {id} of workflow {key} was published with v{version}: it is read-only")]
     CommentCarried { key: u32, id: u64, version: u32 },
+    /// Four eyes (issue 30, item 1): none of a revision's authors may
+    /// approve it.
     #[error(
-        "revision {revision} of workflow {key} was written by you: another publisher must approve it"
+        "revision {revision} of workflow {key} was written by you (its authors: {}): four eyes: none of a revision's authors may approve it; another publisher must",
+        authors.join(", ")
     )]
-    SelfApproval { key: u32, revision: Revision },
-    #[error("revision {revision} of workflow {key} needs the approval of a publisher other than its author{} before it can be published (this server requires four eyes)", if author.is_empty() { String::new() } else { format!(" ({author})") })]
+    SelfApproval {
+        key: u32,
+        revision: Revision,
+        authors: Vec<String>,
+    },
+    #[error(
+        "revision {revision} of workflow {key} needs the approval of a publisher other than {} before it can be published (this store requires four eyes)",
+        its_authors(authors)
+    )]
     ApprovalRequired {
         key: u32,
         revision: Revision,
-        author: String,
+        authors: Vec<String>,
     },
     #[error("the workflow cannot be stored: {message}")]
     Unwritable { message: String },
@@ -189,6 +202,9 @@ pub struct StoredDraft {
     pub revision: Revision,
     pub origin: Origin,
     pub duplicated_from: Option<DuplicatedFrom>,
+    /// Who saved content into this revision since the last published
+    /// version (issue 30, item 1).
+    pub authors: Vec<String>,
 }
 
 /// A published version and its record.
@@ -298,6 +314,12 @@ impl Db {
                 source,
             })?;
         }
+        // Before SQLite creates it (mode 0644 less the umask): the file
+        // holds the token signing key.
+        private_file::create_private(path).map_err(|source| DbError::Io {
+            path: path.to_owned(),
+            source,
+        })?;
         let options = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)
@@ -437,15 +459,16 @@ impl Db {
                 return self.refresh_globals(&canonical_standard, &now).await.map(|_| 0);
             }
             for (workflow, text) in &canonical_standard {
-                insert_workflow!(&mut *tx, workflow, text, Origin::Global, None, &now);
+                insert_workflow!(&mut *tx, workflow, text, Origin::Global, None, NO_AUTHORS, &now);
                 sqlx::query(
-                    "INSERT INTO versions (key, number, published_at, sha256, revision, content, note, author)
-                     VALUES ($1, 1, $2, $3, 1, $4, 'the platform''s standard workflow', 'idflow')",
+                    "INSERT INTO versions (key, number, published_at, sha256, revision, content, note, author, authors)
+                     VALUES ($1, 1, $2, $3, 1, $4, 'the platform''s standard workflow', 'idflow', $5)",
                 )
                 .bind(i64::from(workflow.key))
                 .bind(&now)
                 .bind(sha256_hex(text.as_bytes()))
                 .bind(text)
+                .bind(STANDARD_AUTHORS)
                 .execute(&mut *tx)
                 .await?;
             }
@@ -510,9 +533,9 @@ impl Db {
                             .rows_affected();
                             if moved == 1 {
                                 sqlx::query(
-                                    "INSERT INTO versions (key, number, published_at, sha256, revision, content, note, author)
+                                    "INSERT INTO versions (key, number, published_at, sha256, revision, content, note, author, authors)
                                      SELECT $1, COALESCE(MAX(number), 0) + 1, $2, $3, $4, $5,
-                                            'the platform''s standard workflow, as this idflow release ships it', 'idflow'
+                                            'the platform''s standard workflow, as this idflow release ships it', 'idflow', $6
                                      FROM versions WHERE key = $1",
                                 )
                                 .bind(key)
@@ -520,6 +543,7 @@ impl Db {
                                 .bind(&sha256)
                                 .bind(next)
                                 .bind(text)
+                                .bind(STANDARD_AUTHORS)
                                 .execute(&mut *tx)
                                 .await?;
                             }
@@ -622,7 +646,8 @@ impl Db {
     /// The current draft of `key`.
     pub async fn draft(&self, key: u32) -> Result<StoredDraft, DbError> {
         let row: DraftRow = on_pool!(&self.pool, p => sqlx::query_as(
-            "SELECT origin, revision, draft, duplicated_from_key, duplicated_from_version
+            "SELECT origin, revision, draft, duplicated_from_key, duplicated_from_version,
+                    draft_authors
              FROM workflows WHERE key = $1",
         )
         .bind(i64::from(key))
@@ -644,6 +669,7 @@ impl Db {
             revision: revision_of(key, row.revision)?,
             origin: origin_of(key, row.origin)?,
             duplicated_from,
+            authors: authors_of(key, "the draft's authors", &row.draft_authors)?,
         })
     }
 
@@ -651,7 +677,7 @@ impl Db {
     pub async fn history(&self, key: u32) -> Result<Vec<VersionInfo>, DbError> {
         self.require(key).await?;
         let rows: Vec<VersionRow> = on_pool!(&self.pool, p => sqlx::query_as(
-            "SELECT number, published_at, sha256, revision, note, author, approved_by,
+            "SELECT number, published_at, sha256, revision, note, author, approved_by, authors,
                     CAST(NULL AS TEXT) AS content
              FROM versions WHERE key = $1 ORDER BY number",
         )
@@ -699,7 +725,8 @@ impl Db {
     pub async fn version(&self, key: u32, number: u32) -> Result<StoredVersion, DbError> {
         self.require(key).await?;
         let mut row: VersionRow = on_pool!(&self.pool, p => sqlx::query_as(
-            "SELECT number, published_at, sha256, revision, note, author, approved_by, content
+            "SELECT number, published_at, sha256, revision, note, author, approved_by, authors,
+                    content
              FROM versions WHERE key = $1 AND number = $2",
         )
         .bind(i64::from(key))
@@ -729,13 +756,17 @@ impl Db {
     /// and the new row are written in one transaction whose first statement
     /// writes, so concurrent creates are serialised and a key is never
     /// handed out twice.
+    /// `authors`: who wrote its content (issue 30, item 1): the creator,
+    /// or for a duplicate its source's authors.
     pub async fn create(
         &self,
         workflow: &Workflow,
         duplicated_from: Option<DuplicatedFrom>,
+        authors: &[String],
     ) -> Result<u32, DbError> {
         let mut workflow = workflow.clone();
         let now = now_rfc3339();
+        let authors = authors_text(authors)?;
         let key = on_pool!(&self.pool, p => {
             let mut tx = p.begin().await?;
             let next: i64 = sqlx::query_scalar(
@@ -752,7 +783,7 @@ impl Db {
             let key = u32::try_from(next).map_err(|_| DbError::KeysExhausted)?;
             workflow.key = key;
             let (workflow, text) = canonical(&workflow)?;
-            insert_workflow!(&mut *tx, &workflow, &text, Origin::Custom, duplicated_from, &now);
+            insert_workflow!(&mut *tx, &workflow, &text, Origin::Custom, duplicated_from, &authors, &now);
             tx.commit().await?;
             key
         });
@@ -762,12 +793,15 @@ impl Db {
 
     /// Replaces the draft of a custom workflow if `base` is still its
     /// revision; returns the new revision. The check and the write are one
-    /// `UPDATE ... WHERE revision = base`.
+    /// `UPDATE ... WHERE revision = base`. `author` becomes one of the new
+    /// revision's authors if the save changes its content (issue 30, item
+    /// 1: a save that changes nothing adds nobody).
     pub async fn save_draft(
         &self,
         key: u32,
         workflow: &Workflow,
         base: Revision,
+        author: &str,
     ) -> Result<Revision, DbError> {
         let mut workflow = workflow.clone();
         workflow.key = key;
@@ -775,7 +809,10 @@ impl Db {
         // A base beyond i64 cannot be a stored revision: refused below.
         let updated = match i64::try_from(base) {
             Ok(base_i64) => {
-                self.write_draft(key, &workflow.name, &text, base_i64)
+                let authors = self
+                    .authors_after(key, base_i64, Some(&text), author)
+                    .await?;
+                self.write_draft(key, &workflow.name, &text, base_i64, &authors)
                     .await?
             }
             Err(_) => None,
@@ -790,6 +827,49 @@ impl Db {
         }
     }
 
+    /// The authors of the revision a write based on `base` makes (issue
+    /// 30, item 1): everyone who saved content since the last published
+    /// version, so `base`'s authors unless `base` itself was published
+    /// (then nobody yet), plus `author` when the write changes the content
+    /// (`new_text` differs from the draft, or `None`: a restore, which
+    /// always makes its author one). Read in one statement; the write that
+    /// uses it applies only at `base`, whose draft and authors never change,
+    /// so what is read here is what the write replaces (a draft no longer
+    /// at `base` refuses the write, whatever this answers).
+    async fn authors_after(
+        &self,
+        key: u32,
+        base: i64,
+        new_text: Option<&str>,
+        author: &str,
+    ) -> Result<String, DbError> {
+        let row: Option<(i64, String, String, bool)> = on_pool!(&self.pool, p => sqlx::query_as(
+            "SELECT w.revision, w.draft, w.draft_authors,
+                    EXISTS (SELECT 1 FROM versions v WHERE v.key = w.key AND v.revision = w.revision)
+             FROM workflows w WHERE w.key = $1",
+        )
+        .bind(i64::from(key))
+        .fetch_optional(p)
+        .await?);
+        let Some((revision, draft, stored, published)) = row else {
+            return Ok(NO_AUTHORS.to_owned());
+        };
+        if revision != base {
+            // Refused by the conditional write: what it would write is moot.
+            return Ok(NO_AUTHORS.to_owned());
+        }
+        let mut authors = if published {
+            Vec::new()
+        } else {
+            authors_of(key, "the draft's authors", &stored)?
+        };
+        let changes_content = new_text.is_none_or(|text| text != draft);
+        if changes_content && !authors.iter().any(|a| a == author) {
+            authors.push(author.to_owned());
+        }
+        authors_text(&authors)
+    }
+
     /// The conditional draft write of [`Db::save_draft`] and
     /// [`Db::restore`]: the new revision, or `None` when `key` is not a
     /// custom workflow at revision `base`.
@@ -799,10 +879,12 @@ impl Db {
         name: &str,
         text: &str,
         base: i64,
+        authors: &str,
     ) -> Result<Option<i64>, DbError> {
         let now = now_rfc3339();
         Ok(on_pool!(&self.pool, p => sqlx::query_scalar(
-            "UPDATE workflows SET draft = $1, name = $2, revision = revision + 1, updated_at = $3
+            "UPDATE workflows SET draft = $1, name = $2, revision = revision + 1, updated_at = $3,
+                                  draft_authors = $6
              WHERE key = $4 AND revision = $5 AND origin = 'CUSTOM'
              RETURNING revision",
         )
@@ -811,6 +893,7 @@ impl Db {
         .bind(&now)
         .bind(i64::from(key))
         .bind(base)
+        .bind(authors)
         .fetch_optional(p)
         .await?))
     }
@@ -826,19 +909,22 @@ impl Db {
     /// version: the insert checks for it in the same statement, and on
     /// PostgreSQL the workflow row is locked first (its writers do not
     /// serialise as SQLite's do).
-    /// `note` and `author` (the caller's token name) are recorded with a
-    /// new version; an already published revision keeps its own.
+    /// `note` and `author` (the caller's token name, its publisher) are
+    /// recorded with a new version, with the revision's authors and who
+    /// approved it; an already published revision keeps its own. When the
+    /// store requires four eyes ([`Db::require_approval`]), a revision is
+    /// published only once a publisher who is none of its authors approved
+    /// it.
     pub async fn publish(
         &self,
         key: u32,
         base: Option<Revision>,
         note: &str,
         author: &str,
-        require_approval: bool,
     ) -> Result<(VersionInfo, bool), DbError> {
         let row: DraftRow = on_pool!(&self.pool, p => sqlx::query_as(
             "SELECT origin, revision, draft, CAST(NULL AS BIGINT) AS duplicated_from_key,
-                    CAST(NULL AS BIGINT) AS duplicated_from_version
+                    CAST(NULL AS BIGINT) AS duplicated_from_version, draft_authors
              FROM workflows WHERE key = $1",
         )
         .bind(i64::from(key))
@@ -856,23 +942,25 @@ impl Db {
         let text = row.draft;
         let draft = parse_stored(key, "the draft", &text)?;
         policy::may_publish(key, &draft)?;
-        let draft_author = self.draft_author(key).await?;
-        let approvers = self.approvers(key, current, &draft_author).await?;
-        if require_approval && approvers.is_empty() {
+        // The authors of `current`, as the insert below copies them: it
+        // applies only while the draft is at `current`.
+        let authors = authors_of(key, "the draft's authors", &row.draft_authors)?;
+        let approvers = self.approvers(key, current, &authors).await?;
+        if approvers.is_empty() && self.require_approval().await? {
             return Err(DbError::ApprovalRequired {
                 key,
                 revision: current,
-                author: draft_author,
+                authors,
             });
         }
         let approved_by = approvers.join(", ");
         let published_at = now_rfc3339();
         let sha256 = sha256_hex(text.as_bytes());
         let revision_i64 = revision_to_i64(current)?;
-        const INSERT: &str = "INSERT INTO versions (key, number, published_at, sha256, revision, content, note, author, approved_by)
+        const INSERT: &str = "INSERT INTO versions (key, number, published_at, sha256, revision, content, note, author, approved_by, authors)
              SELECT w.key,
                     COALESCE((SELECT MAX(v.number) FROM versions v WHERE v.key = w.key), 0) + 1,
-                    $1, $2, w.revision, $3, $6, $7, $8
+                    $1, $2, w.revision, $3, $6, $7, $8, w.draft_authors
              FROM workflows w
              WHERE w.key = $4 AND w.revision = $5
                AND NOT EXISTS (SELECT 1 FROM versions o WHERE o.key = w.key AND o.revision = w.revision)
@@ -927,6 +1015,7 @@ impl Db {
             note: note.to_owned(),
             author: author.to_owned(),
             approved_by,
+            authors,
         };
         self.forget_latest(key);
         tracing::debug!(key, version = info.number, revision = current, "published");
@@ -954,11 +1043,14 @@ impl Db {
     /// the check and the write are then one `UPDATE ... WHERE revision =
     /// base`, as for [`Db::save_draft`], so a racing write makes it a
     /// conflict, never a lost update.
+    /// `restorer` becomes one of the new revision's authors (issue 30,
+    /// item 1).
     pub async fn restore(
         &self,
         key: u32,
         number: u32,
         base: Revision,
+        restorer: &str,
     ) -> Result<Revision, DbError> {
         let (origin, current) = self
             .facts(key)
@@ -968,8 +1060,10 @@ impl Db {
         let mut workflow = self.version(key, number).await?.workflow;
         workflow.key = key;
         let (workflow, text) = canonical(&workflow)?;
+        let base_i64 = revision_to_i64(base)?;
+        let authors = self.authors_after(key, base_i64, None, restorer).await?;
         let updated = self
-            .write_draft(key, &workflow.name, &text, revision_to_i64(base)?)
+            .write_draft(key, &workflow.name, &text, base_i64, &authors)
             .await?;
         match updated {
             Some(revision) => {
@@ -981,14 +1075,23 @@ impl Db {
         }
     }
 
-    /// Copies a version (or the draft) into a new custom workflow.
+    /// Copies a version (or the draft) into a new custom workflow, which
+    /// carries its source's authors (issue 30, item 1: copying content
+    /// makes nobody its author, and leaves nobody out).
     pub async fn duplicate(&self, key: u32, version: Option<u32>) -> Result<u32, DbError> {
-        let mut workflow = match version {
-            None => self.draft(key).await?.workflow,
-            Some(number) => self.version(key, number).await?.workflow,
+        let (mut workflow, authors) = match version {
+            // One read: the draft and the authors of its revision.
+            None => {
+                let draft = self.draft(key).await?;
+                (draft.workflow, draft.authors)
+            }
+            Some(number) => {
+                let version = self.version(key, number).await?;
+                (version.workflow, version.info.authors)
+            }
         };
         workflow.name = policy::copy_name(&workflow.name, version);
-        self.create(&workflow, Some(DuplicatedFrom { key, version }))
+        self.create(&workflow, Some(DuplicatedFrom { key, version }), &authors)
             .await
     }
 
@@ -1191,6 +1294,8 @@ struct DraftRow {
     draft: String,
     duplicated_from_key: Option<i64>,
     duplicated_from_version: Option<i64>,
+    /// A JSON array of token names.
+    draft_authors: String,
 }
 
 /// A version's row (`content` only when asked for).
@@ -1203,6 +1308,8 @@ struct VersionRow {
     note: String,
     author: String,
     approved_by: String,
+    /// A JSON array of token names.
+    authors: String,
     content: Option<String>,
 }
 
@@ -1228,6 +1335,7 @@ fn parse_stored(key: u32, what: &str, text: &str) -> Result<Workflow, DbError> {
 }
 
 fn version_info(key: u32, row: VersionRow) -> Result<VersionInfo, DbError> {
+    let authors = version_authors(key, &row.author, &row.authors)?;
     Ok(VersionInfo {
         number: number_of(key, row.number)?,
         published_at: row.published_at,
@@ -1236,6 +1344,51 @@ fn version_info(key: u32, row: VersionRow) -> Result<VersionInfo, DbError> {
         note: row.note,
         author: row.author,
         approved_by: row.approved_by,
+        authors,
+    })
+}
+
+/// A version's authors (issue 30, item 1). A version published before
+/// authors were kept (migration 13) has none stored: its one recorded
+/// author, who published it, is read as its authors, so the published row
+/// itself is never rewritten.
+fn version_authors(key: u32, author: &str, stored: &str) -> Result<Vec<String>, DbError> {
+    let authors = authors_of(key, "a version's authors", stored)?;
+    if authors.is_empty() && !author.is_empty() {
+        return Ok(vec![author.to_owned()]);
+    }
+    Ok(authors)
+}
+
+/// "its author (alice)", "its authors (alice, bob)", or, for a revision
+/// nobody wrote through this store, "its authors".
+fn its_authors(authors: &[String]) -> String {
+    match authors {
+        [] => "its authors".to_owned(),
+        [one] => format!("its author ({one})"),
+        many => format!("its authors ({})", many.join(", ")),
+    }
+}
+
+/// No authors, as stored.
+const NO_AUTHORS: &str = "[]";
+
+/// The authors of the standard workflows' versions: the release itself.
+const STANDARD_AUTHORS: &str = r#"["idflow"]"#;
+
+/// A stored authors list (a JSON array of token names).
+fn authors_of(key: u32, what: &str, text: &str) -> Result<Vec<String>, DbError> {
+    serde_json::from_str(text).map_err(|e| DbError::Corrupt {
+        key,
+        what: what.to_owned(),
+        message: format!("{text:?} is not a JSON list of names: {e}"),
+    })
+}
+
+/// An authors list as stored.
+fn authors_text(authors: &[String]) -> Result<String, DbError> {
+    serde_json::to_string(authors).map_err(|e| DbError::Unwritable {
+        message: format!("the authors list: {e}"),
     })
 }
 
@@ -1778,6 +1931,189 @@ mod tests {
         }
     }
 
+    /// Migration 13 reads what earlier releases wrote (issue 30, item 1:
+    /// "old versions' single author becomes their authors list; old drafts'
+    /// last writer becomes their author"), the same on both backends: the
+    /// fixture written by the release before it
+    /// (`tests/fixtures/server-before-authors.sqlite`: alice published
+    /// 200000 v1 with bob's approval, bob then saved 200000, carol created
+    /// 200001), migrated on SQLite and, copied as the earlier statements
+    /// wrote it, on PostgreSQL. Afterwards the last writer may not approve
+    /// his draft, versions stay immutable, and four eyes is off until a
+    /// server or `idflow policy` turns it on (the earlier flag was never
+    /// stored).
+    #[tokio::test]
+    async fn migration_13_reads_the_authors_earlier_releases_wrote_alike_on_both_backends() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let path = dir.path().join("server.sqlite");
+        std::fs::copy(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures/server-before-authors.sqlite"),
+            &path,
+        )
+        .expect("copy the fixture");
+        /// A workflow row and a version row as the release before wrote them.
+        type WorkflowRow = (i64, String, String, i64, String, String, String, String);
+        type VersionRow = (
+            i64,
+            i64,
+            String,
+            String,
+            i64,
+            String,
+            String,
+            String,
+            String,
+        );
+        let (workflows, versions, approvals) = {
+            let raw = SqlitePool::connect(&format!("sqlite://{}", path.display()))
+                .await
+                .expect("open the fixture");
+            let (migrated,): (i64,) = sqlx::query_as("SELECT MAX(version) FROM _sqlx_migrations")
+                .fetch_one(&raw)
+                .await
+                .expect("version");
+            assert_eq!(migrated, 12, "the fixture is from before migration 13");
+            let workflows: Vec<WorkflowRow> = sqlx::query_as(
+                "SELECT key, name, origin, revision, draft, created_at, updated_at, draft_author
+                 FROM workflows WHERE key >= 200000 ORDER BY key",
+            )
+            .fetch_all(&raw)
+            .await
+            .expect("workflows");
+            let versions: Vec<VersionRow> = sqlx::query_as(
+                "SELECT key, number, published_at, sha256, revision, content, note, author, approved_by
+                 FROM versions WHERE key >= 200000 ORDER BY key, number",
+            )
+            .fetch_all(&raw)
+            .await
+            .expect("versions");
+            let approvals: Vec<(i64, i64, String, String)> =
+                sqlx::query_as("SELECT key, revision, approver, approved_at FROM approvals")
+                    .fetch_all(&raw)
+                    .await
+                    .expect("approvals");
+            raw.close().await;
+            (workflows, versions, approvals)
+        };
+        assert_eq!(
+            workflows
+                .iter()
+                .map(|w| (w.0, w.7.as_str()))
+                .collect::<Vec<_>>(),
+            [(200000, "bob"), (200001, "carol")]
+        );
+        // What each backend must answer after migrating.
+        async fn check(db: &Db, globals: bool) {
+            assert_eq!(db.draft(200000).await.expect("draft").authors, ["bob"]);
+            assert_eq!(db.draft(200001).await.expect("draft").authors, ["carol"]);
+            let history = db.history(200000).await.expect("history");
+            assert_eq!(
+                (
+                    history[0].authors.clone(),
+                    history[0].author.as_str(),
+                    history[0].approved_by.as_str()
+                ),
+                (vec!["alice".to_owned()], "alice", "bob")
+            );
+            if globals {
+                let global = db.history(10011).await.expect("history");
+                assert_eq!(global[0].authors, ["idflow"]);
+                assert!(db.draft(10011).await.expect("draft").authors.is_empty());
+            }
+            assert!(!db.require_approval().await.expect("policy"));
+            match db.approve(200000, 3, "bob").await {
+                Err(DbError::SelfApproval { authors, .. }) => assert_eq!(authors, ["bob"]),
+                other => panic!("bob approved his own save: {other:?}"),
+            }
+            assert_eq!(
+                db.approve(200000, 3, "alice").await.expect("approve"),
+                ["alice"]
+            );
+            let update = on_pool!(db.pool(), p => sqlx::query(
+                "UPDATE versions SET authors = '[]' WHERE key = 200000",
+            )
+            .execute(p)
+            .await
+            .map(|_| ()));
+            assert!(update.is_err(), "versions stay immutable");
+        }
+        let db = Db::open(&path).await.expect("migrate");
+        check(&db, true).await;
+        db.close().await;
+
+        let Some(scratch) = crate::testing::ScratchPostgres::create("authors_migration").await
+        else {
+            return;
+        };
+        let pg = PgPool::connect(scratch.url()).await.expect("connect");
+        let before = Migrator {
+            migrations: std::borrow::Cow::Owned(
+                POSTGRES_MIGRATOR
+                    .iter()
+                    .filter(|m| m.version < 13)
+                    .cloned()
+                    .collect(),
+            ),
+            ..Migrator::DEFAULT
+        };
+        before.run(&pg).await.expect("migrations 1-12");
+        for (key, name, origin, revision, draft, created_at, updated_at, draft_author) in &workflows
+        {
+            sqlx::query(
+                "INSERT INTO workflows (key, name, origin, revision, draft, created_at, updated_at, draft_author)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(key)
+            .bind(name)
+            .bind(origin)
+            .bind(revision)
+            .bind(draft)
+            .bind(created_at)
+            .bind(updated_at)
+            .bind(draft_author)
+            .execute(&pg)
+            .await
+            .expect("workflow");
+        }
+        for (key, number, published_at, sha256, revision, content, note, author, approved_by) in
+            &versions
+        {
+            sqlx::query(
+                "INSERT INTO versions (key, number, published_at, sha256, revision, content, note, author, approved_by)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            )
+            .bind(key)
+            .bind(number)
+            .bind(published_at)
+            .bind(sha256)
+            .bind(revision)
+            .bind(content)
+            .bind(note)
+            .bind(author)
+            .bind(approved_by)
+            .execute(&pg)
+            .await
+            .expect("version");
+        }
+        for (key, revision, approver, approved_at) in &approvals {
+            sqlx::query(
+                "INSERT INTO approvals (key, revision, approver, approved_at) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(key)
+            .bind(revision)
+            .bind(approver)
+            .bind(approved_at)
+            .execute(&pg)
+            .await
+            .expect("approval");
+        }
+        POSTGRES_MIGRATOR.run(&pg).await.expect("migration 13");
+        let db = Db::with(Pool::Postgres(pg), None);
+        check(&db, false).await;
+        db.close().await;
+    }
+
     /// Databases made before PostgreSQL support record these checksums in
     /// `_sqlx_migrations`: the SQLite migrations must never change.
     #[test]
@@ -1838,6 +2174,10 @@ mod tests {
                     "31c6e90bfe5d4771a2a763a07851e92630584cbc0f11077220a733d87417f99be977db258d9cbac27ffcafce62551110".to_owned()
                 ),
                 (
+                    13,
+                    "bc483a8d0eb7c26ce08de3789752b27d69a5bc490782cbe561d9268d0d0d36222a9752bc01d48b0cfde94d9498a1640a".to_owned()
+                ),
+                (
                     14,
                     "6e0773515314121f66a3422c650e2fc3461c8779873338e97251b7c0797ff8199cf9a493665229a9a1d64d77000ba85a".to_owned()
                 ),
@@ -1846,7 +2186,7 @@ mod tests {
         let postgres: Vec<i64> = POSTGRES_MIGRATOR.iter().map(|m| m.version).collect();
         assert_eq!(
             postgres,
-            [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 14],
+            [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14],
             "the same schema history on PostgreSQL"
         );
     }

@@ -150,16 +150,18 @@ impl From<DbError> for ApiError {
                 ApiError::new(StatusCode::FORBIDDEN, "COMMENT_PUBLISHED", message)
                     .with_details(json!({ "key": key, "comment": id, "version": version }))
             }
-            DbError::SelfApproval { key, revision } => {
-                ApiError::new(StatusCode::FORBIDDEN, "SELF_APPROVAL", message)
-                    .with_details(json!({ "key": key, "revision": revision }))
-            }
+            DbError::SelfApproval {
+                key,
+                revision,
+                authors,
+            } => ApiError::new(StatusCode::FORBIDDEN, "SELF_APPROVAL", message)
+                .with_details(json!({ "key": key, "revision": revision, "authors": authors })),
             DbError::ApprovalRequired {
                 key,
                 revision,
-                author,
+                authors,
             } => ApiError::new(StatusCode::FORBIDDEN, "APPROVAL_REQUIRED", message)
-                .with_details(json!({ "key": key, "revision": revision, "author": author })),
+                .with_details(json!({ "key": key, "revision": revision, "authors": authors })),
             other => ApiError::internal(&other),
         }
     }

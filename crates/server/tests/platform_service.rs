@@ -191,7 +191,11 @@ async fn a_journey_through_the_service_and_its_refusals() {
         other => panic!("expected NotFound, got {other:?}"),
     }
     let custom = idflow_core::Workflow::new(0, "Never published");
-    let key = state.db.create(&custom, None).await.expect("create");
+    let key = state
+        .db
+        .create(&custom, None, &["svc".to_owned()])
+        .await
+        .expect("create");
     let body =
         format!(r#"{{"workflowDefinition":{{"key":{key}}},"customerInternalReference":"x"}}"#);
     match service

@@ -440,10 +440,14 @@ async fn a_version_keeps_its_note_and_the_token_name_as_author() {
 #[tokio::test(flavor = "multi_thread")]
 async fn four_eyes_publishing_and_the_audit_trail() {
     let dir = TempDir::new().expect("tmp");
-    let mut state = idflow_server::AppState::open(&dir.path().join("server.sqlite"))
+    let state = idflow_server::AppState::open(&dir.path().join("server.sqlite"))
         .await
         .expect("open");
-    state.require_approval = true;
+    state
+        .db
+        .set_require_approval(true, idflow_server::db::TOKEN_ADMIN)
+        .await
+        .expect("require approval");
     let server = Server::start_with(state).await;
     let token = |name: &'static str, role: Role| {
         let db = server.state.db.clone();

@@ -105,6 +105,14 @@ pub struct VersionInfo {
     /// that require four eyes; comma-separated token names, "" if none).
     #[serde(default)]
     pub approved_by: String,
+    /// Who wrote the content it froze: on a team server, every token that
+    /// saved content into its revision since the version before it
+    /// (issue 30: none of them may approve it). Versions published before
+    /// authors were kept list their publisher; absent (none) on the local
+    /// store, whose meta.ron is written as before.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(required = false))]
+    pub authors: Vec<String>,
 }
 
 /// A review comment on a draft: on one step, or on the whole workflow.

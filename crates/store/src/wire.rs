@@ -132,7 +132,8 @@ pub struct AuditEntry {
     pub actor: String,
     /// `create`, `save`, `publish`, `approve`, `restore`, `duplicate`,
     /// `archive`, `unarchive`, `comment`, `resolve`, `reopen`,
-    /// `token-create`, `token-revoke`.
+    /// `token-create`, `token-revoke`, `policy` (four eyes turned on or
+    /// off: `require-approval on|off`).
     pub action: String,
     pub key: Option<u32>,
     pub revision: Option<u64>,

@@ -149,6 +149,92 @@ fn a_recorded_version_not_yet_in_place_reads_and_is_finished_on_open() {
     store.version(key, 1).expect("in place");
 }
 
+/// Issue 30, item 11: a publish marks the draft's comments with its
+/// version before meta.ron commits that version. Cut off before the
+/// commit, the comments name a version that was never recorded: every
+/// reader takes them as still on the draft (they can be resolved), opening
+/// the store puts them back on the draft, and the next publish carries
+/// them with the version it commits (the same number, so a build that
+/// reads the mark as it is never shows them with another version). Cut
+/// off after the commit (before the rename into place), they are on the
+/// committed version. On the release before, the comments were moved
+/// after the commit: a cut there left them to the next version (the
+/// SIGKILL loop in `tests/store_crash.rs` shows it through the binary).
+#[test]
+fn comments_go_with_the_version_a_cut_off_publish_committed_and_no_other() {
+    let (dir, store) = open();
+    let key = store.create(sample()).expect("create");
+    store
+        .add_comment(key, None, "Why no facemap?")
+        .expect("comment");
+    store
+        .add_comment(key, Some("selfie"), "Threshold?")
+        .expect("comment");
+    let wdir = workflow_dir(dir.path(), key);
+    // Cut off before the commit: the comments marked, meta.ron without v1.
+    let marked = fs::read_to_string(wdir.join("comments.ron"))
+        .expect("comments.ron")
+        .replace("version: None", "version: Some(1)");
+    fs::write(wdir.join("comments.ron"), &marked).expect("write the marks");
+    assert!(store.history(key).expect("history").is_empty());
+    let read = store.comments(key).expect("comments");
+    assert!(
+        read.iter().all(|c| c.version.is_none()),
+        "on the draft while v1 is not committed: {read:?}"
+    );
+    drop(store);
+    let store = LocalStore::open(dir.path()).expect("reopen");
+    let on_disk = fs::read_to_string(wdir.join("comments.ron")).expect("comments.ron");
+    assert!(
+        !on_disk.contains("version: Some("),
+        "opening puts them back on the draft: {on_disk}"
+    );
+    let resolved = store.set_resolved(key, 2, true).expect("resolvable");
+    assert_eq!((resolved.resolved, resolved.version), (true, None));
+    let v1 = store.publish(key, Some(1)).expect("publish");
+    let carried = store.comments(key).expect("comments");
+    assert_eq!(carried.len(), 2);
+    assert!(
+        carried.iter().all(|c| c.version == Some(v1.number)),
+        "{carried:?}"
+    );
+
+    // Cut off after the commit, before the rename into place: the comments
+    // are on v2, the version it committed, and stay there on the next open.
+    let revision = store.save_draft(key, &sample(), 1).expect("save");
+    store.add_comment(key, None, "For v2").expect("comment");
+    let v2 = store.publish(key, Some(revision)).expect("publish");
+    let versions = wdir.join("versions");
+    fs::rename(
+        versions.join("0002.ron"),
+        versions.join(".pending-0002.ron"),
+    )
+    .expect("rename back");
+    let store = LocalStore::open(dir.path()).expect("reopen");
+    assert!(
+        leftovers(dir.path()).is_empty(),
+        "{:?}",
+        leftovers(dir.path())
+    );
+    let comments = store.comments(key).expect("comments");
+    let by_version: Vec<(u64, Option<u32>)> = comments.iter().map(|c| (c.id, c.version)).collect();
+    assert_eq!(
+        by_version,
+        [(1, Some(1)), (2, Some(1)), (3, Some(v2.number))]
+    );
+    let revision = store.save_draft(key, &sample(), revision).expect("save");
+    let v3 = store.publish(key, Some(revision)).expect("publish");
+    assert_eq!(v3.number, 3);
+    assert!(
+        store
+            .comments(key)
+            .expect("comments")
+            .iter()
+            .all(|c| c.version != Some(3)),
+        "nothing was left to v3"
+    );
+}
+
 #[test]
 fn a_draft_saved_but_not_committed_is_never_shown_under_the_old_revision() {
     let (dir, store) = open();

@@ -1,5 +1,5 @@
-//! `idflow serve` and `idflow token create`: the team server, run on a
-//! tokio runtime built here.
+//! `idflow serve`, `idflow token ...` and `idflow policy`: the team
+//! server and its database, run on a tokio runtime built here.
 
 use std::io::Write;
 use std::net::SocketAddr;
@@ -47,11 +47,17 @@ pub fn serve(
     no_callbacks: bool,
     require_approval: bool,
     comment_rate: idflow_server::comment_rate::CommentRate,
+    limits: idflow_server::ConnectionLimits,
 ) -> u8 {
     finish((|| {
         let db = resolve_db(db)?;
         let public = idflow_server::public_url(public_url.as_deref(), bind)?;
         eprintln!("idflow server: {public}/api/store/v1 (database {db}); Ctrl+C stops it");
+        if let DbLocation::Sqlite(path) = &db {
+            for exposed in idflow_server::db::private_file::exposed(path) {
+                eprintln!("warning: {exposed}");
+            }
+        }
         runtime()?.block_on(idflow_server::serve(Config {
             bind,
             db,
@@ -60,6 +66,7 @@ pub fn serve(
             no_callbacks,
             require_approval,
             comment_rate,
+            limits,
         }))?;
         Ok(())
     })())
@@ -217,4 +224,49 @@ async fn read_audit(
         }
     }
     Ok((pages.into_iter().rev().flatten().collect(), None))
+}
+
+/// `idflow policy`: prints the store's settings, or with `require_approval`
+/// sets four eyes on publishing (issue 30, item 2), audited as the command
+/// line's.
+pub fn policy(db: Option<PathBuf>, require_approval: Option<bool>) -> u8 {
+    let on_off = |on: bool| if on { "on" } else { "off" };
+    finish((|| {
+        let location = resolve_db(db)?;
+        let (now, changed) = runtime()?.block_on(async {
+            let db = Db::open_location(&location)
+                .await
+                .with_context(|| location.redacted())?;
+            let result = async {
+                let changed = match require_approval {
+                    Some(on) => db
+                        .set_require_approval(on, idflow_server::db::TOKEN_ADMIN)
+                        .await
+                        .context("cannot change the store's policy")?,
+                    None => false,
+                };
+                let now = db
+                    .require_approval()
+                    .await
+                    .context("cannot read the store's policy")?;
+                anyhow::Ok((now, changed))
+            }
+            .await;
+            db.close().await;
+            result
+        })?;
+        println!("require-approval\t{}", on_off(now));
+        if require_approval.is_some() {
+            eprintln!(
+                "{location}: four eyes on publishing {} ({})",
+                on_off(now),
+                if changed {
+                    "changed, audited"
+                } else {
+                    "as it was"
+                }
+            );
+        }
+        Ok(())
+    })())
 }

@@ -160,14 +160,15 @@ fn execute(store: &dyn Store, command: StoreCommand) -> Result<u8, StoreError> {
         StoreCommand::History { key } => {
             for v in store.history(key)? {
                 println!(
-                    "{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                    "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
                     v.number,
                     one_field(&v.published_at),
                     one_field(&v.sha256),
                     v.revision,
                     one_field(&v.author),
                     one_field(&v.note),
-                    one_field(&v.approved_by)
+                    one_field(&v.approved_by),
+                    one_field(&v.authors.join(", "))
                 );
             }
         }

@@ -7,7 +7,9 @@ use idflow_store::policy::{self, Refusal};
 use idflow_store::wire::AuditEntry;
 use time::OffsetDateTime;
 
-use super::{Db, DbError, now_rfc3339, on_pool, revision_to_i64};
+use super::{
+    Db, DbError, authors_of, now_rfc3339, on_pool, origin_of, revision_of, revision_to_i64,
+};
 
 /// The most audit entries one page lists, and what a page lists when the
 /// request names no limit (issue 30, item 3).
@@ -214,56 +216,34 @@ impl Db {
         })
     }
 
-    /// Records `author` as the writer of revision `revision` of `key` (if
-    /// the draft is still at it).
-    pub async fn set_draft_author(
-        &self,
-        key: u32,
-        revision: Revision,
-        author: &str,
-    ) -> Result<(), DbError> {
-        on_pool!(&self.pool, p => sqlx::query(
-            "UPDATE workflows SET draft_author = $1 WHERE key = $2 AND revision = $3",
-        )
-        .bind(author)
-        .bind(i64::from(key))
-        .bind(revision_to_i64(revision)?)
-        .execute(p)
-        .await
-        .map(|_| ())?);
-        Ok(())
-    }
-
-    /// Who wrote the draft's current revision ('' when not known).
-    pub async fn draft_author(&self, key: u32) -> Result<String, DbError> {
-        let author: Option<String> = on_pool!(&self.pool, p => sqlx::query_scalar(
-            "SELECT draft_author FROM workflows WHERE key = $1",
-        )
-        .bind(i64::from(key))
-        .fetch_optional(p)
-        .await?);
-        author.ok_or(DbError::Policy(Refusal::NotFound { key }))
-    }
-
     /// `approver` approves revision `base` of custom workflow `key`, which
-    /// must be its current revision and written by someone else. Returns
-    /// everyone who approved that revision. Approving twice changes nothing.
+    /// must be its current revision, and none of whose authors `approver`
+    /// may be (issue 30, item 1: everyone who saved content into it since
+    /// the last published version). Returns everyone who approved that
+    /// revision. Approving twice changes nothing.
     pub async fn approve(
         &self,
         key: u32,
         base: Revision,
         approver: &str,
     ) -> Result<Vec<String>, DbError> {
-        let (origin, current) = self
-            .facts(key)
-            .await?
-            .ok_or(DbError::Policy(Refusal::NotFound { key }))?;
+        // The revision and its authors in one read.
+        let row: Option<(String, i64, String)> = on_pool!(&self.pool, p => sqlx::query_as(
+            "SELECT origin, revision, draft_authors FROM workflows WHERE key = $1",
+        )
+        .bind(i64::from(key))
+        .fetch_optional(p)
+        .await?);
+        let (origin, current, authors) = row.ok_or(DbError::Policy(Refusal::NotFound { key }))?;
+        let origin = origin_of(key, origin)?;
+        let current = revision_of(key, current)?;
         policy::may_write(key, origin, current, Some(base))?;
-        let author = self.draft_author(key).await?;
-        if author == approver {
+        let authors = authors_of(key, "the draft's authors", &authors)?;
+        if authors.iter().any(|a| a == approver) {
             return Err(DbError::SelfApproval {
                 key,
                 revision: base,
+                authors,
             });
         }
         // Only while the draft is still at `base` (a save may race).
@@ -279,7 +259,7 @@ impl Db {
         .execute(p)
         .await?
         .rows_affected());
-        let approvers = self.approvers(key, base, &author).await?;
+        let approvers = self.approvers(key, base, &authors).await?;
         if added == 0 && !approvers.iter().any(|a| a == approver) {
             // The draft moved on between the check and the insert.
             return Err(self.refusal(key, Some(base)).await);
@@ -287,22 +267,76 @@ impl Db {
         Ok(approvers)
     }
 
-    /// Who approved revision `revision` of `key`, other than `author`.
+    /// Who approved revision `revision` of `key`, none of its `authors`
+    /// counted.
     pub async fn approvers(
         &self,
         key: u32,
         revision: Revision,
-        author: &str,
+        authors: &[String],
     ) -> Result<Vec<String>, DbError> {
-        Ok(on_pool!(&self.pool, p => sqlx::query_scalar(
-            "SELECT approver FROM approvals WHERE key = $1 AND revision = $2 AND approver <> $3
+        let approvers: Vec<String> = on_pool!(&self.pool, p => sqlx::query_scalar(
+            "SELECT approver FROM approvals WHERE key = $1 AND revision = $2
              ORDER BY approved_at, approver",
         )
         .bind(i64::from(key))
         .bind(revision_to_i64(revision)?)
-        .bind(author)
         .fetch_all(p)
-        .await?))
+        .await?);
+        Ok(approvers
+            .into_iter()
+            .filter(|approver| !authors.contains(approver))
+            .collect())
+    }
+
+    /// Whether publishing needs four eyes (issue 30, item 2): the store's
+    /// setting, kept in the database, so every server on it enforces it
+    /// whatever its flags.
+    pub async fn require_approval(&self) -> Result<bool, DbError> {
+        let required: Option<bool> = on_pool!(&self.pool, p => sqlx::query_scalar(
+            "SELECT require_approval FROM store_policy WHERE id = 1",
+        )
+        .fetch_optional(p)
+        .await?);
+        Ok(required.unwrap_or(false))
+    }
+
+    /// Turns four eyes on or off for the whole store; a change is audited
+    /// as `actor`'s (`policy`, in the same transaction). Returns whether
+    /// it changed (setting what is already set writes nothing).
+    pub async fn set_require_approval(&self, required: bool, actor: &str) -> Result<bool, DbError> {
+        let detail = if required {
+            "require-approval on"
+        } else {
+            "require-approval off"
+        };
+        let changed = on_pool!(&self.pool, p => {
+            let mut tx = p.begin().await?;
+            let changed = sqlx::query(
+                "UPDATE store_policy SET require_approval = $1 WHERE id = 1 AND require_approval <> $1",
+            )
+            .bind(required)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if changed > 0 {
+                sqlx::query(
+                    "INSERT INTO audit (at, actor, action, key, revision, detail)
+                     VALUES ($1, $2, 'policy', NULL, NULL, $3)",
+                )
+                .bind(now_rfc3339())
+                .bind(actor)
+                .bind(detail)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+            changed > 0
+        });
+        if changed {
+            tracing::info!(required, actor, "four eyes on publishing changed");
+        }
+        Ok(changed)
     }
 }
 

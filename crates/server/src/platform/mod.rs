@@ -14,7 +14,8 @@
 //! `placeholder` (what a part link answers: images are not kept),
 //! `service` (the lifecycle and its rules, behind a typed API), `storage`
 //! (SQL), `writer` (group commit of every execution write), `process` (finalize → simulate → details → callback),
-//! `callback` (delivery with retries), `lifecycle` (expiry, the callback
+//! `callback` (delivery with retries), `outbound` (where callbacks may
+//! go), `special_addresses` (the IANA registries it refuses), `lifecycle` (expiry, the callback
 //! queue), `clock` (time, adjustable in tests),
 //! `links` (absolute URLs). The handlers are in `routes::platform`.
 
@@ -31,6 +32,7 @@ pub mod prepared;
 pub mod process;
 pub mod request;
 pub mod service;
+pub mod special_addresses;
 mod sqlite_writer;
 pub mod steps;
 pub mod storage;

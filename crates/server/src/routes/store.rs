@@ -363,8 +363,10 @@ async fn create(
     caller: Caller,
     WorkflowBody(workflow): WorkflowBody,
 ) -> Result<Response, ApiError> {
-    let key = state.db.create(&workflow, None).await?;
-    state.db.set_draft_author(key, 1, &caller.name).await?;
+    let key = state
+        .db
+        .create(&workflow, None, std::slice::from_ref(&caller.name))
+        .await?;
     state
         .db
         .record(&caller.name, "create", Some(key), Some(1), "")
@@ -418,10 +420,9 @@ async fn save_draft(
             ));
         }
     };
-    let revision = state.db.save_draft(key, &workflow, base).await?;
-    state
+    let revision = state
         .db
-        .set_draft_author(key, revision, &caller.name)
+        .save_draft(key, &workflow, base, &caller.name)
         .await?;
     state
         .db
@@ -434,8 +435,11 @@ async fn save_draft(
 /// Publish a workflow's draft
 ///
 /// Freezes the draft as the next version. Needs the role `publisher`, and a
-/// draft without lint errors. The body may carry a note (what changed and
-/// why); the version records it with the token's name as its author.
+/// draft without lint errors; when the store requires four eyes, an
+/// approval of that revision by a publisher who is none of its authors.
+/// The body may carry a note (what changed and why); the version records
+/// it with the token's name as its `author` (who published it), the
+/// revision's `authors` (who wrote it) and `approved_by`.
 #[utoipa::path(
     post,
     path = "/workflows/{key}/publish",
@@ -452,7 +456,7 @@ async fn save_draft(
         (status = 201, description = "Published: the new version", body = PublishedBody, headers(("Location" = String, description = "The new version: `/api/store/v1/workflows/KEY/versions/N`"))),
         (status = 400, description = "The key is not a number, `If-Match` is malformed, or the body is not `{\"note\": \"...\"}` with at most 2,000 characters (`BAD_REQUEST`)", body = ErrorBody),
         (status = 401, description = "Missing, malformed or unknown token (`UNAUTHORIZED`)", body = ErrorBody),
-        (status = 403, description = "The token's role is not `publisher` (`FORBIDDEN`), or the workflow is Global (`READ_ONLY`)", body = ErrorBody),
+        (status = 403, description = "The token's role is not `publisher` (`FORBIDDEN`), the workflow is Global (`READ_ONLY`), or the store requires four eyes and no publisher who is none of the revision's authors approved it (`APPROVAL_REQUIRED`; `details.authors` lists them)", body = ErrorBody),
         (status = 404, description = "No workflow has this key (`NOT_FOUND`)", body = ErrorBody),
         (status = 409, description = "The draft changed since that revision and it was never published (`CONFLICT`)", body = ErrorBody),
         (status = 422, description = "The draft has lint errors (`LINT_ERRORS`; `details.findings` lists them)", body = ErrorBody),
@@ -471,10 +475,7 @@ async fn publish(
         Precondition::Revision(base) => Some(base),
         Precondition::Any => None,
     };
-    let (info, new) = state
-        .db
-        .publish(key, base, &note, &caller.name, state.require_approval)
-        .await?;
+    let (info, new) = state.db.publish(key, base, &note, &caller.name).await?;
     if new {
         // The draft's comments go, read-only, with the version.
         state.db.carry_comments(key, info.number).await?;
@@ -534,7 +535,6 @@ async fn duplicate(
 ) -> Result<Response, ApiError> {
     let version = query.version.map(|Key(v)| v);
     let new_key = state.db.duplicate(key, version).await?;
-    state.db.set_draft_author(new_key, 1, &caller.name).await?;
     let from = match version {
         Some(v) => format!("from {key} v{v}"),
         None => format!("from {key}"),
@@ -588,11 +588,7 @@ async fn restore(
         }
     };
     let Key(version) = query.version;
-    let revision = state.db.restore(key, version, base).await?;
-    state
-        .db
-        .set_draft_author(key, revision, &caller.name)
-        .await?;
+    let revision = state.db.restore(key, version, base, &caller.name).await?;
     state
         .db
         .record(
@@ -684,10 +680,14 @@ async fn set_archived(
 
 /// Approve a draft revision
 ///
-/// Four eyes: a publisher other than the revision's author approves it
-/// (`If-Match` names the revision). On a server started with
-/// `--require-approval` only an approved revision can be published; any
-/// later save makes a new revision that needs its own approval.
+/// Four eyes: a publisher who is none of the revision's authors approves it
+/// (`If-Match` names the revision). A revision's authors are everyone who
+/// saved content into it since the last published version (a duplicate
+/// carries its source's authors, a restore makes the restorer one, a save
+/// that changes nothing adds nobody). When the store requires approval
+/// (`idflow serve --require-approval`, `idflow policy`) only an approved
+/// revision can be published; any later save makes a new revision that
+/// needs its own approval.
 #[utoipa::path(
     post,
     path = "/workflows/{key}/approve",
@@ -702,7 +702,7 @@ async fn set_archived(
         (status = 200, description = "Approved: everyone who approved that revision", body = ApprovedBody),
         (status = 400, description = "The key is not a number, or `If-Match` is malformed or `*` (`BAD_REQUEST`)", body = ErrorBody),
         (status = 401, description = "Missing, malformed or unknown token (`UNAUTHORIZED`)", body = ErrorBody),
-        (status = 403, description = "The token's role is not `publisher` (`FORBIDDEN`), the workflow is Global (`READ_ONLY`), or the caller wrote that revision (`SELF_APPROVAL`)", body = ErrorBody),
+        (status = 403, description = "The token's role is not `publisher` (`FORBIDDEN`), the workflow is Global (`READ_ONLY`), or the caller is one of that revision's authors (`SELF_APPROVAL`; `details.authors` lists them)", body = ErrorBody),
         (status = 404, description = "No workflow has this key (`NOT_FOUND`)", body = ErrorBody),
         (status = 409, description = "The draft is no longer at that revision (`CONFLICT`)", body = ErrorBody),
         (status = 428, description = "No `If-Match` header (`PRECONDITION_REQUIRED`)", body = ErrorBody),
@@ -740,9 +740,10 @@ async fn approve(
 ///
 /// Who did what and when (create, save, publish, approve, restore,
 /// duplicate, archive, unarchive, comment, resolve, reopen, token create
-/// and revoke), a page at a time: the newest entries that match every
-/// filter given, listed oldest first; `next` leads to the page before
-/// (issue 30, item 3). Entries are never changed. Needs the role
+/// and revoke, four eyes turned on or off), a page at a time: the newest
+/// entries that match every filter given, listed oldest first; `next`
+/// leads to the page before (issue 30, item 3). Entries are never changed.
+/// Needs the role
 /// `publisher`.
 #[utoipa::path(
     get,

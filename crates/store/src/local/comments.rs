@@ -9,6 +9,7 @@ use idflow_core::versions::Formats;
 use serde::{Deserialize, Serialize};
 
 use super::disk;
+use super::meta::Meta;
 use crate::{Comment, StoreError};
 
 /// `comments.ron`'s formats and the idflow release that first wrote each
@@ -55,6 +56,32 @@ impl Comments {
 
     pub(crate) fn write(&self, dir: &Path) -> Result<(), StoreError> {
         disk::write_atomic(&file(dir), to_text(self, Format::Ron).as_bytes())
+    }
+
+    /// The comments as `meta` commits them: a publish marks the draft's
+    /// comments with its version's number before meta.ron records that
+    /// version (issue 30, item 11: so they are carried exactly when the
+    /// version is), and a comment marked with a number meta.ron does not
+    /// record belongs to a publish that never committed: it is still on
+    /// the draft.
+    pub(crate) fn committed(mut self, meta: &Meta) -> Comments {
+        for c in &mut self.comments {
+            if c.version
+                .is_some_and(|number| meta.version(number).is_none())
+            {
+                c.version = None;
+            }
+        }
+        self
+    }
+
+    /// Whether some comment is marked with a version `meta` does not record
+    /// (a publish cut off before its commit: see [`Comments::committed`]).
+    pub(crate) fn has_uncommitted(&self, meta: &Meta) -> bool {
+        self.comments.iter().any(|c| {
+            c.version
+                .is_some_and(|number| meta.version(number).is_none())
+        })
     }
 
     /// Marks every comment not yet carried by a version as carried by

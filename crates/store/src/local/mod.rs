@@ -269,6 +269,7 @@ impl LocalStore {
             note: note.to_owned(),
             author: author.to_owned(),
             approved_by: String::new(),
+            authors: Vec::new(),
         };
         meta.versions.push(info.clone());
         meta.write(&meta_file(&dir))?;
@@ -445,9 +446,13 @@ impl Store for LocalStore {
     /// Exactly once per draft revision (issue 13): the revision named (or
     /// the current one) already published as vK answers vK and adds
     /// nothing; a stale one is refused; otherwise it is published. The
-    /// version is written under a pending name, committed by meta.ron, then
-    /// renamed into place; an interruption anywhere is finished or undone
-    /// on the next open.
+    /// draft's comments are marked with the version's number, the version
+    /// is written under a pending name, committed by meta.ron, then renamed
+    /// into place; an interruption anywhere is finished or undone on the
+    /// next open. The comments are carried exactly when the version is
+    /// committed (issue 30, item 11): before the commit their mark names a
+    /// version meta.ron does not record, which every reader takes as "on
+    /// the draft" and opening the store clears (repair.rs).
     fn publish_with_note(
         &self,
         key: u32,
@@ -465,13 +470,16 @@ impl Store for LocalStore {
         }
         meta.check_writable(Some(revision))?;
         policy::may_publish(key, &draft)?;
-        let info = self.commit_version(&mut meta, &draft, note.trim(), &self.author)?;
-        // The draft's comments are carried, read-only, with the version.
+        // The draft's comments go, read-only, with the version: marked
+        // before meta.ron commits it.
         let dir = self.layout.workflow_dir(key);
-        let mut carried = comments::Comments::read(&dir)?;
-        if carried.carry(info.number) {
+        let number = meta.next_version_number();
+        let mut carried = comments::Comments::read(&dir)?.committed(&meta);
+        if carried.carry(number) {
             carried.write(&dir)?;
         }
+        let info = self.commit_version(&mut meta, &draft, note.trim(), &self.author)?;
+        debug_assert_eq!(info.number, number, "the number the comments carry");
         Ok(info)
     }
 
@@ -510,9 +518,12 @@ impl Store for LocalStore {
         Ok(())
     }
 
+    /// meta.ron first: a version it does not record yet carries nothing.
     fn comments(&self, key: u32) -> Result<Vec<Comment>, StoreError> {
-        self.meta(key)?;
-        Ok(comments::Comments::read(&self.layout.workflow_dir(key))?.comments)
+        let meta = self.meta(key)?;
+        Ok(comments::Comments::read(&self.layout.workflow_dir(key))?
+            .committed(&meta)
+            .comments)
     }
 
     fn add_comment(&self, key: u32, step: Option<&str>, text: &str) -> Result<Comment, StoreError> {
@@ -521,7 +532,7 @@ impl Store for LocalStore {
         let meta = self.meta(key)?;
         policy::may_change(key, meta.origin)?;
         let dir = self.layout.workflow_dir(key);
-        let mut file = comments::Comments::read(&dir)?;
+        let mut file = comments::Comments::read(&dir)?.committed(&meta);
         let comment = Comment {
             id: file.next_id,
             step: step.map(str::to_owned),
@@ -539,9 +550,9 @@ impl Store for LocalStore {
 
     fn set_resolved(&self, key: u32, id: u64, resolved: bool) -> Result<Comment, StoreError> {
         let _lock = self.lock()?;
-        self.meta(key)?;
+        let meta = self.meta(key)?;
         let dir = self.layout.workflow_dir(key);
-        let mut file = comments::Comments::read(&dir)?;
+        let mut file = comments::Comments::read(&dir)?.committed(&meta);
         let comment = file
             .comments
             .iter_mut()

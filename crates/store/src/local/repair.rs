@@ -3,8 +3,9 @@
 //! workflow's commit point, so every leftover is either something meta.ron
 //! records (finished: a pending version renamed into place, a saved draft
 //! adopted) or something it does not (removed: temp files, staging
-//! folders, versions never recorded). Committed files are never removed or
-//! rewritten.
+//! folders, versions never recorded; undone: comments marked with a
+//! version never recorded go back to the draft). Committed files are never
+//! removed or rewritten.
 //!
 //! `needs_repair` is a cheap scan without the lock; `repair` runs only when
 //! it finds something.
@@ -12,6 +13,7 @@
 use std::fs;
 use std::path::Path;
 
+use super::comments::Comments;
 use super::disk;
 use super::layout::{
     Layout, draft_file, key_of_dir_name, meta_file, version_file, version_of_file_name,
@@ -83,7 +85,14 @@ fn workflow_needs_repair(dir: &Path, key: u32) -> Result<bool, StoreError> {
             return Ok(true);
         }
     }
-    Ok(draft_out_of_step(dir, &recorded))
+    Ok(draft_out_of_step(dir, &recorded) || comments_out_of_step(dir, &recorded))
+}
+
+/// Comments marked with a version meta.ron does not record (a publish cut
+/// off before its commit). A comments.ron that cannot be read is reported
+/// by the readers, not repaired.
+fn comments_out_of_step(dir: &Path, meta: &Meta) -> bool {
+    Comments::read(dir).is_ok_and(|comments| comments.has_uncommitted(meta))
 }
 
 /// The draft on disk is not the one meta.ron records (a save cut off
@@ -181,6 +190,13 @@ fn repair_workflow(dir: &Path, key: u32) -> Result<(), StoreError> {
             // Never recorded: the publish did not commit.
             (None, _) => remove_file(&path)?,
         }
+    }
+    if comments_out_of_step(dir, &meta) {
+        tracing::info!(
+            key,
+            "putting back on the draft the comments of a publish that never committed"
+        );
+        Comments::read(dir)?.committed(&meta).write(dir)?;
     }
     if draft_out_of_step(dir, &meta)
         && let Ok(bytes) = disk::read_bytes(&draft_file(dir))

@@ -134,6 +134,7 @@ fn seed_one(layout: &Layout, workflow: &Workflow, published_at: &str) -> Result<
         note: "the platform's standard workflow".to_owned(),
         author: "idflow".to_owned(),
         approved_by: String::new(),
+        authors: Vec::new(),
     });
     meta.write(&layout::meta_file(&stage))?;
     disk::rename_dir(&stage, &dir)
