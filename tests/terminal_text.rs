@@ -163,7 +163,7 @@ fn store_and_diff_outputs_show_control_characters_escaped() {
         idflow(&store).args(["store", "history", &key]),
     );
     let row: Vec<&str> = history.lines().next().expect("v1").split('\t').collect();
-    assert_eq!(row.len(), 7, "{history}");
+    assert_eq!(row.len(), 8, "{history}");
     assert!(
         row[4].contains("\\u{1b}]0;owned\\u{7}"),
         "author: {history}"

@@ -230,6 +230,9 @@ async fn an_approval_stays_reachable_behind_a_thousand_comments_on(db: TestDb) {
             Box::new(|e: &Value| e["action"] == "approve"),
         ),
         (vec![("actor", "nobody")], Box::new(|_: &Value| false)),
+        // No entry can name a NUL (PostgreSQL refuses one in text).
+        (vec![("actor", "nobody\0")], Box::new(|_: &Value| false)),
+        (vec![("action", "\0")], Box::new(|_: &Value| false)),
         (
             vec![("until", "2000-01-01T00:00:00Z")],
             Box::new(|_: &Value| false),

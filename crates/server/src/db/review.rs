@@ -161,7 +161,13 @@ impl Db {
         {
             condition("at < ?", Bound::Text(at));
         }
-        if empty || query.limit == 0 {
+        // PostgreSQL cannot hold NUL in text, so no entry names one (and
+        // binding it would fail): nothing matches.
+        let impossible = [&query.actor, &query.action]
+            .into_iter()
+            .flatten()
+            .any(|text| text.contains('\0'));
+        if empty || impossible || query.limit == 0 {
             return Ok(AuditPage {
                 entries: Vec::new(),
                 next: None,
