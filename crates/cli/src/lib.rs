@@ -661,16 +661,16 @@ pub fn run(cli: Cli) -> Outcome {
             comments_per_minute,
             comment_burst,
             limits,
-        } => commands::server::serve(
+        } => commands::server::serve(commands::server::ServeOptions {
             bind,
             db,
             public_url,
             allow_callback_hosts,
             no_callbacks,
             require_approval,
-            commands::server::comment_rate(comments_per_minute, comment_burst),
-            limits.into(),
-        ),
+            comment_rate: commands::server::comment_rate(comments_per_minute, comment_burst),
+            limits: limits.into(),
+        }),
         Command::Token(TokenCommand::Create { db, role, name }) => {
             commands::server::create_token(db, role, &name)
         }

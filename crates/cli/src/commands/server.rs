@@ -39,16 +39,29 @@ fn finish(result: Result<()>) -> u8 {
     }
 }
 
-pub fn serve(
-    bind: SocketAddr,
-    db: Option<PathBuf>,
-    public_url: Option<String>,
-    allow_callback_hosts: Vec<String>,
-    no_callbacks: bool,
-    require_approval: bool,
-    comment_rate: idflow_server::comment_rate::CommentRate,
-    limits: idflow_server::ConnectionLimits,
-) -> u8 {
+/// What `idflow serve` was given.
+pub struct ServeOptions {
+    pub bind: SocketAddr,
+    pub db: Option<PathBuf>,
+    pub public_url: Option<String>,
+    pub allow_callback_hosts: Vec<String>,
+    pub no_callbacks: bool,
+    pub require_approval: bool,
+    pub comment_rate: idflow_server::comment_rate::CommentRate,
+    pub limits: idflow_server::ConnectionLimits,
+}
+
+pub fn serve(options: ServeOptions) -> u8 {
+    let ServeOptions {
+        bind,
+        db,
+        public_url,
+        allow_callback_hosts,
+        no_callbacks,
+        require_approval,
+        comment_rate,
+        limits,
+    } = options;
     finish((|| {
         let db = resolve_db(db)?;
         let public = idflow_server::public_url(public_url.as_deref(), bind)?;
