@@ -353,7 +353,8 @@ pub enum TokenCommand {
         /// Only what this actor did (a token's name, or "command line").
         #[arg(long, value_name = "NAME")]
         actor: Option<String>,
-        /// Only this action (create, save, publish, approve, comment, ...).
+        /// Only this action (create, save, publish, approve, comment,
+        /// resolve, reopen, token-create, token-revoke, policy, ...).
         #[arg(long)]
         action: Option<String>,
         /// Only entries at or after this time (RFC 3339, e.g.

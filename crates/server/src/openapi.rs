@@ -153,7 +153,7 @@ pub fn text_fields() -> Vec<(&'static str, &'static str, usize, &'static str, St
             ONE_LINE_PATTERN,
             one_line(
                 routes::store::MAX_STEP_CHARS,
-                "The step's id; absent or null: the whole workflow",
+                "The step's id (absent or null: the whole workflow)",
             ),
         ),
         (

@@ -782,7 +782,7 @@ struct AuditParams {
     actor: Option<String>,
     /// Only this action: `create`, `save`, `publish`, `approve`,
     /// `restore`, `duplicate`, `archive`, `unarchive`, `comment`,
-    /// `resolve`, `reopen`, `token-create`, `token-revoke`.
+    /// `resolve`, `reopen`, `token-create`, `token-revoke`, `policy`.
     action: Option<String>,
     /// Only entries at or after this time (RFC 3339, e.g.
     /// `2026-12-01T00:00:00Z`).
