@@ -84,14 +84,6 @@ pub async fn create_token(db: &Db, name: &str, role: Role) -> Result<String, Tok
     getrandom::fill(&mut bytes).map_err(|e| TokenError::Random(e.to_string()))?;
     let token = format!("{TOKEN_PREFIX}{}", hex(&bytes));
     db.insert_token(name, role, &token_hash(&token)).await?;
-    db.record(
-        crate::db::TOKEN_ADMIN,
-        "token-create",
-        None,
-        None,
-        &format!("{name} ({role})"),
-    )
-    .await?;
     tracing::debug!(name, %role, "token created");
     Ok(token)
 }

@@ -89,32 +89,67 @@ struct AuditRow {
     detail: String,
 }
 
-impl Db {
-    /// Appends who did what to the audit trail.
-    pub async fn record(
-        &self,
-        actor: &str,
-        action: &str,
-        key: Option<u32>,
-        revision: Option<Revision>,
-        detail: &str,
-    ) -> Result<(), DbError> {
-        let revision = revision.map(|r| i64::try_from(r).unwrap_or(i64::MAX));
-        on_pool!(&self.pool, p => sqlx::query(
-            "INSERT INTO audit (at, actor, action, key, revision, detail) VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(now_rfc3339())
-        .bind(actor)
-        .bind(action)
-        .bind(key.map(i64::from))
-        .bind(revision)
-        .bind(detail)
-        .execute(p)
-        .await
-        .map(|_| ())?);
-        Ok(())
+/// Who did what, for the audit trail. Every write a user can be held to
+/// inserts its entry inside its own transaction ([`insert_audit!`]): the
+/// write and its entry commit together or not at all (issue 31).
+#[derive(Debug, Clone)]
+pub struct Audit<'a> {
+    /// The token's name, or `command line`.
+    pub actor: &'a str,
+    pub action: &'a str,
+    pub key: Option<u32>,
+    pub revision: Option<Revision>,
+    pub detail: String,
+}
+
+impl<'a> Audit<'a> {
+    pub fn new(actor: &'a str, action: &'a str) -> Audit<'a> {
+        Audit {
+            actor,
+            action,
+            key: None,
+            revision: None,
+            detail: String::new(),
+        }
     }
 
+    pub fn key(mut self, key: u32) -> Audit<'a> {
+        self.key = Some(key);
+        self
+    }
+
+    pub fn revision(mut self, revision: Revision) -> Audit<'a> {
+        self.revision = Some(revision);
+        self
+    }
+
+    pub fn detail(mut self, detail: impl Into<String>) -> Audit<'a> {
+        self.detail = detail.into();
+        self
+    }
+}
+
+/// Inserts `$audit` (an [`Audit`]) in the transaction `$tx` (`&mut *tx`)
+/// of either backend.
+macro_rules! insert_audit {
+    ($tx:expr, $audit:expr) => {{
+        let audit: &$crate::db::review::Audit<'_> = $audit;
+        sqlx::query(
+            "INSERT INTO audit (at, actor, action, key, revision, detail) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind($crate::db::now_rfc3339())
+        .bind(audit.actor)
+        .bind(audit.action)
+        .bind(audit.key.map(i64::from))
+        .bind(audit.revision.map(|r| i64::try_from(r).unwrap_or(i64::MAX)))
+        .bind(audit.detail.as_str())
+        .execute($tx)
+        .await
+    }};
+}
+pub(crate) use insert_audit;
+
+impl Db {
     /// The newest entries of the audit trail, oldest first.
     pub async fn audit(&self) -> Result<Vec<AuditEntry>, DbError> {
         Ok(self.audit_page(&AuditQuery::default()).await?.entries)
@@ -252,19 +287,29 @@ impl Db {
                 authors,
             });
         }
-        // Only while the draft is still at `base` (a save may race).
-        let added = on_pool!(&self.pool, p => sqlx::query(
-            "INSERT INTO approvals (key, revision, approver, approved_at)
-             SELECT key, revision, $1, $2 FROM workflows WHERE key = $3 AND revision = $4
-             ON CONFLICT DO NOTHING",
-        )
-        .bind(approver)
-        .bind(now_rfc3339())
-        .bind(i64::from(key))
-        .bind(revision_to_i64(base)?)
-        .execute(p)
-        .await?
-        .rows_affected());
+        // Only while the draft is still at `base` (a save may race); an
+        // approval and its audit entry commit together.
+        let audit = Audit::new(approver, "approve").key(key).revision(base);
+        let added = on_pool!(&self.pool, p => {
+            let mut tx = p.begin().await?;
+            let added = sqlx::query(
+                "INSERT INTO approvals (key, revision, approver, approved_at)
+                 SELECT key, revision, $1, $2 FROM workflows WHERE key = $3 AND revision = $4
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(approver)
+            .bind(now_rfc3339())
+            .bind(i64::from(key))
+            .bind(revision_to_i64(base)?)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if added > 0 {
+                insert_audit!(&mut *tx, &audit)?;
+            }
+            tx.commit().await?;
+            added
+        });
         let approvers = self.approvers(key, base, &authors).await?;
         if added == 0 && !approvers.iter().any(|a| a == approver) {
             // The draft moved on between the check and the insert.
@@ -326,15 +371,7 @@ impl Db {
             .await?
             .rows_affected();
             if changed > 0 {
-                sqlx::query(
-                    "INSERT INTO audit (at, actor, action, key, revision, detail)
-                     VALUES ($1, $2, 'policy', NULL, NULL, $3)",
-                )
-                .bind(now_rfc3339())
-                .bind(actor)
-                .bind(detail)
-                .execute(&mut *tx)
-                .await?;
+                insert_audit!(&mut *tx, &Audit::new(actor, "policy").detail(detail))?;
             }
             tx.commit().await?;
             changed > 0
@@ -403,18 +440,26 @@ impl Db {
             .ok_or(DbError::Policy(Refusal::NotFound { key }))?;
         policy::may_change(key, origin)?;
         let at = now_rfc3339();
-        let id: i64 = on_pool!(&self.pool, p => sqlx::query_scalar(
-            "INSERT INTO comments (key, id, step, text, author, at)
-             SELECT $1, COALESCE(MAX(id), 0) + 1, $2, $3, $4, $5 FROM comments WHERE key = $1
-             RETURNING id",
-        )
-        .bind(i64::from(key))
-        .bind(step)
-        .bind(text)
-        .bind(author)
-        .bind(&at)
-        .fetch_one(p)
-        .await?);
+        // The comment and its audit entry commit together.
+        let id: i64 = on_pool!(&self.pool, p => {
+            let mut tx = p.begin().await?;
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO comments (key, id, step, text, author, at)
+                 SELECT $1, COALESCE(MAX(id), 0) + 1, $2, $3, $4, $5 FROM comments WHERE key = $1
+                 RETURNING id",
+            )
+            .bind(i64::from(key))
+            .bind(step)
+            .bind(text)
+            .bind(author)
+            .bind(&at)
+            .fetch_one(&mut *tx)
+            .await?;
+            let audit = Audit::new(author, "comment").key(key).detail(format!("comment {id}"));
+            insert_audit!(&mut *tx, &audit)?;
+            tx.commit().await?;
+            id
+        });
         Ok(idflow_store::Comment {
             id: u64::try_from(id).unwrap_or_default(),
             step: step.map(str::to_owned),
@@ -428,23 +473,38 @@ impl Db {
 
     /// Resolves or reopens comment `id` of `key`, unless a published
     /// version carries it.
+    /// The change and its audit entry (`resolve` or `reopen`, as `actor`'s)
+    /// commit together.
     pub async fn set_resolved(
         &self,
         key: u32,
         id: u64,
         resolved: bool,
+        actor: &str,
     ) -> Result<idflow_store::Comment, DbError> {
         let id_i64 =
             i64::try_from(id).map_err(|_| DbError::Policy(Refusal::CommentNotFound { key, id }))?;
-        let row: Option<CommentRow> = on_pool!(&self.pool, p => sqlx::query_as(
-            "UPDATE comments SET resolved = $1 WHERE key = $2 AND id = $3 AND version IS NULL
-             RETURNING id, step, text, author, at, resolved, version",
-        )
-        .bind(resolved)
-        .bind(i64::from(key))
-        .bind(id_i64)
-        .fetch_optional(p)
-        .await?);
+        let action = if resolved { "resolve" } else { "reopen" };
+        let audit = Audit::new(actor, action)
+            .key(key)
+            .detail(format!("comment {id}"));
+        let row: Option<CommentRow> = on_pool!(&self.pool, p => {
+            let mut tx = p.begin().await?;
+            let row: Option<CommentRow> = sqlx::query_as(
+                "UPDATE comments SET resolved = $1 WHERE key = $2 AND id = $3 AND version IS NULL
+                 RETURNING id, step, text, author, at, resolved, version",
+            )
+            .bind(resolved)
+            .bind(i64::from(key))
+            .bind(id_i64)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if row.is_some() {
+                insert_audit!(&mut *tx, &audit)?;
+            }
+            tx.commit().await?;
+            row
+        });
         if let Some(row) = row {
             return Ok(row.into());
         }
@@ -463,18 +523,5 @@ impl Db {
             }),
             _ => Err(DbError::Policy(Refusal::CommentNotFound { key, id })),
         }
-    }
-
-    /// Marks the comments not yet carried as carried by version `number`.
-    pub async fn carry_comments(&self, key: u32, number: u32) -> Result<(), DbError> {
-        on_pool!(&self.pool, p => sqlx::query(
-            "UPDATE comments SET version = $1 WHERE key = $2 AND version IS NULL",
-        )
-        .bind(i64::from(number))
-        .bind(i64::from(key))
-        .execute(p)
-        .await
-        .map(|_| ())?);
-        Ok(())
     }
 }

@@ -365,11 +365,12 @@ async fn create(
 ) -> Result<Response, ApiError> {
     let key = state
         .db
-        .create(&workflow, None, std::slice::from_ref(&caller.name))
-        .await?;
-    state
-        .db
-        .record(&caller.name, "create", Some(key), Some(1), "")
+        .create(
+            &workflow,
+            None,
+            std::slice::from_ref(&caller.name),
+            &caller.name,
+        )
         .await?;
     tracing::info!(key, caller = %caller.name, "created");
     Ok(created_workflow(key, 1))
@@ -424,10 +425,6 @@ async fn save_draft(
         .db
         .save_draft(key, &workflow, base, &caller.name)
         .await?;
-    state
-        .db
-        .record(&caller.name, "save", Some(key), Some(revision), "")
-        .await?;
     tracing::info!(key, revision, caller = %caller.name, "draft saved");
     Ok((etag(revision), Json(WrittenBody { key, revision })).into_response())
 }
@@ -476,20 +473,6 @@ async fn publish(
         Precondition::Any => None,
     };
     let (info, new) = state.db.publish(key, base, &note, &caller.name).await?;
-    if new {
-        // The draft's comments go, read-only, with the version.
-        state.db.carry_comments(key, info.number).await?;
-        state
-            .db
-            .record(
-                &caller.name,
-                "publish",
-                Some(key),
-                Some(info.revision),
-                &format!("v{}", info.number),
-            )
-            .await?;
-    }
     tracing::info!(key, version = info.number, new, caller = %caller.name, "published");
     let headers = location(&format!("/workflows/{key}/versions/{}", info.number));
     Ok((
@@ -534,15 +517,7 @@ async fn duplicate(
     ApiQuery(query): ApiQuery<DuplicateQuery>,
 ) -> Result<Response, ApiError> {
     let version = query.version.map(|Key(v)| v);
-    let new_key = state.db.duplicate(key, version).await?;
-    let from = match version {
-        Some(v) => format!("from {key} v{v}"),
-        None => format!("from {key}"),
-    };
-    state
-        .db
-        .record(&caller.name, "duplicate", Some(new_key), Some(1), &from)
-        .await?;
+    let new_key = state.db.duplicate(key, version, &caller.name).await?;
     tracing::info!(from = key, version = ?version, key = new_key, caller = %caller.name, "duplicated");
     Ok(created_workflow(new_key, 1))
 }
@@ -589,16 +564,6 @@ async fn restore(
     };
     let Key(version) = query.version;
     let revision = state.db.restore(key, version, base, &caller.name).await?;
-    state
-        .db
-        .record(
-            &caller.name,
-            "restore",
-            Some(key),
-            Some(revision),
-            &format!("v{version}"),
-        )
-        .await?;
     tracing::info!(key, version, revision, caller = %caller.name, "version restored");
     Ok((etag(revision), Json(WrittenBody { key, revision })).into_response())
 }
@@ -668,12 +633,7 @@ async fn set_archived(
     archived: bool,
 ) -> Result<Json<ArchivedBody>, ApiError> {
     caller.require_publisher()?;
-    state.db.set_archived(key, archived).await?;
-    let action = if archived { "archive" } else { "unarchive" };
-    state
-        .db
-        .record(&caller.name, action, Some(key), None, "")
-        .await?;
+    state.db.set_archived(key, archived, &caller.name).await?;
     tracing::info!(key, archived, caller = %caller.name, "archived flag set");
     Ok(Json(ArchivedBody { key, archived }))
 }
@@ -724,10 +684,6 @@ async fn approve(
         }
     };
     let approved_by = state.db.approve(key, revision, &caller.name).await?;
-    state
-        .db
-        .record(&caller.name, "approve", Some(key), Some(revision), "")
-        .await?;
     tracing::info!(key, revision, caller = %caller.name, "approved");
     Ok(Json(ApprovedBody {
         key,
@@ -922,11 +878,6 @@ async fn add_comment(
         .db
         .add_comment(key, body.step.as_deref(), &text, &caller.name)
         .await?;
-    let detail = format!("comment {}", comment.id);
-    state
-        .db
-        .record(&caller.name, "comment", Some(key), None, &detail)
-        .await?;
     Ok((StatusCode::CREATED, Json(comment)).into_response())
 }
 
@@ -985,17 +936,7 @@ async fn set_comment(
     let body: CommentState = json_body(&body, r#"{"resolved": true}"#)?;
     let comment = state
         .db
-        .set_resolved(key, u64::from(id), body.resolved)
-        .await?;
-    let action = if comment.resolved {
-        "resolve"
-    } else {
-        "reopen"
-    };
-    let detail = format!("comment {id}");
-    state
-        .db
-        .record(&caller.name, action, Some(key), None, &detail)
+        .set_resolved(key, u64::from(id), body.resolved, &caller.name)
         .await?;
     Ok(Json(comment))
 }
