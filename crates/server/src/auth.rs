@@ -2,8 +2,6 @@
 //! SHA-256. Designers read, create, duplicate and save drafts; publishers
 //! may also publish.
 
-use std::str::FromStr;
-
 use axum::extract::FromRequestParts;
 use axum::http::HeaderMap;
 use axum::http::header::AUTHORIZATION;
@@ -12,48 +10,7 @@ use axum::http::request::Parts;
 use crate::AppState;
 use crate::db::{Db, DbError, hex, sha256_hex};
 use crate::error::ApiError;
-
-/// What a token may do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Role {
-    /// Read, create, duplicate and save drafts.
-    Designer,
-    /// Everything a designer may, and publish.
-    Publisher,
-}
-
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Designer => "designer",
-            Role::Publisher => "publisher",
-        }
-    }
-
-    pub fn may_publish(self) -> bool {
-        self == Role::Publisher
-    }
-}
-
-impl FromStr for Role {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Role, String> {
-        match s {
-            "designer" => Ok(Role::Designer),
-            "publisher" => Ok(Role::Publisher),
-            other => Err(format!(
-                "unknown role {other:?}: expected designer or publisher"
-            )),
-        }
-    }
-}
-
-impl std::fmt::Display for Role {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub use crate::role::Role;
 
 /// Prefix of every token, so a leaked one is recognisable (and scannable).
 pub const TOKEN_PREFIX: &str = "idf_";

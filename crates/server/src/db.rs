@@ -35,8 +35,8 @@ use sqlx::sqlite::{
 };
 use thiserror::Error;
 
-use crate::auth::Role;
 use crate::location::{DbLocation, redact};
+use crate::role::Role;
 
 pub mod private_file;
 /// The SQLite schema's history. These files must never change: existing

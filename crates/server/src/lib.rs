@@ -21,6 +21,7 @@ pub mod error;
 pub mod location;
 pub mod openapi;
 pub mod platform;
+pub mod role;
 pub mod routes;
 #[doc(hidden)]
 pub mod testing;
