@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Clock;
 use super::clock::rfc3339_millis;
-use super::storage::ExecutionStatus;
+use super::storage::model::ExecutionStatus;
 
 /// Timeout of one callback attempt.
 pub const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(5);

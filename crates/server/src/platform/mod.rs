@@ -13,7 +13,8 @@
 //! prepared data), `steps` (the visited steps `steps.href` answers),
 //! `placeholder` (what a part link answers: images are not kept),
 //! `service` (the lifecycle and its rules, behind a typed API), `storage`
-//! (SQL), `writer` (group commit of every execution write), `process` (finalize → simulate → details → callback),
+//! (the tables: model, reads, writes), `writer` (group commit of every
+//! write, each one transaction), `process` (finalize → simulate → details → callback),
 //! `callback` (delivery with retries), `lifecycle` (expiry, the callback
 //! queue), `clock` (time, adjustable in tests),
 //! `links` (absolute URLs). The handlers are in `routes::platform`.
@@ -31,7 +32,6 @@ pub mod prepared;
 pub mod process;
 pub mod request;
 pub mod service;
-mod sqlite_writer;
 pub mod steps;
 pub mod storage;
 pub mod token;
@@ -40,7 +40,7 @@ pub mod writer;
 
 pub use callback::RetryPolicy;
 pub use clock::Clock;
-pub use storage::ExecutionStatus;
+pub use storage::model::ExecutionStatus;
 pub use token::TokenKeys;
 
 use crate::db::{Db, DbError, Pool};
@@ -94,7 +94,7 @@ pub struct Platform {
 impl Platform {
     /// Loads the signing secret (making and storing it on first start).
     pub async fn open(db: &Db, clock: &Clock) -> Result<Platform, PlatformError> {
-        let secret = storage::secret(
+        let secret = storage::secret::secret(
             pool(db),
             JWT_SECRET,
             &clock::rfc3339_millis(clock.now()),

@@ -19,7 +19,9 @@ use super::history;
 use super::lifecycle;
 use super::service::{Executions, Refusal};
 use super::steps::{self, VisitedStep};
-use super::storage::{self, Execution, ExecutionStatus, PendingCallback, Write};
+use super::storage::model::{Execution, ExecutionStatus, PendingCallback};
+use super::storage::reads;
+use super::storage::writes::Write;
 use super::{PlatformError, pool};
 use crate::AppState;
 
@@ -35,7 +37,7 @@ pub fn spawn(state: AppState, execution: Execution) {
 
 /// Resumes executions a previous run of the server left ACQUIRED.
 pub async fn resume(state: &AppState) -> Result<usize, PlatformError> {
-    let pending = storage::acquired(pool(&state.db)).await?;
+    let pending = reads::acquired(pool(&state.db)).await?;
     let count = pending.len();
     for execution in pending {
         tracing::info!(execution = %execution.id, "resuming processing");
@@ -74,8 +76,7 @@ pub async fn render(
     // Results come from what arrived (the uploaded parts) and, for what the
     // workflow reuses, from the account's records: core's rule decides
     // (issue 29, "Reuse only what was verified").
-    let (credentials, parts) =
-        storage::credentials_and_parts(pool(&state.db), &execution.id).await?;
+    let (credentials, parts) = reads::credentials_and_parts(pool(&state.db), &execution.id).await?;
     scenario.history = Some(
         history::read(
             pool(&state.db),
@@ -148,7 +149,7 @@ async fn process(state: &AppState, execution: Execution) -> Result<(), PlatformE
             account_id: execution.account_id.clone(),
             details: document.to_string(),
             steps,
-            record: history::Stored::of(&record)?,
+            record: history::stored(&record)?,
             completed_at: completed_at.clone(),
             callback_url: execution.callback_url.clone(),
         })

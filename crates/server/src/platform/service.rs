@@ -15,16 +15,18 @@ use axum::body::Bytes;
 use idflow_core::Workflow;
 use idflow_core::catalog::is_stored_facemap;
 use idflow_core::model::{Channel, CredentialCategory, NodeKind, Part};
+use idflow_core::simulate::by_name;
 
 use super::clock::rfc3339_millis;
 use super::credentials::{self, PlannedCredential};
 use super::placeholder::{self, PartFile};
 use super::request::{self, AccountInput, FieldProblem, RequestError};
 use super::steps::{self, StepsDocument, StepsExecution};
-use super::storage::{
-    self, AccountWrite, Execution, ExecutionStatus, NewExecution, PartRecord, StoredCredential,
-    Write,
+use super::storage::model::{
+    AccountWrite, Execution, ExecutionStatus, NewExecution, PartRecord, StoredCredential,
 };
+use super::storage::reads;
+use super::storage::writes::Write;
 use super::token::TokenError;
 use super::{PlatformError, history, lifecycle, outbound, pool, prepared, process};
 use crate::AppState;
@@ -121,6 +123,10 @@ pub enum Refusal {
     },
     #[error(transparent)]
     InvalidPreparedData(prepared::PreparedDataError),
+    /// The scenario picked at finalize (the web client's) is not a
+    /// built-in one.
+    #[error(transparent)]
+    UnknownScenario(idflow_core::simulate::ScenarioError),
     #[error(transparent)]
     Store(#[from] DbError),
     #[error(transparent)]
@@ -362,7 +368,7 @@ impl<'a> Executions<'a> {
         let (account_id, write) = match account {
             AccountTarget::New => (new_id(), AccountWrite::Create),
             AccountTarget::Existing(id) => {
-                if !storage::account_exists(pool(&self.state.db), &id).await? {
+                if !reads::account_exists(pool(&self.state.db), &id).await? {
                     return Err(Refusal::NoAccount { account_id: id });
                 }
                 (id, AccountWrite::Update)
@@ -514,7 +520,7 @@ impl<'a> Executions<'a> {
     /// unknown), with its status brought up to date (INITIATED →
     /// TOKEN_EXPIRED / SESSION_EXPIRED once due).
     pub async fn status(&self, account_id: &str, execution_id: &str) -> Result<Execution, Refusal> {
-        let found = storage::execution(pool(&self.state.db), account_id, execution_id).await?;
+        let found = reads::execution(pool(&self.state.db), account_id, execution_id).await?;
         self.up_to_date(account_id, execution_id, found).await
     }
 
@@ -528,7 +534,7 @@ impl<'a> Executions<'a> {
     ) -> Result<Execution, Refusal> {
         let pool = pool(&self.state.db);
         let Some(mut execution) = found else {
-            return Err(if storage::account_exists(pool, account_id).await? {
+            return Err(if reads::account_exists(pool, account_id).await? {
                 Refusal::NoExecution {
                     account_id: account_id.to_owned(),
                     execution_id: execution_id.to_owned(),
@@ -544,7 +550,7 @@ impl<'a> Executions<'a> {
             // Expired by this call or, racing it, by the expiry sweep:
             // either way what was read is stale.
             lifecycle::expire(self.state, execution_id).await?;
-            if let Some(expired) = storage::execution(pool, account_id, execution_id).await? {
+            if let Some(expired) = reads::execution(pool, account_id, execution_id).await? {
                 execution = expired;
             }
         }
@@ -562,16 +568,13 @@ impl<'a> Executions<'a> {
         classifier: &str,
     ) -> Result<UploadTarget, Refusal> {
         // One read: the credentials live in the execution's row.
-        let (found, credentials) = match storage::execution_with_credentials(
-            pool(&self.state.db),
-            account_id,
-            execution_id,
-        )
-        .await?
-        {
-            Some((execution, credentials)) => (Some(execution), credentials),
-            None => (None, Vec::new()),
-        };
+        let (found, credentials) =
+            match reads::execution_with_credentials(pool(&self.state.db), account_id, execution_id)
+                .await?
+            {
+                Some((execution, credentials)) => (Some(execution), credentials),
+                None => (None, Vec::new()),
+            };
         let execution = self.up_to_date(account_id, execution_id, found).await?;
         if execution.status != ExecutionStatus::Initiated {
             return Err(Refusal::NotOpen {
@@ -667,65 +670,50 @@ impl<'a> Executions<'a> {
         Ok(record)
     }
 
-    /// Records part metadata for `execution` (the web client records a
-    /// facemap beside its face). `false` when the execution stopped taking
-    /// parts.
+    /// Records part metadata for `execution` in one write, all of them or
+    /// none (the web client records a facemap with its face). `false` when
+    /// the execution stopped taking parts.
     pub async fn record_parts(
         &self,
         execution: &Execution,
         records: &[PartRecord],
     ) -> Result<bool, Refusal> {
-        let now = self.state.clock().unix_seconds();
-        for record in records {
-            let stored = self
-                .state
-                .platform
-                .writer
-                .write(Write::Part {
-                    execution_id: execution.id.clone(),
-                    record: record.clone(),
-                    now,
-                })
-                .await?;
-            if !stored {
-                return Ok(false);
-            }
+        if records.is_empty() {
+            return Ok(true);
         }
-        Ok(true)
+        Ok(self
+            .state
+            .platform
+            .writer
+            .write(Write::Parts {
+                execution_id: execution.id.clone(),
+                records: records.to_vec(),
+                now: self.state.clock().unix_seconds(),
+            })
+            .await?)
     }
 
-    /// Finalizes the execution: INITIATED → ACQUIRED, then processing in
-    /// the background (PROCESSED, the callback).
+    /// Finalizes the execution: INITIATED → ACQUIRED, under `scenario`
+    /// when one is picked (the web client's tester; a built-in scenario's
+    /// name, any case) in the same write, then processing in the
+    /// background (PROCESSED, the callback).
     pub async fn finalize(
         &self,
         account_id: &str,
         execution_id: &str,
+        scenario: Option<&str>,
     ) -> Result<Execution, Refusal> {
-        let execution = self.status(account_id, execution_id).await?;
+        let mut execution = self.status(account_id, execution_id).await?;
         if execution.status != ExecutionStatus::Initiated {
             return Err(Refusal::NotOpen {
                 execution: Box::new(execution),
                 doing: Doing::Finalize,
             });
         }
-        match self.begin_processing(execution).await? {
-            Some(started) => Ok(started),
-            None => {
-                let execution = self.status(account_id, execution_id).await?;
-                Err(Refusal::NotOpen {
-                    execution: Box::new(execution),
-                    doing: Doing::Finalize,
-                })
-            }
-        }
-    }
-
-    /// INITIATED → ACQUIRED and processing spawned; `None` when the
-    /// execution was no longer open (finalized or expired meanwhile).
-    pub async fn begin_processing(
-        &self,
-        mut execution: Execution,
-    ) -> Result<Option<Execution>, Refusal> {
+        let scenario = scenario
+            .map(|name| by_name(name).map(|s| s.name))
+            .transpose()
+            .map_err(Refusal::UnknownScenario)?;
         let now = self.state.clock().now();
         let started_at = rfc3339_millis(now);
         let started = self
@@ -736,16 +724,25 @@ impl<'a> Executions<'a> {
                 id: execution.id.clone(),
                 started_at: started_at.clone(),
                 now: now.unix_timestamp(),
+                scenario: scenario.clone(),
             })
             .await?;
         if !started {
-            return Ok(None);
+            // Finalized or expired meanwhile.
+            let execution = self.status(account_id, execution_id).await?;
+            return Err(Refusal::NotOpen {
+                execution: Box::new(execution),
+                doing: Doing::Finalize,
+            });
         }
         execution.status = ExecutionStatus::Acquired;
         execution.started_at = Some(started_at);
-        tracing::info!(execution = %execution.id, "finalized; processing");
+        if let Some(scenario) = scenario {
+            execution.scenario = scenario;
+        }
+        tracing::info!(execution = %execution.id, scenario = %execution.scenario, "finalized; processing");
         process::spawn(self.state.clone(), execution.clone());
-        Ok(Some(execution))
+        Ok(execution)
     }
 
     /// The details: the retrieval document once PROCESSED (kept encoded:
@@ -791,7 +788,7 @@ impl Executions<'_> {
     ) -> Result<StepsDocument, Refusal> {
         let execution = self.status(account_id, execution_id).await?;
         let recorded = if execution.status == ExecutionStatus::Processed {
-            storage::steps_of(pool(&self.state.db), account_id, execution_id)
+            reads::steps_of(pool(&self.state.db), account_id, execution_id)
                 .await?
                 .flatten()
         } else {
@@ -839,7 +836,7 @@ impl Executions<'_> {
         if uuid::Uuid::parse_str(credential_id).is_ok() {
             let link =
                 format!("/accounts/{account_id}/credentials/{credential_id}/parts/{classifier}");
-            for holder in storage::holders_of_credential(pool, account_id, credential_id).await? {
+            for holder in reads::holders_of_credential(pool, account_id, credential_id).await? {
                 let document: serde_json::Value =
                     serde_json::from_str(&holder.details).map_err(|e| {
                         PlatformError::Corrupt(format!(
@@ -850,7 +847,7 @@ impl Executions<'_> {
                 if !links_to(&document, &link) {
                     continue;
                 }
-                let recorded = storage::recorded_content_type(
+                let recorded = reads::recorded_content_type(
                     pool,
                     &holder.execution_id,
                     credential_id,
@@ -864,7 +861,7 @@ impl Executions<'_> {
                 ));
             }
         }
-        if !storage::account_exists(pool, account_id).await? {
+        if !reads::account_exists(pool, account_id).await? {
             return Err(Refusal::NoAccount {
                 account_id: account_id.to_owned(),
             });
@@ -972,7 +969,7 @@ mod tests {
             .await
             .expect("start");
         let (account, id) = (&started.execution.account_id, &started.execution.id);
-        let read_before = storage::execution(pool(&state.db), account, id)
+        let read_before = reads::execution(pool(&state.db), account, id)
             .await
             .expect("read")
             .expect("there");

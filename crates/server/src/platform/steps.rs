@@ -11,7 +11,7 @@ use idflow_core::simulate::{Arrival, Run, StepOutcome};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::storage::ExecutionStatus;
+use super::storage::model::ExecutionStatus;
 use crate::openapi::schema;
 
 /// The answer of `GET .../workflow-executions/{id}/steps`.
