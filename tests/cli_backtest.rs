@@ -440,3 +440,139 @@ fn outputs_name_the_credential_a_record_never_collected() {
         "{csv}"
     );
 }
+
+// --- issue 30, item 6: only regular files, each once ---
+
+/// `count` documents of 10011 (seed `seed`) as NDJSON at `path`.
+fn idiv_documents_at(path: &Path, count: usize, seed: u64) {
+    let lines: Vec<String> = generate::documents(&idiv(), count, seed)
+        .map(|g| g.document.to_string())
+        .collect();
+    fs::write(path, lines.join("\n") + "\n").expect("write");
+}
+
+#[cfg(unix)]
+fn mkfifo(path: &Path) {
+    use std::os::unix::ffi::OsStrExt;
+    let name = std::ffi::CString::new(path.as_os_str().as_bytes()).expect("no NUL");
+    // SAFETY: a valid C string; mkfifo only reads it.
+    assert_eq!(
+        unsafe { libc::mkfifo(name.as_ptr(), 0o600) },
+        0,
+        "mkfifo {}",
+        path.display()
+    );
+}
+
+/// The backtest of `from`, bounded in time: a read that waits for ever
+/// (a FIFO, /dev/zero) fails the test instead of hanging it.
+fn bounded_backtest(from: &[&Path]) -> std::process::Output {
+    let mut cmd = idflow();
+    cmd.arg("backtest").arg(idiv_path());
+    for path in from {
+        cmd.arg("--from").arg(path);
+    }
+    cmd.timeout(std::time::Duration::from_secs(60))
+        .output()
+        .expect("runs")
+}
+
+/// Issue 30, item 6: a folder holding a FIFO, links to /dev/zero and out
+/// of the folder, link loops, a hard link and a link to a file inside:
+/// the command finishes, counts each document once and names every path
+/// it refused on stderr (skipped with a warning, as a malformed document
+/// is: the rest of the folder is still worth a report).
+#[cfg(unix)]
+#[test]
+fn only_regular_files_inside_the_folder_are_read_each_once() {
+    use std::os::unix::fs::symlink;
+    let dir = TempDir::new().expect("tmp");
+    let docs = dir.path().join("docs");
+    fs::create_dir_all(docs.join("sub")).expect("mkdir");
+    idiv_documents_at(&docs.join("a.ndjson"), 10, 7);
+    idiv_documents_at(&docs.join("sub/b.ndjson"), 3, 8);
+    idiv_documents_at(&dir.path().join("outside.ndjson"), 5, 9);
+    fs::hard_link(docs.join("a.ndjson"), docs.join("hard.ndjson")).expect("hard link");
+    symlink("a.ndjson", docs.join("inside.ndjson")).expect("link");
+    symlink("sub", docs.join("sub-again")).expect("link");
+    symlink(".", docs.join("self")).expect("link");
+    symlink("..", docs.join("up")).expect("link");
+    symlink("../outside.ndjson", docs.join("out.ndjson")).expect("link");
+    symlink("/dev/zero", docs.join("zero.json")).expect("link");
+    symlink("loop.json", docs.join("loop.json")).expect("link");
+    symlink("ping.ndjson", docs.join("pong.ndjson")).expect("link");
+    symlink("pong.ndjson", docs.join("ping.ndjson")).expect("link");
+    mkfifo(&docs.join("fifo.ndjson"));
+
+    let output = bounded_backtest(&[&docs]);
+    let stdout = stdout_text(&output);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("(documents of key 10011): 100.0 % (13 of 13;"),
+        "each of the 13 documents once: {stdout}\n{stderr}"
+    );
+    for (name, why) in [
+        ("fifo.ndjson", "a FIFO, not a regular file"),
+        ("zero.json", "outside"),
+        ("out.ndjson", "outside"),
+        ("up", "outside"),
+        ("loop.json", "loops or leads nowhere"),
+        ("ping.ndjson", "loops or leads nowhere"),
+        ("pong.ndjson", "loops or leads nowhere"),
+    ] {
+        let path = docs.join(name).display().to_string();
+        assert!(
+            stderr
+                .lines()
+                .any(|l| l.starts_with("warning: ") && l.contains(&path) && l.contains(why)),
+            "{name}: {why}: {stderr}"
+        );
+    }
+    assert!(stdout.contains("7 unreadable"), "{stdout}");
+}
+
+/// Issue 30, item 6: paths named on the command line are followed
+/// wherever they lead, but only to a regular file or a folder; one file
+/// named twice (or through a link) is read once.
+#[cfg(unix)]
+#[test]
+fn named_paths_that_are_not_regular_files_are_refused_and_named_files_read_once() {
+    use std::os::unix::fs::symlink;
+    let dir = TempDir::new().expect("tmp");
+    let fifo = dir.path().join("fifo.ndjson");
+    mkfifo(&fifo);
+    let zero = dir.path().join("zero.json");
+    symlink("/dev/zero", &zero).expect("link");
+    let looped = dir.path().join("loop.json");
+    symlink("loop.json", &looped).expect("link");
+
+    let output = bounded_backtest(&[&fifo, &zero, &looped]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "nothing readable: {stderr}");
+    for (path, why) in [
+        (&fifo, "a FIFO, not a regular file"),
+        (&zero, "a character device, not a regular file"),
+        (&looped, "cannot read"),
+    ] {
+        let shown = path.display().to_string();
+        assert!(
+            stderr
+                .lines()
+                .any(|l| l.contains(&shown) && l.contains(why)),
+            "{shown}: {why}: {stderr}"
+        );
+    }
+
+    let documents = dir.path().join("idiv.ndjson");
+    idiv_documents_at(&documents, 4, 7);
+    let alias = dir.path().join("alias.ndjson");
+    symlink(&documents, &alias).expect("link");
+    let output = bounded_backtest(&[&documents, &alias, dir.path(), &documents]);
+    let stdout = stdout_text(&output);
+    assert!(
+        stdout.contains("(documents of key 10011): 100.0 % (4 of 4;"),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}

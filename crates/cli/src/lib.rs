@@ -193,8 +193,9 @@ pub enum Command {
         /// binding 0.0.0.0 or ::). The request's Host header is never used.
         #[arg(long, env = "IDFLOW_PUBLIC_URL", value_name = "URL")]
         public_url: Option<String>,
-        /// Lets callbacks go to this host although it resolves to a
-        /// loopback or private address (local testing; repeat for more).
+        /// Lets callbacks go to this host although it resolves to an
+        /// address that is not public, e.g. loopback (local testing;
+        /// repeat for more).
         #[arg(long = "allow-callback-host", value_name = "HOST")]
         allow_callback_hosts: Vec<String>,
         /// Sends no callbacks and resolves no callback host; a callbackUrl
@@ -208,6 +209,8 @@ pub enum Command {
         /// policy --require-approval off` turns it off.
         #[arg(long)]
         require_approval: bool,
+        #[command(flatten)]
+        limits: ConnectionArgs,
     },
     /// Manage the team server's API tokens.
     #[command(subcommand)]
@@ -232,6 +235,56 @@ pub enum Command {
 pub enum OnOff {
     On,
     Off,
+}
+
+/// `idflow serve`'s connection limits (issue 30, item 4): idle and slow
+/// clients are closed, and at most so many connections are served at
+/// once (the rest wait in the listen backlog).
+#[derive(Debug, Clone, Copy, clap::Args)]
+pub struct ConnectionArgs {
+    /// Connections served at once; more wait in the operating system's
+    /// listen backlog until one closes (lowered to what the open-file
+    /// limit holds).
+    #[arg(long, env = "IDFLOW_MAX_CONNECTIONS", value_name = "N",
+          default_value = "1024", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections: u32,
+    /// Seconds a request's line and headers may take, from the connection's
+    /// start or the first byte of its next request (e.g. 10 or 0.5).
+    #[arg(long, env = "IDFLOW_HEADER_TIMEOUT", value_name = "SECONDS",
+          default_value = "10", value_parser = parse_seconds)]
+    pub header_timeout: std::time::Duration,
+    /// Seconds a request's body may take, from the end of its headers.
+    #[arg(long, env = "IDFLOW_BODY_TIMEOUT", value_name = "SECONDS",
+          default_value = "60", value_parser = parse_seconds)]
+    pub body_timeout: std::time::Duration,
+    /// Seconds a kept-alive connection may wait for its next request.
+    #[arg(long, env = "IDFLOW_IDLE_TIMEOUT", value_name = "SECONDS",
+          default_value = "30", value_parser = parse_seconds)]
+    pub idle_timeout: std::time::Duration,
+}
+
+impl From<ConnectionArgs> for idflow_server::ConnectionLimits {
+    fn from(args: ConnectionArgs) -> idflow_server::ConnectionLimits {
+        idflow_server::ConnectionLimits {
+            max_connections: usize::try_from(args.max_connections).unwrap_or(usize::MAX),
+            header_timeout: args.header_timeout,
+            body_timeout: args.body_timeout,
+            idle_timeout: args.idle_timeout,
+        }
+    }
+}
+
+/// A positive number of seconds, fractions allowed (`0.5`).
+fn parse_seconds(text: &str) -> Result<std::time::Duration, String> {
+    let seconds: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number of seconds (e.g. 10 or 0.5)"))?;
+    if seconds.is_nan() || seconds <= 0.0 {
+        return Err(format!("{text:?}: give a number of seconds above 0"));
+    }
+    std::time::Duration::try_from_secs_f64(seconds)
+        .map_err(|_| format!("{text:?} is not a usable number of seconds"))
 }
 
 /// Keys on the command line are canonical: `010011` and `+10011` are not
@@ -564,6 +617,7 @@ pub fn run(cli: Cli) -> Outcome {
             allow_callback_hosts,
             no_callbacks,
             require_approval,
+            limits,
         } => commands::server::serve(
             bind,
             db,
@@ -571,6 +625,7 @@ pub fn run(cli: Cli) -> Outcome {
             allow_callback_hosts,
             no_callbacks,
             require_approval,
+            limits.into(),
         ),
         Command::Token(TokenCommand::Create { db, role, name }) => {
             commands::server::create_token(db, role, &name)
@@ -640,4 +695,54 @@ pub fn init_logging() {
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(std::io::stderr)
         .try_init();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `idflow serve`'s defaults are the server's (issue 30, item 4: the
+    /// README states them), and the flags take fractions of seconds.
+    #[test]
+    fn serve_flags_default_to_the_servers_connection_limits() {
+        let serve = |args: &[&str]| match Cli::try_parse_from(args).map(|c| c.command) {
+            Ok(Some(Command::Serve { limits, .. })) => {
+                Ok(idflow_server::ConnectionLimits::from(limits))
+            }
+            Ok(other) => panic!("{other:?}"),
+            Err(e) => Err(e.to_string()),
+        };
+        assert_eq!(
+            serve(&["idflow", "serve"]),
+            Ok(idflow_server::ConnectionLimits::default())
+        );
+        let set = serve(&[
+            "idflow",
+            "serve",
+            "--max-connections",
+            "8",
+            "--header-timeout",
+            "0.5",
+            "--body-timeout",
+            "2",
+            "--idle-timeout",
+            "1.25",
+        ])
+        .expect("parses");
+        assert_eq!(set.max_connections, 8);
+        assert_eq!(set.header_timeout, std::time::Duration::from_millis(500));
+        assert_eq!(set.body_timeout, std::time::Duration::from_secs(2));
+        assert_eq!(set.idle_timeout, std::time::Duration::from_millis(1250));
+        for bad in [
+            ["--idle-timeout", "0"],
+            ["--header-timeout", "soon"],
+            ["--max-connections", "0"],
+        ] {
+            let refused = serve(&["idflow", "serve", bad[0], bad[1]]);
+            assert!(
+                refused.as_ref().is_err_and(|e| e.contains(bad[0])),
+                "{bad:?}: {refused:?}"
+            );
+        }
+    }
 }

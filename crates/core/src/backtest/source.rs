@@ -3,9 +3,19 @@
 //! them (every such file beneath it, in name order). Streamed: one
 //! document is in memory at a time, and a document larger than
 //! [`MAX_DOCUMENT`] is reported, not read.
+//!
+//! Only regular files are read, each once (issue 30, item 6): a FIFO, a
+//! device or a socket is reported and skipped (reading one would wait for
+//! ever or never end); a symbolic link in a folder is followed only to a
+//! file or folder inside the named folder (a link that leaves it, loops
+//! or leads nowhere is reported and skipped); a file reached twice (a
+//! hard link, a link inside the folder, a path named twice) is read the
+//! first time only, by device and inode. A path named on the command line
+//! is the user's choice and followed wherever it leads, to a regular file
+//! or a folder only.
 
-use std::collections::VecDeque;
-use std::fs::File;
+use std::collections::{HashSet, VecDeque};
+use std::fs::{File, Metadata};
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
@@ -47,47 +57,214 @@ fn is_document_file(path: &Path) -> bool {
     is_ndjson(path) || path.extension().and_then(|e| e.to_str()) == Some("json")
 }
 
+/// A file's identity: its device and inode (`None` where the platform
+/// does not say, and nothing is deduplicated).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct FileId {
+    device: u64,
+    inode: u64,
+}
+
+#[cfg(unix)]
+fn file_id(metadata: &Metadata) -> Option<FileId> {
+    use std::os::unix::fs::MetadataExt;
+    Some(FileId {
+        device: metadata.dev(),
+        inode: metadata.ino(),
+    })
+}
+
+#[cfg(not(unix))]
+fn file_id(_metadata: &Metadata) -> Option<FileId> {
+    None
+}
+
+/// What a file that is neither regular nor a folder is, for the message.
+fn kind(metadata: &Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let kind = metadata.file_type();
+        if kind.is_fifo() {
+            return "a FIFO";
+        } else if kind.is_char_device() {
+            return "a character device";
+        } else if kind.is_block_device() {
+            return "a block device";
+        } else if kind.is_socket() {
+            return "a socket";
+        }
+    }
+    if metadata.file_type().is_symlink() {
+        "a symbolic link"
+    } else {
+        "not a regular file"
+    }
+}
+
+fn not_regular(metadata: &Metadata) -> String {
+    format!("{}, not a regular file: skipped", kind(metadata))
+}
+
 /// The documents under `paths`, in order.
 pub fn inputs(paths: &[PathBuf]) -> Inputs {
     let mut files = VecDeque::new();
     let mut problems = VecDeque::new();
+    let mut read = HashSet::new();
+    let mut total_bytes = 0;
+    let mut take = |path: PathBuf, metadata: &Metadata, files: &mut VecDeque<PathBuf>| {
+        if file_id(metadata).is_none_or(|id| read.insert(id)) {
+            total_bytes += metadata.len();
+            files.push_back(path);
+        }
+    };
     for path in paths {
-        if path.is_dir() {
-            let mut found = Vec::new();
-            collect(path, &mut found, &mut problems);
-            found.sort();
-            files.extend(found);
-        } else {
-            files.push_back(path.clone());
+        match std::fs::metadata(path) {
+            Ok(metadata) if metadata.is_dir() => {
+                let mut walk = Walk {
+                    root: std::fs::canonicalize(path).unwrap_or_else(|_| path.clone()),
+                    folders: HashSet::new(),
+                    found: Vec::new(),
+                    problems: &mut problems,
+                };
+                walk.folder(path, &metadata);
+                walk.found.sort_by(|a, b| a.0.cmp(&b.0));
+                for (file, metadata) in walk.found {
+                    take(file, &metadata, &mut files);
+                }
+            }
+            Ok(metadata) if metadata.is_file() => take(path.clone(), &metadata, &mut files),
+            Ok(metadata) => problems.push_back(unreadable(path, None, not_regular(&metadata))),
+            Err(e) => problems.push_back(unreadable(path, None, format!("cannot read: {e}"))),
         }
     }
     Inputs {
         files,
         problems,
         current: None,
+        total_bytes,
     }
 }
 
-fn collect(folder: &Path, found: &mut Vec<PathBuf>, problems: &mut VecDeque<Input>) {
-    let entries = match std::fs::read_dir(folder) {
-        Ok(entries) => entries,
-        Err(e) => {
-            problems.push_back(unreadable(
-                folder,
-                None,
-                format!("cannot read the folder: {e}"),
-            ));
+/// A walk through one named folder.
+struct Walk<'a> {
+    /// The named folder, links resolved: no link is followed out of it.
+    root: PathBuf,
+    /// The folders walked (a link back to one is not walked again).
+    folders: HashSet<FileId>,
+    found: Vec<(PathBuf, Metadata)>,
+    problems: &'a mut VecDeque<Input>,
+}
+
+impl Walk<'_> {
+    fn folder(&mut self, folder: &Path, metadata: &Metadata) {
+        if let Some(id) = file_id(metadata)
+            && !self.folders.insert(id)
+        {
             return;
         }
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            collect(&path, found, problems);
-        } else if is_document_file(&path) {
-            found.push(path);
+        let entries = match std::fs::read_dir(folder) {
+            Ok(entries) => entries,
+            Err(e) => {
+                self.problems.push_back(unreadable(
+                    folder,
+                    None,
+                    format!("cannot read the folder: {e}"),
+                ));
+                return;
+            }
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            // The entry itself, not what a link points to.
+            let metadata = match std::fs::symlink_metadata(&path) {
+                Ok(metadata) => metadata,
+                Err(e) => {
+                    if is_document_file(&path) {
+                        self.problems.push_back(unreadable(
+                            &path,
+                            None,
+                            format!("cannot read: {e}"),
+                        ));
+                    }
+                    continue;
+                }
+            };
+            if metadata.file_type().is_symlink() {
+                self.link(path);
+            } else if metadata.is_dir() {
+                self.folder(&path, &metadata);
+            } else if is_document_file(&path) {
+                if metadata.is_file() {
+                    self.found.push((path, metadata));
+                } else {
+                    self.problems
+                        .push_back(unreadable(&path, None, not_regular(&metadata)));
+                }
+            }
         }
     }
+
+    /// A link found in the folder: followed to a file or folder inside
+    /// the named folder only.
+    fn link(&mut self, link: PathBuf) {
+        let target = match std::fs::canonicalize(&link) {
+            Ok(target) => target,
+            Err(e) => {
+                if is_document_file(&link) {
+                    self.problems.push_back(unreadable(
+                        &link,
+                        None,
+                        format!("a symbolic link that loops or leads nowhere ({e}): not followed"),
+                    ));
+                }
+                return;
+            }
+        };
+        let Ok(metadata) = std::fs::metadata(&target) else {
+            return;
+        };
+        if !is_document_file(&link) && !metadata.is_dir() {
+            return;
+        }
+        if !target.starts_with(&self.root) {
+            self.problems.push_back(unreadable(
+                &link,
+                None,
+                format!(
+                    "a symbolic link to {}, outside {}: not followed",
+                    target.display(),
+                    self.root.display()
+                ),
+            ));
+        } else if metadata.is_dir() {
+            self.folder(&link, &metadata);
+        } else if metadata.is_file() {
+            self.found.push((link, metadata));
+        } else {
+            self.problems
+                .push_back(unreadable(&link, None, not_regular(&metadata)));
+        }
+    }
+}
+
+/// Opens `path` for reading only if it is a regular file, without
+/// waiting: a FIFO put in its place since the walk is refused, not
+/// waited on.
+fn open_regular(path: &Path) -> std::io::Result<File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path)?;
+    let metadata = file.metadata()?;
+    if !metadata.is_file() {
+        return Err(std::io::Error::other(not_regular(&metadata)));
+    }
+    Ok(file)
 }
 
 fn unreadable(file: &Path, line: Option<usize>, message: String) -> Input {
@@ -105,6 +282,14 @@ pub struct Inputs {
     files: VecDeque<PathBuf>,
     problems: VecDeque<Input>,
     current: Option<Lines>,
+    total_bytes: u64,
+}
+
+impl Inputs {
+    /// The size of the files to be read, in bytes (for a progress bar).
+    pub fn total_bytes(&self) -> u64 {
+        self.total_bytes
+    }
 }
 
 struct Lines {
@@ -129,7 +314,7 @@ impl Iterator for Inputs {
             }
             let file = self.files.pop_front()?;
             if is_ndjson(&file) {
-                match File::open(&file) {
+                match open_regular(&file) {
                     Ok(f) => {
                         self.current = Some(Lines {
                             file,
@@ -147,7 +332,7 @@ impl Iterator for Inputs {
 }
 
 fn whole(file: &Path) -> Input {
-    let read = File::open(file).and_then(|f| {
+    let read = open_regular(file).and_then(|f| {
         let mut text = String::new();
         f.take(MAX_DOCUMENT as u64 + 1).read_to_string(&mut text)?;
         Ok(text)

@@ -74,15 +74,16 @@ async fn deliver(state: &AppState, pending: &PendingCallback) -> Result<(), Plat
     }
     let body = body(state, &execution, pending);
     // Checked again at send time (DNS may have changed since the account
-    // named it), then sent to the address checked, following no redirect.
+    // named it), then sent through a resolver that checks the addresses
+    // it connects to, following no redirect.
     match outbound::check(&state.platform.outbound, &pending.url).await {
-        Ok(destination) => match outbound::client_for(&destination) {
+        Ok(url) => match outbound::client(&state.platform.outbound) {
             Ok(client) => {
                 // Failures are logged by `deliver`; either way it is settled.
                 let _ = callback::deliver(
                     &client,
                     state.clock(),
-                    destination.url.as_str(),
+                    url.as_str(),
                     body,
                     state.platform.retry,
                 )

@@ -15,7 +15,8 @@
 //! `service` (the lifecycle and its rules, behind a typed API), `storage`
 //! (the tables: model, reads, writes), `writer` (group commit of every
 //! write, each one transaction), `process` (finalize → simulate → details → callback),
-//! `callback` (delivery with retries), `lifecycle` (expiry, the callback
+//! `callback` (delivery with retries), `outbound` (where callbacks may
+//! go), `special_addresses` (the IANA registries it refuses), `lifecycle` (expiry, the callback
 //! queue), `clock` (time, adjustable in tests),
 //! `links` (absolute URLs). The handlers are in `routes::platform`.
 
@@ -32,6 +33,7 @@ pub mod prepared;
 pub mod process;
 pub mod request;
 pub mod service;
+pub mod special_addresses;
 pub mod steps;
 pub mod storage;
 pub mod token;
