@@ -12,6 +12,7 @@
 //! (execution JWTs), `upload` (multipart parts), `prepared` (JSON
 //! prepared data), `steps` (the visited steps `steps.href` answers),
 //! `placeholder` (what a part link answers: images are not kept),
+//! `remembered` (published versions and details, kept in memory),
 //! `service` (the lifecycle and its rules, behind a typed API), `storage`
 //! (the tables: model, reads, writes), `writer` (group commit of every
 //! write, each one transaction), `process` (finalize → simulate → details → callback),
@@ -31,6 +32,7 @@ pub mod outbound;
 pub mod placeholder;
 pub mod prepared;
 pub mod process;
+pub mod remembered;
 pub mod request;
 pub mod service;
 pub mod special_addresses;
@@ -89,8 +91,8 @@ pub struct Platform {
     pub outbound: std::sync::Arc<outbound::OutboundPolicy>,
     /// Every execution write goes through it (group commit).
     pub writer: writer::Writer,
-    /// Published versions and PROCESSED details, kept (`service`).
-    pub remembered: service::Remembered,
+    /// Published versions and PROCESSED details, kept (`remembered`).
+    pub remembered: remembered::Remembered,
 }
 
 impl Platform {
@@ -114,7 +116,7 @@ impl Platform {
             retry: RetryPolicy::default(),
             outbound: std::sync::Arc::new(outbound::OutboundPolicy::default()),
             writer: writer::Writer::start(pool(db).clone()),
-            remembered: service::Remembered::default(),
+            remembered: remembered::Remembered::default(),
         })
     }
 }

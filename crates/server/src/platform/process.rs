@@ -17,7 +17,6 @@ use super::clock::rfc3339_millis;
 use super::delivery;
 use super::history;
 use super::lifecycle;
-use super::service::{Executions, Refusal};
 use super::steps::{self, VisitedStep};
 use super::storage::model::{Execution, ExecutionStatus, PendingCallback};
 use super::storage::reads;
@@ -63,14 +62,15 @@ pub async fn render(
     execution: &Execution,
     completed_at: &str,
 ) -> Result<Rendered, PlatformError> {
-    let published = Executions::new(state)
-        .published(execution.definition_key, execution.definition_version)
-        .await
-        .map_err(|refusal| match refusal {
-            Refusal::Store(e) => PlatformError::Db(e),
-            Refusal::Failed(e) => e,
-            other => PlatformError::Corrupt(other.to_string()),
-        })?;
+    let published = state
+        .platform
+        .remembered
+        .published(
+            &state.db,
+            execution.definition_key,
+            execution.definition_version,
+        )
+        .await?;
     let workflow = &published.workflow;
     let mut scenario = by_name(&execution.scenario)?;
     // Results come from what arrived (the uploaded parts) and, for what the

@@ -5,21 +5,20 @@
 //! (`routes::web`) shares the same writes. All SQL is in `storage`, every
 //! write goes through the group-commit `writer`.
 //!
-//! Reads that never change are kept in memory: a published version with
-//! its credential plan (parsed and hash-checked once), and the encoded
-//! details of a PROCESSED execution.
+//! Reads that never change are kept in memory (`super::remembered`): a
+//! published version with its credential plan, and the encoded details of
+//! a PROCESSED execution.
 
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use idflow_core::Workflow;
 use idflow_core::catalog::is_stored_facemap;
 use idflow_core::model::{Channel, CredentialCategory, NodeKind, Part};
 use idflow_core::simulate::by_name;
 
 use super::clock::rfc3339_millis;
-use super::credentials::{self, PlannedCredential};
 use super::placeholder::{self, PartFile};
+use super::remembered::{Published, Remembered};
 use super::request::{self, AccountInput, FieldProblem, RequestError};
 use super::steps::{self, StepsDocument, StepsExecution};
 use super::storage::model::{
@@ -31,38 +30,7 @@ use super::token::TokenError;
 use super::{PlatformError, history, lifecycle, outbound, pool, prepared, process};
 use crate::AppState;
 use crate::auth::{Role, TOKEN_PREFIX, token_hash};
-use crate::cache::ImmutableCache;
 use crate::db::{DbError, hex};
-
-/// How many published versions (with their plans) are kept parsed.
-const VERSIONS_KEPT: usize = 1024;
-/// How many PROCESSED details documents are kept encoded (a few KiB each).
-const DETAILS_KEPT: usize = 4096;
-
-/// A published version ready to run: parsed, checked against its hash, and
-/// its credentials planned.
-#[derive(Debug)]
-pub struct Published {
-    pub workflow: Workflow,
-    pub plan: Vec<PlannedCredential>,
-}
-
-/// The service's memory of answers that never change. Cheap to clone.
-#[derive(Debug, Clone)]
-pub struct Remembered {
-    versions: ImmutableCache<(u32, u32), Arc<Published>>,
-    /// Execution id → (its account, the details document as sent).
-    details: ImmutableCache<String, Arc<(String, Bytes)>>,
-}
-
-impl Default for Remembered {
-    fn default() -> Self {
-        Remembered {
-            versions: ImmutableCache::new(VERSIONS_KEPT),
-            details: ImmutableCache::new(DETAILS_KEPT),
-        }
-    }
-}
 
 /// Why the service did not do what it was asked.
 #[derive(Debug, thiserror::Error)]
@@ -251,6 +219,14 @@ impl<'a> Executions<'a> {
         &self.state.platform.remembered
     }
 
+    /// The published version `number` of `key`, parsed and planned once.
+    pub async fn published(&self, key: u32, number: u32) -> Result<Arc<Published>, Refusal> {
+        Ok(self
+            .remembered()
+            .published(&self.state.db, key, number)
+            .await?)
+    }
+
     /// Checks `token` for an endpoint of execution `execution_id` of
     /// `account_id`: a store-API token, or (where `takes` allows) the
     /// execution's JWT. An expired JWT moves its execution to
@@ -339,20 +315,6 @@ impl<'a> Executions<'a> {
                 "create one with `idflow token create`",
             )),
         }
-    }
-
-    /// The published version `number` of `key`, parsed and planned once.
-    pub async fn published(&self, key: u32, number: u32) -> Result<Arc<Published>, Refusal> {
-        if let Some(known) = self.remembered().versions.get(&(key, number)) {
-            return Ok(known);
-        }
-        let workflow = self.state.db.version(key, number).await?.workflow;
-        let plan = credentials::plan(&workflow);
-        let published = Arc::new(Published { workflow, plan });
-        self.remembered()
-            .versions
-            .insert((key, number), Arc::clone(&published));
-        Ok(published)
     }
 
     /// A new execution of the latest published version of the workflow the
@@ -748,10 +710,8 @@ impl<'a> Executions<'a> {
     /// The details: the retrieval document once PROCESSED (kept encoded:
     /// it never changes), else the execution as it stands.
     pub async fn details(&self, account_id: &str, execution_id: &str) -> Result<Details, Refusal> {
-        if let Some(known) = self.remembered().details.get(execution_id)
-            && known.0 == account_id
-        {
-            return Ok(Details::Processed(known.1.clone()));
+        if let Some(known) = self.remembered().details(account_id, execution_id) {
+            return Ok(Details::Processed(known));
         }
         let execution = self.status(account_id, execution_id).await?;
         match (execution.status, execution.details) {
@@ -763,10 +723,8 @@ impl<'a> Executions<'a> {
                     ))
                 })?;
                 let bytes = Bytes::from(text);
-                self.remembered().details.insert(
-                    execution_id.to_owned(),
-                    Arc::new((account_id.to_owned(), bytes.clone())),
-                );
+                self.remembered()
+                    .keep_details(account_id, execution_id, bytes.clone());
                 Ok(Details::Processed(bytes))
             }
             (_, details) => Ok(Details::Pending(Box::new(Execution {
