@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use super::Clock;
+use super::clock::Clock;
 use super::clock::rfc3339_millis;
 use super::storage::model::ExecutionStatus;
 

@@ -10,7 +10,7 @@ use idflow_core::catalog::{is_stored_facemap, reuses};
 use idflow_core::model::{AcquisitionType, CredentialCategory, DecisionType, NodeKind};
 use idflow_core::simulate::{EarlierTransaction, Reuse, reuse};
 
-use super::PlatformError;
+use super::error::PlatformError;
 use super::storage::model::ReuseRecord;
 use super::storage::reads::{ReuseRecordRow, reuse_history};
 use crate::db::Pool;

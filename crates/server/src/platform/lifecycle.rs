@@ -8,12 +8,12 @@ use std::time::Duration;
 
 use super::callback::{self, CallbackAccount, CallbackBody, CallbackExecution};
 use super::clock::rfc3339_millis;
+use super::error::PlatformError;
 use super::links::Links;
 use super::outbound;
 use super::storage::model::{Execution, PendingCallback};
 use super::storage::reads;
 use super::storage::writes::Write;
-use super::{PlatformError, pool};
 use crate::AppState;
 
 /// How often the expiry sweep looks for executions past their lifetime.
@@ -36,7 +36,7 @@ pub async fn expire(state: &AppState, execution_id: &str) -> Result<bool, Platfo
     if !expired {
         return Ok(false);
     }
-    let Some(execution) = reads::execution_by_id(pool(&state.db), execution_id).await? else {
+    let Some(execution) = reads::execution_by_id(state.db.pool(), execution_id).await? else {
         return Ok(true);
     };
     tracing::info!(execution = %execution.id, status = %execution.status, "expired");
@@ -64,7 +64,7 @@ pub fn dispatch(state: AppState, pending: PendingCallback) {
 }
 
 async fn deliver(state: &AppState, pending: &PendingCallback) -> Result<(), PlatformError> {
-    let Some(execution) = reads::execution_by_id(pool(&state.db), &pending.execution_id).await?
+    let Some(execution) = reads::execution_by_id(state.db.pool(), &pending.execution_id).await?
     else {
         return settled(state, pending).await;
     };
@@ -131,7 +131,7 @@ fn body(state: &AppState, execution: &Execution, pending: &PendingCallback) -> C
 
 /// Sends the callbacks a previous run left queued.
 pub async fn resume_callbacks(state: &AppState) -> Result<usize, PlatformError> {
-    let pending = reads::pending_callbacks(pool(&state.db)).await?;
+    let pending = reads::pending_callbacks(state.db.pool()).await?;
     let count = pending.len();
     for callback in pending {
         dispatch(state.clone(), callback);
@@ -148,7 +148,7 @@ pub fn spawn_expiry_sweep(state: AppState) -> tokio::task::JoinHandle<()> {
         loop {
             tick.tick().await;
             let now = state.clock().unix_seconds();
-            match reads::due_to_expire(pool(&state.db), now, 100).await {
+            match reads::due_to_expire(state.db.pool(), now, 100).await {
                 Ok(due) => {
                     for execution in due {
                         if let Err(error) = expire(&state, &execution.id).await {

@@ -25,6 +25,7 @@ pub mod callback;
 pub mod clock;
 pub mod credentials;
 pub mod delivery;
+mod error;
 pub mod history;
 pub mod lifecycle;
 pub mod links;
@@ -44,39 +45,14 @@ pub mod writer;
 
 pub use callback::RetryPolicy;
 pub use clock::Clock;
+pub use error::PlatformError;
 pub use storage::model::ExecutionStatus;
 pub use token::TokenKeys;
 
-use crate::db::{Db, DbError, Pool};
+use crate::db::Db;
 
 /// Name of the JWT signing secret in `server_secrets`.
 pub const JWT_SECRET: &str = "jwt";
-
-#[derive(Debug, thiserror::Error)]
-pub enum PlatformError {
-    #[error("database: {0}")]
-    Sqlx(#[from] sqlx::Error),
-    #[error("database: {0}")]
-    Sqlite(#[from] rusqlite::Error),
-    #[error(transparent)]
-    Db(#[from] DbError),
-    #[error("platform data in the database is damaged: {0}")]
-    Corrupt(String),
-    #[error("cannot encode {0}")]
-    Encode(String),
-    #[error("the system's random number generator failed: {0}")]
-    Random(String),
-    #[error(transparent)]
-    Token(#[from] token::TokenError),
-    #[error(transparent)]
-    Scenario(#[from] idflow_core::simulate::ScenarioError),
-    #[error("cannot build the HTTP client for callbacks: {0}")]
-    HttpClient(String),
-    #[error("the server is stopping: the write was not made")]
-    WriterStopped,
-    #[error("the write was made but could not be synced to disk: {0}")]
-    Sync(String),
-}
 
 /// What the platform API keeps besides the database: the token keys and
 /// the HTTP client for callbacks. Cheap to clone.
@@ -99,7 +75,7 @@ impl Platform {
     /// Loads the signing secret (making and storing it on first start).
     pub async fn open(db: &Db, clock: &Clock) -> Result<Platform, PlatformError> {
         let secret = storage::secret::secret(
-            pool(db),
+            db.pool(),
             JWT_SECRET,
             &clock::rfc3339_millis(clock.now()),
             || token::new_secret().map_err(|e| PlatformError::Random(e.to_string())),
@@ -115,12 +91,8 @@ impl Platform {
             http,
             retry: RetryPolicy::default(),
             outbound: std::sync::Arc::new(outbound::OutboundPolicy::default()),
-            writer: writer::Writer::start(pool(db).clone()),
+            writer: writer::Writer::start(db.pool().clone()),
             remembered: remembered::Remembered::default(),
         })
     }
-}
-
-pub(crate) fn pool(db: &Db) -> &Pool {
-    db.pool()
 }

@@ -15,13 +15,13 @@ use serde_json::Value;
 
 use super::clock::rfc3339_millis;
 use super::delivery;
+use super::error::PlatformError;
 use super::history;
 use super::lifecycle;
 use super::steps::{self, VisitedStep};
 use super::storage::model::{Execution, ExecutionStatus, PendingCallback};
 use super::storage::reads;
 use super::storage::writes::Write;
-use super::{PlatformError, pool};
 use crate::AppState;
 
 /// Starts processing `execution` (already ACQUIRED) in the background.
@@ -36,7 +36,7 @@ pub fn spawn(state: AppState, execution: Execution) {
 
 /// Resumes executions a previous run of the server left ACQUIRED.
 pub async fn resume(state: &AppState) -> Result<usize, PlatformError> {
-    let pending = reads::acquired(pool(&state.db)).await?;
+    let pending = reads::acquired(state.db.pool()).await?;
     let count = pending.len();
     for execution in pending {
         tracing::info!(execution = %execution.id, "resuming processing");
@@ -76,10 +76,10 @@ pub async fn render(
     // Results come from what arrived (the uploaded parts) and, for what the
     // workflow reuses, from the account's records: core's rule decides
     // (issue 29, "Reuse only what was verified").
-    let (credentials, parts) = reads::credentials_and_parts(pool(&state.db), &execution.id).await?;
+    let (credentials, parts) = reads::credentials_and_parts(state.db.pool(), &execution.id).await?;
     scenario.history = Some(
         history::read(
-            pool(&state.db),
+            state.db.pool(),
             &execution.account_id,
             &execution.id,
             &history::wants(workflow),

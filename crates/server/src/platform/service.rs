@@ -17,6 +17,7 @@ use idflow_core::model::{Channel, CredentialCategory, NodeKind, Part};
 use idflow_core::simulate::by_name;
 
 use super::clock::rfc3339_millis;
+use super::error::PlatformError;
 use super::placeholder::{self, PartFile};
 use super::remembered::{Published, Remembered};
 use super::request::{self, AccountInput, FieldProblem, RequestError};
@@ -27,7 +28,7 @@ use super::storage::model::{
 use super::storage::reads;
 use super::storage::writes::Write;
 use super::token::TokenError;
-use super::{PlatformError, history, lifecycle, outbound, pool, prepared, process};
+use super::{history, lifecycle, outbound, prepared, process};
 use crate::AppState;
 use crate::auth::{Role, TOKEN_PREFIX, token_hash};
 use crate::db::{DbError, hex};
@@ -330,7 +331,7 @@ impl<'a> Executions<'a> {
         let (account_id, write) = match account {
             AccountTarget::New => (new_id(), AccountWrite::Create),
             AccountTarget::Existing(id) => {
-                if !reads::account_exists(pool(&self.state.db), &id).await? {
+                if !reads::account_exists(self.state.db.pool(), &id).await? {
                     return Err(Refusal::NoAccount { account_id: id });
                 }
                 (id, AccountWrite::Update)
@@ -369,7 +370,7 @@ impl<'a> Executions<'a> {
                     .filter(|c| c.reusable_identity.is_some())
                     .map(|c| (c.category, true))
                     .collect();
-                history::read(pool(&self.state.db), &account_id, "", &wants).await?
+                history::read(self.state.db.pool(), &account_id, "", &wants).await?
             }
         };
         let credentials: Vec<StoredCredential> = published
@@ -482,7 +483,7 @@ impl<'a> Executions<'a> {
     /// unknown), with its status brought up to date (INITIATED →
     /// TOKEN_EXPIRED / SESSION_EXPIRED once due).
     pub async fn status(&self, account_id: &str, execution_id: &str) -> Result<Execution, Refusal> {
-        let found = reads::execution(pool(&self.state.db), account_id, execution_id).await?;
+        let found = reads::execution(self.state.db.pool(), account_id, execution_id).await?;
         self.up_to_date(account_id, execution_id, found).await
     }
 
@@ -494,7 +495,7 @@ impl<'a> Executions<'a> {
         execution_id: &str,
         found: Option<Execution>,
     ) -> Result<Execution, Refusal> {
-        let pool = pool(&self.state.db);
+        let pool = self.state.db.pool();
         let Some(mut execution) = found else {
             return Err(if reads::account_exists(pool, account_id).await? {
                 Refusal::NoExecution {
@@ -531,7 +532,7 @@ impl<'a> Executions<'a> {
     ) -> Result<UploadTarget, Refusal> {
         // One read: the credentials live in the execution's row.
         let (found, credentials) =
-            match reads::execution_with_credentials(pool(&self.state.db), account_id, execution_id)
+            match reads::execution_with_credentials(self.state.db.pool(), account_id, execution_id)
                 .await?
             {
                 Some((execution, credentials)) => (Some(execution), credentials),
@@ -746,7 +747,7 @@ impl Executions<'_> {
     ) -> Result<StepsDocument, Refusal> {
         let execution = self.status(account_id, execution_id).await?;
         let recorded = if execution.status == ExecutionStatus::Processed {
-            reads::steps_of(pool(&self.state.db), account_id, execution_id)
+            reads::steps_of(self.state.db.pool(), account_id, execution_id)
                 .await?
                 .flatten()
         } else {
@@ -787,7 +788,7 @@ impl Executions<'_> {
         credential_id: &str,
         classifier: &str,
     ) -> Result<PartFile, Refusal> {
-        let pool = pool(&self.state.db);
+        let pool = self.state.db.pool();
         let classifier = classifier.to_ascii_uppercase();
         // Ids are UUIDs: anything else names no credential (and a UUID
         // carries no LIKE wildcard into the lookup).
@@ -927,7 +928,7 @@ mod tests {
             .await
             .expect("start");
         let (account, id) = (&started.execution.account_id, &started.execution.id);
-        let read_before = reads::execution(pool(&state.db), account, id)
+        let read_before = reads::execution(state.db.pool(), account, id)
             .await
             .expect("read")
             .expect("there");

@@ -28,7 +28,7 @@ mod sqlite;
 use tokio::sync::{mpsc, oneshot};
 
 use self::group::Job;
-use super::PlatformError;
+use super::error::PlatformError;
 use super::storage::writes::Write;
 use crate::db::Pool;
 

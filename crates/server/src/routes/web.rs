@@ -29,12 +29,12 @@ use super::ApiPath;
 use crate::AppState;
 use crate::auth::bearer_token;
 use crate::platform::clock::rfc3339_millis;
+use crate::platform::lifecycle;
 use crate::platform::service::{Executions, Refusal};
 use crate::platform::storage::model::{Execution, ExecutionStatus, PartRecord};
 use crate::platform::storage::reads;
 use crate::platform::token::TokenError;
 use crate::platform::upload::{self, UPLOAD_BODY_LIMIT};
-use crate::platform::{lifecycle, pool};
 
 const PAGE: &str = include_str!("../../web/app.html");
 const STYLE: &str = include_str!("../../web/app.css");
@@ -169,7 +169,7 @@ struct JourneyUrls {
 }
 
 async fn urls(state: &AppState, execution: &Execution) -> Result<JourneyUrls, WebError> {
-    let request = reads::request_of(pool(&state.db), &execution.id)
+    let request = reads::request_of(state.db.pool(), &execution.id)
         .await
         .map_err(WebError::server)?
         .and_then(|text| serde_json::from_str::<Value>(&text).ok())
@@ -200,7 +200,7 @@ async fn open_execution(
         }
         Err(_) => return Err(unauthorized("this link is not valid")),
     };
-    let execution = reads::execution(pool(&state.db), &claims.account_id, &claims.sub)
+    let execution = reads::execution(state.db.pool(), &claims.account_id, &claims.sub)
         .await
         .map_err(WebError::server)?
         .ok_or_else(|| unauthorized("this link is not valid"))?;
@@ -268,7 +268,7 @@ async fn journey(
         .await
         .map_err(WebError::server)?
         .workflow;
-    let (credentials, parts) = reads::credentials_and_parts(pool(&state.db), &execution.id)
+    let (credentials, parts) = reads::credentials_and_parts(state.db.pool(), &execution.id)
         .await
         .map_err(WebError::server)?;
     let mut captures = Vec::new();
@@ -358,7 +358,7 @@ async fn upload_part(
         )
         .for_execution(&urls, &execution));
     }
-    let credentials = reads::credentials(pool(&state.db), &execution.id)
+    let credentials = reads::credentials(state.db.pool(), &execution.id)
         .await
         .map_err(WebError::server)?;
     let Some(credential) = credentials.iter().find(|c| c.id == credential_id) else {

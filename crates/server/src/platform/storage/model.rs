@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use idflow_core::model::{Channel, CredentialCategory, Part};
 use serde::{Deserialize, Serialize};
 
-use crate::platform::PlatformError;
+use crate::platform::error::PlatformError;
 
 /// Where an execution is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

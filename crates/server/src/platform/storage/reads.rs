@@ -9,7 +9,7 @@ use super::model::{
     corrupt, decode_credentials,
 };
 use crate::db::{Pool, on_pool};
-use crate::platform::PlatformError;
+use crate::platform::error::PlatformError;
 
 pub async fn account_exists(pool: &Pool, id: &str) -> Result<bool, PlatformError> {
     let found: Option<String> = on_pool!(pool, p => sqlx::query_scalar(

@@ -2,7 +2,7 @@
 //! the key that signs execution tokens), read and made at start.
 
 use crate::db::{Pool, on_pool};
-use crate::platform::PlatformError;
+use crate::platform::error::PlatformError;
 
 /// The secret called `name`, made by `make` and stored the first time it
 /// is asked for. Two servers starting at once on one database agree: the

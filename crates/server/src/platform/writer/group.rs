@@ -5,7 +5,7 @@
 
 use tokio::sync::oneshot;
 
-use crate::platform::PlatformError;
+use crate::platform::error::PlatformError;
 use crate::platform::storage::writes::Write;
 
 /// A queued write and where its answer goes: whether it took effect.

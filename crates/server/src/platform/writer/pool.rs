@@ -8,7 +8,7 @@ use tokio::sync::mpsc;
 
 use super::group::{Job, Settled, settle, took_effect};
 use crate::db::{Pool, on_pool};
-use crate::platform::PlatformError;
+use crate::platform::error::PlatformError;
 use crate::platform::storage::statement::{Param, Progress, Statement, When};
 use crate::platform::storage::writes::{MAX_WRITES_PER_TRANSACTION, Write};
 

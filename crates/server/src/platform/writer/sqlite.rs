@@ -30,7 +30,7 @@ use rusqlite::{Connection, TransactionBehavior};
 use tokio::sync::mpsc;
 
 use super::group::{Answers, Job, Settled, settle, took_effect};
-use crate::platform::PlatformError;
+use crate::platform::error::PlatformError;
 use crate::platform::storage::statement::{Param, Progress};
 use crate::platform::storage::writes::{MAX_WRITES_PER_TRANSACTION, Write};
 
