@@ -19,7 +19,8 @@
 //! `callback` (delivery with retries), `outbound` (where callbacks may
 //! go), `special_addresses` (the IANA registries it refuses), `lifecycle` (expiry, the callback
 //! queue), `clock` (time, adjustable in tests),
-//! `links` (absolute URLs). The handlers are in `routes::platform`.
+//! `links` (absolute URLs), `error` (why an operation failed). The
+//! handlers are in `routes::platform` and `routes::web`.
 
 pub mod callback;
 pub mod clock;

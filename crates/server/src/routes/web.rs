@@ -450,7 +450,6 @@ async fn finalize(
         .finalize(&execution.account_id, &execution.id, scenario.as_deref())
         .await
         .map_err(|refusal| finalize_refused(refusal, &urls))?;
-    tracing::info!(execution = %finalized.id, scenario = %finalized.scenario, "web client finalized; processing");
     Ok(Json(Finalized {
         status: finalized.status,
         redirect: urls
