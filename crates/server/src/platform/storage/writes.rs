@@ -290,7 +290,7 @@ fn insert_execution(new: &NewExecution) -> Statement<'_> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::super::model::{Execution, ExecutionStatus, StoredCredential};
     use super::*;
     use idflow_core::model::{CredentialCategory, Part};

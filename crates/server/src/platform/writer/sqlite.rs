@@ -275,6 +275,24 @@ mod tests {
         assert_eq!(batch.len(), 10);
     }
 
+    /// Every write's statements stay prepared (the measured throughput
+    /// counts on it): together they fit the connection's statement cache,
+    /// so none is evicted and prepared again.
+    #[test]
+    fn every_statement_fits_the_prepared_statement_cache() {
+        let mut texts: Vec<&str> = Vec::new();
+        let writes = crate::platform::storage::writes::tests::one_of_each();
+        for write in &writes {
+            for statement in write.statements() {
+                if !texts.contains(&statement.sql) {
+                    texts.push(statement.sql);
+                }
+            }
+        }
+        assert!(texts.len() >= 12, "one of every write: {}", texts.len());
+        assert!(texts.len() <= PREPARED_STATEMENTS, "{}", texts.len());
+    }
+
     #[test]
     fn a_lone_write_is_committed_alone() {
         let (queue, mut jobs) = mpsc::channel(16);
