@@ -3,6 +3,7 @@
 
 pub mod commands;
 mod output;
+pub mod terminal;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -209,6 +210,13 @@ pub enum Command {
         /// policy --require-approval off` turns it off.
         #[arg(long)]
         require_approval: bool,
+        /// Comments each token may post per minute, sustained (more get
+        /// 429 with Retry-After).
+        #[arg(long, default_value_t = idflow_server::comment_rate::DEFAULT_PER_MINUTE, value_parser = clap::value_parser!(u32).range(1..), value_name = "N")]
+        comments_per_minute: u32,
+        /// Comments each token may post at once, after a quiet spell.
+        #[arg(long, default_value_t = idflow_server::comment_rate::DEFAULT_BURST, value_parser = clap::value_parser!(u32).range(1..), value_name = "N")]
+        comment_burst: u32,
         #[command(flatten)]
         limits: ConnectionArgs,
     },
@@ -287,6 +295,12 @@ fn parse_seconds(text: &str) -> Result<std::time::Duration, String> {
         .map_err(|_| format!("{text:?} is not a usable number of seconds"))
 }
 
+/// `--since`/`--until`: an RFC 3339 time.
+fn parse_time_arg(text: &str) -> Result<time::OffsetDateTime, String> {
+    time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
+        .map_err(|e| format!("{text:?} is not an RFC 3339 time such as 2026-12-01T00:00:00Z: {e}"))
+}
+
 /// Keys on the command line are canonical: `010011` and `+10011` are not
 /// 10011 (issue 13).
 fn parse_key_arg(text: &str) -> Result<u32, String> {
@@ -327,10 +341,38 @@ pub enum TokenCommand {
         name: String,
     },
     /// The audit trail: AT ACTOR ACTION KEY REVISION DETAIL (tab-separated,
-    /// the newest 1,000 entries, oldest first).
+    /// oldest first): the newest page of entries that match every filter
+    /// given (1,000 unless --limit), or with --all every one. When older
+    /// entries match, stderr says the --cursor of the page before.
     Audit {
         #[arg(long, env = "IDFLOW_SERVER_DB", value_name = "PATH|URL")]
         db: Option<PathBuf>,
+        /// Only the entries of this workflow.
+        #[arg(long, value_parser = parse_key_arg)]
+        key: Option<u32>,
+        /// Only what this actor did (a token's name, or "command line").
+        #[arg(long, value_name = "NAME")]
+        actor: Option<String>,
+        /// Only this action (create, save, publish, approve, comment,
+        /// resolve, reopen, token-create, token-revoke, policy, ...).
+        #[arg(long)]
+        action: Option<String>,
+        /// Only entries at or after this time (RFC 3339, e.g.
+        /// 2026-12-01T00:00:00Z).
+        #[arg(long, value_name = "TIME", value_parser = parse_time_arg)]
+        since: Option<time::OffsetDateTime>,
+        /// Only entries before this time (RFC 3339).
+        #[arg(long, value_name = "TIME", value_parser = parse_time_arg)]
+        until: Option<time::OffsetDateTime>,
+        /// Every matching entry, however many pages.
+        #[arg(long, conflicts_with_all = ["cursor", "limit"])]
+        all: bool,
+        /// The page before the one that printed this cursor.
+        #[arg(long, value_name = "ID", value_parser = clap::value_parser!(u64).range(1..=i64::MAX as u64))]
+        cursor: Option<u64>,
+        /// Entries per page, 1 to 1000.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1000))]
+        limit: Option<u32>,
     },
 }
 
@@ -617,16 +659,19 @@ pub fn run(cli: Cli) -> Outcome {
             allow_callback_hosts,
             no_callbacks,
             require_approval,
+            comments_per_minute,
+            comment_burst,
             limits,
-        } => commands::server::serve(
+        } => commands::server::serve(commands::server::ServeOptions {
             bind,
             db,
             public_url,
             allow_callback_hosts,
             no_callbacks,
             require_approval,
-            limits.into(),
-        ),
+            comment_rate: commands::server::comment_rate(comments_per_minute, comment_burst),
+            limits: limits.into(),
+        }),
         Command::Token(TokenCommand::Create { db, role, name }) => {
             commands::server::create_token(db, role, &name)
         }
@@ -634,7 +679,29 @@ pub fn run(cli: Cli) -> Outcome {
         Command::Token(TokenCommand::Revoke { db, name }) => {
             commands::server::revoke_token(db, &name)
         }
-        Command::Token(TokenCommand::Audit { db }) => commands::server::audit(db),
+        Command::Token(TokenCommand::Audit {
+            db,
+            key,
+            actor,
+            action,
+            since,
+            until,
+            all,
+            cursor,
+            limit,
+        }) => commands::server::audit(
+            db,
+            &idflow_server::db::AuditQuery {
+                key,
+                actor,
+                action,
+                since,
+                until,
+                before: cursor,
+                limit: limit.unwrap_or(idflow_server::db::AUDIT_PAGE),
+            },
+            all,
+        ),
         Command::Policy {
             db,
             require_approval,

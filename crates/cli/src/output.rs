@@ -3,9 +3,10 @@
 
 use idflow_core::lint::Finding;
 
-/// `PATH: SEVERITY CODE [node ID]: MESSAGE`
+/// `PATH: SEVERITY CODE [node ID]: MESSAGE`, on one line, what a workflow
+/// holds printed escaped (`terminal::printable`).
 pub fn finding_line(path: &str, finding: &Finding) -> String {
-    match &finding.node {
+    let line = match &finding.node {
         Some(node) => format!(
             "{path}: {} {} [node {node}]: {}",
             finding.severity, finding.code, finding.message
@@ -14,5 +15,6 @@ pub fn finding_line(path: &str, finding: &Finding) -> String {
             "{path}: {} {}: {}",
             finding.severity, finding.code, finding.message
         ),
-    }
+    };
+    crate::terminal::printable(&line).into_owned()
 }

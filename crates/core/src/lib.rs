@@ -14,6 +14,7 @@ pub mod lint;
 pub mod model;
 pub mod simulate;
 pub mod synthetic;
+pub mod text;
 pub mod versions;
 
 pub use model::Workflow;

@@ -58,8 +58,18 @@ impl std::fmt::Display for Role {
 /// Prefix of every token, so a leaked one is recognisable (and scannable).
 pub const TOKEN_PREFIX: &str = "idf_";
 
+/// The longest token name, in characters (issue 30, item 8).
+pub const MAX_TOKEN_NAME_CHARS: usize = 100;
+
+/// The actors the audit trail names for others than a token (`idflow
+/// token ...` on the command line): no token may take one of these names,
+/// in any case or spacing.
+pub const RESERVED_ACTORS: &[&str] = &[crate::db::TOKEN_ADMIN];
+
 #[derive(Debug, thiserror::Error)]
 pub enum TokenError {
+    #[error("the token name {name:?} {problem}")]
+    Name { name: String, problem: String },
     #[error("the system's random number generator failed: {0}")]
     Random(String),
     #[error(transparent)]
@@ -69,20 +79,51 @@ pub enum TokenError {
 /// Creates a token for `name` with `role` and returns it: the only time it
 /// is ever seen, since only its hash is stored.
 pub async fn create_token(db: &Db, name: &str, role: Role) -> Result<String, TokenError> {
+    check_token_name(name)?;
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).map_err(|e| TokenError::Random(e.to_string()))?;
     let token = format!("{TOKEN_PREFIX}{}", hex(&bytes));
     db.insert_token(name, role, &token_hash(&token)).await?;
-    db.record(
-        crate::db::TOKEN_ADMIN,
-        "token-create",
-        None,
-        None,
-        &format!("{name} ({role})"),
-    )
-    .await?;
     tracing::debug!(name, %role, "token created");
     Ok(token)
+}
+
+/// A token's name names who did what in the audit trail and the server's
+/// log (issue 30, item 8): 1 to [`MAX_TOKEN_NAME_CHARS`] characters of one
+/// line, no control character, no white space around it, and none of the
+/// [`RESERVED_ACTORS`].
+pub fn check_token_name(name: &str) -> Result<(), TokenError> {
+    let refused = |problem: String| TokenError::Name {
+        name: name.to_owned(),
+        problem,
+    };
+    if name.trim().is_empty() {
+        return Err(refused(
+            "is empty: name who or what holds the token".to_owned(),
+        ));
+    }
+    idflow_core::text::check(name, MAX_TOKEN_NAME_CHARS, idflow_core::text::Lines::One)
+        .map_err(|problem| refused(problem.to_string()))?;
+    if name.trim() != name {
+        return Err(refused(
+            "starts or ends with white space, which the audit trail would not show".to_owned(),
+        ));
+    }
+    let spelled = |text: &str| {
+        text.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
+    if let Some(reserved) = RESERVED_ACTORS
+        .iter()
+        .find(|reserved| spelled(reserved) == spelled(name))
+    {
+        return Err(refused(format!(
+            "is reserved: the audit trail names {reserved:?} for what is done on the command line"
+        )));
+    }
+    Ok(())
 }
 
 /// What is stored of a token.
@@ -169,6 +210,37 @@ mod tests {
         assert!("admin".parse::<Role>().is_err());
         assert!(Role::Publisher.may_publish());
         assert!(!Role::Designer.may_publish());
+    }
+
+    /// Issue 30, item 8: token names are one visible line, not a
+    /// reserved actor.
+    #[test]
+    fn token_names_are_one_visible_line_and_not_reserved() {
+        for good in [
+            "alice",
+            "ci-publisher-3",
+            "Zoë Müller",
+            "x".repeat(100).as_str(),
+        ] {
+            assert!(check_token_name(good).is_ok(), "{good:?}");
+        }
+        for bad in [
+            "",
+            "  ",
+            "a\0b",
+            "esc\u{1b}[31m",
+            "bell\u{7}",
+            "two\nlines",
+            "c1\u{9b}",
+            " padded",
+            "padded\t",
+            "command line",
+            "Command Line",
+            "command  line",
+            &"x".repeat(101),
+        ] {
+            assert!(check_token_name(bad).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

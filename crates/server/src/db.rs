@@ -42,6 +42,8 @@ pub mod private_file;
 /// The SQLite schema's history. These files must never change: existing
 /// databases record their checksums.
 mod review;
+use review::insert_audit;
+pub use review::{AUDIT_PAGE, Audit, AuditPage, AuditQuery};
 mod token_owners;
 
 /// Who the audit names for token administration (`idflow token`).
@@ -565,15 +567,25 @@ impl Db {
 
     /// Archives a custom workflow or brings it back (issue 14); the draft's
     /// revision does not change. Global workflows are refused.
-    pub async fn set_archived(&self, key: u32, archived: bool) -> Result<(), DbError> {
-        let changed = on_pool!(&self.pool, p => sqlx::query(
-            "UPDATE workflows SET archived = $1 WHERE key = $2 AND origin = 'CUSTOM'",
-        )
-        .bind(archived)
-        .bind(i64::from(key))
-        .execute(p)
-        .await?
-        .rows_affected());
+    pub async fn set_archived(&self, key: u32, archived: bool, actor: &str) -> Result<(), DbError> {
+        let action = if archived { "archive" } else { "unarchive" };
+        let audit = Audit::new(actor, action).key(key);
+        let changed = on_pool!(&self.pool, p => {
+            let mut tx = p.begin().await?;
+            let changed = sqlx::query(
+                "UPDATE workflows SET archived = $1 WHERE key = $2 AND origin = 'CUSTOM'",
+            )
+            .bind(archived)
+            .bind(i64::from(key))
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if changed == 1 {
+                insert_audit!(&mut *tx, &audit)?;
+            }
+            tx.commit().await?;
+            changed
+        });
         if changed == 1 {
             return Ok(());
         }
@@ -757,11 +769,14 @@ impl Db {
     /// handed out twice.
     /// `authors`: who wrote its content (issue 30, item 1): the creator,
     /// or for a duplicate its source's authors.
+    /// Audited as `actor`'s `create`, or `duplicate` for a copy, in the
+    /// same transaction.
     pub async fn create(
         &self,
         workflow: &Workflow,
         duplicated_from: Option<DuplicatedFrom>,
         authors: &[String],
+        actor: &str,
     ) -> Result<u32, DbError> {
         let mut workflow = workflow.clone();
         let now = now_rfc3339();
@@ -783,6 +798,16 @@ impl Db {
             workflow.key = key;
             let (workflow, text) = canonical(&workflow)?;
             insert_workflow!(&mut *tx, &workflow, &text, Origin::Custom, duplicated_from, &authors, &now);
+            let audit = match duplicated_from {
+                None => Audit::new(actor, "create"),
+                Some(DuplicatedFrom { key: from, version: None }) => {
+                    Audit::new(actor, "duplicate").detail(format!("from {from}"))
+                }
+                Some(DuplicatedFrom { key: from, version: Some(v) }) => {
+                    Audit::new(actor, "duplicate").detail(format!("from {from} v{v}"))
+                }
+            };
+            insert_audit!(&mut *tx, &audit.key(key).revision(1))?;
             tx.commit().await?;
             key
         });
@@ -811,7 +836,8 @@ impl Db {
                 let authors = self
                     .authors_after(key, base_i64, Some(&text), author)
                     .await?;
-                self.write_draft(key, &workflow.name, &text, base_i64, &authors)
+                let audit = Audit::new(author, "save").key(key);
+                self.write_draft(key, &workflow.name, &text, base_i64, &authors, audit)
                     .await?
             }
             Err(_) => None,
@@ -871,7 +897,8 @@ impl Db {
 
     /// The conditional draft write of [`Db::save_draft`] and
     /// [`Db::restore`]: the new revision, or `None` when `key` is not a
-    /// custom workflow at revision `base`.
+    /// custom workflow at revision `base`. The write and its `audit` entry
+    /// (given the new revision) commit together.
     async fn write_draft(
         &self,
         key: u32,
@@ -879,22 +906,32 @@ impl Db {
         text: &str,
         base: i64,
         authors: &str,
+        audit: Audit<'_>,
     ) -> Result<Option<i64>, DbError> {
         let now = now_rfc3339();
-        Ok(on_pool!(&self.pool, p => sqlx::query_scalar(
-            "UPDATE workflows SET draft = $1, name = $2, revision = revision + 1, updated_at = $3,
-                                  draft_authors = $6
-             WHERE key = $4 AND revision = $5 AND origin = 'CUSTOM'
-             RETURNING revision",
-        )
-        .bind(text)
-        .bind(name)
-        .bind(&now)
-        .bind(i64::from(key))
-        .bind(base)
-        .bind(authors)
-        .fetch_optional(p)
-        .await?))
+        Ok(on_pool!(&self.pool, p => {
+            let mut tx = p.begin().await?;
+            let revision: Option<i64> = sqlx::query_scalar(
+                "UPDATE workflows SET draft = $1, name = $2, revision = revision + 1, updated_at = $3,
+                                      draft_authors = $6
+                 WHERE key = $4 AND revision = $5 AND origin = 'CUSTOM'
+                 RETURNING revision",
+            )
+            .bind(text)
+            .bind(name)
+            .bind(&now)
+            .bind(i64::from(key))
+            .bind(base)
+            .bind(authors)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some(revision) = revision {
+                let audit = audit.revision(revision_of(key, revision)?);
+                insert_audit!(&mut *tx, &audit)?;
+            }
+            tx.commit().await?;
+            revision
+        }))
     }
 
     /// Lints the draft and, without errors, freezes it into the next
@@ -964,41 +1001,46 @@ impl Db {
              WHERE w.key = $4 AND w.revision = $5
                AND NOT EXISTS (SELECT 1 FROM versions o WHERE o.key = w.key AND o.revision = w.revision)
              RETURNING number";
-        let number: Option<i64> = match &self.pool {
-            Pool::Sqlite(p) => {
-                sqlx::query_scalar(INSERT)
-                    .bind(&published_at)
-                    .bind(&sha256)
-                    .bind(&text)
-                    .bind(i64::from(key))
-                    .bind(revision_i64)
-                    .bind(note)
-                    .bind(author)
-                    .bind(&approved_by)
-                    .fetch_optional(p)
-                    .await?
-            }
-            Pool::Postgres(p) => {
-                let mut tx = p.begin().await?;
+        // One use case, one transaction (issue 31): the version, the
+        // comments it carries and its audit entry commit together, so a
+        // crash can leave neither a version without its comments (a retry
+        // answers "already published" and would never carry them) nor one
+        // without its audit entry.
+        let mut audit = Audit::new(author, "publish").key(key).revision(current);
+        let number: Option<i64> = on_pool!(&self.pool, p => {
+            let mut tx = p.begin().await?;
+            if matches!(&self.pool, Pool::Postgres(_)) {
+                // PostgreSQL's writers do not serialise as SQLite's do:
+                // concurrent publishes of one revision wait here.
                 sqlx::query("SELECT key FROM workflows WHERE key = $1 FOR UPDATE")
                     .bind(i64::from(key))
                     .execute(&mut *tx)
                     .await?;
-                let number = sqlx::query_scalar(INSERT)
-                    .bind(&published_at)
-                    .bind(&sha256)
-                    .bind(&text)
-                    .bind(i64::from(key))
-                    .bind(revision_i64)
-                    .bind(note)
-                    .bind(author)
-                    .bind(&approved_by)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                tx.commit().await?;
-                number
             }
-        };
+            let number: Option<i64> = sqlx::query_scalar(INSERT)
+                .bind(&published_at)
+                .bind(&sha256)
+                .bind(&text)
+                .bind(i64::from(key))
+                .bind(revision_i64)
+                .bind(note)
+                .bind(author)
+                .bind(&approved_by)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if let Some(number) = number {
+                // The draft's comments go, read-only, with the version.
+                sqlx::query("UPDATE comments SET version = $1 WHERE key = $2 AND version IS NULL")
+                    .bind(number)
+                    .bind(i64::from(key))
+                    .execute(&mut *tx)
+                    .await?;
+                audit = audit.detail(format!("v{number}"));
+                insert_audit!(&mut *tx, &audit)?;
+            }
+            tx.commit().await?;
+            number
+        });
         let Some(number) = number else {
             // Published meanwhile by someone else, or the draft changed.
             if let Some(done) = self.version_of_revision(key, current).await? {
@@ -1061,8 +1103,11 @@ impl Db {
         let (workflow, text) = canonical(&workflow)?;
         let base_i64 = revision_to_i64(base)?;
         let authors = self.authors_after(key, base_i64, None, restorer).await?;
+        let audit = Audit::new(restorer, "restore")
+            .key(key)
+            .detail(format!("v{number}"));
         let updated = self
-            .write_draft(key, &workflow.name, &text, base_i64, &authors)
+            .write_draft(key, &workflow.name, &text, base_i64, &authors, audit)
             .await?;
         match updated {
             Some(revision) => {
@@ -1077,7 +1122,12 @@ impl Db {
     /// Copies a version (or the draft) into a new custom workflow, which
     /// carries its source's authors (issue 30, item 1: copying content
     /// makes nobody its author, and leaves nobody out).
-    pub async fn duplicate(&self, key: u32, version: Option<u32>) -> Result<u32, DbError> {
+    pub async fn duplicate(
+        &self,
+        key: u32,
+        version: Option<u32>,
+        actor: &str,
+    ) -> Result<u32, DbError> {
         let (mut workflow, authors) = match version {
             // One read: the draft and the authors of its revision.
             None => {
@@ -1090,24 +1140,36 @@ impl Db {
             }
         };
         workflow.name = policy::copy_name(&workflow.name, version);
-        self.create(&workflow, Some(DuplicatedFrom { key, version }), &authors)
-            .await
+        self.create(
+            &workflow,
+            Some(DuplicatedFrom { key, version }),
+            &authors,
+            actor,
+        )
+        .await
     }
 
     /// Records a token by its hash; a name already in use is refused
     /// (names are unique per server: they identify who did what).
     pub async fn insert_token(&self, name: &str, role: Role, sha256: &str) -> Result<(), DbError> {
         let now = now_rfc3339();
-        let inserted = on_pool!(&self.pool, p => sqlx::query(
-            "INSERT INTO tokens (name, role, sha256, created_at) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(name)
-        .bind(role.as_str())
-        .bind(sha256)
-        .bind(&now)
-        .execute(p)
-        .await
-        .map(|_| ()));
+        // The token and its audit entry commit together.
+        let audit = Audit::new(TOKEN_ADMIN, "token-create").detail(format!("{name} ({role})"));
+        let inserted: Result<(), sqlx::Error> = on_pool!(&self.pool, p => async {
+            let mut tx = p.begin().await?;
+            sqlx::query(
+                "INSERT INTO tokens (name, role, sha256, created_at) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(name)
+            .bind(role.as_str())
+            .bind(sha256)
+            .bind(&now)
+            .execute(&mut *tx)
+            .await?;
+            insert_audit!(&mut *tx, &audit)?;
+            tx.commit().await
+        }
+        .await);
         match inserted {
             Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
                 Err(DbError::TokenNameTaken {
@@ -1143,13 +1205,23 @@ impl Db {
         let now = now_rfc3339();
         const REVOKE: &str =
             "UPDATE tokens SET revoked_at = $1 WHERE name = $2 AND revoked_at IS NULL";
+        // The revocation and its audit entry commit together.
+        let audit = Audit::new(TOKEN_ADMIN, "token-revoke").detail(name);
         let changed = match &self.pool {
-            Pool::Sqlite(p) => sqlx::query(REVOKE)
-                .bind(&now)
-                .bind(name)
-                .execute(p)
-                .await?
-                .rows_affected(),
+            Pool::Sqlite(p) => {
+                let mut tx = p.begin().await?;
+                let changed = sqlx::query(REVOKE)
+                    .bind(&now)
+                    .bind(name)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                if changed > 0 {
+                    insert_audit!(&mut *tx, &audit)?;
+                }
+                tx.commit().await?;
+                changed
+            }
             // The notice is sent in the revocation's own transaction: it
             // leaves when, and only if, the revocation commits.
             Pool::Postgres(p) => {
@@ -1161,6 +1233,7 @@ impl Db {
                     .await?
                     .rows_affected();
                 if changed > 0 {
+                    insert_audit!(&mut *tx, &audit)?;
                     sqlx::query("SELECT pg_notify($1, '')")
                         .bind(token_owners::REVOCATIONS_CHANNEL)
                         .execute(&mut *tx)
@@ -1170,14 +1243,12 @@ impl Db {
                 changed
             }
         };
-        if changed > 0 {
-            if let Some(tokens) = &self.tokens {
-                tokens
-                    .revoked()
-                    .map_err(|source| DbError::Revocation { source })?;
-            }
-            self.record(TOKEN_ADMIN, "token-revoke", None, None, name)
-                .await?;
+        if changed > 0
+            && let Some(tokens) = &self.tokens
+        {
+            tokens
+                .revoked()
+                .map_err(|source| DbError::Revocation { source })?;
         }
         Ok(changed > 0)
     }
@@ -2182,12 +2253,16 @@ mod tests {
                     13,
                     "bc483a8d0eb7c26ce08de3789752b27d69a5bc490782cbe561d9268d0d0d36222a9752bc01d48b0cfde94d9498a1640a".to_owned()
                 ),
+                (
+                    14,
+                    "6e0773515314121f66a3422c650e2fc3461c8779873338e97251b7c0797ff8199cf9a493665229a9a1d64d77000ba85a".to_owned()
+                ),
             ]
         );
         let postgres: Vec<i64> = POSTGRES_MIGRATOR.iter().map(|m| m.version).collect();
         assert_eq!(
             postgres,
-            [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13],
+            [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14],
             "the same schema history on PostgreSQL"
         );
     }

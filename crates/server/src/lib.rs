@@ -9,10 +9,12 @@
 //! API: accounts, executions, tokens, uploads, processing, callbacks),
 //! `routes` (handlers), `error` (the API's one error type, as JSON),
 //! `openapi` (the OpenAPI document of both APIs, at `GET /openapi.json`),
-//! `connections` (serving connections within limits and timeouts).
+//! `connections` (serving connections within limits and timeouts),
+//! `comment_rate` (each token's comment bucket).
 
 pub mod auth;
 pub mod cache;
+pub mod comment_rate;
 pub mod connections;
 pub mod db;
 pub mod error;
@@ -73,6 +75,8 @@ pub struct Config {
     /// database (audited, kept after the server stops: issue 30, item 2).
     /// Without it, the store's setting stands.
     pub require_approval: bool,
+    /// How many comments each token may post (issue 30, item 3).
+    pub comment_rate: comment_rate::CommentRate,
     /// The connection cap and timeouts (`connections`).
     pub limits: ConnectionLimits,
 }
@@ -136,6 +140,9 @@ pub struct AppState {
     pub published: cache::ImmutableCache<(u32, u32), axum::body::Bytes>,
     /// The base of every link the server returns (see [`public_url`]).
     pub public_url: std::sync::Arc<str>,
+    /// Each token's comment bucket (`--comments-per-minute`,
+    /// `--comment-burst`).
+    pub comments: comment_rate::CommentLimiter,
     clock: Clock,
 }
 
@@ -171,6 +178,7 @@ impl AppState {
             platform,
             published: cache::ImmutableCache::new(1024),
             public_url: std::sync::Arc::from(format!("http://{DEFAULT_BIND}")),
+            comments: comment_rate::CommentLimiter::default(),
             clock,
         })
     }
@@ -301,6 +309,7 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
     let limits = fitted_limits(config.limits);
     let mut state = AppState::open_location(&config.db).await?;
     state.public_url = std::sync::Arc::from(public.as_str());
+    state.comments = comment_rate::CommentLimiter::new(config.comment_rate);
     let database = |source| ServerError::Db {
         database: config.db.redacted(),
         source,

@@ -65,10 +65,150 @@ pub fn finish(mut document: OpenApi) -> OpenApi {
         }
     }
     add_links(&mut document);
+    json_body_answers(&mut document);
     version_header(&mut document);
     keys_as_text(&mut document);
     optional_bodies(&mut document);
+    text_rules(&mut document);
     document
+}
+
+/// The rules of the texts people type (issue 30, item 8), from the
+/// constants the server checks them with: each field's longest length and
+/// a pattern admitting only the characters it may hold
+/// (`idflow_core::text`). `(schema, property, max length, pattern, what
+/// the field says)`.
+pub fn text_fields() -> Vec<(&'static str, &'static str, usize, &'static str, String)> {
+    use idflow_core::text::{
+        LINES_PATTERN, MAX_DESCRIPTION_CHARS, MAX_NAME_CHARS, MAX_NOTE_TEXT_CHARS, MAX_TITLE_CHARS,
+        NON_BLANK_LINES_PATTERN, ONE_LINE_PATTERN,
+    };
+    let one_line = |max: usize, what: &str| {
+        format!("{what}: at most {max} characters of one line, no control character")
+    };
+    let lines = |max: usize, what: &str| {
+        format!(
+            "{what}: at most {max} characters; tabs and line breaks, no other control character"
+        )
+    };
+    vec![
+        (
+            "Workflow",
+            "name",
+            MAX_NAME_CHARS,
+            ONE_LINE_PATTERN,
+            one_line(MAX_NAME_CHARS, "The workflow's name"),
+        ),
+        (
+            "Workflow",
+            "description",
+            MAX_DESCRIPTION_CHARS,
+            LINES_PATTERN,
+            lines(MAX_DESCRIPTION_CHARS, "What the workflow is for"),
+        ),
+        (
+            "Node",
+            "title",
+            MAX_TITLE_CHARS,
+            ONE_LINE_PATTERN,
+            one_line(
+                MAX_TITLE_CHARS,
+                "What the canvas card shows as its title; empty means \"use the kind's name\"",
+            ),
+        ),
+        (
+            "Note",
+            "text",
+            MAX_NOTE_TEXT_CHARS,
+            LINES_PATTERN,
+            lines(MAX_NOTE_TEXT_CHARS, "The sticky note's text"),
+        ),
+        (
+            "NewComment",
+            "text",
+            idflow_store::MAX_COMMENT_CHARS,
+            NON_BLANK_LINES_PATTERN,
+            format!(
+                "1 to {} characters that say something (not only white space); tabs and line breaks, no other control character. Kept trimmed",
+                idflow_store::MAX_COMMENT_CHARS
+            ),
+        ),
+        (
+            "NewComment",
+            "step",
+            crate::routes::store::MAX_STEP_CHARS,
+            ONE_LINE_PATTERN,
+            one_line(
+                crate::routes::store::MAX_STEP_CHARS,
+                "The step's id (absent or null: the whole workflow)",
+            ),
+        ),
+        (
+            "PublishRequest",
+            "note",
+            idflow_store::MAX_NOTE_CHARS,
+            LINES_PATTERN,
+            lines(idflow_store::MAX_NOTE_CHARS, "What changed and why"),
+        ),
+        (
+            "AccountRequest",
+            "customerInternalReference",
+            crate::platform::request::MAX_REFERENCE_CHARS,
+            ONE_LINE_PATTERN,
+            format!(
+                "The customer's own reference: 1 to {} characters of one line, no control character",
+                crate::platform::request::MAX_REFERENCE_CHARS
+            ),
+        ),
+    ]
+}
+
+fn text_rules(document: &mut OpenApi) {
+    use utoipa::openapi::{RefOr, Schema};
+    let Some(components) = document.components.as_mut() else {
+        return;
+    };
+    for (schema, property, max, pattern, description) in text_fields() {
+        let Some(RefOr::T(Schema::Object(object))) = components.schemas.get_mut(schema) else {
+            continue;
+        };
+        let Some(RefOr::T(Schema::Object(field))) = object.properties.get_mut(property) else {
+            continue;
+        };
+        field.max_length = Some(max);
+        field.pattern = Some(pattern.to_owned());
+        field.description = Some(description);
+    }
+}
+
+/// Every operation that takes a JSON body answers 415 to another
+/// `Content-Type` and 413 to a body over its limit, refused from the
+/// `Content-Length` before the body is read (`routes::body`).
+fn json_body_answers(document: &mut OpenApi) {
+    for item in document.paths.paths.values_mut() {
+        for operation in operations_mut(item) {
+            let takes_json = operation
+                .request_body
+                .as_ref()
+                .is_some_and(|body| body.content.contains_key("application/json"));
+            if !takes_json {
+                continue;
+            }
+            let responses = &mut operation.responses.responses;
+            responses.entry("413".to_owned()).or_insert_with(|| {
+                error_response(
+                    "The body is larger than this operation takes (`PAYLOAD_TOO_LARGE`; `details.limit_bytes` says how large it may be); a `Content-Length` over it is refused before the body is read",
+                )
+                .into()
+            });
+            responses.entry("415".to_owned()).or_insert_with(|| {
+                error_response(
+                    "The body is sent as something other than JSON: its `Content-Type` is not `application/json` (`UNSUPPORTED_MEDIA_TYPE`)",
+                )
+                .into()
+            });
+        }
+    }
 }
 
 /// Every answer carries `idflow-version` (issue 29): each documented
@@ -129,7 +269,7 @@ fn keys_as_text(document: &mut OpenApi) {
                     ParameterIn::Path => {
                         matches!(parameter.name.as_str(), "key" | "number" | "id")
                     }
-                    ParameterIn::Query => parameter.name == "version",
+                    ParameterIn::Query => matches!(parameter.name.as_str(), "version" | "key"),
                     _ => false,
                 };
                 if is_key {
@@ -460,7 +600,10 @@ pub mod schema {
                 ObjectBuilder::new()
                     .schema_type(Type::String)
                     .max_length(Some(100))
-                    .pattern(Some(format!("^{prefix}\\s*({})\\s*$", names.join("|")))),
+                    .pattern(Some(format!(
+                        "^{prefix}{SPACES}*({}){SPACES}*$",
+                        names.join("|")
+                    ))),
             )
             .item(
                 ObjectBuilder::new()
@@ -476,6 +619,14 @@ pub mod schema {
             .into()
     }
 
+    /// The control characters (Unicode Cc) as a class's ranges: no
+    /// reference holds one (issue 30, item 8).
+    const CONTROLS: &str = r"\u0000-\u001F\u007F-\u009F";
+
+    /// The white space `str::trim` removes that is no control character,
+    /// as a class: what may stand around a scenario's name.
+    const SPACES: &str = r"[ \u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]";
+
     /// A pattern for the strings that do not start with `prefix`: each
     /// proper beginning of it, then the end or any other next character.
     fn not_starting_with(prefix: &str) -> String {
@@ -489,7 +640,7 @@ pub mod schema {
                 } else {
                     next.to_string()
                 };
-                format!("{start}([^{other}][\\s\\S]*)?")
+                format!("{start}([^{other}{CONTROLS}][^{CONTROLS}]*)?")
             })
             .collect();
         format!("^({})$", branches.join("|"))
@@ -763,6 +914,107 @@ mod tests {
         for text in ["scenario:NOPE", "scenario:", "scenario:ALL_PASSX"] {
             assert_eq!(admitted(text), 0, "{text:?}");
         }
+        // Issue 30, item 8: no control character, in either branch; the
+        // white space trim removes around a name.
+        for text in ["scenario:\u{a0}ALL_PASS\u{3000}", "plain \u{2028} text"] {
+            assert_eq!(admitted(text), 1, "{text:?}");
+        }
+        for text in [
+            "scenario:\tALL_PASS",
+            "scenario:\u{1c}ALL_PASS",
+            "a\0b",
+            "\u{1b}[2J",
+            "x\u{85}",
+            "\n",
+        ] {
+            assert_eq!(admitted(text), 0, "{text:?}");
+            let body = json!({
+                "customerInternalReference": "c",
+                "workflowDefinition": { "key": 10011 },
+                "userReference": text
+            });
+            assert!(
+                crate::platform::request::parse(
+                    body.to_string().as_bytes(),
+                    time::OffsetDateTime::now_utc()
+                )
+                .is_err(),
+                "{text:?}"
+            );
+        }
+    }
+
+    /// Issue 30, item 8: each text pattern of the document admits exactly
+    /// the texts the server's check admits: every character from U+0000 to
+    /// U+3100 (controls, white space, bidi controls, letters) alone, inside
+    /// a text, and around it.
+    #[test]
+    fn the_text_patterns_are_the_servers_checks() {
+        use idflow_core::text::{
+            LINES_PATTERN, Lines, NON_BLANK_LINES_PATTERN, ONE_LINE_PATTERN, check,
+        };
+        let one_line = regex::Regex::new(ONE_LINE_PATTERN).expect("compiles");
+        let lines = regex::Regex::new(LINES_PATTERN).expect("compiles");
+        let non_blank = regex::Regex::new(NON_BLANK_LINES_PATTERN).expect("compiles");
+        let samples = (0u32..=0x3100)
+            .chain([0xFEFF, 0xFFFD, 0x1F600, 0xE0001])
+            .filter_map(char::from_u32);
+        for c in samples {
+            for text in [
+                c.to_string(),
+                format!("a{c}b"),
+                format!(" {c} "),
+                format!("{c}{c}"),
+            ] {
+                assert_eq!(
+                    one_line.is_match(&text),
+                    check(&text, usize::MAX, Lines::One).is_ok(),
+                    "one line {text:?}"
+                );
+                assert_eq!(
+                    lines.is_match(&text),
+                    check(&text, usize::MAX, Lines::Many).is_ok(),
+                    "lines {text:?}"
+                );
+                assert_eq!(
+                    non_blank.is_match(&text),
+                    idflow_store::check_comment(&text).is_ok(),
+                    "comment {text:?}"
+                );
+            }
+        }
+        assert!(!non_blank.is_match(""));
+    }
+
+    /// The served document carries each text rule (issue 30, item 8), and
+    /// every operation taking JSON documents 413 and 415.
+    #[test]
+    fn the_document_says_every_text_limit_and_json_answer() {
+        let json = serde_json::to_value(document()).expect("JSON");
+        for (schema, property, max, pattern, _) in text_fields() {
+            let field = &json["components"]["schemas"][schema]["properties"][property];
+            assert_eq!(field["maxLength"], max, "{schema}.{property}: {field}");
+            assert_eq!(field["pattern"], pattern, "{schema}.{property}: {field}");
+        }
+        let mut json_operations = 0;
+        for item in json["paths"].as_object().expect("paths").values() {
+            for operation in item.as_object().expect("item").values() {
+                if operation["requestBody"]["content"]
+                    .get("application/json")
+                    .is_some()
+                {
+                    json_operations += 1;
+                    for status in ["413", "415"] {
+                        assert!(
+                            operation["responses"].get(status).is_some(),
+                            "{}: no {status}",
+                            operation["operationId"]
+                        );
+                    }
+                }
+            }
+        }
+        assert!(json_operations >= 7, "{json_operations}");
     }
 
     proptest::proptest! {

@@ -193,7 +193,7 @@ async fn a_journey_through_the_service_and_its_refusals() {
     let custom = idflow_core::Workflow::new(0, "Never published");
     let key = state
         .db
-        .create(&custom, None, &["svc".to_owned()])
+        .create(&custom, None, &["svc".to_owned()], "svc")
         .await
         .expect("create");
     let body =

@@ -6,6 +6,7 @@
 
 use idflow_core::Workflow;
 use idflow_core::lint::{LintReport, lint};
+use idflow_core::text::{self, Lines, TextProblem};
 use thiserror::Error;
 
 use crate::store::{MAX_COMMENT_CHARS, MAX_NOTE_CHARS, Origin, Revision};
@@ -42,6 +43,12 @@ pub enum Refusal {
         MAX_NOTE_CHARS
     )]
     NoteTooLong { chars: usize },
+    /// A text holds what no text of its kind may (issue 30, item 8).
+    #[error("{field} {problem}")]
+    BadText {
+        field: &'static str,
+        problem: TextProblem,
+    },
 }
 
 /// Global workflows are read-only: their draft, archive flag and comments
@@ -89,29 +96,54 @@ pub fn may_publish(key: u32, draft: &Workflow) -> Result<LintReport, Refusal> {
 
 /// The name of a copy: "Copy of NAME" for the draft, "Copy of NAME (vN)"
 /// for version N.
+/// The name is shortened (ending in "…") when the copy's would be longer
+/// than a name may be (`idflow_core::text::MAX_NAME_CHARS`).
 pub fn copy_name(name: &str, version: Option<u32>) -> String {
-    match version {
-        None => format!("Copy of {name}"),
-        Some(number) => format!("Copy of {name} (v{number})"),
-    }
+    let (before, after) = (
+        "Copy of ",
+        version.map_or_else(String::new, |number| format!(" (v{number})")),
+    );
+    let room = text::MAX_NAME_CHARS.saturating_sub(before.len() + after.chars().count());
+    let name = if name.chars().count() > room {
+        let kept: String = name.chars().take(room.saturating_sub(1)).collect();
+        format!("{kept}…")
+    } else {
+        name.to_owned()
+    };
+    format!("{before}{name}{after}")
 }
 
-/// A comment's text as kept: trimmed; refused when empty or too long.
+/// A comment's text as kept: trimmed; refused when too long (as sent),
+/// blank, or holding a control character other than a tab or a line break
+/// (issue 30, item 8).
 pub fn check_comment(text: &str) -> Result<String, Refusal> {
+    check_lines("text", text)?;
+    if text.chars().count() > MAX_COMMENT_CHARS {
+        return Err(Refusal::BadComment);
+    }
     let text = text.trim();
-    if text.is_empty() || text.chars().count() > MAX_COMMENT_CHARS {
+    if text.is_empty() {
         return Err(Refusal::BadComment);
     }
     Ok(text.to_owned())
 }
 
-/// Refuses a note too long to be one (a pasted file, say).
+/// Refuses a note too long to be one (a pasted file, say), or holding a
+/// control character other than a tab or a line break.
 pub fn check_note(note: &str) -> Result<(), Refusal> {
+    check_lines("note", note)?;
     let chars = note.chars().count();
     if chars > MAX_NOTE_CHARS {
         return Err(Refusal::NoteTooLong { chars });
     }
     Ok(())
+}
+
+/// Only the characters a text of several lines may hold; its length is the
+/// caller's rule.
+fn check_lines(field: &'static str, value: &str) -> Result<(), Refusal> {
+    text::check(value, usize::MAX, Lines::Many)
+        .map_err(|problem| Refusal::BadText { field, problem })
 }
 
 #[cfg(test)]
@@ -158,6 +190,14 @@ mod tests {
     fn copies_say_what_they_copy() {
         assert_eq!(copy_name("KYC", None), "Copy of KYC");
         assert_eq!(copy_name("KYC", Some(3)), "Copy of KYC (v3)");
+        // Issue 30, item 8: a copy's name fits the name limit too.
+        let long = "n".repeat(text::MAX_NAME_CHARS);
+        for version in [None, Some(7), Some(u32::MAX)] {
+            let copy = copy_name(&long, version);
+            assert_eq!(copy.chars().count(), text::MAX_NAME_CHARS, "{copy}");
+            assert!(copy.starts_with("Copy of nnn"), "{copy}");
+            assert!(text::check(&copy, text::MAX_NAME_CHARS, Lines::One).is_ok());
+        }
     }
 
     #[test]
@@ -169,6 +209,26 @@ mod tests {
             Err(Refusal::BadComment)
         );
         assert_eq!(check_note(&"x".repeat(MAX_NOTE_CHARS)), Ok(()));
+        // Issue 30, item 8: tabs and line breaks, but no other control.
+        assert_eq!(check_comment("a\tb\r\nc"), Ok("a\tb\r\nc".to_owned()));
+        for bad in ["a\0b", "\u{1b}[31m", "bell\u{7}", "c1\u{85}"] {
+            assert!(
+                matches!(
+                    check_comment(bad),
+                    Err(Refusal::BadText { field: "text", .. })
+                ),
+                "{bad:?}"
+            );
+            assert!(
+                matches!(check_note(bad), Err(Refusal::BadText { field: "note", .. })),
+                "{bad:?}"
+            );
+        }
+        // Blank is every kind of white space that trim removes.
+        assert_eq!(
+            check_comment("\u{a0}\u{3000}\u{2028} \n"),
+            Err(Refusal::BadComment)
+        );
         assert_eq!(
             check_note(&"x".repeat(MAX_NOTE_CHARS + 1)),
             Err(Refusal::NoteTooLong {

@@ -108,7 +108,8 @@ impl RemoteStore {
         Ok(body.approved_by)
     }
 
-    /// The audit trail's newest entries (publishers only).
+    /// The audit trail's newest page (publishers only; `GET /audit`
+    /// pages back with `cursor`).
     pub fn audit(&self) -> Result<Vec<AuditEntry>, StoreError> {
         let url = self.url("/audit");
         let request = self.request(Method::GET, &url)?;

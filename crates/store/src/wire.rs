@@ -131,19 +131,29 @@ pub struct AuditEntry {
     /// The token's name (or `command line` for token administration).
     pub actor: String,
     /// `create`, `save`, `publish`, `approve`, `restore`, `duplicate`,
-    /// `archive`, `unarchive`, `token-create`, `token-revoke`, `policy`
-    /// (four eyes turned on or off: `require-approval on|off`).
+    /// `archive`, `unarchive`, `comment`, `resolve`, `reopen`,
+    /// `token-create`, `token-revoke`, `policy` (four eyes turned on or
+    /// off: `require-approval on|off`).
     pub action: String,
     pub key: Option<u32>,
     pub revision: Option<u64>,
     pub detail: String,
 }
 
-/// The audit trail's newest entries, oldest first.
+/// A page of the audit trail: the newest entries that match, oldest first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = Audit))]
 pub struct AuditList {
     pub entries: Vec<AuditEntry>,
+    /// Older entries match too: pass this as `cursor` (with the same
+    /// filters) for the page before this one. Absent on the page that
+    /// holds the oldest match.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(required = false, nullable = false, minimum = 1)
+    )]
+    pub next: Option<u64>,
 }
 
 /// The answer to publish: the version that holds the revision.

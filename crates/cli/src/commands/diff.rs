@@ -13,6 +13,7 @@ use idflow_store::{Store, StoreError};
 use serde_json::json;
 
 use super::store::{Target, open};
+use crate::terminal::{self, printable};
 use crate::{TextOrJson, exit};
 
 /// What an argument names.
@@ -182,7 +183,10 @@ pub fn run(target: Target<'_>, a: &str, b: &str, options: &Options) -> u8 {
     }
     match options.format {
         TextOrJson::Text => print!("{}", text(a, b, &changes, &behaviour, options.layout)),
-        TextOrJson::Json => println!("{:#}", document(a, b, &changes, &behaviour, options.layout)),
+        TextOrJson::Json => println!(
+            "{}",
+            terminal::json(&document(a, b, &changes, &behaviour, options.layout))
+        ),
     }
     if changes.same_meaning() {
         exit::OK
@@ -192,17 +196,18 @@ pub fn run(target: Target<'_>, a: &str, b: &str, options: &Options) -> u8 {
 }
 
 /// The changes as lines: meaning first, then layout and behaviour when
-/// asked for.
+/// asked for. Each line is one line for a terminal: what the workflows
+/// hold is printed escaped (`terminal::printable`).
 pub fn text(a: &str, b: &str, changes: &Diff, behaviour: &[BehaviourRow], layout: bool) -> String {
-    let mut out = format!("--- {a}\n+++ {b}\n");
+    let mut out = format!("--- {}\n+++ {}\n", printable(a), printable(b));
     for line in changes.lines() {
-        out.push_str(&line.text);
+        out.push_str(&printable(&line.text));
         out.push('\n');
     }
     if layout && !changes.layout.is_empty() {
         out.push_str("Layout (no change in behaviour):\n");
         for line in changes.layout_lines() {
-            out.push_str(&format!("  {}\n", line.text));
+            out.push_str(&format!("  {}\n", printable(&line.text)));
         }
     }
     if !behaviour.is_empty() {
@@ -210,9 +215,9 @@ pub fn text(a: &str, b: &str, changes: &Diff, behaviour: &[BehaviourRow], layout
         for row in behaviour {
             out.push_str(&format!(
                 "  {}: {} → {}\n",
-                row.scenario,
-                row.a.words(),
-                row.b.words()
+                printable(&row.scenario),
+                printable(&row.a.words()),
+                printable(&row.b.words())
             ));
         }
     }

@@ -53,7 +53,10 @@ pub fn run(files: &[PathBuf], format: TextOrJson) -> u8 {
         }
     }
     match format {
-        TextOrJson::Json => println!("{}", serde_json::Value::Array(json_results)),
+        TextOrJson::Json => println!(
+            "{}",
+            crate::terminal::json_line(&serde_json::Value::Array(json_results))
+        ),
         TextOrJson::Text => eprintln!(
             "{} file(s): {errors} error(s), {warnings} warning(s)",
             files.len()

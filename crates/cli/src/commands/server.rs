@@ -1,13 +1,15 @@
 //! `idflow serve`, `idflow token ...` and `idflow policy`: the team
 //! server and its database, run on a tokio runtime built here.
 
+use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use anyhow::{Context, Result, anyhow};
+use idflow_server::db::AuditQuery;
 use idflow_server::{Config, Db, DbLocation, Role};
 
-use crate::{TokenRole, exit};
+use crate::{TokenRole, exit, terminal};
 
 /// `--db` (a SQLite file path or a `postgres://` URL), else the platform
 /// data folder's `server.sqlite`.
@@ -37,15 +39,29 @@ fn finish(result: Result<()>) -> u8 {
     }
 }
 
-pub fn serve(
-    bind: SocketAddr,
-    db: Option<PathBuf>,
-    public_url: Option<String>,
-    allow_callback_hosts: Vec<String>,
-    no_callbacks: bool,
-    require_approval: bool,
-    limits: idflow_server::ConnectionLimits,
-) -> u8 {
+/// What `idflow serve` was given.
+pub struct ServeOptions {
+    pub bind: SocketAddr,
+    pub db: Option<PathBuf>,
+    pub public_url: Option<String>,
+    pub allow_callback_hosts: Vec<String>,
+    pub no_callbacks: bool,
+    pub require_approval: bool,
+    pub comment_rate: idflow_server::comment_rate::CommentRate,
+    pub limits: idflow_server::ConnectionLimits,
+}
+
+pub fn serve(options: ServeOptions) -> u8 {
+    let ServeOptions {
+        bind,
+        db,
+        public_url,
+        allow_callback_hosts,
+        no_callbacks,
+        require_approval,
+        comment_rate,
+        limits,
+    } = options;
     finish((|| {
         let db = resolve_db(db)?;
         let public = idflow_server::public_url(public_url.as_deref(), bind)?;
@@ -62,6 +78,7 @@ pub fn serve(
             allow_callback_hosts,
             no_callbacks,
             require_approval,
+            comment_rate,
             limits,
         }))?;
         Ok(())
@@ -105,7 +122,7 @@ pub fn list_tokens(db: Option<PathBuf>) -> u8 {
         for token in tokens {
             println!(
                 "{}\t{}\t{}\t{}",
-                token.name,
+                terminal::one_field(&token.name),
                 token.role,
                 token.created_at,
                 token.revoked_at.as_deref().unwrap_or("-")
@@ -149,27 +166,77 @@ pub fn revoke_token(db: Option<PathBuf>, name: &str) -> u8 {
     }
 }
 
-pub fn audit(db: Option<PathBuf>) -> u8 {
+/// `--comments-per-minute` and `--comment-burst` (clap keeps both at 1
+/// or more).
+pub fn comment_rate(per_minute: u32, burst: u32) -> idflow_server::comment_rate::CommentRate {
+    let at_least_one = |n: u32| std::num::NonZeroU32::new(n).unwrap_or(std::num::NonZeroU32::MIN);
+    idflow_server::comment_rate::CommentRate {
+        per_minute: at_least_one(per_minute),
+        burst: at_least_one(burst),
+    }
+}
+
+/// `idflow token audit`: one page of what `query` asks for, or with `all`
+/// every page; printed oldest first (issue 30, item 3).
+pub fn audit(db: Option<PathBuf>, query: &AuditQuery, all: bool) -> u8 {
     finish((|| {
         let location = resolve_db(db)?;
-        let entries = runtime()?.block_on(async {
+        let (entries, next) = runtime()?.block_on(async {
             let db = Db::open_location(&location)
                 .await
                 .with_context(|| location.redacted())?;
-            let entries = db.audit().await;
+            let read = read_audit(&db, query, all).await;
             db.close().await;
-            entries.context("cannot read the audit trail")
+            read.context("cannot read the audit trail")
         })?;
+        let mut out = std::io::stdout().lock();
         for e in entries {
             let key = e.key.map_or_else(|| "-".to_owned(), |k| k.to_string());
             let revision = e.revision.map_or_else(|| "-".to_owned(), |r| r.to_string());
-            println!(
+            writeln!(
+                out,
                 "{}\t{}\t{}\t{key}\t{revision}\t{}",
-                e.at, e.actor, e.action, e.detail
+                e.at,
+                terminal::one_field(&e.actor),
+                terminal::one_field(&e.action),
+                terminal::one_field(&e.detail)
+            )?;
+        }
+        if let Some(next) = next {
+            eprintln!(
+                "older entries match: --cursor {next} prints the page before (--all prints every one)"
             );
         }
         Ok(())
     })())
+}
+
+/// The entries `query` asks for, oldest first: one page, or every page
+/// (walking back from the newest) with `all`; and the cursor of the page
+/// before, if one is left.
+async fn read_audit(
+    db: &Db,
+    query: &AuditQuery,
+    all: bool,
+) -> Result<(Vec<idflow_store::wire::AuditEntry>, Option<u64>), idflow_server::DbError> {
+    if !all {
+        let page = db.audit_page(query).await?;
+        return Ok((page.entries, page.next));
+    }
+    let mut pages = Vec::new();
+    let mut query = AuditQuery {
+        limit: idflow_server::db::AUDIT_PAGE,
+        ..query.clone()
+    };
+    loop {
+        let page = db.audit_page(&query).await?;
+        pages.push(page.entries);
+        match page.next {
+            Some(next) => query.before = Some(next),
+            None => break,
+        }
+    }
+    Ok((pages.into_iter().rev().flatten().collect(), None))
 }
 
 /// `idflow policy`: prints the store's settings, or with `require_approval`

@@ -7,6 +7,7 @@ use idflow_store::remote::RemoteStore;
 use idflow_store::{LocalStore, Store, StoreError};
 
 use crate::output::finding_line;
+use crate::terminal::one_field;
 use crate::{StoreCommand, exit};
 
 /// `--store DIR` / `IDFLOW_STORE`, else the platform data folder.
@@ -51,7 +52,8 @@ fn exit_code(error: &StoreError) -> u8 {
         | StoreError::Policy(Refusal::NoteTooLong { .. })
         | StoreError::Refused { .. }
         | StoreError::Policy(Refusal::CommentNotFound { .. })
-        | StoreError::Policy(Refusal::BadComment) => exit::REFUSED,
+        | StoreError::Policy(Refusal::BadComment)
+        | StoreError::Policy(Refusal::BadText { .. }) => exit::REFUSED,
     }
 }
 
@@ -79,7 +81,7 @@ pub fn run(target: Target<'_>, command: StoreCommand) -> u8 {
         let token = token.unwrap_or_default();
         return match RemoteStore::new(url, token).and_then(|s| s.approve(*key, *base_revision)) {
             Ok(approvers) => {
-                println!("{}", approvers.join(", "));
+                println!("{}", one_field(&approvers.join(", ")));
                 eprintln!("workflow {key}: revision {base_revision} approved");
                 exit::OK
             }
@@ -133,7 +135,7 @@ fn execute(store: &dyn Store, command: StoreCommand) -> Result<u8, StoreError> {
                 println!(
                     "{}\t{}\t{}\t{}\t{latest}",
                     s.key,
-                    s.name,
+                    one_field(&s.name),
                     s.origin.as_str(),
                     s.status.as_str()
                 );
@@ -160,8 +162,8 @@ fn execute(store: &dyn Store, command: StoreCommand) -> Result<u8, StoreError> {
                 println!(
                     "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
                     v.number,
-                    v.published_at,
-                    v.sha256,
+                    one_field(&v.published_at),
+                    one_field(&v.sha256),
                     v.revision,
                     one_field(&v.author),
                     one_field(&v.note),
@@ -238,12 +240,12 @@ fn execute(store: &dyn Store, command: StoreCommand) -> Result<u8, StoreError> {
                 println!(
                     "{}\t{}\t{}\t{}\t{}\t{}\t{}",
                     c.id,
-                    c.step.as_deref().unwrap_or("-"),
+                    one_field(c.step.as_deref().unwrap_or("-")),
                     if c.resolved { "resolved" } else { "open" },
                     c.version
                         .map_or_else(|| "draft".to_owned(), |v| format!("v{v}")),
                     one_field(&c.author),
-                    c.at,
+                    one_field(&c.at),
                     one_field(&c.text)
                 );
             }
@@ -274,12 +276,4 @@ fn execute(store: &dyn Store, command: StoreCommand) -> Result<u8, StoreError> {
         }
     }
     Ok(exit::OK)
-}
-
-/// A value as one tab-separated field: tabs and line breaks become spaces.
-fn one_field(text: &str) -> String {
-    text.split(['\t', '\n', '\r'])
-        .filter(|part| !part.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
 }

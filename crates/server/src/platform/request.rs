@@ -313,6 +313,9 @@ fn validate(
                     format!("must be 1 to {MAX_REFERENCE_CHARS} characters long (it has {chars})"),
                 );
                 None
+            } else if let Err(why) = one_line(r) {
+                problem(problems, "customerInternalReference", why);
+                None
             } else {
                 Some(r.clone())
             }
@@ -403,6 +406,14 @@ fn validate(
                     "must be at most {MAX_REFERENCE_CHARS} characters long (it has {})",
                     r.chars().count()
                 ),
+            );
+            None
+        }
+        Some(r) if one_line(r).is_err() => {
+            problem(
+                problems,
+                "userReference",
+                one_line(r).err().unwrap_or_default(),
             );
             None
         }
@@ -518,8 +529,17 @@ fn check_user_consent(user_consent: &Value, now: OffsetDateTime, problems: &mut 
     }
 }
 
-/// An absolute `http` or `https` URL with a host.
+/// A reference is one line of visible text: no control character (issue
+/// 30, item 8; PostgreSQL refuses NUL in text).
+fn one_line(text: &str) -> Result<(), String> {
+    idflow_core::text::check(text, usize::MAX, idflow_core::text::Lines::One)
+        .map_err(|e| e.to_string())
+}
+
+/// An absolute `http` or `https` URL with a host, and no control character
+/// (which the URL parser would drop or keep, and PostgreSQL refuses NUL).
 pub fn check_url(text: &str) -> Result<(), String> {
+    one_line(text).map_err(|why| format!("{text:?} is not an absolute http(s) URL: it {why}"))?;
     let url = reqwest::Url::parse(text)
         .map_err(|e| format!("{text:?} is not an absolute http(s) URL: {e}"))?;
     if !matches!(url.scheme(), "http" | "https") {

@@ -1,6 +1,7 @@
 //! HTTP handlers, one module per API, plus the extractors they share; the
 //! documented APIs put together ([`api`]).
 
+pub mod body;
 pub mod platform;
 pub mod store;
 pub mod web;

@@ -12,9 +12,7 @@
 use std::borrow::Cow;
 
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::multipart::MultipartRejection;
-use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -28,6 +26,7 @@ use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
 use utoipa_axum::routes;
 
 use super::ApiPath;
+use super::body::{JsonBody, LargeJsonBody};
 use crate::AppState;
 use crate::auth::{Caller, bearer_token};
 use crate::error::ApiError;
@@ -627,9 +626,8 @@ fn account_body(started: Started) -> AccountResponse {
 async fn create_account(
     State(state): State<AppState>,
     caller: Caller,
-    body: Result<Bytes, BytesRejection>,
+    JsonBody(body): LargeJsonBody,
 ) -> Result<SizedJson<AccountResponse>, ApiError> {
-    let body = body?;
     let started = Executions::new(&state)
         .start(&caller.name, &body, AccountTarget::New)
         .await?;
@@ -666,9 +664,8 @@ async fn update_account(
     State(state): State<AppState>,
     caller: Caller,
     ApiPath(account_id): ApiPath<String>,
-    body: Result<Bytes, BytesRejection>,
+    JsonBody(body): LargeJsonBody,
 ) -> Result<SizedJson<AccountResponse>, ApiError> {
-    let body = body?;
     let started = Executions::new(&state)
         .start(&caller.name, &body, AccountTarget::Existing(account_id))
         .await?;
@@ -742,6 +739,14 @@ async fn upload_part(
         .upload_target(&account_id, &execution_id, &credential_id, &classifier)
         .await?;
     let received = if target.part == Part::PreparedData {
+        // Prepared data is JSON (issue 30, item 8: anything else is 415).
+        if let Some(content_type) = headers.get(header::CONTENT_TYPE)
+            && !super::body::is_json(content_type.to_str().unwrap_or_default())
+        {
+            return Err(super::body::not_json(&String::from_utf8_lossy(
+                content_type.as_bytes(),
+            )));
+        }
         let body = axum::body::to_bytes(request.into_body(), prepared::MAX_PREPARED_DATA_BYTES)
             .await
             .map_err(|_| {

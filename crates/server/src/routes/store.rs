@@ -10,6 +10,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use idflow_core::Workflow;
 use idflow_core::format::{Format, ParseError, parse_workflow};
+use idflow_store::policy::Refusal;
 use idflow_store::wire::{
     ApprovedBody, ArchivedBody, AuditList, CommentList, CommentState, DraftBody, HistoryBody,
     NewComment, PublishRequest, PublishedBody, ServerVersion, VersionBody, WireWorkflow,
@@ -22,11 +23,16 @@ use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::body::{JsonBody, LargeJsonBody, SmallJsonBody};
 use super::{ApiPath, ApiQuery, Key, Precondition, etag, if_match};
 use crate::AppState;
 use crate::auth::Caller;
+use crate::db::{AUDIT_PAGE, AuditQuery};
 use crate::error::ApiError;
 use crate::openapi::{ErrorBody, STORE_TAG};
+
+/// The longest step id a comment may name (issue 30, item 8).
+pub const MAX_STEP_CHARS: usize = 200;
 
 /// Where the store API is mounted.
 pub const PREFIX: &str = "/api/store/v1";
@@ -77,7 +83,7 @@ impl<S: Send + Sync> FromRequest<S> for WorkflowBody {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<WorkflowBody, ApiError> {
-        let bytes = Bytes::from_request(request, state).await?;
+        let JsonBody(bytes) = LargeJsonBody::from_request(request, state).await?;
         let text = std::str::from_utf8(&bytes).map_err(|e| {
             ApiError::new(
                 StatusCode::BAD_REQUEST,
@@ -85,9 +91,19 @@ impl<S: Send + Sync> FromRequest<S> for WorkflowBody {
                 format!("the request body is not UTF-8 text: {e}"),
             )
         })?;
-        parse_workflow(text, Format::Json)
-            .map(WorkflowBody)
-            .map_err(|error| invalid_workflow(&error))
+        let workflow =
+            parse_workflow(text, Format::Json).map_err(|error| invalid_workflow(&error))?;
+        // Issue 30, item 8: names, titles, descriptions and notes within
+        // their limits and free of control characters, on either database.
+        idflow_core::text::check_workflow(&workflow).map_err(|problem| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "INVALID_WORKFLOW",
+                format!("the workflow's {problem}"),
+            )
+            .with_details(json!({ "field": problem.field, "problem": problem.problem.to_string() }))
+        })?;
+        Ok(WorkflowBody(workflow))
     }
 }
 
@@ -99,7 +115,7 @@ impl<S: Send + Sync> FromRequest<S> for PublishNote {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<PublishNote, ApiError> {
-        let bytes = Bytes::from_request(request, state).await?;
+        let JsonBody(bytes) = SmallJsonBody::from_request(request, state).await?;
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Ok(PublishNote(String::new()));
         }
@@ -110,9 +126,21 @@ impl<S: Send + Sync> FromRequest<S> for PublishNote {
                 e.column()
             ))
         })?;
-        let note = body.note.trim().to_owned();
-        check_note(&note).map_err(|e| ApiError::bad_request(e.to_string()))?;
-        Ok(PublishNote(note))
+        // The note as sent is what the schema bounds (issue 30, item 8).
+        check_note(&body.note).map_err(refused_text)?;
+        Ok(PublishNote(body.note.trim().to_owned()))
+    }
+}
+
+/// A text the store's rules refuse: 400 naming the field where the rule
+/// says which.
+fn refused_text(refusal: Refusal) -> ApiError {
+    let error = ApiError::bad_request(refusal.to_string());
+    match refusal {
+        Refusal::BadText { field, problem } => {
+            error.with_details(json!({ "field": field, "problem": problem.to_string() }))
+        }
+        _ => error,
     }
 }
 
@@ -337,11 +365,12 @@ async fn create(
 ) -> Result<Response, ApiError> {
     let key = state
         .db
-        .create(&workflow, None, std::slice::from_ref(&caller.name))
-        .await?;
-    state
-        .db
-        .record(&caller.name, "create", Some(key), Some(1), "")
+        .create(
+            &workflow,
+            None,
+            std::slice::from_ref(&caller.name),
+            &caller.name,
+        )
         .await?;
     tracing::info!(key, caller = %caller.name, "created");
     Ok(created_workflow(key, 1))
@@ -396,10 +425,6 @@ async fn save_draft(
         .db
         .save_draft(key, &workflow, base, &caller.name)
         .await?;
-    state
-        .db
-        .record(&caller.name, "save", Some(key), Some(revision), "")
-        .await?;
     tracing::info!(key, revision, caller = %caller.name, "draft saved");
     Ok((etag(revision), Json(WrittenBody { key, revision })).into_response())
 }
@@ -448,20 +473,6 @@ async fn publish(
         Precondition::Any => None,
     };
     let (info, new) = state.db.publish(key, base, &note, &caller.name).await?;
-    if new {
-        // The draft's comments go, read-only, with the version.
-        state.db.carry_comments(key, info.number).await?;
-        state
-            .db
-            .record(
-                &caller.name,
-                "publish",
-                Some(key),
-                Some(info.revision),
-                &format!("v{}", info.number),
-            )
-            .await?;
-    }
     tracing::info!(key, version = info.number, new, caller = %caller.name, "published");
     let headers = location(&format!("/workflows/{key}/versions/{}", info.number));
     Ok((
@@ -506,15 +517,7 @@ async fn duplicate(
     ApiQuery(query): ApiQuery<DuplicateQuery>,
 ) -> Result<Response, ApiError> {
     let version = query.version.map(|Key(v)| v);
-    let new_key = state.db.duplicate(key, version).await?;
-    let from = match version {
-        Some(v) => format!("from {key} v{v}"),
-        None => format!("from {key}"),
-    };
-    state
-        .db
-        .record(&caller.name, "duplicate", Some(new_key), Some(1), &from)
-        .await?;
+    let new_key = state.db.duplicate(key, version, &caller.name).await?;
     tracing::info!(from = key, version = ?version, key = new_key, caller = %caller.name, "duplicated");
     Ok(created_workflow(new_key, 1))
 }
@@ -561,16 +564,6 @@ async fn restore(
     };
     let Key(version) = query.version;
     let revision = state.db.restore(key, version, base, &caller.name).await?;
-    state
-        .db
-        .record(
-            &caller.name,
-            "restore",
-            Some(key),
-            Some(revision),
-            &format!("v{version}"),
-        )
-        .await?;
     tracing::info!(key, version, revision, caller = %caller.name, "version restored");
     Ok((etag(revision), Json(WrittenBody { key, revision })).into_response())
 }
@@ -640,12 +633,7 @@ async fn set_archived(
     archived: bool,
 ) -> Result<Json<ArchivedBody>, ApiError> {
     caller.require_publisher()?;
-    state.db.set_archived(key, archived).await?;
-    let action = if archived { "archive" } else { "unarchive" };
-    state
-        .db
-        .record(&caller.name, action, Some(key), None, "")
-        .await?;
+    state.db.set_archived(key, archived, &caller.name).await?;
     tracing::info!(key, archived, caller = %caller.name, "archived flag set");
     Ok(Json(ArchivedBody { key, archived }))
 }
@@ -696,10 +684,6 @@ async fn approve(
         }
     };
     let approved_by = state.db.approve(key, revision, &caller.name).await?;
-    state
-        .db
-        .record(&caller.name, "approve", Some(key), Some(revision), "")
-        .await?;
     tracing::info!(key, revision, caller = %caller.name, "approved");
     Ok(Json(ApprovedBody {
         key,
@@ -711,27 +695,101 @@ async fn approve(
 /// The audit trail
 ///
 /// Who did what and when (create, save, publish, approve, restore,
-/// duplicate, archive, unarchive, token create and revoke, four eyes
-/// turned on or off): the newest
-/// 1,000 entries, oldest first. Entries are never changed. Needs the role
-/// `publisher`.
+/// duplicate, archive, unarchive, comment, resolve, reopen, token create
+/// and revoke, four eyes turned on or off), a page at a time: the newest
+/// entries that match every filter given, listed oldest first; `next`
+/// leads to the page before (issue 30, item 3). Entries are never changed.
+/// Needs the role `publisher`.
 #[utoipa::path(
     get,
     path = "/audit",
     tag = STORE_TAG,
     operation_id = "listAudit",
     security(("bearer" = [])),
+    params(AuditParams),
     responses(
-        (status = 200, description = "The newest entries, oldest first", body = AuditList),
+        (status = 200, description = "The newest entries that match, oldest first, and `next` when older ones match too", body = AuditList),
+        (status = 400, description = "A filter or the paging is malformed: `key` not a key, `since`/`until` not RFC 3339 times, `cursor` or `limit` out of range (`BAD_REQUEST`)", body = ErrorBody),
         (status = 401, description = "Missing, malformed or unknown token (`UNAUTHORIZED`)", body = ErrorBody),
         (status = 403, description = "The token's role is not `publisher` (`FORBIDDEN`)", body = ErrorBody),
     ),
 )]
-async fn audit(State(state): State<AppState>, caller: Caller) -> Result<Json<AuditList>, ApiError> {
+async fn audit(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(params): ApiQuery<AuditParams>,
+) -> Result<Json<AuditList>, ApiError> {
     caller.require_publisher()?;
+    let page = state.db.audit_page(&params.query()?).await?;
     Ok(Json(AuditList {
-        entries: state.db.audit().await?,
+        entries: page.entries,
+        next: page.next,
     }))
+}
+
+/// The filters and the page of `GET /audit`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct AuditParams {
+    /// Only the entries of this workflow.
+    #[param(value_type = Option<u32>, minimum = 1)]
+    key: Option<Key>,
+    /// Only what this actor did: a token's name, or `command line`.
+    actor: Option<String>,
+    /// Only this action: `create`, `save`, `publish`, `approve`,
+    /// `restore`, `duplicate`, `archive`, `unarchive`, `comment`,
+    /// `resolve`, `reopen`, `token-create`, `token-revoke`, `policy`.
+    action: Option<String>,
+    /// Only entries at or after this time (RFC 3339, e.g.
+    /// `2026-12-01T00:00:00Z`).
+    #[param(value_type = Option<String>, format = DateTime)]
+    since: Option<String>,
+    /// Only entries before this time (RFC 3339).
+    #[param(value_type = Option<String>, format = DateTime)]
+    until: Option<String>,
+    /// The `next` of the page before: entries older than it.
+    #[param(minimum = 1, maximum = 9_223_372_036_854_775_807_i64)]
+    cursor: Option<u64>,
+    /// How many entries at most: 1 to 1000; 1000 when absent.
+    #[param(minimum = 1, maximum = 1000)]
+    limit: Option<u32>,
+}
+
+impl AuditParams {
+    fn query(self) -> Result<AuditQuery, ApiError> {
+        let time = |name: &str, text: Option<String>| {
+            text.map(|text| {
+                time::OffsetDateTime::parse(&text, &time::format_description::well_known::Rfc3339)
+                    .map_err(|e| {
+                        ApiError::bad_request(format!(
+                            "{name}={text:?} is not an RFC 3339 time such as 2026-12-01T00:00:00Z: {e}"
+                        ))
+                    })
+            })
+            .transpose()
+        };
+        let cursor_range = 1..=u64::try_from(i64::MAX).unwrap_or(u64::MAX);
+        if let Some(cursor) = self.cursor.filter(|c| !cursor_range.contains(c)) {
+            return Err(ApiError::bad_request(format!(
+                "cursor={cursor} is not a page of the audit trail: pass the `next` of the page before"
+            )));
+        }
+        let limit = self.limit.unwrap_or(AUDIT_PAGE);
+        if !(1..=AUDIT_PAGE).contains(&limit) {
+            return Err(ApiError::bad_request(format!(
+                "limit={limit}: a page holds 1 to {AUDIT_PAGE} entries"
+            )));
+        }
+        Ok(AuditQuery {
+            key: self.key.map(|Key(key)| key),
+            actor: self.actor,
+            action: self.action,
+            since: time("since", self.since)?,
+            until: time("until", self.until)?,
+            before: self.cursor,
+            limit,
+        })
+    }
 }
 
 /// A JSON request body as `T`, or 400 saying what is wrong and where.
@@ -788,31 +846,60 @@ async fn comments(
     request_body(content = NewComment, content_type = "application/json"),
     responses(
         (status = 201, description = "Added: the comment", body = idflow_store::Comment),
-        (status = 400, description = "The key is not a number, or the body is not `{\"text\": ..., \"step\": ...}` with 1 to 4,000 characters (`BAD_REQUEST`)", body = ErrorBody),
+        (status = 400, description = "The key is not a number, or the body is not `{\"text\": ..., \"step\": ...}` with 1 to 4,000 characters that are not all white space, tabs and line breaks the only control characters, and a step id of one line (`BAD_REQUEST`; `details.field` names a refused text)", body = ErrorBody),
         (status = 401, description = "Missing, malformed or unknown token (`UNAUTHORIZED`)", body = ErrorBody),
         (status = 403, description = "A Global workflow is read-only (`READ_ONLY`)", body = ErrorBody),
         (status = 404, description = "No workflow has this key (`NOT_FOUND`)", body = ErrorBody),
+        (status = 429, description = "This token posted too many comments (`RATE_LIMITED`): each token may post 30 a minute, 10 at once, unless the server was started with other `--comments-per-minute`/`--comment-burst`", body = ErrorBody, headers(("Retry-After" = u64, description = "Seconds until this token may comment again"))),
     ),
 )]
 async fn add_comment(
     State(state): State<AppState>,
     caller: Caller,
     ApiPath(Key(key)): ApiPath<Key>,
-    body: Bytes,
+    JsonBody(body): SmallJsonBody,
 ) -> Result<Response, ApiError> {
     let body: NewComment = json_body(&body, r#"{"text": "...", "step": "..."}"#)?;
-    let text = idflow_store::check_comment(&body.text)
-        .map_err(|e| ApiError::bad_request(e.to_string()))?;
+    if let Some(step) = &body.step {
+        idflow_core::text::check(step, MAX_STEP_CHARS, idflow_core::text::Lines::One).map_err(
+            |problem| {
+                ApiError::bad_request(format!("step {problem}"))
+                    .with_details(json!({ "field": "step", "problem": problem.to_string() }))
+            },
+        )?;
+    }
+    let text = idflow_store::check_comment(&body.text).map_err(refused_text)?;
+    // Issue 30, item 3: each token's comments come from its own bucket
+    // (a comment refused above takes none).
+    if let Err(wait) = state.comments.take(&caller.name) {
+        return Err(too_many_comments(&state, wait));
+    }
     let comment = state
         .db
         .add_comment(key, body.step.as_deref(), &text, &caller.name)
         .await?;
-    let detail = format!("comment {}", comment.id);
-    state
-        .db
-        .record(&caller.name, "comment", Some(key), None, &detail)
-        .await?;
     Ok((StatusCode::CREATED, Json(comment)).into_response())
+}
+
+/// 429 with `Retry-After` (whole seconds, at least 1).
+fn too_many_comments(state: &AppState, wait: std::time::Duration) -> ApiError {
+    let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    let seconds = seconds.max(1);
+    let rate = state.comments.rate();
+    ApiError::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        "RATE_LIMITED",
+        format!(
+            "too many comments from this token: {} a minute, {} at once; try again in {seconds} s",
+            rate.per_minute, rate.burst
+        ),
+    )
+    .with_details(json!({
+        "retry_after_seconds": seconds,
+        "per_minute": rate.per_minute.get(),
+        "burst": rate.burst.get(),
+    }))
+    .with_retry_after(seconds)
 }
 
 /// Resolve or reopen a comment
@@ -842,24 +929,14 @@ async fn set_comment(
     State(state): State<AppState>,
     caller: Caller,
     ApiPath(CommentPath { key, id }): ApiPath<CommentPath>,
-    body: Bytes,
+    JsonBody(body): SmallJsonBody,
 ) -> Result<Json<idflow_store::Comment>, ApiError> {
     let Key(key) = key;
     let Key(id) = id;
     let body: CommentState = json_body(&body, r#"{"resolved": true}"#)?;
     let comment = state
         .db
-        .set_resolved(key, u64::from(id), body.resolved)
-        .await?;
-    let action = if comment.resolved {
-        "resolve"
-    } else {
-        "reopen"
-    };
-    let detail = format!("comment {id}");
-    state
-        .db
-        .record(&caller.name, action, Some(key), None, &detail)
+        .set_resolved(key, u64::from(id), body.resolved, &caller.name)
         .await?;
     Ok(Json(comment))
 }

@@ -26,8 +26,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::ApiPath;
+use super::body::{JsonBody, SmallJsonBody};
 use crate::AppState;
 use crate::auth::bearer_token;
+use crate::error::ApiError;
 use crate::platform::clock::rfc3339_millis;
 use crate::platform::lifecycle;
 use crate::platform::service::{Executions, Refusal};
@@ -190,13 +192,13 @@ async fn open_execution(
         |message: &str| WebError::new(StatusCode::UNAUTHORIZED, 9200, message.to_owned());
     let token = bearer_token(headers).map_err(|_| unauthorized("the link has no token"))?;
     let now = state.clock().unix_seconds();
-    let claims = match state.platform.keys.verify(token, now) {
-        Ok(claims) => claims,
+    let (claims, expired) = match state.platform.keys.verify(token, now) {
+        Ok(claims) => (claims, false),
         Err(TokenError::Expired(claims)) => {
             lifecycle::expire(state, &claims.sub)
                 .await
                 .map_err(WebError::server)?;
-            *claims
+            (*claims, true)
         }
         Err(_) => return Err(unauthorized("this link is not valid")),
     };
@@ -212,7 +214,9 @@ async fn open_execution(
             "the session expired before the journey was finished",
         )
         .for_execution(&urls, &execution)),
-        ExecutionStatus::TokenExpired => {
+        // An expired token reads nothing, whatever the journey's state
+        // (issue 30, item 10): a finished journey's decision included.
+        status if expired || status == ExecutionStatus::TokenExpired => {
             Err(
                 WebError::new(StatusCode::UNAUTHORIZED, 9200, "this link has expired")
                     .for_execution(&urls, &execution),
@@ -441,10 +445,23 @@ pub struct Finalized {
 async fn finalize(
     State(state): State<AppState>,
     headers: HeaderMap,
-    body: Option<Json<FinalizeBody>>,
+    body: Result<SmallJsonBody, ApiError>,
 ) -> Result<Json<Finalized>, WebError> {
     let (execution, urls) = open_execution(&state, &headers).await?;
-    let scenario = body.and_then(|Json(b)| b.scenario);
+    // A JSON body or none (issue 30, item 8: another Content-Type is 415).
+    let JsonBody(body) = body.map_err(|error| WebError::new(error.status, 9100, error.message))?;
+    let body = if body.iter().all(u8::is_ascii_whitespace) {
+        None
+    } else {
+        Some(serde_json::from_slice::<FinalizeBody>(&body).map_err(|e| {
+            WebError::new(
+                StatusCode::BAD_REQUEST,
+                9100,
+                format!("the request body is not {{\"scenario\": NAME}}: {e}"),
+            )
+        })?)
+    };
+    let scenario = body.and_then(|b| b.scenario);
     // The scenario and the finalize are one write (the service's).
     let finalized = Executions::new(&state)
         .finalize(&execution.account_id, &execution.id, scenario.as_deref())
