@@ -136,10 +136,10 @@ pub fn text_fields() -> Vec<(&'static str, &'static str, usize, &'static str, St
         (
             "NewComment",
             "step",
-            crate::routes::store::MAX_STEP_CHARS,
+            idflow_store::MAX_STEP_CHARS,
             ONE_LINE_PATTERN,
             one_line(
-                crate::routes::store::MAX_STEP_CHARS,
+                idflow_store::MAX_STEP_CHARS,
                 "The step's id (absent or null: the whole workflow)",
             ),
         ),
