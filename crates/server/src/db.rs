@@ -1726,10 +1726,16 @@ mod tests {
             ("c1", Part::Face)
         );
         // Expiry still sees the part: a started journey.
-        assert!(
-            storage::expire_if_due(&pool, "ex", 1)
+        let expire = storage::Write::Expire {
+            id: "ex".into(),
+            now: 1,
+            queued_at: "2026-12-05T00:00:02.000Z".into(),
+        };
+        assert_eq!(
+            crate::platform::writer::apply_through_pool(&pool, &[&expire])
                 .await
-                .expect("expire")
+                .expect("expire"),
+            [true]
         );
         let expired = storage::execution_by_id(&pool, "ex")
             .await
@@ -1844,7 +1850,7 @@ mod tests {
                     |(id, decision, offers, record)| match history::decode(&id, &record) {
                         // What the writer would have stored for it.
                         Ok(record) => {
-                            let stored = history::Stored::of(&record).expect("encode");
+                            let stored = history::stored(&record).expect("encode");
                             assert_eq!(
                                 (decision.as_str(), set(&offers)),
                                 (

@@ -207,10 +207,10 @@ pub fn default_db_path() -> Option<PathBuf> {
 /// The whole HTTP API, with request ids (`x-request-id`, set when the
 /// client sends none, echoed in the response), a trace span per request
 /// and the body limit. Both APIs' routes come with their documentation
-/// (`openapi::api`), served without auth at `GET /openapi.json`. Every
+/// (`routes::api`), served without auth at `GET /openapi.json`. Every
 /// answer carries the `idflow-version` header (issue 29).
 pub fn router(state: AppState) -> Router {
-    let (api, document) = openapi::api().split_for_parts();
+    let (api, document) = routes::api().split_for_parts();
     let document = openapi::Served::new(&openapi::finish(document));
     Router::new()
         .merge(api)

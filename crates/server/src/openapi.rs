@@ -4,9 +4,11 @@
 //! Routes and their documentation come from one list: each API's
 //! `routes()` registers its handlers with utoipa-axum's `routes!(handler)`,
 //! which adds the handler to the router and its `#[utoipa::path]` operation
-//! to the document at the same path, so the two cannot drift. [`api`] nests
-//! both APIs under their prefixes; [`crate::router`] serves the router and
-//! this document. `tests/openapi.rs` checks the document against a
+//! to the document at the same path, so the two cannot drift.
+//! `crate::routes::api` nests both APIs under their prefixes on [`base`],
+//! [`finish`] completes the document, and [`crate::router`] serves both.
+//! This module imports no route: it is what the routes document
+//! themselves with (tags, the error body, [`schema`], [`enums`]). `tests/openapi.rs` checks the document against a
 //! hand-written list of the routes and against the running server.
 //!
 //! The store API's bodies describe themselves (`idflow_store::wire`, with
@@ -28,11 +30,10 @@ use utoipa::openapi::{
     ComponentsBuilder, ContentBuilder, InfoBuilder, LicenseBuilder, OpenApi, OpenApiBuilder, Ref,
     ResponseBuilder,
 };
-use utoipa_axum::router::OpenApiRouter;
 
-use crate::AppState;
 use crate::error::ApiError;
-use crate::routes;
+
+pub mod enums;
 
 /// Where the document is served.
 pub const PATH: &str = "/openapi.json";
@@ -46,22 +47,8 @@ pub const STORE_TAG: &str = "store";
 /// The tag of the platform API's operations.
 pub const PLATFORM_TAG: &str = "platform";
 
-/// Both APIs' routes with their documentation, under their prefixes (no
-/// state, fallbacks or layers yet: [`crate::router`] adds those).
-pub fn api() -> OpenApiRouter<AppState> {
-    OpenApiRouter::with_openapi(base())
-        .nest(routes::store::PREFIX, routes::store::routes())
-        .nest(routes::platform::PREFIX, routes::platform::routes())
-}
-
-/// The whole document, as served at [`PATH`].
-pub fn document() -> OpenApi {
-    let (_, document) = api().split_for_parts();
-    finish(document)
-}
-
-/// What [`api`]'s document still lacks once every route is in: the 500
-/// that any operation can answer with.
+/// What the routes' document (`crate::routes::api`) still lacks once every
+/// route is in: the 500 that any operation can answer with.
 pub fn finish(mut document: OpenApi) -> OpenApi {
     for item in document.paths.paths.values_mut() {
         for operation in operations_mut(item) {
@@ -149,10 +136,10 @@ pub fn text_fields() -> Vec<(&'static str, &'static str, usize, &'static str, St
         (
             "NewComment",
             "step",
-            routes::store::MAX_STEP_CHARS,
+            idflow_store::MAX_STEP_CHARS,
             ONE_LINE_PATTERN,
             one_line(
-                routes::store::MAX_STEP_CHARS,
+                idflow_store::MAX_STEP_CHARS,
                 "The step's id (absent or null: the whole workflow)",
             ),
         ),
@@ -398,7 +385,9 @@ fn error_response(description: &str) -> utoipa::openapi::Response {
 }
 
 /// Info, tags, the bearer scheme and the error schema.
-fn base() -> OpenApi {
+/// The document before any route is in: info, security, tags, the
+/// error body.
+pub fn base() -> OpenApi {
     let info = InfoBuilder::new()
         .title("idflow")
         .version(env!("CARGO_PKG_VERSION"))
@@ -529,102 +518,13 @@ impl Served {
 /// `ToSchema` on them): each has the name and the serde shape of the real
 /// type, which the unit tests below check.
 pub mod schema {
-    use std::borrow::Cow;
-
-    use idflow_core::model::Part as CorePart;
-    use idflow_core::model::{
-        Channel as CoreChannel, CredentialCategory as CoreCategory, DecisionType as CoreDecision,
-    };
-    use serde::Serialize;
+    use utoipa::ToSchema;
     use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, SchemaType, Type};
     use utoipa::openapi::{RefOr, Schema};
-    use utoipa::{PartialSchema, ToSchema};
 
-    use crate::platform::storage::ExecutionStatus as StorageStatus;
-
-    /// A string schema whose values are `values` as serde writes them.
-    fn string_enum<T: Serialize>(description: &str, values: &[T]) -> RefOr<Schema> {
-        ObjectBuilder::new()
-            .schema_type(Type::String)
-            .description(Some(description))
-            .enum_values(Some(
-                values
-                    .iter()
-                    .filter_map(|v| serde_json::to_value(v).ok())
-                    .collect::<Vec<_>>(),
-            ))
-            .into()
-    }
-
-    macro_rules! string_enum_schema {
-        ($(#[$meta:meta])* $name:ident = $description:literal, $values:expr) => {
-            $(#[$meta])*
-            pub struct $name;
-
-            impl PartialSchema for $name {
-                fn schema() -> RefOr<Schema> {
-                    string_enum($description, $values)
-                }
-            }
-
-            impl ToSchema for $name {
-                fn name() -> Cow<'static, str> {
-                    Cow::Borrowed(stringify!($name))
-                }
-            }
-        };
-    }
-
-    /// Every execution status; a new variant fails to compile here.
-    pub(super) fn execution_statuses() -> Vec<StorageStatus> {
-        let all = [
-            StorageStatus::Initiated,
-            StorageStatus::Acquired,
-            StorageStatus::Processed,
-            StorageStatus::SessionExpired,
-            StorageStatus::TokenExpired,
-        ];
-        for status in all {
-            match status {
-                StorageStatus::Initiated
-                | StorageStatus::Acquired
-                | StorageStatus::Processed
-                | StorageStatus::SessionExpired
-                | StorageStatus::TokenExpired => {}
-            }
-        }
-        all.to_vec()
-    }
-
-    string_enum_schema!(
-        /// `crate::platform::storage::ExecutionStatus`.
-        ExecutionStatus = "Where a workflow execution is: INITIATED (parts may be uploaded), ACQUIRED (finalized, processing), PROCESSED (the details are ready), TOKEN_EXPIRED (the token lifetime passed before finalize), SESSION_EXPIRED",
-        &execution_statuses()
-    );
-
-    string_enum_schema!(
-        /// `idflow_core::model::CredentialCategory`.
-        CredentialCategory = "What a credential is",
-        CoreCategory::ALL
-    );
-
-    string_enum_schema!(
-        /// `idflow_core::model::Channel`.
-        Channel = "How the end user submits a credential",
-        CoreChannel::ALL
-    );
-
-    string_enum_schema!(
-        /// `idflow_core::model::DecisionType`.
-        DecisionType = "The decision a capability or a transaction renders",
-        CoreDecision::ALL
-    );
-
-    string_enum_schema!(
-        /// `idflow_core::model::Part`.
-        Part = "A part of a credential (image side, face, facemap, or data kind)",
-        CorePart::ALL
-    );
+    pub use super::enums::{
+        Channel, CredentialCategory, DecisionType, ExecutionStatus, Part, execution_statuses,
+    };
 
     /// An absolute http(s) URL as the server reads it (WHATWG URL rules):
     /// a host name whose last label starts with a letter, or an IPv4
@@ -920,6 +820,7 @@ mod tests {
         AccountRequest, CapabilitiesRequest, CredentialRequest, WebRequest,
         WorkflowDefinitionRequest,
     };
+    use crate::routes::document;
 
     fn full_match(pattern: &str, text: &str) -> bool {
         regex::Regex::new(pattern)

@@ -125,11 +125,11 @@ async fn a_journey_through_the_service_and_its_refusals() {
     }
 
     let finalized = service
-        .finalize(&account, &execution)
+        .finalize(&account, &execution, None)
         .await
         .expect("finalize");
     assert_eq!(finalized.status.as_str(), "ACQUIRED");
-    match service.finalize(&account, &execution).await {
+    match service.finalize(&account, &execution, None).await {
         Err(
             refusal @ Refusal::NotOpen {
                 doing: Doing::Finalize,
@@ -299,6 +299,60 @@ async fn access_by_store_token_or_the_executions_own_token() {
     }
     let expired = service.status(account, execution).await.expect("status");
     assert_eq!(expired.status.as_str(), "TOKEN_EXPIRED");
+    state.db.close().await;
+}
+
+/// The web client's finalize through the service (issue 31, "the web
+/// client's finalize (through the platform service)"): the scenario a
+/// tester picks is written with the finalize, an unknown one is refused
+/// with nothing written (domain.md, "Web client": the tester picks a
+/// built-in scenario).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_finalize_picking_a_scenario_writes_both_or_nothing() {
+    let (_dir, state) = state().await;
+    let service = Executions::new(&state);
+    let started = service
+        .start("svc", REQUEST_10011, AccountTarget::New)
+        .await
+        .expect("start");
+    let (account, execution) = (&started.execution.account_id, &started.execution.id);
+
+    match service
+        .finalize(account, execution, Some("NO_SUCH_SCENARIO"))
+        .await
+    {
+        Err(refusal @ Refusal::UnknownScenario(_)) => {
+            assert!(
+                refusal.to_string().contains("NO_SUCH_SCENARIO"),
+                "{refusal}"
+            )
+        }
+        other => panic!("expected UnknownScenario, got {other:?}"),
+    }
+    let stored = storage::execution(state.db.pool(), account, execution)
+        .await
+        .expect("read")
+        .expect("there");
+    assert_eq!(
+        (stored.status.as_str(), stored.scenario.as_str()),
+        ("INITIATED", "ALL_PASS")
+    );
+
+    // Any case, as the web client's list names them.
+    let finalized = service
+        .finalize(account, execution, Some("expired_id"))
+        .await
+        .expect("finalize");
+    assert_eq!(
+        (finalized.status.as_str(), finalized.scenario.as_str()),
+        ("ACQUIRED", "EXPIRED_ID")
+    );
+    let stored = storage::execution(state.db.pool(), account, execution)
+        .await
+        .expect("read")
+        .expect("there");
+    assert_eq!(stored.scenario, "EXPIRED_ID");
+    assert_ne!(stored.status.as_str(), "INITIATED");
     state.db.close().await;
 }
 

@@ -13,6 +13,6 @@ pub mod wire;
 pub use local::{DuplicatedFrom, LocalStore, os_user, standard_workflows};
 pub use policy::{check_comment, check_note};
 pub use store::{
-    Comment, Draft, MAX_COMMENT_CHARS, MAX_NOTE_CHARS, Origin, Revision, Status, Store, StoreError,
-    VersionInfo, Versioned, WorkflowSummary,
+    Comment, Draft, MAX_COMMENT_CHARS, MAX_NOTE_CHARS, MAX_STEP_CHARS, Origin, Revision, Status,
+    Store, StoreError, VersionInfo, Versioned, WorkflowSummary,
 };

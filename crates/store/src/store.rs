@@ -145,6 +145,10 @@ pub const MAX_COMMENT_CHARS: usize = 4000;
 /// The longest publish note accepted, in characters.
 pub const MAX_NOTE_CHARS: usize = 2000;
 
+/// The longest step id a comment may name, in characters (issue 30, item
+/// 8).
+pub const MAX_STEP_CHARS: usize = 200;
+
 #[derive(Debug, Error)]
 pub enum StoreError {
     /// Refused by the store's rules (`policy`), the same in every store.

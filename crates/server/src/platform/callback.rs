@@ -7,9 +7,9 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use super::Clock;
+use super::clock::Clock;
 use super::clock::rfc3339_millis;
-use super::storage::ExecutionStatus;
+use super::storage::model::ExecutionStatus;
 
 /// Timeout of one callback attempt.
 pub const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(5);

@@ -8,7 +8,7 @@ use idflow_core::Workflow;
 use idflow_core::model::NodeKind;
 use idflow_core::simulate::Delivered;
 
-use super::storage::{PartRecord, StoredCredential};
+use super::storage::model::{PartRecord, StoredCredential};
 
 /// The simulator's `delivered` list for an execution: each credential of
 /// the workflow's steps with the parts uploaded for it (none listed: none

@@ -10,8 +10,9 @@ use idflow_core::catalog::{is_stored_facemap, reuses};
 use idflow_core::model::{AcquisitionType, CredentialCategory, DecisionType, NodeKind};
 use idflow_core::simulate::{EarlierTransaction, Reuse, reuse};
 
-use super::PlatformError;
-use super::storage;
+use super::error::PlatformError;
+use super::storage::model::ReuseRecord;
+use super::storage::reads::{ReuseRecordRow, reuse_history};
 use crate::db::Pool;
 
 /// One credential a workflow may take from the account: its category, and
@@ -64,10 +65,9 @@ pub async fn read(
         }
     }
     let reusable_identity = wants.iter().any(|&(_, ri)| ri);
-    let found =
-        storage::reuse_history(pool, account_id, excluding, &categories, reusable_identity).await?;
+    let found = reuse_history(pool, account_id, excluding, &categories, reusable_identity).await?;
     let rejected = found.iter().find(|row| row.found_for == "REJECTED");
-    let mut rows: Vec<(&storage::ReuseRecordRow, EarlierTransaction)> = Vec::new();
+    let mut rows: Vec<(&ReuseRecordRow, EarlierTransaction)> = Vec::new();
     for &(category, reusable_identity) in wants {
         let Some(offering) = found.iter().find(|row| row.found_for == category.as_str()) else {
             continue;
@@ -117,23 +117,14 @@ pub fn offers(record: &EarlierTransaction) -> Vec<CredentialCategory> {
         .collect()
 }
 
-/// A record as stored: its JSON text, its decision and the categories it
+/// `record` as stored: its JSON text, its decision and the categories it
 /// offers (the rows reads select on).
-#[derive(Debug, Clone)]
-pub struct Stored {
-    pub decision: &'static str,
-    pub offers: Vec<CredentialCategory>,
-    pub text: String,
-}
-
-impl Stored {
-    pub fn of(record: &EarlierTransaction) -> Result<Stored, PlatformError> {
-        Ok(Stored {
-            decision: record.decision.as_str(),
-            offers: offers(record),
-            text: encode(record)?,
-        })
-    }
+pub fn stored(record: &EarlierTransaction) -> Result<ReuseRecord, PlatformError> {
+    Ok(ReuseRecord {
+        decision: record.decision.as_str(),
+        offers: offers(record),
+        text: encode(record)?,
+    })
 }
 
 /// A stored record, decoded strictly into core's type.
@@ -191,7 +182,7 @@ mod tests {
                 valid_for_authentication: true,
             }],
         };
-        let stored = Stored::of(&record).expect("encode");
+        let stored = stored(&record).expect("encode");
         assert_eq!(decode("ex-9", &stored.text).expect("decode"), record);
         assert_eq!(
             (stored.decision, stored.offers.as_slice()),

@@ -8,36 +8,39 @@ use std::time::Duration;
 
 use super::callback::{self, CallbackAccount, CallbackBody, CallbackExecution};
 use super::clock::rfc3339_millis;
+use super::error::PlatformError;
 use super::links::Links;
 use super::outbound;
-use super::storage::{self, Execution, PendingCallback};
-use super::{PlatformError, pool};
+use super::storage::model::{Execution, PendingCallback};
+use super::storage::reads;
+use super::storage::writes::Write;
 use crate::AppState;
 
 /// How often the expiry sweep looks for executions past their lifetime.
 pub const SWEEP_EVERY: Duration = Duration::from_secs(2);
 
 /// Moves `execution_id` to SESSION_EXPIRED or TOKEN_EXPIRED if its token
-/// expired, and queues its callback. `true` when this call expired it.
+/// expired, its callback queued in the same write (`Write::Expire`), then
+/// sends the callback. `true` when this call expired it.
 pub async fn expire(state: &AppState, execution_id: &str) -> Result<bool, PlatformError> {
-    let now = state.clock().unix_seconds();
-    if !storage::expire_if_due(pool(&state.db), execution_id, now).await? {
+    let now = state.clock().now();
+    let expired = state
+        .platform
+        .writer
+        .write(Write::Expire {
+            id: execution_id.to_owned(),
+            now: now.unix_timestamp(),
+            queued_at: rfc3339_millis(now),
+        })
+        .await?;
+    if !expired {
         return Ok(false);
     }
-    let Some(execution) = storage::execution_by_id(pool(&state.db), execution_id).await? else {
+    let Some(execution) = reads::execution_by_id(state.db.pool(), execution_id).await? else {
         return Ok(true);
     };
     tracing::info!(execution = %execution.id, status = %execution.status, "expired");
     if let Some(url) = &execution.callback_url {
-        let created_at = rfc3339_millis(state.clock().now());
-        storage::enqueue_callback(
-            pool(&state.db),
-            &execution.id,
-            url,
-            execution.status,
-            &created_at,
-        )
-        .await?;
         dispatch(
             state.clone(),
             PendingCallback {
@@ -61,13 +64,13 @@ pub fn dispatch(state: AppState, pending: PendingCallback) {
 }
 
 async fn deliver(state: &AppState, pending: &PendingCallback) -> Result<(), PlatformError> {
-    let Some(execution) = storage::execution_by_id(pool(&state.db), &pending.execution_id).await?
+    let Some(execution) = reads::execution_by_id(state.db.pool(), &pending.execution_id).await?
     else {
-        return storage::callback_settled(pool(&state.db), &pending.execution_id).await;
+        return settled(state, pending).await;
     };
     if !state.platform.outbound.sends() {
         tracing::debug!(execution = %pending.execution_id, "callbacks are off (--no-callbacks): not sent");
-        return storage::callback_settled(pool(&state.db), &pending.execution_id).await;
+        return settled(state, pending).await;
     }
     let body = body(state, &execution, pending);
     // Checked again at send time (DNS may have changed since the account
@@ -92,7 +95,19 @@ async fn deliver(state: &AppState, pending: &PendingCallback) -> Result<(), Plat
             tracing::warn!(execution = %pending.execution_id, %why, "callback not sent");
         }
     }
-    storage::callback_settled(pool(&state.db), &pending.execution_id).await
+    settled(state, pending).await
+}
+
+/// The callback was delivered or given up: off the queue.
+async fn settled(state: &AppState, pending: &PendingCallback) -> Result<(), PlatformError> {
+    state
+        .platform
+        .writer
+        .write(Write::CallbackSettled {
+            execution_id: pending.execution_id.clone(),
+        })
+        .await
+        .map(|_| ())
 }
 
 fn body(state: &AppState, execution: &Execution, pending: &PendingCallback) -> CallbackBody {
@@ -116,7 +131,7 @@ fn body(state: &AppState, execution: &Execution, pending: &PendingCallback) -> C
 
 /// Sends the callbacks a previous run left queued.
 pub async fn resume_callbacks(state: &AppState) -> Result<usize, PlatformError> {
-    let pending = storage::pending_callbacks(pool(&state.db)).await?;
+    let pending = reads::pending_callbacks(state.db.pool()).await?;
     let count = pending.len();
     for callback in pending {
         dispatch(state.clone(), callback);
@@ -133,7 +148,7 @@ pub fn spawn_expiry_sweep(state: AppState) -> tokio::task::JoinHandle<()> {
         loop {
             tick.tick().await;
             let now = state.clock().unix_seconds();
-            match storage::due_to_expire(pool(&state.db), now, 100).await {
+            match reads::due_to_expire(state.db.pool(), now, 100).await {
                 Ok(due) => {
                     for execution in due {
                         if let Err(error) = expire(&state, &execution.id).await {

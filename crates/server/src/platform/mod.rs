@@ -12,17 +12,21 @@
 //! (execution JWTs), `upload` (multipart parts), `prepared` (JSON
 //! prepared data), `steps` (the visited steps `steps.href` answers),
 //! `placeholder` (what a part link answers: images are not kept),
+//! `remembered` (published versions and details, kept in memory),
 //! `service` (the lifecycle and its rules, behind a typed API), `storage`
-//! (SQL), `writer` (group commit of every execution write), `process` (finalize → simulate → details → callback),
+//! (the tables: model, reads, writes), `writer` (group commit of every
+//! write, each one transaction), `process` (finalize → simulate → details → callback),
 //! `callback` (delivery with retries), `outbound` (where callbacks may
 //! go), `special_addresses` (the IANA registries it refuses), `lifecycle` (expiry, the callback
 //! queue), `clock` (time, adjustable in tests),
-//! `links` (absolute URLs). The handlers are in `routes::platform`.
+//! `links` (absolute URLs), `error` (why an operation failed). The
+//! handlers are in `routes::platform` and `routes::web`.
 
 pub mod callback;
 pub mod clock;
 pub mod credentials;
 pub mod delivery;
+mod error;
 pub mod history;
 pub mod lifecycle;
 pub mod links;
@@ -30,10 +34,10 @@ pub mod outbound;
 pub mod placeholder;
 pub mod prepared;
 pub mod process;
+pub mod remembered;
 pub mod request;
 pub mod service;
 pub mod special_addresses;
-mod sqlite_writer;
 pub mod steps;
 pub mod storage;
 pub mod token;
@@ -42,39 +46,14 @@ pub mod writer;
 
 pub use callback::RetryPolicy;
 pub use clock::Clock;
-pub use storage::ExecutionStatus;
+pub use error::PlatformError;
+pub use storage::model::ExecutionStatus;
 pub use token::TokenKeys;
 
-use crate::db::{Db, DbError, Pool};
+use crate::db::Db;
 
 /// Name of the JWT signing secret in `server_secrets`.
 pub const JWT_SECRET: &str = "jwt";
-
-#[derive(Debug, thiserror::Error)]
-pub enum PlatformError {
-    #[error("database: {0}")]
-    Sqlx(#[from] sqlx::Error),
-    #[error("database: {0}")]
-    Sqlite(#[from] rusqlite::Error),
-    #[error(transparent)]
-    Db(#[from] DbError),
-    #[error("platform data in the database is damaged: {0}")]
-    Corrupt(String),
-    #[error("cannot encode {0}")]
-    Encode(String),
-    #[error("the system's random number generator failed: {0}")]
-    Random(String),
-    #[error(transparent)]
-    Token(#[from] token::TokenError),
-    #[error(transparent)]
-    Scenario(#[from] idflow_core::simulate::ScenarioError),
-    #[error("cannot build the HTTP client for callbacks: {0}")]
-    HttpClient(String),
-    #[error("the server is stopping: the write was not made")]
-    WriterStopped,
-    #[error("the write was made but could not be synced to disk: {0}")]
-    Sync(String),
-}
 
 /// What the platform API keeps besides the database: the token keys and
 /// the HTTP client for callbacks. Cheap to clone.
@@ -89,15 +68,15 @@ pub struct Platform {
     pub outbound: std::sync::Arc<outbound::OutboundPolicy>,
     /// Every execution write goes through it (group commit).
     pub writer: writer::Writer,
-    /// Published versions and PROCESSED details, kept (`service`).
-    pub remembered: service::Remembered,
+    /// Published versions and PROCESSED details, kept (`remembered`).
+    pub remembered: remembered::Remembered,
 }
 
 impl Platform {
     /// Loads the signing secret (making and storing it on first start).
     pub async fn open(db: &Db, clock: &Clock) -> Result<Platform, PlatformError> {
-        let secret = storage::secret(
-            pool(db),
+        let secret = storage::secret::secret(
+            db.pool(),
             JWT_SECRET,
             &clock::rfc3339_millis(clock.now()),
             || token::new_secret().map_err(|e| PlatformError::Random(e.to_string())),
@@ -113,12 +92,8 @@ impl Platform {
             http,
             retry: RetryPolicy::default(),
             outbound: std::sync::Arc::new(outbound::OutboundPolicy::default()),
-            writer: writer::Writer::start(pool(db).clone()),
-            remembered: service::Remembered::default(),
+            writer: writer::Writer::start(db.pool().clone()),
+            remembered: remembered::Remembered::default(),
         })
     }
-}
-
-pub(crate) fn pool(db: &Db) -> &Pool {
-    db.pool()
 }

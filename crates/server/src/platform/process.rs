@@ -15,12 +15,13 @@ use serde_json::Value;
 
 use super::clock::rfc3339_millis;
 use super::delivery;
+use super::error::PlatformError;
 use super::history;
 use super::lifecycle;
-use super::service::{Executions, Refusal};
 use super::steps::{self, VisitedStep};
-use super::storage::{self, Execution, ExecutionStatus, PendingCallback, Write};
-use super::{PlatformError, pool};
+use super::storage::model::{Execution, ExecutionStatus, PendingCallback};
+use super::storage::reads;
+use super::storage::writes::Write;
 use crate::AppState;
 
 /// Starts processing `execution` (already ACQUIRED) in the background.
@@ -35,7 +36,7 @@ pub fn spawn(state: AppState, execution: Execution) {
 
 /// Resumes executions a previous run of the server left ACQUIRED.
 pub async fn resume(state: &AppState) -> Result<usize, PlatformError> {
-    let pending = storage::acquired(pool(&state.db)).await?;
+    let pending = reads::acquired(state.db.pool()).await?;
     let count = pending.len();
     for execution in pending {
         tracing::info!(execution = %execution.id, "resuming processing");
@@ -61,24 +62,24 @@ pub async fn render(
     execution: &Execution,
     completed_at: &str,
 ) -> Result<Rendered, PlatformError> {
-    let published = Executions::new(state)
-        .published(execution.definition_key, execution.definition_version)
-        .await
-        .map_err(|refusal| match refusal {
-            Refusal::Store(e) => PlatformError::Db(e),
-            Refusal::Failed(e) => e,
-            other => PlatformError::Corrupt(other.to_string()),
-        })?;
+    let published = state
+        .platform
+        .remembered
+        .published(
+            &state.db,
+            execution.definition_key,
+            execution.definition_version,
+        )
+        .await?;
     let workflow = &published.workflow;
     let mut scenario = by_name(&execution.scenario)?;
     // Results come from what arrived (the uploaded parts) and, for what the
     // workflow reuses, from the account's records: core's rule decides
     // (issue 29, "Reuse only what was verified").
-    let (credentials, parts) =
-        storage::credentials_and_parts(pool(&state.db), &execution.id).await?;
+    let (credentials, parts) = reads::credentials_and_parts(state.db.pool(), &execution.id).await?;
     scenario.history = Some(
         history::read(
-            pool(&state.db),
+            state.db.pool(),
             &execution.account_id,
             &execution.id,
             &history::wants(workflow),
@@ -148,7 +149,7 @@ async fn process(state: &AppState, execution: Execution) -> Result<(), PlatformE
             account_id: execution.account_id.clone(),
             details: document.to_string(),
             steps,
-            record: history::Stored::of(&record)?,
+            record: history::stored(&record)?,
             completed_at: completed_at.clone(),
             callback_url: execution.callback_url.clone(),
         })

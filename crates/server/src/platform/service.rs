@@ -5,62 +5,33 @@
 //! (`routes::web`) shares the same writes. All SQL is in `storage`, every
 //! write goes through the group-commit `writer`.
 //!
-//! Reads that never change are kept in memory: a published version with
-//! its credential plan (parsed and hash-checked once), and the encoded
-//! details of a PROCESSED execution.
+//! Reads that never change are kept in memory (`super::remembered`): a
+//! published version with its credential plan, and the encoded details of
+//! a PROCESSED execution.
 
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use idflow_core::Workflow;
 use idflow_core::catalog::is_stored_facemap;
 use idflow_core::model::{Channel, CredentialCategory, NodeKind, Part};
+use idflow_core::simulate::by_name;
 
 use super::clock::rfc3339_millis;
-use super::credentials::{self, PlannedCredential};
+use super::error::PlatformError;
 use super::placeholder::{self, PartFile};
+use super::remembered::{Published, Remembered};
 use super::request::{self, AccountInput, FieldProblem, RequestError};
 use super::steps::{self, StepsDocument, StepsExecution};
-use super::storage::{
-    self, AccountWrite, Execution, ExecutionStatus, NewExecution, PartRecord, StoredCredential,
-    Write,
+use super::storage::model::{
+    AccountWrite, Execution, ExecutionStatus, NewExecution, PartRecord, StoredCredential,
 };
+use super::storage::reads;
+use super::storage::writes::Write;
 use super::token::TokenError;
-use super::{PlatformError, history, lifecycle, outbound, pool, prepared, process};
+use super::{history, lifecycle, outbound, prepared, process};
 use crate::AppState;
 use crate::auth::{Role, TOKEN_PREFIX, token_hash};
-use crate::cache::ImmutableCache;
 use crate::db::{DbError, hex};
-
-/// How many published versions (with their plans) are kept parsed.
-const VERSIONS_KEPT: usize = 1024;
-/// How many PROCESSED details documents are kept encoded (a few KiB each).
-const DETAILS_KEPT: usize = 4096;
-
-/// A published version ready to run: parsed, checked against its hash, and
-/// its credentials planned.
-#[derive(Debug)]
-pub struct Published {
-    pub workflow: Workflow,
-    pub plan: Vec<PlannedCredential>,
-}
-
-/// The service's memory of answers that never change. Cheap to clone.
-#[derive(Debug, Clone)]
-pub struct Remembered {
-    versions: ImmutableCache<(u32, u32), Arc<Published>>,
-    /// Execution id → (its account, the details document as sent).
-    details: ImmutableCache<String, Arc<(String, Bytes)>>,
-}
-
-impl Default for Remembered {
-    fn default() -> Self {
-        Remembered {
-            versions: ImmutableCache::new(VERSIONS_KEPT),
-            details: ImmutableCache::new(DETAILS_KEPT),
-        }
-    }
-}
 
 /// Why the service did not do what it was asked.
 #[derive(Debug, thiserror::Error)]
@@ -121,6 +92,10 @@ pub enum Refusal {
     },
     #[error(transparent)]
     InvalidPreparedData(prepared::PreparedDataError),
+    /// The scenario picked at finalize (the web client's) is not a
+    /// built-in one.
+    #[error(transparent)]
+    UnknownScenario(idflow_core::simulate::ScenarioError),
     #[error(transparent)]
     Store(#[from] DbError),
     #[error(transparent)]
@@ -245,6 +220,14 @@ impl<'a> Executions<'a> {
         &self.state.platform.remembered
     }
 
+    /// The published version `number` of `key`, parsed and planned once.
+    pub async fn published(&self, key: u32, number: u32) -> Result<Arc<Published>, Refusal> {
+        Ok(self
+            .remembered()
+            .published(&self.state.db, key, number)
+            .await?)
+    }
+
     /// Checks `token` for an endpoint of execution `execution_id` of
     /// `account_id`: a store-API token, or (where `takes` allows) the
     /// execution's JWT. An expired JWT moves its execution to
@@ -335,20 +318,6 @@ impl<'a> Executions<'a> {
         }
     }
 
-    /// The published version `number` of `key`, parsed and planned once.
-    pub async fn published(&self, key: u32, number: u32) -> Result<Arc<Published>, Refusal> {
-        if let Some(known) = self.remembered().versions.get(&(key, number)) {
-            return Ok(known);
-        }
-        let workflow = self.state.db.version(key, number).await?.workflow;
-        let plan = credentials::plan(&workflow);
-        let published = Arc::new(Published { workflow, plan });
-        self.remembered()
-            .versions
-            .insert((key, number), Arc::clone(&published));
-        Ok(published)
-    }
-
     /// A new execution of the latest published version of the workflow the
     /// account request `body` names, on a new account or an existing one,
     /// created by the store-API token holder `caller`. Answered once it is
@@ -362,7 +331,7 @@ impl<'a> Executions<'a> {
         let (account_id, write) = match account {
             AccountTarget::New => (new_id(), AccountWrite::Create),
             AccountTarget::Existing(id) => {
-                if !storage::account_exists(pool(&self.state.db), &id).await? {
+                if !reads::account_exists(self.state.db.pool(), &id).await? {
                     return Err(Refusal::NoAccount { account_id: id });
                 }
                 (id, AccountWrite::Update)
@@ -401,7 +370,7 @@ impl<'a> Executions<'a> {
                     .filter(|c| c.reusable_identity.is_some())
                     .map(|c| (c.category, true))
                     .collect();
-                history::read(pool(&self.state.db), &account_id, "", &wants).await?
+                history::read(self.state.db.pool(), &account_id, "", &wants).await?
             }
         };
         let credentials: Vec<StoredCredential> = published
@@ -514,7 +483,7 @@ impl<'a> Executions<'a> {
     /// unknown), with its status brought up to date (INITIATED →
     /// TOKEN_EXPIRED / SESSION_EXPIRED once due).
     pub async fn status(&self, account_id: &str, execution_id: &str) -> Result<Execution, Refusal> {
-        let found = storage::execution(pool(&self.state.db), account_id, execution_id).await?;
+        let found = reads::execution(self.state.db.pool(), account_id, execution_id).await?;
         self.up_to_date(account_id, execution_id, found).await
     }
 
@@ -526,9 +495,9 @@ impl<'a> Executions<'a> {
         execution_id: &str,
         found: Option<Execution>,
     ) -> Result<Execution, Refusal> {
-        let pool = pool(&self.state.db);
+        let pool = self.state.db.pool();
         let Some(mut execution) = found else {
-            return Err(if storage::account_exists(pool, account_id).await? {
+            return Err(if reads::account_exists(pool, account_id).await? {
                 Refusal::NoExecution {
                     account_id: account_id.to_owned(),
                     execution_id: execution_id.to_owned(),
@@ -544,7 +513,7 @@ impl<'a> Executions<'a> {
             // Expired by this call or, racing it, by the expiry sweep:
             // either way what was read is stale.
             lifecycle::expire(self.state, execution_id).await?;
-            if let Some(expired) = storage::execution(pool, account_id, execution_id).await? {
+            if let Some(expired) = reads::execution(pool, account_id, execution_id).await? {
                 execution = expired;
             }
         }
@@ -562,16 +531,13 @@ impl<'a> Executions<'a> {
         classifier: &str,
     ) -> Result<UploadTarget, Refusal> {
         // One read: the credentials live in the execution's row.
-        let (found, credentials) = match storage::execution_with_credentials(
-            pool(&self.state.db),
-            account_id,
-            execution_id,
-        )
-        .await?
-        {
-            Some((execution, credentials)) => (Some(execution), credentials),
-            None => (None, Vec::new()),
-        };
+        let (found, credentials) =
+            match reads::execution_with_credentials(self.state.db.pool(), account_id, execution_id)
+                .await?
+            {
+                Some((execution, credentials)) => (Some(execution), credentials),
+                None => (None, Vec::new()),
+            };
         let execution = self.up_to_date(account_id, execution_id, found).await?;
         if execution.status != ExecutionStatus::Initiated {
             return Err(Refusal::NotOpen {
@@ -667,65 +633,50 @@ impl<'a> Executions<'a> {
         Ok(record)
     }
 
-    /// Records part metadata for `execution` (the web client records a
-    /// facemap beside its face). `false` when the execution stopped taking
-    /// parts.
+    /// Records part metadata for `execution` in one write, all of them or
+    /// none (the web client records a facemap with its face). `false` when
+    /// the execution stopped taking parts.
     pub async fn record_parts(
         &self,
         execution: &Execution,
         records: &[PartRecord],
     ) -> Result<bool, Refusal> {
-        let now = self.state.clock().unix_seconds();
-        for record in records {
-            let stored = self
-                .state
-                .platform
-                .writer
-                .write(Write::Part {
-                    execution_id: execution.id.clone(),
-                    record: record.clone(),
-                    now,
-                })
-                .await?;
-            if !stored {
-                return Ok(false);
-            }
+        if records.is_empty() {
+            return Ok(true);
         }
-        Ok(true)
+        Ok(self
+            .state
+            .platform
+            .writer
+            .write(Write::Parts {
+                execution_id: execution.id.clone(),
+                records: records.to_vec(),
+                now: self.state.clock().unix_seconds(),
+            })
+            .await?)
     }
 
-    /// Finalizes the execution: INITIATED → ACQUIRED, then processing in
-    /// the background (PROCESSED, the callback).
+    /// Finalizes the execution: INITIATED → ACQUIRED, under `scenario`
+    /// when one is picked (the web client's tester; a built-in scenario's
+    /// name, any case) in the same write, then processing in the
+    /// background (PROCESSED, the callback).
     pub async fn finalize(
         &self,
         account_id: &str,
         execution_id: &str,
+        scenario: Option<&str>,
     ) -> Result<Execution, Refusal> {
-        let execution = self.status(account_id, execution_id).await?;
+        let mut execution = self.status(account_id, execution_id).await?;
         if execution.status != ExecutionStatus::Initiated {
             return Err(Refusal::NotOpen {
                 execution: Box::new(execution),
                 doing: Doing::Finalize,
             });
         }
-        match self.begin_processing(execution).await? {
-            Some(started) => Ok(started),
-            None => {
-                let execution = self.status(account_id, execution_id).await?;
-                Err(Refusal::NotOpen {
-                    execution: Box::new(execution),
-                    doing: Doing::Finalize,
-                })
-            }
-        }
-    }
-
-    /// INITIATED → ACQUIRED and processing spawned; `None` when the
-    /// execution was no longer open (finalized or expired meanwhile).
-    pub async fn begin_processing(
-        &self,
-        mut execution: Execution,
-    ) -> Result<Option<Execution>, Refusal> {
+        let scenario = scenario
+            .map(|name| by_name(name).map(|s| s.name))
+            .transpose()
+            .map_err(Refusal::UnknownScenario)?;
         let now = self.state.clock().now();
         let started_at = rfc3339_millis(now);
         let started = self
@@ -736,25 +687,32 @@ impl<'a> Executions<'a> {
                 id: execution.id.clone(),
                 started_at: started_at.clone(),
                 now: now.unix_timestamp(),
+                scenario: scenario.clone(),
             })
             .await?;
         if !started {
-            return Ok(None);
+            // Finalized or expired meanwhile.
+            let execution = self.status(account_id, execution_id).await?;
+            return Err(Refusal::NotOpen {
+                execution: Box::new(execution),
+                doing: Doing::Finalize,
+            });
         }
         execution.status = ExecutionStatus::Acquired;
         execution.started_at = Some(started_at);
-        tracing::info!(execution = %execution.id, "finalized; processing");
+        if let Some(scenario) = scenario {
+            execution.scenario = scenario;
+        }
+        tracing::info!(execution = %execution.id, scenario = %execution.scenario, "finalized; processing");
         process::spawn(self.state.clone(), execution.clone());
-        Ok(Some(execution))
+        Ok(execution)
     }
 
     /// The details: the retrieval document once PROCESSED (kept encoded:
     /// it never changes), else the execution as it stands.
     pub async fn details(&self, account_id: &str, execution_id: &str) -> Result<Details, Refusal> {
-        if let Some(known) = self.remembered().details.get(execution_id)
-            && known.0 == account_id
-        {
-            return Ok(Details::Processed(known.1.clone()));
+        if let Some(known) = self.remembered().details(account_id, execution_id) {
+            return Ok(Details::Processed(known));
         }
         let execution = self.status(account_id, execution_id).await?;
         match (execution.status, execution.details) {
@@ -766,10 +724,8 @@ impl<'a> Executions<'a> {
                     ))
                 })?;
                 let bytes = Bytes::from(text);
-                self.remembered().details.insert(
-                    execution_id.to_owned(),
-                    Arc::new((account_id.to_owned(), bytes.clone())),
-                );
+                self.remembered()
+                    .keep_details(account_id, execution_id, bytes.clone());
                 Ok(Details::Processed(bytes))
             }
             (_, details) => Ok(Details::Pending(Box::new(Execution {
@@ -791,7 +747,7 @@ impl Executions<'_> {
     ) -> Result<StepsDocument, Refusal> {
         let execution = self.status(account_id, execution_id).await?;
         let recorded = if execution.status == ExecutionStatus::Processed {
-            storage::steps_of(pool(&self.state.db), account_id, execution_id)
+            reads::steps_of(self.state.db.pool(), account_id, execution_id)
                 .await?
                 .flatten()
         } else {
@@ -832,14 +788,14 @@ impl Executions<'_> {
         credential_id: &str,
         classifier: &str,
     ) -> Result<PartFile, Refusal> {
-        let pool = pool(&self.state.db);
+        let pool = self.state.db.pool();
         let classifier = classifier.to_ascii_uppercase();
         // Ids are UUIDs: anything else names no credential (and a UUID
         // carries no LIKE wildcard into the lookup).
         if uuid::Uuid::parse_str(credential_id).is_ok() {
             let link =
                 format!("/accounts/{account_id}/credentials/{credential_id}/parts/{classifier}");
-            for holder in storage::holders_of_credential(pool, account_id, credential_id).await? {
+            for holder in reads::holders_of_credential(pool, account_id, credential_id).await? {
                 let document: serde_json::Value =
                     serde_json::from_str(&holder.details).map_err(|e| {
                         PlatformError::Corrupt(format!(
@@ -850,7 +806,7 @@ impl Executions<'_> {
                 if !links_to(&document, &link) {
                     continue;
                 }
-                let recorded = storage::recorded_content_type(
+                let recorded = reads::recorded_content_type(
                     pool,
                     &holder.execution_id,
                     credential_id,
@@ -864,7 +820,7 @@ impl Executions<'_> {
                 ));
             }
         }
-        if !storage::account_exists(pool, account_id).await? {
+        if !reads::account_exists(pool, account_id).await? {
             return Err(Refusal::NoAccount {
                 account_id: account_id.to_owned(),
             });
@@ -972,7 +928,7 @@ mod tests {
             .await
             .expect("start");
         let (account, id) = (&started.execution.account_id, &started.execution.id);
-        let read_before = storage::execution(pool(&state.db), account, id)
+        let read_before = reads::execution(state.db.pool(), account, id)
             .await
             .expect("read")
             .expect("there");

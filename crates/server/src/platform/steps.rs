@@ -11,8 +11,8 @@ use idflow_core::simulate::{Arrival, Run, StepOutcome};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::storage::ExecutionStatus;
-use crate::openapi::schema;
+use super::storage::model::ExecutionStatus;
+use crate::openapi::enums;
 
 /// The answer of `GET .../workflow-executions/{id}/steps`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -33,7 +33,7 @@ pub struct StepsDocument {
 #[serde(rename_all = "camelCase")]
 pub struct StepsExecution {
     pub id: String,
-    #[schema(value_type = schema::ExecutionStatus)]
+    #[schema(value_type = enums::ExecutionStatus)]
     pub status: ExecutionStatus,
 }
 
@@ -125,7 +125,7 @@ pub enum StepArrival {
 pub struct StepCredential {
     /// The credential's id in this execution.
     pub id: String,
-    #[schema(value_type = schema::CredentialCategory)]
+    #[schema(value_type = enums::CredentialCategory)]
     pub category: CredentialCategory,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false)]
@@ -149,7 +149,7 @@ pub struct StepResult {
 #[serde(rename_all = "camelCase")]
 pub struct StepResultCredential {
     pub id: String,
-    #[schema(value_type = schema::CredentialCategory)]
+    #[schema(value_type = enums::CredentialCategory)]
     pub category: CredentialCategory,
 }
 
@@ -158,7 +158,7 @@ pub struct StepResultCredential {
 #[serde(rename_all = "camelCase")]
 pub struct StepDecision {
     #[serde(rename = "type")]
-    #[schema(value_type = schema::DecisionType)]
+    #[schema(value_type = enums::DecisionType)]
     pub kind: DecisionType,
     pub details: StepDecisionDetails,
 }

@@ -1,7 +1,8 @@
 //! Group commit for the platform API's writes. Every account creation,
-//! part upload, finalize and completion goes through one writer task,
+//! part upload, finalize, completion, expiry and settled callback goes
+//! through one writer task,
 //! which takes whatever writes are waiting (up to
-//! [`storage::MAX_WRITES_PER_TRANSACTION`]), applies them in one
+//! [`MAX_WRITES_PER_TRANSACTION`]), applies them in one
 //! transaction and answers each after the commit: an acknowledged write is
 //! durable, and 32 concurrent requests share one fsync instead of queueing
 //! for the database's write lock one by one.
@@ -13,21 +14,29 @@
 //!
 //! A failing write must not take its neighbours down: when a transaction
 //! fails, its writes are retried one by one, each in its own transaction,
-//! so only the failing one gets the error.
+//! so only the failing one gets the error (`group`).
+//!
+//! Each write is described once, as statements
+//! (`crate::platform::storage::writes`); two executors run them: `sqlite`
+//! (rusqlite, on a connection and thread of the writer's own) and `pool`
+//! (sqlx: PostgreSQL, or SQLite when that connection could not open).
+
+mod group;
+mod pool;
+mod sqlite;
 
 use tokio::sync::{mpsc, oneshot};
 
-use super::PlatformError;
-use super::storage::{self, MAX_WRITES_PER_TRANSACTION, Write};
+use self::group::Job;
+use super::error::PlatformError;
+use super::storage::writes::Write;
 use crate::db::Pool;
+
+pub use self::pool::apply as apply_through_pool;
+pub use super::storage::writes::MAX_WRITES_PER_TRANSACTION;
 
 /// How many writes may wait for the writer before callers wait to queue.
 const QUEUE: usize = 4096;
-
-pub(super) struct Job {
-    pub(super) write: Write,
-    pub(super) done: oneshot::Sender<Result<bool, PlatformError>>,
-}
 
 /// The handle to the writer task. Cheap to clone; the task ends when the
 /// last handle is dropped, after finishing what was queued.
@@ -35,20 +44,14 @@ pub(super) struct Job {
 pub struct Writer {
     queue: mpsc::Sender<Job>,
     /// Writes go through a SQLite connection and thread of the writer's
-    /// own (`super::sqlite_writer`), not the pool.
+    /// own (`sqlite`), not the pool.
     own_connection: bool,
-}
-
-impl std::fmt::Debug for Job {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.write.fmt(f)
-    }
 }
 
 impl Writer {
     /// Starts the writer: on SQLite a thread with a connection of its own
-    /// (`super::sqlite_writer`), on PostgreSQL a task on the current Tokio
-    /// runtime using the pool.
+    /// (`sqlite`), on PostgreSQL a task on the current Tokio runtime using
+    /// the pool (`pool`).
     pub fn start(pool: Pool) -> Writer {
         let (queue, jobs) = mpsc::channel(QUEUE);
         let jobs = match &pool {
@@ -69,7 +72,7 @@ impl Writer {
             }
             Pool::Postgres(_) => jobs,
         };
-        tokio::spawn(run(pool, jobs));
+        tokio::spawn(pool::run(pool, jobs));
         Writer {
             queue,
             own_connection: false,
@@ -82,8 +85,8 @@ impl Writer {
         self.own_connection
     }
 
-    /// Applies `write`, answering once it is committed: whether it took
-    /// effect (see [`Write`]).
+    /// Applies `write` in one transaction, answering once it is committed:
+    /// whether it took effect (see [`Write`]).
     pub async fn write(&self, write: Write) -> Result<bool, PlatformError> {
         let (done, answer) = oneshot::channel();
         self.queue
@@ -99,7 +102,7 @@ fn start_sqlite(
     path: &std::path::Path,
     jobs: mpsc::Receiver<Job>,
 ) -> Result<(), (String, mpsc::Receiver<Job>)> {
-    let opened = match super::sqlite_writer::open(path) {
+    let opened = match sqlite::open(path) {
         Ok(opened) => opened,
         Err(error) => return Err((error.to_string(), jobs)),
     };
@@ -109,7 +112,7 @@ fn start_sqlite(
         .name("platform-writer".to_owned())
         .spawn(move || {
             if let Ok(jobs) = handed.recv() {
-                super::sqlite_writer::run(opened, jobs);
+                sqlite::run(opened, jobs);
             }
         });
     match spawned {
@@ -120,139 +123,377 @@ fn start_sqlite(
     }
 }
 
-/// Each write of a group and its answer.
-pub(super) type Answers = Vec<(Job, Result<bool, PlatformError>)>;
-
-/// What a group's transaction settles for its writes.
-pub(super) enum Settled {
-    /// Each write's answer.
-    Answered(Answers),
-    /// The group failed: apply these one by one, each in its own
-    /// transaction, so that only the failing one gets the error.
-    Alone(Vec<Job>),
-}
-
-/// Settles `batch` (emptied) by `applied`, the result of applying it in
-/// one transaction. Shared by both writers.
-pub(super) fn settle(batch: &mut Vec<Job>, applied: Result<Vec<bool>, PlatformError>) -> Settled {
-    match applied {
-        Ok(applied) => {
-            Settled::Answered(batch.drain(..).zip(applied.into_iter().map(Ok)).collect())
-        }
-        Err(error) if batch.len() == 1 => Settled::Answered(
-            batch
-                .pop()
-                .map(|job| vec![(job, Err(error))])
-                .unwrap_or_default(),
-        ),
-        Err(error) => {
-            tracing::warn!(%error, writes = batch.len(), "a grouped write failed; applying them one by one");
-            Settled::Alone(std::mem::take(batch))
-        }
-    }
-}
-
-/// Whether the one write applied alone took effect.
-pub(super) fn took_effect(applied: &[bool]) -> bool {
-    applied.first().copied().unwrap_or(false)
-}
-
-async fn run(pool: Pool, mut jobs: mpsc::Receiver<Job>) {
-    let mut batch: Vec<Job> = Vec::with_capacity(MAX_WRITES_PER_TRANSACTION);
-    while jobs.recv_many(&mut batch, MAX_WRITES_PER_TRANSACTION).await > 0 {
-        let writes: Vec<&Write> = batch.iter().map(|job| &job.write).collect();
-        let began = std::time::Instant::now();
-        let applied = storage::apply(&pool, &writes).await;
-        tracing::debug!(
-            writes = writes.len(),
-            micros = began.elapsed().as_micros(),
-            "group commit"
-        );
-        let answers = match settle(&mut batch, applied) {
-            Settled::Answered(answers) => answers,
-            Settled::Alone(jobs) => {
-                let mut answers = Vec::with_capacity(jobs.len());
-                for job in jobs {
-                    let alone = storage::apply(&pool, &[&job.write])
-                        .await
-                        .map(|applied| took_effect(&applied));
-                    answers.push((job, alone));
-                }
-                answers
-            }
-        };
-        for (job, answer) in answers {
-            // The caller may have gone (its connection closed): the write
-            // stands all the same.
-            let _ = job.done.send(answer);
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use std::sync::Arc;
 
-    fn jobs(n: usize) -> Vec<Job> {
-        (0..n)
-            .map(|i| Job {
-                write: Write::Start {
-                    id: format!("execution-{i}"),
-                    started_at: String::new(),
-                    now: 0,
-                },
-                done: oneshot::channel().0,
-            })
-            .collect()
+    use super::*;
+    use crate::db::Db;
+    use crate::platform::storage::model::{
+        AccountWrite, Execution, ExecutionStatus, NewExecution, PartRecord, ReuseRecord,
+    };
+    use crate::platform::storage::reads;
+    use idflow_core::model::{CredentialCategory, Part};
+
+    /// The three ways a write is executed: the SQLite writer's own
+    /// connection (rusqlite), the sqlx executor on SQLite (the fallback),
+    /// and on PostgreSQL.
+    enum Executor {
+        Writer(Writer),
+        Pool(Pool),
     }
 
-    fn id(job: &Job) -> &str {
-        match &job.write {
-            Write::Start { id, .. } => id,
-            _ => "",
+    impl Executor {
+        async fn write(&self, write: Write) -> Result<bool, PlatformError> {
+            match self {
+                Executor::Writer(writer) => writer.write(write).await,
+                Executor::Pool(pool) => pool::apply(pool, &[&write])
+                    .await
+                    .map(|applied| group::took_effect(&applied)),
+            }
         }
     }
 
-    #[test]
-    fn a_committed_group_answers_each_write_in_order() {
-        let mut batch = jobs(3);
-        let Settled::Answered(answers) = settle(&mut batch, Ok(vec![true, false, true])) else {
-            panic!("a committed group is answered");
-        };
-        assert!(batch.is_empty());
-        let got: Vec<(&str, bool)> = answers
-            .iter()
-            .map(|(job, answer)| (id(job), matches!(answer, Ok(true))))
-            .collect();
-        assert_eq!(
-            got,
-            [
-                ("execution-0", true),
-                ("execution-1", false),
-                ("execution-2", true)
-            ]
-        );
+    /// Each executor with the database it writes to (and what keeps that
+    /// database), named.
+    async fn executors(test: &str) -> Vec<(&'static str, Executor, Db, Box<dyn std::any::Any>)> {
+        let mut all: Vec<(&'static str, Executor, Db, Box<dyn std::any::Any>)> = Vec::new();
+        let dir = tempfile::tempdir().expect("tmp");
+        let db = Db::open(&dir.path().join("own.sqlite")).await.expect("db");
+        let writer = Writer::start(db.pool().clone());
+        assert!(writer.has_own_connection());
+        all.push((
+            "SQLite, the writer's connection",
+            Executor::Writer(writer),
+            db,
+            Box::new(dir),
+        ));
+        let dir = tempfile::tempdir().expect("tmp");
+        let db = Db::open(&dir.path().join("pool.sqlite")).await.expect("db");
+        all.push((
+            "SQLite, the pool",
+            Executor::Pool(db.pool().clone()),
+            db,
+            Box::new(dir),
+        ));
+        if let Some(scratch) = crate::testing::ScratchPostgres::create(test).await {
+            let db = Db::open_postgres(scratch.url()).await.expect("db");
+            let writer = Writer::start(db.pool().clone());
+            assert!(!writer.has_own_connection());
+            all.push((
+                "PostgreSQL",
+                Executor::Writer(writer),
+                db,
+                Box::new(scratch),
+            ));
+        }
+        all
     }
 
-    #[test]
-    fn a_lone_failing_write_gets_the_error() {
-        let mut batch = jobs(1);
-        let Settled::Answered(answers) = settle(&mut batch, Err(PlatformError::WriterStopped))
-        else {
-            panic!("a lone write is answered");
+    fn new_execution(id: &str, account: &str, expires_at: i64) -> Arc<NewExecution> {
+        let execution = Execution {
+            id: id.into(),
+            account_id: account.into(),
+            definition_key: 10011,
+            definition_version: 1,
+            scenario: "ALL_PASS".into(),
+            user_reference: None,
+            customer_internal_reference: "cir".into(),
+            callback_url: Some("https://example.com/hook".into()),
+            locale: "en-US".into(),
+            base_url: "http://127.0.0.1:1".into(),
+            token_expires_at: expires_at,
+            status: ExecutionStatus::Initiated,
+            created_at: "2026-12-07T00:00:00.000Z".into(),
+            started_at: None,
+            completed_at: None,
+            details: None,
         };
-        assert_eq!(answers.len(), 1);
-        assert!(matches!(answers[0].1, Err(PlatformError::WriterStopped)));
+        Arc::new(
+            NewExecution::new(execution, "{}".into(), "svc".into(), Vec::new()).expect("encode"),
+        )
     }
 
-    #[test]
-    fn a_failed_group_is_retried_one_by_one_in_order() {
-        let mut batch = jobs(3);
-        let Settled::Alone(alone) = settle(&mut batch, Err(PlatformError::WriterStopped)) else {
-            panic!("a failed group is retried");
-        };
-        assert!(batch.is_empty());
-        let ids: Vec<&str> = alone.iter().map(id).collect();
-        assert_eq!(ids, ["execution-0", "execution-1", "execution-2"]);
+    fn part(classifier: Part) -> PartRecord {
+        PartRecord {
+            credential_id: "c".into(),
+            classifier,
+            content_type: "image/jpeg".into(),
+            size: 3,
+            sha256: "ab".into(),
+            uploaded_at: "2026-12-07T00:00:01.000Z".into(),
+        }
+    }
+
+    async fn queued_callbacks(db: &Db) -> Vec<(String, String)> {
+        crate::db::on_pool!(db.pool(), p => sqlx::query_as(
+            "SELECT execution_id, status FROM platform_callbacks ORDER BY execution_id",
+        )
+        .fetch_all(p)
+        .await
+        .expect("callbacks"))
+    }
+
+    /// Issue 31, "each write described once, executed by both backends":
+    /// the same writes take effect (or not) alike on every executor and
+    /// leave the same rows, guards included.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn every_executor_applies_the_writes_alike() {
+        for (name, executor, db, _keep) in
+            executors("every_executor_applies_the_writes_alike").await
+        {
+            let start = |scenario: Option<&str>| Write::Start {
+                id: "ex-1".into(),
+                started_at: "2026-12-07T00:00:02.000Z".into(),
+                now: 10,
+                scenario: scenario.map(str::to_owned),
+            };
+            let complete = Write::Complete {
+                id: "ex-1".into(),
+                account_id: "acc".into(),
+                details: "{}".into(),
+                steps: Some("[]".into()),
+                record: ReuseRecord {
+                    decision: "PASSED",
+                    offers: vec![CredentialCategory::Id],
+                    text: r#"{"id":"ex-1"}"#.into(),
+                },
+                completed_at: "2026-12-07T00:00:03.000Z".into(),
+                callback_url: Some("https://example.com/hook".into()),
+            };
+            let expire = |id: &str, now: i64| Write::Expire {
+                id: id.into(),
+                now,
+                queued_at: "2026-12-07T00:00:04.000Z".into(),
+            };
+            let steps = [
+                (
+                    "a new account",
+                    Write::Execution {
+                        account: AccountWrite::Create,
+                        new: new_execution("ex-1", "acc", 100),
+                    },
+                    true,
+                ),
+                (
+                    "an execution on an account that does not exist",
+                    Write::Execution {
+                        account: AccountWrite::Update,
+                        new: new_execution("ex-x", "no-such-account", 100),
+                    },
+                    false,
+                ),
+                (
+                    "an execution on the account",
+                    Write::Execution {
+                        account: AccountWrite::Update,
+                        new: new_execution("ex-2", "acc", 100),
+                    },
+                    true,
+                ),
+                (
+                    "a face and its facemap",
+                    Write::Parts {
+                        execution_id: "ex-1".into(),
+                        records: vec![part(Part::Face), part(Part::Facemap)],
+                        now: 10,
+                    },
+                    true,
+                ),
+                ("an expiry not yet due", expire("ex-1", 10), false),
+                (
+                    "a finalize picking a scenario",
+                    start(Some("EXPIRED_ID")),
+                    true,
+                ),
+                ("a second finalize", start(None), false),
+                (
+                    "parts after the finalize",
+                    Write::Parts {
+                        execution_id: "ex-1".into(),
+                        records: vec![part(Part::Front), part(Part::Back)],
+                        now: 10,
+                    },
+                    false,
+                ),
+                ("the completion", complete.clone(), true),
+                ("a second completion", complete, false),
+                ("an expiry once processed", expire("ex-1", 1000), false),
+                (
+                    "the settled callback",
+                    Write::CallbackSettled {
+                        execution_id: "ex-1".into(),
+                    },
+                    true,
+                ),
+                ("the other one's expiry", expire("ex-2", 1000), true),
+                ("its expiry again", expire("ex-2", 1000), false),
+            ];
+            for (what, write, expected) in steps {
+                let took_effect = executor
+                    .write(write)
+                    .await
+                    .unwrap_or_else(|e| panic!("{name}: {what}: {e}"));
+                assert_eq!(took_effect, expected, "{name}: {what}");
+            }
+            let pool = db.pool();
+            let first = reads::execution_by_id(pool, "ex-1")
+                .await
+                .expect("read")
+                .expect("ex-1");
+            assert_eq!(
+                (
+                    first.status,
+                    first.scenario.as_str(),
+                    first.details.as_deref()
+                ),
+                (ExecutionStatus::Processed, "EXPIRED_ID", Some("{}")),
+                "{name}"
+            );
+            let parts: Vec<Part> = reads::parts(pool, "ex-1")
+                .await
+                .expect("parts")
+                .iter()
+                .map(|p| p.classifier)
+                .collect();
+            assert_eq!(
+                parts,
+                [Part::Face, Part::Facemap],
+                "{name}: both parts of the one write, none after the finalize"
+            );
+            let second = reads::execution_by_id(pool, "ex-2")
+                .await
+                .expect("read")
+                .expect("ex-2");
+            assert_eq!(second.status, ExecutionStatus::TokenExpired, "{name}");
+            assert_eq!(
+                queued_callbacks(&db).await,
+                [("ex-2".to_owned(), "TOKEN_EXPIRED".to_owned())],
+                "{name}: the processed one settled, the expired one queued with its status"
+            );
+            let offers: i64 = crate::db::on_pool!(pool, p => sqlx::query_scalar(
+                "SELECT count(*) FROM platform_reuse_offers WHERE execution_id = 'ex-1'",
+            )
+            .fetch_one(p)
+            .await
+            .expect("offers"));
+            assert_eq!(offers, 1, "{name}: one reuse offer, written once");
+            assert!(
+                reads::execution_by_id(pool, "ex-x")
+                    .await
+                    .expect("read")
+                    .is_none()
+            );
+            db.close().await;
+        }
+    }
+
+    /// A group's run of new accounts goes in as multi-row INSERTs on the
+    /// sqlx executor (`pool::apply`); an account update in the middle ends
+    /// the run and the next run starts after it. Every one is stored.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn runs_of_new_accounts_in_a_group_are_each_stored() {
+        for (name, _, db, _keep) in
+            executors("runs_of_new_accounts_in_a_group_are_each_stored").await
+        {
+            let create = |id: &str, account: &str| Write::Execution {
+                account: AccountWrite::Create,
+                new: new_execution(id, account, 100),
+            };
+            let writes = [
+                create("ex-1", "acc-1"),
+                create("ex-2", "acc-2"),
+                create("ex-3", "acc-3"),
+                Write::Execution {
+                    account: AccountWrite::Update,
+                    new: new_execution("ex-4", "acc-1", 100),
+                },
+                create("ex-5", "acc-5"),
+                create("ex-6", "acc-6"),
+            ];
+            let writes: Vec<&Write> = writes.iter().collect();
+            let applied = pool::apply(db.pool(), &writes).await.expect("apply");
+            assert_eq!(applied, [true; 6], "{name}");
+            for (id, account) in [
+                ("ex-1", "acc-1"),
+                ("ex-2", "acc-2"),
+                ("ex-3", "acc-3"),
+                ("ex-4", "acc-1"),
+                ("ex-5", "acc-5"),
+                ("ex-6", "acc-6"),
+            ] {
+                let stored = reads::execution(db.pool(), account, id)
+                    .await
+                    .expect("read");
+                assert!(stored.is_some(), "{name}: {id} of {account}");
+            }
+            db.close().await;
+        }
+    }
+
+    /// Makes every insert into `platform_callbacks` fail (a trigger).
+    async fn refuse_callbacks(db: &Db) {
+        match db.pool() {
+            Pool::Sqlite(pool) => sqlx::raw_sql(
+                "CREATE TRIGGER refuse_callbacks BEFORE INSERT ON platform_callbacks
+                 BEGIN SELECT RAISE(ABORT, 'injected failure (test)'); END",
+            )
+            .execute(pool)
+            .await
+            .map(|_| ()),
+            Pool::Postgres(pool) => sqlx::raw_sql(
+                "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS
+                 $$ BEGIN RAISE EXCEPTION 'injected failure (test)'; END $$;
+                 CREATE TRIGGER refuse_callbacks BEFORE INSERT ON platform_callbacks
+                 FOR EACH ROW EXECUTE FUNCTION refuse()",
+            )
+            .execute(pool)
+            .await
+            .map(|_| ()),
+        }
+        .expect("a trigger");
+    }
+
+    /// Issue 31, "expiry (status + queued callback, through the writer)":
+    /// the status and the queued callback are one write. The callback's
+    /// insert fails: the status stays INITIATED (when they were two pool
+    /// writes the status stayed expired and the callback was lost), on
+    /// every executor.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn an_expiry_whose_callback_cannot_be_queued_leaves_its_status() {
+        for (name, executor, db, _keep) in
+            executors("an_expiry_whose_callback_cannot_be_queued_leaves_its_status").await
+        {
+            for (id, account) in [("ex-1", "acc-1"), ("ex-2", "acc-2")] {
+                let created = executor
+                    .write(Write::Execution {
+                        account: AccountWrite::Create,
+                        new: new_execution(id, account, 100),
+                    })
+                    .await
+                    .expect("create");
+                assert!(created);
+            }
+            refuse_callbacks(&db).await;
+            let failed = executor
+                .write(Write::Expire {
+                    id: "ex-1".into(),
+                    now: 1000,
+                    queued_at: "2026-12-07T00:00:04.000Z".into(),
+                })
+                .await;
+            assert!(failed.is_err(), "{name}: {failed:?}");
+            let execution = reads::execution_by_id(db.pool(), "ex-1")
+                .await
+                .expect("read")
+                .expect("there");
+            assert_eq!(
+                execution.status,
+                ExecutionStatus::Initiated,
+                "{name}: expired without its callback"
+            );
+            assert!(queued_callbacks(&db).await.is_empty(), "{name}");
+            db.close().await;
+        }
     }
 }

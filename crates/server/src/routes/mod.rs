@@ -1,4 +1,5 @@
-//! HTTP handlers, one module per API, plus the extractors they share.
+//! HTTP handlers, one module per API, plus the extractors they share; the
+//! documented APIs put together ([`api`]).
 
 pub mod body;
 pub mod platform;
@@ -7,8 +8,26 @@ pub mod web;
 
 use axum::extract::FromRequestParts;
 use axum::http::{HeaderMap, HeaderValue, header};
+use utoipa::openapi::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
 
+use crate::AppState;
 use crate::error::ApiError;
+use crate::openapi;
+
+/// Both APIs' routes with their documentation, under their prefixes (no
+/// state, fallbacks or layers yet: [`crate::router`] adds those).
+pub fn api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(openapi::base())
+        .nest(store::PREFIX, store::routes())
+        .nest(platform::PREFIX, platform::routes())
+}
+
+/// The whole document, as served at [`openapi::PATH`].
+pub fn document() -> OpenApi {
+    let (_, document) = api().split_for_parts();
+    openapi::finish(document)
+}
 
 /// `Path`, with failures reported as API errors (JSON, 400).
 #[derive(FromRequestParts)]

@@ -40,7 +40,7 @@ use crate::platform::service::{
     AccountTarget, Details, Executions, Received, Refusal, Started, Takes,
 };
 use crate::platform::steps::StepsDocument;
-use crate::platform::storage::{Execution, ExecutionStatus};
+use crate::platform::storage::model::{Execution, ExecutionStatus};
 use crate::platform::upload::{self, UPLOAD_BODY_LIMIT, UploadError};
 
 /// Where the platform API is mounted.
@@ -428,7 +428,9 @@ impl From<Refusal> for ApiError {
                 };
                 ApiError::new(StatusCode::CONFLICT, code, message)
             }
-            Refusal::NotAPart { .. } => ApiError::bad_request(message),
+            Refusal::NotAPart { .. } | Refusal::UnknownScenario(_) => {
+                ApiError::bad_request(message)
+            }
             Refusal::PartNotAllowed {
                 credential, part, ..
             } => ApiError::new(StatusCode::BAD_REQUEST, "PART_NOT_ALLOWED", message).with_details(
@@ -839,7 +841,7 @@ async fn finalize(
             Takes::EitherToken,
         )
         .await?;
-    let execution = service.finalize(&account_id, &execution_id).await?;
+    let execution = service.finalize(&account_id, &execution_id, None).await?;
     tracing::debug!(execution = %execution_id, ?access, "finalized");
     let body = state_body(&state, &execution, ExecutionStatus::Acquired);
     Ok((StatusCode::ACCEPTED, Json(body)).into_response())

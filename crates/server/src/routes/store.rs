@@ -31,8 +31,8 @@ use crate::db::{AUDIT_PAGE, AuditQuery};
 use crate::error::ApiError;
 use crate::openapi::{ErrorBody, STORE_TAG};
 
-/// The longest step id a comment may name (issue 30, item 8).
-pub const MAX_STEP_CHARS: usize = 200;
+/// The longest step id a comment may name (the store's rule).
+pub use idflow_store::MAX_STEP_CHARS;
 
 /// Where the store API is mounted.
 pub const PREFIX: &str = "/api/store/v1";

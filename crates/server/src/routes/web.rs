@@ -21,7 +21,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use idflow_core::catalog::{credential_channels, delivered_parts};
 use idflow_core::model::{Channel, CredentialCategory, NodeKind, Part};
-use idflow_core::simulate::{by_name, names};
+use idflow_core::simulate::names;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -31,11 +31,12 @@ use crate::AppState;
 use crate::auth::bearer_token;
 use crate::error::ApiError;
 use crate::platform::clock::rfc3339_millis;
-use crate::platform::service::Executions;
-use crate::platform::storage::{self, Execution, ExecutionStatus, PartRecord};
+use crate::platform::lifecycle;
+use crate::platform::service::{Executions, Refusal};
+use crate::platform::storage::model::{Execution, ExecutionStatus, PartRecord};
+use crate::platform::storage::reads;
 use crate::platform::token::TokenError;
 use crate::platform::upload::{self, UPLOAD_BODY_LIMIT};
-use crate::platform::{lifecycle, pool};
 
 const PAGE: &str = include_str!("../../web/app.html");
 const STYLE: &str = include_str!("../../web/app.css");
@@ -170,7 +171,7 @@ struct JourneyUrls {
 }
 
 async fn urls(state: &AppState, execution: &Execution) -> Result<JourneyUrls, WebError> {
-    let request = storage::request_of(pool(&state.db), &execution.id)
+    let request = reads::request_of(state.db.pool(), &execution.id)
         .await
         .map_err(WebError::server)?
         .and_then(|text| serde_json::from_str::<Value>(&text).ok())
@@ -201,7 +202,7 @@ async fn open_execution(
         }
         Err(_) => return Err(unauthorized("this link is not valid")),
     };
-    let execution = storage::execution(pool(&state.db), &claims.account_id, &claims.sub)
+    let execution = reads::execution(state.db.pool(), &claims.account_id, &claims.sub)
         .await
         .map_err(WebError::server)?
         .ok_or_else(|| unauthorized("this link is not valid"))?;
@@ -271,7 +272,7 @@ async fn journey(
         .await
         .map_err(WebError::server)?
         .workflow;
-    let (credentials, parts) = storage::credentials_and_parts(pool(&state.db), &execution.id)
+    let (credentials, parts) = reads::credentials_and_parts(state.db.pool(), &execution.id)
         .await
         .map_err(WebError::server)?;
     let mut captures = Vec::new();
@@ -361,7 +362,7 @@ async fn upload_part(
         )
         .for_execution(&urls, &execution));
     }
-    let credentials = storage::credentials(pool(&state.db), &execution.id)
+    let credentials = reads::credentials(state.db.pool(), &execution.id)
         .await
         .map_err(WebError::server)?;
     let Some(credential) = credentials.iter().find(|c| c.id == credential_id) else {
@@ -446,7 +447,7 @@ async fn finalize(
     headers: HeaderMap,
     body: Result<SmallJsonBody, ApiError>,
 ) -> Result<Json<Finalized>, WebError> {
-    let (mut execution, urls) = open_execution(&state, &headers).await?;
+    let (execution, urls) = open_execution(&state, &headers).await?;
     // A JSON body or none (issue 30, item 8: another Content-Type is 415).
     let JsonBody(body) = body.map_err(|error| WebError::new(error.status, 9100, error.message))?;
     let body = if body.iter().all(u8::is_ascii_whitespace) {
@@ -460,41 +461,42 @@ async fn finalize(
             )
         })?)
     };
-    if execution.status != ExecutionStatus::Initiated {
-        return Err(WebError::new(
-            StatusCode::CONFLICT,
-            9100,
-            "this journey was already submitted",
-        )
-        .for_execution(&urls, &execution));
-    }
-    if let Some(name) = body.and_then(|b| b.scenario) {
-        let scenario = by_name(&name)
-            .map_err(|e| WebError::new(StatusCode::BAD_REQUEST, 9100, e.to_string()))?;
-        storage::set_scenario(pool(&state.db), &execution.id, &scenario.name)
-            .await
-            .map_err(WebError::server)?;
-        execution.scenario = scenario.name;
-    }
-    let redirect = urls
-        .success
-        .as_ref()
-        .map(|url| Redirect::to(url, &execution, "SUCCESS", None));
-    let Some(execution) = Executions::new(&state)
-        .begin_processing(execution.clone())
+    let scenario = body.and_then(|b| b.scenario);
+    // The scenario and the finalize are one write (the service's).
+    let finalized = Executions::new(&state)
+        .finalize(&execution.account_id, &execution.id, scenario.as_deref())
         .await
-        .map_err(WebError::server)?
-    else {
-        return Err(WebError::new(
-            StatusCode::CONFLICT,
-            9210,
-            "the session expired before the journey was finished",
-        )
-        .for_execution(&urls, &execution));
-    };
-    tracing::info!(execution = %execution.id, scenario = %execution.scenario, "web client finalized; processing");
+        .map_err(|refusal| finalize_refused(refusal, &urls))?;
     Ok(Json(Finalized {
-        status: ExecutionStatus::Acquired,
-        redirect,
+        status: finalized.status,
+        redirect: urls
+            .success
+            .as_ref()
+            .map(|url| Redirect::to(url, &finalized, "SUCCESS", None)),
     }))
+}
+
+/// A refused finalize in the web client's codes: 9210 once the session
+/// expired, 9100 for a journey already submitted or an unknown scenario.
+fn finalize_refused(refusal: Refusal, urls: &JourneyUrls) -> WebError {
+    match refusal {
+        Refusal::NotOpen { execution, .. } => match execution.status {
+            ExecutionStatus::SessionExpired | ExecutionStatus::TokenExpired => WebError::new(
+                StatusCode::CONFLICT,
+                9210,
+                "the session expired before the journey was finished",
+            )
+            .for_execution(urls, &execution),
+            _ => WebError::new(
+                StatusCode::CONFLICT,
+                9100,
+                "this journey was already submitted",
+            )
+            .for_execution(urls, &execution),
+        },
+        Refusal::UnknownScenario(error) => {
+            WebError::new(StatusCode::BAD_REQUEST, 9100, error.to_string())
+        }
+        other => WebError::server(other),
+    }
 }

@@ -25,28 +25,31 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use rusqlite::{Connection, TransactionBehavior, params};
+use rusqlite::types::{ToSqlOutput, Value, ValueRef};
+use rusqlite::{Connection, TransactionBehavior};
 use tokio::sync::mpsc;
 
-use super::PlatformError;
-use super::storage::{
-    ACCOUNT_COLUMNS, COMPLETE, EXECUTION_COLUMNS_WRITTEN, INSERT_CALLBACK, INSERT_REUSE_OFFER,
-    INSERT_REUSE_RECORD, MAX_WRITES_PER_TRANSACTION, NewExecution, START, UPDATE_ACCOUNT,
-    UPSERT_PART, Write,
-};
-use super::writer::{Answers, Job, Settled, settle, took_effect};
+use super::group::{Answers, Job, Settled, settle, took_effect};
+use crate::platform::error::PlatformError;
+use crate::platform::storage::statement::{Param, Progress};
+use crate::platform::storage::writes::{MAX_WRITES_PER_TRANSACTION, Write};
+
+/// Statements kept prepared (by their text): every write's statements
+/// (12 today) with room to grow, so none is prepared twice.
+const PREPARED_STATEMENTS: usize = 32;
 
 /// The writer's connection to the database file at `path` (already
 /// created and migrated by the pool, whose connections keep its WAL file in
 /// place), and the WAL file to sync when it could be opened.
-pub(super) struct Opened {
+pub struct Opened {
     connection: Connection,
     wal: Option<File>,
 }
 
-pub(super) fn open(path: &Path) -> rusqlite::Result<Opened> {
+pub fn open(path: &Path) -> rusqlite::Result<Opened> {
     let connection = Connection::open(path)?;
     connection.busy_timeout(Duration::from_secs(10))?;
+    connection.set_prepared_statement_cache_capacity(PREPARED_STATEMENTS);
     connection.pragma_update(None, "journal_mode", "WAL")?;
     connection.pragma_update(None, "foreign_keys", "ON")?;
     connection.pragma_update(None, "cache_size", -8192)?;
@@ -92,7 +95,7 @@ fn sync_and_answer(wal: File, committed: std::sync::mpsc::Receiver<Answers>) {
 }
 
 /// Applies queued writes in groups until every sender is gone.
-pub(super) fn run(opened: Opened, mut jobs: mpsc::Receiver<Job>) {
+pub fn run(opened: Opened, mut jobs: mpsc::Receiver<Job>) {
     let Opened {
         mut connection,
         wal,
@@ -114,14 +117,13 @@ pub(super) fn run(opened: Opened, mut jobs: mpsc::Receiver<Job>) {
         tracing::error!(%error, "cannot make commits sync themselves: the writer stops");
         return;
     }
-    let statements = Statements::new();
     let mut batch: Vec<Job> = Vec::with_capacity(MAX_WRITES_PER_TRANSACTION);
     while let Some(first) = jobs.blocking_recv() {
         batch.push(first);
         gather(&mut jobs, &mut batch);
         let writes: Vec<&Write> = batch.iter().map(|job| &job.write).collect();
         let began = std::time::Instant::now();
-        let applied = apply(&mut connection, &statements, &writes);
+        let applied = apply(&mut connection, &writes);
         tracing::debug!(
             writes = writes.len(),
             micros = began.elapsed().as_micros(),
@@ -133,7 +135,7 @@ pub(super) fn run(opened: Opened, mut jobs: mpsc::Receiver<Job>) {
             Settled::Alone(jobs) => {
                 let mut answers = Vec::with_capacity(jobs.len());
                 for job in jobs {
-                    let alone = apply(&mut connection, &statements, &[&job.write])
+                    let alone = apply(&mut connection, &[&job.write])
                         .map(|applied| took_effect(&applied))
                         .map_err(PlatformError::Sqlite);
                     answers.push((job, alone));
@@ -201,162 +203,42 @@ fn gather(jobs: &mut mpsc::Receiver<Job>, batch: &mut Vec<Job>) {
     }
 }
 
-/// The single-row statements, prepared once per connection (rusqlite's
-/// statement cache keeps them by text).
-struct Statements {
-    account: String,
-    execution: String,
-}
-
-impl Statements {
-    fn new() -> Statements {
-        let values = |n: usize| {
-            (1..=n)
-                .map(|i| format!("${i}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        Statements {
-            account: format!("INSERT INTO {ACCOUNT_COLUMNS} VALUES ({})", values(4)),
-            execution: format!(
-                "INSERT INTO {EXECUTION_COLUMNS_WRITTEN} VALUES ({})",
-                values(17)
-            ),
-        }
+/// Binds a statement's value as SQLite takes it, text borrowed.
+impl rusqlite::ToSql for Param<'_> {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(match *self {
+            Param::Text(text) | Param::OptionalText(Some(text)) => {
+                ToSqlOutput::Borrowed(ValueRef::Text(text.as_bytes()))
+            }
+            Param::OptionalText(None) => ToSqlOutput::Borrowed(ValueRef::Null),
+            Param::Integer(number) => ToSqlOutput::Owned(Value::Integer(number)),
+        })
     }
 }
 
 /// Applies `writes` in order in one transaction (BEGIN IMMEDIATE: the
-/// write lock from the start); for each, whether it took effect. Any error
+/// write lock from the start), each write's statements
+/// (`crate::platform::storage::writes`) prepared once per connection and
+/// kept by their text; for each write, whether it took effect. Any error
 /// rolls the whole transaction back.
-fn apply(
-    connection: &mut Connection,
-    statements: &Statements,
-    writes: &[&Write],
-) -> rusqlite::Result<Vec<bool>> {
+fn apply(connection: &mut Connection, writes: &[&Write]) -> rusqlite::Result<Vec<bool>> {
     let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let mut applied = Vec::with_capacity(writes.len());
     for write in writes {
-        let took_effect = match write {
-            Write::Execution { new, .. } if write.is_new_account() => {
-                let e = &new.execution;
-                tx.prepare_cached(&statements.account)?.execute(params![
-                    e.account_id,
-                    e.customer_internal_reference,
-                    e.created_at,
-                    e.created_at
-                ])?;
-                insert_execution(&tx, statements, new)?;
-                true
-            }
-            Write::Execution { new, .. } => {
-                let e = &new.execution;
-                let updated = tx.prepare_cached(UPDATE_ACCOUNT)?.execute(params![
-                    e.customer_internal_reference,
-                    e.created_at,
-                    e.account_id
-                ])?;
-                if updated > 0 {
-                    insert_execution(&tx, statements, new)?;
-                }
-                updated > 0
-            }
-            Write::Part {
-                execution_id,
-                record,
-                now,
-            } => {
-                tx.prepare_cached(UPSERT_PART)?.execute(params![
-                    execution_id,
-                    record.credential_id,
-                    record.classifier.as_str(),
-                    record.content_type,
-                    i64::try_from(record.size).unwrap_or(i64::MAX),
-                    record.sha256,
-                    record.uploaded_at,
-                    now
-                ])? > 0
-            }
-            Write::Start {
-                id,
-                started_at,
-                now,
-            } => {
-                tx.prepare_cached(START)?
-                    .execute(params![started_at, id, now])?
-                    > 0
-            }
-            Write::Complete {
-                id,
-                account_id,
-                details,
-                steps,
-                record,
-                completed_at,
-                callback_url,
-            } => {
-                let changed = tx.prepare_cached(COMPLETE)?.execute(params![
-                    details,
-                    completed_at,
-                    steps,
-                    id
-                ])? > 0;
-                if changed {
-                    tx.prepare_cached(INSERT_REUSE_RECORD)?.execute(params![
-                        account_id,
-                        completed_at,
-                        id,
-                        record.decision,
-                        record.text
-                    ])?;
-                    for category in &record.offers {
-                        tx.prepare_cached(INSERT_REUSE_OFFER)?.execute(params![
-                            account_id,
-                            category.as_str(),
-                            completed_at,
-                            id
-                        ])?;
-                    }
-                }
-                if changed && let Some(url) = callback_url {
-                    tx.prepare_cached(INSERT_CALLBACK)?
-                        .execute(params![id, url, completed_at])?;
-                }
-                changed
-            }
-        };
-        applied.push(took_effect);
+        let mut progress = Progress::default();
+        for statement in write.statements() {
+            let rows = if progress.runs(&statement) {
+                tx.prepare_cached(statement.sql)?
+                    .execute(rusqlite::params_from_iter(&statement.params))?
+            } else {
+                0
+            };
+            progress.record(u64::try_from(rows).unwrap_or(u64::MAX));
+        }
+        applied.push(progress.took_effect());
     }
     tx.commit()?;
     Ok(applied)
-}
-
-fn insert_execution(
-    tx: &rusqlite::Transaction<'_>,
-    statements: &Statements,
-    new: &NewExecution,
-) -> rusqlite::Result<()> {
-    let e = &new.execution;
-    tx.prepare_cached(&statements.execution)?.execute(params![
-        e.id,
-        e.account_id,
-        i64::from(e.definition_key),
-        i64::from(e.definition_version),
-        e.scenario,
-        e.user_reference,
-        e.customer_internal_reference,
-        e.callback_url,
-        e.locale,
-        new.request,
-        e.base_url,
-        e.token_expires_at,
-        e.status.as_str(),
-        e.created_at,
-        new.created_by,
-        new.encoded_credentials(),
-        e.started_at
-    ])?;
-    Ok(())
 }
 
 #[cfg(test)]
@@ -367,10 +249,8 @@ mod tests {
     fn job(n: usize) -> Job {
         let (done, _) = oneshot::channel();
         Job {
-            write: Write::Start {
-                id: format!("execution-{n}"),
-                started_at: String::new(),
-                now: 0,
+            write: Write::CallbackSettled {
+                execution_id: format!("execution-{n}"),
             },
             done,
         }
@@ -386,10 +266,31 @@ mod tests {
         gather(&mut jobs, &mut batch);
         assert_eq!(batch.len(), MAX_WRITES_PER_TRANSACTION);
         // In the order they came; the rest wait for the next group.
-        assert!(matches!(&batch[0].write, Write::Start { id, .. } if id == "execution-0"));
+        assert!(matches!(
+            &batch[0].write,
+            Write::CallbackSettled { execution_id } if execution_id == "execution-0"
+        ));
         batch.clear();
         gather(&mut jobs, &mut batch);
         assert_eq!(batch.len(), 10);
+    }
+
+    /// Every write's statements stay prepared (the measured throughput
+    /// counts on it): together they fit the connection's statement cache,
+    /// so none is evicted and prepared again.
+    #[test]
+    fn every_statement_fits_the_prepared_statement_cache() {
+        let mut texts: Vec<&str> = Vec::new();
+        let writes = crate::platform::storage::writes::tests::one_of_each();
+        for write in &writes {
+            for statement in write.statements() {
+                if !texts.contains(&statement.sql) {
+                    texts.push(statement.sql);
+                }
+            }
+        }
+        assert!(texts.len() >= 12, "one of every write: {}", texts.len());
+        assert!(texts.len() <= PREPARED_STATEMENTS, "{}", texts.len());
     }
 
     #[test]
