@@ -1,0 +1,346 @@
+//! Issue 31: no import circles between the files of `crates/server/src`.
+//! A circle (a imports b, b imports a, possibly through others) is where a
+//! change to one file forces a change to the other and where a layer runs
+//! back up; ARCHITECTURE.md says which way the arrows go. This test reads
+//! every `use crate::...` statement, resolves each path to the file that
+//! defines the module it names, and fails on any strongly connected group
+//! of more than one file.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// Every `.rs` file under `root`, as a path relative to it.
+fn sources(root: &Path) -> BTreeMap<PathBuf, String> {
+    let mut files = BTreeMap::new();
+    let mut folders = vec![root.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        let entries = std::fs::read_dir(&folder).expect("the source folder reads");
+        for entry in entries {
+            let path = entry.expect("an entry").path();
+            if path.is_dir() {
+                folders.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).expect("a source file reads");
+                // A file's own unit tests (the `#[cfg(test)] mod tests` at its
+                // end) may reach anywhere: they are not part of the layers.
+                let text = match text.find("#[cfg(test)]\nmod ") {
+                    Some(at) => text[..at].to_owned(),
+                    None => text,
+                };
+                let relative = path.strip_prefix(root).expect("under root").to_path_buf();
+                files.insert(relative, text);
+            }
+        }
+    }
+    files
+}
+
+/// The paths of the `use crate::...;`, `use super::...;` and `use
+/// self::...;` statements in `text` (what follows the keyword, up to the
+/// `;`), whatever their visibility, with the keyword.
+fn crate_uses(text: &str) -> Vec<(&'static str, String)> {
+    let mut uses = Vec::new();
+    for keyword in ["crate", "super", "self"] {
+        let marker = format!("use {keyword}::");
+        let mut rest = text;
+        while let Some(at) = rest.find(&marker) {
+            let before = &rest[..at];
+            let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+            let prefix = before[line_start..].trim();
+            let statement_start = prefix.is_empty() || prefix.starts_with("pub");
+            let after = &rest[at + marker.len()..];
+            let Some(end) = after.find(';') else { break };
+            if statement_start {
+                uses.push((keyword, after[..end].to_owned()));
+            }
+            rest = &after[end..];
+        }
+    }
+    uses
+}
+
+/// The module path of a file: `a/b.rs` and `a/b/mod.rs` are `a::b`,
+/// `lib.rs` is the crate.
+fn module_of(file: &Path) -> Vec<String> {
+    let mut parts: Vec<String> = file
+        .iter()
+        .map(|part| part.to_string_lossy().into_owned())
+        .collect();
+    if let Some(last) = parts.pop() {
+        let stem = last.trim_end_matches(".rs");
+        if stem != "mod" && stem != "lib" {
+            parts.push(stem.to_owned());
+        }
+    }
+    parts
+}
+
+/// `a::{b, c::{d, e}}` as the paths it names: `a::b`, `a::c::d`, `a::c::e`.
+fn expand(tree: &str) -> Vec<Vec<String>> {
+    // `x as y` names `x`: marked before white space goes.
+    let tree: String = tree
+        .replace(" as ", "@")
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let mut paths = Vec::new();
+    expand_into(&tree, &mut Vec::new(), &mut paths);
+    paths
+}
+
+fn expand_into(tree: &str, prefix: &mut Vec<String>, paths: &mut Vec<Vec<String>>) {
+    match tree.find('{') {
+        None => {
+            let mut path = prefix.clone();
+            path.extend(
+                tree.split("::")
+                    .filter(|s| !s.is_empty())
+                    .map(|s| s.split('@').next().unwrap_or(s).to_owned()),
+            );
+            paths.push(path);
+        }
+        Some(open) => {
+            let head = &tree[..open];
+            let close = tree.rfind('}').unwrap_or(tree.len());
+            let inner = &tree[open + 1..close];
+            let depth_before = prefix.len();
+            prefix.extend(
+                head.split("::")
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned),
+            );
+            for part in split_top_level(inner) {
+                if part.is_empty() || part == "self" {
+                    paths.push(prefix.clone());
+                } else {
+                    expand_into(part, prefix, paths);
+                }
+            }
+            prefix.truncate(depth_before);
+        }
+    }
+}
+
+/// `a, b::{c, d}, e` split at the commas outside braces.
+fn split_top_level(list: &str) -> Vec<&str> {
+    let (mut parts, mut depth, mut start) = (Vec::new(), 0usize, 0usize);
+    for (i, c) in list.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' => depth = depth.saturating_sub(1),
+            ',' if depth == 0 => {
+                parts.push(&list[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&list[start..]);
+    parts
+}
+
+/// The file defining the longest module prefix of `path` (`a::b::Item` is
+/// `a/b.rs` or `a/b/mod.rs` when it exists, else `a.rs` or `a/mod.rs`).
+fn file_of(path: &[String], files: &BTreeMap<PathBuf, String>) -> Option<PathBuf> {
+    for length in (1..=path.len()).rev() {
+        let module = path[..length].join("/");
+        for candidate in [format!("{module}.rs"), format!("{module}/mod.rs")] {
+            let candidate = PathBuf::from(candidate);
+            if files.contains_key(&candidate) {
+                return Some(candidate);
+            }
+        }
+    }
+    None
+}
+
+/// Who imports whom: file -> the files its `use crate::` statements name.
+fn imports(files: &BTreeMap<PathBuf, String>) -> BTreeMap<PathBuf, BTreeSet<PathBuf>> {
+    let mut graph = BTreeMap::new();
+    for (file, text) in files {
+        let mut targets = BTreeSet::new();
+        let module = module_of(file);
+        for (keyword, tree) in crate_uses(text) {
+            let base: Vec<String> = match keyword {
+                "super" => module[..module.len().saturating_sub(1)].to_vec(),
+                "self" => module.clone(),
+                _ => Vec::new(),
+            };
+            for relative in expand(&tree) {
+                let mut path = base.clone();
+                path.extend(relative);
+                if let Some(target) = file_of(&path, files)
+                    && &target != file
+                {
+                    targets.insert(target);
+                }
+            }
+        }
+        graph.insert(file.clone(), targets);
+    }
+    graph
+}
+
+/// The groups of more than one file that import each other, directly or
+/// through others (Tarjan's strongly connected components).
+fn circles(graph: &BTreeMap<PathBuf, BTreeSet<PathBuf>>) -> Vec<Vec<PathBuf>> {
+    struct State<'g> {
+        graph: &'g BTreeMap<PathBuf, BTreeSet<PathBuf>>,
+        index: BTreeMap<&'g PathBuf, usize>,
+        low: BTreeMap<&'g PathBuf, usize>,
+        stack: Vec<&'g PathBuf>,
+        on_stack: BTreeSet<&'g PathBuf>,
+        next: usize,
+        found: Vec<Vec<PathBuf>>,
+    }
+    fn visit<'g>(state: &mut State<'g>, file: &'g PathBuf) {
+        state.index.insert(file, state.next);
+        state.low.insert(file, state.next);
+        state.next += 1;
+        state.stack.push(file);
+        state.on_stack.insert(file);
+        let graph = state.graph;
+        for target in graph.get(file).into_iter().flatten() {
+            if !state.index.contains_key(target) {
+                visit(state, target);
+                let low = state.low[target].min(state.low[file]);
+                state.low.insert(file, low);
+            } else if state.on_stack.contains(target) {
+                let low = state.index[target].min(state.low[file]);
+                state.low.insert(file, low);
+            }
+        }
+        if state.low[file] == state.index[file] {
+            let mut group = Vec::new();
+            while let Some(member) = state.stack.pop() {
+                state.on_stack.remove(member);
+                group.push(member.clone());
+                if member == file {
+                    break;
+                }
+            }
+            if group.len() > 1 {
+                group.sort();
+                state.found.push(group);
+            }
+        }
+    }
+    let mut state = State {
+        graph,
+        index: BTreeMap::new(),
+        low: BTreeMap::new(),
+        stack: Vec::new(),
+        on_stack: BTreeSet::new(),
+        next: 0,
+        found: Vec::new(),
+    };
+    for file in graph.keys() {
+        if !state.index.contains_key(file) {
+            visit(&mut state, file);
+        }
+    }
+    state.found
+}
+
+fn describe(group: &[PathBuf], graph: &BTreeMap<PathBuf, BTreeSet<PathBuf>>) -> String {
+    let mut lines = Vec::new();
+    for file in group {
+        for target in graph.get(file).into_iter().flatten() {
+            if group.contains(target) {
+                lines.push(format!("  {} -> {}", file.display(), target.display()));
+            }
+        }
+    }
+    lines.join("\n")
+}
+
+#[test]
+fn the_servers_files_import_in_no_circle() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let files = sources(&root);
+    assert!(
+        files.len() > 20,
+        "read {} files under {}",
+        files.len(),
+        root.display()
+    );
+    let graph = imports(&files);
+    let edges: usize = graph.values().map(BTreeSet::len).sum();
+    assert!(
+        edges > 20,
+        "found only {edges} imports: the parser reads nothing"
+    );
+    let found = circles(&graph);
+    let report: Vec<String> = found.iter().map(|group| describe(group, &graph)).collect();
+    assert!(
+        found.is_empty(),
+        "import circles in crates/server/src (ARCHITECTURE.md: arrows point down only):\n{}",
+        report.join("\n\n")
+    );
+}
+
+/// The detector finds a circle when one is added: two files that import
+/// each other (by `crate::` and by `super::` paths), and three through one
+/// another, grouped braces and `pub use` included; a tree without one
+/// passes.
+#[test]
+fn a_circle_added_is_found() {
+    let tree = |entries: &[(&str, &str)]| -> BTreeMap<PathBuf, String> {
+        entries
+            .iter()
+            .map(|(file, text)| (PathBuf::from(file), (*text).to_owned()))
+            .collect()
+    };
+    let clean = tree(&[
+        ("lib.rs", "pub mod a;\npub mod b;\n"),
+        ("a.rs", "use crate::b::Thing;\n"),
+        ("b.rs", "use std::fmt;\n"),
+    ]);
+    assert!(circles(&imports(&clean)).is_empty());
+
+    let two = tree(&[
+        ("lib.rs", "pub mod a;\npub mod b;\n"),
+        ("a.rs", "use crate::b::Thing;\n"),
+        ("b.rs", "pub(crate) use crate::a::{self, Other};\n"),
+    ]);
+    assert_eq!(
+        circles(&imports(&two)),
+        vec![vec![PathBuf::from("a.rs"), PathBuf::from("b.rs")]]
+    );
+
+    let relative = tree(&[
+        ("lib.rs", "pub mod platform;\n"),
+        ("platform/mod.rs", "pub mod process;\npub mod service;\n"),
+        ("platform/process.rs", "use super::service::Executions;\n"),
+        (
+            "platform/service.rs",
+            "use self::inner::X;\nuse super::process::spawn;\n",
+        ),
+    ]);
+    assert_eq!(
+        circles(&imports(&relative)),
+        vec![vec![
+            PathBuf::from("platform/process.rs"),
+            PathBuf::from("platform/service.rs")
+        ]]
+    );
+
+    let three = tree(&[
+        ("lib.rs", "pub mod a;\npub mod b;\npub mod c;\n"),
+        (
+            "a.rs",
+            "use crate::{\n    b::Thing,\n    other::Nothing,\n};\n",
+        ),
+        ("b.rs", "use crate::c::deep::{x, y as z};\n"),
+        ("c/mod.rs", "pub mod deep;\n"),
+        ("c/deep.rs", "pub use crate::a::Start;\n"),
+    ]);
+    assert_eq!(
+        circles(&imports(&three)),
+        vec![vec![
+            PathBuf::from("a.rs"),
+            PathBuf::from("b.rs"),
+            PathBuf::from("c/deep.rs")
+        ]]
+    );
+}
