@@ -45,6 +45,11 @@ fn free_port() -> u16 {
 }
 
 fn serve(db: &Path, port: u16) -> Child {
+    serve_on(db.as_os_str(), port)
+}
+
+/// `idflow serve` on `db` (a file or a PostgreSQL URL).
+fn serve_on(db: &std::ffi::OsStr, port: u16) -> Child {
     Command::new(env!("CARGO_BIN_EXE_idflow"))
         .args(["serve", "--no-callbacks", "--bind"])
         .arg(format!("127.0.0.1:{port}"))
@@ -301,20 +306,6 @@ fn kills() -> u64 {
         .unwrap_or(20)
 }
 
-/// `idflow serve` on `db` (a file or a PostgreSQL URL).
-fn serve_on(db: &str, port: u16) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_idflow"))
-        .args(["serve", "--no-callbacks", "--bind"])
-        .arg(format!("127.0.0.1:{port}"))
-        .arg("--db")
-        .arg(db)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("serve starts")
-}
-
 fn publisher_token(db: &str) -> String {
     let output = Command::new(env!("CARGO_BIN_EXE_idflow"))
         .args([
@@ -497,7 +488,7 @@ fn store_writes_survive_sigkill_whole(location: DbLocation) {
     let mut totals = (0, 0);
     for round in 0..rounds {
         let port = free_port();
-        let mut server = serve_on(db, port);
+        let mut server = serve_on(db.as_ref(), port);
         wait_until_listening(port);
         let clients: Vec<_> = (0..STORE_CLIENTS)
             .map(|client| {
