@@ -334,6 +334,8 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
             source,
         })?;
     let addr = listener.local_addr()?;
+    // Before the server says it listens: a SIGTERM from then on is heard.
+    let shutdown = shutdown_signal();
     tracing::info!(
         %addr,
         public = %public,
@@ -345,7 +347,7 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
         idle_timeout = ?limits.idle_timeout,
         "idflow server listening"
     );
-    let result = run_within(listener, state.clone(), limits, shutdown_signal()).await;
+    let result = run_within(listener, state.clone(), limits, shutdown).await;
     state.db.close().await;
     tracing::info!("idflow server stopped");
     result
@@ -370,31 +372,40 @@ fn fitted_limits(limits: ConnectionLimits) -> ConnectionLimits {
     fitted
 }
 
-/// Completes on Ctrl+C (SIGINT) or, on Unix, SIGTERM.
-pub async fn shutdown_signal() {
-    let ctrl_c = async {
+/// Completes on Ctrl+C (SIGINT) or, on Unix, SIGTERM. The handlers are
+/// installed when this is called, not when the future is first polled: a
+/// signal that arrives once the server says it is listening must stop it
+/// gracefully, never kill it.
+pub fn shutdown_signal() -> impl Future<Output = ()> + Send + 'static {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{Signal, SignalKind, signal};
+        async fn received(signal: std::io::Result<Signal>, name: &'static str) {
+            match signal {
+                Ok(mut signal) => {
+                    signal.recv().await;
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot listen for {name}");
+                    std::future::pending::<()>().await;
+                }
+            }
+        }
+        let interrupt = signal(SignalKind::interrupt());
+        let terminate = signal(SignalKind::terminate());
+        async move {
+            tokio::select! {
+                () = received(interrupt, "SIGINT") => tracing::info!("SIGINT: shutting down"),
+                () = received(terminate, "SIGTERM") => tracing::info!("SIGTERM: shutting down"),
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    async {
         if let Err(e) = tokio::signal::ctrl_c().await {
             tracing::warn!(error = %e, "cannot listen for Ctrl+C");
             std::future::pending::<()>().await;
         }
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, "cannot listen for SIGTERM");
-                std::future::pending::<()>().await;
-            }
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => tracing::info!("SIGINT: shutting down"),
-        () = terminate => tracing::info!("SIGTERM: shutting down"),
+        tracing::info!("Ctrl+C: shutting down");
     }
 }
