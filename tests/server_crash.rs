@@ -8,6 +8,7 @@
 //! Group commit answers only after the commit, so nothing acknowledged
 //! may be missing.
 
+use std::collections::HashSet;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
@@ -45,13 +46,15 @@ fn free_port() -> u16 {
 }
 
 fn serve(db: &Path, port: u16) -> Child {
-    serve_on(db.as_os_str(), port)
+    serve_on(db.as_os_str(), port, &["--no-callbacks"])
 }
 
-/// `idflow serve` on `db` (a file or a PostgreSQL URL).
-fn serve_on(db: &std::ffi::OsStr, port: u16) -> Child {
+/// `idflow serve` on `db` (a file or a PostgreSQL URL), with `options`.
+fn serve_on(db: &std::ffi::OsStr, port: u16, options: &[&str]) -> Child {
     Command::new(env!("CARGO_BIN_EXE_idflow"))
-        .args(["serve", "--no-callbacks", "--bind"])
+        .arg("serve")
+        .args(options)
+        .arg("--bind")
         .arg(format!("127.0.0.1:{port}"))
         .arg("--db")
         .arg(db)
@@ -295,6 +298,11 @@ fn acknowledged_platform_writes_survive_sigkill_mid_burst() {
 // random moments; after every kill the database must hold no write
 // without its audit entry and no version without the comments it carries
 // (on today's code each was a second or third write after the first).
+// Meanwhile platform clients open executions that call back to a loopback
+// receiver; each restart runs the mock platform's clock 10 minutes further
+// ahead (`--clock-ahead`), so the expiry sweep expires the previous
+// round's executions while the server may be killed: every expired
+// execution must have its callback delivered or still queued.
 // 20 kills per backend; `IDFLOW_CRASH_KILLS=200` runs 200.
 
 const STORE_CLIENTS: usize = 4;
@@ -412,6 +420,167 @@ fn store_client(port: u16, token: &str, client: usize) {
     }
 }
 
+/// A loopback HTTP receiver for callbacks: the execution ids it was
+/// called back for, recorded before it answers 200 (so a callback the
+/// server settled as delivered is always in the set).
+fn callback_receiver() -> (u16, Arc<Mutex<HashSet<String>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind the receiver");
+    let port = listener.local_addr().expect("addr").port();
+    let received = Arc::new(Mutex::new(HashSet::new()));
+    let record = Arc::clone(&received);
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(stream) = stream else { continue };
+            let record = Arc::clone(&record);
+            std::thread::spawn(move || receive_callback(stream, &record));
+        }
+    });
+    (port, received)
+}
+
+fn receive_callback(mut stream: TcpStream, record: &Mutex<HashSet<String>>) -> Option<()> {
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .ok()?;
+    let mut request = Vec::new();
+    let mut buffer = [0u8; 4096];
+    let (head_end, length) = loop {
+        let read = stream.read(&mut buffer).ok()?;
+        if read == 0 {
+            return None;
+        }
+        request.extend_from_slice(&buffer[..read]);
+        if let Some(split) = request.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = std::str::from_utf8(&request[..split])
+                .ok()?
+                .to_ascii_lowercase();
+            let length = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))?
+                .trim()
+                .parse::<usize>()
+                .ok()?;
+            break (split + 4, length);
+        }
+        if request.len() > 64 * 1024 {
+            return None;
+        }
+    };
+    while request.len() < head_end + length {
+        let read = stream.read(&mut buffer).ok()?;
+        if read == 0 {
+            return None;
+        }
+        request.extend_from_slice(&buffer[..read]);
+    }
+    let body: Value = serde_json::from_slice(&request[head_end..head_end + length]).ok()?;
+    let execution = body["workflowExecution"]["id"].as_str()?.to_owned();
+    record
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .insert(execution);
+    stream
+        .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+        .ok()
+}
+
+/// A platform client until the server dies: opens executions with a
+/// 5-minute token that call back to `receiver`, and starts every second
+/// journey (a FRONT upload), so expiry makes both TOKEN_EXPIRED and
+/// SESSION_EXPIRED. Records every execution the server acknowledged.
+fn platform_client(port: u16, token: &str, receiver: u16, opened: &Mutex<Vec<String>>) {
+    let account = format!(
+        r#"{{"customerInternalReference":"crash","workflowDefinition":{{"key":10011}},"callbackUrl":"http://127.0.0.1:{receiver}/callback","tokenLifetime":"5m"}}"#
+    );
+    let jpeg = [0xFF, 0xD8, 0xFF, 0xE0, 0, 16, b'J', b'F', b'I', b'F', 0, 1];
+    let mut multipart = b"--crash\r\nContent-Disposition: form-data; name=\"file\"; filename=\"front.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n".to_vec();
+    multipart.extend_from_slice(&jpeg);
+    multipart.extend_from_slice(b"\r\n--crash--\r\n");
+    for journey in 0u64.. {
+        let Some((200, body)) = request(
+            port,
+            "POST",
+            "/api/v1/accounts",
+            token,
+            "application/json",
+            account.as_bytes(),
+        ) else {
+            return;
+        };
+        let Ok(created) = serde_json::from_slice::<Value>(&body) else {
+            return;
+        };
+        let Some(execution) = created["workflowExecution"]["id"].as_str() else {
+            return;
+        };
+        opened
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(execution.to_owned());
+        if journey % 2 == 1 {
+            let front = created["workflowExecution"]["credentials"]
+                .as_array()
+                .and_then(|credentials| {
+                    credentials
+                        .iter()
+                        .find_map(|c| c["api"]["parts"]["front"].as_str())
+                })
+                .map(str::to_owned);
+            let Some(front) = front else { return };
+            let content_type = "multipart/form-data; boundary=crash";
+            if request(
+                port,
+                "POST",
+                path_of(&front),
+                token,
+                content_type,
+                &multipart,
+            )
+            .is_none()
+            {
+                return;
+            }
+        }
+    }
+}
+
+/// Every execution the clients opened that has expired has its callback
+/// delivered (the receiver has it) or queued: `(expired, delivered)`.
+async fn assert_every_expiry_called_back(
+    db: &Db,
+    opened: &[String],
+    received: &HashSet<String>,
+) -> (usize, usize) {
+    use idflow_server::platform::ExecutionStatus;
+    let queued: HashSet<String> = storage::pending_callbacks(db.pool())
+        .await
+        .expect("pending callbacks")
+        .into_iter()
+        .map(|c| c.execution_id)
+        .collect();
+    let (mut expired, mut delivered) = (0, 0);
+    for id in opened {
+        let execution = storage::execution_by_id(db.pool(), id)
+            .await
+            .expect("read the execution")
+            .unwrap_or_else(|| panic!("acknowledged execution {id} is missing"));
+        if !matches!(
+            execution.status,
+            ExecutionStatus::TokenExpired | ExecutionStatus::SessionExpired
+        ) {
+            continue;
+        }
+        expired += 1;
+        delivered += usize::from(received.contains(id));
+        assert!(
+            queued.contains(id) || received.contains(id),
+            "execution {id} expired ({}) but its callback was neither delivered nor queued",
+            execution.status
+        );
+    }
+    (expired, delivered)
+}
+
 /// What the store may never hold after a crash, read from the database
 /// itself: a workflow, revision, version or comment without its audit
 /// entry, or a version without the comment of its cycle.
@@ -485,17 +654,32 @@ fn store_writes_survive_sigkill_whole(location: DbLocation) {
     let mut random = Random(0x31_0A17_5EED);
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     let rounds = kills();
+    let (receiver, received) = callback_receiver();
+    let opened = Arc::new(Mutex::new(Vec::new()));
     let mut totals = (0, 0);
+    let mut expiries = (0, 0);
     for round in 0..rounds {
         let port = free_port();
-        let mut server = serve_on(db.as_ref(), port);
+        // Each start 10 minutes further ahead: every 5-minute token of the
+        // rounds before has expired, and the sweep's first tick expires
+        // them while this round's clients write.
+        let ahead = (round * 600).to_string();
+        let mut options = vec!["--allow-callback-host", "127.0.0.1"];
+        if round > 0 {
+            options.extend(["--clock-ahead", ahead.as_str()]);
+        }
+        let mut server = serve_on(db.as_ref(), port, &options);
         wait_until_listening(port);
-        let clients: Vec<_> = (0..STORE_CLIENTS)
+        let mut clients: Vec<_> = (0..STORE_CLIENTS)
             .map(|client| {
                 let token = token.clone();
                 std::thread::spawn(move || store_client(port, &token, client))
             })
             .collect();
+        clients.push({
+            let (token, opened) = (token.clone(), Arc::clone(&opened));
+            std::thread::spawn(move || platform_client(port, &token, receiver, &opened))
+        });
         let kill_after = Duration::from_millis(50 + random.below(350));
         std::thread::sleep(kill_after);
         server.kill().expect("kill");
@@ -508,18 +692,27 @@ fn store_writes_survive_sigkill_whole(location: DbLocation) {
                 .await
                 .expect("the database opens");
             let totals = assert_every_write_whole(&db).await;
+            let opened = opened.lock().unwrap_or_else(|p| p.into_inner()).clone();
+            let received = received.lock().unwrap_or_else(|p| p.into_inner()).clone();
+            expiries = assert_every_expiry_called_back(&db, &opened, &received).await;
             db.close().await;
             totals
         });
         eprintln!(
-            "kill {round}: after {kill_after:?}; {} versions, {} comments so far",
-            totals.0, totals.1
+            "kill {round}: after {kill_after:?}; {} versions, {} comments, {} expired executions ({} called back) so far",
+            totals.0, totals.1, expiries.0, expiries.1
         );
     }
     assert!(
         totals.0 >= rounds as usize,
         "the clients did too little to test anything: {} versions",
         totals.0
+    );
+    assert!(
+        expiries.0 >= rounds as usize && expiries.1 > 0,
+        "too few expiries to test anything: {} expired, {} called back",
+        expiries.0,
+        expiries.1
     );
 }
 

@@ -217,6 +217,12 @@ pub enum Command {
         /// Comments each token may post at once, after a quiet spell.
         #[arg(long, default_value_t = idflow_server::comment_rate::DEFAULT_BURST, value_parser = clap::value_parser!(u32).range(1..), value_name = "N")]
         comment_burst: u32,
+        /// Runs the mock platform's clock this many seconds ahead of the
+        /// system's, to see token expiry (TOKEN_EXPIRED, SESSION_EXPIRED)
+        /// and its callbacks without waiting out a tokenLifetime (at least
+        /// 5 minutes); e.g. 600. Execution tokens it signs are ahead too.
+        #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
+        clock_ahead: Option<std::time::Duration>,
         #[command(flatten)]
         limits: ConnectionArgs,
     },
@@ -661,6 +667,7 @@ pub fn run(cli: Cli) -> Outcome {
             require_approval,
             comments_per_minute,
             comment_burst,
+            clock_ahead,
             limits,
         } => commands::server::serve(commands::server::ServeOptions {
             bind,
@@ -670,6 +677,7 @@ pub fn run(cli: Cli) -> Outcome {
             no_callbacks,
             require_approval,
             comment_rate: commands::server::comment_rate(comments_per_minute, comment_burst),
+            clock_ahead: clock_ahead.unwrap_or_default(),
             limits: limits.into(),
         }),
         Command::Token(TokenCommand::Create { db, role, name }) => {

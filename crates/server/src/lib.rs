@@ -78,6 +78,9 @@ pub struct Config {
     pub require_approval: bool,
     /// How many comments each token may post (issue 30, item 3).
     pub comment_rate: comment_rate::CommentRate,
+    /// `--clock-ahead`: the mock platform's clock runs this far ahead of
+    /// the system's (token expiry without waiting out a lifetime).
+    pub clock_ahead: std::time::Duration,
     /// The connection cap and timeouts (`connections`).
     pub limits: ConnectionLimits,
 }
@@ -311,6 +314,7 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
     let mut state = AppState::open_location(&config.db).await?;
     state.public_url = std::sync::Arc::from(public.as_str());
     state.comments = comment_rate::CommentLimiter::new(config.comment_rate);
+    state.advance(config.clock_ahead);
     let database = |source| ServerError::Db {
         database: config.db.redacted(),
         source,
@@ -345,6 +349,7 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
         header_timeout = ?limits.header_timeout,
         body_timeout = ?limits.body_timeout,
         idle_timeout = ?limits.idle_timeout,
+        clock_ahead = ?config.clock_ahead,
         "idflow server listening"
     );
     let result = run_within(listener, state.clone(), limits, shutdown).await;

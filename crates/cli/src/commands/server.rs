@@ -48,6 +48,7 @@ pub struct ServeOptions {
     pub no_callbacks: bool,
     pub require_approval: bool,
     pub comment_rate: idflow_server::comment_rate::CommentRate,
+    pub clock_ahead: std::time::Duration,
     pub limits: idflow_server::ConnectionLimits,
 }
 
@@ -60,12 +61,19 @@ pub fn serve(options: ServeOptions) -> u8 {
         no_callbacks,
         require_approval,
         comment_rate,
+        clock_ahead,
         limits,
     } = options;
     finish((|| {
         let db = resolve_db(db)?;
         let public = idflow_server::public_url(public_url.as_deref(), bind)?;
         eprintln!("idflow server: {public}/api/store/v1 (database {db}); Ctrl+C stops it");
+        if !clock_ahead.is_zero() {
+            eprintln!(
+                "the mock platform's clock runs {}s ahead of this machine's (--clock-ahead)",
+                clock_ahead.as_secs_f64()
+            );
+        }
         if let DbLocation::Sqlite(path) = &db {
             for exposed in idflow_server::db::private_file::exposed(path) {
                 eprintln!("warning: {exposed}");
@@ -79,6 +87,7 @@ pub fn serve(options: ServeOptions) -> u8 {
             no_callbacks,
             require_approval,
             comment_rate,
+            clock_ahead,
             limits,
         }))?;
         Ok(())

@@ -22,9 +22,9 @@ pub enum ExecutionStatus {
     Acquired,
     /// Processed: the details are ready.
     Processed,
-    /// Not used by the mock (the platform's session timeout).
+    /// The token lifetime passed after a part arrived, before finalize.
     SessionExpired,
-    /// The token lifetime passed before finalize.
+    /// The token lifetime passed before anything arrived.
     TokenExpired,
 }
 
