@@ -24,7 +24,6 @@ use idflow_core::catalog::FIRST_CUSTOM_KEY;
 use idflow_core::format::{Format, parse_workflow, to_text};
 use idflow_core::model::FORMAT_VERSION;
 use idflow_store::{DuplicatedFrom, Origin, Revision, Status, VersionInfo, WorkflowSummary};
-use sha2::{Digest, Sha256};
 use sqlx::Connection;
 use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
@@ -36,6 +35,7 @@ use crate::location::{DbLocation, redact};
 use crate::role::Role;
 
 mod error;
+mod hash;
 pub mod private_file;
 /// The SQLite schema's history. These files must never change: existing
 /// databases record their checksums.
@@ -44,6 +44,7 @@ use review::insert_audit;
 pub use review::{AUDIT_PAGE, Audit, AuditPage, AuditQuery};
 mod token_owners;
 pub use error::DbError;
+pub(crate) use hash::{hex, sha256_hex};
 
 /// Who the audit names for token administration (`idflow token`).
 pub const TOKEN_ADMIN: &str = "command line";
@@ -1404,24 +1405,6 @@ fn origin_of(key: u32, value: String) -> Result<Origin, DbError> {
         "CUSTOM" => Ok(Origin::Custom),
         _ => Err(corrupt(key, "the origin", value)),
     }
-}
-
-/// SHA-256 of `bytes`, lowercase hex.
-pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
-    hex(&Sha256::digest(bytes))
-}
-
-/// Lowercase hex. By table, not `write!("{:02x}")`: every request hashes
-/// its bearer token, and formatting byte by byte was 1 % of account
-/// creation's CPU.
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for &b in bytes {
-        out.push(char::from(DIGITS[usize::from(b >> 4)]));
-        out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
-    }
-    out
 }
 
 /// Now, RFC 3339 UTC to the second (`2026-05-01T12:00:00Z`).
