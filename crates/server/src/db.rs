@@ -21,8 +21,7 @@ use std::time::{Duration, Instant};
 
 use idflow_core::Workflow;
 use idflow_core::catalog::FIRST_CUSTOM_KEY;
-use idflow_core::format::{Format, parse_workflow, to_text};
-use idflow_core::model::FORMAT_VERSION;
+use idflow_core::format::{Format, parse_workflow};
 use idflow_store::{DuplicatedFrom, Origin, Revision, Status, VersionInfo, WorkflowSummary};
 use sqlx::Connection;
 use sqlx::migrate::Migrator;
@@ -40,11 +39,16 @@ pub mod private_file;
 /// The SQLite schema's history. These files must never change: existing
 /// databases record their checksums.
 mod review;
+mod rows;
 use review::insert_audit;
 pub use review::{AUDIT_PAGE, Audit, AuditPage, AuditQuery};
 mod token_owners;
 pub use error::DbError;
 pub(crate) use hash::{hex, sha256_hex};
+use rows::{
+    DraftRow, NO_AUTHORS, SummaryRow, VersionRow, authors_of, authors_text, canonical, key_of,
+    now_rfc3339, number_of, origin_of, parse_stored, revision_of, revision_to_i64, version_info,
+};
 
 /// Who the audit names for token administration (`idflow token`).
 pub const TOKEN_ADMIN: &str = "command line";
@@ -1267,153 +1271,8 @@ impl Db {
     }
 }
 
-/// `list`'s row.
-#[derive(sqlx::FromRow)]
-struct SummaryRow {
-    key: i64,
-    name: String,
-    origin: String,
-    revision: i64,
-    archived: bool,
-    latest: Option<i64>,
-    published: Option<bool>,
-}
-
-/// A workflow's draft row.
-#[derive(sqlx::FromRow)]
-struct DraftRow {
-    origin: String,
-    revision: i64,
-    draft: String,
-    duplicated_from_key: Option<i64>,
-    duplicated_from_version: Option<i64>,
-    /// A JSON array of token names.
-    draft_authors: String,
-}
-
-/// A version's row (`content` only when asked for).
-#[derive(sqlx::FromRow)]
-struct VersionRow {
-    number: i64,
-    published_at: String,
-    sha256: String,
-    revision: i64,
-    note: String,
-    author: String,
-    approved_by: String,
-    /// A JSON array of token names.
-    authors: String,
-    content: Option<String>,
-}
-
-/// The canonical stored text of a workflow: RON, as the local store writes
-/// it, so a version's hash is the same in either store. Refused when it
-/// would not read back (a value the reader rejects).
-pub(crate) fn canonical(workflow: &Workflow) -> Result<(Workflow, String), DbError> {
-    let mut workflow = workflow.clone();
-    workflow.format_version = FORMAT_VERSION;
-    let text = to_text(&workflow, Format::Ron);
-    parse_workflow(&text, Format::Ron).map_err(|e| DbError::Unwritable {
-        message: format!("it would not read back: {e}"),
-    })?;
-    Ok((workflow, text))
-}
-
-fn parse_stored(key: u32, what: &str, text: &str) -> Result<Workflow, DbError> {
-    parse_workflow(text, Format::Ron).map_err(|e| DbError::Corrupt {
-        key,
-        what: what.to_owned(),
-        message: e.to_string(),
-    })
-}
-
-fn version_info(key: u32, row: VersionRow) -> Result<VersionInfo, DbError> {
-    let authors = version_authors(key, &row.author, &row.authors)?;
-    Ok(VersionInfo {
-        number: number_of(key, row.number)?,
-        published_at: row.published_at,
-        sha256: row.sha256,
-        revision: revision_of(key, row.revision)?,
-        note: row.note,
-        author: row.author,
-        approved_by: row.approved_by,
-        authors,
-    })
-}
-
-/// A version's authors (issue 30, item 1). A version published before
-/// authors were kept (migration 13) has none stored: its one recorded
-/// author, who published it, is read as its authors, so the published row
-/// itself is never rewritten.
-fn version_authors(key: u32, author: &str, stored: &str) -> Result<Vec<String>, DbError> {
-    let authors = authors_of(key, "a version's authors", stored)?;
-    if authors.is_empty() && !author.is_empty() {
-        return Ok(vec![author.to_owned()]);
-    }
-    Ok(authors)
-}
-
-/// No authors, as stored.
-const NO_AUTHORS: &str = "[]";
-
 /// The authors of the standard workflows' versions: the release itself.
 const STANDARD_AUTHORS: &str = r#"["idflow"]"#;
-
-/// A stored authors list (a JSON array of token names).
-fn authors_of(key: u32, what: &str, text: &str) -> Result<Vec<String>, DbError> {
-    serde_json::from_str(text).map_err(|e| DbError::Corrupt {
-        key,
-        what: what.to_owned(),
-        message: format!("{text:?} is not a JSON list of names: {e}"),
-    })
-}
-
-/// An authors list as stored.
-fn authors_text(authors: &[String]) -> Result<String, DbError> {
-    serde_json::to_string(authors).map_err(|e| DbError::Unwritable {
-        message: format!("the authors list: {e}"),
-    })
-}
-
-fn corrupt(key: u32, what: &str, value: impl std::fmt::Debug) -> DbError {
-    DbError::Corrupt {
-        key,
-        what: what.to_owned(),
-        message: format!("{value:?} is out of range"),
-    }
-}
-
-fn key_of(value: i64) -> Result<u32, DbError> {
-    u32::try_from(value).map_err(|_| corrupt(0, "a workflow key", value))
-}
-
-fn number_of(key: u32, value: i64) -> Result<u32, DbError> {
-    u32::try_from(value).map_err(|_| corrupt(key, "a version number", value))
-}
-
-fn revision_of(key: u32, value: i64) -> Result<Revision, DbError> {
-    Revision::try_from(value).map_err(|_| corrupt(key, "the revision", value))
-}
-
-fn revision_to_i64(revision: Revision) -> Result<i64, DbError> {
-    i64::try_from(revision).map_err(|_| corrupt(0, "a revision", revision))
-}
-
-fn origin_of(key: u32, value: String) -> Result<Origin, DbError> {
-    match value.as_str() {
-        "GLOBAL" => Ok(Origin::Global),
-        "CUSTOM" => Ok(Origin::Custom),
-        _ => Err(corrupt(key, "the origin", value)),
-    }
-}
-
-/// Now, RFC 3339 UTC to the second (`2026-05-01T12:00:00Z`).
-fn now_rfc3339() -> String {
-    let now = time::OffsetDateTime::now_utc();
-    let now = now.replace_nanosecond(0).unwrap_or(now);
-    now.format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_else(|_| now.unix_timestamp().to_string())
-}
 
 #[cfg(test)]
 mod tests {
