@@ -13,10 +13,8 @@
 //! for each backend's pool.
 
 use idflow_store::policy::{self, Refusal};
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
-use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use idflow_core::Workflow;
@@ -25,15 +23,14 @@ use idflow_core::format::{Format, parse_workflow};
 use idflow_store::{DuplicatedFrom, Origin, Revision, Status, VersionInfo, WorkflowSummary};
 use sqlx::Connection;
 use sqlx::migrate::Migrator;
-use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
-};
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
 use crate::location::{DbLocation, redact};
 use crate::role::Role;
 
 mod error;
+mod handle;
 mod hash;
 pub mod private_file;
 /// The SQLite schema's history. These files must never change: existing
@@ -44,6 +41,8 @@ use review::insert_audit;
 pub use review::{AUDIT_PAGE, Audit, AuditPage, AuditQuery};
 mod token_owners;
 pub use error::DbError;
+pub(crate) use handle::on_pool;
+pub use handle::{Db, LATEST_FRESH_FOR, Pool};
 pub(crate) use hash::{hex, sha256_hex};
 use rows::{
     DraftRow, NO_AUTHORS, SummaryRow, VersionRow, authors_of, authors_text, canonical, key_of,
@@ -59,26 +58,6 @@ static POSTGRES_MIGRATOR: Migrator = sqlx::migrate!("./migrations/postgres");
 
 /// How many connections a server keeps to its database.
 const MAX_CONNECTIONS: u32 = 8;
-
-/// The connection pool of either backend.
-#[derive(Debug, Clone)]
-pub enum Pool {
-    Sqlite(SqlitePool),
-    Postgres(PgPool),
-}
-
-/// `on_pool!(pool, p => body)`: `body` compiled once per backend, with `p`
-/// that backend's pool (`&SqlitePool` or `&PgPool`). The body's value must
-/// have the same type in both.
-macro_rules! on_pool {
-    ($pool:expr, $p:ident => $body:expr) => {
-        match $pool {
-            $crate::db::Pool::Sqlite($p) => $body,
-            $crate::db::Pool::Postgres($p) => $body,
-        }
-    };
-}
-pub(crate) use on_pool;
 
 /// Inserts a workflow row at revision 1 (seed and create), in the
 /// transaction `$tx` (`&mut *tx`) of either backend.
@@ -148,34 +127,6 @@ pub struct TokenOwner {
     pub name: String,
     pub role: Role,
 }
-
-/// The store database. Cheap to clone (a connection pool).
-#[derive(Debug, Clone)]
-pub struct Db {
-    pool: Pool,
-    /// Key → the latest published version number, as last read. Account
-    /// creation asks for it on every request; a publish through this `Db`
-    /// forgets the key at once, one through another server sharing the
-    /// database is seen within [`LATEST_FRESH_FOR`].
-    latest: Arc<RwLock<Latest>>,
-    /// Token owners remembered between requests (`token_owners`): trusted
-    /// on SQLite while the revocation marker is unchanged, on PostgreSQL
-    /// while revocation notices are heard.
-    tokens: Option<Arc<token_owners::TokenOwners>>,
-}
-
-/// What [`Db::latest_version`] remembers. `publishes` counts this `Db`'s
-/// publishes: a read that began before one is not remembered (it may
-/// predate the new version).
-#[derive(Debug, Default)]
-struct Latest {
-    numbers: HashMap<u32, (Instant, Option<u32>)>,
-    publishes: u64,
-}
-
-/// How long a read of a key's latest version number is trusted (see
-/// `Db::latest`).
-pub const LATEST_FRESH_FOR: Duration = Duration::from_secs(1);
 
 /// A token as `idflow token list` shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -338,26 +289,6 @@ impl Db {
                 Ok((Db::open_postgres(url).await?, StartupTurn { _lock: None }))
             }
         }
-    }
-
-    fn with(pool: Pool, tokens: Option<token_owners::TokenOwners>) -> Db {
-        Db {
-            pool,
-            latest: Arc::default(),
-            tokens: tokens.map(Arc::new),
-        }
-    }
-
-    fn forget_latest(&self, key: u32) {
-        let mut latest = self.latest.write().unwrap_or_else(|p| p.into_inner());
-        latest.numbers.remove(&key);
-        latest.publishes += 1;
-    }
-
-    /// Waits for the connections to finish and closes them (checkpointing
-    /// the WAL).
-    pub async fn close(&self) {
-        on_pool!(&self.pool, p => p.close().await);
     }
 
     /// On first start (no key counter yet), adds the standard workflows as
@@ -1259,16 +1190,6 @@ impl Db {
             Err(e) => e,
         }
     }
-
-    /// The connection pool, for the platform API's own tables.
-    pub fn pool(&self) -> &Pool {
-        &self.pool
-    }
-
-    /// Which backend this database is on.
-    pub fn is_postgres(&self) -> bool {
-        matches!(self.pool, Pool::Postgres(_))
-    }
 }
 
 /// The authors of the standard workflows' versions: the release itself.
@@ -1277,6 +1198,8 @@ const STANDARD_AUTHORS: &str = r#"["idflow"]"#;
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sqlx::postgres::PgPool;
+    use sqlx::sqlite::SqlitePool;
 
     fn sqlite(db: &Db) -> &SqlitePool {
         match &db.pool {
