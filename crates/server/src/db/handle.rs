@@ -91,3 +91,16 @@ impl Db {
         matches!(self.pool, Pool::Postgres(_))
     }
 }
+
+#[cfg(test)]
+pub(super) mod tests {
+    use super::*;
+
+    /// The pool of a SQLite database, for tests that reach past the API.
+    pub(in crate::db) fn sqlite(db: &Db) -> &SqlitePool {
+        match &db.pool {
+            Pool::Sqlite(pool) => pool,
+            Pool::Postgres(_) => panic!("a SQLite database"),
+        }
+    }
+}
