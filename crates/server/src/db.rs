@@ -42,6 +42,7 @@ use rows::{
     DraftRow, NO_AUTHORS, SummaryRow, VersionRow, authors_of, authors_text, canonical, key_of,
     now_rfc3339, number_of, origin_of, parse_stored, revision_of, revision_to_i64, version_info,
 };
+pub use token_owners::TokenOwner;
 
 /// Who the audit names for token administration (`idflow token`).
 pub const TOKEN_ADMIN: &str = "command line";
@@ -90,13 +91,6 @@ pub struct StoredDraft {
 pub struct StoredVersion {
     pub workflow: Workflow,
     pub info: VersionInfo,
-}
-
-/// A token's owner, as recorded.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TokenOwner {
-    pub name: String,
-    pub role: Role,
 }
 
 /// A token as `idflow token list` shows it.
