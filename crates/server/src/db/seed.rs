@@ -10,8 +10,8 @@ use idflow_store::Origin;
 use super::error::DbError;
 use super::handle::{Db, on_pool};
 use super::hash::sha256_hex;
-use super::insert_workflow;
 use super::rows::{NO_AUTHORS, canonical, now_rfc3339};
+use super::workflows::insert_workflow;
 
 /// The authors of the standard workflows' versions: the release itself.
 const STANDARD_AUTHORS: &str = r#"["idflow"]"#;

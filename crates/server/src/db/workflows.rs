@@ -1,47 +1,23 @@
-//! Schema access: the team store in one SQLite file (WAL mode) or one
-//! PostgreSQL database (many servers may share it), with the same semantics as the local store (`idflow_store::Store`): revisions on
-//! every draft write, lint before publish, immutable versions with a
-//! recorded SHA-256, Global workflows seeded on first start, custom keys
-//! from 200000 never reused.
-//!
-//! Every check-and-write is one statement or one write transaction, so two
-//! racing writers can't both win (on PostgreSQL too: a conditional `UPDATE`
-//! waits for the row lock and re-checks its condition).
-//!
-//! Both backends run the same SQL text (`$N` parameters, which SQLite reads
-//! as numbered parameters); [`on_pool!`] writes a body once and compiles it
-//! for each backend's pool.
+//! The workflows: listing them, a draft and its revisions, published
+//! versions (checked against their hash), creating and duplicating,
+//! saving and restoring a draft, publishing (its carried comments and audit
+//! entry in the same transaction), archiving. Each check-and-write is one
+//! statement or one transaction.
 
-use idflow_store::policy::{self, Refusal};
 use std::time::Instant;
 
 use idflow_core::Workflow;
+use idflow_store::policy::{self, Refusal};
 use idflow_store::{DuplicatedFrom, Origin, Revision, Status, VersionInfo, WorkflowSummary};
 
-mod error;
-mod handle;
-mod hash;
-mod migrate;
-mod open;
-pub mod private_file;
-mod review;
-mod rows;
-mod seed;
-use review::insert_audit;
-pub use review::{AUDIT_PAGE, Audit, AuditPage, AuditQuery};
-mod token_owners;
-mod tokens;
-pub use error::DbError;
-pub(crate) use handle::on_pool;
-pub use handle::{Db, LATEST_FRESH_FOR, Pool};
-pub(crate) use hash::{hex, sha256_hex};
-pub use open::StartupTurn;
-use rows::{
+use super::error::DbError;
+use super::handle::{Db, LATEST_FRESH_FOR, Pool, on_pool};
+use super::hash::sha256_hex;
+use super::review::{Audit, insert_audit};
+use super::rows::{
     DraftRow, NO_AUTHORS, SummaryRow, VersionRow, authors_of, authors_text, canonical, key_of,
     now_rfc3339, number_of, origin_of, parse_stored, revision_of, revision_to_i64, version_info,
 };
-pub use token_owners::TokenOwner;
-pub use tokens::{TOKEN_ADMIN, TokenInfo};
 
 /// Inserts a workflow row at revision 1 (seed and create), in the
 /// transaction `$tx` (`&mut *tx`) of either backend.
@@ -68,7 +44,7 @@ macro_rules! insert_workflow {
         .await?;
     }};
 }
-pub(crate) use insert_workflow;
+pub(super) use insert_workflow;
 
 /// A draft with what the API shows beside it.
 #[derive(Debug, Clone, PartialEq)]
@@ -674,7 +650,7 @@ impl Db {
         .await
     }
 
-    async fn require(&self, key: u32) -> Result<(), DbError> {
+    pub(super) async fn require(&self, key: u32) -> Result<(), DbError> {
         let found: Option<i64> = on_pool!(&self.pool, p => sqlx::query_scalar(
             "SELECT key FROM workflows WHERE key = $1",
         )
@@ -687,7 +663,7 @@ impl Db {
     }
 
     /// The origin and revision of `key`, if it exists.
-    async fn facts(&self, key: u32) -> Result<Option<(Origin, Revision)>, DbError> {
+    pub(super) async fn facts(&self, key: u32) -> Result<Option<(Origin, Revision)>, DbError> {
         let row: Option<(String, i64)> = on_pool!(&self.pool, p => sqlx::query_as(
             "SELECT origin, revision FROM workflows WHERE key = $1",
         )
@@ -701,7 +677,7 @@ impl Db {
     /// Why a conditional write to `key` based on `base` matched no row:
     /// unknown key, Global workflow, or a newer revision. Revisions only
     /// grow, so a refused write's base is never the current one again.
-    async fn refusal(&self, key: u32, base: Option<Revision>) -> DbError {
+    pub(super) async fn refusal(&self, key: u32, base: Option<Revision>) -> DbError {
         match self.facts(key).await {
             Ok(None) => DbError::Policy(Refusal::NotFound { key }),
             // The write matched no row: the rules say why (a base equal to
@@ -721,9 +697,9 @@ impl Db {
 
 #[cfg(test)]
 mod tests {
-    use super::handle::tests::sqlite;
-    use super::seed::tests::seeded;
     use super::*;
+    use crate::db::handle::tests::sqlite;
+    use crate::db::seed::tests::seeded;
 
     /// Issue 13: a damaged row (here an origin no build writes) is listed
     /// DAMAGED; the rest of the list is unaffected.
