@@ -2,9 +2,11 @@
 //! A circle (a imports b, b imports a, possibly through others) is where a
 //! change to one file forces a change to the other and where a layer runs
 //! back up; ARCHITECTURE.md says which way the arrows go. This test reads
-//! every `use crate::...` statement, resolves each path to the file that
-//! defines the module it names, and fails on any strongly connected group
-//! of more than one file.
+//! every `use` statement whose path starts at `crate::`, `super::`
+//! (`super::super::` too), `self::` or a child module the file declares
+//! (`mod review;` then `use review::Audit;`), resolves each path to the
+//! file that defines the module it names, and fails on any strongly
+//! connected group of more than one file.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -23,7 +25,7 @@ fn sources(root: &Path) -> BTreeMap<PathBuf, String> {
                 let text = std::fs::read_to_string(&path).expect("a source file reads");
                 // A file's own unit tests (the `#[cfg(test)] mod tests` at its
                 // end) may reach anywhere: they are not part of the layers.
-                let text = match text.find("#[cfg(test)]\nmod ") {
+                let text = match unit_tests_start(&text) {
                     Some(at) => text[..at].to_owned(),
                     None => text,
                 };
@@ -35,13 +37,64 @@ fn sources(root: &Path) -> BTreeMap<PathBuf, String> {
     files
 }
 
-/// The paths of the `use crate::...;`, `use super::...;` and `use
-/// self::...;` statements in `text` (what follows the keyword, up to the
-/// `;`), whatever their visibility, with the keyword.
-fn crate_uses(text: &str) -> Vec<(&'static str, String)> {
+/// Where a file's unit tests start: the first `#[cfg(test)]` on a line of
+/// its own followed by a module (`mod tests`, `pub(crate) mod tests`).
+fn unit_tests_start(text: &str) -> Option<usize> {
+    const MARKER: &str = "#[cfg(test)]\n";
+    let mut from = 0;
+    while let Some(found) = text[from..].find(MARKER) {
+        let at = from + found;
+        let next_line = text[at + MARKER.len()..].lines().next().unwrap_or("");
+        if without_visibility(next_line.trim()).starts_with("mod ") {
+            return Some(at);
+        }
+        from = at + MARKER.len();
+    }
+    None
+}
+
+/// `pub(crate) mod x;` without its `pub(crate) `.
+fn without_visibility(item: &str) -> &str {
+    let Some(rest) = item.strip_prefix("pub") else {
+        return item;
+    };
+    let rest = rest.trim_start();
+    match rest.strip_prefix('(') {
+        Some(inner) => inner
+            .find(')')
+            .map_or(rest, |close| inner[close + 1..].trim_start()),
+        None => rest,
+    }
+}
+
+/// The child modules `text` declares in files of their own (`mod name;`,
+/// whatever the visibility): in that file `name::...` is a path into the
+/// child, as `self::name::...` would be.
+fn child_modules(text: &str) -> BTreeSet<String> {
+    text.lines()
+        .filter_map(|line| {
+            let name = without_visibility(line.trim())
+                .strip_prefix("mod ")?
+                .strip_suffix(';')?
+                .trim();
+            let identifier =
+                !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+            identifier.then(|| name.to_owned())
+        })
+        .collect()
+}
+
+/// The paths of the `use` statements in `text` that start at `crate::`,
+/// `super::`, `self::` or one of `children` (what follows the first
+/// segment, up to the `;`), whatever their visibility, with that first
+/// segment.
+fn module_uses(text: &str, children: &BTreeSet<String>) -> Vec<(String, String)> {
     let mut uses = Vec::new();
-    for keyword in ["crate", "super", "self"] {
-        let marker = format!("use {keyword}::");
+    let starts = ["crate", "super", "self"]
+        .into_iter()
+        .chain(children.iter().map(String::as_str));
+    for start in starts {
+        let marker = format!("use {start}::");
         let mut rest = text;
         while let Some(at) = rest.find(&marker) {
             let before = &rest[..at];
@@ -51,7 +104,7 @@ fn crate_uses(text: &str) -> Vec<(&'static str, String)> {
             let after = &rest[at + marker.len()..];
             let Some(end) = after.find(';') else { break };
             if statement_start {
-                uses.push((keyword, after[..end].to_owned()));
+                uses.push((start.to_owned(), after[..end].to_owned()));
             }
             rest = &after[end..];
         }
@@ -154,21 +207,29 @@ fn file_of(path: &[String], files: &BTreeMap<PathBuf, String>) -> Option<PathBuf
     None
 }
 
-/// Who imports whom: file -> the files its `use crate::` statements name.
+/// Who imports whom: file -> the files its `use` statements name.
 fn imports(files: &BTreeMap<PathBuf, String>) -> BTreeMap<PathBuf, BTreeSet<PathBuf>> {
     let mut graph = BTreeMap::new();
     for (file, text) in files {
         let mut targets = BTreeSet::new();
         let module = module_of(file);
-        for (keyword, tree) in crate_uses(text) {
-            let base: Vec<String> = match keyword {
+        let children = child_modules(text);
+        for (start, tree) in module_uses(text, &children) {
+            let base: Vec<String> = match start.as_str() {
+                "crate" => Vec::new(),
                 "super" => module[..module.len().saturating_sub(1)].to_vec(),
                 "self" => module.clone(),
-                _ => Vec::new(),
+                child => module.iter().cloned().chain([child.to_owned()]).collect(),
             };
             for relative in expand(&tree) {
                 let mut path = base.clone();
-                path.extend(relative);
+                let mut segments = relative.into_iter().peekable();
+                // `super::super::x`: each further `super` climbs one more.
+                while start == "super" && segments.peek().is_some_and(|s| s == "super") {
+                    path.pop();
+                    segments.next();
+                }
+                path.extend(segments);
                 if let Some(target) = file_of(&path, files)
                     && &target != file
                 {
@@ -323,6 +384,75 @@ fn a_circle_added_is_found() {
             PathBuf::from("platform/process.rs"),
             PathBuf::from("platform/service.rs")
         ]]
+    );
+
+    // A parent and a child it declares, by the child's own name: `db.rs`
+    // re-exports from `db/review.rs`, which names its parent back.
+    let child = tree(&[
+        ("lib.rs", "pub mod db;\n"),
+        (
+            "db.rs",
+            "pub mod private;\nmod review;\npub(crate) use review::{insert_audit, Audit};\npub struct Db;\n",
+        ),
+        ("db/review.rs", "use super::Db;\n"),
+        ("db/private.rs", "use std::fs;\n"),
+    ]);
+    assert_eq!(
+        circles(&imports(&child)),
+        vec![vec![PathBuf::from("db/review.rs"), PathBuf::from("db.rs")]]
+    );
+    // The same files with the shared type in a leaf both import: no circle.
+    // A name the file declares no module for (`other::`, an external crate)
+    // is no child path, even where a file of that name lies beside them.
+    let leaf = tree(&[
+        ("lib.rs", "pub mod db;\npub use db::Db;\n"),
+        (
+            "db.rs",
+            "mod handle;\nmod review;\npub use handle::Db;\npub(crate) use review::Audit;\nuse other::Thing;\n",
+        ),
+        ("db/handle.rs", "use std::sync::Arc;\n"),
+        ("db/review.rs", "use super::handle::Db;\n"),
+        ("db/other.rs", "use crate::db::Db;\n"),
+    ]);
+    assert!(circles(&imports(&leaf)).is_empty());
+    let graph = imports(&leaf);
+    assert_eq!(
+        graph[&PathBuf::from("db.rs")],
+        BTreeSet::from([PathBuf::from("db/handle.rs"), PathBuf::from("db/review.rs")]),
+        "child paths resolve to the children's files"
+    );
+    assert_eq!(
+        graph[&PathBuf::from("lib.rs")],
+        BTreeSet::from([PathBuf::from("db.rs")]),
+        "lib.rs's children are the crate's top modules"
+    );
+
+    // `super::super::` climbs twice; unit tests declared `pub(crate) mod
+    // tests` are left out like `mod tests`.
+    let climb = tree(&[
+        ("lib.rs", "pub mod platform;\n"),
+        ("platform/mod.rs", "pub mod service;\npub mod storage;\n"),
+        (
+            "platform/service.rs",
+            "use crate::platform::storage::writes::Write;\n",
+        ),
+        ("platform/storage/mod.rs", "pub mod writes;\n"),
+        (
+            "platform/storage/writes.rs",
+            "use super::super::service::Service;\n",
+        ),
+    ]);
+    assert_eq!(
+        circles(&imports(&climb)),
+        vec![vec![
+            PathBuf::from("platform/service.rs"),
+            PathBuf::from("platform/storage/writes.rs")
+        ]]
+    );
+    let tests_only = "pub fn write() {}\n\n#[cfg(test)]\npub(crate) mod tests {\n    use super::super::super::platform::service::Service;\n}\n";
+    assert_eq!(
+        unit_tests_start(tests_only),
+        tests_only.find("#[cfg(test)]")
     );
 
     let three = tree(&[

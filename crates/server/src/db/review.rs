@@ -7,9 +7,9 @@ use idflow_store::policy::{self, Refusal};
 use idflow_store::wire::AuditEntry;
 use time::OffsetDateTime;
 
-use super::{
-    Db, DbError, authors_of, now_rfc3339, on_pool, origin_of, revision_of, revision_to_i64,
-};
+use super::error::DbError;
+use super::handle::{Db, on_pool};
+use super::rows::{authors_of, now_rfc3339, origin_of, revision_of, revision_to_i64};
 
 /// The most audit entries one page lists, and what a page lists when the
 /// request names no limit (issue 30, item 3).
@@ -137,7 +137,7 @@ macro_rules! insert_audit {
         sqlx::query(
             "INSERT INTO audit (at, actor, action, key, revision, detail) VALUES ($1, $2, $3, $4, $5, $6)",
         )
-        .bind($crate::db::now_rfc3339())
+        .bind($crate::db::rows::now_rfc3339())
         .bind(audit.actor)
         .bind(audit.action)
         .bind(audit.key.map(i64::from))

@@ -25,7 +25,14 @@ use std::sync::RwLock;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::SystemTime;
 
-use super::TokenOwner;
+use crate::role::Role;
+
+/// A token's owner, as recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenOwner {
+    pub name: String,
+    pub role: Role,
+}
 
 /// The most owners kept (more tokens than any team has).
 const KEPT: usize = 4096;
