@@ -10,7 +10,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{Fixture, fixture, json_of, postgres_fixture};
+use common::{Fixture, both_backends, json_of};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -164,78 +164,69 @@ async fn assert_refused(
     );
 }
 
-/// Issue 30, item 10: whatever state the journey is in when its token
-/// expires (nothing uploaded yet, started, processed), the journey, an
-/// upload and a finalize with that token are refused and read nothing.
-async fn an_expired_token_reads_nothing_in_any_state_on(f: Fixture) {
-    // Never started: the execution becomes TOKEN_EXPIRED (9200).
-    let (_, _, untouched) = start(&f).await;
-    // Started (a part arrived): it becomes SESSION_EXPIRED (9210).
-    let (_, _, started) = start(&f).await;
-    let credential = id_credential(&f, &started).await;
-    assert_eq!(
-        upload(&f, &started, &credential).await.status(),
-        StatusCode::OK
-    );
-    // Finished: PROCESSED, with a decision the journey would show.
-    let (account, execution, processed) = start(&f).await;
-    let processed_credential = id_credential(&f, &processed).await;
-    assert_eq!(finalize(&f, &processed).await.status(), StatusCode::OK);
-    wait_processed(&f, &account, &execution).await;
-    let before = json_of(journey(&f, &processed).await).await;
-    assert!(
-        before.get("decision").is_some(),
-        "a valid token reads the decision: {before}"
-    );
+both_backends!(
+    /// Issue 30, item 10: whatever state the journey is in when its token
+    /// expires (nothing uploaded yet, started, processed), the journey, an
+    /// upload and a finalize with that token are refused and read nothing.
+    #[tokio::test(flavor = "multi_thread")]
+    async fn an_expired_token_reads_nothing_in_any_state(f: Fixture) {
+        // Never started: the execution becomes TOKEN_EXPIRED (9200).
+        let (_, _, untouched) = start(&f).await;
+        // Started (a part arrived): it becomes SESSION_EXPIRED (9210).
+        let (_, _, started) = start(&f).await;
+        let credential = id_credential(&f, &started).await;
+        assert_eq!(
+            upload(&f, &started, &credential).await.status(),
+            StatusCode::OK
+        );
+        // Finished: PROCESSED, with a decision the journey would show.
+        let (account, execution, processed) = start(&f).await;
+        let processed_credential = id_credential(&f, &processed).await;
+        assert_eq!(finalize(&f, &processed).await.status(), StatusCode::OK);
+        wait_processed(&f, &account, &execution).await;
+        let before = json_of(journey(&f, &processed).await).await;
+        assert!(
+            before.get("decision").is_some(),
+            "a valid token reads the decision: {before}"
+        );
 
-    f.server.state.clock().advance(PAST_EXPIRY);
+        f.server.state.clock().advance(PAST_EXPIRY);
 
-    let cases = [
-        ("never started", &untouched, StatusCode::UNAUTHORIZED, 9200),
-        ("started", &started, StatusCode::CONFLICT, 9210),
-        ("processed", &processed, StatusCode::UNAUTHORIZED, 9200),
-    ];
-    for (state, token, status, code) in cases {
+        let cases = [
+            ("never started", &untouched, StatusCode::UNAUTHORIZED, 9200),
+            ("started", &started, StatusCode::CONFLICT, 9210),
+            ("processed", &processed, StatusCode::UNAUTHORIZED, 9200),
+        ];
+        for (state, token, status, code) in cases {
+            assert_refused(
+                &format!("journey, {state}"),
+                journey(&f, token).await,
+                status,
+                code,
+            )
+            .await;
+            assert_refused(
+                &format!("finalize, {state}"),
+                finalize(&f, token).await,
+                status,
+                code,
+            )
+            .await;
+        }
         assert_refused(
-            &format!("journey, {state}"),
-            journey(&f, token).await,
-            status,
-            code,
+            "upload, started",
+            upload(&f, &started, &credential).await,
+            StatusCode::CONFLICT,
+            9210,
         )
         .await;
         assert_refused(
-            &format!("finalize, {state}"),
-            finalize(&f, token).await,
-            status,
-            code,
+            "upload, processed",
+            upload(&f, &processed, &processed_credential).await,
+            StatusCode::UNAUTHORIZED,
+            9200,
         )
         .await;
+        f.server.stop().await;
     }
-    assert_refused(
-        "upload, started",
-        upload(&f, &started, &credential).await,
-        StatusCode::CONFLICT,
-        9210,
-    )
-    .await;
-    assert_refused(
-        "upload, processed",
-        upload(&f, &processed, &processed_credential).await,
-        StatusCode::UNAUTHORIZED,
-        9200,
-    )
-    .await;
-    f.server.stop().await;
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn an_expired_token_reads_nothing_in_any_state() {
-    an_expired_token_reads_nothing_in_any_state_on(fixture().await).await;
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn postgres_an_expired_token_reads_nothing_in_any_state() {
-    if let Some(f) = postgres_fixture("an_expired_token_reads_nothing_in_any_state").await {
-        an_expired_token_reads_nothing_in_any_state_on(f).await;
-    }
-}
+);

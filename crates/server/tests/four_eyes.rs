@@ -11,7 +11,7 @@
 
 mod common;
 
-use common::{Server, TestDb, json_of};
+use common::{FromBackend, Server, TestDb, both_backends, json_of};
 use idflow_core::format::{Format, parse_workflow, to_text};
 use idflow_server::{AppState, Role, create_token};
 use reqwest::{Client, Response, StatusCode};
@@ -70,14 +70,6 @@ impl Team {
             carol,
             dan,
         }
-    }
-
-    async fn sqlite() -> Team {
-        Team::on(TestDb::sqlite()).await
-    }
-
-    async fn postgres(test: &str) -> Option<Team> {
-        Some(Team::on(TestDb::postgres(test).await?).await)
     }
 
     fn url(&self, path: &str) -> String {
@@ -277,157 +269,131 @@ impl Team {
     }
 }
 
+impl FromBackend for Team {
+    async fn on_sqlite() -> Team {
+        Team::on(TestDb::sqlite()).await
+    }
+
+    async fn on_postgres(test: &str) -> Option<Team> {
+        Some(Team::on(TestDb::postgres(test).await?).await)
+    }
+}
+
 fn key_of(body: &Value) -> u32 {
     u32::try_from(body["key"].as_u64().expect("key")).expect("u32 key")
 }
 
-/// Issue 30, item 1: "a duplicate carries its source's authors". alice
-/// writes an unreviewed draft; bob duplicates it (the draft, and later a
-/// published version of it): alice is the copy's author, bob is not, so
-/// alice may not approve the copy and bob may. Today the duplicating token
-/// became the "author", and alice approved her own unreviewed content.
-async fn a_duplicate_carries_its_sources_authors(team: Team) {
-    let key = team.create(&team.alice, named("Alice's flow")).await;
-    let copy = team.duplicate(&team.bob, key, None).await;
-    let (revision, _) = team.draft(&team.bob, copy).await;
-    team.refused(team.alice(), copy, revision, &["alice"]).await;
-    team.unapproved(copy, revision, &["alice"]).await;
-    team.approves(team.bob(), copy, revision).await;
-    team.published(copy, revision, &["alice"], "bob").await;
+both_backends!(
+    /// Issue 30, item 1: "a duplicate carries its source's authors". alice
+    /// writes an unreviewed draft; bob duplicates it (the draft, and later a
+    /// published version of it): alice is the copy's author, bob is not, so
+    /// alice may not approve the copy and bob may. Today the duplicating token
+    /// became the "author", and alice approved her own unreviewed content.
+    #[tokio::test]
+    async fn a_duplicate_carries_its_sources_authors(team: Team) {
+        let key = team.create(&team.alice, named("Alice's flow")).await;
+        let copy = team.duplicate(&team.bob, key, None).await;
+        let (revision, _) = team.draft(&team.bob, copy).await;
+        team.refused(team.alice(), copy, revision, &["alice"]).await;
+        team.unapproved(copy, revision, &["alice"]).await;
+        team.approves(team.bob(), copy, revision).await;
+        team.published(copy, revision, &["alice"], "bob").await;
 
-    // A copy of a published version carries that version's authors.
-    team.approves(team.carol(), key, 1).await;
-    team.published(key, 1, &["alice"], "carol").await;
-    let of_version = team.duplicate(&team.bob, key, Some(1)).await;
-    team.refused(team.alice(), of_version, 1, &["alice"]).await;
-    team.approves(team.bob(), of_version, 1).await;
-    team.server.stop().await;
-}
-
-/// Issue 30, item 1: "a save that changes nothing adds nobody and keeps
-/// the authors". bob re-saves alice's draft byte for byte: alice stays its
-/// only author, so she still may not approve it (today bob became its
-/// "author" and she could); bob, who changed nothing, may.
-async fn a_byte_for_byte_resave_keeps_the_authors(team: Team) {
-    let key = team.create(&team.alice, named("Alice's flow")).await;
-    let (base, workflow) = team.draft(&team.alice, key).await;
-    let mut edited = workflow.clone();
-    edited["name"] = Value::from("Alice's flow, edited");
-    let revision = team.save(&team.alice, key, base, edited.to_string()).await;
-    let (_, same) = team.draft(&team.bob, key).await;
-    let resaved = team.save(&team.bob, key, revision, same.to_string()).await;
-    assert_eq!(resaved, revision + 1, "a no-op save is still a revision");
-    team.refused(team.alice(), key, resaved, &["alice"]).await;
-    team.unapproved(key, resaved, &["alice"]).await;
-    team.approves(team.bob(), key, resaved).await;
-    team.published(key, resaved, &["alice"], "bob").await;
-    team.server.stop().await;
-}
-
-/// Issue 30, item 1: "a restore makes the restorer an author". alice's
-/// v1 is published (carol approved); alice then saves unreviewed content
-/// and bob restores v1 over it: the restored revision's authors are alice
-/// (who saved content since v1) and bob (the restorer). Neither may
-/// approve it (today the restorer alone was its "author", and alice could
-/// approve it); carol may. After the publish, authors start anew: a
-/// restore right after a publish has the restorer alone as its author.
-async fn a_restore_makes_the_restorer_an_author(team: Team) {
-    let key = team.create(&team.alice, named("Alice's flow")).await;
-    team.approves(team.carol(), key, 1).await;
-    team.published(key, 1, &["alice"], "carol").await;
-    let edited = team
-        .save(&team.alice, key, 1, named("Alice's unreviewed change"))
-        .await;
-    let restored = team.restore(&team.bob, key, 1, edited).await;
-    team.refused(team.alice(), key, restored, &["alice", "bob"])
-        .await;
-    team.refused(team.bob(), key, restored, &["alice", "bob"])
-        .await;
-    team.unapproved(key, restored, &["alice", "bob"]).await;
-    team.approves(team.carol(), key, restored).await;
-    team.published(key, restored, &["alice", "bob"], "carol")
-        .await;
-
-    // Since v2 nobody saved content: the restorer alone is the author.
-    let again = team.restore(&team.carol, key, 1, restored).await;
-    team.refused(team.carol(), key, again, &["carol"]).await;
-    team.approves(team.alice(), key, again).await;
-    team.server.stop().await;
-}
-
-/// Issue 30, item 1: a save by a second author makes both authors: neither
-/// may approve (today the last writer alone was the "author", so the first
-/// could approve content the second added); a third publisher may, and
-/// the version records both authors and the approver.
-async fn a_save_by_a_second_author_makes_two_authors(team: Team) {
-    let key = team.create(&team.alice, named("Alice's flow")).await;
-    let revision = team
-        .save(&team.bob, key, 1, named("Alice's flow, Bob's change"))
-        .await;
-    team.refused(team.alice(), key, revision, &["alice", "bob"])
-        .await;
-    team.refused(team.bob(), key, revision, &["alice", "bob"])
-        .await;
-    team.unapproved(key, revision, &["alice", "bob"]).await;
-    team.approves(team.carol(), key, revision).await;
-    team.published(key, revision, &["alice", "bob"], "carol")
-        .await;
-    // After the publish, authors start anew: a designer's save makes the
-    // designer the only author, and alice, an author of v1 but not of this
-    // revision, may approve it.
-    let by_dan = team
-        .save(&team.dan, key, revision, named("Dan's change"))
-        .await;
-    team.unapproved(key, by_dan, &["dan"]).await;
-    team.approves(team.alice(), key, by_dan).await;
-    team.published(key, by_dan, &["dan"], "alice").await;
-    team.server.stop().await;
-}
-
-#[tokio::test]
-async fn a_duplicate_carries_its_sources_authors_on_sqlite() {
-    a_duplicate_carries_its_sources_authors(Team::sqlite().await).await;
-}
-
-#[tokio::test]
-async fn postgres_a_duplicate_carries_its_sources_authors() {
-    if let Some(team) = Team::postgres("duplicate_carries_its_sources_authors").await {
-        a_duplicate_carries_its_sources_authors(team).await;
+        // A copy of a published version carries that version's authors.
+        team.approves(team.carol(), key, 1).await;
+        team.published(key, 1, &["alice"], "carol").await;
+        let of_version = team.duplicate(&team.bob, key, Some(1)).await;
+        team.refused(team.alice(), of_version, 1, &["alice"]).await;
+        team.approves(team.bob(), of_version, 1).await;
+        team.server.stop().await;
     }
-}
+);
 
-#[tokio::test]
-async fn a_byte_for_byte_resave_keeps_the_authors_on_sqlite() {
-    a_byte_for_byte_resave_keeps_the_authors(Team::sqlite().await).await;
-}
-
-#[tokio::test]
-async fn postgres_a_byte_for_byte_resave_keeps_the_authors() {
-    if let Some(team) = Team::postgres("byte_for_byte_resave_keeps_the_authors").await {
-        a_byte_for_byte_resave_keeps_the_authors(team).await;
+both_backends!(
+    /// Issue 30, item 1: "a save that changes nothing adds nobody and keeps
+    /// the authors". bob re-saves alice's draft byte for byte: alice stays its
+    /// only author, so she still may not approve it (today bob became its
+    /// "author" and she could); bob, who changed nothing, may.
+    #[tokio::test]
+    async fn a_byte_for_byte_resave_keeps_the_authors(team: Team) {
+        let key = team.create(&team.alice, named("Alice's flow")).await;
+        let (base, workflow) = team.draft(&team.alice, key).await;
+        let mut edited = workflow.clone();
+        edited["name"] = Value::from("Alice's flow, edited");
+        let revision = team.save(&team.alice, key, base, edited.to_string()).await;
+        let (_, same) = team.draft(&team.bob, key).await;
+        let resaved = team.save(&team.bob, key, revision, same.to_string()).await;
+        assert_eq!(resaved, revision + 1, "a no-op save is still a revision");
+        team.refused(team.alice(), key, resaved, &["alice"]).await;
+        team.unapproved(key, resaved, &["alice"]).await;
+        team.approves(team.bob(), key, resaved).await;
+        team.published(key, resaved, &["alice"], "bob").await;
+        team.server.stop().await;
     }
-}
+);
 
-#[tokio::test]
-async fn a_restore_makes_the_restorer_an_author_on_sqlite() {
-    a_restore_makes_the_restorer_an_author(Team::sqlite().await).await;
-}
+both_backends!(
+    /// Issue 30, item 1: "a restore makes the restorer an author". alice's
+    /// v1 is published (carol approved); alice then saves unreviewed content
+    /// and bob restores v1 over it: the restored revision's authors are alice
+    /// (who saved content since v1) and bob (the restorer). Neither may
+    /// approve it (today the restorer alone was its "author", and alice could
+    /// approve it); carol may. After the publish, authors start anew: a
+    /// restore right after a publish has the restorer alone as its author.
+    #[tokio::test]
+    async fn a_restore_makes_the_restorer_an_author(team: Team) {
+        let key = team.create(&team.alice, named("Alice's flow")).await;
+        team.approves(team.carol(), key, 1).await;
+        team.published(key, 1, &["alice"], "carol").await;
+        let edited = team
+            .save(&team.alice, key, 1, named("Alice's unreviewed change"))
+            .await;
+        let restored = team.restore(&team.bob, key, 1, edited).await;
+        team.refused(team.alice(), key, restored, &["alice", "bob"])
+            .await;
+        team.refused(team.bob(), key, restored, &["alice", "bob"])
+            .await;
+        team.unapproved(key, restored, &["alice", "bob"]).await;
+        team.approves(team.carol(), key, restored).await;
+        team.published(key, restored, &["alice", "bob"], "carol")
+            .await;
 
-#[tokio::test]
-async fn postgres_a_restore_makes_the_restorer_an_author() {
-    if let Some(team) = Team::postgres("restore_makes_the_restorer_an_author").await {
-        a_restore_makes_the_restorer_an_author(team).await;
+        // Since v2 nobody saved content: the restorer alone is the author.
+        let again = team.restore(&team.carol, key, 1, restored).await;
+        team.refused(team.carol(), key, again, &["carol"]).await;
+        team.approves(team.alice(), key, again).await;
+        team.server.stop().await;
     }
-}
+);
 
-#[tokio::test]
-async fn a_save_by_a_second_author_makes_two_authors_on_sqlite() {
-    a_save_by_a_second_author_makes_two_authors(Team::sqlite().await).await;
-}
-
-#[tokio::test]
-async fn postgres_a_save_by_a_second_author_makes_two_authors() {
-    if let Some(team) = Team::postgres("save_by_a_second_author_makes_two_authors").await {
-        a_save_by_a_second_author_makes_two_authors(team).await;
+both_backends!(
+    /// Issue 30, item 1: a save by a second author makes both authors: neither
+    /// may approve (today the last writer alone was the "author", so the first
+    /// could approve content the second added); a third publisher may, and
+    /// the version records both authors and the approver.
+    #[tokio::test]
+    async fn a_save_by_a_second_author_makes_two_authors(team: Team) {
+        let key = team.create(&team.alice, named("Alice's flow")).await;
+        let revision = team
+            .save(&team.bob, key, 1, named("Alice's flow, Bob's change"))
+            .await;
+        team.refused(team.alice(), key, revision, &["alice", "bob"])
+            .await;
+        team.refused(team.bob(), key, revision, &["alice", "bob"])
+            .await;
+        team.unapproved(key, revision, &["alice", "bob"]).await;
+        team.approves(team.carol(), key, revision).await;
+        team.published(key, revision, &["alice", "bob"], "carol")
+            .await;
+        // After the publish, authors start anew: a designer's save makes the
+        // designer the only author, and alice, an author of v1 but not of this
+        // revision, may approve it.
+        let by_dan = team
+            .save(&team.dan, key, revision, named("Dan's change"))
+            .await;
+        team.unapproved(key, by_dan, &["dan"]).await;
+        team.approves(team.alice(), key, by_dan).await;
+        team.published(key, by_dan, &["dan"], "alice").await;
+        team.server.stop().await;
     }
-}
+);

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use common::{Fixture, Server, fixture, json_of, postgres_fixture, silent_fixture};
+use common::{Fixture, Server, both_backends, fixture, json_of, silent_fixture};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -272,22 +272,10 @@ fn field_names(error: &Value) -> Vec<String> {
         .collect()
 }
 
-#[tokio::test]
-async fn a_journey_ends_processed_with_every_field_of_the_retrieval_sample() {
-    a_journey_ends_processed_with_every_field_of_the_retrieval_sample_on(fixture().await).await;
-}
-
-#[tokio::test]
-async fn postgres_a_journey_ends_processed_with_every_field_of_the_retrieval_sample() {
-    if let Some(f) =
-        postgres_fixture("a_journey_ends_processed_with_every_field_of_the_retrieval_sample").await
-    {
-        a_journey_ends_processed_with_every_field_of_the_retrieval_sample_on(f).await;
-    }
-}
-
-async fn a_journey_ends_processed_with_every_field_of_the_retrieval_sample_on(f: Fixture) {
-    let created = f
+both_backends!(
+    #[tokio::test]
+    async fn a_journey_ends_processed_with_every_field_of_the_retrieval_sample(f: Fixture) {
+        let created = f
         .create(json!({
             "customerInternalReference": "myCompany",
             "userReference": "user-42",
@@ -296,166 +284,167 @@ async fn a_journey_ends_processed_with_every_field_of_the_retrieval_sample_on(f:
             "web": { "locale": "de" }
         }))
         .await;
-    let root = &f.server.root;
-    let body = &created.body;
-    assert!(body["timestamp"].as_str().is_some_and(|t| t.ends_with('Z')));
+        let root = &f.server.root;
+        let body = &created.body;
+        assert!(body["timestamp"].as_str().is_some_and(|t| t.ends_with('Z')));
 
-    // Credentials: ID and SELFIE by API, FACEMAP by Web/SDK only.
-    let id = created.credential("ID");
-    assert_eq!(id["allowedChannels"], json!(["WEB", "API", "SDK"]));
-    let id_parts = id["api"]["parts"].as_object().expect("ID api.parts");
-    assert_eq!(
-        id_parts.keys().collect::<Vec<_>>(),
-        ["back", "front"],
-        "front and back only"
-    );
-    let execution_url = f.execution_url(&created);
-    assert_eq!(
-        id["api"]["parts"]["front"],
-        format!(
-            "{execution_url}/credentials/{}/parts/FRONT",
-            id["id"].as_str().expect("id")
-        )
-    );
-    assert_eq!(id["api"]["workflowExecution"], execution_url);
-    assert_eq!(id["api"]["token"], created.token);
-    let facemap = created.credential("FACEMAP");
-    assert_eq!(facemap["allowedChannels"], json!(["WEB", "SDK"]));
-    assert!(
-        facemap.get("api").is_none(),
-        "no api for a FACEMAP: {facemap}"
-    );
-    let selfie = created.credential("SELFIE");
-    assert_eq!(
-        selfie["api"]["parts"]
-            .as_object()
-            .map(|p| p.keys().cloned().collect::<Vec<_>>()),
-        Some(vec!["face".to_owned()])
-    );
-    assert_eq!(created.token.split('.').count(), 3, "a JWT");
-    assert_eq!(
-        body["web"]["href"],
-        format!(
-            "{root}/web/v4/app?authorizationToken={}&locale=de",
-            created.token
-        )
-    );
-
-    // Before processing: identity and status only.
-    let pending = f.details(&created).await;
-    assert_eq!(pending["workflow"]["status"], "INITIATED");
-    assert_eq!(pending["workflow"]["definitionKey"], "10011");
-    assert_eq!(pending["workflow"]["userReference"], "user-42");
-    assert!(pending.get("decision").is_none(), "{pending}");
-
-    // Uploads with the execution's token; the metadata comes back.
-    let front = jpeg(2048);
-    let response = f
-        .upload(
-            &created.part_url("ID", "front"),
-            &created.token,
-            "file",
-            &front,
-        )
-        .await;
-    assert_eq!(response.status(), StatusCode::OK);
-    let uploaded = json_of(response).await;
-    assert_eq!(uploaded["part"]["classifier"], "FRONT");
-    assert_eq!(uploaded["part"]["contentType"], "image/jpeg");
-    assert_eq!(uploaded["part"]["size"], 2048);
-    assert_eq!(uploaded["part"]["sha256"], sha256_hex(&front));
-    assert_eq!(uploaded["credential"]["id"], id["id"]);
-    let back = png(1024);
-    let response = f
-        .upload(
-            &created.part_url("ID", "back"),
-            &created.token,
-            "file",
-            &back,
-        )
-        .await;
-    assert_eq!(response.status(), StatusCode::OK);
-    assert_eq!(json_of(response).await["part"]["contentType"], "image/png");
-    // A store-API token may upload too.
-    let response = f
-        .upload(
-            &created.part_url("SELFIE", "face"),
-            &f.designer,
-            "file",
-            &png(64),
-        )
-        .await;
-    assert_eq!(response.status(), StatusCode::OK);
-
-    let status = json_of(f.status(&created, &created.token).await).await;
-    assert_eq!(status["workflowExecution"]["status"], "INITIATED");
-
-    let finalized = f.finalize(&created, &created.token).await;
-    assert_eq!(finalized.status(), StatusCode::ACCEPTED);
-    let finalized = json_of(finalized).await;
-    assert_eq!(finalized["workflowExecution"]["status"], "ACQUIRED");
-    assert_eq!(finalized["workflowExecution"]["href"], execution_url);
-    assert_eq!(finalized["account"]["id"], created.account.as_str());
-
-    let status = f.wait_for(&created, "PROCESSED").await;
-    assert_eq!(
-        status["workflowExecution"]["id"],
-        created.execution.as_str()
-    );
-    assert_eq!(status["workflowExecution"]["definitionKey"], "10011");
-    assert_eq!(status["account"]["id"], created.account.as_str());
-
-    let details = f.details(&created).await;
-    assert_has_every_sample_path(&details);
-    assert_eq!(details["decision"]["type"], "PASSED");
-    assert_eq!(details["workflow"]["status"], "PROCESSED");
-    assert_eq!(details["workflow"]["definitionKey"], "10011");
-    assert_eq!(details["workflow"]["id"], created.execution.as_str());
-    assert_eq!(details["workflow"]["userReference"], "user-42");
-    assert_eq!(
-        details["workflow"]["customerInternalReference"],
-        "myCompany"
-    );
-    assert_eq!(details["account"]["id"], created.account.as_str());
-    let ids: BTreeSet<&str> = details["credentials"]
-        .as_array()
-        .expect("credentials")
-        .iter()
-        .filter_map(|c| c["id"].as_str())
-        .collect();
-    let uploaded: BTreeSet<&str> = created.body["workflowExecution"]["credentials"]
-        .as_array()
-        .expect("credentials")
-        .iter()
-        .filter(|c| c["category"] != "FACEMAP")
-        .filter_map(|c| c["id"].as_str())
-        .collect();
-    assert_eq!(
-        ids, uploaded,
-        "the details name the credentials that arrived (no facemap over API)"
-    );
-    assert!(
-        !details.to_string().contains("FACEMAP"),
-        "an API journey has no facemap results: {details}"
-    );
-    assert!(
-        details["steps"]["href"]
-            .as_str()
-            .is_some_and(|h| h.starts_with(&format!("{root}/api/v1/accounts/{}", created.account))),
-        "{}",
-        details["steps"]
-    );
-    for time in ["createdAt", "startedAt", "completedAt"] {
-        assert!(
-            details[time]
-                .as_str()
-                .is_some_and(|t| t.len() == 24 && t.ends_with('Z')),
-            "{time}: {}",
-            details[time]
+        // Credentials: ID and SELFIE by API, FACEMAP by Web/SDK only.
+        let id = created.credential("ID");
+        assert_eq!(id["allowedChannels"], json!(["WEB", "API", "SDK"]));
+        let id_parts = id["api"]["parts"].as_object().expect("ID api.parts");
+        assert_eq!(
+            id_parts.keys().collect::<Vec<_>>(),
+            ["back", "front"],
+            "front and back only"
         );
+        let execution_url = f.execution_url(&created);
+        assert_eq!(
+            id["api"]["parts"]["front"],
+            format!(
+                "{execution_url}/credentials/{}/parts/FRONT",
+                id["id"].as_str().expect("id")
+            )
+        );
+        assert_eq!(id["api"]["workflowExecution"], execution_url);
+        assert_eq!(id["api"]["token"], created.token);
+        let facemap = created.credential("FACEMAP");
+        assert_eq!(facemap["allowedChannels"], json!(["WEB", "SDK"]));
+        assert!(
+            facemap.get("api").is_none(),
+            "no api for a FACEMAP: {facemap}"
+        );
+        let selfie = created.credential("SELFIE");
+        assert_eq!(
+            selfie["api"]["parts"]
+                .as_object()
+                .map(|p| p.keys().cloned().collect::<Vec<_>>()),
+            Some(vec!["face".to_owned()])
+        );
+        assert_eq!(created.token.split('.').count(), 3, "a JWT");
+        assert_eq!(
+            body["web"]["href"],
+            format!(
+                "{root}/web/v4/app?authorizationToken={}&locale=de",
+                created.token
+            )
+        );
+
+        // Before processing: identity and status only.
+        let pending = f.details(&created).await;
+        assert_eq!(pending["workflow"]["status"], "INITIATED");
+        assert_eq!(pending["workflow"]["definitionKey"], "10011");
+        assert_eq!(pending["workflow"]["userReference"], "user-42");
+        assert!(pending.get("decision").is_none(), "{pending}");
+
+        // Uploads with the execution's token; the metadata comes back.
+        let front = jpeg(2048);
+        let response = f
+            .upload(
+                &created.part_url("ID", "front"),
+                &created.token,
+                "file",
+                &front,
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let uploaded = json_of(response).await;
+        assert_eq!(uploaded["part"]["classifier"], "FRONT");
+        assert_eq!(uploaded["part"]["contentType"], "image/jpeg");
+        assert_eq!(uploaded["part"]["size"], 2048);
+        assert_eq!(uploaded["part"]["sha256"], sha256_hex(&front));
+        assert_eq!(uploaded["credential"]["id"], id["id"]);
+        let back = png(1024);
+        let response = f
+            .upload(
+                &created.part_url("ID", "back"),
+                &created.token,
+                "file",
+                &back,
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(json_of(response).await["part"]["contentType"], "image/png");
+        // A store-API token may upload too.
+        let response = f
+            .upload(
+                &created.part_url("SELFIE", "face"),
+                &f.designer,
+                "file",
+                &png(64),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::OK);
+
+        let status = json_of(f.status(&created, &created.token).await).await;
+        assert_eq!(status["workflowExecution"]["status"], "INITIATED");
+
+        let finalized = f.finalize(&created, &created.token).await;
+        assert_eq!(finalized.status(), StatusCode::ACCEPTED);
+        let finalized = json_of(finalized).await;
+        assert_eq!(finalized["workflowExecution"]["status"], "ACQUIRED");
+        assert_eq!(finalized["workflowExecution"]["href"], execution_url);
+        assert_eq!(finalized["account"]["id"], created.account.as_str());
+
+        let status = f.wait_for(&created, "PROCESSED").await;
+        assert_eq!(
+            status["workflowExecution"]["id"],
+            created.execution.as_str()
+        );
+        assert_eq!(status["workflowExecution"]["definitionKey"], "10011");
+        assert_eq!(status["account"]["id"], created.account.as_str());
+
+        let details = f.details(&created).await;
+        assert_has_every_sample_path(&details);
+        assert_eq!(details["decision"]["type"], "PASSED");
+        assert_eq!(details["workflow"]["status"], "PROCESSED");
+        assert_eq!(details["workflow"]["definitionKey"], "10011");
+        assert_eq!(details["workflow"]["id"], created.execution.as_str());
+        assert_eq!(details["workflow"]["userReference"], "user-42");
+        assert_eq!(
+            details["workflow"]["customerInternalReference"],
+            "myCompany"
+        );
+        assert_eq!(details["account"]["id"], created.account.as_str());
+        let ids: BTreeSet<&str> = details["credentials"]
+            .as_array()
+            .expect("credentials")
+            .iter()
+            .filter_map(|c| c["id"].as_str())
+            .collect();
+        let uploaded: BTreeSet<&str> = created.body["workflowExecution"]["credentials"]
+            .as_array()
+            .expect("credentials")
+            .iter()
+            .filter(|c| c["category"] != "FACEMAP")
+            .filter_map(|c| c["id"].as_str())
+            .collect();
+        assert_eq!(
+            ids, uploaded,
+            "the details name the credentials that arrived (no facemap over API)"
+        );
+        assert!(
+            !details.to_string().contains("FACEMAP"),
+            "an API journey has no facemap results: {details}"
+        );
+        assert!(
+            details["steps"]["href"].as_str().is_some_and(
+                |h| h.starts_with(&format!("{root}/api/v1/accounts/{}", created.account))
+            ),
+            "{}",
+            details["steps"]
+        );
+        for time in ["createdAt", "startedAt", "completedAt"] {
+            assert!(
+                details[time]
+                    .as_str()
+                    .is_some_and(|t| t.len() == 24 && t.ends_with('Z')),
+                "{time}: {}",
+                details[time]
+            );
+        }
+        f.server.stop().await;
     }
-    f.server.stop().await;
-}
+);
 
 #[tokio::test]
 async fn the_fake_id_scenario_is_rejected() {
@@ -976,56 +965,49 @@ async fn oversized_uploads_get_one_answer_per_size_class_whatever_the_timing() {
     }
 }
 
-#[tokio::test]
-async fn finalizing_twice_is_409_and_uploads_end_at_finalize() {
-    finalizing_twice_is_409_and_uploads_end_at_finalize_on(fixture().await).await;
-}
+both_backends!(
+    #[tokio::test]
+    async fn finalizing_twice_is_409_and_uploads_end_at_finalize(f: Fixture) {
+        let created = f
+            .create(
+                json!({ "customerInternalReference": "c", "workflowDefinition": { "key": 10011 } }),
+            )
+            .await;
+        assert_eq!(
+            f.finalize(&created, &f.publisher).await.status(),
+            StatusCode::ACCEPTED
+        );
+        let again = f.finalize(&created, &created.token).await;
+        assert_eq!(again.status(), StatusCode::CONFLICT);
+        assert_eq!(json_of(again).await["error"], "ALREADY_FINALIZED");
+        let response = f
+            .upload(
+                &created.part_url("ID", "front"),
+                &created.token,
+                "file",
+                &jpeg(64),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::CONFLICT);
+        f.wait_for(&created, "PROCESSED").await;
+        let again = f.finalize(&created, &created.token).await;
+        assert_eq!(again.status(), StatusCode::CONFLICT);
 
-#[tokio::test]
-async fn postgres_finalizing_twice_is_409_and_uploads_end_at_finalize() {
-    if let Some(f) = postgres_fixture("finalizing_twice_is_409_and_uploads_end_at_finalize").await {
-        finalizing_twice_is_409_and_uploads_end_at_finalize_on(f).await;
+        let response = f
+            .http
+            .put(format!(
+                "{}/workflow-executions/{}",
+                f.url(&format!("/accounts/{}", created.account)),
+                "00000000-0000-4000-a000-000000000000"
+            ))
+            .bearer_auth(&f.publisher)
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(response.status(), StatusCode::NOT_FOUND);
+        f.server.stop().await;
     }
-}
-
-async fn finalizing_twice_is_409_and_uploads_end_at_finalize_on(f: Fixture) {
-    let created = f
-        .create(json!({ "customerInternalReference": "c", "workflowDefinition": { "key": 10011 } }))
-        .await;
-    assert_eq!(
-        f.finalize(&created, &f.publisher).await.status(),
-        StatusCode::ACCEPTED
-    );
-    let again = f.finalize(&created, &created.token).await;
-    assert_eq!(again.status(), StatusCode::CONFLICT);
-    assert_eq!(json_of(again).await["error"], "ALREADY_FINALIZED");
-    let response = f
-        .upload(
-            &created.part_url("ID", "front"),
-            &created.token,
-            "file",
-            &jpeg(64),
-        )
-        .await;
-    assert_eq!(response.status(), StatusCode::CONFLICT);
-    f.wait_for(&created, "PROCESSED").await;
-    let again = f.finalize(&created, &created.token).await;
-    assert_eq!(again.status(), StatusCode::CONFLICT);
-
-    let response = f
-        .http
-        .put(format!(
-            "{}/workflow-executions/{}",
-            f.url(&format!("/accounts/{}", created.account)),
-            "00000000-0000-4000-a000-000000000000"
-        ))
-        .bearer_auth(&f.publisher)
-        .send()
-        .await
-        .expect("send");
-    assert_eq!(response.status(), StatusCode::NOT_FOUND);
-    f.server.stop().await;
-}
+);
 
 #[tokio::test]
 async fn a_token_past_its_lifetime_is_token_expired() {
@@ -1195,49 +1177,40 @@ async fn the_callback_is_retried_until_delivered() {
     receiver.abort();
 }
 
-#[tokio::test]
-async fn executions_survive_a_restart() {
-    executions_survive_a_restart_on(fixture().await).await;
-}
+both_backends!(
+    #[tokio::test]
+    async fn executions_survive_a_restart(f: Fixture) {
+        let created = f.journey("scenario:REPEATED_FACE").await;
+        let before = f.details(&created).await;
+        assert_eq!(before["decision"]["type"], "WARNING");
+        let Fixture {
+            db,
+            server,
+            publisher,
+            designer,
+            http,
+        } = f;
+        server.stop().await;
 
-#[tokio::test]
-async fn postgres_executions_survive_a_restart() {
-    if let Some(f) = postgres_fixture("executions_survive_a_restart").await {
-        executions_survive_a_restart_on(f).await;
+        let server = Server::start_at(&db.location).await;
+        let f = Fixture {
+            db,
+            server,
+            publisher,
+            designer,
+            http,
+        };
+        // The execution token still verifies: the signing secret was kept.
+        let response = f.status(&created, &created.token).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(
+            json_of(response).await["workflowExecution"]["status"],
+            "PROCESSED"
+        );
+        assert_eq!(f.details(&created).await, before);
+        f.server.stop().await;
     }
-}
-
-async fn executions_survive_a_restart_on(f: Fixture) {
-    let created = f.journey("scenario:REPEATED_FACE").await;
-    let before = f.details(&created).await;
-    assert_eq!(before["decision"]["type"], "WARNING");
-    let Fixture {
-        db,
-        server,
-        publisher,
-        designer,
-        http,
-    } = f;
-    server.stop().await;
-
-    let server = Server::start_at(&db.location).await;
-    let f = Fixture {
-        db,
-        server,
-        publisher,
-        designer,
-        http,
-    };
-    // The execution token still verifies: the signing secret was kept.
-    let response = f.status(&created, &created.token).await;
-    assert_eq!(response.status(), StatusCode::OK);
-    assert_eq!(
-        json_of(response).await["workflowExecution"]["status"],
-        "PROCESSED"
-    );
-    assert_eq!(f.details(&created).await, before);
-    f.server.stop().await;
-}
+);
 
 /// The issue's end-to-end path: a solutions engineer publishes through the
 /// remote store (the client the CLI and the designer use), then an
@@ -2510,239 +2483,85 @@ fn first_result(details: &Value, capability: &str) -> (String, String) {
     )
 }
 
-/// Issue 29 (acceptance, sweep): for every built-in scenario as an
-/// account's first transaction on 10011, a later USE_EXISTING, REUSABLE_
-/// IDENTITY and 10014 authentication on that account never reuse its
-/// credentials unless it was PASSED; authentication is NOT_EXECUTED
-/// PRECONDITION_NOT_FULFILLED after a non-PASSED onboarding (seed 002,
-/// "Acquisition Type" and "Select Capabilities"; domain.md, "Reusable
-/// credentials", "Facemaps for authentication").
-#[tokio::test]
-async fn only_a_passed_onboarding_offers_its_credentials_to_a_returning_user() {
-    only_a_passed_onboarding_offers_its_credentials_to_a_returning_user_on(fixture().await).await;
-}
-
-#[tokio::test]
-async fn postgres_only_a_passed_onboarding_offers_its_credentials_to_a_returning_user() {
-    if let Some(f) =
-        postgres_fixture("only_a_passed_onboarding_offers_its_credentials_to_a_returning_user")
-            .await
-    {
-        only_a_passed_onboarding_offers_its_credentials_to_a_returning_user_on(f).await;
-    }
-}
-
-async fn only_a_passed_onboarding_offers_its_credentials_to_a_returning_user_on(f: Fixture) {
-    use idflow_core::model::{AcquisitionType, Channel, Part};
-    let every = vec![Channel::Web, Channel::Api, Channel::Sdk];
-    let use_existing = publish_id_only(
-        &f,
-        AcquisitionType::UseExisting,
-        every.clone(),
-        vec![Part::Front, Part::Back],
-    )
-    .await;
-    let reusable_identity = publish_id_only(
-        &f,
-        AcquisitionType::ReusableIdentity,
-        every,
-        vec![Part::Front, Part::Back],
-    )
-    .await;
-    let (mut passed, mut not_passed) = (0, 0);
-    for scenario in idflow_core::simulate::builtin() {
-        let (first, onboarding) = f.onboard(None, &scenario.name).await;
-        let decision = onboarding["decision"]["type"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned();
-        let first_ids = credential_ids(&onboarding);
-        let first_id = listed(&onboarding, "ID")["id"].clone();
-        let was_passed = decision == "PASSED";
-        let context = format!("first transaction {} ({decision})", scenario.name);
-        if was_passed {
-            passed += 1;
-        } else {
-            not_passed += 1;
-        }
-
-        // USE_EXISTING: nothing to upload, so it finalizes by itself.
-        let created = f.returning(&first.account, use_existing, "ALL_PASS").await;
-        let details = f.processed_by_itself(&created).await;
-        let reused: Vec<_> = credential_ids(&details)
-            .intersection(&first_ids)
-            .cloned()
-            .collect();
-        if was_passed {
-            assert_eq!(
-                reused,
-                [first_id.as_str().unwrap_or_default()],
-                "{context}: USE_EXISTING {details:#}"
-            );
-            assert_eq!(details["decision"]["type"], "PASSED", "{context}");
-        } else {
-            assert!(
-                reused.is_empty(),
-                "{context}: USE_EXISTING reused {reused:?}"
-            );
-            assert_ne!(
-                details["decision"]["type"], "PASSED",
-                "{context}: {details:#}"
-            );
-        }
-
-        // REUSABLE_IDENTITY: the ID offered for a fresh scan unless the
-        // onboarding PASSED.
-        let created = f
-            .returning(&first.account, reusable_identity, "ALL_PASS")
-            .await;
-        let id = created.credential("ID").clone();
-        let details = if was_passed {
-            assert!(id["api"].get("parts").is_none(), "{context}: {id}");
-            f.processed_by_itself(&created).await
-        } else {
-            for part in ["front", "back"] {
-                let response = f
-                    .upload(
-                        &created.part_url("ID", part),
-                        &created.token,
-                        "file",
-                        &jpeg(1024),
-                    )
-                    .await;
-                assert_eq!(response.status(), StatusCode::OK, "{context}");
-            }
-            f.processed(&created).await
-        };
-        let status = &listed(&details, "ID")["reusableIdentity"]["status"];
-        let reused: Vec<_> = credential_ids(&details)
-            .intersection(&first_ids)
-            .cloned()
-            .collect();
-        if was_passed {
-            assert_eq!(status, "ID_FOUND", "{context}");
-            assert_eq!(reused, [first_id.as_str().unwrap_or_default()], "{context}");
-        } else {
-            assert_eq!(status, "ID_NOT_FOUND", "{context}: {details:#}");
-            assert!(
-                reused.is_empty(),
-                "{context}: REUSABLE_IDENTITY reused {reused:?}"
-            );
-        }
-
-        // 10014: the facemap compared with must come from a PASSED one.
-        let created = f.returning(&first.account, 10014, "ALL_PASS").await;
-        let selfie = created.credential("SELFIE")["id"]
-            .as_str()
-            .expect("selfie")
-            .to_owned();
-        f.web_upload(&created, &selfie, "FACE").await;
-        let details = f.processed(&created).await;
-        let reused: Vec<_> = credential_ids(&details)
-            .intersection(&first_ids)
-            .cloned()
-            .collect();
-        // Its results name only the new facemap (seed 003's 10014 details
-        // list only the new selfie and facemap).
-        if was_passed {
-            assert_eq!(
-                first_result(&details, "authentication").0,
-                "PASSED",
-                "{context}: {details:#}"
-            );
-        } else {
-            assert_eq!(
-                first_result(&details, "authentication"),
-                (
-                    "NOT_EXECUTED".to_owned(),
-                    "PRECONDITION_NOT_FULFILLED".to_owned()
-                ),
-                "{context}: {details:#}"
-            );
-            assert!(
-                reused.is_empty(),
-                "{context}: authentication read {reused:?}"
-            );
-            assert_ne!(details["decision"]["type"], "PASSED", "{context}");
-        }
-    }
-    assert!(passed >= 3 && not_passed >= 8, "{passed} {not_passed}");
-    f.server.stop().await;
-}
-
-/// Issue 29, "Reusable Identity falls back to a fresh scan": with nothing
-/// that qualifies, the ID is offered on every channel its step allows, over
-/// API with its `api.parts`; its checks run on the fresh scan and
-/// `reusableIdentity` says so (ID_NOT_FOUND; RISK_DETECTED when a later
-/// transaction was REJECTED). Sweep over the step's channels and parts.
-#[tokio::test]
-async fn reusable_identity_without_a_qualifying_id_scans_a_fresh_one() {
-    reusable_identity_without_a_qualifying_id_scans_a_fresh_one_on(fixture().await).await;
-}
-
-#[tokio::test]
-async fn postgres_reusable_identity_without_a_qualifying_id_scans_a_fresh_one() {
-    if let Some(f) =
-        postgres_fixture("reusable_identity_without_a_qualifying_id_scans_a_fresh_one").await
-    {
-        reusable_identity_without_a_qualifying_id_scans_a_fresh_one_on(f).await;
-    }
-}
-
-async fn reusable_identity_without_a_qualifying_id_scans_a_fresh_one_on(f: Fixture) {
-    use idflow_core::model::{AcquisitionType, Channel, Part};
-    for (channels, parts) in [
-        (
-            vec![Channel::Web, Channel::Api, Channel::Sdk],
-            vec![Part::Front, Part::Back],
-        ),
-        (vec![Channel::Api], vec![Part::Front]),
-        (
-            vec![Channel::Web, Channel::Sdk],
-            vec![Part::Front, Part::Back],
-        ),
-    ] {
-        let key = publish_id_only(
+both_backends!(
+    /// Issue 29 (acceptance, sweep): for every built-in scenario as an
+    /// account's first transaction on 10011, a later USE_EXISTING, REUSABLE_
+    /// IDENTITY and 10014 authentication on that account never reuse its
+    /// credentials unless it was PASSED; authentication is NOT_EXECUTED
+    /// PRECONDITION_NOT_FULFILLED after a non-PASSED onboarding (seed 002,
+    /// "Acquisition Type" and "Select Capabilities"; domain.md, "Reusable
+    /// credentials", "Facemaps for authentication").
+    #[tokio::test]
+    async fn only_a_passed_onboarding_offers_its_credentials_to_a_returning_user(f: Fixture) {
+        use idflow_core::model::{AcquisitionType, Channel, Part};
+        let every = vec![Channel::Web, Channel::Api, Channel::Sdk];
+        let use_existing = publish_id_only(
             &f,
-            AcquisitionType::ReusableIdentity,
-            channels.clone(),
-            parts.clone(),
+            AcquisitionType::UseExisting,
+            every.clone(),
+            vec![Part::Front, Part::Back],
         )
         .await;
-        let channel_names: Vec<&str> = channels.iter().map(|c| c.as_str()).collect();
-        let part_names: Vec<String> = parts.iter().map(|p| p.as_str().to_lowercase()).collect();
-        // An account whose PASSED onboarding was followed by a REJECTED one.
-        let (risky, _) = f.onboard(None, "ALL_PASS").await;
-        let (_, rejected) = f.onboard(Some(&risky.account), "FAKE_ID").await;
-        assert_eq!(rejected["decision"]["type"], "REJECTED");
-        for (account, expected) in [
-            (None, "ID_NOT_FOUND"),
-            (Some(risky.account.as_str()), "RISK_DETECTED"),
-        ] {
-            let context = format!("{channel_names:?} {part_names:?} {expected}");
-            let created = match account {
-                None => {
-                    f.create(json!({
-                        "customerInternalReference": "fresh",
-                        "userReference": "scenario:ALL_PASS",
-                        "workflowDefinition": { "key": key }
-                    }))
-                    .await
-                }
-                Some(account) => f.returning(account, key, "ALL_PASS").await,
-            };
+        let reusable_identity = publish_id_only(
+            &f,
+            AcquisitionType::ReusableIdentity,
+            every,
+            vec![Part::Front, Part::Back],
+        )
+        .await;
+        let (mut passed, mut not_passed) = (0, 0);
+        for scenario in idflow_core::simulate::builtin() {
+            let (first, onboarding) = f.onboard(None, &scenario.name).await;
+            let decision = onboarding["decision"]["type"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned();
+            let first_ids = credential_ids(&onboarding);
+            let first_id = listed(&onboarding, "ID")["id"].clone();
+            let was_passed = decision == "PASSED";
+            let context = format!("first transaction {} ({decision})", scenario.name);
+            if was_passed {
+                passed += 1;
+            } else {
+                not_passed += 1;
+            }
+
+            // USE_EXISTING: nothing to upload, so it finalizes by itself.
+            let created = f.returning(&first.account, use_existing, "ALL_PASS").await;
+            let details = f.processed_by_itself(&created).await;
+            let reused: Vec<_> = credential_ids(&details)
+                .intersection(&first_ids)
+                .cloned()
+                .collect();
+            if was_passed {
+                assert_eq!(
+                    reused,
+                    [first_id.as_str().unwrap_or_default()],
+                    "{context}: USE_EXISTING {details:#}"
+                );
+                assert_eq!(details["decision"]["type"], "PASSED", "{context}");
+            } else {
+                assert!(
+                    reused.is_empty(),
+                    "{context}: USE_EXISTING reused {reused:?}"
+                );
+                assert_ne!(
+                    details["decision"]["type"], "PASSED",
+                    "{context}: {details:#}"
+                );
+            }
+
+            // REUSABLE_IDENTITY: the ID offered for a fresh scan unless the
+            // onboarding PASSED.
+            let created = f
+                .returning(&first.account, reusable_identity, "ALL_PASS")
+                .await;
             let id = created.credential("ID").clone();
-            assert_eq!(id["allowedChannels"], json!(channel_names), "{context}");
-            let id_id = id["id"].as_str().expect("id").to_owned();
-            if channels.contains(&Channel::Api) {
-                let offered: BTreeSet<String> = id["api"]["parts"]
-                    .as_object()
-                    .unwrap_or_else(|| panic!("{context}: api.parts in {id}"))
-                    .keys()
-                    .cloned()
-                    .collect();
-                assert_eq!(offered, part_names.iter().cloned().collect(), "{context}");
-                for part in &part_names {
+            let details = if was_passed {
+                assert!(id["api"].get("parts").is_none(), "{context}: {id}");
+                f.processed_by_itself(&created).await
+            } else {
+                for part in ["front", "back"] {
                     let response = f
                         .upload(
                             &created.part_url("ID", part),
@@ -2753,232 +2572,338 @@ async fn reusable_identity_without_a_qualifying_id_scans_a_fresh_one_on(f: Fixtu
                         .await;
                     assert_eq!(response.status(), StatusCode::OK, "{context}");
                 }
+                f.processed(&created).await
+            };
+            let status = &listed(&details, "ID")["reusableIdentity"]["status"];
+            let reused: Vec<_> = credential_ids(&details)
+                .intersection(&first_ids)
+                .cloned()
+                .collect();
+            if was_passed {
+                assert_eq!(status, "ID_FOUND", "{context}");
+                assert_eq!(reused, [first_id.as_str().unwrap_or_default()], "{context}");
             } else {
-                assert!(id.get("api").is_none(), "{context}: {id}");
-                for part in &parts {
-                    f.web_upload(&created, &id_id, part.as_str()).await;
-                }
+                assert_eq!(status, "ID_NOT_FOUND", "{context}: {details:#}");
+                assert!(
+                    reused.is_empty(),
+                    "{context}: REUSABLE_IDENTITY reused {reused:?}"
+                );
             }
+
+            // 10014: the facemap compared with must come from a PASSED one.
+            let created = f.returning(&first.account, 10014, "ALL_PASS").await;
+            let selfie = created.credential("SELFIE")["id"]
+                .as_str()
+                .expect("selfie")
+                .to_owned();
+            f.web_upload(&created, &selfie, "FACE").await;
             let details = f.processed(&created).await;
-            let listed_id = listed(&details, "ID");
-            assert_eq!(
-                listed_id["id"],
-                id_id.as_str(),
-                "{context}: the fresh scan is this execution's"
-            );
-            assert_eq!(
-                listed_id["reusableIdentity"]["status"], expected,
-                "{context}"
-            );
-            assert_eq!(
-                listed_id["reusableIdentity"]["source"]["type"], "NEW_SCAN",
-                "{context}"
-            );
-            let usability = &details["capabilities"]["usability"][0];
-            assert_eq!(
-                usability["credentials"][0]["id"],
-                id_id.as_str(),
-                "{context}"
-            );
-            assert_eq!(
-                usability["decision"]["type"], "PASSED",
-                "{context}: {details:#}"
-            );
-            assert_eq!(details["decision"]["type"], "PASSED", "{context}");
+            let reused: Vec<_> = credential_ids(&details)
+                .intersection(&first_ids)
+                .cloned()
+                .collect();
+            // Its results name only the new facemap (seed 003's 10014 details
+            // list only the new selfie and facemap).
+            if was_passed {
+                assert_eq!(
+                    first_result(&details, "authentication").0,
+                    "PASSED",
+                    "{context}: {details:#}"
+                );
+            } else {
+                assert_eq!(
+                    first_result(&details, "authentication"),
+                    (
+                        "NOT_EXECUTED".to_owned(),
+                        "PRECONDITION_NOT_FULFILLED".to_owned()
+                    ),
+                    "{context}: {details:#}"
+                );
+                assert!(
+                    reused.is_empty(),
+                    "{context}: authentication read {reused:?}"
+                );
+                assert_ne!(details["decision"]["type"], "PASSED", "{context}");
+            }
         }
+        assert!(passed >= 3 && not_passed >= 8, "{passed} {not_passed}");
+        f.server.stop().await;
     }
-    f.server.stop().await;
-}
+);
 
-/// Issue 29: "When several qualify, the most recent one. A later
-/// transaction that REJECTED withdraws trust for Reusable Identity ('or
-/// risk is detected')" (seed 002); USE_EXISTING still reuses the most
-/// recent PASSED one.
-#[tokio::test]
-async fn a_later_rejection_withdraws_trust_and_the_most_recent_qualifying_one_wins() {
-    a_later_rejection_withdraws_trust_and_the_most_recent_qualifying_one_wins_on(fixture().await)
-        .await;
-}
-
-#[tokio::test]
-async fn postgres_a_later_rejection_withdraws_trust_and_the_most_recent_qualifying_one_wins() {
-    if let Some(f) = postgres_fixture(
-        "a_later_rejection_withdraws_trust_and_the_most_recent_qualifying_one_wins",
-    )
-    .await
-    {
-        a_later_rejection_withdraws_trust_and_the_most_recent_qualifying_one_wins_on(f).await;
-    }
-}
-
-async fn a_later_rejection_withdraws_trust_and_the_most_recent_qualifying_one_wins_on(f: Fixture) {
-    use idflow_core::model::{AcquisitionType, Channel, Part};
-    let every = vec![Channel::Web, Channel::Api, Channel::Sdk];
-    let use_existing = publish_id_only(
-        &f,
-        AcquisitionType::UseExisting,
-        every.clone(),
-        vec![Part::Front, Part::Back],
-    )
-    .await;
-    let reusable_identity = publish_id_only(
-        &f,
-        AcquisitionType::ReusableIdentity,
-        every,
-        vec![Part::Front, Part::Back],
-    )
-    .await;
-    let (first, _) = f.onboard(None, "ALL_PASS").await;
-    let account = first.account.clone();
-    let (second, second_details) = f.onboard(Some(&account), "ALL_PASS").await;
-    let second_id = listed(&second_details, "ID")["id"].clone();
-
-    // Two qualify: the most recent one.
-    let created = f.returning(&account, reusable_identity, "ALL_PASS").await;
-    let details = f.processed_by_itself(&created).await;
-    let id = listed(&details, "ID");
-    assert_eq!(id["id"], second_id, "{details:#}");
-    assert_eq!(id["reusableIdentity"]["status"], "ID_FOUND");
-    assert_eq!(
-        id["reusableIdentity"]["source"]["workflowExecutionId"],
-        second.execution.as_str()
-    );
-
-    // A later REJECTED: USE_EXISTING still reuses the most recent PASSED
-    // one ...
-    let (_, rejected) = f.onboard(Some(&account), "MRZ_CHECKSUM").await;
-    assert_eq!(rejected["decision"]["type"], "REJECTED");
-    let rejected_id = listed(&rejected, "ID")["id"].clone();
-    let created = f.returning(&account, use_existing, "ALL_PASS").await;
-    let details = f.processed_by_itself(&created).await;
-    let ids = credential_ids(&details);
-    assert!(
-        ids.contains(second_id.as_str().unwrap_or_default()),
-        "{details:#}"
-    );
-    assert!(
-        !ids.contains(rejected_id.as_str().unwrap_or_default()),
-        "{details:#}"
-    );
-    assert_eq!(details["decision"]["type"], "PASSED");
-    // ... while Reusable Identity no longer trusts it: a fresh scan.
-    let created = f.returning(&account, reusable_identity, "ALL_PASS").await;
-    assert!(
-        created.credential("ID")["api"]["parts"]["front"].is_string(),
-        "a fresh scan is offered: {}",
-        created.body
-    );
-    for part in ["front", "back"] {
-        let response = f
-            .upload(
-                &created.part_url("ID", part),
-                &created.token,
-                "file",
-                &jpeg(1024),
+both_backends!(
+    /// Issue 29, "Reusable Identity falls back to a fresh scan": with nothing
+    /// that qualifies, the ID is offered on every channel its step allows, over
+    /// API with its `api.parts`; its checks run on the fresh scan and
+    /// `reusableIdentity` says so (ID_NOT_FOUND; RISK_DETECTED when a later
+    /// transaction was REJECTED). Sweep over the step's channels and parts.
+    #[tokio::test]
+    async fn reusable_identity_without_a_qualifying_id_scans_a_fresh_one(f: Fixture) {
+        use idflow_core::model::{AcquisitionType, Channel, Part};
+        for (channels, parts) in [
+            (
+                vec![Channel::Web, Channel::Api, Channel::Sdk],
+                vec![Part::Front, Part::Back],
+            ),
+            (vec![Channel::Api], vec![Part::Front]),
+            (
+                vec![Channel::Web, Channel::Sdk],
+                vec![Part::Front, Part::Back],
+            ),
+        ] {
+            let key = publish_id_only(
+                &f,
+                AcquisitionType::ReusableIdentity,
+                channels.clone(),
+                parts.clone(),
             )
             .await;
-        assert_eq!(response.status(), StatusCode::OK);
-    }
-    let details = f.processed(&created).await;
-    let fresh_scan = listed(&details, "ID");
-    assert_eq!(
-        fresh_scan["reusableIdentity"]["status"], "RISK_DETECTED",
-        "{details:#}"
-    );
-    assert!(!credential_ids(&details).contains(second_id.as_str().unwrap_or_default()));
-    assert_eq!(details["decision"]["type"], "PASSED");
-
-    // That fresh scan PASSED after the rejection: it is now the most recent
-    // qualifying ID, with no REJECTED after it.
-    let created_after = f.returning(&account, reusable_identity, "ALL_PASS").await;
-    let details = f.processed_by_itself(&created_after).await;
-    let id = listed(&details, "ID");
-    assert_eq!(id["reusableIdentity"]["status"], "ID_FOUND", "{details:#}");
-    assert_eq!(id["id"], fresh_scan["id"]);
-    assert_eq!(
-        id["reusableIdentity"]["source"]["workflowExecutionId"],
-        created.execution.as_str()
-    );
-    f.server.stop().await;
-}
-
-/// Domain.md, "Reusable credentials": "A workflow needing no new credential
-/// finalizes by itself". Every credential reused from the account (nothing
-/// to upload): the execution is never INITIATED, it is processed without a
-/// finalize call, and a finalize afterwards answers as for an execution
-/// already finalized. One that still takes an upload waits for finalize.
-#[tokio::test]
-async fn a_workflow_needing_no_new_credential_finalizes_by_itself() {
-    a_workflow_needing_no_new_credential_finalizes_by_itself_on(fixture().await).await;
-}
-
-#[tokio::test]
-async fn postgres_a_workflow_needing_no_new_credential_finalizes_by_itself() {
-    if let Some(f) =
-        postgres_fixture("a_workflow_needing_no_new_credential_finalizes_by_itself").await
-    {
-        a_workflow_needing_no_new_credential_finalizes_by_itself_on(f).await;
-    }
-}
-
-async fn a_workflow_needing_no_new_credential_finalizes_by_itself_on(f: Fixture) {
-    use idflow_core::model::{AcquisitionType, Channel, Part};
-    let every = vec![Channel::Web, Channel::Api, Channel::Sdk];
-    let use_existing = publish_id_only(
-        &f,
-        AcquisitionType::UseExisting,
-        every.clone(),
-        vec![Part::Front, Part::Back],
-    )
-    .await;
-    let reusable_identity = publish_id_only(
-        &f,
-        AcquisitionType::ReusableIdentity,
-        every,
-        vec![Part::Front, Part::Back],
-    )
-    .await;
-    let reused_id_new_selfie = publish_reused_id_workflow(&f).await;
-    let (first, _) = f.onboard(None, "ALL_PASS").await;
-    for (key, by_itself) in [
-        (use_existing, true),
-        (reusable_identity, true),
-        (reused_id_new_selfie, false),
-        (10014, false),
-        (10071, false),
-    ] {
-        let created = f.returning(&first.account, key, "ALL_PASS").await;
-        let status = json_of(f.status(&created, &created.token).await).await;
-        let status = status["workflowExecution"]["status"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned();
-        if by_itself {
-            assert!(
-                ["ACQUIRED", "PROCESSED"].contains(&status.as_str()),
-                "{key}: {status}"
-            );
-            let details = f.processed_by_itself(&created).await;
-            assert_eq!(details["decision"]["type"], "PASSED", "{key}: {details:#}");
-            let again = f.finalize(&created, &created.token).await;
-            assert_eq!(again.status(), StatusCode::CONFLICT, "{key}");
-            assert_eq!(json_of(again).await["error"], "ALREADY_FINALIZED", "{key}");
-        } else {
-            assert_eq!(
-                status, "INITIATED",
-                "{key}: waits for its upload and finalize"
-            );
+            let channel_names: Vec<&str> = channels.iter().map(|c| c.as_str()).collect();
+            let part_names: Vec<String> = parts.iter().map(|p| p.as_str().to_lowercase()).collect();
+            // An account whose PASSED onboarding was followed by a REJECTED one.
+            let (risky, _) = f.onboard(None, "ALL_PASS").await;
+            let (_, rejected) = f.onboard(Some(&risky.account), "FAKE_ID").await;
+            assert_eq!(rejected["decision"]["type"], "REJECTED");
+            for (account, expected) in [
+                (None, "ID_NOT_FOUND"),
+                (Some(risky.account.as_str()), "RISK_DETECTED"),
+            ] {
+                let context = format!("{channel_names:?} {part_names:?} {expected}");
+                let created = match account {
+                    None => {
+                        f.create(json!({
+                            "customerInternalReference": "fresh",
+                            "userReference": "scenario:ALL_PASS",
+                            "workflowDefinition": { "key": key }
+                        }))
+                        .await
+                    }
+                    Some(account) => f.returning(account, key, "ALL_PASS").await,
+                };
+                let id = created.credential("ID").clone();
+                assert_eq!(id["allowedChannels"], json!(channel_names), "{context}");
+                let id_id = id["id"].as_str().expect("id").to_owned();
+                if channels.contains(&Channel::Api) {
+                    let offered: BTreeSet<String> = id["api"]["parts"]
+                        .as_object()
+                        .unwrap_or_else(|| panic!("{context}: api.parts in {id}"))
+                        .keys()
+                        .cloned()
+                        .collect();
+                    assert_eq!(offered, part_names.iter().cloned().collect(), "{context}");
+                    for part in &part_names {
+                        let response = f
+                            .upload(
+                                &created.part_url("ID", part),
+                                &created.token,
+                                "file",
+                                &jpeg(1024),
+                            )
+                            .await;
+                        assert_eq!(response.status(), StatusCode::OK, "{context}");
+                    }
+                } else {
+                    assert!(id.get("api").is_none(), "{context}: {id}");
+                    for part in &parts {
+                        f.web_upload(&created, &id_id, part.as_str()).await;
+                    }
+                }
+                let details = f.processed(&created).await;
+                let listed_id = listed(&details, "ID");
+                assert_eq!(
+                    listed_id["id"],
+                    id_id.as_str(),
+                    "{context}: the fresh scan is this execution's"
+                );
+                assert_eq!(
+                    listed_id["reusableIdentity"]["status"], expected,
+                    "{context}"
+                );
+                assert_eq!(
+                    listed_id["reusableIdentity"]["source"]["type"], "NEW_SCAN",
+                    "{context}"
+                );
+                let usability = &details["capabilities"]["usability"][0];
+                assert_eq!(
+                    usability["credentials"][0]["id"],
+                    id_id.as_str(),
+                    "{context}"
+                );
+                assert_eq!(
+                    usability["decision"]["type"], "PASSED",
+                    "{context}: {details:#}"
+                );
+                assert_eq!(details["decision"]["type"], "PASSED", "{context}");
+            }
         }
+        f.server.stop().await;
     }
-    // Without a qualifying ID, Reusable Identity takes a fresh scan: it
-    // waits for its upload.
-    let fresh = f
+);
+
+both_backends!(
+    /// Issue 29: "When several qualify, the most recent one. A later
+    /// transaction that REJECTED withdraws trust for Reusable Identity ('or
+    /// risk is detected')" (seed 002); USE_EXISTING still reuses the most
+    /// recent PASSED one.
+    #[tokio::test]
+    async fn a_later_rejection_withdraws_trust_and_the_most_recent_qualifying_one_wins(f: Fixture) {
+        use idflow_core::model::{AcquisitionType, Channel, Part};
+        let every = vec![Channel::Web, Channel::Api, Channel::Sdk];
+        let use_existing = publish_id_only(
+            &f,
+            AcquisitionType::UseExisting,
+            every.clone(),
+            vec![Part::Front, Part::Back],
+        )
+        .await;
+        let reusable_identity = publish_id_only(
+            &f,
+            AcquisitionType::ReusableIdentity,
+            every,
+            vec![Part::Front, Part::Back],
+        )
+        .await;
+        let (first, _) = f.onboard(None, "ALL_PASS").await;
+        let account = first.account.clone();
+        let (second, second_details) = f.onboard(Some(&account), "ALL_PASS").await;
+        let second_id = listed(&second_details, "ID")["id"].clone();
+
+        // Two qualify: the most recent one.
+        let created = f.returning(&account, reusable_identity, "ALL_PASS").await;
+        let details = f.processed_by_itself(&created).await;
+        let id = listed(&details, "ID");
+        assert_eq!(id["id"], second_id, "{details:#}");
+        assert_eq!(id["reusableIdentity"]["status"], "ID_FOUND");
+        assert_eq!(
+            id["reusableIdentity"]["source"]["workflowExecutionId"],
+            second.execution.as_str()
+        );
+
+        // A later REJECTED: USE_EXISTING still reuses the most recent PASSED
+        // one ...
+        let (_, rejected) = f.onboard(Some(&account), "MRZ_CHECKSUM").await;
+        assert_eq!(rejected["decision"]["type"], "REJECTED");
+        let rejected_id = listed(&rejected, "ID")["id"].clone();
+        let created = f.returning(&account, use_existing, "ALL_PASS").await;
+        let details = f.processed_by_itself(&created).await;
+        let ids = credential_ids(&details);
+        assert!(
+            ids.contains(second_id.as_str().unwrap_or_default()),
+            "{details:#}"
+        );
+        assert!(
+            !ids.contains(rejected_id.as_str().unwrap_or_default()),
+            "{details:#}"
+        );
+        assert_eq!(details["decision"]["type"], "PASSED");
+        // ... while Reusable Identity no longer trusts it: a fresh scan.
+        let created = f.returning(&account, reusable_identity, "ALL_PASS").await;
+        assert!(
+            created.credential("ID")["api"]["parts"]["front"].is_string(),
+            "a fresh scan is offered: {}",
+            created.body
+        );
+        for part in ["front", "back"] {
+            let response = f
+                .upload(
+                    &created.part_url("ID", part),
+                    &created.token,
+                    "file",
+                    &jpeg(1024),
+                )
+                .await;
+            assert_eq!(response.status(), StatusCode::OK);
+        }
+        let details = f.processed(&created).await;
+        let fresh_scan = listed(&details, "ID");
+        assert_eq!(
+            fresh_scan["reusableIdentity"]["status"], "RISK_DETECTED",
+            "{details:#}"
+        );
+        assert!(!credential_ids(&details).contains(second_id.as_str().unwrap_or_default()));
+        assert_eq!(details["decision"]["type"], "PASSED");
+
+        // That fresh scan PASSED after the rejection: it is now the most recent
+        // qualifying ID, with no REJECTED after it.
+        let created_after = f.returning(&account, reusable_identity, "ALL_PASS").await;
+        let details = f.processed_by_itself(&created_after).await;
+        let id = listed(&details, "ID");
+        assert_eq!(id["reusableIdentity"]["status"], "ID_FOUND", "{details:#}");
+        assert_eq!(id["id"], fresh_scan["id"]);
+        assert_eq!(
+            id["reusableIdentity"]["source"]["workflowExecutionId"],
+            created.execution.as_str()
+        );
+        f.server.stop().await;
+    }
+);
+
+both_backends!(
+    /// Domain.md, "Reusable credentials": "A workflow needing no new credential
+    /// finalizes by itself". Every credential reused from the account (nothing
+    /// to upload): the execution is never INITIATED, it is processed without a
+    /// finalize call, and a finalize afterwards answers as for an execution
+    /// already finalized. One that still takes an upload waits for finalize.
+    #[tokio::test]
+    async fn a_workflow_needing_no_new_credential_finalizes_by_itself(f: Fixture) {
+        use idflow_core::model::{AcquisitionType, Channel, Part};
+        let every = vec![Channel::Web, Channel::Api, Channel::Sdk];
+        let use_existing = publish_id_only(
+            &f,
+            AcquisitionType::UseExisting,
+            every.clone(),
+            vec![Part::Front, Part::Back],
+        )
+        .await;
+        let reusable_identity = publish_id_only(
+            &f,
+            AcquisitionType::ReusableIdentity,
+            every,
+            vec![Part::Front, Part::Back],
+        )
+        .await;
+        let reused_id_new_selfie = publish_reused_id_workflow(&f).await;
+        let (first, _) = f.onboard(None, "ALL_PASS").await;
+        for (key, by_itself) in [
+            (use_existing, true),
+            (reusable_identity, true),
+            (reused_id_new_selfie, false),
+            (10014, false),
+            (10071, false),
+        ] {
+            let created = f.returning(&first.account, key, "ALL_PASS").await;
+            let status = json_of(f.status(&created, &created.token).await).await;
+            let status = status["workflowExecution"]["status"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned();
+            if by_itself {
+                assert!(
+                    ["ACQUIRED", "PROCESSED"].contains(&status.as_str()),
+                    "{key}: {status}"
+                );
+                let details = f.processed_by_itself(&created).await;
+                assert_eq!(details["decision"]["type"], "PASSED", "{key}: {details:#}");
+                let again = f.finalize(&created, &created.token).await;
+                assert_eq!(again.status(), StatusCode::CONFLICT, "{key}");
+                assert_eq!(json_of(again).await["error"], "ALREADY_FINALIZED", "{key}");
+            } else {
+                assert_eq!(
+                    status, "INITIATED",
+                    "{key}: waits for its upload and finalize"
+                );
+            }
+        }
+        // Without a qualifying ID, Reusable Identity takes a fresh scan: it
+        // waits for its upload.
+        let fresh = f
         .create(json!({ "customerInternalReference": "fresh", "workflowDefinition": { "key": reusable_identity } }))
         .await;
-    let status = json_of(f.status(&fresh, &fresh.token).await).await;
-    assert_eq!(status["workflowExecution"]["status"], "INITIATED");
-    f.server.stop().await;
-}
+        let status = json_of(f.status(&fresh, &fresh.token).await).await;
+        assert_eq!(status["workflowExecution"]["status"], "INITIATED");
+        f.server.stop().await;
+    }
+);
 
 /// Issue 29: "Reuse is read from a typed record written when an execution
 /// completes ... (executions completed before the migration are backfilled

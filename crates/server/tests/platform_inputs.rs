@@ -11,7 +11,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use common::{Fixture, Server, fixture, json_of, postgres_fixture};
+use common::{Fixture, Server, both_backends, fixture, json_of};
 use idflow_core::consent::oldest_accepted;
 use idflow_server::platform::clock::rfc3339_millis;
 use reqwest::StatusCode;
@@ -678,166 +678,155 @@ async fn the_stored_facemap_is_a_binary_file_and_other_parts_stay_images() {
 
 // ------------------------------------------------------ retrieval links
 
-/// Seed 003's retrieval samples link every part (`credentials[].parts[].href`,
-/// `validFaceMapForAuthentication`); seed 003, "Authentication
-/// On-Premises": the facemap is retrieved "as a single binary file" and
-/// uploaded again as the stored one. Sweep: every part link of every
-/// processed execution of every Global (whole journeys: Web Client and
-/// API) answers 200 to a store-API token with a placeholder of the recorded
-/// type (a FACEMAP: binary bytes); images are not kept, so it is a
-/// generated one. An execution token gets a 403, no token a 401, an unknown
-/// part a 404.
-#[tokio::test]
-async fn every_part_link_answers_a_placeholder_of_the_recorded_type() {
-    every_part_link_answers_a_placeholder_of_the_recorded_type_on(fixture().await).await;
-}
-
-#[tokio::test]
-async fn postgres_every_part_link_answers_a_placeholder_of_the_recorded_type() {
-    if let Some(f) =
-        postgres_fixture("every_part_link_answers_a_placeholder_of_the_recorded_type").await
-    {
-        every_part_link_answers_a_placeholder_of_the_recorded_type_on(f).await;
-    }
-}
-
-async fn every_part_link_answers_a_placeholder_of_the_recorded_type_on(f: Fixture) {
-    // Onboarded through the Web Client: the account holds a facemap.
-    let onboarding = start(&f, None, 10011, "scenario:ALL_PASS").await;
-    let (details, _) = journey(&f, &onboarding, &[]).await;
-    assert_eq!(details["decision"]["type"], "PASSED", "{details}");
-    let account = onboarding.account.clone();
-    let facemap_href = part_links(&details)
-        .into_iter()
-        .find(|(_, classifier, _)| classifier == "FACEMAP")
-        .map(|(_, _, href)| href)
-        .expect("a web onboarding links its facemap");
-    let response = get(&f, &facemap_href, &f.publisher).await;
-    assert_eq!(response.status(), StatusCode::OK);
-    assert_eq!(
-        response.headers()["content-type"],
-        "application/octet-stream"
-    );
-    let stored = response.bytes().await.expect("facemap bytes").to_vec();
-    assert!(!stored.is_empty() && image::guess_format(&stored).is_err());
-
-    let mut checked: BTreeMap<String, usize> = BTreeMap::new();
-    let mut runs = Vec::new();
-    for &key in GLOBALS {
-        for scenario in ["ALL_PASS", "FAKE_ID"] {
-            let created = start(&f, Some(&account), key, &format!("scenario:{scenario}")).await;
-            // The downloaded facemap is what 10071 uploads as the stored one.
-            let (details, sent) = journey(&f, &created, &stored).await;
-            runs.push((created, details, sent));
-        }
-    }
-    let other_account = start(&f, None, 10165, "scenario:ALL_PASS").await.account;
-    for (created, details, sent) in &runs {
-        for (credential, classifier, href) in part_links(details) {
-            assert!(
-                href.starts_with(&format!(
-                    "{}/api/v1/accounts/{}/credentials/",
-                    f.server.root, created.account
-                )),
-                "{href}"
-            );
-            let response = get(&f, &href, &f.publisher).await;
-            assert_eq!(response.status(), StatusCode::OK, "{href}");
-            let content_type = response.headers()["content-type"]
-                .to_str()
-                .expect("text")
-                .to_owned();
-            let bytes = response.bytes().await.expect("body");
-            match classifier.as_str() {
-                "FACEMAP" => {
-                    assert_eq!(content_type, "application/octet-stream", "{href}");
-                    assert!(image::guess_format(&bytes).is_err(), "{href}");
-                }
-                "PREPARED_DATA" => {
-                    assert_eq!(content_type, "application/json", "{href}");
-                    let note: Value = serde_json::from_slice(&bytes).expect("JSON");
-                    assert_eq!(note["placeholder"], true, "{href}");
-                }
-                _ => {
-                    // The type recorded at upload; a JPEG for a part the
-                    // details list though nothing was uploaded for it.
-                    let recorded = sent
-                        .get(&(credential.clone(), classifier.clone()))
-                        .map_or("image/jpeg", String::as_str);
-                    assert_eq!(content_type, recorded, "{href}");
-                    let format = image::guess_format(&bytes)
-                        .unwrap_or_else(|e| panic!("{href}: not an image: {e}"));
-                    assert_eq!(
-                        format,
-                        if recorded == "image/png" {
-                            image::ImageFormat::Png
-                        } else {
-                            image::ImageFormat::Jpeg
-                        },
-                        "{href}"
-                    );
-                    image::load_from_memory(&bytes).unwrap_or_else(|e| panic!("{href}: {e}"));
-                }
-            }
-            *checked.entry(classifier.clone()).or_default() += 1;
-            // The same auth as the details: any store-API role; never the
-            // execution's own token; a token is needed.
-            assert_eq!(get(&f, &href, &f.designer).await.status(), StatusCode::OK);
-            assert_eq!(
-                get(&f, &href, &created.token).await.status(),
-                StatusCode::FORBIDDEN,
-                "{href}"
-            );
-            let anonymous = f.http.get(&href).send().await.expect("GET");
-            assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED, "{href}");
-            // Any case, as uploads take it.
-            let lower = href.replace(
-                &format!("/parts/{classifier}"),
-                &format!("/parts/{}", classifier.to_lowercase()),
-            );
-            assert_eq!(get(&f, &lower, &f.publisher).await.status(), StatusCode::OK);
-            // Another account does not reach it.
-            let elsewhere = href.replace(&created.account, &other_account);
-            assert_eq!(
-                get(&f, &elsewhere, &f.publisher).await.status(),
-                StatusCode::NOT_FOUND,
-                "{elsewhere}"
-            );
-        }
-    }
-    eprintln!("part links checked, by classifier: {checked:?}");
-    for classifier in ["FRONT", "BACK", "FACE", "FACEMAP", "PREPARED_DATA"] {
-        assert!(
-            checked.get(classifier).is_some_and(|n| *n > 0),
-            "no {classifier} link met: {checked:?}"
+both_backends!(
+    /// Seed 003's retrieval samples link every part (`credentials[].parts[].href`,
+    /// `validFaceMapForAuthentication`); seed 003, "Authentication
+    /// On-Premises": the facemap is retrieved "as a single binary file" and
+    /// uploaded again as the stored one. Sweep: every part link of every
+    /// processed execution of every Global (whole journeys: Web Client and
+    /// API) answers 200 to a store-API token with a placeholder of the recorded
+    /// type (a FACEMAP: binary bytes); images are not kept, so it is a
+    /// generated one. An execution token gets a 403, no token a 401, an unknown
+    /// part a 404.
+    #[tokio::test]
+    async fn every_part_link_answers_a_placeholder_of_the_recorded_type(f: Fixture) {
+        // Onboarded through the Web Client: the account holds a facemap.
+        let onboarding = start(&f, None, 10011, "scenario:ALL_PASS").await;
+        let (details, _) = journey(&f, &onboarding, &[]).await;
+        assert_eq!(details["decision"]["type"], "PASSED", "{details}");
+        let account = onboarding.account.clone();
+        let facemap_href = part_links(&details)
+            .into_iter()
+            .find(|(_, classifier, _)| classifier == "FACEMAP")
+            .map(|(_, _, href)| href)
+            .expect("a web onboarding links its facemap");
+        let response = get(&f, &facemap_href, &f.publisher).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/octet-stream"
         );
-    }
+        let stored = response.bytes().await.expect("facemap bytes").to_vec();
+        assert!(!stored.is_empty() && image::guess_format(&stored).is_err());
 
-    // Unknown parts are 404: a classifier the details do not link, an
-    // unknown credential, an id that is no UUID, an unknown account.
-    let id = runs[0].1["credentials"][0]["id"]
-        .as_str()
-        .expect("id")
-        .to_owned();
-    let root = format!("{}/api/v1/accounts/{account}", f.server.root);
-    for path in [
-        format!("{root}/credentials/{id}/parts/DEVICE_RISK"),
-        format!("{root}/credentials/{id}/parts/NOPE"),
-        format!("{root}/credentials/{}/parts/FRONT", uuid::Uuid::new_v4()),
-        format!("{root}/credentials/not-a-uuid/parts/FRONT"),
-        format!("{root}/credentials/%25/parts/FRONT"),
-        format!(
-            "{}/api/v1/accounts/{}/credentials/{id}/parts/FRONT",
-            f.server.root,
-            uuid::Uuid::new_v4()
-        ),
-    ] {
-        let response = get(&f, &path, &f.publisher).await;
-        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
-        assert_eq!(json_of(response).await["error"], "NOT_FOUND", "{path}");
+        let mut checked: BTreeMap<String, usize> = BTreeMap::new();
+        let mut runs = Vec::new();
+        for &key in GLOBALS {
+            for scenario in ["ALL_PASS", "FAKE_ID"] {
+                let created = start(&f, Some(&account), key, &format!("scenario:{scenario}")).await;
+                // The downloaded facemap is what 10071 uploads as the stored one.
+                let (details, sent) = journey(&f, &created, &stored).await;
+                runs.push((created, details, sent));
+            }
+        }
+        let other_account = start(&f, None, 10165, "scenario:ALL_PASS").await.account;
+        for (created, details, sent) in &runs {
+            for (credential, classifier, href) in part_links(details) {
+                assert!(
+                    href.starts_with(&format!(
+                        "{}/api/v1/accounts/{}/credentials/",
+                        f.server.root, created.account
+                    )),
+                    "{href}"
+                );
+                let response = get(&f, &href, &f.publisher).await;
+                assert_eq!(response.status(), StatusCode::OK, "{href}");
+                let content_type = response.headers()["content-type"]
+                    .to_str()
+                    .expect("text")
+                    .to_owned();
+                let bytes = response.bytes().await.expect("body");
+                match classifier.as_str() {
+                    "FACEMAP" => {
+                        assert_eq!(content_type, "application/octet-stream", "{href}");
+                        assert!(image::guess_format(&bytes).is_err(), "{href}");
+                    }
+                    "PREPARED_DATA" => {
+                        assert_eq!(content_type, "application/json", "{href}");
+                        let note: Value = serde_json::from_slice(&bytes).expect("JSON");
+                        assert_eq!(note["placeholder"], true, "{href}");
+                    }
+                    _ => {
+                        // The type recorded at upload; a JPEG for a part the
+                        // details list though nothing was uploaded for it.
+                        let recorded = sent
+                            .get(&(credential.clone(), classifier.clone()))
+                            .map_or("image/jpeg", String::as_str);
+                        assert_eq!(content_type, recorded, "{href}");
+                        let format = image::guess_format(&bytes)
+                            .unwrap_or_else(|e| panic!("{href}: not an image: {e}"));
+                        assert_eq!(
+                            format,
+                            if recorded == "image/png" {
+                                image::ImageFormat::Png
+                            } else {
+                                image::ImageFormat::Jpeg
+                            },
+                            "{href}"
+                        );
+                        image::load_from_memory(&bytes).unwrap_or_else(|e| panic!("{href}: {e}"));
+                    }
+                }
+                *checked.entry(classifier.clone()).or_default() += 1;
+                // The same auth as the details: any store-API role; never the
+                // execution's own token; a token is needed.
+                assert_eq!(get(&f, &href, &f.designer).await.status(), StatusCode::OK);
+                assert_eq!(
+                    get(&f, &href, &created.token).await.status(),
+                    StatusCode::FORBIDDEN,
+                    "{href}"
+                );
+                let anonymous = f.http.get(&href).send().await.expect("GET");
+                assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED, "{href}");
+                // Any case, as uploads take it.
+                let lower = href.replace(
+                    &format!("/parts/{classifier}"),
+                    &format!("/parts/{}", classifier.to_lowercase()),
+                );
+                assert_eq!(get(&f, &lower, &f.publisher).await.status(), StatusCode::OK);
+                // Another account does not reach it.
+                let elsewhere = href.replace(&created.account, &other_account);
+                assert_eq!(
+                    get(&f, &elsewhere, &f.publisher).await.status(),
+                    StatusCode::NOT_FOUND,
+                    "{elsewhere}"
+                );
+            }
+        }
+        eprintln!("part links checked, by classifier: {checked:?}");
+        for classifier in ["FRONT", "BACK", "FACE", "FACEMAP", "PREPARED_DATA"] {
+            assert!(
+                checked.get(classifier).is_some_and(|n| *n > 0),
+                "no {classifier} link met: {checked:?}"
+            );
+        }
+
+        // Unknown parts are 404: a classifier the details do not link, an
+        // unknown credential, an id that is no UUID, an unknown account.
+        let id = runs[0].1["credentials"][0]["id"]
+            .as_str()
+            .expect("id")
+            .to_owned();
+        let root = format!("{}/api/v1/accounts/{account}", f.server.root);
+        for path in [
+            format!("{root}/credentials/{id}/parts/DEVICE_RISK"),
+            format!("{root}/credentials/{id}/parts/NOPE"),
+            format!("{root}/credentials/{}/parts/FRONT", uuid::Uuid::new_v4()),
+            format!("{root}/credentials/not-a-uuid/parts/FRONT"),
+            format!("{root}/credentials/%25/parts/FRONT"),
+            format!(
+                "{}/api/v1/accounts/{}/credentials/{id}/parts/FRONT",
+                f.server.root,
+                uuid::Uuid::new_v4()
+            ),
+        ] {
+            let response = get(&f, &path, &f.publisher).await;
+            assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
+            assert_eq!(json_of(response).await["error"], "NOT_FOUND", "{path}");
+        }
+        f.server.stop().await;
     }
-    f.server.stop().await;
-}
+);
 
 /// (capability, decision, label) of every result of a details document.
 fn detail_results(details: &Value) -> Vec<(String, String, String)> {
@@ -861,190 +850,182 @@ fn detail_results(details: &Value) -> Vec<(String, String, String)> {
     out
 }
 
-/// Seed 003's retrieval samples link `steps.href`; issue 29: it answers
-/// idflow's documented list of the visited steps, in path order, each with
-/// its node id, title, kind and what it produced. Sweep: every Global under
-/// two scenarios, API and Web Client journeys: the list is answered with
-/// the details' auth, its results are exactly the details' results, it
-/// starts with an acquisition and ends with the terminal that decided, and
-/// every node it names is a node of the workflow run.
-#[tokio::test]
-async fn steps_list_the_visited_steps_with_what_they_produced() {
-    steps_list_the_visited_steps_with_what_they_produced_on(fixture().await).await;
-}
-
-#[tokio::test]
-async fn postgres_steps_list_the_visited_steps_with_what_they_produced() {
-    if let Some(f) = postgres_fixture("steps_list_the_visited_steps_with_what_they_produced").await
-    {
-        steps_list_the_visited_steps_with_what_they_produced_on(f).await;
-    }
-}
-
-async fn steps_list_the_visited_steps_with_what_they_produced_on(f: Fixture) {
-    let onboarding = start(&f, None, 10011, "scenario:ALL_PASS").await;
-    let steps_url = format!("{}/steps", execution_url(&f, &onboarding));
-    // Before processing: answered, empty, saying why.
-    let response = get(&f, &steps_url, &f.publisher).await;
-    assert_eq!(response.status(), StatusCode::OK);
-    let pending = json_of(response).await;
-    assert_eq!(pending["workflowExecution"]["status"], "INITIATED");
-    assert_eq!(pending["steps"], json!([]));
-    assert!(
-        pending["note"]
-            .as_str()
-            .is_some_and(|n| n.contains("PROCESSED")),
-        "{pending}"
-    );
-    let (first, _) = journey(&f, &onboarding, &[]).await;
-    let mut runs = vec![(onboarding.clone(), first)];
-    for &key in GLOBALS {
-        for scenario in ["ALL_PASS", "FAKE_ID"] {
-            let created = start(
-                &f,
-                Some(&onboarding.account),
-                key,
-                &format!("scenario:{scenario}"),
-            )
-            .await;
-            let (details, _) = journey(&f, &created, &binary(512)).await;
-            runs.push((created, details));
-        }
-    }
-    // An API journey too (no Web Client): nothing uploaded.
-    let api_only = start(&f, None, 10011, "scenario:ALL_PASS").await;
-    let details = processed(&f, &api_only).await;
-    runs.push((api_only, details));
-
-    let kinds = [
-        "ACQUISITION",
-        "SERVICE",
-        "RISK_SIGNAL",
-        "DECISION",
-        "RISK_CALCULATION",
-        "TERMINAL",
-    ];
-    for (created, details) in &runs {
-        let href = details["steps"]["href"].as_str().expect("steps.href");
-        assert_eq!(href, format!("{}/steps", execution_url(&f, created)));
-        assert_eq!(
-            get(&f, href, &created.token).await.status(),
-            StatusCode::FORBIDDEN,
-            "the execution's token"
+both_backends!(
+    /// Seed 003's retrieval samples link `steps.href`; issue 29: it answers
+    /// idflow's documented list of the visited steps, in path order, each with
+    /// its node id, title, kind and what it produced. Sweep: every Global under
+    /// two scenarios, API and Web Client journeys: the list is answered with
+    /// the details' auth, its results are exactly the details' results, it
+    /// starts with an acquisition and ends with the terminal that decided, and
+    /// every node it names is a node of the workflow run.
+    #[tokio::test]
+    async fn steps_list_the_visited_steps_with_what_they_produced(f: Fixture) {
+        let onboarding = start(&f, None, 10011, "scenario:ALL_PASS").await;
+        let steps_url = format!("{}/steps", execution_url(&f, &onboarding));
+        // Before processing: answered, empty, saying why.
+        let response = get(&f, &steps_url, &f.publisher).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let pending = json_of(response).await;
+        assert_eq!(pending["workflowExecution"]["status"], "INITIATED");
+        assert_eq!(pending["steps"], json!([]));
+        assert!(
+            pending["note"]
+                .as_str()
+                .is_some_and(|n| n.contains("PROCESSED")),
+            "{pending}"
         );
-        let response = get(&f, href, &f.designer).await;
-        assert_eq!(response.status(), StatusCode::OK, "{href}");
-        let document = json_of(response).await;
-        let key = &details["workflow"]["definitionKey"];
-        assert_eq!(
-            document["workflowExecution"]["id"],
-            created.execution.as_str()
-        );
-        assert_eq!(document["workflowExecution"]["status"], "PROCESSED");
-        assert!(document.get("note").is_none(), "{key}: {document}");
-        let steps = document["steps"].as_array().expect("steps");
-        assert!(steps.len() >= 2, "{key}: {document}");
-        assert_eq!(steps[0]["kind"], "ACQUISITION", "{key}");
-        assert_eq!(steps[0]["outcome"], "ACQUIRED", "{key}");
-        let last = steps.last().expect("a last step");
-        assert_eq!(last["kind"], "TERMINAL", "{key}");
-        assert_eq!(last["outcome"], "END", "{key}");
-        assert_eq!(
-            last["decision"],
-            json!({ "type": details["decision"]["type"], "details": { "label": details["decision"]["details"]["label"] } }),
-            "{key}"
-        );
-        let mut results = Vec::new();
-        let mut nodes = std::collections::BTreeSet::new();
-        for step in steps {
-            let node = step["nodeId"].as_str().expect("nodeId");
-            assert!(nodes.insert(node.to_owned()), "{key}: {node} twice");
-            assert!(
-                step["title"].as_str().is_some_and(|t| !t.is_empty()),
-                "{key}: {step}"
-            );
-            assert!(
-                kinds.contains(&step["kind"].as_str().unwrap_or_default()),
-                "{step}"
-            );
-            assert!(step["summary"].is_string(), "{step}");
-            match step["outcome"].as_str().unwrap_or_default() {
-                "ACQUIRED" => {
-                    for credential in step["credentials"].as_array().expect("credentials") {
-                        assert!(credential["id"].is_string() && credential["arrival"].is_string());
-                    }
-                }
-                "CHECKED" => {
-                    for result in step["results"].as_array().expect("results") {
-                        results.push((
-                            result["capability"].as_str().unwrap_or_default().to_owned(),
-                            result["decision"]["type"]
-                                .as_str()
-                                .unwrap_or_default()
-                                .to_owned(),
-                            result["decision"]["details"]["label"]
-                                .as_str()
-                                .unwrap_or_default()
-                                .to_owned(),
-                        ));
-                    }
-                }
-                "BRANCH" => {
-                    assert!(
-                        step["branch"].is_string() && step["condition"].is_string(),
-                        "{step}"
-                    )
-                }
-                "RISK_SCORE" => assert!(step["score"].is_number(), "{step}"),
-                "END" => assert!(step["decision"]["type"].is_string(), "{step}"),
-                other => panic!("{key}: outcome {other:?}"),
+        let (first, _) = journey(&f, &onboarding, &[]).await;
+        let mut runs = vec![(onboarding.clone(), first)];
+        for &key in GLOBALS {
+            for scenario in ["ALL_PASS", "FAKE_ID"] {
+                let created = start(
+                    &f,
+                    Some(&onboarding.account),
+                    key,
+                    &format!("scenario:{scenario}"),
+                )
+                .await;
+                let (details, _) = journey(&f, &created, &binary(512)).await;
+                runs.push((created, details));
             }
         }
-        results.sort();
-        assert_eq!(
-            results,
-            detail_results(details),
-            "{key}: the details' results"
-        );
-        // The credentials the details list are the ones the steps brought.
-        let acquired: std::collections::BTreeSet<String> = steps
-            .iter()
-            .filter_map(|s| s["credentials"].as_array())
-            .flatten()
-            .filter_map(|c| c["id"].as_str().map(str::to_owned))
-            .collect();
-        for credential in details["credentials"].as_array().into_iter().flatten() {
-            let id = credential["id"].as_str().expect("id");
-            assert!(
-                acquired.contains(id),
-                "{key}: {id} not acquired in {document}"
+        // An API journey too (no Web Client): nothing uploaded.
+        let api_only = start(&f, None, 10011, "scenario:ALL_PASS").await;
+        let details = processed(&f, &api_only).await;
+        runs.push((api_only, details));
+
+        let kinds = [
+            "ACQUISITION",
+            "SERVICE",
+            "RISK_SIGNAL",
+            "DECISION",
+            "RISK_CALCULATION",
+            "TERMINAL",
+        ];
+        for (created, details) in &runs {
+            let href = details["steps"]["href"].as_str().expect("steps.href");
+            assert_eq!(href, format!("{}/steps", execution_url(&f, created)));
+            assert_eq!(
+                get(&f, href, &created.token).await.status(),
+                StatusCode::FORBIDDEN,
+                "the execution's token"
+            );
+            let response = get(&f, href, &f.designer).await;
+            assert_eq!(response.status(), StatusCode::OK, "{href}");
+            let document = json_of(response).await;
+            let key = &details["workflow"]["definitionKey"];
+            assert_eq!(
+                document["workflowExecution"]["id"],
+                created.execution.as_str()
+            );
+            assert_eq!(document["workflowExecution"]["status"], "PROCESSED");
+            assert!(document.get("note").is_none(), "{key}: {document}");
+            let steps = document["steps"].as_array().expect("steps");
+            assert!(steps.len() >= 2, "{key}: {document}");
+            assert_eq!(steps[0]["kind"], "ACQUISITION", "{key}");
+            assert_eq!(steps[0]["outcome"], "ACQUIRED", "{key}");
+            let last = steps.last().expect("a last step");
+            assert_eq!(last["kind"], "TERMINAL", "{key}");
+            assert_eq!(last["outcome"], "END", "{key}");
+            assert_eq!(
+                last["decision"],
+                json!({ "type": details["decision"]["type"], "details": { "label": details["decision"]["details"]["label"] } }),
+                "{key}"
+            );
+            let mut results = Vec::new();
+            let mut nodes = std::collections::BTreeSet::new();
+            for step in steps {
+                let node = step["nodeId"].as_str().expect("nodeId");
+                assert!(nodes.insert(node.to_owned()), "{key}: {node} twice");
+                assert!(
+                    step["title"].as_str().is_some_and(|t| !t.is_empty()),
+                    "{key}: {step}"
+                );
+                assert!(
+                    kinds.contains(&step["kind"].as_str().unwrap_or_default()),
+                    "{step}"
+                );
+                assert!(step["summary"].is_string(), "{step}");
+                match step["outcome"].as_str().unwrap_or_default() {
+                    "ACQUIRED" => {
+                        for credential in step["credentials"].as_array().expect("credentials") {
+                            assert!(
+                                credential["id"].is_string() && credential["arrival"].is_string()
+                            );
+                        }
+                    }
+                    "CHECKED" => {
+                        for result in step["results"].as_array().expect("results") {
+                            results.push((
+                                result["capability"].as_str().unwrap_or_default().to_owned(),
+                                result["decision"]["type"]
+                                    .as_str()
+                                    .unwrap_or_default()
+                                    .to_owned(),
+                                result["decision"]["details"]["label"]
+                                    .as_str()
+                                    .unwrap_or_default()
+                                    .to_owned(),
+                            ));
+                        }
+                    }
+                    "BRANCH" => {
+                        assert!(
+                            step["branch"].is_string() && step["condition"].is_string(),
+                            "{step}"
+                        )
+                    }
+                    "RISK_SCORE" => assert!(step["score"].is_number(), "{step}"),
+                    "END" => assert!(step["decision"]["type"].is_string(), "{step}"),
+                    other => panic!("{key}: outcome {other:?}"),
+                }
+            }
+            results.sort();
+            assert_eq!(
+                results,
+                detail_results(details),
+                "{key}: the details' results"
+            );
+            // The credentials the details list are the ones the steps brought.
+            let acquired: std::collections::BTreeSet<String> = steps
+                .iter()
+                .filter_map(|s| s["credentials"].as_array())
+                .flatten()
+                .filter_map(|c| c["id"].as_str().map(str::to_owned))
+                .collect();
+            for credential in details["credentials"].as_array().into_iter().flatten() {
+                let id = credential["id"].as_str().expect("id");
+                assert!(
+                    acquired.contains(id),
+                    "{key}: {id} not acquired in {document}"
+                );
+            }
+        }
+
+        // Unknown executions and accounts are 404.
+        for url in [
+            format!(
+                "{}/api/v1/accounts/{}/workflow-executions/{}/steps",
+                f.server.root,
+                onboarding.account,
+                uuid::Uuid::new_v4()
+            ),
+            format!(
+                "{}/api/v1/accounts/{}/workflow-executions/{}/steps",
+                f.server.root,
+                uuid::Uuid::new_v4(),
+                onboarding.execution
+            ),
+        ] {
+            assert_eq!(
+                get(&f, &url, &f.publisher).await.status(),
+                StatusCode::NOT_FOUND,
+                "{url}"
             );
         }
+        f.server.stop().await;
     }
-
-    // Unknown executions and accounts are 404.
-    for url in [
-        format!(
-            "{}/api/v1/accounts/{}/workflow-executions/{}/steps",
-            f.server.root,
-            onboarding.account,
-            uuid::Uuid::new_v4()
-        ),
-        format!(
-            "{}/api/v1/accounts/{}/workflow-executions/{}/steps",
-            f.server.root,
-            uuid::Uuid::new_v4(),
-            onboarding.execution
-        ),
-    ] {
-        assert_eq!(
-            get(&f, &url, &f.publisher).await.status(),
-            StatusCode::NOT_FOUND,
-            "{url}"
-        );
-    }
-    f.server.stop().await;
-}
+);
 
 /// "Never strand user files": a database written before the steps were
 /// kept (the fixture of migration 0010) opens; its processed execution's

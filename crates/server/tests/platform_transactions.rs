@@ -12,7 +12,7 @@ mod common;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::{Fixture, TestDb, fixture_on, json_of};
+use common::{Fixture, TestDb, both_backends, json_of};
 use idflow_server::db::Pool;
 use idflow_server::platform::service::{AccountTarget, Executions};
 use idflow_server::platform::{lifecycle, storage};
@@ -20,26 +20,6 @@ use idflow_server::{AppState, Db};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use tokio::sync::Mutex;
-
-/// Runs `$name(TestDb)` on a SQLite file and on a scratch PostgreSQL
-/// database (skipped, saying so, when none is configured).
-macro_rules! on_both_backends {
-    ($name:ident) => {
-        mod $name {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                super::$name(super::TestDb::sqlite()).await;
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                if let Some(db) = super::TestDb::postgres(stringify!($name)).await {
-                    super::$name(db).await;
-                }
-            }
-        }
-    };
-}
 
 const INJECTED: &str = "injected failure (test)";
 
@@ -127,68 +107,70 @@ async fn callback_for(seen: &Mutex<Vec<Value>>, execution: &str) -> Value {
     }
 }
 
-/// Issue 31, item "expiry (status + queued callback, through the writer)":
-/// an execution whose token expired moves to TOKEN_EXPIRED and queues its
-/// callback in one transaction. The callback's insert fails: the status
-/// stays INITIATED (before issue 31 it was TOKEN_EXPIRED, with no callback
-/// queued, ever). Then it goes through, and the callback is delivered.
-async fn expiry_writes_its_status_and_queues_its_callback_together(db: TestDb) {
-    let (hook, seen, receiver) = callback_receiver().await;
-    let mut state = AppState::open_location(&db.location)
-        .await
-        .expect("open the database");
-    state.platform.outbound =
-        idflow_server::platform::outbound::OutboundPolicy::allowing(["127.0.0.1"]).into();
-    let body = json!({
-        "customerInternalReference": "expiring",
-        "workflowDefinition": { "key": 10011 },
-        "tokenLifetime": "5m",
-        "callbackUrl": hook,
-    })
-    .to_string();
-    let started = Executions::new(&state)
-        .start("svc", body.as_bytes(), AccountTarget::New)
-        .await
-        .expect("start");
-    let id = &started.execution.id;
-    refuse(
-        &state.db,
-        "refuse_callbacks",
-        "INSERT",
-        "platform_callbacks",
-        "TRUE",
-    )
-    .await;
-    state.advance(Duration::from_secs(6 * 60));
+both_backends!(
+    /// Issue 31, item "expiry (status + queued callback, through the writer)":
+    /// an execution whose token expired moves to TOKEN_EXPIRED and queues its
+    /// callback in one transaction. The callback's insert fails: the status
+    /// stays INITIATED (before issue 31 it was TOKEN_EXPIRED, with no callback
+    /// queued, ever). Then it goes through, and the callback is delivered.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn expiry_writes_its_status_and_queues_its_callback_together(db: TestDb) {
+        let (hook, seen, receiver) = callback_receiver().await;
+        let mut state = AppState::open_location(&db.location)
+            .await
+            .expect("open the database");
+        state.platform.outbound =
+            idflow_server::platform::outbound::OutboundPolicy::allowing(["127.0.0.1"]).into();
+        let body = json!({
+            "customerInternalReference": "expiring",
+            "workflowDefinition": { "key": 10011 },
+            "tokenLifetime": "5m",
+            "callbackUrl": hook,
+        })
+        .to_string();
+        let started = Executions::new(&state)
+            .start("svc", body.as_bytes(), AccountTarget::New)
+            .await
+            .expect("start");
+        let id = &started.execution.id;
+        refuse(
+            &state.db,
+            "refuse_callbacks",
+            "INSERT",
+            "platform_callbacks",
+            "TRUE",
+        )
+        .await;
+        state.advance(Duration::from_secs(6 * 60));
 
-    let failed = lifecycle::expire(&state, id).await;
-    assert!(
-        failed.is_err(),
-        "the callback could not be queued: {failed:?}"
-    );
-    let execution = storage::execution_by_id(state.db.pool(), id)
-        .await
-        .expect("read")
-        .expect("there");
-    assert_eq!(
-        execution.status.as_str(),
-        "INITIATED",
-        "expired without its callback"
-    );
+        let failed = lifecycle::expire(&state, id).await;
+        assert!(
+            failed.is_err(),
+            "the callback could not be queued: {failed:?}"
+        );
+        let execution = storage::execution_by_id(state.db.pool(), id)
+            .await
+            .expect("read")
+            .expect("there");
+        assert_eq!(
+            execution.status.as_str(),
+            "INITIATED",
+            "expired without its callback"
+        );
 
-    allow(&state.db, "refuse_callbacks", "platform_callbacks").await;
-    assert!(lifecycle::expire(&state, id).await.expect("expire"));
-    let execution = storage::execution_by_id(state.db.pool(), id)
-        .await
-        .expect("read")
-        .expect("there");
-    assert_eq!(execution.status.as_str(), "TOKEN_EXPIRED");
-    let callback = callback_for(&seen, id).await;
-    assert_eq!(callback["workflowExecution"]["status"], "TOKEN_EXPIRED");
-    receiver.abort();
-    state.db.close().await;
-}
-on_both_backends!(expiry_writes_its_status_and_queues_its_callback_together);
+        allow(&state.db, "refuse_callbacks", "platform_callbacks").await;
+        assert!(lifecycle::expire(&state, id).await.expect("expire"));
+        let execution = storage::execution_by_id(state.db.pool(), id)
+            .await
+            .expect("read")
+            .expect("there");
+        assert_eq!(execution.status.as_str(), "TOKEN_EXPIRED");
+        let callback = callback_for(&seen, id).await;
+        assert_eq!(callback["workflowExecution"]["status"], "TOKEN_EXPIRED");
+        receiver.abort();
+        state.db.close().await;
+    }
+);
 
 /// A new 10011 execution (ID, SELFIE, FACEMAP; the selfie and its facemap
 /// come through the web client): (account, execution, its token, the
@@ -224,108 +206,110 @@ async fn web_journey(f: &Fixture) -> (String, String, String, String) {
     )
 }
 
-/// Issue 31, item "the web client's finalize (through the platform
-/// service)": the scenario a tester picks and the finalize (INITIATED ->
-/// ACQUIRED) are one write. The finalize fails: the scenario is not
-/// changed either (before issue 31 the route wrote the scenario, then
-/// failed to finalize, leaving an open execution under the new scenario).
-async fn the_web_clients_finalize_writes_its_scenario_with_the_finalize(db: TestDb) {
-    let f = fixture_on(db).await;
-    let (_, execution, token, _) = web_journey(&f).await;
-    let finalize = || {
-        f.http
-            .post(format!("{}/web/v4/finalize", f.server.root))
-            .bearer_auth(&token)
-            .json(&json!({ "scenario": "EXPIRED_ID" }))
-            .send()
-    };
-    refuse(
-        &f.server.state.db,
-        "refuse_finalize",
-        "UPDATE",
-        "platform_executions",
-        "NEW.status = 'ACQUIRED'",
-    )
-    .await;
-    let response = finalize().await.expect("finalize");
-    assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
-    let stored = storage::execution_by_id(f.server.state.db.pool(), &execution)
-        .await
-        .expect("read")
-        .expect("there");
-    assert_eq!(
-        (stored.status.as_str(), stored.scenario.as_str()),
-        ("INITIATED", "ALL_PASS"),
-        "the scenario was written without the finalize"
-    );
+both_backends!(
+    /// Issue 31, item "the web client's finalize (through the platform
+    /// service)": the scenario a tester picks and the finalize (INITIATED ->
+    /// ACQUIRED) are one write. The finalize fails: the scenario is not
+    /// changed either (before issue 31 the route wrote the scenario, then
+    /// failed to finalize, leaving an open execution under the new scenario).
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_web_clients_finalize_writes_its_scenario_with_the_finalize(f: Fixture) {
+        let (_, execution, token, _) = web_journey(&f).await;
+        let finalize = || {
+            f.http
+                .post(format!("{}/web/v4/finalize", f.server.root))
+                .bearer_auth(&token)
+                .json(&json!({ "scenario": "EXPIRED_ID" }))
+                .send()
+        };
+        refuse(
+            &f.server.state.db,
+            "refuse_finalize",
+            "UPDATE",
+            "platform_executions",
+            "NEW.status = 'ACQUIRED'",
+        )
+        .await;
+        let response = finalize().await.expect("finalize");
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let stored = storage::execution_by_id(f.server.state.db.pool(), &execution)
+            .await
+            .expect("read")
+            .expect("there");
+        assert_eq!(
+            (stored.status.as_str(), stored.scenario.as_str()),
+            ("INITIATED", "ALL_PASS"),
+            "the scenario was written without the finalize"
+        );
 
-    allow(&f.server.state.db, "refuse_finalize", "platform_executions").await;
-    let response = finalize().await.expect("finalize");
-    assert_eq!(response.status(), StatusCode::OK);
-    assert_eq!(json_of(response).await["status"], "ACQUIRED");
-    let stored = storage::execution_by_id(f.server.state.db.pool(), &execution)
-        .await
-        .expect("read")
-        .expect("there");
-    assert_eq!(stored.scenario, "EXPIRED_ID");
-    assert_ne!(stored.status.as_str(), "INITIATED");
-    f.server.stop().await;
-}
-on_both_backends!(the_web_clients_finalize_writes_its_scenario_with_the_finalize);
+        allow(&f.server.state.db, "refuse_finalize", "platform_executions").await;
+        let response = finalize().await.expect("finalize");
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(json_of(response).await["status"], "ACQUIRED");
+        let stored = storage::execution_by_id(f.server.state.db.pool(), &execution)
+            .await
+            .expect("read")
+            .expect("there");
+        assert_eq!(stored.scenario, "EXPIRED_ID");
+        assert_ne!(stored.status.as_str(), "INITIATED");
+        f.server.stop().await;
+    }
+);
 
-/// The web client's face upload of a selfie step that captures a facemap
-/// records the FACE and the simulated FACEMAP that comes with it (the only
-/// way one arrives, domain.md "Web client") in one write. The FACEMAP's row
-/// fails: the FACE is not recorded either (before issue 31 they were two
-/// writes, and a FACE without its facemap stayed).
-async fn a_web_face_and_its_facemap_are_recorded_together(db: TestDb) {
-    let f = fixture_on(db).await;
-    let (_, execution, token, selfie) = web_journey(&f).await;
-    let upload = || {
-        let boundary = "idflow-transactions-boundary";
-        let mut body = format!(
+both_backends!(
+    /// The web client's face upload of a selfie step that captures a facemap
+    /// records the FACE and the simulated FACEMAP that comes with it (the only
+    /// way one arrives, domain.md "Web client") in one write. The FACEMAP's row
+    /// fails: the FACE is not recorded either (before issue 31 they were two
+    /// writes, and a FACE without its facemap stayed).
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_web_face_and_its_facemap_are_recorded_together(f: Fixture) {
+        let (_, execution, token, selfie) = web_journey(&f).await;
+        let upload = || {
+            let boundary = "idflow-transactions-boundary";
+            let mut body = format!(
             "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"face\"\r\nContent-Type: application/octet-stream\r\n\r\n"
         )
         .into_bytes();
-        body.extend_from_slice(&[0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3, 4]);
-        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-        f.http
-            .post(format!(
-                "{}/web/v4/credentials/{selfie}/parts/FACE",
-                f.server.root
-            ))
-            .bearer_auth(&token)
-            .header(
-                "content-type",
-                format!("multipart/form-data; boundary={boundary}"),
-            )
-            .body(body)
-            .send()
-    };
-    refuse(
-        &f.server.state.db,
-        "refuse_facemaps",
-        "INSERT",
-        "platform_parts",
-        "NEW.classifier = 'FACEMAP'",
-    )
-    .await;
-    let response = upload().await.expect("upload");
-    assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
-    let parts = storage::parts(f.server.state.db.pool(), &execution)
-        .await
-        .expect("parts");
-    assert!(parts.is_empty(), "recorded without its facemap: {parts:?}");
+            body.extend_from_slice(&[0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3, 4]);
+            body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+            f.http
+                .post(format!(
+                    "{}/web/v4/credentials/{selfie}/parts/FACE",
+                    f.server.root
+                ))
+                .bearer_auth(&token)
+                .header(
+                    "content-type",
+                    format!("multipart/form-data; boundary={boundary}"),
+                )
+                .body(body)
+                .send()
+        };
+        refuse(
+            &f.server.state.db,
+            "refuse_facemaps",
+            "INSERT",
+            "platform_parts",
+            "NEW.classifier = 'FACEMAP'",
+        )
+        .await;
+        let response = upload().await.expect("upload");
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let parts = storage::parts(f.server.state.db.pool(), &execution)
+            .await
+            .expect("parts");
+        assert!(parts.is_empty(), "recorded without its facemap: {parts:?}");
 
-    allow(&f.server.state.db, "refuse_facemaps", "platform_parts").await;
-    let response = upload().await.expect("upload");
-    assert_eq!(response.status(), StatusCode::OK);
-    let parts = storage::parts(f.server.state.db.pool(), &execution)
-        .await
-        .expect("parts");
-    let mut classifiers: Vec<&str> = parts.iter().map(|p| p.classifier.as_str()).collect();
-    classifiers.sort_unstable();
-    assert_eq!(classifiers, ["FACE", "FACEMAP"]);
-    f.server.stop().await;
-}
-on_both_backends!(a_web_face_and_its_facemap_are_recorded_together);
+        allow(&f.server.state.db, "refuse_facemaps", "platform_parts").await;
+        let response = upload().await.expect("upload");
+        assert_eq!(response.status(), StatusCode::OK);
+        let parts = storage::parts(f.server.state.db.pool(), &execution)
+            .await
+            .expect("parts");
+        let mut classifiers: Vec<&str> = parts.iter().map(|p| p.classifier.as_str()).collect();
+        classifiers.sort_unstable();
+        assert_eq!(classifiers, ["FACE", "FACEMAP"]);
+        f.server.stop().await;
+    }
+);

@@ -6,6 +6,11 @@
 
 use std::path::Path;
 
+mod backends;
+
+#[allow(unused_imports)] // not every test binary runs a test on both backends
+pub(crate) use backends::{FromBackend, both_backends};
+
 use idflow_server::testing::ScratchPostgres;
 use idflow_server::{AppState, DbLocation, Role, create_token, run};
 use tempfile::TempDir;
