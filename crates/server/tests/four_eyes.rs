@@ -11,10 +11,10 @@
 
 mod common;
 
-use common::{FromBackend, Server, TestDb, both_backends, json_of};
+use common::{FromBackend, Server, StoreClient, TestDb, both_backends, json_of};
 use idflow_core::format::{Format, parse_workflow, to_text};
 use idflow_server::{AppState, Role, create_token};
-use reqwest::{Client, Response, StatusCode};
+use reqwest::{Client, StatusCode};
 use serde_json::Value;
 
 const GOOD: &str = include_str!("../../../sample_workflows/custom-returning-user.ron");
@@ -72,34 +72,14 @@ impl Team {
         }
     }
 
-    fn url(&self, path: &str) -> String {
-        self.server.url(path)
-    }
-
-    async fn create(&self, token: &str, body: String) -> u32 {
-        let response = self
-            .http
-            .post(self.url("/workflows"))
-            .bearer_auth(token)
-            .body(body)
-            .send()
-            .await
-            .expect("create");
-        assert_eq!(response.status(), StatusCode::CREATED);
-        key_of(&json_of(response).await)
+    /// The store API as `token`.
+    fn store(&self, token: &str) -> StoreClient {
+        self.server.store(&self.http, token)
     }
 
     /// The draft's revision and its workflow as the API sent it.
     async fn draft(&self, token: &str, key: u32) -> (u64, Value) {
-        let response = self
-            .http
-            .get(self.url(&format!("/workflows/{key}")))
-            .bearer_auth(token)
-            .send()
-            .await
-            .expect("draft");
-        assert_eq!(response.status(), StatusCode::OK);
-        let body = json_of(response).await;
+        let (_, body) = self.store(token).draft(key).await;
         (
             body["revision"].as_u64().expect("revision"),
             body["workflow"].clone(),
@@ -108,81 +88,34 @@ impl Team {
 
     async fn save(&self, token: &str, key: u32, base: u64, body: String) -> u64 {
         let response = self
-            .http
-            .put(self.url(&format!("/workflows/{key}/draft")))
-            .bearer_auth(token)
-            .header("if-match", format!("\"{base}\""))
-            .body(body)
-            .send()
-            .await
-            .expect("save");
+            .store(token)
+            .save(key, &format!("\"{base}\""), body)
+            .await;
         assert_eq!(response.status(), StatusCode::OK, "save of {key}");
         json_of(response).await["revision"]
             .as_u64()
             .expect("revision")
     }
 
-    async fn approve(&self, token: &str, key: u32, revision: u64) -> Response {
-        self.http
-            .post(self.url(&format!("/workflows/{key}/approve")))
-            .bearer_auth(token)
-            .header("if-match", format!("\"{revision}\""))
-            .send()
-            .await
-            .expect("approve")
-    }
-
-    async fn publish(&self, token: &str, key: u32, revision: u64) -> Response {
-        self.http
-            .post(self.url(&format!("/workflows/{key}/publish")))
-            .bearer_auth(token)
-            .header("if-match", format!("\"{revision}\""))
-            .send()
-            .await
-            .expect("publish")
-    }
-
     async fn duplicate(&self, token: &str, key: u32, version: Option<u32>) -> u32 {
-        let query = version.map_or_else(String::new, |v| format!("?version={v}"));
-        let response = self
-            .http
-            .post(self.url(&format!("/workflows/{key}/duplicate{query}")))
-            .bearer_auth(token)
-            .send()
-            .await
-            .expect("duplicate");
+        let response = self.store(token).duplicate(key, version).await;
         assert_eq!(response.status(), StatusCode::CREATED);
         key_of(&json_of(response).await)
     }
 
     async fn restore(&self, token: &str, key: u32, version: u32, base: u64) -> u64 {
         let response = self
-            .http
-            .post(self.url(&format!("/workflows/{key}/restore?version={version}")))
-            .bearer_auth(token)
-            .header("if-match", format!("\"{base}\""))
-            .send()
-            .await
-            .expect("restore");
+            .store(token)
+            .restore(
+                key,
+                &format!("?version={version}"),
+                Some(&format!("\"{base}\"")),
+            )
+            .await;
         assert_eq!(response.status(), StatusCode::OK);
         json_of(response).await["revision"]
             .as_u64()
             .expect("revision")
-    }
-
-    async fn history(&self, key: u32) -> Vec<Value> {
-        let response = self
-            .http
-            .get(self.url(&format!("/workflows/{key}/versions")))
-            .bearer_auth(&self.dan)
-            .send()
-            .await
-            .expect("history");
-        assert_eq!(response.status(), StatusCode::OK);
-        json_of(response).await["versions"]
-            .as_array()
-            .expect("versions")
-            .clone()
     }
 
     /// `who` may not approve revision `revision` of `key`, whose authors
@@ -190,7 +123,10 @@ impl Team {
     /// the refusal approves nothing.
     async fn refused(&self, who: (&str, &str), key: u32, revision: u64, authors: &[&str]) {
         let (name, token) = who;
-        let response = self.approve(token, key, revision).await;
+        let response = self
+            .store(token)
+            .approve(key, &format!("\"{revision}\""))
+            .await;
         let status = response.status();
         let body = json_of(response).await;
         assert_eq!(
@@ -209,7 +145,10 @@ impl Team {
     /// `who` approves revision `revision` of `key`.
     async fn approves(&self, who: (&str, &str), key: u32, revision: u64) {
         let (name, token) = who;
-        let response = self.approve(token, key, revision).await;
+        let response = self
+            .store(token)
+            .approve(key, &format!("\"{revision}\""))
+            .await;
         let status = response.status();
         let body = json_of(response).await;
         assert_eq!(status, StatusCode::OK, "{name} approving {key}: {body}");
@@ -226,14 +165,17 @@ impl Team {
     /// Publishes revision `revision` of `key` as alice; its version records
     /// `authors` and `approver`.
     async fn published(&self, key: u32, revision: u64, authors: &[&str], approver: &str) {
-        let response = self.publish(&self.alice, key, revision).await;
+        let response = self
+            .store(&self.alice)
+            .publish(key, &format!("\"{revision}\""))
+            .await;
         let status = response.status();
         let body = json_of(response).await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
         let version = &body["version"];
         assert_eq!(version["authors"], serde_json::json!(authors), "{body}");
         assert_eq!(version["approved_by"], approver, "{body}");
-        let history = self.history(key).await;
+        let history = self.store(&self.dan).history(key).await;
         let recorded = history.last().expect("a version");
         assert_eq!(
             (&recorded["authors"], &recorded["approved_by"]),
@@ -245,7 +187,10 @@ impl Team {
     /// Publishing revision `revision` of `key` without an approval by a
     /// non-author is refused, naming its authors.
     async fn unapproved(&self, key: u32, revision: u64, authors: &[&str]) {
-        let response = self.publish(&self.carol, key, revision).await;
+        let response = self
+            .store(&self.carol)
+            .publish(key, &format!("\"{revision}\""))
+            .await;
         let status = response.status();
         let body = json_of(response).await;
         assert_eq!(
@@ -291,7 +236,7 @@ both_backends!(
     /// became the "author", and alice approved her own unreviewed content.
     #[tokio::test]
     async fn a_duplicate_carries_its_sources_authors(team: Team) {
-        let key = team.create(&team.alice, named("Alice's flow")).await;
+        let key = team.store(&team.alice).create(named("Alice's flow")).await;
         let copy = team.duplicate(&team.bob, key, None).await;
         let (revision, _) = team.draft(&team.bob, copy).await;
         team.refused(team.alice(), copy, revision, &["alice"]).await;
@@ -316,7 +261,7 @@ both_backends!(
     /// "author" and she could); bob, who changed nothing, may.
     #[tokio::test]
     async fn a_byte_for_byte_resave_keeps_the_authors(team: Team) {
-        let key = team.create(&team.alice, named("Alice's flow")).await;
+        let key = team.store(&team.alice).create(named("Alice's flow")).await;
         let (base, workflow) = team.draft(&team.alice, key).await;
         let mut edited = workflow.clone();
         edited["name"] = Value::from("Alice's flow, edited");
@@ -342,7 +287,7 @@ both_backends!(
     /// restore right after a publish has the restorer alone as its author.
     #[tokio::test]
     async fn a_restore_makes_the_restorer_an_author(team: Team) {
-        let key = team.create(&team.alice, named("Alice's flow")).await;
+        let key = team.store(&team.alice).create(named("Alice's flow")).await;
         team.approves(team.carol(), key, 1).await;
         team.published(key, 1, &["alice"], "carol").await;
         let edited = team
@@ -373,7 +318,7 @@ both_backends!(
     /// the version records both authors and the approver.
     #[tokio::test]
     async fn a_save_by_a_second_author_makes_two_authors(team: Team) {
-        let key = team.create(&team.alice, named("Alice's flow")).await;
+        let key = team.store(&team.alice).create(named("Alice's flow")).await;
         let revision = team
             .save(&team.bob, key, 1, named("Alice's flow, Bob's change"))
             .await;

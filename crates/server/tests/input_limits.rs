@@ -20,7 +20,7 @@ use idflow_core::text::{
 };
 use idflow_server::Role;
 use reqwest::StatusCode;
-use serde_json::{Value, json};
+use serde_json::json;
 
 /// One-line texts with what a terminal or a database chokes on: NUL, an
 /// escape sequence, BEL, CR, a C1 control (CSI).
@@ -45,53 +45,9 @@ fn with_note(mut workflow: idflow_core::Workflow, text: &str) -> idflow_core::Wo
     workflow
 }
 
-impl Fixture {
-    fn store(&self, path: &str) -> String {
-        self.server.url(path)
-    }
-
-    async fn create(&self, workflow: &idflow_core::Workflow) -> reqwest::Response {
-        self.http
-            .post(self.store("/workflows"))
-            .bearer_auth(&self.designer)
-            .header("content-type", "application/json")
-            .body(workflow_to_text(workflow, Format::Json))
-            .send()
-            .await
-            .expect("create")
-    }
-
-    async fn save(&self, key: u64, workflow: &idflow_core::Workflow) -> reqwest::Response {
-        self.http
-            .put(self.store(&format!("/workflows/{key}/draft")))
-            .bearer_auth(&self.designer)
-            .header("If-Match", "\"1\"")
-            .header("content-type", "application/json")
-            .body(workflow_to_text(workflow, Format::Json))
-            .send()
-            .await
-            .expect("save")
-    }
-
-    async fn post_json(&self, path: &str, token: &str, body: &Value) -> reqwest::Response {
-        self.http
-            .post(self.store(path))
-            .bearer_auth(token)
-            .json(body)
-            .send()
-            .await
-            .expect("POST")
-    }
-
-    async fn account(&self, body: &Value) -> reqwest::Response {
-        self.http
-            .post(format!("{}/api/v1/accounts", self.server.root))
-            .bearer_auth(&self.publisher)
-            .json(body)
-            .send()
-            .await
-            .expect("account")
-    }
+/// A workflow as the JSON the store API takes.
+fn json_text(workflow: &idflow_core::Workflow) -> String {
+    workflow_to_text(workflow, Format::Json)
 }
 
 /// 400 whose `details.field` (or one of `details.fields`) is `field`.
@@ -113,7 +69,7 @@ both_backends!(
     #[tokio::test(flavor = "multi_thread")]
     async fn texts_are_refused_by_field_and_nothing_is_kept(f: Fixture) {
         let base = sample();
-        let created = f.create(&base).await;
+        let created = f.store().post_workflow(json_text(&base)).await;
         assert_eq!(created.status(), StatusCode::CREATED);
         let key = json_of(created).await["key"].as_u64().expect("key");
 
@@ -152,13 +108,13 @@ both_backends!(
                 edit(&mut workflow, text);
                 assert_names_field(
                     &format!("create {field} {text:.20?}"),
-                    f.create(&workflow).await,
+                    f.store().post_workflow(json_text(&workflow)).await,
                     field,
                 )
                 .await;
                 assert_names_field(
                     &format!("save {field} {text:.20?}"),
-                    f.save(key, &workflow).await,
+                    f.store().save(key, "\"1\"", json_text(&workflow)).await,
                     field,
                 )
                 .await;
@@ -166,7 +122,7 @@ both_backends!(
             let mut fine = base.clone();
             edit(&mut fine, &"é".repeat(max));
             assert_eq!(
-                f.create(&fine).await.status(),
+                f.store().post_workflow(json_text(&fine)).await.status(),
                 StatusCode::CREATED,
                 "{field} at its limit"
             );
@@ -174,31 +130,21 @@ both_backends!(
                 let mut fine = base.clone();
                 edit(&mut fine, "two\r\n\tlines, Zoë 😀 \u{202e}");
                 assert_eq!(
-                    f.create(&fine).await.status(),
+                    f.store().post_workflow(json_text(&fine)).await.status(),
                     StatusCode::CREATED,
                     "{field} lines"
                 );
             }
         }
         // Nothing of the refused saves was kept.
-        let draft = json_of(
-            f.http
-                .get(f.store(&format!("/workflows/{key}")))
-                .bearer_auth(&f.designer)
-                .send()
-                .await
-                .expect("draft"),
-        )
-        .await;
+        let draft = json_of(f.store().get_draft(key).await).await;
         assert_eq!(draft["revision"], 1, "{}", draft["revision"]);
 
         // Comments: text (lines) and step (one line); blank text.
-        let path = format!("/workflows/{key}/comments");
         for text in CONTROLS.iter().filter(|t| !t.contains('\r')) {
             assert_names_field(
                 &format!("comment {text:?}"),
-                f.post_json(&path, &f.designer, &json!({ "text": text }))
-                    .await,
+                f.store().comment(key, &json!({ "text": text })).await,
                 "text",
             )
             .await;
@@ -210,16 +156,15 @@ both_backends!(
         {
             assert_names_field(
                 &format!("step {step:.20?}"),
-                f.post_json(&path, &f.designer, &json!({ "text": "fine", "step": step }))
+                f.store()
+                    .comment(key, &json!({ "text": "fine", "step": step }))
                     .await,
                 "step",
             )
             .await;
         }
         for blank in [" ", " \t\r\n ", "\u{a0}\u{3000}\u{2028}"] {
-            let response = f
-                .post_json(&path, &f.designer, &json!({ "text": blank }))
-                .await;
+            let response = f.store().comment(key, &json!({ "text": blank })).await;
             assert_eq!(
                 response.status(),
                 StatusCode::BAD_REQUEST,
@@ -227,26 +172,19 @@ both_backends!(
             );
         }
         let too_long = f
-            .post_json(&path, &f.designer, &json!({ "text": "x".repeat(4_001) }))
+            .store()
+            .comment(key, &json!({ "text": "x".repeat(4_001) }))
             .await;
         assert_eq!(too_long.status(), StatusCode::BAD_REQUEST);
         let fine = f
-            .post_json(
-                &path,
-                &f.designer,
+            .store()
+            .comment(
+                key,
                 &json!({ "text": "line one\n\tline two \u{202e}", "step": "selfie" }),
             )
             .await;
         assert_eq!(fine.status(), StatusCode::CREATED);
-        let comments = json_of(
-            f.http
-                .get(f.store(&path))
-                .bearer_auth(&f.designer)
-                .send()
-                .await
-                .expect("comments"),
-        )
-        .await;
+        let comments = json_of(f.store().comments(key).await).await;
         assert_eq!(
             comments["comments"].as_array().map(Vec::len),
             Some(1),
@@ -256,25 +194,12 @@ both_backends!(
         // The publish note.
         for note in CONTROLS.iter().filter(|t| !t.contains('\r')) {
             let response = f
-                .http
-                .post(f.store(&format!("/workflows/{key}/publish")))
-                .bearer_auth(&f.publisher)
-                .header("If-Match", "*")
-                .json(&json!({ "note": note }))
-                .send()
-                .await
-                .expect("publish");
+                .store_as(&f.publisher)
+                .publish_with_note(key, "*", note)
+                .await;
             assert_names_field(&format!("note {note:?}"), response, "note").await;
         }
-        let versions = json_of(
-            f.http
-                .get(f.store(&format!("/workflows/{key}/versions")))
-                .bearer_auth(&f.designer)
-                .send()
-                .await
-                .expect("versions"),
-        )
-        .await;
+        let versions = json_of(f.store().get_history(key).await).await;
         assert_eq!(versions["versions"], json!([]), "no version was published");
 
         // The platform's references and callback URL.
@@ -293,13 +218,19 @@ both_backends!(
                     json!({ "customerInternalReference": "c", "callbackUrl": format!("https://example.com/{text}"), "workflowDefinition": { "key": 10011 } }),
                 ),
             ] {
-                assert_names_field(&format!("{field} {text:?}"), f.account(&body).await, field)
-                    .await;
+                assert_names_field(
+                    &format!("{field} {text:?}"),
+                    f.platform().post_account(&f.publisher, &body).await,
+                    field,
+                )
+                .await;
             }
         }
-        let unicode = f
-        .account(&json!({ "customerInternalReference": "Zoë \u{202e} 😀", "workflowDefinition": { "key": 10011 } }))
-        .await;
+        let unicode = json!({
+            "customerInternalReference": "Zoë \u{202e} 😀",
+            "workflowDefinition": { "key": 10011 }
+        });
+        let unicode = f.platform().post_account(&f.publisher, &unicode).await;
         assert_eq!(unicode.status(), StatusCode::OK);
         f.server.stop().await;
     }
@@ -363,7 +294,7 @@ fn declared_only(root: &str, path: &str, token: &str, length: usize) -> String {
 #[tokio::test(flavor = "multi_thread")]
 async fn json_routes_refuse_declared_oversize_and_other_content_types() {
     let f = fixture_on(TestDb::sqlite()).await;
-    let created = f.create(&sample()).await;
+    let created = f.store().post_workflow(json_text(&sample())).await;
     let key = json_of(created).await["key"].as_u64().expect("key");
     let small = 64 * 1024 + 1;
     let large = idflow_server::BODY_LIMIT + 1;
@@ -396,25 +327,25 @@ async fn json_routes_refuse_declared_oversize_and_other_content_types() {
     };
     let workflow = workflow_to_text(&sample(), Format::Json);
     let sent = [
-        plain(reqwest::Method::POST, f.store("/workflows")).body(workflow.clone()),
+        plain(reqwest::Method::POST, f.url("/workflows")).body(workflow.clone()),
         plain(
             reqwest::Method::PUT,
-            f.store(&format!("/workflows/{key}/draft")),
+            f.url(&format!("/workflows/{key}/draft")),
         )
         .body(workflow),
         plain(
             reqwest::Method::POST,
-            f.store(&format!("/workflows/{key}/comments")),
+            f.url(&format!("/workflows/{key}/comments")),
         )
         .body(r#"{"text": "hi"}"#),
         plain(
             reqwest::Method::PUT,
-            f.store(&format!("/workflows/{key}/comments/1")),
+            f.url(&format!("/workflows/{key}/comments/1")),
         )
         .body(r#"{"resolved": true}"#),
         plain(
             reqwest::Method::POST,
-            f.store(&format!("/workflows/{key}/publish")),
+            f.url(&format!("/workflows/{key}/publish")),
         )
         .body(r#"{"note": "n"}"#),
         plain(
@@ -422,7 +353,7 @@ async fn json_routes_refuse_declared_oversize_and_other_content_types() {
             format!("{}/api/v1/accounts", f.server.root),
         )
         .body(r#"{"customerInternalReference": "c", "workflowDefinition": {"key": 10011}}"#),
-        plain(reqwest::Method::POST, f.store("/workflows"))
+        plain(reqwest::Method::POST, f.url("/workflows"))
             .header("content-type", "application/x-www-form-urlencoded")
             .body("{}"),
     ];
@@ -435,19 +366,11 @@ async fn json_routes_refuse_declared_oversize_and_other_content_types() {
         assert_eq!(body["error"], "UNSUPPORTED_MEDIA_TYPE", "{url}");
     }
     // Nothing was written: still revision 1, no comment.
-    let draft = json_of(
-        f.http
-            .get(f.store(&format!("/workflows/{key}")))
-            .bearer_auth(&f.designer)
-            .send()
-            .await
-            .expect("draft"),
-    )
-    .await;
+    let draft = json_of(f.store().get_draft(key).await).await;
     assert_eq!(draft["revision"], 1);
     let commented = f
         .http
-        .post(f.store(&format!("/workflows/{key}/comments")))
+        .post(f.url(&format!("/workflows/{key}/comments")))
         .bearer_auth(&f.designer)
         .header("content-type", "application/json; charset=utf-8")
         .body(r#"{"text": "JSON with a charset is JSON"}"#)

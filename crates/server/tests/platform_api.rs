@@ -11,50 +11,16 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use common::{Fixture, Server, both_backends, fixture, json_of, silent_fixture};
+use common::{
+    Created, Fixture, Server, both_backends, callback_for, callback_receiver, fixture, jpeg,
+    json_of, multipart, png, sha256_hex, silent_fixture,
+};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 use tokio::sync::Mutex;
 
 const RETRIEVAL_SAMPLE: &str = include_str!("../../core/tests/retrieval_sample.json");
 const MIB: usize = 1024 * 1024;
-
-/// A JPEG-looking buffer of `len` bytes (the magic bytes, then filler).
-fn jpeg(len: usize) -> Vec<u8> {
-    let mut bytes = vec![0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F'];
-    bytes.resize(len.max(bytes.len()), 0x5A);
-    bytes
-}
-
-/// A PNG-looking buffer of `len` bytes.
-fn png(len: usize) -> Vec<u8> {
-    let mut bytes = vec![0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
-    bytes.resize(len.max(bytes.len()), 0x00);
-    bytes
-}
-
-fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
-/// A multipart/form-data body with one file field: (content type, body).
-fn multipart(field: &str, bytes: &[u8]) -> (String, Vec<u8>) {
-    let boundary = "idflow-test-boundary-7MA4YWxkTrZu0gW";
-    let mut body = Vec::with_capacity(bytes.len() + 256);
-    body.extend_from_slice(
-        format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"image\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-        )
-        .as_bytes(),
-    );
-    body.extend_from_slice(bytes);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
-}
 
 /// Every field path of a JSON document (`a.b`, `list[].c`).
 fn paths(v: &Value, prefix: String, out: &mut BTreeSet<String>) {
@@ -93,176 +59,6 @@ fn assert_has_every_sample_path(details: &Value) {
     assert!(missing.is_empty(), "missing {missing:#?} in {details:#}");
 }
 
-/// What a created execution hands out.
-#[derive(Debug, Clone)]
-struct Created {
-    body: Value,
-    account: String,
-    execution: String,
-    token: String,
-}
-
-impl Created {
-    fn credential(&self, category: &str) -> &Value {
-        self.body["workflowExecution"]["credentials"]
-            .as_array()
-            .expect("credentials")
-            .iter()
-            .find(|c| c["category"] == category)
-            .unwrap_or_else(|| panic!("no {category} credential in {}", self.body))
-    }
-
-    fn part_url(&self, category: &str, part: &str) -> String {
-        self.credential(category)["api"]["parts"][part]
-            .as_str()
-            .unwrap_or_else(|| panic!("no api.parts.{part} for {category}"))
-            .to_owned()
-    }
-}
-
-impl Fixture {
-    fn url(&self, path: &str) -> String {
-        format!("{}/api/v1{path}", self.server.root)
-    }
-
-    fn execution_url(&self, created: &Created) -> String {
-        self.url(&format!(
-            "/accounts/{}/workflow-executions/{}",
-            created.account, created.execution
-        ))
-    }
-
-    async fn post_account(&self, token: &str, body: &Value) -> reqwest::Response {
-        self.http
-            .post(self.url("/accounts"))
-            .bearer_auth(token)
-            .json(body)
-            .send()
-            .await
-            .expect("create account")
-    }
-
-    async fn create(&self, body: Value) -> Created {
-        let response = self.post_account(&self.publisher, &body).await;
-        assert_eq!(response.status(), StatusCode::OK);
-        parse_created(json_of(response).await)
-    }
-
-    async fn upload(&self, url: &str, token: &str, field: &str, bytes: &[u8]) -> reqwest::Response {
-        let (content_type, body) = multipart(field, bytes);
-        self.http
-            .post(url)
-            .bearer_auth(token)
-            .header("content-type", content_type)
-            .body(body)
-            .send()
-            .await
-            .expect("upload")
-    }
-
-    async fn finalize(&self, created: &Created, token: &str) -> reqwest::Response {
-        self.http
-            .put(self.execution_url(created))
-            .bearer_auth(token)
-            .send()
-            .await
-            .expect("finalize")
-    }
-
-    async fn status(&self, created: &Created, token: &str) -> reqwest::Response {
-        self.http
-            .get(format!("{}/status", self.execution_url(created)))
-            .bearer_auth(token)
-            .send()
-            .await
-            .expect("status")
-    }
-
-    async fn details(&self, created: &Created) -> Value {
-        let response = self
-            .http
-            .get(self.execution_url(created))
-            .bearer_auth(&self.publisher)
-            .send()
-            .await
-            .expect("details");
-        assert_eq!(response.status(), StatusCode::OK);
-        json_of(response).await
-    }
-
-    /// Polls the status until `wanted`; fails after about 10 s.
-    async fn wait_for(&self, created: &Created, wanted: &str) -> Value {
-        let start = Instant::now();
-        loop {
-            let response = self.status(created, &self.publisher).await;
-            assert_eq!(response.status(), StatusCode::OK);
-            let body = json_of(response).await;
-            if body["workflowExecution"]["status"] == wanted {
-                return body;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(10),
-                "still not {wanted} after 10 s: {body}"
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-    }
-
-    /// Create (10011, the given scenario), upload FRONT, BACK and FACE with
-    /// the api token, finalize, wait for PROCESSED.
-    async fn journey(&self, user_reference: &str) -> Created {
-        self.journey_on(10011, user_reference).await
-    }
-
-    /// The same on workflow `key`.
-    async fn journey_on(&self, key: u32, user_reference: &str) -> Created {
-        let created = self
-            .create(json!({
-                "customerInternalReference": "myCompany",
-                "userReference": user_reference,
-                "workflowDefinition": { "key": key }
-            }))
-            .await;
-        for (category, part, bytes) in [
-            ("ID", "front", jpeg(2048)),
-            ("ID", "back", png(1024)),
-            ("SELFIE", "face", jpeg(4096)),
-        ] {
-            let response = self
-                .upload(
-                    &created.part_url(category, part),
-                    &created.token,
-                    "file",
-                    &bytes,
-                )
-                .await;
-            assert_eq!(response.status(), StatusCode::OK, "{category} {part}");
-        }
-        let finalized = self.finalize(&created, &created.token).await;
-        assert_eq!(finalized.status(), StatusCode::ACCEPTED);
-        self.wait_for(&created, "PROCESSED").await;
-        created
-    }
-}
-
-fn parse_created(body: Value) -> Created {
-    let account = body["account"]["id"]
-        .as_str()
-        .expect("account.id")
-        .to_owned();
-    let execution = body["workflowExecution"]["id"]
-        .as_str()
-        .expect("workflowExecution.id")
-        .to_owned();
-    let token = body["sdk"]["token"].as_str().expect("sdk.token").to_owned();
-    Created {
-        body,
-        account,
-        execution,
-        token,
-    }
-}
-
 fn field_names(error: &Value) -> Vec<String> {
     error["details"]["fields"]
         .as_array()
@@ -276,14 +72,15 @@ both_backends!(
     #[tokio::test]
     async fn a_journey_ends_processed_with_every_field_of_the_retrieval_sample(f: Fixture) {
         let created = f
-        .create(json!({
-            "customerInternalReference": "myCompany",
-            "userReference": "user-42",
-            "callbackUrl": null,
-            "workflowDefinition": { "key": 10011, "credentials": [{ "category": "ID", "country": { "values": ["USA"] } }] },
-            "web": { "locale": "de" }
-        }))
-        .await;
+            .platform()
+            .create(json!({
+                "customerInternalReference": "myCompany",
+                "userReference": "user-42",
+                "callbackUrl": null,
+                "workflowDefinition": { "key": 10011, "credentials": [{ "category": "ID", "country": { "values": ["USA"] } }] },
+                "web": { "locale": "de" }
+            }))
+            .await;
         let root = &f.server.root;
         let body = &created.body;
         assert!(body["timestamp"].as_str().is_some_and(|t| t.ends_with('Z')));
@@ -297,7 +94,7 @@ both_backends!(
             ["back", "front"],
             "front and back only"
         );
-        let execution_url = f.execution_url(&created);
+        let execution_url = f.platform().execution_url(&created);
         assert_eq!(
             id["api"]["parts"]["front"],
             format!(
@@ -330,7 +127,7 @@ both_backends!(
         );
 
         // Before processing: identity and status only.
-        let pending = f.details(&created).await;
+        let pending = f.platform().details(&created).await;
         assert_eq!(pending["workflow"]["status"], "INITIATED");
         assert_eq!(pending["workflow"]["definitionKey"], "10011");
         assert_eq!(pending["workflow"]["userReference"], "user-42");
@@ -339,6 +136,7 @@ both_backends!(
         // Uploads with the execution's token; the metadata comes back.
         let front = jpeg(2048);
         let response = f
+            .platform()
             .upload(
                 &created.part_url("ID", "front"),
                 &created.token,
@@ -355,6 +153,7 @@ both_backends!(
         assert_eq!(uploaded["credential"]["id"], id["id"]);
         let back = png(1024);
         let response = f
+            .platform()
             .upload(
                 &created.part_url("ID", "back"),
                 &created.token,
@@ -366,6 +165,7 @@ both_backends!(
         assert_eq!(json_of(response).await["part"]["contentType"], "image/png");
         // A store-API token may upload too.
         let response = f
+            .platform()
             .upload(
                 &created.part_url("SELFIE", "face"),
                 &f.designer,
@@ -375,17 +175,17 @@ both_backends!(
             .await;
         assert_eq!(response.status(), StatusCode::OK);
 
-        let status = json_of(f.status(&created, &created.token).await).await;
+        let status = json_of(f.platform().status(&created, &created.token).await).await;
         assert_eq!(status["workflowExecution"]["status"], "INITIATED");
 
-        let finalized = f.finalize(&created, &created.token).await;
+        let finalized = f.platform().finalize(&created, &created.token).await;
         assert_eq!(finalized.status(), StatusCode::ACCEPTED);
         let finalized = json_of(finalized).await;
         assert_eq!(finalized["workflowExecution"]["status"], "ACQUIRED");
         assert_eq!(finalized["workflowExecution"]["href"], execution_url);
         assert_eq!(finalized["account"]["id"], created.account.as_str());
 
-        let status = f.wait_for(&created, "PROCESSED").await;
+        let status = f.platform().wait_for(&created, "PROCESSED").await;
         assert_eq!(
             status["workflowExecution"]["id"],
             created.execution.as_str()
@@ -393,7 +193,7 @@ both_backends!(
         assert_eq!(status["workflowExecution"]["definitionKey"], "10011");
         assert_eq!(status["account"]["id"], created.account.as_str());
 
-        let details = f.details(&created).await;
+        let details = f.platform().details(&created).await;
         assert_has_every_sample_path(&details);
         assert_eq!(details["decision"]["type"], "PASSED");
         assert_eq!(details["workflow"]["status"], "PROCESSED");
@@ -449,8 +249,8 @@ both_backends!(
 #[tokio::test]
 async fn the_fake_id_scenario_is_rejected() {
     let f = fixture().await;
-    let created = f.journey("scenario:FAKE_ID").await;
-    let details = f.details(&created).await;
+    let created = f.platform().journey("scenario:FAKE_ID").await;
+    let details = f.platform().details(&created).await;
     assert_eq!(details["decision"]["type"], "REJECTED");
     assert_eq!(details["workflow"]["userReference"], "scenario:FAKE_ID");
     let image_checks = &details["capabilities"]["imageChecks"][0]["decision"];
@@ -465,39 +265,44 @@ async fn accounts_need_a_store_token() {
     let body = json!({ "customerInternalReference": "c", "workflowDefinition": { "key": 10011 } });
     let response = f
         .http
-        .post(f.url("/accounts"))
+        .post(f.platform().url("/accounts"))
         .json(&body)
         .send()
         .await
         .expect("send");
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(json_of(response).await["error"], "UNAUTHORIZED");
-    let response = f.post_account("idf_not-a-real-token", &body).await;
+    let response = f
+        .platform()
+        .post_account("idf_not-a-real-token", &body)
+        .await;
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
-    let created = f.create(body.clone()).await;
+    let created = f.platform().create(body.clone()).await;
     // The execution's own token does not create accounts.
-    let response = f.post_account(&created.token, &body).await;
+    let response = f.platform().post_account(&created.token, &body).await;
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     // Any role does.
-    let response = f.post_account(&f.designer, &body).await;
+    let response = f.platform().post_account(&f.designer, &body).await;
     assert_eq!(response.status(), StatusCode::OK);
 
     // Execution endpoints: no token, a forged token, another execution's.
     let response = f
         .http
-        .get(format!("{}/status", f.execution_url(&created)))
+        .get(format!("{}/status", f.platform().execution_url(&created)))
         .send()
         .await
         .expect("send");
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     let response = f
+        .platform()
         .status(&created, "eyJhbGciOiJIUzI1NiJ9.e30.c2lnbmF0dXJl")
         .await;
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
-    let other = f.create(body).await;
-    let response = f.status(&created, &other.token).await;
+    let other = f.platform().create(body).await;
+    let response = f.platform().status(&created, &other.token).await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
     let response = f
+        .platform()
         .upload(
             &created.part_url("ID", "front"),
             &other.token,
@@ -507,13 +312,10 @@ async fn accounts_need_a_store_token() {
         .await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
     // The details need a store token.
-    let response = f
-        .http
-        .get(f.execution_url(&created))
-        .bearer_auth(&created.token)
-        .send()
-        .await
-        .expect("send");
+    let platform = f.platform();
+    let response = platform
+        .get(&platform.execution_url(&created), &created.token)
+        .await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
     f.server.stop().await;
 }
@@ -522,6 +324,7 @@ async fn accounts_need_a_store_token() {
 async fn unknown_or_unpublished_workflows_are_404_and_published_custom_ones_run() {
     let f = fixture().await;
     let response = f
+        .platform()
         .post_account(
             &f.publisher,
             &json!({ "customerInternalReference": "c", "workflowDefinition": { "key": 99999 } }),
@@ -535,39 +338,20 @@ async fn unknown_or_unpublished_workflows_are_404_and_published_custom_ones_run(
     );
 
     // A custom copy of 10011: not published yet, then published.
-    let response = f
-        .http
-        .post(format!(
-            "{}/api/store/v1/workflows/10011/duplicate?version=1",
-            f.server.root
-        ))
-        .bearer_auth(&f.publisher)
-        .send()
-        .await
-        .expect("duplicate");
+    let response = f.store_as(&f.publisher).duplicate(10011, Some(1)).await;
     assert_eq!(response.status(), StatusCode::CREATED);
     let key = json_of(response).await["key"].as_u64().expect("key");
     let body = json!({ "customerInternalReference": "c", "workflowDefinition": { "key": key.to_string() } });
-    let response = f.post_account(&f.publisher, &body).await;
+    let response = f.platform().post_account(&f.publisher, &body).await;
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
     assert!(
         json_of(response).await["message"]
             .as_str()
             .is_some_and(|m| m.contains("no published version"))
     );
-    let response = f
-        .http
-        .post(format!(
-            "{}/api/store/v1/workflows/{key}/publish",
-            f.server.root
-        ))
-        .bearer_auth(&f.publisher)
-        .header("If-Match", "*")
-        .send()
-        .await
-        .expect("publish");
+    let response = f.store_as(&f.publisher).publish(key, "*").await;
     assert_eq!(response.status(), StatusCode::CREATED);
-    let created = f.create(body).await;
+    let created = f.platform().create(body).await;
     assert_eq!(
         created.body["workflowExecution"]["credentials"]
             .as_array()
@@ -575,12 +359,15 @@ async fn unknown_or_unpublished_workflows_are_404_and_published_custom_ones_run(
         Some(3)
     );
     assert_eq!(
-        f.finalize(&created, &created.token).await.status(),
+        f.platform()
+            .finalize(&created, &created.token)
+            .await
+            .status(),
         StatusCode::ACCEPTED
     );
-    f.wait_for(&created, "PROCESSED").await;
+    f.platform().wait_for(&created, "PROCESSED").await;
     assert_eq!(
-        f.details(&created).await["workflow"]["definitionKey"],
+        f.platform().details(&created).await["workflow"]["definitionKey"],
         key.to_string()
     );
     f.server.stop().await;
@@ -592,7 +379,7 @@ async fn bad_account_requests_are_400_naming_every_bad_field() {
     let bad = |body: Value| {
         let f = &f;
         async move {
-            let response = f.post_account(&f.publisher, &body).await;
+            let response = f.platform().post_account(&f.publisher, &body).await;
             assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{body}");
             json_of(response).await
         }
@@ -615,12 +402,11 @@ async fn bad_account_requests_are_400_naming_every_bad_field() {
     .await;
     assert_eq!(field_names(&error), ["customerInternalReference"]);
     // 100 characters (not bytes) is fine.
-    let ok = f
-        .post_account(
-            &f.publisher,
-            &json!({ "customerInternalReference": "é".repeat(100), "workflowDefinition": { "key": 10011 } }),
-        )
-        .await;
+    let ok = json!({
+        "customerInternalReference": "é".repeat(100),
+        "workflowDefinition": { "key": 10011 }
+    });
+    let ok = f.platform().post_account(&f.publisher, &ok).await;
     assert_eq!(ok.status(), StatusCode::OK);
 
     let error = bad(json!({
@@ -671,7 +457,7 @@ async fn bad_account_requests_are_400_naming_every_bad_field() {
 
     let response = f
         .http
-        .post(f.url("/accounts"))
+        .post(f.platform().url("/accounts"))
         .bearer_auth(&f.publisher)
         .header("content-type", "application/json")
         .body("{\n  \"customerInternalReference\": \"c\",\n  \"workflowDefinition\": { \"key\": 10011 ]\n}")
@@ -689,6 +475,7 @@ async fn bad_account_requests_are_400_naming_every_bad_field() {
 async fn uploads_must_be_jpeg_or_png_of_at_most_5_mib_for_an_api_part() {
     let f = fixture().await;
     let created = f
+        .platform()
         .create(json!({ "customerInternalReference": "c", "workflowDefinition": { "key": 10011 } }))
         .await;
     let front = created.part_url("ID", "front");
@@ -699,7 +486,7 @@ async fn uploads_must_be_jpeg_or_png_of_at_most_5_mib_for_an_api_part() {
         ("GIF", gif),
         ("text", b"hello, this is not an image".to_vec()),
     ] {
-        let response = f.upload(&front, token, "file", &bytes).await;
+        let response = f.platform().upload(&front, token, "file", &bytes).await;
         assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{name}");
         let error = json_of(response).await;
         assert_eq!(error["error"], "UNSUPPORTED_FILE_TYPE", "{name}");
@@ -710,7 +497,7 @@ async fn uploads_must_be_jpeg_or_png_of_at_most_5_mib_for_an_api_part() {
         );
     }
 
-    let response = f.upload(&front, token, "image", &jpeg(64)).await;
+    let response = f.platform().upload(&front, token, "image", &jpeg(64)).await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     assert_eq!(json_of(response).await["error"], "NO_FILE");
 
@@ -727,10 +514,16 @@ async fn uploads_must_be_jpeg_or_png_of_at_most_5_mib_for_an_api_part() {
 
     // Exactly 5 MiB passes; one byte more is a 400 that says why; a body
     // far beyond the upload limit is a 413.
-    let response = f.upload(&front, token, "file", &png(5 * MIB)).await;
+    let response = f
+        .platform()
+        .upload(&front, token, "file", &png(5 * MIB))
+        .await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(json_of(response).await["part"]["size"], 5 * MIB);
-    let response = f.upload(&front, token, "file", &png(5 * MIB + 1)).await;
+    let response = f
+        .platform()
+        .upload(&front, token, "file", &png(5 * MIB + 1))
+        .await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     let error = json_of(response).await;
     assert_eq!(error["error"], "FILE_TOO_LARGE");
@@ -739,7 +532,10 @@ async fn uploads_must_be_jpeg_or_png_of_at_most_5_mib_for_an_api_part() {
             .as_str()
             .is_some_and(|m| m.contains("5 MiB"))
     );
-    let response = f.upload(&front, token, "file", &png(8 * MIB)).await;
+    let response = f
+        .platform()
+        .upload(&front, token, "file", &png(8 * MIB))
+        .await;
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(json_of(response).await["error"], "PAYLOAD_TOO_LARGE");
 
@@ -750,9 +546,9 @@ async fn uploads_must_be_jpeg_or_png_of_at_most_5_mib_for_an_api_part() {
         .to_owned();
     let facemap = format!(
         "{}/credentials/{facemap_id}/parts/FACEMAP",
-        f.execution_url(&created)
+        f.platform().execution_url(&created)
     );
-    let response = f.upload(&facemap, token, "file", &png(64)).await;
+    let response = f.platform().upload(&facemap, token, "file", &png(64)).await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     let error = json_of(response).await;
     assert_eq!(error["error"], "PART_NOT_ALLOWED");
@@ -762,7 +558,10 @@ async fn uploads_must_be_jpeg_or_png_of_at_most_5_mib_for_an_api_part() {
             .is_some_and(|m| m.contains("FACEMAP"))
     );
     let selfie_back = created.part_url("SELFIE", "face").replace("/FACE", "/BACK");
-    let response = f.upload(&selfie_back, token, "file", &png(64)).await;
+    let response = f
+        .platform()
+        .upload(&selfie_back, token, "file", &png(64))
+        .await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     let error = json_of(response).await;
     assert!(
@@ -772,13 +571,13 @@ async fn uploads_must_be_jpeg_or_png_of_at_most_5_mib_for_an_api_part() {
         "{error}"
     );
     let data = front.replace("/FRONT", "/PREPARED_DATA");
-    let response = f.upload(&data, token, "file", &png(64)).await;
+    let response = f.platform().upload(&data, token, "file", &png(64)).await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     let unknown = format!(
         "{}/credentials/00000000-0000-4000-a000-000000000000/parts/FRONT",
-        f.execution_url(&created)
+        f.platform().execution_url(&created)
     );
-    let response = f.upload(&unknown, token, "file", &png(64)).await;
+    let response = f.platform().upload(&unknown, token, "file", &png(64)).await;
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
     f.server.stop().await;
 }
@@ -874,6 +673,7 @@ async fn upload_streamed(
 async fn oversized_uploads_get_one_answer_per_size_class_whatever_the_timing() {
     let f = fixture().await;
     let created = f
+        .platform()
         .create(json!({ "customerInternalReference": "c", "workflowDefinition": { "key": 10011 } }))
         .await;
     let front = created.part_url("ID", "front");
@@ -910,7 +710,10 @@ async fn oversized_uploads_get_one_answer_per_size_class_whatever_the_timing() {
 
     // With `Content-Length`, a body over the limit is refused before
     // anything else is looked at, even the token.
-    let response = f.upload(&front, "not-a-token", "file", &png(8 * MIB)).await;
+    let response = f
+        .platform()
+        .upload(&front, "not-a-token", "file", &png(8 * MIB))
+        .await;
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
     let error = json_of(response).await;
     assert_eq!(error["error"], "PAYLOAD_TOO_LARGE");
@@ -969,18 +772,20 @@ both_backends!(
     #[tokio::test]
     async fn finalizing_twice_is_409_and_uploads_end_at_finalize(f: Fixture) {
         let created = f
+            .platform()
             .create(
                 json!({ "customerInternalReference": "c", "workflowDefinition": { "key": 10011 } }),
             )
             .await;
         assert_eq!(
-            f.finalize(&created, &f.publisher).await.status(),
+            f.platform().finalize(&created, &f.publisher).await.status(),
             StatusCode::ACCEPTED
         );
-        let again = f.finalize(&created, &created.token).await;
+        let again = f.platform().finalize(&created, &created.token).await;
         assert_eq!(again.status(), StatusCode::CONFLICT);
         assert_eq!(json_of(again).await["error"], "ALREADY_FINALIZED");
         let response = f
+            .platform()
             .upload(
                 &created.part_url("ID", "front"),
                 &created.token,
@@ -989,15 +794,15 @@ both_backends!(
             )
             .await;
         assert_eq!(response.status(), StatusCode::CONFLICT);
-        f.wait_for(&created, "PROCESSED").await;
-        let again = f.finalize(&created, &created.token).await;
+        f.platform().wait_for(&created, "PROCESSED").await;
+        let again = f.platform().finalize(&created, &created.token).await;
         assert_eq!(again.status(), StatusCode::CONFLICT);
 
         let response = f
             .http
             .put(format!(
                 "{}/workflow-executions/{}",
-                f.url(&format!("/accounts/{}", created.account)),
+                f.platform().url(&format!("/accounts/{}", created.account)),
                 "00000000-0000-4000-a000-000000000000"
             ))
             .bearer_auth(&f.publisher)
@@ -1013,6 +818,7 @@ both_backends!(
 async fn a_token_past_its_lifetime_is_token_expired() {
     let f = fixture().await;
     let created = f
+        .platform()
         .create(json!({
             "customerInternalReference": "c",
             "workflowDefinition": { "key": 10011 },
@@ -1021,7 +827,10 @@ async fn a_token_past_its_lifetime_is_token_expired() {
         .await;
     let front = created.part_url("ID", "front");
     f.server.state.clock().advance(Duration::from_secs(4 * 60));
-    let response = f.upload(&front, &created.token, "file", &jpeg(64)).await;
+    let response = f
+        .platform()
+        .upload(&front, &created.token, "file", &jpeg(64))
+        .await;
     assert_eq!(
         response.status(),
         StatusCode::OK,
@@ -1029,33 +838,38 @@ async fn a_token_past_its_lifetime_is_token_expired() {
     );
 
     f.server.state.clock().advance(Duration::from_secs(2 * 60));
-    let response = f.upload(&front, &created.token, "file", &jpeg(64)).await;
+    let response = f
+        .platform()
+        .upload(&front, &created.token, "file", &jpeg(64))
+        .await;
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(json_of(response).await["error"], "TOKEN_EXPIRED");
     // The journey had started (a part arrived): SESSION_EXPIRED (issue 12;
     // TOKEN_EXPIRED is for a lifetime that passed before anything arrived).
-    let status = json_of(f.status(&created, &f.publisher).await).await;
+    let status = json_of(f.platform().status(&created, &f.publisher).await).await;
     assert_eq!(status["workflowExecution"]["status"], "SESSION_EXPIRED");
-    let response = f.finalize(&created, &f.publisher).await;
+    let response = f.platform().finalize(&created, &f.publisher).await;
     assert_eq!(response.status(), StatusCode::CONFLICT);
     assert_eq!(json_of(response).await["error"], "SESSION_EXPIRED");
-    let response = f.upload(&front, &f.publisher, "file", &jpeg(64)).await;
+    let response = f
+        .platform()
+        .upload(&front, &f.publisher, "file", &jpeg(64))
+        .await;
     assert_eq!(response.status(), StatusCode::CONFLICT);
 
     // A new execution on the same account starts afresh.
     let response = f
-        .http
-        .put(f.url(&format!("/accounts/{}", created.account)))
-        .bearer_auth(&f.publisher)
-        .json(&json!({ "customerInternalReference": "c", "workflowDefinition": { "key": 10011 } }))
-        .send()
-        .await
-        .expect("update");
+        .platform()
+        .put_account(
+            &created.account,
+            &json!({ "customerInternalReference": "c", "workflowDefinition": { "key": 10011 } }),
+        )
+        .await;
     assert_eq!(response.status(), StatusCode::OK);
-    let renewed = parse_created(json_of(response).await);
+    let renewed = Created::of(json_of(response).await);
     assert_eq!(renewed.account, created.account);
     assert_ne!(renewed.execution, created.execution);
-    let status = json_of(f.status(&renewed, &renewed.token).await).await;
+    let status = json_of(f.platform().status(&renewed, &renewed.token).await).await;
     assert_eq!(status["workflowExecution"]["status"], "INITIATED");
     f.server.stop().await;
 }
@@ -1064,13 +878,12 @@ async fn a_token_past_its_lifetime_is_token_expired() {
 async fn updating_an_unknown_account_is_404() {
     let f = fixture().await;
     let response = f
-        .http
-        .put(f.url("/accounts/00000000-0000-4000-a000-000000000000"))
-        .bearer_auth(&f.publisher)
-        .json(&json!({ "customerInternalReference": "c", "workflowDefinition": { "key": 10011 } }))
-        .send()
-        .await
-        .expect("update");
+        .platform()
+        .put_account(
+            "00000000-0000-4000-a000-000000000000",
+            &json!({ "customerInternalReference": "c", "workflowDefinition": { "key": 10011 } }),
+        )
+        .await;
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
     let response = f
         .http
@@ -1127,6 +940,7 @@ async fn the_callback_is_retried_until_delivered() {
 
     let f = fixture().await;
     let created = f
+        .platform()
         .create(json!({
             "customerInternalReference": "c",
             "workflowDefinition": { "key": 10011 },
@@ -1134,10 +948,13 @@ async fn the_callback_is_retried_until_delivered() {
         }))
         .await;
     assert_eq!(
-        f.finalize(&created, &created.token).await.status(),
+        f.platform()
+            .finalize(&created, &created.token)
+            .await
+            .status(),
         StatusCode::ACCEPTED
     );
-    f.wait_for(&created, "PROCESSED").await;
+    f.platform().wait_for(&created, "PROCESSED").await;
 
     let start = Instant::now();
     while received.count.load(Ordering::SeqCst) < 2 {
@@ -1163,7 +980,7 @@ async fn the_callback_is_retried_until_delivered() {
         assert_eq!(execution["id"], created.execution.as_str());
         assert_eq!(execution["status"], "PROCESSED");
         assert_eq!(execution["definitionKey"], "10011");
-        assert_eq!(execution["href"], f.execution_url(&created));
+        assert_eq!(execution["href"], f.platform().execution_url(&created));
         assert_eq!(body["account"]["id"], created.account.as_str());
         assert_eq!(
             body["account"]["href"],
@@ -1180,8 +997,8 @@ async fn the_callback_is_retried_until_delivered() {
 both_backends!(
     #[tokio::test]
     async fn executions_survive_a_restart(f: Fixture) {
-        let created = f.journey("scenario:REPEATED_FACE").await;
-        let before = f.details(&created).await;
+        let created = f.platform().journey("scenario:REPEATED_FACE").await;
+        let before = f.platform().details(&created).await;
         assert_eq!(before["decision"]["type"], "WARNING");
         let Fixture {
             db,
@@ -1201,13 +1018,13 @@ both_backends!(
             http,
         };
         // The execution token still verifies: the signing secret was kept.
-        let response = f.status(&created, &created.token).await;
+        let response = f.platform().status(&created, &created.token).await;
         assert_eq!(response.status(), StatusCode::OK);
         assert_eq!(
             json_of(response).await["workflowExecution"]["status"],
             "PROCESSED"
         );
-        assert_eq!(f.details(&created).await, before);
+        assert_eq!(f.platform().details(&created).await, before);
         f.server.stop().await;
     }
 );
@@ -1239,14 +1056,17 @@ async fn a_workflow_published_through_the_remote_store_runs_end_to_end() {
     .expect("blocking client");
     assert!(key >= 200_000, "a custom key: {key}");
 
-    let created = f.journey_on(key, "scenario:ALL_PASS").await;
-    let details = f.details(&created).await;
+    let created = f.platform().journey_on(key, "scenario:ALL_PASS").await;
+    let details = f.platform().details(&created).await;
     assert_has_every_sample_path(&details);
     assert_eq!(details["workflow"]["definitionKey"], key.to_string());
     assert_eq!(details["decision"]["type"], "PASSED");
 
-    let rejected = f.journey_on(key, "scenario:FAKE_ID").await;
-    assert_eq!(f.details(&rejected).await["decision"]["type"], "REJECTED");
+    let rejected = f.platform().journey_on(key, "scenario:FAKE_ID").await;
+    assert_eq!(
+        f.platform().details(&rejected).await["decision"]["type"],
+        "REJECTED"
+    );
     f.server.stop().await;
 }
 
@@ -1257,27 +1077,12 @@ async fn a_workflow_published_through_the_remote_store_runs_end_to_end() {
 impl Fixture {
     /// An account update (PUT) running workflow `key` on `account`.
     async fn update(&self, account: &str, key: u32, user_reference: &str) -> Created {
-        let response = self
-            .http
-            .put(self.url(&format!("/accounts/{account}")))
-            .bearer_auth(&self.publisher)
-            .json(&json!({
-                "customerInternalReference": "myCompany",
-                "userReference": user_reference,
-                "workflowDefinition": { "key": key }
-            }))
-            .send()
-            .await
-            .expect("update account");
-        assert_eq!(response.status(), StatusCode::OK);
-        parse_created(json_of(response).await)
-    }
-
-    async fn processed(&self, created: &Created) -> Value {
-        let finalized = self.finalize(created, &created.token).await;
-        assert_eq!(finalized.status(), StatusCode::ACCEPTED);
-        self.wait_for(created, "PROCESSED").await;
-        self.details(created).await
+        let body = json!({
+            "customerInternalReference": "myCompany",
+            "userReference": user_reference,
+            "workflowDefinition": { "key": key }
+        });
+        self.platform().update(account, &body).await
     }
 }
 
@@ -1315,9 +1120,10 @@ fn results_of(details: &Value) -> Vec<(String, String, String, Vec<String>)> {
 async fn finalizing_with_nothing_uploaded_is_not_uploaded_and_never_passed() {
     let f = fixture().await;
     let created = f
+        .platform()
         .create(json!({ "customerInternalReference": "c", "workflowDefinition": { "key": 10011 } }))
         .await;
-    let details = f.processed(&created).await;
+    let details = f.platform().processed(&created).await;
     let results = results_of(&details);
     let usability: Vec<_> = results.iter().filter(|r| r.0 == "usability").collect();
     assert_eq!(
@@ -1344,10 +1150,12 @@ async fn finalizing_with_nothing_uploaded_is_not_uploaded_and_never_passed() {
 async fn a_front_only_upload_leaves_what_reads_the_id_unpassed() {
     let f = fixture().await;
     let created = f
+        .platform()
         .create(json!({ "customerInternalReference": "c", "workflowDefinition": { "key": 10011 } }))
         .await;
     for (category, part) in [("ID", "front"), ("SELFIE", "face")] {
         let response = f
+            .platform()
             .upload(
                 &created.part_url(category, part),
                 &created.token,
@@ -1357,7 +1165,7 @@ async fn a_front_only_upload_leaves_what_reads_the_id_unpassed() {
             .await;
         assert_eq!(response.status(), StatusCode::OK);
     }
-    let details = f.processed(&created).await;
+    let details = f.platform().processed(&created).await;
     let results = results_of(&details);
     for capability in ["imageChecks", "extraction", "dataChecks", "similarity"] {
         let found: Vec<_> = results.iter().filter(|r| r.0 == capability).collect();
@@ -1382,8 +1190,8 @@ async fn a_front_only_upload_leaves_what_reads_the_id_unpassed() {
 #[tokio::test]
 async fn an_api_journey_on_10011_has_no_facemap_results() {
     let f = fixture().await;
-    let created = f.journey("scenario:ALL_PASS").await;
-    let details = f.details(&created).await;
+    let created = f.platform().journey("scenario:ALL_PASS").await;
+    let details = f.platform().details(&created).await;
     let results = results_of(&details);
     assert!(
         results.iter().all(|r| !r.3.contains(&"FACEMAP".to_owned())),
@@ -1411,7 +1219,7 @@ async fn an_api_journey_on_10011_has_no_facemap_results() {
 #[tokio::test]
 async fn the_stored_facemap_of_10071_uploads_over_api() {
     let f = fixture().await;
-    let onboarded = f.journey("scenario:ALL_PASS").await;
+    let onboarded = f.platform().journey("scenario:ALL_PASS").await;
     let created = f
         .update(&onboarded.account, 10071, "scenario:ALL_PASS")
         .await;
@@ -1426,10 +1234,13 @@ async fn the_stored_facemap_of_10071_uploads_over_api() {
     let url = stored["api"]["parts"]["facemap"]
         .as_str()
         .expect("api.parts.facemap");
-    let response = f.upload(url, &created.token, "file", &png(256)).await;
+    let response = f
+        .platform()
+        .upload(url, &created.token, "file", &png(256))
+        .await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(json_of(response).await["part"]["classifier"], "FACEMAP");
-    let details = f.processed(&created).await;
+    let details = f.platform().processed(&created).await;
     let results = results_of(&details);
     let authentication: Vec<_> = results.iter().filter(|r| r.0 == "authentication").collect();
     assert_eq!(authentication.len(), 1, "{results:?}");
@@ -1454,7 +1265,7 @@ async fn the_stored_facemap_of_10071_uploads_over_api() {
 #[tokio::test]
 async fn authentication_on_an_account_without_a_facemap_is_not_executed() {
     let f = fixture().await;
-    let onboarded = f.journey("scenario:ALL_PASS").await;
+    let onboarded = f.platform().journey("scenario:ALL_PASS").await;
     let created = f
         .update(&onboarded.account, 10014, "scenario:ALL_PASS")
         .await;
@@ -1477,7 +1288,7 @@ async fn authentication_on_an_account_without_a_facemap_is_not_executed() {
         ],
         "no stored facemap credential is listed"
     );
-    let details = f.processed(&created).await;
+    let details = f.platform().processed(&created).await;
     let results = results_of(&details);
     assert!(
         results
@@ -1496,6 +1307,7 @@ async fn authentication_on_an_account_without_a_facemap_is_not_executed() {
 async fn prepared_data_uploads_on_10163() {
     let f = fixture().await;
     let created = f
+        .platform()
         .create(json!({ "customerInternalReference": "c", "workflowDefinition": { "key": 10163 } }))
         .await;
     let data = created.credential("DATA");
@@ -1512,26 +1324,22 @@ async fn prepared_data_uploads_on_10163() {
                      "subdivision": "CA", "country": "USA" }
     });
     let response = f
-        .http
-        .post(&url)
-        .bearer_auth(&created.token)
-        .json(&body)
-        .send()
-        .await
-        .expect("upload prepared data");
+        .platform()
+        .upload_prepared_data(&url, &created.token, &body)
+        .await;
     assert_eq!(response.status(), StatusCode::OK);
     let uploaded = json_of(response).await;
     assert_eq!(uploaded["part"]["classifier"], "PREPARED_DATA");
     assert_eq!(uploaded["part"]["contentType"], "application/json");
     // A malformed field is a 400 naming it.
     let response = f
-        .http
-        .post(&url)
-        .bearer_auth(&created.token)
-        .json(&json!({ "phoneNumber": "4155550100" }))
-        .send()
-        .await
-        .expect("upload bad prepared data");
+        .platform()
+        .upload_prepared_data(
+            &url,
+            &created.token,
+            &json!({ "phoneNumber": "4155550100" }),
+        )
+        .await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     let error = json_of(response).await;
     assert_eq!(error["error"], "INVALID_PREPARED_DATA", "{error}");
@@ -1580,7 +1388,7 @@ async fn a_reused_id_comes_from_the_account_or_is_missing() {
     let selfie_only = |created: &Created| created.part_url("SELFIE", "face");
 
     // Onboarded over API (ID usability PASSED): the ID is on the account.
-    let onboarded = f.journey("scenario:ALL_PASS").await;
+    let onboarded = f.platform().journey("scenario:ALL_PASS").await;
     let created = f.update(&onboarded.account, key, "scenario:ALL_PASS").await;
     assert!(
         created.body["workflowExecution"]["credentials"]
@@ -1592,26 +1400,29 @@ async fn a_reused_id_comes_from_the_account_or_is_missing() {
         created.body
     );
     let response = f
+        .platform()
         .upload(&selfie_only(&created), &created.token, "file", &jpeg(512))
         .await;
     assert_eq!(response.status(), StatusCode::OK);
-    let details = f.processed(&created).await;
+    let details = f.platform().processed(&created).await;
     let similarity = &details["capabilities"]["similarity"][0]["decision"];
     assert_eq!(similarity["type"], "PASSED", "{details}");
     assert_eq!(details["decision"]["type"], "PASSED");
 
     // A fresh account has no ID to reuse.
     let fresh = f
+        .platform()
         .create(
             json!({ "customerInternalReference": "c", "userReference": "scenario:ALL_PASS",
                         "workflowDefinition": { "key": key } }),
         )
         .await;
     let response = f
+        .platform()
         .upload(&selfie_only(&fresh), &fresh.token, "file", &jpeg(512))
         .await;
     assert_eq!(response.status(), StatusCode::OK);
-    let details = f.processed(&fresh).await;
+    let details = f.platform().processed(&fresh).await;
     assert_eq!(
         details["capabilities"]["similarity"][0]["decision"]["type"],
         "NOT_EXECUTED"
@@ -1624,48 +1435,6 @@ async fn a_reused_id_comes_from_the_account_or_is_missing() {
 // failures. Sources: domain.md ("Statuses": callbacks are sent for
 // PROCESSED, SESSION_EXPIRED and TOKEN_EXPIRED) and issue 12.
 
-/// A loopback receiver that answers 200 and keeps every body.
-async fn callback_receiver() -> (String, Arc<Mutex<Vec<Value>>>, tokio::task::JoinHandle<()>) {
-    use axum::Json;
-    use axum::extract::State;
-    use axum::routing::post;
-    async fn receive(State(seen): State<Arc<Mutex<Vec<Value>>>>, Json(body): Json<Value>) {
-        seen.lock().await.push(body);
-    }
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let app = axum::Router::new()
-        .route("/hook", post(receive))
-        .with_state(seen.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let hook = format!("http://{}/hook", listener.local_addr().expect("addr"));
-    let task = tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
-    (hook, seen, task)
-}
-
-/// Waits (at most 10 s) until the receiver holds a callback for `execution`.
-async fn callback_for(seen: &Mutex<Vec<Value>>, execution: &str) -> Value {
-    let start = Instant::now();
-    loop {
-        if let Some(body) = seen
-            .lock()
-            .await
-            .iter()
-            .find(|b| b["workflowExecution"]["id"] == execution)
-        {
-            return body.clone();
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "no callback for {execution}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
 #[tokio::test]
 async fn expired_journeys_are_session_or_token_expired_and_called_back() {
     let (hook, seen, receiver) = callback_receiver().await;
@@ -1676,9 +1445,10 @@ async fn expired_journeys_are_session_or_token_expired_and_called_back() {
         "tokenLifetime": "5m",
         "callbackUrl": hook
     });
-    let started = f.create(body.clone()).await;
-    let untouched = f.create(body).await;
+    let started = f.platform().create(body.clone()).await;
+    let untouched = f.platform().create(body).await;
     let response = f
+        .platform()
         .upload(
             &started.part_url("ID", "front"),
             &started.token,
@@ -1690,13 +1460,13 @@ async fn expired_journeys_are_session_or_token_expired_and_called_back() {
     f.server.state.clock().advance(Duration::from_secs(6 * 60));
 
     // Read: the status says it; nobody reading: the sweep expires it.
-    let status = json_of(f.status(&started, &f.publisher).await).await;
+    let status = json_of(f.platform().status(&started, &f.publisher).await).await;
     assert_eq!(status["workflowExecution"]["status"], "SESSION_EXPIRED");
     let callback = callback_for(&seen, &started.execution).await;
     assert_eq!(callback["workflowExecution"]["status"], "SESSION_EXPIRED");
     let callback = callback_for(&seen, &untouched.execution).await;
     assert_eq!(callback["workflowExecution"]["status"], "TOKEN_EXPIRED");
-    let status = json_of(f.status(&untouched, &f.publisher).await).await;
+    let status = json_of(f.platform().status(&untouched, &f.publisher).await).await;
     assert_eq!(status["workflowExecution"]["status"], "TOKEN_EXPIRED");
     assert_eq!(seen.lock().await.len(), 2, "one callback each");
     f.server.stop().await;
@@ -1710,15 +1480,10 @@ async fn a_callback_pending_at_a_crash_is_sent_after_the_restart() {
     let db = dir.path().join("server.sqlite");
     let server = Server::start(&db).await;
     let publisher = server.token(idflow_server::auth::Role::Publisher).await;
-    let http = reqwest::Client::new();
-    let response = http
-        .post(format!("{}/api/v1/accounts", server.root))
-        .bearer_auth(&publisher)
-        .json(&json!({ "customerInternalReference": "c", "workflowDefinition": { "key": 10011 } }))
-        .send()
-        .await
-        .expect("create");
-    let created = parse_created(json_of(response).await);
+    let created = server
+        .platform(&reqwest::Client::new(), &publisher)
+        .create(json!({ "customerInternalReference": "c", "workflowDefinition": { "key": 10011 } }))
+        .await;
     // As if the process died after committing PROCESSED and its queued
     // callback, before delivering it.
     let idflow_server::db::Pool::Sqlite(pool) = server.state.db.pool() else {
@@ -1765,6 +1530,7 @@ async fn a_callback_pending_at_a_crash_is_sent_after_the_restart() {
 async fn a_processing_failure_ends_processed_with_technical_error() {
     let f = fixture().await;
     let created = f
+        .platform()
         .create(json!({ "customerInternalReference": "c", "workflowDefinition": { "key": 10011 } }))
         .await;
     // A scenario this server does not know (a damaged row) makes the
@@ -1777,7 +1543,7 @@ async fn a_processing_failure_ends_processed_with_technical_error() {
         .execute(pool)
         .await
         .expect("damage the row");
-    let details = f.processed(&created).await;
+    let details = f.platform().processed(&created).await;
     assert_eq!(details["workflow"]["status"], "PROCESSED");
     let usability = &details["capabilities"]["usability"];
     assert!(
@@ -1812,11 +1578,11 @@ async fn a_database_from_before_the_callback_queue_opens_and_reads() {
     let server = Server::start(&db).await;
     let publisher = server.token(idflow_server::auth::Role::Publisher).await;
     let http = reqwest::Client::new();
+    let platform = server.platform(&http, &publisher);
     let get = |path: String| {
-        let request = http
-            .get(format!("{}/api/v1{path}", server.root))
-            .bearer_auth(&publisher);
-        async move { request.send().await.expect("get") }
+        let platform = platform.clone();
+        let token = publisher.clone();
+        async move { platform.get(&platform.url(&path), &token).await }
     };
     let response = get(
         "/accounts/831a32f2-31e9-4b9c-a591-1c35a3cc90eb/workflow-executions/5f477f43-d533-47ea-894b-33b29d7c45a8".to_owned(),
@@ -1850,23 +1616,12 @@ async fn a_database_from_before_the_callback_queue_opens_and_reads() {
     assert_eq!(queued, 0);
     // And it publishes: duplicate a Global workflow, publish the copy,
     // publish it again (exactly once: the same version).
-    let store = |path: &str| format!("{}/api/store/v1{path}", server.root);
-    let response = http
-        .post(store("/workflows/10011/duplicate"))
-        .bearer_auth(&publisher)
-        .send()
-        .await
-        .expect("duplicate");
+    let store = server.store(&http, &publisher);
+    let response = store.duplicate(10011, None).await;
     assert_eq!(response.status(), StatusCode::CREATED);
     let key = json_of(response).await["key"].as_u64().expect("key");
     for expected in [StatusCode::CREATED, StatusCode::OK] {
-        let response = http
-            .post(store(&format!("/workflows/{key}/publish")))
-            .bearer_auth(&publisher)
-            .header("if-match", "\"1\"")
-            .send()
-            .await
-            .expect("publish");
+        let response = store.publish(key, "\"1\"").await;
         assert_eq!(response.status(), expected);
         assert_eq!(json_of(response).await["version"]["number"], 1);
     }
@@ -1973,19 +1728,15 @@ async fn a_database_from_before_credentials_in_the_execution_row_opens_and_reads
     );
 
     let publisher = server.token(idflow_server::auth::Role::Publisher).await;
-    let http = reqwest::Client::new();
+    let platform = server.platform(&reqwest::Client::new(), &publisher);
     let execution_url = |account: &str, execution: &str| {
-        format!(
-            "{}/api/v1/accounts/{account}/workflow-executions/{execution}",
-            server.root
-        )
+        platform.url(&format!(
+            "/accounts/{account}/workflow-executions/{execution}"
+        ))
     };
-    let response = http
-        .get(execution_url(ACCOUNT, PROCESSED))
-        .bearer_auth(&publisher)
-        .send()
-        .await
-        .expect("details");
+    let response = platform
+        .get(&execution_url(ACCOUNT, PROCESSED), &publisher)
+        .await;
     assert_eq!(response.status(), StatusCode::OK);
     let details = json_of(response).await;
     assert_eq!(details["workflow"]["status"], "PROCESSED");
@@ -2017,15 +1768,11 @@ async fn a_database_from_before_credentials_in_the_execution_row_opens_and_reads
         (UNTOUCHED, "TOKEN_EXPIRED"),
         (LABELS, "TOKEN_EXPIRED"),
     ] {
-        let response = http
-            .get(format!(
-                "{}/status",
-                execution_url(&account_of(execution), execution)
-            ))
-            .bearer_auth(&publisher)
-            .send()
-            .await
-            .expect("status");
+        let url = format!(
+            "{}/status",
+            execution_url(&account_of(execution), execution)
+        );
+        let response = platform.get(&url, &publisher).await;
         assert_eq!(response.status(), StatusCode::OK);
         let status = json_of(response).await;
         assert_eq!(
@@ -2035,17 +1782,16 @@ async fn a_database_from_before_credentials_in_the_execution_row_opens_and_reads
     }
 
     // The migrated account takes a new execution, stored in the new shape.
-    let response = http
-        .put(format!("{}/api/v1/accounts/{ACCOUNT}", server.root))
-        .bearer_auth(&publisher)
-        .json(&json!({
-            "customerInternalReference": "after-migration",
-            "userReference": "scenario:ALL_PASS",
-            "workflowDefinition": {"key": 10011}
-        }))
-        .send()
-        .await
-        .expect("put");
+    let response = platform
+        .put_account(
+            ACCOUNT,
+            &json!({
+                "customerInternalReference": "after-migration",
+                "userReference": "scenario:ALL_PASS",
+                "workflowDefinition": {"key": 10011}
+            }),
+        )
+        .await;
     assert_eq!(response.status(), StatusCode::OK);
     let created = json_of(response).await;
     let execution = created["workflowExecution"]["id"]
@@ -2074,23 +1820,22 @@ async fn callback_urls_on_this_machine_are_refused_by_default() {
         .expect("open");
     let server = Server::start_strict(state).await;
     let publisher = server.token(idflow_server::auth::Role::Publisher).await;
-    let http = reqwest::Client::new();
+    let platform = server.platform(&reqwest::Client::new(), &publisher);
     for url in [
         "http://127.0.0.1:9/hook",
         "http://[::1]:9/hook",
         "http://0x7f000001/hook",
     ] {
-        let response = http
-            .post(format!("{}/api/v1/accounts", server.root))
-            .bearer_auth(&publisher)
-            .json(&json!({
-                "customerInternalReference": "c",
-                "workflowDefinition": { "key": 10011 },
-                "callbackUrl": url
-            }))
-            .send()
-            .await
-            .expect("create");
+        let response = platform
+            .post_account(
+                &publisher,
+                &json!({
+                    "customerInternalReference": "c",
+                    "workflowDefinition": { "key": 10011 },
+                    "callbackUrl": url
+                }),
+            )
+            .await;
         assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{url}");
         let error = json_of(response).await;
         assert_eq!(
@@ -2116,6 +1861,7 @@ async fn with_callbacks_off_a_callback_url_is_accepted_and_never_called() {
     let (hook, seen, receiver) = callback_receiver().await;
     let f = silent_fixture().await;
     let created = f
+        .platform()
         .create(json!({
             "customerInternalReference": "c",
             "workflowDefinition": { "key": 10011 },
@@ -2123,10 +1869,13 @@ async fn with_callbacks_off_a_callback_url_is_accepted_and_never_called() {
         }))
         .await;
     assert_eq!(
-        f.finalize(&created, &created.token).await.status(),
+        f.platform()
+            .finalize(&created, &created.token)
+            .await
+            .status(),
         StatusCode::ACCEPTED
     );
-    f.wait_for(&created, "PROCESSED").await;
+    f.platform().wait_for(&created, "PROCESSED").await;
     tokio::time::sleep(Duration::from_millis(700)).await;
     assert!(seen.lock().await.is_empty(), "a callback was sent");
     f.server.stop().await;
@@ -2140,7 +1889,7 @@ async fn a_forged_host_header_is_never_echoed_in_links() {
     let f = fixture().await;
     let response = f
         .http
-        .post(f.url("/accounts"))
+        .post(f.platform().url("/accounts"))
         .bearer_auth(&f.publisher)
         .header("host", "evil.example")
         .json(&json!({ "customerInternalReference": "c", "workflowDefinition": { "key": 10011 } }))
@@ -2172,6 +1921,7 @@ async fn documents_and_licences_decide_what_runs_on_10013() {
     let f = fixture().await;
     let journey = async |scenario: &str| -> Value {
         let created = f
+            .platform()
             .create(json!({
                 "customerInternalReference": "c",
                 "userReference": format!("scenario:{scenario}"),
@@ -2185,6 +1935,7 @@ async fn documents_and_licences_decide_what_runs_on_10013() {
             ("DOCUMENT", "front", jpeg(2048)),
         ] {
             let response = f
+                .platform()
                 .upload(
                     &created.part_url(category, part),
                     &created.token,
@@ -2194,7 +1945,7 @@ async fn documents_and_licences_decide_what_runs_on_10013() {
                 .await;
             assert_eq!(response.status(), StatusCode::OK, "{category} {part}");
         }
-        f.processed(&created).await
+        f.platform().processed(&created).await
     };
     let on = |details: &Value, capability: &str, category: &str| -> (String, String) {
         let entry = details["capabilities"][capability]
@@ -2376,19 +2127,10 @@ impl Fixture {
     /// Uploads `part` (FRONT, BACK, FACE) of a credential through the web
     /// client; a FACE brings its facemap with it, the only way one arrives.
     async fn web_upload(&self, created: &Created, credential: &str, part: &str) {
-        let (content_type, body) = multipart("file", &jpeg(2048));
         let response = self
-            .http
-            .post(format!(
-                "{}/web/v4/credentials/{credential}/parts/{part}",
-                self.server.root
-            ))
-            .bearer_auth(&created.token)
-            .header("content-type", content_type)
-            .body(body)
-            .send()
-            .await
-            .expect("web upload");
+            .platform()
+            .web_upload(&created.token, credential, part, &jpeg(2048))
+            .await;
         assert_eq!(response.status(), StatusCode::OK, "web {part}");
     }
 
@@ -2405,16 +2147,18 @@ impl Fixture {
         let created = match account {
             Some(account) => self.returning(account, 10011, scenario).await,
             None => {
-                self.create(json!({
-                    "customerInternalReference": "returning",
-                    "userReference": format!("scenario:{scenario}"),
-                    "workflowDefinition": { "key": 10011 }
-                }))
-                .await
+                self.platform()
+                    .create(json!({
+                        "customerInternalReference": "returning",
+                        "userReference": format!("scenario:{scenario}"),
+                        "workflowDefinition": { "key": 10011 }
+                    }))
+                    .await
             }
         };
         for part in ["front", "back"] {
             let response = self
+                .platform()
                 .upload(
                     &created.part_url("ID", part),
                     &created.token,
@@ -2429,14 +2173,14 @@ impl Fixture {
             .expect("selfie id")
             .to_owned();
         self.web_upload(&created, &selfie, "FACE").await;
-        let details = self.processed(&created).await;
+        let details = self.platform().processed(&created).await;
         (created, details)
     }
 
     /// Waits for PROCESSED without finalizing; the details.
     async fn processed_by_itself(&self, created: &Created) -> Value {
-        self.wait_for(created, "PROCESSED").await;
-        self.details(created).await
+        self.platform().wait_for(created, "PROCESSED").await;
+        self.platform().details(created).await
     }
 }
 
@@ -2563,6 +2307,7 @@ both_backends!(
             } else {
                 for part in ["front", "back"] {
                     let response = f
+                        .platform()
                         .upload(
                             &created.part_url("ID", part),
                             &created.token,
@@ -2572,7 +2317,7 @@ both_backends!(
                         .await;
                     assert_eq!(response.status(), StatusCode::OK, "{context}");
                 }
-                f.processed(&created).await
+                f.platform().processed(&created).await
             };
             let status = &listed(&details, "ID")["reusableIdentity"]["status"];
             let reused: Vec<_> = credential_ids(&details)
@@ -2597,7 +2342,7 @@ both_backends!(
                 .expect("selfie")
                 .to_owned();
             f.web_upload(&created, &selfie, "FACE").await;
-            let details = f.processed(&created).await;
+            let details = f.platform().processed(&created).await;
             let reused: Vec<_> = credential_ids(&details)
                 .intersection(&first_ids)
                 .cloned()
@@ -2671,12 +2416,13 @@ both_backends!(
                 let context = format!("{channel_names:?} {part_names:?} {expected}");
                 let created = match account {
                     None => {
-                        f.create(json!({
-                            "customerInternalReference": "fresh",
-                            "userReference": "scenario:ALL_PASS",
-                            "workflowDefinition": { "key": key }
-                        }))
-                        .await
+                        f.platform()
+                            .create(json!({
+                                "customerInternalReference": "fresh",
+                                "userReference": "scenario:ALL_PASS",
+                                "workflowDefinition": { "key": key }
+                            }))
+                            .await
                     }
                     Some(account) => f.returning(account, key, "ALL_PASS").await,
                 };
@@ -2693,6 +2439,7 @@ both_backends!(
                     assert_eq!(offered, part_names.iter().cloned().collect(), "{context}");
                     for part in &part_names {
                         let response = f
+                            .platform()
                             .upload(
                                 &created.part_url("ID", part),
                                 &created.token,
@@ -2708,7 +2455,7 @@ both_backends!(
                         f.web_upload(&created, &id_id, part.as_str()).await;
                     }
                 }
-                let details = f.processed(&created).await;
+                let details = f.platform().processed(&created).await;
                 let listed_id = listed(&details, "ID");
                 assert_eq!(
                     listed_id["id"],
@@ -2805,6 +2552,7 @@ both_backends!(
         );
         for part in ["front", "back"] {
             let response = f
+                .platform()
                 .upload(
                     &created.part_url("ID", part),
                     &created.token,
@@ -2814,7 +2562,7 @@ both_backends!(
                 .await;
             assert_eq!(response.status(), StatusCode::OK);
         }
-        let details = f.processed(&created).await;
+        let details = f.platform().processed(&created).await;
         let fresh_scan = listed(&details, "ID");
         assert_eq!(
             fresh_scan["reusableIdentity"]["status"], "RISK_DETECTED",
@@ -2872,7 +2620,7 @@ both_backends!(
             (10071, false),
         ] {
             let created = f.returning(&first.account, key, "ALL_PASS").await;
-            let status = json_of(f.status(&created, &created.token).await).await;
+            let status = json_of(f.platform().status(&created, &created.token).await).await;
             let status = status["workflowExecution"]["status"]
                 .as_str()
                 .unwrap_or_default()
@@ -2884,7 +2632,7 @@ both_backends!(
                 );
                 let details = f.processed_by_itself(&created).await;
                 assert_eq!(details["decision"]["type"], "PASSED", "{key}: {details:#}");
-                let again = f.finalize(&created, &created.token).await;
+                let again = f.platform().finalize(&created, &created.token).await;
                 assert_eq!(again.status(), StatusCode::CONFLICT, "{key}");
                 assert_eq!(json_of(again).await["error"], "ALREADY_FINALIZED", "{key}");
             } else {
@@ -2897,9 +2645,13 @@ both_backends!(
         // Without a qualifying ID, Reusable Identity takes a fresh scan: it
         // waits for its upload.
         let fresh = f
-        .create(json!({ "customerInternalReference": "fresh", "workflowDefinition": { "key": reusable_identity } }))
-        .await;
-        let status = json_of(f.status(&fresh, &fresh.token).await).await;
+            .platform()
+            .create(json!({
+                "customerInternalReference": "fresh",
+                "workflowDefinition": { "key": reusable_identity }
+            }))
+            .await;
+        let status = json_of(f.platform().status(&fresh, &fresh.token).await).await;
         assert_eq!(status["workflowExecution"]["status"], "INITIATED");
         f.server.stop().await;
     }
@@ -3048,7 +2800,7 @@ async fn a_database_from_before_reuse_records_is_backfilled_and_reuses_by_the_ru
         .expect("selfie")
         .to_owned();
     f.web_upload(&created, &selfie, "FACE").await;
-    let details = f.processed(&created).await;
+    let details = f.platform().processed(&created).await;
     assert_eq!(
         first_result(&details, "authentication").0,
         "PASSED",
@@ -3064,7 +2816,7 @@ async fn a_database_from_before_reuse_records_is_backfilled_and_reuses_by_the_ru
             .expect("selfie")
             .to_owned();
         f.web_upload(&created, &selfie, "FACE").await;
-        let details = f.processed(&created).await;
+        let details = f.platform().processed(&created).await;
         assert_eq!(
             first_result(&details, "authentication"),
             (

@@ -10,7 +10,7 @@ use idflow_core::catalog::STANDARD_WORKFLOWS;
 use idflow_core::format::{Format, parse_workflow, to_text};
 mod common;
 
-use common::{Fixture, Server, TestDb, both_backends, fixture, json_of, postgres_fixture};
+use common::{Fixture, Server, TestDb, both_backends, fixture, header, json_of, postgres_fixture};
 use idflow_server::{BODY_LIMIT, Role};
 use idflow_store::{LocalStore, Store};
 use reqwest::{Client, StatusCode};
@@ -32,103 +32,10 @@ fn named(ron: &str, name: &str) -> String {
     to_text(&workflow, Format::Json)
 }
 
-fn header<'a>(response: &'a reqwest::Response, name: &str) -> &'a str {
-    response
-        .headers()
-        .get(name)
-        .unwrap_or_else(|| panic!("no {name} header"))
-        .to_str()
-        .expect("ASCII header")
-}
-
-impl Fixture {
-    fn url(&self, path: &str) -> String {
-        self.server.url(path)
-    }
-
-    async fn create(&self, body: String) -> u32 {
-        let response = self
-            .http
-            .post(self.url("/workflows"))
-            .bearer_auth(&self.designer)
-            .body(body)
-            .send()
-            .await
-            .expect("create");
-        assert_eq!(response.status(), StatusCode::CREATED);
-        let key = json_of(response).await["key"].as_u64().expect("key");
-        u32::try_from(key).expect("u32 key")
-    }
-
-    async fn get_draft(&self, key: u32) -> (String, Value) {
-        let response = self
-            .http
-            .get(self.url(&format!("/workflows/{key}")))
-            .bearer_auth(&self.designer)
-            .send()
-            .await
-            .expect("get");
-        assert_eq!(response.status(), StatusCode::OK);
-        let etag = header(&response, "etag").to_owned();
-        (etag, json_of(response).await)
-    }
-
-    async fn save(&self, key: u32, if_match: &str, body: String) -> reqwest::Response {
-        self.http
-            .put(self.url(&format!("/workflows/{key}/draft")))
-            .bearer_auth(&self.designer)
-            .header("If-Match", if_match)
-            .body(body)
-            .send()
-            .await
-            .expect("save")
-    }
-
-    async fn publish(&self, key: u32, token: &str, if_match: &str) -> reqwest::Response {
-        self.http
-            .post(self.url(&format!("/workflows/{key}/publish")))
-            .bearer_auth(token)
-            .header("If-Match", if_match)
-            .send()
-            .await
-            .expect("publish")
-    }
-
-    async fn history(&self, key: u32) -> Vec<Value> {
-        let response = self
-            .http
-            .get(self.url(&format!("/workflows/{key}/versions")))
-            .bearer_auth(&self.designer)
-            .send()
-            .await
-            .expect("history");
-        assert_eq!(response.status(), StatusCode::OK);
-        json_of(response).await["versions"]
-            .as_array()
-            .expect("versions")
-            .clone()
-    }
-
-    async fn list(&self) -> Vec<Value> {
-        let response = self
-            .http
-            .get(self.url("/workflows"))
-            .bearer_auth(&self.designer)
-            .send()
-            .await
-            .expect("list");
-        assert_eq!(response.status(), StatusCode::OK);
-        json_of(response).await["workflows"]
-            .as_array()
-            .expect("workflows")
-            .clone()
-    }
-}
-
 both_backends!(
     #[tokio::test]
     async fn list_shows_the_nine_global_workflows_published_as_version_1(f: Fixture) {
-        let list = f.list().await;
+        let list = f.store().list().await;
         let mut standard: Vec<u64> = STANDARD_WORKFLOWS
             .iter()
             .map(|w| u64::from(w.key))
@@ -153,31 +60,25 @@ both_backends!(
 #[tokio::test]
 async fn global_workflows_are_read_only_but_can_be_duplicated() {
     let f = fixture().await;
-    let (etag, body) = f.get_draft(10011).await;
+    let (etag, body) = f.store().draft(10011).await;
     assert_eq!(etag, "\"1\"");
     assert_eq!(body["origin"], "GLOBAL");
     assert_eq!(body["workflow"]["key"], 10011);
 
-    let saved = f.save(10011, "\"1\"", workflow_json(GOOD)).await;
+    let saved = f.store().save(10011, "\"1\"", workflow_json(GOOD)).await;
     assert_eq!(saved.status(), StatusCode::FORBIDDEN);
     assert_eq!(json_of(saved).await["error"], "READ_ONLY");
-    let published = f.publish(10011, &f.publisher, "\"1\"").await;
+    let published = f.store_as(&f.publisher).publish(10011, "\"1\"").await;
     assert_eq!(published.status(), StatusCode::FORBIDDEN);
     assert_eq!(json_of(published).await["error"], "READ_ONLY");
 
-    let response = f
-        .http
-        .post(f.url("/workflows/10011/duplicate?version=1"))
-        .bearer_auth(&f.designer)
-        .send()
-        .await
-        .expect("duplicate");
+    let response = f.store().duplicate(10011, Some(1)).await;
     assert_eq!(response.status(), StatusCode::CREATED);
     let location = header(&response, "location").to_owned();
     let copy = json_of(response).await["key"].as_u64().expect("key");
     assert_eq!(copy, 200_000);
     assert_eq!(location, "/api/store/v1/workflows/200000");
-    let (_, body) = f.get_draft(200_000).await;
+    let (_, body) = f.store().draft(200_000).await;
     assert_eq!(body["origin"], "CUSTOM");
     assert_eq!(body["duplicated_from"], json!({"key": 10011, "version": 1}));
     assert_eq!(body["workflow"]["key"], 200_000);
@@ -188,13 +89,7 @@ async fn global_workflows_are_read_only_but_can_be_duplicated() {
         "{body}"
     );
 
-    let missing = f
-        .http
-        .post(f.url("/workflows/10011/duplicate?version=9"))
-        .bearer_auth(&f.designer)
-        .send()
-        .await
-        .expect("duplicate");
+    let missing = f.store().duplicate(10011, Some(9)).await;
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
     assert_eq!(
         json_of(missing).await["details"],
@@ -206,14 +101,7 @@ async fn global_workflows_are_read_only_but_can_be_duplicated() {
 both_backends!(
     #[tokio::test]
     async fn create_then_save_with_if_match_bumps_the_revision(f: Fixture) {
-        let response = f
-            .http
-            .post(f.url("/workflows"))
-            .bearer_auth(&f.designer)
-            .body(workflow_json(GOOD))
-            .send()
-            .await
-            .expect("create");
+        let response = f.store().post_workflow(workflow_json(GOOD)).await;
         assert_eq!(response.status(), StatusCode::CREATED);
         assert_eq!(
             header(&response, "location"),
@@ -225,26 +113,31 @@ both_backends!(
             json!({"key": 200000, "revision": 1})
         );
 
-        let (etag, body) = f.get_draft(200_000).await;
+        let (etag, body) = f.store().draft(200_000).await;
         assert_eq!(etag, "\"1\"");
         assert_eq!(body["revision"], 1);
         assert_eq!(body["workflow"]["key"], 200_000, "the key is the store's");
 
-        let saved = f.save(200_000, &etag, named(GOOD, "Renamed")).await;
+        let saved = f.store().save(200_000, &etag, named(GOOD, "Renamed")).await;
         assert_eq!(saved.status(), StatusCode::OK);
         assert_eq!(header(&saved, "etag"), "\"2\"");
         assert_eq!(json_of(saved).await, json!({"key": 200000, "revision": 2}));
-        let (etag, body) = f.get_draft(200_000).await;
+        let (etag, body) = f.store().draft(200_000).await;
         assert_eq!(etag, "\"2\"");
         assert_eq!(body["workflow"]["name"], "Renamed");
-        let summary = f.list().await.into_iter().find(|w| w["key"] == 200_000);
+        let summary = f
+            .store()
+            .list()
+            .await
+            .into_iter()
+            .find(|w| w["key"] == 200_000);
         let summary = summary.expect("listed");
         assert_eq!(summary["name"], "Renamed");
         assert_eq!(summary["status"], "DRAFT");
         assert_eq!(summary["latest_version"], Value::Null);
 
         // Keys are handed out in order, never twice.
-        assert_eq!(f.create(workflow_json(GOOD)).await, 200_001);
+        assert_eq!(f.store().create(workflow_json(GOOD)).await, 200_001);
 
         // A write must say which revision it is based on.
         let unconditional = f
@@ -260,7 +153,7 @@ both_backends!(
             json_of(unconditional).await["error"],
             "PRECONDITION_REQUIRED"
         );
-        let unknown = f.save(999_999, "\"1\"", workflow_json(GOOD)).await;
+        let unknown = f.store().save(999_999, "\"1\"", workflow_json(GOOD)).await;
         assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
         f.server.stop().await;
     }
@@ -269,11 +162,11 @@ both_backends!(
 both_backends!(
     #[tokio::test]
     async fn a_stale_if_match_is_409_with_the_current_revision_and_changes_nothing(f: Fixture) {
-        let key = f.create(workflow_json(GOOD)).await;
-        let first = f.save(key, "\"1\"", named(GOOD, "first")).await;
+        let key = f.store().create(workflow_json(GOOD)).await;
+        let first = f.store().save(key, "\"1\"", named(GOOD, "first")).await;
         assert_eq!(first.status(), StatusCode::OK);
 
-        let stale = f.save(key, "\"1\"", named(GOOD, "stale")).await;
+        let stale = f.store().save(key, "\"1\"", named(GOOD, "stale")).await;
         assert_eq!(stale.status(), StatusCode::CONFLICT);
         let body = json_of(stale).await;
         assert_eq!(body["error"], "CONFLICT");
@@ -285,95 +178,92 @@ both_backends!(
                 .is_some_and(|m| m.contains("revision 2")),
             "{body}"
         );
-        let (etag, body) = f.get_draft(key).await;
+        let (etag, body) = f.store().draft(key).await;
         assert_eq!(etag, "\"2\"");
         assert_eq!(body["workflow"]["name"], "first");
 
-        let stale_publish = f.publish(key, &f.publisher, "\"1\"").await;
+        let stale_publish = f.store_as(&f.publisher).publish(key, "\"1\"").await;
         assert_eq!(stale_publish.status(), StatusCode::CONFLICT);
         assert_eq!(
             json_of(stale_publish).await["details"]["current_revision"],
             2
         );
-        assert!(f.history(key).await.is_empty());
+        assert!(f.store().history(key).await.is_empty());
         f.server.stop().await;
     }
 );
 
-impl Fixture {
-    async fn restore(&self, key: u32, query: &str, if_match: Option<&str>) -> reqwest::Response {
-        let mut request = self
-            .http
-            .post(self.url(&format!("/workflows/{key}/restore{query}")))
-            .bearer_auth(&self.designer);
-        if let Some(if_match) = if_match {
-            request = request.header("If-Match", if_match);
-        }
-        request.send().await.expect("restore")
-    }
-}
-
 both_backends!(
     #[tokio::test]
     async fn restore_makes_a_version_the_draft_again_with_if_match(f: Fixture) {
-        let key = f.create(workflow_json(GOOD)).await;
+        let key = f.store().create(workflow_json(GOOD)).await;
         let original = parse_workflow(GOOD, Format::Ron).expect("parses").name;
         assert_eq!(
-            f.publish(key, &f.publisher, "\"1\"").await.status(),
+            f.store_as(&f.publisher)
+                .publish(key, "\"1\"")
+                .await
+                .status(),
             StatusCode::CREATED
         );
-        let saved = f.save(key, "\"1\"", named(GOOD, "changed")).await;
+        let saved = f.store().save(key, "\"1\"", named(GOOD, "changed")).await;
         assert_eq!(saved.status(), StatusCode::OK);
 
         // A designer may restore, naming the revision it is based on.
-        let restored = f.restore(key, "?version=1", Some("\"2\"")).await;
+        let restored = f.store().restore(key, "?version=1", Some("\"2\"")).await;
         assert_eq!(restored.status(), StatusCode::OK);
         assert_eq!(header(&restored, "etag"), "\"3\"");
         assert_eq!(json_of(restored).await, json!({"key": key, "revision": 3}));
-        let (etag, body) = f.get_draft(key).await;
+        let (etag, body) = f.store().draft(key).await;
         assert_eq!(etag, "\"3\"");
         assert_eq!(body["workflow"]["name"], original.as_str());
         assert_eq!(body["workflow"]["key"], key);
-        let summary = f.list().await.into_iter().find(|w| w["key"] == key);
+        let summary = f.store().list().await.into_iter().find(|w| w["key"] == key);
         let summary = summary.expect("listed");
         assert_eq!(summary["name"], original.as_str());
         assert_eq!(
             summary["status"], "PUBLISHED",
             "the draft is version 1 again"
         );
-        assert_eq!(f.history(key).await.len(), 1, "restoring publishes nothing");
+        assert_eq!(
+            f.store().history(key).await.len(),
+            1,
+            "restoring publishes nothing"
+        );
 
         // Stale: 409 with both revisions, nothing written.
-        let stale = f.restore(key, "?version=1", Some("\"2\"")).await;
+        let stale = f.store().restore(key, "?version=1", Some("\"2\"")).await;
         assert_eq!(stale.status(), StatusCode::CONFLICT);
         let body = json_of(stale).await;
         assert_eq!(body["details"]["expected_revision"], 2);
         assert_eq!(body["details"]["current_revision"], 3);
         // Unknown version: 404 naming it.
-        let missing = f.restore(key, "?version=9", Some("\"3\"")).await;
+        let missing = f.store().restore(key, "?version=9", Some("\"3\"")).await;
         assert_eq!(missing.status(), StatusCode::NOT_FOUND);
         assert_eq!(
             json_of(missing).await["details"],
             json!({"key": key, "version": 9})
         );
         // If-Match is required and must name one revision; the version too.
-        let unconditional = f.restore(key, "?version=1", None).await;
+        let unconditional = f.store().restore(key, "?version=1", None).await;
         assert_eq!(unconditional.status(), StatusCode::PRECONDITION_REQUIRED);
-        let any = f.restore(key, "?version=1", Some("*")).await;
+        let any = f.store().restore(key, "?version=1", Some("*")).await;
         assert_eq!(any.status(), StatusCode::BAD_REQUEST);
-        let no_version = f.restore(key, "", Some("\"3\"")).await;
+        let no_version = f.store().restore(key, "", Some("\"3\"")).await;
         assert_eq!(no_version.status(), StatusCode::BAD_REQUEST);
         assert_eq!(json_of(no_version).await["error"], "BAD_REQUEST");
         // Global workflows are read-only.
-        let global = f.restore(10011, "?version=1", Some("\"1\"")).await;
+        let global = f.store().restore(10011, "?version=1", Some("\"1\"")).await;
         assert_eq!(global.status(), StatusCode::FORBIDDEN);
         assert_eq!(json_of(global).await["error"], "READ_ONLY");
-        let unknown = f.restore(999_999, "?version=1", Some("\"1\"")).await;
+        let unknown = f
+            .store()
+            .restore(999_999, "?version=1", Some("\"1\""))
+            .await;
         assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
 
-        let (etag, _) = f.get_draft(key).await;
+        let (etag, _) = f.store().draft(key).await;
         assert_eq!(etag, "\"3\"", "no refused restore wrote anything");
-        let (etag, _) = f.get_draft(10011).await;
+        let (etag, _) = f.store().draft(10011).await;
         assert_eq!(etag, "\"1\"");
         f.server.stop().await;
     }
@@ -382,8 +272,8 @@ both_backends!(
 both_backends!(
     #[tokio::test]
     async fn publish_with_lint_errors_is_422_with_findings_and_no_version(f: Fixture) {
-        let key = f.create(workflow_json(LINT_ERRORS)).await;
-        let response = f.publish(key, &f.publisher, "\"1\"").await;
+        let key = f.store().create(workflow_json(LINT_ERRORS)).await;
+        let response = f.store_as(&f.publisher).publish(key, "\"1\"").await;
         assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let body = json_of(response).await;
         assert_eq!(body["error"], "LINT_ERRORS");
@@ -394,14 +284,8 @@ both_backends!(
                 && f["node"] == "selfie_capture"),
             "{body}"
         );
-        assert!(f.history(key).await.is_empty());
-        let missing = f
-            .http
-            .get(f.url(&format!("/workflows/{key}/versions/1")))
-            .bearer_auth(&f.designer)
-            .send()
-            .await
-            .expect("version");
+        assert!(f.store().history(key).await.is_empty());
+        let missing = f.store().version(key, 1).await;
         assert_eq!(missing.status(), StatusCode::NOT_FOUND);
         f.server.stop().await;
     }
@@ -410,8 +294,8 @@ both_backends!(
 both_backends!(
     #[tokio::test]
     async fn publish_freezes_the_draft_with_the_same_hash_as_the_local_store(f: Fixture) {
-        let key = f.create(workflow_json(GOOD)).await;
-        let response = f.publish(key, &f.publisher, "\"1\"").await;
+        let key = f.store().create(workflow_json(GOOD)).await;
+        let response = f.store_as(&f.publisher).publish(key, "\"1\"").await;
         assert_eq!(response.status(), StatusCode::CREATED);
         assert_eq!(
             header(&response, "location"),
@@ -434,35 +318,23 @@ both_backends!(
             sha
         );
 
-        let history = f.history(key).await;
+        let history = f.store().history(key).await;
         assert_eq!(history.len(), 1);
         assert_eq!(history[0]["sha256"], sha.as_str());
-        let version = f
-            .http
-            .get(f.url(&format!("/workflows/{key}/versions/1")))
-            .bearer_auth(&f.designer)
-            .send()
-            .await
-            .expect("version");
+        let version = f.store().version(key, 1).await;
         assert_eq!(version.status(), StatusCode::OK);
         let version = json_of(version).await;
-        let (_, draft) = f.get_draft(key).await;
+        let (_, draft) = f.store().draft(key).await;
         assert_eq!(version["workflow"], draft["workflow"]);
-        let listed = f.list().await.into_iter().find(|w| w["key"] == key);
+        let listed = f.store().list().await.into_iter().find(|w| w["key"] == key);
         assert_eq!(listed.expect("listed")["status"], "PUBLISHED");
 
         // An edit after publishing leaves version 1 as it was.
-        let saved = f.save(key, "\"1\"", named(GOOD, "edited")).await;
+        let saved = f.store().save(key, "\"1\"", named(GOOD, "edited")).await;
         assert_eq!(saved.status(), StatusCode::OK);
-        let again = f
-            .http
-            .get(f.url(&format!("/workflows/{key}/versions/1")))
-            .bearer_auth(&f.designer)
-            .send()
-            .await
-            .expect("version");
+        let again = f.store().version(key, 1).await;
         assert_eq!(json_of(again).await["workflow"], version["workflow"]);
-        let listed = f.list().await.into_iter().find(|w| w["key"] == key);
+        let listed = f.store().list().await.into_iter().find(|w| w["key"] == key);
         assert_eq!(listed.expect("listed")["status"], "DRAFT");
         f.server.stop().await;
     }
@@ -471,8 +343,8 @@ both_backends!(
 #[tokio::test]
 async fn publishing_as_a_designer_is_403_and_creates_no_version() {
     let f = fixture().await;
-    let key = f.create(workflow_json(GOOD)).await;
-    let response = f.publish(key, &f.designer, "\"1\"").await;
+    let key = f.store().create(workflow_json(GOOD)).await;
+    let response = f.store().publish(key, "\"1\"").await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
     let body = json_of(response).await;
     assert_eq!(body["error"], "FORBIDDEN");
@@ -482,7 +354,7 @@ async fn publishing_as_a_designer_is_403_and_creates_no_version() {
             .is_some_and(|m| m.contains("publisher")),
         "{body}"
     );
-    assert!(f.history(key).await.is_empty());
+    assert!(f.store().history(key).await.is_empty());
     f.server.stop().await;
 }
 
@@ -522,7 +394,7 @@ async fn no_token_or_an_unknown_token_is_401() {
         .await
         .expect("create");
     assert_eq!(create.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(f.list().await.len(), 9);
+    assert_eq!(f.store().list().await.len(), 9);
     f.server.stop().await;
 }
 
@@ -541,7 +413,7 @@ async fn an_oversized_body_is_413_as_json() {
     let body = json_of(response).await;
     assert_eq!(body["error"], "PAYLOAD_TOO_LARGE");
     assert_eq!(body["details"]["limit_bytes"], BODY_LIMIT);
-    assert_eq!(f.list().await.len(), 9);
+    assert_eq!(f.store().list().await.len(), 9);
     f.server.stop().await;
 }
 
@@ -549,13 +421,9 @@ async fn an_oversized_body_is_413_as_json() {
 async fn a_bad_json_body_is_400_naming_the_problem() {
     let f = fixture().await;
     let syntax = f
-        .http
-        .post(f.url("/workflows"))
-        .bearer_auth(&f.designer)
-        .body("{\"format_version\": 1,\n \"key\": }")
-        .send()
-        .await
-        .expect("create");
+        .store()
+        .post_workflow("{\"format_version\": 1,\n \"key\": }")
+        .await;
     assert_eq!(syntax.status(), StatusCode::BAD_REQUEST);
     let body = json_of(syntax).await;
     assert_eq!(body["error"], "INVALID_WORKFLOW");
@@ -564,14 +432,7 @@ async fn a_bad_json_body_is_400_naming_the_problem() {
 
     let mut missing: Value = serde_json::from_str(&workflow_json(GOOD)).expect("json");
     missing.as_object_mut().expect("object").remove("nodes");
-    let response = f
-        .http
-        .post(f.url("/workflows"))
-        .bearer_auth(&f.designer)
-        .json(&missing)
-        .send()
-        .await
-        .expect("create");
+    let response = f.store().post_workflow(missing.to_string()).await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     let body = json_of(response).await;
     assert!(
@@ -582,17 +443,13 @@ async fn a_bad_json_body_is_400_naming_the_problem() {
     );
 
     let version = f
-        .http
-        .post(f.url("/workflows"))
-        .bearer_auth(&f.designer)
-        .body(workflow_json(GOOD).replacen(
+        .store()
+        .post_workflow(workflow_json(GOOD).replacen(
             &format!("\"format_version\": {}", idflow_core::model::FORMAT_VERSION),
             "\"format_version\": 9",
             1,
         ))
-        .send()
-        .await
-        .expect("create");
+        .await;
     assert_eq!(version.status(), StatusCode::BAD_REQUEST);
     // Issue 29: a newer format names the versions, not the schema.
     let message = json_of(version).await["message"].clone();
@@ -602,20 +459,14 @@ async fn a_bad_json_body_is_400_naming_the_problem() {
             .is_some_and(|m| m.contains("in format 9") && m.contains("needs a newer idflow")),
         "{message}"
     );
-    assert_eq!(f.list().await.len(), 9, "nothing was created");
+    assert_eq!(f.store().list().await.len(), 9, "nothing was created");
     f.server.stop().await;
 }
 
 #[tokio::test]
 async fn unknown_keys_routes_and_bad_paths_are_json_errors() {
     let f = fixture().await;
-    let unknown = f
-        .http
-        .get(f.url("/workflows/424242"))
-        .bearer_auth(&f.designer)
-        .send()
-        .await
-        .expect("get");
+    let unknown = f.store().get_draft(424242).await;
     assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
     assert_eq!(json_of(unknown).await["details"]["key"], 424242);
 
@@ -628,13 +479,7 @@ async fn unknown_keys_routes_and_bad_paths_are_json_errors() {
     assert_eq!(route.status(), StatusCode::NOT_FOUND);
     assert_eq!(json_of(route).await["error"], "NOT_FOUND");
 
-    let bad_key = f
-        .http
-        .get(f.url("/workflows/abc"))
-        .bearer_auth(&f.designer)
-        .send()
-        .await
-        .expect("get");
+    let bad_key = f.store().get_draft("abc").await;
     assert_eq!(bad_key.status(), StatusCode::BAD_REQUEST);
     assert_eq!(json_of(bad_key).await["error"], "BAD_REQUEST");
 
@@ -673,11 +518,11 @@ both_backends!(
     async fn racing_writers_one_wins_per_round_and_no_update_is_lost(f: Fixture) {
         const CLIENTS: usize = 8;
         const ROUNDS: usize = 6;
-        let key = f.create(workflow_json(GOOD)).await;
+        let key = f.store().create(workflow_json(GOOD)).await;
         let base_workflow: Workflow = parse_workflow(GOOD, Format::Ron).expect("parses");
         let barrier = Arc::new(Barrier::new(CLIENTS));
         for round in 0..ROUNDS {
-            let (etag, _) = f.get_draft(key).await;
+            let (etag, _) = f.store().draft(key).await;
             let base: u64 = etag.trim_matches('"').parse().expect("revision");
             let mut tasks = Vec::new();
             for client in 0..CLIENTS {
@@ -719,7 +564,7 @@ both_backends!(
                 }
             }
             assert_eq!(winners.len(), 1, "round {round}: winners {winners:?}");
-            let (etag, draft) = f.get_draft(key).await;
+            let (etag, draft) = f.store().draft(key).await;
             assert_eq!(etag, format!("\"{}\"", base + 1));
             assert_eq!(
                 draft["workflow"]["name"],
@@ -734,17 +579,23 @@ both_backends!(
 both_backends!(
     #[tokio::test]
     async fn a_restart_on_the_same_file_keeps_drafts_versions_and_tokens(f: Fixture) {
-        let key = f.create(workflow_json(GOOD)).await;
+        let key = f.store().create(workflow_json(GOOD)).await;
         assert_eq!(
-            f.publish(key, &f.publisher, "\"1\"").await.status(),
+            f.store_as(&f.publisher)
+                .publish(key, "\"1\"")
+                .await
+                .status(),
             StatusCode::CREATED
         );
         assert_eq!(
-            f.save(key, "\"1\"", named(GOOD, "after v1")).await.status(),
+            f.store()
+                .save(key, "\"1\"", named(GOOD, "after v1"))
+                .await
+                .status(),
             StatusCode::OK
         );
-        let history_before = f.history(key).await;
-        let list_before = f.list().await;
+        let history_before = f.store().history(key).await;
+        let list_before = f.store().list().await;
         let Fixture {
             db,
             server,
@@ -762,19 +613,13 @@ both_backends!(
             http,
         };
         // The old tokens still work; nothing was seeded twice.
-        assert_eq!(f.list().await, list_before);
-        assert_eq!(f.list().await.len(), 10);
-        assert_eq!(f.history(key).await, history_before);
-        let (etag, draft) = f.get_draft(key).await;
+        assert_eq!(f.store().list().await, list_before);
+        assert_eq!(f.store().list().await.len(), 10);
+        assert_eq!(f.store().history(key).await, history_before);
+        let (etag, draft) = f.store().draft(key).await;
         assert_eq!(etag, "\"2\"");
         assert_eq!(draft["workflow"]["name"], "after v1");
-        let version = f
-            .http
-            .get(f.url(&format!("/workflows/{key}/versions/1")))
-            .bearer_auth(&f.publisher)
-            .send()
-            .await
-            .expect("version");
+        let version = f.store_as(&f.publisher).version(key, 1).await;
         assert_eq!(version.status(), StatusCode::OK);
         let original = parse_workflow(GOOD, Format::Ron).expect("parses").name;
         assert_eq!(
@@ -783,15 +628,18 @@ both_backends!(
         );
         // Publishing still needs the publisher token, which still has its role.
         assert_eq!(
-            f.publish(key, &f.designer, "\"2\"").await.status(),
+            f.store().publish(key, "\"2\"").await.status(),
             StatusCode::FORBIDDEN
         );
         assert_eq!(
-            f.publish(key, &f.publisher, "\"2\"").await.status(),
+            f.store_as(&f.publisher)
+                .publish(key, "\"2\"")
+                .await
+                .status(),
             StatusCode::CREATED
         );
         // The key counter survived: no key is handed out twice.
-        assert_eq!(f.create(workflow_json(GOOD)).await, key + 1);
+        assert_eq!(f.store().create(workflow_json(GOOD)).await, key + 1);
         f.server.stop().await;
     }
 );
@@ -810,87 +658,39 @@ both_backends!(
         let b = Server::start_with(second.expect("second replica")).await;
         let token = a.token(Role::Publisher).await;
         let http = Client::new();
-        let list = |server: &Server| {
-            let request = http.get(server.url("/workflows")).bearer_auth(&token);
-            async move {
-                let response = request.send().await.expect("list");
-                assert_eq!(response.status(), StatusCode::OK);
-                json_of(response).await["workflows"]
-                    .as_array()
-                    .expect("workflows")
-                    .len()
-            }
-        };
-        assert_eq!(list(&a).await, 9, "seeded once");
-        assert_eq!(list(&b).await, 9, "seeded once");
+        let (through_a, through_b) = (a.store(&http, &token), b.store(&http, &token));
+        assert_eq!(through_a.list().await.len(), 9, "seeded once");
+        assert_eq!(through_b.list().await.len(), 9, "seeded once");
 
         // Created through A (with A's token), read and saved through B.
-        let created = http
-            .post(a.url("/workflows"))
-            .bearer_auth(&token)
-            .body(workflow_json(GOOD))
-            .send()
-            .await
-            .expect("create");
+        let created = through_a.post_workflow(workflow_json(GOOD)).await;
         assert_eq!(created.status(), StatusCode::CREATED);
         let key = json_of(created).await["key"].as_u64().expect("key");
-        let saved = http
-            .put(b.url(&format!("/workflows/{key}/draft")))
-            .bearer_auth(&token)
-            .header("If-Match", "\"1\"")
-            .body(named(GOOD, "saved through B"))
-            .send()
-            .await
-            .expect("save");
+        let saved = through_b
+            .save(key, "\"1\"", named(GOOD, "saved through B"))
+            .await;
         assert_eq!(saved.status(), StatusCode::OK);
-        let read = http
-            .get(a.url(&format!("/workflows/{key}")))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .expect("get");
+        let read = through_a.get_draft(key).await;
         assert_eq!(header(&read, "etag"), "\"2\"");
         assert_eq!(json_of(read).await["workflow"]["name"], "saved through B");
 
         // A stale write through A: 409 naming B's revision, nothing lost.
-        let stale = http
-            .put(a.url(&format!("/workflows/{key}/draft")))
-            .bearer_auth(&token)
-            .header("If-Match", "\"1\"")
-            .body(named(GOOD, "stale through A"))
-            .send()
-            .await
-            .expect("save");
+        let stale = through_a
+            .save(key, "\"1\"", named(GOOD, "stale through A"))
+            .await;
         assert_eq!(stale.status(), StatusCode::CONFLICT);
         assert_eq!(json_of(stale).await["details"]["current_revision"], 2);
 
         // Published through B, listed as published through A; keys from one
         // counter.
-        let published = http
-            .post(b.url(&format!("/workflows/{key}/publish")))
-            .bearer_auth(&token)
-            .header("If-Match", "\"2\"")
-            .send()
-            .await
-            .expect("publish");
+        let published = through_b.publish(key, "\"2\"").await;
         assert_eq!(published.status(), StatusCode::CREATED);
-        let history = http
-            .get(a.url(&format!("/workflows/{key}/versions")))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .expect("history");
+        let history = through_a.get_history(key).await;
         assert_eq!(
             json_of(history).await["versions"].as_array().map(Vec::len),
             Some(1)
         );
-        let again = http
-            .post(b.url("/workflows"))
-            .bearer_auth(&token)
-            .body(workflow_json(GOOD))
-            .send()
-            .await
-            .expect("create");
+        let again = through_b.post_workflow(workflow_json(GOOD)).await;
         assert_eq!(json_of(again).await["key"], key + 1);
         a.stop().await;
         b.stop().await;
@@ -926,13 +726,7 @@ async fn postgres_published_versions_cannot_be_updated_or_deleted() {
     .execute(pool)
     .await;
     assert!(duplicate_token.is_err(), "token hashes are unique");
-    let version = f
-        .http
-        .get(f.url("/workflows/10011/versions/1"))
-        .bearer_auth(&f.designer)
-        .send()
-        .await
-        .expect("version");
+    let version = f.store().version(10011, 1).await;
     assert_eq!(version.status(), StatusCode::OK);
     f.server.stop().await;
 }
@@ -958,13 +752,13 @@ both_backends!(
     /// the same version); publishing it again answers the same number.
     #[tokio::test]
     async fn concurrent_publishes_of_one_revision_make_one_version(f: Fixture) {
-        let key = f.create(workflow_json(GOOD)).await;
+        let key = f.store().create(workflow_json(GOOD)).await;
         let f = std::sync::Arc::new(f);
         let tasks: Vec<_> = (0..8)
             .map(|_| {
                 let f = f.clone();
                 tokio::spawn(async move {
-                    let response = f.publish(key, &f.publisher, "\"1\"").await;
+                    let response = f.store_as(&f.publisher).publish(key, "\"1\"").await;
                     let status = response.status();
                     let body = json_of(response).await;
                     (status, body["version"]["number"].as_u64())
@@ -982,11 +776,11 @@ both_backends!(
             }
         }
         assert_eq!(created, 1, "exactly one publish added the version");
-        assert_eq!(f.history(key).await.len(), 1);
-        let again = f.publish(key, &f.publisher, "*").await;
+        assert_eq!(f.store().history(key).await.len(), 1);
+        let again = f.store_as(&f.publisher).publish(key, "*").await;
         assert_eq!(again.status(), StatusCode::OK);
         assert_eq!(json_of(again).await["version"]["number"], 1);
-        assert_eq!(f.history(key).await.len(), 1);
+        assert_eq!(f.store().history(key).await.len(), 1);
         let f = std::sync::Arc::try_unwrap(f).ok().expect("sole owner");
         f.server.stop().await;
     }
@@ -1157,24 +951,15 @@ async fn keys_in_other_spellings_are_refused() {
             .expect("get");
         assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{path}");
     }
-    let ok = f
-        .http
-        .get(f.url("/workflows/10011/versions/1"))
-        .bearer_auth(&f.designer)
-        .send()
-        .await
-        .expect("get");
+    let ok = f.store().version(10011, 1).await;
     assert_eq!(ok.status(), StatusCode::OK);
     let response = f
-        .http
-        .post(format!("{}/api/v1/accounts", f.server.root))
-        .bearer_auth(&f.publisher)
-        .json(
+        .platform()
+        .post_account(
+            &f.publisher,
             &json!({ "customerInternalReference": "c", "workflowDefinition": { "key": "+10011" } }),
         )
-        .send()
-        .await
-        .expect("create");
+        .await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     f.server.stop().await;
 }
@@ -1211,43 +996,29 @@ both_backends!(
     /// only, the list carries the flag, Global workflows are refused.
     #[tokio::test]
     async fn archive_and_unarchive_over_http(f: Fixture) {
-        let key = f.create(workflow_json(GOOD)).await;
-        let post = |action: &str, token: &str| {
-            f.http
-                .post(f.url(&format!("/workflows/{key}/{action}")))
-                .bearer_auth(token.to_owned())
-                .send()
-        };
+        let key = f.store().create(workflow_json(GOOD)).await;
+        let publisher = f.store_as(&f.publisher);
         let archived = |list: Vec<Value>| {
             list.into_iter()
                 .find(|w| w["key"] == key)
                 .map(|w| w["archived"].clone())
         };
-        assert_eq!(archived(f.list().await), Some(json!(false)));
+        assert_eq!(archived(f.store().list().await), Some(json!(false)));
         assert_eq!(
-            post("archive", &f.designer)
-                .await
-                .expect("archive")
-                .status(),
+            f.store().archive(key, true).await.status(),
             StatusCode::FORBIDDEN
         );
-        let answer = post("archive", &f.publisher).await.expect("archive");
+        let answer = publisher.archive(key, true).await;
         assert_eq!(answer.status(), StatusCode::OK);
         assert_eq!(json_of(answer).await, json!({"key": key, "archived": true}));
-        assert_eq!(archived(f.list().await), Some(json!(true)));
-        let answer = post("unarchive", &f.publisher).await.expect("unarchive");
+        assert_eq!(archived(f.store().list().await), Some(json!(true)));
+        let answer = publisher.archive(key, false).await;
         assert_eq!(
             json_of(answer).await,
             json!({"key": key, "archived": false})
         );
-        assert_eq!(archived(f.list().await), Some(json!(false)));
-        let global = f
-            .http
-            .post(f.url("/workflows/10011/archive"))
-            .bearer_auth(&f.publisher)
-            .send()
-            .await
-            .expect("archive a Global");
+        assert_eq!(archived(f.store().list().await), Some(json!(false)));
+        let global = publisher.archive(10011, true).await;
         assert_eq!(global.status(), StatusCode::FORBIDDEN);
         assert_eq!(json_of(global).await["error"], "READ_ONLY");
         f.server.stop().await;
@@ -1305,18 +1076,15 @@ async fn globals_written_with_weights_get_a_default_scoring_version_when_the_ser
 
     let f = common::fixture_on(db).await;
     let version = |key: u32, n: u32| {
-        let request = f
-            .http
-            .get(f.url(&format!("/workflows/{key}/versions/{n}")))
-            .bearer_auth(&f.designer);
+        let store = f.store();
         async move {
-            let response = request.send().await.expect("version");
+            let response = store.version(key, n).await;
             assert_eq!(response.status(), StatusCode::OK, "{key} v{n}");
             json_of(response).await
         }
     };
     for (w, v1) in standard.iter().zip(&v1s) {
-        let history = f.history(w.key).await;
+        let history = f.store().history(w.key).await;
         assert_eq!(
             history
                 .iter()

@@ -161,18 +161,10 @@ async fn a_workflow_of_a_newer_format_is_refused_naming_the_versions() {
     let key = {
         let (_, ron) = &samples()[0];
         let workflow = parse_workflow(ron, Format::Ron).expect("sample");
-        let created = http
-            .post(f.server.url("/workflows"))
-            .bearer_auth(&f.designer)
-            .body(to_text(&workflow, Format::Json))
-            .send()
-            .await
-            .expect("create");
-        assert_eq!(created.status(), StatusCode::CREATED);
-        json_of(created).await["key"].as_u64().expect("key")
+        f.store().create(to_text(&workflow, Format::Json)).await
     };
     let before = f.server.state.db.list().await.expect("list");
-    let draft_before = f.server.state.db.draft(key as u32).await.expect("draft");
+    let draft_before = f.server.state.db.draft(key).await.expect("draft");
     for (name, ron) in samples() {
         let body = as_newer_json(&ron);
         for (method, url) in [
@@ -213,7 +205,7 @@ async fn a_workflow_of_a_newer_format_is_refused_naming_the_versions() {
         }
     }
     assert_eq!(f.server.state.db.list().await.expect("list"), before);
-    let draft_after = f.server.state.db.draft(key as u32).await.expect("draft");
+    let draft_after = f.server.state.db.draft(key).await.expect("draft");
     assert_eq!(draft_after.revision, draft_before.revision);
     f.server.stop().await;
 }
@@ -442,11 +434,11 @@ both_backends!(
             Err(error) => {
                 let text = error.to_string();
                 assert!(
-                text.contains(&format!(
-                    "the database was migrated by a newer idflow (migration 9999); this build ({IDFLOW_VERSION}) knows migrations up to {newest}: needs a newer idflow"
-                )),
-                "{text}"
-            );
+                    text.contains(&format!(
+                        "the database was migrated by a newer idflow (migration 9999); this build ({IDFLOW_VERSION}) knows migrations up to {newest}: needs a newer idflow"
+                    )),
+                    "{text}"
+                );
             }
             Ok(_) => panic!("a database of a newer idflow was opened"),
         }

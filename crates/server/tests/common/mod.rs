@@ -7,9 +7,19 @@
 use std::path::Path;
 
 mod backends;
+mod callbacks;
+mod platform_client;
+mod store_client;
 
-#[allow(unused_imports)] // not every test binary runs a test on both backends
+// Not every test binary uses every part.
+#[allow(unused_imports)]
 pub(crate) use backends::{FromBackend, both_backends};
+#[allow(unused_imports)]
+pub use callbacks::{callback_for, callback_receiver};
+#[allow(unused_imports)]
+pub use platform_client::{Created, PlatformClient, jpeg, multipart, png, sha256_hex};
+#[allow(unused_imports)]
+pub use store_client::{StoreClient, header};
 
 use idflow_server::testing::ScratchPostgres;
 use idflow_server::{AppState, DbLocation, Role, create_token, run};
