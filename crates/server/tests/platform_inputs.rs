@@ -9,14 +9,13 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use common::{Fixture, Server, both_backends, fixture, json_of};
+use common::{Created, Fixture, Server, both_backends, fixture, jpeg, json_of, png, sha256_hex};
 use idflow_core::consent::oldest_accepted;
 use idflow_server::platform::clock::rfc3339_millis;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 
 const MIB: usize = 1024 * 1024;
 
@@ -25,18 +24,6 @@ const GLOBALS: &[u32] = &[
     10011, 10013, 10014, 10071, 10163, 10165, 10167, 10169, 10171,
 ];
 
-fn jpeg(len: usize) -> Vec<u8> {
-    let mut bytes = vec![0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F'];
-    bytes.resize(len.max(bytes.len()), 0x5A);
-    bytes
-}
-
-fn png(len: usize) -> Vec<u8> {
-    let mut bytes = vec![0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
-    bytes.resize(len.max(bytes.len()), 0x00);
-    bytes
-}
-
 /// Bytes that are no image: what a facemap file looks like to the mock.
 fn binary(len: usize) -> Vec<u8> {
     (0..len)
@@ -44,93 +31,13 @@ fn binary(len: usize) -> Vec<u8> {
         .collect()
 }
 
-fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
-fn multipart(bytes: &[u8]) -> (String, Vec<u8>) {
-    let boundary = "idflow-inputs-boundary-1b7Qx";
-    let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"part\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-    )
-    .into_bytes();
-    body.extend_from_slice(bytes);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
-}
-
-/// What a new execution hands out.
-#[derive(Debug, Clone)]
-struct Created {
-    body: Value,
-    account: String,
-    execution: String,
-    token: String,
-}
-
-impl Created {
-    fn of(body: Value) -> Created {
-        let text = |pointer: &str| {
-            body.pointer(pointer)
-                .and_then(Value::as_str)
-                .unwrap_or_else(|| panic!("no {pointer} in {body}"))
-                .to_owned()
-        };
-        Created {
-            account: text("/account/id"),
-            execution: text("/workflowExecution/id"),
-            token: text("/sdk/token"),
-            body,
-        }
-    }
-
-    fn credentials(&self) -> Vec<Value> {
-        self.body["workflowExecution"]["credentials"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default()
-    }
-
-    /// The API upload URL of `part` (`front`, `facemap`...) of the first
-    /// credential of `category` that has one.
-    fn part_url(&self, category: &str, part: &str) -> String {
-        self.credentials()
-            .iter()
-            .filter(|c| c["category"] == category)
-            .find_map(|c| c["api"]["parts"][part].as_str().map(str::to_owned))
-            .unwrap_or_else(|| panic!("no api.parts.{part} for {category}: {}", self.body))
-    }
-}
-
-fn api(f: &Fixture, path: &str) -> String {
-    format!("{}/api/v1{path}", f.server.root)
-}
-
-fn execution_url(f: &Fixture, created: &Created) -> String {
-    api(
-        f,
-        &format!(
-            "/accounts/{}/workflow-executions/{}",
-            created.account, created.execution
-        ),
-    )
-}
-
 /// POST /accounts (no account) or PUT /accounts/{id}, as the publisher.
 async fn send_account(f: &Fixture, account: Option<&str>, body: &Value) -> reqwest::Response {
-    let request = match account {
-        None => f.http.post(api(f, "/accounts")),
-        Some(id) => f.http.put(api(f, &format!("/accounts/{id}"))),
-    };
-    request
-        .bearer_auth(&f.publisher)
-        .json(body)
-        .send()
-        .await
-        .expect("account request")
+    let platform = f.platform();
+    match account {
+        None => platform.post_account(&f.publisher, body).await,
+        Some(id) => platform.put_account(id, body).await,
+    }
 }
 
 async fn start(f: &Fixture, account: Option<&str>, key: u32, user_reference: &str) -> Created {
@@ -148,61 +55,6 @@ async fn start(f: &Fixture, account: Option<&str>, key: u32, user_reference: &st
     Created::of(json_of(response).await)
 }
 
-async fn upload(f: &Fixture, url: &str, token: &str, bytes: &[u8]) -> reqwest::Response {
-    let (content_type, body) = multipart(bytes);
-    f.http
-        .post(url)
-        .bearer_auth(token)
-        .header("content-type", content_type)
-        .body(body)
-        .send()
-        .await
-        .expect("upload")
-}
-
-async fn get(f: &Fixture, url: &str, token: &str) -> reqwest::Response {
-    f.http
-        .get(url)
-        .bearer_auth(token)
-        .send()
-        .await
-        .expect("GET")
-}
-
-/// Finalizes with the execution's token and waits for PROCESSED; the
-/// details.
-async fn processed(f: &Fixture, created: &Created) -> Value {
-    let url = execution_url(f, created);
-    let response = f
-        .http
-        .put(&url)
-        .bearer_auth(&created.token)
-        .send()
-        .await
-        .expect("finalize");
-    assert_eq!(response.status(), StatusCode::ACCEPTED);
-    wait_processed(f, created).await
-}
-
-async fn wait_processed(f: &Fixture, created: &Created) -> Value {
-    let url = execution_url(f, created);
-    let begun = Instant::now();
-    loop {
-        let status = json_of(get(f, &format!("{url}/status"), &f.publisher).await).await;
-        if status["workflowExecution"]["status"] == "PROCESSED" {
-            break;
-        }
-        assert!(
-            begun.elapsed() < Duration::from_secs(10),
-            "not processed: {status}"
-        );
-        tokio::time::sleep(Duration::from_millis(40)).await;
-    }
-    let response = get(f, &url, &f.publisher).await;
-    assert_eq!(response.status(), StatusCode::OK);
-    json_of(response).await
-}
-
 /// A whole journey as an integration runs it: everything the Web Client
 /// captures goes through its page's endpoints (the facemap comes with the
 /// face), what only the API takes goes over the API (the stored facemap:
@@ -213,16 +65,9 @@ async fn journey(
     created: &Created,
     stored: &[u8],
 ) -> (Value, BTreeMap<(String, String), String>) {
+    let platform = f.platform();
     let mut sent = BTreeMap::new();
-    let journey = json_of(
-        get(
-            f,
-            &format!("{}/web/v4/journey", f.server.root),
-            &created.token,
-        )
-        .await,
-    )
-    .await;
+    let journey = json_of(platform.web_journey(&created.token).await).await;
     let mut image_count = 0usize;
     for capture in journey["captures"].as_array().into_iter().flatten() {
         let credential = capture["credentialId"].as_str().expect("credentialId");
@@ -234,11 +79,9 @@ async fn journey(
             } else {
                 (jpeg(700), "image/jpeg")
             };
-            let url = format!(
-                "{}/web/v4/credentials/{credential}/parts/{part}",
-                f.server.root
-            );
-            let response = upload(f, &url, &created.token, &bytes).await;
+            let response = platform
+                .web_upload(&created.token, credential, part, &bytes)
+                .await;
             assert_eq!(response.status(), StatusCode::OK, "web {part}");
             sent.insert(
                 (credential.to_owned(), part.to_owned()),
@@ -258,16 +101,13 @@ async fn journey(
         for (name, url) in parts {
             let url = url.as_str().expect("url");
             let response = if name == "prepared_data" {
-                f.http
-                    .post(url)
-                    .bearer_auth(&created.token)
-                    .json(&json!({ "firstName": "JOHN", "dateOfBirth": "1980-04-02",
-                        "address": { "line1": "1 Main St", "city": "Lyon", "postalCode": "69001", "country": "FRA" } }))
-                    .send()
+                let data = json!({ "firstName": "JOHN", "dateOfBirth": "1980-04-02",
+                    "address": { "line1": "1 Main St", "city": "Lyon", "postalCode": "69001", "country": "FRA" } });
+                platform
+                    .upload_prepared_data(url, &created.token, &data)
                     .await
-                    .expect("prepared data")
             } else {
-                upload(f, url, &created.token, stored).await
+                platform.upload(url, &created.token, "file", stored).await
             };
             assert_eq!(response.status(), StatusCode::OK, "api {name}");
             let uploaded = json_of(response).await;
@@ -286,16 +126,10 @@ async fn journey(
             );
         }
     }
-    let response = f
-        .http
-        .post(format!("{}/web/v4/finalize", f.server.root))
-        .bearer_auth(&created.token)
-        .json(&json!({}))
-        .send()
-        .await
-        .expect("finalize");
+    let response = platform.web_finalize(&created.token, &json!({})).await;
     assert_eq!(response.status(), StatusCode::OK, "web finalize");
-    (wait_processed(f, created).await, sent)
+    platform.wait_for(created, "PROCESSED").await;
+    (platform.details(created).await, sent)
 }
 
 /// Every part link in a document: (credential id, classifier, href) of
@@ -472,14 +306,7 @@ async fn consent_times_are_timestamps_within_the_last_three_years() {
 // ------------------------------------------------------- prepared data
 
 async fn post_prepared(f: &Fixture, url: &str, token: &str, body: &Value) -> (StatusCode, Value) {
-    let response = f
-        .http
-        .post(url)
-        .bearer_auth(token)
-        .json(body)
-        .send()
-        .await
-        .expect("prepared data");
+    let response = f.platform().upload_prepared_data(url, token, body).await;
     let status = response.status();
     (status, json_of(response).await)
 }
@@ -507,17 +334,13 @@ async fn prepared_data_takes_every_iso_country_code_and_nothing_else() {
     let mut tasks = tokio::task::JoinSet::new();
     for chunk in codes.chunks(codes.len().div_ceil(8)) {
         let chunk: Vec<String> = chunk.iter().map(|c| (*c).to_owned()).collect();
-        let (http, url, token) = (f.http.clone(), url.clone(), created.token.clone());
+        let (platform, url, token) = (f.platform(), url.clone(), created.token.clone());
         tasks.spawn(async move {
             let mut refused = Vec::new();
             for code in chunk {
-                let response = http
-                    .post(&url)
-                    .bearer_auth(&token)
-                    .json(&address(&code))
-                    .send()
-                    .await
-                    .expect("prepared data");
+                let response = platform
+                    .upload_prepared_data(&url, &token, &address(&code))
+                    .await;
                 if response.status() != StatusCode::OK {
                     refused.push(code);
                 }
@@ -620,7 +443,10 @@ async fn the_stored_facemap_is_a_binary_file_and_other_parts_stay_images() {
     let url = on_premises.part_url("FACEMAP", "facemap");
 
     let file = binary(64 * 1024);
-    let response = upload(&f, &url, &on_premises.token, &file).await;
+    let response = f
+        .platform()
+        .upload(&url, &on_premises.token, "file", &file)
+        .await;
     assert_eq!(response.status(), StatusCode::OK);
     let uploaded = json_of(response).await;
     assert_eq!(uploaded["part"]["classifier"], "FACEMAP");
@@ -628,19 +454,31 @@ async fn the_stored_facemap_is_a_binary_file_and_other_parts_stay_images() {
     assert_eq!(uploaded["part"]["size"], 64 * 1024);
     assert_eq!(uploaded["part"]["sha256"], sha256_hex(&file));
     // An image is bytes too.
-    let response = upload(&f, &url, &on_premises.token, &png(300)).await;
+    let response = f
+        .platform()
+        .upload(&url, &on_premises.token, "file", &png(300))
+        .await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(
         json_of(response).await["part"]["contentType"],
         "application/octet-stream"
     );
     // The size limit stays: 5 MiB is taken, a byte more is not.
-    let response = upload(&f, &url, &on_premises.token, &binary(5 * MIB)).await;
+    let response = f
+        .platform()
+        .upload(&url, &on_premises.token, "file", &binary(5 * MIB))
+        .await;
     assert_eq!(response.status(), StatusCode::OK);
-    let response = upload(&f, &url, &on_premises.token, &binary(5 * MIB + 1)).await;
+    let response = f
+        .platform()
+        .upload(&url, &on_premises.token, "file", &binary(5 * MIB + 1))
+        .await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     assert_eq!(json_of(response).await["error"], "FILE_TOO_LARGE");
-    let response = upload(&f, &url, &on_premises.token, &[]).await;
+    let response = f
+        .platform()
+        .upload(&url, &on_premises.token, "file", &[])
+        .await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     assert_eq!(json_of(response).await["error"], "EMPTY_FILE");
 
@@ -651,7 +489,10 @@ async fn the_stored_facemap_is_a_binary_file_and_other_parts_stay_images() {
         for credential in created.credentials() {
             for (name, part_url) in credential["api"]["parts"].as_object().into_iter().flatten() {
                 let part_url = part_url.as_str().expect("url");
-                let response = upload(&f, part_url, &created.token, &binary(2048)).await;
+                let response = f
+                    .platform()
+                    .upload(part_url, &created.token, "file", &binary(2048))
+                    .await;
                 let status = response.status();
                 let answer = json_of(response).await;
                 if name == "prepared_data" {
@@ -667,7 +508,10 @@ async fn the_stored_facemap_is_a_binary_file_and_other_parts_stay_images() {
                 image_parts += 1;
                 assert_eq!(status, StatusCode::BAD_REQUEST, "{key} {name}: {answer}");
                 assert_eq!(answer["error"], "UNSUPPORTED_FILE_TYPE", "{key} {name}");
-                let response = upload(&f, part_url, &created.token, &jpeg(2048)).await;
+                let response = f
+                    .platform()
+                    .upload(part_url, &created.token, "file", &jpeg(2048))
+                    .await;
                 assert_eq!(response.status(), StatusCode::OK, "{key} {name} as JPEG");
             }
         }
@@ -700,7 +544,7 @@ both_backends!(
             .find(|(_, classifier, _)| classifier == "FACEMAP")
             .map(|(_, _, href)| href)
             .expect("a web onboarding links its facemap");
-        let response = get(&f, &facemap_href, &f.publisher).await;
+        let response = f.platform().get(&facemap_href, &f.publisher).await;
         assert_eq!(response.status(), StatusCode::OK);
         assert_eq!(
             response.headers()["content-type"],
@@ -729,7 +573,7 @@ both_backends!(
                     )),
                     "{href}"
                 );
-                let response = get(&f, &href, &f.publisher).await;
+                let response = f.platform().get(&href, &f.publisher).await;
                 assert_eq!(response.status(), StatusCode::OK, "{href}");
                 let content_type = response.headers()["content-type"]
                     .to_str()
@@ -770,9 +614,12 @@ both_backends!(
                 *checked.entry(classifier.clone()).or_default() += 1;
                 // The same auth as the details: any store-API role; never the
                 // execution's own token; a token is needed.
-                assert_eq!(get(&f, &href, &f.designer).await.status(), StatusCode::OK);
                 assert_eq!(
-                    get(&f, &href, &created.token).await.status(),
+                    f.platform().get(&href, &f.designer).await.status(),
+                    StatusCode::OK
+                );
+                assert_eq!(
+                    f.platform().get(&href, &created.token).await.status(),
                     StatusCode::FORBIDDEN,
                     "{href}"
                 );
@@ -783,11 +630,14 @@ both_backends!(
                     &format!("/parts/{classifier}"),
                     &format!("/parts/{}", classifier.to_lowercase()),
                 );
-                assert_eq!(get(&f, &lower, &f.publisher).await.status(), StatusCode::OK);
+                assert_eq!(
+                    f.platform().get(&lower, &f.publisher).await.status(),
+                    StatusCode::OK
+                );
                 // Another account does not reach it.
                 let elsewhere = href.replace(&created.account, &other_account);
                 assert_eq!(
-                    get(&f, &elsewhere, &f.publisher).await.status(),
+                    f.platform().get(&elsewhere, &f.publisher).await.status(),
                     StatusCode::NOT_FOUND,
                     "{elsewhere}"
                 );
@@ -820,7 +670,7 @@ both_backends!(
                 uuid::Uuid::new_v4()
             ),
         ] {
-            let response = get(&f, &path, &f.publisher).await;
+            let response = f.platform().get(&path, &f.publisher).await;
             assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
             assert_eq!(json_of(response).await["error"], "NOT_FOUND", "{path}");
         }
@@ -861,9 +711,9 @@ both_backends!(
     #[tokio::test]
     async fn steps_list_the_visited_steps_with_what_they_produced(f: Fixture) {
         let onboarding = start(&f, None, 10011, "scenario:ALL_PASS").await;
-        let steps_url = format!("{}/steps", execution_url(&f, &onboarding));
+        let steps_url = format!("{}/steps", f.platform().execution_url(&onboarding));
         // Before processing: answered, empty, saying why.
-        let response = get(&f, &steps_url, &f.publisher).await;
+        let response = f.platform().get(&steps_url, &f.publisher).await;
         assert_eq!(response.status(), StatusCode::OK);
         let pending = json_of(response).await;
         assert_eq!(pending["workflowExecution"]["status"], "INITIATED");
@@ -891,7 +741,7 @@ both_backends!(
         }
         // An API journey too (no Web Client): nothing uploaded.
         let api_only = start(&f, None, 10011, "scenario:ALL_PASS").await;
-        let details = processed(&f, &api_only).await;
+        let details = f.platform().processed(&api_only).await;
         runs.push((api_only, details));
 
         let kinds = [
@@ -904,13 +754,16 @@ both_backends!(
         ];
         for (created, details) in &runs {
             let href = details["steps"]["href"].as_str().expect("steps.href");
-            assert_eq!(href, format!("{}/steps", execution_url(&f, created)));
             assert_eq!(
-                get(&f, href, &created.token).await.status(),
+                href,
+                format!("{}/steps", f.platform().execution_url(created))
+            );
+            assert_eq!(
+                f.platform().get(href, &created.token).await.status(),
                 StatusCode::FORBIDDEN,
                 "the execution's token"
             );
-            let response = get(&f, href, &f.designer).await;
+            let response = f.platform().get(href, &f.designer).await;
             assert_eq!(response.status(), StatusCode::OK, "{href}");
             let document = json_of(response).await;
             let key = &details["workflow"]["definitionKey"];
@@ -1018,7 +871,7 @@ both_backends!(
             ),
         ] {
             assert_eq!(
-                get(&f, &url, &f.publisher).await.status(),
+                f.platform().get(&url, &f.publisher).await.status(),
                 StatusCode::NOT_FOUND,
                 "{url}"
             );
@@ -1044,22 +897,15 @@ async fn executions_processed_before_the_steps_were_kept_still_answer() {
     .expect("copy the fixture");
     let server = Server::start(&db).await;
     let publisher = server.token(idflow_server::auth::Role::Publisher).await;
-    let http = reqwest::Client::new();
+    let platform = server.platform(&reqwest::Client::new(), &publisher);
     const ACCOUNT: &str = "01a24913-5eb2-75e9-b8b6-865c3b67da12";
     const PROCESSED: &str = "01a24913-5eb3-72f7-8a0e-faf7ff675f57";
-    let execution = format!(
-        "{}/api/v1/accounts/{ACCOUNT}/workflow-executions/{PROCESSED}",
-        server.root
-    );
+    let execution = platform.url(&format!(
+        "/accounts/{ACCOUNT}/workflow-executions/{PROCESSED}"
+    ));
     let fetch = |url: String| {
-        let (http, publisher) = (http.clone(), publisher.clone());
-        async move {
-            http.get(url)
-                .bearer_auth(publisher)
-                .send()
-                .await
-                .expect("GET")
-        }
+        let (platform, publisher) = (platform.clone(), publisher.clone());
+        async move { platform.get(&url, &publisher).await }
     };
     let details = json_of(fetch(execution.clone()).await).await;
     assert_eq!(details["workflow"]["status"], "PROCESSED");

@@ -9,17 +9,15 @@
 
 mod common;
 
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use common::{Fixture, TestDb, both_backends, json_of};
+use common::{Fixture, TestDb, both_backends, callback_for, callback_receiver, json_of};
 use idflow_server::db::Pool;
 use idflow_server::platform::service::{AccountTarget, Executions};
 use idflow_server::platform::{lifecycle, storage};
 use idflow_server::{AppState, Db};
 use reqwest::StatusCode;
-use serde_json::{Value, json};
-use tokio::sync::Mutex;
+use serde_json::json;
 
 const INJECTED: &str = "injected failure (test)";
 
@@ -63,48 +61,6 @@ async fn allow(db: &Db, name: &str, table: &str) {
             .map(|_| ()),
     }
     .expect("drop the trigger");
-}
-
-/// A loopback callback receiver: its URL and the bodies it got.
-async fn callback_receiver() -> (String, Arc<Mutex<Vec<Value>>>, tokio::task::JoinHandle<()>) {
-    use axum::Json;
-    use axum::extract::State;
-    use axum::routing::post;
-    async fn receive(State(seen): State<Arc<Mutex<Vec<Value>>>>, Json(body): Json<Value>) {
-        seen.lock().await.push(body);
-    }
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let app = axum::Router::new()
-        .route("/hook", post(receive))
-        .with_state(seen.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let hook = format!("http://{}/hook", listener.local_addr().expect("addr"));
-    let task = tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
-    (hook, seen, task)
-}
-
-/// Waits (at most 10 s) for the callback of `execution`.
-async fn callback_for(seen: &Mutex<Vec<Value>>, execution: &str) -> Value {
-    let start = Instant::now();
-    loop {
-        if let Some(body) = seen
-            .lock()
-            .await
-            .iter()
-            .find(|b| b["workflowExecution"]["id"] == execution)
-        {
-            return body.clone();
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "no callback for {execution}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
 }
 
 both_backends!(
@@ -176,34 +132,19 @@ both_backends!(
 /// come through the web client): (account, execution, its token, the
 /// selfie's credential id).
 async fn web_journey(f: &Fixture) -> (String, String, String, String) {
-    let response = f
-        .http
-        .post(format!("{}/api/v1/accounts", f.server.root))
-        .bearer_auth(&f.publisher)
-        .json(&json!({
+    let created = f
+        .platform()
+        .create(json!({
             "customerInternalReference": "web",
             "userReference": "scenario:ALL_PASS",
             "workflowDefinition": { "key": 10011 }
         }))
-        .send()
-        .await
-        .expect("create");
-    assert_eq!(response.status(), StatusCode::OK);
-    let created = json_of(response).await;
-    let text = |v: &Value| v.as_str().expect("text").to_owned();
-    let selfie = created["workflowExecution"]["credentials"]
-        .as_array()
-        .expect("credentials")
-        .iter()
-        .find(|c| c["category"] == "SELFIE")
-        .map(|c| text(&c["id"]))
-        .expect("10011 takes a selfie");
-    (
-        text(&created["account"]["id"]),
-        text(&created["workflowExecution"]["id"]),
-        text(&created["sdk"]["token"]),
-        selfie,
-    )
+        .await;
+    let selfie = created.credential("SELFIE")["id"]
+        .as_str()
+        .expect("10011 takes a selfie")
+        .to_owned();
+    (created.account, created.execution, created.token, selfie)
 }
 
 both_backends!(
@@ -215,12 +156,11 @@ both_backends!(
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn the_web_clients_finalize_writes_its_scenario_with_the_finalize(f: Fixture) {
         let (_, execution, token, _) = web_journey(&f).await;
-        let finalize = || {
-            f.http
-                .post(format!("{}/web/v4/finalize", f.server.root))
-                .bearer_auth(&token)
-                .json(&json!({ "scenario": "EXPIRED_ID" }))
-                .send()
+        let platform = f.platform();
+        let finalize = async || {
+            platform
+                .web_finalize(&token, &json!({ "scenario": "EXPIRED_ID" }))
+                .await
         };
         refuse(
             &f.server.state.db,
@@ -230,7 +170,7 @@ both_backends!(
             "NEW.status = 'ACQUIRED'",
         )
         .await;
-        let response = finalize().await.expect("finalize");
+        let response = finalize().await;
         assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
         let stored = storage::execution_by_id(f.server.state.db.pool(), &execution)
             .await
@@ -243,7 +183,7 @@ both_backends!(
         );
 
         allow(&f.server.state.db, "refuse_finalize", "platform_executions").await;
-        let response = finalize().await.expect("finalize");
+        let response = finalize().await;
         assert_eq!(response.status(), StatusCode::OK);
         assert_eq!(json_of(response).await["status"], "ACQUIRED");
         let stored = storage::execution_by_id(f.server.state.db.pool(), &execution)
@@ -265,26 +205,16 @@ both_backends!(
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_web_face_and_its_facemap_are_recorded_together(f: Fixture) {
         let (_, execution, token, selfie) = web_journey(&f).await;
-        let upload = || {
-            let boundary = "idflow-transactions-boundary";
-            let mut body = format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"face\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-        )
-        .into_bytes();
-            body.extend_from_slice(&[0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3, 4]);
-            body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-            f.http
-                .post(format!(
-                    "{}/web/v4/credentials/{selfie}/parts/FACE",
-                    f.server.root
-                ))
-                .bearer_auth(&token)
-                .header(
-                    "content-type",
-                    format!("multipart/form-data; boundary={boundary}"),
+        let platform = f.platform();
+        let upload = async || {
+            platform
+                .web_upload(
+                    &token,
+                    &selfie,
+                    "FACE",
+                    &[0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3, 4],
                 )
-                .body(body)
-                .send()
+                .await
         };
         refuse(
             &f.server.state.db,
@@ -294,7 +224,7 @@ both_backends!(
             "NEW.classifier = 'FACEMAP'",
         )
         .await;
-        let response = upload().await.expect("upload");
+        let response = upload().await;
         assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
         let parts = storage::parts(f.server.state.db.pool(), &execution)
             .await
@@ -302,7 +232,7 @@ both_backends!(
         assert!(parts.is_empty(), "recorded without its facemap: {parts:?}");
 
         allow(&f.server.state.db, "refuse_facemaps", "platform_parts").await;
-        let response = upload().await.expect("upload");
+        let response = upload().await;
         assert_eq!(response.status(), StatusCode::OK);
         let parts = storage::parts(f.server.state.db.pool(), &execution)
             .await

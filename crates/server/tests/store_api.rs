@@ -796,10 +796,7 @@ async fn a_revoked_token_is_refused_at_once_and_names_are_unique() {
         idflow_server::create_token(&f.server.state.db, "alice", idflow_server::Role::Designer)
             .await
             .expect("token");
-    let list = |token: String| {
-        let request = f.http.get(f.url("/workflows")).bearer_auth(token);
-        async move { request.send().await.expect("list").status() }
-    };
+    let list = async |token: String| f.store_as(&token).get_list().await.status();
     assert_eq!(list(token.clone()).await, StatusCode::OK);
     match idflow_server::create_token(&f.server.state.db, "alice", idflow_server::Role::Publisher)
         .await
@@ -844,10 +841,7 @@ async fn a_token_revoked_by_another_process_is_refused_at_once() {
         idflow_server::create_token(&f.server.state.db, "carol", idflow_server::Role::Designer)
             .await
             .expect("token");
-    let list = |token: String| {
-        let request = f.http.get(f.url("/workflows")).bearer_auth(token);
-        async move { request.send().await.expect("list").status() }
-    };
+    let list = async |token: String| f.store_as(&token).get_list().await.status();
     for _ in 0..20 {
         assert_eq!(list(token.clone()).await, StatusCode::OK);
     }
@@ -893,10 +887,7 @@ async fn on_postgres_a_token_revoked_by_another_replica_is_refused() {
         );
         tokio::time::sleep(std::time::Duration::from_millis(10)).await;
     }
-    let list = |token: String| {
-        let request = f.http.get(f.url("/workflows")).bearer_auth(token);
-        async move { request.send().await.expect("list").status() }
-    };
+    let list = async |token: String| f.store_as(&token).get_list().await.status();
     for _ in 0..20 {
         assert_eq!(list(carol.clone()).await, StatusCode::OK);
         assert_eq!(list(dave.clone()).await, StatusCode::OK);

@@ -89,12 +89,17 @@ impl StoreClient {
 
     /// `GET /workflows`: the summaries (200 checked).
     pub async fn list(&self) -> Vec<Value> {
-        let response = self.get("/workflows", "list").await;
+        let response = self.get_list().await;
         assert_eq!(response.status(), StatusCode::OK);
         json_of(response).await["workflows"]
             .as_array()
             .expect("workflows")
             .clone()
+    }
+
+    /// `GET /workflows`.
+    pub async fn get_list(&self) -> Response {
+        self.get("/workflows", "list").await
     }
 
     /// `POST /workflows` with `body` as JSON.
