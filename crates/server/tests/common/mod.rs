@@ -1,6 +1,10 @@
 //! The server every integration test talks to: a real server on an
 //! ephemeral loopback port over a real SQLite file, or over a scratch
-//! PostgreSQL database (`TestDb::postgres`, see `idflow_server::testing`).
+//! PostgreSQL database (`TestDb::postgres`, see `idflow_server::testing`),
+//! and how the tests talk to it: `both_backends!` runs one test on both
+//! databases; `StoreClient` and `PlatformClient` are the one client of the
+//! store API and of the mock platform; `callbacks` receives the platform's
+//! callbacks.
 
 #![allow(dead_code)] // each test binary uses its own part of this
 
