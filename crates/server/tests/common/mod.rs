@@ -23,7 +23,7 @@ pub use callbacks::{callback_for, callback_receiver};
 #[allow(unused_imports)]
 pub use platform_client::{Created, PlatformClient, jpeg, multipart, png, sha256_hex};
 #[allow(unused_imports)]
-pub use store_client::{StoreClient, header};
+pub use store_client::StoreClient;
 
 use idflow_server::testing::ScratchPostgres;
 use idflow_server::{AppState, DbLocation, Role, create_token, run};
@@ -187,6 +187,16 @@ async fn with_tokens(db: TestDb, server: Server) -> Fixture {
         publisher,
         http: reqwest::Client::new(),
     }
+}
+
+/// The value of header `name`; panics without one.
+pub fn header<'a>(response: &'a reqwest::Response, name: &str) -> &'a str {
+    response
+        .headers()
+        .get(name)
+        .unwrap_or_else(|| panic!("no {name} header"))
+        .to_str()
+        .expect("ASCII header")
 }
 
 pub async fn json_of(response: reqwest::Response) -> serde_json::Value {

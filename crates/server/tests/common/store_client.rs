@@ -8,7 +8,7 @@ use std::fmt::Display;
 use reqwest::{Response, StatusCode};
 use serde_json::{Value, json};
 
-use super::{Fixture, Server, json_of};
+use super::{Fixture, Server, header, json_of};
 
 /// The store API of one server, called with one token.
 #[derive(Clone)]
@@ -45,16 +45,6 @@ impl Fixture {
     pub fn url(&self, path: &str) -> String {
         self.server.url(path)
     }
-}
-
-/// The value of header `name`; panics without one.
-pub fn header<'a>(response: &'a Response, name: &str) -> &'a str {
-    response
-        .headers()
-        .get(name)
-        .unwrap_or_else(|| panic!("no {name} header"))
-        .to_str()
-        .expect("ASCII header")
 }
 
 impl StoreClient {
