@@ -11,10 +11,10 @@
 
 mod common;
 
-use common::{Server, TestDb, json_of};
+use common::{FromBackend, Server, StoreClient, TestDb, both_backends, json_of};
 use idflow_core::format::{Format, parse_workflow, to_text};
 use idflow_server::{AppState, Role, create_token};
-use reqwest::{Client, Response, StatusCode};
+use reqwest::{Client, StatusCode};
 use serde_json::Value;
 
 const GOOD: &str = include_str!("../../../sample_workflows/custom-returning-user.ron");
@@ -72,42 +72,14 @@ impl Team {
         }
     }
 
-    async fn sqlite() -> Team {
-        Team::on(TestDb::sqlite()).await
-    }
-
-    async fn postgres(test: &str) -> Option<Team> {
-        Some(Team::on(TestDb::postgres(test).await?).await)
-    }
-
-    fn url(&self, path: &str) -> String {
-        self.server.url(path)
-    }
-
-    async fn create(&self, token: &str, body: String) -> u32 {
-        let response = self
-            .http
-            .post(self.url("/workflows"))
-            .bearer_auth(token)
-            .body(body)
-            .send()
-            .await
-            .expect("create");
-        assert_eq!(response.status(), StatusCode::CREATED);
-        key_of(&json_of(response).await)
+    /// The store API as `token`.
+    fn store(&self, token: &str) -> StoreClient {
+        self.server.store(&self.http, token)
     }
 
     /// The draft's revision and its workflow as the API sent it.
     async fn draft(&self, token: &str, key: u32) -> (u64, Value) {
-        let response = self
-            .http
-            .get(self.url(&format!("/workflows/{key}")))
-            .bearer_auth(token)
-            .send()
-            .await
-            .expect("draft");
-        assert_eq!(response.status(), StatusCode::OK);
-        let body = json_of(response).await;
+        let (_, body) = self.store(token).draft(key).await;
         (
             body["revision"].as_u64().expect("revision"),
             body["workflow"].clone(),
@@ -116,81 +88,34 @@ impl Team {
 
     async fn save(&self, token: &str, key: u32, base: u64, body: String) -> u64 {
         let response = self
-            .http
-            .put(self.url(&format!("/workflows/{key}/draft")))
-            .bearer_auth(token)
-            .header("if-match", format!("\"{base}\""))
-            .body(body)
-            .send()
-            .await
-            .expect("save");
+            .store(token)
+            .save(key, &format!("\"{base}\""), body)
+            .await;
         assert_eq!(response.status(), StatusCode::OK, "save of {key}");
         json_of(response).await["revision"]
             .as_u64()
             .expect("revision")
     }
 
-    async fn approve(&self, token: &str, key: u32, revision: u64) -> Response {
-        self.http
-            .post(self.url(&format!("/workflows/{key}/approve")))
-            .bearer_auth(token)
-            .header("if-match", format!("\"{revision}\""))
-            .send()
-            .await
-            .expect("approve")
-    }
-
-    async fn publish(&self, token: &str, key: u32, revision: u64) -> Response {
-        self.http
-            .post(self.url(&format!("/workflows/{key}/publish")))
-            .bearer_auth(token)
-            .header("if-match", format!("\"{revision}\""))
-            .send()
-            .await
-            .expect("publish")
-    }
-
     async fn duplicate(&self, token: &str, key: u32, version: Option<u32>) -> u32 {
-        let query = version.map_or_else(String::new, |v| format!("?version={v}"));
-        let response = self
-            .http
-            .post(self.url(&format!("/workflows/{key}/duplicate{query}")))
-            .bearer_auth(token)
-            .send()
-            .await
-            .expect("duplicate");
+        let response = self.store(token).duplicate(key, version).await;
         assert_eq!(response.status(), StatusCode::CREATED);
         key_of(&json_of(response).await)
     }
 
     async fn restore(&self, token: &str, key: u32, version: u32, base: u64) -> u64 {
         let response = self
-            .http
-            .post(self.url(&format!("/workflows/{key}/restore?version={version}")))
-            .bearer_auth(token)
-            .header("if-match", format!("\"{base}\""))
-            .send()
-            .await
-            .expect("restore");
+            .store(token)
+            .restore(
+                key,
+                &format!("?version={version}"),
+                Some(&format!("\"{base}\"")),
+            )
+            .await;
         assert_eq!(response.status(), StatusCode::OK);
         json_of(response).await["revision"]
             .as_u64()
             .expect("revision")
-    }
-
-    async fn history(&self, key: u32) -> Vec<Value> {
-        let response = self
-            .http
-            .get(self.url(&format!("/workflows/{key}/versions")))
-            .bearer_auth(&self.dan)
-            .send()
-            .await
-            .expect("history");
-        assert_eq!(response.status(), StatusCode::OK);
-        json_of(response).await["versions"]
-            .as_array()
-            .expect("versions")
-            .clone()
     }
 
     /// `who` may not approve revision `revision` of `key`, whose authors
@@ -198,7 +123,10 @@ impl Team {
     /// the refusal approves nothing.
     async fn refused(&self, who: (&str, &str), key: u32, revision: u64, authors: &[&str]) {
         let (name, token) = who;
-        let response = self.approve(token, key, revision).await;
+        let response = self
+            .store(token)
+            .approve(key, &format!("\"{revision}\""))
+            .await;
         let status = response.status();
         let body = json_of(response).await;
         assert_eq!(
@@ -217,7 +145,10 @@ impl Team {
     /// `who` approves revision `revision` of `key`.
     async fn approves(&self, who: (&str, &str), key: u32, revision: u64) {
         let (name, token) = who;
-        let response = self.approve(token, key, revision).await;
+        let response = self
+            .store(token)
+            .approve(key, &format!("\"{revision}\""))
+            .await;
         let status = response.status();
         let body = json_of(response).await;
         assert_eq!(status, StatusCode::OK, "{name} approving {key}: {body}");
@@ -234,14 +165,17 @@ impl Team {
     /// Publishes revision `revision` of `key` as alice; its version records
     /// `authors` and `approver`.
     async fn published(&self, key: u32, revision: u64, authors: &[&str], approver: &str) {
-        let response = self.publish(&self.alice, key, revision).await;
+        let response = self
+            .store(&self.alice)
+            .publish(key, &format!("\"{revision}\""))
+            .await;
         let status = response.status();
         let body = json_of(response).await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
         let version = &body["version"];
         assert_eq!(version["authors"], serde_json::json!(authors), "{body}");
         assert_eq!(version["approved_by"], approver, "{body}");
-        let history = self.history(key).await;
+        let history = self.store(&self.dan).history(key).await;
         let recorded = history.last().expect("a version");
         assert_eq!(
             (&recorded["authors"], &recorded["approved_by"]),
@@ -253,7 +187,10 @@ impl Team {
     /// Publishing revision `revision` of `key` without an approval by a
     /// non-author is refused, naming its authors.
     async fn unapproved(&self, key: u32, revision: u64, authors: &[&str]) {
-        let response = self.publish(&self.carol, key, revision).await;
+        let response = self
+            .store(&self.carol)
+            .publish(key, &format!("\"{revision}\""))
+            .await;
         let status = response.status();
         let body = json_of(response).await;
         assert_eq!(
@@ -277,157 +214,131 @@ impl Team {
     }
 }
 
+impl FromBackend for Team {
+    async fn on_sqlite() -> Team {
+        Team::on(TestDb::sqlite()).await
+    }
+
+    async fn on_postgres(test: &str) -> Option<Team> {
+        Some(Team::on(TestDb::postgres(test).await?).await)
+    }
+}
+
 fn key_of(body: &Value) -> u32 {
     u32::try_from(body["key"].as_u64().expect("key")).expect("u32 key")
 }
 
-/// Issue 30, item 1: "a duplicate carries its source's authors". alice
-/// writes an unreviewed draft; bob duplicates it (the draft, and later a
-/// published version of it): alice is the copy's author, bob is not, so
-/// alice may not approve the copy and bob may. Today the duplicating token
-/// became the "author", and alice approved her own unreviewed content.
-async fn a_duplicate_carries_its_sources_authors(team: Team) {
-    let key = team.create(&team.alice, named("Alice's flow")).await;
-    let copy = team.duplicate(&team.bob, key, None).await;
-    let (revision, _) = team.draft(&team.bob, copy).await;
-    team.refused(team.alice(), copy, revision, &["alice"]).await;
-    team.unapproved(copy, revision, &["alice"]).await;
-    team.approves(team.bob(), copy, revision).await;
-    team.published(copy, revision, &["alice"], "bob").await;
+both_backends!(
+    /// Issue 30, item 1: "a duplicate carries its source's authors". alice
+    /// writes an unreviewed draft; bob duplicates it (the draft, and later a
+    /// published version of it): alice is the copy's author, bob is not, so
+    /// alice may not approve the copy and bob may. Today the duplicating token
+    /// became the "author", and alice approved her own unreviewed content.
+    #[tokio::test]
+    async fn a_duplicate_carries_its_sources_authors(team: Team) {
+        let key = team.store(&team.alice).create(named("Alice's flow")).await;
+        let copy = team.duplicate(&team.bob, key, None).await;
+        let (revision, _) = team.draft(&team.bob, copy).await;
+        team.refused(team.alice(), copy, revision, &["alice"]).await;
+        team.unapproved(copy, revision, &["alice"]).await;
+        team.approves(team.bob(), copy, revision).await;
+        team.published(copy, revision, &["alice"], "bob").await;
 
-    // A copy of a published version carries that version's authors.
-    team.approves(team.carol(), key, 1).await;
-    team.published(key, 1, &["alice"], "carol").await;
-    let of_version = team.duplicate(&team.bob, key, Some(1)).await;
-    team.refused(team.alice(), of_version, 1, &["alice"]).await;
-    team.approves(team.bob(), of_version, 1).await;
-    team.server.stop().await;
-}
-
-/// Issue 30, item 1: "a save that changes nothing adds nobody and keeps
-/// the authors". bob re-saves alice's draft byte for byte: alice stays its
-/// only author, so she still may not approve it (today bob became its
-/// "author" and she could); bob, who changed nothing, may.
-async fn a_byte_for_byte_resave_keeps_the_authors(team: Team) {
-    let key = team.create(&team.alice, named("Alice's flow")).await;
-    let (base, workflow) = team.draft(&team.alice, key).await;
-    let mut edited = workflow.clone();
-    edited["name"] = Value::from("Alice's flow, edited");
-    let revision = team.save(&team.alice, key, base, edited.to_string()).await;
-    let (_, same) = team.draft(&team.bob, key).await;
-    let resaved = team.save(&team.bob, key, revision, same.to_string()).await;
-    assert_eq!(resaved, revision + 1, "a no-op save is still a revision");
-    team.refused(team.alice(), key, resaved, &["alice"]).await;
-    team.unapproved(key, resaved, &["alice"]).await;
-    team.approves(team.bob(), key, resaved).await;
-    team.published(key, resaved, &["alice"], "bob").await;
-    team.server.stop().await;
-}
-
-/// Issue 30, item 1: "a restore makes the restorer an author". alice's
-/// v1 is published (carol approved); alice then saves unreviewed content
-/// and bob restores v1 over it: the restored revision's authors are alice
-/// (who saved content since v1) and bob (the restorer). Neither may
-/// approve it (today the restorer alone was its "author", and alice could
-/// approve it); carol may. After the publish, authors start anew: a
-/// restore right after a publish has the restorer alone as its author.
-async fn a_restore_makes_the_restorer_an_author(team: Team) {
-    let key = team.create(&team.alice, named("Alice's flow")).await;
-    team.approves(team.carol(), key, 1).await;
-    team.published(key, 1, &["alice"], "carol").await;
-    let edited = team
-        .save(&team.alice, key, 1, named("Alice's unreviewed change"))
-        .await;
-    let restored = team.restore(&team.bob, key, 1, edited).await;
-    team.refused(team.alice(), key, restored, &["alice", "bob"])
-        .await;
-    team.refused(team.bob(), key, restored, &["alice", "bob"])
-        .await;
-    team.unapproved(key, restored, &["alice", "bob"]).await;
-    team.approves(team.carol(), key, restored).await;
-    team.published(key, restored, &["alice", "bob"], "carol")
-        .await;
-
-    // Since v2 nobody saved content: the restorer alone is the author.
-    let again = team.restore(&team.carol, key, 1, restored).await;
-    team.refused(team.carol(), key, again, &["carol"]).await;
-    team.approves(team.alice(), key, again).await;
-    team.server.stop().await;
-}
-
-/// Issue 30, item 1: a save by a second author makes both authors: neither
-/// may approve (today the last writer alone was the "author", so the first
-/// could approve content the second added); a third publisher may, and
-/// the version records both authors and the approver.
-async fn a_save_by_a_second_author_makes_two_authors(team: Team) {
-    let key = team.create(&team.alice, named("Alice's flow")).await;
-    let revision = team
-        .save(&team.bob, key, 1, named("Alice's flow, Bob's change"))
-        .await;
-    team.refused(team.alice(), key, revision, &["alice", "bob"])
-        .await;
-    team.refused(team.bob(), key, revision, &["alice", "bob"])
-        .await;
-    team.unapproved(key, revision, &["alice", "bob"]).await;
-    team.approves(team.carol(), key, revision).await;
-    team.published(key, revision, &["alice", "bob"], "carol")
-        .await;
-    // After the publish, authors start anew: a designer's save makes the
-    // designer the only author, and alice, an author of v1 but not of this
-    // revision, may approve it.
-    let by_dan = team
-        .save(&team.dan, key, revision, named("Dan's change"))
-        .await;
-    team.unapproved(key, by_dan, &["dan"]).await;
-    team.approves(team.alice(), key, by_dan).await;
-    team.published(key, by_dan, &["dan"], "alice").await;
-    team.server.stop().await;
-}
-
-#[tokio::test]
-async fn a_duplicate_carries_its_sources_authors_on_sqlite() {
-    a_duplicate_carries_its_sources_authors(Team::sqlite().await).await;
-}
-
-#[tokio::test]
-async fn postgres_a_duplicate_carries_its_sources_authors() {
-    if let Some(team) = Team::postgres("duplicate_carries_its_sources_authors").await {
-        a_duplicate_carries_its_sources_authors(team).await;
+        // A copy of a published version carries that version's authors.
+        team.approves(team.carol(), key, 1).await;
+        team.published(key, 1, &["alice"], "carol").await;
+        let of_version = team.duplicate(&team.bob, key, Some(1)).await;
+        team.refused(team.alice(), of_version, 1, &["alice"]).await;
+        team.approves(team.bob(), of_version, 1).await;
+        team.server.stop().await;
     }
-}
+);
 
-#[tokio::test]
-async fn a_byte_for_byte_resave_keeps_the_authors_on_sqlite() {
-    a_byte_for_byte_resave_keeps_the_authors(Team::sqlite().await).await;
-}
-
-#[tokio::test]
-async fn postgres_a_byte_for_byte_resave_keeps_the_authors() {
-    if let Some(team) = Team::postgres("byte_for_byte_resave_keeps_the_authors").await {
-        a_byte_for_byte_resave_keeps_the_authors(team).await;
+both_backends!(
+    /// Issue 30, item 1: "a save that changes nothing adds nobody and keeps
+    /// the authors". bob re-saves alice's draft byte for byte: alice stays its
+    /// only author, so she still may not approve it (today bob became its
+    /// "author" and she could); bob, who changed nothing, may.
+    #[tokio::test]
+    async fn a_byte_for_byte_resave_keeps_the_authors(team: Team) {
+        let key = team.store(&team.alice).create(named("Alice's flow")).await;
+        let (base, workflow) = team.draft(&team.alice, key).await;
+        let mut edited = workflow.clone();
+        edited["name"] = Value::from("Alice's flow, edited");
+        let revision = team.save(&team.alice, key, base, edited.to_string()).await;
+        let (_, same) = team.draft(&team.bob, key).await;
+        let resaved = team.save(&team.bob, key, revision, same.to_string()).await;
+        assert_eq!(resaved, revision + 1, "a no-op save is still a revision");
+        team.refused(team.alice(), key, resaved, &["alice"]).await;
+        team.unapproved(key, resaved, &["alice"]).await;
+        team.approves(team.bob(), key, resaved).await;
+        team.published(key, resaved, &["alice"], "bob").await;
+        team.server.stop().await;
     }
-}
+);
 
-#[tokio::test]
-async fn a_restore_makes_the_restorer_an_author_on_sqlite() {
-    a_restore_makes_the_restorer_an_author(Team::sqlite().await).await;
-}
+both_backends!(
+    /// Issue 30, item 1: "a restore makes the restorer an author". alice's
+    /// v1 is published (carol approved); alice then saves unreviewed content
+    /// and bob restores v1 over it: the restored revision's authors are alice
+    /// (who saved content since v1) and bob (the restorer). Neither may
+    /// approve it (today the restorer alone was its "author", and alice could
+    /// approve it); carol may. After the publish, authors start anew: a
+    /// restore right after a publish has the restorer alone as its author.
+    #[tokio::test]
+    async fn a_restore_makes_the_restorer_an_author(team: Team) {
+        let key = team.store(&team.alice).create(named("Alice's flow")).await;
+        team.approves(team.carol(), key, 1).await;
+        team.published(key, 1, &["alice"], "carol").await;
+        let edited = team
+            .save(&team.alice, key, 1, named("Alice's unreviewed change"))
+            .await;
+        let restored = team.restore(&team.bob, key, 1, edited).await;
+        team.refused(team.alice(), key, restored, &["alice", "bob"])
+            .await;
+        team.refused(team.bob(), key, restored, &["alice", "bob"])
+            .await;
+        team.unapproved(key, restored, &["alice", "bob"]).await;
+        team.approves(team.carol(), key, restored).await;
+        team.published(key, restored, &["alice", "bob"], "carol")
+            .await;
 
-#[tokio::test]
-async fn postgres_a_restore_makes_the_restorer_an_author() {
-    if let Some(team) = Team::postgres("restore_makes_the_restorer_an_author").await {
-        a_restore_makes_the_restorer_an_author(team).await;
+        // Since v2 nobody saved content: the restorer alone is the author.
+        let again = team.restore(&team.carol, key, 1, restored).await;
+        team.refused(team.carol(), key, again, &["carol"]).await;
+        team.approves(team.alice(), key, again).await;
+        team.server.stop().await;
     }
-}
+);
 
-#[tokio::test]
-async fn a_save_by_a_second_author_makes_two_authors_on_sqlite() {
-    a_save_by_a_second_author_makes_two_authors(Team::sqlite().await).await;
-}
-
-#[tokio::test]
-async fn postgres_a_save_by_a_second_author_makes_two_authors() {
-    if let Some(team) = Team::postgres("save_by_a_second_author_makes_two_authors").await {
-        a_save_by_a_second_author_makes_two_authors(team).await;
+both_backends!(
+    /// Issue 30, item 1: a save by a second author makes both authors: neither
+    /// may approve (today the last writer alone was the "author", so the first
+    /// could approve content the second added); a third publisher may, and
+    /// the version records both authors and the approver.
+    #[tokio::test]
+    async fn a_save_by_a_second_author_makes_two_authors(team: Team) {
+        let key = team.store(&team.alice).create(named("Alice's flow")).await;
+        let revision = team
+            .save(&team.bob, key, 1, named("Alice's flow, Bob's change"))
+            .await;
+        team.refused(team.alice(), key, revision, &["alice", "bob"])
+            .await;
+        team.refused(team.bob(), key, revision, &["alice", "bob"])
+            .await;
+        team.unapproved(key, revision, &["alice", "bob"]).await;
+        team.approves(team.carol(), key, revision).await;
+        team.published(key, revision, &["alice", "bob"], "carol")
+            .await;
+        // After the publish, authors start anew: a designer's save makes the
+        // designer the only author, and alice, an author of v1 but not of this
+        // revision, may approve it.
+        let by_dan = team
+            .save(&team.dan, key, revision, named("Dan's change"))
+            .await;
+        team.unapproved(key, by_dan, &["dan"]).await;
+        team.approves(team.alice(), key, by_dan).await;
+        team.published(key, by_dan, &["dan"], "alice").await;
+        team.server.stop().await;
     }
-}
+);

@@ -13,14 +13,14 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
 
-use common::{Fixture, TestDb, fixture_on, json_of};
+use common::{Fixture, TestDb, both_backends, fixture_on, json_of};
 use idflow_core::format::{Format, parse_workflow, workflow_to_text};
 use idflow_core::text::{
     MAX_DESCRIPTION_CHARS, MAX_NAME_CHARS, MAX_NOTE_TEXT_CHARS, MAX_TITLE_CHARS,
 };
 use idflow_server::Role;
 use reqwest::StatusCode;
-use serde_json::{Value, json};
+use serde_json::json;
 
 /// One-line texts with what a terminal or a database chokes on: NUL, an
 /// escape sequence, BEL, CR, a C1 control (CSI).
@@ -45,53 +45,9 @@ fn with_note(mut workflow: idflow_core::Workflow, text: &str) -> idflow_core::Wo
     workflow
 }
 
-impl Fixture {
-    fn store(&self, path: &str) -> String {
-        self.server.url(path)
-    }
-
-    async fn create(&self, workflow: &idflow_core::Workflow) -> reqwest::Response {
-        self.http
-            .post(self.store("/workflows"))
-            .bearer_auth(&self.designer)
-            .header("content-type", "application/json")
-            .body(workflow_to_text(workflow, Format::Json))
-            .send()
-            .await
-            .expect("create")
-    }
-
-    async fn save(&self, key: u64, workflow: &idflow_core::Workflow) -> reqwest::Response {
-        self.http
-            .put(self.store(&format!("/workflows/{key}/draft")))
-            .bearer_auth(&self.designer)
-            .header("If-Match", "\"1\"")
-            .header("content-type", "application/json")
-            .body(workflow_to_text(workflow, Format::Json))
-            .send()
-            .await
-            .expect("save")
-    }
-
-    async fn post_json(&self, path: &str, token: &str, body: &Value) -> reqwest::Response {
-        self.http
-            .post(self.store(path))
-            .bearer_auth(token)
-            .json(body)
-            .send()
-            .await
-            .expect("POST")
-    }
-
-    async fn account(&self, body: &Value) -> reqwest::Response {
-        self.http
-            .post(format!("{}/api/v1/accounts", self.server.root))
-            .bearer_auth(&self.publisher)
-            .json(body)
-            .send()
-            .await
-            .expect("account")
-    }
+/// A workflow as the JSON the store API takes.
+fn json_text(workflow: &idflow_core::Workflow) -> String {
+    workflow_to_text(workflow, Format::Json)
 }
 
 /// 400 whose `details.field` (or one of `details.fields`) is `field`.
@@ -106,250 +62,209 @@ async fn assert_names_field(what: &str, response: reqwest::Response, field: &str
     assert!(named, "{what}: the answer does not name {field}: {body}");
 }
 
-/// Issue 30, item 8: every text field refuses control characters and
-/// texts over its limit with a 400 naming it, and keeps nothing of the
-/// refused write; at the limit, and with ordinary Unicode, it takes them.
-async fn texts_are_refused_by_field_and_nothing_is_kept_on(f: Fixture) {
-    let base = sample();
-    let created = f.create(&base).await;
-    assert_eq!(created.status(), StatusCode::CREATED);
-    let key = json_of(created).await["key"].as_u64().expect("key");
+both_backends!(
+    /// Issue 30, item 8: every text field refuses control characters and
+    /// texts over its limit with a 400 naming it, and keeps nothing of the
+    /// refused write; at the limit, and with ordinary Unicode, it takes them.
+    #[tokio::test(flavor = "multi_thread")]
+    async fn texts_are_refused_by_field_and_nothing_is_kept(f: Fixture) {
+        let base = sample();
+        let created = f.store().post_workflow(json_text(&base)).await;
+        assert_eq!(created.status(), StatusCode::CREATED);
+        let key = json_of(created).await["key"].as_u64().expect("key");
 
-    // The workflow's texts, on create and on save.
-    type Edit = fn(&mut idflow_core::Workflow, &str);
-    let workflow_fields: [(&str, Edit, bool, usize); 4] = [
-        ("name", |w, t| w.name = t.into(), false, MAX_NAME_CHARS),
-        (
-            "description",
-            |w, t| w.description = t.into(),
-            true,
-            MAX_DESCRIPTION_CHARS,
-        ),
-        (
-            "nodes[0].title",
-            |w, t| w.nodes[0].title = t.into(),
-            false,
-            MAX_TITLE_CHARS,
-        ),
-        (
-            "notes[0].text",
-            |w, t| *w = with_note(w.clone(), t),
-            true,
-            MAX_NOTE_TEXT_CHARS,
-        ),
-    ];
-    for (field, edit, lines, max) in workflow_fields {
-        let mut refused: Vec<String> = CONTROLS
-            .iter()
-            .filter(|t| !(lines && t.contains('\r')))
-            .map(|t| (*t).to_owned())
-            .collect();
-        refused.push("x".repeat(max + 1));
-        for text in &refused {
-            let mut workflow = base.clone();
-            edit(&mut workflow, text);
+        // The workflow's texts, on create and on save.
+        type Edit = fn(&mut idflow_core::Workflow, &str);
+        let workflow_fields: [(&str, Edit, bool, usize); 4] = [
+            ("name", |w, t| w.name = t.into(), false, MAX_NAME_CHARS),
+            (
+                "description",
+                |w, t| w.description = t.into(),
+                true,
+                MAX_DESCRIPTION_CHARS,
+            ),
+            (
+                "nodes[0].title",
+                |w, t| w.nodes[0].title = t.into(),
+                false,
+                MAX_TITLE_CHARS,
+            ),
+            (
+                "notes[0].text",
+                |w, t| *w = with_note(w.clone(), t),
+                true,
+                MAX_NOTE_TEXT_CHARS,
+            ),
+        ];
+        for (field, edit, lines, max) in workflow_fields {
+            let mut refused: Vec<String> = CONTROLS
+                .iter()
+                .filter(|t| !(lines && t.contains('\r')))
+                .map(|t| (*t).to_owned())
+                .collect();
+            refused.push("x".repeat(max + 1));
+            for text in &refused {
+                let mut workflow = base.clone();
+                edit(&mut workflow, text);
+                assert_names_field(
+                    &format!("create {field} {text:.20?}"),
+                    f.store().post_workflow(json_text(&workflow)).await,
+                    field,
+                )
+                .await;
+                assert_names_field(
+                    &format!("save {field} {text:.20?}"),
+                    f.store().save(key, "\"1\"", json_text(&workflow)).await,
+                    field,
+                )
+                .await;
+            }
+            let mut fine = base.clone();
+            edit(&mut fine, &"é".repeat(max));
+            assert_eq!(
+                f.store().post_workflow(json_text(&fine)).await.status(),
+                StatusCode::CREATED,
+                "{field} at its limit"
+            );
+            if lines {
+                let mut fine = base.clone();
+                edit(&mut fine, "two\r\n\tlines, Zoë 😀 \u{202e}");
+                assert_eq!(
+                    f.store().post_workflow(json_text(&fine)).await.status(),
+                    StatusCode::CREATED,
+                    "{field} lines"
+                );
+            }
+        }
+        // Nothing of the refused saves was kept.
+        let draft = json_of(f.store().get_draft(key).await).await;
+        assert_eq!(draft["revision"], 1, "{}", draft["revision"]);
+
+        // Comments: text (lines) and step (one line); blank text.
+        for text in CONTROLS.iter().filter(|t| !t.contains('\r')) {
             assert_names_field(
-                &format!("create {field} {text:.20?}"),
-                f.create(&workflow).await,
-                field,
-            )
-            .await;
-            assert_names_field(
-                &format!("save {field} {text:.20?}"),
-                f.save(key, &workflow).await,
-                field,
+                &format!("comment {text:?}"),
+                f.store().comment(key, &json!({ "text": text })).await,
+                "text",
             )
             .await;
         }
-        let mut fine = base.clone();
-        edit(&mut fine, &"é".repeat(max));
-        assert_eq!(
-            f.create(&fine).await.status(),
-            StatusCode::CREATED,
-            "{field} at its limit"
-        );
-        if lines {
-            let mut fine = base.clone();
-            edit(&mut fine, "two\r\n\tlines, Zoë 😀 \u{202e}");
+        for step in CONTROLS
+            .iter()
+            .map(|s| (*s).to_owned())
+            .chain(["s".repeat(201)])
+        {
+            assert_names_field(
+                &format!("step {step:.20?}"),
+                f.store()
+                    .comment(key, &json!({ "text": "fine", "step": step }))
+                    .await,
+                "step",
+            )
+            .await;
+        }
+        for blank in [" ", " \t\r\n ", "\u{a0}\u{3000}\u{2028}"] {
+            let response = f.store().comment(key, &json!({ "text": blank })).await;
             assert_eq!(
-                f.create(&fine).await.status(),
-                StatusCode::CREATED,
-                "{field} lines"
+                response.status(),
+                StatusCode::BAD_REQUEST,
+                "blank {blank:?}"
             );
         }
-    }
-    // Nothing of the refused saves was kept.
-    let draft = json_of(
-        f.http
-            .get(f.store(&format!("/workflows/{key}")))
-            .bearer_auth(&f.designer)
-            .send()
-            .await
-            .expect("draft"),
-    )
-    .await;
-    assert_eq!(draft["revision"], 1, "{}", draft["revision"]);
-
-    // Comments: text (lines) and step (one line); blank text.
-    let path = format!("/workflows/{key}/comments");
-    for text in CONTROLS.iter().filter(|t| !t.contains('\r')) {
-        assert_names_field(
-            &format!("comment {text:?}"),
-            f.post_json(&path, &f.designer, &json!({ "text": text }))
-                .await,
-            "text",
-        )
-        .await;
-    }
-    for step in CONTROLS
-        .iter()
-        .map(|s| (*s).to_owned())
-        .chain(["s".repeat(201)])
-    {
-        assert_names_field(
-            &format!("step {step:.20?}"),
-            f.post_json(&path, &f.designer, &json!({ "text": "fine", "step": step }))
-                .await,
-            "step",
-        )
-        .await;
-    }
-    for blank in [" ", " \t\r\n ", "\u{a0}\u{3000}\u{2028}"] {
-        let response = f
-            .post_json(&path, &f.designer, &json!({ "text": blank }))
+        let too_long = f
+            .store()
+            .comment(key, &json!({ "text": "x".repeat(4_001) }))
             .await;
+        assert_eq!(too_long.status(), StatusCode::BAD_REQUEST);
+        let fine = f
+            .store()
+            .comment(
+                key,
+                &json!({ "text": "line one\n\tline two \u{202e}", "step": "selfie" }),
+            )
+            .await;
+        assert_eq!(fine.status(), StatusCode::CREATED);
+        let comments = json_of(f.store().comments(key).await).await;
         assert_eq!(
-            response.status(),
-            StatusCode::BAD_REQUEST,
-            "blank {blank:?}"
+            comments["comments"].as_array().map(Vec::len),
+            Some(1),
+            "{comments}"
         );
-    }
-    let too_long = f
-        .post_json(&path, &f.designer, &json!({ "text": "x".repeat(4_001) }))
-        .await;
-    assert_eq!(too_long.status(), StatusCode::BAD_REQUEST);
-    let fine = f
-        .post_json(
-            &path,
-            &f.designer,
-            &json!({ "text": "line one\n\tline two \u{202e}", "step": "selfie" }),
-        )
-        .await;
-    assert_eq!(fine.status(), StatusCode::CREATED);
-    let comments = json_of(
-        f.http
-            .get(f.store(&path))
-            .bearer_auth(&f.designer)
-            .send()
-            .await
-            .expect("comments"),
-    )
-    .await;
-    assert_eq!(
-        comments["comments"].as_array().map(Vec::len),
-        Some(1),
-        "{comments}"
-    );
 
-    // The publish note.
-    for note in CONTROLS.iter().filter(|t| !t.contains('\r')) {
-        let response = f
-            .http
-            .post(f.store(&format!("/workflows/{key}/publish")))
-            .bearer_auth(&f.publisher)
-            .header("If-Match", "*")
-            .json(&json!({ "note": note }))
-            .send()
-            .await
-            .expect("publish");
-        assert_names_field(&format!("note {note:?}"), response, "note").await;
-    }
-    let versions = json_of(
-        f.http
-            .get(f.store(&format!("/workflows/{key}/versions")))
-            .bearer_auth(&f.designer)
-            .send()
-            .await
-            .expect("versions"),
-    )
-    .await;
-    assert_eq!(versions["versions"], json!([]), "no version was published");
-
-    // The platform's references and callback URL.
-    for text in CONTROLS {
-        for (field, body) in [
-            (
-                "customerInternalReference",
-                json!({ "customerInternalReference": text, "workflowDefinition": { "key": 10011 } }),
-            ),
-            (
-                "userReference",
-                json!({ "customerInternalReference": "c", "userReference": text, "workflowDefinition": { "key": 10011 } }),
-            ),
-            (
-                "callbackUrl",
-                json!({ "customerInternalReference": "c", "callbackUrl": format!("https://example.com/{text}"), "workflowDefinition": { "key": 10011 } }),
-            ),
-        ] {
-            assert_names_field(&format!("{field} {text:?}"), f.account(&body).await, field).await;
+        // The publish note.
+        for note in CONTROLS.iter().filter(|t| !t.contains('\r')) {
+            let response = f
+                .store_as(&f.publisher)
+                .publish_with_note(key, "*", note)
+                .await;
+            assert_names_field(&format!("note {note:?}"), response, "note").await;
         }
+        let versions = json_of(f.store().get_history(key).await).await;
+        assert_eq!(versions["versions"], json!([]), "no version was published");
+
+        // The platform's references and callback URL.
+        for text in CONTROLS {
+            for (field, body) in [
+                (
+                    "customerInternalReference",
+                    json!({ "customerInternalReference": text, "workflowDefinition": { "key": 10011 } }),
+                ),
+                (
+                    "userReference",
+                    json!({ "customerInternalReference": "c", "userReference": text, "workflowDefinition": { "key": 10011 } }),
+                ),
+                (
+                    "callbackUrl",
+                    json!({ "customerInternalReference": "c", "callbackUrl": format!("https://example.com/{text}"), "workflowDefinition": { "key": 10011 } }),
+                ),
+            ] {
+                assert_names_field(
+                    &format!("{field} {text:?}"),
+                    f.platform().post_account(&f.publisher, &body).await,
+                    field,
+                )
+                .await;
+            }
+        }
+        let unicode = json!({
+            "customerInternalReference": "Zoë \u{202e} 😀",
+            "workflowDefinition": { "key": 10011 }
+        });
+        let unicode = f.platform().post_account(&f.publisher, &unicode).await;
+        assert_eq!(unicode.status(), StatusCode::OK);
+        f.server.stop().await;
     }
-    let unicode = f
-        .account(&json!({ "customerInternalReference": "Zoë \u{202e} 😀", "workflowDefinition": { "key": 10011 } }))
-        .await;
-    assert_eq!(unicode.status(), StatusCode::OK);
-    f.server.stop().await;
-}
+);
 
-#[tokio::test(flavor = "multi_thread")]
-async fn texts_are_refused_by_field_and_nothing_is_kept() {
-    texts_are_refused_by_field_and_nothing_is_kept_on(fixture_on(TestDb::sqlite()).await).await;
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn postgres_texts_are_refused_by_field_and_nothing_is_kept() {
-    if let Some(db) = TestDb::postgres("texts_are_refused_by_field_and_nothing_is_kept").await {
-        texts_are_refused_by_field_and_nothing_is_kept_on(fixture_on(db).await).await;
+both_backends!(
+    /// Issue 30, item 8: token names are one visible line and not an actor
+    /// the audit reserves; a refused name creates no token.
+    #[tokio::test(flavor = "multi_thread")]
+    async fn token_names_are_checked(f: Fixture) {
+        for name in [
+            "",
+            "a\0b",
+            "esc\u{1b}[31m",
+            "two\nlines",
+            " padded",
+            "command line",
+            "Command  Line",
+            &"n".repeat(101),
+        ] {
+            let created =
+                idflow_server::create_token(&f.server.state.db, name, Role::Designer).await;
+            assert!(created.is_err(), "{name:?} was accepted");
+        }
+        let tokens = f.server.state.db.tokens().await.expect("tokens");
+        assert_eq!(tokens.len(), 2, "only the fixture's two tokens");
+        assert!(
+            idflow_server::create_token(&f.server.state.db, "Zoë Müller", Role::Designer)
+                .await
+                .is_ok()
+        );
+        f.server.stop().await;
     }
-}
-
-/// Issue 30, item 8: token names are one visible line and not an actor
-/// the audit reserves; a refused name creates no token.
-async fn token_names_are_checked_on(f: Fixture) {
-    for name in [
-        "",
-        "a\0b",
-        "esc\u{1b}[31m",
-        "two\nlines",
-        " padded",
-        "command line",
-        "Command  Line",
-        &"n".repeat(101),
-    ] {
-        let created = idflow_server::create_token(&f.server.state.db, name, Role::Designer).await;
-        assert!(created.is_err(), "{name:?} was accepted");
-    }
-    let tokens = f.server.state.db.tokens().await.expect("tokens");
-    assert_eq!(tokens.len(), 2, "only the fixture's two tokens");
-    assert!(
-        idflow_server::create_token(&f.server.state.db, "Zoë Müller", Role::Designer)
-            .await
-            .is_ok()
-    );
-    f.server.stop().await;
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn token_names_are_checked() {
-    token_names_are_checked_on(fixture_on(TestDb::sqlite()).await).await;
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn postgres_token_names_are_checked() {
-    if let Some(db) = TestDb::postgres("token_names_are_checked").await {
-        token_names_are_checked_on(fixture_on(db).await).await;
-    }
-}
+);
 
 /// Sends the head of a POST declaring `length` bytes, and no body; the
 /// answer's status line (a server that waits for the body times out).
@@ -379,7 +294,7 @@ fn declared_only(root: &str, path: &str, token: &str, length: usize) -> String {
 #[tokio::test(flavor = "multi_thread")]
 async fn json_routes_refuse_declared_oversize_and_other_content_types() {
     let f = fixture_on(TestDb::sqlite()).await;
-    let created = f.create(&sample()).await;
+    let created = f.store().post_workflow(json_text(&sample())).await;
     let key = json_of(created).await["key"].as_u64().expect("key");
     let small = 64 * 1024 + 1;
     let large = idflow_server::BODY_LIMIT + 1;
@@ -412,25 +327,25 @@ async fn json_routes_refuse_declared_oversize_and_other_content_types() {
     };
     let workflow = workflow_to_text(&sample(), Format::Json);
     let sent = [
-        plain(reqwest::Method::POST, f.store("/workflows")).body(workflow.clone()),
+        plain(reqwest::Method::POST, f.url("/workflows")).body(workflow.clone()),
         plain(
             reqwest::Method::PUT,
-            f.store(&format!("/workflows/{key}/draft")),
+            f.url(&format!("/workflows/{key}/draft")),
         )
         .body(workflow),
         plain(
             reqwest::Method::POST,
-            f.store(&format!("/workflows/{key}/comments")),
+            f.url(&format!("/workflows/{key}/comments")),
         )
         .body(r#"{"text": "hi"}"#),
         plain(
             reqwest::Method::PUT,
-            f.store(&format!("/workflows/{key}/comments/1")),
+            f.url(&format!("/workflows/{key}/comments/1")),
         )
         .body(r#"{"resolved": true}"#),
         plain(
             reqwest::Method::POST,
-            f.store(&format!("/workflows/{key}/publish")),
+            f.url(&format!("/workflows/{key}/publish")),
         )
         .body(r#"{"note": "n"}"#),
         plain(
@@ -438,7 +353,7 @@ async fn json_routes_refuse_declared_oversize_and_other_content_types() {
             format!("{}/api/v1/accounts", f.server.root),
         )
         .body(r#"{"customerInternalReference": "c", "workflowDefinition": {"key": 10011}}"#),
-        plain(reqwest::Method::POST, f.store("/workflows"))
+        plain(reqwest::Method::POST, f.url("/workflows"))
             .header("content-type", "application/x-www-form-urlencoded")
             .body("{}"),
     ];
@@ -451,19 +366,11 @@ async fn json_routes_refuse_declared_oversize_and_other_content_types() {
         assert_eq!(body["error"], "UNSUPPORTED_MEDIA_TYPE", "{url}");
     }
     // Nothing was written: still revision 1, no comment.
-    let draft = json_of(
-        f.http
-            .get(f.store(&format!("/workflows/{key}")))
-            .bearer_auth(&f.designer)
-            .send()
-            .await
-            .expect("draft"),
-    )
-    .await;
+    let draft = json_of(f.store().get_draft(key).await).await;
     assert_eq!(draft["revision"], 1);
     let commented = f
         .http
-        .post(f.store(&format!("/workflows/{key}/comments")))
+        .post(f.url(&format!("/workflows/{key}/comments")))
         .bearer_auth(&f.designer)
         .header("content-type", "application/json; charset=utf-8")
         .body(r#"{"text": "JSON with a charset is JSON"}"#)

@@ -7,11 +7,9 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use common::Server;
-use idflow_server::Role;
-use reqwest::{Client, Method, StatusCode};
+use common::{Fixture, fixture};
+use reqwest::{Method, StatusCode};
 use serde_json::Value;
-use tempfile::TempDir;
 
 /// Every route the server serves, written out by hand from
 /// `src/routes/*.rs` and `src/lib.rs`. Adding a route means adding it here;
@@ -80,25 +78,6 @@ const PROBED: &[Method] = &[
     Method::DELETE,
     Method::PATCH,
 ];
-
-struct Fixture {
-    _dir: TempDir,
-    server: Server,
-    publisher: String,
-    http: Client,
-}
-
-async fn fixture() -> Fixture {
-    let dir = TempDir::new().expect("tmp");
-    let server = Server::start(&dir.path().join("server.sqlite")).await;
-    let publisher = server.token(Role::Publisher).await;
-    Fixture {
-        _dir: dir,
-        server,
-        publisher,
-        http: Client::new(),
-    }
-}
 
 impl Fixture {
     /// `GET /openapi.json` without a token: 200 `application/json`.

@@ -11,50 +11,16 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use common::{Fixture, Server, fixture, json_of, postgres_fixture, silent_fixture};
+use common::{
+    Created, Fixture, Server, both_backends, callback_for, callback_receiver, fixture, jpeg,
+    json_of, multipart, png, sha256_hex, silent_fixture,
+};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 use tokio::sync::Mutex;
 
 const RETRIEVAL_SAMPLE: &str = include_str!("../../core/tests/retrieval_sample.json");
 const MIB: usize = 1024 * 1024;
-
-/// A JPEG-looking buffer of `len` bytes (the magic bytes, then filler).
-fn jpeg(len: usize) -> Vec<u8> {
-    let mut bytes = vec![0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F'];
-    bytes.resize(len.max(bytes.len()), 0x5A);
-    bytes
-}
-
-/// A PNG-looking buffer of `len` bytes.
-fn png(len: usize) -> Vec<u8> {
-    let mut bytes = vec![0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
-    bytes.resize(len.max(bytes.len()), 0x00);
-    bytes
-}
-
-fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
-/// A multipart/form-data body with one file field: (content type, body).
-fn multipart(field: &str, bytes: &[u8]) -> (String, Vec<u8>) {
-    let boundary = "idflow-test-boundary-7MA4YWxkTrZu0gW";
-    let mut body = Vec::with_capacity(bytes.len() + 256);
-    body.extend_from_slice(
-        format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"image\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-        )
-        .as_bytes(),
-    );
-    body.extend_from_slice(bytes);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
-}
 
 /// Every field path of a JSON document (`a.b`, `list[].c`).
 fn paths(v: &Value, prefix: String, out: &mut BTreeSet<String>) {
@@ -93,176 +59,6 @@ fn assert_has_every_sample_path(details: &Value) {
     assert!(missing.is_empty(), "missing {missing:#?} in {details:#}");
 }
 
-/// What a created execution hands out.
-#[derive(Debug, Clone)]
-struct Created {
-    body: Value,
-    account: String,
-    execution: String,
-    token: String,
-}
-
-impl Created {
-    fn credential(&self, category: &str) -> &Value {
-        self.body["workflowExecution"]["credentials"]
-            .as_array()
-            .expect("credentials")
-            .iter()
-            .find(|c| c["category"] == category)
-            .unwrap_or_else(|| panic!("no {category} credential in {}", self.body))
-    }
-
-    fn part_url(&self, category: &str, part: &str) -> String {
-        self.credential(category)["api"]["parts"][part]
-            .as_str()
-            .unwrap_or_else(|| panic!("no api.parts.{part} for {category}"))
-            .to_owned()
-    }
-}
-
-impl Fixture {
-    fn url(&self, path: &str) -> String {
-        format!("{}/api/v1{path}", self.server.root)
-    }
-
-    fn execution_url(&self, created: &Created) -> String {
-        self.url(&format!(
-            "/accounts/{}/workflow-executions/{}",
-            created.account, created.execution
-        ))
-    }
-
-    async fn post_account(&self, token: &str, body: &Value) -> reqwest::Response {
-        self.http
-            .post(self.url("/accounts"))
-            .bearer_auth(token)
-            .json(body)
-            .send()
-            .await
-            .expect("create account")
-    }
-
-    async fn create(&self, body: Value) -> Created {
-        let response = self.post_account(&self.publisher, &body).await;
-        assert_eq!(response.status(), StatusCode::OK);
-        parse_created(json_of(response).await)
-    }
-
-    async fn upload(&self, url: &str, token: &str, field: &str, bytes: &[u8]) -> reqwest::Response {
-        let (content_type, body) = multipart(field, bytes);
-        self.http
-            .post(url)
-            .bearer_auth(token)
-            .header("content-type", content_type)
-            .body(body)
-            .send()
-            .await
-            .expect("upload")
-    }
-
-    async fn finalize(&self, created: &Created, token: &str) -> reqwest::Response {
-        self.http
-            .put(self.execution_url(created))
-            .bearer_auth(token)
-            .send()
-            .await
-            .expect("finalize")
-    }
-
-    async fn status(&self, created: &Created, token: &str) -> reqwest::Response {
-        self.http
-            .get(format!("{}/status", self.execution_url(created)))
-            .bearer_auth(token)
-            .send()
-            .await
-            .expect("status")
-    }
-
-    async fn details(&self, created: &Created) -> Value {
-        let response = self
-            .http
-            .get(self.execution_url(created))
-            .bearer_auth(&self.publisher)
-            .send()
-            .await
-            .expect("details");
-        assert_eq!(response.status(), StatusCode::OK);
-        json_of(response).await
-    }
-
-    /// Polls the status until `wanted`; fails after about 10 s.
-    async fn wait_for(&self, created: &Created, wanted: &str) -> Value {
-        let start = Instant::now();
-        loop {
-            let response = self.status(created, &self.publisher).await;
-            assert_eq!(response.status(), StatusCode::OK);
-            let body = json_of(response).await;
-            if body["workflowExecution"]["status"] == wanted {
-                return body;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(10),
-                "still not {wanted} after 10 s: {body}"
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-    }
-
-    /// Create (10011, the given scenario), upload FRONT, BACK and FACE with
-    /// the api token, finalize, wait for PROCESSED.
-    async fn journey(&self, user_reference: &str) -> Created {
-        self.journey_on(10011, user_reference).await
-    }
-
-    /// The same on workflow `key`.
-    async fn journey_on(&self, key: u32, user_reference: &str) -> Created {
-        let created = self
-            .create(json!({
-                "customerInternalReference": "myCompany",
-                "userReference": user_reference,
-                "workflowDefinition": { "key": key }
-            }))
-            .await;
-        for (category, part, bytes) in [
-            ("ID", "front", jpeg(2048)),
-            ("ID", "back", png(1024)),
-            ("SELFIE", "face", jpeg(4096)),
-        ] {
-            let response = self
-                .upload(
-                    &created.part_url(category, part),
-                    &created.token,
-                    "file",
-                    &bytes,
-                )
-                .await;
-            assert_eq!(response.status(), StatusCode::OK, "{category} {part}");
-        }
-        let finalized = self.finalize(&created, &created.token).await;
-        assert_eq!(finalized.status(), StatusCode::ACCEPTED);
-        self.wait_for(&created, "PROCESSED").await;
-        created
-    }
-}
-
-fn parse_created(body: Value) -> Created {
-    let account = body["account"]["id"]
-        .as_str()
-        .expect("account.id")
-        .to_owned();
-    let execution = body["workflowExecution"]["id"]
-        .as_str()
-        .expect("workflowExecution.id")
-        .to_owned();
-    let token = body["sdk"]["token"].as_str().expect("sdk.token").to_owned();
-    Created {
-        body,
-        account,
-        execution,
-        token,
-    }
-}
-
 fn field_names(error: &Value) -> Vec<String> {
     error["details"]["fields"]
         .as_array()
@@ -272,196 +68,189 @@ fn field_names(error: &Value) -> Vec<String> {
         .collect()
 }
 
-#[tokio::test]
-async fn a_journey_ends_processed_with_every_field_of_the_retrieval_sample() {
-    a_journey_ends_processed_with_every_field_of_the_retrieval_sample_on(fixture().await).await;
-}
+both_backends!(
+    #[tokio::test]
+    async fn a_journey_ends_processed_with_every_field_of_the_retrieval_sample(f: Fixture) {
+        let created = f
+            .platform()
+            .create(json!({
+                "customerInternalReference": "myCompany",
+                "userReference": "user-42",
+                "callbackUrl": null,
+                "workflowDefinition": { "key": 10011, "credentials": [{ "category": "ID", "country": { "values": ["USA"] } }] },
+                "web": { "locale": "de" }
+            }))
+            .await;
+        let root = &f.server.root;
+        let body = &created.body;
+        assert!(body["timestamp"].as_str().is_some_and(|t| t.ends_with('Z')));
 
-#[tokio::test]
-async fn postgres_a_journey_ends_processed_with_every_field_of_the_retrieval_sample() {
-    if let Some(f) =
-        postgres_fixture("a_journey_ends_processed_with_every_field_of_the_retrieval_sample").await
-    {
-        a_journey_ends_processed_with_every_field_of_the_retrieval_sample_on(f).await;
-    }
-}
-
-async fn a_journey_ends_processed_with_every_field_of_the_retrieval_sample_on(f: Fixture) {
-    let created = f
-        .create(json!({
-            "customerInternalReference": "myCompany",
-            "userReference": "user-42",
-            "callbackUrl": null,
-            "workflowDefinition": { "key": 10011, "credentials": [{ "category": "ID", "country": { "values": ["USA"] } }] },
-            "web": { "locale": "de" }
-        }))
-        .await;
-    let root = &f.server.root;
-    let body = &created.body;
-    assert!(body["timestamp"].as_str().is_some_and(|t| t.ends_with('Z')));
-
-    // Credentials: ID and SELFIE by API, FACEMAP by Web/SDK only.
-    let id = created.credential("ID");
-    assert_eq!(id["allowedChannels"], json!(["WEB", "API", "SDK"]));
-    let id_parts = id["api"]["parts"].as_object().expect("ID api.parts");
-    assert_eq!(
-        id_parts.keys().collect::<Vec<_>>(),
-        ["back", "front"],
-        "front and back only"
-    );
-    let execution_url = f.execution_url(&created);
-    assert_eq!(
-        id["api"]["parts"]["front"],
-        format!(
-            "{execution_url}/credentials/{}/parts/FRONT",
-            id["id"].as_str().expect("id")
-        )
-    );
-    assert_eq!(id["api"]["workflowExecution"], execution_url);
-    assert_eq!(id["api"]["token"], created.token);
-    let facemap = created.credential("FACEMAP");
-    assert_eq!(facemap["allowedChannels"], json!(["WEB", "SDK"]));
-    assert!(
-        facemap.get("api").is_none(),
-        "no api for a FACEMAP: {facemap}"
-    );
-    let selfie = created.credential("SELFIE");
-    assert_eq!(
-        selfie["api"]["parts"]
-            .as_object()
-            .map(|p| p.keys().cloned().collect::<Vec<_>>()),
-        Some(vec!["face".to_owned()])
-    );
-    assert_eq!(created.token.split('.').count(), 3, "a JWT");
-    assert_eq!(
-        body["web"]["href"],
-        format!(
-            "{root}/web/v4/app?authorizationToken={}&locale=de",
-            created.token
-        )
-    );
-
-    // Before processing: identity and status only.
-    let pending = f.details(&created).await;
-    assert_eq!(pending["workflow"]["status"], "INITIATED");
-    assert_eq!(pending["workflow"]["definitionKey"], "10011");
-    assert_eq!(pending["workflow"]["userReference"], "user-42");
-    assert!(pending.get("decision").is_none(), "{pending}");
-
-    // Uploads with the execution's token; the metadata comes back.
-    let front = jpeg(2048);
-    let response = f
-        .upload(
-            &created.part_url("ID", "front"),
-            &created.token,
-            "file",
-            &front,
-        )
-        .await;
-    assert_eq!(response.status(), StatusCode::OK);
-    let uploaded = json_of(response).await;
-    assert_eq!(uploaded["part"]["classifier"], "FRONT");
-    assert_eq!(uploaded["part"]["contentType"], "image/jpeg");
-    assert_eq!(uploaded["part"]["size"], 2048);
-    assert_eq!(uploaded["part"]["sha256"], sha256_hex(&front));
-    assert_eq!(uploaded["credential"]["id"], id["id"]);
-    let back = png(1024);
-    let response = f
-        .upload(
-            &created.part_url("ID", "back"),
-            &created.token,
-            "file",
-            &back,
-        )
-        .await;
-    assert_eq!(response.status(), StatusCode::OK);
-    assert_eq!(json_of(response).await["part"]["contentType"], "image/png");
-    // A store-API token may upload too.
-    let response = f
-        .upload(
-            &created.part_url("SELFIE", "face"),
-            &f.designer,
-            "file",
-            &png(64),
-        )
-        .await;
-    assert_eq!(response.status(), StatusCode::OK);
-
-    let status = json_of(f.status(&created, &created.token).await).await;
-    assert_eq!(status["workflowExecution"]["status"], "INITIATED");
-
-    let finalized = f.finalize(&created, &created.token).await;
-    assert_eq!(finalized.status(), StatusCode::ACCEPTED);
-    let finalized = json_of(finalized).await;
-    assert_eq!(finalized["workflowExecution"]["status"], "ACQUIRED");
-    assert_eq!(finalized["workflowExecution"]["href"], execution_url);
-    assert_eq!(finalized["account"]["id"], created.account.as_str());
-
-    let status = f.wait_for(&created, "PROCESSED").await;
-    assert_eq!(
-        status["workflowExecution"]["id"],
-        created.execution.as_str()
-    );
-    assert_eq!(status["workflowExecution"]["definitionKey"], "10011");
-    assert_eq!(status["account"]["id"], created.account.as_str());
-
-    let details = f.details(&created).await;
-    assert_has_every_sample_path(&details);
-    assert_eq!(details["decision"]["type"], "PASSED");
-    assert_eq!(details["workflow"]["status"], "PROCESSED");
-    assert_eq!(details["workflow"]["definitionKey"], "10011");
-    assert_eq!(details["workflow"]["id"], created.execution.as_str());
-    assert_eq!(details["workflow"]["userReference"], "user-42");
-    assert_eq!(
-        details["workflow"]["customerInternalReference"],
-        "myCompany"
-    );
-    assert_eq!(details["account"]["id"], created.account.as_str());
-    let ids: BTreeSet<&str> = details["credentials"]
-        .as_array()
-        .expect("credentials")
-        .iter()
-        .filter_map(|c| c["id"].as_str())
-        .collect();
-    let uploaded: BTreeSet<&str> = created.body["workflowExecution"]["credentials"]
-        .as_array()
-        .expect("credentials")
-        .iter()
-        .filter(|c| c["category"] != "FACEMAP")
-        .filter_map(|c| c["id"].as_str())
-        .collect();
-    assert_eq!(
-        ids, uploaded,
-        "the details name the credentials that arrived (no facemap over API)"
-    );
-    assert!(
-        !details.to_string().contains("FACEMAP"),
-        "an API journey has no facemap results: {details}"
-    );
-    assert!(
-        details["steps"]["href"]
-            .as_str()
-            .is_some_and(|h| h.starts_with(&format!("{root}/api/v1/accounts/{}", created.account))),
-        "{}",
-        details["steps"]
-    );
-    for time in ["createdAt", "startedAt", "completedAt"] {
-        assert!(
-            details[time]
-                .as_str()
-                .is_some_and(|t| t.len() == 24 && t.ends_with('Z')),
-            "{time}: {}",
-            details[time]
+        // Credentials: ID and SELFIE by API, FACEMAP by Web/SDK only.
+        let id = created.credential("ID");
+        assert_eq!(id["allowedChannels"], json!(["WEB", "API", "SDK"]));
+        let id_parts = id["api"]["parts"].as_object().expect("ID api.parts");
+        assert_eq!(
+            id_parts.keys().collect::<Vec<_>>(),
+            ["back", "front"],
+            "front and back only"
         );
+        let execution_url = f.platform().execution_url(&created);
+        assert_eq!(
+            id["api"]["parts"]["front"],
+            format!(
+                "{execution_url}/credentials/{}/parts/FRONT",
+                id["id"].as_str().expect("id")
+            )
+        );
+        assert_eq!(id["api"]["workflowExecution"], execution_url);
+        assert_eq!(id["api"]["token"], created.token);
+        let facemap = created.credential("FACEMAP");
+        assert_eq!(facemap["allowedChannels"], json!(["WEB", "SDK"]));
+        assert!(
+            facemap.get("api").is_none(),
+            "no api for a FACEMAP: {facemap}"
+        );
+        let selfie = created.credential("SELFIE");
+        assert_eq!(
+            selfie["api"]["parts"]
+                .as_object()
+                .map(|p| p.keys().cloned().collect::<Vec<_>>()),
+            Some(vec!["face".to_owned()])
+        );
+        assert_eq!(created.token.split('.').count(), 3, "a JWT");
+        assert_eq!(
+            body["web"]["href"],
+            format!(
+                "{root}/web/v4/app?authorizationToken={}&locale=de",
+                created.token
+            )
+        );
+
+        // Before processing: identity and status only.
+        let pending = f.platform().details(&created).await;
+        assert_eq!(pending["workflow"]["status"], "INITIATED");
+        assert_eq!(pending["workflow"]["definitionKey"], "10011");
+        assert_eq!(pending["workflow"]["userReference"], "user-42");
+        assert!(pending.get("decision").is_none(), "{pending}");
+
+        // Uploads with the execution's token; the metadata comes back.
+        let front = jpeg(2048);
+        let response = f
+            .platform()
+            .upload(
+                &created.part_url("ID", "front"),
+                &created.token,
+                "file",
+                &front,
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let uploaded = json_of(response).await;
+        assert_eq!(uploaded["part"]["classifier"], "FRONT");
+        assert_eq!(uploaded["part"]["contentType"], "image/jpeg");
+        assert_eq!(uploaded["part"]["size"], 2048);
+        assert_eq!(uploaded["part"]["sha256"], sha256_hex(&front));
+        assert_eq!(uploaded["credential"]["id"], id["id"]);
+        let back = png(1024);
+        let response = f
+            .platform()
+            .upload(
+                &created.part_url("ID", "back"),
+                &created.token,
+                "file",
+                &back,
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(json_of(response).await["part"]["contentType"], "image/png");
+        // A store-API token may upload too.
+        let response = f
+            .platform()
+            .upload(
+                &created.part_url("SELFIE", "face"),
+                &f.designer,
+                "file",
+                &png(64),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::OK);
+
+        let status = json_of(f.platform().status(&created, &created.token).await).await;
+        assert_eq!(status["workflowExecution"]["status"], "INITIATED");
+
+        let finalized = f.platform().finalize(&created, &created.token).await;
+        assert_eq!(finalized.status(), StatusCode::ACCEPTED);
+        let finalized = json_of(finalized).await;
+        assert_eq!(finalized["workflowExecution"]["status"], "ACQUIRED");
+        assert_eq!(finalized["workflowExecution"]["href"], execution_url);
+        assert_eq!(finalized["account"]["id"], created.account.as_str());
+
+        let status = f.platform().wait_for(&created, "PROCESSED").await;
+        assert_eq!(
+            status["workflowExecution"]["id"],
+            created.execution.as_str()
+        );
+        assert_eq!(status["workflowExecution"]["definitionKey"], "10011");
+        assert_eq!(status["account"]["id"], created.account.as_str());
+
+        let details = f.platform().details(&created).await;
+        assert_has_every_sample_path(&details);
+        assert_eq!(details["decision"]["type"], "PASSED");
+        assert_eq!(details["workflow"]["status"], "PROCESSED");
+        assert_eq!(details["workflow"]["definitionKey"], "10011");
+        assert_eq!(details["workflow"]["id"], created.execution.as_str());
+        assert_eq!(details["workflow"]["userReference"], "user-42");
+        assert_eq!(
+            details["workflow"]["customerInternalReference"],
+            "myCompany"
+        );
+        assert_eq!(details["account"]["id"], created.account.as_str());
+        let ids: BTreeSet<&str> = details["credentials"]
+            .as_array()
+            .expect("credentials")
+            .iter()
+            .filter_map(|c| c["id"].as_str())
+            .collect();
+        let uploaded: BTreeSet<&str> = created.body["workflowExecution"]["credentials"]
+            .as_array()
+            .expect("credentials")
+            .iter()
+            .filter(|c| c["category"] != "FACEMAP")
+            .filter_map(|c| c["id"].as_str())
+            .collect();
+        assert_eq!(
+            ids, uploaded,
+            "the details name the credentials that arrived (no facemap over API)"
+        );
+        assert!(
+            !details.to_string().contains("FACEMAP"),
+            "an API journey has no facemap results: {details}"
+        );
+        assert!(
+            details["steps"]["href"].as_str().is_some_and(
+                |h| h.starts_with(&format!("{root}/api/v1/accounts/{}", created.account))
+            ),
+            "{}",
+            details["steps"]
+        );
+        for time in ["createdAt", "startedAt", "completedAt"] {
+            assert!(
+                details[time]
+                    .as_str()
+                    .is_some_and(|t| t.len() == 24 && t.ends_with('Z')),
+                "{time}: {}",
+                details[time]
+            );
+        }
+        f.server.stop().await;
     }
-    f.server.stop().await;
-}
+);
 
 #[tokio::test]
 async fn the_fake_id_scenario_is_rejected() {
     let f = fixture().await;
-    let created = f.journey("scenario:FAKE_ID").await;
-    let details = f.details(&created).await;
+    let created = f.platform().journey("scenario:FAKE_ID").await;
+    let details = f.platform().details(&created).await;
     assert_eq!(details["decision"]["type"], "REJECTED");
     assert_eq!(details["workflow"]["userReference"], "scenario:FAKE_ID");
     let image_checks = &details["capabilities"]["imageChecks"][0]["decision"];
@@ -476,39 +265,44 @@ async fn accounts_need_a_store_token() {
     let body = json!({ "customerInternalReference": "c", "workflowDefinition": { "key": 10011 } });
     let response = f
         .http
-        .post(f.url("/accounts"))
+        .post(f.platform().url("/accounts"))
         .json(&body)
         .send()
         .await
         .expect("send");
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(json_of(response).await["error"], "UNAUTHORIZED");
-    let response = f.post_account("idf_not-a-real-token", &body).await;
+    let response = f
+        .platform()
+        .post_account("idf_not-a-real-token", &body)
+        .await;
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
-    let created = f.create(body.clone()).await;
+    let created = f.platform().create(body.clone()).await;
     // The execution's own token does not create accounts.
-    let response = f.post_account(&created.token, &body).await;
+    let response = f.platform().post_account(&created.token, &body).await;
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     // Any role does.
-    let response = f.post_account(&f.designer, &body).await;
+    let response = f.platform().post_account(&f.designer, &body).await;
     assert_eq!(response.status(), StatusCode::OK);
 
     // Execution endpoints: no token, a forged token, another execution's.
     let response = f
         .http
-        .get(format!("{}/status", f.execution_url(&created)))
+        .get(format!("{}/status", f.platform().execution_url(&created)))
         .send()
         .await
         .expect("send");
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     let response = f
+        .platform()
         .status(&created, "eyJhbGciOiJIUzI1NiJ9.e30.c2lnbmF0dXJl")
         .await;
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
-    let other = f.create(body).await;
-    let response = f.status(&created, &other.token).await;
+    let other = f.platform().create(body).await;
+    let response = f.platform().status(&created, &other.token).await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
     let response = f
+        .platform()
         .upload(
             &created.part_url("ID", "front"),
             &other.token,
@@ -518,13 +312,10 @@ async fn accounts_need_a_store_token() {
         .await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
     // The details need a store token.
-    let response = f
-        .http
-        .get(f.execution_url(&created))
-        .bearer_auth(&created.token)
-        .send()
-        .await
-        .expect("send");
+    let platform = f.platform();
+    let response = platform
+        .get(&platform.execution_url(&created), &created.token)
+        .await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
     f.server.stop().await;
 }
@@ -533,6 +324,7 @@ async fn accounts_need_a_store_token() {
 async fn unknown_or_unpublished_workflows_are_404_and_published_custom_ones_run() {
     let f = fixture().await;
     let response = f
+        .platform()
         .post_account(
             &f.publisher,
             &json!({ "customerInternalReference": "c", "workflowDefinition": { "key": 99999 } }),
@@ -546,39 +338,20 @@ async fn unknown_or_unpublished_workflows_are_404_and_published_custom_ones_run(
     );
 
     // A custom copy of 10011: not published yet, then published.
-    let response = f
-        .http
-        .post(format!(
-            "{}/api/store/v1/workflows/10011/duplicate?version=1",
-            f.server.root
-        ))
-        .bearer_auth(&f.publisher)
-        .send()
-        .await
-        .expect("duplicate");
+    let response = f.store_as(&f.publisher).duplicate(10011, Some(1)).await;
     assert_eq!(response.status(), StatusCode::CREATED);
     let key = json_of(response).await["key"].as_u64().expect("key");
     let body = json!({ "customerInternalReference": "c", "workflowDefinition": { "key": key.to_string() } });
-    let response = f.post_account(&f.publisher, &body).await;
+    let response = f.platform().post_account(&f.publisher, &body).await;
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
     assert!(
         json_of(response).await["message"]
             .as_str()
             .is_some_and(|m| m.contains("no published version"))
     );
-    let response = f
-        .http
-        .post(format!(
-            "{}/api/store/v1/workflows/{key}/publish",
-            f.server.root
-        ))
-        .bearer_auth(&f.publisher)
-        .header("If-Match", "*")
-        .send()
-        .await
-        .expect("publish");
+    let response = f.store_as(&f.publisher).publish(key, "*").await;
     assert_eq!(response.status(), StatusCode::CREATED);
-    let created = f.create(body).await;
+    let created = f.platform().create(body).await;
     assert_eq!(
         created.body["workflowExecution"]["credentials"]
             .as_array()
@@ -586,12 +359,15 @@ async fn unknown_or_unpublished_workflows_are_404_and_published_custom_ones_run(
         Some(3)
     );
     assert_eq!(
-        f.finalize(&created, &created.token).await.status(),
+        f.platform()
+            .finalize(&created, &created.token)
+            .await
+            .status(),
         StatusCode::ACCEPTED
     );
-    f.wait_for(&created, "PROCESSED").await;
+    f.platform().wait_for(&created, "PROCESSED").await;
     assert_eq!(
-        f.details(&created).await["workflow"]["definitionKey"],
+        f.platform().details(&created).await["workflow"]["definitionKey"],
         key.to_string()
     );
     f.server.stop().await;
@@ -603,7 +379,7 @@ async fn bad_account_requests_are_400_naming_every_bad_field() {
     let bad = |body: Value| {
         let f = &f;
         async move {
-            let response = f.post_account(&f.publisher, &body).await;
+            let response = f.platform().post_account(&f.publisher, &body).await;
             assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{body}");
             json_of(response).await
         }
@@ -626,12 +402,11 @@ async fn bad_account_requests_are_400_naming_every_bad_field() {
     .await;
     assert_eq!(field_names(&error), ["customerInternalReference"]);
     // 100 characters (not bytes) is fine.
-    let ok = f
-        .post_account(
-            &f.publisher,
-            &json!({ "customerInternalReference": "é".repeat(100), "workflowDefinition": { "key": 10011 } }),
-        )
-        .await;
+    let ok = json!({
+        "customerInternalReference": "é".repeat(100),
+        "workflowDefinition": { "key": 10011 }
+    });
+    let ok = f.platform().post_account(&f.publisher, &ok).await;
     assert_eq!(ok.status(), StatusCode::OK);
 
     let error = bad(json!({
@@ -682,7 +457,7 @@ async fn bad_account_requests_are_400_naming_every_bad_field() {
 
     let response = f
         .http
-        .post(f.url("/accounts"))
+        .post(f.platform().url("/accounts"))
         .bearer_auth(&f.publisher)
         .header("content-type", "application/json")
         .body("{\n  \"customerInternalReference\": \"c\",\n  \"workflowDefinition\": { \"key\": 10011 ]\n}")
@@ -700,6 +475,7 @@ async fn bad_account_requests_are_400_naming_every_bad_field() {
 async fn uploads_must_be_jpeg_or_png_of_at_most_5_mib_for_an_api_part() {
     let f = fixture().await;
     let created = f
+        .platform()
         .create(json!({ "customerInternalReference": "c", "workflowDefinition": { "key": 10011 } }))
         .await;
     let front = created.part_url("ID", "front");
@@ -710,7 +486,7 @@ async fn uploads_must_be_jpeg_or_png_of_at_most_5_mib_for_an_api_part() {
         ("GIF", gif),
         ("text", b"hello, this is not an image".to_vec()),
     ] {
-        let response = f.upload(&front, token, "file", &bytes).await;
+        let response = f.platform().upload(&front, token, "file", &bytes).await;
         assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{name}");
         let error = json_of(response).await;
         assert_eq!(error["error"], "UNSUPPORTED_FILE_TYPE", "{name}");
@@ -721,7 +497,7 @@ async fn uploads_must_be_jpeg_or_png_of_at_most_5_mib_for_an_api_part() {
         );
     }
 
-    let response = f.upload(&front, token, "image", &jpeg(64)).await;
+    let response = f.platform().upload(&front, token, "image", &jpeg(64)).await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     assert_eq!(json_of(response).await["error"], "NO_FILE");
 
@@ -738,10 +514,16 @@ async fn uploads_must_be_jpeg_or_png_of_at_most_5_mib_for_an_api_part() {
 
     // Exactly 5 MiB passes; one byte more is a 400 that says why; a body
     // far beyond the upload limit is a 413.
-    let response = f.upload(&front, token, "file", &png(5 * MIB)).await;
+    let response = f
+        .platform()
+        .upload(&front, token, "file", &png(5 * MIB))
+        .await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(json_of(response).await["part"]["size"], 5 * MIB);
-    let response = f.upload(&front, token, "file", &png(5 * MIB + 1)).await;
+    let response = f
+        .platform()
+        .upload(&front, token, "file", &png(5 * MIB + 1))
+        .await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     let error = json_of(response).await;
     assert_eq!(error["error"], "FILE_TOO_LARGE");
@@ -750,7 +532,10 @@ async fn uploads_must_be_jpeg_or_png_of_at_most_5_mib_for_an_api_part() {
             .as_str()
             .is_some_and(|m| m.contains("5 MiB"))
     );
-    let response = f.upload(&front, token, "file", &png(8 * MIB)).await;
+    let response = f
+        .platform()
+        .upload(&front, token, "file", &png(8 * MIB))
+        .await;
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(json_of(response).await["error"], "PAYLOAD_TOO_LARGE");
 
@@ -761,9 +546,9 @@ async fn uploads_must_be_jpeg_or_png_of_at_most_5_mib_for_an_api_part() {
         .to_owned();
     let facemap = format!(
         "{}/credentials/{facemap_id}/parts/FACEMAP",
-        f.execution_url(&created)
+        f.platform().execution_url(&created)
     );
-    let response = f.upload(&facemap, token, "file", &png(64)).await;
+    let response = f.platform().upload(&facemap, token, "file", &png(64)).await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     let error = json_of(response).await;
     assert_eq!(error["error"], "PART_NOT_ALLOWED");
@@ -773,7 +558,10 @@ async fn uploads_must_be_jpeg_or_png_of_at_most_5_mib_for_an_api_part() {
             .is_some_and(|m| m.contains("FACEMAP"))
     );
     let selfie_back = created.part_url("SELFIE", "face").replace("/FACE", "/BACK");
-    let response = f.upload(&selfie_back, token, "file", &png(64)).await;
+    let response = f
+        .platform()
+        .upload(&selfie_back, token, "file", &png(64))
+        .await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     let error = json_of(response).await;
     assert!(
@@ -783,13 +571,13 @@ async fn uploads_must_be_jpeg_or_png_of_at_most_5_mib_for_an_api_part() {
         "{error}"
     );
     let data = front.replace("/FRONT", "/PREPARED_DATA");
-    let response = f.upload(&data, token, "file", &png(64)).await;
+    let response = f.platform().upload(&data, token, "file", &png(64)).await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     let unknown = format!(
         "{}/credentials/00000000-0000-4000-a000-000000000000/parts/FRONT",
-        f.execution_url(&created)
+        f.platform().execution_url(&created)
     );
-    let response = f.upload(&unknown, token, "file", &png(64)).await;
+    let response = f.platform().upload(&unknown, token, "file", &png(64)).await;
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
     f.server.stop().await;
 }
@@ -885,6 +673,7 @@ async fn upload_streamed(
 async fn oversized_uploads_get_one_answer_per_size_class_whatever_the_timing() {
     let f = fixture().await;
     let created = f
+        .platform()
         .create(json!({ "customerInternalReference": "c", "workflowDefinition": { "key": 10011 } }))
         .await;
     let front = created.part_url("ID", "front");
@@ -921,7 +710,10 @@ async fn oversized_uploads_get_one_answer_per_size_class_whatever_the_timing() {
 
     // With `Content-Length`, a body over the limit is refused before
     // anything else is looked at, even the token.
-    let response = f.upload(&front, "not-a-token", "file", &png(8 * MIB)).await;
+    let response = f
+        .platform()
+        .upload(&front, "not-a-token", "file", &png(8 * MIB))
+        .await;
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
     let error = json_of(response).await;
     assert_eq!(error["error"], "PAYLOAD_TOO_LARGE");
@@ -976,61 +768,57 @@ async fn oversized_uploads_get_one_answer_per_size_class_whatever_the_timing() {
     }
 }
 
-#[tokio::test]
-async fn finalizing_twice_is_409_and_uploads_end_at_finalize() {
-    finalizing_twice_is_409_and_uploads_end_at_finalize_on(fixture().await).await;
-}
+both_backends!(
+    #[tokio::test]
+    async fn finalizing_twice_is_409_and_uploads_end_at_finalize(f: Fixture) {
+        let created = f
+            .platform()
+            .create(
+                json!({ "customerInternalReference": "c", "workflowDefinition": { "key": 10011 } }),
+            )
+            .await;
+        assert_eq!(
+            f.platform().finalize(&created, &f.publisher).await.status(),
+            StatusCode::ACCEPTED
+        );
+        let again = f.platform().finalize(&created, &created.token).await;
+        assert_eq!(again.status(), StatusCode::CONFLICT);
+        assert_eq!(json_of(again).await["error"], "ALREADY_FINALIZED");
+        let response = f
+            .platform()
+            .upload(
+                &created.part_url("ID", "front"),
+                &created.token,
+                "file",
+                &jpeg(64),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::CONFLICT);
+        f.platform().wait_for(&created, "PROCESSED").await;
+        let again = f.platform().finalize(&created, &created.token).await;
+        assert_eq!(again.status(), StatusCode::CONFLICT);
 
-#[tokio::test]
-async fn postgres_finalizing_twice_is_409_and_uploads_end_at_finalize() {
-    if let Some(f) = postgres_fixture("finalizing_twice_is_409_and_uploads_end_at_finalize").await {
-        finalizing_twice_is_409_and_uploads_end_at_finalize_on(f).await;
+        let response = f
+            .http
+            .put(format!(
+                "{}/workflow-executions/{}",
+                f.platform().url(&format!("/accounts/{}", created.account)),
+                "00000000-0000-4000-a000-000000000000"
+            ))
+            .bearer_auth(&f.publisher)
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(response.status(), StatusCode::NOT_FOUND);
+        f.server.stop().await;
     }
-}
-
-async fn finalizing_twice_is_409_and_uploads_end_at_finalize_on(f: Fixture) {
-    let created = f
-        .create(json!({ "customerInternalReference": "c", "workflowDefinition": { "key": 10011 } }))
-        .await;
-    assert_eq!(
-        f.finalize(&created, &f.publisher).await.status(),
-        StatusCode::ACCEPTED
-    );
-    let again = f.finalize(&created, &created.token).await;
-    assert_eq!(again.status(), StatusCode::CONFLICT);
-    assert_eq!(json_of(again).await["error"], "ALREADY_FINALIZED");
-    let response = f
-        .upload(
-            &created.part_url("ID", "front"),
-            &created.token,
-            "file",
-            &jpeg(64),
-        )
-        .await;
-    assert_eq!(response.status(), StatusCode::CONFLICT);
-    f.wait_for(&created, "PROCESSED").await;
-    let again = f.finalize(&created, &created.token).await;
-    assert_eq!(again.status(), StatusCode::CONFLICT);
-
-    let response = f
-        .http
-        .put(format!(
-            "{}/workflow-executions/{}",
-            f.url(&format!("/accounts/{}", created.account)),
-            "00000000-0000-4000-a000-000000000000"
-        ))
-        .bearer_auth(&f.publisher)
-        .send()
-        .await
-        .expect("send");
-    assert_eq!(response.status(), StatusCode::NOT_FOUND);
-    f.server.stop().await;
-}
+);
 
 #[tokio::test]
 async fn a_token_past_its_lifetime_is_token_expired() {
     let f = fixture().await;
     let created = f
+        .platform()
         .create(json!({
             "customerInternalReference": "c",
             "workflowDefinition": { "key": 10011 },
@@ -1039,7 +827,10 @@ async fn a_token_past_its_lifetime_is_token_expired() {
         .await;
     let front = created.part_url("ID", "front");
     f.server.state.clock().advance(Duration::from_secs(4 * 60));
-    let response = f.upload(&front, &created.token, "file", &jpeg(64)).await;
+    let response = f
+        .platform()
+        .upload(&front, &created.token, "file", &jpeg(64))
+        .await;
     assert_eq!(
         response.status(),
         StatusCode::OK,
@@ -1047,33 +838,38 @@ async fn a_token_past_its_lifetime_is_token_expired() {
     );
 
     f.server.state.clock().advance(Duration::from_secs(2 * 60));
-    let response = f.upload(&front, &created.token, "file", &jpeg(64)).await;
+    let response = f
+        .platform()
+        .upload(&front, &created.token, "file", &jpeg(64))
+        .await;
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(json_of(response).await["error"], "TOKEN_EXPIRED");
     // The journey had started (a part arrived): SESSION_EXPIRED (issue 12;
     // TOKEN_EXPIRED is for a lifetime that passed before anything arrived).
-    let status = json_of(f.status(&created, &f.publisher).await).await;
+    let status = json_of(f.platform().status(&created, &f.publisher).await).await;
     assert_eq!(status["workflowExecution"]["status"], "SESSION_EXPIRED");
-    let response = f.finalize(&created, &f.publisher).await;
+    let response = f.platform().finalize(&created, &f.publisher).await;
     assert_eq!(response.status(), StatusCode::CONFLICT);
     assert_eq!(json_of(response).await["error"], "SESSION_EXPIRED");
-    let response = f.upload(&front, &f.publisher, "file", &jpeg(64)).await;
+    let response = f
+        .platform()
+        .upload(&front, &f.publisher, "file", &jpeg(64))
+        .await;
     assert_eq!(response.status(), StatusCode::CONFLICT);
 
     // A new execution on the same account starts afresh.
     let response = f
-        .http
-        .put(f.url(&format!("/accounts/{}", created.account)))
-        .bearer_auth(&f.publisher)
-        .json(&json!({ "customerInternalReference": "c", "workflowDefinition": { "key": 10011 } }))
-        .send()
-        .await
-        .expect("update");
+        .platform()
+        .put_account(
+            &created.account,
+            &json!({ "customerInternalReference": "c", "workflowDefinition": { "key": 10011 } }),
+        )
+        .await;
     assert_eq!(response.status(), StatusCode::OK);
-    let renewed = parse_created(json_of(response).await);
+    let renewed = Created::of(json_of(response).await);
     assert_eq!(renewed.account, created.account);
     assert_ne!(renewed.execution, created.execution);
-    let status = json_of(f.status(&renewed, &renewed.token).await).await;
+    let status = json_of(f.platform().status(&renewed, &renewed.token).await).await;
     assert_eq!(status["workflowExecution"]["status"], "INITIATED");
     f.server.stop().await;
 }
@@ -1082,13 +878,12 @@ async fn a_token_past_its_lifetime_is_token_expired() {
 async fn updating_an_unknown_account_is_404() {
     let f = fixture().await;
     let response = f
-        .http
-        .put(f.url("/accounts/00000000-0000-4000-a000-000000000000"))
-        .bearer_auth(&f.publisher)
-        .json(&json!({ "customerInternalReference": "c", "workflowDefinition": { "key": 10011 } }))
-        .send()
-        .await
-        .expect("update");
+        .platform()
+        .put_account(
+            "00000000-0000-4000-a000-000000000000",
+            &json!({ "customerInternalReference": "c", "workflowDefinition": { "key": 10011 } }),
+        )
+        .await;
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
     let response = f
         .http
@@ -1145,6 +940,7 @@ async fn the_callback_is_retried_until_delivered() {
 
     let f = fixture().await;
     let created = f
+        .platform()
         .create(json!({
             "customerInternalReference": "c",
             "workflowDefinition": { "key": 10011 },
@@ -1152,10 +948,13 @@ async fn the_callback_is_retried_until_delivered() {
         }))
         .await;
     assert_eq!(
-        f.finalize(&created, &created.token).await.status(),
+        f.platform()
+            .finalize(&created, &created.token)
+            .await
+            .status(),
         StatusCode::ACCEPTED
     );
-    f.wait_for(&created, "PROCESSED").await;
+    f.platform().wait_for(&created, "PROCESSED").await;
 
     let start = Instant::now();
     while received.count.load(Ordering::SeqCst) < 2 {
@@ -1181,7 +980,7 @@ async fn the_callback_is_retried_until_delivered() {
         assert_eq!(execution["id"], created.execution.as_str());
         assert_eq!(execution["status"], "PROCESSED");
         assert_eq!(execution["definitionKey"], "10011");
-        assert_eq!(execution["href"], f.execution_url(&created));
+        assert_eq!(execution["href"], f.platform().execution_url(&created));
         assert_eq!(body["account"]["id"], created.account.as_str());
         assert_eq!(
             body["account"]["href"],
@@ -1195,49 +994,40 @@ async fn the_callback_is_retried_until_delivered() {
     receiver.abort();
 }
 
-#[tokio::test]
-async fn executions_survive_a_restart() {
-    executions_survive_a_restart_on(fixture().await).await;
-}
+both_backends!(
+    #[tokio::test]
+    async fn executions_survive_a_restart(f: Fixture) {
+        let created = f.platform().journey("scenario:REPEATED_FACE").await;
+        let before = f.platform().details(&created).await;
+        assert_eq!(before["decision"]["type"], "WARNING");
+        let Fixture {
+            db,
+            server,
+            publisher,
+            designer,
+            http,
+        } = f;
+        server.stop().await;
 
-#[tokio::test]
-async fn postgres_executions_survive_a_restart() {
-    if let Some(f) = postgres_fixture("executions_survive_a_restart").await {
-        executions_survive_a_restart_on(f).await;
+        let server = Server::start_at(&db.location).await;
+        let f = Fixture {
+            db,
+            server,
+            publisher,
+            designer,
+            http,
+        };
+        // The execution token still verifies: the signing secret was kept.
+        let response = f.platform().status(&created, &created.token).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(
+            json_of(response).await["workflowExecution"]["status"],
+            "PROCESSED"
+        );
+        assert_eq!(f.platform().details(&created).await, before);
+        f.server.stop().await;
     }
-}
-
-async fn executions_survive_a_restart_on(f: Fixture) {
-    let created = f.journey("scenario:REPEATED_FACE").await;
-    let before = f.details(&created).await;
-    assert_eq!(before["decision"]["type"], "WARNING");
-    let Fixture {
-        db,
-        server,
-        publisher,
-        designer,
-        http,
-    } = f;
-    server.stop().await;
-
-    let server = Server::start_at(&db.location).await;
-    let f = Fixture {
-        db,
-        server,
-        publisher,
-        designer,
-        http,
-    };
-    // The execution token still verifies: the signing secret was kept.
-    let response = f.status(&created, &created.token).await;
-    assert_eq!(response.status(), StatusCode::OK);
-    assert_eq!(
-        json_of(response).await["workflowExecution"]["status"],
-        "PROCESSED"
-    );
-    assert_eq!(f.details(&created).await, before);
-    f.server.stop().await;
-}
+);
 
 /// The issue's end-to-end path: a solutions engineer publishes through the
 /// remote store (the client the CLI and the designer use), then an
@@ -1266,14 +1056,17 @@ async fn a_workflow_published_through_the_remote_store_runs_end_to_end() {
     .expect("blocking client");
     assert!(key >= 200_000, "a custom key: {key}");
 
-    let created = f.journey_on(key, "scenario:ALL_PASS").await;
-    let details = f.details(&created).await;
+    let created = f.platform().journey_on(key, "scenario:ALL_PASS").await;
+    let details = f.platform().details(&created).await;
     assert_has_every_sample_path(&details);
     assert_eq!(details["workflow"]["definitionKey"], key.to_string());
     assert_eq!(details["decision"]["type"], "PASSED");
 
-    let rejected = f.journey_on(key, "scenario:FAKE_ID").await;
-    assert_eq!(f.details(&rejected).await["decision"]["type"], "REJECTED");
+    let rejected = f.platform().journey_on(key, "scenario:FAKE_ID").await;
+    assert_eq!(
+        f.platform().details(&rejected).await["decision"]["type"],
+        "REJECTED"
+    );
     f.server.stop().await;
 }
 
@@ -1284,27 +1077,12 @@ async fn a_workflow_published_through_the_remote_store_runs_end_to_end() {
 impl Fixture {
     /// An account update (PUT) running workflow `key` on `account`.
     async fn update(&self, account: &str, key: u32, user_reference: &str) -> Created {
-        let response = self
-            .http
-            .put(self.url(&format!("/accounts/{account}")))
-            .bearer_auth(&self.publisher)
-            .json(&json!({
-                "customerInternalReference": "myCompany",
-                "userReference": user_reference,
-                "workflowDefinition": { "key": key }
-            }))
-            .send()
-            .await
-            .expect("update account");
-        assert_eq!(response.status(), StatusCode::OK);
-        parse_created(json_of(response).await)
-    }
-
-    async fn processed(&self, created: &Created) -> Value {
-        let finalized = self.finalize(created, &created.token).await;
-        assert_eq!(finalized.status(), StatusCode::ACCEPTED);
-        self.wait_for(created, "PROCESSED").await;
-        self.details(created).await
+        let body = json!({
+            "customerInternalReference": "myCompany",
+            "userReference": user_reference,
+            "workflowDefinition": { "key": key }
+        });
+        self.platform().update(account, &body).await
     }
 }
 
@@ -1342,9 +1120,10 @@ fn results_of(details: &Value) -> Vec<(String, String, String, Vec<String>)> {
 async fn finalizing_with_nothing_uploaded_is_not_uploaded_and_never_passed() {
     let f = fixture().await;
     let created = f
+        .platform()
         .create(json!({ "customerInternalReference": "c", "workflowDefinition": { "key": 10011 } }))
         .await;
-    let details = f.processed(&created).await;
+    let details = f.platform().processed(&created).await;
     let results = results_of(&details);
     let usability: Vec<_> = results.iter().filter(|r| r.0 == "usability").collect();
     assert_eq!(
@@ -1371,10 +1150,12 @@ async fn finalizing_with_nothing_uploaded_is_not_uploaded_and_never_passed() {
 async fn a_front_only_upload_leaves_what_reads_the_id_unpassed() {
     let f = fixture().await;
     let created = f
+        .platform()
         .create(json!({ "customerInternalReference": "c", "workflowDefinition": { "key": 10011 } }))
         .await;
     for (category, part) in [("ID", "front"), ("SELFIE", "face")] {
         let response = f
+            .platform()
             .upload(
                 &created.part_url(category, part),
                 &created.token,
@@ -1384,7 +1165,7 @@ async fn a_front_only_upload_leaves_what_reads_the_id_unpassed() {
             .await;
         assert_eq!(response.status(), StatusCode::OK);
     }
-    let details = f.processed(&created).await;
+    let details = f.platform().processed(&created).await;
     let results = results_of(&details);
     for capability in ["imageChecks", "extraction", "dataChecks", "similarity"] {
         let found: Vec<_> = results.iter().filter(|r| r.0 == capability).collect();
@@ -1409,8 +1190,8 @@ async fn a_front_only_upload_leaves_what_reads_the_id_unpassed() {
 #[tokio::test]
 async fn an_api_journey_on_10011_has_no_facemap_results() {
     let f = fixture().await;
-    let created = f.journey("scenario:ALL_PASS").await;
-    let details = f.details(&created).await;
+    let created = f.platform().journey("scenario:ALL_PASS").await;
+    let details = f.platform().details(&created).await;
     let results = results_of(&details);
     assert!(
         results.iter().all(|r| !r.3.contains(&"FACEMAP".to_owned())),
@@ -1438,7 +1219,7 @@ async fn an_api_journey_on_10011_has_no_facemap_results() {
 #[tokio::test]
 async fn the_stored_facemap_of_10071_uploads_over_api() {
     let f = fixture().await;
-    let onboarded = f.journey("scenario:ALL_PASS").await;
+    let onboarded = f.platform().journey("scenario:ALL_PASS").await;
     let created = f
         .update(&onboarded.account, 10071, "scenario:ALL_PASS")
         .await;
@@ -1453,10 +1234,13 @@ async fn the_stored_facemap_of_10071_uploads_over_api() {
     let url = stored["api"]["parts"]["facemap"]
         .as_str()
         .expect("api.parts.facemap");
-    let response = f.upload(url, &created.token, "file", &png(256)).await;
+    let response = f
+        .platform()
+        .upload(url, &created.token, "file", &png(256))
+        .await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(json_of(response).await["part"]["classifier"], "FACEMAP");
-    let details = f.processed(&created).await;
+    let details = f.platform().processed(&created).await;
     let results = results_of(&details);
     let authentication: Vec<_> = results.iter().filter(|r| r.0 == "authentication").collect();
     assert_eq!(authentication.len(), 1, "{results:?}");
@@ -1481,7 +1265,7 @@ async fn the_stored_facemap_of_10071_uploads_over_api() {
 #[tokio::test]
 async fn authentication_on_an_account_without_a_facemap_is_not_executed() {
     let f = fixture().await;
-    let onboarded = f.journey("scenario:ALL_PASS").await;
+    let onboarded = f.platform().journey("scenario:ALL_PASS").await;
     let created = f
         .update(&onboarded.account, 10014, "scenario:ALL_PASS")
         .await;
@@ -1504,7 +1288,7 @@ async fn authentication_on_an_account_without_a_facemap_is_not_executed() {
         ],
         "no stored facemap credential is listed"
     );
-    let details = f.processed(&created).await;
+    let details = f.platform().processed(&created).await;
     let results = results_of(&details);
     assert!(
         results
@@ -1523,6 +1307,7 @@ async fn authentication_on_an_account_without_a_facemap_is_not_executed() {
 async fn prepared_data_uploads_on_10163() {
     let f = fixture().await;
     let created = f
+        .platform()
         .create(json!({ "customerInternalReference": "c", "workflowDefinition": { "key": 10163 } }))
         .await;
     let data = created.credential("DATA");
@@ -1539,26 +1324,22 @@ async fn prepared_data_uploads_on_10163() {
                      "subdivision": "CA", "country": "USA" }
     });
     let response = f
-        .http
-        .post(&url)
-        .bearer_auth(&created.token)
-        .json(&body)
-        .send()
-        .await
-        .expect("upload prepared data");
+        .platform()
+        .upload_prepared_data(&url, &created.token, &body)
+        .await;
     assert_eq!(response.status(), StatusCode::OK);
     let uploaded = json_of(response).await;
     assert_eq!(uploaded["part"]["classifier"], "PREPARED_DATA");
     assert_eq!(uploaded["part"]["contentType"], "application/json");
     // A malformed field is a 400 naming it.
     let response = f
-        .http
-        .post(&url)
-        .bearer_auth(&created.token)
-        .json(&json!({ "phoneNumber": "4155550100" }))
-        .send()
-        .await
-        .expect("upload bad prepared data");
+        .platform()
+        .upload_prepared_data(
+            &url,
+            &created.token,
+            &json!({ "phoneNumber": "4155550100" }),
+        )
+        .await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     let error = json_of(response).await;
     assert_eq!(error["error"], "INVALID_PREPARED_DATA", "{error}");
@@ -1607,7 +1388,7 @@ async fn a_reused_id_comes_from_the_account_or_is_missing() {
     let selfie_only = |created: &Created| created.part_url("SELFIE", "face");
 
     // Onboarded over API (ID usability PASSED): the ID is on the account.
-    let onboarded = f.journey("scenario:ALL_PASS").await;
+    let onboarded = f.platform().journey("scenario:ALL_PASS").await;
     let created = f.update(&onboarded.account, key, "scenario:ALL_PASS").await;
     assert!(
         created.body["workflowExecution"]["credentials"]
@@ -1619,26 +1400,29 @@ async fn a_reused_id_comes_from_the_account_or_is_missing() {
         created.body
     );
     let response = f
+        .platform()
         .upload(&selfie_only(&created), &created.token, "file", &jpeg(512))
         .await;
     assert_eq!(response.status(), StatusCode::OK);
-    let details = f.processed(&created).await;
+    let details = f.platform().processed(&created).await;
     let similarity = &details["capabilities"]["similarity"][0]["decision"];
     assert_eq!(similarity["type"], "PASSED", "{details}");
     assert_eq!(details["decision"]["type"], "PASSED");
 
     // A fresh account has no ID to reuse.
     let fresh = f
+        .platform()
         .create(
             json!({ "customerInternalReference": "c", "userReference": "scenario:ALL_PASS",
                         "workflowDefinition": { "key": key } }),
         )
         .await;
     let response = f
+        .platform()
         .upload(&selfie_only(&fresh), &fresh.token, "file", &jpeg(512))
         .await;
     assert_eq!(response.status(), StatusCode::OK);
-    let details = f.processed(&fresh).await;
+    let details = f.platform().processed(&fresh).await;
     assert_eq!(
         details["capabilities"]["similarity"][0]["decision"]["type"],
         "NOT_EXECUTED"
@@ -1651,48 +1435,6 @@ async fn a_reused_id_comes_from_the_account_or_is_missing() {
 // failures. Sources: domain.md ("Statuses": callbacks are sent for
 // PROCESSED, SESSION_EXPIRED and TOKEN_EXPIRED) and issue 12.
 
-/// A loopback receiver that answers 200 and keeps every body.
-async fn callback_receiver() -> (String, Arc<Mutex<Vec<Value>>>, tokio::task::JoinHandle<()>) {
-    use axum::Json;
-    use axum::extract::State;
-    use axum::routing::post;
-    async fn receive(State(seen): State<Arc<Mutex<Vec<Value>>>>, Json(body): Json<Value>) {
-        seen.lock().await.push(body);
-    }
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let app = axum::Router::new()
-        .route("/hook", post(receive))
-        .with_state(seen.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let hook = format!("http://{}/hook", listener.local_addr().expect("addr"));
-    let task = tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
-    (hook, seen, task)
-}
-
-/// Waits (at most 10 s) until the receiver holds a callback for `execution`.
-async fn callback_for(seen: &Mutex<Vec<Value>>, execution: &str) -> Value {
-    let start = Instant::now();
-    loop {
-        if let Some(body) = seen
-            .lock()
-            .await
-            .iter()
-            .find(|b| b["workflowExecution"]["id"] == execution)
-        {
-            return body.clone();
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "no callback for {execution}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
 #[tokio::test]
 async fn expired_journeys_are_session_or_token_expired_and_called_back() {
     let (hook, seen, receiver) = callback_receiver().await;
@@ -1703,9 +1445,10 @@ async fn expired_journeys_are_session_or_token_expired_and_called_back() {
         "tokenLifetime": "5m",
         "callbackUrl": hook
     });
-    let started = f.create(body.clone()).await;
-    let untouched = f.create(body).await;
+    let started = f.platform().create(body.clone()).await;
+    let untouched = f.platform().create(body).await;
     let response = f
+        .platform()
         .upload(
             &started.part_url("ID", "front"),
             &started.token,
@@ -1717,13 +1460,13 @@ async fn expired_journeys_are_session_or_token_expired_and_called_back() {
     f.server.state.clock().advance(Duration::from_secs(6 * 60));
 
     // Read: the status says it; nobody reading: the sweep expires it.
-    let status = json_of(f.status(&started, &f.publisher).await).await;
+    let status = json_of(f.platform().status(&started, &f.publisher).await).await;
     assert_eq!(status["workflowExecution"]["status"], "SESSION_EXPIRED");
     let callback = callback_for(&seen, &started.execution).await;
     assert_eq!(callback["workflowExecution"]["status"], "SESSION_EXPIRED");
     let callback = callback_for(&seen, &untouched.execution).await;
     assert_eq!(callback["workflowExecution"]["status"], "TOKEN_EXPIRED");
-    let status = json_of(f.status(&untouched, &f.publisher).await).await;
+    let status = json_of(f.platform().status(&untouched, &f.publisher).await).await;
     assert_eq!(status["workflowExecution"]["status"], "TOKEN_EXPIRED");
     assert_eq!(seen.lock().await.len(), 2, "one callback each");
     f.server.stop().await;
@@ -1737,15 +1480,10 @@ async fn a_callback_pending_at_a_crash_is_sent_after_the_restart() {
     let db = dir.path().join("server.sqlite");
     let server = Server::start(&db).await;
     let publisher = server.token(idflow_server::auth::Role::Publisher).await;
-    let http = reqwest::Client::new();
-    let response = http
-        .post(format!("{}/api/v1/accounts", server.root))
-        .bearer_auth(&publisher)
-        .json(&json!({ "customerInternalReference": "c", "workflowDefinition": { "key": 10011 } }))
-        .send()
-        .await
-        .expect("create");
-    let created = parse_created(json_of(response).await);
+    let created = server
+        .platform(&reqwest::Client::new(), &publisher)
+        .create(json!({ "customerInternalReference": "c", "workflowDefinition": { "key": 10011 } }))
+        .await;
     // As if the process died after committing PROCESSED and its queued
     // callback, before delivering it.
     let idflow_server::db::Pool::Sqlite(pool) = server.state.db.pool() else {
@@ -1792,6 +1530,7 @@ async fn a_callback_pending_at_a_crash_is_sent_after_the_restart() {
 async fn a_processing_failure_ends_processed_with_technical_error() {
     let f = fixture().await;
     let created = f
+        .platform()
         .create(json!({ "customerInternalReference": "c", "workflowDefinition": { "key": 10011 } }))
         .await;
     // A scenario this server does not know (a damaged row) makes the
@@ -1804,7 +1543,7 @@ async fn a_processing_failure_ends_processed_with_technical_error() {
         .execute(pool)
         .await
         .expect("damage the row");
-    let details = f.processed(&created).await;
+    let details = f.platform().processed(&created).await;
     assert_eq!(details["workflow"]["status"], "PROCESSED");
     let usability = &details["capabilities"]["usability"];
     assert!(
@@ -1839,11 +1578,11 @@ async fn a_database_from_before_the_callback_queue_opens_and_reads() {
     let server = Server::start(&db).await;
     let publisher = server.token(idflow_server::auth::Role::Publisher).await;
     let http = reqwest::Client::new();
+    let platform = server.platform(&http, &publisher);
     let get = |path: String| {
-        let request = http
-            .get(format!("{}/api/v1{path}", server.root))
-            .bearer_auth(&publisher);
-        async move { request.send().await.expect("get") }
+        let platform = platform.clone();
+        let token = publisher.clone();
+        async move { platform.get(&platform.url(&path), &token).await }
     };
     let response = get(
         "/accounts/831a32f2-31e9-4b9c-a591-1c35a3cc90eb/workflow-executions/5f477f43-d533-47ea-894b-33b29d7c45a8".to_owned(),
@@ -1877,23 +1616,12 @@ async fn a_database_from_before_the_callback_queue_opens_and_reads() {
     assert_eq!(queued, 0);
     // And it publishes: duplicate a Global workflow, publish the copy,
     // publish it again (exactly once: the same version).
-    let store = |path: &str| format!("{}/api/store/v1{path}", server.root);
-    let response = http
-        .post(store("/workflows/10011/duplicate"))
-        .bearer_auth(&publisher)
-        .send()
-        .await
-        .expect("duplicate");
+    let store = server.store(&http, &publisher);
+    let response = store.duplicate(10011, None).await;
     assert_eq!(response.status(), StatusCode::CREATED);
     let key = json_of(response).await["key"].as_u64().expect("key");
     for expected in [StatusCode::CREATED, StatusCode::OK] {
-        let response = http
-            .post(store(&format!("/workflows/{key}/publish")))
-            .bearer_auth(&publisher)
-            .header("if-match", "\"1\"")
-            .send()
-            .await
-            .expect("publish");
+        let response = store.publish(key, "\"1\"").await;
         assert_eq!(response.status(), expected);
         assert_eq!(json_of(response).await["version"]["number"], 1);
     }
@@ -2000,19 +1728,15 @@ async fn a_database_from_before_credentials_in_the_execution_row_opens_and_reads
     );
 
     let publisher = server.token(idflow_server::auth::Role::Publisher).await;
-    let http = reqwest::Client::new();
+    let platform = server.platform(&reqwest::Client::new(), &publisher);
     let execution_url = |account: &str, execution: &str| {
-        format!(
-            "{}/api/v1/accounts/{account}/workflow-executions/{execution}",
-            server.root
-        )
+        platform.url(&format!(
+            "/accounts/{account}/workflow-executions/{execution}"
+        ))
     };
-    let response = http
-        .get(execution_url(ACCOUNT, PROCESSED))
-        .bearer_auth(&publisher)
-        .send()
-        .await
-        .expect("details");
+    let response = platform
+        .get(&execution_url(ACCOUNT, PROCESSED), &publisher)
+        .await;
     assert_eq!(response.status(), StatusCode::OK);
     let details = json_of(response).await;
     assert_eq!(details["workflow"]["status"], "PROCESSED");
@@ -2044,15 +1768,11 @@ async fn a_database_from_before_credentials_in_the_execution_row_opens_and_reads
         (UNTOUCHED, "TOKEN_EXPIRED"),
         (LABELS, "TOKEN_EXPIRED"),
     ] {
-        let response = http
-            .get(format!(
-                "{}/status",
-                execution_url(&account_of(execution), execution)
-            ))
-            .bearer_auth(&publisher)
-            .send()
-            .await
-            .expect("status");
+        let url = format!(
+            "{}/status",
+            execution_url(&account_of(execution), execution)
+        );
+        let response = platform.get(&url, &publisher).await;
         assert_eq!(response.status(), StatusCode::OK);
         let status = json_of(response).await;
         assert_eq!(
@@ -2062,17 +1782,16 @@ async fn a_database_from_before_credentials_in_the_execution_row_opens_and_reads
     }
 
     // The migrated account takes a new execution, stored in the new shape.
-    let response = http
-        .put(format!("{}/api/v1/accounts/{ACCOUNT}", server.root))
-        .bearer_auth(&publisher)
-        .json(&json!({
-            "customerInternalReference": "after-migration",
-            "userReference": "scenario:ALL_PASS",
-            "workflowDefinition": {"key": 10011}
-        }))
-        .send()
-        .await
-        .expect("put");
+    let response = platform
+        .put_account(
+            ACCOUNT,
+            &json!({
+                "customerInternalReference": "after-migration",
+                "userReference": "scenario:ALL_PASS",
+                "workflowDefinition": {"key": 10011}
+            }),
+        )
+        .await;
     assert_eq!(response.status(), StatusCode::OK);
     let created = json_of(response).await;
     let execution = created["workflowExecution"]["id"]
@@ -2101,23 +1820,22 @@ async fn callback_urls_on_this_machine_are_refused_by_default() {
         .expect("open");
     let server = Server::start_strict(state).await;
     let publisher = server.token(idflow_server::auth::Role::Publisher).await;
-    let http = reqwest::Client::new();
+    let platform = server.platform(&reqwest::Client::new(), &publisher);
     for url in [
         "http://127.0.0.1:9/hook",
         "http://[::1]:9/hook",
         "http://0x7f000001/hook",
     ] {
-        let response = http
-            .post(format!("{}/api/v1/accounts", server.root))
-            .bearer_auth(&publisher)
-            .json(&json!({
-                "customerInternalReference": "c",
-                "workflowDefinition": { "key": 10011 },
-                "callbackUrl": url
-            }))
-            .send()
-            .await
-            .expect("create");
+        let response = platform
+            .post_account(
+                &publisher,
+                &json!({
+                    "customerInternalReference": "c",
+                    "workflowDefinition": { "key": 10011 },
+                    "callbackUrl": url
+                }),
+            )
+            .await;
         assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{url}");
         let error = json_of(response).await;
         assert_eq!(
@@ -2143,6 +1861,7 @@ async fn with_callbacks_off_a_callback_url_is_accepted_and_never_called() {
     let (hook, seen, receiver) = callback_receiver().await;
     let f = silent_fixture().await;
     let created = f
+        .platform()
         .create(json!({
             "customerInternalReference": "c",
             "workflowDefinition": { "key": 10011 },
@@ -2150,10 +1869,13 @@ async fn with_callbacks_off_a_callback_url_is_accepted_and_never_called() {
         }))
         .await;
     assert_eq!(
-        f.finalize(&created, &created.token).await.status(),
+        f.platform()
+            .finalize(&created, &created.token)
+            .await
+            .status(),
         StatusCode::ACCEPTED
     );
-    f.wait_for(&created, "PROCESSED").await;
+    f.platform().wait_for(&created, "PROCESSED").await;
     tokio::time::sleep(Duration::from_millis(700)).await;
     assert!(seen.lock().await.is_empty(), "a callback was sent");
     f.server.stop().await;
@@ -2167,7 +1889,7 @@ async fn a_forged_host_header_is_never_echoed_in_links() {
     let f = fixture().await;
     let response = f
         .http
-        .post(f.url("/accounts"))
+        .post(f.platform().url("/accounts"))
         .bearer_auth(&f.publisher)
         .header("host", "evil.example")
         .json(&json!({ "customerInternalReference": "c", "workflowDefinition": { "key": 10011 } }))
@@ -2199,6 +1921,7 @@ async fn documents_and_licences_decide_what_runs_on_10013() {
     let f = fixture().await;
     let journey = async |scenario: &str| -> Value {
         let created = f
+            .platform()
             .create(json!({
                 "customerInternalReference": "c",
                 "userReference": format!("scenario:{scenario}"),
@@ -2212,6 +1935,7 @@ async fn documents_and_licences_decide_what_runs_on_10013() {
             ("DOCUMENT", "front", jpeg(2048)),
         ] {
             let response = f
+                .platform()
                 .upload(
                     &created.part_url(category, part),
                     &created.token,
@@ -2221,7 +1945,7 @@ async fn documents_and_licences_decide_what_runs_on_10013() {
                 .await;
             assert_eq!(response.status(), StatusCode::OK, "{category} {part}");
         }
-        f.processed(&created).await
+        f.platform().processed(&created).await
     };
     let on = |details: &Value, capability: &str, category: &str| -> (String, String) {
         let entry = details["capabilities"][capability]
@@ -2403,19 +2127,10 @@ impl Fixture {
     /// Uploads `part` (FRONT, BACK, FACE) of a credential through the web
     /// client; a FACE brings its facemap with it, the only way one arrives.
     async fn web_upload(&self, created: &Created, credential: &str, part: &str) {
-        let (content_type, body) = multipart("file", &jpeg(2048));
         let response = self
-            .http
-            .post(format!(
-                "{}/web/v4/credentials/{credential}/parts/{part}",
-                self.server.root
-            ))
-            .bearer_auth(&created.token)
-            .header("content-type", content_type)
-            .body(body)
-            .send()
-            .await
-            .expect("web upload");
+            .platform()
+            .web_upload(&created.token, credential, part, &jpeg(2048))
+            .await;
         assert_eq!(response.status(), StatusCode::OK, "web {part}");
     }
 
@@ -2432,16 +2147,18 @@ impl Fixture {
         let created = match account {
             Some(account) => self.returning(account, 10011, scenario).await,
             None => {
-                self.create(json!({
-                    "customerInternalReference": "returning",
-                    "userReference": format!("scenario:{scenario}"),
-                    "workflowDefinition": { "key": 10011 }
-                }))
-                .await
+                self.platform()
+                    .create(json!({
+                        "customerInternalReference": "returning",
+                        "userReference": format!("scenario:{scenario}"),
+                        "workflowDefinition": { "key": 10011 }
+                    }))
+                    .await
             }
         };
         for part in ["front", "back"] {
             let response = self
+                .platform()
                 .upload(
                     &created.part_url("ID", part),
                     &created.token,
@@ -2456,14 +2173,14 @@ impl Fixture {
             .expect("selfie id")
             .to_owned();
         self.web_upload(&created, &selfie, "FACE").await;
-        let details = self.processed(&created).await;
+        let details = self.platform().processed(&created).await;
         (created, details)
     }
 
     /// Waits for PROCESSED without finalizing; the details.
     async fn processed_by_itself(&self, created: &Created) -> Value {
-        self.wait_for(created, "PROCESSED").await;
-        self.details(created).await
+        self.platform().wait_for(created, "PROCESSED").await;
+        self.platform().details(created).await
     }
 }
 
@@ -2510,240 +2227,87 @@ fn first_result(details: &Value, capability: &str) -> (String, String) {
     )
 }
 
-/// Issue 29 (acceptance, sweep): for every built-in scenario as an
-/// account's first transaction on 10011, a later USE_EXISTING, REUSABLE_
-/// IDENTITY and 10014 authentication on that account never reuse its
-/// credentials unless it was PASSED; authentication is NOT_EXECUTED
-/// PRECONDITION_NOT_FULFILLED after a non-PASSED onboarding (seed 002,
-/// "Acquisition Type" and "Select Capabilities"; domain.md, "Reusable
-/// credentials", "Facemaps for authentication").
-#[tokio::test]
-async fn only_a_passed_onboarding_offers_its_credentials_to_a_returning_user() {
-    only_a_passed_onboarding_offers_its_credentials_to_a_returning_user_on(fixture().await).await;
-}
-
-#[tokio::test]
-async fn postgres_only_a_passed_onboarding_offers_its_credentials_to_a_returning_user() {
-    if let Some(f) =
-        postgres_fixture("only_a_passed_onboarding_offers_its_credentials_to_a_returning_user")
-            .await
-    {
-        only_a_passed_onboarding_offers_its_credentials_to_a_returning_user_on(f).await;
-    }
-}
-
-async fn only_a_passed_onboarding_offers_its_credentials_to_a_returning_user_on(f: Fixture) {
-    use idflow_core::model::{AcquisitionType, Channel, Part};
-    let every = vec![Channel::Web, Channel::Api, Channel::Sdk];
-    let use_existing = publish_id_only(
-        &f,
-        AcquisitionType::UseExisting,
-        every.clone(),
-        vec![Part::Front, Part::Back],
-    )
-    .await;
-    let reusable_identity = publish_id_only(
-        &f,
-        AcquisitionType::ReusableIdentity,
-        every,
-        vec![Part::Front, Part::Back],
-    )
-    .await;
-    let (mut passed, mut not_passed) = (0, 0);
-    for scenario in idflow_core::simulate::builtin() {
-        let (first, onboarding) = f.onboard(None, &scenario.name).await;
-        let decision = onboarding["decision"]["type"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned();
-        let first_ids = credential_ids(&onboarding);
-        let first_id = listed(&onboarding, "ID")["id"].clone();
-        let was_passed = decision == "PASSED";
-        let context = format!("first transaction {} ({decision})", scenario.name);
-        if was_passed {
-            passed += 1;
-        } else {
-            not_passed += 1;
-        }
-
-        // USE_EXISTING: nothing to upload, so it finalizes by itself.
-        let created = f.returning(&first.account, use_existing, "ALL_PASS").await;
-        let details = f.processed_by_itself(&created).await;
-        let reused: Vec<_> = credential_ids(&details)
-            .intersection(&first_ids)
-            .cloned()
-            .collect();
-        if was_passed {
-            assert_eq!(
-                reused,
-                [first_id.as_str().unwrap_or_default()],
-                "{context}: USE_EXISTING {details:#}"
-            );
-            assert_eq!(details["decision"]["type"], "PASSED", "{context}");
-        } else {
-            assert!(
-                reused.is_empty(),
-                "{context}: USE_EXISTING reused {reused:?}"
-            );
-            assert_ne!(
-                details["decision"]["type"], "PASSED",
-                "{context}: {details:#}"
-            );
-        }
-
-        // REUSABLE_IDENTITY: the ID offered for a fresh scan unless the
-        // onboarding PASSED.
-        let created = f
-            .returning(&first.account, reusable_identity, "ALL_PASS")
-            .await;
-        let id = created.credential("ID").clone();
-        let details = if was_passed {
-            assert!(id["api"].get("parts").is_none(), "{context}: {id}");
-            f.processed_by_itself(&created).await
-        } else {
-            for part in ["front", "back"] {
-                let response = f
-                    .upload(
-                        &created.part_url("ID", part),
-                        &created.token,
-                        "file",
-                        &jpeg(1024),
-                    )
-                    .await;
-                assert_eq!(response.status(), StatusCode::OK, "{context}");
-            }
-            f.processed(&created).await
-        };
-        let status = &listed(&details, "ID")["reusableIdentity"]["status"];
-        let reused: Vec<_> = credential_ids(&details)
-            .intersection(&first_ids)
-            .cloned()
-            .collect();
-        if was_passed {
-            assert_eq!(status, "ID_FOUND", "{context}");
-            assert_eq!(reused, [first_id.as_str().unwrap_or_default()], "{context}");
-        } else {
-            assert_eq!(status, "ID_NOT_FOUND", "{context}: {details:#}");
-            assert!(
-                reused.is_empty(),
-                "{context}: REUSABLE_IDENTITY reused {reused:?}"
-            );
-        }
-
-        // 10014: the facemap compared with must come from a PASSED one.
-        let created = f.returning(&first.account, 10014, "ALL_PASS").await;
-        let selfie = created.credential("SELFIE")["id"]
-            .as_str()
-            .expect("selfie")
-            .to_owned();
-        f.web_upload(&created, &selfie, "FACE").await;
-        let details = f.processed(&created).await;
-        let reused: Vec<_> = credential_ids(&details)
-            .intersection(&first_ids)
-            .cloned()
-            .collect();
-        // Its results name only the new facemap (seed 003's 10014 details
-        // list only the new selfie and facemap).
-        if was_passed {
-            assert_eq!(
-                first_result(&details, "authentication").0,
-                "PASSED",
-                "{context}: {details:#}"
-            );
-        } else {
-            assert_eq!(
-                first_result(&details, "authentication"),
-                (
-                    "NOT_EXECUTED".to_owned(),
-                    "PRECONDITION_NOT_FULFILLED".to_owned()
-                ),
-                "{context}: {details:#}"
-            );
-            assert!(
-                reused.is_empty(),
-                "{context}: authentication read {reused:?}"
-            );
-            assert_ne!(details["decision"]["type"], "PASSED", "{context}");
-        }
-    }
-    assert!(passed >= 3 && not_passed >= 8, "{passed} {not_passed}");
-    f.server.stop().await;
-}
-
-/// Issue 29, "Reusable Identity falls back to a fresh scan": with nothing
-/// that qualifies, the ID is offered on every channel its step allows, over
-/// API with its `api.parts`; its checks run on the fresh scan and
-/// `reusableIdentity` says so (ID_NOT_FOUND; RISK_DETECTED when a later
-/// transaction was REJECTED). Sweep over the step's channels and parts.
-#[tokio::test]
-async fn reusable_identity_without_a_qualifying_id_scans_a_fresh_one() {
-    reusable_identity_without_a_qualifying_id_scans_a_fresh_one_on(fixture().await).await;
-}
-
-#[tokio::test]
-async fn postgres_reusable_identity_without_a_qualifying_id_scans_a_fresh_one() {
-    if let Some(f) =
-        postgres_fixture("reusable_identity_without_a_qualifying_id_scans_a_fresh_one").await
-    {
-        reusable_identity_without_a_qualifying_id_scans_a_fresh_one_on(f).await;
-    }
-}
-
-async fn reusable_identity_without_a_qualifying_id_scans_a_fresh_one_on(f: Fixture) {
-    use idflow_core::model::{AcquisitionType, Channel, Part};
-    for (channels, parts) in [
-        (
-            vec![Channel::Web, Channel::Api, Channel::Sdk],
-            vec![Part::Front, Part::Back],
-        ),
-        (vec![Channel::Api], vec![Part::Front]),
-        (
-            vec![Channel::Web, Channel::Sdk],
-            vec![Part::Front, Part::Back],
-        ),
-    ] {
-        let key = publish_id_only(
+both_backends!(
+    /// Issue 29 (acceptance, sweep): for every built-in scenario as an
+    /// account's first transaction on 10011, a later USE_EXISTING, REUSABLE_
+    /// IDENTITY and 10014 authentication on that account never reuse its
+    /// credentials unless it was PASSED; authentication is NOT_EXECUTED
+    /// PRECONDITION_NOT_FULFILLED after a non-PASSED onboarding (seed 002,
+    /// "Acquisition Type" and "Select Capabilities"; domain.md, "Reusable
+    /// credentials", "Facemaps for authentication").
+    #[tokio::test]
+    async fn only_a_passed_onboarding_offers_its_credentials_to_a_returning_user(f: Fixture) {
+        use idflow_core::model::{AcquisitionType, Channel, Part};
+        let every = vec![Channel::Web, Channel::Api, Channel::Sdk];
+        let use_existing = publish_id_only(
             &f,
-            AcquisitionType::ReusableIdentity,
-            channels.clone(),
-            parts.clone(),
+            AcquisitionType::UseExisting,
+            every.clone(),
+            vec![Part::Front, Part::Back],
         )
         .await;
-        let channel_names: Vec<&str> = channels.iter().map(|c| c.as_str()).collect();
-        let part_names: Vec<String> = parts.iter().map(|p| p.as_str().to_lowercase()).collect();
-        // An account whose PASSED onboarding was followed by a REJECTED one.
-        let (risky, _) = f.onboard(None, "ALL_PASS").await;
-        let (_, rejected) = f.onboard(Some(&risky.account), "FAKE_ID").await;
-        assert_eq!(rejected["decision"]["type"], "REJECTED");
-        for (account, expected) in [
-            (None, "ID_NOT_FOUND"),
-            (Some(risky.account.as_str()), "RISK_DETECTED"),
-        ] {
-            let context = format!("{channel_names:?} {part_names:?} {expected}");
-            let created = match account {
-                None => {
-                    f.create(json!({
-                        "customerInternalReference": "fresh",
-                        "userReference": "scenario:ALL_PASS",
-                        "workflowDefinition": { "key": key }
-                    }))
-                    .await
-                }
-                Some(account) => f.returning(account, key, "ALL_PASS").await,
-            };
+        let reusable_identity = publish_id_only(
+            &f,
+            AcquisitionType::ReusableIdentity,
+            every,
+            vec![Part::Front, Part::Back],
+        )
+        .await;
+        let (mut passed, mut not_passed) = (0, 0);
+        for scenario in idflow_core::simulate::builtin() {
+            let (first, onboarding) = f.onboard(None, &scenario.name).await;
+            let decision = onboarding["decision"]["type"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned();
+            let first_ids = credential_ids(&onboarding);
+            let first_id = listed(&onboarding, "ID")["id"].clone();
+            let was_passed = decision == "PASSED";
+            let context = format!("first transaction {} ({decision})", scenario.name);
+            if was_passed {
+                passed += 1;
+            } else {
+                not_passed += 1;
+            }
+
+            // USE_EXISTING: nothing to upload, so it finalizes by itself.
+            let created = f.returning(&first.account, use_existing, "ALL_PASS").await;
+            let details = f.processed_by_itself(&created).await;
+            let reused: Vec<_> = credential_ids(&details)
+                .intersection(&first_ids)
+                .cloned()
+                .collect();
+            if was_passed {
+                assert_eq!(
+                    reused,
+                    [first_id.as_str().unwrap_or_default()],
+                    "{context}: USE_EXISTING {details:#}"
+                );
+                assert_eq!(details["decision"]["type"], "PASSED", "{context}");
+            } else {
+                assert!(
+                    reused.is_empty(),
+                    "{context}: USE_EXISTING reused {reused:?}"
+                );
+                assert_ne!(
+                    details["decision"]["type"], "PASSED",
+                    "{context}: {details:#}"
+                );
+            }
+
+            // REUSABLE_IDENTITY: the ID offered for a fresh scan unless the
+            // onboarding PASSED.
+            let created = f
+                .returning(&first.account, reusable_identity, "ALL_PASS")
+                .await;
             let id = created.credential("ID").clone();
-            assert_eq!(id["allowedChannels"], json!(channel_names), "{context}");
-            let id_id = id["id"].as_str().expect("id").to_owned();
-            if channels.contains(&Channel::Api) {
-                let offered: BTreeSet<String> = id["api"]["parts"]
-                    .as_object()
-                    .unwrap_or_else(|| panic!("{context}: api.parts in {id}"))
-                    .keys()
-                    .cloned()
-                    .collect();
-                assert_eq!(offered, part_names.iter().cloned().collect(), "{context}");
-                for part in &part_names {
+            let details = if was_passed {
+                assert!(id["api"].get("parts").is_none(), "{context}: {id}");
+                f.processed_by_itself(&created).await
+            } else {
+                for part in ["front", "back"] {
                     let response = f
+                        .platform()
                         .upload(
                             &created.part_url("ID", part),
                             &created.token,
@@ -2753,232 +2317,345 @@ async fn reusable_identity_without_a_qualifying_id_scans_a_fresh_one_on(f: Fixtu
                         .await;
                     assert_eq!(response.status(), StatusCode::OK, "{context}");
                 }
+                f.platform().processed(&created).await
+            };
+            let status = &listed(&details, "ID")["reusableIdentity"]["status"];
+            let reused: Vec<_> = credential_ids(&details)
+                .intersection(&first_ids)
+                .cloned()
+                .collect();
+            if was_passed {
+                assert_eq!(status, "ID_FOUND", "{context}");
+                assert_eq!(reused, [first_id.as_str().unwrap_or_default()], "{context}");
             } else {
-                assert!(id.get("api").is_none(), "{context}: {id}");
-                for part in &parts {
-                    f.web_upload(&created, &id_id, part.as_str()).await;
-                }
+                assert_eq!(status, "ID_NOT_FOUND", "{context}: {details:#}");
+                assert!(
+                    reused.is_empty(),
+                    "{context}: REUSABLE_IDENTITY reused {reused:?}"
+                );
             }
-            let details = f.processed(&created).await;
-            let listed_id = listed(&details, "ID");
-            assert_eq!(
-                listed_id["id"],
-                id_id.as_str(),
-                "{context}: the fresh scan is this execution's"
-            );
-            assert_eq!(
-                listed_id["reusableIdentity"]["status"], expected,
-                "{context}"
-            );
-            assert_eq!(
-                listed_id["reusableIdentity"]["source"]["type"], "NEW_SCAN",
-                "{context}"
-            );
-            let usability = &details["capabilities"]["usability"][0];
-            assert_eq!(
-                usability["credentials"][0]["id"],
-                id_id.as_str(),
-                "{context}"
-            );
-            assert_eq!(
-                usability["decision"]["type"], "PASSED",
-                "{context}: {details:#}"
-            );
-            assert_eq!(details["decision"]["type"], "PASSED", "{context}");
+
+            // 10014: the facemap compared with must come from a PASSED one.
+            let created = f.returning(&first.account, 10014, "ALL_PASS").await;
+            let selfie = created.credential("SELFIE")["id"]
+                .as_str()
+                .expect("selfie")
+                .to_owned();
+            f.web_upload(&created, &selfie, "FACE").await;
+            let details = f.platform().processed(&created).await;
+            let reused: Vec<_> = credential_ids(&details)
+                .intersection(&first_ids)
+                .cloned()
+                .collect();
+            // Its results name only the new facemap (seed 003's 10014 details
+            // list only the new selfie and facemap).
+            if was_passed {
+                assert_eq!(
+                    first_result(&details, "authentication").0,
+                    "PASSED",
+                    "{context}: {details:#}"
+                );
+            } else {
+                assert_eq!(
+                    first_result(&details, "authentication"),
+                    (
+                        "NOT_EXECUTED".to_owned(),
+                        "PRECONDITION_NOT_FULFILLED".to_owned()
+                    ),
+                    "{context}: {details:#}"
+                );
+                assert!(
+                    reused.is_empty(),
+                    "{context}: authentication read {reused:?}"
+                );
+                assert_ne!(details["decision"]["type"], "PASSED", "{context}");
+            }
         }
+        assert!(passed >= 3 && not_passed >= 8, "{passed} {not_passed}");
+        f.server.stop().await;
     }
-    f.server.stop().await;
-}
+);
 
-/// Issue 29: "When several qualify, the most recent one. A later
-/// transaction that REJECTED withdraws trust for Reusable Identity ('or
-/// risk is detected')" (seed 002); USE_EXISTING still reuses the most
-/// recent PASSED one.
-#[tokio::test]
-async fn a_later_rejection_withdraws_trust_and_the_most_recent_qualifying_one_wins() {
-    a_later_rejection_withdraws_trust_and_the_most_recent_qualifying_one_wins_on(fixture().await)
-        .await;
-}
-
-#[tokio::test]
-async fn postgres_a_later_rejection_withdraws_trust_and_the_most_recent_qualifying_one_wins() {
-    if let Some(f) = postgres_fixture(
-        "a_later_rejection_withdraws_trust_and_the_most_recent_qualifying_one_wins",
-    )
-    .await
-    {
-        a_later_rejection_withdraws_trust_and_the_most_recent_qualifying_one_wins_on(f).await;
-    }
-}
-
-async fn a_later_rejection_withdraws_trust_and_the_most_recent_qualifying_one_wins_on(f: Fixture) {
-    use idflow_core::model::{AcquisitionType, Channel, Part};
-    let every = vec![Channel::Web, Channel::Api, Channel::Sdk];
-    let use_existing = publish_id_only(
-        &f,
-        AcquisitionType::UseExisting,
-        every.clone(),
-        vec![Part::Front, Part::Back],
-    )
-    .await;
-    let reusable_identity = publish_id_only(
-        &f,
-        AcquisitionType::ReusableIdentity,
-        every,
-        vec![Part::Front, Part::Back],
-    )
-    .await;
-    let (first, _) = f.onboard(None, "ALL_PASS").await;
-    let account = first.account.clone();
-    let (second, second_details) = f.onboard(Some(&account), "ALL_PASS").await;
-    let second_id = listed(&second_details, "ID")["id"].clone();
-
-    // Two qualify: the most recent one.
-    let created = f.returning(&account, reusable_identity, "ALL_PASS").await;
-    let details = f.processed_by_itself(&created).await;
-    let id = listed(&details, "ID");
-    assert_eq!(id["id"], second_id, "{details:#}");
-    assert_eq!(id["reusableIdentity"]["status"], "ID_FOUND");
-    assert_eq!(
-        id["reusableIdentity"]["source"]["workflowExecutionId"],
-        second.execution.as_str()
-    );
-
-    // A later REJECTED: USE_EXISTING still reuses the most recent PASSED
-    // one ...
-    let (_, rejected) = f.onboard(Some(&account), "MRZ_CHECKSUM").await;
-    assert_eq!(rejected["decision"]["type"], "REJECTED");
-    let rejected_id = listed(&rejected, "ID")["id"].clone();
-    let created = f.returning(&account, use_existing, "ALL_PASS").await;
-    let details = f.processed_by_itself(&created).await;
-    let ids = credential_ids(&details);
-    assert!(
-        ids.contains(second_id.as_str().unwrap_or_default()),
-        "{details:#}"
-    );
-    assert!(
-        !ids.contains(rejected_id.as_str().unwrap_or_default()),
-        "{details:#}"
-    );
-    assert_eq!(details["decision"]["type"], "PASSED");
-    // ... while Reusable Identity no longer trusts it: a fresh scan.
-    let created = f.returning(&account, reusable_identity, "ALL_PASS").await;
-    assert!(
-        created.credential("ID")["api"]["parts"]["front"].is_string(),
-        "a fresh scan is offered: {}",
-        created.body
-    );
-    for part in ["front", "back"] {
-        let response = f
-            .upload(
-                &created.part_url("ID", part),
-                &created.token,
-                "file",
-                &jpeg(1024),
+both_backends!(
+    /// Issue 29, "Reusable Identity falls back to a fresh scan": with nothing
+    /// that qualifies, the ID is offered on every channel its step allows, over
+    /// API with its `api.parts`; its checks run on the fresh scan and
+    /// `reusableIdentity` says so (ID_NOT_FOUND; RISK_DETECTED when a later
+    /// transaction was REJECTED). Sweep over the step's channels and parts.
+    #[tokio::test]
+    async fn reusable_identity_without_a_qualifying_id_scans_a_fresh_one(f: Fixture) {
+        use idflow_core::model::{AcquisitionType, Channel, Part};
+        for (channels, parts) in [
+            (
+                vec![Channel::Web, Channel::Api, Channel::Sdk],
+                vec![Part::Front, Part::Back],
+            ),
+            (vec![Channel::Api], vec![Part::Front]),
+            (
+                vec![Channel::Web, Channel::Sdk],
+                vec![Part::Front, Part::Back],
+            ),
+        ] {
+            let key = publish_id_only(
+                &f,
+                AcquisitionType::ReusableIdentity,
+                channels.clone(),
+                parts.clone(),
             )
             .await;
-        assert_eq!(response.status(), StatusCode::OK);
-    }
-    let details = f.processed(&created).await;
-    let fresh_scan = listed(&details, "ID");
-    assert_eq!(
-        fresh_scan["reusableIdentity"]["status"], "RISK_DETECTED",
-        "{details:#}"
-    );
-    assert!(!credential_ids(&details).contains(second_id.as_str().unwrap_or_default()));
-    assert_eq!(details["decision"]["type"], "PASSED");
-
-    // That fresh scan PASSED after the rejection: it is now the most recent
-    // qualifying ID, with no REJECTED after it.
-    let created_after = f.returning(&account, reusable_identity, "ALL_PASS").await;
-    let details = f.processed_by_itself(&created_after).await;
-    let id = listed(&details, "ID");
-    assert_eq!(id["reusableIdentity"]["status"], "ID_FOUND", "{details:#}");
-    assert_eq!(id["id"], fresh_scan["id"]);
-    assert_eq!(
-        id["reusableIdentity"]["source"]["workflowExecutionId"],
-        created.execution.as_str()
-    );
-    f.server.stop().await;
-}
-
-/// Domain.md, "Reusable credentials": "A workflow needing no new credential
-/// finalizes by itself". Every credential reused from the account (nothing
-/// to upload): the execution is never INITIATED, it is processed without a
-/// finalize call, and a finalize afterwards answers as for an execution
-/// already finalized. One that still takes an upload waits for finalize.
-#[tokio::test]
-async fn a_workflow_needing_no_new_credential_finalizes_by_itself() {
-    a_workflow_needing_no_new_credential_finalizes_by_itself_on(fixture().await).await;
-}
-
-#[tokio::test]
-async fn postgres_a_workflow_needing_no_new_credential_finalizes_by_itself() {
-    if let Some(f) =
-        postgres_fixture("a_workflow_needing_no_new_credential_finalizes_by_itself").await
-    {
-        a_workflow_needing_no_new_credential_finalizes_by_itself_on(f).await;
-    }
-}
-
-async fn a_workflow_needing_no_new_credential_finalizes_by_itself_on(f: Fixture) {
-    use idflow_core::model::{AcquisitionType, Channel, Part};
-    let every = vec![Channel::Web, Channel::Api, Channel::Sdk];
-    let use_existing = publish_id_only(
-        &f,
-        AcquisitionType::UseExisting,
-        every.clone(),
-        vec![Part::Front, Part::Back],
-    )
-    .await;
-    let reusable_identity = publish_id_only(
-        &f,
-        AcquisitionType::ReusableIdentity,
-        every,
-        vec![Part::Front, Part::Back],
-    )
-    .await;
-    let reused_id_new_selfie = publish_reused_id_workflow(&f).await;
-    let (first, _) = f.onboard(None, "ALL_PASS").await;
-    for (key, by_itself) in [
-        (use_existing, true),
-        (reusable_identity, true),
-        (reused_id_new_selfie, false),
-        (10014, false),
-        (10071, false),
-    ] {
-        let created = f.returning(&first.account, key, "ALL_PASS").await;
-        let status = json_of(f.status(&created, &created.token).await).await;
-        let status = status["workflowExecution"]["status"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned();
-        if by_itself {
-            assert!(
-                ["ACQUIRED", "PROCESSED"].contains(&status.as_str()),
-                "{key}: {status}"
-            );
-            let details = f.processed_by_itself(&created).await;
-            assert_eq!(details["decision"]["type"], "PASSED", "{key}: {details:#}");
-            let again = f.finalize(&created, &created.token).await;
-            assert_eq!(again.status(), StatusCode::CONFLICT, "{key}");
-            assert_eq!(json_of(again).await["error"], "ALREADY_FINALIZED", "{key}");
-        } else {
-            assert_eq!(
-                status, "INITIATED",
-                "{key}: waits for its upload and finalize"
-            );
+            let channel_names: Vec<&str> = channels.iter().map(|c| c.as_str()).collect();
+            let part_names: Vec<String> = parts.iter().map(|p| p.as_str().to_lowercase()).collect();
+            // An account whose PASSED onboarding was followed by a REJECTED one.
+            let (risky, _) = f.onboard(None, "ALL_PASS").await;
+            let (_, rejected) = f.onboard(Some(&risky.account), "FAKE_ID").await;
+            assert_eq!(rejected["decision"]["type"], "REJECTED");
+            for (account, expected) in [
+                (None, "ID_NOT_FOUND"),
+                (Some(risky.account.as_str()), "RISK_DETECTED"),
+            ] {
+                let context = format!("{channel_names:?} {part_names:?} {expected}");
+                let created = match account {
+                    None => {
+                        f.platform()
+                            .create(json!({
+                                "customerInternalReference": "fresh",
+                                "userReference": "scenario:ALL_PASS",
+                                "workflowDefinition": { "key": key }
+                            }))
+                            .await
+                    }
+                    Some(account) => f.returning(account, key, "ALL_PASS").await,
+                };
+                let id = created.credential("ID").clone();
+                assert_eq!(id["allowedChannels"], json!(channel_names), "{context}");
+                let id_id = id["id"].as_str().expect("id").to_owned();
+                if channels.contains(&Channel::Api) {
+                    let offered: BTreeSet<String> = id["api"]["parts"]
+                        .as_object()
+                        .unwrap_or_else(|| panic!("{context}: api.parts in {id}"))
+                        .keys()
+                        .cloned()
+                        .collect();
+                    assert_eq!(offered, part_names.iter().cloned().collect(), "{context}");
+                    for part in &part_names {
+                        let response = f
+                            .platform()
+                            .upload(
+                                &created.part_url("ID", part),
+                                &created.token,
+                                "file",
+                                &jpeg(1024),
+                            )
+                            .await;
+                        assert_eq!(response.status(), StatusCode::OK, "{context}");
+                    }
+                } else {
+                    assert!(id.get("api").is_none(), "{context}: {id}");
+                    for part in &parts {
+                        f.web_upload(&created, &id_id, part.as_str()).await;
+                    }
+                }
+                let details = f.platform().processed(&created).await;
+                let listed_id = listed(&details, "ID");
+                assert_eq!(
+                    listed_id["id"],
+                    id_id.as_str(),
+                    "{context}: the fresh scan is this execution's"
+                );
+                assert_eq!(
+                    listed_id["reusableIdentity"]["status"], expected,
+                    "{context}"
+                );
+                assert_eq!(
+                    listed_id["reusableIdentity"]["source"]["type"], "NEW_SCAN",
+                    "{context}"
+                );
+                let usability = &details["capabilities"]["usability"][0];
+                assert_eq!(
+                    usability["credentials"][0]["id"],
+                    id_id.as_str(),
+                    "{context}"
+                );
+                assert_eq!(
+                    usability["decision"]["type"], "PASSED",
+                    "{context}: {details:#}"
+                );
+                assert_eq!(details["decision"]["type"], "PASSED", "{context}");
+            }
         }
+        f.server.stop().await;
     }
-    // Without a qualifying ID, Reusable Identity takes a fresh scan: it
-    // waits for its upload.
-    let fresh = f
-        .create(json!({ "customerInternalReference": "fresh", "workflowDefinition": { "key": reusable_identity } }))
+);
+
+both_backends!(
+    /// Issue 29: "When several qualify, the most recent one. A later
+    /// transaction that REJECTED withdraws trust for Reusable Identity ('or
+    /// risk is detected')" (seed 002); USE_EXISTING still reuses the most
+    /// recent PASSED one.
+    #[tokio::test]
+    async fn a_later_rejection_withdraws_trust_and_the_most_recent_qualifying_one_wins(f: Fixture) {
+        use idflow_core::model::{AcquisitionType, Channel, Part};
+        let every = vec![Channel::Web, Channel::Api, Channel::Sdk];
+        let use_existing = publish_id_only(
+            &f,
+            AcquisitionType::UseExisting,
+            every.clone(),
+            vec![Part::Front, Part::Back],
+        )
         .await;
-    let status = json_of(f.status(&fresh, &fresh.token).await).await;
-    assert_eq!(status["workflowExecution"]["status"], "INITIATED");
-    f.server.stop().await;
-}
+        let reusable_identity = publish_id_only(
+            &f,
+            AcquisitionType::ReusableIdentity,
+            every,
+            vec![Part::Front, Part::Back],
+        )
+        .await;
+        let (first, _) = f.onboard(None, "ALL_PASS").await;
+        let account = first.account.clone();
+        let (second, second_details) = f.onboard(Some(&account), "ALL_PASS").await;
+        let second_id = listed(&second_details, "ID")["id"].clone();
+
+        // Two qualify: the most recent one.
+        let created = f.returning(&account, reusable_identity, "ALL_PASS").await;
+        let details = f.processed_by_itself(&created).await;
+        let id = listed(&details, "ID");
+        assert_eq!(id["id"], second_id, "{details:#}");
+        assert_eq!(id["reusableIdentity"]["status"], "ID_FOUND");
+        assert_eq!(
+            id["reusableIdentity"]["source"]["workflowExecutionId"],
+            second.execution.as_str()
+        );
+
+        // A later REJECTED: USE_EXISTING still reuses the most recent PASSED
+        // one ...
+        let (_, rejected) = f.onboard(Some(&account), "MRZ_CHECKSUM").await;
+        assert_eq!(rejected["decision"]["type"], "REJECTED");
+        let rejected_id = listed(&rejected, "ID")["id"].clone();
+        let created = f.returning(&account, use_existing, "ALL_PASS").await;
+        let details = f.processed_by_itself(&created).await;
+        let ids = credential_ids(&details);
+        assert!(
+            ids.contains(second_id.as_str().unwrap_or_default()),
+            "{details:#}"
+        );
+        assert!(
+            !ids.contains(rejected_id.as_str().unwrap_or_default()),
+            "{details:#}"
+        );
+        assert_eq!(details["decision"]["type"], "PASSED");
+        // ... while Reusable Identity no longer trusts it: a fresh scan.
+        let created = f.returning(&account, reusable_identity, "ALL_PASS").await;
+        assert!(
+            created.credential("ID")["api"]["parts"]["front"].is_string(),
+            "a fresh scan is offered: {}",
+            created.body
+        );
+        for part in ["front", "back"] {
+            let response = f
+                .platform()
+                .upload(
+                    &created.part_url("ID", part),
+                    &created.token,
+                    "file",
+                    &jpeg(1024),
+                )
+                .await;
+            assert_eq!(response.status(), StatusCode::OK);
+        }
+        let details = f.platform().processed(&created).await;
+        let fresh_scan = listed(&details, "ID");
+        assert_eq!(
+            fresh_scan["reusableIdentity"]["status"], "RISK_DETECTED",
+            "{details:#}"
+        );
+        assert!(!credential_ids(&details).contains(second_id.as_str().unwrap_or_default()));
+        assert_eq!(details["decision"]["type"], "PASSED");
+
+        // That fresh scan PASSED after the rejection: it is now the most recent
+        // qualifying ID, with no REJECTED after it.
+        let created_after = f.returning(&account, reusable_identity, "ALL_PASS").await;
+        let details = f.processed_by_itself(&created_after).await;
+        let id = listed(&details, "ID");
+        assert_eq!(id["reusableIdentity"]["status"], "ID_FOUND", "{details:#}");
+        assert_eq!(id["id"], fresh_scan["id"]);
+        assert_eq!(
+            id["reusableIdentity"]["source"]["workflowExecutionId"],
+            created.execution.as_str()
+        );
+        f.server.stop().await;
+    }
+);
+
+both_backends!(
+    /// Domain.md, "Reusable credentials": "A workflow needing no new credential
+    /// finalizes by itself". Every credential reused from the account (nothing
+    /// to upload): the execution is never INITIATED, it is processed without a
+    /// finalize call, and a finalize afterwards answers as for an execution
+    /// already finalized. One that still takes an upload waits for finalize.
+    #[tokio::test]
+    async fn a_workflow_needing_no_new_credential_finalizes_by_itself(f: Fixture) {
+        use idflow_core::model::{AcquisitionType, Channel, Part};
+        let every = vec![Channel::Web, Channel::Api, Channel::Sdk];
+        let use_existing = publish_id_only(
+            &f,
+            AcquisitionType::UseExisting,
+            every.clone(),
+            vec![Part::Front, Part::Back],
+        )
+        .await;
+        let reusable_identity = publish_id_only(
+            &f,
+            AcquisitionType::ReusableIdentity,
+            every,
+            vec![Part::Front, Part::Back],
+        )
+        .await;
+        let reused_id_new_selfie = publish_reused_id_workflow(&f).await;
+        let (first, _) = f.onboard(None, "ALL_PASS").await;
+        for (key, by_itself) in [
+            (use_existing, true),
+            (reusable_identity, true),
+            (reused_id_new_selfie, false),
+            (10014, false),
+            (10071, false),
+        ] {
+            let created = f.returning(&first.account, key, "ALL_PASS").await;
+            let status = json_of(f.platform().status(&created, &created.token).await).await;
+            let status = status["workflowExecution"]["status"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned();
+            if by_itself {
+                assert!(
+                    ["ACQUIRED", "PROCESSED"].contains(&status.as_str()),
+                    "{key}: {status}"
+                );
+                let details = f.processed_by_itself(&created).await;
+                assert_eq!(details["decision"]["type"], "PASSED", "{key}: {details:#}");
+                let again = f.platform().finalize(&created, &created.token).await;
+                assert_eq!(again.status(), StatusCode::CONFLICT, "{key}");
+                assert_eq!(json_of(again).await["error"], "ALREADY_FINALIZED", "{key}");
+            } else {
+                assert_eq!(
+                    status, "INITIATED",
+                    "{key}: waits for its upload and finalize"
+                );
+            }
+        }
+        // Without a qualifying ID, Reusable Identity takes a fresh scan: it
+        // waits for its upload.
+        let fresh = f
+            .platform()
+            .create(json!({
+                "customerInternalReference": "fresh",
+                "workflowDefinition": { "key": reusable_identity }
+            }))
+            .await;
+        let status = json_of(f.platform().status(&fresh, &fresh.token).await).await;
+        assert_eq!(status["workflowExecution"]["status"], "INITIATED");
+        f.server.stop().await;
+    }
+);
 
 /// Issue 29: "Reuse is read from a typed record written when an execution
 /// completes ... (executions completed before the migration are backfilled
@@ -3123,7 +2800,7 @@ async fn a_database_from_before_reuse_records_is_backfilled_and_reuses_by_the_ru
         .expect("selfie")
         .to_owned();
     f.web_upload(&created, &selfie, "FACE").await;
-    let details = f.processed(&created).await;
+    let details = f.platform().processed(&created).await;
     assert_eq!(
         first_result(&details, "authentication").0,
         "PASSED",
@@ -3139,7 +2816,7 @@ async fn a_database_from_before_reuse_records_is_backfilled_and_reuses_by_the_ru
             .expect("selfie")
             .to_owned();
         f.web_upload(&created, &selfie, "FACE").await;
-        let details = f.processed(&created).await;
+        let details = f.platform().processed(&created).await;
         assert_eq!(
             first_result(&details, "authentication"),
             (

@@ -9,14 +9,13 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use common::{Fixture, Server, fixture, json_of, postgres_fixture};
+use common::{Created, Fixture, Server, both_backends, fixture, jpeg, json_of, png, sha256_hex};
 use idflow_core::consent::oldest_accepted;
 use idflow_server::platform::clock::rfc3339_millis;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 
 const MIB: usize = 1024 * 1024;
 
@@ -25,18 +24,6 @@ const GLOBALS: &[u32] = &[
     10011, 10013, 10014, 10071, 10163, 10165, 10167, 10169, 10171,
 ];
 
-fn jpeg(len: usize) -> Vec<u8> {
-    let mut bytes = vec![0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F'];
-    bytes.resize(len.max(bytes.len()), 0x5A);
-    bytes
-}
-
-fn png(len: usize) -> Vec<u8> {
-    let mut bytes = vec![0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
-    bytes.resize(len.max(bytes.len()), 0x00);
-    bytes
-}
-
 /// Bytes that are no image: what a facemap file looks like to the mock.
 fn binary(len: usize) -> Vec<u8> {
     (0..len)
@@ -44,93 +31,13 @@ fn binary(len: usize) -> Vec<u8> {
         .collect()
 }
 
-fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
-fn multipart(bytes: &[u8]) -> (String, Vec<u8>) {
-    let boundary = "idflow-inputs-boundary-1b7Qx";
-    let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"part\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-    )
-    .into_bytes();
-    body.extend_from_slice(bytes);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
-}
-
-/// What a new execution hands out.
-#[derive(Debug, Clone)]
-struct Created {
-    body: Value,
-    account: String,
-    execution: String,
-    token: String,
-}
-
-impl Created {
-    fn of(body: Value) -> Created {
-        let text = |pointer: &str| {
-            body.pointer(pointer)
-                .and_then(Value::as_str)
-                .unwrap_or_else(|| panic!("no {pointer} in {body}"))
-                .to_owned()
-        };
-        Created {
-            account: text("/account/id"),
-            execution: text("/workflowExecution/id"),
-            token: text("/sdk/token"),
-            body,
-        }
-    }
-
-    fn credentials(&self) -> Vec<Value> {
-        self.body["workflowExecution"]["credentials"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default()
-    }
-
-    /// The API upload URL of `part` (`front`, `facemap`...) of the first
-    /// credential of `category` that has one.
-    fn part_url(&self, category: &str, part: &str) -> String {
-        self.credentials()
-            .iter()
-            .filter(|c| c["category"] == category)
-            .find_map(|c| c["api"]["parts"][part].as_str().map(str::to_owned))
-            .unwrap_or_else(|| panic!("no api.parts.{part} for {category}: {}", self.body))
-    }
-}
-
-fn api(f: &Fixture, path: &str) -> String {
-    format!("{}/api/v1{path}", f.server.root)
-}
-
-fn execution_url(f: &Fixture, created: &Created) -> String {
-    api(
-        f,
-        &format!(
-            "/accounts/{}/workflow-executions/{}",
-            created.account, created.execution
-        ),
-    )
-}
-
 /// POST /accounts (no account) or PUT /accounts/{id}, as the publisher.
 async fn send_account(f: &Fixture, account: Option<&str>, body: &Value) -> reqwest::Response {
-    let request = match account {
-        None => f.http.post(api(f, "/accounts")),
-        Some(id) => f.http.put(api(f, &format!("/accounts/{id}"))),
-    };
-    request
-        .bearer_auth(&f.publisher)
-        .json(body)
-        .send()
-        .await
-        .expect("account request")
+    let platform = f.platform();
+    match account {
+        None => platform.post_account(&f.publisher, body).await,
+        Some(id) => platform.put_account(id, body).await,
+    }
 }
 
 async fn start(f: &Fixture, account: Option<&str>, key: u32, user_reference: &str) -> Created {
@@ -148,61 +55,6 @@ async fn start(f: &Fixture, account: Option<&str>, key: u32, user_reference: &st
     Created::of(json_of(response).await)
 }
 
-async fn upload(f: &Fixture, url: &str, token: &str, bytes: &[u8]) -> reqwest::Response {
-    let (content_type, body) = multipart(bytes);
-    f.http
-        .post(url)
-        .bearer_auth(token)
-        .header("content-type", content_type)
-        .body(body)
-        .send()
-        .await
-        .expect("upload")
-}
-
-async fn get(f: &Fixture, url: &str, token: &str) -> reqwest::Response {
-    f.http
-        .get(url)
-        .bearer_auth(token)
-        .send()
-        .await
-        .expect("GET")
-}
-
-/// Finalizes with the execution's token and waits for PROCESSED; the
-/// details.
-async fn processed(f: &Fixture, created: &Created) -> Value {
-    let url = execution_url(f, created);
-    let response = f
-        .http
-        .put(&url)
-        .bearer_auth(&created.token)
-        .send()
-        .await
-        .expect("finalize");
-    assert_eq!(response.status(), StatusCode::ACCEPTED);
-    wait_processed(f, created).await
-}
-
-async fn wait_processed(f: &Fixture, created: &Created) -> Value {
-    let url = execution_url(f, created);
-    let begun = Instant::now();
-    loop {
-        let status = json_of(get(f, &format!("{url}/status"), &f.publisher).await).await;
-        if status["workflowExecution"]["status"] == "PROCESSED" {
-            break;
-        }
-        assert!(
-            begun.elapsed() < Duration::from_secs(10),
-            "not processed: {status}"
-        );
-        tokio::time::sleep(Duration::from_millis(40)).await;
-    }
-    let response = get(f, &url, &f.publisher).await;
-    assert_eq!(response.status(), StatusCode::OK);
-    json_of(response).await
-}
-
 /// A whole journey as an integration runs it: everything the Web Client
 /// captures goes through its page's endpoints (the facemap comes with the
 /// face), what only the API takes goes over the API (the stored facemap:
@@ -213,16 +65,9 @@ async fn journey(
     created: &Created,
     stored: &[u8],
 ) -> (Value, BTreeMap<(String, String), String>) {
+    let platform = f.platform();
     let mut sent = BTreeMap::new();
-    let journey = json_of(
-        get(
-            f,
-            &format!("{}/web/v4/journey", f.server.root),
-            &created.token,
-        )
-        .await,
-    )
-    .await;
+    let journey = json_of(platform.web_journey(&created.token).await).await;
     let mut image_count = 0usize;
     for capture in journey["captures"].as_array().into_iter().flatten() {
         let credential = capture["credentialId"].as_str().expect("credentialId");
@@ -234,11 +79,9 @@ async fn journey(
             } else {
                 (jpeg(700), "image/jpeg")
             };
-            let url = format!(
-                "{}/web/v4/credentials/{credential}/parts/{part}",
-                f.server.root
-            );
-            let response = upload(f, &url, &created.token, &bytes).await;
+            let response = platform
+                .web_upload(&created.token, credential, part, &bytes)
+                .await;
             assert_eq!(response.status(), StatusCode::OK, "web {part}");
             sent.insert(
                 (credential.to_owned(), part.to_owned()),
@@ -258,16 +101,13 @@ async fn journey(
         for (name, url) in parts {
             let url = url.as_str().expect("url");
             let response = if name == "prepared_data" {
-                f.http
-                    .post(url)
-                    .bearer_auth(&created.token)
-                    .json(&json!({ "firstName": "JOHN", "dateOfBirth": "1980-04-02",
-                        "address": { "line1": "1 Main St", "city": "Lyon", "postalCode": "69001", "country": "FRA" } }))
-                    .send()
+                let data = json!({ "firstName": "JOHN", "dateOfBirth": "1980-04-02",
+                    "address": { "line1": "1 Main St", "city": "Lyon", "postalCode": "69001", "country": "FRA" } });
+                platform
+                    .upload_prepared_data(url, &created.token, &data)
                     .await
-                    .expect("prepared data")
             } else {
-                upload(f, url, &created.token, stored).await
+                platform.upload(url, &created.token, "file", stored).await
             };
             assert_eq!(response.status(), StatusCode::OK, "api {name}");
             let uploaded = json_of(response).await;
@@ -286,16 +126,10 @@ async fn journey(
             );
         }
     }
-    let response = f
-        .http
-        .post(format!("{}/web/v4/finalize", f.server.root))
-        .bearer_auth(&created.token)
-        .json(&json!({}))
-        .send()
-        .await
-        .expect("finalize");
+    let response = platform.web_finalize(&created.token, &json!({})).await;
     assert_eq!(response.status(), StatusCode::OK, "web finalize");
-    (wait_processed(f, created).await, sent)
+    platform.wait_for(created, "PROCESSED").await;
+    (platform.details(created).await, sent)
 }
 
 /// Every part link in a document: (credential id, classifier, href) of
@@ -472,14 +306,7 @@ async fn consent_times_are_timestamps_within_the_last_three_years() {
 // ------------------------------------------------------- prepared data
 
 async fn post_prepared(f: &Fixture, url: &str, token: &str, body: &Value) -> (StatusCode, Value) {
-    let response = f
-        .http
-        .post(url)
-        .bearer_auth(token)
-        .json(body)
-        .send()
-        .await
-        .expect("prepared data");
+    let response = f.platform().upload_prepared_data(url, token, body).await;
     let status = response.status();
     (status, json_of(response).await)
 }
@@ -507,17 +334,13 @@ async fn prepared_data_takes_every_iso_country_code_and_nothing_else() {
     let mut tasks = tokio::task::JoinSet::new();
     for chunk in codes.chunks(codes.len().div_ceil(8)) {
         let chunk: Vec<String> = chunk.iter().map(|c| (*c).to_owned()).collect();
-        let (http, url, token) = (f.http.clone(), url.clone(), created.token.clone());
+        let (platform, url, token) = (f.platform(), url.clone(), created.token.clone());
         tasks.spawn(async move {
             let mut refused = Vec::new();
             for code in chunk {
-                let response = http
-                    .post(&url)
-                    .bearer_auth(&token)
-                    .json(&address(&code))
-                    .send()
-                    .await
-                    .expect("prepared data");
+                let response = platform
+                    .upload_prepared_data(&url, &token, &address(&code))
+                    .await;
                 if response.status() != StatusCode::OK {
                     refused.push(code);
                 }
@@ -620,7 +443,10 @@ async fn the_stored_facemap_is_a_binary_file_and_other_parts_stay_images() {
     let url = on_premises.part_url("FACEMAP", "facemap");
 
     let file = binary(64 * 1024);
-    let response = upload(&f, &url, &on_premises.token, &file).await;
+    let response = f
+        .platform()
+        .upload(&url, &on_premises.token, "file", &file)
+        .await;
     assert_eq!(response.status(), StatusCode::OK);
     let uploaded = json_of(response).await;
     assert_eq!(uploaded["part"]["classifier"], "FACEMAP");
@@ -628,19 +454,31 @@ async fn the_stored_facemap_is_a_binary_file_and_other_parts_stay_images() {
     assert_eq!(uploaded["part"]["size"], 64 * 1024);
     assert_eq!(uploaded["part"]["sha256"], sha256_hex(&file));
     // An image is bytes too.
-    let response = upload(&f, &url, &on_premises.token, &png(300)).await;
+    let response = f
+        .platform()
+        .upload(&url, &on_premises.token, "file", &png(300))
+        .await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(
         json_of(response).await["part"]["contentType"],
         "application/octet-stream"
     );
     // The size limit stays: 5 MiB is taken, a byte more is not.
-    let response = upload(&f, &url, &on_premises.token, &binary(5 * MIB)).await;
+    let response = f
+        .platform()
+        .upload(&url, &on_premises.token, "file", &binary(5 * MIB))
+        .await;
     assert_eq!(response.status(), StatusCode::OK);
-    let response = upload(&f, &url, &on_premises.token, &binary(5 * MIB + 1)).await;
+    let response = f
+        .platform()
+        .upload(&url, &on_premises.token, "file", &binary(5 * MIB + 1))
+        .await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     assert_eq!(json_of(response).await["error"], "FILE_TOO_LARGE");
-    let response = upload(&f, &url, &on_premises.token, &[]).await;
+    let response = f
+        .platform()
+        .upload(&url, &on_premises.token, "file", &[])
+        .await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     assert_eq!(json_of(response).await["error"], "EMPTY_FILE");
 
@@ -651,7 +489,10 @@ async fn the_stored_facemap_is_a_binary_file_and_other_parts_stay_images() {
         for credential in created.credentials() {
             for (name, part_url) in credential["api"]["parts"].as_object().into_iter().flatten() {
                 let part_url = part_url.as_str().expect("url");
-                let response = upload(&f, part_url, &created.token, &binary(2048)).await;
+                let response = f
+                    .platform()
+                    .upload(part_url, &created.token, "file", &binary(2048))
+                    .await;
                 let status = response.status();
                 let answer = json_of(response).await;
                 if name == "prepared_data" {
@@ -667,7 +508,10 @@ async fn the_stored_facemap_is_a_binary_file_and_other_parts_stay_images() {
                 image_parts += 1;
                 assert_eq!(status, StatusCode::BAD_REQUEST, "{key} {name}: {answer}");
                 assert_eq!(answer["error"], "UNSUPPORTED_FILE_TYPE", "{key} {name}");
-                let response = upload(&f, part_url, &created.token, &jpeg(2048)).await;
+                let response = f
+                    .platform()
+                    .upload(part_url, &created.token, "file", &jpeg(2048))
+                    .await;
                 assert_eq!(response.status(), StatusCode::OK, "{key} {name} as JPEG");
             }
         }
@@ -678,166 +522,161 @@ async fn the_stored_facemap_is_a_binary_file_and_other_parts_stay_images() {
 
 // ------------------------------------------------------ retrieval links
 
-/// Seed 003's retrieval samples link every part (`credentials[].parts[].href`,
-/// `validFaceMapForAuthentication`); seed 003, "Authentication
-/// On-Premises": the facemap is retrieved "as a single binary file" and
-/// uploaded again as the stored one. Sweep: every part link of every
-/// processed execution of every Global (whole journeys: Web Client and
-/// API) answers 200 to a store-API token with a placeholder of the recorded
-/// type (a FACEMAP: binary bytes); images are not kept, so it is a
-/// generated one. An execution token gets a 403, no token a 401, an unknown
-/// part a 404.
-#[tokio::test]
-async fn every_part_link_answers_a_placeholder_of_the_recorded_type() {
-    every_part_link_answers_a_placeholder_of_the_recorded_type_on(fixture().await).await;
-}
-
-#[tokio::test]
-async fn postgres_every_part_link_answers_a_placeholder_of_the_recorded_type() {
-    if let Some(f) =
-        postgres_fixture("every_part_link_answers_a_placeholder_of_the_recorded_type").await
-    {
-        every_part_link_answers_a_placeholder_of_the_recorded_type_on(f).await;
-    }
-}
-
-async fn every_part_link_answers_a_placeholder_of_the_recorded_type_on(f: Fixture) {
-    // Onboarded through the Web Client: the account holds a facemap.
-    let onboarding = start(&f, None, 10011, "scenario:ALL_PASS").await;
-    let (details, _) = journey(&f, &onboarding, &[]).await;
-    assert_eq!(details["decision"]["type"], "PASSED", "{details}");
-    let account = onboarding.account.clone();
-    let facemap_href = part_links(&details)
-        .into_iter()
-        .find(|(_, classifier, _)| classifier == "FACEMAP")
-        .map(|(_, _, href)| href)
-        .expect("a web onboarding links its facemap");
-    let response = get(&f, &facemap_href, &f.publisher).await;
-    assert_eq!(response.status(), StatusCode::OK);
-    assert_eq!(
-        response.headers()["content-type"],
-        "application/octet-stream"
-    );
-    let stored = response.bytes().await.expect("facemap bytes").to_vec();
-    assert!(!stored.is_empty() && image::guess_format(&stored).is_err());
-
-    let mut checked: BTreeMap<String, usize> = BTreeMap::new();
-    let mut runs = Vec::new();
-    for &key in GLOBALS {
-        for scenario in ["ALL_PASS", "FAKE_ID"] {
-            let created = start(&f, Some(&account), key, &format!("scenario:{scenario}")).await;
-            // The downloaded facemap is what 10071 uploads as the stored one.
-            let (details, sent) = journey(&f, &created, &stored).await;
-            runs.push((created, details, sent));
-        }
-    }
-    let other_account = start(&f, None, 10165, "scenario:ALL_PASS").await.account;
-    for (created, details, sent) in &runs {
-        for (credential, classifier, href) in part_links(details) {
-            assert!(
-                href.starts_with(&format!(
-                    "{}/api/v1/accounts/{}/credentials/",
-                    f.server.root, created.account
-                )),
-                "{href}"
-            );
-            let response = get(&f, &href, &f.publisher).await;
-            assert_eq!(response.status(), StatusCode::OK, "{href}");
-            let content_type = response.headers()["content-type"]
-                .to_str()
-                .expect("text")
-                .to_owned();
-            let bytes = response.bytes().await.expect("body");
-            match classifier.as_str() {
-                "FACEMAP" => {
-                    assert_eq!(content_type, "application/octet-stream", "{href}");
-                    assert!(image::guess_format(&bytes).is_err(), "{href}");
-                }
-                "PREPARED_DATA" => {
-                    assert_eq!(content_type, "application/json", "{href}");
-                    let note: Value = serde_json::from_slice(&bytes).expect("JSON");
-                    assert_eq!(note["placeholder"], true, "{href}");
-                }
-                _ => {
-                    // The type recorded at upload; a JPEG for a part the
-                    // details list though nothing was uploaded for it.
-                    let recorded = sent
-                        .get(&(credential.clone(), classifier.clone()))
-                        .map_or("image/jpeg", String::as_str);
-                    assert_eq!(content_type, recorded, "{href}");
-                    let format = image::guess_format(&bytes)
-                        .unwrap_or_else(|e| panic!("{href}: not an image: {e}"));
-                    assert_eq!(
-                        format,
-                        if recorded == "image/png" {
-                            image::ImageFormat::Png
-                        } else {
-                            image::ImageFormat::Jpeg
-                        },
-                        "{href}"
-                    );
-                    image::load_from_memory(&bytes).unwrap_or_else(|e| panic!("{href}: {e}"));
-                }
-            }
-            *checked.entry(classifier.clone()).or_default() += 1;
-            // The same auth as the details: any store-API role; never the
-            // execution's own token; a token is needed.
-            assert_eq!(get(&f, &href, &f.designer).await.status(), StatusCode::OK);
-            assert_eq!(
-                get(&f, &href, &created.token).await.status(),
-                StatusCode::FORBIDDEN,
-                "{href}"
-            );
-            let anonymous = f.http.get(&href).send().await.expect("GET");
-            assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED, "{href}");
-            // Any case, as uploads take it.
-            let lower = href.replace(
-                &format!("/parts/{classifier}"),
-                &format!("/parts/{}", classifier.to_lowercase()),
-            );
-            assert_eq!(get(&f, &lower, &f.publisher).await.status(), StatusCode::OK);
-            // Another account does not reach it.
-            let elsewhere = href.replace(&created.account, &other_account);
-            assert_eq!(
-                get(&f, &elsewhere, &f.publisher).await.status(),
-                StatusCode::NOT_FOUND,
-                "{elsewhere}"
-            );
-        }
-    }
-    eprintln!("part links checked, by classifier: {checked:?}");
-    for classifier in ["FRONT", "BACK", "FACE", "FACEMAP", "PREPARED_DATA"] {
-        assert!(
-            checked.get(classifier).is_some_and(|n| *n > 0),
-            "no {classifier} link met: {checked:?}"
+both_backends!(
+    /// Seed 003's retrieval samples link every part (`credentials[].parts[].href`,
+    /// `validFaceMapForAuthentication`); seed 003, "Authentication
+    /// On-Premises": the facemap is retrieved "as a single binary file" and
+    /// uploaded again as the stored one. Sweep: every part link of every
+    /// processed execution of every Global (whole journeys: Web Client and
+    /// API) answers 200 to a store-API token with a placeholder of the recorded
+    /// type (a FACEMAP: binary bytes); images are not kept, so it is a
+    /// generated one. An execution token gets a 403, no token a 401, an unknown
+    /// part a 404.
+    #[tokio::test]
+    async fn every_part_link_answers_a_placeholder_of_the_recorded_type(f: Fixture) {
+        // Onboarded through the Web Client: the account holds a facemap.
+        let onboarding = start(&f, None, 10011, "scenario:ALL_PASS").await;
+        let (details, _) = journey(&f, &onboarding, &[]).await;
+        assert_eq!(details["decision"]["type"], "PASSED", "{details}");
+        let account = onboarding.account.clone();
+        let facemap_href = part_links(&details)
+            .into_iter()
+            .find(|(_, classifier, _)| classifier == "FACEMAP")
+            .map(|(_, _, href)| href)
+            .expect("a web onboarding links its facemap");
+        let response = f.platform().get(&facemap_href, &f.publisher).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/octet-stream"
         );
-    }
+        let stored = response.bytes().await.expect("facemap bytes").to_vec();
+        assert!(!stored.is_empty() && image::guess_format(&stored).is_err());
 
-    // Unknown parts are 404: a classifier the details do not link, an
-    // unknown credential, an id that is no UUID, an unknown account.
-    let id = runs[0].1["credentials"][0]["id"]
-        .as_str()
-        .expect("id")
-        .to_owned();
-    let root = format!("{}/api/v1/accounts/{account}", f.server.root);
-    for path in [
-        format!("{root}/credentials/{id}/parts/DEVICE_RISK"),
-        format!("{root}/credentials/{id}/parts/NOPE"),
-        format!("{root}/credentials/{}/parts/FRONT", uuid::Uuid::new_v4()),
-        format!("{root}/credentials/not-a-uuid/parts/FRONT"),
-        format!("{root}/credentials/%25/parts/FRONT"),
-        format!(
-            "{}/api/v1/accounts/{}/credentials/{id}/parts/FRONT",
-            f.server.root,
-            uuid::Uuid::new_v4()
-        ),
-    ] {
-        let response = get(&f, &path, &f.publisher).await;
-        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
-        assert_eq!(json_of(response).await["error"], "NOT_FOUND", "{path}");
+        let mut checked: BTreeMap<String, usize> = BTreeMap::new();
+        let mut runs = Vec::new();
+        for &key in GLOBALS {
+            for scenario in ["ALL_PASS", "FAKE_ID"] {
+                let created = start(&f, Some(&account), key, &format!("scenario:{scenario}")).await;
+                // The downloaded facemap is what 10071 uploads as the stored one.
+                let (details, sent) = journey(&f, &created, &stored).await;
+                runs.push((created, details, sent));
+            }
+        }
+        let other_account = start(&f, None, 10165, "scenario:ALL_PASS").await.account;
+        for (created, details, sent) in &runs {
+            for (credential, classifier, href) in part_links(details) {
+                assert!(
+                    href.starts_with(&format!(
+                        "{}/api/v1/accounts/{}/credentials/",
+                        f.server.root, created.account
+                    )),
+                    "{href}"
+                );
+                let response = f.platform().get(&href, &f.publisher).await;
+                assert_eq!(response.status(), StatusCode::OK, "{href}");
+                let content_type = response.headers()["content-type"]
+                    .to_str()
+                    .expect("text")
+                    .to_owned();
+                let bytes = response.bytes().await.expect("body");
+                match classifier.as_str() {
+                    "FACEMAP" => {
+                        assert_eq!(content_type, "application/octet-stream", "{href}");
+                        assert!(image::guess_format(&bytes).is_err(), "{href}");
+                    }
+                    "PREPARED_DATA" => {
+                        assert_eq!(content_type, "application/json", "{href}");
+                        let note: Value = serde_json::from_slice(&bytes).expect("JSON");
+                        assert_eq!(note["placeholder"], true, "{href}");
+                    }
+                    _ => {
+                        // The type recorded at upload; a JPEG for a part the
+                        // details list though nothing was uploaded for it.
+                        let recorded = sent
+                            .get(&(credential.clone(), classifier.clone()))
+                            .map_or("image/jpeg", String::as_str);
+                        assert_eq!(content_type, recorded, "{href}");
+                        let format = image::guess_format(&bytes)
+                            .unwrap_or_else(|e| panic!("{href}: not an image: {e}"));
+                        assert_eq!(
+                            format,
+                            if recorded == "image/png" {
+                                image::ImageFormat::Png
+                            } else {
+                                image::ImageFormat::Jpeg
+                            },
+                            "{href}"
+                        );
+                        image::load_from_memory(&bytes).unwrap_or_else(|e| panic!("{href}: {e}"));
+                    }
+                }
+                *checked.entry(classifier.clone()).or_default() += 1;
+                // The same auth as the details: any store-API role; never the
+                // execution's own token; a token is needed.
+                assert_eq!(
+                    f.platform().get(&href, &f.designer).await.status(),
+                    StatusCode::OK
+                );
+                assert_eq!(
+                    f.platform().get(&href, &created.token).await.status(),
+                    StatusCode::FORBIDDEN,
+                    "{href}"
+                );
+                let anonymous = f.http.get(&href).send().await.expect("GET");
+                assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED, "{href}");
+                // Any case, as uploads take it.
+                let lower = href.replace(
+                    &format!("/parts/{classifier}"),
+                    &format!("/parts/{}", classifier.to_lowercase()),
+                );
+                assert_eq!(
+                    f.platform().get(&lower, &f.publisher).await.status(),
+                    StatusCode::OK
+                );
+                // Another account does not reach it.
+                let elsewhere = href.replace(&created.account, &other_account);
+                assert_eq!(
+                    f.platform().get(&elsewhere, &f.publisher).await.status(),
+                    StatusCode::NOT_FOUND,
+                    "{elsewhere}"
+                );
+            }
+        }
+        eprintln!("part links checked, by classifier: {checked:?}");
+        for classifier in ["FRONT", "BACK", "FACE", "FACEMAP", "PREPARED_DATA"] {
+            assert!(
+                checked.get(classifier).is_some_and(|n| *n > 0),
+                "no {classifier} link met: {checked:?}"
+            );
+        }
+
+        // Unknown parts are 404: a classifier the details do not link, an
+        // unknown credential, an id that is no UUID, an unknown account.
+        let id = runs[0].1["credentials"][0]["id"]
+            .as_str()
+            .expect("id")
+            .to_owned();
+        let root = format!("{}/api/v1/accounts/{account}", f.server.root);
+        for path in [
+            format!("{root}/credentials/{id}/parts/DEVICE_RISK"),
+            format!("{root}/credentials/{id}/parts/NOPE"),
+            format!("{root}/credentials/{}/parts/FRONT", uuid::Uuid::new_v4()),
+            format!("{root}/credentials/not-a-uuid/parts/FRONT"),
+            format!("{root}/credentials/%25/parts/FRONT"),
+            format!(
+                "{}/api/v1/accounts/{}/credentials/{id}/parts/FRONT",
+                f.server.root,
+                uuid::Uuid::new_v4()
+            ),
+        ] {
+            let response = f.platform().get(&path, &f.publisher).await;
+            assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
+            assert_eq!(json_of(response).await["error"], "NOT_FOUND", "{path}");
+        }
+        f.server.stop().await;
     }
-    f.server.stop().await;
-}
+);
 
 /// (capability, decision, label) of every result of a details document.
 fn detail_results(details: &Value) -> Vec<(String, String, String)> {
@@ -861,190 +700,185 @@ fn detail_results(details: &Value) -> Vec<(String, String, String)> {
     out
 }
 
-/// Seed 003's retrieval samples link `steps.href`; issue 29: it answers
-/// idflow's documented list of the visited steps, in path order, each with
-/// its node id, title, kind and what it produced. Sweep: every Global under
-/// two scenarios, API and Web Client journeys: the list is answered with
-/// the details' auth, its results are exactly the details' results, it
-/// starts with an acquisition and ends with the terminal that decided, and
-/// every node it names is a node of the workflow run.
-#[tokio::test]
-async fn steps_list_the_visited_steps_with_what_they_produced() {
-    steps_list_the_visited_steps_with_what_they_produced_on(fixture().await).await;
-}
-
-#[tokio::test]
-async fn postgres_steps_list_the_visited_steps_with_what_they_produced() {
-    if let Some(f) = postgres_fixture("steps_list_the_visited_steps_with_what_they_produced").await
-    {
-        steps_list_the_visited_steps_with_what_they_produced_on(f).await;
-    }
-}
-
-async fn steps_list_the_visited_steps_with_what_they_produced_on(f: Fixture) {
-    let onboarding = start(&f, None, 10011, "scenario:ALL_PASS").await;
-    let steps_url = format!("{}/steps", execution_url(&f, &onboarding));
-    // Before processing: answered, empty, saying why.
-    let response = get(&f, &steps_url, &f.publisher).await;
-    assert_eq!(response.status(), StatusCode::OK);
-    let pending = json_of(response).await;
-    assert_eq!(pending["workflowExecution"]["status"], "INITIATED");
-    assert_eq!(pending["steps"], json!([]));
-    assert!(
-        pending["note"]
-            .as_str()
-            .is_some_and(|n| n.contains("PROCESSED")),
-        "{pending}"
-    );
-    let (first, _) = journey(&f, &onboarding, &[]).await;
-    let mut runs = vec![(onboarding.clone(), first)];
-    for &key in GLOBALS {
-        for scenario in ["ALL_PASS", "FAKE_ID"] {
-            let created = start(
-                &f,
-                Some(&onboarding.account),
-                key,
-                &format!("scenario:{scenario}"),
-            )
-            .await;
-            let (details, _) = journey(&f, &created, &binary(512)).await;
-            runs.push((created, details));
-        }
-    }
-    // An API journey too (no Web Client): nothing uploaded.
-    let api_only = start(&f, None, 10011, "scenario:ALL_PASS").await;
-    let details = processed(&f, &api_only).await;
-    runs.push((api_only, details));
-
-    let kinds = [
-        "ACQUISITION",
-        "SERVICE",
-        "RISK_SIGNAL",
-        "DECISION",
-        "RISK_CALCULATION",
-        "TERMINAL",
-    ];
-    for (created, details) in &runs {
-        let href = details["steps"]["href"].as_str().expect("steps.href");
-        assert_eq!(href, format!("{}/steps", execution_url(&f, created)));
-        assert_eq!(
-            get(&f, href, &created.token).await.status(),
-            StatusCode::FORBIDDEN,
-            "the execution's token"
+both_backends!(
+    /// Seed 003's retrieval samples link `steps.href`; issue 29: it answers
+    /// idflow's documented list of the visited steps, in path order, each with
+    /// its node id, title, kind and what it produced. Sweep: every Global under
+    /// two scenarios, API and Web Client journeys: the list is answered with
+    /// the details' auth, its results are exactly the details' results, it
+    /// starts with an acquisition and ends with the terminal that decided, and
+    /// every node it names is a node of the workflow run.
+    #[tokio::test]
+    async fn steps_list_the_visited_steps_with_what_they_produced(f: Fixture) {
+        let onboarding = start(&f, None, 10011, "scenario:ALL_PASS").await;
+        let steps_url = format!("{}/steps", f.platform().execution_url(&onboarding));
+        // Before processing: answered, empty, saying why.
+        let response = f.platform().get(&steps_url, &f.publisher).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let pending = json_of(response).await;
+        assert_eq!(pending["workflowExecution"]["status"], "INITIATED");
+        assert_eq!(pending["steps"], json!([]));
+        assert!(
+            pending["note"]
+                .as_str()
+                .is_some_and(|n| n.contains("PROCESSED")),
+            "{pending}"
         );
-        let response = get(&f, href, &f.designer).await;
-        assert_eq!(response.status(), StatusCode::OK, "{href}");
-        let document = json_of(response).await;
-        let key = &details["workflow"]["definitionKey"];
-        assert_eq!(
-            document["workflowExecution"]["id"],
-            created.execution.as_str()
-        );
-        assert_eq!(document["workflowExecution"]["status"], "PROCESSED");
-        assert!(document.get("note").is_none(), "{key}: {document}");
-        let steps = document["steps"].as_array().expect("steps");
-        assert!(steps.len() >= 2, "{key}: {document}");
-        assert_eq!(steps[0]["kind"], "ACQUISITION", "{key}");
-        assert_eq!(steps[0]["outcome"], "ACQUIRED", "{key}");
-        let last = steps.last().expect("a last step");
-        assert_eq!(last["kind"], "TERMINAL", "{key}");
-        assert_eq!(last["outcome"], "END", "{key}");
-        assert_eq!(
-            last["decision"],
-            json!({ "type": details["decision"]["type"], "details": { "label": details["decision"]["details"]["label"] } }),
-            "{key}"
-        );
-        let mut results = Vec::new();
-        let mut nodes = std::collections::BTreeSet::new();
-        for step in steps {
-            let node = step["nodeId"].as_str().expect("nodeId");
-            assert!(nodes.insert(node.to_owned()), "{key}: {node} twice");
-            assert!(
-                step["title"].as_str().is_some_and(|t| !t.is_empty()),
-                "{key}: {step}"
-            );
-            assert!(
-                kinds.contains(&step["kind"].as_str().unwrap_or_default()),
-                "{step}"
-            );
-            assert!(step["summary"].is_string(), "{step}");
-            match step["outcome"].as_str().unwrap_or_default() {
-                "ACQUIRED" => {
-                    for credential in step["credentials"].as_array().expect("credentials") {
-                        assert!(credential["id"].is_string() && credential["arrival"].is_string());
-                    }
-                }
-                "CHECKED" => {
-                    for result in step["results"].as_array().expect("results") {
-                        results.push((
-                            result["capability"].as_str().unwrap_or_default().to_owned(),
-                            result["decision"]["type"]
-                                .as_str()
-                                .unwrap_or_default()
-                                .to_owned(),
-                            result["decision"]["details"]["label"]
-                                .as_str()
-                                .unwrap_or_default()
-                                .to_owned(),
-                        ));
-                    }
-                }
-                "BRANCH" => {
-                    assert!(
-                        step["branch"].is_string() && step["condition"].is_string(),
-                        "{step}"
-                    )
-                }
-                "RISK_SCORE" => assert!(step["score"].is_number(), "{step}"),
-                "END" => assert!(step["decision"]["type"].is_string(), "{step}"),
-                other => panic!("{key}: outcome {other:?}"),
+        let (first, _) = journey(&f, &onboarding, &[]).await;
+        let mut runs = vec![(onboarding.clone(), first)];
+        for &key in GLOBALS {
+            for scenario in ["ALL_PASS", "FAKE_ID"] {
+                let created = start(
+                    &f,
+                    Some(&onboarding.account),
+                    key,
+                    &format!("scenario:{scenario}"),
+                )
+                .await;
+                let (details, _) = journey(&f, &created, &binary(512)).await;
+                runs.push((created, details));
             }
         }
-        results.sort();
-        assert_eq!(
-            results,
-            detail_results(details),
-            "{key}: the details' results"
-        );
-        // The credentials the details list are the ones the steps brought.
-        let acquired: std::collections::BTreeSet<String> = steps
-            .iter()
-            .filter_map(|s| s["credentials"].as_array())
-            .flatten()
-            .filter_map(|c| c["id"].as_str().map(str::to_owned))
-            .collect();
-        for credential in details["credentials"].as_array().into_iter().flatten() {
-            let id = credential["id"].as_str().expect("id");
-            assert!(
-                acquired.contains(id),
-                "{key}: {id} not acquired in {document}"
+        // An API journey too (no Web Client): nothing uploaded.
+        let api_only = start(&f, None, 10011, "scenario:ALL_PASS").await;
+        let details = f.platform().processed(&api_only).await;
+        runs.push((api_only, details));
+
+        let kinds = [
+            "ACQUISITION",
+            "SERVICE",
+            "RISK_SIGNAL",
+            "DECISION",
+            "RISK_CALCULATION",
+            "TERMINAL",
+        ];
+        for (created, details) in &runs {
+            let href = details["steps"]["href"].as_str().expect("steps.href");
+            assert_eq!(
+                href,
+                format!("{}/steps", f.platform().execution_url(created))
+            );
+            assert_eq!(
+                f.platform().get(href, &created.token).await.status(),
+                StatusCode::FORBIDDEN,
+                "the execution's token"
+            );
+            let response = f.platform().get(href, &f.designer).await;
+            assert_eq!(response.status(), StatusCode::OK, "{href}");
+            let document = json_of(response).await;
+            let key = &details["workflow"]["definitionKey"];
+            assert_eq!(
+                document["workflowExecution"]["id"],
+                created.execution.as_str()
+            );
+            assert_eq!(document["workflowExecution"]["status"], "PROCESSED");
+            assert!(document.get("note").is_none(), "{key}: {document}");
+            let steps = document["steps"].as_array().expect("steps");
+            assert!(steps.len() >= 2, "{key}: {document}");
+            assert_eq!(steps[0]["kind"], "ACQUISITION", "{key}");
+            assert_eq!(steps[0]["outcome"], "ACQUIRED", "{key}");
+            let last = steps.last().expect("a last step");
+            assert_eq!(last["kind"], "TERMINAL", "{key}");
+            assert_eq!(last["outcome"], "END", "{key}");
+            assert_eq!(
+                last["decision"],
+                json!({ "type": details["decision"]["type"], "details": { "label": details["decision"]["details"]["label"] } }),
+                "{key}"
+            );
+            let mut results = Vec::new();
+            let mut nodes = std::collections::BTreeSet::new();
+            for step in steps {
+                let node = step["nodeId"].as_str().expect("nodeId");
+                assert!(nodes.insert(node.to_owned()), "{key}: {node} twice");
+                assert!(
+                    step["title"].as_str().is_some_and(|t| !t.is_empty()),
+                    "{key}: {step}"
+                );
+                assert!(
+                    kinds.contains(&step["kind"].as_str().unwrap_or_default()),
+                    "{step}"
+                );
+                assert!(step["summary"].is_string(), "{step}");
+                match step["outcome"].as_str().unwrap_or_default() {
+                    "ACQUIRED" => {
+                        for credential in step["credentials"].as_array().expect("credentials") {
+                            assert!(
+                                credential["id"].is_string() && credential["arrival"].is_string()
+                            );
+                        }
+                    }
+                    "CHECKED" => {
+                        for result in step["results"].as_array().expect("results") {
+                            results.push((
+                                result["capability"].as_str().unwrap_or_default().to_owned(),
+                                result["decision"]["type"]
+                                    .as_str()
+                                    .unwrap_or_default()
+                                    .to_owned(),
+                                result["decision"]["details"]["label"]
+                                    .as_str()
+                                    .unwrap_or_default()
+                                    .to_owned(),
+                            ));
+                        }
+                    }
+                    "BRANCH" => {
+                        assert!(
+                            step["branch"].is_string() && step["condition"].is_string(),
+                            "{step}"
+                        )
+                    }
+                    "RISK_SCORE" => assert!(step["score"].is_number(), "{step}"),
+                    "END" => assert!(step["decision"]["type"].is_string(), "{step}"),
+                    other => panic!("{key}: outcome {other:?}"),
+                }
+            }
+            results.sort();
+            assert_eq!(
+                results,
+                detail_results(details),
+                "{key}: the details' results"
+            );
+            // The credentials the details list are the ones the steps brought.
+            let acquired: std::collections::BTreeSet<String> = steps
+                .iter()
+                .filter_map(|s| s["credentials"].as_array())
+                .flatten()
+                .filter_map(|c| c["id"].as_str().map(str::to_owned))
+                .collect();
+            for credential in details["credentials"].as_array().into_iter().flatten() {
+                let id = credential["id"].as_str().expect("id");
+                assert!(
+                    acquired.contains(id),
+                    "{key}: {id} not acquired in {document}"
+                );
+            }
+        }
+
+        // Unknown executions and accounts are 404.
+        for url in [
+            format!(
+                "{}/api/v1/accounts/{}/workflow-executions/{}/steps",
+                f.server.root,
+                onboarding.account,
+                uuid::Uuid::new_v4()
+            ),
+            format!(
+                "{}/api/v1/accounts/{}/workflow-executions/{}/steps",
+                f.server.root,
+                uuid::Uuid::new_v4(),
+                onboarding.execution
+            ),
+        ] {
+            assert_eq!(
+                f.platform().get(&url, &f.publisher).await.status(),
+                StatusCode::NOT_FOUND,
+                "{url}"
             );
         }
+        f.server.stop().await;
     }
-
-    // Unknown executions and accounts are 404.
-    for url in [
-        format!(
-            "{}/api/v1/accounts/{}/workflow-executions/{}/steps",
-            f.server.root,
-            onboarding.account,
-            uuid::Uuid::new_v4()
-        ),
-        format!(
-            "{}/api/v1/accounts/{}/workflow-executions/{}/steps",
-            f.server.root,
-            uuid::Uuid::new_v4(),
-            onboarding.execution
-        ),
-    ] {
-        assert_eq!(
-            get(&f, &url, &f.publisher).await.status(),
-            StatusCode::NOT_FOUND,
-            "{url}"
-        );
-    }
-    f.server.stop().await;
-}
+);
 
 /// "Never strand user files": a database written before the steps were
 /// kept (the fixture of migration 0010) opens; its processed execution's
@@ -1063,22 +897,15 @@ async fn executions_processed_before_the_steps_were_kept_still_answer() {
     .expect("copy the fixture");
     let server = Server::start(&db).await;
     let publisher = server.token(idflow_server::auth::Role::Publisher).await;
-    let http = reqwest::Client::new();
+    let platform = server.platform(&reqwest::Client::new(), &publisher);
     const ACCOUNT: &str = "01a24913-5eb2-75e9-b8b6-865c3b67da12";
     const PROCESSED: &str = "01a24913-5eb3-72f7-8a0e-faf7ff675f57";
-    let execution = format!(
-        "{}/api/v1/accounts/{ACCOUNT}/workflow-executions/{PROCESSED}",
-        server.root
-    );
+    let execution = platform.url(&format!(
+        "/accounts/{ACCOUNT}/workflow-executions/{PROCESSED}"
+    ));
     let fetch = |url: String| {
-        let (http, publisher) = (http.clone(), publisher.clone());
-        async move {
-            http.get(url)
-                .bearer_auth(publisher)
-                .send()
-                .await
-                .expect("GET")
-        }
+        let (platform, publisher) = (platform.clone(), publisher.clone());
+        async move { platform.get(&url, &publisher).await }
     };
     let details = json_of(fetch(execution.clone()).await).await;
     assert_eq!(details["workflow"]["status"], "PROCESSED");

@@ -9,37 +9,15 @@
 
 mod common;
 
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use common::{Fixture, TestDb, fixture_on, json_of};
+use common::{Fixture, TestDb, both_backends, callback_for, callback_receiver, json_of};
 use idflow_server::db::Pool;
 use idflow_server::platform::service::{AccountTarget, Executions};
 use idflow_server::platform::{lifecycle, storage};
 use idflow_server::{AppState, Db};
 use reqwest::StatusCode;
-use serde_json::{Value, json};
-use tokio::sync::Mutex;
-
-/// Runs `$name(TestDb)` on a SQLite file and on a scratch PostgreSQL
-/// database (skipped, saying so, when none is configured).
-macro_rules! on_both_backends {
-    ($name:ident) => {
-        mod $name {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                super::$name(super::TestDb::sqlite()).await;
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                if let Some(db) = super::TestDb::postgres(stringify!($name)).await {
-                    super::$name(db).await;
-                }
-            }
-        }
-    };
-}
+use serde_json::json;
 
 const INJECTED: &str = "injected failure (test)";
 
@@ -85,247 +63,183 @@ async fn allow(db: &Db, name: &str, table: &str) {
     .expect("drop the trigger");
 }
 
-/// A loopback callback receiver: its URL and the bodies it got.
-async fn callback_receiver() -> (String, Arc<Mutex<Vec<Value>>>, tokio::task::JoinHandle<()>) {
-    use axum::Json;
-    use axum::extract::State;
-    use axum::routing::post;
-    async fn receive(State(seen): State<Arc<Mutex<Vec<Value>>>>, Json(body): Json<Value>) {
-        seen.lock().await.push(body);
-    }
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let app = axum::Router::new()
-        .route("/hook", post(receive))
-        .with_state(seen.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let hook = format!("http://{}/hook", listener.local_addr().expect("addr"));
-    let task = tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
-    (hook, seen, task)
-}
-
-/// Waits (at most 10 s) for the callback of `execution`.
-async fn callback_for(seen: &Mutex<Vec<Value>>, execution: &str) -> Value {
-    let start = Instant::now();
-    loop {
-        if let Some(body) = seen
-            .lock()
+both_backends!(
+    /// Issue 31, item "expiry (status + queued callback, through the writer)":
+    /// an execution whose token expired moves to TOKEN_EXPIRED and queues its
+    /// callback in one transaction. The callback's insert fails: the status
+    /// stays INITIATED (before issue 31 it was TOKEN_EXPIRED, with no callback
+    /// queued, ever). Then it goes through, and the callback is delivered.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn expiry_writes_its_status_and_queues_its_callback_together(db: TestDb) {
+        let (hook, seen, receiver) = callback_receiver().await;
+        let mut state = AppState::open_location(&db.location)
             .await
-            .iter()
-            .find(|b| b["workflowExecution"]["id"] == execution)
-        {
-            return body.clone();
-        }
+            .expect("open the database");
+        state.platform.outbound =
+            idflow_server::platform::outbound::OutboundPolicy::allowing(["127.0.0.1"]).into();
+        let body = json!({
+            "customerInternalReference": "expiring",
+            "workflowDefinition": { "key": 10011 },
+            "tokenLifetime": "5m",
+            "callbackUrl": hook,
+        })
+        .to_string();
+        let started = Executions::new(&state)
+            .start("svc", body.as_bytes(), AccountTarget::New)
+            .await
+            .expect("start");
+        let id = &started.execution.id;
+        refuse(
+            &state.db,
+            "refuse_callbacks",
+            "INSERT",
+            "platform_callbacks",
+            "TRUE",
+        )
+        .await;
+        state.advance(Duration::from_secs(6 * 60));
+
+        let failed = lifecycle::expire(&state, id).await;
         assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "no callback for {execution}"
+            failed.is_err(),
+            "the callback could not be queued: {failed:?}"
         );
-        tokio::time::sleep(Duration::from_millis(50)).await;
+        let execution = storage::execution_by_id(state.db.pool(), id)
+            .await
+            .expect("read")
+            .expect("there");
+        assert_eq!(
+            execution.status.as_str(),
+            "INITIATED",
+            "expired without its callback"
+        );
+
+        allow(&state.db, "refuse_callbacks", "platform_callbacks").await;
+        assert!(lifecycle::expire(&state, id).await.expect("expire"));
+        let execution = storage::execution_by_id(state.db.pool(), id)
+            .await
+            .expect("read")
+            .expect("there");
+        assert_eq!(execution.status.as_str(), "TOKEN_EXPIRED");
+        let callback = callback_for(&seen, id).await;
+        assert_eq!(callback["workflowExecution"]["status"], "TOKEN_EXPIRED");
+        receiver.abort();
+        state.db.close().await;
     }
-}
-
-/// Issue 31, item "expiry (status + queued callback, through the writer)":
-/// an execution whose token expired moves to TOKEN_EXPIRED and queues its
-/// callback in one transaction. The callback's insert fails: the status
-/// stays INITIATED (before issue 31 it was TOKEN_EXPIRED, with no callback
-/// queued, ever). Then it goes through, and the callback is delivered.
-async fn expiry_writes_its_status_and_queues_its_callback_together(db: TestDb) {
-    let (hook, seen, receiver) = callback_receiver().await;
-    let mut state = AppState::open_location(&db.location)
-        .await
-        .expect("open the database");
-    state.platform.outbound =
-        idflow_server::platform::outbound::OutboundPolicy::allowing(["127.0.0.1"]).into();
-    let body = json!({
-        "customerInternalReference": "expiring",
-        "workflowDefinition": { "key": 10011 },
-        "tokenLifetime": "5m",
-        "callbackUrl": hook,
-    })
-    .to_string();
-    let started = Executions::new(&state)
-        .start("svc", body.as_bytes(), AccountTarget::New)
-        .await
-        .expect("start");
-    let id = &started.execution.id;
-    refuse(
-        &state.db,
-        "refuse_callbacks",
-        "INSERT",
-        "platform_callbacks",
-        "TRUE",
-    )
-    .await;
-    state.advance(Duration::from_secs(6 * 60));
-
-    let failed = lifecycle::expire(&state, id).await;
-    assert!(
-        failed.is_err(),
-        "the callback could not be queued: {failed:?}"
-    );
-    let execution = storage::execution_by_id(state.db.pool(), id)
-        .await
-        .expect("read")
-        .expect("there");
-    assert_eq!(
-        execution.status.as_str(),
-        "INITIATED",
-        "expired without its callback"
-    );
-
-    allow(&state.db, "refuse_callbacks", "platform_callbacks").await;
-    assert!(lifecycle::expire(&state, id).await.expect("expire"));
-    let execution = storage::execution_by_id(state.db.pool(), id)
-        .await
-        .expect("read")
-        .expect("there");
-    assert_eq!(execution.status.as_str(), "TOKEN_EXPIRED");
-    let callback = callback_for(&seen, id).await;
-    assert_eq!(callback["workflowExecution"]["status"], "TOKEN_EXPIRED");
-    receiver.abort();
-    state.db.close().await;
-}
-on_both_backends!(expiry_writes_its_status_and_queues_its_callback_together);
+);
 
 /// A new 10011 execution (ID, SELFIE, FACEMAP; the selfie and its facemap
 /// come through the web client): (account, execution, its token, the
 /// selfie's credential id).
 async fn web_journey(f: &Fixture) -> (String, String, String, String) {
-    let response = f
-        .http
-        .post(format!("{}/api/v1/accounts", f.server.root))
-        .bearer_auth(&f.publisher)
-        .json(&json!({
+    let created = f
+        .platform()
+        .create(json!({
             "customerInternalReference": "web",
             "userReference": "scenario:ALL_PASS",
             "workflowDefinition": { "key": 10011 }
         }))
-        .send()
-        .await
-        .expect("create");
-    assert_eq!(response.status(), StatusCode::OK);
-    let created = json_of(response).await;
-    let text = |v: &Value| v.as_str().expect("text").to_owned();
-    let selfie = created["workflowExecution"]["credentials"]
-        .as_array()
-        .expect("credentials")
-        .iter()
-        .find(|c| c["category"] == "SELFIE")
-        .map(|c| text(&c["id"]))
-        .expect("10011 takes a selfie");
-    (
-        text(&created["account"]["id"]),
-        text(&created["workflowExecution"]["id"]),
-        text(&created["sdk"]["token"]),
-        selfie,
-    )
+        .await;
+    let selfie = created.credential("SELFIE")["id"]
+        .as_str()
+        .expect("10011 takes a selfie")
+        .to_owned();
+    (created.account, created.execution, created.token, selfie)
 }
 
-/// Issue 31, item "the web client's finalize (through the platform
-/// service)": the scenario a tester picks and the finalize (INITIATED ->
-/// ACQUIRED) are one write. The finalize fails: the scenario is not
-/// changed either (before issue 31 the route wrote the scenario, then
-/// failed to finalize, leaving an open execution under the new scenario).
-async fn the_web_clients_finalize_writes_its_scenario_with_the_finalize(db: TestDb) {
-    let f = fixture_on(db).await;
-    let (_, execution, token, _) = web_journey(&f).await;
-    let finalize = || {
-        f.http
-            .post(format!("{}/web/v4/finalize", f.server.root))
-            .bearer_auth(&token)
-            .json(&json!({ "scenario": "EXPIRED_ID" }))
-            .send()
-    };
-    refuse(
-        &f.server.state.db,
-        "refuse_finalize",
-        "UPDATE",
-        "platform_executions",
-        "NEW.status = 'ACQUIRED'",
-    )
-    .await;
-    let response = finalize().await.expect("finalize");
-    assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
-    let stored = storage::execution_by_id(f.server.state.db.pool(), &execution)
-        .await
-        .expect("read")
-        .expect("there");
-    assert_eq!(
-        (stored.status.as_str(), stored.scenario.as_str()),
-        ("INITIATED", "ALL_PASS"),
-        "the scenario was written without the finalize"
-    );
-
-    allow(&f.server.state.db, "refuse_finalize", "platform_executions").await;
-    let response = finalize().await.expect("finalize");
-    assert_eq!(response.status(), StatusCode::OK);
-    assert_eq!(json_of(response).await["status"], "ACQUIRED");
-    let stored = storage::execution_by_id(f.server.state.db.pool(), &execution)
-        .await
-        .expect("read")
-        .expect("there");
-    assert_eq!(stored.scenario, "EXPIRED_ID");
-    assert_ne!(stored.status.as_str(), "INITIATED");
-    f.server.stop().await;
-}
-on_both_backends!(the_web_clients_finalize_writes_its_scenario_with_the_finalize);
-
-/// The web client's face upload of a selfie step that captures a facemap
-/// records the FACE and the simulated FACEMAP that comes with it (the only
-/// way one arrives, domain.md "Web client") in one write. The FACEMAP's row
-/// fails: the FACE is not recorded either (before issue 31 they were two
-/// writes, and a FACE without its facemap stayed).
-async fn a_web_face_and_its_facemap_are_recorded_together(db: TestDb) {
-    let f = fixture_on(db).await;
-    let (_, execution, token, selfie) = web_journey(&f).await;
-    let upload = || {
-        let boundary = "idflow-transactions-boundary";
-        let mut body = format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"face\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+both_backends!(
+    /// Issue 31, item "the web client's finalize (through the platform
+    /// service)": the scenario a tester picks and the finalize (INITIATED ->
+    /// ACQUIRED) are one write. The finalize fails: the scenario is not
+    /// changed either (before issue 31 the route wrote the scenario, then
+    /// failed to finalize, leaving an open execution under the new scenario).
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_web_clients_finalize_writes_its_scenario_with_the_finalize(f: Fixture) {
+        let (_, execution, token, _) = web_journey(&f).await;
+        let platform = f.platform();
+        let finalize = async || {
+            platform
+                .web_finalize(&token, &json!({ "scenario": "EXPIRED_ID" }))
+                .await
+        };
+        refuse(
+            &f.server.state.db,
+            "refuse_finalize",
+            "UPDATE",
+            "platform_executions",
+            "NEW.status = 'ACQUIRED'",
         )
-        .into_bytes();
-        body.extend_from_slice(&[0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3, 4]);
-        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-        f.http
-            .post(format!(
-                "{}/web/v4/credentials/{selfie}/parts/FACE",
-                f.server.root
-            ))
-            .bearer_auth(&token)
-            .header(
-                "content-type",
-                format!("multipart/form-data; boundary={boundary}"),
-            )
-            .body(body)
-            .send()
-    };
-    refuse(
-        &f.server.state.db,
-        "refuse_facemaps",
-        "INSERT",
-        "platform_parts",
-        "NEW.classifier = 'FACEMAP'",
-    )
-    .await;
-    let response = upload().await.expect("upload");
-    assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
-    let parts = storage::parts(f.server.state.db.pool(), &execution)
-        .await
-        .expect("parts");
-    assert!(parts.is_empty(), "recorded without its facemap: {parts:?}");
+        .await;
+        let response = finalize().await;
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let stored = storage::execution_by_id(f.server.state.db.pool(), &execution)
+            .await
+            .expect("read")
+            .expect("there");
+        assert_eq!(
+            (stored.status.as_str(), stored.scenario.as_str()),
+            ("INITIATED", "ALL_PASS"),
+            "the scenario was written without the finalize"
+        );
 
-    allow(&f.server.state.db, "refuse_facemaps", "platform_parts").await;
-    let response = upload().await.expect("upload");
-    assert_eq!(response.status(), StatusCode::OK);
-    let parts = storage::parts(f.server.state.db.pool(), &execution)
-        .await
-        .expect("parts");
-    let mut classifiers: Vec<&str> = parts.iter().map(|p| p.classifier.as_str()).collect();
-    classifiers.sort_unstable();
-    assert_eq!(classifiers, ["FACE", "FACEMAP"]);
-    f.server.stop().await;
-}
-on_both_backends!(a_web_face_and_its_facemap_are_recorded_together);
+        allow(&f.server.state.db, "refuse_finalize", "platform_executions").await;
+        let response = finalize().await;
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(json_of(response).await["status"], "ACQUIRED");
+        let stored = storage::execution_by_id(f.server.state.db.pool(), &execution)
+            .await
+            .expect("read")
+            .expect("there");
+        assert_eq!(stored.scenario, "EXPIRED_ID");
+        assert_ne!(stored.status.as_str(), "INITIATED");
+        f.server.stop().await;
+    }
+);
+
+both_backends!(
+    /// The web client's face upload of a selfie step that captures a facemap
+    /// records the FACE and the simulated FACEMAP that comes with it (the only
+    /// way one arrives, domain.md "Web client") in one write. The FACEMAP's row
+    /// fails: the FACE is not recorded either (before issue 31 they were two
+    /// writes, and a FACE without its facemap stayed).
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_web_face_and_its_facemap_are_recorded_together(f: Fixture) {
+        let (_, execution, token, selfie) = web_journey(&f).await;
+        let platform = f.platform();
+        let upload = async || {
+            platform
+                .web_upload(
+                    &token,
+                    &selfie,
+                    "FACE",
+                    &[0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3, 4],
+                )
+                .await
+        };
+        refuse(
+            &f.server.state.db,
+            "refuse_facemaps",
+            "INSERT",
+            "platform_parts",
+            "NEW.classifier = 'FACEMAP'",
+        )
+        .await;
+        let response = upload().await;
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let parts = storage::parts(f.server.state.db.pool(), &execution)
+            .await
+            .expect("parts");
+        assert!(parts.is_empty(), "recorded without its facemap: {parts:?}");
+
+        allow(&f.server.state.db, "refuse_facemaps", "platform_parts").await;
+        let response = upload().await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let parts = storage::parts(f.server.state.db.pool(), &execution)
+            .await
+            .expect("parts");
+        let mut classifiers: Vec<&str> = parts.iter().map(|p| p.classifier.as_str()).collect();
+        classifiers.sort_unstable();
+        assert_eq!(classifiers, ["FACE", "FACEMAP"]);
+        f.server.stop().await;
+    }
+);

@@ -6,10 +6,9 @@
 mod common;
 
 use idflow_store::policy::Refusal;
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use common::Server;
+use common::{Server, fixture};
 use idflow_core::Workflow;
 use idflow_core::catalog::STANDARD_WORKFLOWS;
 use idflow_core::format::{Format, parse_workflow};
@@ -20,27 +19,6 @@ use tempfile::TempDir;
 
 const GOOD: &str = include_str!("../../../sample_workflows/custom-returning-user.ron");
 const LINT_ERRORS: &str = include_str!("../../../tests/fixtures/facemap-api-only.ron");
-
-struct Fixture {
-    _dir: TempDir,
-    server: Server,
-    designer: String,
-    publisher: String,
-}
-
-async fn fixture() -> Fixture {
-    let dir = TempDir::new().expect("tmp");
-    let db: PathBuf = dir.path().join("server.sqlite");
-    let server = Server::start(&db).await;
-    let designer = server.token(Role::Designer).await;
-    let publisher = server.token(Role::Publisher).await;
-    Fixture {
-        _dir: dir,
-        server,
-        designer,
-        publisher,
-    }
-}
 
 fn workflow(ron: &str) -> Workflow {
     parse_workflow(ron, Format::Ron).expect("fixture parses")

@@ -10,7 +10,7 @@ use idflow_core::catalog::STANDARD_WORKFLOWS;
 use idflow_core::format::{Format, parse_workflow, to_text};
 mod common;
 
-use common::{Fixture, Server, TestDb, fixture, json_of, postgres_fixture};
+use common::{Fixture, Server, TestDb, both_backends, fixture, header, json_of, postgres_fixture};
 use idflow_server::{BODY_LIMIT, Role};
 use idflow_store::{LocalStore, Store};
 use reqwest::{Client, StatusCode};
@@ -32,163 +32,53 @@ fn named(ron: &str, name: &str) -> String {
     to_text(&workflow, Format::Json)
 }
 
-fn header<'a>(response: &'a reqwest::Response, name: &str) -> &'a str {
-    response
-        .headers()
-        .get(name)
-        .unwrap_or_else(|| panic!("no {name} header"))
-        .to_str()
-        .expect("ASCII header")
-}
-
-impl Fixture {
-    fn url(&self, path: &str) -> String {
-        self.server.url(path)
+both_backends!(
+    #[tokio::test]
+    async fn list_shows_the_nine_global_workflows_published_as_version_1(f: Fixture) {
+        let list = f.store().list().await;
+        let mut standard: Vec<u64> = STANDARD_WORKFLOWS
+            .iter()
+            .map(|w| u64::from(w.key))
+            .collect();
+        standard.sort_unstable();
+        let keys: Vec<u64> = list
+            .iter()
+            .map(|w| w["key"].as_u64().expect("key"))
+            .collect();
+        assert_eq!(keys, standard);
+        assert_eq!(list.len(), 9);
+        for w in &list {
+            assert_eq!(w["origin"], "GLOBAL", "{w}");
+            assert_eq!(w["status"], "PUBLISHED", "{w}");
+            assert_eq!(w["latest_version"], 1, "{w}");
+            assert_eq!(w["revision"], 1, "{w}");
+        }
+        f.server.stop().await;
     }
-
-    async fn create(&self, body: String) -> u32 {
-        let response = self
-            .http
-            .post(self.url("/workflows"))
-            .bearer_auth(&self.designer)
-            .body(body)
-            .send()
-            .await
-            .expect("create");
-        assert_eq!(response.status(), StatusCode::CREATED);
-        let key = json_of(response).await["key"].as_u64().expect("key");
-        u32::try_from(key).expect("u32 key")
-    }
-
-    async fn get_draft(&self, key: u32) -> (String, Value) {
-        let response = self
-            .http
-            .get(self.url(&format!("/workflows/{key}")))
-            .bearer_auth(&self.designer)
-            .send()
-            .await
-            .expect("get");
-        assert_eq!(response.status(), StatusCode::OK);
-        let etag = header(&response, "etag").to_owned();
-        (etag, json_of(response).await)
-    }
-
-    async fn save(&self, key: u32, if_match: &str, body: String) -> reqwest::Response {
-        self.http
-            .put(self.url(&format!("/workflows/{key}/draft")))
-            .bearer_auth(&self.designer)
-            .header("If-Match", if_match)
-            .body(body)
-            .send()
-            .await
-            .expect("save")
-    }
-
-    async fn publish(&self, key: u32, token: &str, if_match: &str) -> reqwest::Response {
-        self.http
-            .post(self.url(&format!("/workflows/{key}/publish")))
-            .bearer_auth(token)
-            .header("If-Match", if_match)
-            .send()
-            .await
-            .expect("publish")
-    }
-
-    async fn history(&self, key: u32) -> Vec<Value> {
-        let response = self
-            .http
-            .get(self.url(&format!("/workflows/{key}/versions")))
-            .bearer_auth(&self.designer)
-            .send()
-            .await
-            .expect("history");
-        assert_eq!(response.status(), StatusCode::OK);
-        json_of(response).await["versions"]
-            .as_array()
-            .expect("versions")
-            .clone()
-    }
-
-    async fn list(&self) -> Vec<Value> {
-        let response = self
-            .http
-            .get(self.url("/workflows"))
-            .bearer_auth(&self.designer)
-            .send()
-            .await
-            .expect("list");
-        assert_eq!(response.status(), StatusCode::OK);
-        json_of(response).await["workflows"]
-            .as_array()
-            .expect("workflows")
-            .clone()
-    }
-}
-
-#[tokio::test]
-async fn list_shows_the_nine_global_workflows_published_as_version_1() {
-    list_shows_the_nine_global_workflows_published_as_version_1_on(fixture().await).await;
-}
-
-#[tokio::test]
-async fn postgres_list_shows_the_nine_global_workflows_published_as_version_1() {
-    if let Some(f) =
-        postgres_fixture("list_shows_the_nine_global_workflows_published_as_version_1").await
-    {
-        list_shows_the_nine_global_workflows_published_as_version_1_on(f).await;
-    }
-}
-
-async fn list_shows_the_nine_global_workflows_published_as_version_1_on(f: Fixture) {
-    let list = f.list().await;
-    let mut standard: Vec<u64> = STANDARD_WORKFLOWS
-        .iter()
-        .map(|w| u64::from(w.key))
-        .collect();
-    standard.sort_unstable();
-    let keys: Vec<u64> = list
-        .iter()
-        .map(|w| w["key"].as_u64().expect("key"))
-        .collect();
-    assert_eq!(keys, standard);
-    assert_eq!(list.len(), 9);
-    for w in &list {
-        assert_eq!(w["origin"], "GLOBAL", "{w}");
-        assert_eq!(w["status"], "PUBLISHED", "{w}");
-        assert_eq!(w["latest_version"], 1, "{w}");
-        assert_eq!(w["revision"], 1, "{w}");
-    }
-    f.server.stop().await;
-}
+);
 
 #[tokio::test]
 async fn global_workflows_are_read_only_but_can_be_duplicated() {
     let f = fixture().await;
-    let (etag, body) = f.get_draft(10011).await;
+    let (etag, body) = f.store().draft(10011).await;
     assert_eq!(etag, "\"1\"");
     assert_eq!(body["origin"], "GLOBAL");
     assert_eq!(body["workflow"]["key"], 10011);
 
-    let saved = f.save(10011, "\"1\"", workflow_json(GOOD)).await;
+    let saved = f.store().save(10011, "\"1\"", workflow_json(GOOD)).await;
     assert_eq!(saved.status(), StatusCode::FORBIDDEN);
     assert_eq!(json_of(saved).await["error"], "READ_ONLY");
-    let published = f.publish(10011, &f.publisher, "\"1\"").await;
+    let published = f.store_as(&f.publisher).publish(10011, "\"1\"").await;
     assert_eq!(published.status(), StatusCode::FORBIDDEN);
     assert_eq!(json_of(published).await["error"], "READ_ONLY");
 
-    let response = f
-        .http
-        .post(f.url("/workflows/10011/duplicate?version=1"))
-        .bearer_auth(&f.designer)
-        .send()
-        .await
-        .expect("duplicate");
+    let response = f.store().duplicate(10011, Some(1)).await;
     assert_eq!(response.status(), StatusCode::CREATED);
     let location = header(&response, "location").to_owned();
     let copy = json_of(response).await["key"].as_u64().expect("key");
     assert_eq!(copy, 200_000);
     assert_eq!(location, "/api/store/v1/workflows/200000");
-    let (_, body) = f.get_draft(200_000).await;
+    let (_, body) = f.store().draft(200_000).await;
     assert_eq!(body["origin"], "CUSTOM");
     assert_eq!(body["duplicated_from"], json!({"key": 10011, "version": 1}));
     assert_eq!(body["workflow"]["key"], 200_000);
@@ -199,13 +89,7 @@ async fn global_workflows_are_read_only_but_can_be_duplicated() {
         "{body}"
     );
 
-    let missing = f
-        .http
-        .post(f.url("/workflows/10011/duplicate?version=9"))
-        .bearer_auth(&f.designer)
-        .send()
-        .await
-        .expect("duplicate");
+    let missing = f.store().duplicate(10011, Some(9)).await;
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
     assert_eq!(
         json_of(missing).await["details"],
@@ -214,329 +98,253 @@ async fn global_workflows_are_read_only_but_can_be_duplicated() {
     f.server.stop().await;
 }
 
-#[tokio::test]
-async fn create_then_save_with_if_match_bumps_the_revision() {
-    create_then_save_with_if_match_bumps_the_revision_on(fixture().await).await;
-}
+both_backends!(
+    #[tokio::test]
+    async fn create_then_save_with_if_match_bumps_the_revision(f: Fixture) {
+        let response = f.store().post_workflow(workflow_json(GOOD)).await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        assert_eq!(
+            header(&response, "location"),
+            "/api/store/v1/workflows/200000"
+        );
+        assert_eq!(header(&response, "etag"), "\"1\"");
+        assert_eq!(
+            json_of(response).await,
+            json!({"key": 200000, "revision": 1})
+        );
 
-#[tokio::test]
-async fn postgres_create_then_save_with_if_match_bumps_the_revision() {
-    if let Some(f) = postgres_fixture("create_then_save_with_if_match_bumps_the_revision").await {
-        create_then_save_with_if_match_bumps_the_revision_on(f).await;
-    }
-}
+        let (etag, body) = f.store().draft(200_000).await;
+        assert_eq!(etag, "\"1\"");
+        assert_eq!(body["revision"], 1);
+        assert_eq!(body["workflow"]["key"], 200_000, "the key is the store's");
 
-async fn create_then_save_with_if_match_bumps_the_revision_on(f: Fixture) {
-    let response = f
-        .http
-        .post(f.url("/workflows"))
-        .bearer_auth(&f.designer)
-        .body(workflow_json(GOOD))
-        .send()
-        .await
-        .expect("create");
-    assert_eq!(response.status(), StatusCode::CREATED);
-    assert_eq!(
-        header(&response, "location"),
-        "/api/store/v1/workflows/200000"
-    );
-    assert_eq!(header(&response, "etag"), "\"1\"");
-    assert_eq!(
-        json_of(response).await,
-        json!({"key": 200000, "revision": 1})
-    );
-
-    let (etag, body) = f.get_draft(200_000).await;
-    assert_eq!(etag, "\"1\"");
-    assert_eq!(body["revision"], 1);
-    assert_eq!(body["workflow"]["key"], 200_000, "the key is the store's");
-
-    let saved = f.save(200_000, &etag, named(GOOD, "Renamed")).await;
-    assert_eq!(saved.status(), StatusCode::OK);
-    assert_eq!(header(&saved, "etag"), "\"2\"");
-    assert_eq!(json_of(saved).await, json!({"key": 200000, "revision": 2}));
-    let (etag, body) = f.get_draft(200_000).await;
-    assert_eq!(etag, "\"2\"");
-    assert_eq!(body["workflow"]["name"], "Renamed");
-    let summary = f.list().await.into_iter().find(|w| w["key"] == 200_000);
-    let summary = summary.expect("listed");
-    assert_eq!(summary["name"], "Renamed");
-    assert_eq!(summary["status"], "DRAFT");
-    assert_eq!(summary["latest_version"], Value::Null);
-
-    // Keys are handed out in order, never twice.
-    assert_eq!(f.create(workflow_json(GOOD)).await, 200_001);
-
-    // A write must say which revision it is based on.
-    let unconditional = f
-        .http
-        .put(f.url("/workflows/200000/draft"))
-        .bearer_auth(&f.designer)
-        .body(workflow_json(GOOD))
-        .send()
-        .await
-        .expect("save");
-    assert_eq!(unconditional.status(), StatusCode::PRECONDITION_REQUIRED);
-    assert_eq!(
-        json_of(unconditional).await["error"],
-        "PRECONDITION_REQUIRED"
-    );
-    let unknown = f.save(999_999, "\"1\"", workflow_json(GOOD)).await;
-    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
-    f.server.stop().await;
-}
-
-#[tokio::test]
-async fn a_stale_if_match_is_409_with_the_current_revision_and_changes_nothing() {
-    a_stale_if_match_is_409_with_the_current_revision_and_changes_nothing_on(fixture().await).await;
-}
-
-#[tokio::test]
-async fn postgres_a_stale_if_match_is_409_with_the_current_revision_and_changes_nothing() {
-    if let Some(f) =
-        postgres_fixture("a_stale_if_match_is_409_with_the_current_revision_and_changes_nothing")
+        let saved = f.store().save(200_000, &etag, named(GOOD, "Renamed")).await;
+        assert_eq!(saved.status(), StatusCode::OK);
+        assert_eq!(header(&saved, "etag"), "\"2\"");
+        assert_eq!(json_of(saved).await, json!({"key": 200000, "revision": 2}));
+        let (etag, body) = f.store().draft(200_000).await;
+        assert_eq!(etag, "\"2\"");
+        assert_eq!(body["workflow"]["name"], "Renamed");
+        let summary = f
+            .store()
+            .list()
             .await
-    {
-        a_stale_if_match_is_409_with_the_current_revision_and_changes_nothing_on(f).await;
-    }
-}
+            .into_iter()
+            .find(|w| w["key"] == 200_000);
+        let summary = summary.expect("listed");
+        assert_eq!(summary["name"], "Renamed");
+        assert_eq!(summary["status"], "DRAFT");
+        assert_eq!(summary["latest_version"], Value::Null);
 
-async fn a_stale_if_match_is_409_with_the_current_revision_and_changes_nothing_on(f: Fixture) {
-    let key = f.create(workflow_json(GOOD)).await;
-    let first = f.save(key, "\"1\"", named(GOOD, "first")).await;
-    assert_eq!(first.status(), StatusCode::OK);
+        // Keys are handed out in order, never twice.
+        assert_eq!(f.store().create(workflow_json(GOOD)).await, 200_001);
 
-    let stale = f.save(key, "\"1\"", named(GOOD, "stale")).await;
-    assert_eq!(stale.status(), StatusCode::CONFLICT);
-    let body = json_of(stale).await;
-    assert_eq!(body["error"], "CONFLICT");
-    assert_eq!(body["details"]["current_revision"], 2);
-    assert_eq!(body["details"]["expected_revision"], 1);
-    assert!(
-        body["message"]
-            .as_str()
-            .is_some_and(|m| m.contains("revision 2")),
-        "{body}"
-    );
-    let (etag, body) = f.get_draft(key).await;
-    assert_eq!(etag, "\"2\"");
-    assert_eq!(body["workflow"]["name"], "first");
-
-    let stale_publish = f.publish(key, &f.publisher, "\"1\"").await;
-    assert_eq!(stale_publish.status(), StatusCode::CONFLICT);
-    assert_eq!(
-        json_of(stale_publish).await["details"]["current_revision"],
-        2
-    );
-    assert!(f.history(key).await.is_empty());
-    f.server.stop().await;
-}
-
-impl Fixture {
-    async fn restore(&self, key: u32, query: &str, if_match: Option<&str>) -> reqwest::Response {
-        let mut request = self
+        // A write must say which revision it is based on.
+        let unconditional = f
             .http
-            .post(self.url(&format!("/workflows/{key}/restore{query}")))
-            .bearer_auth(&self.designer);
-        if let Some(if_match) = if_match {
-            request = request.header("If-Match", if_match);
-        }
-        request.send().await.expect("restore")
+            .put(f.url("/workflows/200000/draft"))
+            .bearer_auth(&f.designer)
+            .body(workflow_json(GOOD))
+            .send()
+            .await
+            .expect("save");
+        assert_eq!(unconditional.status(), StatusCode::PRECONDITION_REQUIRED);
+        assert_eq!(
+            json_of(unconditional).await["error"],
+            "PRECONDITION_REQUIRED"
+        );
+        let unknown = f.store().save(999_999, "\"1\"", workflow_json(GOOD)).await;
+        assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+        f.server.stop().await;
     }
-}
+);
 
-#[tokio::test]
-async fn restore_makes_a_version_the_draft_again_with_if_match() {
-    restore_makes_a_version_the_draft_again_with_if_match_on(fixture().await).await;
-}
+both_backends!(
+    #[tokio::test]
+    async fn a_stale_if_match_is_409_with_the_current_revision_and_changes_nothing(f: Fixture) {
+        let key = f.store().create(workflow_json(GOOD)).await;
+        let first = f.store().save(key, "\"1\"", named(GOOD, "first")).await;
+        assert_eq!(first.status(), StatusCode::OK);
 
-#[tokio::test]
-async fn postgres_restore_makes_a_version_the_draft_again_with_if_match() {
-    if let Some(f) = postgres_fixture("restore_makes_a_version_the_draft_again_with_if_match").await
-    {
-        restore_makes_a_version_the_draft_again_with_if_match_on(f).await;
+        let stale = f.store().save(key, "\"1\"", named(GOOD, "stale")).await;
+        assert_eq!(stale.status(), StatusCode::CONFLICT);
+        let body = json_of(stale).await;
+        assert_eq!(body["error"], "CONFLICT");
+        assert_eq!(body["details"]["current_revision"], 2);
+        assert_eq!(body["details"]["expected_revision"], 1);
+        assert!(
+            body["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("revision 2")),
+            "{body}"
+        );
+        let (etag, body) = f.store().draft(key).await;
+        assert_eq!(etag, "\"2\"");
+        assert_eq!(body["workflow"]["name"], "first");
+
+        let stale_publish = f.store_as(&f.publisher).publish(key, "\"1\"").await;
+        assert_eq!(stale_publish.status(), StatusCode::CONFLICT);
+        assert_eq!(
+            json_of(stale_publish).await["details"]["current_revision"],
+            2
+        );
+        assert!(f.store().history(key).await.is_empty());
+        f.server.stop().await;
     }
-}
+);
 
-async fn restore_makes_a_version_the_draft_again_with_if_match_on(f: Fixture) {
-    let key = f.create(workflow_json(GOOD)).await;
-    let original = parse_workflow(GOOD, Format::Ron).expect("parses").name;
-    assert_eq!(
-        f.publish(key, &f.publisher, "\"1\"").await.status(),
-        StatusCode::CREATED
-    );
-    let saved = f.save(key, "\"1\"", named(GOOD, "changed")).await;
-    assert_eq!(saved.status(), StatusCode::OK);
+both_backends!(
+    #[tokio::test]
+    async fn restore_makes_a_version_the_draft_again_with_if_match(f: Fixture) {
+        let key = f.store().create(workflow_json(GOOD)).await;
+        let original = parse_workflow(GOOD, Format::Ron).expect("parses").name;
+        assert_eq!(
+            f.store_as(&f.publisher)
+                .publish(key, "\"1\"")
+                .await
+                .status(),
+            StatusCode::CREATED
+        );
+        let saved = f.store().save(key, "\"1\"", named(GOOD, "changed")).await;
+        assert_eq!(saved.status(), StatusCode::OK);
 
-    // A designer may restore, naming the revision it is based on.
-    let restored = f.restore(key, "?version=1", Some("\"2\"")).await;
-    assert_eq!(restored.status(), StatusCode::OK);
-    assert_eq!(header(&restored, "etag"), "\"3\"");
-    assert_eq!(json_of(restored).await, json!({"key": key, "revision": 3}));
-    let (etag, body) = f.get_draft(key).await;
-    assert_eq!(etag, "\"3\"");
-    assert_eq!(body["workflow"]["name"], original.as_str());
-    assert_eq!(body["workflow"]["key"], key);
-    let summary = f.list().await.into_iter().find(|w| w["key"] == key);
-    let summary = summary.expect("listed");
-    assert_eq!(summary["name"], original.as_str());
-    assert_eq!(
-        summary["status"], "PUBLISHED",
-        "the draft is version 1 again"
-    );
-    assert_eq!(f.history(key).await.len(), 1, "restoring publishes nothing");
+        // A designer may restore, naming the revision it is based on.
+        let restored = f.store().restore(key, "?version=1", Some("\"2\"")).await;
+        assert_eq!(restored.status(), StatusCode::OK);
+        assert_eq!(header(&restored, "etag"), "\"3\"");
+        assert_eq!(json_of(restored).await, json!({"key": key, "revision": 3}));
+        let (etag, body) = f.store().draft(key).await;
+        assert_eq!(etag, "\"3\"");
+        assert_eq!(body["workflow"]["name"], original.as_str());
+        assert_eq!(body["workflow"]["key"], key);
+        let summary = f.store().list().await.into_iter().find(|w| w["key"] == key);
+        let summary = summary.expect("listed");
+        assert_eq!(summary["name"], original.as_str());
+        assert_eq!(
+            summary["status"], "PUBLISHED",
+            "the draft is version 1 again"
+        );
+        assert_eq!(
+            f.store().history(key).await.len(),
+            1,
+            "restoring publishes nothing"
+        );
 
-    // Stale: 409 with both revisions, nothing written.
-    let stale = f.restore(key, "?version=1", Some("\"2\"")).await;
-    assert_eq!(stale.status(), StatusCode::CONFLICT);
-    let body = json_of(stale).await;
-    assert_eq!(body["details"]["expected_revision"], 2);
-    assert_eq!(body["details"]["current_revision"], 3);
-    // Unknown version: 404 naming it.
-    let missing = f.restore(key, "?version=9", Some("\"3\"")).await;
-    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
-    assert_eq!(
-        json_of(missing).await["details"],
-        json!({"key": key, "version": 9})
-    );
-    // If-Match is required and must name one revision; the version too.
-    let unconditional = f.restore(key, "?version=1", None).await;
-    assert_eq!(unconditional.status(), StatusCode::PRECONDITION_REQUIRED);
-    let any = f.restore(key, "?version=1", Some("*")).await;
-    assert_eq!(any.status(), StatusCode::BAD_REQUEST);
-    let no_version = f.restore(key, "", Some("\"3\"")).await;
-    assert_eq!(no_version.status(), StatusCode::BAD_REQUEST);
-    assert_eq!(json_of(no_version).await["error"], "BAD_REQUEST");
-    // Global workflows are read-only.
-    let global = f.restore(10011, "?version=1", Some("\"1\"")).await;
-    assert_eq!(global.status(), StatusCode::FORBIDDEN);
-    assert_eq!(json_of(global).await["error"], "READ_ONLY");
-    let unknown = f.restore(999_999, "?version=1", Some("\"1\"")).await;
-    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+        // Stale: 409 with both revisions, nothing written.
+        let stale = f.store().restore(key, "?version=1", Some("\"2\"")).await;
+        assert_eq!(stale.status(), StatusCode::CONFLICT);
+        let body = json_of(stale).await;
+        assert_eq!(body["details"]["expected_revision"], 2);
+        assert_eq!(body["details"]["current_revision"], 3);
+        // Unknown version: 404 naming it.
+        let missing = f.store().restore(key, "?version=9", Some("\"3\"")).await;
+        assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+        assert_eq!(
+            json_of(missing).await["details"],
+            json!({"key": key, "version": 9})
+        );
+        // If-Match is required and must name one revision; the version too.
+        let unconditional = f.store().restore(key, "?version=1", None).await;
+        assert_eq!(unconditional.status(), StatusCode::PRECONDITION_REQUIRED);
+        let any = f.store().restore(key, "?version=1", Some("*")).await;
+        assert_eq!(any.status(), StatusCode::BAD_REQUEST);
+        let no_version = f.store().restore(key, "", Some("\"3\"")).await;
+        assert_eq!(no_version.status(), StatusCode::BAD_REQUEST);
+        assert_eq!(json_of(no_version).await["error"], "BAD_REQUEST");
+        // Global workflows are read-only.
+        let global = f.store().restore(10011, "?version=1", Some("\"1\"")).await;
+        assert_eq!(global.status(), StatusCode::FORBIDDEN);
+        assert_eq!(json_of(global).await["error"], "READ_ONLY");
+        let unknown = f
+            .store()
+            .restore(999_999, "?version=1", Some("\"1\""))
+            .await;
+        assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
 
-    let (etag, _) = f.get_draft(key).await;
-    assert_eq!(etag, "\"3\"", "no refused restore wrote anything");
-    let (etag, _) = f.get_draft(10011).await;
-    assert_eq!(etag, "\"1\"");
-    f.server.stop().await;
-}
-
-#[tokio::test]
-async fn publish_with_lint_errors_is_422_with_findings_and_no_version() {
-    publish_with_lint_errors_is_422_with_findings_and_no_version_on(fixture().await).await;
-}
-
-#[tokio::test]
-async fn postgres_publish_with_lint_errors_is_422_with_findings_and_no_version() {
-    if let Some(f) =
-        postgres_fixture("publish_with_lint_errors_is_422_with_findings_and_no_version").await
-    {
-        publish_with_lint_errors_is_422_with_findings_and_no_version_on(f).await;
+        let (etag, _) = f.store().draft(key).await;
+        assert_eq!(etag, "\"3\"", "no refused restore wrote anything");
+        let (etag, _) = f.store().draft(10011).await;
+        assert_eq!(etag, "\"1\"");
+        f.server.stop().await;
     }
-}
+);
 
-async fn publish_with_lint_errors_is_422_with_findings_and_no_version_on(f: Fixture) {
-    let key = f.create(workflow_json(LINT_ERRORS)).await;
-    let response = f.publish(key, &f.publisher, "\"1\"").await;
-    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let body = json_of(response).await;
-    assert_eq!(body["error"], "LINT_ERRORS");
-    let findings = body["details"]["findings"].as_array().expect("findings");
-    assert!(
-        findings.iter().any(|f| f["code"] == "facemap-api-only"
-            && f["severity"] == "error"
-            && f["node"] == "selfie_capture"),
-        "{body}"
-    );
-    assert!(f.history(key).await.is_empty());
-    let missing = f
-        .http
-        .get(f.url(&format!("/workflows/{key}/versions/1")))
-        .bearer_auth(&f.designer)
-        .send()
-        .await
-        .expect("version");
-    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
-    f.server.stop().await;
-}
-
-#[tokio::test]
-async fn publish_freezes_the_draft_with_the_same_hash_as_the_local_store() {
-    publish_freezes_the_draft_with_the_same_hash_as_the_local_store_on(fixture().await).await;
-}
-
-#[tokio::test]
-async fn postgres_publish_freezes_the_draft_with_the_same_hash_as_the_local_store() {
-    if let Some(f) =
-        postgres_fixture("publish_freezes_the_draft_with_the_same_hash_as_the_local_store").await
-    {
-        publish_freezes_the_draft_with_the_same_hash_as_the_local_store_on(f).await;
+both_backends!(
+    #[tokio::test]
+    async fn publish_with_lint_errors_is_422_with_findings_and_no_version(f: Fixture) {
+        let key = f.store().create(workflow_json(LINT_ERRORS)).await;
+        let response = f.store_as(&f.publisher).publish(key, "\"1\"").await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let body = json_of(response).await;
+        assert_eq!(body["error"], "LINT_ERRORS");
+        let findings = body["details"]["findings"].as_array().expect("findings");
+        assert!(
+            findings.iter().any(|f| f["code"] == "facemap-api-only"
+                && f["severity"] == "error"
+                && f["node"] == "selfie_capture"),
+            "{body}"
+        );
+        assert!(f.store().history(key).await.is_empty());
+        let missing = f.store().version(key, 1).await;
+        assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+        f.server.stop().await;
     }
-}
+);
 
-async fn publish_freezes_the_draft_with_the_same_hash_as_the_local_store_on(f: Fixture) {
-    let key = f.create(workflow_json(GOOD)).await;
-    let response = f.publish(key, &f.publisher, "\"1\"").await;
-    assert_eq!(response.status(), StatusCode::CREATED);
-    assert_eq!(
-        header(&response, "location"),
-        format!("/api/store/v1/workflows/{key}/versions/1")
-    );
-    let body = json_of(response).await;
-    assert_eq!(body["version"]["number"], 1);
-    assert_eq!(body["version"]["revision"], 1);
-    let sha = body["version"]["sha256"].as_str().expect("sha").to_owned();
+both_backends!(
+    #[tokio::test]
+    async fn publish_freezes_the_draft_with_the_same_hash_as_the_local_store(f: Fixture) {
+        let key = f.store().create(workflow_json(GOOD)).await;
+        let response = f.store_as(&f.publisher).publish(key, "\"1\"").await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        assert_eq!(
+            header(&response, "location"),
+            format!("/api/store/v1/workflows/{key}/versions/1")
+        );
+        let body = json_of(response).await;
+        assert_eq!(body["version"]["number"], 1);
+        assert_eq!(body["version"]["revision"], 1);
+        let sha = body["version"]["sha256"].as_str().expect("sha").to_owned();
 
-    // The local store records the same hash for the same content.
-    let local_dir = TempDir::new().expect("tmp");
-    let local = LocalStore::open(local_dir.path()).expect("local store");
-    let local_key = local
-        .create(parse_workflow(GOOD, Format::Ron).expect("parses"))
-        .expect("create");
-    assert_eq!(local_key, key);
-    assert_eq!(
-        local.publish(local_key, Some(1)).expect("publish").sha256,
-        sha
-    );
+        // The local store records the same hash for the same content.
+        let local_dir = TempDir::new().expect("tmp");
+        let local = LocalStore::open(local_dir.path()).expect("local store");
+        let local_key = local
+            .create(parse_workflow(GOOD, Format::Ron).expect("parses"))
+            .expect("create");
+        assert_eq!(local_key, key);
+        assert_eq!(
+            local.publish(local_key, Some(1)).expect("publish").sha256,
+            sha
+        );
 
-    let history = f.history(key).await;
-    assert_eq!(history.len(), 1);
-    assert_eq!(history[0]["sha256"], sha.as_str());
-    let version = f
-        .http
-        .get(f.url(&format!("/workflows/{key}/versions/1")))
-        .bearer_auth(&f.designer)
-        .send()
-        .await
-        .expect("version");
-    assert_eq!(version.status(), StatusCode::OK);
-    let version = json_of(version).await;
-    let (_, draft) = f.get_draft(key).await;
-    assert_eq!(version["workflow"], draft["workflow"]);
-    let listed = f.list().await.into_iter().find(|w| w["key"] == key);
-    assert_eq!(listed.expect("listed")["status"], "PUBLISHED");
+        let history = f.store().history(key).await;
+        assert_eq!(history.len(), 1);
+        assert_eq!(history[0]["sha256"], sha.as_str());
+        let version = f.store().version(key, 1).await;
+        assert_eq!(version.status(), StatusCode::OK);
+        let version = json_of(version).await;
+        let (_, draft) = f.store().draft(key).await;
+        assert_eq!(version["workflow"], draft["workflow"]);
+        let listed = f.store().list().await.into_iter().find(|w| w["key"] == key);
+        assert_eq!(listed.expect("listed")["status"], "PUBLISHED");
 
-    // An edit after publishing leaves version 1 as it was.
-    let saved = f.save(key, "\"1\"", named(GOOD, "edited")).await;
-    assert_eq!(saved.status(), StatusCode::OK);
-    let again = f
-        .http
-        .get(f.url(&format!("/workflows/{key}/versions/1")))
-        .bearer_auth(&f.designer)
-        .send()
-        .await
-        .expect("version");
-    assert_eq!(json_of(again).await["workflow"], version["workflow"]);
-    let listed = f.list().await.into_iter().find(|w| w["key"] == key);
-    assert_eq!(listed.expect("listed")["status"], "DRAFT");
-    f.server.stop().await;
-}
+        // An edit after publishing leaves version 1 as it was.
+        let saved = f.store().save(key, "\"1\"", named(GOOD, "edited")).await;
+        assert_eq!(saved.status(), StatusCode::OK);
+        let again = f.store().version(key, 1).await;
+        assert_eq!(json_of(again).await["workflow"], version["workflow"]);
+        let listed = f.store().list().await.into_iter().find(|w| w["key"] == key);
+        assert_eq!(listed.expect("listed")["status"], "DRAFT");
+        f.server.stop().await;
+    }
+);
 
 #[tokio::test]
 async fn publishing_as_a_designer_is_403_and_creates_no_version() {
     let f = fixture().await;
-    let key = f.create(workflow_json(GOOD)).await;
-    let response = f.publish(key, &f.designer, "\"1\"").await;
+    let key = f.store().create(workflow_json(GOOD)).await;
+    let response = f.store().publish(key, "\"1\"").await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
     let body = json_of(response).await;
     assert_eq!(body["error"], "FORBIDDEN");
@@ -546,7 +354,7 @@ async fn publishing_as_a_designer_is_403_and_creates_no_version() {
             .is_some_and(|m| m.contains("publisher")),
         "{body}"
     );
-    assert!(f.history(key).await.is_empty());
+    assert!(f.store().history(key).await.is_empty());
     f.server.stop().await;
 }
 
@@ -586,7 +394,7 @@ async fn no_token_or_an_unknown_token_is_401() {
         .await
         .expect("create");
     assert_eq!(create.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(f.list().await.len(), 9);
+    assert_eq!(f.store().list().await.len(), 9);
     f.server.stop().await;
 }
 
@@ -605,7 +413,7 @@ async fn an_oversized_body_is_413_as_json() {
     let body = json_of(response).await;
     assert_eq!(body["error"], "PAYLOAD_TOO_LARGE");
     assert_eq!(body["details"]["limit_bytes"], BODY_LIMIT);
-    assert_eq!(f.list().await.len(), 9);
+    assert_eq!(f.store().list().await.len(), 9);
     f.server.stop().await;
 }
 
@@ -613,13 +421,9 @@ async fn an_oversized_body_is_413_as_json() {
 async fn a_bad_json_body_is_400_naming_the_problem() {
     let f = fixture().await;
     let syntax = f
-        .http
-        .post(f.url("/workflows"))
-        .bearer_auth(&f.designer)
-        .body("{\"format_version\": 1,\n \"key\": }")
-        .send()
-        .await
-        .expect("create");
+        .store()
+        .post_workflow("{\"format_version\": 1,\n \"key\": }")
+        .await;
     assert_eq!(syntax.status(), StatusCode::BAD_REQUEST);
     let body = json_of(syntax).await;
     assert_eq!(body["error"], "INVALID_WORKFLOW");
@@ -628,14 +432,7 @@ async fn a_bad_json_body_is_400_naming_the_problem() {
 
     let mut missing: Value = serde_json::from_str(&workflow_json(GOOD)).expect("json");
     missing.as_object_mut().expect("object").remove("nodes");
-    let response = f
-        .http
-        .post(f.url("/workflows"))
-        .bearer_auth(&f.designer)
-        .json(&missing)
-        .send()
-        .await
-        .expect("create");
+    let response = f.store().post_workflow(missing.to_string()).await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     let body = json_of(response).await;
     assert!(
@@ -646,17 +443,13 @@ async fn a_bad_json_body_is_400_naming_the_problem() {
     );
 
     let version = f
-        .http
-        .post(f.url("/workflows"))
-        .bearer_auth(&f.designer)
-        .body(workflow_json(GOOD).replacen(
+        .store()
+        .post_workflow(workflow_json(GOOD).replacen(
             &format!("\"format_version\": {}", idflow_core::model::FORMAT_VERSION),
             "\"format_version\": 9",
             1,
         ))
-        .send()
-        .await
-        .expect("create");
+        .await;
     assert_eq!(version.status(), StatusCode::BAD_REQUEST);
     // Issue 29: a newer format names the versions, not the schema.
     let message = json_of(version).await["message"].clone();
@@ -666,20 +459,14 @@ async fn a_bad_json_body_is_400_naming_the_problem() {
             .is_some_and(|m| m.contains("in format 9") && m.contains("needs a newer idflow")),
         "{message}"
     );
-    assert_eq!(f.list().await.len(), 9, "nothing was created");
+    assert_eq!(f.store().list().await.len(), 9, "nothing was created");
     f.server.stop().await;
 }
 
 #[tokio::test]
 async fn unknown_keys_routes_and_bad_paths_are_json_errors() {
     let f = fixture().await;
-    let unknown = f
-        .http
-        .get(f.url("/workflows/424242"))
-        .bearer_auth(&f.designer)
-        .send()
-        .await
-        .expect("get");
+    let unknown = f.store().get_draft(424242).await;
     assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
     assert_eq!(json_of(unknown).await["details"]["key"], 424242);
 
@@ -692,13 +479,7 @@ async fn unknown_keys_routes_and_bad_paths_are_json_errors() {
     assert_eq!(route.status(), StatusCode::NOT_FOUND);
     assert_eq!(json_of(route).await["error"], "NOT_FOUND");
 
-    let bad_key = f
-        .http
-        .get(f.url("/workflows/abc"))
-        .bearer_auth(&f.designer)
-        .send()
-        .await
-        .expect("get");
+    let bad_key = f.store().get_draft("abc").await;
     assert_eq!(bad_key.status(), StatusCode::BAD_REQUEST);
     assert_eq!(json_of(bad_key).await["error"], "BAD_REQUEST");
 
@@ -732,266 +513,190 @@ async fn every_response_carries_a_request_id() {
     f.server.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn racing_writers_one_wins_per_round_and_no_update_is_lost() {
-    racing_writers_one_wins_per_round_and_no_update_is_lost_on(fixture().await).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn postgres_racing_writers_one_wins_per_round_and_no_update_is_lost() {
-    if let Some(f) =
-        postgres_fixture("racing_writers_one_wins_per_round_and_no_update_is_lost").await
-    {
-        racing_writers_one_wins_per_round_and_no_update_is_lost_on(f).await;
-    }
-}
-
-async fn racing_writers_one_wins_per_round_and_no_update_is_lost_on(f: Fixture) {
-    const CLIENTS: usize = 8;
-    const ROUNDS: usize = 6;
-    let key = f.create(workflow_json(GOOD)).await;
-    let base_workflow: Workflow = parse_workflow(GOOD, Format::Ron).expect("parses");
-    let barrier = Arc::new(Barrier::new(CLIENTS));
-    for round in 0..ROUNDS {
-        let (etag, _) = f.get_draft(key).await;
-        let base: u64 = etag.trim_matches('"').parse().expect("revision");
-        let mut tasks = Vec::new();
-        for client in 0..CLIENTS {
-            let url = f.url(&format!("/workflows/{key}/draft"));
-            let token = f.designer.clone();
-            let barrier = Arc::clone(&barrier);
-            let etag = etag.clone();
-            let mut workflow = base_workflow.clone();
-            workflow.name = format!("round {round} client {client}");
-            let body = to_text(&workflow, Format::Json);
-            tasks.push(tokio::spawn(async move {
-                // One connection per client, all released at once.
-                let http = Client::new();
-                barrier.wait().await;
-                let response = http
-                    .put(url)
-                    .bearer_auth(token)
-                    .header("If-Match", etag)
-                    .body(body)
-                    .send()
-                    .await
-                    .expect("save");
-                let status = response.status();
-                (client, status, json_of(response).await)
-            }));
-        }
-        let mut winners = Vec::new();
-        for task in tasks {
-            let (client, status, body) = task.await.expect("client task");
-            match status {
-                StatusCode::OK => {
-                    assert_eq!(body["revision"], base + 1, "{body}");
-                    winners.push(client);
-                }
-                StatusCode::CONFLICT => {
-                    assert_eq!(body["details"]["current_revision"], base + 1, "{body}");
-                }
-                other => panic!("round {round}: client {client} got {other}: {body}"),
+both_backends!(
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn racing_writers_one_wins_per_round_and_no_update_is_lost(f: Fixture) {
+        const CLIENTS: usize = 8;
+        const ROUNDS: usize = 6;
+        let key = f.store().create(workflow_json(GOOD)).await;
+        let base_workflow: Workflow = parse_workflow(GOOD, Format::Ron).expect("parses");
+        let barrier = Arc::new(Barrier::new(CLIENTS));
+        for round in 0..ROUNDS {
+            let (etag, _) = f.store().draft(key).await;
+            let base: u64 = etag.trim_matches('"').parse().expect("revision");
+            let mut tasks = Vec::new();
+            for client in 0..CLIENTS {
+                let url = f.url(&format!("/workflows/{key}/draft"));
+                let token = f.designer.clone();
+                let barrier = Arc::clone(&barrier);
+                let etag = etag.clone();
+                let mut workflow = base_workflow.clone();
+                workflow.name = format!("round {round} client {client}");
+                let body = to_text(&workflow, Format::Json);
+                tasks.push(tokio::spawn(async move {
+                    // One connection per client, all released at once.
+                    let http = Client::new();
+                    barrier.wait().await;
+                    let response = http
+                        .put(url)
+                        .bearer_auth(token)
+                        .header("If-Match", etag)
+                        .body(body)
+                        .send()
+                        .await
+                        .expect("save");
+                    let status = response.status();
+                    (client, status, json_of(response).await)
+                }));
             }
+            let mut winners = Vec::new();
+            for task in tasks {
+                let (client, status, body) = task.await.expect("client task");
+                match status {
+                    StatusCode::OK => {
+                        assert_eq!(body["revision"], base + 1, "{body}");
+                        winners.push(client);
+                    }
+                    StatusCode::CONFLICT => {
+                        assert_eq!(body["details"]["current_revision"], base + 1, "{body}");
+                    }
+                    other => panic!("round {round}: client {client} got {other}: {body}"),
+                }
+            }
+            assert_eq!(winners.len(), 1, "round {round}: winners {winners:?}");
+            let (etag, draft) = f.store().draft(key).await;
+            assert_eq!(etag, format!("\"{}\"", base + 1));
+            assert_eq!(
+                draft["workflow"]["name"],
+                format!("round {round} client {}", winners[0]),
+                "the winner's content is the draft"
+            );
         }
-        assert_eq!(winners.len(), 1, "round {round}: winners {winners:?}");
-        let (etag, draft) = f.get_draft(key).await;
-        assert_eq!(etag, format!("\"{}\"", base + 1));
+        f.server.stop().await;
+    }
+);
+
+both_backends!(
+    #[tokio::test]
+    async fn a_restart_on_the_same_file_keeps_drafts_versions_and_tokens(f: Fixture) {
+        let key = f.store().create(workflow_json(GOOD)).await;
         assert_eq!(
-            draft["workflow"]["name"],
-            format!("round {round} client {}", winners[0]),
-            "the winner's content is the draft"
+            f.store_as(&f.publisher)
+                .publish(key, "\"1\"")
+                .await
+                .status(),
+            StatusCode::CREATED
         );
+        assert_eq!(
+            f.store()
+                .save(key, "\"1\"", named(GOOD, "after v1"))
+                .await
+                .status(),
+            StatusCode::OK
+        );
+        let history_before = f.store().history(key).await;
+        let list_before = f.store().list().await;
+        let Fixture {
+            db,
+            server,
+            designer,
+            publisher,
+            http,
+        } = f;
+        server.stop().await;
+
+        let f = Fixture {
+            server: Server::start_at(&db.location).await,
+            db,
+            designer,
+            publisher,
+            http,
+        };
+        // The old tokens still work; nothing was seeded twice.
+        assert_eq!(f.store().list().await, list_before);
+        assert_eq!(f.store().list().await.len(), 10);
+        assert_eq!(f.store().history(key).await, history_before);
+        let (etag, draft) = f.store().draft(key).await;
+        assert_eq!(etag, "\"2\"");
+        assert_eq!(draft["workflow"]["name"], "after v1");
+        let version = f.store_as(&f.publisher).version(key, 1).await;
+        assert_eq!(version.status(), StatusCode::OK);
+        let original = parse_workflow(GOOD, Format::Ron).expect("parses").name;
+        assert_eq!(
+            json_of(version).await["workflow"]["name"],
+            original.as_str()
+        );
+        // Publishing still needs the publisher token, which still has its role.
+        assert_eq!(
+            f.store().publish(key, "\"2\"").await.status(),
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            f.store_as(&f.publisher)
+                .publish(key, "\"2\"")
+                .await
+                .status(),
+            StatusCode::CREATED
+        );
+        // The key counter survived: no key is handed out twice.
+        assert_eq!(f.store().create(workflow_json(GOOD)).await, key + 1);
+        f.server.stop().await;
     }
-    f.server.stop().await;
-}
+);
 
-#[tokio::test]
-async fn a_restart_on_the_same_file_keeps_drafts_versions_and_tokens() {
-    a_restart_on_the_same_file_keeps_drafts_versions_and_tokens_on(fixture().await).await;
-}
+both_backends!(
+    /// Two servers (replicas) on one database, both opened at once: seeded
+    /// once, each sees the other's writes, and a write based on a revision
+    /// the other replica has moved past is 409.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn two_replicas_on_one_database_share_the_store(db: TestDb) {
+        let (first, second) = tokio::join!(
+            idflow_server::AppState::open_location(&db.location),
+            idflow_server::AppState::open_location(&db.location),
+        );
+        let a = Server::start_with(first.expect("first replica")).await;
+        let b = Server::start_with(second.expect("second replica")).await;
+        let token = a.token(Role::Publisher).await;
+        let http = Client::new();
+        let (through_a, through_b) = (a.store(&http, &token), b.store(&http, &token));
+        assert_eq!(through_a.list().await.len(), 9, "seeded once");
+        assert_eq!(through_b.list().await.len(), 9, "seeded once");
 
-#[tokio::test]
-async fn postgres_a_restart_on_the_same_file_keeps_drafts_versions_and_tokens() {
-    if let Some(f) =
-        postgres_fixture("a_restart_on_the_same_file_keeps_drafts_versions_and_tokens").await
-    {
-        a_restart_on_the_same_file_keeps_drafts_versions_and_tokens_on(f).await;
+        // Created through A (with A's token), read and saved through B.
+        let created = through_a.post_workflow(workflow_json(GOOD)).await;
+        assert_eq!(created.status(), StatusCode::CREATED);
+        let key = json_of(created).await["key"].as_u64().expect("key");
+        let saved = through_b
+            .save(key, "\"1\"", named(GOOD, "saved through B"))
+            .await;
+        assert_eq!(saved.status(), StatusCode::OK);
+        let read = through_a.get_draft(key).await;
+        assert_eq!(header(&read, "etag"), "\"2\"");
+        assert_eq!(json_of(read).await["workflow"]["name"], "saved through B");
+
+        // A stale write through A: 409 naming B's revision, nothing lost.
+        let stale = through_a
+            .save(key, "\"1\"", named(GOOD, "stale through A"))
+            .await;
+        assert_eq!(stale.status(), StatusCode::CONFLICT);
+        assert_eq!(json_of(stale).await["details"]["current_revision"], 2);
+
+        // Published through B, listed as published through A; keys from one
+        // counter.
+        let published = through_b.publish(key, "\"2\"").await;
+        assert_eq!(published.status(), StatusCode::CREATED);
+        let history = through_a.get_history(key).await;
+        assert_eq!(
+            json_of(history).await["versions"].as_array().map(Vec::len),
+            Some(1)
+        );
+        let again = through_b.post_workflow(workflow_json(GOOD)).await;
+        assert_eq!(json_of(again).await["key"], key + 1);
+        a.stop().await;
+        b.stop().await;
+        drop(db);
     }
-}
-
-async fn a_restart_on_the_same_file_keeps_drafts_versions_and_tokens_on(f: Fixture) {
-    let key = f.create(workflow_json(GOOD)).await;
-    assert_eq!(
-        f.publish(key, &f.publisher, "\"1\"").await.status(),
-        StatusCode::CREATED
-    );
-    assert_eq!(
-        f.save(key, "\"1\"", named(GOOD, "after v1")).await.status(),
-        StatusCode::OK
-    );
-    let history_before = f.history(key).await;
-    let list_before = f.list().await;
-    let Fixture {
-        db,
-        server,
-        designer,
-        publisher,
-        http,
-    } = f;
-    server.stop().await;
-
-    let f = Fixture {
-        server: Server::start_at(&db.location).await,
-        db,
-        designer,
-        publisher,
-        http,
-    };
-    // The old tokens still work; nothing was seeded twice.
-    assert_eq!(f.list().await, list_before);
-    assert_eq!(f.list().await.len(), 10);
-    assert_eq!(f.history(key).await, history_before);
-    let (etag, draft) = f.get_draft(key).await;
-    assert_eq!(etag, "\"2\"");
-    assert_eq!(draft["workflow"]["name"], "after v1");
-    let version = f
-        .http
-        .get(f.url(&format!("/workflows/{key}/versions/1")))
-        .bearer_auth(&f.publisher)
-        .send()
-        .await
-        .expect("version");
-    assert_eq!(version.status(), StatusCode::OK);
-    let original = parse_workflow(GOOD, Format::Ron).expect("parses").name;
-    assert_eq!(
-        json_of(version).await["workflow"]["name"],
-        original.as_str()
-    );
-    // Publishing still needs the publisher token, which still has its role.
-    assert_eq!(
-        f.publish(key, &f.designer, "\"2\"").await.status(),
-        StatusCode::FORBIDDEN
-    );
-    assert_eq!(
-        f.publish(key, &f.publisher, "\"2\"").await.status(),
-        StatusCode::CREATED
-    );
-    // The key counter survived: no key is handed out twice.
-    assert_eq!(f.create(workflow_json(GOOD)).await, key + 1);
-    f.server.stop().await;
-}
-
-/// Two servers (replicas) on one database, both opened at once: seeded
-/// once, each sees the other's writes, and a write based on a revision
-/// the other replica has moved past is 409.
-async fn two_replicas_on_one_database_share_the_store_on(db: TestDb) {
-    let (first, second) = tokio::join!(
-        idflow_server::AppState::open_location(&db.location),
-        idflow_server::AppState::open_location(&db.location),
-    );
-    let a = Server::start_with(first.expect("first replica")).await;
-    let b = Server::start_with(second.expect("second replica")).await;
-    let token = a.token(Role::Publisher).await;
-    let http = Client::new();
-    let list = |server: &Server| {
-        let request = http.get(server.url("/workflows")).bearer_auth(&token);
-        async move {
-            let response = request.send().await.expect("list");
-            assert_eq!(response.status(), StatusCode::OK);
-            json_of(response).await["workflows"]
-                .as_array()
-                .expect("workflows")
-                .len()
-        }
-    };
-    assert_eq!(list(&a).await, 9, "seeded once");
-    assert_eq!(list(&b).await, 9, "seeded once");
-
-    // Created through A (with A's token), read and saved through B.
-    let created = http
-        .post(a.url("/workflows"))
-        .bearer_auth(&token)
-        .body(workflow_json(GOOD))
-        .send()
-        .await
-        .expect("create");
-    assert_eq!(created.status(), StatusCode::CREATED);
-    let key = json_of(created).await["key"].as_u64().expect("key");
-    let saved = http
-        .put(b.url(&format!("/workflows/{key}/draft")))
-        .bearer_auth(&token)
-        .header("If-Match", "\"1\"")
-        .body(named(GOOD, "saved through B"))
-        .send()
-        .await
-        .expect("save");
-    assert_eq!(saved.status(), StatusCode::OK);
-    let read = http
-        .get(a.url(&format!("/workflows/{key}")))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .expect("get");
-    assert_eq!(header(&read, "etag"), "\"2\"");
-    assert_eq!(json_of(read).await["workflow"]["name"], "saved through B");
-
-    // A stale write through A: 409 naming B's revision, nothing lost.
-    let stale = http
-        .put(a.url(&format!("/workflows/{key}/draft")))
-        .bearer_auth(&token)
-        .header("If-Match", "\"1\"")
-        .body(named(GOOD, "stale through A"))
-        .send()
-        .await
-        .expect("save");
-    assert_eq!(stale.status(), StatusCode::CONFLICT);
-    assert_eq!(json_of(stale).await["details"]["current_revision"], 2);
-
-    // Published through B, listed as published through A; keys from one
-    // counter.
-    let published = http
-        .post(b.url(&format!("/workflows/{key}/publish")))
-        .bearer_auth(&token)
-        .header("If-Match", "\"2\"")
-        .send()
-        .await
-        .expect("publish");
-    assert_eq!(published.status(), StatusCode::CREATED);
-    let history = http
-        .get(a.url(&format!("/workflows/{key}/versions")))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .expect("history");
-    assert_eq!(
-        json_of(history).await["versions"].as_array().map(Vec::len),
-        Some(1)
-    );
-    let again = http
-        .post(b.url("/workflows"))
-        .bearer_auth(&token)
-        .body(workflow_json(GOOD))
-        .send()
-        .await
-        .expect("create");
-    assert_eq!(json_of(again).await["key"], key + 1);
-    a.stop().await;
-    b.stop().await;
-    drop(db);
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn two_replicas_on_one_database_share_the_store() {
-    two_replicas_on_one_database_share_the_store_on(TestDb::sqlite()).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn postgres_two_replicas_on_one_database_share_the_store() {
-    if let Some(db) = TestDb::postgres("two_replicas_on_one_database_share_the_store").await {
-        two_replicas_on_one_database_share_the_store_on(db).await;
-    }
-}
+);
 
 #[tokio::test]
 async fn postgres_published_versions_cannot_be_updated_or_deleted() {
@@ -1021,13 +726,7 @@ async fn postgres_published_versions_cannot_be_updated_or_deleted() {
     .execute(pool)
     .await;
     assert!(duplicate_token.is_err(), "token hashes are unique");
-    let version = f
-        .http
-        .get(f.url("/workflows/10011/versions/1"))
-        .bearer_auth(&f.designer)
-        .send()
-        .await
-        .expect("version");
+    let version = f.store().version(10011, 1).await;
     assert_eq!(version.status(), StatusCode::OK);
     f.server.stop().await;
 }
@@ -1047,55 +746,45 @@ async fn an_unreachable_postgres_is_named_without_its_password() {
     assert!(!format!("{error:?}").contains("s3cret"), "{error:?}");
 }
 
-/// Issue 13: publishing is exactly-once per draft revision. 8 concurrent
-/// publishes of one revision add one version (one 201, the rest 200 with
-/// the same version); publishing it again answers the same number.
-#[tokio::test]
-async fn concurrent_publishes_of_one_revision_make_one_version() {
-    concurrent_publishes_of_one_revision_make_one_version_on(fixture().await).await;
-}
-
-#[tokio::test]
-async fn postgres_concurrent_publishes_of_one_revision_make_one_version() {
-    if let Some(f) = postgres_fixture("concurrent_publishes_of_one_revision_make_one_version").await
-    {
-        concurrent_publishes_of_one_revision_make_one_version_on(f).await;
-    }
-}
-
-async fn concurrent_publishes_of_one_revision_make_one_version_on(f: Fixture) {
-    let key = f.create(workflow_json(GOOD)).await;
-    let f = std::sync::Arc::new(f);
-    let tasks: Vec<_> = (0..8)
-        .map(|_| {
-            let f = f.clone();
-            tokio::spawn(async move {
-                let response = f.publish(key, &f.publisher, "\"1\"").await;
-                let status = response.status();
-                let body = json_of(response).await;
-                (status, body["version"]["number"].as_u64())
+both_backends!(
+    /// Issue 13: publishing is exactly-once per draft revision. 8 concurrent
+    /// publishes of one revision add one version (one 201, the rest 200 with
+    /// the same version); publishing it again answers the same number.
+    #[tokio::test]
+    async fn concurrent_publishes_of_one_revision_make_one_version(f: Fixture) {
+        let key = f.store().create(workflow_json(GOOD)).await;
+        let f = std::sync::Arc::new(f);
+        let tasks: Vec<_> = (0..8)
+            .map(|_| {
+                let f = f.clone();
+                tokio::spawn(async move {
+                    let response = f.store_as(&f.publisher).publish(key, "\"1\"").await;
+                    let status = response.status();
+                    let body = json_of(response).await;
+                    (status, body["version"]["number"].as_u64())
+                })
             })
-        })
-        .collect();
-    let mut created = 0;
-    for task in tasks {
-        let (status, number) = task.await.expect("task");
-        assert_eq!(number, Some(1), "{status}");
-        match status {
-            StatusCode::CREATED => created += 1,
-            StatusCode::OK => {}
-            other => panic!("unexpected {other}"),
+            .collect();
+        let mut created = 0;
+        for task in tasks {
+            let (status, number) = task.await.expect("task");
+            assert_eq!(number, Some(1), "{status}");
+            match status {
+                StatusCode::CREATED => created += 1,
+                StatusCode::OK => {}
+                other => panic!("unexpected {other}"),
+            }
         }
+        assert_eq!(created, 1, "exactly one publish added the version");
+        assert_eq!(f.store().history(key).await.len(), 1);
+        let again = f.store_as(&f.publisher).publish(key, "*").await;
+        assert_eq!(again.status(), StatusCode::OK);
+        assert_eq!(json_of(again).await["version"]["number"], 1);
+        assert_eq!(f.store().history(key).await.len(), 1);
+        let f = std::sync::Arc::try_unwrap(f).ok().expect("sole owner");
+        f.server.stop().await;
     }
-    assert_eq!(created, 1, "exactly one publish added the version");
-    assert_eq!(f.history(key).await.len(), 1);
-    let again = f.publish(key, &f.publisher, "*").await;
-    assert_eq!(again.status(), StatusCode::OK);
-    assert_eq!(json_of(again).await["version"]["number"], 1);
-    assert_eq!(f.history(key).await.len(), 1);
-    let f = std::sync::Arc::try_unwrap(f).ok().expect("sole owner");
-    f.server.stop().await;
-}
+);
 
 /// Issue 13: a revoked token gets 401 on its next request (owners kept in
 /// memory are forgotten by the revocation), and token names are unique
@@ -1107,10 +796,7 @@ async fn a_revoked_token_is_refused_at_once_and_names_are_unique() {
         idflow_server::create_token(&f.server.state.db, "alice", idflow_server::Role::Designer)
             .await
             .expect("token");
-    let list = |token: String| {
-        let request = f.http.get(f.url("/workflows")).bearer_auth(token);
-        async move { request.send().await.expect("list").status() }
-    };
+    let list = async |token: String| f.store_as(&token).get_list().await.status();
     assert_eq!(list(token.clone()).await, StatusCode::OK);
     match idflow_server::create_token(&f.server.state.db, "alice", idflow_server::Role::Publisher)
         .await
@@ -1155,10 +841,7 @@ async fn a_token_revoked_by_another_process_is_refused_at_once() {
         idflow_server::create_token(&f.server.state.db, "carol", idflow_server::Role::Designer)
             .await
             .expect("token");
-    let list = |token: String| {
-        let request = f.http.get(f.url("/workflows")).bearer_auth(token);
-        async move { request.send().await.expect("list").status() }
-    };
+    let list = async |token: String| f.store_as(&token).get_list().await.status();
     for _ in 0..20 {
         assert_eq!(list(token.clone()).await, StatusCode::OK);
     }
@@ -1204,10 +887,7 @@ async fn on_postgres_a_token_revoked_by_another_replica_is_refused() {
         );
         tokio::time::sleep(std::time::Duration::from_millis(10)).await;
     }
-    let list = |token: String| {
-        let request = f.http.get(f.url("/workflows")).bearer_auth(token);
-        async move { request.send().await.expect("list").status() }
-    };
+    let list = async |token: String| f.store_as(&token).get_list().await.status();
     for _ in 0..20 {
         assert_eq!(list(carol.clone()).await, StatusCode::OK);
         assert_eq!(list(dave.clone()).await, StatusCode::OK);
@@ -1262,24 +942,15 @@ async fn keys_in_other_spellings_are_refused() {
             .expect("get");
         assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{path}");
     }
-    let ok = f
-        .http
-        .get(f.url("/workflows/10011/versions/1"))
-        .bearer_auth(&f.designer)
-        .send()
-        .await
-        .expect("get");
+    let ok = f.store().version(10011, 1).await;
     assert_eq!(ok.status(), StatusCode::OK);
     let response = f
-        .http
-        .post(format!("{}/api/v1/accounts", f.server.root))
-        .bearer_auth(&f.publisher)
-        .json(
+        .platform()
+        .post_account(
+            &f.publisher,
             &json!({ "customerInternalReference": "c", "workflowDefinition": { "key": "+10011" } }),
         )
-        .send()
-        .await
-        .expect("create");
+        .await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     f.server.stop().await;
 }
@@ -1311,62 +982,39 @@ async fn postgres_connections_use_tls_when_the_url_asks() {
     f.server.stop().await;
 }
 
-/// Issue 14: archive and unarchive over HTTP on both backends: publishers
-/// only, the list carries the flag, Global workflows are refused.
-#[tokio::test]
-async fn archive_and_unarchive_over_http() {
-    archive_and_unarchive_over_http_on(fixture().await).await;
-}
-
-#[tokio::test]
-async fn postgres_archive_and_unarchive_over_http() {
-    if let Some(f) = postgres_fixture("archive_and_unarchive_over_http").await {
-        archive_and_unarchive_over_http_on(f).await;
+both_backends!(
+    /// Issue 14: archive and unarchive over HTTP on both backends: publishers
+    /// only, the list carries the flag, Global workflows are refused.
+    #[tokio::test]
+    async fn archive_and_unarchive_over_http(f: Fixture) {
+        let key = f.store().create(workflow_json(GOOD)).await;
+        let publisher = f.store_as(&f.publisher);
+        let archived = |list: Vec<Value>| {
+            list.into_iter()
+                .find(|w| w["key"] == key)
+                .map(|w| w["archived"].clone())
+        };
+        assert_eq!(archived(f.store().list().await), Some(json!(false)));
+        assert_eq!(
+            f.store().archive(key, true).await.status(),
+            StatusCode::FORBIDDEN
+        );
+        let answer = publisher.archive(key, true).await;
+        assert_eq!(answer.status(), StatusCode::OK);
+        assert_eq!(json_of(answer).await, json!({"key": key, "archived": true}));
+        assert_eq!(archived(f.store().list().await), Some(json!(true)));
+        let answer = publisher.archive(key, false).await;
+        assert_eq!(
+            json_of(answer).await,
+            json!({"key": key, "archived": false})
+        );
+        assert_eq!(archived(f.store().list().await), Some(json!(false)));
+        let global = publisher.archive(10011, true).await;
+        assert_eq!(global.status(), StatusCode::FORBIDDEN);
+        assert_eq!(json_of(global).await["error"], "READ_ONLY");
+        f.server.stop().await;
     }
-}
-
-async fn archive_and_unarchive_over_http_on(f: Fixture) {
-    let key = f.create(workflow_json(GOOD)).await;
-    let post = |action: &str, token: &str| {
-        f.http
-            .post(f.url(&format!("/workflows/{key}/{action}")))
-            .bearer_auth(token.to_owned())
-            .send()
-    };
-    let archived = |list: Vec<Value>| {
-        list.into_iter()
-            .find(|w| w["key"] == key)
-            .map(|w| w["archived"].clone())
-    };
-    assert_eq!(archived(f.list().await), Some(json!(false)));
-    assert_eq!(
-        post("archive", &f.designer)
-            .await
-            .expect("archive")
-            .status(),
-        StatusCode::FORBIDDEN
-    );
-    let answer = post("archive", &f.publisher).await.expect("archive");
-    assert_eq!(answer.status(), StatusCode::OK);
-    assert_eq!(json_of(answer).await, json!({"key": key, "archived": true}));
-    assert_eq!(archived(f.list().await), Some(json!(true)));
-    let answer = post("unarchive", &f.publisher).await.expect("unarchive");
-    assert_eq!(
-        json_of(answer).await,
-        json!({"key": key, "archived": false})
-    );
-    assert_eq!(archived(f.list().await), Some(json!(false)));
-    let global = f
-        .http
-        .post(f.url("/workflows/10011/archive"))
-        .bearer_auth(&f.publisher)
-        .send()
-        .await
-        .expect("archive a Global");
-    assert_eq!(global.status(), StatusCode::FORBIDDEN);
-    assert_eq!(json_of(global).await["error"], "READ_ONLY");
-    f.server.stop().await;
-}
+);
 
 /// Issue 29: "The standard workflows switch to Default, so their
 /// hand-written weights go (each Global gets a new version on the next
@@ -1419,18 +1067,15 @@ async fn globals_written_with_weights_get_a_default_scoring_version_when_the_ser
 
     let f = common::fixture_on(db).await;
     let version = |key: u32, n: u32| {
-        let request = f
-            .http
-            .get(f.url(&format!("/workflows/{key}/versions/{n}")))
-            .bearer_auth(&f.designer);
+        let store = f.store();
         async move {
-            let response = request.send().await.expect("version");
+            let response = store.version(key, n).await;
             assert_eq!(response.status(), StatusCode::OK, "{key} v{n}");
             json_of(response).await
         }
     };
     for (w, v1) in standard.iter().zip(&v1s) {
-        let history = f.history(w.key).await;
+        let history = f.store().history(w.key).await;
         assert_eq!(
             history
                 .iter()

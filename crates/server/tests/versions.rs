@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use axum::body::Body;
 use axum::http::{HeaderValue, Response};
-use common::{Fixture, TestDb, fixture, json_of};
+use common::{Fixture, TestDb, both_backends, fixture, json_of};
 use idflow_core::format::{Format, parse_workflow, to_text};
 use idflow_core::versions::{IDFLOW_VERSION, WORKFLOW_FORMATS};
 use idflow_server::{AppState, DbLocation, Role, create_token};
@@ -161,18 +161,10 @@ async fn a_workflow_of_a_newer_format_is_refused_naming_the_versions() {
     let key = {
         let (_, ron) = &samples()[0];
         let workflow = parse_workflow(ron, Format::Ron).expect("sample");
-        let created = http
-            .post(f.server.url("/workflows"))
-            .bearer_auth(&f.designer)
-            .body(to_text(&workflow, Format::Json))
-            .send()
-            .await
-            .expect("create");
-        assert_eq!(created.status(), StatusCode::CREATED);
-        json_of(created).await["key"].as_u64().expect("key")
+        f.store().create(to_text(&workflow, Format::Json)).await
     };
     let before = f.server.state.db.list().await.expect("list");
-    let draft_before = f.server.state.db.draft(key as u32).await.expect("draft");
+    let draft_before = f.server.state.db.draft(key).await.expect("draft");
     for (name, ron) in samples() {
         let body = as_newer_json(&ron);
         for (method, url) in [
@@ -213,7 +205,7 @@ async fn a_workflow_of_a_newer_format_is_refused_naming_the_versions() {
         }
     }
     assert_eq!(f.server.state.db.list().await.expect("list"), before);
-    let draft_after = f.server.state.db.draft(key as u32).await.expect("draft");
+    let draft_after = f.server.state.db.draft(key).await.expect("draft");
     assert_eq!(draft_after.revision, draft_before.revision);
     f.server.stop().await;
 }
@@ -427,27 +419,33 @@ async fn record_a_newer_migration(location: &DbLocation) -> Vec<i64> {
     }
 }
 
-async fn a_database_a_newer_idflow_migrated_is_refused_on(db: TestDb) {
-    let state = AppState::open_location(&db.location).await.expect("open");
-    state.db.close().await;
-    let recorded = record_a_newer_migration(&db.location).await;
-    assert_eq!(recorded.last(), Some(&9999));
-    let newest = recorded[recorded.len() - 2];
-    match AppState::open_location(&db.location).await {
-        Err(error) => {
-            let text = error.to_string();
-            assert!(
-                text.contains(&format!(
-                    "the database was migrated by a newer idflow (migration 9999); this build ({IDFLOW_VERSION}) knows migrations up to {newest}: needs a newer idflow"
-                )),
-                "{text}"
-            );
+both_backends!(
+    /// Issue 29: the server's own store, a database a newer idflow migrated,
+    /// is refused at start with "needs a newer idflow" (not sqlx's "previously
+    /// applied but missing"), before anything is written.
+    #[tokio::test]
+    async fn a_database_a_newer_idflow_migrated_is_refused(db: TestDb) {
+        let state = AppState::open_location(&db.location).await.expect("open");
+        state.db.close().await;
+        let recorded = record_a_newer_migration(&db.location).await;
+        assert_eq!(recorded.last(), Some(&9999));
+        let newest = recorded[recorded.len() - 2];
+        match AppState::open_location(&db.location).await {
+            Err(error) => {
+                let text = error.to_string();
+                assert!(
+                    text.contains(&format!(
+                        "the database was migrated by a newer idflow (migration 9999); this build ({IDFLOW_VERSION}) knows migrations up to {newest}: needs a newer idflow"
+                    )),
+                    "{text}"
+                );
+            }
+            Ok(_) => panic!("a database of a newer idflow was opened"),
         }
-        Ok(_) => panic!("a database of a newer idflow was opened"),
+        // Nothing was migrated meanwhile.
+        assert_eq!(migrations_recorded(&db.location).await, recorded.len());
     }
-    // Nothing was migrated meanwhile.
-    assert_eq!(migrations_recorded(&db.location).await, recorded.len());
-}
+);
 
 /// How many migrations the database records.
 async fn migrations_recorded(location: &DbLocation) -> usize {
@@ -470,22 +468,5 @@ async fn migrations_recorded(location: &DbLocation) -> usize {
             let _ = connection.close().await;
             usize::try_from(n).expect("count")
         }
-    }
-}
-
-/// Issue 29: the server's own store, a database a newer idflow migrated,
-/// is refused at start with "needs a newer idflow" (not sqlx's "previously
-/// applied but missing"), before anything is written.
-#[tokio::test]
-async fn a_database_a_newer_idflow_migrated_is_refused() {
-    a_database_a_newer_idflow_migrated_is_refused_on(TestDb::sqlite()).await;
-}
-
-#[tokio::test]
-async fn postgres_a_database_a_newer_idflow_migrated_is_refused() {
-    if let Some(db) =
-        TestDb::postgres("postgres_a_database_a_newer_idflow_migrated_is_refused").await
-    {
-        a_database_a_newer_idflow_migrated_is_refused_on(db).await;
     }
 }

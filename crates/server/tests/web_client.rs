@@ -8,9 +8,9 @@ mod common;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use common::{Fixture, fixture, json_of};
+use common::{Created, Fixture, fixture, json_of};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -69,65 +69,11 @@ fn images() -> (tempfile::TempDir, PathBuf, PathBuf) {
     (dir, jpeg, png)
 }
 
-/// A multipart/form-data body with `bytes` as the field `file`.
-fn multipart(bytes: &[u8]) -> (String, Vec<u8>) {
-    let boundary = "idflow-web-test-boundary";
-    let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"image\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-    )
-    .into_bytes();
-    body.extend_from_slice(bytes);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
-}
-
-async fn create(f: &Fixture, body: Value) -> Value {
-    let response = f
-        .http
-        .post(format!("{}/api/v1/accounts", f.server.root))
-        .bearer_auth(&f.publisher)
-        .json(&body)
-        .send()
-        .await
-        .expect("create");
-    assert_eq!(response.status(), StatusCode::OK);
-    json_of(response).await
-}
-
-async fn details(f: &Fixture, account: &str, execution: &str) -> Value {
-    let url = format!(
-        "{}/api/v1/accounts/{account}/workflow-executions/{execution}",
-        f.server.root
-    );
-    let start = Instant::now();
-    loop {
-        let status: Value = json_of(
-            f.http
-                .get(format!("{url}/status"))
-                .bearer_auth(&f.publisher)
-                .send()
-                .await
-                .expect("status"),
-        )
-        .await;
-        if status["workflowExecution"]["status"] == "PROCESSED" {
-            break;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "not processed: {status}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    json_of(
-        f.http
-            .get(url)
-            .bearer_auth(&f.publisher)
-            .send()
-            .await
-            .expect("details"),
-    )
-    .await
+/// The details of `created` once PROCESSED.
+async fn details(f: &Fixture, created: &Created) -> Value {
+    let platform = f.platform();
+    platform.wait_for(created, "PROCESSED").await;
+    platform.details(created).await
 }
 
 /// Runs the page's journey in Chromium: choose a file for every part,
@@ -186,17 +132,16 @@ async fn a_web_journey_on_10011_lands_on_the_success_url() {
     };
     let (root, seen, task) = landing().await;
     let f = fixture().await;
-    let created = create(
-        &f,
-        json!({
+    let created = f
+        .platform()
+        .create(json!({
             "customerInternalReference": "web-walk",
             "userReference": "scenario:ALL_PASS",
             "workflowDefinition": { "key": 10011 },
             "web": { "successUrl": format!("{root}/success"), "errorUrl": format!("{root}/error"), "locale": "en-GB" }
-        }),
-    )
-    .await;
-    let href = created["web"]["href"]
+        }))
+        .await;
+    let href = created.body["web"]["href"]
         .as_str()
         .expect("web.href")
         .to_owned();
@@ -208,12 +153,8 @@ async fn a_web_journey_on_10011_lands_on_the_success_url() {
 
     let query = query_of(&landed);
     assert_eq!(param(&query, "acquisitionStatus"), "SUCCESS");
-    let account = created["account"]["id"].as_str().expect("account");
-    let execution = created["workflowExecution"]["id"]
-        .as_str()
-        .expect("execution");
-    assert_eq!(param(&query, "accountId"), account);
-    assert_eq!(param(&query, "workflowExecutionId"), execution);
+    assert_eq!(param(&query, "accountId"), created.account);
+    assert_eq!(param(&query, "workflowExecutionId"), created.execution);
     assert_eq!(param(&query, "customerInternalReference"), "web-walk");
     assert!(
         seen.lock()
@@ -222,7 +163,7 @@ async fn a_web_journey_on_10011_lands_on_the_success_url() {
             .any(|u| u.starts_with("/success?"))
     );
 
-    let details = details(&f, account, execution).await;
+    let details = details(&f, &created).await;
     assert_eq!(
         details["decision"]["type"], "WARNING",
         "REPEATED_FACE, picked on the page: {details}"
@@ -256,16 +197,15 @@ async fn on_premises_authentication_completes_through_the_web_client() {
         ("ALL_PASS", "PASSED"),
         ("AUTHENTICATION_FAILED", "REJECTED"),
     ] {
-        let created = create(
-            &f,
-            json!({
+        let created = f
+            .platform()
+            .create(json!({
                 "customerInternalReference": "on-premises",
                 "workflowDefinition": { "key": 10071 },
                 "web": { "successUrl": format!("{root}/success") }
-            }),
-        )
-        .await;
-        let stored = created["workflowExecution"]["credentials"]
+            }))
+            .await;
+        let stored = created.body["workflowExecution"]["credentials"]
             .as_array()
             .expect("credentials")
             .iter()
@@ -276,31 +216,28 @@ async fn on_premises_authentication_completes_through_the_web_client() {
             .as_str()
             .expect("facemap url");
         let token = stored["api"]["token"].as_str().expect("token");
-        let (content_type, form) =
-            multipart(&[0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1, 2]);
         let response = f
-            .http
-            .post(url)
-            .bearer_auth(token)
-            .header("content-type", content_type)
-            .body(form)
-            .send()
-            .await
-            .expect("upload the stored facemap");
+            .platform()
+            .upload(
+                url,
+                token,
+                "file",
+                &[0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1, 2],
+            )
+            .await;
         assert_eq!(response.status(), StatusCode::OK);
 
         let browser = browser::launch("on_premises").expect("found before");
-        let href = created["web"]["href"].as_str().expect("href").to_owned();
+        let href = created.body["web"]["href"]
+            .as_str()
+            .expect("href")
+            .to_owned();
         let (_dir, jpeg, png) = images();
         let success = format!("{root}/success");
         let landed =
             in_browser(move || walk(browser, href, scenario, (jpeg, png), success, None)).await;
         assert_eq!(param(&query_of(&landed), "acquisitionStatus"), "SUCCESS");
-        let account = created["account"]["id"].as_str().expect("account");
-        let execution = created["workflowExecution"]["id"]
-            .as_str()
-            .expect("execution");
-        let details = details(&f, account, execution).await;
+        let details = details(&f, &created).await;
         let authentication = &details["capabilities"]["authentication"][0]["decision"]["type"];
         assert_eq!(authentication, decision, "{scenario}: {details}");
         assert_eq!(details["decision"]["type"], decision, "{scenario}");
@@ -325,11 +262,10 @@ async fn expired_links_land_on_the_error_url() {
         "tokenLifetime": "5m",
         "web": { "successUrl": format!("{root}/success"), "errorUrl": format!("{root}/error") }
     });
-    let untouched = create(&f, body.clone()).await;
-    let started = create(&f, body).await;
+    let untouched = f.platform().create(body.clone()).await;
+    let started = f.platform().create(body).await;
     // The started one gets a part through the web client's own call.
-    let token = started["sdk"]["token"].as_str().expect("token");
-    let selfie = started["workflowExecution"]["credentials"]
+    let selfie = started.body["workflowExecution"]["credentials"]
         .as_array()
         .expect("credentials")
         .iter()
@@ -338,19 +274,15 @@ async fn expired_links_land_on_the_error_url() {
         .as_str()
         .expect("id")
         .to_owned();
-    let (content_type, form) = multipart(&[0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3]);
     let response = f
-        .http
-        .post(format!(
-            "{}/web/v4/credentials/{selfie}/parts/FACE",
-            f.server.root
-        ))
-        .bearer_auth(token)
-        .header("content-type", content_type)
-        .body(form)
-        .send()
-        .await
-        .expect("web upload");
+        .platform()
+        .web_upload(
+            &started.token,
+            &selfie,
+            "FACE",
+            &[0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3],
+        )
+        .await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(
         json_of(response).await["facemap"],
@@ -361,7 +293,10 @@ async fn expired_links_land_on_the_error_url() {
 
     for (created, code) in [(untouched, "9200"), (started, "9210")] {
         let browser = browser::launch("expired").expect("found before");
-        let href = created["web"]["href"].as_str().expect("href").to_owned();
+        let href = created.body["web"]["href"]
+            .as_str()
+            .expect("href")
+            .to_owned();
         let error = format!("{root}/error");
         let landed = in_browser(move || {
             let mut browser = browser;
@@ -376,10 +311,7 @@ async fn expired_links_land_on_the_error_url() {
         let query = query_of(&landed);
         assert_eq!(param(&query, "acquisitionStatus"), "ERROR");
         assert_eq!(param(&query, "errorCode"), code, "{landed}");
-        assert_eq!(
-            param(&query, "workflowExecutionId"),
-            created["workflowExecution"]["id"].as_str().expect("id")
-        );
+        assert_eq!(param(&query, "workflowExecutionId"), created.execution);
     }
     f.server.stop().await;
     task.abort();
@@ -393,16 +325,18 @@ async fn without_a_success_url_the_page_shows_the_decision() {
         return;
     };
     let f = fixture().await;
-    let created = create(
-        &f,
-        json!({
+    let created = f
+        .platform()
+        .create(json!({
             "customerInternalReference": "no-urls",
             "userReference": "scenario:FAKE_ID",
             "workflowDefinition": { "key": 10165 }
-        }),
-    )
-    .await;
-    let href = created["web"]["href"].as_str().expect("href").to_owned();
+        }))
+        .await;
+    let href = created.body["web"]["href"]
+        .as_str()
+        .expect("href")
+        .to_owned();
     let (_dir, jpeg, _png) = images();
     let shown = in_browser(move || {
         let mut browser = browser;
@@ -443,52 +377,45 @@ async fn a_returning_user_authenticates_on_10014_after_a_web_onboarding() {
     }
     let (root, _seen, task) = landing().await;
     let f = fixture().await;
-    let onboarding = create(
-        &f,
-        json!({
+    let onboarding = f
+        .platform()
+        .create(json!({
             "customerInternalReference": "returning",
             "workflowDefinition": { "key": 10011 },
             "web": { "successUrl": format!("{root}/success") }
-        }),
-    )
-    .await;
-    let account = onboarding["account"]["id"]
+        }))
+        .await;
+    let account = onboarding.account.clone();
+    let href = onboarding.body["web"]["href"]
         .as_str()
-        .expect("account")
+        .expect("href")
         .to_owned();
-    let href = onboarding["web"]["href"].as_str().expect("href").to_owned();
     let (_dir, jpeg, png) = images();
     let success = format!("{root}/success");
     let (files, landing_url) = ((jpeg.clone(), png.clone()), success.clone());
     let browser = browser::launch("onboarding").expect("found before");
     in_browser(move || walk(browser, href, "ALL_PASS", files, landing_url, None)).await;
-    let execution = onboarding["workflowExecution"]["id"]
-        .as_str()
-        .expect("execution");
-    let onboarded = details(&f, &account, execution).await;
+    let onboarded = details(&f, &onboarding).await;
     assert_eq!(onboarded["decision"]["type"], "PASSED");
 
-    let response = f
-        .http
-        .put(format!("{}/api/v1/accounts/{account}", f.server.root))
-        .bearer_auth(&f.publisher)
-        .json(&json!({
-            "customerInternalReference": "returning",
-            "workflowDefinition": { "key": 10014 },
-            "web": { "successUrl": format!("{root}/success") }
-        }))
-        .send()
-        .await
-        .expect("update the account");
-    assert_eq!(response.status(), StatusCode::OK);
-    let returning = json_of(response).await;
-    let href = returning["web"]["href"].as_str().expect("href").to_owned();
+    let returning = f
+        .platform()
+        .update(
+            &account,
+            &json!({
+                "customerInternalReference": "returning",
+                "workflowDefinition": { "key": 10014 },
+                "web": { "successUrl": format!("{root}/success") }
+            }),
+        )
+        .await;
+    let href = returning.body["web"]["href"]
+        .as_str()
+        .expect("href")
+        .to_owned();
     let browser = browser::launch("returning").expect("found before");
     in_browser(move || walk(browser, href, "ALL_PASS", (jpeg, png), success, None)).await;
-    let execution = returning["workflowExecution"]["id"]
-        .as_str()
-        .expect("execution");
-    let details = details(&f, &account, execution).await;
+    let details = details(&f, &returning).await;
     assert_eq!(
         details["capabilities"]["authentication"][0]["decision"]["type"], "PASSED",
         "{details}"

@@ -1,10 +1,29 @@
 //! The server every integration test talks to: a real server on an
 //! ephemeral loopback port over a real SQLite file, or over a scratch
-//! PostgreSQL database (`TestDb::postgres`, see `idflow_server::testing`).
+//! PostgreSQL database (`TestDb::postgres`, see `idflow_server::testing`),
+//! and how the tests talk to it: `both_backends!` runs one test on both
+//! databases; `StoreClient` and `PlatformClient` are the one client of the
+//! store API and of the mock platform; `callbacks` receives the platform's
+//! callbacks.
 
 #![allow(dead_code)] // each test binary uses its own part of this
 
 use std::path::Path;
+
+mod backends;
+mod callbacks;
+mod platform_client;
+mod store_client;
+
+// Not every test binary uses every part.
+#[allow(unused_imports)]
+pub(crate) use backends::{FromBackend, both_backends};
+#[allow(unused_imports)]
+pub use callbacks::{callback_for, callback_receiver};
+#[allow(unused_imports)]
+pub use platform_client::{Created, PlatformClient, jpeg, multipart, png, sha256_hex};
+#[allow(unused_imports)]
+pub use store_client::StoreClient;
 
 use idflow_server::testing::ScratchPostgres;
 use idflow_server::{AppState, DbLocation, Role, create_token, run};
@@ -168,6 +187,16 @@ async fn with_tokens(db: TestDb, server: Server) -> Fixture {
         publisher,
         http: reqwest::Client::new(),
     }
+}
+
+/// The value of header `name`; panics without one.
+pub fn header<'a>(response: &'a reqwest::Response, name: &str) -> &'a str {
+    response
+        .headers()
+        .get(name)
+        .unwrap_or_else(|| panic!("no {name} header"))
+        .to_str()
+        .expect("ASCII header")
 }
 
 pub async fn json_of(response: reqwest::Response) -> serde_json::Value {
