@@ -55,7 +55,7 @@ macro_rules! both_backends {
         $(#[$attribute:meta])*
         async fn $name:ident($start:ident: $kind:ty) $body:block
     ) => {
-        ::paste::paste! {
+        ::pastey::paste! {
             $(#[$attribute])*
             async fn $name() {
                 [<$name _on>](
