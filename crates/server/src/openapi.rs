@@ -257,7 +257,7 @@ fn optional_bodies(document: &mut OpenApi) {
 }
 
 /// Keys and version numbers in paths and queries are read as text in one
-/// spelling (`routes::Key`): the schema says so, rather than `integer`,
+/// spelling (`routes::extract::Key`): the schema says so, rather than `integer`,
 /// which would admit `10011.0`.
 fn keys_as_text(document: &mut OpenApi) {
     use utoipa::openapi::path::ParameterIn;

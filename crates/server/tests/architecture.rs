@@ -2,9 +2,10 @@
 //! A circle (a imports b, b imports a, possibly through others) is where a
 //! change to one file forces a change to the other and where a layer runs
 //! back up; ARCHITECTURE.md says which way the arrows go. This test reads
-//! every `use` statement whose path starts at `crate::`, `super::`
-//! (`super::super::` too), `self::` or a child module the file declares
-//! (`mod review;` then `use review::Audit;`), resolves each path to the
+//! every `use` statement, and every path in code, that starts at
+//! `crate::`, `super::` (`super::super::` too), `self::` or a child module
+//! the file declares (`mod review;` then `use review::Audit;` or
+//! `review::Audit::new()`), resolves each path to the
 //! file that defines the module it names, and fails on any strongly
 //! connected group of more than one file.
 
@@ -112,6 +113,79 @@ fn module_uses(text: &str, children: &BTreeSet<String>) -> Vec<(String, String)>
     uses
 }
 
+/// The module paths `text` names outside its `use` statements, in code
+/// (`store::routes()`, `crate::db::Db::open(..)`, `super::Key`), starting
+/// at `crate::`, `super::`, `self::` or one of `children`, as
+/// [`module_uses`] gives them. Comments, strings and `use` statements
+/// (read by [`module_uses`], with their braces) are skipped.
+fn mentioned_paths(text: &str, children: &BTreeSet<String>) -> Vec<(String, String)> {
+    let mut paths = Vec::new();
+    let mut in_use = false;
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        let code = without_visibility(trimmed);
+        if in_use || code.starts_with("use ") {
+            in_use = !line.contains(';');
+            continue;
+        }
+        let code = code_of(line);
+        let bytes = code.as_bytes();
+        let mut at = 0;
+        while at < code.len() {
+            // Not `$crate::` (a macro's path, resolved where it expands)
+            // nor `pub(in crate::db)` (a visibility, no import).
+            let is_start = at == 0 || {
+                let before = bytes[at - 1];
+                !(before.is_ascii_alphanumeric() || matches!(before, b'_' | b':' | b'$'))
+                    && !code[..at].ends_with("(in ")
+            };
+            let rest = &code[at..];
+            let word_end = rest
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(rest.len());
+            let word = &rest[..word_end];
+            let known = matches!(word, "crate" | "super" | "self") || children.contains(word);
+            if is_start && word_end > 0 && known && rest[word_end..].starts_with("::") {
+                let after = &rest[word_end + 2..];
+                let path_end = after
+                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == ':'))
+                    .unwrap_or(after.len());
+                let path = after[..path_end].trim_end_matches(':');
+                if !path.is_empty() {
+                    paths.push((word.to_owned(), path.to_owned()));
+                }
+                at += word_end + 2 + path_end;
+            } else {
+                at += word_end.max(rest.chars().next().map_or(1, char::len_utf8));
+            }
+        }
+    }
+    paths
+}
+
+/// `line` without its comment and with its string literals blanked (a
+/// path inside a string or a comment names no module).
+fn code_of(line: &str) -> String {
+    let mut code = String::with_capacity(line.len());
+    let mut in_string = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if in_string => {
+                chars.next();
+            }
+            '"' => {
+                in_string = !in_string;
+                code.push(' ');
+            }
+            '/' if !in_string && chars.peek() == Some(&'/') => break,
+            _ if in_string => code.push(' '),
+            _ => code.push(c),
+        }
+    }
+    code
+}
+
 /// The module path of a file: `a/b.rs` and `a/b/mod.rs` are `a::b`,
 /// `lib.rs` is the crate.
 fn module_of(file: &Path) -> Vec<String> {
@@ -163,7 +237,12 @@ fn expand_into(tree: &str, prefix: &mut Vec<String>, paths: &mut Vec<Vec<String>
                     .map(str::to_owned),
             );
             for part in split_top_level(inner) {
-                if part.is_empty() || part == "self" {
+                // After a trailing comma (how rustfmt ends a list written
+                // over several lines) comes nothing: no path, not the prefix.
+                if part.is_empty() {
+                    continue;
+                }
+                if part == "self" {
                     paths.push(prefix.clone());
                 } else {
                     expand_into(part, prefix, paths);
@@ -214,7 +293,9 @@ fn imports(files: &BTreeMap<PathBuf, String>) -> BTreeMap<PathBuf, BTreeSet<Path
         let mut targets = BTreeSet::new();
         let module = module_of(file);
         let children = child_modules(text);
-        for (start, tree) in module_uses(text, &children) {
+        let mut named = module_uses(text, &children);
+        named.extend(mentioned_paths(text, &children));
+        for (start, tree) in named {
             let base: Vec<String> = match start.as_str() {
                 "crate" => Vec::new(),
                 "super" => module[..module.len().saturating_sub(1)].to_vec(),
@@ -453,6 +534,43 @@ fn a_circle_added_is_found() {
     assert_eq!(
         unit_tests_start(tests_only),
         tests_only.find("#[cfg(test)]")
+    );
+
+    // A path in code, outside any `use`: the parent calls its child's
+    // `store::routes()` while the child imports `super::Key` back; a
+    // comment, a string or a `use` statement's inner lines name nothing.
+    let mentioned = tree(&[
+        ("lib.rs", "pub mod routes;\n"),
+        (
+            "routes/mod.rs",
+            "pub mod extract;\npub mod store;\npub fn api() -> Router {\n    Router::new().nest(\"/s\", store::routes()) // store::x\n}\npub struct Key;\n",
+        ),
+        ("routes/store.rs", "use super::Key;\npub fn routes() {}\n"),
+        ("routes/extract.rs", "pub struct Key;\n"),
+    ]);
+    assert_eq!(
+        circles(&imports(&mentioned)),
+        vec![vec![
+            PathBuf::from("routes/mod.rs"),
+            PathBuf::from("routes/store.rs")
+        ]]
+    );
+    let apart = tree(&[
+        ("lib.rs", "pub mod routes;\n"),
+        (
+            "routes/mod.rs",
+            "pub mod extract;\npub mod store;\npub fn api() -> Router {\n    Router::new().nest(\"/s\", store::routes())\n}\n",
+        ),
+        (
+            "routes/store.rs",
+            "use super::{\n    extract::Key,\n};\n/// [`super::api`]\npub fn routes() { let _ = \"super::api\"; }\n",
+        ),
+        ("routes/extract.rs", "pub struct Key;\n"),
+    ]);
+    assert!(circles(&imports(&apart)).is_empty());
+    assert_eq!(
+        imports(&apart)[&PathBuf::from("routes/store.rs")],
+        BTreeSet::from([PathBuf::from("routes/extract.rs")])
     );
 
     let three = tree(&[

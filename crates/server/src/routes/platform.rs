@@ -25,8 +25,8 @@ use utoipa::{PartialSchema, ToSchema};
 use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
 use utoipa_axum::routes;
 
-use super::ApiPath;
 use super::body::{JsonBody, LargeJsonBody};
+use super::extract::ApiPath;
 use crate::AppState;
 use crate::auth::{Caller, bearer_token};
 use crate::error::ApiError;

@@ -24,7 +24,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::body::{JsonBody, LargeJsonBody, SmallJsonBody};
-use super::{ApiPath, ApiQuery, Key, Precondition, etag, if_match};
+use super::extract::{ApiPath, ApiQuery, Key, Precondition, etag, if_match};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::db::{AUDIT_PAGE, AuditQuery};

@@ -25,8 +25,8 @@ use idflow_core::simulate::names;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::ApiPath;
 use super::body::{JsonBody, SmallJsonBody};
+use super::extract::ApiPath;
 use crate::AppState;
 use crate::auth::bearer_token;
 use crate::error::ApiError;
