@@ -136,8 +136,9 @@ fn mentioned_paths(text: &str, children: &BTreeSet<String>) -> Vec<(String, Stri
             // nor `pub(in crate::db)` (a visibility, no import).
             let is_start = at == 0 || {
                 let before = bytes[at - 1];
-                !(before.is_ascii_alphanumeric() || matches!(before, b'_' | b':' | b'$'))
-                    && !code[..at].ends_with("(in ")
+                !(before.is_ascii_alphanumeric()
+                    || matches!(before, b'_' | b':' | b'$')
+                    || code[..at].ends_with("(in "))
             };
             let rest = &code[at..];
             let word_end = rest
