@@ -83,12 +83,25 @@ fn request(
     content_type: &str,
     body: &[u8],
 ) -> Option<(u16, Vec<u8>)> {
+    request_with(port, method, path, token, content_type, "", body)
+}
+
+/// [`request`] with more header lines (`extra`, each ending in CRLF).
+fn request_with(
+    port: u16,
+    method: &str,
+    path: &str,
+    token: &str,
+    content_type: &str,
+    extra: &str,
+    body: &[u8],
+) -> Option<(u16, Vec<u8>)> {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
     stream
         .set_read_timeout(Some(Duration::from_secs(10)))
         .ok()?;
     let head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\nContent-Type: {content_type}\r\n{extra}Content-Length: {}\r\nConnection: close\r\n\r\n",
         body.len()
     );
     stream.write_all(head.as_bytes()).ok()?;
@@ -99,6 +112,15 @@ fn request(
     let status_line = std::str::from_utf8(&response[..split]).ok()?;
     let status: u16 = status_line.split(' ').nth(1)?.parse().ok()?;
     Some((status, response[split + 4..].to_vec()))
+}
+
+/// A multipart body holding a small JPEG as the part `file`.
+fn front_upload() -> Vec<u8> {
+    let jpeg = [0xFF, 0xD8, 0xFF, 0xE0, 0, 16, b'J', b'F', b'I', b'F', 0, 1];
+    let mut multipart = b"--crash\r\nContent-Disposition: form-data; name=\"file\"; filename=\"front.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n".to_vec();
+    multipart.extend_from_slice(&jpeg);
+    multipart.extend_from_slice(b"\r\n--crash--\r\n");
+    multipart
 }
 
 fn path_of(url: &str) -> &str {
@@ -117,10 +139,7 @@ struct Acknowledged {
 }
 
 fn writer(port: u16, token: &str, stop: &AtomicBool, acknowledged: &Mutex<Acknowledged>) {
-    let jpeg = [0xFF, 0xD8, 0xFF, 0xE0, 0, 16, b'J', b'F', b'I', b'F', 0, 1];
-    let mut multipart = b"--crash\r\nContent-Disposition: form-data; name=\"file\"; filename=\"front.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n".to_vec();
-    multipart.extend_from_slice(&jpeg);
-    multipart.extend_from_slice(b"\r\n--crash--\r\n");
+    let multipart = front_upload();
     let account = br#"{"customerInternalReference":"crash","userReference":"scenario:ALL_PASS","workflowDefinition":{"key":10011}}"#;
     while !stop.load(Ordering::Relaxed) {
         let Some((200, body)) = request(
@@ -345,27 +364,21 @@ fn store_request(
     if_match: Option<u64>,
     body: &[u8],
 ) -> Option<(u16, Value)> {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .ok()?;
     let condition = if_match.map_or(String::new(), |r| format!("If-Match: \"{r}\"\r\n"));
-    let head = format!(
-        "{method} /api/store/v1{path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\n{condition}Content-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    );
-    stream.write_all(head.as_bytes()).ok()?;
-    stream.write_all(body).ok()?;
-    let mut response = Vec::new();
-    stream.read_to_end(&mut response).ok()?;
-    let split = response.windows(4).position(|w| w == b"\r\n\r\n")?;
-    let status_line = std::str::from_utf8(&response[..split]).ok()?;
-    let status: u16 = status_line.split(' ').nth(1)?.parse().ok()?;
-    let body = &response[split + 4..];
+    let path = format!("/api/store/v1{path}");
+    let (status, body) = request_with(
+        port,
+        method,
+        &path,
+        token,
+        "application/json",
+        &condition,
+        body,
+    )?;
     let json = if body.is_empty() {
         Value::Null
     } else {
-        serde_json::from_slice(body).ok()?
+        serde_json::from_slice(&body).ok()?
     };
     Some((status, json))
 }
@@ -492,10 +505,7 @@ fn platform_client(port: u16, token: &str, receiver: u16, opened: &Mutex<Vec<Str
     let account = format!(
         r#"{{"customerInternalReference":"crash","workflowDefinition":{{"key":10011}},"callbackUrl":"http://127.0.0.1:{receiver}/callback","tokenLifetime":"5m"}}"#
     );
-    let jpeg = [0xFF, 0xD8, 0xFF, 0xE0, 0, 16, b'J', b'F', b'I', b'F', 0, 1];
-    let mut multipart = b"--crash\r\nContent-Disposition: form-data; name=\"file\"; filename=\"front.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n".to_vec();
-    multipart.extend_from_slice(&jpeg);
-    multipart.extend_from_slice(b"\r\n--crash--\r\n");
+    let multipart = front_upload();
     for journey in 0u64.. {
         let Some((200, body)) = request(
             port,
