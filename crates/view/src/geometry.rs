@@ -7,6 +7,9 @@ use crate::theme::{CARD_HEIGHT, CARD_WIDTH, GRID};
 
 pub const PORT_RADIUS: f32 = 7.0;
 
+/// The height of a card's header strip (its category colour, its title).
+pub const HEADER_HEIGHT: f32 = 30.0;
+
 pub fn card_rect(node: &Node) -> Rect {
     Rect::from_min_size(
         pos2(node.position.x, node.position.y),

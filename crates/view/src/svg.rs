@@ -13,7 +13,7 @@ use idflow_core::lint::{Severity, lint};
 use idflow_core::model::{Node, NodeId};
 
 use crate::card::card_text;
-use crate::geometry::{card_rect, input_port, note_rect, output_port, wire_points};
+use crate::geometry::{HEADER_HEIGHT, card_rect, input_port, note_rect, output_port, wire_points};
 use crate::theme::{self, mark_color};
 use crate::words::mark_words;
 
@@ -173,7 +173,8 @@ fn card(out: &mut String, node: &Node, badge: Option<(Severity, usize)>, mark: O
     );
     let _ = write!(
         out,
-        r##"<g clip-path="url(#{clip})"><rect x="{x}" y="{y}" width="{w}" height="{h}" fill="#ffffff"/><rect x="{x}" y="{y}" width="{w}" height="30" fill="{accent}"/>"##,
+        r##"<g clip-path="url(#{clip})"><rect x="{x}" y="{y}" width="{w}" height="{h}" fill="#ffffff"/><rect x="{x}" y="{y}" width="{w}" height="{header}" fill="{accent}"/>"##,
+        header = num(HEADER_HEIGHT),
         x = num(r.min.x),
         y = num(r.min.y),
         w = num(r.width()),

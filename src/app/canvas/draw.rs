@@ -11,7 +11,9 @@ use idflow_core::lint::Severity;
 use idflow_core::model::{Node, NodeKindTag, Note, Port};
 
 use idflow_view::card::{card_text, title};
-use idflow_view::geometry::{PORT_RADIUS, card_rect, input_port, output_ports, wire_points};
+use idflow_view::geometry::{
+    HEADER_HEIGHT, PORT_RADIUS, card_rect, input_port, output_ports, wire_points,
+};
 use idflow_view::theme::{self, mark_color, port_color};
 use idflow_view::words::{self, mark_words};
 
@@ -213,7 +215,7 @@ pub fn card(
         theme::card_shadow(p.dark),
     );
     painter.rect_filled(rect, radius, p.card);
-    let header = Rect::from_min_size(rect.min, vec2(rect.width(), 30.0));
+    let header = Rect::from_min_size(rect.min, vec2(rect.width(), HEADER_HEIGHT));
     let top = theme::CARD_ROUNDING as u8;
     painter.rect_filled(
         header,
