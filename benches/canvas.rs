@@ -25,12 +25,14 @@ use egui::emath::TSTransform;
 use egui::{CentralPanel, Context, Event, Frame, RawInput, Rect, Ui, pos2, vec2};
 use egui_snarl::ui::{PinInfo, SnarlPin, SnarlStyle, SnarlViewer, SnarlWidget};
 use egui_snarl::{InPin, InPinId, OutPin, OutPinId, Snarl};
-use idflow::app::canvas::{Canvas, node_title};
-use idflow::app::theme;
+use idflow::app::canvas::Canvas;
+use idflow::app::style;
 use idflow::document::{Document, Source};
 use idflow_core::format::{Format, parse_workflow, workflow_to_text};
 use idflow_core::model::{Node, NodeKind, Port, TerminalDecision, Workflow};
 use idflow_core::synthetic::synthetic_workflow;
+use idflow_view::card::title as node_title;
+use idflow_view::words;
 
 const SIZES: [usize; 3] = [100, 1_000, 5_000];
 const SCREEN: egui::Vec2 = vec2(1600.0, 1000.0);
@@ -78,7 +80,7 @@ struct Headless {
 impl Headless {
     fn new() -> Self {
         let ctx = Context::default();
-        theme::apply_style(&ctx);
+        style::apply_style(&ctx);
         Headless { ctx, frame: 0 }
     }
 
@@ -292,7 +294,7 @@ fn node_summary(node: &Node) -> String {
             TerminalDecision::Derived => "Decision from results".to_owned(),
             TerminalDecision::Fixed(d) => d.to_string(),
         },
-        kind => theme::kind_name(kind).to_owned(),
+        kind => words::kind_name(kind).to_owned(),
     }
 }
 
@@ -390,7 +392,7 @@ impl DragBench {
         let first = bench.doc.workflow().nodes.first().expect("a node").clone();
         let grip = bench
             .canvas
-            .scene_to_screen(idflow::app::canvas::card_rect(&first).center());
+            .scene_to_screen(idflow_view::geometry::card_rect(&first).center());
         bench.frame_on(vec![Event::PointerMoved(grip)]);
         bench.frame_on(vec![Event::PointerButton {
             pos: grip,

@@ -2,4 +2,3 @@
 
 pub mod app;
 pub mod document;
-pub mod render;

@@ -28,34 +28,6 @@ fn main() -> ExitCode {
                 ExitCode::from(idflow_cli::exit::UNREADABLE)
             }
         },
-        Outcome::Review { sides, output } => {
-            let [a, b] = *sides;
-            match idflow::render::review::write(&a, &b, &output) {
-                Ok(()) => {
-                    eprintln!("wrote {}", output.display());
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    ExitCode::from(idflow_cli::exit::UNREADABLE)
-                }
-            }
-        }
-        Outcome::Render {
-            workflow,
-            against,
-            output,
-            scale,
-        } => match idflow::render::write(&workflow, against.as_deref(), &output, scale) {
-            Ok(()) => {
-                eprintln!("wrote {}", output.display());
-                ExitCode::SUCCESS
-            }
-            Err(e) => {
-                eprintln!("error: {e}");
-                ExitCode::from(idflow_cli::exit::UNREADABLE)
-            }
-        },
     }
 }
 

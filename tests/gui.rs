@@ -60,7 +60,7 @@ fn node_on_screen(h: &Harness<'static, IdflowApp>, id: &str) -> Pos2 {
     let app = h.state();
     let node = app.doc.node(&NodeId::new(id)).expect("node exists");
     app.canvas
-        .scene_to_screen(idflow::app::canvas::card_rect(node).center())
+        .scene_to_screen(idflow_view::geometry::card_rect(node).center())
 }
 
 fn select_node(h: &mut Harness<'static, IdflowApp>, id: &str) {
@@ -109,7 +109,7 @@ fn drags_a_component_onto_the_canvas() {
     assert_eq!(app.doc.workflow().nodes.len(), before + 1, "one node added");
     let added = app.doc.workflow().nodes.last().expect("node");
     assert!(matches!(&added.kind, NodeKind::RiskSignal(_)));
-    let centre = idflow::app::canvas::card_rect(added).center();
+    let centre = idflow_view::geometry::card_rect(added).center();
     assert!(
         (centre.x - 400.0).abs() < 30.0 && (centre.y - 420.0).abs() < 30.0,
         "dropped where released: {centre:?}"
@@ -141,7 +141,7 @@ fn connects_two_nodes_by_dragging_a_wire() {
     let port = {
         let app = h.state();
         let node = app.doc.node(&NodeId::new("risk")).expect("risk");
-        let r = idflow::app::canvas::card_rect(node);
+        let r = idflow_view::geometry::card_rect(node);
         app.canvas.scene_to_screen(r.right_center())
     };
     let target = node_on_screen(&h, "end");
@@ -833,7 +833,7 @@ fn canvas_cards_are_announced_in_flow_order_with_kind_and_findings() {
     let workflow = app.doc.workflow().clone();
     let expected: Vec<String> = idflow_core::layout::flow_order(&workflow)
         .into_iter()
-        .map(|i| idflow::app::canvas::node_title(&workflow.nodes[i]))
+        .map(|i| idflow_view::card::title(&workflow.nodes[i]))
         .collect();
     let cards: Vec<(String, String)> = h
         .query_all(By::new().predicate(|node| {
@@ -950,7 +950,7 @@ fn the_canvas_works_from_the_keyboard() {
     let moved = at(&h);
     assert_eq!(
         (moved.x - start.x, moved.y - start.y),
-        (3.0, idflow::app::theme::GRID)
+        (3.0, idflow_view::theme::GRID)
     );
     key(&mut h, Modifiers::COMMAND, Key::Z);
     assert_eq!(at(&h), start, "the burst is one undo step");
@@ -1055,7 +1055,11 @@ fn the_shape_of_10011_from_the_keyboard_alone() {
         h.state().canvas.has_keyboard_focus(&h.ctx),
         "Esc: back on the canvas"
     );
-    let rects: Vec<egui::Rect> = w.nodes.iter().map(idflow::app::canvas::card_rect).collect();
+    let rects: Vec<egui::Rect> = w
+        .nodes
+        .iter()
+        .map(idflow_view::geometry::card_rect)
+        .collect();
     for (i, a) in rects.iter().enumerate() {
         for b in &rects[i + 1..] {
             assert!(!a.intersects(*b), "cards overlap: {a:?} {b:?}");
@@ -1341,7 +1345,7 @@ fn compare_two_versions_and_publish_saying_what_changes() {
         .iter()
         .find(|n| n.id.as_str() == "idiv")
         .expect("idiv");
-    let centre = idflow::app::canvas::card_rect(idiv).center();
+    let centre = idflow_view::geometry::card_rect(idiv).center();
     assert!(
         (compare.canvas.view.center() - centre).length() < 2.0,
         "the change list centres the card: {:?} vs {centre:?}",

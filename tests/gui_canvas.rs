@@ -54,7 +54,7 @@ fn empty_canvas_point(h: &Harness<'static, IdflowApp>) -> Pos2 {
         .find(|&p| {
             let scene = app.canvas.screen_to_scene(p);
             app.doc.workflow().nodes.iter().all(|n| {
-                !idflow::app::canvas::card_rect(n)
+                !idflow_view::geometry::card_rect(n)
                     .expand(40.0)
                     .contains(scene)
             })
@@ -132,7 +132,7 @@ fn the_toolbar_answers_even_with_cards_panned_underneath_it() {
         let app = h.state();
         let node = app.doc.workflow().nodes.first().expect("a node");
         app.canvas
-            .scene_to_screen(idflow::app::canvas::card_rect(node).center())
+            .scene_to_screen(idflow_view::geometry::card_rect(node).center())
     };
     let plus = h.get_by_label("+").rect().center();
     let from = empty_canvas_point(&h);
@@ -141,7 +141,7 @@ fn the_toolbar_answers_even_with_cards_panned_underneath_it() {
         let app = h.state();
         let node = app.doc.workflow().nodes.first().expect("a node");
         app.canvas
-            .scene_to_screen(idflow::app::canvas::card_rect(node).center())
+            .scene_to_screen(idflow_view::geometry::card_rect(node).center())
     };
     assert!(
         (under - plus).length() < 40.0,
@@ -490,7 +490,7 @@ fn an_edit_the_document_refuses_says_why() {
         let app = h.state();
         let node = app.doc.workflow().nodes.first().expect("node");
         app.canvas
-            .scene_to_screen(idflow::app::canvas::card_rect(node).center())
+            .scene_to_screen(idflow_view::geometry::card_rect(node).center())
     };
     button_at(&mut h, card, egui::PointerButton::Primary);
     assert!(!h.state().doc.selection.nodes.is_empty(), "selected");
@@ -598,7 +598,7 @@ fn assert_titles_legible(h: &Harness<'static, IdflowApp>, what: &str, only_visib
     let canvas = app.canvas.screen_rect();
     let mut checked = 0;
     for node in &app.doc.workflow().nodes {
-        let card = idflow::app::canvas::card_rect(node);
+        let card = idflow_view::geometry::card_rect(node);
         let on_screen = egui::Rect::from_min_max(
             app.canvas.scene_to_screen(card.min),
             app.canvas.scene_to_screen(card.max),
@@ -612,7 +612,7 @@ fn assert_titles_legible(h: &Harness<'static, IdflowApp>, what: &str, only_visib
             node.id,
             app.canvas.zoom()
         );
-        let title = idflow::app::canvas::node_title(node);
+        let title = idflow_view::card::title(node);
         let wanted: String = title.chars().take(4).collect();
         let drawn = texts
             .iter()
@@ -707,7 +707,7 @@ fn a_sixty_step_chain_fits_at_the_legible_minimum_around_its_entry() {
         .doc
         .node(&idflow_core::model::NodeId::new("step_0"))
         .expect("entry");
-    let entry_rect = idflow::app::canvas::card_rect(entry);
+    let entry_rect = idflow_view::geometry::card_rect(entry);
     assert!(
         app.canvas
             .screen_rect()
@@ -764,7 +764,7 @@ fn a_cards_context_menu_duplicates_and_deletes_it() {
             .node(&idflow_core::model::NodeId::new("risk"))
             .expect("risk");
         app.canvas
-            .scene_to_screen(idflow::app::canvas::card_rect(node).center())
+            .scene_to_screen(idflow_view::geometry::card_rect(node).center())
     };
     let at = card(&h);
     button_at(&mut h, at, egui::PointerButton::Secondary);

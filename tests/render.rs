@@ -4,9 +4,9 @@
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
-use idflow::render::{png, svg};
 use idflow_core::diff::diff;
 use idflow_core::format::{Format, parse_workflow};
+use idflow_view::{png, svg};
 use resvg::usvg::roxmltree;
 use tempfile::TempDir;
 

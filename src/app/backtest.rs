@@ -15,11 +15,12 @@ use std::sync::{Arc, mpsc};
 use egui::{RichText, Ui};
 use idflow_core::backtest::{self, Keep, Report, Row, Side, Sides};
 use idflow_core::model::{DecisionType, NodeId, Workflow};
+use idflow_view::theme;
 
+use super::IdflowApp;
 use super::canvas::{Canvas, StepResult};
 use super::session::After;
 use super::session::worker::Call;
-use super::{IdflowApp, theme};
 use crate::document::{Document, Source};
 
 /// Notable rows kept of each kind (disagreeing, changed, not comparable,

@@ -10,11 +10,12 @@ use egui::{RichText, Ui};
 use idflow_core::Workflow;
 use idflow_core::diff::{BehaviourRow, ChangeLine, Diff, Mark, behaviour_diff, diff, fields};
 use idflow_core::model::NodeId;
+use idflow_view::{theme, words};
 
-use super::canvas::{Canvas, draw};
+use super::IdflowApp;
+use super::canvas::Canvas;
 use super::session::After;
 use super::session::worker::Call;
-use super::{IdflowApp, theme};
 use crate::document::{Document, Source};
 
 /// One side of a comparison.
@@ -244,8 +245,8 @@ pub fn banner(app: &mut IdflowApp, ui: &mut Ui) {
                 );
                 for mark in [Mark::Added, Mark::Changed, Mark::Removed] {
                     ui.label(
-                        RichText::new(draw::mark_words(mark))
-                            .color(draw::mark_color(mark, ui.visuals().dark_mode)),
+                        RichText::new(words::mark_words(mark))
+                            .color(theme::mark_color(mark, ui.visuals().dark_mode)),
                     );
                 }
                 if ui.button("Exit compare").clicked() {
@@ -306,7 +307,7 @@ fn changes(compare: &mut Compare, ui: &mut Ui) {
                 let text = if current {
                     text.strong()
                 } else {
-                    text.color(draw::mark_color(line.mark, ui.visuals().dark_mode))
+                    text.color(theme::mark_color(line.mark, ui.visuals().dark_mode))
                 };
                 if ui.selectable_label(current, text).clicked() {
                     go_to = Some(i);
@@ -374,7 +375,7 @@ fn before_after(compare: &Compare, ui: &mut Ui) {
                     ui.add(
                         egui::Label::new(
                             RichText::new(format!("{}: {b}", compare.a.words()))
-                                .color(draw::mark_color(Mark::Removed, dark)),
+                                .color(theme::mark_color(Mark::Removed, dark)),
                         )
                         .wrap(),
                     )
@@ -382,7 +383,7 @@ fn before_after(compare: &Compare, ui: &mut Ui) {
                     ui.add(
                         egui::Label::new(
                             RichText::new(format!("{}: {a}", compare.b.words()))
-                                .color(draw::mark_color(Mark::Added, dark))
+                                .color(theme::mark_color(Mark::Added, dark))
                                 .strong(),
                         )
                         .wrap(),
@@ -416,12 +417,12 @@ fn behaviour(compare: &Compare, ui: &mut Ui) {
                 ui.label(
                     RichText::new(format!("{}: {}", compare.a.words(), row.a.words()))
                         .small()
-                        .color(draw::mark_color(Mark::Removed, dark)),
+                        .color(theme::mark_color(Mark::Removed, dark)),
                 );
                 ui.label(
                     RichText::new(format!("{}: {}", compare.b.words(), row.b.words()))
                         .small()
-                        .color(draw::mark_color(Mark::Added, dark)),
+                        .color(theme::mark_color(Mark::Added, dark)),
                 );
                 ui.add_space(4.0);
             }

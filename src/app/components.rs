@@ -5,9 +5,10 @@ use egui::{RichText, Sense, Ui};
 use idflow_core::catalog::{self, PaletteGroup};
 use idflow_core::model::{NodeKind, Position};
 use idflow_store::{Origin, Status};
+use idflow_view::{theme, words};
 
 use super::canvas::{Canvas, PaletteDrag};
-use super::{Action, BrowserTab, IdflowApp, Intent, theme, words};
+use super::{Action, BrowserTab, IdflowApp, Intent};
 use crate::document::Source;
 
 pub fn browser(app: &mut IdflowApp, ui: &mut Ui) {
@@ -263,12 +264,12 @@ fn matches_search(entry: &idflow_core::catalog::PaletteEntry, terms: &[&str]) ->
         idflow_core::model::Position::default(),
         entry.kind.clone(),
     );
-    let card = crate::app::canvas::card_text(&node);
+    let card = idflow_view::card::card_text(&node);
     let mut haystack = format!(
         "{} {} {} {} {}",
         entry.title,
         entry.group.title(),
-        theme::kind_name(&entry.kind),
+        words::kind_name(&entry.kind),
         card.subtitle,
         card.chips.join(" ")
     );

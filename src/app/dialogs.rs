@@ -13,8 +13,9 @@ use super::compare::Side;
 use super::publish::{self, Basis};
 use super::session::After;
 use super::session::worker::Call;
-use super::{Action, IdflowApp, Intent, shortcuts, theme};
+use super::{Action, IdflowApp, Intent, shortcuts};
 use idflow_core::Workflow;
+use idflow_view::theme;
 
 pub enum Dialog {
     /// Asks before publishing the next version: what it changes, the open
@@ -601,7 +602,7 @@ fn connect_to(app: &mut IdflowApp, ctx: &egui::Context) {
             .nodes
             .iter()
             .filter(|n| Some(&n.id) != from)
-            .map(|n| (n.id.clone(), super::canvas::node_title(n)))
+            .map(|n| (n.id.clone(), idflow_view::card::title(n)))
             .filter(|(id, title)| title.to_lowercase().contains(q) || id.as_str().contains(q))
             .map(|(id, title)| (id, format!("→ {title}")))
             .collect()

@@ -7,9 +7,10 @@
 use std::sync::Arc;
 
 use egui::{FontData, FontDefinitions, FontFamily};
+// The same bytes PNG pictures are drawn with (embedded once).
+use idflow_view::picture::FALLBACK_FONT;
 
 const FALLBACK: &str = "DejaVuSans";
-pub(crate) static FALLBACK_FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 
 /// egui's fonts, with the bundled fallback last in both families.
 pub fn definitions() -> FontDefinitions {

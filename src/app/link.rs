@@ -8,8 +8,9 @@ use std::time::Duration;
 use egui::{RichText, Ui};
 use idflow_store::remote::RemoteStore;
 use idflow_store::{LocalStore, Revision, Store, StoreError, VersionInfo};
+use idflow_view::theme;
 
-use super::{Action, IdflowApp, Intent, theme};
+use super::{Action, IdflowApp, Intent};
 
 /// The store the open session works on.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -21,9 +21,8 @@ pub mod review;
 pub mod session;
 pub mod settings;
 mod shortcuts;
+pub mod style;
 pub mod test_panel;
-pub mod theme;
-pub mod words;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -34,6 +33,7 @@ use idflow_store::files::read_workflow_file;
 use idflow_store::recovery::{self, RecoveredFrom, Recovery};
 use idflow_store::remote::REQUEST_TIMEOUT;
 use idflow_store::{Origin, StoreError};
+use idflow_view::theme;
 
 pub use calls::{Action, Then};
 pub use canvas::Canvas;
@@ -451,7 +451,7 @@ impl IdflowApp {
         let spawned = std::thread::Builder::new()
             .name("idflow-export".into())
             .spawn(move || {
-                let result = crate::render::write(&workflow, against.as_ref(), &path, 2.0)
+                let result = idflow_view::write(&workflow, against.as_ref(), &path, 2.0)
                     .map(|()| path)
                     .map_err(|e| e.to_string());
                 let _ = done.send(result);
@@ -530,7 +530,7 @@ impl IdflowApp {
     pub fn frame(&mut self, ui: &mut Ui) {
         let ctx = ui.ctx().clone();
         if !self.styled {
-            theme::apply_style(&ctx);
+            style::apply_style(&ctx);
             fonts::install(&ctx);
             self.styled = true;
         }

@@ -4,8 +4,9 @@
 use egui::{RichText, Ui};
 use idflow_core::lint::Severity;
 use idflow_core::model::NodeId;
+use idflow_view::theme;
 
-use super::{IdflowApp, theme};
+use super::IdflowApp;
 use crate::document::Selection;
 
 pub fn show(app: &mut IdflowApp, ui: &mut Ui) {

@@ -8,7 +8,7 @@ use idflow_core::diff::{BehaviourRow, Diff, behaviour_diff, diff};
 use idflow_core::lint::{Finding, Severity};
 use idflow_store::MAX_NOTE_CHARS;
 
-use super::theme;
+use idflow_view::theme;
 
 /// Lines shown before "and N more".
 const SHOWN: usize = 12;

@@ -5,10 +5,11 @@
 
 use egui::{RichText, Ui};
 use idflow_core::model::NodeId;
+use idflow_view::theme;
 
+use super::IdflowApp;
 use super::session::After;
 use super::session::worker::Call;
-use super::{IdflowApp, theme};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Filter {

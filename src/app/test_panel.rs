@@ -13,9 +13,9 @@ use idflow_core::simulate::{
     DetailsContext, EarlierTransaction, Ending, MatrixRow, Outcome, Run, Scenario, Step,
     StepOutcome, builtin, details, matrix, reuse, simulate,
 };
+use idflow_view::{theme, words};
 
-use super::canvas::{Canvas, StepResult, node_title};
-use super::{theme, words};
+use super::canvas::{Canvas, StepResult};
 use crate::document::Document;
 
 /// The scenario combo's entry for outcomes picked by hand.
@@ -168,7 +168,7 @@ pub fn step_results(run: &Run) -> HashMap<NodeId, StepResult> {
                     "✔"
                 };
                 let names: Vec<String> = here
-                    .map(|c| crate::app::words::of(c.category.as_str()))
+                    .map(|c| idflow_view::words::of(c.category.as_str()))
                     .collect();
                 if names.is_empty() {
                     // A reused credential the account does not offer, or a
@@ -418,7 +418,7 @@ impl TestPanel {
             })
             .on_hover_text(format!(
                 "The risk score: {}.",
-                crate::app::words::RISK_SCORE_MEANING
+                idflow_view::words::RISK_SCORE_MEANING
             ));
             let ending = match &run.ending {
                 Ending::Terminal(id) => format!("ended at “{}”", title_of(doc, id)),
@@ -660,7 +660,7 @@ impl TestPanel {
                     if heading == "Score" {
                         header.on_hover_text(format!(
                             "The risk score: {}.",
-                            crate::app::words::RISK_SCORE_MEANING
+                            idflow_view::words::RISK_SCORE_MEANING
                         ));
                     }
                 }
@@ -716,5 +716,6 @@ fn summary_in_words(run: &Run, workflow: &Workflow, step: &Step) -> String {
 }
 
 fn title_of(doc: &Document, id: &NodeId) -> String {
-    doc.node(id).map_or_else(|| id.to_string(), node_title)
+    doc.node(id)
+        .map_or_else(|| id.to_string(), idflow_view::card::title)
 }

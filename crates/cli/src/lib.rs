@@ -524,19 +524,6 @@ pub enum Outcome {
         file: Option<PathBuf>,
         server: Option<(String, String)>,
     },
-    /// Write the review pack of `sides` (older first) to `output`.
-    Review {
-        sides: Box<[commands::diff::ReviewSide; 2]>,
-        output: PathBuf,
-    },
-    /// Draw `workflow` (marked against `against`) to `output`; the
-    /// designer's drawing code does it.
-    Render {
-        workflow: Box<idflow_core::Workflow>,
-        against: Option<Box<idflow_core::Workflow>>,
-        output: PathBuf,
-        scale: f32,
-    },
 }
 
 /// Runs a parsed command line. Without a subcommand (or with `open FILE`)
@@ -602,25 +589,19 @@ pub fn run(cli: Cli) -> Outcome {
             against,
         } => {
             let target = store_target(&cli.server, &cli.token, &cli.store);
-            return match commands::diff::read_sources(target, &source, against.as_deref()) {
-                Ok((workflow, against)) => Outcome::Render {
-                    workflow: Box::new(workflow),
-                    against: against.map(Box::new),
-                    output,
-                    scale,
-                },
-                Err(code) => Outcome::Exit(ExitCode::from(code)),
-            };
+            match commands::diff::read_sources(target, &source, against.as_deref()) {
+                Ok((workflow, against)) => {
+                    commands::render::picture(&workflow, against.as_ref(), &output, scale)
+                }
+                Err(code) => code,
+            }
         }
         Command::Review { a, b, output } => {
             let target = store_target(&cli.server, &cli.token, &cli.store);
-            return match commands::diff::read_review(target, &a, &b) {
-                Ok(sides) => Outcome::Review {
-                    sides: Box::new(sides),
-                    output,
-                },
-                Err(code) => Outcome::Exit(ExitCode::from(code)),
-            };
+            match commands::diff::read_review(target, &a, &b) {
+                Ok([a, b]) => commands::render::review(&a, &b, &output),
+                Err(code) => code,
+            }
         }
         Command::Backtest {
             a,

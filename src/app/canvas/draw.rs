@@ -10,10 +10,14 @@ use idflow_core::diff::Mark;
 use idflow_core::lint::Severity;
 use idflow_core::model::{Node, NodeKindTag, Note, Port};
 
+use idflow_view::card::{card_text, title};
+use idflow_view::geometry::{
+    HEADER_HEIGHT, PORT_RADIUS, card_rect, input_port, output_ports, wire_points,
+};
+use idflow_view::theme::{self, mark_color, port_color};
+use idflow_view::words::{self, mark_words};
+
 use super::StepResult;
-use super::card::card_text;
-use super::geometry::{PORT_RADIUS, card_rect, input_port, output_ports, wire_points};
-use crate::app::theme;
 
 /// Below this zoom, wires are straight lines and the grid, ports and wire
 /// handles are not drawn or interactive.
@@ -132,35 +136,19 @@ impl Palette {
     pub fn from_visuals(v: &egui::Visuals) -> Self {
         Palette {
             dark: v.dark_mode,
-            card: theme::card_fill(v),
+            card: theme::card_fill(v.dark_mode),
             text: v.strong_text_color(),
             weak_text: v.weak_text_color(),
-            border: if v.dark_mode {
-                Color32::from_gray(70)
-            } else {
-                Color32::from_gray(205)
-            },
-            selection: theme::selection_color(v),
-            wire: if v.dark_mode {
-                Color32::from_gray(150)
-            } else {
-                Color32::from_gray(120)
-            },
-            chip: if v.dark_mode {
-                Color32::from_gray(55)
-            } else {
-                Color32::from_gray(236)
-            },
+            border: theme::card_border(v.dark_mode),
+            selection: v.selection.stroke.color,
+            wire: theme::wire_color(v.dark_mode),
+            chip: theme::chip_fill(v.dark_mode),
         }
     }
 }
 
 pub fn grid(painter: &Painter, visible: Rect, dark: bool) {
-    let color = if dark {
-        Color32::from_gray(36)
-    } else {
-        Color32::from_gray(226)
-    };
+    let color = theme::grid_color(dark);
     let step = theme::GRID * 2.0;
     let stroke = Stroke::new(1.0, color);
     let mut x = (visible.left() / step).floor() * step;
@@ -224,10 +212,10 @@ pub fn card(
     painter.rect_filled(
         rect.translate(vec2(0.0, 2.0)),
         radius,
-        Color32::from_black_alpha(if p.dark { 60 } else { 18 }),
+        theme::card_shadow(p.dark),
     );
     painter.rect_filled(rect, radius, p.card);
-    let header = Rect::from_min_size(rect.min, vec2(rect.width(), 30.0));
+    let header = Rect::from_min_size(rect.min, vec2(rect.width(), HEADER_HEIGHT));
     let top = theme::CARD_ROUNDING as u8;
     painter.rect_filled(
         header,
@@ -476,7 +464,7 @@ fn compact_card(
         text_left += icon_width + COMPACT_GAP / zoom;
     }
     let title = painter.layout_job(one_line(
-        &super::card::title(node),
+        &title(node),
         size,
         Color32::WHITE,
         rect.right() - pad - text_left,
@@ -525,7 +513,7 @@ fn badge(painter: &Painter, rect: Rect, severity: Severity, count: usize, zoom: 
 fn step_pill(painter: &Painter, rect: Rect, step: &StepResult, zoom: f32, p: &Palette) {
     let (text, fill) = match step {
         StepResult::Decision(decision, label) => {
-            let word = crate::app::words::of(decision.as_str());
+            let word = words::of(decision.as_str());
             let text = if label.is_empty() || label == decision.as_str() || label == "OK" {
                 format!("{} {word}", theme::decision_icon(*decision))
             } else {
@@ -554,16 +542,6 @@ fn step_pill(painter: &Painter, rect: Rect, step: &StepResult, zoom: f32, p: &Pa
         StrokeKind::Outside,
     );
     painter.galley(pill.center() - galley.size() / 2.0, galley, Color32::WHITE);
-}
-
-pub fn port_color(port: Port, dark: bool, accent: Color32) -> Color32 {
-    match (port, dark) {
-        (Port::Then, false) => Color32::from_rgb(0x2e, 0x8b, 0x3e),
-        (Port::Then, true) => Color32::from_rgb(0x5c, 0xc8, 0x6c),
-        (Port::Else, false) => Color32::from_rgb(0xc0, 0x39, 0x2b),
-        (Port::Else, true) => Color32::from_rgb(0xff, 0x7a, 0x6b),
-        (Port::Out, _) => accent,
-    }
 }
 
 pub fn wire(painter: &Painter, a: Pos2, b: Pos2, color: Color32, width: f32, zoom: f32) {
@@ -598,25 +576,25 @@ pub fn note(
     zoom: f32,
     visuals: &egui::Visuals,
 ) {
-    let fill = theme::note_fill(visuals);
+    let fill = theme::note_fill(visuals.dark_mode);
     painter.rect_filled(
         rect.translate(Vec2::new(0.0, 2.0)),
         CornerRadius::same(4),
-        Color32::from_black_alpha(20),
+        theme::note_shadow(),
     );
     painter.rect_filled(rect, CornerRadius::same(4), fill);
     if selected {
         painter.rect_stroke(
             rect,
             CornerRadius::same(4),
-            Stroke::new(2.0, theme::selection_color(visuals)),
+            Stroke::new(2.0, visuals.selection.stroke.color),
             StrokeKind::Outside,
         );
     }
     if !with_text {
         return;
     }
-    let color = theme::note_text(visuals);
+    let color = theme::note_text(visuals.dark_mode);
     let (text, color) = if note.text.is_empty() {
         (
             "Empty note: double-click to write".to_owned(),
@@ -642,7 +620,7 @@ pub fn note(
 
 /// The corner a selected note is resized from: three short diagonal lines.
 pub fn resize_grip(painter: &Painter, corner: Rect, visuals: &egui::Visuals) {
-    let color = theme::note_text(visuals).gamma_multiply(0.6);
+    let color = theme::note_text(visuals.dark_mode).gamma_multiply(0.6);
     let stroke = Stroke::new(1.2, color);
     let end = corner.right_bottom() - vec2(3.0, 3.0);
     for k in [4.0, 8.0, 12.0] {
@@ -657,12 +635,7 @@ pub fn compare_mark(painter: &Painter, node: &Node, mark: Mark, zoom: f32, p: &P
     let radius = CornerRadius::same(theme::CARD_ROUNDING as u8);
     let color = mark_color(mark, p.dark);
     if mark == Mark::Removed {
-        let veil = if p.dark {
-            Color32::from_black_alpha(150)
-        } else {
-            Color32::from_white_alpha(170)
-        };
-        painter.rect_filled(rect, radius, veil);
+        painter.rect_filled(rect, radius, theme::removed_veil(p.dark));
     }
     painter.rect_stroke(
         rect,
@@ -685,26 +658,6 @@ pub fn compare_mark(painter: &Painter, node: &Node, mark: Mark, zoom: f32, p: &P
     painter.galley(chip.min + pad, galley, Color32::WHITE);
 }
 
-pub fn mark_color(mark: Mark, dark: bool) -> Color32 {
-    match (mark, dark) {
-        (Mark::Added, _) => theme::highlight_color(dark),
-        (Mark::Removed, false) => Color32::from_rgb(0xc6, 0x28, 0x28),
-        (Mark::Removed, true) => Color32::from_rgb(0xe5, 0x5a, 0x5a),
-        (Mark::Changed, false) => Color32::from_rgb(0xb2, 0x6a, 0x00),
-        (Mark::Changed, true) => Color32::from_rgb(0xe0, 0x9b, 0x30),
-        (Mark::Moved, _) => Color32::from_rgb(0x60, 0x7d, 0x8b),
-    }
-}
-
-pub fn mark_words(mark: Mark) -> &'static str {
-    match mark {
-        Mark::Added => "+ added",
-        Mark::Removed => "− removed",
-        Mark::Changed => "~ changed",
-        Mark::Moved => "↔ moved",
-    }
-}
-
 /// Open review comments on a step: a chip at the card's bottom-right.
 pub fn comment_badge(painter: &Painter, node: &Node, count: usize, zoom: f32, p: &Palette) {
     let rect = card_rect(node);
@@ -719,11 +672,10 @@ pub fn comment_badge(painter: &Painter, node: &Node, count: usize, zoom: f32, p:
         rect.right_bottom() - galley.size() - pad * 2.0 - vec2(6.0, 6.0) / zoom.max(0.1),
         galley.size() + pad * 2.0,
     );
-    let fill = if p.dark {
-        Color32::from_rgb(0x3a, 0x6e, 0xb0)
-    } else {
-        Color32::from_rgb(0x1f, 0x66, 0xb0)
-    };
-    painter.rect_filled(chip, CornerRadius::same(4), fill);
+    painter.rect_filled(
+        chip,
+        CornerRadius::same(4),
+        theme::comment_badge_fill(p.dark),
+    );
     painter.galley(chip.min + pad, galley, Color32::WHITE);
 }

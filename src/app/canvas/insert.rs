@@ -6,9 +6,11 @@
 use egui::{Rect, vec2};
 use idflow_core::layout::{COLUMN_WIDTH, ROW_HEIGHT};
 use idflow_core::model::{Edge, Node, NodeId, NodeKind, Port, Position};
+use idflow_view::card::title as node_title;
+use idflow_view::geometry::{card_rect, output_ports};
+use idflow_view::theme;
 
-use super::geometry::{card_rect, output_ports};
-use super::{Canvas, theme};
+use super::Canvas;
 use crate::document::{Command, Document, EditError, Selection};
 
 /// How far down a new card looks for a free spot before it settles.
@@ -116,7 +118,7 @@ impl Canvas {
             .cloned()
             .ok_or("Select one step to connect from")?;
         let port = free_port(doc, &from)
-            .ok_or_else(|| format!("{} has no free output to connect", super::node_title(&from)))?;
+            .ok_or_else(|| format!("{} has no free output to connect", node_title(&from)))?;
         doc.apply(Command::AddEdge {
             index: None,
             edge: Edge {

@@ -6,9 +6,9 @@
 
 use egui::{Context, EventFilter, Key, Modifiers, Response, Ui};
 use idflow_core::model::Position;
+use idflow_view::theme::GRID;
 
 use super::Canvas;
-use crate::app::theme::GRID;
 use crate::document::{Command, Document, Selection};
 
 /// Presses further apart than this start a new undo step (a held key

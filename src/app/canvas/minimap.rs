@@ -4,8 +4,8 @@
 use egui::{Color32, CornerRadius, Mesh, Pos2, Rect, Sense, Stroke, StrokeKind, Ui, vec2};
 use idflow_core::model::Workflow;
 
-use super::geometry::card_rect;
-use crate::app::theme;
+use idflow_view::geometry::card_rect;
+use idflow_view::theme;
 
 pub const SIZE: egui::Vec2 = vec2(200.0, 130.0);
 
@@ -59,7 +59,7 @@ pub fn show(
     painter.rect_stroke(
         view_map,
         CornerRadius::same(2),
-        Stroke::new(1.5, theme::selection_color(&visuals)),
+        Stroke::new(1.5, visuals.selection.stroke.color),
         StrokeKind::Middle,
     );
     painter.rect_filled(

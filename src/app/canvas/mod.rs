@@ -3,9 +3,7 @@
 //! and wires that intersect the view are touched, so a frame costs the
 //! visible part, not the whole graph.
 
-pub(crate) mod card;
-pub(crate) mod draw;
-pub(crate) mod geometry;
+mod draw;
 mod insert;
 mod keyboard;
 mod minimap;
@@ -15,19 +13,17 @@ mod toolbar;
 use std::collections::HashMap;
 
 use egui::containers::DragPanButtons;
-use egui::{
-    Color32, Id, Pos2, Rect, Scene, Sense, Stroke, StrokeKind, Ui, UiBuilder, Vec2, pos2, vec2,
-};
+use egui::{Id, Pos2, Rect, Scene, Sense, Stroke, StrokeKind, Ui, UiBuilder, Vec2, pos2, vec2};
 use idflow_core::layout::layered;
 use idflow_core::lint::Severity;
 use idflow_core::model::{DecisionType, Edge, NodeId, NodeKind, Note, Port, Position};
+use idflow_view::card::{description as card_description, title as node_title};
+use idflow_view::geometry::{self, card_rect};
+use idflow_view::theme;
+use idflow_view::words::mark_words;
 
-pub use card::{card_text, title as node_title};
-pub use draw::{CardForm, LEGIBLE_PX, card_form};
-pub use geometry::card_rect;
-
-use crate::app::theme;
 use crate::document::{Command, Document};
+pub use draw::{CardForm, LEGIBLE_PX, card_form};
 
 /// What the component panel drags onto the canvas: an index into
 /// `idflow_core::catalog::palette()`.
@@ -418,7 +414,7 @@ impl Canvas {
             self.fitted = Some((outer.size(), self.view));
         }
         ui.painter()
-            .rect_filled(outer, 0.0, theme::canvas_background(ui.visuals()));
+            .rect_filled(outer, 0.0, theme::canvas_background(ui.visuals().dark_mode));
 
         let shift = ui.input(|i| i.modifiers.shift);
         let buttons = if self.locked {
@@ -584,7 +580,7 @@ impl Canvas {
             } else if edge.port == Port::Out {
                 palette.wire
             } else {
-                draw::port_color(edge.port, palette.dark, palette.wire)
+                theme::port_color(edge.port, palette.dark, palette.wire)
             };
             draw::wire(
                 &painter,
@@ -646,7 +642,7 @@ impl Canvas {
             ui.ctx().accesskit_node_builder(id, |builder| {
                 let mut description = card_description(node, badge);
                 if let Some(mark) = mark {
-                    description.push_str(&format!(", {}", draw::mark_words(mark)));
+                    description.push_str(&format!(", {}", mark_words(mark)));
                 }
                 if let Some(n) = comments {
                     description.push_str(&format!(", {n} open comment(s)"));
@@ -993,40 +989,5 @@ impl Canvas {
             .filter(|s| !s.is_empty())
             .collect::<Vec<_>>()
             .join("_")
-    }
-}
-
-/// The colour of a finding's badge (shared with the problems panel).
-pub fn badge_color(severity: Severity, dark: bool) -> Color32 {
-    theme::severity_color(severity, dark)
-}
-
-/// A card's description for assistive technology: "Service step, 2
-/// findings (worst: error)".
-pub fn card_description(
-    node: &idflow_core::model::Node,
-    badge: Option<(Severity, usize)>,
-) -> String {
-    use idflow_core::model::NodeKindTag;
-    let kind = match node.kind.tag() {
-        NodeKindTag::Acquisition => "Acquisition step",
-        NodeKindTag::Service => "Service step",
-        NodeKindTag::RiskSignal => "Risk signal step",
-        NodeKindTag::Decision => "If/Else decision",
-        NodeKindTag::RiskCalculation => "Risk calculation step",
-        NodeKindTag::Terminal => "End step",
-    };
-    match badge {
-        None => format!("{kind}, no findings"),
-        Some((severity, 1)) => format!("{kind}, 1 finding ({})", severity_word(severity)),
-        Some((severity, n)) => format!("{kind}, {n} findings (worst: {})", severity_word(severity)),
-    }
-}
-
-fn severity_word(severity: Severity) -> &'static str {
-    match severity {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-        Severity::Info => "info",
     }
 }

@@ -6,9 +6,10 @@
 
 use egui::{Id, Pos2, Rect, Sense, Ui, Vec2, vec2};
 use idflow_core::model::{Note, NoteSize, Position};
+use idflow_view::geometry;
+use idflow_view::theme;
 
-use super::{Action, Canvas, draw, geometry};
-use crate::app::theme;
+use super::{Action, Canvas, draw};
 use crate::document::{Command, Document, EditError};
 
 /// The grab area of a note's resize corner (scene units).
@@ -64,7 +65,7 @@ impl Canvas {
                     ui.visuals(),
                 );
             } else {
-                painter.rect_filled(rect, 2.0, theme::note_fill(ui.visuals()));
+                painter.rect_filled(rect, 2.0, theme::note_fill(ui.visuals().dark_mode));
             }
             let r = ui.interact(rect, Id::new(("note", &note.id)), Sense::click_and_drag());
             r.widget_info(|| {

@@ -7,7 +7,7 @@ use idflow_core::model::{
     AcquisitionNode, AcquisitionType, Channel, CredentialCategory, Part, Stage,
 };
 
-use crate::app::words;
+use idflow_view::words;
 
 use super::{Ctx, widgets};
 

@@ -9,7 +9,7 @@ use idflow_core::model::{
     Subject, Value,
 };
 
-use crate::app::words;
+use idflow_view::words;
 
 use super::service::name;
 use super::{Ctx, widgets};

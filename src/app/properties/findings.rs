@@ -5,7 +5,7 @@
 use egui::{RichText, Ui};
 use idflow_core::lint::{Finding, Severity};
 
-use crate::app::theme;
+use idflow_view::theme;
 
 /// The name of the setting a finding's `field` points at.
 fn field_title(field: &str) -> &str {

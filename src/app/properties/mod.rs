@@ -31,8 +31,8 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use egui::{Response, RichText, Ui};
 use idflow_core::lint::Finding;
 use idflow_core::model::{Capability, Node, NodeId, NodeKind};
+use idflow_view::theme;
 
-use crate::app::theme;
 use crate::document::{Command, Document, Source};
 
 /// The properties panel's own UI state (never workflow data).
@@ -228,7 +228,7 @@ fn header(ctx: &mut Ctx<'_>, ui: &mut Ui, node: &mut Node) {
             RichText::new(format!(
                 "{}  {}",
                 theme::category_icon(tag),
-                theme::kind_name(&node.kind)
+                idflow_view::words::kind_name(&node.kind)
             ))
             .strong()
             .size(16.0),
@@ -241,7 +241,7 @@ fn header(ctx: &mut Ctx<'_>, ui: &mut Ui, node: &mut Node) {
                 .add(
                     egui::TextEdit::singleline(&mut node.title)
                         .id_salt(("title", node.id.as_str()))
-                        .hint_text(theme::kind_name(&node.kind))
+                        .hint_text(idflow_view::words::kind_name(&node.kind))
                         .desired_width(widgets::field_width(ui)),
                 )
                 .labelled_by(label.id)

@@ -4,11 +4,10 @@
 use egui::{RichText, Ui};
 use idflow_core::catalog::{capability_spec, service_capabilities};
 use idflow_core::model::{Channel, Node, NodeId, NodeKind};
-
-use crate::app::words;
+use idflow_view::theme;
+use idflow_view::words;
 
 use super::{Commit, PropertiesPanel, widgets};
-use crate::app::theme;
 use crate::document::{Command, Document};
 
 pub(super) fn ui(panel: &mut PropertiesPanel, ui: &mut Ui, doc: &mut Document, ids: &[NodeId]) {

@@ -58,7 +58,7 @@ pub(super) fn ui(panel: &mut PropertiesPanel, ui: &mut Ui, doc: &mut Document, i
     if size != original.size() {
         note.size = Some(size);
     }
-    ui.add_space(crate::app::theme::SPACING);
+    ui.add_space(idflow_view::theme::SPACING);
     let delete = ui.button("🗑 Delete note").clicked();
     if delete {
         panel.apply(doc, Commit::Step, Command::RemoveNote { id: id.to_owned() });

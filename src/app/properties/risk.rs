@@ -6,12 +6,11 @@ use idflow_core::catalog::{CAPABILITIES, capability_spec, default_weights};
 use idflow_core::model::{
     Capability, DecisionType, RiskCalculationNode, RiskWeight, ScoreBands, Scoring,
 };
-
-use crate::app::words;
+use idflow_view::theme;
+use idflow_view::words;
 
 use super::service::name;
 use super::{Ctx, widgets};
-use crate::app::theme;
 
 /// The weight "Add weight" appends: the first capability that runs and can
 /// reject but has no rejection weight yet. Never an outcome the capability

@@ -7,9 +7,9 @@ use egui::{RichText, Ui};
 use idflow_core::catalog::{capability_spec, service_capabilities};
 use idflow_core::lint::Severity;
 use idflow_core::model::{Capability, NodeId, ServiceKind, ServiceNode};
+use idflow_view::theme;
 
 use super::{Ctx, widgets};
-use crate::app::theme;
 
 /// An offer shown under the checkboxes until the user answers it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,7 +3,7 @@
 use egui::Ui;
 use idflow_core::model::{DecisionType, TerminalDecision, TerminalNode};
 
-use crate::app::words;
+use idflow_view::words;
 
 use super::{Ctx, widgets};
 

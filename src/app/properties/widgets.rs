@@ -3,7 +3,7 @@
 
 use egui::{Response, RichText, Ui};
 
-use crate::app::theme;
+use idflow_view::theme;
 
 /// The widest text fields and combo boxes get in the value column.
 const FIELD_WIDTH: f32 = 240.0;

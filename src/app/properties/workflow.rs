@@ -3,9 +3,9 @@
 use egui::{RichText, Ui};
 use idflow_core::lint::Finding;
 use idflow_store::Origin;
+use idflow_view::theme;
 
 use super::{PropertiesPanel, findings, widgets};
-use crate::app::theme;
 use crate::document::{Command, Document, Source};
 
 fn source_text(source: &Source) -> String {

@@ -10,6 +10,7 @@ use idflow_core::diff::{BehaviourRow, Diff, behaviour_diff, diff};
 use idflow_core::model::parse_key;
 use idflow_store::files::read_workflow_file;
 use idflow_store::{Store, StoreError};
+use idflow_view::review::ReviewSide;
 use serde_json::json;
 
 use super::store::{Target, open};
@@ -102,16 +103,6 @@ impl ReadFailure {
             }
         }
     }
-}
-
-/// One side of a review: what was asked for, its workflow and, for a
-/// published version, its record (time, author, note).
-pub struct ReviewSide {
-    pub reference: String,
-    pub workflow: Workflow,
-    pub version: Option<idflow_store::VersionInfo>,
-    /// The review comments of a stored workflow (none for a file).
-    pub comments: Vec<idflow_store::Comment>,
 }
 
 /// Reads both sides of a review.

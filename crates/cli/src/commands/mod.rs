@@ -3,6 +3,7 @@ pub mod convert;
 pub mod diff;
 pub mod export;
 pub mod lint;
+pub mod render;
 pub mod server;
 pub mod simulate;
 pub mod store;

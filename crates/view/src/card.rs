@@ -1,9 +1,11 @@
-//! What a node's card says at a glance: a subtitle and a row of chips.
+//! What a node's card says at a glance: a title, a subtitle and a row of
+//! chips; and what it says to assistive technology.
 
 use idflow_core::catalog::capability_spec;
-use idflow_core::model::{Node, NodeKind, Scoring, TerminalDecision};
+use idflow_core::lint::Severity;
+use idflow_core::model::{Node, NodeKind, NodeKindTag, Scoring, TerminalDecision};
 
-use crate::app::{theme, words};
+use crate::words;
 
 pub struct CardText {
     pub title: String,
@@ -13,7 +15,7 @@ pub struct CardText {
 
 pub fn title(node: &Node) -> String {
     if node.title.is_empty() {
-        theme::kind_name(&node.kind).to_owned()
+        words::kind_name(&node.kind).to_owned()
     } else {
         node.title.clone()
     }
@@ -77,5 +79,26 @@ pub fn card_text(node: &Node) -> CardText {
         title: title(node),
         subtitle,
         chips,
+    }
+}
+
+/// A card's description for assistive technology: "Service step, 2
+/// findings (worst: error)".
+pub fn description(node: &Node, badge: Option<(Severity, usize)>) -> String {
+    let kind = match node.kind.tag() {
+        NodeKindTag::Acquisition => "Acquisition step",
+        NodeKindTag::Service => "Service step",
+        NodeKindTag::RiskSignal => "Risk signal step",
+        NodeKindTag::Decision => "If/Else decision",
+        NodeKindTag::RiskCalculation => "Risk calculation step",
+        NodeKindTag::Terminal => "End step",
+    };
+    match badge {
+        None => format!("{kind}, no findings"),
+        Some((severity, 1)) => format!("{kind}, 1 finding ({})", words::severity_word(severity)),
+        Some((severity, n)) => format!(
+            "{kind}, {n} findings (worst: {})",
+            words::severity_word(severity)
+        ),
     }
 }

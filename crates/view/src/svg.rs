@@ -5,16 +5,17 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-use egui::{Color32, Pos2, Rect};
+use ecolor::Color32;
+use emath::{Pos2, Rect};
 use idflow_core::Workflow;
 use idflow_core::diff::{Diff, Mark};
 use idflow_core::lint::{Severity, lint};
 use idflow_core::model::{Node, NodeId};
 
-use crate::app::canvas::card::card_text;
-use crate::app::canvas::draw::{mark_color, mark_words};
-use crate::app::canvas::geometry::{card_rect, input_port, note_rect, output_port, wire_points};
-use crate::app::theme;
+use crate::card::card_text;
+use crate::geometry::{HEADER_HEIGHT, card_rect, input_port, note_rect, output_port, wire_points};
+use crate::theme::{self, mark_color};
+use crate::words::mark_words;
 
 /// Room around the drawing.
 const MARGIN: f32 = 40.0;
@@ -71,7 +72,7 @@ pub fn svg(workflow: &Workflow, changes: Option<&Diff>, before: Option<&Workflow
             num(r.min.y),
             num(r.width()),
             num(r.height()),
-            hex(Color32::from_rgb(0xff, 0xf3, 0xb0)),
+            hex(theme::note_fill(false)),
         );
         text_lines(&mut out, r, &note.text, 13.0, 8.0);
         out.push_str("</g>");
@@ -139,13 +140,13 @@ fn bounds(workflow: &Workflow, removed: &[&Node]) -> Rect {
     let mut r = Rect::NOTHING;
     for node in workflow.nodes.iter().chain(removed.iter().copied()) {
         // Room above for a compare mark's chip.
-        r = r.union(card_rect(node).expand2(egui::vec2(8.0, 30.0)));
+        r = r.union(card_rect(node).expand2(emath::vec2(8.0, 30.0)));
     }
     for note in &workflow.notes {
         r = r.union(note_rect(note));
     }
     if !r.is_positive() {
-        r = Rect::from_min_size(Pos2::ZERO, egui::vec2(400.0, 200.0));
+        r = Rect::from_min_size(Pos2::ZERO, emath::vec2(400.0, 200.0));
     }
     r.expand(MARGIN)
 }
@@ -172,7 +173,8 @@ fn card(out: &mut String, node: &Node, badge: Option<(Severity, usize)>, mark: O
     );
     let _ = write!(
         out,
-        r##"<g clip-path="url(#{clip})"><rect x="{x}" y="{y}" width="{w}" height="{h}" fill="#ffffff"/><rect x="{x}" y="{y}" width="{w}" height="30" fill="{accent}"/>"##,
+        r##"<g clip-path="url(#{clip})"><rect x="{x}" y="{y}" width="{w}" height="{h}" fill="#ffffff"/><rect x="{x}" y="{y}" width="{w}" height="{header}" fill="{accent}"/>"##,
+        header = num(HEADER_HEIGHT),
         x = num(r.min.x),
         y = num(r.min.y),
         w = num(r.width()),

@@ -1,11 +1,14 @@
 //! Where things are on the canvas, in scene coordinates.
 
-use egui::{Pos2, Rect, pos2, vec2};
+use emath::{Pos2, Rect, pos2, vec2};
 use idflow_core::model::{Node, NodeKind, Note, Port};
 
-use crate::app::theme::{CARD_HEIGHT, CARD_WIDTH, GRID};
+use crate::theme::{CARD_HEIGHT, CARD_WIDTH, GRID};
 
 pub const PORT_RADIUS: f32 = 7.0;
+
+/// The height of a card's header strip (its category colour, its title).
+pub const HEADER_HEIGHT: f32 = 30.0;
 
 pub fn card_rect(node: &Node) -> Rect {
     Rect::from_min_size(

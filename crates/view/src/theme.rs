@@ -1,9 +1,11 @@
-//! The visual language: category colours, severities, spacing. One place, so
-//! the canvas, the panels and the minimap agree, in light and dark themes.
+//! The visual language: category colours, severities, icons, spacing. One
+//! place, so the canvas, the panels, the minimap and the pictures agree, in
+//! light and dark themes (`dark`: egui's `Visuals::dark_mode`).
 
-use egui::{Color32, Visuals};
+use ecolor::Color32;
+use idflow_core::diff::Mark;
 use idflow_core::lint::Severity;
-use idflow_core::model::{DecisionType, NodeKind, NodeKindTag};
+use idflow_core::model::{DecisionType, NodeKindTag, Port};
 
 pub const SPACING: f32 = 8.0;
 pub const CARD_WIDTH: f32 = 220.0;
@@ -51,17 +53,6 @@ pub fn category_icon(tag: NodeKindTag) -> &'static str {
         NodeKindTag::Decision => "❓",
         NodeKindTag::RiskCalculation => "📊",
         NodeKindTag::Terminal => "🏁",
-    }
-}
-
-pub fn kind_name(kind: &NodeKind) -> &'static str {
-    match kind {
-        NodeKind::Acquisition(_) => "Acquisition",
-        NodeKind::Service(_) => "Verification service",
-        NodeKind::RiskSignal(_) => "Risk signal",
-        NodeKind::Decision(_) => "If / Else",
-        NodeKind::RiskCalculation(_) => "Risk calculation",
-        NodeKind::Terminal(_) => "End",
     }
 }
 
@@ -116,48 +107,122 @@ pub fn highlight_color(dark: bool) -> Color32 {
     }
 }
 
-pub fn canvas_background(visuals: &Visuals) -> Color32 {
-    if visuals.dark_mode {
+pub fn canvas_background(dark: bool) -> Color32 {
+    if dark {
         Color32::from_rgb(0x17, 0x19, 0x1d)
     } else {
         Color32::from_rgb(0xf4, 0xf5, 0xf7)
     }
 }
 
-pub fn card_fill(visuals: &Visuals) -> Color32 {
-    if visuals.dark_mode {
+/// The canvas's grid lines.
+pub fn grid_color(dark: bool) -> Color32 {
+    if dark {
+        Color32::from_gray(36)
+    } else {
+        Color32::from_gray(226)
+    }
+}
+
+pub fn card_fill(dark: bool) -> Color32 {
+    if dark {
         Color32::from_rgb(0x25, 0x28, 0x2e)
     } else {
         Color32::WHITE
     }
 }
 
-pub fn selection_color(visuals: &Visuals) -> Color32 {
-    visuals.selection.stroke.color
+/// A card's shadow, under its body.
+pub fn card_shadow(dark: bool) -> Color32 {
+    Color32::from_black_alpha(if dark { 60 } else { 18 })
 }
 
-pub fn note_fill(visuals: &Visuals) -> Color32 {
-    if visuals.dark_mode {
+/// A card's border when nothing marks it.
+pub fn card_border(dark: bool) -> Color32 {
+    if dark {
+        Color32::from_gray(70)
+    } else {
+        Color32::from_gray(205)
+    }
+}
+
+/// Wires, and input ports' rims.
+pub fn wire_color(dark: bool) -> Color32 {
+    if dark {
+        Color32::from_gray(150)
+    } else {
+        Color32::from_gray(120)
+    }
+}
+
+/// The background of a chip on a card.
+pub fn chip_fill(dark: bool) -> Color32 {
+    if dark {
+        Color32::from_gray(55)
+    } else {
+        Color32::from_gray(236)
+    }
+}
+
+/// An output port: Then green, Else red, Out the card's `accent`.
+pub fn port_color(port: Port, dark: bool, accent: Color32) -> Color32 {
+    match (port, dark) {
+        (Port::Then, false) => Color32::from_rgb(0x2e, 0x8b, 0x3e),
+        (Port::Then, true) => Color32::from_rgb(0x5c, 0xc8, 0x6c),
+        (Port::Else, false) => Color32::from_rgb(0xc0, 0x39, 0x2b),
+        (Port::Else, true) => Color32::from_rgb(0xff, 0x7a, 0x6b),
+        (Port::Out, _) => accent,
+    }
+}
+
+/// How a compared step changed (outline, chip, change list).
+pub fn mark_color(mark: Mark, dark: bool) -> Color32 {
+    match (mark, dark) {
+        (Mark::Added, _) => highlight_color(dark),
+        (Mark::Removed, false) => Color32::from_rgb(0xc6, 0x28, 0x28),
+        (Mark::Removed, true) => Color32::from_rgb(0xe5, 0x5a, 0x5a),
+        (Mark::Changed, false) => Color32::from_rgb(0xb2, 0x6a, 0x00),
+        (Mark::Changed, true) => Color32::from_rgb(0xe0, 0x9b, 0x30),
+        (Mark::Moved, _) => Color32::from_rgb(0x60, 0x7d, 0x8b),
+    }
+}
+
+/// The veil over a removed step's card.
+pub fn removed_veil(dark: bool) -> Color32 {
+    if dark {
+        Color32::from_black_alpha(150)
+    } else {
+        Color32::from_white_alpha(170)
+    }
+}
+
+/// The chip counting a step's open review comments.
+pub fn comment_badge_fill(dark: bool) -> Color32 {
+    if dark {
+        Color32::from_rgb(0x3a, 0x6e, 0xb0)
+    } else {
+        Color32::from_rgb(0x1f, 0x66, 0xb0)
+    }
+}
+
+pub fn note_fill(dark: bool) -> Color32 {
+    if dark {
         Color32::from_rgb(0x4a, 0x44, 0x22)
     } else {
         Color32::from_rgb(0xff, 0xf3, 0xb0)
     }
 }
 
+/// A note's shadow, under it.
+pub fn note_shadow() -> Color32 {
+    Color32::from_black_alpha(20)
+}
+
 /// The text on a sticky note.
-pub fn note_text(visuals: &Visuals) -> Color32 {
-    if visuals.dark_mode {
+pub fn note_text(dark: bool) -> Color32 {
+    if dark {
         Color32::from_gray(230)
     } else {
         Color32::from_gray(40)
     }
-}
-
-/// Tweaks over egui's defaults: a little more air, rounder corners.
-pub fn apply_style(ctx: &egui::Context) {
-    ctx.all_styles_mut(|style| {
-        style.spacing.item_spacing = egui::vec2(8.0, 6.0);
-        style.spacing.button_padding = egui::vec2(8.0, 4.0);
-        style.spacing.interact_size.y = 24.0;
-    });
 }

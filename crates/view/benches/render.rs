@@ -6,8 +6,8 @@
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use idflow::render::{png, svg};
 use idflow_core::synthetic::synthetic_workflow;
+use idflow_view::{png, svg};
 
 const GOAL_MS: f64 = 50.0;
 

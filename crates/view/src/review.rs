@@ -5,12 +5,22 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use idflow_cli::commands::diff::ReviewSide;
+use idflow_core::Workflow;
 use idflow_core::diff::{behaviour_diff, diff};
 use idflow_core::lint::{Finding, Severity, lint};
 
-use super::RenderError;
-use super::svg::{escape, svg};
+use crate::picture::RenderError;
+use crate::svg::{escape, svg};
+
+/// One side of a review: what was asked for, its workflow and, for a
+/// published version, its record (time, author, note).
+pub struct ReviewSide {
+    pub reference: String,
+    pub workflow: Workflow,
+    pub version: Option<idflow_store::VersionInfo>,
+    /// The review comments of a stored workflow (none for a file).
+    pub comments: Vec<idflow_store::Comment>,
+}
 
 const STYLE: &str = "
 body { font-family: 'DejaVu Sans', Verdana, sans-serif; color: #1f2430; margin: 2rem auto; max-width: 1100px; padding: 0 1rem; }
@@ -29,6 +39,7 @@ figcaption { color: #5b6472; font-size: 0.85rem; }
 @media print { body { margin: 0; max-width: none; } h2 { page-break-after: avoid; } }
 ";
 
+/// Writes the pack of A → B to `output`, atomically.
 pub fn write(a: &ReviewSide, b: &ReviewSide, output: &Path) -> Result<(), RenderError> {
     idflow_store::files::write_atomic(output, html(a, b).as_bytes()).map_err(|source| {
         RenderError::Write {

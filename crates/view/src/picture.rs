@@ -1,10 +1,5 @@
-//! Pictures of a workflow without a window: the canvas drawing (cards,
-//! wires, notes, lint badges, and against another workflow the compare
-//! marks) as SVG with real text, or as PNG at any scale. The geometry and
-//! the words on the cards are the canvas's own.
-
-pub mod review;
-mod svg;
+//! A picture of a workflow in a file: SVG as [`svg`](crate::svg) writes
+//! it, or PNG rasterised from it at any scale with the bundled font.
 
 use std::path::Path;
 
@@ -12,7 +7,11 @@ use idflow_core::Workflow;
 use idflow_core::diff::diff;
 use thiserror::Error;
 
-pub use svg::svg;
+use crate::svg::svg;
+
+/// DejaVu Sans, bundled: PNG pictures are drawn with it (no system fonts),
+/// and the designer draws with it the symbols egui's own fonts lack.
+pub static FALLBACK_FONT: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
 
 #[derive(Debug, Error)]
 pub enum RenderError {
@@ -74,9 +73,7 @@ pub fn write(
 /// PNG reads the same on every machine.
 pub fn png(svg: &str, scale: f32) -> Result<Vec<u8>, RenderError> {
     let mut options = resvg::usvg::Options::default();
-    options
-        .fontdb_mut()
-        .load_font_data(crate::app::fonts::FALLBACK_FONT.to_vec());
+    options.fontdb_mut().load_font_data(FALLBACK_FONT.to_vec());
     options.font_family = "DejaVu Sans".to_owned();
     let tree =
         resvg::usvg::Tree::from_str(svg, &options).map_err(|e| RenderError::Svg(e.to_string()))?;

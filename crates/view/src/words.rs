@@ -3,7 +3,9 @@
 //! FRONT). Codes stay visible on hover where a solutions engineer needs to
 //! match them against the platform's documentation.
 
-use idflow_core::model::Capability;
+use idflow_core::diff::Mark;
+use idflow_core::lint::Severity;
+use idflow_core::model::{Capability, NodeKind};
 
 /// How the component panel marks a signal no platform source names
 /// (domain.md: idflow's own model "must say so").
@@ -67,6 +69,37 @@ pub fn capability_short(c: Capability) -> &'static str {
         Capability::DeviceRisk => "Device",
         Capability::Email => "Email",
         Capability::Phone => "Phone",
+    }
+}
+
+/// A kind of step, as a card without a title of its own is called.
+pub fn kind_name(kind: &NodeKind) -> &'static str {
+    match kind {
+        NodeKind::Acquisition(_) => "Acquisition",
+        NodeKind::Service(_) => "Verification service",
+        NodeKind::RiskSignal(_) => "Risk signal",
+        NodeKind::Decision(_) => "If / Else",
+        NodeKind::RiskCalculation(_) => "Risk calculation",
+        NodeKind::Terminal(_) => "End",
+    }
+}
+
+/// How a compared step changed, on its chip and in the change list.
+pub fn mark_words(mark: Mark) -> &'static str {
+    match mark {
+        Mark::Added => "+ added",
+        Mark::Removed => "− removed",
+        Mark::Changed => "~ changed",
+        Mark::Moved => "↔ moved",
+    }
+}
+
+/// A finding's severity in a word.
+pub fn severity_word(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "info",
     }
 }
 
