@@ -208,6 +208,10 @@ fn the_review_pack_is_one_file_that_references_nothing_external() {
         .assert()
         .success();
     let html = std::fs::read_to_string(&pack).expect("written");
+    assert!(
+        html.contains(r#"<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">"#),
+        "the pack sets a Content-Security-Policy"
+    );
     let lower = html.to_lowercase();
     for external in [
         "http://", "https://", "src=", "href=", "@import", "<script", "<link", "<iframe",

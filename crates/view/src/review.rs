@@ -22,6 +22,11 @@ pub struct ReviewSide {
     pub comments: Vec<idflow_store::Comment>,
 }
 
+/// The pack asks for nothing: no script, no request, only its own inline
+/// styles (a browser then refuses anything a crafted name could smuggle in,
+/// even past the escaping).
+const CSP: &str = "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">";
+
 const STYLE: &str = "
 body { font-family: 'DejaVu Sans', Verdana, sans-serif; color: #1f2430; margin: 2rem auto; max-width: 1100px; padding: 0 1rem; }
 h1 { font-size: 1.5rem; margin-bottom: 0.2rem; }
@@ -61,7 +66,7 @@ pub fn html(a: &ReviewSide, b: &ReviewSide) -> String {
     let mut out = String::with_capacity(64 * 1024);
     let _ = write!(
         out,
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title><style>{STYLE}</style></head><body>",
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">{CSP}<title>{}</title><style>{STYLE}</style></head><body>",
         escape(&title)
     );
     let _ = write!(
