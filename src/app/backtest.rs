@@ -9,8 +9,6 @@
 //! decisions and labels are shown.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, mpsc};
 
 use egui::{RichText, Ui};
 use idflow_core::backtest::{self, Keep, Report, Row, Side, Sides};
@@ -19,6 +17,7 @@ use idflow_view::theme;
 
 use super::IdflowApp;
 use super::canvas::{Canvas, StepResult};
+use super::jobs::{Ended, Job, Wake};
 use super::session::After;
 use super::session::worker::Call;
 use crate::document::{Document, Source};
@@ -57,20 +56,12 @@ pub struct Versions {
     pub read: std::collections::BTreeMap<u32, VersionRead>,
 }
 
-/// A backtest running on its thread.
+/// A backtest running on its thread (dropping it cancels it: nobody
+/// waits for the report any more).
 struct Running {
-    cancel: Arc<AtomicBool>,
-    done: Arc<AtomicUsize>,
-    result: mpsc::Receiver<Report>,
+    job: Job<Report>,
     labels: (String, Option<String>),
     revision: u64,
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        // Nobody waits for the report any more.
-        self.cancel.store(true, Ordering::Relaxed);
-    }
 }
 
 /// A finished backtest.
@@ -180,8 +171,8 @@ impl BacktestPanel {
     /// The report, once the thread sent it.
     fn poll(&mut self) {
         let Some(running) = &self.running else { return };
-        match running.result.try_recv() {
-            Ok(report) => {
+        match running.job.try_next() {
+            Ok(Some(report)) => {
                 let (a_label, b_label) = running.labels.clone();
                 let revision = running.revision;
                 self.running = None;
@@ -195,8 +186,8 @@ impl BacktestPanel {
                 self.selected = None;
                 self.shown = false;
             }
-            Err(mpsc::TryRecvError::Empty) => {}
-            Err(mpsc::TryRecvError::Disconnected) => {
+            Ok(None) => {}
+            Err(Ended) => {
                 self.running = None;
                 self.failure = Some("The backtest stopped without a report.".to_owned());
             }
@@ -296,41 +287,33 @@ impl BacktestPanel {
                 return;
             }
         };
-        let cancel = Arc::new(AtomicBool::new(false));
-        let done = Arc::new(AtomicUsize::new(0));
-        let (tx, rx) = mpsc::channel();
         let ctx = ui.ctx().clone();
-        let (thread_cancel, thread_done) = (cancel.clone(), done.clone());
-        let spawned = std::thread::Builder::new()
-            .name("backtest".to_owned())
-            .spawn(move || {
-                let inputs = backtest::source::inputs(&[path]);
-                // Only notable rows are listed; keeping a bounded number of
-                // each kind keeps a month of traffic from filling memory.
-                let report = backtest::run_with(
-                    Sides::new(&a, b.as_ref()),
-                    inputs,
-                    &thread_cancel,
-                    |n| {
-                        thread_done.store(n, Ordering::Relaxed);
-                        ctx.request_repaint();
-                    },
-                    Keep::Notable {
-                        per_kind: ROWS_KEPT,
-                    },
-                    |_| {},
-                );
-                let _ = tx.send(report);
-                ctx.request_repaint();
-            });
-        if let Err(e) = spawned {
-            self.failure = Some(format!("The backtest did not start: {e}"));
-            return;
-        }
+        let wake = Wake::new(move || ctx.request_repaint());
+        let spawned = Job::spawn("backtest", &wake, move |job| {
+            let inputs = backtest::source::inputs(&[path]);
+            // Only notable rows are listed; keeping a bounded number of
+            // each kind keeps a month of traffic from filling memory.
+            let report = backtest::run_with(
+                Sides::new(&a, b.as_ref()),
+                inputs,
+                job.cancel_flag(),
+                |n| job.progress(n),
+                Keep::Notable {
+                    per_kind: ROWS_KEPT,
+                },
+                |_| {},
+            );
+            job.send(report);
+        });
+        let job = match spawned {
+            Ok(job) => job,
+            Err(e) => {
+                self.failure = Some(format!("The backtest did not start: {e}"));
+                return;
+            }
+        };
         self.running = Some(Running {
-            cancel,
-            done,
-            result: rx,
+            job,
             labels: (a_label, b_label),
             revision: doc.revision(),
         });
@@ -398,10 +381,10 @@ impl BacktestPanel {
         ui.horizontal(|ui| {
             if let Some(running) = &self.running {
                 ui.spinner();
-                let n = running.done.load(Ordering::Relaxed);
+                let n = running.job.progress();
                 ui.label(format!("{n} documents replayed…"));
                 if ui.button("Cancel").clicked() {
-                    running.cancel.store(true, Ordering::Relaxed);
+                    running.job.cancel();
                 }
             } else {
                 let can = sides.is_ok() && !self.path.trim().is_empty();

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use egui::{RichText, Ui};
 use idflow_store::remote::RemoteStore;
-use idflow_store::{LocalStore, Revision, Store, StoreError, VersionInfo};
+use idflow_store::{LocalStore, Store, StoreError};
 use idflow_view::theme;
 
 use super::{Action, IdflowApp, Intent};
@@ -35,6 +35,9 @@ pub struct ServerForm {
     pub failure: Option<String>,
 }
 
+/// The store the worker owns: the local folder or a team server.
+pub type OpenStore = Box<dyn Store + Send>;
+
 /// Opens a store for `target`; a server's requests may take `timeout`
 /// each. Makes no request: the caller's first one (a list) tells whether
 /// the URL and token work.
@@ -42,10 +45,10 @@ pub fn open(
     target: &StoreTarget,
     local_root: &Path,
     timeout: Duration,
-) -> Result<(SendStore, Link, PathBuf), StoreError> {
+) -> Result<(OpenStore, Link, PathBuf), StoreError> {
     match target {
         StoreTarget::Local => Ok((
-            SendStore::Local(LocalStore::open(local_root)?),
+            Box::new(LocalStore::open(local_root)?),
             Link::Local,
             local_root.to_owned(),
         )),
@@ -53,41 +56,7 @@ pub fn open(
             let remote = RemoteStore::new(url, token)?.with_request_timeout(timeout);
             let url = remote.base_url().to_owned();
             let recovery = server_recovery_root(local_root, &url);
-            Ok((SendStore::Server(remote), Link::Server { url }, recovery))
-        }
-    }
-}
-
-/// The store the worker owns: the local folder or a team server.
-pub enum SendStore {
-    Local(LocalStore),
-    Server(RemoteStore),
-}
-
-impl SendStore {
-    pub fn store(&self) -> &dyn Store {
-        match self {
-            SendStore::Local(s) => s,
-            SendStore::Server(s) => s,
-        }
-    }
-
-    /// Publishes with a note; locally `author` is recorded as the
-    /// publisher (a server records its token's name).
-    pub fn publish(
-        &self,
-        key: u32,
-        base: Revision,
-        note: &str,
-        author: &str,
-    ) -> Result<VersionInfo, StoreError> {
-        match self {
-            SendStore::Local(s) => {
-                s.clone()
-                    .with_author(author)
-                    .publish_with_note(key, Some(base), note)
-            }
-            SendStore::Server(s) => s.publish_with_note(key, Some(base), note),
+            Ok((Box::new(remote), Link::Server { url }, recovery))
         }
     }
 }

@@ -12,6 +12,7 @@ pub mod compare;
 mod components;
 mod dialogs;
 pub mod fonts;
+pub mod jobs;
 pub mod link;
 mod problems;
 pub mod properties;
@@ -38,6 +39,7 @@ use idflow_view::theme;
 pub use calls::{Action, Then};
 pub use canvas::Canvas;
 use dialogs::Dialog;
+use jobs::{Ended, Job, Wake};
 pub use link::{Link, StoreTarget};
 pub use properties::PropertiesPanel;
 pub use session::Session;
@@ -133,7 +135,7 @@ pub struct IdflowApp {
     /// What panels asked for this frame, applied after it.
     actions: Vec<Action>,
     /// Pictures being written off the UI thread: where, and how it went.
-    exports: Vec<std::sync::mpsc::Receiver<Result<PathBuf, String>>>,
+    exports: Vec<Job<Result<PathBuf, String>>>,
     /// How often unsaved work is written to the recovery file.
     pub autosave_interval: Duration,
     autosave_last: f64,
@@ -158,9 +160,8 @@ pub struct IdflowApp {
     shortcuts_open: bool,
     allow_close: bool,
     styled: bool,
-    /// The context, once the first frame gave it (to wake the UI from
-    /// other threads).
-    repaint: Option<egui::Context>,
+    /// Wakes the UI when a picture is written (set on the first frame).
+    wake: Wake,
 }
 
 impl IdflowApp {
@@ -171,7 +172,7 @@ impl IdflowApp {
     pub fn new(store_dir: &Path, file: Option<&Path>) -> Result<Self, StoreError> {
         let (store, link, recovery_root) =
             link::open(&StoreTarget::Local, store_dir, REQUEST_TIMEOUT)?;
-        let workflows = store.store().list()?;
+        let workflows = store.list()?;
         let mut failure = None;
         let doc = match file {
             Some(path) => match read_workflow_file(path) {
@@ -187,7 +188,7 @@ impl IdflowApp {
             Some(d) => d,
             None => match workflows.first() {
                 Some(first) => {
-                    let draft = store.store().draft(first.key)?;
+                    let draft = store.draft(first.key)?;
                     Document::open(
                         draft.workflow,
                         Source::Store {
@@ -254,7 +255,7 @@ impl IdflowApp {
             shortcuts_open: false,
             allow_close: false,
             styled: false,
-            repaint: None,
+            wake: Wake::default(),
         })
     }
 
@@ -446,21 +447,14 @@ impl IdflowApp {
             Some(c) => (c.after.clone(), Some(c.before.clone())),
             None => (self.doc.workflow().clone(), None),
         };
-        let (done, outcome) = std::sync::mpsc::channel();
-        let wake = self.repaint.clone();
-        let spawned = std::thread::Builder::new()
-            .name("idflow-export".into())
-            .spawn(move || {
-                let result = idflow_view::write(&workflow, against.as_ref(), &path, 2.0)
-                    .map(|()| path)
-                    .map_err(|e| e.to_string());
-                let _ = done.send(result);
-                if let Some(ctx) = wake {
-                    ctx.request_repaint();
-                }
-            });
+        let spawned = Job::spawn("idflow-export", &self.wake, move |done| {
+            let result = idflow_view::write(&workflow, against.as_ref(), &path, 2.0)
+                .map(|()| path)
+                .map_err(|e| e.to_string());
+            done.send(result);
+        });
         match spawned {
-            Ok(_) => self.exports.push(outcome),
+            Ok(job) => self.exports.push(job),
             Err(e) => {
                 self.dialog = Some(Dialog::Error(format!(
                     "The picture could not be started: {e}"
@@ -471,13 +465,13 @@ impl IdflowApp {
 
     fn finish_exports(&mut self, ctx: &egui::Context) {
         let mut finished = Vec::new();
-        self.exports.retain(|outcome| match outcome.try_recv() {
-            Ok(result) => {
+        self.exports.retain(|job| match job.try_next() {
+            Ok(Some(result)) => {
                 finished.push(result);
                 false
             }
-            Err(std::sync::mpsc::TryRecvError::Empty) => true,
-            Err(std::sync::mpsc::TryRecvError::Disconnected) => false,
+            Ok(None) => true,
+            Err(Ended) => false,
         });
         for result in finished {
             match result {
@@ -535,9 +529,11 @@ impl IdflowApp {
             self.styled = true;
         }
         ctx.set_theme(self.theme);
-        self.session.set_context(&ctx);
-        if self.repaint.is_none() {
-            self.repaint = Some(ctx.clone());
+        for wake in [self.session.wake(), &self.wake] {
+            if !wake.is_set() {
+                let ctx = ctx.clone();
+                wake.set(move || ctx.request_repaint());
+            }
         }
         self.apply_replies(&ctx);
         self.finish_exports(&ctx);

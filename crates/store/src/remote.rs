@@ -97,17 +97,6 @@ impl RemoteStore {
         self
     }
 
-    /// Approves revision `base` of `key` (four eyes; a publisher other
-    /// than its author). Returns everyone who approved that revision.
-    pub fn approve(&self, key: u32, base: Revision) -> Result<Vec<String>, StoreError> {
-        let url = self.url(&format!("/workflows/{key}/approve"));
-        let request = self
-            .request(Method::POST, &url)?
-            .header(IF_MATCH, if_match(base));
-        let body: ApprovedBody = self.call(Some(key), url, request)?;
-        Ok(body.approved_by)
-    }
-
     /// The audit trail's newest page (publishers only; `GET /audit`
     /// pages back with `cursor`).
     pub fn audit(&self) -> Result<Vec<AuditEntry>, StoreError> {
@@ -406,6 +395,21 @@ impl Store for RemoteStore {
             .body(serde_json::to_string(&CommentState { resolved }).unwrap_or_default());
         self.call(Some(key), url, request)
     }
+
+    /// The server checks the four eyes: the token's holder must be a
+    /// publisher other than the revision's authors.
+    fn approve(&self, key: u32, base: Revision) -> Result<Vec<String>, StoreError> {
+        let url = self.url(&format!("/workflows/{key}/approve"));
+        let request = self
+            .request(Method::POST, &url)?
+            .header(IF_MATCH, if_match(base));
+        let body: ApprovedBody = self.call(Some(key), url, request)?;
+        Ok(body.approved_by)
+    }
+
+    /// The server names the token's holder as the author of every write:
+    /// a client cannot claim another name.
+    fn set_author(&mut self, _author: &str) {}
 }
 
 #[cfg(test)]

@@ -273,6 +273,15 @@ pub trait Store {
     /// Resolves (or, with `false`, reopens) comment `id` of `key`; refused
     /// once a published version carries it.
     fn set_resolved(&self, key: u32, id: u64, resolved: bool) -> Result<Comment, StoreError>;
+    /// Approves revision `base` of `key` (four eyes: a publisher other than
+    /// the revision's authors). Returns everyone who approved it. Only a
+    /// team server has a second pair of eyes: the local store refuses.
+    fn approve(&self, key: u32, base: Revision) -> Result<Vec<String>, StoreError>;
+    /// Who writes through this handle from now on, as the versions it
+    /// publishes and the comments it adds record it. The local store
+    /// records `author` (a display name; blank: the OS user); a team server
+    /// records the holder of the token and takes no name from its client.
+    fn set_author(&mut self, author: &str);
 }
 
 /// A published version with its record.

@@ -17,7 +17,8 @@ use idflow_store::recovery::RecoveredFrom;
 use idflow_store::remote::REQUEST_TIMEOUT;
 use idflow_store::{Origin, StoreError, VersionInfo, WorkflowSummary};
 
-use super::link::SendStore;
+use super::jobs::Wake;
+use super::link::OpenStore;
 use super::link::{Link, StoreTarget};
 use super::settings::Settings;
 use super::{BrowserTab, Then};
@@ -140,7 +141,7 @@ pub struct Session {
 
 impl Session {
     pub fn new(
-        store: SendStore,
+        store: OpenStore,
         link: Link,
         local_root: PathBuf,
         recovery_root: PathBuf,
@@ -163,8 +164,9 @@ impl Session {
         }
     }
 
-    pub fn set_context(&self, ctx: &egui::Context) {
-        self.worker.set_context(ctx);
+    /// How the worker wakes the UI when a reply is ready.
+    pub fn wake(&self) -> &Wake {
+        self.worker.wake()
     }
 
     /// Sends `call`; its reply will be handled as `after` says.

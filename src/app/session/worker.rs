@@ -4,15 +4,15 @@
 
 use std::collections::VecDeque;
 use std::path::PathBuf;
-use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
-use std::sync::{Arc, OnceLock};
+use std::sync::mpsc::{Receiver, Sender, channel};
 use std::time::{Duration, Instant};
 
 use idflow_core::Workflow;
 use idflow_store::remote::RemoteStore;
 use idflow_store::{Draft, Revision, Store, StoreError, VersionInfo, Versioned, WorkflowSummary};
 
-use crate::app::link::{self, Link, SendStore, StoreTarget};
+use crate::app::jobs::{Ended, Job, Reporter, Wake};
+use crate::app::link::{self, Link, OpenStore, StoreTarget};
 
 /// Names one call, so its reply finds what was waiting for it.
 pub type Ticket = u64;
@@ -127,30 +127,32 @@ pub struct Worker {
     calls: Sender<Envelope>,
     /// Which store calls are meant for: counts the Connects applied.
     epoch: u64,
-    replies: Receiver<Reply>,
-    /// Replies already taken off the channel (by `wait`), not yet handed out.
+    /// The thread, and the replies it sends.
+    replies: Job<Reply>,
+    /// Replies already taken off the job (by `wait`), not yet handed out.
     received: VecDeque<Reply>,
     in_flight: usize,
     next_ticket: Ticket,
     /// Woken when a reply is ready, so the UI sleeps until then.
-    repaint: Arc<OnceLock<egui::Context>>,
+    wake: Wake,
 }
 
 impl Worker {
     /// Starts the thread, owning `store`.
-    pub fn start(store: SendStore) -> Worker {
+    pub fn start(store: OpenStore) -> Worker {
         let (calls, inbox) = channel::<Envelope>();
-        let (outbox, replies) = channel();
-        let repaint = Arc::new(OnceLock::<egui::Context>::new());
-        let wake = Arc::clone(&repaint);
-        let spawned = std::thread::Builder::new()
-            .name("idflow-store".into())
-            .spawn(move || serve(store, inbox, outbox, wake));
-        if let Err(e) = spawned {
-            // Without a thread every call fails at once (the channel is
-            // closed), which `poll` reports; nothing hangs.
-            tracing::error!("the store thread could not be started: {e}");
-        }
+        let wake = Wake::default();
+        let replies = match Job::spawn("idflow-store", &wake, move |replies| {
+            serve(store, inbox, replies)
+        }) {
+            Ok(job) => job,
+            Err(e) => {
+                // Without a thread every call fails at once (the channel is
+                // closed), which `poll` reports; nothing hangs.
+                tracing::error!("the store thread could not be started: {e}");
+                Job::ended()
+            }
+        };
         Worker {
             calls,
             epoch: 0,
@@ -158,13 +160,13 @@ impl Worker {
             received: VecDeque::new(),
             in_flight: 0,
             next_ticket: 1,
-            repaint,
+            wake,
         }
     }
 
-    /// The context to wake when a reply arrives (set on the first frame).
-    pub fn set_context(&self, ctx: &egui::Context) {
-        let _ = self.repaint.set(ctx.clone());
+    /// How to wake the UI when a reply arrives (set on the first frame).
+    pub fn wake(&self) -> &Wake {
+        &self.wake
     }
 
     pub fn send(&mut self, call: Call) -> Ticket {
@@ -200,10 +202,9 @@ impl Worker {
     pub fn poll(&mut self) -> Option<Reply> {
         let reply = match self.received.pop_front() {
             Some(reply) => Some(reply),
-            None => match self.replies.try_recv() {
-                Ok(reply) => Some(reply),
-                Err(std::sync::mpsc::TryRecvError::Empty) => None,
-                Err(std::sync::mpsc::TryRecvError::Disconnected) if self.in_flight > 0 => {
+            None => match self.replies.try_next() {
+                Ok(reply) => reply,
+                Err(Ended) if self.in_flight > 0 => {
                     // The thread is gone: every call still waiting fails
                     // (ticket 0 stands for all of them).
                     self.in_flight = 1;
@@ -212,7 +213,7 @@ impl Worker {
                         result: Err(gone()),
                     })
                 }
-                Err(_) => None,
+                Err(Ended) => None,
             },
         };
         if reply.is_some() {
@@ -228,10 +229,10 @@ impl Worker {
         let deadline = Instant::now() + timeout;
         while self.received.len() < self.in_flight {
             let left = deadline.saturating_duration_since(Instant::now());
-            match self.replies.recv_timeout(left) {
-                Ok(reply) => self.received.push_back(reply),
-                Err(RecvTimeoutError::Timeout) => return false,
-                Err(RecvTimeoutError::Disconnected) => return true,
+            match self.replies.next_within(left) {
+                Ok(Some(reply)) => self.received.push_back(reply),
+                Ok(None) => return false,
+                Err(Ended) => return true,
             }
         }
         true
@@ -246,12 +247,7 @@ pub fn gone() -> StoreError {
     }
 }
 
-fn serve(
-    mut store: SendStore,
-    inbox: Receiver<Envelope>,
-    outbox: Sender<Reply>,
-    wake: Arc<OnceLock<egui::Context>>,
-) {
+fn serve(mut store: OpenStore, inbox: Receiver<Envelope>, replies: Reporter<Reply>) {
     let mut epoch = 0;
     for Envelope {
         ticket,
@@ -270,17 +266,13 @@ fn serve(
                 result
             }
         };
-        if outbox.send(Reply { ticket, result }).is_err() {
+        if !replies.send(Reply { ticket, result }) {
             return;
-        }
-        if let Some(ctx) = wake.get() {
-            ctx.request_repaint();
         }
     }
 }
 
-fn run(owned: &mut SendStore, call: Call) -> Result<Answer, StoreError> {
-    let store = owned.store();
+fn run(store: &mut OpenStore, call: Call) -> Result<Answer, StoreError> {
     Ok(match call {
         Call::List => Answer::List(store.list()?),
         Call::Draft(key) => Answer::Draft(store.draft(key)?),
@@ -297,7 +289,10 @@ fn run(owned: &mut SendStore, call: Call) -> Result<Answer, StoreError> {
             base,
             note,
             author,
-        } => Answer::Published(owned.publish(key, base, &note, &author)?),
+        } => {
+            store.set_author(&author);
+            Answer::Published(store.publish_with_note(key, Some(base), &note)?)
+        }
         Call::Duplicate { key, version } => Answer::Key(store.duplicate(key, version)?),
         Call::Restore { key, version, base } => {
             Answer::Revision(store.restore(key, version, base)?)
@@ -308,26 +303,14 @@ fn run(owned: &mut SendStore, call: Call) -> Result<Answer, StoreError> {
             step,
             text,
             author,
-        } => Answer::Comment(match owned {
-            SendStore::Local(local) => {
-                local
-                    .clone()
-                    .with_author(&author)
-                    .add_comment(key, step.as_deref(), &text)?
-            }
-            SendStore::Server(server) => server.add_comment(key, step.as_deref(), &text)?,
-        }),
+        } => {
+            store.set_author(&author);
+            Answer::Comment(store.add_comment(key, step.as_deref(), &text)?)
+        }
         Call::SetResolved { key, id, resolved } => {
             Answer::Comment(store.set_resolved(key, id, resolved)?)
         }
-        Call::Approve { key, base } => match owned {
-            SendStore::Server(server) => Answer::Approvers(server.approve(key, base)?),
-            SendStore::Local(_) => {
-                return Err(StoreError::Refused {
-                    message: "approving is a team server's four-eyes rule: the local store has no second pair of eyes".to_owned(),
-                });
-            }
-        },
+        Call::Approve { key, base } => Answer::Approvers(store.approve(key, base)?),
         Call::SetArchived { key, archived } => {
             store.set_archived(key, archived)?;
             Answer::Done
@@ -338,8 +321,8 @@ fn run(owned: &mut SendStore, call: Call) -> Result<Answer, StoreError> {
             timeout,
         } => {
             let (opened, link, recovery_root) = link::open(&target, &local_root, timeout)?;
-            let workflows = opened.store().list()?;
-            *owned = opened;
+            let workflows = opened.list()?;
+            *store = opened;
             Answer::Connected {
                 link,
                 recovery_root,
@@ -366,7 +349,7 @@ mod tests {
     use idflow_store::policy::Refusal;
 
     fn local_worker(dir: &std::path::Path) -> Worker {
-        Worker::start(SendStore::Local(LocalStore::open(dir).expect("store")))
+        Worker::start(Box::new(LocalStore::open(dir).expect("store")))
     }
 
     #[test]

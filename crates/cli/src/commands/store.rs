@@ -75,11 +75,10 @@ pub fn run(target: Target<'_>, command: StoreCommand) -> u8 {
         Ok(store) => store,
         Err(code) => return code,
     };
-    if let (Target::Server { url, token }, StoreCommand::Approve { key, base_revision }) =
+    if let (Target::Server { .. }, StoreCommand::Approve { key, base_revision }) =
         (target, &command)
     {
-        let token = token.unwrap_or_default();
-        return match RemoteStore::new(url, token).and_then(|s| s.approve(*key, *base_revision)) {
+        return match store.approve(*key, *base_revision) {
             Ok(approvers) => {
                 println!("{}", one_field(&approvers.join(", ")));
                 eprintln!("workflow {key}: revision {base_revision} approved");

@@ -60,21 +60,16 @@ pub fn os_user() -> String {
 }
 
 impl LocalStore {
-    /// Opens the store in `dir`, creating the folder if needed. On first use
-    /// (no `store.ron` yet) the standard workflows are seeded as Global
-    /// workflows, each published as version 1.
     /// The same store, recording `author` (a display name; blank: the OS
     /// user) as the publisher of the versions it publishes.
     pub fn with_author(mut self, author: &str) -> LocalStore {
-        let author = author.trim();
-        self.author = if author.is_empty() {
-            os_user()
-        } else {
-            author.to_owned()
-        };
+        self.set_author(author);
         self
     }
 
+    /// Opens the store in `dir`, creating the folder if needed. On first use
+    /// (no `store.ron` yet) the standard workflows are seeded as Global
+    /// workflows, each published as version 1.
     pub fn open(dir: &Path) -> Result<LocalStore, StoreError> {
         disk::create_dir_all(dir)?;
         let store = LocalStore {
@@ -569,5 +564,20 @@ impl Store for LocalStore {
         let comment = comment.clone();
         file.write(&dir)?;
         Ok(comment)
+    }
+
+    fn approve(&self, _key: u32, _base: Revision) -> Result<Vec<String>, StoreError> {
+        Err(StoreError::Refused {
+            message: "approving is a team server's four-eyes rule: the local store has no second pair of eyes".to_owned(),
+        })
+    }
+
+    fn set_author(&mut self, author: &str) {
+        let author = author.trim();
+        self.author = if author.is_empty() {
+            os_user()
+        } else {
+            author.to_owned()
+        };
     }
 }
