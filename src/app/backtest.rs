@@ -9,6 +9,7 @@
 //! decisions and labels are shown.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use egui::{RichText, Ui};
 use idflow_core::backtest::{self, Keep, Report, Row, Side, Sides};
@@ -18,8 +19,7 @@ use idflow_view::theme;
 use super::IdflowApp;
 use super::canvas::{Canvas, StepResult};
 use super::jobs::{Ended, Job, Wake};
-use super::session::After;
-use super::session::worker::Call;
+use super::session::Requested;
 use crate::document::{Document, Source};
 
 /// Notable rows kept of each kind (disagreeing, changed, not comparable,
@@ -38,22 +38,15 @@ pub enum Choice {
     Nothing,
 }
 
-/// A published version of the open workflow, as read from the store.
-#[derive(Debug, Clone)]
-pub enum VersionRead {
-    Reading,
-    Ready(Box<Workflow>),
-    Failed(String),
-}
-
 /// The open workflow's published versions: their numbers (from its
-/// history) and the ones read so far for a side.
-#[derive(Debug, Clone, Default)]
+/// history) and, as the session has them this frame, the ones the sides
+/// need.
+#[derive(Clone, Default)]
 pub struct Versions {
     pub key: Option<u32>,
     /// `None` until the history is known.
     pub numbers: Option<Vec<u32>>,
-    pub read: std::collections::BTreeMap<u32, VersionRead>,
+    pub read: std::collections::BTreeMap<u32, Requested<Arc<Workflow>>>,
 }
 
 /// A backtest running on its thread (dropping it cancels it: nobody
@@ -249,9 +242,9 @@ impl BacktestPanel {
             format!("v{number}")
         };
         match self.versions.read.get(&number) {
-            Some(VersionRead::Ready(workflow)) => Ok(Some((workflow.as_ref(), label))),
-            Some(VersionRead::Failed(message)) => Err(format!("{label} not read: {message}")),
-            Some(VersionRead::Reading) | None => Err(format!("Reading {label}…")),
+            Some(Requested::Ready(workflow)) => Ok(Some((workflow.as_ref(), label))),
+            Some(Requested::Failed(message)) => Err(format!("{label} not read: {message}")),
+            Some(Requested::Pending(_)) | None => Err(format!("Reading {label}…")),
         }
     }
 
@@ -841,9 +834,9 @@ fn show_row(row: &Row, workflow: &Workflow, canvas: &mut Canvas) {
 }
 
 impl IdflowApp {
-    /// Asks the store for what the chosen sides need: the open workflow's
-    /// versions, then each chosen version not read yet (the Backtest tab
-    /// is showing).
+    /// Looks up what the chosen sides need (asked of the store on first
+    /// use): the open workflow's versions, then each chosen version (the
+    /// Backtest tab is showing).
     pub(super) fn advance_backtest_basis(&mut self) {
         let Some(key) = self.doc.key() else { return };
         if !matches!(self.doc.source, Source::Store { .. }) {
@@ -862,32 +855,8 @@ impl IdflowApp {
         }
         versions.numbers = Some(numbers);
         for number in self.backtest.wanted() {
-            if self.backtest.versions.read.contains_key(&number) {
-                continue;
-            }
-            self.backtest
-                .versions
-                .read
-                .insert(number, VersionRead::Reading);
-            self.session.call(
-                Call::Version(key, number),
-                After::BacktestBasis { key, number },
-            );
+            let read = self.session.version(key, number).clone();
+            self.backtest.versions.read.insert(number, read);
         }
-    }
-
-    /// A version a side asked for arrived (or did not).
-    pub(super) fn backtest_basis(&mut self, key: u32, number: u32, read: Result<Workflow, String>) {
-        let versions = &mut self.backtest.versions;
-        if versions.key != Some(key)
-            || !matches!(versions.read.get(&number), Some(VersionRead::Reading))
-        {
-            return;
-        }
-        let state = match read {
-            Ok(workflow) => VersionRead::Ready(Box::new(workflow)),
-            Err(message) => VersionRead::Failed(message),
-        };
-        versions.read.insert(number, state);
     }
 }

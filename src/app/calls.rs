@@ -11,8 +11,8 @@ use idflow_store::recovery;
 
 use super::dialogs::Dialog;
 use super::link::{self, Link, StoreTarget};
+use super::replies::{After, EditStamp};
 use super::session::worker::Call;
-use super::session::{After, EditStamp};
 use super::{IdflowApp, Intent, Toast, settings};
 use crate::document::{Document, Source};
 
@@ -359,15 +359,6 @@ impl IdflowApp {
             Then::Publish(note) => self.publish(note),
             Then::Perform(intent) => self.perform(intent),
         }
-    }
-
-    /// The number the next published version gets, once the versions are
-    /// read (`None` meanwhile).
-    pub fn next_version(&mut self) -> Option<u32> {
-        let key = self.doc.key()?;
-        self.session
-            .versions(key)
-            .map(|history| history.len() as u32 + 1)
     }
 
     /// Publishes the draft (saving it first when it has unsaved changes),

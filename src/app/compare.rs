@@ -14,8 +14,7 @@ use idflow_view::{theme, words};
 
 use super::IdflowApp;
 use super::canvas::Canvas;
-use super::session::After;
-use super::session::worker::Call;
+use super::dialogs::Dialog;
 use crate::document::{Document, Source};
 
 /// One side of a comparison.
@@ -49,10 +48,13 @@ pub enum CompareTab {
     Behaviour,
 }
 
-/// The two sides being read.
+/// The two sides being read (older first).
 pub struct Loading {
     pub key: u32,
-    pub sides: [(Side, Option<Workflow>); 2],
+    pub sides: [Side; 2],
+    /// The draft as open (unsaved edits included) for a Draft side;
+    /// `None`: the stored draft is read.
+    pub draft: Option<Workflow>,
 }
 
 pub struct Compare {
@@ -157,65 +159,72 @@ impl IdflowApp {
     /// from the store (the draft is the document as open).
     pub fn compare(&mut self, first: Side, second: Side) {
         let Some(key) = self.doc.key() else { return };
-        let (a, b) = if first.order() <= second.order() {
-            (first, second)
+        let sides = if first.order() <= second.order() {
+            [first, second]
         } else {
-            (second, first)
+            [second, first]
         };
         let draft = match (&self.doc.source, &self.parked_draft) {
             (Source::Store { .. }, _) => Some(self.doc.workflow().clone()),
             (_, Some(parked)) => Some(parked.workflow().clone()),
             _ => None,
         };
-        let mut loading = Loading {
-            key,
-            sides: [(a, None), (b, None)],
+        // A stored draft is read as it is now.
+        self.session.forget_drafts();
+        self.versions_open = false;
+        self.compare_loading = Some(Loading { key, sides, draft });
+        self.advance_compare();
+    }
+
+    /// While the sides are read: compares them once both are there, or
+    /// says why not when one could not be read.
+    pub(super) fn advance_compare(&mut self) {
+        let Some(loading) = &self.compare_loading else {
+            return;
         };
-        for (slot, (side, workflow)) in loading.sides.iter_mut().enumerate() {
-            match side {
-                Side::Draft => match &draft {
-                    Some(w) => *workflow = Some(w.clone()),
-                    None => self
-                        .session
-                        .call(Call::Draft(key), After::CompareSide { key, slot }),
-                },
-                Side::Version(n) => self
-                    .session
-                    .call(Call::Version(key, *n), After::CompareSide { key, slot }),
+        let key = loading.key;
+        let mut ready = true;
+        for side in loading.sides {
+            let failure = match side {
+                Side::Draft if loading.draft.is_some() => continue,
+                Side::Draft => {
+                    let read = self.session.draft(key);
+                    ready &= read.ready().is_some();
+                    read.failure().map(str::to_owned)
+                }
+                Side::Version(number) => {
+                    let read = self.session.version(key, number);
+                    ready &= read.ready().is_some();
+                    read.failure().map(str::to_owned)
+                }
+            };
+            if let Some(message) = failure {
+                self.compare_loading = None;
+                self.dialog = Some(Dialog::Error(format!("Not compared: {message}")));
+                return;
             }
         }
-        self.versions_open = false;
-        self.compare_loading = Some(loading);
-        self.finish_compare_loading();
-    }
-
-    /// A side arrived.
-    pub(super) fn compare_side(&mut self, key: u32, slot: usize, workflow: Workflow) {
-        if let Some(loading) = self.compare_loading.as_mut()
-            && loading.key == key
-            && let Some((_, side)) = loading.sides.get_mut(slot)
-        {
-            *side = Some(workflow);
-        }
-        self.finish_compare_loading();
-    }
-
-    fn finish_compare_loading(&mut self) {
-        let ready = self
-            .compare_loading
-            .as_ref()
-            .is_some_and(|l| l.sides.iter().all(|(_, w)| w.is_some()));
         if !ready {
             return;
         }
-        let Some(Loading {
-            key,
-            sides: [(a, Some(before)), (b, Some(after))],
-        }) = self.compare_loading.take()
-        else {
+        let Some(Loading { key, sides, draft }) = self.compare_loading.take() else {
             return;
         };
-        self.compare = Some(Box::new(Compare::new(key, (a, before), (b, after))));
+        let mut read = sides.map(|side| match side {
+            Side::Draft => match &draft {
+                Some(workflow) => Some(workflow.clone()),
+                None => self.session.draft(key).ready().map(|d| d.workflow.clone()),
+            },
+            Side::Version(number) => self
+                .session
+                .version(key, number)
+                .ready()
+                .map(|w| w.as_ref().clone()),
+        });
+        if let [Some(before), Some(after)] = [read[0].take(), read[1].take()] {
+            let [a, b] = sides;
+            self.compare = Some(Box::new(Compare::new(key, (a, before), (b, after))));
+        }
     }
 
     pub fn exit_compare(&mut self) {

@@ -11,10 +11,8 @@ use idflow_store::recovery::Recovery;
 use super::canvas::Canvas;
 use super::compare::Side;
 use super::publish::{self, Basis};
-use super::session::After;
-use super::session::worker::Call;
+use super::session::Requested;
 use super::{Action, IdflowApp, Intent, shortcuts};
-use idflow_core::Workflow;
 use idflow_view::theme;
 
 pub enum Dialog {
@@ -307,51 +305,28 @@ impl IdflowApp {
         self.advance_publish_review();
     }
 
-    /// Asks for what the dialog shows: the versions, then the latest one.
+    /// Fills in what the dialog shows as the store answers: the versions,
+    /// then the last one, compared with the draft once read.
     pub(super) fn advance_publish_review(&mut self) {
         let Some(key) = self.doc.key() else { return };
-        let Some(Dialog::ConfirmPublish(review)) = &self.dialog else {
+        let Some(Dialog::ConfirmPublish(review)) = &mut self.dialog else {
             return;
         };
-        if !matches!(review.basis, Basis::Unknown) {
+        if !matches!(review.basis, Basis::Unknown | Basis::Reading(_)) {
             return;
         }
-        let Some(history) = self.session.versions(key) else {
-            return;
+        let last = match self.session.versions(key) {
+            None => return,
+            Some(history) => history.last().map(|v| v.number),
         };
-        let basis = match history.last().map(|v| v.number) {
+        review.basis = match last {
             None => Basis::First,
-            Some(number) => {
-                self.session.call(
-                    Call::Version(key, number),
-                    After::PublishBasis { key, number },
-                );
-                Basis::Reading(number)
-            }
+            Some(number) => match self.session.version(key, number) {
+                Requested::Pending(_) => Basis::Reading(number),
+                Requested::Failed(message) => Basis::Failed(message.clone()),
+                Requested::Ready(last) => publish::against(number, last, self.doc.workflow()),
+            },
         };
-        if let Some(Dialog::ConfirmPublish(review)) = &mut self.dialog {
-            review.basis = basis;
-        }
-    }
-
-    /// The last version arrived: compare the draft with it.
-    pub(super) fn publish_basis(
-        &mut self,
-        key: u32,
-        number: u32,
-        result: Result<Workflow, String>,
-    ) {
-        if self.doc.key() != Some(key) {
-            return;
-        }
-        let current = self.doc.workflow();
-        let basis = match result {
-            Ok(last) => publish::against(number, &last, current),
-            Err(message) => Basis::Failed(message),
-        };
-        if let Some(Dialog::ConfirmPublish(review)) = &mut self.dialog {
-            review.basis = basis;
-        }
     }
 }
 

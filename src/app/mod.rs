@@ -42,6 +42,7 @@ use dialogs::Dialog;
 use jobs::{Ended, Job, Wake};
 pub use link::{Link, StoreTarget};
 pub use properties::PropertiesPanel;
+pub use replies::{After, EditStamp};
 pub use session::Session;
 pub use test_panel::TestPanel;
 
@@ -116,7 +117,7 @@ pub struct Toast {
 
 pub struct IdflowApp {
     /// The store, its workflows and versions, recovery and settings.
-    pub session: Session,
+    pub session: Session<After>,
     pub server_form: Option<link::ServerForm>,
     pub doc: Document,
     /// Counts the documents shown, so a late reply can tell whether the
@@ -341,7 +342,8 @@ impl IdflowApp {
         self.versions_open = false;
         self.compare_pick.clear();
         self.exit_compare();
-        self.session.forget_versions();
+        let key = self.doc.key();
+        self.session.open_on(key);
         self.autosave_revision = None;
         previous
     }
@@ -536,6 +538,7 @@ impl IdflowApp {
             }
         }
         self.apply_replies(&ctx);
+        self.advance_compare();
         self.finish_exports(&ctx);
         self.handle_close_request(&ctx);
         shortcuts::handle(self, &ctx);

@@ -1,6 +1,7 @@
 //! The store's replies, applied to the shell between frames: the rest of
 //! each request (show the draft, mark it saved, publish after saving,
-//! move to the new store) or the dialog that says why it failed.
+//! move to the new store) or the dialog that says why it failed. `After`
+//! is what the shell asked the session to hand back with a reply.
 
 use idflow_store::policy::Refusal;
 use std::path::PathBuf;
@@ -11,19 +12,191 @@ use idflow_store::{Draft, Origin, StoreError, Versioned};
 
 use super::dialogs::Dialog;
 use super::link::{Link, StoreTarget};
-use super::session::worker::Answer;
-use super::session::{After, EditStamp};
+use super::session::worker::{Answer, Call};
+use super::session::{Ask, Replied, Session};
 use super::{BrowserTab, IdflowApp, Intent, Then, Toast};
 use crate::document::{Document, Source};
+
+/// Which document, and how far edited: a reply that would replace the
+/// document checks that it is still the one the user asked about.
+pub type EditStamp = (u64, u64);
+
+/// What to do with a call's reply: the rest of the user's request.
+#[derive(Debug)]
+pub enum After {
+    /// A fresh workflow list.
+    Listed,
+    /// Show the draft of `key`. `edits` is the open document's edit count
+    /// when asked: if the user edited it meanwhile, they are asked again
+    /// instead of losing the edits. `view`: restore this canvas view.
+    ShowDraft {
+        key: u32,
+        edits: EditStamp,
+        view: Option<(egui::Rect, BrowserTab)>,
+    },
+    ShowVersion {
+        key: u32,
+        number: u32,
+        edits: EditStamp,
+    },
+    /// A new workflow was made (blank, duplicated, a copy): list, open it.
+    /// `edits`: replace the document asked about at once; `None`: ask
+    /// first when it has unsaved changes.
+    OpenNew {
+        edits: Option<EditStamp>,
+    },
+    /// The draft was saved as of edit count `edits`; `then` follows.
+    Saved {
+        key: u32,
+        origin: Origin,
+        edits: EditStamp,
+        /// The autosave to remove once saved.
+        from: Option<RecoveredFrom>,
+        then: Then,
+    },
+    Published {
+        key: u32,
+    },
+    Restored {
+        key: u32,
+    },
+    Archived {
+        key: u32,
+        archived: bool,
+    },
+    /// The session moves to another store.
+    Connected {
+        target: StoreTarget,
+        remember: bool,
+        /// At start: go back to where the last session left off.
+        return_to_place: bool,
+    },
+    /// A comment added, resolved or reopened: read them again.
+    CommentChanged {
+        key: u32,
+    },
+    /// A revision approved (four eyes).
+    Approved {
+        key: u32,
+        revision: u64,
+    },
+    CopiedToServer {
+        url: String,
+    },
+}
+
+/// What the session is busy with, in the shell's words.
+impl Session<After> {
+    pub fn saving(&self) -> bool {
+        self.waiting(|a| matches!(a, After::Saved { .. }))
+    }
+
+    pub fn publishing(&self) -> bool {
+        self.waiting(|a| {
+            matches!(
+                a,
+                After::Published { .. }
+                    | After::Saved {
+                        then: Then::Publish(_),
+                        ..
+                    }
+            )
+        })
+    }
+
+    /// The server being connected to, while it is.
+    pub fn connecting(&self) -> Option<&str> {
+        self.find_waiting(|after| match after {
+            After::Connected {
+                target: StoreTarget::Server { url, .. },
+                ..
+            } => Some(url.as_str()),
+            _ => None,
+        })
+    }
+
+    /// The workflow being opened, while it is.
+    pub fn opening(&self) -> Option<u32> {
+        self.find_waiting(|after| match after {
+            After::ShowDraft { key, .. } | After::ShowVersion { key, .. } => Some(*key),
+            _ => None,
+        })
+    }
+
+    pub fn approving(&self) -> bool {
+        self.waiting(|a| matches!(a, After::Approved { .. }))
+    }
+
+    pub fn copying(&self) -> bool {
+        self.waiting(|a| matches!(a, After::CopiedToServer { .. }))
+    }
+
+    /// Whether a call that replaces the open document is on its way (a
+    /// second one is not sent).
+    pub fn replacing(&self) -> bool {
+        self.waiting(|a| {
+            matches!(
+                a,
+                After::ShowDraft { .. }
+                    | After::ShowVersion { .. }
+                    | After::OpenNew { .. }
+                    | After::Connected { .. }
+                    | After::Restored { .. }
+            )
+        })
+    }
+
+    /// Asks for a fresh workflow list (the last one stays meanwhile).
+    pub fn refresh_workflows(&mut self) {
+        if !self.waiting(|a| matches!(a, After::Listed)) {
+            self.call(Call::List, After::Listed);
+        }
+    }
+
+    /// Starts moving the session to `target`; the current store stays
+    /// until the new one answered.
+    pub fn connect(&mut self, target: StoreTarget, remember: bool, return_to_place: bool) {
+        if self.connecting().is_some() {
+            return;
+        }
+        self.call(
+            Call::Connect {
+                target: target.clone(),
+                local_root: self.local_root.clone(),
+                timeout: self.request_timeout,
+            },
+            After::Connected {
+                target,
+                remember,
+                return_to_place,
+            },
+        );
+    }
+}
 
 impl IdflowApp {
     /// Applies every reply that is ready; never waits for one.
     pub(super) fn apply_replies(&mut self, ctx: &egui::Context) {
         while let Some(replies) = self.session.next_reply() {
-            for (after, result) in replies {
-                self.apply_reply(ctx, after, result);
+            for reply in replies {
+                match reply {
+                    Replied::Answer(after, result) => self.apply_reply(ctx, after, result),
+                    Replied::ValueFailed(ask, e) => self.value_failed(ctx, ask, &e),
+                }
             }
         }
+    }
+
+    /// A value asked of the store could not be read: the lists say so
+    /// in a toast (they show as empty); drafts and versions say it where
+    /// they were wanted.
+    fn value_failed(&mut self, ctx: &egui::Context, ask: Ask, error: &StoreError) {
+        let text = match ask {
+            Ask::History(key) => format!("Versions of {key} not read: {error}"),
+            Ask::Comments(key) => format!("Comments of {key} not read: {error}"),
+            Ask::Draft(_) | Ask::Version(..) => return,
+        };
+        self.notify(ctx, text, true);
     }
 
     /// Blocks until every store call sent so far has its reply ready (at
@@ -106,45 +279,12 @@ impl IdflowApp {
                 self.notify(ctx, text, false);
             }
             (After::Archived { key, .. }, Err(e)) => {
-                let message = self.store_failure(&e);
+                let message = self.session.failure_words(&e);
                 self.notify(ctx, format!("Workflow {key} not changed: {message}"), true);
-            }
-            (After::CompareSide { key, slot }, Ok(Answer::Version(v))) => {
-                self.compare_side(key, slot, v.workflow)
-            }
-            (After::CompareSide { key, slot }, Ok(Answer::Draft(d))) => {
-                self.compare_side(key, slot, d.workflow)
-            }
-            (After::CompareSide { .. }, Err(e)) => {
-                self.compare_loading = None;
-                let message = self.store_failure(&e);
-                self.dialog = Some(Dialog::Error(format!("Not compared: {message}")));
-            }
-            (After::BacktestBasis { key, number }, Ok(Answer::Version(v))) => {
-                self.backtest_basis(key, number, Ok(v.workflow))
-            }
-            (After::BacktestBasis { key, number }, Err(e)) => {
-                let message = self.store_failure(&e);
-                self.backtest_basis(key, number, Err(message))
-            }
-            (After::PublishBasis { key, number }, Ok(Answer::Version(v))) => {
-                self.publish_basis(key, number, Ok(v.workflow))
-            }
-            (After::PublishBasis { key, number }, Err(e)) => {
-                let message = self.store_failure(&e);
-                self.publish_basis(key, number, Err(message))
-            }
-            (After::Comments { key }, Ok(Answer::Comments(list))) => {
-                self.session.set_comments(key, list);
-            }
-            (After::Comments { key }, Err(e)) => {
-                self.session.set_comments(key, Vec::new());
-                let message = self.store_failure(&e);
-                self.notify(ctx, format!("Comments of {key} not read: {message}"), true);
             }
             (After::CommentChanged { key }, Ok(_)) => self.session.refresh_comments(key),
             (After::CommentChanged { key }, Err(e)) => {
-                let message = self.store_failure(&e);
+                let message = self.session.failure_words(&e);
                 self.notify(ctx, format!("Comment on {key} not changed: {message}"), true);
             }
             (After::Approved { key, revision }, Ok(Answer::Approvers(approvers))) => {
@@ -155,17 +295,8 @@ impl IdflowApp {
                 self.notify(ctx, text, false);
             }
             (After::Approved { key, revision }, Err(e)) => {
-                let message = self.store_failure(&e);
+                let message = self.session.failure_words(&e);
                 self.notify(ctx, format!("Revision {revision} of {key} not approved: {message}"), true);
-            }
-            (After::Versions { key }, Ok(Answer::History(history))) => {
-                self.session.set_versions(key, history);
-            }
-            (After::Versions { key }, Err(e)) => {
-                // An empty list stops the asking; the toast says why.
-                self.session.set_versions(key, Vec::new());
-                let message = self.store_failure(&e);
-                self.notify(ctx, format!("Versions of {key} not read: {message}"), true);
             }
             (After::CopiedToServer { url }, Ok(Answer::Key(key))) => self.notify(
                 ctx,
@@ -203,13 +334,13 @@ impl IdflowApp {
             (After::Saved { .. } | After::Published { .. }, Err(e)) => self.write_failed(&e),
             (After::Listed, Err(e)) => {
                 let was_offline = self.session.offline.is_some();
-                let message = self.store_failure(&e);
+                let message = self.session.failure_words(&e);
                 if !was_offline && self.session.offline.is_none() {
                     self.dialog = Some(Dialog::Error(message));
                 }
             }
             (_, Err(e)) => {
-                let message = self.store_failure(&e);
+                let message = self.session.failure_words(&e);
                 self.dialog = Some(Dialog::Error(message));
             }
             (after, Ok(answer)) => {
@@ -412,7 +543,7 @@ impl IdflowApp {
         if !placed {
             match first {
                 Some(key) => self.session.call(
-                    super::session::worker::Call::Draft(key),
+                    Call::Draft(key),
                     After::ShowDraft {
                         key,
                         edits,
@@ -452,19 +583,10 @@ impl IdflowApp {
         }
     }
 
-    /// Words a store failure; an unreachable server puts the session in
-    /// offline mode (work goes on locally, autosaved) instead of failing.
-    pub(super) fn store_failure(&mut self, error: &StoreError) -> String {
-        if matches!(error, StoreError::Unreachable { .. }) {
-            self.session.offline = Some(error.to_string());
-        }
-        error.to_string()
-    }
-
     /// The server did not answer: the edits stay in the document and in
     /// the recovery file on this machine; nothing is lost or half-written.
     fn keep_locally(&mut self, error: &StoreError) {
-        self.store_failure(error);
+        self.session.failure_words(error);
         self.autosave_revision = None;
         let kept = self.autosave_now();
         let text = if kept {

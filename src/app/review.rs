@@ -8,7 +8,8 @@ use idflow_core::model::NodeId;
 use idflow_view::theme;
 
 use super::IdflowApp;
-use super::session::After;
+use super::replies::After;
+use super::session::Requested;
 use super::session::worker::Call;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -35,7 +36,13 @@ pub fn show(app: &mut IdflowApp, ui: &mut Ui) {
         );
         return;
     };
-    let comments = app.session.comments(key).map(<[_]>::to_vec);
+    // Shown as last read while they are read again; none when they could
+    // not be read (a toast said why).
+    let comments = match app.session.comments(key) {
+        Requested::Ready(list) | Requested::Pending(Some(list)) => Some(list.clone()),
+        Requested::Failed(_) => Some(Vec::new()),
+        Requested::Pending(None) => None,
+    };
     let selected = app.doc.selection.nodes.iter().next().cloned();
     let mut centre = None;
     let mut change = None;

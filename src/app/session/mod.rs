@@ -1,116 +1,47 @@
 //! The session: what talks to the outside. It owns the store (through the
-//! worker thread), which store that is, its workflow list and versions,
-//! where unsaved work is autosaved and the designer's settings. The shell
-//! (`IdflowApp`: panels, dialogs, toasts) reads it and asks it for calls;
-//! their replies come back between frames (`replies.rs`).
+//! worker thread), which store that is, its workflow list, the values
+//! asked of it (drafts, versions, their list, comments), where unsaved
+//! work is autosaved and the designer's settings. The shell reads it and
+//! asks it for calls, each with what the shell will do with the reply
+//! (`A`: the shell's type; the session keeps it and hands it back with
+//! the reply). No egui here: the shell says how to wake the UI.
 
+pub mod requested;
 pub mod worker;
 
-/// Which document, and how far edited: a reply that would replace the
-/// document checks that it is still the one the user asked about.
-pub type EditStamp = (u64, u64);
-
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
-use idflow_store::recovery::RecoveredFrom;
+use idflow_core::Workflow;
 use idflow_store::remote::REQUEST_TIMEOUT;
-use idflow_store::{Origin, StoreError, VersionInfo, WorkflowSummary};
+use idflow_store::{Comment, Draft, Origin, StoreError, VersionInfo, WorkflowSummary};
 
 use super::jobs::Wake;
-use super::link::OpenStore;
-use super::link::{Link, StoreTarget};
+use super::link::{Link, OpenStore, StoreTarget};
 use super::settings::Settings;
-use super::{BrowserTab, Then};
+pub use requested::{Ask, Requested};
+use requested::{Place, Values};
 use worker::{Answer, Call, Ticket, Worker};
 
-/// What to do with a call's reply: the rest of the user's request.
-#[derive(Debug)]
-pub enum After {
-    /// A fresh workflow list.
-    Listed,
-    /// Show the draft of `key`. `edits` is the open document's edit count
-    /// when asked: if the user edited it meanwhile, they are asked again
-    /// instead of losing the edits. `view`: restore this canvas view.
-    ShowDraft {
-        key: u32,
-        edits: EditStamp,
-        view: Option<(egui::Rect, BrowserTab)>,
-    },
-    ShowVersion {
-        key: u32,
-        number: u32,
-        edits: EditStamp,
-    },
-    /// A new workflow was made (blank, duplicated, a copy): list, open it.
-    /// `edits`: replace the document asked about at once; `None`: ask
-    /// first when it has unsaved changes.
-    OpenNew {
-        edits: Option<EditStamp>,
-    },
-    /// The draft was saved as of edit count `edits`; `then` follows.
-    Saved {
-        key: u32,
-        origin: Origin,
-        edits: EditStamp,
-        /// The autosave to remove once saved.
-        from: Option<RecoveredFrom>,
-        then: Then,
-    },
-    Published {
-        key: u32,
-    },
-    Restored {
-        key: u32,
-    },
-    Archived {
-        key: u32,
-        archived: bool,
-    },
-    /// The session moves to another store.
-    Connected {
-        target: StoreTarget,
-        remember: bool,
-        /// At start: go back to where the last session left off.
-        return_to_place: bool,
-    },
-    Versions {
-        key: u32,
-    },
-    /// The review comments of `key`.
-    Comments {
-        key: u32,
-    },
-    /// A comment added, resolved or reopened: read them again.
-    CommentChanged {
-        key: u32,
-    },
-    /// A revision approved (four eyes).
-    Approved {
-        key: u32,
-        revision: u64,
-    },
-    /// One side of a comparison (slot 0: the older).
-    CompareSide {
-        key: u32,
-        slot: usize,
-    },
-    /// The last version, for the backtest's side A.
-    BacktestBasis {
-        key: u32,
-        number: u32,
-    },
-    /// The last version, for the publish dialog to compare with.
-    PublishBasis {
-        key: u32,
-        number: u32,
-    },
-    CopiedToServer {
-        url: String,
-    },
+/// What a call sent is for.
+enum Waiting<A> {
+    /// The shell's: it says what to do with the reply.
+    Shell(A),
+    /// A value asked of the store (the reply fills it).
+    Value(Place),
 }
 
-pub struct Session {
+/// A reply for the shell.
+pub enum Replied<A> {
+    /// The answer to a call the shell made, with what it is for.
+    Answer(A, Result<Answer, StoreError>),
+    /// A value asked of the store could not be read (it says so when
+    /// read: `Requested::Failed`).
+    ValueFailed(Ask, StoreError),
+}
+
+pub struct Session<A> {
     worker: Worker,
     /// The store calls go to (`link` says which).
     pub link: Link,
@@ -127,26 +58,24 @@ pub struct Session {
     pub settings_path: Option<PathBuf>,
     /// The last list the store gave (kept while a new one is asked for).
     pub workflows: Vec<WorkflowSummary>,
-    /// Published versions of one workflow, as last read.
-    versions: Option<(u32, Vec<VersionInfo>)>,
-    /// Review comments of one workflow, as last read.
-    comments: Option<(u32, Vec<idflow_store::Comment>)>,
+    /// What was asked of the store and what it answered.
+    values: Values,
     /// Calls sent and what their replies are for, oldest first.
-    pending: Vec<(Ticket, After)>,
+    pending: Vec<(Ticket, Waiting<A>)>,
     /// How long one request to a team server may take.
     pub request_timeout: Duration,
     /// The server the session failed to reach at start (Retry tries it).
     pub retry_target: Option<StoreTarget>,
 }
 
-impl Session {
+impl<A> Session<A> {
     pub fn new(
         store: OpenStore,
         link: Link,
         local_root: PathBuf,
         recovery_root: PathBuf,
         workflows: Vec<WorkflowSummary>,
-    ) -> Session {
+    ) -> Session<A> {
         Session {
             worker: Worker::start(store),
             link,
@@ -156,8 +85,7 @@ impl Session {
             settings: Settings::default(),
             settings_path: None,
             workflows,
-            versions: None,
-            comments: None,
+            values: Values::default(),
             pending: Vec::new(),
             request_timeout: REQUEST_TIMEOUT,
             retry_target: None,
@@ -169,26 +97,53 @@ impl Session {
         self.worker.wake()
     }
 
-    /// Sends `call`; its reply will be handled as `after` says.
-    pub fn call(&mut self, call: Call, after: After) {
+    /// Sends `call`; its reply is handed back with `after`.
+    pub fn call(&mut self, call: Call, after: A) {
         let ticket = self.worker.send(call);
-        self.pending.push((ticket, after));
+        self.pending.push((ticket, Waiting::Shell(after)));
     }
 
-    /// The next reply with what it is for; never blocks.
-    /// When the worker is gone, every waiting call fails.
-    pub fn next_reply(&mut self) -> Option<Vec<(After, Result<Answer, StoreError>)>> {
+    /// The next replies for the shell; never blocks. Replies to values
+    /// asked of the store fill them here. When the worker is gone, every
+    /// waiting call fails.
+    pub fn next_reply(&mut self) -> Option<Vec<Replied<A>>> {
         let reply = self.worker.poll()?;
         if reply.ticket == 0 {
-            let all = self.pending.drain(..);
-            return Some(all.map(|(_, after)| (after, Err(worker::gone()))).collect());
+            let all: Vec<_> = self.pending.drain(..).collect();
+            return Some(
+                all.into_iter()
+                    .filter_map(|(ticket, waiting)| {
+                        self.replied(ticket, waiting, Err(worker::gone()))
+                    })
+                    .collect(),
+            );
         }
         let Some(at) = self.pending.iter().position(|(t, _)| *t == reply.ticket) else {
             tracing::error!(ticket = reply.ticket, "a store reply nobody waits for");
             return Some(Vec::new());
         };
-        let (_, after) = self.pending.remove(at);
-        Some(vec![(after, reply.result)])
+        let (ticket, waiting) = self.pending.remove(at);
+        Some(
+            self.replied(ticket, waiting, reply.result)
+                .into_iter()
+                .collect(),
+        )
+    }
+
+    fn replied(
+        &mut self,
+        ticket: Ticket,
+        waiting: Waiting<A>,
+        result: Result<Answer, StoreError>,
+    ) -> Option<Replied<A>> {
+        match waiting {
+            Waiting::Shell(after) => Some(Replied::Answer(after, result)),
+            Waiting::Value(place) => {
+                let failure = self.values.fill(place, ticket, result)?;
+                self.failure_words(&failure);
+                Some(Replied::ValueFailed(place.ask, failure))
+            }
+        }
     }
 
     /// Blocks until every call sent has its reply ready, at most `timeout`.
@@ -202,131 +157,150 @@ impl Session {
         !self.pending.is_empty()
     }
 
-    fn waiting(&self, what: impl Fn(&After) -> bool) -> bool {
-        self.pending.iter().any(|(_, after)| what(after))
-    }
-
-    pub fn saving(&self) -> bool {
-        self.waiting(|a| matches!(a, After::Saved { .. }))
-    }
-
-    pub fn publishing(&self) -> bool {
-        self.waiting(|a| {
-            matches!(
-                a,
-                After::Published { .. }
-                    | After::Saved {
-                        then: Then::Publish(_),
-                        ..
-                    }
-            )
+    /// Whether a call of the shell's that `what` picks is on its way.
+    pub fn waiting(&self, what: impl Fn(&A) -> bool) -> bool {
+        self.pending.iter().any(|(_, waiting)| match waiting {
+            Waiting::Shell(after) => what(after),
+            Waiting::Value(_) => false,
         })
     }
 
-    /// The server being connected to, while it is.
-    pub fn connecting(&self) -> Option<&str> {
-        self.pending.iter().find_map(|(_, after)| match after {
-            After::Connected {
-                target: StoreTarget::Server { url, .. },
-                ..
-            } => Some(url.as_str()),
-            _ => None,
+    /// The first call on its way that `what` finds something in.
+    pub fn find_waiting<'a, T>(&'a self, what: impl Fn(&'a A) -> Option<T>) -> Option<T> {
+        self.pending.iter().find_map(|(_, waiting)| match waiting {
+            Waiting::Shell(after) => what(after),
+            Waiting::Value(_) => None,
         })
     }
 
-    /// The workflow being opened, while it is.
-    pub fn opening(&self) -> Option<u32> {
-        self.pending.iter().find_map(|(_, after)| match after {
-            After::ShowDraft { key, .. } | After::ShowVersion { key, .. } => Some(*key),
-            _ => None,
-        })
-    }
-
-    pub fn approving(&self) -> bool {
-        self.waiting(|a| matches!(a, After::Approved { .. }))
-    }
-
-    pub fn copying(&self) -> bool {
-        self.waiting(|a| matches!(a, After::CopiedToServer { .. }))
-    }
-
-    /// Whether a call that replaces the open document is on its way (a
-    /// second one is not sent).
-    pub fn replacing(&self) -> bool {
-        self.waiting(|a| {
-            matches!(
-                a,
-                After::ShowDraft { .. }
-                    | After::ShowVersion { .. }
-                    | After::OpenNew { .. }
-                    | After::Connected { .. }
-                    | After::Restored { .. }
-            )
-        })
-    }
-
-    /// Asks for a fresh workflow list (the last one stays meanwhile).
-    pub fn refresh_workflows(&mut self) {
-        if !self.waiting(|a| matches!(a, After::Listed)) {
-            self.call(Call::List, After::Listed);
-        }
-    }
-
-    /// The published versions of `key` as last read (asked for when not
-    /// read yet); `None` while the first answer is awaited.
-    pub fn versions(&mut self, key: u32) -> Option<&[VersionInfo]> {
-        let known = self.versions.as_ref().is_some_and(|(k, _)| *k == key);
-        if !known && !self.waiting(|a| matches!(a, After::Versions { key: k } if *k == key)) {
-            self.call(Call::History(key), After::Versions { key });
-        }
-        match &self.versions {
-            Some((k, list)) if *k == key => Some(list.as_slice()),
-            _ => None,
-        }
-    }
-
-    /// The session now works on the store the last Connect opened.
+    /// The session now works on the store the last Connect opened: what
+    /// was read of the one before is forgotten.
     pub fn moved_on(&mut self) {
         self.worker.moved_on();
+        self.values = Values::default();
     }
 
-    /// The review comments of `key` as last read (asked for when not read
-    /// yet); `None` while the first answer is awaited.
-    pub fn comments(&mut self, key: u32) -> Option<&[idflow_store::Comment]> {
-        let known = self.comments.as_ref().is_some_and(|(k, _)| *k == key);
-        if !known && !self.waiting(|a| matches!(a, After::Comments { key: k } if *k == key)) {
-            self.call(Call::Comments(key), After::Comments { key });
+    /// Sends the call that reads `place` (its reply fills it).
+    fn send(worker: &mut Worker, pending: &mut Vec<(Ticket, Waiting<A>)>, place: Place) -> Ticket {
+        let ticket = worker.send(place.ask.call());
+        pending.push((ticket, Waiting::Value(place)));
+        ticket
+    }
+
+    fn place(&self, ask: Ask) -> Place {
+        Place {
+            store: self.worker.epoch(),
+            ask,
         }
-        match &self.comments {
-            Some((k, list)) if *k == key => Some(list.as_slice()),
-            _ => None,
+    }
+
+    /// The draft of `key` as stored (asked for on first use).
+    pub fn draft(&mut self, key: u32) -> &Requested<Draft> {
+        let place = self.place(Ask::Draft(key));
+        let Session {
+            values,
+            worker,
+            pending,
+            ..
+        } = self;
+        values.draft(place.store, key, || Self::send(worker, pending, place))
+    }
+
+    /// Published version `number` of `key` (asked for on first use).
+    pub fn version(&mut self, key: u32, number: u32) -> &Requested<Arc<Workflow>> {
+        let place = self.place(Ask::Version(key, number));
+        let Session {
+            values,
+            worker,
+            pending,
+            ..
+        } = self;
+        values.version(place.store, key, number, || {
+            Self::send(worker, pending, place)
+        })
+    }
+
+    /// The published versions of `key`, oldest first (asked for on first
+    /// use).
+    pub fn history(&mut self, key: u32) -> &Requested<Vec<VersionInfo>> {
+        let place = self.place(Ask::History(key));
+        let Session {
+            values,
+            worker,
+            pending,
+            ..
+        } = self;
+        values.history(place.store, key, || Self::send(worker, pending, place))
+    }
+
+    /// The published versions of `key` as far as they can be shown:
+    /// `None` while the first answer is awaited; none when they could not
+    /// be read (the shell said why when the answer came).
+    pub fn versions(&mut self, key: u32) -> Option<&[VersionInfo]> {
+        match self.history(key) {
+            Requested::Ready(list) => Some(list),
+            Requested::Failed(_) => Some(&[]),
+            Requested::Pending(_) => None,
         }
+    }
+
+    /// The review comments of `key` (asked for on first use; while they
+    /// are read again, the ones read before).
+    pub fn comments(&mut self, key: u32) -> &Requested<Vec<Comment>> {
+        let place = self.place(Ask::Comments(key));
+        let Session {
+            values,
+            worker,
+            pending,
+            ..
+        } = self;
+        values.comments(place.store, key, || Self::send(worker, pending, place))
     }
 
     /// The comments as last read, without asking (for card badges).
-    pub fn known_comments(&self, key: u32) -> &[idflow_store::Comment] {
-        match &self.comments {
-            Some((k, list)) if *k == key => list,
-            _ => &[],
-        }
+    pub fn known_comments(&self, key: u32) -> &[Comment] {
+        self.values
+            .known_comments(self.worker.epoch(), key)
+            .unwrap_or_default()
     }
 
-    pub fn set_comments(&mut self, key: u32, list: Vec<idflow_store::Comment>) {
-        self.comments = Some((key, list));
-    }
-
-    /// Reads the comments of `key` again (after a change).
+    /// Reads the comments of `key` again (after a change), showing the
+    /// ones read before meanwhile.
     pub fn refresh_comments(&mut self, key: u32) {
-        self.call(Call::Comments(key), After::Comments { key });
-    }
-
-    pub fn set_versions(&mut self, key: u32, list: Vec<VersionInfo>) {
-        self.versions = Some((key, list));
+        let place = self.place(Ask::Comments(key));
+        let Session {
+            values,
+            worker,
+            pending,
+            ..
+        } = self;
+        values.refresh(place, || Self::send(worker, pending, place));
     }
 
     /// Forgets the versions read (they are read again when next shown).
     pub fn forget_versions(&mut self) {
-        self.versions = None;
+        self.values.forget_histories();
+    }
+
+    /// Forgets the drafts read (a comparison reads the stored draft anew).
+    pub fn forget_drafts(&mut self) {
+        self.values.forget_drafts();
+    }
+
+    /// Forgets what was read of workflows other than `key` (they are read
+    /// anew when open again) and the versions' list of `key` too.
+    pub fn open_on(&mut self, key: Option<u32>) {
+        self.values.keep_only(self.worker.epoch(), key);
+        self.values.forget_histories();
+    }
+
+    /// Words a store failure; an unreachable server puts the session in
+    /// offline mode (work goes on locally, autosaved) instead of failing.
+    pub fn failure_words(&mut self, error: &StoreError) -> String {
+        if matches!(error, StoreError::Unreachable { .. }) {
+            self.offline = Some(error.to_string());
+        }
+        error.to_string()
     }
 
     /// Whether `key` is Global or custom, as the last list says.
@@ -352,25 +326,5 @@ impl Session {
         {
             tracing::warn!("{e}");
         }
-    }
-
-    /// Starts moving the session to `target`; the current store stays
-    /// until the new one answered.
-    pub fn connect(&mut self, target: StoreTarget, remember: bool, return_to_place: bool) {
-        if self.connecting().is_some() {
-            return;
-        }
-        self.call(
-            Call::Connect {
-                target: target.clone(),
-                local_root: self.local_root.clone(),
-                timeout: self.request_timeout,
-            },
-            After::Connected {
-                target,
-                remember,
-                return_to_place,
-            },
-        );
     }
 }

@@ -193,6 +193,11 @@ impl Worker {
         self.epoch += 1;
     }
 
+    /// Which store calls are meant for now: counts the Connects applied.
+    pub fn epoch(&self) -> u64 {
+        self.epoch
+    }
+
     /// Calls sent whose replies were not handed out yet.
     pub fn in_flight(&self) -> usize {
         self.in_flight
