@@ -310,7 +310,7 @@ fn clicking_a_problem_selects_its_node() {
 fn autosave_then_restart_offers_recovery() {
     let dir = TempDir::new().expect("tmp");
     let mut app = app_on(&dir);
-    app.autosave_interval = std::time::Duration::ZERO;
+    app.session.autosave.interval = std::time::Duration::ZERO;
     let mut h = harness(app);
     new_from_global(&mut h, "10011 · ID and identity verification (IDIV)");
     select_node(&mut h, "risk");
@@ -348,7 +348,7 @@ fn a_global_workflow_opens_read_only_with_a_way_to_customise() {
 fn snapshot_of_10011(theme: egui::ThemePreference, name: &str) {
     let dir = TempDir::new().expect("tmp");
     let mut app = app_on(&dir);
-    app.theme = theme;
+    app.action_bar.theme = theme;
     let mut h = harness(app);
     h.steps(4);
     h.snapshot(name);
@@ -463,7 +463,7 @@ fn box_select_with_shift_drag() {
 
 /// Opens the Test run tab and runs a built-in scenario through the UI.
 fn run_scenario(h: &mut Harness<'static, IdflowApp>, scenario: &str) {
-    if h.state().bottom_tab != idflow::app::BottomTab::TestRun {
+    if h.state().bottom.tab != idflow::app::BottomTab::TestRun {
         h.get_by_label("Test run").click();
         h.steps(3);
     }
@@ -480,7 +480,7 @@ fn run_scenario(h: &mut Harness<'static, IdflowApp>, scenario: &str) {
 fn test_panel_runs_fake_id_on_10011() {
     let dir = TempDir::new().expect("tmp");
     let mut app = app_on(&dir);
-    app.theme = egui::ThemePreference::Light;
+    app.action_bar.theme = egui::ThemePreference::Light;
     let mut h = harness(app);
     assert!(h.state().doc.read_only(), "10011 opens read-only");
     let before = h.state().doc.workflow().clone();
@@ -513,7 +513,7 @@ fn test_panel_runs_fake_id_on_10011() {
             .and_then(|s| s.decision()),
         Some(DecisionType::Rejected)
     );
-    let last = app.test_panel.last.as_ref().expect("a run");
+    let last = app.bottom.test_panel.last.as_ref().expect("a run");
     assert_eq!(last.run.decision, DecisionType::Rejected);
     assert!(last.details_json.contains("\"REJECTED\""), "details JSON");
     assert_eq!(app.doc.workflow(), &before, "running changes nothing");
@@ -539,7 +539,7 @@ fn test_panel_states_the_accounts_history_for_returning_users() {
     );
     new_from_global(&mut h, "10014 · Authentication");
     run_scenario(&mut h, "ALL_PASS");
-    let last = h.state().test_panel.last.as_ref().expect("a run");
+    let last = h.state().bottom.test_panel.last.as_ref().expect("a run");
     assert_eq!(last.run.decision, DecisionType::Passed, "verified before");
     h.get_by_role_and_label(Role::ComboBox, "Account").click();
     h.steps(2);
@@ -548,7 +548,7 @@ fn test_panel_states_the_accounts_history_for_returning_users() {
     h.steps(2);
     h.get_by_label("▶ Run").click();
     h.steps(5);
-    let last = h.state().test_panel.last.as_ref().expect("a run");
+    let last = h.state().bottom.test_panel.last.as_ref().expect("a run");
     assert_eq!(
         last.run
             .capability(idflow_core::model::Capability::Authentication),
@@ -604,7 +604,14 @@ fn test_panel_matrix_has_a_row_per_builtin_scenario() {
     h.steps(3);
     h.get_by_label("☰ What-if matrix").click();
     h.steps(3);
-    let rows = &h.state().test_panel.matrix.as_ref().expect("matrix").rows;
+    let rows = &h
+        .state()
+        .bottom
+        .test_panel
+        .matrix
+        .as_ref()
+        .expect("matrix")
+        .rows;
     assert_eq!(rows.len(), idflow_core::simulate::builtin().len());
     let spoof = rows
         .iter()
@@ -633,7 +640,7 @@ fn test_panel_runs_outcomes_picked_by_hand() {
     h.steps(2);
     h.get_by_label("▶ Run").click();
     h.steps(5);
-    let last = h.state().test_panel.last.as_ref().expect("a run");
+    let last = h.state().bottom.test_panel.last.as_ref().expect("a run");
     assert_eq!(last.run.scenario, "CUSTOM");
     assert_eq!(last.run.decision, DecisionType::Warning);
     assert_eq!(last.run.risk_score, 50);
@@ -742,7 +749,7 @@ fn restart_reopens_the_last_workflow_at_its_view_and_tab() {
     let app = h.state();
     assert_eq!(app.dialog_title(), None, "no welcome once there is a place");
     assert_eq!(app.doc.key(), Some(200000), "{:?}", app.doc.source);
-    assert_eq!(app.browser_tab, idflow::app::BrowserTab::Custom);
+    assert_eq!(app.components.tab, idflow::app::BrowserTab::Custom);
     let moved =
         (app.canvas.view.min - view.min).length() + (app.canvas.view.max - view.max).length();
     assert!(moved < 0.5, "{:?} then {:?}", view, app.canvas.view);
@@ -762,7 +769,9 @@ fn undo_survives_a_visit_to_a_version() {
     let dir = TempDir::new().expect("tmp");
     let mut h = harness(app_on(&dir));
     new_from_global(&mut h, "10011 · ID and identity verification (IDIV)");
-    let status = |h: &Harness<'static, IdflowApp>| idflow::app::actions::status_text(h.state());
+    let status = |h: &Harness<'static, IdflowApp>| {
+        idflow::app::actions::status_text(&h.state().doc, &h.state().session.workflows)
+    };
     assert_eq!(status(&h), "Draft r1 · saved · never published");
     store_of(&dir).publish(200000, Some(1)).expect("publish v1");
     let before = h.state().doc.workflow().nodes.len();
@@ -881,9 +890,17 @@ fn f6_reaches_every_region_and_leaves_each() {
         h.steps(3);
     };
     f6(&mut h, Modifiers::NONE);
-    assert_eq!(focused(&h), h.state().anchors.browser, "workflows");
+    assert_eq!(
+        focused(&h),
+        idflow::app::focus::anchor(&h.ctx, idflow::app::focus::Region::Browser),
+        "workflows"
+    );
     f6(&mut h, Modifiers::NONE);
-    assert_eq!(focused(&h), h.state().anchors.palette, "components");
+    assert_eq!(
+        focused(&h),
+        idflow::app::focus::anchor(&h.ctx, idflow::app::focus::Region::Palette),
+        "components"
+    );
     f6(&mut h, Modifiers::NONE);
     assert!(h.state().canvas.has_keyboard_focus(&h.ctx), "canvas");
     f6(&mut h, Modifiers::NONE);
@@ -891,15 +908,19 @@ fn f6_reaches_every_region_and_leaves_each() {
     f6(&mut h, Modifiers::NONE);
     assert_eq!(
         focused(&h),
-        h.state().anchors.problems,
+        idflow::app::focus::anchor(&h.ctx, idflow::app::focus::Region::Problems),
         "problems, out of a text field"
     );
     f6(&mut h, Modifiers::NONE);
-    assert_eq!(focused(&h), h.state().anchors.browser, "round to the start");
+    assert_eq!(
+        focused(&h),
+        idflow::app::focus::anchor(&h.ctx, idflow::app::focus::Region::Browser),
+        "round to the start"
+    );
     f6(&mut h, Modifiers::SHIFT);
     assert_eq!(
         focused(&h),
-        h.state().anchors.problems,
+        idflow::app::focus::anchor(&h.ctx, idflow::app::focus::Region::Problems),
         "Shift+F6 walks back"
     );
 }
@@ -1313,7 +1334,7 @@ fn compare_two_versions_and_publish_saying_what_changes() {
     h.steps(1);
     h.get_by_label("Compare v1 and v2").click();
     h.steps(3);
-    let compare = h.state().compare.as_ref().expect("comparing");
+    let compare = h.state().compare.shown().expect("comparing");
     assert_eq!(compare.title(), "v1 → v2");
     let marked = h.query_all_by_label("ID & identity verification").any(|n| {
         n.accesskit_node()
@@ -1326,18 +1347,18 @@ fn compare_two_versions_and_publish_saying_what_changes() {
     h.get_by_label("Next ▶").click();
     h.steps(2);
     assert_eq!(
-        h.state().compare.as_ref().expect("comparing").current,
+        h.state().compare.shown().expect("comparing").current,
         Some(0)
     );
     h.get_by_label("◀ Previous").click();
     h.steps(2);
     assert_eq!(
-        h.state().compare.as_ref().expect("comparing").current,
+        h.state().compare.shown().expect("comparing").current,
         Some(0)
     );
     h.get_by_label_contains("Capabilities: − LIVENESS").click();
     h.steps(3);
-    let compare = h.state().compare.as_ref().expect("comparing");
+    let compare = h.state().compare.shown().expect("comparing");
     let idiv = compare
         .doc
         .workflow()
@@ -1372,7 +1393,7 @@ fn compare_two_versions_and_publish_saying_what_changes() {
     h.snapshot("compare_behaviour");
     h.get_by_label("Exit compare").click();
     h.steps(2);
-    assert!(h.state().compare.is_none());
+    assert!(h.state().compare.shown().is_none());
     assert!(h.state().doc.can_undo(), "the draft keeps its undo history");
     assert!(!h.state().doc.read_only());
 }
@@ -1399,8 +1420,8 @@ fn export_writes_the_picture_and_says_where() {
         }
         h.steps(1);
         h.state()
-            .toast
-            .as_ref()
+            .toasts
+            .current()
             .map(|t| t.text.clone())
             .unwrap_or_default()
     };

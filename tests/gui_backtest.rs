@@ -39,7 +39,7 @@ fn wait_until(
 /// published as v1 through the UI and open; and that version.
 fn published_copy(dir: &TempDir) -> (Harness<'static, IdflowApp>, Workflow) {
     let mut app = IdflowApp::new(dir.path(), None).expect("app opens on a fresh store");
-    app.theme = egui::ThemePreference::Light;
+    app.action_bar.theme = egui::ThemePreference::Light;
     let mut h = harness(app);
     h.get_by_label("New").click();
     h.steps(2);
@@ -84,12 +84,12 @@ fn backtest_tab_compares_published_with_the_draft() {
 
     h.get_by_label("Backtest").click();
     h.steps(3);
-    assert_eq!(h.state().bottom_tab, BottomTab::Backtest);
+    assert_eq!(h.state().bottom.tab, BottomTab::Backtest);
     // Without a desktop portal (as here) the folder dialog gives nothing:
     // the field keeps what it had.
     h.get_by_label("📁 Choose folder…").click();
     h.steps(2);
-    assert_eq!(h.state().backtest.path, "");
+    assert_eq!(h.state().bottom.backtest.path, "");
     assert!(
         h.query_by_label_contains("A: Published v1 → B: Draft")
             .is_some(),
@@ -99,16 +99,19 @@ fn backtest_tab_compares_published_with_the_draft() {
     h.steps(1);
     h.event(Event::Text(docs.path().display().to_string()));
     h.steps(2);
-    assert_eq!(h.state().backtest.path, docs.path().display().to_string());
+    assert_eq!(
+        h.state().bottom.backtest.path,
+        docs.path().display().to_string()
+    );
 
     h.get_by_label("Run backtest").click();
-    let finished = wait_until(&mut h, 200, |app| app.backtest.finished.is_some());
+    let finished = wait_until(&mut h, 200, |app| app.bottom.backtest.finished.is_some());
     assert!(finished, "the backtest finished");
     // New rows are laid out invisibly first (egui's sizing pass).
     h.steps(4);
 
     let (changed_id, path) = {
-        let finished = h.state().backtest.finished.as_ref().expect("report");
+        let finished = h.state().bottom.backtest.finished.as_ref().expect("report");
         let report = &finished.report;
         assert_eq!(report.documents(), 40);
         assert!(report.changed() > 0, "unticking Liveness changes decisions");
@@ -129,6 +132,7 @@ fn backtest_tab_compares_published_with_the_draft() {
     assert!(h.query_by_label("40 documents").is_some(), "summary shown");
     let changed = h
         .state()
+        .bottom
         .backtest
         .finished
         .as_ref()
@@ -154,9 +158,10 @@ fn backtest_tab_compares_published_with_the_draft() {
         path.len() - 1,
         "the connections along it too"
     );
-    let selected = app.backtest.selected.expect("row selected");
+    let selected = app.bottom.backtest.selected.expect("row selected");
     assert_eq!(
-        app.backtest
+        app.bottom
+            .backtest
             .finished
             .as_ref()
             .and_then(|f| f.report.rows.get(selected))
@@ -166,7 +171,7 @@ fn backtest_tab_compares_published_with_the_draft() {
 
     // The temporary folder's name changes each run: the snapshot shows a
     // fixed one (the report is already made; the field is only text).
-    h.state_mut().backtest.path = "/tmp/recorded-documents".to_owned();
+    h.state_mut().bottom.backtest.path = "/tmp/recorded-documents".to_owned();
     h.steps(2);
     h.snapshot("backtest_tab");
 
@@ -180,17 +185,25 @@ fn backtest_tab_compares_published_with_the_draft() {
         h.query_by_label_contains("A: Published v1 alone").is_some(),
         "the sides are named"
     );
-    h.state_mut().backtest.path = docs.path().display().to_string();
+    h.state_mut().bottom.backtest.path = docs.path().display().to_string();
     h.steps(1);
     h.get_by_label("Run backtest").click();
     let alone = wait_until(&mut h, 200, |app| {
-        app.backtest
+        app.bottom
+            .backtest
             .finished
             .as_ref()
             .is_some_and(|f| f.b_label.is_none())
     });
     assert!(alone, "the backtest ran on A alone");
-    let report = &h.state().backtest.finished.as_ref().expect("report").report;
+    let report = &h
+        .state()
+        .bottom
+        .backtest
+        .finished
+        .as_ref()
+        .expect("report")
+        .report;
     assert!(report.b.is_none());
     assert_eq!(report.agreement.agreed, 40);
 
@@ -207,13 +220,21 @@ fn backtest_tab_compares_published_with_the_draft() {
     );
     h.get_by_label("Run backtest").click();
     let draft_alone = wait_until(&mut h, 200, |app| {
-        app.backtest
+        app.bottom
+            .backtest
             .finished
             .as_ref()
             .is_some_and(|f| f.a_label == "Draft")
     });
     assert!(draft_alone, "the backtest ran on the draft alone");
-    let report = &h.state().backtest.finished.as_ref().expect("report").report;
+    let report = &h
+        .state()
+        .bottom
+        .backtest
+        .finished
+        .as_ref()
+        .expect("report")
+        .report;
     assert!(report.b.is_none());
     // v1 alone agreed on all 40; the draft disagrees at least wherever it
     // changed v1's decision (and may differ in label or score elsewhere).
@@ -258,11 +279,18 @@ fn cancel_stops_a_long_backtest() {
     h.steps(2);
     h.get_by_label("Run backtest").click();
     h.steps(1);
-    assert!(h.state().backtest.running(), "running on its thread");
+    assert!(h.state().bottom.backtest.running(), "running on its thread");
     h.get_by_label("Cancel").click();
-    let finished = wait_until(&mut h, 400, |app| app.backtest.finished.is_some());
+    let finished = wait_until(&mut h, 400, |app| app.bottom.backtest.finished.is_some());
     assert!(finished, "the cancelled backtest ends");
-    let report = &h.state().backtest.finished.as_ref().expect("report").report;
+    let report = &h
+        .state()
+        .bottom
+        .backtest
+        .finished
+        .as_ref()
+        .expect("report")
+        .report;
     assert!(report.cancelled, "it says it was cancelled");
     assert!(
         report.documents() < LINES,

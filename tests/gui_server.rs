@@ -145,7 +145,7 @@ fn connected(local: &TempDir, server: &TeamServer, key: u32) -> Harness<'static,
     let app = IdflowApp::new(local.path(), None).expect("app");
     let mut h = harness(app);
     h.state_mut().open_server_form();
-    h.state_mut().server_form = Some(ServerForm {
+    h.state_mut().dialogs.server_form = Some(ServerForm {
         url: server.url.clone(),
         token: server.publisher.clone(),
         failure: None,
@@ -271,7 +271,7 @@ fn an_unreachable_server_keeps_the_edit_locally_and_says_so() {
         h.query_by_label_contains("Server unreachable: working locally")
             .is_some()
     );
-    let toast = h.state().toast.as_ref().expect("a notice").text.clone();
+    let toast = h.state().toasts.current().expect("a notice").text.clone();
     assert!(toast.contains("Autosaved on this machine"), "{toast}");
     // The edit is in the recovery file for this server, on this machine.
     let recovered = idflow_store::recovery::find_all(&idflow::app::link::server_recovery_root(
@@ -329,8 +329,8 @@ fn settings_keep_the_server_and_an_unreachable_one_falls_back_to_local() {
     assert!(
         offline
             .state()
-            .toast
-            .as_ref()
+            .toasts
+            .current()
             .expect("notice")
             .text
             .contains("local store")
@@ -342,7 +342,7 @@ fn a_designer_token_cannot_publish_and_a_wrong_token_is_refused_in_the_form() {
     let server = TeamServer::start();
     let local = TempDir::new().expect("tmp");
     let mut h = harness(IdflowApp::new(local.path(), None).expect("app"));
-    h.state_mut().server_form = Some(ServerForm {
+    h.state_mut().dialogs.server_form = Some(ServerForm {
         url: server.url.clone(),
         token: "idf_not_a_token".to_owned(),
         failure: None,
@@ -353,6 +353,7 @@ fn a_designer_token_cannot_publish_and_a_wrong_token_is_refused_in_the_form() {
     assert_eq!(h.state().session.link, Link::Local);
     let failure = h
         .state()
+        .dialogs
         .server_form
         .as_ref()
         .and_then(|f| f.failure.clone())
@@ -398,7 +399,7 @@ fn copy_to_server_sends_local_work_up_as_a_new_server_draft() {
     rename(&mut h, "Offline work");
     h.get_by_label("⇪ Copy to server").click();
     h.steps(2);
-    let toast = h.state().toast.as_ref().expect("a notice").text.clone();
+    let toast = h.state().toasts.current().expect("a notice").text.clone();
     assert!(toast.contains("Copied to"), "{toast}");
     let remote = server.client();
     let copied: Vec<_> = remote
@@ -519,7 +520,7 @@ fn a_silent_server_at_start_leaves_the_designer_working_and_then_says_so() {
     assert!(h.state_mut().wait_for_store(Duration::from_secs(30)));
     h.run_steps(2);
     assert_eq!(h.state().session.link, Link::Local);
-    let notice = h.state().toast.as_ref().expect("a notice").text.clone();
+    let notice = h.state().toasts.current().expect("a notice").text.clone();
     assert!(
         notice.contains(&format!(
             "cannot reach the server at {url}: no answer within 2 s"
@@ -580,7 +581,7 @@ fn a_server_that_stops_answering_during_a_save_loses_nothing() {
 
     assert!(h.state_mut().wait_for_store(Duration::from_secs(30)));
     h.run_steps(2);
-    let notice = h.state().toast.as_ref().expect("a notice").text.clone();
+    let notice = h.state().toasts.current().expect("a notice").text.clone();
     assert!(
         notice.contains(&format!(
             "cannot reach the server at {}: no answer within 2 s",
@@ -688,7 +689,7 @@ fn four_eyes_in_the_designer() {
     h.get_by_label(&format!("✔ Approve revision {revision}"))
         .click();
     h.steps(3);
-    let toast = h.state().toast.as_ref().expect("a notice").text.clone();
+    let toast = h.state().toasts.current().expect("a notice").text.clone();
     assert!(
         toast.contains("not approved") && toast.contains("written by you"),
         "{toast}"

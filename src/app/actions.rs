@@ -1,25 +1,112 @@
-//! The action bar: New, Open, Save, Publish, Versions, Undo/Redo, view and
-//! help menus, and the status of the open workflow.
+//! The action bar: New, Open, Export, Save, Publish, Versions, Undo/Redo,
+//! view and help menus, and the status of the open workflow. The pictures
+//! Export writes are drawn off the UI thread; a toast says how it went.
 
-use egui::{RichText, Ui};
-use idflow_store::Origin;
+use std::path::PathBuf;
+use std::time::Duration;
 
-use super::{Action, IdflowApp, Intent, Link};
-use crate::document::Source;
+use egui::{RichText, ThemePreference, Ui};
+use idflow_core::Workflow;
+use idflow_store::{Origin, WorkflowSummary};
 
-pub fn show(app: &mut IdflowApp, ui: &mut Ui) {
-    ui.horizontal(|ui| {
+use super::jobs::{Ended, Job, Wake};
+use super::panel::{Cx, View};
+use super::replies::After;
+use super::session::Session;
+use super::toasts::Toasts;
+use super::{Action, Intent, Link, Window};
+use crate::document::{Document, Source};
+
+pub struct ActionBar {
+    /// The View menu's theme.
+    pub theme: ThemePreference,
+    /// Pictures being written: where to, and how it went.
+    exports: Vec<Job<Result<PathBuf, String>>>,
+    /// Wakes the UI when a picture is written (set on the first frame).
+    wake: Wake,
+}
+
+impl Default for ActionBar {
+    fn default() -> Self {
+        ActionBar {
+            theme: ThemePreference::System,
+            exports: Vec::new(),
+            wake: Wake::default(),
+        }
+    }
+}
+
+impl ActionBar {
+    /// Writes `workflow` (marked against `against`, while comparing) to
+    /// `path`, .svg or .png, on a thread of its own.
+    pub fn export(
+        &mut self,
+        workflow: Workflow,
+        against: Option<Workflow>,
+        path: PathBuf,
+    ) -> std::io::Result<()> {
+        let job = Job::spawn("idflow-export", &self.wake, move |done| {
+            let result = idflow_view::write(&workflow, against.as_ref(), &path, 2.0)
+                .map(|()| path)
+                .map_err(|e| e.to_string());
+            done.send(result);
+        })?;
+        self.exports.push(job);
+        Ok(())
+    }
+
+    /// Whether pictures are still being written.
+    pub fn exporting(&self) -> bool {
+        !self.exports.is_empty()
+    }
+
+    /// Says how the pictures written since the last frame went.
+    pub fn finish_exports(&mut self, ctx: &egui::Context, toasts: &mut Toasts) {
+        if !self.wake.is_set() {
+            let ctx = ctx.clone();
+            self.wake.set(move || ctx.request_repaint());
+        }
+        let mut finished = Vec::new();
+        self.exports.retain(|job| match job.try_next() {
+            Ok(Some(result)) => {
+                finished.push(result);
+                false
+            }
+            Ok(None) => true,
+            Err(Ended) => false,
+        });
+        for result in finished {
+            match result {
+                Ok(path) => toasts.notify(format!("Picture written to {}", path.display()), false),
+                Err(message) => toasts.notify(format!("No picture: {message}"), true),
+            }
+        }
+        if !self.exports.is_empty() {
+            ctx.request_repaint_after(Duration::from_millis(100));
+        }
+    }
+}
+
+impl View for ActionBar {
+    fn ui(&mut self, ui: &mut Ui, cx: &mut Cx<'_>) {
+        self.show(ui, cx);
+    }
+}
+
+impl ActionBar {
+    fn show(&mut self, ui: &mut Ui, cx: &mut Cx<'_>) {
+        ui.horizontal(|ui| {
         ui.label(RichText::new("idflow").strong().size(16.0));
         ui.separator();
 
         ui.menu_button("New", |ui| {
             if ui.button("Blank workflow").clicked() {
-                app.act(Action::Request(Intent::NewBlank));
+                cx.act(Action::Request(Intent::NewBlank));
                 ui.close();
             }
             ui.separator();
             ui.label(RichText::new("From a Global workflow").weak());
-            let globals: Vec<(u32, String)> = app
+            let globals: Vec<(u32, String)> = cx
                 .session
                 .workflows
                 .iter()
@@ -28,7 +115,7 @@ pub fn show(app: &mut IdflowApp, ui: &mut Ui) {
                 .collect();
             for (key, name) in globals {
                 if ui.button(format!("{key} · {name}")).clicked() {
-                    app.act(Action::Request(Intent::NewFrom(key)));
+                    cx.act(Action::Request(Intent::NewFrom(key)));
                     ui.close();
                 }
             }
@@ -40,11 +127,11 @@ pub fn show(app: &mut IdflowApp, ui: &mut Ui) {
                     .add_filter("Workflow", &["ron", "json"])
                     .pick_file()
                 {
-                    app.act(Action::Request(Intent::OpenFile(path)));
+                    cx.act(Action::Request(Intent::OpenFile(path)));
                 }
             }
             ui.separator();
-            let all: Vec<(u32, String)> = app
+            let all: Vec<(u32, String)> = cx
                 .session
                 .workflows
                 .iter()
@@ -52,7 +139,7 @@ pub fn show(app: &mut IdflowApp, ui: &mut Ui) {
                 .collect();
             for (key, name) in all {
                 if ui.button(format!("{key} · {name}")).clicked() {
-                    app.act(Action::Request(Intent::OpenKey(key)));
+                    cx.act(Action::Request(Intent::OpenKey(key)));
                     ui.close();
                 }
             }
@@ -65,20 +152,20 @@ pub fn show(app: &mut IdflowApp, ui: &mut Ui) {
                     .clicked()
                 {
                     ui.close();
-                    let name = format!("{}.{extension}", app.doc.workflow().key);
+                    let name = format!("{}.{extension}", cx.doc.workflow().key);
                     if let Some(path) = rfd::FileDialog::new()
                         .add_filter("Picture", &[extension])
                         .set_file_name(name)
                         .save_file()
                     {
-                        app.export_picture(path);
+                        cx.act(Action::ExportPicture(path));
                     }
                 }
             }
         });
 
-        let saving = app.session.saving();
-        let can_save = !app.doc.read_only() && !saving;
+        let saving = cx.session.saving();
+        let can_save = !cx.doc.read_only() && !saving;
         let save_label = if saving {
             "💾 Saving…"
         } else {
@@ -93,16 +180,16 @@ pub fn show(app: &mut IdflowApp, ui: &mut Ui) {
                 "Read-only: duplicate this workflow to make changes"
             });
         if save.clicked() {
-            app.act(Action::Save);
+            cx.act(Action::Save);
         }
 
-        let publishing = app.session.publishing();
+        let publishing = cx.session.publishing();
         let blocker = if publishing {
             Some("Publishing: waiting for the store's answer".to_owned())
         } else {
-            app.publish_blocker()
+            publish_blocker(cx.doc)
         };
-        let (label, hover) = match &app.session.link {
+        let (label, hover) = match &cx.session.link {
             _ if publishing => ("🚀 Publishing…", String::new()),
             Link::Local => (
                 "🚀 Publish",
@@ -118,12 +205,12 @@ pub fn show(app: &mut IdflowApp, ui: &mut Ui) {
             .on_hover_text(hover)
             .on_disabled_hover_text(blocker.clone().unwrap_or_default());
         if publish.clicked() {
-            app.open_publish_dialog();
+            cx.act(Action::Show(Window::Publish));
         }
         if let Some(reason) = &blocker
             && !publishing
-            && !app.doc.read_only()
-            && matches!(app.doc.source, Source::Store { .. })
+            && !cx.doc.read_only()
+            && matches!(cx.doc.source, Source::Store { .. })
         {
             ui.label(
                 RichText::new(format!("⛔ {reason}"))
@@ -133,11 +220,11 @@ pub fn show(app: &mut IdflowApp, ui: &mut Ui) {
         }
 
         if let (Link::Server { .. }, Source::Store { revision, origin: Origin::Custom, .. }) =
-            (&app.session.link, &app.doc.source)
+            (&cx.session.link, &cx.doc.source)
         {
             let revision = *revision;
-            let approving = app.session.approving();
-            let ready = !approving && !app.doc.is_dirty();
+            let approving = cx.session.approving();
+            let ready = !approving && !cx.doc.is_dirty();
             let label = if approving {
                 "✔ Approving…".to_owned()
             } else {
@@ -149,14 +236,14 @@ pub fn show(app: &mut IdflowApp, ui: &mut Ui) {
                 .on_disabled_hover_text("Save first: an approval names a saved revision")
                 .clicked()
             {
-                app.act(Action::Approve);
+                cx.act(Action::Approve);
             }
         }
-        if app.can_copy_to_server()
+        if can_copy_to_server(cx.session, cx.doc)
             && ui
                 .add_enabled(
-                    !app.session.copying(),
-                    egui::Button::new(if app.session.copying() {
+                    !cx.session.copying(),
+                    egui::Button::new(if cx.session.copying() {
                         "⇪ Copying…"
                     } else {
                         "⇪ Copy to server"
@@ -164,77 +251,78 @@ pub fn show(app: &mut IdflowApp, ui: &mut Ui) {
                 )
                 .on_hover_text(format!(
                     "Add this workflow to the team server ({}) as a new draft",
-                    app.session.settings.server_url
+                    cx.session.settings.server_url
                 ))
                 .clicked()
         {
-            app.act(Action::CopyToServer);
+            cx.act(Action::CopyToServer);
         }
 
-        let has_versions = app.doc.key().is_some();
+        let has_versions = cx.doc.key().is_some();
         if ui
             .add_enabled(has_versions, egui::Button::new("🕓 Versions"))
             .on_hover_text("History of published versions")
             .clicked()
         {
-            app.versions_open = !app.versions_open;
+            cx.act(Action::ToggleVersions);
         }
         ui.separator();
         if ui
-            .add_enabled(app.doc.can_undo(), egui::Button::new("↩ Undo"))
+            .add_enabled(cx.doc.can_undo(), egui::Button::new("↩ Undo"))
             .on_hover_text("Undo (Ctrl+Z)")
             .clicked()
         {
-            app.doc.undo();
+            cx.doc.undo();
         }
         if ui
-            .add_enabled(app.doc.can_redo(), egui::Button::new("↪ Redo"))
+            .add_enabled(cx.doc.can_redo(), egui::Button::new("↪ Redo"))
             .on_hover_text("Redo (Ctrl+Shift+Z)")
             .clicked()
         {
-            app.doc.redo();
+            cx.doc.redo();
         }
         ui.separator();
         ui.menu_button("View", |ui| {
             ui.label(RichText::new("Theme").weak());
             ui.radio_value(
-                &mut app.theme,
+                &mut self.theme,
                 egui::ThemePreference::System,
                 "Follow the system",
             );
-            ui.radio_value(&mut app.theme, egui::ThemePreference::Light, "Light");
-            ui.radio_value(&mut app.theme, egui::ThemePreference::Dark, "Dark");
+            ui.radio_value(&mut self.theme, egui::ThemePreference::Light, "Light");
+            ui.radio_value(&mut self.theme, egui::ThemePreference::Dark, "Dark");
             ui.separator();
             if ui.button("Zoom to fit (F)").clicked() {
-                app.canvas.request_fit();
+                cx.canvas.request_fit();
                 ui.close();
             }
-            ui.checkbox(&mut app.canvas.snap, "Snap to grid");
-            ui.checkbox(&mut app.canvas.show_minimap, "Minimap");
+            ui.checkbox(&mut cx.canvas.snap, "Snap to grid");
+            ui.checkbox(&mut cx.canvas.show_minimap, "Minimap");
         });
         ui.menu_button("Help", |ui| {
             if ui.button("Shortcuts").clicked() {
-                app.shortcuts_open = true;
+                cx.act(Action::Show(Window::Shortcuts));
                 ui.close();
             }
             if ui.button("Quick add (Ctrl+F)").clicked() {
-                app.quick_add = Some(String::new());
+                cx.act(Action::Show(Window::QuickAdd));
                 ui.close();
             }
         });
 
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            status(app, ui)
+            status(ui, cx)
         });
     });
+    }
 }
 
 /// What is open, in one phrase (issue 14): "Draft r3 · unsaved · based on
 /// v1", "v2 · published · read-only", "v1 · Global · read-only".
-pub fn status_text(app: &IdflowApp) -> String {
-    let dirty = app.doc.is_dirty();
-    let summary = |key: u32| app.session.workflows.iter().find(|w| w.key == key);
-    match &app.doc.source {
+pub fn status_text(doc: &Document, workflows: &[WorkflowSummary]) -> String {
+    let dirty = doc.is_dirty();
+    let summary = |key: u32| workflows.iter().find(|w| w.key == key);
+    match &doc.source {
         Source::Store {
             key,
             origin: Origin::Global,
@@ -267,39 +355,42 @@ pub fn status_text(app: &IdflowApp) -> String {
 }
 
 /// Which store the open workflow lives in, as its key is shown.
-pub fn store_name(app: &IdflowApp) -> String {
-    match (&app.doc.source, &app.session.link) {
+pub fn store_name(doc: &Document, link: &Link) -> String {
+    match (&doc.source, link) {
         (Source::File(_), _) => "file".to_owned(),
-        (_, super::link::Link::Local) => "local".to_owned(),
-        (_, super::link::Link::Server { url }) => super::link::host_of(url),
+        (_, Link::Local) => "local".to_owned(),
+        (_, Link::Server { url }) => super::link::host_of(url),
     }
 }
 
-fn status(app: &mut IdflowApp, ui: &mut Ui) {
-    if let Some(waiting) = waiting_for(app) {
+fn status(ui: &mut Ui, cx: &mut Cx<'_>) {
+    if let Some(waiting) = waiting_for(cx.session) {
         ui.label(RichText::new(waiting).weak());
         ui.spinner();
         ui.separator();
     }
-    if app.doc.is_dirty() {
+    if cx.doc.is_dirty() {
         ui.label(RichText::new("●").color(ui.visuals().warn_fg_color))
             .on_hover_text("Changes not saved yet (autosaved for recovery)");
     }
-    ui.label(RichText::new(status_text(app)).strong());
+    ui.label(RichText::new(status_text(cx.doc, &cx.session.workflows)).strong());
     ui.separator();
-    let w = app.doc.workflow();
+    let w = cx.doc.workflow();
     ui.label(RichText::new(&w.name).strong());
     ui.label(
-        RichText::new(format!("{} · {}", w.key, store_name(app)))
-            .monospace()
-            .weak(),
+        RichText::new(format!(
+            "{} · {}",
+            w.key,
+            store_name(cx.doc, &cx.session.link)
+        ))
+        .monospace()
+        .weak(),
     )
     .on_hover_text("The workflow's key, and the store it lives in");
 }
 
 /// What the store is busy with, in words, while a call is on its way.
-pub fn waiting_for(app: &IdflowApp) -> Option<String> {
-    let session = &app.session;
+pub fn waiting_for(session: &Session<After>) -> Option<String> {
     if let Some(url) = session.connecting() {
         Some(format!("Connecting to {}…", super::link::host_of(url)))
     } else if session.publishing() {
@@ -309,4 +400,46 @@ pub fn waiting_for(app: &IdflowApp) -> Option<String> {
     } else {
         session.opening().map(|key| format!("Opening {key}…"))
     }
+}
+
+/// Why Publish is unavailable, if it is.
+pub fn publish_blocker(doc: &mut Document) -> Option<String> {
+    match doc.source {
+        Source::Store {
+            origin: Origin::Custom,
+            ..
+        } => {}
+        Source::Store {
+            origin: Origin::Global,
+            ..
+        } => {
+            return Some(
+                "Global workflows are published by the platform: duplicate to customise".to_owned(),
+            );
+        }
+        Source::Version { .. } => {
+            return Some("This is a published version (read-only)".to_owned());
+        }
+        Source::File(_) => {
+            return Some("Import the file into the store to publish it".to_owned());
+        }
+    }
+    let errors = doc.lint().errors().count();
+    (errors > 0).then(|| format!("{errors} lint error(s) remain: fix them first (see Problems)"))
+}
+
+/// Local work can be sent to the configured team server.
+pub fn can_copy_to_server(session: &Session<After>, doc: &Document) -> bool {
+    let settings = &session.settings;
+    session.link == Link::Local
+        && !settings.server_url.is_empty()
+        && !settings.server_token.is_empty()
+        && matches!(
+            doc.source,
+            Source::File(_)
+                | Source::Store {
+                    origin: Origin::Custom,
+                    ..
+                }
+        )
 }

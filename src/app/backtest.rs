@@ -16,10 +16,10 @@ use idflow_core::backtest::{self, Keep, Report, Row, Side, Sides};
 use idflow_core::model::{DecisionType, NodeId, Workflow};
 use idflow_view::theme;
 
-use super::IdflowApp;
 use super::canvas::{Canvas, StepResult};
 use super::jobs::{Ended, Job, Wake};
-use super::session::Requested;
+use super::replies::After;
+use super::session::{Requested, Session};
 use crate::document::{Document, Source};
 
 /// Notable rows kept of each kind (disagreeing, changed, not comparable,
@@ -833,30 +833,29 @@ fn show_row(row: &Row, workflow: &Workflow, canvas: &mut Canvas) {
     }
 }
 
-impl IdflowApp {
+impl BacktestPanel {
     /// Looks up what the chosen sides need (asked of the store on first
     /// use): the open workflow's versions, then each chosen version (the
     /// Backtest tab is showing).
-    pub(super) fn advance_backtest_basis(&mut self) {
-        let Some(key) = self.doc.key() else { return };
-        if !matches!(self.doc.source, Source::Store { .. }) {
+    pub fn look_up_sides(&mut self, doc: &Document, session: &mut Session<After>) {
+        let Some(key) = doc.key() else { return };
+        if !matches!(doc.source, Source::Store { .. }) {
             return;
         }
-        let Some(history) = self.session.versions(key) else {
+        let Some(history) = session.versions(key) else {
             return;
         };
         let numbers: Vec<u32> = history.iter().map(|v| v.number).collect();
-        let versions = &mut self.backtest.versions;
-        if versions.key != Some(key) {
-            *versions = Versions {
+        if self.versions.key != Some(key) {
+            self.versions = Versions {
                 key: Some(key),
                 ..Versions::default()
             };
         }
-        versions.numbers = Some(numbers);
-        for number in self.backtest.wanted() {
-            let read = self.session.version(key, number).clone();
-            self.backtest.versions.read.insert(number, read);
+        self.versions.numbers = Some(numbers);
+        for number in self.wanted() {
+            let read = session.version(key, number).clone();
+            self.versions.read.insert(number, read);
         }
     }
 }

@@ -12,9 +12,9 @@ use idflow_core::diff::{BehaviourRow, ChangeLine, Diff, Mark, behaviour_diff, di
 use idflow_core::model::NodeId;
 use idflow_view::{theme, words};
 
-use super::IdflowApp;
 use super::canvas::Canvas;
-use super::dialogs::Dialog;
+use super::replies::After;
+use super::session::Session;
 use crate::document::{Document, Source};
 
 /// One side of a comparison.
@@ -154,33 +154,56 @@ impl Compare {
     }
 }
 
-impl IdflowApp {
-    /// Starts comparing two sides of the open workflow; versions are read
-    /// from the store (the draft is the document as open).
-    pub fn compare(&mut self, first: Side, second: Side) {
-        let Some(key) = self.doc.key() else { return };
+/// Compare mode: the two sides being read, then shown.
+#[derive(Default)]
+pub struct ComparePanel {
+    loading: Option<Loading>,
+    shown: Option<Box<Compare>>,
+}
+
+impl ComparePanel {
+    /// The comparison shown, once both sides are read.
+    pub fn shown(&self) -> Option<&Compare> {
+        self.shown.as_deref()
+    }
+
+    pub fn shown_mut(&mut self) -> Option<&mut Compare> {
+        self.shown.as_deref_mut()
+    }
+
+    /// Starts comparing two sides of `doc`'s workflow; versions are read
+    /// from the store, the draft is the document as open (or, while a
+    /// version is open, the draft set aside: `parked`).
+    pub fn start(
+        &mut self,
+        first: Side,
+        second: Side,
+        doc: &Document,
+        parked: Option<&Document>,
+        session: &mut Session<After>,
+    ) -> Result<(), String> {
+        let Some(key) = doc.key() else { return Ok(()) };
         let sides = if first.order() <= second.order() {
             [first, second]
         } else {
             [second, first]
         };
-        let draft = match (&self.doc.source, &self.parked_draft) {
-            (Source::Store { .. }, _) => Some(self.doc.workflow().clone()),
+        let draft = match (&doc.source, parked) {
+            (Source::Store { .. }, _) => Some(doc.workflow().clone()),
             (_, Some(parked)) => Some(parked.workflow().clone()),
             _ => None,
         };
         // A stored draft is read as it is now.
-        self.session.forget_drafts();
-        self.versions_open = false;
-        self.compare_loading = Some(Loading { key, sides, draft });
-        self.advance_compare();
+        session.forget_drafts();
+        self.loading = Some(Loading { key, sides, draft });
+        self.advance(session)
     }
 
-    /// While the sides are read: compares them once both are there, or
-    /// says why not when one could not be read.
-    pub(super) fn advance_compare(&mut self) {
-        let Some(loading) = &self.compare_loading else {
-            return;
+    /// While the sides are read: compares them once both are there; says
+    /// why not when one could not be read (and stops).
+    pub fn advance(&mut self, session: &mut Session<After>) -> Result<(), String> {
+        let Some(loading) = &self.loading else {
+            return Ok(());
         };
         let key = loading.key;
         let mut ready = true;
@@ -188,83 +211,82 @@ impl IdflowApp {
             let failure = match side {
                 Side::Draft if loading.draft.is_some() => continue,
                 Side::Draft => {
-                    let read = self.session.draft(key);
+                    let read = session.draft(key);
                     ready &= read.ready().is_some();
                     read.failure().map(str::to_owned)
                 }
                 Side::Version(number) => {
-                    let read = self.session.version(key, number);
+                    let read = session.version(key, number);
                     ready &= read.ready().is_some();
                     read.failure().map(str::to_owned)
                 }
             };
             if let Some(message) = failure {
-                self.compare_loading = None;
-                self.dialog = Some(Dialog::Error(format!("Not compared: {message}")));
-                return;
+                self.loading = None;
+                return Err(format!("Not compared: {message}"));
             }
         }
         if !ready {
-            return;
+            return Ok(());
         }
-        let Some(Loading { key, sides, draft }) = self.compare_loading.take() else {
-            return;
+        let Some(Loading { key, sides, draft }) = self.loading.take() else {
+            return Ok(());
         };
         let mut read = sides.map(|side| match side {
             Side::Draft => match &draft {
                 Some(workflow) => Some(workflow.clone()),
-                None => self.session.draft(key).ready().map(|d| d.workflow.clone()),
+                None => session.draft(key).ready().map(|d| d.workflow.clone()),
             },
-            Side::Version(number) => self
-                .session
+            Side::Version(number) => session
                 .version(key, number)
                 .ready()
                 .map(|w| w.as_ref().clone()),
         });
         if let [Some(before), Some(after)] = [read[0].take(), read[1].take()] {
             let [a, b] = sides;
-            self.compare = Some(Box::new(Compare::new(key, (a, before), (b, after))));
+            self.shown = Some(Box::new(Compare::new(key, (a, before), (b, after))));
         }
+        Ok(())
     }
 
-    pub fn exit_compare(&mut self) {
-        self.compare = None;
-        self.compare_loading = None;
+    pub fn exit(&mut self) {
+        self.shown = None;
+        self.loading = None;
     }
-}
 
-/// The bar above the compared canvas.
-pub fn banner(app: &mut IdflowApp, ui: &mut Ui) {
-    let Some(compare) = app.compare.as_ref() else {
-        return;
-    };
-    let mut exit = false;
-    egui::Frame::new()
-        .fill(ui.visuals().faint_bg_color)
-        .inner_margin(egui::Margin::symmetric(10, 6))
-        .show(ui, |ui| {
-            ui.horizontal(|ui| {
-                ui.label(
-                    RichText::new(format!(
-                        "Comparing {} of {} · read-only",
-                        compare.title(),
-                        compare.key
-                    ))
-                    .strong(),
-                );
-                for mark in [Mark::Added, Mark::Changed, Mark::Removed] {
+    /// The bar above the compared canvas.
+    pub fn banner(&mut self, ui: &mut Ui) {
+        let Some(compare) = self.shown.as_ref() else {
+            return;
+        };
+        let mut exit = false;
+        egui::Frame::new()
+            .fill(ui.visuals().faint_bg_color)
+            .inner_margin(egui::Margin::symmetric(10, 6))
+            .show(ui, |ui| {
+                ui.horizontal(|ui| {
                     ui.label(
-                        RichText::new(words::mark_words(mark))
-                            .color(theme::mark_color(mark, ui.visuals().dark_mode)),
+                        RichText::new(format!(
+                            "Comparing {} of {} · read-only",
+                            compare.title(),
+                            compare.key
+                        ))
+                        .strong(),
                     );
-                }
-                if ui.button("Exit compare").clicked() {
-                    exit = true;
-                }
+                    for mark in [Mark::Added, Mark::Changed, Mark::Removed] {
+                        ui.label(
+                            RichText::new(words::mark_words(mark))
+                                .color(theme::mark_color(mark, ui.visuals().dark_mode)),
+                        );
+                    }
+                    if ui.button("Exit compare").clicked() {
+                        exit = true;
+                    }
+                });
             });
-        });
-    if exit {
-        app.exit_compare();
+        if exit {
+            self.exit();
+        }
     }
 }
 

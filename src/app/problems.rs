@@ -6,14 +6,25 @@ use idflow_core::lint::Severity;
 use idflow_core::model::NodeId;
 use idflow_view::theme;
 
-use super::IdflowApp;
+use super::panel::{Cx, View};
 use crate::document::Selection;
 
-pub fn show(app: &mut IdflowApp, ui: &mut Ui) {
+/// The Problems tab (it keeps nothing of its own: the findings are the
+/// document's).
+#[derive(Default)]
+pub struct ProblemsPanel;
+
+impl View for ProblemsPanel {
+    fn ui(&mut self, ui: &mut Ui, cx: &mut Cx<'_>) {
+        show(ui, cx);
+    }
+}
+
+fn show(ui: &mut Ui, cx: &mut Cx<'_>) {
     let dark = ui.visuals().dark_mode;
     let mut clicked: Option<NodeId> = None;
     {
-        let report = app.doc.lint();
+        let report = cx.doc.lint();
         ui.horizontal(|ui| {
             for severity in [Severity::Error, Severity::Warning, Severity::Info] {
                 let n = report.count(severity);
@@ -56,7 +67,7 @@ pub fn show(app: &mut IdflowApp, ui: &mut Ui) {
             });
     }
     if let Some(id) = clicked {
-        app.doc.selection = Selection::only(id.clone());
-        app.canvas.focus_node(&app.doc, &id);
+        cx.doc.selection = Selection::only(id.clone());
+        cx.canvas.focus_node(cx.doc, &id);
     }
 }

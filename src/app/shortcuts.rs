@@ -2,7 +2,9 @@
 
 use egui::{Event, Key, Modifiers};
 
-use super::{Action, IdflowApp};
+use super::Action;
+use super::dialogs::{Dialogs, Window};
+use super::panel::Cx;
 
 pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Ctrl+S", "Save the draft"),
@@ -52,12 +54,11 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("F1", "This list"),
 ];
 
-pub fn handle(app: &mut IdflowApp, ctx: &egui::Context) {
-    if app.compare.is_some() {
-        // A comparison is read-only; the draft behind it is not edited
-        // from here.
-        return;
-    }
+/// The keys pressed this frame, on the open document (not while
+/// comparing: a comparison is read-only, and the draft behind it is not
+/// edited from here). Returns the way F6 went (`true`: forward), for the
+/// shell to move the keyboard.
+pub fn handle(ctx: &egui::Context, cx: &mut Cx<'_>, dialogs: &mut Dialogs) -> Option<bool> {
     let typing = ctx.text_edit_focused();
     let events = ctx.input(|i| i.events.clone());
     let mut copy = false;
@@ -76,32 +77,34 @@ pub fn handle(app: &mut IdflowApp, ctx: &egui::Context) {
     let pressed = |m: Modifiers, k: Key| ctx.input_mut(|i| i.consume_key(m, k));
 
     if pressed(command, Key::S) {
-        app.act(Action::Save);
+        cx.act(Action::Save);
     }
     // F6 works from anywhere, a text field included: no region traps the
     // keyboard.
-    if app.dialog.is_none() {
+    let modal = dialogs.modal_open();
+    let mut f6 = None;
+    if !modal {
         if pressed(Modifiers::SHIFT, Key::F6) {
-            app.cycle_region(ctx, false);
+            f6 = Some(false);
         } else if pressed(Modifiers::NONE, Key::F6) {
-            app.cycle_region(ctx, true);
+            f6 = Some(true);
         }
     }
-    if typing && app.dialog.is_none() && ctx.input(|i| i.key_pressed(Key::Escape)) {
+    if typing && !modal && ctx.input(|i| i.key_pressed(Key::Escape)) {
         // A field that still has the keyboard lets go of it on Esc; the
         // canvas takes it, so Esc is the way back from the properties.
-        app.canvas.request_keyboard_focus();
+        cx.canvas.request_keyboard_focus();
     }
-    if typing || app.dialog.is_some() {
-        return;
+    if typing || modal {
+        return f6;
     }
     if pressed(shift_command, Key::Z) || pressed(command, Key::Y) {
-        app.doc.redo();
+        cx.doc.redo();
     } else if pressed(command, Key::Z) {
-        app.doc.undo();
+        cx.doc.undo();
     }
     if pressed(command, Key::A) {
-        app.doc.selection.nodes = app
+        cx.doc.selection.nodes = cx
             .doc
             .workflow()
             .nodes
@@ -110,52 +113,51 @@ pub fn handle(app: &mut IdflowApp, ctx: &egui::Context) {
             .collect();
     }
     if pressed(command, Key::D)
-        && !app.doc.selection.is_empty()
-        && let Err(refusal) = app.doc.duplicate_selection()
+        && !cx.doc.selection.is_empty()
+        && let Err(refusal) = cx.doc.duplicate_selection()
     {
-        app.notify(ctx, refusal.to_string(), true);
+        cx.toasts.notify(refusal.to_string(), true);
     }
     if pressed(command, Key::F) {
-        app.quick_add = Some(String::new());
+        dialogs.show_window(Window::QuickAdd, cx.session);
     }
     if pressed(command, Key::K) {
-        app.connect_to = Some(String::new());
+        dialogs.show_window(Window::ConnectTo, cx.session);
     }
-    if pressed(command, Key::L) && !app.doc.read_only() {
-        app.canvas.auto_layout(&mut app.doc);
+    if pressed(command, Key::L) && !cx.doc.read_only() {
+        cx.canvas.auto_layout(cx.doc);
     }
     if pressed(Modifiers::NONE, Key::F) {
-        app.canvas.request_fit();
+        cx.canvas.request_fit();
     }
     if pressed(Modifiers::NONE, Key::N) {
         // A refusal (a read-only workflow) is shown like any canvas edit's.
-        app.canvas.add_note_at_pointer(&mut app.doc, ctx);
+        cx.canvas.add_note_at_pointer(cx.doc, ctx);
     }
     if pressed(Modifiers::NONE, Key::F1) {
-        app.shortcuts_open = true;
+        dialogs.show_window(Window::Shortcuts, cx.session);
     }
     if pressed(Modifiers::NONE, Key::Escape) {
-        app.quick_add = None;
-        app.connect_to = None;
-        if app.canvas.has_keyboard_focus(ctx) || ctx.memory(|m| m.focused().is_some()) {
-            app.doc.selection.clear();
-            app.canvas.selected_edge = None;
+        dialogs.close_pickers();
+        if cx.canvas.has_keyboard_focus(ctx) || ctx.memory(|m| m.focused().is_some()) {
+            cx.doc.selection.clear();
+            cx.canvas.selected_edge = None;
         } else {
             // Nothing has the keyboard (a field just let go of it): back
             // to the canvas, selection kept.
-            app.canvas.request_keyboard_focus();
+            cx.canvas.request_keyboard_focus();
         }
     }
     if pressed(Modifiers::NONE, Key::Delete) || pressed(Modifiers::NONE, Key::Backspace) {
-        let result = if let Some(edge) = app.canvas.selected_edge.take() {
-            app.doc.apply(crate::document::Command::RemoveEdge(edge))
-        } else if !app.doc.selection.is_empty() {
-            app.doc.delete_selection()
+        let result = if let Some(edge) = cx.canvas.selected_edge.take() {
+            cx.doc.apply(crate::document::Command::RemoveEdge(edge))
+        } else if !cx.doc.selection.is_empty() {
+            cx.doc.delete_selection()
         } else {
             Ok(())
         };
         if let Err(refusal) = result {
-            app.notify(ctx, refusal.to_string(), true);
+            cx.toasts.notify(refusal.to_string(), true);
         }
     }
     // Copy/cut/paste arrive as events on desktop; key presses cover hosts
@@ -163,17 +165,18 @@ pub fn handle(app: &mut IdflowApp, ctx: &egui::Context) {
     copy |= pressed(command, Key::C);
     cut |= pressed(command, Key::X);
     if (copy || cut)
-        && let Some(text) = app.doc.copy_selection()
+        && let Some(text) = cx.doc.copy_selection()
     {
         ctx.copy_text(text);
-        if cut && let Err(refusal) = app.doc.delete_selection() {
-            app.notify(ctx, refusal.to_string(), true);
+        if cut && let Err(refusal) = cx.doc.delete_selection() {
+            cx.toasts.notify(refusal.to_string(), true);
         }
     }
     if let Some(text) = paste {
-        match app.doc.paste(&text, None) {
-            Ok(n) => app.notify(ctx, format!("Pasted {n} node(s)"), false),
-            Err(e) => app.notify(ctx, e.to_string(), true),
+        match cx.doc.paste(&text, None) {
+            Ok(n) => cx.toasts.notify(format!("Pasted {n} node(s)"), false),
+            Err(e) => cx.toasts.notify(e.to_string(), true),
         }
     }
+    f6
 }

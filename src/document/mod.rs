@@ -9,6 +9,7 @@ mod history;
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use idflow_core::lint::{LintReport, lint};
 use idflow_core::model::{Node, NodeId, Position, Workflow};
@@ -56,6 +57,8 @@ impl Selection {
 }
 
 pub struct Document {
+    /// Tells documents apart: every document opened gets its own.
+    id: u64,
     workflow: Workflow,
     pub source: Source,
     pub selection: Selection,
@@ -80,7 +83,10 @@ impl Document {
     }
 
     fn with_history(workflow: Workflow, source: Source, history: History) -> Self {
+        /// The id the next document opened gets.
+        static NEXT_ID: AtomicU64 = AtomicU64::new(1);
         let mut doc = Document {
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             workflow,
             source,
             selection: Selection::default(),
@@ -92,6 +98,12 @@ impl Document {
         };
         doc.reindex();
         doc
+    }
+
+    /// Which document this is: no other document opened in this process
+    /// has the same id.
+    pub fn id(&self) -> u64 {
+        self.id
     }
 
     pub fn workflow(&self) -> &Workflow {

@@ -1,11 +1,12 @@
 //! The session: what talks to the outside. It owns the store (through the
 //! worker thread), which store that is, its workflow list, the values
-//! asked of it (drafts, versions, their list, comments), where unsaved
-//! work is autosaved and the designer's settings. The shell reads it and
+//! asked of it (drafts, versions, their list, comments), where and when
+//! unsaved work is autosaved, and the designer's settings. The shell reads it and
 //! asks it for calls, each with what the shell will do with the reply
 //! (`A`: the shell's type; the session keeps it and hands it back with
 //! the reply). No egui here: the shell says how to wake the UI.
 
+pub mod autosave;
 pub mod requested;
 pub mod worker;
 
@@ -20,6 +21,8 @@ use idflow_store::{Comment, Draft, Origin, StoreError, VersionInfo, WorkflowSumm
 use super::jobs::Wake;
 use super::link::{Link, OpenStore, StoreTarget};
 use super::settings::Settings;
+use crate::document::Document;
+use autosave::Autosave;
 pub use requested::{Ask, Requested};
 use requested::{Place, Values};
 use worker::{Answer, Call, Ticket, Worker};
@@ -50,6 +53,8 @@ pub struct Session<A> {
     pub local_root: PathBuf,
     /// Where autosaved work of the current store goes.
     pub recovery_root: PathBuf,
+    /// When unsaved work was last written there.
+    pub autosave: Autosave,
     /// Why the team server could not be reached, while it cannot.
     pub offline: Option<String>,
     pub settings: Settings,
@@ -81,6 +86,7 @@ impl<A> Session<A> {
             link,
             local_root,
             recovery_root,
+            autosave: Autosave::default(),
             offline: None,
             settings: Settings::default(),
             settings_path: None,
@@ -292,6 +298,18 @@ impl<A> Session<A> {
     pub fn open_on(&mut self, key: Option<u32>) {
         self.values.keep_only(self.worker.epoch(), key);
         self.values.forget_histories();
+    }
+
+    /// Writes `doc` to the recovery folder when it has unsaved work not
+    /// yet written there; returns whether it wrote.
+    pub fn autosave_now(&mut self, doc: &Document) -> bool {
+        self.autosave.write(&self.recovery_root, doc)
+    }
+
+    /// Autosaves `doc` when it is time (`now`: seconds of the UI's
+    /// clock); returns when to come back while there is unsaved work.
+    pub fn autosave_tick(&mut self, doc: &Document, now: f64) -> Option<Duration> {
+        self.autosave.tick(&self.recovery_root, doc, now)
     }
 
     /// Words a store failure; an unreachable server puts the session in
