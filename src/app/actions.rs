@@ -96,224 +96,224 @@ impl View for ActionBar {
 impl ActionBar {
     fn show(&mut self, ui: &mut Ui, cx: &mut Cx<'_>) {
         ui.horizontal(|ui| {
-        ui.label(RichText::new("idflow").strong().size(16.0));
-        ui.separator();
+            ui.label(RichText::new("idflow").strong().size(16.0));
+            ui.separator();
 
-        ui.menu_button("New", |ui| {
-            if ui.button("Blank workflow").clicked() {
-                cx.act(Action::Request(Intent::NewBlank));
-                ui.close();
-            }
-            ui.separator();
-            ui.label(RichText::new("From a Global workflow").weak());
-            let globals: Vec<(u32, String)> = cx
-                .session
-                .workflows
-                .iter()
-                .filter(|w| w.origin == Origin::Global)
-                .map(|w| (w.key, w.name.clone()))
-                .collect();
-            for (key, name) in globals {
-                if ui.button(format!("{key} · {name}")).clicked() {
-                    cx.act(Action::Request(Intent::NewFrom(key)));
+            ui.menu_button("New", |ui| {
+                if ui.button("Blank workflow").clicked() {
+                    cx.act(Action::Request(Intent::NewBlank));
                     ui.close();
                 }
-            }
-        });
-        ui.menu_button("Open", |ui| {
-            if ui.button("Open file…").clicked() {
-                ui.close();
-                if let Some(path) = rfd::FileDialog::new()
-                    .add_filter("Workflow", &["ron", "json"])
-                    .pick_file()
-                {
-                    cx.act(Action::Request(Intent::OpenFile(path)));
-                }
-            }
-            ui.separator();
-            let all: Vec<(u32, String)> = cx
-                .session
-                .workflows
-                .iter()
-                .map(|w| (w.key, w.name.clone()))
-                .collect();
-            for (key, name) in all {
-                if ui.button(format!("{key} · {name}")).clicked() {
-                    cx.act(Action::Request(Intent::OpenKey(key)));
-                    ui.close();
-                }
-            }
-        });
-        ui.menu_button("Export", |ui| {
-            for (label, extension) in [("Picture as SVG…", "svg"), ("Picture as PNG…", "png")] {
-                if ui
-                    .button(label)
-                    .on_hover_text("The canvas drawing, with the compare marks while comparing")
-                    .clicked()
-                {
-                    ui.close();
-                    let name = format!("{}.{extension}", cx.doc.workflow().key);
-                    if let Some(path) = rfd::FileDialog::new()
-                        .add_filter("Picture", &[extension])
-                        .set_file_name(name)
-                        .save_file()
-                    {
-                        cx.act(Action::ExportPicture(path));
+                ui.separator();
+                ui.label(RichText::new("From a Global workflow").weak());
+                let globals: Vec<(u32, String)> = cx
+                    .session
+                    .workflows
+                    .iter()
+                    .filter(|w| w.origin == Origin::Global)
+                    .map(|w| (w.key, w.name.clone()))
+                    .collect();
+                for (key, name) in globals {
+                    if ui.button(format!("{key} · {name}")).clicked() {
+                        cx.act(Action::Request(Intent::NewFrom(key)));
+                        ui.close();
                     }
                 }
-            }
-        });
-
-        let saving = cx.session.saving();
-        let can_save = !cx.doc.read_only() && !saving;
-        let save_label = if saving {
-            "💾 Saving…"
-        } else {
-            "💾 Save draft"
-        };
-        let save = ui
-            .add_enabled(can_save, egui::Button::new(save_label))
-            .on_hover_text("Save the draft without publishing it (Ctrl+S)")
-            .on_disabled_hover_text(if saving {
-                "Saving: waiting for the store's answer"
-            } else {
-                "Read-only: duplicate this workflow to make changes"
             });
-        if save.clicked() {
-            cx.act(Action::Save);
-        }
+            ui.menu_button("Open", |ui| {
+                if ui.button("Open file…").clicked() {
+                    ui.close();
+                    if let Some(path) = rfd::FileDialog::new()
+                        .add_filter("Workflow", &["ron", "json"])
+                        .pick_file()
+                    {
+                        cx.act(Action::Request(Intent::OpenFile(path)));
+                    }
+                }
+                ui.separator();
+                let all: Vec<(u32, String)> = cx
+                    .session
+                    .workflows
+                    .iter()
+                    .map(|w| (w.key, w.name.clone()))
+                    .collect();
+                for (key, name) in all {
+                    if ui.button(format!("{key} · {name}")).clicked() {
+                        cx.act(Action::Request(Intent::OpenKey(key)));
+                        ui.close();
+                    }
+                }
+            });
+            ui.menu_button("Export", |ui| {
+                for (label, extension) in [("Picture as SVG…", "svg"), ("Picture as PNG…", "png")] {
+                    if ui
+                        .button(label)
+                        .on_hover_text("The canvas drawing, with the compare marks while comparing")
+                        .clicked()
+                    {
+                        ui.close();
+                        let name = format!("{}.{extension}", cx.doc.workflow().key);
+                        if let Some(path) = rfd::FileDialog::new()
+                            .add_filter("Picture", &[extension])
+                            .set_file_name(name)
+                            .save_file()
+                        {
+                            cx.act(Action::ExportPicture(path));
+                        }
+                    }
+                }
+            });
 
-        let publishing = cx.session.publishing();
-        let blocker = if publishing {
-            Some("Publishing: waiting for the store's answer".to_owned())
-        } else {
-            publish_blocker(cx.doc)
-        };
-        let (label, hover) = match &cx.session.link {
-            _ if publishing => ("🚀 Publishing…", String::new()),
-            Link::Local => (
-                "🚀 Publish",
-                "Freeze the draft into the next published version".to_owned(),
-            ),
-            Link::Server { url } => (
-                "🚀 Publish to server",
-                format!("Freeze the draft into the next published version on {url}"),
-            ),
-        };
-        let publish = ui
-            .add_enabled(blocker.is_none(), egui::Button::new(label))
-            .on_hover_text(hover)
-            .on_disabled_hover_text(blocker.clone().unwrap_or_default());
-        if publish.clicked() {
-            cx.act(Action::Show(Window::Publish));
-        }
-        if let Some(reason) = &blocker
-            && !publishing
-            && !cx.doc.read_only()
-            && matches!(cx.doc.source, Source::Store { .. })
-        {
-            ui.label(
-                RichText::new(format!("⛔ {reason}"))
-                    .small()
-                    .color(ui.visuals().error_fg_color),
-            );
-        }
-
-        if let (Link::Server { .. }, Source::Store { revision, origin: Origin::Custom, .. }) =
-            (&cx.session.link, &cx.doc.source)
-        {
-            let revision = *revision;
-            let approving = cx.session.approving();
-            let ready = !approving && !cx.doc.is_dirty();
-            let label = if approving {
-                "✔ Approving…".to_owned()
+            let saving = cx.session.saving();
+            let can_save = !cx.doc.read_only() && !saving;
+            let save_label = if saving {
+                "💾 Saving…"
             } else {
-                format!("✔ Approve revision {revision}")
+                "💾 Save draft"
             };
+            let save = ui
+                .add_enabled(can_save, egui::Button::new(save_label))
+                .on_hover_text("Save the draft without publishing it (Ctrl+S)")
+                .on_disabled_hover_text(if saving {
+                    "Saving: waiting for the store's answer"
+                } else {
+                    "Read-only: duplicate this workflow to make changes"
+                });
+            if save.clicked() {
+                cx.act(Action::Save);
+            }
+
+            let publishing = cx.session.publishing();
+            let blocker = if publishing {
+                Some("Publishing: waiting for the store's answer".to_owned())
+            } else {
+                publish_blocker(cx.doc)
+            };
+            let (label, hover) = match &cx.session.link {
+                _ if publishing => ("🚀 Publishing…", String::new()),
+                Link::Local => (
+                    "🚀 Publish",
+                    "Freeze the draft into the next published version".to_owned(),
+                ),
+                Link::Server { url } => (
+                    "🚀 Publish to server",
+                    format!("Freeze the draft into the next published version on {url}"),
+                ),
+            };
+            let publish = ui
+                .add_enabled(blocker.is_none(), egui::Button::new(label))
+                .on_hover_text(hover)
+                .on_disabled_hover_text(blocker.clone().unwrap_or_default());
+            if publish.clicked() {
+                cx.act(Action::Show(Window::Publish));
+            }
+            if let Some(reason) = &blocker
+                && !publishing
+                && !cx.doc.read_only()
+                && matches!(cx.doc.source, Source::Store { .. })
+            {
+                ui.label(
+                    RichText::new(format!("⛔ {reason}"))
+                        .small()
+                        .color(ui.visuals().error_fg_color),
+                );
+            }
+
+            if let (Link::Server { .. }, Source::Store { revision, origin: Origin::Custom, .. }) =
+                (&cx.session.link, &cx.doc.source)
+            {
+                let revision = *revision;
+                let approving = cx.session.approving();
+                let ready = !approving && !cx.doc.is_dirty();
+                let label = if approving {
+                    "✔ Approving…".to_owned()
+                } else {
+                    format!("✔ Approve revision {revision}")
+                };
+                if ui
+                    .add_enabled(ready, egui::Button::new(label))
+                    .on_hover_text("Four eyes: as a publisher other than its author, approve this saved revision for publishing")
+                    .on_disabled_hover_text("Save first: an approval names a saved revision")
+                    .clicked()
+                {
+                    cx.act(Action::Approve);
+                }
+            }
+            if can_copy_to_server(cx.session, cx.doc)
+                && ui
+                    .add_enabled(
+                        !cx.session.copying(),
+                        egui::Button::new(if cx.session.copying() {
+                            "⇪ Copying…"
+                        } else {
+                            "⇪ Copy to server"
+                        }),
+                    )
+                    .on_hover_text(format!(
+                        "Add this workflow to the team server ({}) as a new draft",
+                        cx.session.settings.server_url
+                    ))
+                    .clicked()
+            {
+                cx.act(Action::CopyToServer);
+            }
+
+            let has_versions = cx.doc.key().is_some();
             if ui
-                .add_enabled(ready, egui::Button::new(label))
-                .on_hover_text("Four eyes: as a publisher other than its author, approve this saved revision for publishing")
-                .on_disabled_hover_text("Save first: an approval names a saved revision")
+                .add_enabled(has_versions, egui::Button::new("🕓 Versions"))
+                .on_hover_text("History of published versions")
                 .clicked()
             {
-                cx.act(Action::Approve);
+                cx.act(Action::ToggleVersions);
             }
-        }
-        if can_copy_to_server(cx.session, cx.doc)
-            && ui
-                .add_enabled(
-                    !cx.session.copying(),
-                    egui::Button::new(if cx.session.copying() {
-                        "⇪ Copying…"
-                    } else {
-                        "⇪ Copy to server"
-                    }),
-                )
-                .on_hover_text(format!(
-                    "Add this workflow to the team server ({}) as a new draft",
-                    cx.session.settings.server_url
-                ))
-                .clicked()
-        {
-            cx.act(Action::CopyToServer);
-        }
-
-        let has_versions = cx.doc.key().is_some();
-        if ui
-            .add_enabled(has_versions, egui::Button::new("🕓 Versions"))
-            .on_hover_text("History of published versions")
-            .clicked()
-        {
-            cx.act(Action::ToggleVersions);
-        }
-        ui.separator();
-        if ui
-            .add_enabled(cx.doc.can_undo(), egui::Button::new("↩ Undo"))
-            .on_hover_text("Undo (Ctrl+Z)")
-            .clicked()
-        {
-            cx.doc.undo();
-        }
-        if ui
-            .add_enabled(cx.doc.can_redo(), egui::Button::new("↪ Redo"))
-            .on_hover_text("Redo (Ctrl+Shift+Z)")
-            .clicked()
-        {
-            cx.doc.redo();
-        }
-        ui.separator();
-        ui.menu_button("View", |ui| {
-            ui.label(RichText::new("Theme").weak());
-            ui.radio_value(
-                &mut self.theme,
-                egui::ThemePreference::System,
-                "Follow the system",
-            );
-            ui.radio_value(&mut self.theme, egui::ThemePreference::Light, "Light");
-            ui.radio_value(&mut self.theme, egui::ThemePreference::Dark, "Dark");
             ui.separator();
-            if ui.button("Zoom to fit (F)").clicked() {
-                cx.canvas.request_fit();
-                ui.close();
+            if ui
+                .add_enabled(cx.doc.can_undo(), egui::Button::new("↩ Undo"))
+                .on_hover_text("Undo (Ctrl+Z)")
+                .clicked()
+            {
+                cx.doc.undo();
             }
-            ui.checkbox(&mut cx.canvas.snap, "Snap to grid");
-            ui.checkbox(&mut cx.canvas.show_minimap, "Minimap");
-        });
-        ui.menu_button("Help", |ui| {
-            if ui.button("Shortcuts").clicked() {
-                cx.act(Action::Show(Window::Shortcuts));
-                ui.close();
+            if ui
+                .add_enabled(cx.doc.can_redo(), egui::Button::new("↪ Redo"))
+                .on_hover_text("Redo (Ctrl+Shift+Z)")
+                .clicked()
+            {
+                cx.doc.redo();
             }
-            if ui.button("Quick add (Ctrl+F)").clicked() {
-                cx.act(Action::Show(Window::QuickAdd));
-                ui.close();
-            }
-        });
+            ui.separator();
+            ui.menu_button("View", |ui| {
+                ui.label(RichText::new("Theme").weak());
+                ui.radio_value(
+                    &mut self.theme,
+                    egui::ThemePreference::System,
+                    "Follow the system",
+                );
+                ui.radio_value(&mut self.theme, egui::ThemePreference::Light, "Light");
+                ui.radio_value(&mut self.theme, egui::ThemePreference::Dark, "Dark");
+                ui.separator();
+                if ui.button("Zoom to fit (F)").clicked() {
+                    cx.canvas.request_fit();
+                    ui.close();
+                }
+                ui.checkbox(&mut cx.canvas.snap, "Snap to grid");
+                ui.checkbox(&mut cx.canvas.show_minimap, "Minimap");
+            });
+            ui.menu_button("Help", |ui| {
+                if ui.button("Shortcuts").clicked() {
+                    cx.act(Action::Show(Window::Shortcuts));
+                    ui.close();
+                }
+                if ui.button("Quick add (Ctrl+F)").clicked() {
+                    cx.act(Action::Show(Window::QuickAdd));
+                    ui.close();
+                }
+            });
 
-        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            status(ui, cx)
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                status(ui, cx)
+            });
         });
-    });
     }
 }
 
