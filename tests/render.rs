@@ -188,6 +188,9 @@ fn the_review_pack_is_one_file_that_references_nothing_external() {
     store
         .publish_with_note(key, Some(revision), "First version for ACME")
         .expect("v1");
+    store
+        .add_comment(key, None, "Between v1 and v2")
+        .expect("comment");
     let mut draft = store.draft(key).expect("draft").workflow;
     for node in &mut draft.nodes {
         if let idflow_core::model::NodeKind::Service(s) = &mut node.kind {
@@ -199,6 +202,11 @@ fn the_review_pack_is_one_file_that_references_nothing_external() {
     store
         .publish_with_note(key, Some(revision), "Liveness off <upstream>")
         .expect("v2");
+    // Issue 33, item 10: written on the draft after v2, so not part of a
+    // review of v1 → v2.
+    store
+        .add_comment(key, None, "Written after v2")
+        .expect("comment");
     let pack = dir.path().join("pack.html");
     idflow()
         .arg("--store")
@@ -232,9 +240,34 @@ fn the_review_pack_is_one_file_that_references_nothing_external() {
         "ID &amp; identity verification",
         "Is liveness needed?",
         "open · in v1",
+        "Between v1 and v2",
+        "open · in v2",
+        // Issue 33, item 11: a comment names its step by title, the id on
+        // hover.
+        r#"<span title="idiv">ID &amp; identity verification</span>"#,
     ] {
         assert!(html.contains(expected), "{expected} missing");
     }
+    assert!(
+        !html.contains("Written after v2"),
+        "a comment on a later draft is not part of this review"
+    );
+    // Issue 33, item 10: times as people read them, the exact time on
+    // hover; no raw RFC 3339 text outside the markup.
+    let times = html.matches("<time datetime=").count();
+    assert!(
+        times >= 5,
+        "versions, comments and the pack's own time: {times}"
+    );
+    let shown: String = html
+        .split('<')
+        .filter_map(|tag| tag.split_once('>').map(|(_, text)| text))
+        .collect();
+    assert!(
+        !shown.contains("T0") && !shown.contains("T1") && !shown.contains("T2"),
+        "a raw RFC 3339 time is shown: {shown}"
+    );
+    assert!(shown.contains(" UTC"), "readable times end in UTC");
     assert_eq!(html.matches("<svg ").count(), 2, "both pictures");
     idflow()
         .arg("--store")
@@ -244,4 +277,53 @@ fn the_review_pack_is_one_file_that_references_nothing_external() {
         .assert()
         .code(2);
     assert!(!dir.path().join("none.html").exists());
+}
+
+/// Issue 33, item 10: "a row whose only change is a label is not coloured
+/// as a decision change". 10011 → 10013 ends most scenarios at another end
+/// step with the same decision (neutral) and decides the watchlist alert
+/// differently (red → green).
+#[test]
+fn the_review_packs_behaviour_colours_only_decision_changes() {
+    use idflow_view::review::{ReviewSide, html};
+    let side = |reference: &str, name: &str| ReviewSide {
+        reference: reference.to_owned(),
+        workflow: workflow(name),
+        version: None,
+        comments: Vec::new(),
+    };
+    let a = side("A", "10011-idiv.ron");
+    let b = side("B", "10013-idiv-screening-residency-address-dl.ron");
+    let pack = html(&a, &b);
+    let rows: Vec<&str> = pack
+        .split("<tr>")
+        .filter(|row| row.contains(" · score "))
+        .collect();
+    assert!(rows.len() > 10, "{} behaviour rows", rows.len());
+    let (mut same, mut changed) = (0, 0);
+    for row in rows {
+        let cells: Vec<&str> = row.split("<td").skip(2).collect();
+        let decision = |cell: &str| {
+            cell.split('>')
+                .nth(1)
+                .and_then(|text| text.split(' ').next())
+                .map(str::to_owned)
+        };
+        let (before, after) = (decision(cells[0]), decision(cells[1]));
+        if before == after {
+            same += 1;
+            assert!(
+                cells.iter().all(|c| c.starts_with(r#" class="same""#)),
+                "same decision, coloured as a change: {row}"
+            );
+        } else {
+            changed += 1;
+            assert!(
+                cells[0].starts_with(r#" class="removed""#)
+                    && cells[1].starts_with(r#" class="added""#),
+                "a decision change not coloured: {row}"
+            );
+        }
+    }
+    assert!(same > 0 && changed > 0, "same {same}, changed {changed}");
 }
