@@ -327,3 +327,101 @@ fn the_review_packs_behaviour_colours_only_decision_changes() {
     }
     assert!(same > 0 && changed > 0, "same {same}, changed {changed}");
 }
+
+/// Issue 33, item 9: "Pictures keep the branch meaning": `idflow render`
+/// draws Then and Else as the canvas does (green and red, the port colours
+/// of `idflow_view::theme`), with the words Then and Else as text on those
+/// wires, and an If/Else's condition worded and wrapped between words,
+/// never cut inside one.
+#[test]
+fn an_if_else_reads_then_and_else_and_its_condition_in_words() {
+    use idflow_core::model::{NodeKind, Port};
+    use idflow_view::theme::port_color;
+    let wf = workflow("10013-idiv-screening-residency-address-dl.ron");
+    let picture = svg(&wf, None, None);
+    let document = roxmltree::Document::parse(&picture).expect("valid XML");
+    let hex = |c: egui::Color32| format!("#{:02x}{:02x}{:02x}", c.r(), c.g(), c.b());
+    let (then, otherwise) = (
+        hex(port_color(Port::Then, false, egui::Color32::GRAY)),
+        hex(port_color(Port::Else, false, egui::Color32::GRAY)),
+    );
+    let branches: Vec<(String, String)> = document
+        .descendants()
+        .filter(|n| n.has_tag_name("text") && n.attribute("class") == Some("branch"))
+        .map(|n| {
+            (
+                n.text().unwrap_or_default().to_owned(),
+                n.attribute("fill").unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    let wired = |port: Port| wf.edges.iter().filter(|e| e.port == port).count();
+    for (word, color, port) in [
+        ("Then", &then, Port::Then),
+        ("Else", &otherwise, Port::Else),
+    ] {
+        let on_wires = branches
+            .iter()
+            .filter(|(w, c)| w == word && c == color)
+            .count();
+        assert_eq!(
+            on_wires,
+            wired(port),
+            "{word} on each of its wires, in {color}"
+        );
+        let strokes = document
+            .descendants()
+            .filter(|n| n.has_tag_name("path") && n.attribute("stroke") == Some(color.as_str()))
+            .count();
+        assert_eq!(strokes, wired(port), "{word} wires drawn in {color}");
+    }
+    // Every If/Else's condition, in words, in whole words.
+    let decisions: Vec<_> = wf
+        .nodes
+        .iter()
+        .filter(|n| matches!(n.kind, NodeKind::Decision(_)))
+        .collect();
+    assert_eq!(decisions.len(), 2);
+    for node in decisions {
+        let subtitle = idflow_view::card::card_text(node).subtitle;
+        assert!(
+            !subtitle.contains('=') && !subtitle.contains('≠'),
+            "{subtitle}"
+        );
+        let group = document
+            .descendants()
+            .find(|n| n.attribute("id") == Some(format!("step-{}", node.id.as_str()).as_str()))
+            .expect("the step's group");
+        let lines: Vec<String> = group
+            .descendants()
+            .filter(|n| n.attribute("class") == Some("subtitle"))
+            .map(|n| n.text().unwrap_or_default().to_owned())
+            .collect();
+        assert!(!lines.is_empty() && lines.len() <= 2, "{lines:?}");
+        let words: Vec<&str> = subtitle.split_whitespace().collect();
+        let shown: Vec<String> = lines
+            .iter()
+            .flat_map(|l| l.split_whitespace().map(str::to_owned).collect::<Vec<_>>())
+            .collect();
+        for (i, word) in shown.iter().enumerate() {
+            let whole = word.trim_end_matches('…');
+            assert_eq!(
+                Some(&whole),
+                words.get(i),
+                "{:?} shows {lines:?}: a word cut or changed",
+                node.id
+            );
+        }
+    }
+    let shown = texts(&picture).join(" ");
+    for sentence in [
+        "If the decision is not Rejected",
+        "If Document type is Driving licence",
+    ] {
+        let words: Vec<&str> = sentence.split(' ').collect();
+        assert!(
+            shown.contains(&words.join(" ")),
+            "{sentence} not in {shown}"
+        );
+    }
+}
