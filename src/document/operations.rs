@@ -1,9 +1,9 @@
 //! Edits as named operations, over the command stack (as diagram-js's
 //! `Modeling` sits over its `CommandStack`): adding a step, connecting,
 //! inserting between, quick add, "Connect to…", deleting, pasting and
-//! duplicating the selection. Each one enforces the graph
-//! rules here, once, whoever calls it (the canvas, the keyboard, the
-//! pickers), and applies one command: one undo step.
+//! duplicating the selection. Each one enforces the graph rules here,
+//! once, whoever calls it (the canvas, the keyboard, the pickers), and
+//! applies one command: one undo step.
 //!
 //! The graph rules:
 //! - an output port leads to one step at most: connecting a wired port
