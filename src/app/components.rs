@@ -7,7 +7,7 @@ use idflow_core::model::{NodeKind, Position};
 use idflow_store::{Origin, Status};
 use idflow_view::{theme, words};
 
-use super::canvas::{Canvas, PaletteDrag};
+use super::canvas::PaletteDrag;
 use super::{Action, BrowserTab, IdflowApp, Intent};
 use crate::document::Source;
 
@@ -183,8 +183,7 @@ pub fn palette(app: &mut IdflowApp, ui: &mut Ui) {
                             c.x - theme::CARD_WIDTH / 2.0,
                             c.y - theme::CARD_HEIGHT / 2.0,
                         );
-                        if let Err(refusal) =
-                            Canvas::add_node(&mut app.doc, entry.kind.clone(), entry.title, at)
+                        if let Err(refusal) = app.doc.add_node(entry.kind.clone(), entry.title, at)
                         {
                             app.canvas.refuse(refusal);
                         }

@@ -8,7 +8,6 @@ use idflow_core::catalog::palette;
 use idflow_store::Origin;
 use idflow_store::recovery::Recovery;
 
-use super::canvas::Canvas;
 use super::compare::Side;
 use super::publish::{self, Basis};
 use super::session::After;
@@ -592,11 +591,7 @@ fn connect_to(app: &mut IdflowApp, ctx: &egui::Context) {
         return;
     };
     let doc = &app.doc;
-    let from = doc
-        .selection
-        .nodes
-        .first()
-        .filter(|_| doc.selection.nodes.len() == 1);
+    let from = doc.single_selected().map(|n| &n.id);
     let picked = picker(ctx, "Connect to…", "Type a step's name…", query, |q| {
         doc.workflow()
             .nodes
@@ -611,8 +606,8 @@ fn connect_to(app: &mut IdflowApp, ctx: &egui::Context) {
         Picked::Open => {}
         Picked::Closed => app.connect_to = None,
         Picked::Chosen(to) => {
-            if let Err(why) = Canvas::connect_selected_to(&mut app.doc, &to) {
-                app.notify(ctx, why, true);
+            if let Err(why) = app.doc.connect_selected_to(&to) {
+                app.notify(ctx, why.to_string(), true);
             }
             app.canvas.request_keyboard_focus();
             app.connect_to = None;
