@@ -316,11 +316,11 @@ fn wrap_words(text: &str, per_line: usize, lines: usize) -> Vec<String> {
             return out;
         }
         out.push(word.chars().take(per_line).collect());
-        if word.chars().count() > per_line {
-            if let Some(line) = out.last_mut() {
-                line.pop();
-                line.push('…');
-            }
+        if word.chars().count() > per_line
+            && let Some(line) = out.last_mut()
+        {
+            line.pop();
+            line.push('…');
         }
     }
     out
