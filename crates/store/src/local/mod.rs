@@ -70,23 +70,6 @@ fn os_user_from(variable: impl Fn(&str) -> Option<String>) -> String {
         .unwrap_or_else(|| "unknown".to_owned())
 }
 
-#[cfg(test)]
-mod os_user_tests {
-    use super::os_user_from;
-
-    /// Issue 33, item 8: '"Published by" defaults to the OS account name
-    /// when `USER` is unset'.
-    #[test]
-    fn without_user_variables_the_account_name_is_the_author() {
-        let account = whoami::fallible::username().expect("this account has a name");
-        assert_eq!(os_user_from(|_| None), account);
-        assert_eq!(os_user_from(|_| Some("  ".to_owned())), account);
-        assert_eq!(
-            os_user_from(|name| (name == "LOGNAME").then(|| "ada".to_owned())),
-            "ada"
-        );
-    }
-}
 
 impl LocalStore {
     /// Opens the store in `dir`, creating the folder if needed. On first use
@@ -598,5 +581,23 @@ impl Store for LocalStore {
         let comment = comment.clone();
         file.write(&dir)?;
         Ok(comment)
+    }
+}
+
+#[cfg(test)]
+mod os_user_tests {
+    use super::os_user_from;
+
+    /// Issue 33, item 8: '"Published by" defaults to the OS account name
+    /// when `USER` is unset'.
+    #[test]
+    fn without_user_variables_the_account_name_is_the_author() {
+        let account = whoami::fallible::username().expect("this account has a name");
+        assert_eq!(os_user_from(|_| None), account);
+        assert_eq!(os_user_from(|_| Some("  ".to_owned())), account);
+        assert_eq!(
+            os_user_from(|name| (name == "LOGNAME").then(|| "ada".to_owned())),
+            "ada"
+        );
     }
 }
