@@ -114,6 +114,22 @@ impl Document {
         Ok(true)
     }
 
+    /// Lays the whole workflow out left to right (`idflow_core::layout`) as
+    /// one undo step, moving only the steps whose place changes. Returns
+    /// whether anything moved: a layout that moves nothing adds no undo
+    /// step and leaves the workflow saved (issue 33, item 12).
+    pub fn auto_layout(&mut self) -> Result<bool, EditError> {
+        let moves: Vec<(NodeId, Position)> = idflow_core::layout::layered(&self.workflow)
+            .into_iter()
+            .filter(|(id, to)| self.node(id).is_some_and(|n| n.position != *to))
+            .collect();
+        if moves.is_empty() {
+            return Ok(false);
+        }
+        self.apply(Command::SetPositions(moves))?;
+        Ok(true)
+    }
+
     /// "Connect to…": wires the selected step's free port to `to`, as one
     /// undo step. Refuses, saying why, when not exactly one step is
     /// selected or it has no free output (it never replaces a connection).

@@ -534,3 +534,47 @@ fn insert_between_refuses_an_end_and_a_connection_that_is_not_there() {
     assert_eq!(d.workflow(), &before);
     assert!(!d.can_undo());
 }
+
+/// Issue 33, item 12: "Auto-layout that moves nothing does not mark the
+/// workflow unsaved"; one that moves steps is one undo step.
+#[test]
+fn auto_layout_that_moves_nothing_leaves_the_workflow_saved() {
+    let mut d = doc();
+    let moved = d.auto_layout().expect("layout");
+    if moved {
+        let source = d.source.clone();
+        d.mark_saved(source);
+    }
+    let laid_out = d.workflow().clone();
+    assert!(!d.is_dirty());
+    assert!(
+        !d.auto_layout().expect("layout again"),
+        "nothing moves twice"
+    );
+    assert!(
+        !d.is_dirty(),
+        "a layout that moved nothing marked it unsaved"
+    );
+    assert_eq!(d.workflow(), &laid_out);
+
+    // Out of place: one undo step puts it back.
+    let first = d.workflow().nodes[0].id.clone();
+    d.apply(Command::SetPositions(vec![(
+        first.clone(),
+        Position {
+            x: 9999.0,
+            y: 9999.0,
+        },
+    )]))
+    .expect("move");
+    assert!(d.auto_layout().expect("layout"));
+    assert_eq!(d.workflow(), &laid_out);
+    d.undo();
+    assert_eq!(
+        d.node(&first).map(|n| n.position),
+        Some(Position {
+            x: 9999.0,
+            y: 9999.0
+        })
+    );
+}

@@ -14,7 +14,6 @@ use std::collections::HashMap;
 
 use egui::containers::DragPanButtons;
 use egui::{Id, Pos2, Rect, Scene, Sense, Stroke, StrokeKind, Ui, UiBuilder, Vec2, pos2, vec2};
-use idflow_core::layout::layered;
 use idflow_core::lint::Severity;
 use idflow_core::model::{DecisionType, Edge, NodeId, Note, Port, Position};
 use idflow_view::card::{description as card_description, title as node_title};
@@ -362,8 +361,7 @@ impl Canvas {
 
     /// Lays the whole workflow out left to right, as one undo step.
     pub fn auto_layout(&mut self, doc: &mut Document) {
-        let moves = layered(doc.workflow());
-        if self.edit(doc.apply(Command::SetPositions(moves))).is_some() {
+        if self.edit(doc.auto_layout()).is_some() {
             self.request_fit();
         }
     }

@@ -70,7 +70,6 @@ fn os_user_from(variable: impl Fn(&str) -> Option<String>) -> String {
         .unwrap_or_else(|| "unknown".to_owned())
 }
 
-
 impl LocalStore {
     /// Opens the store in `dir`, creating the folder if needed. On first use
     /// (no `store.ron` yet) the standard workflows are seeded as Global
