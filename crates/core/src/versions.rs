@@ -188,7 +188,9 @@ mod tests {
         );
         assert_eq!(store.readable_words(), "store.ron format 1");
         assert!(WORKFLOW_FORMATS.newer(3).is_none());
-        assert!(WORKFLOW_FORMATS.reads(1) && WORKFLOW_FORMATS.reads(2) && WORKFLOW_FORMATS.reads(3));
+        assert!(
+            WORKFLOW_FORMATS.reads(1) && WORKFLOW_FORMATS.reads(2) && WORKFLOW_FORMATS.reads(3)
+        );
         assert!(!WORKFLOW_FORMATS.reads(0) && !WORKFLOW_FORMATS.reads(4));
     }
 

@@ -199,14 +199,14 @@ fn expectation() -> impl Strategy<Value = Expectation> {
         pick(DecisionType::ALL),
         text(),
     )
-        .prop_map(|(capability, credential, decision, label)| {
-            idflow_core::simulate::Outcome {
+        .prop_map(
+            |(capability, credential, decision, label)| idflow_core::simulate::Outcome {
                 capability,
                 credential,
                 decision,
                 label,
-            }
-        });
+            },
+        );
     let scenario = prop_oneof![
         text().prop_map(ScenarioRef::Builtin),
         (pick(Capability::ALL), pick(DecisionType::ALL), text()).prop_map(

@@ -57,12 +57,7 @@ impl ExpectationResult {
     pub fn what_happened(&self) -> String {
         format!(
             "under {} the decision is {} (label {}, score {}, {}); expected: {}",
-            self.scenario,
-            self.decision,
-            self.label,
-            self.risk_score,
-            self.ending,
-            self.expected
+            self.scenario, self.decision, self.label, self.risk_score, self.ending, self.expected
         )
     }
 }
@@ -88,9 +83,9 @@ pub fn invalid_reason(
         return Some(reason);
     }
     match &expectation.expect {
-        Expected::EndsAt(step) if workflow.node(step).is_none() => {
-            Some(format!("it names step `{step}`, which the workflow does not have"))
-        }
+        Expected::EndsAt(step) if workflow.node(step).is_none() => Some(format!(
+            "it names step `{step}`, which the workflow does not have"
+        )),
         Expected::ScoreAtLeast(n) if *n > 100 => Some(format!(
             "a score is at most 100: “score at least {n}” can never hold"
         )),

@@ -229,10 +229,7 @@ fn rule_loosenings(baseline: &Workflow, changed: &Workflow) -> Vec<Loosening> {
     EXPECTATION_RULES
         .iter()
         .filter_map(|code| {
-            let (before, after) = (
-                rule_severity(baseline, code),
-                rule_severity(changed, code),
-            );
+            let (before, after) = (rule_severity(baseline, code), rule_severity(changed, code));
             // `None` (off) sorts below every severity.
             (after < before).then(|| Loosening {
                 id: format!("lint:{code}"),

@@ -116,9 +116,9 @@ const RULES: &[StarterRule] = &[
 /// an id.
 pub fn starter_expectations(workflow: &Workflow) -> Vec<Expectation> {
     let selected = workflow.capabilities();
-    let collects_id = workflow.nodes.iter().any(|n| {
-        matches!(&n.kind, NodeKind::Acquisition(a) if a.category == CredentialCategory::Id)
-    });
+    let collects_id = workflow.nodes.iter().any(
+        |n| matches!(&n.kind, NodeKind::Acquisition(a) if a.category == CredentialCategory::Id),
+    );
     let mut taken: Vec<String> = workflow.expectations.iter().map(|e| e.id.clone()).collect();
     let mut out = Vec::new();
     for rule in RULES {

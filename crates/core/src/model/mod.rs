@@ -10,9 +10,7 @@ mod vocabulary;
 mod workflow;
 
 pub use condition::{Condition, ExtractedField, Operator, Subject, Value};
-pub use expectation::{
-    Expectation, Expected, ScenarioRef, expectation_id_base, fresh_id, id_slug,
-};
+pub use expectation::{Expectation, Expected, ScenarioRef, expectation_id_base, fresh_id, id_slug};
 pub use node::{
     AcquisitionNode, DecisionNode, Node, NodeKind, NodeKindTag, RiskCalculationNode,
     RiskSignalNode, RiskWeight, ScoreBands, Scoring, ServiceNode, TerminalDecision, TerminalNode,
@@ -22,6 +20,6 @@ pub use vocabulary::{
     RiskSignal, ServiceKind, Stage,
 };
 pub use workflow::{
-    Edge, FORMAT_VERSION, FORMAT_WITHOUT_EXPECTATIONS, NodeId, Note, NoteSize, OLDEST_FORMAT_VERSION, Port, Position,
-    RuleSetting, Workflow, parse_key,
+    Edge, FORMAT_VERSION, FORMAT_WITHOUT_EXPECTATIONS, NodeId, Note, NoteSize,
+    OLDEST_FORMAT_VERSION, Port, Position, RuleSetting, Workflow, parse_key,
 };
