@@ -84,10 +84,6 @@ fn main() {
         "expectations of 10011 on every edit ({count} starters): {evaluate_ms:.4} ms (goal < 1 ms: {})",
         if evaluate_ms < 1.0 { "met" } else { "MISSED" }
     );
-    println!(
-        "lint of 10011: {lint_with_ms:.4} ms with them, {lint_without_ms:.4} ms without"
-    );
-    println!(
-        "loosening check at publish (10011, Similarity unticked): {loosenings_ms:.4} ms"
-    );
+    println!("lint of 10011: {lint_with_ms:.4} ms with them, {lint_without_ms:.4} ms without");
+    println!("loosening check at publish (10011, Similarity unticked): {loosenings_ms:.4} ms");
 }

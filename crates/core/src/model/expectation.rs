@@ -9,9 +9,9 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use super::scenario::Scenario;
 use super::vocabulary::{Capability, DecisionType};
 use super::workflow::{NodeId, Workflow};
-use crate::simulate::Scenario;
 
 /// One expected outcome: under `scenario`, `expect` holds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -6,6 +6,7 @@
 mod condition;
 mod expectation;
 mod node;
+pub(crate) mod scenario;
 mod vocabulary;
 mod workflow;
 
