@@ -59,7 +59,7 @@ fn untick(w: &mut Workflow, capability: Capability) {
 /// at `underage`, a FIXED REJECTED end labelled UNDERAGE.
 fn idiv_refusing_minors() -> Workflow {
     let mut w = idiv();
-    w.edges.retain(|e| !(e.from.as_str() == "risk"));
+    w.edges.retain(|e| e.from.as_str() != "risk");
     w.nodes.push(Node::new(
         "adult",
         Position::new(1400.0, 0.0),
