@@ -442,6 +442,33 @@ fn an_expectation_that_cannot_run_says_why() {
     assert!(matches!(&results[1].verdict, Verdict::Invalid(r) if r.contains("used by an earlier")));
 }
 
+/// "Expect this" on a matrix row: every row the behaviour diff runs names
+/// a scenario an expectation can hold, which runs to the same decision.
+#[test]
+fn every_scenario_the_behaviour_diff_runs_can_be_expected() {
+    use idflow_core::expectations::scenario_ref;
+    let w = idiv();
+    let scenarios = idflow_core::diff::behaviour_scenarios(&w, &w);
+    let rows = idflow_core::simulate::matrix(&w, &scenarios);
+    assert!(rows.len() > 20);
+    for row in rows {
+        let scenario =
+            scenario_ref(&row.scenario).unwrap_or_else(|| panic!("{}: no scenario", row.scenario));
+        assert_eq!(scenario.name(), row.scenario);
+        let e = with(
+            w.clone(),
+            Expectation::new_in(&w, scenario, Expected::Decision(row.decision)),
+        );
+        assert_eq!(verdict(&e), Verdict::Holds, "{}", row.scenario);
+    }
+    assert_eq!(
+        scenario_ref("face_no_match"),
+        Some(builtin("FACE_NO_MATCH"))
+    );
+    assert_eq!(scenario_ref("SIMILARITY=REJECTED/FAKE"), None);
+    assert_eq!(scenario_ref("NOPE"), None);
+}
+
 // --- Ids ---
 
 #[test]

@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use crate::model::{Edge, Expectation, Note, Workflow};
 
-pub use behaviour::{BehaviourRow, Decided, behaviour_diff};
+pub use behaviour::{BehaviourRow, Decided, behaviour_diff, scenarios as behaviour_scenarios};
 pub use fields::{fields, kind_words};
 
 /// A step as a change list names it.

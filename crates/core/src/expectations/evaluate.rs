@@ -96,6 +96,32 @@ pub fn invalid_reason(
     }
 }
 
+/// The scenario a name stands for, as the what-if matrix and `idflow diff
+/// --behaviour` name their rows: a built-in scenario (`FACE_NO_MATCH`, any
+/// case, written as the built-in spells it) or one label of a capability
+/// (`SIMILARITY=REJECTED/NO_MATCH`). For "expect this" on a matrix row.
+/// `None` for a name that is neither, or a label the capability never
+/// renders.
+pub fn scenario_ref(name: &str) -> Option<ScenarioRef> {
+    if let Ok(scenario) = by_name(name) {
+        return Some(ScenarioRef::Builtin(scenario.name));
+    }
+    let (capability, rest) = name.split_once('=')?;
+    let (decision, label) = rest.split_once('/')?;
+    let capability = crate::model::Capability::parse(capability)?;
+    let decision = DecisionType::parse(decision)?;
+    let spec = capability_spec(capability);
+    let label = spec
+        .labels_for(decision)
+        .iter()
+        .find(|l| l.eq_ignore_ascii_case(label))?;
+    Some(ScenarioRef::Label {
+        capability,
+        decision,
+        label: (*label).to_owned(),
+    })
+}
+
 /// The scenario an expectation names, or why there is none.
 pub fn resolve(scenario: &ScenarioRef) -> Result<Cow<'_, Scenario>, String> {
     match scenario {

@@ -19,6 +19,7 @@ mod starter;
 
 pub use evaluate::{
     ExpectationResult, Verdict, evaluate, evaluate_one, holds, invalid_reason, resolve,
+    scenario_ref,
 };
 pub use loosening::{
     EXPECTATION_RULES, Loosening, LooseningKind, keeps, loosenings, rule_severity, strictness,
