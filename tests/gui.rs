@@ -1512,7 +1512,7 @@ fn review_comments_survive_saves_and_go_with_the_version() {
     h.snapshot("review_comments");
 }
 
-/// A sample workflow as a newer idflow writes it: format 3, with a field
+/// A sample workflow as a newer idflow writes it: format 4, with a field
 /// this build does not know.
 fn newer_workflow_file(dir: &std::path::Path) -> std::path::PathBuf {
     let sample = concat!(
@@ -1524,7 +1524,7 @@ fn newer_workflow_file(dir: &std::path::Path) -> std::path::PathBuf {
         .lines()
         .find(|l| l.trim_start().starts_with("format_version:"))
         .expect("a format_version line");
-    let newer = text.replacen(line, "  format_version: 3,\n  needs_review: true,", 1);
+    let newer = text.replacen(line, "  format_version: 4,\n  needs_review: true,", 1);
     let path = dir.join("from-a-newer-idflow.ron");
     std::fs::write(&path, newer).expect("write");
     path
@@ -1539,7 +1539,7 @@ fn opening_a_file_of_a_newer_idflow_says_it_needs_a_newer_idflow() {
     let file = newer_workflow_file(dir.path());
     let before = std::fs::read(&file).expect("read");
     let message = format!(
-        "written by a newer idflow (format 3); this build ({}) reads formats 1–2: needs a newer idflow",
+        "written by a newer idflow (format 4); this build ({}) reads formats 1–3: needs a newer idflow",
         idflow_core::versions::IDFLOW_VERSION
     );
     let store = dir.path().join("store");
