@@ -1022,14 +1022,14 @@ fn versions_keep_their_notes_and_diff_between_them_shows_the_one_change() {
 
 // --- files from a newer idflow (issue 29) ---
 
-/// `sample`'s text as a newer idflow writes it: format 3, with a field, a
+/// `sample`'s text as a newer idflow writes it: format 4, with a field, a
 /// step setting and a value this build does not know.
 fn as_newer_ron(text: &str) -> String {
     let line = text
         .lines()
         .find(|l| l.trim_start().starts_with("format_version:"))
         .expect("a format_version line");
-    text.replacen(line, "  format_version: 3,\n  needs_review: true,", 1)
+    text.replacen(line, "  format_version: 4,\n  needs_review: true,", 1)
         .replacen("channels: [", "channels: [TELEPATHY, ", 1)
 }
 
@@ -1052,13 +1052,13 @@ fn commands_refuse_a_workflow_file_of_a_newer_idflow() {
         .code(0);
     let json = fs::read_to_string(&json_path).expect("json").replacen(
         "\"format_version\": 2",
-        "\"format_version\": 3, \"needs_review\": true",
+        "\"format_version\": 4, \"needs_review\": true",
         1,
     );
-    assert!(json.contains("\"format_version\": 3"));
+    assert!(json.contains("\"format_version\": 4"));
     fs::write(&json_path, json).expect("write");
     let message = format!(
-        "written by a newer idflow (format 3); this build ({}) reads formats 1–2: needs a newer idflow",
+        "written by a newer idflow (format 4); this build ({}) reads formats 1–3: needs a newer idflow",
         env!("CARGO_PKG_VERSION")
     );
     let store = dir.path().join("store");

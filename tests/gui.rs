@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Steps, drag, harness};
+use common::{IDIV, Steps, app_on, drag, harness, new_from_global};
 use egui::accesskit::Role;
 use egui::{Event, Key, Modifiers, PointerButton, Pos2, vec2};
 use egui_kittest::Harness;
@@ -18,18 +18,6 @@ use tempfile::TempDir;
 /// A second handle on the store the app works on, to check what it wrote.
 fn store_of(dir: &TempDir) -> idflow_store::LocalStore {
     idflow_store::LocalStore::open(dir.path()).expect("store")
-}
-
-fn app_on(dir: &TempDir) -> IdflowApp {
-    IdflowApp::new(dir.path(), None).expect("app opens on a fresh store")
-}
-
-/// Opens a custom copy of a Global workflow through the New menu.
-fn new_from_global(h: &mut Harness<'static, IdflowApp>, label: &str) {
-    h.get_by_label("New").click();
-    h.steps(2);
-    h.get_by_label(label).click();
-    h.steps(3);
 }
 
 fn click_at(h: &mut Harness<'static, IdflowApp>, pos: Pos2, modifiers: Modifiers) {
@@ -76,7 +64,7 @@ fn select_node(h: &mut Harness<'static, IdflowApp>, id: &str) {
 fn creates_a_workflow_from_a_global_template() {
     let dir = TempDir::new().expect("tmp");
     let mut h = harness(app_on(&dir));
-    new_from_global(&mut h, "10011 · ID and identity verification (IDIV)");
+    new_from_global(&mut h, IDIV);
     let app = h.state();
     assert!(
         matches!(
@@ -100,7 +88,7 @@ fn creates_a_workflow_from_a_global_template() {
 fn drags_a_component_onto_the_canvas() {
     let dir = TempDir::new().expect("tmp");
     let mut h = harness(app_on(&dir));
-    new_from_global(&mut h, "10011 · ID and identity verification (IDIV)");
+    new_from_global(&mut h, IDIV);
     let before = h.state().doc.workflow().nodes.len();
     let source = h.get_by_label_contains("Device Risk").rect().center();
     let target = h.state().canvas.scene_to_screen(egui::pos2(400.0, 420.0));
@@ -121,7 +109,7 @@ fn drags_a_component_onto_the_canvas() {
 fn connects_two_nodes_by_dragging_a_wire() {
     let dir = TempDir::new().expect("tmp");
     let mut h = harness(app_on(&dir));
-    new_from_global(&mut h, "10011 · ID and identity verification (IDIV)");
+    new_from_global(&mut h, IDIV);
     // Cut risk -> end, then connect it again by dragging from the port.
     {
         let app = h.state_mut();
@@ -159,7 +147,7 @@ fn connects_two_nodes_by_dragging_a_wire() {
 fn ticking_data_checks_offers_its_dependencies() {
     let dir = TempDir::new().expect("tmp");
     let mut h = harness(app_on(&dir));
-    new_from_global(&mut h, "10011 · ID and identity verification (IDIV)");
+    new_from_global(&mut h, IDIV);
     {
         let app = h.state_mut();
         let mut idiv = app.doc.node(&NodeId::new("idiv")).expect("idiv").clone();
@@ -197,7 +185,7 @@ fn ticking_data_checks_offers_its_dependencies() {
 fn undo_then_redo_restores_the_exact_workflow() {
     let dir = TempDir::new().expect("tmp");
     let mut h = harness(app_on(&dir));
-    new_from_global(&mut h, "10011 · ID and identity verification (IDIV)");
+    new_from_global(&mut h, IDIV);
     let original = h.state().doc.workflow().clone();
     select_node(&mut h, "selfie_capture");
     let from = node_on_screen(&h, "selfie_capture");
@@ -226,7 +214,7 @@ fn undo_then_redo_restores_the_exact_workflow() {
 fn save_then_reopen_gives_the_same_workflow() {
     let dir = TempDir::new().expect("tmp");
     let mut h = harness(app_on(&dir));
-    new_from_global(&mut h, "10011 · ID and identity verification (IDIV)");
+    new_from_global(&mut h, IDIV);
     select_node(&mut h, "risk");
     let from = node_on_screen(&h, "risk");
     drag(&mut h, from, from + vec2(0.0, 160.0));
@@ -248,7 +236,7 @@ fn save_then_reopen_gives_the_same_workflow() {
 fn publish_is_disabled_while_an_error_exists() {
     let dir = TempDir::new().expect("tmp");
     let mut h = harness(app_on(&dir));
-    new_from_global(&mut h, "10011 · ID and identity verification (IDIV)");
+    new_from_global(&mut h, IDIV);
     assert!(!h.get_by_label("🚀 Publish").accesskit_node().is_disabled());
     select_node(&mut h, "selfie_capture");
     h.key_press(Key::Delete);
@@ -275,7 +263,7 @@ fn publish_is_disabled_while_an_error_exists() {
 fn clicking_a_problem_selects_its_node() {
     let dir = TempDir::new().expect("tmp");
     let mut h = harness(app_on(&dir));
-    new_from_global(&mut h, "10011 · ID and identity verification (IDIV)");
+    new_from_global(&mut h, IDIV);
     {
         let app = h.state_mut();
         let mut selfie = app
@@ -312,7 +300,7 @@ fn autosave_then_restart_offers_recovery() {
     let mut app = app_on(&dir);
     app.session.autosave.interval = std::time::Duration::ZERO;
     let mut h = harness(app);
-    new_from_global(&mut h, "10011 · ID and identity verification (IDIV)");
+    new_from_global(&mut h, IDIV);
     select_node(&mut h, "risk");
     h.key_press(Key::Delete);
     h.steps(3);
@@ -368,7 +356,7 @@ fn main_window_dark_snapshot() {
 fn switching_workflows_with_unsaved_changes_asks_first() {
     let dir = TempDir::new().expect("tmp");
     let mut h = harness(app_on(&dir));
-    new_from_global(&mut h, "10011 · ID and identity verification (IDIV)");
+    new_from_global(&mut h, IDIV);
     select_node(&mut h, "risk");
     h.key_press(Key::Delete);
     h.steps(2);
@@ -396,7 +384,7 @@ fn switching_workflows_with_unsaved_changes_asks_first() {
 fn copy_and_paste_nodes_as_ron() {
     let dir = TempDir::new().expect("tmp");
     let mut h = harness(app_on(&dir));
-    new_from_global(&mut h, "10011 · ID and identity verification (IDIV)");
+    new_from_global(&mut h, IDIV);
     select_node(&mut h, "risk");
     let end = node_on_screen(&h, "end");
     click_at(&mut h, end, Modifiers::SHIFT);
@@ -443,7 +431,7 @@ fn copy_and_paste_nodes_as_ron() {
 fn box_select_with_shift_drag() {
     let dir = TempDir::new().expect("tmp");
     let mut h = harness(app_on(&dir));
-    new_from_global(&mut h, "10011 · ID and identity verification (IDIV)");
+    new_from_global(&mut h, IDIV);
     let a = node_on_screen(&h, "id_capture") - vec2(80.0, 60.0);
     let b = node_on_screen(&h, "selfie_capture") + vec2(20.0, 80.0);
     h.event(Event::ModifiersChanged(Modifiers::SHIFT));
@@ -584,7 +572,7 @@ fn test_panel_copies_details_json() {
 fn test_panel_highlights_clear_after_an_edit() {
     let dir = TempDir::new().expect("tmp");
     let mut h = harness(app_on(&dir));
-    new_from_global(&mut h, "10011 · ID and identity verification (IDIV)");
+    new_from_global(&mut h, IDIV);
     run_scenario(&mut h, "ALL_PASS");
     assert_eq!(h.state().canvas.highlighted.len(), 5);
     assert!(!h.state().doc.can_undo(), "running is not an edit");
@@ -684,7 +672,7 @@ fn row_menu(h: &mut Harness<'static, IdflowApp>, text: &str, item: &str) {
 fn archive_and_unarchive_from_the_browser() {
     let dir = TempDir::new().expect("tmp");
     let mut h = harness(app_on(&dir));
-    new_from_global(&mut h, "10011 · ID and identity verification (IDIV)");
+    new_from_global(&mut h, IDIV);
     assert!(h.query_by_label("Archived").is_none());
     let row = "200000  Copy of ID and identity";
 
@@ -768,7 +756,7 @@ fn restart_reopens_the_last_workflow_at_its_view_and_tab() {
 fn undo_survives_a_visit_to_a_version() {
     let dir = TempDir::new().expect("tmp");
     let mut h = harness(app_on(&dir));
-    new_from_global(&mut h, "10011 · ID and identity verification (IDIV)");
+    new_from_global(&mut h, IDIV);
     let status = |h: &Harness<'static, IdflowApp>| {
         idflow::app::actions::status_text(&h.state().doc, &h.state().session.workflows)
     };
@@ -822,7 +810,7 @@ fn canvas_cards_are_announced_in_flow_order_with_kind_and_findings() {
     use egui_kittest::kittest::By;
     let dir = TempDir::new().expect("tmp");
     let mut h = harness(app_on(&dir));
-    new_from_global(&mut h, "10011 · ID and identity verification (IDIV)");
+    new_from_global(&mut h, IDIV);
     // A finding on one card: remove the edge into the end step.
     let edge = h
         .state()
@@ -884,7 +872,7 @@ fn focused(h: &Harness<'static, IdflowApp>) -> Option<egui::Id> {
 fn f6_reaches_every_region_and_leaves_each() {
     let dir = TempDir::new().expect("tmp");
     let mut h = harness(app_on(&dir));
-    new_from_global(&mut h, "10011 · ID and identity verification (IDIV)");
+    new_from_global(&mut h, IDIV);
     let f6 = |h: &mut Harness<'static, IdflowApp>, modifiers: Modifiers| {
         h.key_press_modifiers(modifiers, Key::F6);
         h.steps(3);
@@ -932,7 +920,7 @@ fn f6_reaches_every_region_and_leaves_each() {
 fn the_canvas_works_from_the_keyboard() {
     let dir = TempDir::new().expect("tmp");
     let mut h = harness(app_on(&dir));
-    new_from_global(&mut h, "10011 · ID and identity verification (IDIV)");
+    new_from_global(&mut h, IDIV);
     for _ in 0..3 {
         h.key_press(Key::F6);
         h.steps(3);
@@ -1139,7 +1127,7 @@ fn the_welcome_can_be_left_to_look_around() {
 fn an_edit_made_while_a_save_is_on_its_way_stays_unsaved() {
     let dir = TempDir::new().expect("tmp");
     let mut h = harness(app_on(&dir));
-    new_from_global(&mut h, "10011 · ID and identity verification (IDIV)");
+    new_from_global(&mut h, IDIV);
     let rename = |h: &mut Harness<'static, IdflowApp>, name: &str| {
         let doc = &mut h.state_mut().doc;
         let description = doc.workflow().description.clone();
@@ -1261,7 +1249,7 @@ fn store_of_path(path: &std::path::Path) -> idflow_store::LocalStore {
 fn compare_two_versions_and_publish_saying_what_changes() {
     let dir = TempDir::new().expect("tmp");
     let mut h = harness(app_on(&dir));
-    new_from_global(&mut h, "10011 · ID and identity verification (IDIV)");
+    new_from_global(&mut h, IDIV);
     h.get_by_label("🚀 Publish").click();
     h.steps(3);
     assert!(
@@ -1295,17 +1283,18 @@ fn compare_two_versions_and_publish_saying_what_changes() {
     );
     // The dialog grew when the comparison came in: let it settle.
     h.steps(8);
-    h.snapshot("publish_dialog_changes");
-    // The dialog grows once the comparison is in: let it settle.
-    h.steps(4);
-    h.get_by_label("Note: what changed and why").click();
-    h.steps(1);
-    type_text(&mut h, "Liveness off: ACME checks it upstream");
+    // The author named before the picture: by default it is this machine's
+    // account (issue 33, item 8), which differs from machine to machine.
     h.get_by_label("Published by").click();
     h.steps(1);
     h.key_press_modifiers(Modifiers::COMMAND, Key::A);
     h.steps(1);
     type_text(&mut h, "Ada");
+    h.steps(2);
+    h.snapshot("publish_dialog_changes");
+    h.get_by_label("Note: what changed and why").click();
+    h.steps(1);
+    type_text(&mut h, "Liveness off: ACME checks it upstream");
     h.get_by_label("Publish version 2").click();
     h.steps(3);
     assert_eq!(h.state().session.settings.display_name, "Ada", "kept");
@@ -1454,7 +1443,7 @@ fn review_comments_survive_saves_and_go_with_the_version() {
     // The same author on every machine (the default is the OS user).
     app.session.settings.display_name = "Ada".to_owned();
     let mut h = harness(app);
-    new_from_global(&mut h, "10011 · ID and identity verification (IDIV)");
+    new_from_global(&mut h, IDIV);
     h.get_by_label("Review").click();
     h.steps(3);
     assert!(h.query_by_label("No comments here.").is_some());
@@ -1545,7 +1534,7 @@ fn review_comments_survive_saves_and_go_with_the_version() {
     h.snapshot("review_comments");
 }
 
-/// A sample workflow as a newer idflow writes it: format 3, with a field
+/// A sample workflow as a newer idflow writes it: format 4, with a field
 /// this build does not know.
 fn newer_workflow_file(dir: &std::path::Path) -> std::path::PathBuf {
     let sample = concat!(
@@ -1557,7 +1546,7 @@ fn newer_workflow_file(dir: &std::path::Path) -> std::path::PathBuf {
         .lines()
         .find(|l| l.trim_start().starts_with("format_version:"))
         .expect("a format_version line");
-    let newer = text.replacen(line, "  format_version: 3,\n  needs_review: true,", 1);
+    let newer = text.replacen(line, "  format_version: 4,\n  needs_review: true,", 1);
     let path = dir.join("from-a-newer-idflow.ron");
     std::fs::write(&path, newer).expect("write");
     path
@@ -1572,7 +1561,7 @@ fn opening_a_file_of_a_newer_idflow_says_it_needs_a_newer_idflow() {
     let file = newer_workflow_file(dir.path());
     let before = std::fs::read(&file).expect("read");
     let message = format!(
-        "written by a newer idflow (format 3); this build ({}) reads formats 1–2: needs a newer idflow",
+        "written by a newer idflow (format 4); this build ({}) reads formats 1–3: needs a newer idflow",
         idflow_core::versions::IDFLOW_VERSION
     );
     let store = dir.path().join("store");

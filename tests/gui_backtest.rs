@@ -6,7 +6,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{Steps, harness};
+use common::{IDIV, Steps, app_on, harness, new_from_global};
 use egui::Event;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -38,14 +38,10 @@ fn wait_until(
 /// The designer on a fresh store in `dir`, with a custom copy of 10011
 /// published as v1 through the UI and open; and that version.
 fn published_copy(dir: &TempDir) -> (Harness<'static, IdflowApp>, Workflow) {
-    let mut app = IdflowApp::new(dir.path(), None).expect("app opens on a fresh store");
+    let mut app = app_on(dir);
     app.action_bar.theme = egui::ThemePreference::Light;
     let mut h = harness(app);
-    h.get_by_label("New").click();
-    h.steps(2);
-    h.get_by_label("10011 · ID and identity verification (IDIV)")
-        .click();
-    h.steps(3);
+    new_from_global(&mut h, IDIV);
     let key = h.state().doc.key().expect("a store workflow");
     h.get_by_label("🚀 Publish").click();
     h.steps(3);

@@ -4,33 +4,18 @@
 
 mod common;
 
-use common::{Steps, drag};
+use common::{IDIV, Steps, app_on, drag, new_from_global, window};
 use egui::{Event, MouseWheelUnit, Pos2, vec2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use idflow::app::IdflowApp;
 use tempfile::TempDir;
 
-fn harness(app: IdflowApp) -> Harness<'static, IdflowApp> {
-    // Steps of one 60 Hz frame, so a double click is as quick as a person's.
-    let mut h = Harness::builder()
-        .with_size(vec2(1480.0, 920.0))
-        .with_step_dt(1.0 / 60.0)
-        .build_ui_state(|ui, app: &mut IdflowApp| app.frame(ui), app);
-    h.steps(3);
-    h
-}
-
-/// A fresh store with a custom copy of 10011 open (editable).
+/// A fresh store with a custom copy of 10011 open (editable), in a window
+/// stepped at 60 Hz, so a double click is as quick as a person's.
 fn editable_10011(dir: &TempDir) -> Harness<'static, IdflowApp> {
-    let app = IdflowApp::new(dir.path(), None).expect("app opens on a fresh store");
-    let mut h = harness(app);
-    h.get_by_label("New").click();
-    h.steps(2);
-    h.get_by_label("10011 · ID and identity verification (IDIV)")
-        .click();
-    h.steps(3);
-    assert!(!h.state().doc.read_only());
+    let mut h = window().at_60_hz().open(app_on(dir));
+    new_from_global(&mut h, IDIV);
     h
 }
 
@@ -480,7 +465,7 @@ fn an_edit_the_document_refuses_says_why() {
     // The Global workflow open at the start is read-only.
     let dir = TempDir::new().expect("tmp");
     let app = IdflowApp::new(dir.path(), None).expect("app");
-    let mut h = harness(app);
+    let mut h = window().at_60_hz().open(app);
     assert!(h.state().doc.read_only());
     let before = h.state().doc.workflow().clone();
     let message = "read-only: duplicate it to make changes";
@@ -643,7 +628,7 @@ fn assert_titles_legible(h: &Harness<'static, IdflowApp>, what: &str, only_visib
 fn every_standard_workflow_fits_whole_with_legible_titles() {
     let dir = TempDir::new().expect("tmp");
     let app = IdflowApp::new(dir.path(), None).expect("app");
-    let mut h = harness(app);
+    let mut h = window().at_60_hz().open(app);
     for key in [
         10011, 10013, 10014, 10071, 10163, 10165, 10167, 10169, 10171,
     ] {
@@ -695,7 +680,7 @@ fn a_sixty_step_chain_fits_at_the_legible_minimum_around_its_entry() {
     )
     .expect("write");
     let app = IdflowApp::new(&dir.path().join("store"), Some(&file)).expect("app");
-    let mut h = harness(app);
+    let mut h = window().at_60_hz().open(app);
     h.steps(2);
     let zoom = h.state().canvas.zoom();
     assert!(

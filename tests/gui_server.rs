@@ -12,8 +12,7 @@ use std::sync::{Arc, mpsc};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use common::{Steps, harness};
-use egui::vec2;
+use common::{Steps, harness, window};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use idflow::app::link::ServerForm;
@@ -495,9 +494,7 @@ fn a_silent_server_at_start_leaves_the_designer_working_and_then_says_so() {
         token: "idf_silent".to_owned(),
     });
     // Frames only: nothing here waits for the store.
-    let mut h = Harness::builder()
-        .with_size(vec2(1480.0, 920.0))
-        .build_ui_state(|ui, app: &mut IdflowApp| app.frame(ui), app);
+    let mut h = window().build(app);
     h.run_steps(3);
     assert!(h.state().session.connecting().is_some());
     let host = url.trim_start_matches("http://");

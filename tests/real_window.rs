@@ -9,6 +9,8 @@
 //! (`.ci/run` installs them); without them the test says it was skipped,
 //! and fails instead when `IDFLOW_REQUIRE_XVFB=1`.
 
+mod common;
+
 use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -16,13 +18,9 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use egui::{Pos2, Rect, vec2};
-use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use idflow::app::IdflowApp;
 use tempfile::TempDir;
-
-const WIDTH: f32 = 1480.0;
-const HEIGHT: f32 = 920.0;
 
 /// A child process killed when dropped.
 struct Running(Child);
@@ -261,9 +259,7 @@ fn start_window_with(dir: &Path, file: &Path, flags: &[&str]) -> Window {
 /// size on the same file.
 fn control_rects(dir: &Path, file: &Path) -> HashMap<&'static str, Rect> {
     let app = IdflowApp::new(&dir.join("layout-store"), Some(file)).expect("app");
-    let mut h = Harness::builder()
-        .with_size(vec2(WIDTH, HEIGHT))
-        .build_ui_state(|ui, app: &mut IdflowApp| app.frame(ui), app);
+    let mut h = common::window().build(app);
     h.run_steps(4);
     let mut rects = HashMap::new();
     for label in [

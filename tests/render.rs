@@ -188,6 +188,9 @@ fn the_review_pack_is_one_file_that_references_nothing_external() {
     store
         .publish_with_note(key, Some(revision), "First version for ACME")
         .expect("v1");
+    store
+        .add_comment(key, None, "Between v1 and v2")
+        .expect("comment");
     let mut draft = store.draft(key).expect("draft").workflow;
     for node in &mut draft.nodes {
         if let idflow_core::model::NodeKind::Service(s) = &mut node.kind {
@@ -199,6 +202,11 @@ fn the_review_pack_is_one_file_that_references_nothing_external() {
     store
         .publish_with_note(key, Some(revision), "Liveness off <upstream>")
         .expect("v2");
+    // Issue 33, item 10: written on the draft after v2, so not part of a
+    // review of v1 → v2.
+    store
+        .add_comment(key, None, "Written after v2")
+        .expect("comment");
     let pack = dir.path().join("pack.html");
     idflow()
         .arg("--store")
@@ -232,9 +240,34 @@ fn the_review_pack_is_one_file_that_references_nothing_external() {
         "ID &amp; identity verification",
         "Is liveness needed?",
         "open · in v1",
+        "Between v1 and v2",
+        "open · in v2",
+        // Issue 33, item 11: a comment names its step by title, the id on
+        // hover.
+        r#"<span title="idiv">ID &amp; identity verification</span>"#,
     ] {
         assert!(html.contains(expected), "{expected} missing");
     }
+    assert!(
+        !html.contains("Written after v2"),
+        "a comment on a later draft is not part of this review"
+    );
+    // Issue 33, item 10: times as people read them, the exact time on
+    // hover; no raw RFC 3339 text outside the markup.
+    let times = html.matches("<time datetime=").count();
+    assert!(
+        times >= 5,
+        "versions, comments and the pack's own time: {times}"
+    );
+    let shown: String = html
+        .split('<')
+        .filter_map(|tag| tag.split_once('>').map(|(_, text)| text))
+        .collect();
+    assert!(
+        !shown.contains("T0") && !shown.contains("T1") && !shown.contains("T2"),
+        "a raw RFC 3339 time is shown: {shown}"
+    );
+    assert!(shown.contains(" UTC"), "readable times end in UTC");
     assert_eq!(html.matches("<svg ").count(), 2, "both pictures");
     idflow()
         .arg("--store")
@@ -244,4 +277,151 @@ fn the_review_pack_is_one_file_that_references_nothing_external() {
         .assert()
         .code(2);
     assert!(!dir.path().join("none.html").exists());
+}
+
+/// Issue 33, item 10: "a row whose only change is a label is not coloured
+/// as a decision change". 10011 → 10013 ends most scenarios at another end
+/// step with the same decision (neutral) and decides the watchlist alert
+/// differently (red → green).
+#[test]
+fn the_review_packs_behaviour_colours_only_decision_changes() {
+    use idflow_view::review::{ReviewSide, html};
+    let side = |reference: &str, name: &str| ReviewSide {
+        reference: reference.to_owned(),
+        workflow: workflow(name),
+        version: None,
+        comments: Vec::new(),
+    };
+    let a = side("A", "10011-idiv.ron");
+    let b = side("B", "10013-idiv-screening-residency-address-dl.ron");
+    let pack = html(&a, &b);
+    let rows: Vec<&str> = pack
+        .split("<tr>")
+        .filter(|row| row.contains(" · score "))
+        .collect();
+    assert!(rows.len() > 10, "{} behaviour rows", rows.len());
+    let (mut same, mut changed) = (0, 0);
+    for row in rows {
+        let cells: Vec<&str> = row.split("<td").skip(2).collect();
+        let decision = |cell: &str| {
+            cell.split('>')
+                .nth(1)
+                .and_then(|text| text.split(' ').next())
+                .map(str::to_owned)
+        };
+        let (before, after) = (decision(cells[0]), decision(cells[1]));
+        if before == after {
+            same += 1;
+            assert!(
+                cells.iter().all(|c| c.starts_with(r#" class="same""#)),
+                "same decision, coloured as a change: {row}"
+            );
+        } else {
+            changed += 1;
+            assert!(
+                cells[0].starts_with(r#" class="removed""#)
+                    && cells[1].starts_with(r#" class="added""#),
+                "a decision change not coloured: {row}"
+            );
+        }
+    }
+    assert!(same > 0 && changed > 0, "same {same}, changed {changed}");
+}
+
+/// Issue 33, item 9: "Pictures keep the branch meaning": `idflow render`
+/// draws Then and Else as the canvas does (green and red, the port colours
+/// of `idflow_view::theme`), with the words Then and Else as text on those
+/// wires, and an If/Else's condition worded and wrapped between words,
+/// never cut inside one.
+#[test]
+fn an_if_else_reads_then_and_else_and_its_condition_in_words() {
+    use idflow_core::model::{NodeKind, Port};
+    use idflow_view::theme::port_color;
+    let wf = workflow("10013-idiv-screening-residency-address-dl.ron");
+    let picture = svg(&wf, None, None);
+    let document = roxmltree::Document::parse(&picture).expect("valid XML");
+    let hex = |c: egui::Color32| format!("#{:02x}{:02x}{:02x}", c.r(), c.g(), c.b());
+    let (then, otherwise) = (
+        hex(port_color(Port::Then, false, egui::Color32::GRAY)),
+        hex(port_color(Port::Else, false, egui::Color32::GRAY)),
+    );
+    let branches: Vec<(String, String)> = document
+        .descendants()
+        .filter(|n| n.has_tag_name("text") && n.attribute("class") == Some("branch"))
+        .map(|n| {
+            (
+                n.text().unwrap_or_default().to_owned(),
+                n.attribute("fill").unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    let wired = |port: Port| wf.edges.iter().filter(|e| e.port == port).count();
+    for (word, color, port) in [
+        ("Then", &then, Port::Then),
+        ("Else", &otherwise, Port::Else),
+    ] {
+        let on_wires = branches
+            .iter()
+            .filter(|(w, c)| w == word && c == color)
+            .count();
+        assert_eq!(
+            on_wires,
+            wired(port),
+            "{word} on each of its wires, in {color}"
+        );
+        let strokes = document
+            .descendants()
+            .filter(|n| n.has_tag_name("path") && n.attribute("stroke") == Some(color.as_str()))
+            .count();
+        assert_eq!(strokes, wired(port), "{word} wires drawn in {color}");
+    }
+    // Every If/Else's condition, in words, in whole words.
+    let decisions: Vec<_> = wf
+        .nodes
+        .iter()
+        .filter(|n| matches!(n.kind, NodeKind::Decision(_)))
+        .collect();
+    assert_eq!(decisions.len(), 2);
+    for node in decisions {
+        let subtitle = idflow_view::card::card_text(node).subtitle;
+        assert!(
+            !subtitle.contains('=') && !subtitle.contains('≠'),
+            "{subtitle}"
+        );
+        let group = document
+            .descendants()
+            .find(|n| n.attribute("id") == Some(format!("step-{}", node.id.as_str()).as_str()))
+            .expect("the step's group");
+        let lines: Vec<String> = group
+            .descendants()
+            .filter(|n| n.attribute("class") == Some("subtitle"))
+            .map(|n| n.text().unwrap_or_default().to_owned())
+            .collect();
+        assert!(!lines.is_empty() && lines.len() <= 2, "{lines:?}");
+        let words: Vec<&str> = subtitle.split_whitespace().collect();
+        let shown: Vec<String> = lines
+            .iter()
+            .flat_map(|l| l.split_whitespace().map(str::to_owned).collect::<Vec<_>>())
+            .collect();
+        for (i, word) in shown.iter().enumerate() {
+            let whole = word.trim_end_matches('…');
+            assert_eq!(
+                Some(&whole),
+                words.get(i),
+                "{:?} shows {lines:?}: a word cut or changed",
+                node.id
+            );
+        }
+    }
+    let shown = texts(&picture).join(" ");
+    for sentence in [
+        "If the decision is not Rejected",
+        "If Document type is Driving licence",
+    ] {
+        let words: Vec<&str> = sentence.split(' ').collect();
+        assert!(
+            shown.contains(&words.join(" ")),
+            "{sentence} not in {shown}"
+        );
+    }
 }

@@ -8,7 +8,7 @@ use idflow_core::model::{NodeKind, Position};
 use idflow_store::{Origin, Status};
 use idflow_view::{theme, words};
 
-use super::canvas::{Canvas, PaletteDrag};
+use super::canvas::PaletteDrag;
 use super::focus::{self, Region};
 use super::link::{self, Link, StoreTarget};
 use super::panel::{Cx, View};
@@ -215,7 +215,7 @@ impl Components {
                                 c.y - theme::CARD_HEIGHT / 2.0,
                             );
                             if let Err(refusal) =
-                                Canvas::add_node(cx.doc, entry.kind.clone(), entry.title, at)
+                                cx.doc.add_node(entry.kind.clone(), entry.title, at)
                             {
                                 cx.canvas.refuse(refusal);
                             }

@@ -10,7 +10,6 @@ use idflow_core::catalog::palette;
 use idflow_store::recovery::Recovery;
 use idflow_store::{Origin, WorkflowSummary};
 
-use super::canvas::Canvas;
 use super::compare::Side;
 use super::link::{Link, ServerForm, StoreTarget};
 use super::panel::Cx;
@@ -652,11 +651,7 @@ impl Dialogs {
             return;
         };
         let doc = &*cx.doc;
-        let from = doc
-            .selection
-            .nodes
-            .first()
-            .filter(|_| doc.selection.nodes.len() == 1);
+        let from = doc.single_selected().map(|n| &n.id);
         let picked = picker(ctx, "Connect to…", "Type a step's name…", query, |q| {
             doc.workflow()
                 .nodes
@@ -671,8 +666,8 @@ impl Dialogs {
             Picked::Open => {}
             Picked::Closed => self.connect_to = None,
             Picked::Chosen(to) => {
-                if let Err(why) = Canvas::connect_selected_to(cx.doc, &to) {
-                    cx.toasts.notify(why, true);
+                if let Err(why) = cx.doc.connect_selected_to(&to) {
+                    cx.toasts.notify(why.to_string(), true);
                 }
                 cx.canvas.request_keyboard_focus();
                 self.connect_to = None;

@@ -353,8 +353,7 @@ impl IdflowApp {
                 components::read_only_banner(ui, &mut cx!(self));
                 if let Some((index, at)) = self.canvas.show(ui, &mut self.doc)
                     && let Some(entry) = idflow_core::catalog::palette().get(index)
-                    && let Err(refusal) =
-                        Canvas::add_node(&mut self.doc, entry.kind.clone(), entry.title, at)
+                    && let Err(refusal) = self.doc.add_node(entry.kind.clone(), entry.title, at)
                 {
                     self.canvas.refuse(refusal);
                 }

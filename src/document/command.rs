@@ -60,6 +60,16 @@ pub enum EditError {
     ReadOnly,
     #[error("the clipboard holds no idflow nodes: {0}")]
     NotAFragment(String),
+    #[error("{step} has no {port} output")]
+    NoSuchPort { step: String, port: &'static str },
+    #[error("a step cannot connect to itself")]
+    SelfConnection,
+    #[error("Select one step to connect from")]
+    NoStepSelected,
+    #[error("{0} has no free output to connect")]
+    NoFreeOutput(String),
+    #[error("{0} has no output to lead on from")]
+    NoOutput(String),
 }
 
 impl Command {

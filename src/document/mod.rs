@@ -1,18 +1,21 @@
 //! The editing model: one `Document` (workflow + selection + history);
 //! every change is a `Command` applied in one place (`Document::apply`),
-//! which records its inverse for undo. Panels read the document and emit
+//! which records its inverse for undo. Edits with graph rules (adding,
+//! connecting, quick add, paste) are named operations (`operations.rs`)
+//! the canvas and the keyboard call; panels read the document and emit
 //! commands; none mutates the workflow directly.
 
 mod clipboard;
 mod command;
 mod history;
+mod operations;
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use idflow_core::lint::{LintReport, lint};
-use idflow_core::model::{Node, NodeId, Position, Workflow};
+use idflow_core::model::{Node, NodeId, Workflow};
 use idflow_store::{Origin, Revision};
 
 pub use clipboard::{fragment_text, parse_fragment};
@@ -277,95 +280,6 @@ impl Document {
             .map(|i| format!("note_{i}"))
             .find(|id| !self.workflow.notes.iter().any(|n| &n.id == id))
             .unwrap_or_else(|| "note".to_owned())
-    }
-
-    /// Deletes the selected nodes (with their edges) and notes as one step.
-    pub fn delete_selection(&mut self) -> Result<(), EditError> {
-        let mut commands = Vec::new();
-        if !self.selection.nodes.is_empty() {
-            commands.push(Command::RemoveNodes {
-                ids: self.selection.nodes.iter().cloned().collect(),
-            });
-        }
-        for id in &self.selection.notes {
-            commands.push(Command::RemoveNote { id: id.clone() });
-        }
-        if commands.is_empty() {
-            return Ok(());
-        }
-        self.apply(Command::Batch(commands))?;
-        self.selection.clear();
-        Ok(())
-    }
-
-    /// The selected nodes, and the edges between them, as RON text.
-    pub fn copy_selection(&self) -> Option<String> {
-        if self.selection.nodes.is_empty() {
-            return None;
-        }
-        Some(fragment_text(&self.workflow, &self.selection.nodes))
-    }
-
-    /// Pastes a fragment as one undo step: ids are renamed where they clash,
-    /// the nodes keep their layout and land with their top-left corner at
-    /// `at` (or 40 px down-right of where they were). Selects what was pasted.
-    pub fn paste(&mut self, text: &str, at: Option<Position>) -> Result<usize, EditError> {
-        let fragment = parse_fragment(text)?;
-        let (min_x, min_y) = fragment
-            .nodes
-            .iter()
-            .fold((f32::INFINITY, f32::INFINITY), |(x, y), n| {
-                (x.min(n.position.x), y.min(n.position.y))
-            });
-        let (dx, dy) = match at {
-            Some(p) if min_x.is_finite() => (p.x - min_x, p.y - min_y),
-            _ => (40.0, 40.0),
-        };
-        let mut renames: HashMap<NodeId, NodeId> = HashMap::new();
-        let mut taken: BTreeSet<NodeId> = self.index.keys().cloned().collect();
-        let mut nodes = Vec::new();
-        let base = self.workflow.nodes.len();
-        for (k, mut node) in fragment.nodes.into_iter().enumerate() {
-            let mut id = node.id.clone();
-            let mut n = 2;
-            while taken.contains(&id) {
-                id = NodeId::new(format!("{}_{n}", node.id));
-                n += 1;
-            }
-            taken.insert(id.clone());
-            renames.insert(node.id.clone(), id.clone());
-            node.id = id;
-            node.position = Position::new(node.position.x + dx, node.position.y + dy);
-            nodes.push((base + k, node));
-        }
-        let edges_base = self.workflow.edges.len();
-        let edges: Vec<_> = fragment
-            .edges
-            .into_iter()
-            .filter_map(|mut e| {
-                e.from = renames.get(&e.from)?.clone();
-                e.to = renames.get(&e.to)?.clone();
-                Some(e)
-            })
-            .enumerate()
-            .map(|(k, e)| (edges_base + k, e))
-            .collect();
-        let pasted: BTreeSet<NodeId> = nodes.iter().map(|(_, n)| n.id.clone()).collect();
-        let count = pasted.len();
-        self.apply(Command::AddNodes { nodes, edges })?;
-        self.selection = Selection {
-            nodes: pasted,
-            notes: BTreeSet::new(),
-        };
-        Ok(count)
-    }
-
-    /// Copy + paste in one go (Ctrl+D).
-    pub fn duplicate_selection(&mut self) -> Result<usize, EditError> {
-        match self.copy_selection() {
-            Some(text) => self.paste(&text, None),
-            None => Ok(0),
-        }
     }
 }
 

@@ -9,7 +9,7 @@ use ron::extensions::Extensions;
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use thiserror::Error;
 
-use crate::model::{FORMAT_VERSION, Workflow};
+use crate::model::Workflow;
 use crate::versions::{Formats, NewerFormat, WORKFLOW_FORMATS};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -245,8 +245,9 @@ pub fn parse_workflow(text: &str, format: Format) -> Result<Workflow, ParseError
     })?;
     check_values(&workflow)?;
     // An older file is read into today's model (its risk steps' `weights`
-    // as WEIGHTS) and written back in today's format.
-    workflow.format_version = FORMAT_VERSION;
+    // as WEIGHTS) and written back in the format its contents need (2
+    // without expectations: as it was written; see `FORMAT_VERSION`).
+    workflow.format_version = workflow.written_format_version();
     Ok(workflow)
 }
 

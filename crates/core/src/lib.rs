@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod consent;
 pub mod countries;
 pub mod diff;
+pub mod expectations;
 pub mod export;
 pub mod format;
 pub mod layout;

@@ -30,7 +30,7 @@ pub struct Formats {
 /// the workflows in the store API's bodies.
 pub const WORKFLOW_FORMATS: Formats = Formats {
     what: "",
-    written_since: &[(1, "0.1.0"), (2, "0.2.0")],
+    written_since: &[(1, "0.1.0"), (2, "0.2.0"), (3, "0.3.0")],
 };
 
 impl Formats {
@@ -160,18 +160,20 @@ mod tests {
             }
             previous = Some((*format, first));
         }
-        // Issue 29: format 1 from 0.1.0, format 2 (scoring) from 0.2.0.
+        // Issue 29: format 1 from 0.1.0, format 2 (scoring) from 0.2.0;
+        // issue 34: format 3 (expectations) from 0.3.0.
         assert_eq!(WORKFLOW_FORMATS.first_written_by(1), Some("0.1.0"));
         assert_eq!(WORKFLOW_FORMATS.first_written_by(2), Some("0.2.0"));
-        assert_eq!(WORKFLOW_FORMATS.first_written_by(3), None);
+        assert_eq!(WORKFLOW_FORMATS.first_written_by(3), Some("0.3.0"));
+        assert_eq!(WORKFLOW_FORMATS.first_written_by(4), None);
     }
 
     #[test]
     fn a_newer_format_says_what_this_build_reads_and_that_it_needs_a_newer_idflow() {
         assert_eq!(
-            WORKFLOW_FORMATS.newer(3).expect("newer").to_string(),
+            WORKFLOW_FORMATS.newer(4).expect("newer").to_string(),
             format!(
-                "written by a newer idflow (format 3); this build ({IDFLOW_VERSION}) reads formats 1–2: needs a newer idflow"
+                "written by a newer idflow (format 4); this build ({IDFLOW_VERSION}) reads formats 1–3: needs a newer idflow"
             )
         );
         let store = Formats {
@@ -185,9 +187,11 @@ mod tests {
             )
         );
         assert_eq!(store.readable_words(), "store.ron format 1");
-        assert!(WORKFLOW_FORMATS.newer(2).is_none());
-        assert!(WORKFLOW_FORMATS.reads(1) && WORKFLOW_FORMATS.reads(2));
-        assert!(!WORKFLOW_FORMATS.reads(0) && !WORKFLOW_FORMATS.reads(3));
+        assert!(WORKFLOW_FORMATS.newer(3).is_none());
+        assert!(
+            WORKFLOW_FORMATS.reads(1) && WORKFLOW_FORMATS.reads(2) && WORKFLOW_FORMATS.reads(3)
+        );
+        assert!(!WORKFLOW_FORMATS.reads(0) && !WORKFLOW_FORMATS.reads(4));
     }
 
     #[test]

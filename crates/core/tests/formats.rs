@@ -1,7 +1,7 @@
 //! Parse errors say where and what; versions are checked first.
 
 use idflow_core::format::{Format, ParseError, parse_workflow, workflow_to_text};
-use idflow_core::model::{FORMAT_VERSION, NodeKind, Scoring};
+use idflow_core::model::{FORMAT_VERSION, FORMAT_WITHOUT_EXPECTATIONS, NodeKind, Scoring};
 use idflow_core::versions::IDFLOW_VERSION;
 
 const IDIV: &str = include_str!("../../../sample_workflows/10011-idiv.ron");
@@ -89,17 +89,18 @@ fn every_sample() -> Vec<(String, String)> {
 
 /// Issue 29, "Files from a newer idflow": a workflow of a newer format is
 /// refused with "needs a newer idflow", never with the schema error its
-/// unknown fields cause: every sample, in RON and in JSON, as format 3 with
-/// a field, a step setting and a step kind this build does not know.
+/// unknown fields cause: every sample, in RON and in JSON, as format 4 (the
+/// first this build does not read) with a field, a step setting and a step
+/// kind this build does not know.
 #[test]
 fn a_newer_format_is_refused_as_newer_before_any_schema_error() {
     let expected = |found: u64| {
         format!(
-            "written by a newer idflow (format {found}); this build ({IDFLOW_VERSION}) reads formats 1–2: needs a newer idflow"
+            "written by a newer idflow (format {found}); this build ({IDFLOW_VERSION}) reads formats 1–3: needs a newer idflow"
         )
     };
     for (name, text) in every_sample() {
-        let future = with_version(&text, "3")
+        let future = with_version(&text, "4")
             .replacen("nodes: [", "needs_review: true,\n  nodes: [", 1)
             .replacen("kind: ", "kind: HOLOGRAM_CHECK(depth: 3), old_kind: ", 1)
             .replacen("channels: [", "channels: [TELEPATHY, ", 1);
@@ -113,17 +114,17 @@ fn a_newer_format_is_refused_as_newer_before_any_schema_error() {
         .expect("json")
         .replacen(
             "\"format_version\": 2",
-            "\"format_version\": 3, \"needs_review\": true",
+            "\"format_version\": 4, \"needs_review\": true",
             1,
         )
         .replacen("\"channels\": [", "\"channels\": [\"TELEPATHY\", ", 1);
         for (format, future) in [(Format::Ron, future), (Format::Json, json)] {
             let err = parse_workflow(&future, format).expect_err("refused");
             assert!(
-                matches!(&err, ParseError::Newer(n) if n.found == 3),
+                matches!(&err, ParseError::Newer(n) if n.found == 4),
                 "{name} {format:?}: {err:?}"
             );
-            assert_eq!(err.to_string(), expected(3), "{name} {format:?}");
+            assert_eq!(err.to_string(), expected(4), "{name} {format:?}");
             assert_eq!(err.line(), None);
         }
     }
@@ -155,22 +156,27 @@ fn a_newer_format_is_refused_as_newer_before_any_schema_error() {
 
 /// Issue 29: files written by earlier versions still load: format 1 (a
 /// risk step's `weights` read as WEIGHTS) and format 2, each read into
-/// today's model and written back as today's format.
+/// today's model and written back in the format its contents need: 2, as
+/// no sample has expectations (issue 34: format 3 only carries them).
 #[test]
 fn formats_written_by_earlier_versions_still_load() {
     for (name, text) in every_sample() {
-        for version in ["1", "2"] {
+        for version in ["1", "2", "3"] {
             let older = with_version(&text, version);
             let read = parse_workflow(&older, Format::Ron)
                 .unwrap_or_else(|e| panic!("{name} as format {version}: {e}"));
-            assert_eq!(read.format_version, FORMAT_VERSION, "{name}");
+            assert_eq!(read.format_version, FORMAT_WITHOUT_EXPECTATIONS, "{name}");
+            assert!(
+                workflow_to_text(&read, Format::Ron).contains("  format_version: 2,\n"),
+                "{name} as format {version}"
+            );
         }
     }
 }
 
 #[test]
 fn a_missing_format_version_is_refused() {
-    let without = with_version(IDIV, "3").replacen("  format_version: 3,", "", 1);
+    let without = with_version(IDIV, "4").replacen("  format_version: 4,", "", 1);
     assert!(!without.contains("format_version"));
     assert_eq!(
         parse_workflow(&without, Format::Ron),
@@ -203,7 +209,9 @@ fn json_errors_have_line_and_column_too() {
 fn json_and_ron_of_a_sample_are_the_same_workflow() {
     let from_ron = parse_workflow(IDIV, Format::Ron).expect("ron");
     let json = workflow_to_text(&from_ron, Format::Json);
-    assert!(json.contains(&format!("\"format_version\": {FORMAT_VERSION}")));
+    assert!(json.contains(&format!(
+        "\"format_version\": {FORMAT_WITHOUT_EXPECTATIONS}"
+    )));
     assert_eq!(parse_workflow(&json, Format::Json), Ok(from_ron));
 }
 

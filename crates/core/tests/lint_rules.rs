@@ -261,6 +261,13 @@ fn prepared_data_with_email(channel: Channel) -> Workflow {
     w
 }
 
+/// `w` with one more expectation (issue 34).
+fn expecting(mut w: Workflow, scenario: ScenarioRef, expect: Expected) -> Workflow {
+    let expectation = Expectation::new_in(&w, scenario, expect);
+    w.expectations.push(expectation);
+    w
+}
+
 type Fixture = fn() -> Workflow;
 
 struct Case {
@@ -807,6 +814,40 @@ const CASES: &[Case] = &[
             w
         },
         near_miss: watchlist,
+    },
+    Case {
+        code: "expectation-broken",
+        triggers: || {
+            expecting(
+                idiv(),
+                ScenarioRef::Builtin("FACE_NO_MATCH".into()),
+                Expected::Decision(DecisionType::Passed),
+            )
+        },
+        near_miss: || {
+            expecting(
+                idiv(),
+                ScenarioRef::Builtin("FACE_NO_MATCH".into()),
+                Expected::Decision(DecisionType::Rejected),
+            )
+        },
+    },
+    Case {
+        code: "expectation-invalid",
+        triggers: || {
+            expecting(
+                idiv(),
+                ScenarioRef::Builtin("NO_SUCH_SCENARIO".into()),
+                Expected::Decision(DecisionType::Rejected),
+            )
+        },
+        near_miss: || {
+            expecting(
+                idiv(),
+                ScenarioRef::Builtin("face_no_match".into()),
+                Expected::Decision(DecisionType::Rejected),
+            )
+        },
     },
     Case {
         code: "empty-name",

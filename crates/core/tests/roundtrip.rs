@@ -169,19 +169,73 @@ fn workflow() -> impl Strategy<Value = Workflow> {
         vec(edge, 0..12),
         vec(note, 0..3),
         proptest::collection::btree_map("[a-z-]{1,12}", setting, 0..3),
+        vec(expectation(), 0..4),
     )
         .prop_map(
-            |(key, name, description, nodes, edges, notes, lint)| Workflow {
-                format_version: FORMAT_VERSION,
-                key,
-                name,
-                description,
-                nodes,
-                edges,
-                notes,
-                lint,
+            |(key, name, description, nodes, edges, notes, lint, expectations)| {
+                let mut workflow = Workflow {
+                    format_version: FORMAT_VERSION,
+                    key,
+                    name,
+                    description,
+                    nodes,
+                    edges,
+                    notes,
+                    lint,
+                    expectations,
+                };
+                // Read back in the format its contents need (issue 34).
+                workflow.format_version = workflow.written_format_version();
+                workflow
             },
         )
+}
+
+/// Any expectation (issue 34): every kind of scenario and of outcome.
+fn expectation() -> impl Strategy<Value = Expectation> {
+    let outcome = (
+        pick(Capability::ALL),
+        proptest::option::of(pick(CredentialCategory::ALL)),
+        pick(DecisionType::ALL),
+        text(),
+    )
+        .prop_map(
+            |(capability, credential, decision, label)| idflow_core::simulate::Outcome {
+                capability,
+                credential,
+                decision,
+                label,
+            },
+        );
+    let scenario = prop_oneof![
+        text().prop_map(ScenarioRef::Builtin),
+        (pick(Capability::ALL), pick(DecisionType::ALL), text()).prop_map(
+            |(capability, decision, label)| ScenarioRef::Label {
+                capability,
+                decision,
+                label,
+            }
+        ),
+        (text(), text(), vec(outcome, 0..3)).prop_map(|(name, description, outcomes)| {
+            ScenarioRef::Contents(Box::new(idflow_core::simulate::Scenario::new(
+                &name,
+                &description,
+                outcomes,
+            )))
+        }),
+    ];
+    let expect = prop_oneof![
+        pick(DecisionType::ALL).prop_map(Expected::Decision),
+        pick(DecisionType::ALL).prop_map(Expected::NotDecision),
+        "[a-z_]{1,8}".prop_map(|s| Expected::EndsAt(NodeId::new(s))),
+        any::<i16>().prop_map(Expected::ScoreAtLeast),
+        text().prop_map(Expected::Label),
+    ];
+    (text(), scenario, expect).prop_map(|(id, scenario, expect)| Expectation {
+        id,
+        scenario,
+        expect,
+    })
 }
 
 proptest! {

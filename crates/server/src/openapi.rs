@@ -1200,6 +1200,13 @@ mod tests {
 
         let mut workflow = Workflow::new(20001, "w");
         workflow.lint.insert("W001".into(), RuleSetting::Off);
+        workflow.expectations.push(idflow_core::model::Expectation {
+            id: "all_pass_passed".into(),
+            scenario: idflow_core::model::ScenarioRef::Builtin("ALL_PASS".into()),
+            expect: idflow_core::model::Expected::Decision(
+                idflow_core::model::DecisionType::Passed,
+            ),
+        });
         assert_mirrors("Workflow", WireWorkflow::schema(), &workflow);
     }
 

@@ -445,7 +445,10 @@ async fn a_bad_json_body_is_400_naming_the_problem() {
     let version = f
         .store()
         .post_workflow(workflow_json(GOOD).replacen(
-            &format!("\"format_version\": {}", idflow_core::model::FORMAT_VERSION),
+            &format!(
+                "\"format_version\": {}",
+                idflow_core::model::FORMAT_WITHOUT_EXPECTATIONS
+            ),
             "\"format_version\": 9",
             1,
         ))

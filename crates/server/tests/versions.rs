@@ -38,12 +38,12 @@ fn samples() -> Vec<(String, String)> {
     out
 }
 
-/// A workflow's JSON as a newer idflow would write it: format 3, with a
+/// A workflow's JSON as a newer idflow would write it: format 4, with a
 /// field and a step setting this build does not know.
 fn as_newer_json(ron: &str) -> String {
     let workflow = parse_workflow(ron, Format::Ron).expect("sample");
     let mut value: Value = serde_json::from_str(&to_text(&workflow, Format::Json)).expect("json");
-    value["format_version"] = json!(3);
+    value["format_version"] = json!(4);
     value["needs_review"] = json!(true);
     if let Some(node) = value["nodes"].get_mut(0) {
         node["hologram"] = json!({"depth": 3});
@@ -150,7 +150,7 @@ async fn the_version_endpoint_names_the_release_and_the_formats() {
     f.server.stop().await;
 }
 
-/// Issue 29: every sample as a newer idflow writes it (format 3, unknown
+/// Issue 29: every sample as a newer idflow writes it (format 4, unknown
 /// fields), created or saved through the store API, is refused 400 with
 /// "needs a newer idflow" and the formats this server reads, never a
 /// schema error; nothing is written.
@@ -192,11 +192,11 @@ async fn a_workflow_of_a_newer_format_is_refused_naming_the_versions() {
             assert_eq!(
                 answer["message"],
                 format!(
-                    "the workflow is in format 3, written by a newer idflow; this server runs idflow {IDFLOW_VERSION}, which reads formats 1–2: needs a newer idflow on the server"
+                    "the workflow is in format 4, written by a newer idflow; this server runs idflow {IDFLOW_VERSION}, which reads formats 1–3: needs a newer idflow on the server"
                 ),
                 "{name}"
             );
-            assert_eq!(answer["details"]["format_version"], 3);
+            assert_eq!(answer["details"]["format_version"], 4);
             assert_eq!(answer["details"]["server"]["idflow"], IDFLOW_VERSION);
             assert!(
                 !answer.to_string().contains("unknown field"),
@@ -210,10 +210,10 @@ async fn a_workflow_of_a_newer_format_is_refused_naming_the_versions() {
     f.server.stop().await;
 }
 
-/// A server as a newer idflow (0.3.0 here) would answer: the real server
+/// A server as a newer idflow (0.4.0 here) would answer: the real server
 /// over a real SQLite file, its answers rewritten on the way out as the
 /// newer release writes them: its version in `idflow-version`, workflows
-/// in format 3 with fields this build does not know, and a workflow
+/// in format 4 with fields this build does not know, and a workflow
 /// status this build has no name for.
 struct NewerServer {
     root: String,
@@ -222,7 +222,7 @@ struct NewerServer {
     task: tokio::task::JoinHandle<()>,
 }
 
-const NEWER_RELEASE: &str = "0.3.0";
+const NEWER_RELEASE: &str = "0.4.0";
 
 async fn newer_server(reported: &'static str) -> NewerServer {
     let dir = tempfile::TempDir::new().expect("tmp");
@@ -260,7 +260,7 @@ async fn as_newer(response: Response<Body>, reported: &'static str) -> Response<
         return Response::from_parts(parts, Body::from(bytes));
     };
     if let Some(workflow) = value.get_mut("workflow").and_then(Value::as_object_mut) {
-        workflow.insert("format_version".into(), json!(3));
+        workflow.insert("format_version".into(), json!(4));
         workflow.insert("needs_review".into(), json!(true));
     }
     if let Some(list) = value.get_mut("workflows").and_then(Value::as_array_mut) {
@@ -273,7 +273,7 @@ async fn as_newer(response: Response<Body>, reported: &'static str) -> Response<
 }
 
 /// Issue 29: the remote store refuses what a newer server answers with
-/// "the server runs idflow 0.3.0; needs idflow ≥ 0.3.0", not a decode
+/// "the server runs idflow 0.4.0; needs idflow ≥ 0.4.0", not a decode
 /// error: a draft, a version and the list, each unreadable to this build.
 #[tokio::test(flavor = "multi_thread")]
 async fn the_remote_store_refuses_a_newer_servers_answer_naming_its_release() {
@@ -333,7 +333,7 @@ async fn a_newer_workflow_from_a_server_of_this_release_names_the_format() {
             let text = error.to_string();
             assert!(
                 text.contains(&format!(
-                    "holds a workflow written by a newer idflow (format 3); this build ({IDFLOW_VERSION}) reads formats 1–2: needs a newer idflow"
+                    "holds a workflow written by a newer idflow (format 4); this build ({IDFLOW_VERSION}) reads formats 1–3: needs a newer idflow"
                 )) && !text.contains("is this an idflow server"),
                 "{text}"
             );

@@ -197,7 +197,7 @@ fn a_workflow_folder_of_a_newer_idflow_is_refused_and_never_written() {
     assert!(store.draft(copy).is_ok());
 }
 
-/// Issue 29: a draft or version a newer idflow wrote (workflow format 3,
+/// Issue 29: a draft or version a newer idflow wrote (workflow format 4,
 /// recorded in meta.ron as a newer idflow records it) is refused with
 /// "needs a newer idflow", never overwritten by a save, publish or restore,
 /// and never adopted by the repair on open.
@@ -208,11 +208,11 @@ fn a_draft_or_version_of_a_newer_format_is_refused_and_never_overwritten() {
     let folder = dir.path().join(key.to_string());
     let (meta, draft) = (folder.join("meta.ron"), folder.join("draft.ron"));
     let version = folder.join("versions").join("0001.ron");
-    rewrite_recorded(&meta, &draft, |f| make_newer(f, 3));
+    rewrite_recorded(&meta, &draft, |f| make_newer(f, 4));
     let before = snapshot(&folder);
 
     let store = LocalStore::open(dir.path()).expect("opens");
-    let message = newer_message("", 3, "formats 1–2");
+    let message = newer_message("", 4, "formats 1–3");
     assert_newer(store.draft(key), &draft, &message);
     let workflow = synthetic_workflow(12);
     let revision = 2;
@@ -225,7 +225,7 @@ fn a_draft_or_version_of_a_newer_format_is_refused_and_never_overwritten() {
     assert_eq!(snapshot(&folder), before, "the folder was never written");
 
     // A published version of a newer format.
-    rewrite_recorded(&meta, &version, |f| make_newer(f, 3));
+    rewrite_recorded(&meta, &version, |f| make_newer(f, 4));
     let store = LocalStore::open(dir.path()).expect("opens");
     assert_newer(store.version(key, 1), &version, &message);
     assert_newer(store.duplicate(key, Some(1)), &version, &message);

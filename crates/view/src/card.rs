@@ -56,7 +56,15 @@ pub fn card_text(node: &Node) -> CardText {
             Vec::new(),
         ),
         // Its ports say "then" and "else"; the condition gets the room.
-        NodeKind::Decision(d) => (format!("If {}", d.condition.describe()), Vec::new()),
+        NodeKind::Decision(d) => {
+            let sentence = words::condition(&d.condition);
+            // "If the decision is …": only that subject starts with "The".
+            let sentence = match sentence.strip_prefix("The ") {
+                Some(rest) => format!("the {rest}"),
+                None => sentence,
+            };
+            (format!("If {sentence}"), Vec::new())
+        }
         NodeKind::RiskCalculation(r) => match &r.scoring {
             Scoring::Default => (
                 "Platform's default score".to_owned(),

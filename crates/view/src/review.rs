@@ -36,7 +36,7 @@ table { border-collapse: collapse; width: 100%; font-size: 0.85rem; }
 th, td { text-align: left; vertical-align: top; padding: 0.3rem 0.5rem; border-bottom: 1px solid #e6e9ee; }
 th { color: #5b6472; font-weight: normal; }
 ul.changes { font-size: 0.9rem; padding-left: 1.2rem; }
-.added { color: #2e7d32; } .removed { color: #c62828; } .changed { color: #a15c00; } .moved { color: #546e7a; }
+.added { color: #2e7d32; } .removed { color: #c62828; } .changed { color: #a15c00; } .moved { color: #546e7a; } .same { color: #5b6472; }
 .error { color: #c62828; } .warning { color: #a15c00; } .info { color: #1f66b0; }
 figure { margin: 1rem 0; page-break-inside: avoid; }
 figure svg { width: 100%; height: auto; border: 1px solid #e6e9ee; }
@@ -74,7 +74,7 @@ pub fn html(a: &ReviewSide, b: &ReviewSide) -> String {
         "<h1>{}</h1><p class=\"meta\">Made by idflow {} on {}. Everything here is in this one file.</p>",
         escape(&title),
         env!("CARGO_PKG_VERSION"),
-        escape(&now())
+        time_element(&now())
     );
 
     out.push_str("<h2>Summary</h2><ul>");
@@ -108,12 +108,16 @@ pub fn html(a: &ReviewSide, b: &ReviewSide) -> String {
             ),
             None => ("not published (a draft or a file)", "", "", ""),
         };
+        let published = if side.version.is_some() {
+            time_element(published)
+        } else {
+            escape(published)
+        };
         let _ = write!(
             out,
-            "<tr><td>{label}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td>{label}</td><td>{}</td><td>{}</td><td>{published}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             escape(&side.reference),
             escape(&side.workflow.name),
-            escape(published),
             escape(author),
             escape(approved_by),
             escape(note)
@@ -146,9 +150,16 @@ pub fn html(a: &ReviewSide, b: &ReviewSide) -> String {
             escape(&b.reference)
         );
         for row in &behaviour {
+            // Red and green only where the decision itself changed: a new
+            // label, score or end step is not a decision change.
+            let (before, after) = if row.a.decision == row.b.decision {
+                ("same", "same")
+            } else {
+                ("removed", "added")
+            };
             let _ = write!(
                 out,
-                "<tr><td>{}</td><td class=\"removed\">{}</td><td class=\"added\">{}</td></tr>",
+                "<tr><td>{}</td><td class=\"{before}\">{}</td><td class=\"{after}\">{}</td></tr>",
                 escape(&row.scenario),
                 escape(&row.a.words()),
                 escape(&row.b.words())
@@ -183,13 +194,18 @@ pub fn html(a: &ReviewSide, b: &ReviewSide) -> String {
     out
 }
 
-/// The review comments of the stored sides (each once).
+/// The review comments made on what was reviewed, each once: a side that
+/// is version N shows the comments carried into versions up to N (a
+/// comment written on a later draft was not part of this review); a draft
+/// or a file shows all of its comments.
 fn comments(out: &mut String, a: &ReviewSide, b: &ReviewSide) {
     out.push_str("<h2>Review comments</h2>");
-    let mut all: Vec<&idflow_store::Comment> = b.comments.iter().collect();
-    for c in &a.comments {
-        if !all.iter().any(|d| d.id == c.id && d.at == c.at) {
-            all.push(c);
+    let mut all: Vec<(&idflow_store::Comment, &ReviewSide)> = Vec::new();
+    for side in [b, a] {
+        for c in side.comments.iter().filter(|c| made_up_to(c, side)) {
+            if !all.iter().any(|(d, _)| d.id == c.id && d.at == c.at) {
+                all.push((c, side));
+            }
         }
     }
     if all.is_empty() {
@@ -197,7 +213,7 @@ fn comments(out: &mut String, a: &ReviewSide, b: &ReviewSide) {
         return;
     }
     out.push_str("<table><tr><th>#</th><th>On</th><th>State</th><th>Author</th><th>Time</th><th>Comment</th></tr>");
-    for c in all {
+    for (c, side) in all {
         let state = match (c.resolved, c.version) {
             (true, Some(v)) => format!("resolved · in v{v}"),
             (false, Some(v)) => format!("open · in v{v}"),
@@ -208,14 +224,64 @@ fn comments(out: &mut String, a: &ReviewSide, b: &ReviewSide) {
             out,
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             c.id,
-            escape(c.step.as_deref().unwrap_or("the workflow")),
+            step_words(c.step.as_deref(), side),
             escape(&state),
             escape(&c.author),
-            escape(&c.at),
+            time_element(&c.at),
             escape(&c.text)
         );
     }
     out.push_str("</table>");
+}
+
+/// Whether comment `c` was made on a revision up to `side`.
+fn made_up_to(c: &idflow_store::Comment, side: &ReviewSide) -> bool {
+    match (&side.version, c.version) {
+        (Some(version), Some(carried)) => carried <= version.number,
+        (Some(_), None) => false,
+        (None, _) => true,
+    }
+}
+
+/// What a comment is on, as a person reads it: the step's title (its id
+/// on hover), or "the workflow".
+fn step_words(step: Option<&str>, side: &ReviewSide) -> String {
+    let Some(id) = step else {
+        return "the workflow".to_owned();
+    };
+    match side.workflow.nodes.iter().find(|n| n.id.as_str() == id) {
+        Some(node) => format!(
+            "<span title=\"{}\">{}</span>",
+            escape(id),
+            escape(&crate::card::title(node))
+        ),
+        None => format!("{} (no longer in the workflow)", escape(id)),
+    }
+}
+
+/// An RFC 3339 time as people read it ("2026-12-08 00:18 UTC"), the exact
+/// time kept in the markup and on hover; text that is no such time is
+/// shown as it is.
+fn time_element(rfc3339: &str) -> String {
+    match time::OffsetDateTime::parse(rfc3339, &time::format_description::well_known::Rfc3339) {
+        Ok(at) => {
+            let utc = at.to_offset(time::UtcOffset::UTC);
+            let readable = format!(
+                "{}-{:02}-{:02} {:02}:{:02} UTC",
+                utc.year(),
+                u8::from(utc.month()),
+                utc.day(),
+                utc.hour(),
+                utc.minute()
+            );
+            format!(
+                "<time datetime=\"{0}\" title=\"{0}\">{1}</time>",
+                escape(rfc3339),
+                readable
+            )
+        }
+        Err(_) => escape(rfc3339),
+    }
 }
 
 fn findings(out: &mut String, findings: &[Finding]) {

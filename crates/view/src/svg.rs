@@ -10,10 +10,12 @@ use emath::{Pos2, Rect};
 use idflow_core::Workflow;
 use idflow_core::diff::{Diff, Mark};
 use idflow_core::lint::{Severity, lint};
-use idflow_core::model::{Node, NodeId};
+use idflow_core::model::{Node, NodeId, Port};
 
 use crate::card::card_text;
-use crate::geometry::{HEADER_HEIGHT, card_rect, input_port, note_rect, output_port, wire_points};
+use crate::geometry::{
+    HEADER_HEIGHT, card_rect, input_port, note_rect, output_port, output_ports, wire_points,
+};
 use crate::theme::{self, mark_color};
 use crate::words::mark_words;
 
@@ -98,9 +100,15 @@ pub fn svg(workflow: &Workflow, changes: Option<&Diff>, before: Option<&Workflow
             continue;
         }
         let [a, p1, p2, b] = wire_points(output_port(from, edge.port), input_port(to));
+        // As on the canvas: Then green, Else red, a plain output grey.
+        let color = match (ghosted, branch_word(edge.port)) {
+            (true, _) => "#c62828".to_owned(),
+            (false, Some(_)) => hex(theme::port_color(edge.port, false, Color32::GRAY)),
+            (false, None) => "#7a8594".to_owned(),
+        };
         let _ = write!(
             out,
-            r##"<path d="M{} {} C{} {} {} {} {} {}" fill="none" stroke="{}" stroke-width="2"{}/>"##,
+            r##"<path d="M{} {} C{} {} {} {} {} {}" fill="none" stroke="{color}" stroke-width="2"{}/>"##,
             num(a.x),
             num(a.y),
             num(p1.x),
@@ -109,13 +117,22 @@ pub fn svg(workflow: &Workflow, changes: Option<&Diff>, before: Option<&Workflow
             num(p2.y),
             num(b.x),
             num(b.y),
-            if ghosted { "#c62828" } else { "#7a8594" },
             if ghosted {
                 r#" stroke-dasharray="6 4" opacity="0.6""#
             } else {
                 ""
             },
         );
+        // The branch's meaning in words on its wire, so a print in grey
+        // still says which way is Then.
+        if let Some(word) = branch_word(edge.port) {
+            let _ = write!(
+                out,
+                r##"<text class="branch" x="{}" y="{}" font-size="12" font-weight="bold" fill="{color}">{word}</text>"##,
+                num(a.x + 12.0),
+                num(a.y - 6.0),
+            );
+        }
     }
     for node in &workflow.nodes {
         let mark = changes.and_then(|c| c.mark_of(node.id.as_str()));
@@ -187,13 +204,21 @@ fn card(out: &mut String, node: &Node, badge: Option<(Severity, usize)>, mark: O
         num(r.min.y + 20.0),
         escape(&text.title),
     );
-    let _ = write!(
-        out,
-        r##"<text x="{}" y="{}" font-size="12.5" fill="#1f2430">{}</text>"##,
-        num(r.min.x + 10.0),
-        num(r.min.y + 52.0),
-        escape(&text.subtitle),
-    );
+    // Wrapped at words on up to two lines (an If/Else's condition is a
+    // sentence), leaving an If/Else's port labels their room.
+    let ports = output_ports(node);
+    let branches = ports.iter().any(|(port, _)| branch_word(*port).is_some());
+    let room = r.width() - 20.0 - if branches { 44.0 } else { 0.0 };
+    let per_line = ((room / (12.5 * 0.55)).floor() as usize).max(8);
+    for (i, line) in wrap_words(&text.subtitle, per_line, 2).iter().enumerate() {
+        let _ = write!(
+            out,
+            r##"<text class="subtitle" x="{}" y="{}" font-size="12.5" fill="#1f2430">{}</text>"##,
+            num(r.min.x + 10.0),
+            num(r.min.y + 52.0 + 16.0 * i as f32),
+            escape(line),
+        );
+    }
     if !text.chips.is_empty() {
         let _ = write!(
             out,
@@ -211,6 +236,21 @@ fn card(out: &mut String, node: &Node, badge: Option<(Severity, usize)>, mark: O
         num(r.width()),
         num(r.height()),
     );
+    for (port, at) in ports {
+        let Some(word) = branch_word(port) else {
+            continue;
+        };
+        let color = hex(theme::port_color(port, false, Color32::GRAY));
+        let _ = write!(
+            out,
+            r##"<circle cx="{}" cy="{}" r="6" fill="{color}" stroke="#ffffff" stroke-width="1.5"/><text x="{}" y="{}" font-size="11" fill="{color}" text-anchor="end">{}</text>"##,
+            num(at.x),
+            num(at.y),
+            num(at.x - 10.0),
+            num(at.y + 4.0),
+            word.to_lowercase(),
+        );
+    }
     if let Some((severity, count)) = badge {
         let _ = write!(
             out,
@@ -242,6 +282,48 @@ fn card(out: &mut String, node: &Node, badge: Option<(Severity, usize)>, mark: O
         );
     }
     out.push_str("</g>");
+}
+
+/// "Then" or "Else" for an If/Else's ports, none for a plain output.
+fn branch_word(port: Port) -> Option<&'static str> {
+    match port {
+        Port::Then => Some("Then"),
+        Port::Else => Some("Else"),
+        Port::Out => None,
+    }
+}
+
+/// `text` in lines of at most `per_line` characters, broken between words,
+/// at most `lines` of them; what does not fit ends the last line with "…"
+/// (a word longer than a line is the only thing ever cut).
+fn wrap_words(text: &str, per_line: usize, lines: usize) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for word in text.split_whitespace() {
+        let fits = out
+            .last()
+            .is_some_and(|line| line.chars().count() + 1 + word.chars().count() <= per_line);
+        if fits {
+            if let Some(line) = out.last_mut() {
+                line.push(' ');
+                line.push_str(word);
+            }
+            continue;
+        }
+        if out.len() == lines {
+            if let Some(line) = out.last_mut() {
+                line.push('…');
+            }
+            return out;
+        }
+        out.push(word.chars().take(per_line).collect());
+        if word.chars().count() > per_line
+            && let Some(line) = out.last_mut()
+        {
+            line.pop();
+            line.push('…');
+        }
+    }
+    out
 }
 
 /// A note's text, wrapped to the note's width by characters (the SVG has

@@ -3,9 +3,12 @@
 //! FRONT). Codes stay visible on hover where a solutions engineer needs to
 //! match them against the platform's documentation.
 
+use idflow_core::catalog::capability_spec;
 use idflow_core::diff::Mark;
 use idflow_core::lint::Severity;
-use idflow_core::model::{Capability, NodeKind};
+use idflow_core::model::{
+    Capability, Condition, ExtractedField, NodeKind, Operator, Subject, Value,
+};
 
 /// How the component panel marks a signal no platform source names
 /// (domain.md: idflow's own model "must say so").
@@ -103,6 +106,63 @@ pub fn severity_word(severity: Severity) -> &'static str {
     }
 }
 
+/// An operator as it reads in a sentence ("is at least").
+pub fn operator(op: Operator) -> &'static str {
+    match op {
+        Operator::Eq => "is",
+        Operator::Ne => "is not",
+        Operator::Lt => "is less than",
+        Operator::Le => "is at most",
+        Operator::Gt => "is more than",
+        Operator::Ge => "is at least",
+        Operator::In => "is one of",
+        Operator::NotIn => "is none of",
+    }
+}
+
+/// A value an extraction reads off an ID, by name.
+pub fn extracted_field(field: ExtractedField) -> &'static str {
+    match field {
+        ExtractedField::IssuingCountry => "Issuing country",
+        ExtractedField::DocumentType => "Document type",
+        ExtractedField::CurrentAge => "Age",
+        ExtractedField::DaysToExpiry => "Days to expiry",
+        ExtractedField::Nationality => "Nationality",
+    }
+}
+
+/// An If/Else's condition as a sentence: "Watchlist Screening is
+/// Warning", "Risk score is at least 71", "Document type is one of
+/// Passport, ID card". Codes become words; country codes stay codes.
+pub fn condition(condition: &Condition) -> String {
+    let subject = match condition.subject {
+        Subject::CapabilityDecision(c) => capability_spec(c).name.to_owned(),
+        Subject::CapabilityLabel(c) => format!("{} label", capability_spec(c).name),
+        Subject::OverallDecision => "The decision".to_owned(),
+        Subject::RiskScore => "Risk score".to_owned(),
+        Subject::ExtractedField(f) => extracted_field(f).to_owned(),
+    };
+    let code_words = matches!(
+        condition.subject,
+        Subject::ExtractedField(ExtractedField::DocumentType)
+    );
+    let text = |t: &String| if code_words { of(t) } else { t.clone() };
+    let value = match &condition.value {
+        Value::Decision(d) => of(d.as_str()),
+        Value::Decisions(ds) => ds
+            .iter()
+            .map(|d| of(d.as_str()))
+            .collect::<Vec<_>>()
+            .join(", "),
+        Value::Label(l) => of(l),
+        Value::Labels(ls) => ls.iter().map(|l| of(l)).collect::<Vec<_>>().join(", "),
+        Value::Text(t) => text(t),
+        Value::Texts(ts) => ts.iter().map(text).collect::<Vec<_>>().join(", "),
+        Value::Number(n) => n.to_string(),
+    };
+    format!("{subject} {} {value}", operator(condition.operator))
+}
+
 /// What a risk score means, wherever one is shown.
 pub const RISK_SCORE_MEANING: &str = "0 = lowest risk, 100 = highest";
 
@@ -123,5 +183,55 @@ mod tests {
         assert_eq!(of("PASSED"), "Passed");
         assert_eq!(of("FRONT"), "Front");
         assert_eq!(capability_short(Capability::Usability), "Usability");
+    }
+
+    /// Issue 33, item 9: the condition "worded ("Watchlist Screening is
+    /// Warning")", not codes and symbols.
+    #[test]
+    fn conditions_read_as_sentences() {
+        use idflow_core::model::DecisionType;
+        let sentence = |subject, operator, value| {
+            condition(&Condition {
+                subject,
+                operator,
+                value,
+            })
+        };
+        assert_eq!(
+            sentence(
+                Subject::CapabilityDecision(Capability::WatchlistScreening),
+                Operator::Eq,
+                Value::Decision(DecisionType::Warning)
+            ),
+            "Watchlist Screening is Warning"
+        );
+        assert_eq!(
+            sentence(Subject::RiskScore, Operator::Ge, Value::Number(71)),
+            "Risk score is at least 71"
+        );
+        assert_eq!(
+            sentence(
+                Subject::ExtractedField(ExtractedField::DocumentType),
+                Operator::In,
+                Value::Texts(vec!["PASSPORT".into(), "ID_CARD".into()])
+            ),
+            "Document type is one of Passport, ID card"
+        );
+        assert_eq!(
+            sentence(
+                Subject::ExtractedField(ExtractedField::IssuingCountry),
+                Operator::NotIn,
+                Value::Texts(vec!["USA".into(), "CAN".into()])
+            ),
+            "Issuing country is none of USA, CAN"
+        );
+        assert_eq!(
+            sentence(
+                Subject::CapabilityLabel(Capability::Extraction),
+                Operator::Eq,
+                Value::Label("UNDERAGE".into())
+            ),
+            "Extraction label is Underage"
+        );
     }
 }

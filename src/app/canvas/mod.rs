@@ -14,9 +14,8 @@ use std::collections::HashMap;
 
 use egui::containers::DragPanButtons;
 use egui::{Id, Pos2, Rect, Scene, Sense, Stroke, StrokeKind, Ui, UiBuilder, Vec2, pos2, vec2};
-use idflow_core::layout::layered;
 use idflow_core::lint::Severity;
-use idflow_core::model::{DecisionType, Edge, NodeId, NodeKind, Note, Port, Position};
+use idflow_core::model::{DecisionType, Edge, NodeId, Note, Port, Position};
 use idflow_view::card::{description as card_description, title as node_title};
 use idflow_view::geometry::{self, card_rect};
 use idflow_view::theme;
@@ -362,8 +361,7 @@ impl Canvas {
 
     /// Lays the whole workflow out left to right, as one undo step.
     pub fn auto_layout(&mut self, doc: &mut Document) {
-        let moves = layered(doc.workflow());
-        if self.edit(doc.apply(Command::SetPositions(moves))).is_some() {
+        if self.edit(doc.auto_layout()).is_some() {
             self.request_fit();
         }
     }
@@ -880,23 +878,7 @@ impl Canvas {
             .find(|n| n.id != wire.from && card_rect(n).expand(geometry::PORT_RADIUS).contains(at))
             .map(|n| n.id.clone());
         let Some(target) = target else { return };
-        let edge = Edge {
-            from: wire.from.clone(),
-            port: wire.port,
-            to: target,
-        };
-        if doc.workflow().edges.contains(&edge) {
-            return;
-        }
-        let mut commands: Vec<Command> = doc
-            .workflow()
-            .edges
-            .iter()
-            .filter(|e| e.from == wire.from && e.port == wire.port)
-            .map(|e| Command::RemoveEdge(e.clone()))
-            .collect();
-        commands.push(Command::AddEdge { index: None, edge });
-        self.edit(doc.apply(Command::Batch(commands)));
+        self.edit(doc.connect(&wire.from, wire.port, &target));
     }
 
     fn background(&mut self, ui: &Ui, doc: &mut Document, response: &egui::Response) {
@@ -952,42 +934,5 @@ impl Canvas {
                 doc.selection.nodes.extend(hit);
             }
         }
-    }
-
-    /// Adds a node of `kind` with its top-left at `at`; selects it.
-    pub fn add_node(
-        doc: &mut Document,
-        kind: NodeKind,
-        title: &str,
-        at: Position,
-    ) -> Result<NodeId, crate::document::EditError> {
-        let id = doc.fresh_id(&Canvas::id_base(title));
-        let mut node = idflow_core::model::Node::new(id.as_str(), at, kind);
-        node.title = title.to_owned();
-        let index = doc.workflow().nodes.len();
-        doc.apply(Command::AddNodes {
-            nodes: vec![(index, node)],
-            edges: Vec::new(),
-        })?;
-        doc.selection = crate::document::Selection::only(id.clone());
-        Ok(id)
-    }
-
-    /// A node id's readable base from a title: `ID capture` -> `id_capture`.
-    fn id_base(title: &str) -> String {
-        title
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() {
-                    c.to_ascii_lowercase()
-                } else {
-                    '_'
-                }
-            })
-            .collect::<String>()
-            .split('_')
-            .filter(|s| !s.is_empty())
-            .collect::<Vec<_>>()
-            .join("_")
     }
 }

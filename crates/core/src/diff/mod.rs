@@ -12,9 +12,9 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
-use crate::model::{Edge, Note, Workflow};
+use crate::model::{Edge, Expectation, Note, Workflow};
 
-pub use behaviour::{BehaviourRow, Decided, behaviour_diff};
+pub use behaviour::{BehaviourRow, Decided, behaviour_diff, scenarios as behaviour_scenarios};
 pub use fields::{fields, kind_words};
 
 /// A step as a change list names it.
@@ -118,6 +118,29 @@ pub struct NoteChanges {
     pub changed: Vec<NoteChange>,
 }
 
+/// An expectation as a change list names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExpectationRef {
+    pub id: String,
+    /// "FACE_NO_MATCH: decision is REJECTED".
+    pub words: String,
+}
+
+/// An expectation (same id) that says something else.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExpectationChange {
+    pub id: String,
+    pub before: String,
+    pub after: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ExpectationChanges {
+    pub added: Vec<ExpectationRef>,
+    pub removed: Vec<ExpectationRef>,
+    pub changed: Vec<ExpectationChange>,
+}
+
 /// A card or note that moved or was resized: no change in meaning.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LayoutChange {
@@ -138,6 +161,8 @@ pub struct Diff {
     pub notes: NoteChanges,
     /// Name, description and lint settings.
     pub settings: Vec<FieldChange>,
+    /// Expected outcomes, matched by id (issue 34).
+    pub expectations: ExpectationChanges,
     pub layout: Vec<LayoutChange>,
 }
 
@@ -148,6 +173,7 @@ impl Diff {
             && self.connections == ConnectionChanges::default()
             && self.notes == NoteChanges::default()
             && self.settings.is_empty()
+            && self.expectations == ExpectationChanges::default()
     }
 
     /// Changes in meaning, counted one per step, connection, note and
@@ -164,6 +190,9 @@ impl Diff {
             + n.removed.len()
             + n.changed.len()
             + self.settings.len()
+            + self.expectations.added.len()
+            + self.expectations.removed.len()
+            + self.expectations.changed.len()
     }
 
     /// The changes in meaning as lines a person reads, each with the step
@@ -227,6 +256,25 @@ impl Diff {
         }
         for f in &self.settings {
             out.push(ChangeLine::other(Mark::Changed, format!("~ {}", f.words())));
+        }
+        let e = &self.expectations;
+        for x in &e.added {
+            out.push(ChangeLine::other(
+                Mark::Added,
+                format!("+ expectation {}: {}", x.id, x.words),
+            ));
+        }
+        for x in &e.removed {
+            out.push(ChangeLine::other(
+                Mark::Removed,
+                format!("− expectation {}: {}", x.id, x.words),
+            ));
+        }
+        for x in &e.changed {
+            out.push(ChangeLine::other(
+                Mark::Changed,
+                format!("~ expectation {}: {} → {}", x.id, x.before, x.after),
+            ));
         }
         out
     }
@@ -350,6 +398,37 @@ pub fn diff(a: &Workflow, b: &Workflow) -> Diff {
         .collect();
     diff_notes(&a.notes, &b.notes, &mut out);
     out.settings = settings_changes(a, b);
+    out.expectations = expectation_changes(&a.expectations, &b.expectations);
+    out
+}
+
+/// Expectations matched by id: added, removed, and those whose scenario or
+/// expected outcome differ (in the changed side's order).
+fn expectation_changes(a: &[Expectation], b: &[Expectation]) -> ExpectationChanges {
+    let by_id: HashMap<&str, &Expectation> = a.iter().map(|e| (e.id.as_str(), e)).collect();
+    let mut out = ExpectationChanges::default();
+    for after in b {
+        match by_id.get(after.id.as_str()) {
+            None => out.added.push(ExpectationRef {
+                id: after.id.clone(),
+                words: after.words(),
+            }),
+            Some(before) if *before != after => out.changed.push(ExpectationChange {
+                id: after.id.clone(),
+                before: before.words(),
+                after: after.words(),
+            }),
+            Some(_) => {}
+        }
+    }
+    for before in a {
+        if !b.iter().any(|e| e.id == before.id) {
+            out.removed.push(ExpectationRef {
+                id: before.id.clone(),
+                words: before.words(),
+            });
+        }
+    }
     out
 }
 

@@ -50,6 +50,10 @@ pub struct Finding {
     /// The node's setting at fault (`channels`, `capabilities`, `condition`...).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<&'static str>,
+    /// The expectation it is about (`expectation-broken`,
+    /// `expectation-invalid`), by id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expectation: Option<String>,
 }
 
 /// A lint rule in the registry.
@@ -70,16 +74,45 @@ impl Rule {
 /// Collects one rule's findings before code and severity are attached.
 #[derive(Default)]
 pub(crate) struct Sink {
-    raw: Vec<(Option<usize>, Option<&'static str>, String)>,
+    raw: Vec<Raw>,
+}
+
+/// A finding before its code and severity.
+struct Raw {
+    node: Option<usize>,
+    field: Option<&'static str>,
+    expectation: Option<String>,
+    message: String,
 }
 
 impl Sink {
     pub(crate) fn node(&mut self, node: usize, field: Option<&'static str>, message: String) {
-        self.raw.push((Some(node), field, message));
+        self.raw.push(Raw {
+            node: Some(node),
+            field,
+            expectation: None,
+            message,
+        });
     }
 
     pub(crate) fn workflow(&mut self, field: Option<&'static str>, message: String) {
-        self.raw.push((None, field, message));
+        self.raw.push(Raw {
+            node: None,
+            field,
+            expectation: None,
+            message,
+        });
+    }
+
+    /// A finding about an expectation, on a node when there is one to
+    /// point at (where its run ended).
+    pub(crate) fn expectation(&mut self, node: Option<usize>, id: &str, message: String) {
+        self.raw.push(Raw {
+            node,
+            field: Some("expectations"),
+            expectation: Some(id.to_owned()),
+            message,
+        });
     }
 }
 
@@ -115,6 +148,13 @@ impl LintReport {
     pub fn has_code(&self, code: &str) -> bool {
         self.findings.iter().any(|f| f.code == code)
     }
+
+    /// The findings about one expectation.
+    pub fn for_expectation<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a Finding> + 'a {
+        self.findings
+            .iter()
+            .filter(move |f| f.expectation.as_deref() == Some(id))
+    }
 }
 
 /// Lints a workflow with its own rule configuration.
@@ -131,12 +171,13 @@ pub fn lint(workflow: &Workflow) -> LintReport {
         };
         let mut sink = Sink::default();
         (rule.check)(&analysis, &mut sink);
-        findings.extend(sink.raw.into_iter().map(|(node, field, message)| Finding {
+        findings.extend(sink.raw.into_iter().map(|raw| Finding {
             code: rule.code,
             severity,
-            message,
-            node: node.map(|i| workflow.nodes[i].id.clone()),
-            field,
+            message: raw.message,
+            node: raw.node.map(|i| workflow.nodes[i].id.clone()),
+            field: raw.field,
+            expectation: raw.expectation,
         }));
     }
     // Most severe first, then in node order, so the first line is the one to fix.

@@ -4,11 +4,14 @@
 //! read like the platform's own documentation (`INITIAL`, `ACQUIRE_NEW`, `FACEMAP`).
 
 mod condition;
+mod expectation;
 mod node;
+pub(crate) mod scenario;
 mod vocabulary;
 mod workflow;
 
 pub use condition::{Condition, ExtractedField, Operator, Subject, Value};
+pub use expectation::{Expectation, Expected, ScenarioRef, expectation_id_base, fresh_id, id_slug};
 pub use node::{
     AcquisitionNode, DecisionNode, Node, NodeKind, NodeKindTag, RiskCalculationNode,
     RiskSignalNode, RiskWeight, ScoreBands, Scoring, ServiceNode, TerminalDecision, TerminalNode,
@@ -18,6 +21,6 @@ pub use vocabulary::{
     RiskSignal, ServiceKind, Stage,
 };
 pub use workflow::{
-    Edge, FORMAT_VERSION, NodeId, Note, NoteSize, OLDEST_FORMAT_VERSION, Port, Position,
-    RuleSetting, Workflow, parse_key,
+    Edge, FORMAT_VERSION, FORMAT_WITHOUT_EXPECTATIONS, NodeId, Note, NoteSize,
+    OLDEST_FORMAT_VERSION, Port, Position, RuleSetting, Workflow, parse_key,
 };

@@ -3,25 +3,37 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use super::expectation::Expectation;
 use super::node::Node;
 
 /// The file format this build writes. Bump it (and add a migration)
 /// whenever a change would make an older build misread a newer file.
 /// 2: a risk step's `scoring` (DEFAULT or WEIGHTS); version 1 files, whose
 /// risk steps have `weights`, still read (as WEIGHTS).
-pub const FORMAT_VERSION: u32 = 2;
+/// 3: `expectations` (issue 34). A workflow is written in the oldest format
+/// that carries what it holds (`Workflow::written_format_version`): one
+/// without expectations is still written as format 2, byte for byte as
+/// 0.2.0 wrote it, so its hash is unchanged and 0.2.0 reads it; one with
+/// expectations is format 3, which 0.2.0 refuses as "needs a newer idflow"
+/// (issue 29) instead of failing on an unknown field.
+pub const FORMAT_VERSION: u32 = 3;
+
+/// The format a workflow without expectations is written in.
+pub const FORMAT_WITHOUT_EXPECTATIONS: u32 = 2;
 
 /// The oldest file format this build still reads.
 pub const OLDEST_FORMAT_VERSION: u32 = 1;
 
 /// A whole workflow definition, as stored in a `.ron` or `.json` file.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Serialised by `WorkflowText`: its `format_version` is always the one
+/// its contents need, whatever the field holds.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Workflow {
-    /// The version of the workflow format; this build reads 1 and 2 and
-    /// writes 2.
-    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 2))]
+    /// The version of the workflow format; this build reads 1 to 3 and
+    /// writes 2, or 3 when the workflow has expectations.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 3))]
     pub format_version: u32,
     /// The platform's workflow key (standard ones are 100xx, custom ones 200000+).
     #[cfg_attr(feature = "openapi", schema(value_type = u64, maximum = 4_294_967_295_u64))]
@@ -37,6 +49,52 @@ pub struct Workflow {
     /// Per-workflow lint configuration: rule code -> severity or off.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub lint: BTreeMap<String, RuleSetting>,
+    /// Expected outcomes (issue 34), run with lint. None are written as
+    /// no field at all, so files without them read and hash as before.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub expectations: Vec<Expectation>,
+}
+
+/// A workflow as it is written: the fields in the file's order, with the
+/// format its contents need (see [`FORMAT_VERSION`]).
+#[derive(Serialize)]
+struct WorkflowText<'w> {
+    format_version: u32,
+    key: u32,
+    name: &'w str,
+    description: &'w str,
+    nodes: &'w [Node],
+    edges: &'w [Edge],
+    notes: &'w [Note],
+    #[serde(skip_serializing_if = "no_settings")]
+    lint: &'w BTreeMap<String, RuleSetting>,
+    #[serde(skip_serializing_if = "no_expectations")]
+    expectations: &'w [Expectation],
+}
+
+fn no_settings(lint: &&BTreeMap<String, RuleSetting>) -> bool {
+    lint.is_empty()
+}
+
+fn no_expectations(expectations: &&[Expectation]) -> bool {
+    expectations.is_empty()
+}
+
+impl Serialize for Workflow {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        WorkflowText {
+            format_version: self.written_format_version(),
+            key: self.key,
+            name: &self.name,
+            description: &self.description,
+            nodes: &self.nodes,
+            edges: &self.edges,
+            notes: &self.notes,
+            lint: &self.lint,
+            expectations: &self.expectations,
+        }
+        .serialize(serializer)
+    }
 }
 
 /// A workflow key or version number written the one canonical way: decimal
@@ -72,9 +130,19 @@ impl Workflow {
             .collect()
     }
 
+    /// The oldest format that carries everything the workflow holds: the
+    /// one it is written in (3 with expectations, else 2).
+    pub fn written_format_version(&self) -> u32 {
+        if self.expectations.is_empty() {
+            FORMAT_WITHOUT_EXPECTATIONS
+        } else {
+            FORMAT_VERSION
+        }
+    }
+
     pub fn new(key: u32, name: impl Into<String>) -> Self {
         Workflow {
-            format_version: FORMAT_VERSION,
+            format_version: FORMAT_WITHOUT_EXPECTATIONS,
             key,
             name: name.into(),
             description: String::new(),
@@ -82,6 +150,7 @@ impl Workflow {
             edges: Vec::new(),
             notes: Vec::new(),
             lint: BTreeMap::new(),
+            expectations: Vec::new(),
         }
     }
 

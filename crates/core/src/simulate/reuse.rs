@@ -19,43 +19,9 @@
 //! several qualify, the most recent one. For Reusable Identity, a later
 //! REJECTED transaction withdraws the trust ("or risk is detected").
 
-use serde::{Deserialize, Serialize};
-
 use super::Run;
+pub use crate::model::scenario::{EarlierCredential, EarlierTransaction};
 use crate::model::{Capability, CredentialCategory, DecisionType};
-
-/// One earlier transaction on the account as reuse needs it: written when
-/// an execution completes (the mock platform stores it with the
-/// execution), or stated by a scenario.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct EarlierTransaction {
-    /// The execution's id (a reused credential and `reusableIdentity`
-    /// name it); a scenario may leave it out.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub id: String,
-    /// The transaction's final decision.
-    pub decision: DecisionType,
-    /// The credentials it collected anew, with their results.
-    #[serde(default)]
-    pub credentials: Vec<EarlierCredential>,
-}
-
-/// A credential an earlier transaction collected.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct EarlierCredential {
-    /// The credential's id in that transaction; a scenario may leave it out.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub id: String,
-    pub category: CredentialCategory,
-    /// Its usability decision (NOT_EXECUTED when usability never ran on it).
-    pub usability: DecisionType,
-    /// A FACEMAP that liveness or a passed authentication found usable for
-    /// later authentications (seed 003's `validFaceMapForAuthentication`).
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub valid_for_authentication: bool,
-}
 
 /// The history a scenario assumes when it states none: one earlier PASSED
 /// transaction in which every category passed usability and the facemap

@@ -6,7 +6,6 @@
 
 use idflow_core::Workflow;
 use idflow_core::format::{Format, parse_workflow, to_text};
-use idflow_core::model::FORMAT_VERSION;
 use idflow_store::{Origin, Revision, VersionInfo};
 
 use super::error::DbError;
@@ -55,7 +54,7 @@ pub(super) struct VersionRow {
 /// would not read back (a value the reader rejects).
 pub(crate) fn canonical(workflow: &Workflow) -> Result<(Workflow, String), DbError> {
     let mut workflow = workflow.clone();
-    workflow.format_version = FORMAT_VERSION;
+    workflow.format_version = workflow.written_format_version();
     let text = to_text(&workflow, Format::Ron);
     parse_workflow(&text, Format::Ron).map_err(|e| DbError::Unwritable {
         message: format!("it would not read back: {e}"),

@@ -7,7 +7,6 @@ use std::path::Path;
 
 use idflow_core::Workflow;
 use idflow_core::format::{Format, ParseError, parse_workflow, workflow_to_text};
-use idflow_core::model::FORMAT_VERSION;
 use sha2::{Digest, Sha256};
 
 use crate::StoreError;
@@ -116,7 +115,7 @@ pub(crate) fn encode_workflow(
     workflow: &Workflow,
 ) -> Result<(Workflow, String), StoreError> {
     let mut workflow = workflow.clone();
-    workflow.format_version = FORMAT_VERSION;
+    workflow.format_version = workflow.written_format_version();
     let text = workflow_to_text(&workflow, Format::Ron);
     if let Err(error) = parse_workflow(&text, Format::Ron) {
         return Err(StoreError::Corrupt {

@@ -49,13 +49,24 @@ pub struct LocalStore {
 }
 
 /// Who the person at this machine is, as versions record it: the OS user
-/// (USER, LOGNAME or USERNAME), else "unknown".
+/// (USER, LOGNAME or USERNAME), else the account's name (a desktop session
+/// or a service may set none of them: issue 33, item 8), else "unknown".
 pub fn os_user() -> String {
+    os_user_from(|name| std::env::var(name).ok())
+}
+
+fn os_user_from(variable: impl Fn(&str) -> Option<String>) -> String {
     ["USER", "LOGNAME", "USERNAME"]
         .iter()
-        .filter_map(|name| std::env::var(name).ok())
+        .filter_map(|name| variable(name))
         .map(|value| value.trim().to_owned())
         .find(|value| !value.is_empty())
+        .or_else(|| {
+            whoami::fallible::username()
+                .ok()
+                .map(|name| name.trim().to_owned())
+                .filter(|name| !name.is_empty())
+        })
         .unwrap_or_else(|| "unknown".to_owned())
 }
 
@@ -579,5 +590,23 @@ impl Store for LocalStore {
         } else {
             author.to_owned()
         };
+    }
+}
+
+#[cfg(test)]
+mod os_user_tests {
+    use super::os_user_from;
+
+    /// Issue 33, item 8: '"Published by" defaults to the OS account name
+    /// when `USER` is unset'.
+    #[test]
+    fn without_user_variables_the_account_name_is_the_author() {
+        let account = whoami::fallible::username().expect("this account has a name");
+        assert_eq!(os_user_from(|_| None), account);
+        assert_eq!(os_user_from(|_| Some("  ".to_owned())), account);
+        assert_eq!(
+            os_user_from(|name| (name == "LOGNAME").then(|| "ada".to_owned())),
+            "ada"
+        );
     }
 }

@@ -3,6 +3,7 @@
 
 mod acquisition;
 mod conditions;
+mod expectations;
 mod graph;
 mod outcomes;
 mod risk;
@@ -263,6 +264,19 @@ pub static RULES: &[Rule] = &[
         Info,
         "Without a risk step, the score follows the decision (the platform's default: PASSED 0, WARNING 50, REJECTED 71, NOT_EXECUTED -1).",
         risk::no_risk_calculation
+    ),
+    // Expectations (issue 34): codes also in `crate::expectations`.
+    rule!(
+        "expectation-broken",
+        Error,
+        "Every expectation holds: under its scenario the workflow decides what it says it must.",
+        expectations::expectation_broken
+    ),
+    rule!(
+        "expectation-invalid",
+        Error,
+        "Every expectation can run: a unique id, a scenario and a step that exist.",
+        expectations::expectation_invalid
     ),
     // Workflow
     rule!(
