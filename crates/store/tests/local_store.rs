@@ -911,3 +911,40 @@ fn comments_survive_saves_and_are_carried_by_the_published_version() {
         }))
     ));
 }
+
+/// Issue 32: the author goes through the `Store` trait (a store opened as
+/// `dyn Store`, as the designer's worker holds it, records the name set
+/// on it for versions and comments; blank is the OS user), and so does
+/// approving, which the local store refuses: it has no second pair of
+/// eyes.
+#[test]
+fn the_author_and_approving_go_through_the_store_trait() {
+    let dir = tempfile::TempDir::new().expect("tmp");
+    let mut store: Box<dyn Store + Send> = Box::new(LocalStore::open(dir.path()).expect("store"));
+    let key = store.duplicate(10011, None).expect("copy");
+    store.set_author("  Ada  ");
+    let comment = store
+        .add_comment(key, None, "Looks right")
+        .expect("comment");
+    assert_eq!(comment.author, "Ada");
+    let revision = store.draft(key).expect("draft").revision;
+    let v1 = store
+        .publish_with_note(key, Some(revision), "first")
+        .expect("publish");
+    assert_eq!(v1.author, "Ada");
+    store.set_author("Grace");
+    let again = store.add_comment(key, None, "Next round").expect("comment");
+    assert_eq!(again.author, "Grace", "the name set last");
+    store.set_author("   ");
+    let blank = store.add_comment(key, None, "By whom?").expect("comment");
+    assert_eq!(
+        blank.author,
+        idflow_store::os_user(),
+        "blank: this machine's user"
+    );
+    let refused = store.approve(key, revision);
+    assert!(
+        matches!(&refused, Err(StoreError::Refused { message }) if message.contains("four-eyes")),
+        "{refused:?}"
+    );
+}

@@ -346,3 +346,88 @@ impl<A> Session<A> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use idflow_store::{LocalStore, Store};
+
+    fn session(dir: &std::path::Path) -> Session<&'static str> {
+        let store = LocalStore::open(dir).expect("store");
+        let workflows = store.list().expect("list");
+        let root = dir.to_owned();
+        Session::new(Box::new(store), Link::Local, root.clone(), root, workflows)
+    }
+
+    /// Every reply ready, after waiting for them all.
+    fn replies(session: &mut Session<&'static str>) -> Vec<Replied<&'static str>> {
+        assert!(session.wait(Duration::from_secs(30)), "the store answers");
+        std::iter::from_fn(|| session.next_reply())
+            .flatten()
+            .collect()
+    }
+
+    #[test]
+    fn values_are_asked_on_first_use_and_filled_by_the_reply_loop() {
+        let dir = tempfile::TempDir::new().expect("tmp");
+        let mut session = session(dir.path());
+        assert_eq!(session.history(10011), &Requested::Pending(None));
+        assert_eq!(
+            session.versions(10011),
+            None,
+            "pending: nothing to show yet"
+        );
+        assert!(session.busy());
+        assert!(replies(&mut session).is_empty(), "nothing for the shell");
+        assert!(!session.busy());
+        let numbers: Vec<u32> = session
+            .versions(10011)
+            .expect("read")
+            .iter()
+            .map(|v| v.number)
+            .collect();
+        assert_eq!(numbers, [1], "a standard workflow is seeded as version 1");
+        assert!(!session.busy(), "read once");
+        let v1 = session.version(10011, 1).clone();
+        assert!(v1.is_pending());
+        assert!(replies(&mut session).is_empty());
+        let workflow = session.version(10011, 1).ready().expect("version 1");
+        assert_eq!(workflow.key, 10011);
+    }
+
+    #[test]
+    fn a_value_that_cannot_be_read_says_why_and_the_shell_hears_of_it_once() {
+        let dir = tempfile::TempDir::new().expect("tmp");
+        let mut session = session(dir.path());
+        session.version(10011, 99);
+        let heard = replies(&mut session);
+        assert!(
+            matches!(
+                heard.as_slice(),
+                [Replied::ValueFailed(Ask::Version(10011, 99), _)]
+            ),
+            "one failure for the shell"
+        );
+        let failure = session.version(10011, 99).failure().map(str::to_owned);
+        assert!(
+            failure.is_some_and(|words| words.contains("99")),
+            "the store's words"
+        );
+        assert!(!session.busy(), "not asked again by itself");
+    }
+
+    #[test]
+    fn a_call_of_the_shells_comes_back_with_what_it_is_for() {
+        let dir = tempfile::TempDir::new().expect("tmp");
+        let mut session = session(dir.path());
+        session.call(Call::List, "list");
+        session.comments(10011);
+        let heard = replies(&mut session);
+        assert!(
+            matches!(heard.as_slice(), [Replied::Answer("list", Ok(Answer::List(list)))] if !list.is_empty()),
+            "the list for the shell, the comments kept"
+        );
+        assert_eq!(session.known_comments(10011), &[]);
+        assert!(session.comments(10011).ready().is_some());
+    }
+}
