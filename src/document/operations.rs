@@ -331,29 +331,13 @@ impl Document {
     /// A step of `kind` titled `title` at `at`, with an id no step has,
     /// readable from its title (`ID capture` -> `id_capture`).
     fn new_node(&self, kind: NodeKind, title: &str, at: Position) -> Node {
-        let id = self.fresh_id(&id_base(title));
+        // A readable id from the title (`ID capture` -> `id_capture`), made
+        // as expectation ids are.
+        let id = self.fresh_id(&idflow_core::model::id_slug(title));
         let mut node = Node::new(id.as_str(), at, kind);
         node.title = title.to_owned();
         node
     }
-}
-
-/// A node id's readable base from a title: `ID capture` -> `id_capture`.
-fn id_base(title: &str) -> String {
-    title
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '_'
-            }
-        })
-        .collect::<String>()
-        .split('_')
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join("_")
 }
 
 /// Where `card` goes: where it is, or moved down a row at a time until it

@@ -228,7 +228,7 @@ fn expectation() -> impl Strategy<Value = Expectation> {
         pick(DecisionType::ALL).prop_map(Expected::Decision),
         pick(DecisionType::ALL).prop_map(Expected::NotDecision),
         "[a-z_]{1,8}".prop_map(|s| Expected::EndsAt(NodeId::new(s))),
-        any::<i16>().prop_map(Expected::ScoreAtLeast),
+        any::<u8>().prop_map(Expected::ScoreAtLeast),
         text().prop_map(Expected::Label),
     ];
     (text(), scenario, expect).prop_map(|(id, scenario, expect)| Expectation {

@@ -70,7 +70,32 @@ pub fn finish(mut document: OpenApi) -> OpenApi {
     keys_as_text(&mut document);
     optional_bodies(&mut document);
     text_rules(&mut document);
+    score_floor_bounds(&mut document);
     document
+}
+
+/// An expectation's `SCORE_AT_LEAST` is a byte: utoipa bounds a `u8` field
+/// but not a `u8` in an enum's tuple variant, so the document says so here
+/// (schemathesis sent 2147483646, which the schema allowed and the server
+/// refused).
+fn score_floor_bounds(document: &mut OpenApi) {
+    use utoipa::openapi::RefOr;
+    use utoipa::openapi::schema::Schema;
+    let Some(components) = document.components.as_mut() else {
+        return;
+    };
+    let Some(RefOr::T(Schema::OneOf(expected))) = components.schemas.get_mut("Expected") else {
+        return;
+    };
+    for item in &mut expected.items {
+        if let RefOr::T(Schema::Object(variant)) = item
+            && let Some(RefOr::T(Schema::Object(score))) =
+                variant.properties.get_mut("SCORE_AT_LEAST")
+        {
+            score.minimum = Some(0.into());
+            score.maximum = Some(u8::MAX.into());
+        }
+    }
 }
 
 /// The rules of the texts people type (issue 30, item 8), from the

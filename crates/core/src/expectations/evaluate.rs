@@ -170,7 +170,7 @@ pub fn holds(
         Expected::Decision(d) => decision == *d,
         Expected::NotDecision(d) => decision != *d,
         Expected::EndsAt(step) => ended_at == Some(step),
-        Expected::ScoreAtLeast(n) => score >= *n,
+        Expected::ScoreAtLeast(n) => score >= i16::from(*n),
         Expected::Label(l) => label == l,
     }
 }

@@ -31,7 +31,7 @@ pub struct Expectation {
 /// `idflow diff --behaviour` name them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE", deny_unknown_fields)]
 pub enum ScenarioRef {
     /// A built-in scenario by name (`simulate::names()`: `FACE_NO_MATCH`).
     Builtin(String),
@@ -43,7 +43,6 @@ pub enum ScenarioRef {
         label: String,
     },
     /// A scenario's own contents, as a scenario file holds them.
-    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     Contents(Box<Scenario>),
 }
 
@@ -92,8 +91,9 @@ pub enum Expected {
     NotDecision(DecisionType),
     /// The run ends at this step.
     EndsAt(NodeId),
-    /// The risk score is at least this (-1 to 100).
-    ScoreAtLeast(i16),
+    /// The risk score is at least this (0 to 100; more never holds). A
+    /// byte (the server's OpenAPI document says 0 to 255).
+    ScoreAtLeast(u8),
     /// The transaction's label is this one.
     Label(String),
 }

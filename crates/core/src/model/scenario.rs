@@ -12,6 +12,7 @@ use super::vocabulary::{Capability, CredentialCategory, DecisionType, Part};
 /// One capability's rendered decision, optionally for one credential
 /// category only (usability runs per credential).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Outcome {
     pub capability: Capability,
@@ -23,6 +24,7 @@ pub struct Outcome {
 
 /// Values the extraction capability reads off the ID.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields, default)]
 pub struct ExtractedData {
     pub issuing_country: String,
@@ -45,6 +47,7 @@ pub struct ExtractedData {
 /// and issuing country. A document has no expiry date, no date of birth and
 /// no face (domain.md, "Documents").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields, default)]
 pub struct DocumentData {
     pub document_type: String,
@@ -79,6 +82,7 @@ impl Default for ExtractedData {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
     pub name: String,
@@ -123,6 +127,7 @@ pub struct Recorded {
 /// One credential that arrived (issue 11: "a scenario can say what was
 /// delivered"). A credential not listed did not arrive.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Delivered {
     /// The acquisition step's id; absent: every step of the category.
@@ -142,6 +147,7 @@ pub struct Delivered {
 /// an execution completes (the mock platform stores it with the
 /// execution), or stated by a scenario.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EarlierTransaction {
     /// The execution's id (a reused credential and `reusableIdentity`
@@ -157,6 +163,7 @@ pub struct EarlierTransaction {
 
 /// A credential an earlier transaction collected.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EarlierCredential {
     /// The credential's id in that transaction; a scenario may leave it out.
